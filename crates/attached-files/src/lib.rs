@@ -1,0 +1,16 @@
+//! Attached files for the Amazon Connect attached-file API, independent of the HTTP layer.
+//!
+//! - [`files`]: the operations (GetAttachedFile, and the operator's ingest, set-status, list).
+//! - [`record`]: the metadata of a file and its wire formats (times, ARNs, statuses).
+//! - [`metadata`]: the metadata store trait and its embedded SQLite default.
+//! - [`objects`]: the object store over the S3 API (`aws-sdk-s3`) and the download-URL presigner.
+//! - [`embedded_s3`]: the embedded, durable S3-compatible object store (s3s).
+
+pub mod embedded_s3;
+pub mod files;
+pub mod metadata;
+pub mod objects;
+pub mod record;
+
+pub use files::{AttachedFile, AttachedFiles, Disposition, GetError, GetRequest, NewFile};
+pub use record::{CreatedBy, FileRecord, FileStatus};
