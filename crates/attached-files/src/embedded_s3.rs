@@ -21,9 +21,9 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder as ConnBuilder;
 use md5::{Digest, Md5};
 use s3s::dto::{
-    ContentLength, CreateBucketInput, CreateBucketOutput, DeleteObjectInput, DeleteObjectOutput, ETag,
-    GetObjectInput, GetObjectOutput, HeadBucketInput, HeadBucketOutput, HeadObjectInput, HeadObjectOutput,
-    PutObjectInput, PutObjectOutput, StreamingBlob, Timestamp,
+    ContentLength, CreateBucketInput, CreateBucketOutput, DeleteObjectInput, DeleteObjectOutput, ETag, GetObjectInput,
+    GetObjectOutput, HeadBucketInput, HeadBucketOutput, HeadObjectInput, HeadObjectOutput, PutObjectInput,
+    PutObjectOutput, StreamingBlob, Timestamp,
 };
 use s3s::stream::{ByteStream, RemainingLength};
 use s3s::{S3, S3Request, S3Response, S3Result, s3_error};
@@ -54,7 +54,8 @@ impl DurableFs {
     }
 
     fn object_path(&self, bucket: &str, key: &str) -> PathBuf {
-        self.bucket_dir(bucket).join(hex::encode(Sha256::digest(key.as_bytes())))
+        self.bucket_dir(bucket)
+            .join(hex::encode(Sha256::digest(key.as_bytes())))
     }
 
     async fn existing_bucket(&self, bucket: &str) -> S3Result<PathBuf> {
@@ -98,7 +99,9 @@ impl S3 for DurableFs {
     async fn put_object(&self, req: S3Request<PutObjectInput>) -> S3Result<S3Response<PutObjectOutput>> {
         let input = req.input;
         let dir = self.existing_bucket(&input.bucket).await?;
-        let Some(mut body) = input.body else { return Err(s3_error!(IncompleteBody)) };
+        let Some(mut body) = input.body else {
+            return Err(s3_error!(IncompleteBody));
+        };
 
         let partial = dir.join(format!("{PARTIAL_PREFIX}{}", uuid::Uuid::new_v4()));
         let written = async {
@@ -110,11 +113,16 @@ impl S3 for DurableFs {
                 size += chunk.len() as u64;
                 file.write_all(&chunk).await.map_err(internal)?;
             }
-            if input.content_length.is_some_and(|expected| u64::try_from(expected).ok() != Some(size)) {
+            if input
+                .content_length
+                .is_some_and(|expected| u64::try_from(expected).ok() != Some(size))
+            {
                 return Err(s3_error!(IncompleteBody, "the body does not have the declared length"));
             }
             file.sync_all().await.map_err(internal)?;
-            tokio::fs::rename(&partial, self.object_path(&input.bucket, &input.key)).await.map_err(internal)?;
+            tokio::fs::rename(&partial, self.object_path(&input.bucket, &input.key))
+                .await
+                .map_err(internal)?;
             sync_dir(&dir).await.map_err(internal)?;
             Ok(hex::encode(md5.finalize()))
         }
@@ -122,7 +130,10 @@ impl S3 for DurableFs {
         if written.is_err() {
             let _ = tokio::fs::remove_file(&partial).await;
         }
-        let output = PutObjectOutput { e_tag: Some(ETag::Strong(written?)), ..Default::default() };
+        let output = PutObjectOutput {
+            e_tag: Some(ETag::Strong(written?)),
+            ..Default::default()
+        };
         Ok(S3Response::new(output))
     }
 
@@ -136,7 +147,10 @@ impl S3 for DurableFs {
         };
         let meta = file.metadata().await.map_err(internal)?;
         let length = meta.len();
-        let body = FileBody { inner: ReaderStream::with_capacity(file, 64 * 1024), remaining: length };
+        let body = FileBody {
+            inner: ReaderStream::with_capacity(file, 64 * 1024),
+            remaining: length,
+        };
         let output = GetObjectOutput {
             body: Some(StreamingBlob::new(body)),
             content_length: Some(content_length(length)?),
@@ -218,7 +232,10 @@ pub struct AccessKey {
 pub async fn serve(listener: TcpListener, fs: DurableFs, key: AccessKey, shutdown: impl Future<Output = ()>) {
     let service = {
         let mut builder = s3s::service::S3ServiceBuilder::new(fs);
-        builder.set_auth(s3s::auth::SimpleAuth::from_single(key.access_key_id, key.secret_access_key));
+        builder.set_auth(s3s::auth::SimpleAuth::from_single(
+            key.access_key_id,
+            key.secret_access_key,
+        ));
         builder.build()
     };
     let http = ConnBuilder::new(TokioExecutor::new());
@@ -237,7 +254,9 @@ pub async fn serve(listener: TcpListener, fs: DurableFs, key: AccessKey, shutdow
             },
             () = &mut shutdown => break,
         };
-        let connection = http.serve_connection(TokioIo::new(socket), service.clone()).into_owned();
+        let connection = http
+            .serve_connection(TokioIo::new(socket), service.clone())
+            .into_owned();
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(e) = connection.await {

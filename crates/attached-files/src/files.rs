@@ -116,17 +116,25 @@ pub struct AttachedFiles {
 
 impl AttachedFiles {
     pub fn new(metadata: Arc<dyn MetadataStore>, objects: ObjectStore, presigner: Arc<dyn Presigner>) -> Self {
-        Self { metadata, objects, presigner }
+        Self {
+            metadata,
+            objects,
+            presigner,
+        }
     }
 
     /// GetAttachedFile: the file's metadata and, for an approved file, a pre-signed download URL.
     pub async fn get(&self, request: &GetRequest) -> Result<AttachedFile, GetError> {
         if !is_valid_arn(&request.associated_resource_arn) {
-            return Err(GetError::InvalidRequest("AssociatedResourceArn must be a valid ARN".into()));
+            return Err(GetError::InvalidRequest(
+                "AssociatedResourceArn must be a valid ARN".into(),
+            ));
         }
         let lifetime = request.url_expiry_in_seconds.unwrap_or(DEFAULT_URL_EXPIRY_SECONDS);
         if !URL_EXPIRY_SECONDS.contains(&lifetime) {
-            return Err(GetError::InvalidRequest("UrlExpiryInSeconds must be between 5 and 300".into()));
+            return Err(GetError::InvalidRequest(
+                "UrlExpiryInSeconds must be between 5 and 300".into(),
+            ));
         }
         let record = self
             .metadata
@@ -150,7 +158,13 @@ impl AttachedFiles {
             .presign_get(&record.object, Duration::from_secs(lifetime), disposition.as_deref())
             .await?;
         let expires_at = OffsetDateTime::from(signed.signed_at) + Duration::from_secs(lifetime);
-        Ok(AttachedFile { record, download: Some(DownloadUrl { url: signed.url, expires_at }) })
+        Ok(AttachedFile {
+            record,
+            download: Some(DownloadUrl {
+                url: signed.url,
+                expires_at,
+            }),
+        })
     }
 
     /// Stores the bytes at `path` and records them as a new attached file.
@@ -164,10 +178,15 @@ impl AttachedFiles {
             .map_err(|e| AdminError::Invalid(format!("cannot read {}: {e}", path.display())))?
             .len();
         if size == 0 {
-            return Err(AdminError::Invalid("the file is empty: FileSizeInBytes must be at least 1".into()));
+            return Err(AdminError::Invalid(
+                "the file is empty: FileSizeInBytes must be at least 1".into(),
+            ));
         }
         let file_id = uuid::Uuid::new_v4().to_string();
-        let object = self.objects.put_file(&format!("{}/{file_id}", new.instance_id), path).await?;
+        let object = self
+            .objects
+            .put_file(&format!("{}/{file_id}", new.instance_id), path)
+            .await?;
         let record = FileRecord {
             file_arn: file_arn(&new.associated_resource_arn, &new.instance_id, &file_id),
             instance_id: new.instance_id,
@@ -191,8 +210,16 @@ impl AttachedFiles {
     }
 
     /// Records the attachment scan's verdict.
-    pub async fn set_status(&self, instance_id: &str, file_id: &str, status: FileStatus) -> Result<FileRecord, AdminError> {
-        let not_found = || AdminError::NotFound { instance_id: instance_id.into(), file_id: file_id.into() };
+    pub async fn set_status(
+        &self,
+        instance_id: &str,
+        file_id: &str,
+        status: FileStatus,
+    ) -> Result<FileRecord, AdminError> {
+        let not_found = || AdminError::NotFound {
+            instance_id: instance_id.into(),
+            file_id: file_id.into(),
+        };
         if !self.metadata.set_status(instance_id, file_id, status).await? {
             return Err(not_found());
         }
@@ -208,7 +235,8 @@ impl AttachedFiles {
 /// exactly what is reported.
 fn now_millis() -> OffsetDateTime {
     let now = OffsetDateTime::now_utc();
-    now.replace_millisecond(now.millisecond()).expect("a millisecond of a valid time is valid")
+    now.replace_millisecond(now.millisecond())
+        .expect("a millisecond of a valid time is valid")
 }
 
 /// `arn:{partition}:connect:{region}:{account}:instance/{instance}/file/{file}`: the file lives in
@@ -227,7 +255,13 @@ fn content_disposition(disposition: Disposition, file_name: &str) -> String {
     };
     let fallback: String = file_name
         .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let exact = percent_encoding::utf8_percent_encode(file_name, RFC5987_ATTR_CHAR);
     format!("{kind}; filename=\"{fallback}\"; filename*=UTF-8''{exact}")
@@ -260,7 +294,10 @@ fn check_new_file(new: &NewFile) -> Result<(), AdminError> {
         return invalid("InstanceId must be 1 to 100 characters".into());
     }
     if !is_valid_arn(&new.associated_resource_arn) {
-        return invalid(format!("AssociatedResourceArn {:?} is not a valid ARN", new.associated_resource_arn));
+        return invalid(format!(
+            "AssociatedResourceArn {:?} is not a valid ARN",
+            new.associated_resource_arn
+        ));
     }
     if !(1..=256).contains(&chars(&new.file_name)) || !FILE_NAME.is_match(&new.file_name) {
         return invalid("FileName must be 1 to 256 characters, none of them control characters".into());
@@ -268,7 +305,10 @@ fn check_new_file(new: &NewFile) -> Result<(), AdminError> {
     if let Some(use_case) = &new.file_use_case_type
         && !FILE_USE_CASE_TYPES.contains(&use_case.as_str())
     {
-        return invalid(format!("FileUseCaseType {use_case:?} is not one of {}", FILE_USE_CASE_TYPES.join(", ")));
+        return invalid(format!(
+            "FileUseCaseType {use_case:?} is not one of {}",
+            FILE_USE_CASE_TYPES.join(", ")
+        ));
     }
     if let Some(created_by) = &new.created_by
         && !is_valid_arn(created_by.arn())
@@ -330,30 +370,35 @@ mod tests {
     #[test]
     fn new_files_are_checked_against_the_model() {
         assert!(check_new_file(&new_file()).is_ok());
-        let broken: Vec<Box<dyn Fn(&mut NewFile)>> = vec![
-            Box::new(|f| f.instance_id = String::new()),
-            Box::new(|f| f.instance_id = "x".repeat(101)),
-            Box::new(|f| f.associated_resource_arn = "case-1".into()),
-            Box::new(|f| f.file_name = String::new()),
-            Box::new(|f| f.file_name = "é".repeat(257)),
-            Box::new(|f| f.file_name = "a\u{7}b".into()),
-            Box::new(|f| f.file_use_case_type = Some("PHOTO".into())),
-            Box::new(|f| f.created_by = Some(CreatedBy::ConnectUserArn("bob".into()))),
-            Box::new(|f| _ = f.tags.insert("aws:owner".into(), "x".into())),
-            Box::new(|f| _ = f.tags.insert(String::new(), "x".into())),
-            Box::new(|f| _ = f.tags.insert("k!".into(), "x".into())),
-            Box::new(|f| _ = f.tags.insert("k".into(), "v".repeat(257))),
-            Box::new(|f| f.tags = (0..51).map(|i| (format!("k{i}"), String::new())).collect()),
+        let broken: &[fn(&mut NewFile)] = &[
+            |f| f.instance_id = String::new(),
+            |f| f.instance_id = "x".repeat(101),
+            |f| f.associated_resource_arn = "case-1".into(),
+            |f| f.file_name = String::new(),
+            |f| f.file_name = "é".repeat(257),
+            |f| f.file_name = "a\u{7}b".into(),
+            |f| f.file_use_case_type = Some("PHOTO".into()),
+            |f| f.created_by = Some(CreatedBy::ConnectUserArn("bob".into())),
+            |f| _ = f.tags.insert("aws:owner".into(), "x".into()),
+            |f| _ = f.tags.insert(String::new(), "x".into()),
+            |f| _ = f.tags.insert("k!".into(), "x".into()),
+            |f| _ = f.tags.insert("k".into(), "v".repeat(257)),
+            |f| f.tags = (0..51).map(|i| (format!("k{i}"), String::new())).collect(),
         ];
         for (i, breaks) in broken.iter().enumerate() {
             let mut file = new_file();
             breaks(&mut file);
-            assert!(matches!(check_new_file(&file), Err(AdminError::Invalid(_))), "case {i} passed");
+            assert!(
+                matches!(check_new_file(&file), Err(AdminError::Invalid(_))),
+                "case {i} passed"
+            );
         }
         let mut edge = new_file();
         edge.instance_id = "x".repeat(100);
         edge.file_name = "é".repeat(256);
-        edge.tags = (0..50).map(|i| (format!("ключ {i}:/=+-@_."), "v".repeat(256))).collect();
+        edge.tags = (0..50)
+            .map(|i| (format!("ключ {i}:/=+-@_."), "v".repeat(256)))
+            .collect();
         assert!(check_new_file(&edge).is_ok());
     }
 }

@@ -7,7 +7,8 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::{
-    BehaviorVersion, Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation, StalledStreamProtectionConfig,
+    BehaviorVersion, Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
+    StalledStreamProtectionConfig,
 };
 use aws_sdk_s3::error::{DisplayErrorContext, SdkError};
 use aws_sdk_s3::presigning::PresigningConfig;
@@ -74,7 +75,10 @@ pub struct ObjectStore {
 
 impl ObjectStore {
     pub fn new(client: Client, bucket: impl Into<String>) -> Self {
-        Self { client, bucket: bucket.into() }
+        Self {
+            client,
+            bucket: bucket.into(),
+        }
     }
 
     pub fn bucket(&self) -> &str {
@@ -110,7 +114,10 @@ impl ObjectStore {
             .send()
             .await
             .map_err(|e| sdk_error("uploading", e))?;
-        Ok(ObjectLocation { bucket: self.bucket.clone(), key: key.to_owned() })
+        Ok(ObjectLocation {
+            bucket: self.bucket.clone(),
+            key: key.to_owned(),
+        })
     }
 
     /// The size of the object, or `None` if it does not exist.
@@ -190,6 +197,9 @@ impl Presigner for SdkPresigner {
             .presigned(config)
             .await
             .map_err(|e| sdk_error("presigning", e))?;
-        Ok(SignedUrl { url: request.uri().to_owned(), signed_at })
+        Ok(SignedUrl {
+            url: request.uri().to_owned(),
+            signed_at,
+        })
     }
 }
