@@ -1,0 +1,176 @@
+//! Storage configuration, shared by the server and the operator commands, and its wiring.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use attached_files::AttachedFiles;
+use attached_files::embedded_s3::{self, AccessKey, DurableFs};
+use attached_files::metadata::SqliteStore;
+use attached_files::objects::{ObjectStore, S3Endpoint, SdkPresigner};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct StorageArgs {
+    /// Directory of the metadata database and of the embedded object store; created if missing.
+    #[arg(long, env = "ATTACHED_FILES_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Bucket that holds the files' bytes; created if missing.
+    #[arg(long, env = "ATTACHED_FILES_BUCKET", default_value = "attached-files", global = true)]
+    pub bucket: String,
+
+    /// URL of an external S3-compatible object store. Without it the embedded store is used.
+    /// Credentials come from the standard AWS chain (AWS_ACCESS_KEY_ID, profiles, roles).
+    #[arg(long, env = "ATTACHED_FILES_S3_ENDPOINT", global = true)]
+    pub s3_endpoint: Option<String>,
+
+    /// Region of the external object store (used for signing).
+    #[arg(long, env = "ATTACHED_FILES_S3_REGION", default_value = "us-east-1", global = true)]
+    pub s3_region: String,
+
+    /// Address the external store by path (`host/bucket/key`) instead of by virtual host.
+    #[arg(long, env = "ATTACHED_FILES_S3_PATH_STYLE", global = true)]
+    pub s3_path_style: bool,
+
+    /// Base URL put in download URLs, when callers reach the object store by another name than
+    /// the server does. Defaults to the store's own URL.
+    #[arg(long, env = "ATTACHED_FILES_PUBLIC_S3_ENDPOINT", global = true)]
+    pub public_s3_endpoint: Option<String>,
+}
+
+/// The embedded store's key pair, kept beside its data so every process on it agrees.
+const EMBEDDED_KEY_FILE: &str = "embedded-s3-key.json";
+
+/// Storage is open; in the embedded case the object store serves until `stop` is dropped.
+pub struct Storage {
+    pub files: AttachedFiles,
+    /// The URL of the embedded object store, if that is the one in use.
+    pub embedded_url: Option<String>,
+    stop: Option<watch::Sender<()>>,
+    embedded: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Storage {
+    /// Opens the metadata store and the object store. With the embedded store, serves it on
+    /// `embedded_listen` (port 0 for an operator command that only needs it for itself).
+    pub async fn open(args: &StorageArgs, embedded_listen: SocketAddr) -> Result<Self, String> {
+        std::fs::create_dir_all(&args.data_dir)
+            .map_err(|e| format!("cannot create data directory {}: {e}", args.data_dir.display()))?;
+        let metadata = SqliteStore::open(&args.data_dir.join("metadata.sqlite3")).map_err(|e| e.to_string())?;
+
+        let (endpoint, embedded_url, stop, embedded) = match &args.s3_endpoint {
+            Some(url) => {
+                let endpoint = S3Endpoint {
+                    url: Some(url.clone()),
+                    region: args.s3_region.clone(),
+                    force_path_style: args.s3_path_style,
+                    credentials: None,
+                };
+                (endpoint, None, None, None)
+            }
+            None => {
+                let key = embedded_key(&args.data_dir)?;
+                let fs = DurableFs::new(args.data_dir.join("objects"))
+                    .map_err(|e| format!("cannot create the object directory in {}: {e}", args.data_dir.display()))?;
+                let listener = TcpListener::bind(embedded_listen)
+                    .await
+                    .map_err(|e| format!("cannot listen on {embedded_listen}: {e}"))?;
+                let addr = listener.local_addr().map_err(|e| e.to_string())?;
+                let url = format!("http://{addr}");
+                let (stop, mut stopped) = watch::channel(());
+                let task = tokio::spawn(embedded_s3::serve(listener, fs, key.clone(), async move {
+                    let _ = stopped.changed().await;
+                }));
+                let endpoint = S3Endpoint {
+                    url: Some(url.clone()),
+                    region: "us-east-1".into(),
+                    force_path_style: true,
+                    credentials: Some((key.access_key_id, key.secret_access_key)),
+                };
+                (endpoint, Some(url), Some(stop), Some(task))
+            }
+        };
+
+        let client = endpoint.client().await;
+        let objects = ObjectStore::new(client.clone(), &args.bucket);
+        objects.ensure_bucket().await.map_err(|e| e.to_string())?;
+        let presigner = match &args.public_s3_endpoint {
+            Some(public) => {
+                S3Endpoint {
+                    url: Some(public.clone()),
+                    ..endpoint
+                }
+                .client()
+                .await
+            }
+            None => client,
+        };
+        let files = AttachedFiles::new(Arc::new(metadata), objects, Arc::new(SdkPresigner::new(presigner)));
+        Ok(Self {
+            files,
+            embedded_url,
+            stop,
+            embedded,
+        })
+    }
+
+    /// Stops the embedded object store after the requests in flight.
+    pub async fn close(mut self) {
+        drop(self.stop.take());
+        if let Some(task) = self.embedded.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+/// Reads the embedded store's key pair, or makes one on first use (readable by the owner only).
+fn embedded_key(data_dir: &Path) -> Result<AccessKey, String> {
+    let path = data_dir.join(EMBEDDED_KEY_FILE);
+    let parse = |text: &str| -> Result<AccessKey, String> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let field = |name: &str| value[name].as_str().map(str::to_owned);
+        match (field("AccessKeyId"), field("SecretAccessKey")) {
+            (Some(access_key_id), Some(secret_access_key)) => Ok(AccessKey {
+                access_key_id,
+                secret_access_key,
+            }),
+            _ => Err(format!("{}: expected AccessKeyId and SecretAccessKey", path.display())),
+        }
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => return parse(&text),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(format!("{}: {e}", path.display())),
+        Err(_) => {}
+    }
+    let key = AccessKey {
+        access_key_id: format!("AK{}", uuid::Uuid::new_v4().simple()).to_uppercase(),
+        secret_access_key: format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple()),
+    };
+    let text = serde_json::json!({ "AccessKeyId": key.access_key_id, "SecretAccessKey": key.secret_access_key });
+    // Written aside and linked into place, so that two processes starting at once agree on one key.
+    let partial = data_dir.join(format!(".{EMBEDDED_KEY_FILE}.{}", uuid::Uuid::new_v4().simple()));
+    write_private(&partial, text.to_string().as_bytes()).map_err(|e| format!("{}: {e}", partial.display()))?;
+    let linked = std::fs::hard_link(&partial, &path);
+    let _ = std::fs::remove_file(&partial);
+    match linked {
+        Ok(()) => Ok(key),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            parse(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?)
+        }
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}

@@ -1,0 +1,382 @@
+//! Proves the binary end to end on loopback: operator commands beside a running server on one
+//! data directory, downloads of the exact bytes, survival across SIGTERM and restart and across
+//! `kill -9` of an ingest, one-line start-up errors, and the move to an external S3-compatible
+//! store (moto) by configuration alone.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use attached_files::metadata::SqliteStore;
+use attached_files::objects::{ObjectStore, S3Endpoint, SdkPresigner};
+use attached_files::{AttachedFiles, FileRecord, FileStatus, GetRequest};
+
+const CASE_ARN: &str = "arn:aws:cases:us-east-1:111122223333:domain/d/case/c";
+
+fn binary(data_dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_attached-files-server"));
+    command.arg("--data-dir").arg(data_dir).env("RUST_LOG", "warn");
+    for var in [
+        "ATTACHED_FILES_S3_ENDPOINT",
+        "ATTACHED_FILES_PUBLIC_S3_ENDPOINT",
+        "ATTACHED_FILES_BUCKET",
+    ] {
+        command.env_remove(var);
+    }
+    command
+}
+
+fn run(command: &mut Command) -> Output {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{command:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn ingest(data_dir: &Path, file: &Path, status: &str, extra: &[&str]) -> FileRecord {
+    let output = run(binary(data_dir)
+        .args([
+            "ingest",
+            "--instance-id",
+            "inst-1",
+            "--associated-resource-arn",
+            CASE_ARN,
+            "--status",
+            status,
+        ])
+        .args(extra)
+        .arg(file));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// The server on an ephemeral port, and the URL of its embedded object store from its readiness line.
+fn serve(data_dir: &Path) -> (Child, String) {
+    let mut child = binary(data_dir)
+        .args(["serve", "--embedded-s3-listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("ready: embedded object store at ")
+        .expect(&line)
+        .to_owned();
+    (child, url)
+}
+
+/// GetAttachedFile over the data directory, with URLs for the object store at `url`.
+async fn files_at(data_dir: &Path, url: &str, credentials: (String, String)) -> AttachedFiles {
+    let endpoint = S3Endpoint {
+        url: Some(url.into()),
+        region: "us-east-1".into(),
+        force_path_style: true,
+        credentials: Some(credentials),
+    };
+    let client = endpoint.client().await;
+    let metadata = SqliteStore::open(&data_dir.join("metadata.sqlite3")).unwrap();
+    AttachedFiles::new(
+        Arc::new(metadata),
+        ObjectStore::new(client.clone(), "attached-files"),
+        Arc::new(SdkPresigner::new(client)),
+    )
+}
+
+fn embedded_key(data_dir: &Path) -> (String, String) {
+    let key: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(data_dir.join("embedded-s3-key.json")).unwrap()).unwrap();
+    (
+        key["AccessKeyId"].as_str().unwrap().into(),
+        key["SecretAccessKey"].as_str().unwrap().into(),
+    )
+}
+
+fn get_request(record: &FileRecord) -> GetRequest {
+    GetRequest {
+        instance_id: record.instance_id.clone(),
+        file_id: record.file_id.clone(),
+        associated_resource_arn: CASE_ARN.into(),
+        url_expiry_in_seconds: Some(60),
+        disposition: None,
+    }
+}
+
+async fn download(files: &AttachedFiles, record: &FileRecord) -> Vec<u8> {
+    let url = files
+        .get(&get_request(record))
+        .await
+        .unwrap()
+        .download
+        .expect("approved")
+        .url;
+    let response = reqwest::get(&url).await.unwrap();
+    assert_eq!(response.status(), 200, "{url}");
+    response.bytes().await.unwrap().to_vec()
+}
+
+fn sample_file(dir: &Path, len: usize) -> (std::path::PathBuf, Vec<u8>) {
+    let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 253) as u8).collect();
+    let path = dir.join("sample.bin");
+    std::fs::write(&path, &bytes).unwrap();
+    (path, bytes)
+}
+
+fn sigterm(child: &mut Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "the server exits cleanly on SIGTERM: {exit:?}");
+}
+
+#[tokio::test]
+async fn operator_commands_share_the_data_directory_with_a_running_server_and_survive_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (mut server, url) = serve(&data);
+    let (path, bytes) = sample_file(dir.path(), 1_000_003);
+
+    let record = ingest(
+        &data,
+        &path,
+        "PROCESSING",
+        &["--tag", "team=blue", "--name", "report.pdf"],
+    );
+    assert_eq!(
+        (record.file_name.as_str(), record.file_size_in_bytes),
+        ("report.pdf", 1_000_003)
+    );
+    assert_eq!(record.tags.get("team").map(String::as_str), Some("blue"));
+
+    let files = files_at(&data, &url, embedded_key(&data)).await;
+    assert!(files.get(&get_request(&record)).await.unwrap().download.is_none());
+
+    let output = run(binary(&data)
+        .args(["set-status", "--instance-id", "inst-1", "--file-id", &record.file_id])
+        .args(["--status", "APPROVED"]));
+    let approved: FileRecord = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(approved.file_status, FileStatus::Approved);
+    assert!(download(&files, &record).await == bytes);
+
+    let listed = run(binary(&data).args(["list", "--instance-id", "inst-1"]));
+    let listed: Vec<FileRecord> = listed
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(&line.unwrap()).unwrap())
+        .collect();
+    assert_eq!(listed, [approved.clone()]);
+
+    sigterm(&mut server);
+    let (mut server, url) = serve(&data);
+    let files = files_at(&data, &url, embedded_key(&data)).await;
+    assert!(
+        download(&files, &record).await == bytes,
+        "the file is served after a restart"
+    );
+    sigterm(&mut server);
+}
+
+#[tokio::test]
+async fn kill_9_of_an_ingest_never_leaves_a_record_without_its_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (path, _) = sample_file(dir.path(), 8 << 20);
+    run(binary(&data).args(["list", "--instance-id", "inst-1"])); // creates the store and its key
+
+    let mut completed = 0;
+    for round in 0..12u64 {
+        let mut child = binary(&data)
+            .args([
+                "ingest",
+                "--instance-id",
+                "inst-1",
+                "--associated-resource-arn",
+                CASE_ARN,
+                "--status",
+                "APPROVED",
+            ])
+            .arg(&path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Spread the kills over start-up, upload and the record's commit.
+        std::thread::sleep(Duration::from_millis(round * 25));
+        let _ = child.kill();
+        if child.wait().unwrap().success() {
+            completed += 1;
+        }
+    }
+
+    let (mut server, url) = serve(&data);
+    let files = files_at(&data, &url, embedded_key(&data)).await;
+    let records = files.list("inst-1").await.unwrap();
+    assert!(
+        records.len() >= completed,
+        "{} records, {completed} ingests completed",
+        records.len()
+    );
+    for record in &records {
+        let objects = ObjectStore::new(
+            S3Endpoint {
+                url: Some(url.clone()),
+                region: "us-east-1".into(),
+                force_path_style: true,
+                credentials: Some(embedded_key(&data)),
+            }
+            .client()
+            .await,
+            "attached-files",
+        );
+        assert_eq!(objects.size(&record.object).await.unwrap(), Some(8 << 20), "{record:?}");
+        assert_eq!(download(&files, record).await.len(), 8 << 20);
+    }
+    sigterm(&mut server);
+}
+
+#[test]
+fn start_up_errors_are_one_line_and_exit_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    let cases: [(Vec<&str>, &str, &Path); 3] = [
+        (
+            vec!["serve", "--embedded-s3-listen", &addr],
+            "error: cannot listen on",
+            dir.path(),
+        ),
+        (
+            vec!["list", "--instance-id", "i"],
+            "error: cannot create data directory",
+            &file,
+        ),
+        (
+            vec!["serve", "--embedded-s3-listen", "nowhere"],
+            "invalid value 'nowhere'",
+            dir.path(),
+        ),
+    ];
+    for (args, expected, data_dir) in cases {
+        let output = binary(&data_dir.join("data")).args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?} succeeded");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+/// A moto S3 server (PyPI `moto[server]`, installed by `scripts/test`) on a free loopback port.
+struct Moto(Child, String);
+
+impl Moto {
+    fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("moto_server is not on PATH: run the tests with scripts/test, which installs it");
+        let url = format!("http://127.0.0.1:{port}");
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Self(child, url);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("moto_server did not start listening on {url}");
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn configuration_alone_moves_the_bytes_to_an_external_store() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (path, bytes) = sample_file(dir.path(), 300_000);
+    let credentials = ("moto-key".to_string(), "moto-secret".to_string());
+
+    let output = run(binary(&data)
+        .args([
+            "--s3-endpoint",
+            &moto.1,
+            "--s3-path-style",
+            "--bucket",
+            "external-files",
+        ])
+        .env("AWS_ACCESS_KEY_ID", &credentials.0)
+        .env("AWS_SECRET_ACCESS_KEY", &credentials.1)
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .args([
+            "ingest",
+            "--instance-id",
+            "inst-1",
+            "--associated-resource-arn",
+            CASE_ARN,
+            "--status",
+            "APPROVED",
+        ])
+        .arg(&path));
+    let record: FileRecord = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(record.object.bucket, "external-files");
+    assert!(
+        !data.join("objects").exists(),
+        "nothing is written to the embedded store"
+    );
+
+    let endpoint = S3Endpoint {
+        url: Some(moto.1.clone()),
+        region: "us-east-1".into(),
+        force_path_style: true,
+        credentials: Some(credentials),
+    };
+    let client = endpoint.client().await;
+    let stored = client
+        .get_object()
+        .bucket("external-files")
+        .key(&record.object.key)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        stored.body.collect().await.unwrap().into_bytes() == bytes,
+        "the bytes are in the external store"
+    );
+
+    let metadata = SqliteStore::open(&data.join("metadata.sqlite3")).unwrap();
+    let files = AttachedFiles::new(
+        Arc::new(metadata),
+        ObjectStore::new(client.clone(), "external-files"),
+        Arc::new(SdkPresigner::new(client)),
+    );
+    let url = files.get(&get_request(&record)).await.unwrap().download.unwrap().url;
+    assert!(url.starts_with(&moto.1), "{url}");
+    assert!(
+        download(&files, &record).await == bytes,
+        "the external store's pre-signed URL downloads the file"
+    );
+}
