@@ -174,7 +174,7 @@ async fn operator_commands_share_the_data_directory_with_a_running_server_and_su
         .lines()
         .map(|line| serde_json::from_str(&line.unwrap()).unwrap())
         .collect();
-    assert_eq!(listed, [approved.clone()]);
+    assert_eq!(listed, [approved]);
 
     sigterm(&mut server);
     let (mut server, url) = serve(&data);
@@ -288,7 +288,7 @@ impl Moto {
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new("moto_server")
+        let mut child = Command::new("moto_server")
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -301,6 +301,8 @@ impl Moto {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("moto_server did not start listening on {url}");
     }
 }
