@@ -4,13 +4,13 @@
 mod storage;
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use attached_files::{CreatedBy, FileRecord, FileStatus, NewFile};
+use attached_files::record::format_iso_millis;
+use attached_files::{AttachedFile, CreatedBy, Disposition, FileRecord, FileStatus, GetRequest, NewFile};
 use clap::{Parser, Subcommand};
-use storage::{Storage, StorageArgs};
+use storage::{Role, Storage, StorageArgs};
 
 #[derive(Debug, Parser)]
 #[command(version, about)]
@@ -25,11 +25,7 @@ struct Cli {
 enum Command {
     /// Serve the embedded object store, from which download URLs are fetched, until SIGTERM or
     /// Ctrl-C. (The GetAttachedFile API joins it once the generated server crate exists.)
-    Serve {
-        /// Address of the embedded object store's S3 endpoint.
-        #[arg(long, env = "ATTACHED_FILES_EMBEDDED_S3_LISTEN", default_value = "127.0.0.1:9000")]
-        embedded_s3_listen: SocketAddr,
-    },
+    Serve,
     /// Store a local file as a new attached file and print its record as one JSON object.
     Ingest {
         #[arg(long)]
@@ -72,6 +68,28 @@ enum Command {
         #[arg(long)]
         instance_id: String,
     },
+    /// Print what GetAttachedFile answers for a file, as its JSON body: the metadata and, for an
+    /// approved file, a download URL served by `serve`.
+    Get {
+        #[arg(long)]
+        instance_id: String,
+        #[arg(long)]
+        file_id: String,
+        #[arg(long)]
+        associated_resource_arn: String,
+        /// Lifetime of the download URL, 5 to 300 seconds.
+        #[arg(long, default_value_t = attached_files::files::DEFAULT_URL_EXPIRY_SECONDS)]
+        url_expiry_in_seconds: u64,
+        /// Content-Disposition of the download: attachment or inline, with the file's name.
+        #[arg(long, value_enum)]
+        url_content_disposition: Option<DispositionArg>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum DispositionArg {
+    Attachment,
+    Inline,
 }
 
 fn parse_tag(text: &str) -> Result<(String, String), String> {
@@ -105,8 +123,8 @@ fn fail(message: String) -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Serve { embedded_s3_listen } => {
-            let storage = Storage::open(&cli.storage, embedded_s3_listen).await?;
+        Command::Serve => {
+            let storage = Storage::open(&cli.storage, Role::Server).await?;
             match &storage.embedded_url {
                 Some(url) => println!("ready: embedded object store at {url}"),
                 None => println!("ready: external object store"),
@@ -117,8 +135,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         command => {
-            // Operator commands serve the embedded store to themselves, on a port of their own.
-            let storage = Storage::open(&cli.storage, SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+            let storage = Storage::open(&cli.storage, Role::Operator).await?;
             let result = operate(&storage, command).await;
             storage.close().await;
             result
@@ -129,7 +146,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 async fn operate(storage: &Storage, command: Command) -> Result<(), String> {
     let files = &storage.files;
     match command {
-        Command::Serve { .. } => unreachable!("handled by run"),
+        Command::Serve => unreachable!("handled by run"),
         Command::Ingest {
             instance_id,
             associated_resource_arn,
@@ -149,9 +166,8 @@ async fn operate(storage: &Storage, command: Command) -> Result<(), String> {
                     .ok_or_else(|| format!("{} has no usable file name: pass --name", file.display()))?
                     .to_owned(),
             };
-            let created_by = connect_user_arn
-                .map(CreatedBy::ConnectUserArn)
-                .or(aws_identity_arn.map(CreatedBy::AwsIdentityArn));
+            let created_by =
+                connect_user_arn.map(CreatedBy::ConnectUserArn).or(aws_identity_arn.map(CreatedBy::AwsIdentityArn));
             let new = NewFile {
                 instance_id,
                 associated_resource_arn,
@@ -163,23 +179,65 @@ async fn operate(storage: &Storage, command: Command) -> Result<(), String> {
             };
             print_record(&files.ingest(new, &file).await.map_err(|e| e.to_string())?)
         }
-        Command::SetStatus {
-            instance_id,
-            file_id,
-            status,
-        } => print_record(
-            &files
-                .set_status(&instance_id, &file_id, status)
-                .await
-                .map_err(|e| e.to_string())?,
-        ),
+        Command::SetStatus { instance_id, file_id, status } => {
+            print_record(&files.set_status(&instance_id, &file_id, status).await.map_err(|e| e.to_string())?)
+        }
         Command::List { instance_id } => {
             for record in files.list(&instance_id).await.map_err(|e| e.to_string())? {
                 print_record(&record)?;
             }
             Ok(())
         }
+        Command::Get {
+            instance_id,
+            file_id,
+            associated_resource_arn,
+            url_expiry_in_seconds,
+            url_content_disposition,
+        } => {
+            let request = GetRequest {
+                instance_id,
+                file_id,
+                associated_resource_arn,
+                url_expiry_in_seconds: Some(url_expiry_in_seconds),
+                disposition: url_content_disposition.map(|d| match d {
+                    DispositionArg::Attachment => Disposition::Attachment,
+                    DispositionArg::Inline => Disposition::Inline,
+                }),
+            };
+            let file = files.get(&request).await.map_err(|e| e.to_string())?;
+            println!("{}", response_body(&file));
+            Ok(())
+        }
     }
+}
+
+/// The JSON body GetAttachedFile answers with, member for member.
+fn response_body(file: &AttachedFile) -> serde_json::Value {
+    let record = &file.record;
+    let mut body = serde_json::json!({
+        "FileArn": record.file_arn,
+        "FileId": record.file_id,
+        "CreationTime": format_iso_millis(record.creation_time),
+        "FileStatus": record.file_status.as_str(),
+        "FileName": record.file_name,
+        "FileSizeInBytes": record.file_size_in_bytes,
+        "AssociatedResourceArn": record.associated_resource_arn,
+    });
+    if !record.tags.is_empty() {
+        body["Tags"] = serde_json::to_value(&record.tags).unwrap_or_default();
+    }
+    if let Some(use_case) = &record.file_use_case_type {
+        body["FileUseCaseType"] = use_case.as_str().into();
+    }
+    if let Some(created_by) = &record.created_by {
+        body["CreatedBy"] = serde_json::to_value(created_by).unwrap_or_default();
+    }
+    if let Some(download) = &file.download {
+        body["DownloadUrlMetadata"] =
+            serde_json::json!({ "Url": download.url, "UrlExpiry": format_iso_millis(download.expires_at) });
+    }
+    body
 }
 
 fn print_record(record: &FileRecord) -> Result<(), String> {

@@ -38,6 +38,18 @@ pub struct StorageArgs {
     /// the server does. Defaults to the store's own URL.
     #[arg(long, env = "ATTACHED_FILES_PUBLIC_S3_ENDPOINT", global = true)]
     pub public_s3_endpoint: Option<String>,
+
+    /// Address of the embedded object store's S3 endpoint, served by `serve`. Operator commands
+    /// serve the store to themselves on a port of their own, and put this address in URLs.
+    #[arg(long, env = "ATTACHED_FILES_EMBEDDED_S3_LISTEN", default_value = "127.0.0.1:9000", global = true)]
+    pub embedded_s3_listen: SocketAddr,
+}
+
+/// Who opens the storage: the server serves the embedded store on its configured address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Server,
+    Operator,
 }
 
 /// The embedded store's key pair, kept beside its data so every process on it agrees.
@@ -53,9 +65,8 @@ pub struct Storage {
 }
 
 impl Storage {
-    /// Opens the metadata store and the object store. With the embedded store, serves it on
-    /// `embedded_listen` (port 0 for an operator command that only needs it for itself).
-    pub async fn open(args: &StorageArgs, embedded_listen: SocketAddr) -> Result<Self, String> {
+    /// Opens the metadata store and the object store, serving the embedded one if it is in use.
+    pub async fn open(args: &StorageArgs, role: Role) -> Result<Self, String> {
         std::fs::create_dir_all(&args.data_dir)
             .map_err(|e| format!("cannot create data directory {}: {e}", args.data_dir.display()))?;
         let metadata = SqliteStore::open(&args.data_dir.join("metadata.sqlite3")).map_err(|e| e.to_string())?;
@@ -74,9 +85,12 @@ impl Storage {
                 let key = embedded_key(&args.data_dir)?;
                 let fs = DurableFs::new(args.data_dir.join("objects"))
                     .map_err(|e| format!("cannot create the object directory in {}: {e}", args.data_dir.display()))?;
-                let listener = TcpListener::bind(embedded_listen)
-                    .await
-                    .map_err(|e| format!("cannot listen on {embedded_listen}: {e}"))?;
+                let listen = match role {
+                    Role::Server => args.embedded_s3_listen,
+                    Role::Operator => SocketAddr::from(([127, 0, 0, 1], 0)),
+                };
+                let listener =
+                    TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
                 let addr = listener.local_addr().map_err(|e| e.to_string())?;
                 let url = format!("http://{addr}");
                 let (stop, mut stopped) = watch::channel(());
@@ -96,24 +110,19 @@ impl Storage {
         let client = endpoint.client().await;
         let objects = ObjectStore::new(client.clone(), &args.bucket);
         objects.ensure_bucket().await.map_err(|e| e.to_string())?;
-        let presigner = match &args.public_s3_endpoint {
-            Some(public) => {
-                S3Endpoint {
-                    url: Some(public.clone()),
-                    ..endpoint
-                }
-                .client()
-                .await
-            }
+        // URLs name the store as callers reach it: the public name if one is set, else the
+        // server's own address (which an operator command's private port is not).
+        let public_url = match (&args.public_s3_endpoint, &embedded_url, role) {
+            (Some(public), _, _) => Some(public.clone()),
+            (None, Some(_), Role::Operator) => Some(format!("http://{}", args.embedded_s3_listen)),
+            (None, _, _) => None,
+        };
+        let presigner = match public_url {
+            Some(url) => S3Endpoint { url: Some(url), ..endpoint }.client().await,
             None => client,
         };
         let files = AttachedFiles::new(Arc::new(metadata), objects, Arc::new(SdkPresigner::new(presigner)));
-        Ok(Self {
-            files,
-            embedded_url,
-            stop,
-            embedded,
-        })
+        Ok(Self { files, embedded_url, stop, embedded })
     }
 
     /// Stops the embedded object store after the requests in flight.
@@ -132,10 +141,7 @@ fn embedded_key(data_dir: &Path) -> Result<AccessKey, String> {
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("{}: {e}", path.display()))?;
         let field = |name: &str| value[name].as_str().map(str::to_owned);
         match (field("AccessKeyId"), field("SecretAccessKey")) {
-            (Some(access_key_id), Some(secret_access_key)) => Ok(AccessKey {
-                access_key_id,
-                secret_access_key,
-            }),
+            (Some(access_key_id), Some(secret_access_key)) => Ok(AccessKey { access_key_id, secret_access_key }),
             _ => Err(format!("{}: expected AccessKeyId and SecretAccessKey", path.display())),
         }
     };
@@ -166,11 +172,7 @@ fn embedded_key(data_dir: &Path) -> Result<AccessKey, String> {
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
     file.write_all(bytes)?;
     file.sync_all()
 }

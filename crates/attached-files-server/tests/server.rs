@@ -6,23 +6,17 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::Arc;
 use std::time::Duration;
 
-use attached_files::metadata::SqliteStore;
-use attached_files::objects::{ObjectStore, S3Endpoint, SdkPresigner};
-use attached_files::{AttachedFiles, FileRecord, FileStatus, GetRequest};
+use attached_files::objects::S3Endpoint;
+use attached_files::{FileRecord, FileStatus};
 
 const CASE_ARN: &str = "arn:aws:cases:us-east-1:111122223333:domain/d/case/c";
 
 fn binary(data_dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_attached-files-server"));
     command.arg("--data-dir").arg(data_dir).env("RUST_LOG", "warn");
-    for var in [
-        "ATTACHED_FILES_S3_ENDPOINT",
-        "ATTACHED_FILES_PUBLIC_S3_ENDPOINT",
-        "ATTACHED_FILES_BUCKET",
-    ] {
+    for var in ["ATTACHED_FILES_S3_ENDPOINT", "ATTACHED_FILES_PUBLIC_S3_ENDPOINT", "ATTACHED_FILES_BUCKET"] {
         command.env_remove(var);
     }
     command
@@ -30,94 +24,57 @@ fn binary(data_dir: &Path) -> Command {
 
 fn run(command: &mut Command) -> Output {
     let output = command.output().unwrap();
-    assert!(
-        output.status.success(),
-        "{command:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{command:?} failed: {}", String::from_utf8_lossy(&output.stderr));
     output
 }
 
 fn ingest(data_dir: &Path, file: &Path, status: &str, extra: &[&str]) -> FileRecord {
     let output = run(binary(data_dir)
-        .args([
-            "ingest",
-            "--instance-id",
-            "inst-1",
-            "--associated-resource-arn",
-            CASE_ARN,
-            "--status",
-            status,
-        ])
+        .args(["ingest", "--instance-id", "inst-1", "--associated-resource-arn", CASE_ARN, "--status", status])
         .args(extra)
         .arg(file));
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
-/// The server on an ephemeral port, and the URL of its embedded object store from its readiness line.
-fn serve(data_dir: &Path) -> (Child, String) {
-    let mut child = binary(data_dir)
-        .args(["serve", "--embedded-s3-listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("ready: embedded object store at ")
-        .expect(&line)
-        .to_owned();
-    (child, url)
-}
+/// The server on an ephemeral port, stopped if a test fails, and the URL of its embedded
+/// object store from its readiness line.
+struct Server(Child);
 
-/// GetAttachedFile over the data directory, with URLs for the object store at `url`.
-async fn files_at(data_dir: &Path, url: &str, credentials: (String, String)) -> AttachedFiles {
-    let endpoint = S3Endpoint {
-        url: Some(url.into()),
-        region: "us-east-1".into(),
-        force_path_style: true,
-        credentials: Some(credentials),
-    };
-    let client = endpoint.client().await;
-    let metadata = SqliteStore::open(&data_dir.join("metadata.sqlite3")).unwrap();
-    AttachedFiles::new(
-        Arc::new(metadata),
-        ObjectStore::new(client.clone(), "attached-files"),
-        Arc::new(SdkPresigner::new(client)),
-    )
-}
-
-fn embedded_key(data_dir: &Path) -> (String, String) {
-    let key: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(data_dir.join("embedded-s3-key.json")).unwrap()).unwrap();
-    (
-        key["AccessKeyId"].as_str().unwrap().into(),
-        key["SecretAccessKey"].as_str().unwrap().into(),
-    )
-}
-
-fn get_request(record: &FileRecord) -> GetRequest {
-    GetRequest {
-        instance_id: record.instance_id.clone(),
-        file_id: record.file_id.clone(),
-        associated_resource_arn: CASE_ARN.into(),
-        url_expiry_in_seconds: Some(60),
-        disposition: None,
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
-async fn download(files: &AttachedFiles, record: &FileRecord) -> Vec<u8> {
-    let url = files
-        .get(&get_request(record))
-        .await
-        .unwrap()
-        .download
-        .expect("approved")
-        .url;
-    let response = reqwest::get(&url).await.unwrap();
+fn serve(data_dir: &Path) -> (Server, String) {
+    let mut child =
+        binary(data_dir).args(["serve", "--embedded-s3-listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let server = Server(child);
+    let url = line.trim().strip_prefix("ready: embedded object store at ").expect(&line).to_owned();
+    (server, url)
+}
+
+/// The binary's `get`: GetAttachedFile's JSON body, with URLs for the server at `store_url`.
+fn get(command: &mut Command, record: &FileRecord, store_url: &str) -> serde_json::Value {
+    let addr = store_url.strip_prefix("http://").unwrap();
+    let output = run(command.args(["--embedded-s3-listen", addr, "get", "--instance-id", &record.instance_id]).args([
+        "--file-id",
+        &record.file_id,
+        "--associated-resource-arn",
+        CASE_ARN,
+        "--url-expiry-in-seconds",
+        "60",
+    ]));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// Downloads `body`'s URL with a plain HTTP client.
+async fn download(body: &serde_json::Value) -> Vec<u8> {
+    let url = body["DownloadUrlMetadata"]["Url"].as_str().expect("an approved file has a URL");
+    let response = reqwest::get(url).await.unwrap();
     assert_eq!(response.status(), 200, "{url}");
     response.bytes().await.unwrap().to_vec()
 }
@@ -129,13 +86,10 @@ fn sample_file(dir: &Path, len: usize) -> (std::path::PathBuf, Vec<u8>) {
     (path, bytes)
 }
 
-fn sigterm(child: &mut Child) {
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+fn sigterm(server: &mut Server) {
+    let status = Command::new("kill").args(["-TERM", &server.0.id().to_string()]).status().unwrap();
     assert!(status.success());
-    let exit = child.wait().unwrap();
+    let exit = server.0.wait().unwrap();
     assert!(exit.success(), "the server exits cleanly on SIGTERM: {exit:?}");
 }
 
@@ -146,43 +100,30 @@ async fn operator_commands_share_the_data_directory_with_a_running_server_and_su
     let (mut server, url) = serve(&data);
     let (path, bytes) = sample_file(dir.path(), 1_000_003);
 
-    let record = ingest(
-        &data,
-        &path,
-        "PROCESSING",
-        &["--tag", "team=blue", "--name", "report.pdf"],
-    );
-    assert_eq!(
-        (record.file_name.as_str(), record.file_size_in_bytes),
-        ("report.pdf", 1_000_003)
-    );
+    let record = ingest(&data, &path, "PROCESSING", &["--tag", "team=blue", "--name", "report.pdf"]);
+    assert_eq!((record.file_name.as_str(), record.file_size_in_bytes), ("report.pdf", 1_000_003));
     assert_eq!(record.tags.get("team").map(String::as_str), Some("blue"));
 
-    let files = files_at(&data, &url, embedded_key(&data)).await;
-    assert!(files.get(&get_request(&record)).await.unwrap().download.is_none());
+    let body = get(&mut binary(&data), &record, &url);
+    assert_eq!(body["FileStatus"], "PROCESSING");
+    assert_eq!(body["FileSizeInBytes"], 1_000_003);
+    assert!(body.get("DownloadUrlMetadata").is_none(), "{body}");
 
     let output = run(binary(&data)
         .args(["set-status", "--instance-id", "inst-1", "--file-id", &record.file_id])
         .args(["--status", "APPROVED"]));
     let approved: FileRecord = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(approved.file_status, FileStatus::Approved);
-    assert!(download(&files, &record).await == bytes);
+    assert!(download(&get(&mut binary(&data), &record, &url)).await == bytes);
 
     let listed = run(binary(&data).args(["list", "--instance-id", "inst-1"]));
-    let listed: Vec<FileRecord> = listed
-        .stdout
-        .lines()
-        .map(|line| serde_json::from_str(&line.unwrap()).unwrap())
-        .collect();
+    let listed: Vec<FileRecord> =
+        listed.stdout.lines().map(|line| serde_json::from_str(&line.unwrap()).unwrap()).collect();
     assert_eq!(listed, [approved]);
 
     sigterm(&mut server);
     let (mut server, url) = serve(&data);
-    let files = files_at(&data, &url, embedded_key(&data)).await;
-    assert!(
-        download(&files, &record).await == bytes,
-        "the file is served after a restart"
-    );
+    assert!(download(&get(&mut binary(&data), &record, &url)).await == bytes, "the file is served after a restart");
     sigterm(&mut server);
 }
 
@@ -196,15 +137,7 @@ async fn kill_9_of_an_ingest_never_leaves_a_record_without_its_bytes() {
     let mut completed = 0;
     for round in 0..12u64 {
         let mut child = binary(&data)
-            .args([
-                "ingest",
-                "--instance-id",
-                "inst-1",
-                "--associated-resource-arn",
-                CASE_ARN,
-                "--status",
-                "APPROVED",
-            ])
+            .args(["ingest", "--instance-id", "inst-1", "--associated-resource-arn", CASE_ARN, "--status", "APPROVED"])
             .arg(&path)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -219,27 +152,13 @@ async fn kill_9_of_an_ingest_never_leaves_a_record_without_its_bytes() {
     }
 
     let (mut server, url) = serve(&data);
-    let files = files_at(&data, &url, embedded_key(&data)).await;
-    let records = files.list("inst-1").await.unwrap();
-    assert!(
-        records.len() >= completed,
-        "{} records, {completed} ingests completed",
-        records.len()
-    );
+    let listed = run(binary(&data).args(["list", "--instance-id", "inst-1"]));
+    let records: Vec<FileRecord> =
+        listed.stdout.lines().map(|line| serde_json::from_str(&line.unwrap()).unwrap()).collect();
+    assert!(records.len() >= completed, "{} records, {completed} ingests completed", records.len());
     for record in &records {
-        let objects = ObjectStore::new(
-            S3Endpoint {
-                url: Some(url.clone()),
-                region: "us-east-1".into(),
-                force_path_style: true,
-                credentials: Some(embedded_key(&data)),
-            }
-            .client()
-            .await,
-            "attached-files",
-        );
-        assert_eq!(objects.size(&record.object).await.unwrap(), Some(8 << 20), "{record:?}");
-        assert_eq!(download(&files, record).await.len(), 8 << 20);
+        assert_eq!(record.file_size_in_bytes, 8 << 20);
+        assert_eq!(download(&get(&mut binary(&data), record, &url)).await.len(), 8 << 20, "{record:?}");
     }
     sigterm(&mut server);
 }
@@ -253,21 +172,9 @@ fn start_up_errors_are_one_line_and_exit_non_zero() {
     let file = dir.path().join("a-file");
     std::fs::write(&file, b"x").unwrap();
     let cases: [(Vec<&str>, &str, &Path); 3] = [
-        (
-            vec!["serve", "--embedded-s3-listen", &addr],
-            "error: cannot listen on",
-            dir.path(),
-        ),
-        (
-            vec!["list", "--instance-id", "i"],
-            "error: cannot create data directory",
-            &file,
-        ),
-        (
-            vec!["serve", "--embedded-s3-listen", "nowhere"],
-            "invalid value 'nowhere'",
-            dir.path(),
-        ),
+        (vec!["serve", "--embedded-s3-listen", &addr], "error: cannot listen on", dir.path()),
+        (vec!["list", "--instance-id", "i"], "error: cannot create data directory", &file),
+        (vec!["serve", "--embedded-s3-listen", "nowhere"], "invalid value 'nowhere'", dir.path()),
     ];
     for (args, expected, data_dir) in cases {
         let output = binary(&data_dir.join("data")).args(&args).output().unwrap();
@@ -283,11 +190,7 @@ struct Moto(Child, String);
 
 impl Moto {
     fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let mut child = Command::new("moto_server")
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
@@ -322,63 +225,35 @@ async fn configuration_alone_moves_the_bytes_to_an_external_store() {
     let (path, bytes) = sample_file(dir.path(), 300_000);
     let credentials = ("moto-key".to_string(), "moto-secret".to_string());
 
-    let output = run(binary(&data)
-        .args([
-            "--s3-endpoint",
-            &moto.1,
-            "--s3-path-style",
-            "--bucket",
-            "external-files",
-        ])
-        .env("AWS_ACCESS_KEY_ID", &credentials.0)
-        .env("AWS_SECRET_ACCESS_KEY", &credentials.1)
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .args([
-            "ingest",
-            "--instance-id",
-            "inst-1",
-            "--associated-resource-arn",
-            CASE_ARN,
-            "--status",
-            "APPROVED",
-        ])
-        .arg(&path));
-    let record: FileRecord = serde_json::from_slice(&output.stdout).unwrap();
+    let external = |data: &Path| {
+        let mut command = binary(data);
+        command
+            .args(["--s3-endpoint", &moto.1, "--s3-path-style", "--bucket", "external-files"])
+            .env("AWS_ACCESS_KEY_ID", &credentials.0)
+            .env("AWS_SECRET_ACCESS_KEY", &credentials.1)
+            .env("AWS_CONFIG_FILE", "/dev/null");
+        command
+    };
+    let record = {
+        let mut command = external(&data);
+        command.args(["ingest", "--instance-id", "inst-1", "--associated-resource-arn", CASE_ARN]);
+        serde_json::from_slice::<FileRecord>(&run(command.args(["--status", "APPROVED"]).arg(&path)).stdout).unwrap()
+    };
     assert_eq!(record.object.bucket, "external-files");
-    assert!(
-        !data.join("objects").exists(),
-        "nothing is written to the embedded store"
-    );
+    assert!(!data.join("objects").exists(), "nothing is written to the embedded store");
 
     let endpoint = S3Endpoint {
         url: Some(moto.1.clone()),
         region: "us-east-1".into(),
         force_path_style: true,
-        credentials: Some(credentials),
+        credentials: Some(credentials.clone()),
     };
-    let client = endpoint.client().await;
-    let stored = client
-        .get_object()
-        .bucket("external-files")
-        .key(&record.object.key)
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        stored.body.collect().await.unwrap().into_bytes() == bytes,
-        "the bytes are in the external store"
-    );
+    let stored = endpoint.client().await.get_object().bucket("external-files").key(&record.object.key).send().await;
+    let stored = stored.unwrap().body.collect().await.unwrap().into_bytes();
+    assert!(stored == bytes, "the bytes are in the external store");
 
-    let metadata = SqliteStore::open(&data.join("metadata.sqlite3")).unwrap();
-    let files = AttachedFiles::new(
-        Arc::new(metadata),
-        ObjectStore::new(client.clone(), "external-files"),
-        Arc::new(SdkPresigner::new(client)),
-    );
-    let url = files.get(&get_request(&record)).await.unwrap().download.unwrap().url;
+    let body = get(&mut external(&data), &record, "http://127.0.0.1:1");
+    let url = body["DownloadUrlMetadata"]["Url"].as_str().unwrap();
     assert!(url.starts_with(&moto.1), "{url}");
-    assert!(
-        download(&files, &record).await == bytes,
-        "the external store's pre-signed URL downloads the file"
-    );
+    assert!(download(&body).await == bytes, "the external store's pre-signed URL downloads the file");
 }

@@ -54,8 +54,7 @@ impl DurableFs {
     }
 
     fn object_path(&self, bucket: &str, key: &str) -> PathBuf {
-        self.bucket_dir(bucket)
-            .join(hex::encode(Sha256::digest(key.as_bytes())))
+        self.bucket_dir(bucket).join(hex::encode(Sha256::digest(key.as_bytes())))
     }
 
     async fn existing_bucket(&self, bucket: &str) -> S3Result<PathBuf> {
@@ -113,16 +112,11 @@ impl S3 for DurableFs {
                 size += chunk.len() as u64;
                 file.write_all(&chunk).await.map_err(internal)?;
             }
-            if input
-                .content_length
-                .is_some_and(|expected| u64::try_from(expected).ok() != Some(size))
-            {
+            if input.content_length.is_some_and(|expected| u64::try_from(expected).ok() != Some(size)) {
                 return Err(s3_error!(IncompleteBody, "the body does not have the declared length"));
             }
             file.sync_all().await.map_err(internal)?;
-            tokio::fs::rename(&partial, self.object_path(&input.bucket, &input.key))
-                .await
-                .map_err(internal)?;
+            tokio::fs::rename(&partial, self.object_path(&input.bucket, &input.key)).await.map_err(internal)?;
             sync_dir(&dir).await.map_err(internal)?;
             Ok(hex::encode(md5.finalize()))
         }
@@ -130,10 +124,7 @@ impl S3 for DurableFs {
         if written.is_err() {
             let _ = tokio::fs::remove_file(&partial).await;
         }
-        let output = PutObjectOutput {
-            e_tag: Some(ETag::Strong(written?)),
-            ..Default::default()
-        };
+        let output = PutObjectOutput { e_tag: Some(ETag::Strong(written?)), ..Default::default() };
         Ok(S3Response::new(output))
     }
 
@@ -147,10 +138,7 @@ impl S3 for DurableFs {
         };
         let meta = file.metadata().await.map_err(internal)?;
         let length = meta.len();
-        let body = FileBody {
-            inner: ReaderStream::with_capacity(file, 64 * 1024),
-            remaining: length,
-        };
+        let body = FileBody { inner: ReaderStream::with_capacity(file, 64 * 1024), remaining: length };
         let output = GetObjectOutput {
             body: Some(StreamingBlob::new(body)),
             content_length: Some(content_length(length)?),
@@ -232,10 +220,7 @@ pub struct AccessKey {
 pub async fn serve(listener: TcpListener, fs: DurableFs, key: AccessKey, shutdown: impl Future<Output = ()>) {
     let service = {
         let mut builder = s3s::service::S3ServiceBuilder::new(fs);
-        builder.set_auth(s3s::auth::SimpleAuth::from_single(
-            key.access_key_id,
-            key.secret_access_key,
-        ));
+        builder.set_auth(s3s::auth::SimpleAuth::from_single(key.access_key_id, key.secret_access_key));
         builder.build()
     };
     let http = ConnBuilder::new(TokioExecutor::new());
@@ -254,9 +239,7 @@ pub async fn serve(listener: TcpListener, fs: DurableFs, key: AccessKey, shutdow
             },
             () = &mut shutdown => break,
         };
-        let connection = http
-            .serve_connection(TokioIo::new(socket), service.clone())
-            .into_owned();
+        let connection = http.serve_connection(TokioIo::new(socket), service.clone()).into_owned();
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(e) = connection.await {

@@ -116,25 +116,17 @@ pub struct AttachedFiles {
 
 impl AttachedFiles {
     pub fn new(metadata: Arc<dyn MetadataStore>, objects: ObjectStore, presigner: Arc<dyn Presigner>) -> Self {
-        Self {
-            metadata,
-            objects,
-            presigner,
-        }
+        Self { metadata, objects, presigner }
     }
 
     /// GetAttachedFile: the file's metadata and, for an approved file, a pre-signed download URL.
     pub async fn get(&self, request: &GetRequest) -> Result<AttachedFile, GetError> {
         if !is_valid_arn(&request.associated_resource_arn) {
-            return Err(GetError::InvalidRequest(
-                "AssociatedResourceArn must be a valid ARN".into(),
-            ));
+            return Err(GetError::InvalidRequest("AssociatedResourceArn must be a valid ARN".into()));
         }
         let lifetime = request.url_expiry_in_seconds.unwrap_or(DEFAULT_URL_EXPIRY_SECONDS);
         if !URL_EXPIRY_SECONDS.contains(&lifetime) {
-            return Err(GetError::InvalidRequest(
-                "UrlExpiryInSeconds must be between 5 and 300".into(),
-            ));
+            return Err(GetError::InvalidRequest("UrlExpiryInSeconds must be between 5 and 300".into()));
         }
         let record = self
             .metadata
@@ -153,18 +145,10 @@ impl AttachedFiles {
             )));
         }
         let disposition = request.disposition.map(|d| content_disposition(d, &record.file_name));
-        let signed = self
-            .presigner
-            .presign_get(&record.object, Duration::from_secs(lifetime), disposition.as_deref())
-            .await?;
+        let signed =
+            self.presigner.presign_get(&record.object, Duration::from_secs(lifetime), disposition.as_deref()).await?;
         let expires_at = OffsetDateTime::from(signed.signed_at) + Duration::from_secs(lifetime);
-        Ok(AttachedFile {
-            record,
-            download: Some(DownloadUrl {
-                url: signed.url,
-                expires_at,
-            }),
-        })
+        Ok(AttachedFile { record, download: Some(DownloadUrl { url: signed.url, expires_at }) })
     }
 
     /// Stores the bytes at `path` and records them as a new attached file.
@@ -178,15 +162,10 @@ impl AttachedFiles {
             .map_err(|e| AdminError::Invalid(format!("cannot read {}: {e}", path.display())))?
             .len();
         if size == 0 {
-            return Err(AdminError::Invalid(
-                "the file is empty: FileSizeInBytes must be at least 1".into(),
-            ));
+            return Err(AdminError::Invalid("the file is empty: FileSizeInBytes must be at least 1".into()));
         }
         let file_id = uuid::Uuid::new_v4().to_string();
-        let object = self
-            .objects
-            .put_file(&format!("{}/{file_id}", new.instance_id), path)
-            .await?;
+        let object = self.objects.put_file(&format!("{}/{file_id}", new.instance_id), path).await?;
         let record = FileRecord {
             file_arn: file_arn(&new.associated_resource_arn, &new.instance_id, &file_id),
             instance_id: new.instance_id,
@@ -216,10 +195,7 @@ impl AttachedFiles {
         file_id: &str,
         status: FileStatus,
     ) -> Result<FileRecord, AdminError> {
-        let not_found = || AdminError::NotFound {
-            instance_id: instance_id.into(),
-            file_id: file_id.into(),
-        };
+        let not_found = || AdminError::NotFound { instance_id: instance_id.into(), file_id: file_id.into() };
         if !self.metadata.set_status(instance_id, file_id, status).await? {
             return Err(not_found());
         }
@@ -235,8 +211,7 @@ impl AttachedFiles {
 /// exactly what is reported.
 fn now_millis() -> OffsetDateTime {
     let now = OffsetDateTime::now_utc();
-    now.replace_millisecond(now.millisecond())
-        .expect("a millisecond of a valid time is valid")
+    now.replace_millisecond(now.millisecond()).expect("a millisecond of a valid time is valid")
 }
 
 /// `arn:{partition}:connect:{region}:{account}:instance/{instance}/file/{file}`: the file lives in
@@ -255,13 +230,7 @@ fn content_disposition(disposition: Disposition, file_name: &str) -> String {
     };
     let fallback: String = file_name
         .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
         .collect();
     let exact = percent_encoding::utf8_percent_encode(file_name, RFC5987_ATTR_CHAR);
     format!("{kind}; filename=\"{fallback}\"; filename*=UTF-8''{exact}")
@@ -294,10 +263,7 @@ fn check_new_file(new: &NewFile) -> Result<(), AdminError> {
         return invalid("InstanceId must be 1 to 100 characters".into());
     }
     if !is_valid_arn(&new.associated_resource_arn) {
-        return invalid(format!(
-            "AssociatedResourceArn {:?} is not a valid ARN",
-            new.associated_resource_arn
-        ));
+        return invalid(format!("AssociatedResourceArn {:?} is not a valid ARN", new.associated_resource_arn));
     }
     if !(1..=256).contains(&chars(&new.file_name)) || !FILE_NAME.is_match(&new.file_name) {
         return invalid("FileName must be 1 to 256 characters, none of them control characters".into());
@@ -305,10 +271,7 @@ fn check_new_file(new: &NewFile) -> Result<(), AdminError> {
     if let Some(use_case) = &new.file_use_case_type
         && !FILE_USE_CASE_TYPES.contains(&use_case.as_str())
     {
-        return invalid(format!(
-            "FileUseCaseType {use_case:?} is not one of {}",
-            FILE_USE_CASE_TYPES.join(", ")
-        ));
+        return invalid(format!("FileUseCaseType {use_case:?} is not one of {}", FILE_USE_CASE_TYPES.join(", ")));
     }
     if let Some(created_by) = &new.created_by
         && !is_valid_arn(created_by.arn())
@@ -388,17 +351,12 @@ mod tests {
         for (i, breaks) in broken.iter().enumerate() {
             let mut file = new_file();
             breaks(&mut file);
-            assert!(
-                matches!(check_new_file(&file), Err(AdminError::Invalid(_))),
-                "case {i} passed"
-            );
+            assert!(matches!(check_new_file(&file), Err(AdminError::Invalid(_))), "case {i} passed");
         }
         let mut edge = new_file();
         edge.instance_id = "x".repeat(100);
         edge.file_name = "é".repeat(256);
-        edge.tags = (0..50)
-            .map(|i| (format!("ключ {i}:/=+-@_."), "v".repeat(256)))
-            .collect();
+        edge.tags = (0..50).map(|i| (format!("ключ {i}:/=+-@_."), "v".repeat(256))).collect();
         assert!(check_new_file(&edge).is_ok());
     }
 }

@@ -44,8 +44,7 @@ impl SqliteStore {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let conn = Connection::open(path).map_err(|e| StoreError(format!("opening {}: {e}", path.display())))?;
         // Another process (an operator command, a second server) may hold the write lock briefly.
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(StoreError::from)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(StoreError::from)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
@@ -58,9 +57,7 @@ impl SqliteStore {
              CREATE INDEX IF NOT EXISTS attached_files_by_instance ON attached_files (instance_id);",
         )
         .map_err(StoreError::from)?;
-        Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
-        })
+        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
     }
 
     /// Runs `work` on the connection off the async threads: SQLite calls block.
@@ -102,10 +99,7 @@ impl MetadataStore for SqliteStore {
         let (instance_id, file_id) = (instance_id.to_owned(), file_id.to_owned());
         self.with_conn(move |conn| {
             conn.prepare_cached("SELECT record FROM attached_files WHERE file_id = ?1 AND instance_id = ?2")
-                .and_then(|mut stmt| {
-                    stmt.query_row(params![file_id, instance_id], |row| row.get(0))
-                        .optional()
-                })
+                .and_then(|mut stmt| stmt.query_row(params![file_id, instance_id], |row| row.get(0)).optional())
                 .map_err(StoreError::from)?
                 .map(decode)
                 .transpose()
@@ -134,9 +128,7 @@ impl MetadataStore for SqliteStore {
             let mut stmt = conn
                 .prepare_cached("SELECT record FROM attached_files WHERE instance_id = ?1 ORDER BY rowid")
                 .map_err(StoreError::from)?;
-            let rows = stmt
-                .query_map(params![instance_id], |row| row.get(0))
-                .map_err(StoreError::from)?;
+            let rows = stmt.query_map(params![instance_id], |row| row.get(0)).map_err(StoreError::from)?;
             rows.map(|json| decode(json.map_err(StoreError::from)?)).collect()
         })
         .await
@@ -157,16 +149,11 @@ mod tests {
             file_size_in_bytes: 5,
             file_status: FileStatus::Processing,
             file_use_case_type: Some("ATTACHMENT".into()),
-            created_by: Some(CreatedBy::ConnectUserArn(
-                "arn:aws:connect:us-east-1:111122223333:user/u".into(),
-            )),
+            created_by: Some(CreatedBy::ConnectUserArn("arn:aws:connect:us-east-1:111122223333:user/u".into())),
             creation_time: time::macros::datetime!(2024-05-03 02:41:28.172 UTC),
             associated_resource_arn: "arn:aws:cases:us-east-1:111122223333:domain/d/case/c".into(),
             tags: [("team".to_string(), "blue".to_string())].into(),
-            object: ObjectLocation {
-                bucket: "b".into(),
-                key: format!("files/{file_id}"),
-            },
+            object: ObjectLocation { bucket: "b".into(), key: format!("files/{file_id}") },
         }
     }
 
@@ -199,14 +186,8 @@ mod tests {
         let path = dir.path().join("metadata.sqlite3");
         let (server, operator) = (SqliteStore::open(&path).unwrap(), SqliteStore::open(&path).unwrap());
         operator.insert(&record("i", "f")).await.unwrap();
-        assert_eq!(
-            server.get("i", "f").await.unwrap().unwrap().file_status,
-            FileStatus::Processing
-        );
+        assert_eq!(server.get("i", "f").await.unwrap().unwrap().file_status, FileStatus::Processing);
         operator.set_status("i", "f", FileStatus::Rejected).await.unwrap();
-        assert_eq!(
-            server.get("i", "f").await.unwrap().unwrap().file_status,
-            FileStatus::Rejected
-        );
+        assert_eq!(server.get("i", "f").await.unwrap().unwrap().file_status, FileStatus::Rejected);
     }
 }

@@ -75,10 +75,7 @@ pub struct ObjectStore {
 
 impl ObjectStore {
     pub fn new(client: Client, bucket: impl Into<String>) -> Self {
-        Self {
-            client,
-            bucket: bucket.into(),
-        }
+        Self { client, bucket: bucket.into() }
     }
 
     pub fn bucket(&self) -> &str {
@@ -103,9 +100,8 @@ impl ObjectStore {
 
     /// Uploads the file at `path` to `key`; returns its size.
     pub async fn put_file(&self, key: &str, path: &Path) -> Result<ObjectLocation, ObjectError> {
-        let body = ByteStream::from_path(path)
-            .await
-            .map_err(|e| ObjectError(format!("reading {}: {e}", path.display())))?;
+        let body =
+            ByteStream::from_path(path).await.map_err(|e| ObjectError(format!("reading {}: {e}", path.display())))?;
         self.client
             .put_object()
             .bucket(&self.bucket)
@@ -114,10 +110,7 @@ impl ObjectStore {
             .send()
             .await
             .map_err(|e| sdk_error("uploading", e))?;
-        Ok(ObjectLocation {
-            bucket: self.bucket.clone(),
-            key: key.to_owned(),
-        })
+        Ok(ObjectLocation { bucket: self.bucket.clone(), key: key.to_owned() })
     }
 
     /// The size of the object, or `None` if it does not exist.
@@ -197,9 +190,6 @@ impl Presigner for SdkPresigner {
             .presigned(config)
             .await
             .map_err(|e| sdk_error("presigning", e))?;
-        Ok(SignedUrl {
-            url: request.uri().to_owned(),
-            signed_at,
-        })
+        Ok(SignedUrl { url: request.uri().to_owned(), signed_at })
     }
 }

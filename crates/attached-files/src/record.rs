@@ -99,9 +99,7 @@ const ISO_MILLIS: &[BorrowedFormatItem<'static>] =
 
 /// Formats a time as the API does: UTC, milliseconds, a literal `Z`.
 pub fn format_iso_millis(at: OffsetDateTime) -> String {
-    at.to_offset(time::UtcOffset::UTC)
-        .format(ISO_MILLIS)
-        .expect("every UTC date the clock gives fits the format")
+    at.to_offset(time::UtcOffset::UTC).format(ISO_MILLIS).expect("every UTC date the clock gives fits the format")
 }
 
 /// Parses [`format_iso_millis`]'s output.
@@ -145,10 +143,7 @@ mod tests {
     fn times_have_milliseconds_and_a_z() {
         let at = datetime!(2024-05-03 02:41:28.172_999 UTC);
         assert_eq!(format_iso_millis(at), "2024-05-03T02:41:28.172Z");
-        assert_eq!(
-            parse_iso_millis("2024-05-03T02:41:28.172Z").unwrap(),
-            datetime!(2024-05-03 02:41:28.172 UTC)
-        );
+        assert_eq!(parse_iso_millis("2024-05-03T02:41:28.172Z").unwrap(), datetime!(2024-05-03 02:41:28.172 UTC));
         let east = datetime!(2024-05-03 04:41:28.000 +2);
         assert_eq!(format_iso_millis(east), "2024-05-03T02:41:28.000Z");
     }

@@ -26,11 +26,7 @@ fn get(instance_id: &str, file_id: &str) -> GetRequest {
 
 fn expires_param(url: &str) -> String {
     let query = url.split_once('?').unwrap().1;
-    query
-        .split('&')
-        .find_map(|p| p.strip_prefix("X-Amz-Expires="))
-        .unwrap()
-        .to_owned()
+    query.split('&').find_map(|p| p.strip_prefix("X-Amz-Expires=")).unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -40,17 +36,11 @@ async fn an_approved_file_downloads_byte_for_byte_within_its_expiry() {
     let bytes = sample_bytes(300_001);
     let path = local_file(dir.path(), "upload.bin", &bytes);
 
-    let ingested = files
-        .ingest(new_file("inst-1", "report été.pdf", FileStatus::Approved), &path)
-        .await
-        .unwrap();
+    let ingested = files.ingest(new_file("inst-1", "report été.pdf", FileStatus::Approved), &path).await.unwrap();
     assert_eq!(ingested.file_size_in_bytes, 300_001);
     assert_eq!(
         ingested.file_arn,
-        format!(
-            "arn:aws:connect:us-west-2:111122223333:instance/inst-1/file/{}",
-            ingested.file_id
-        )
+        format!("arn:aws:connect:us-west-2:111122223333:instance/inst-1/file/{}", ingested.file_id)
     );
 
     let before = OffsetDateTime::now_utc();
@@ -61,10 +51,7 @@ async fn an_approved_file_downloads_byte_for_byte_within_its_expiry() {
     assert_eq!(expires_param(&url.url), "300");
     let lifetime = Duration::from_secs(300);
     assert!(url.expires_at >= before + lifetime - Duration::from_secs(1) && url.expires_at <= after + lifetime);
-    assert_eq!(
-        format_iso_millis(url.expires_at).len(),
-        "2024-05-03T02:41:28.172Z".len()
-    );
+    assert_eq!(format_iso_millis(url.expires_at).len(), "2024-05-03T02:41:28.172Z".len());
 
     let (status, disposition, body) = download(&url.url).await;
     assert_eq!(status, 200);
@@ -77,11 +64,7 @@ async fn an_approved_file_downloads_byte_for_byte_within_its_expiry() {
             Disposition::Attachment,
             "attachment; filename=\"report _t_.pdf\"; filename*=UTF-8''report%20%C3%A9t%C3%A9.pdf",
         ),
-        (
-            300,
-            Disposition::Inline,
-            "inline; filename=\"report _t_.pdf\"; filename*=UTF-8''report%20%C3%A9t%C3%A9.pdf",
-        ),
+        (300, Disposition::Inline, "inline; filename=\"report _t_.pdf\"; filename*=UTF-8''report%20%C3%A9t%C3%A9.pdf"),
     ] {
         let request = GetRequest {
             url_expiry_in_seconds: Some(expiry),
@@ -109,18 +92,9 @@ async fn only_approved_files_get_a_url() {
         assert_eq!(answer.record.file_status, status);
         assert!(answer.download.is_none(), "{status} must not have a URL");
 
-        let approved = files
-            .set_status("inst", &record.file_id, FileStatus::Approved)
-            .await
-            .unwrap();
+        let approved = files.set_status("inst", &record.file_id, FileStatus::Approved).await.unwrap();
         assert_eq!(approved.file_status, FileStatus::Approved);
-        let url = files
-            .get(&get("inst", &record.file_id))
-            .await
-            .unwrap()
-            .download
-            .unwrap()
-            .url;
+        let url = files.get(&get("inst", &record.file_id)).await.unwrap().download.unwrap().url;
         assert_eq!(download(&url).await.2, b"hello");
     }
     assert_eq!(files.list("inst").await.unwrap().len(), 3);
@@ -132,10 +106,7 @@ async fn every_mismatch_is_the_same_not_found_and_a_bad_arn_is_invalid() {
     let dir = tempfile::tempdir().unwrap();
     let (store, files) = start_files(dir.path()).await;
     let path = local_file(dir.path(), "a.txt", b"hello");
-    let record = files
-        .ingest(new_file("inst", "a.txt", FileStatus::Approved), &path)
-        .await
-        .unwrap();
+    let record = files.ingest(new_file("inst", "a.txt", FileStatus::Approved), &path).await.unwrap();
 
     let unknown = get("inst", "no-such-file");
     let other_instance = get("other-inst", &record.file_id);
@@ -147,10 +118,7 @@ async fn every_mismatch_is_the_same_not_found_and_a_bad_arn_is_invalid() {
         let error = files.get(&request).await.unwrap_err();
         assert!(matches!(error, GetError::NotFound), "{request:?}: {error:?}");
     }
-    let bad_arn = GetRequest {
-        associated_resource_arn: "case-1".into(),
-        ..get("inst", &record.file_id)
-    };
+    let bad_arn = GetRequest { associated_resource_arn: "case-1".into(), ..get("inst", &record.file_id) };
     assert!(
         matches!(files.get(&bad_arn).await, Err(GetError::InvalidRequest(m)) if m.contains("AssociatedResourceArn"))
     );
@@ -162,21 +130,9 @@ async fn altered_expired_and_unsigned_urls_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (store, files) = start_files(dir.path()).await;
     let path = local_file(dir.path(), "a.txt", b"secret bytes");
-    let first = files
-        .ingest(new_file("inst", "a.txt", FileStatus::Approved), &path)
-        .await
-        .unwrap();
-    let second = files
-        .ingest(new_file("inst", "b.txt", FileStatus::Approved), &path)
-        .await
-        .unwrap();
-    let url = files
-        .get(&get("inst", &first.file_id))
-        .await
-        .unwrap()
-        .download
-        .unwrap()
-        .url;
+    let first = files.ingest(new_file("inst", "a.txt", FileStatus::Approved), &path).await.unwrap();
+    let second = files.ingest(new_file("inst", "b.txt", FileStatus::Approved), &path).await.unwrap();
+    let url = files.get(&get("inst", &first.file_id)).await.unwrap().download.unwrap().url;
     assert_eq!(download(&url).await.0, 200);
 
     // Every byte of the URL after the host is covered by the signature.
@@ -190,10 +146,7 @@ async fn altered_expired_and_unsigned_urls_are_refused() {
         }
         let altered = format!("{}{replacement}{}", &url[..i], &url[i + 1..]);
         let (status, _, body) = download(&altered).await;
-        assert!(
-            status >= 400 && body != b"secret bytes",
-            "byte {i} altered: {altered} answered {status}"
-        );
+        assert!(status >= 400 && body != b"secret bytes", "byte {i} altered: {altered} answered {status}");
         refused += 1;
     }
     assert!(refused > 100);
@@ -211,21 +164,12 @@ async fn altered_expired_and_unsigned_urls_are_refused() {
         .expires_in(Duration::from_secs(5))
         .build()
         .unwrap();
-    let expired = client
-        .get_object()
-        .bucket(BUCKET)
-        .key(&first.object.key)
-        .presigned(config)
-        .await
-        .unwrap();
+    let expired = client.get_object().bucket(BUCKET).key(&first.object.key).presigned(config).await.unwrap();
     assert_eq!(download(expired.uri()).await.0, 403);
 
     // And a URL from the presigner itself expires: the shortest lifetime, then past it.
     let presigner = attached_files::objects::SdkPresigner::new(client);
-    let short = presigner
-        .presign_get(&first.object, Duration::from_secs(1), None)
-        .await
-        .unwrap();
+    let short = presigner.presign_get(&first.object, Duration::from_secs(1), None).await.unwrap();
     assert_eq!(download(&short.url).await.0, 200);
     tokio::time::sleep(Duration::from_millis(2100)).await;
     assert_eq!(download(&short.url).await.0, 403);
@@ -239,10 +183,7 @@ async fn files_survive_a_restart_and_an_outage_of_the_store() {
     let addr = store.addr;
     let bytes = sample_bytes(70_000);
     let path = local_file(dir.path(), "a.bin", &bytes);
-    let record = files
-        .ingest(new_file("inst", "a.bin", FileStatus::Approved), &path)
-        .await
-        .unwrap();
+    let record = files.ingest(new_file("inst", "a.bin", FileStatus::Approved), &path).await.unwrap();
     drop(files);
     store.stop().await;
 
@@ -260,20 +201,8 @@ async fn files_survive_a_restart_and_an_outage_of_the_store() {
     assert!(download(&answer.download.unwrap().url).await.2 == bytes);
 
     // An object that vanished behind the record's back is an internal error, not a broken URL.
-    let missing = ObjectLocation {
-        bucket: BUCKET.into(),
-        key: record.object.key.clone(),
-    };
-    store
-        .endpoint()
-        .client()
-        .await
-        .delete_object()
-        .bucket(&missing.bucket)
-        .key(&missing.key)
-        .send()
-        .await
-        .unwrap();
+    let missing = ObjectLocation { bucket: BUCKET.into(), key: record.object.key.clone() };
+    store.endpoint().client().await.delete_object().bucket(&missing.bucket).key(&missing.key).send().await.unwrap();
     assert!(
         matches!(files.get(&get("inst", &record.file_id)).await, Err(GetError::Internal(m)) if m.contains("missing"))
     );

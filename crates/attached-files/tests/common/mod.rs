@@ -18,10 +18,7 @@ pub const BUCKET: &str = "attached-files";
 pub const CASE_ARN: &str = "arn:aws:cases:us-west-2:111122223333:domain/d-1/case/c-1";
 
 pub fn key() -> AccessKey {
-    AccessKey {
-        access_key_id: "AKIDTEST".into(),
-        secret_access_key: "test-secret".into(),
-    }
+    AccessKey { access_key_id: "AKIDTEST".into(), secret_access_key: "test-secret".into() }
 }
 
 /// The embedded object store serving `root`; dropping it stops the server.
@@ -40,11 +37,7 @@ impl EmbeddedStore {
         let task = tokio::spawn(embedded_s3::serve(listener, fs, key(), async {
             let _ = stopped.await;
         }));
-        Self {
-            addr,
-            stop: Some(stop),
-            task,
-        }
+        Self { addr, stop: Some(stop), task }
     }
 
     pub fn endpoint(&self) -> S3Endpoint {
@@ -71,10 +64,7 @@ pub fn endpoint(url: &str) -> S3Endpoint {
 pub async fn start_files(dir: &Path) -> (EmbeddedStore, AttachedFiles) {
     let store = EmbeddedStore::start(&dir.join("objects"), "127.0.0.1:0".parse().unwrap()).await;
     let files = attached_files(dir, &store.endpoint()).await;
-    ObjectStore::new(store.endpoint().client().await, BUCKET)
-        .ensure_bucket()
-        .await
-        .unwrap();
+    ObjectStore::new(store.endpoint().client().await, BUCKET).ensure_bucket().await.unwrap();
     (store, files)
 }
 
@@ -114,9 +104,6 @@ pub fn sample_bytes(len: usize) -> Vec<u8> {
 pub async fn download(url: &str) -> (u16, Option<String>, Vec<u8>) {
     let response = reqwest::get(url).await.unwrap();
     let status = response.status().as_u16();
-    let disposition = response
-        .headers()
-        .get("content-disposition")
-        .map(|v| v.to_str().unwrap().to_owned());
+    let disposition = response.headers().get("content-disposition").map(|v| v.to_str().unwrap().to_owned());
     (status, disposition, response.bytes().await.unwrap().to_vec())
 }
