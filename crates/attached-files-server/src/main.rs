@@ -28,6 +28,7 @@ enum Command {
     Serve,
     /// Store a local file as a new attached file and print its record as one JSON object.
     Ingest {
+        /// The Amazon Connect instance the file belongs to.
         #[arg(long)]
         instance_id: String,
         /// The resource the file is attached to, such as a case; must be an ARN.
@@ -38,6 +39,7 @@ enum Command {
         /// FileName to report; defaults to the file's own name.
         #[arg(long)]
         name: Option<String>,
+        /// FileUseCaseType: ATTACHMENT, or one of the newer AWS values such as EMAIL_MESSAGE.
         #[arg(long, default_value = "ATTACHMENT")]
         use_case: String,
         /// A tag as KEY=VALUE; repeat for more.
@@ -55,8 +57,10 @@ enum Command {
     },
     /// Set a file's status (the attachment scan's verdict) and print its record.
     SetStatus {
+        /// The Amazon Connect instance the file belongs to.
         #[arg(long)]
         instance_id: String,
+        /// The FileId that `ingest` printed.
         #[arg(long)]
         file_id: String,
         /// APPROVED, REJECTED, PROCESSING or FAILED.
@@ -65,16 +69,20 @@ enum Command {
     },
     /// Print the record of every file of an instance, one JSON object a line, oldest first.
     List {
+        /// The Amazon Connect instance the file belongs to.
         #[arg(long)]
         instance_id: String,
     },
     /// Print what GetAttachedFile answers for a file, as its JSON body: the metadata and, for an
     /// approved file, a download URL served by `serve`.
     Get {
+        /// The Amazon Connect instance the file belongs to.
         #[arg(long)]
         instance_id: String,
+        /// The FileId that `ingest` printed.
         #[arg(long)]
         file_id: String,
+        /// The resource the file is attached to; must match the one given at ingest.
         #[arg(long)]
         associated_resource_arn: String,
         /// Lifetime of the download URL, 5 to 300 seconds.

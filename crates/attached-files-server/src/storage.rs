@@ -85,6 +85,14 @@ impl Storage {
                 let key = embedded_key(&args.data_dir)?;
                 let fs = DurableFs::new(args.data_dir.join("objects"))
                     .map_err(|e| format!("cannot create the object directory in {}: {e}", args.data_dir.display()))?;
+                if role == Role::Server {
+                    // An hour is far longer than any upload; younger ones may still be running.
+                    match fs.remove_stale_partials(std::time::Duration::from_secs(3600)) {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(removed = n, "removed partial uploads left by a crash"),
+                        Err(e) => tracing::warn!(error = %e, "could not sweep partial uploads"),
+                    }
+                }
                 let listen = match role {
                     Role::Server => args.embedded_s3_listen,
                     Role::Operator => SocketAddr::from(([127, 0, 0, 1], 0)),

@@ -48,6 +48,27 @@ impl DurableFs {
         Ok(Self { root })
     }
 
+    /// Removes what uploads cut short by a crash left behind: temporary files older than
+    /// `age`, so that uploads still running in another process are left alone. Returns how many.
+    pub fn remove_stale_partials(&self, age: std::time::Duration) -> io::Result<usize> {
+        let mut removed = 0;
+        for bucket in std::fs::read_dir(&self.root)? {
+            let bucket = bucket?;
+            if !bucket.file_type()?.is_dir() {
+                continue;
+            }
+            for entry in std::fs::read_dir(bucket.path())? {
+                let entry = entry?;
+                let stale = entry.metadata()?.modified()?.elapsed().is_ok_and(|elapsed| elapsed >= age);
+                if entry.file_name().to_string_lossy().starts_with(PARTIAL_PREFIX) && stale {
+                    std::fs::remove_file(entry.path())?;
+                    removed += 1;
+                }
+            }
+        }
+        Ok(removed)
+    }
+
     fn bucket_dir(&self, bucket: &str) -> PathBuf {
         // s3s has already checked the bucket name: lowercase letters, digits, dots and dashes.
         self.root.join(bucket)
@@ -248,4 +269,27 @@ pub async fn serve(listener: TcpListener, fs: DurableFs, key: AccessKey, shutdow
         });
     }
     graceful.shutdown().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, SystemTime};
+
+    #[test]
+    fn only_stale_partial_uploads_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let fs = DurableFs::new(dir.path()).unwrap();
+        let bucket = dir.path().join("bucket");
+        std::fs::create_dir(&bucket).unwrap();
+        let old = SystemTime::now() - Duration::from_secs(7200);
+        for (name, modified) in [(".partial-old", old), (".partial-new", SystemTime::now()), ("0123abcd", old)] {
+            std::fs::File::create(bucket.join(name)).unwrap().set_modified(modified).unwrap();
+        }
+        assert_eq!(fs.remove_stale_partials(Duration::from_secs(3600)).unwrap(), 1);
+        let mut left: Vec<_> =
+            std::fs::read_dir(&bucket).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        left.sort();
+        assert_eq!(left, [".partial-new", "0123abcd"]);
+    }
 }
