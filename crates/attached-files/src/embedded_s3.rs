@@ -78,6 +78,15 @@ impl DurableFs {
         self.bucket_dir(bucket).join(hex::encode(Sha256::digest(key.as_bytes())))
     }
 
+    /// The error for an object that is not there: its bucket may be missing too. Looked up only
+    /// on this path, so that a hit costs a single file-system call.
+    async fn missing_object(&self, bucket: &str) -> s3s::S3Error {
+        match self.existing_bucket(bucket).await {
+            Ok(_) => s3_error!(NoSuchKey),
+            Err(e) => e,
+        }
+    }
+
     async fn existing_bucket(&self, bucket: &str) -> S3Result<PathBuf> {
         let dir = self.bucket_dir(bucket);
         match tokio::fs::metadata(&dir).await {
@@ -151,10 +160,9 @@ impl S3 for DurableFs {
 
     async fn get_object(&self, req: S3Request<GetObjectInput>) -> S3Result<S3Response<GetObjectOutput>> {
         let input = req.input;
-        self.existing_bucket(&input.bucket).await?;
         let file = match tokio::fs::File::open(self.object_path(&input.bucket, &input.key)).await {
             Ok(file) => file,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(s3_error!(NoSuchKey)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(self.missing_object(&input.bucket).await),
             Err(e) => return Err(internal(e)),
         };
         let meta = file.metadata().await.map_err(internal)?;
@@ -174,10 +182,9 @@ impl S3 for DurableFs {
 
     async fn head_object(&self, req: S3Request<HeadObjectInput>) -> S3Result<S3Response<HeadObjectOutput>> {
         let input = req.input;
-        self.existing_bucket(&input.bucket).await?;
         let meta = match tokio::fs::metadata(self.object_path(&input.bucket, &input.key)).await {
             Ok(meta) => meta,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(s3_error!(NoSuchKey)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(self.missing_object(&input.bucket).await),
             Err(e) => return Err(internal(e)),
         };
         let output = HeadObjectOutput {
