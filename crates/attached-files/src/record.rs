@@ -19,7 +19,9 @@ pub struct FileRecord {
     pub file_name: String,
     pub file_size_in_bytes: u64,
     pub file_status: FileStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_use_case_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<CreatedBy>,
     #[serde(with = "iso_millis")]
     pub creation_time: OffsetDateTime,
