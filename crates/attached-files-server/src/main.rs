@@ -133,7 +133,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve => {
             let storage = Storage::open(&cli.storage, Role::Server).await?;
-            match &storage.embedded_url {
+            match storage.embedded_url() {
                 Some(url) => println!("ready: embedded object store at {url}"),
                 None => println!("ready: external object store"),
             }

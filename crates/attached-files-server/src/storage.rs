@@ -55,13 +55,17 @@ pub enum Role {
 /// The embedded store's key pair, kept beside its data so every process on it agrees.
 const EMBEDDED_KEY_FILE: &str = "embedded-s3-key.json";
 
-/// Storage is open; in the embedded case the object store serves until `stop` is dropped.
+/// Storage is open; in the embedded case the object store serves until `close`.
 pub struct Storage {
     pub files: AttachedFiles,
-    /// The URL of the embedded object store, if that is the one in use.
-    pub embedded_url: Option<String>,
-    stop: Option<watch::Sender<()>>,
-    embedded: Option<tokio::task::JoinHandle<()>>,
+    embedded: Option<EmbeddedStore>,
+}
+
+/// The embedded object store, served by a task of this process.
+struct EmbeddedStore {
+    url: String,
+    stop: watch::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
 }
 
 impl Storage {
@@ -71,7 +75,7 @@ impl Storage {
             .map_err(|e| format!("cannot create data directory {}: {e}", args.data_dir.display()))?;
         let metadata = SqliteStore::open(&args.data_dir.join("metadata.sqlite3")).map_err(|e| e.to_string())?;
 
-        let (endpoint, embedded_url, stop, embedded) = match &args.s3_endpoint {
+        let (endpoint, embedded) = match &args.s3_endpoint {
             Some(url) => {
                 let endpoint = S3Endpoint {
                     url: Some(url.clone()),
@@ -79,39 +83,11 @@ impl Storage {
                     force_path_style: args.s3_path_style,
                     credentials: None,
                 };
-                (endpoint, None, None, None)
+                (endpoint, None)
             }
             None => {
-                let key = embedded_key(&args.data_dir)?;
-                let fs = DurableFs::new(args.data_dir.join("objects"))
-                    .map_err(|e| format!("cannot create the object directory in {}: {e}", args.data_dir.display()))?;
-                if role == Role::Server {
-                    // An hour is far longer than any upload; younger ones may still be running.
-                    match fs.remove_stale_partials(std::time::Duration::from_secs(3600)) {
-                        Ok(0) => {}
-                        Ok(n) => tracing::info!(removed = n, "removed partial uploads left by a crash"),
-                        Err(e) => tracing::warn!(error = %e, "could not sweep partial uploads"),
-                    }
-                }
-                let listen = match role {
-                    Role::Server => args.embedded_s3_listen,
-                    Role::Operator => SocketAddr::from(([127, 0, 0, 1], 0)),
-                };
-                let listener =
-                    TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-                let addr = listener.local_addr().map_err(|e| e.to_string())?;
-                let url = format!("http://{addr}");
-                let (stop, mut stopped) = watch::channel(());
-                let task = tokio::spawn(embedded_s3::serve(listener, fs, key.clone(), async move {
-                    let _ = stopped.changed().await;
-                }));
-                let endpoint = S3Endpoint {
-                    url: Some(url.clone()),
-                    region: "us-east-1".into(),
-                    force_path_style: true,
-                    credentials: Some((key.access_key_id, key.secret_access_key)),
-                };
-                (endpoint, Some(url), Some(stop), Some(task))
+                let (endpoint, embedded) = EmbeddedStore::start(args, role).await?;
+                (endpoint, Some(embedded))
             }
         };
 
@@ -120,7 +96,7 @@ impl Storage {
         objects.ensure_bucket().await.map_err(|e| e.to_string())?;
         // URLs name the store as callers reach it: the public name if one is set, else the
         // server's own address (which an operator command's private port is not).
-        let public_url = match (&args.public_s3_endpoint, &embedded_url, role) {
+        let public_url = match (&args.public_s3_endpoint, &embedded, role) {
             (Some(public), _, _) => Some(public.clone()),
             (None, Some(_), Role::Operator) => Some(format!("http://{}", args.embedded_s3_listen)),
             (None, _, _) => None,
@@ -130,15 +106,55 @@ impl Storage {
             None => client,
         };
         let files = AttachedFiles::new(Arc::new(metadata), objects, Arc::new(SdkPresigner::new(presigner)));
-        Ok(Self { files, embedded_url, stop, embedded })
+        Ok(Self { files, embedded })
+    }
+
+    /// The URL of the embedded object store, if that is the one in use.
+    pub fn embedded_url(&self) -> Option<&str> {
+        self.embedded.as_ref().map(|embedded| embedded.url.as_str())
     }
 
     /// Stops the embedded object store after the requests in flight.
-    pub async fn close(mut self) {
-        drop(self.stop.take());
-        if let Some(task) = self.embedded.take() {
+    pub async fn close(self) {
+        if let Some(EmbeddedStore { stop, task, .. }) = self.embedded {
+            drop(stop);
             let _ = task.await;
         }
+    }
+}
+
+impl EmbeddedStore {
+    /// Serves `data_dir/objects`: the server on its configured address, an operator command on
+    /// a private port of its own.
+    async fn start(args: &StorageArgs, role: Role) -> Result<(S3Endpoint, Self), String> {
+        let key = embedded_key(&args.data_dir)?;
+        let fs = DurableFs::new(args.data_dir.join("objects"))
+            .map_err(|e| format!("cannot create the object directory in {}: {e}", args.data_dir.display()))?;
+        let listen = match role {
+            Role::Server => {
+                // An hour is far longer than any upload; younger ones may still be running.
+                match fs.remove_stale_partials(std::time::Duration::from_secs(3600)) {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(removed = n, "removed partial uploads left by a crash"),
+                    Err(e) => tracing::warn!(error = %e, "could not sweep partial uploads"),
+                }
+                args.embedded_s3_listen
+            }
+            Role::Operator => SocketAddr::from(([127, 0, 0, 1], 0)),
+        };
+        let listener = TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        let url = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
+        let (stop, mut stopped) = watch::channel(());
+        let task = tokio::spawn(embedded_s3::serve(listener, fs, key.clone(), async move {
+            let _ = stopped.changed().await;
+        }));
+        let endpoint = S3Endpoint {
+            url: Some(url.clone()),
+            region: "us-east-1".into(),
+            force_path_style: true,
+            credentials: Some((key.access_key_id, key.secret_access_key)),
+        };
+        Ok((endpoint, Self { url, stop, task }))
     }
 }
 
