@@ -128,6 +128,27 @@ async fn operator_commands_share_the_data_directory_with_a_running_server_and_su
 }
 
 #[tokio::test]
+async fn sigterm_lets_a_download_in_flight_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (path, bytes) = sample_file(dir.path(), 64 << 20);
+    let (mut server, url) = serve(&data);
+    let record = ingest(&data, &path, "APPROVED", &[]);
+    let body = get(&mut binary(&data), &record, &url);
+
+    let mut response = reqwest::get(body["DownloadUrlMetadata"]["Url"].as_str().unwrap()).await.unwrap();
+    let mut received = response.chunk().await.unwrap().unwrap().to_vec();
+    assert!(received.len() < bytes.len(), "the download is still in flight");
+    let term = Command::new("kill").args(["-TERM", &server.0.id().to_string()]).status().unwrap();
+    assert!(term.success());
+    while let Some(chunk) = response.chunk().await.unwrap() {
+        received.extend_from_slice(&chunk);
+    }
+    assert!(received == bytes, "the whole file arrives after SIGTERM");
+    assert!(server.0.wait().unwrap().success());
+}
+
+#[tokio::test]
 async fn kill_9_of_an_ingest_never_leaves_a_record_without_its_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

@@ -275,8 +275,14 @@ pub async fn serve(listener: TcpListener, fs: DurableFs, key: AccessKey, shutdow
             }
         });
     }
-    graceful.shutdown().await;
+    // Requests in flight finish; a client that stalls cannot hold the process forever.
+    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await.is_err() {
+        tracing::warn!("embedded object store: connections still open after {DRAIN_TIMEOUT:?}, closing them");
+    }
 }
+
+/// How long a shutdown waits for the requests in flight.
+const DRAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 #[cfg(test)]
 mod tests {
