@@ -139,10 +139,7 @@ impl AttachedFiles {
         }
         // Never hand out a URL to bytes that are not there; this also reports a store that is down.
         if self.objects.size(&record.object).await?.is_none() {
-            return Err(GetError::Internal(format!(
-                "object {}/{} of file {} is missing",
-                record.object.bucket, record.object.key, record.file_id
-            )));
+            return Err(ObjectError::missing(&record.object).into());
         }
         let disposition = request.disposition.map(|d| content_disposition(d, &record.file_name));
         let signed =
@@ -157,15 +154,23 @@ impl AttachedFiles {
     /// at worst an unreferenced object, never a record whose bytes are missing.
     pub async fn ingest(&self, new: NewFile, path: &Path) -> Result<FileRecord, AdminError> {
         check_new_file(&new)?;
-        let size = tokio::fs::metadata(path)
+        let empty = AdminError::Invalid("the file is empty: FileSizeInBytes must be at least 1".into());
+        let local = tokio::fs::metadata(path)
             .await
-            .map_err(|e| AdminError::Invalid(format!("cannot read {}: {e}", path.display())))?
-            .len();
-        if size == 0 {
-            return Err(AdminError::Invalid("the file is empty: FileSizeInBytes must be at least 1".into()));
+            .map_err(|e| AdminError::Invalid(format!("cannot read {}: {e}", path.display())))?;
+        if local.len() == 0 {
+            return Err(empty);
         }
         let file_id = uuid::Uuid::new_v4().to_string();
         let object = self.objects.put_file(&format!("{}/{file_id}", new.instance_id), path).await?;
+        // Record the size of what was stored, not of what was read: the file may have changed since.
+        let size = match self.objects.size(&object).await? {
+            Some(size) if size > 0 => size,
+            stored => {
+                let _ = self.objects.delete(&object).await;
+                return Err(if stored.is_some() { empty } else { ObjectError::missing(&object).into() });
+            }
+        };
         let record = FileRecord {
             file_arn: file_arn(&new.associated_resource_arn, &new.instance_id, &file_id),
             instance_id: new.instance_id,

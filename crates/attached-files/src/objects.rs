@@ -62,6 +62,12 @@ impl S3Endpoint {
 #[error("object store: {0}")]
 pub struct ObjectError(String);
 
+impl ObjectError {
+    pub fn missing(at: &ObjectLocation) -> Self {
+        Self(format!("object {}/{} is missing", at.bucket, at.key))
+    }
+}
+
 fn sdk_error<E: std::error::Error + 'static, R: std::fmt::Debug>(what: &str, e: SdkError<E, R>) -> ObjectError {
     ObjectError(format!("{what}: {}", DisplayErrorContext(e)))
 }
