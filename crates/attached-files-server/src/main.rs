@@ -3,7 +3,6 @@
 
 mod storage;
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -181,7 +180,7 @@ async fn operate(storage: &Storage, command: Command) -> Result<(), String> {
                 associated_resource_arn,
                 file_name,
                 file_use_case_type: Some(use_case),
-                tags: tags.into_iter().collect::<BTreeMap<_, _>>(),
+                tags: tags.into_iter().collect(),
                 created_by,
                 file_status: status,
             };

@@ -84,10 +84,6 @@ impl ObjectStore {
         Self { client, bucket: bucket.into() }
     }
 
-    pub fn bucket(&self) -> &str {
-        &self.bucket
-    }
-
     /// Creates the bucket unless it exists.
     pub async fn ensure_bucket(&self) -> Result<(), ObjectError> {
         match self.client.head_bucket().bucket(&self.bucket).send().await {
