@@ -1,58 +1,74 @@
 // Gradle route to the same code generation as codegen/regenerate (the Maven route, which CI runs):
-// the same smithy-build.json and model/, the versions from gradle.properties (codegen/check-versions
-// keeps them equal to codegen/pom.xml).
+// the same smithy-build.json and model/, the Smithy version from gradle.properties
+// (codegen/check-versions keeps it equal to codegen/pom.xml), and the same generator:
+// smithy-build.json's "run::" plugin starts the Rust package codegen/ with `cargo run` in
+// SMITHY_ROOT_DIR (see codegen/regenerate for the details and why).
 //
-//   gradle smithyBuild   builds both projections into build/smithyprojections/attached-files/
-//   gradle regenerate    also replaces crates/attached-files-server-sdk and crates/attached-files-client;
-//                        then run `cargo fmt` (codegen/regenerate formats for you).
+//   gradle smithyBuild   builds the generator, then the server projection into build/smithyprojections/
+//   gradle regenerate    also replaces crates/attached-files-server-sdk and updates Cargo.lock
+//                        (the test-model ASTs under codegen/tests/models/ are codegen/regenerate's)
+//
+// The Smithy CLI runs as a plain JavaExec, not through smithy-gradle-plugin: the run plugin sets
+// SMITHY_ROOT_DIR to the CLI's current directory, which must be the repository root, and
+// smithy-gradle-plugin runs the CLI inside the Gradle daemon or a worker daemon, whose current
+// directory is the daemon's own.
 
 plugins {
-    // The java plugin supplies the "main" source set and the configurations smithy-base hangs off.
-    java
-    id("software.amazon.smithy.gradle.smithy-base")
+    base
 }
 
 val smithyVersion: String by project
-val smithyRsVersion: String by project
 
 repositories {
     mavenCentral()
 }
 
+val smithyCli by configurations.creating
+
 dependencies {
-    // Trait models that model/ uses (aws.api, aws.auth, aws.protocols).
-    implementation("software.amazon.smithy:smithy-aws-traits:$smithyVersion")
-    // The CLI that runs the build: pinned, instead of whatever version the plugin would detect.
+    // The CLI and the trait models that --discover loads (aws.api, aws.auth, aws.protocols).
     smithyCli("software.amazon.smithy:smithy-cli:$smithyVersion")
-    // The smithy-build plugins rust-server-codegen and rust-client-codegen.
-    smithyBuild("software.amazon.smithy.rust:codegen-server:$smithyRsVersion")
-    smithyBuild("software.amazon.smithy.rust:codegen-client:$smithyRsVersion")
+    smithyCli("software.amazon.smithy:smithy-aws-traits:$smithyVersion")
 }
 
-smithy {
-    smithyBuildConfigs.set(files("smithy-build.json"))
-    // Never rewrite model/ (the Maven route does not format it either).
-    format.set(false)
+// Built before Smithy starts it, so that `cargo run` in the plugin only checks that it is fresh.
+val buildGenerator by tasks.registering(Exec::class) {
+    description = "Builds the Smithy -> Rust generator (cargo build -p attached-files-codegen)."
+    workingDir = rootDir
+    commandLine("cargo", "build", "--locked", "-p", "attached-files-codegen")
 }
 
-// Nothing to package: this project only runs code generation.
-tasks.jar { enabled = false }
+val projections = layout.buildDirectory.dir("smithyprojections")
 
-val regenerate by tasks.registering {
+val smithyBuild by tasks.registering(JavaExec::class) {
     group = "build"
-    description = "Replaces the generated crates under crates/ with fresh smithy-rs output."
+    description = "Runs smithy build (smithy-build.json) with our generator."
+    dependsOn(buildGenerator)
+    classpath = smithyCli
+    mainClass.set("software.amazon.smithy.cli.SmithyCli")
+    workingDir = rootDir // becomes SMITHY_ROOT_DIR for the generator's command
+    environment("SMITHY_DEPENDENCY_MODE", "forbid") // Gradle resolved the jars; the CLI resolves nothing
+    val out = projections.get().asFile
+    args("build", "--discover", "--no-color", "-c", "smithy-build.json", "--output", out.absolutePath)
+    doFirst { out.deleteRecursively() } // no stale artifacts from an earlier run
 }
 
-mapOf(
-    "attached-files-server-sdk" to ("server" to "rust-server-codegen"),
-    "attached-files-client" to ("client" to "rust-client-codegen"),
-).forEach { (crate, output) ->
-    val (projection, plugin) = output
-    // Sync (not Copy): files that smithy-rs no longer generates are deleted.
-    val sync = tasks.register<Sync>("sync-$crate") {
-        dependsOn(tasks.named("smithyBuild"))
-        from(smithy.getPluginProjectionPath(projection, plugin))
-        into(layout.projectDirectory.dir("crates/$crate"))
-    }
-    regenerate.configure { dependsOn(sync) }
+val syncServerSdk by tasks.registering(Sync::class) {
+    dependsOn(smithyBuild)
+    // Sync (not Copy): files that the generator no longer writes are deleted.
+    from(projections.map { it.dir("server/attached-files-server-sdk") })
+    into(layout.projectDirectory.dir("crates/attached-files-server-sdk"))
+}
+
+// The generated crate is a workspace member; CI builds with --locked (as in codegen/regenerate).
+val updateCargoLock by tasks.registering(Exec::class) {
+    dependsOn(syncServerSdk)
+    workingDir = rootDir
+    commandLine("cargo", "update", "--workspace", "--quiet")
+}
+
+tasks.register("regenerate") {
+    group = "build"
+    description = "Replaces crates/attached-files-server-sdk with fresh output of our generator."
+    dependsOn(updateCargoLock)
 }

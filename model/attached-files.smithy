@@ -254,28 +254,22 @@ structure InternalServiceException {
 /// The request is not valid: a parameter breaks a constraint of this model, or a file breaks a
 /// limit of the instance (see Reason).
 ///
-/// This is also the shape smithy-rs's generated server answers with when a request breaks a
-/// constraint trait (length, range, pattern, enum, required), instead of its default
-/// smithy.framework#ValidationException, which official Connect clients do not know.
+/// This is also the error the generated server answers with when a request breaks a constraint
+/// trait (length, range, pattern, enum, required), instead of smithy.framework#ValidationException,
+/// which official Connect clients do not know. A generator setting in smithy-build.json (the
+/// `--validation-exception` argument of the server projection's command) makes that choice, so
+/// the shape needs no generator-specific trait and keeps AWS's members: Message and Reason.
 @error("client")
 @httpError(400)
-@smithy.framework.rust#validationException
 structure InvalidRequestException {
     /// What is wrong with the request. For a constraint violation it names the member and the
-    /// constraint, e.g. "... Value at '/InstanceId' failed to satisfy constraint: ...".
-    @smithy.framework.rust#validationMessage
+    /// constraint, e.g. "1 validation error detected. Value with length 101 at '/InstanceId'
+    /// failed to satisfy constraint: Member must have length between 1 and 100, inclusive".
     Message: Message
 
     /// Why the request was rejected, when the cause is a file limit rather than a parameter.
-    /// Left empty for constraint violations. Optional, so smithy-rs can build this error
-    /// without a value (its custom-validation-exception rules require that).
+    /// Left empty for constraint violations.
     Reason: InvalidRequestExceptionReason
-
-    /// The members that broke a constraint. Not in AWS's model (see README.md): smithy-rs only
-    /// puts the member and constraint into Message when the exception has such a list.
-    /// Clients that do not know the key ignore it.
-    @smithy.framework.rust#validationFieldList
-    FieldList: InvalidRequestExceptionFieldList
 }
 
 /// The cause of an InvalidRequestException; exactly one member is set.
@@ -294,24 +288,6 @@ enum AttachedFileInvalidRequestExceptionReason {
 
     /// The file name is not allowed.
     INVALID_FILE_NAME
-}
-
-/// Members of a request that broke a constraint (project addition, see README.md).
-list InvalidRequestExceptionFieldList {
-    member: InvalidRequestExceptionField
-}
-
-/// One member that broke a constraint (project addition, see README.md).
-structure InvalidRequestExceptionField {
-    /// JSON-pointer-like path of the member, e.g. /InstanceId.
-    @required
-    @smithy.framework.rust#validationFieldName
-    Path: String
-
-    /// Which constraint the member broke, and how.
-    @required
-    @smithy.framework.rust#validationFieldMessage
-    Message: String
 }
 
 /// The file, or the resource it is attached to, does not exist.

@@ -1,0 +1,55 @@
+//! A Smithy → Rust code generator for restJson1 services.
+//!
+//! - [`smithy`]: the JSON AST that `smithy build` hands to a `run::` plugin, with typed traits;
+//! - [`model`]: the service resolved for generation (operations, HTTP bindings, Rust types),
+//!   and the check that the model stays inside the supported subset;
+//! - [`server`]: the server SDK crate on `aws-smithy-http-server`, one emitter per module;
+//! - [`render`]: Rust source out of token streams, formatted in-process (no rustfmt needed).
+
+pub mod model;
+pub mod names;
+pub mod render;
+pub mod server;
+pub mod smithy;
+
+use std::fmt;
+
+/// A model the generator cannot turn into code, or a setting that does not fit it. The message
+/// names the shape and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(pub String);
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand for an [`Error`] about one shape.
+pub(crate) fn unsupported(shape: &str, what: impl fmt::Display) -> Error {
+    Error(format!("{shape}: {what}"))
+}
+
+/// One generated file: its path inside the crate and its contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    pub path: String,
+    pub contents: String,
+}
+
+/// What the generated crate is called and which service it serves.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Absolute shape id of the service, e.g. `com.amazonaws.connect#AmazonConnectService`.
+    pub service: String,
+    /// Crate name, e.g. `attached-files-server-sdk`.
+    pub module: String,
+    pub module_version: String,
+    /// The structure that constraint violations are answered with; smithy-rs's
+    /// `smithy.framework#ValidationException` wire format when absent.
+    pub validation_exception: Option<String>,
+    /// Named in each generated file's header.
+    pub source: String,
+}

@@ -1,0 +1,706 @@
+//! The service resolved for generation: its operations with their HTTP bindings, where every
+//! structure lives in the generated crate, the Rust type of every shape, and the check that the
+//! model stays inside the supported restJson1 subset (anything else is one clear error).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::smithy::{Member, Model, Shape, TimestampFormat, Traits, prelude_kind, shape_name};
+use crate::{Error, unsupported};
+
+/// Which generated module a structure goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Module {
+    Input,
+    Output,
+    Error,
+    Model,
+}
+
+impl Module {
+    pub fn name(self) -> &'static str {
+        match self {
+            Module::Input => "input",
+            Module::Output => "output",
+            Module::Error => "error",
+            Module::Model => "model",
+        }
+    }
+}
+
+/// A scalar the way Rust holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prim {
+    String,
+    Bool,
+    Byte,
+    Short,
+    Int,
+    Long,
+    Float,
+    Double,
+    Timestamp,
+    Blob,
+}
+
+impl Prim {
+    pub fn is_number(self) -> bool {
+        matches!(self, Prim::Byte | Prim::Short | Prim::Int | Prim::Long | Prim::Float | Prim::Double)
+    }
+    pub fn is_float(self) -> bool {
+        matches!(self, Prim::Float | Prim::Double)
+    }
+    /// Held by value in accessors (`Copy`).
+    pub fn is_copy(self) -> bool {
+        self == Prim::Bool || self.is_number()
+    }
+}
+
+/// The Rust shape of a Smithy shape.
+#[derive(Debug, Clone, Copy)]
+pub enum Ty<'m> {
+    /// An unconstrained scalar, held as a plain Rust type.
+    Prim(Prim),
+    /// A scalar with `@length`, `@pattern` or `@range`: a newtype in `model`.
+    Newtype(&'m str, Prim),
+    /// A string enum: a Rust enum in `model`.
+    Enum(&'m str),
+    /// An intEnum, held as `i32`.
+    IntEnum,
+    /// A list; a newtype in `model` when it has `@length`.
+    List {
+        id: &'m str,
+        member: &'m Member,
+        newtype: bool,
+    },
+    /// A map with string keys; a newtype in `model` when it has `@length`.
+    Map {
+        id: &'m str,
+        key: &'m Member,
+        value: &'m Member,
+        newtype: bool,
+    },
+    Struct(&'m str),
+    Union(&'m str),
+}
+
+/// Where a member of an operation's input, output or error goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding<'m> {
+    Label,
+    Query(&'m str),
+    Header(&'m str),
+    Payload,
+    ResponseCode,
+    Body,
+}
+
+/// One member of a structure or union, with everything generation needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Field<'m> {
+    /// The member name in the model (also the path segment in violation messages).
+    pub name: &'m str,
+    pub member: &'m Member,
+    /// The key in JSON bodies (`@jsonName` or the member name).
+    pub json: &'m str,
+    pub required: bool,
+    pub default: Option<&'m Value>,
+    pub binding: Binding<'m>,
+    /// The timestamp format for this member in its binding.
+    pub timestamp_format: TimestampFormat,
+}
+
+impl Field<'_> {
+    /// Held as `T` rather than `Option<T>`.
+    pub fn is_always_set(&self) -> bool {
+        self.required || self.default.is_some()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Literal(String),
+    /// The member bound to this label.
+    Label(String),
+}
+
+#[derive(Debug)]
+pub struct Operation<'m> {
+    pub id: &'m str,
+    /// The operation name in the model (PascalCase).
+    pub name: &'m str,
+    pub method: &'m str,
+    pub segments: Vec<Segment>,
+    /// Literal query parameters of the URI pattern (`?flag` or `?key=value`).
+    pub query_literals: Vec<(String, Option<String>)>,
+    pub code: u16,
+    pub input: &'m str,
+    pub output: &'m str,
+    pub errors: Vec<&'m str>,
+    pub doc: Option<&'m str>,
+}
+
+/// The exception that constraint violations are answered with.
+#[derive(Debug)]
+pub struct ValidationException<'m> {
+    /// The name on the wire (`X-Amzn-Errortype`).
+    pub name: &'m str,
+    pub status: u16,
+    /// JSON key of the message member.
+    pub message: &'m str,
+    /// JSON keys of the field list and of its items' path and message members.
+    pub field_list: Option<(&'m str, &'m str, &'m str)>,
+}
+
+/// Synthetic shape ids for operations without an input or output structure.
+pub const UNIT: &str = "smithy.api#Unit";
+
+pub struct Service<'m> {
+    pub model: &'m Model,
+    pub id: &'m str,
+    pub shape: &'m Shape,
+    pub operations: Vec<Operation<'m>>,
+    /// Every structure the crate defines, with its module and Rust type name.
+    pub structs: BTreeMap<String, (Module, String)>,
+    /// Shapes read from requests (they get deserializers).
+    pub read: BTreeSet<String>,
+    /// Shapes written to responses.
+    pub written: BTreeSet<String>,
+    /// Shapes inside JSON request bodies (they get deserializers).
+    pub read_json: BTreeSet<String>,
+    /// Shapes inside JSON response bodies (they get serializers).
+    pub written_json: BTreeSet<String>,
+    pub validation: ValidationException<'m>,
+}
+
+/// Traits that change the wire format in ways the generator does not implement.
+const UNSUPPORTED_TRAITS: &[&str] = &[
+    "httpPrefixHeaders",
+    "httpQueryParams",
+    "streaming",
+    "sparse",
+    "uniqueItems",
+    "mediaType",
+    "eventHeader",
+    "eventPayload",
+    "hostLabel",
+    "endpoint",
+    "httpChecksumRequired",
+    "requestCompression",
+    "idRef",
+];
+
+impl<'m> Service<'m> {
+    pub fn resolve(
+        model: &'m Model,
+        service_id: &'m str,
+        validation_exception: Option<&'m str>,
+    ) -> Result<Self, Error> {
+        let shape = model.shape(service_id)?;
+        if shape.kind != "service" {
+            return Err(unsupported(service_id, format!("is a {}, not a service", shape.kind)));
+        }
+        if !shape.traits.0.contains_key("aws.protocols#restJson1") {
+            return Err(unsupported(
+                service_id,
+                "the generator supports the restJson1 protocol only (no @restJson1 trait)",
+            ));
+        }
+        if !shape.resources.is_empty() {
+            return Err(unsupported(service_id, "resources are not supported: bind the operations to the service"));
+        }
+
+        let mut operations = Vec::new();
+        let mut structs = BTreeMap::new();
+        for op in &shape.operations {
+            let operation = resolve_operation(model, &op.target)?;
+            for (id, module, suffix) in
+                [(operation.input, Module::Input, "Input"), (operation.output, Module::Output, "Output")]
+            {
+                if id != UNIT && model.shape(id)?.traits.has("error") {
+                    return Err(unsupported(id, "an error structure cannot be an operation's input or output"));
+                }
+                let name = format!("{}{suffix}", crate::names::type_name(operation.name));
+                if let Some((previous, _)) = structs.insert(id.to_owned(), (module, name))
+                    && id != UNIT
+                {
+                    return Err(unsupported(
+                        id,
+                        format!(
+                            "is used as the {} of more than one operation; give each operation its own",
+                            previous.name()
+                        ),
+                    ));
+                }
+            }
+            operations.push(operation);
+        }
+        operations.sort_by(|a, b| a.name.cmp(b.name));
+
+        let mut service = Service {
+            model,
+            id: service_id,
+            shape,
+            operations,
+            structs,
+            read: BTreeSet::new(),
+            written: BTreeSet::new(),
+            read_json: BTreeSet::new(),
+            written_json: BTreeSet::new(),
+            validation: ValidationException {
+                name: "ValidationException",
+                status: 400,
+                message: "message",
+                field_list: Some(("fieldList", "path", "message")),
+            },
+        };
+        service.structs.remove(UNIT);
+        for op in &service.operations {
+            for error in &op.errors {
+                let name = crate::names::type_name(shape_name(error));
+                service.structs.insert(error.to_string(), (Module::Error, name));
+            }
+        }
+        // Everything reachable: what is read from requests, what is written to responses.
+        let (mut read, mut written) = (BTreeSet::new(), BTreeSet::new());
+        for op in &service.operations {
+            service.walk(op.input, &mut read)?;
+            service.walk(op.output, &mut written)?;
+            for error in &op.errors {
+                service.walk(error, &mut written)?;
+            }
+        }
+        for id in read.iter().chain(&written) {
+            let shape = model.shape(id)?;
+            if matches!(shape.kind.as_str(), "structure" | "union") && !service.structs.contains_key(id) {
+                service.structs.insert(id.clone(), (Module::Model, crate::names::type_name(shape_name(id))));
+            }
+        }
+        check_unique_names(&service.structs)?;
+        service.read = read;
+        service.written = written;
+        let (mut read_json, mut written_json) = (BTreeSet::new(), BTreeSet::new());
+        for op in &service.operations {
+            let responses = std::iter::once(op.output).chain(op.errors.iter().copied());
+            for (id, is_request) in std::iter::once((op.input, true)).chain(responses.map(|id| (id, false))) {
+                let seen = if is_request { &mut read_json } else { &mut written_json };
+                for field in service.fields(id)? {
+                    let json = match field.binding {
+                        Binding::Body => true,
+                        Binding::Payload => matches!(service.ty(&field.member.target)?, Ty::Struct(_)),
+                        _ => false,
+                    };
+                    if json {
+                        service.walk_json(&field.member.target, seen)?;
+                    }
+                }
+            }
+        }
+        service.read_json = read_json;
+        service.written_json = written_json;
+        for op in &service.operations {
+            service.check_bindings(op)?;
+        }
+        if let Some(id) = validation_exception {
+            service.validation = service.resolve_validation_exception(id)?;
+        }
+        Ok(service)
+    }
+
+    /// Collects every model shape reachable from `id`, checking each against the subset.
+    fn walk(&self, id: &str, seen: &mut BTreeSet<String>) -> Result<(), Error> {
+        if id == UNIT || prelude_kind(id).is_some() || seen.contains(id) {
+            return Ok(());
+        }
+        seen.insert(id.to_owned());
+        let shape = self.model.shape(id)?;
+        check_traits(id, &shape.traits)?;
+        self.ty(id)?;
+        let mut members: Vec<&Member> = shape.members.iter().map(|(_, m)| m).collect();
+        members.extend(shape.member.iter().chain(&shape.key).chain(&shape.value));
+        for (name, member) in shape.members.iter() {
+            let member_id = format!("{id}${name}");
+            check_traits(&member_id, &member.traits)?;
+            for constraint in ["length", "range", "pattern"] {
+                if member.traits.has(constraint) {
+                    return Err(unsupported(
+                        &member_id,
+                        format!("@{constraint} on a member is not supported; put it on the target shape"),
+                    ));
+                }
+            }
+        }
+        if matches!(shape.kind.as_str(), "enum" | "intEnum") {
+            return Ok(());
+        }
+        for member in members {
+            self.walk(&member.target, seen)?;
+        }
+        Ok(())
+    }
+
+    /// Collects the shapes that JSON values are read or written as, from `id` down (map keys
+    /// are object keys, not values, so they are left out).
+    fn walk_json(&self, id: &'m str, seen: &mut BTreeSet<String>) -> Result<(), Error> {
+        if id == UNIT || prelude_kind(id).is_some() || !seen.insert(id.to_owned()) {
+            return Ok(());
+        }
+        match self.ty(id)? {
+            Ty::List { member, .. } => self.walk_json(&member.target, seen),
+            Ty::Map { value, .. } => self.walk_json(&value.target, seen),
+            Ty::Struct(_) | Ty::Union(_) => {
+                for field in self.fields(id)? {
+                    self.walk_json(&field.member.target, seen)?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The Rust shape of any target shape id.
+    pub fn ty(&self, id: &'m str) -> Result<Ty<'m>, Error> {
+        let kind = self.model.kind(id)?;
+        let traits = self.model.traits(id);
+        let constrained = traits.has("length") || traits.has("range") || traits.has("pattern");
+        let prim = match kind {
+            "string" if traits.has("enum") => return Ok(Ty::Enum(id)),
+            "string" => Prim::String,
+            "boolean" => Prim::Bool,
+            "byte" => Prim::Byte,
+            "short" => Prim::Short,
+            "integer" => Prim::Int,
+            "long" => Prim::Long,
+            "float" => Prim::Float,
+            "double" => Prim::Double,
+            "timestamp" => Prim::Timestamp,
+            "blob" => Prim::Blob,
+            "enum" => return Ok(Ty::Enum(id)),
+            "intEnum" => return Ok(Ty::IntEnum),
+            "structure" => return Ok(Ty::Struct(id)),
+            "union" => return Ok(Ty::Union(id)),
+            "list" | "set" => {
+                let shape = self.model.shape(id)?;
+                let member = shape.member.as_ref().ok_or_else(|| unsupported(id, "list without a member"))?;
+                return Ok(Ty::List { id, member, newtype: traits.has("length") });
+            }
+            "map" => {
+                let shape = self.model.shape(id)?;
+                let (key, value) = shape
+                    .key
+                    .as_ref()
+                    .zip(shape.value.as_ref())
+                    .ok_or_else(|| unsupported(id, "map without key or value"))?;
+                if !matches!(self.ty(&key.target)?, Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) | Ty::Enum(_))
+                {
+                    return Err(unsupported(id, "map keys must be strings"));
+                }
+                return Ok(Ty::Map { id, key, value, newtype: traits.has("length") });
+            }
+            other => return Err(unsupported(id, format!("shapes of type {other} are not supported"))),
+        };
+        if (traits.has("length") || traits.has("pattern")) && !matches!(prim, Prim::String | Prim::Blob) {
+            return Err(unsupported(id, "@length and @pattern apply to strings and blobs only"));
+        }
+        if traits.has("pattern") && prim == Prim::Blob {
+            return Err(unsupported(id, "@pattern applies to strings only"));
+        }
+        if traits.has("range") && !prim.is_number() {
+            return Err(unsupported(id, "@range applies to numbers only"));
+        }
+        if let Some(pattern) = traits.pattern() {
+            regex::Regex::new(pattern).map_err(|e| {
+                unsupported(id, format!("@pattern {pattern:?} is not supported by Rust's regex crate (no look-around or backreferences): {e}"))
+            })?;
+        }
+        Ok(if constrained { Ty::Newtype(id, prim) } else { Ty::Prim(prim) })
+    }
+
+    /// The members of a structure or union, with their bindings (`Body` outside inputs,
+    /// outputs and errors).
+    pub fn fields(&self, id: &'m str) -> Result<Vec<Field<'m>>, Error> {
+        if id == UNIT {
+            return Ok(Vec::new());
+        }
+        let shape = self.model.shape(id)?;
+        let top_level = matches!(self.structs.get(id), Some((Module::Input | Module::Output | Module::Error, _)));
+        let mut fields = Vec::new();
+        for (name, member) in shape.members.iter() {
+            let t = &member.traits;
+            let binding = if !top_level {
+                Binding::Body
+            } else if t.has("httpLabel") {
+                Binding::Label
+            } else if let Some(query) = t.http_query() {
+                Binding::Query(query)
+            } else if let Some(header) = t.http_header() {
+                Binding::Header(header)
+            } else if t.has("httpPayload") {
+                Binding::Payload
+            } else if t.has("httpResponseCode") {
+                Binding::ResponseCode
+            } else {
+                Binding::Body
+            };
+            let default = match t.default_value().or_else(|| self.model.traits(&member.target).default_value()) {
+                // A `null` default on a member removes the target's default.
+                Some(Value::Null) | None => None,
+                Some(value) => Some(value),
+            };
+            let timestamp_format = t
+                .timestamp_format()
+                .or_else(|| self.model.traits(&member.target).timestamp_format())
+                .unwrap_or(match binding {
+                    Binding::Header(_) => TimestampFormat::HttpDate,
+                    Binding::Label | Binding::Query(_) => TimestampFormat::DateTime,
+                    _ => TimestampFormat::EpochSeconds,
+                });
+            fields.push(Field {
+                name,
+                member,
+                json: t.json_name().unwrap_or(name),
+                required: t.has("required") && shape.kind == "structure",
+                default,
+                binding,
+                timestamp_format,
+            });
+        }
+        Ok(fields)
+    }
+
+    /// Module and Rust name of a structure or union the crate defines.
+    pub fn struct_place(&self, id: &str) -> (Module, &str) {
+        let (module, name) = &self.structs[id];
+        (*module, name)
+    }
+
+    /// Where each operation's input members can go, checked against the URI pattern.
+    fn check_bindings(&self, op: &Operation<'m>) -> Result<(), Error> {
+        let labels: Vec<&str> = op
+            .segments
+            .iter()
+            .filter_map(|s| match s {
+                Segment::Label(name) => Some(name.as_str()),
+                Segment::Literal(_) => None,
+            })
+            .collect();
+        let input = self.fields(op.input)?;
+        for label in &labels {
+            if !input.iter().any(|f| f.name == *label && f.binding == Binding::Label) {
+                return Err(unsupported(
+                    op.id,
+                    format!("the URI label {{{label}}} has no @httpLabel member in the input"),
+                ));
+            }
+        }
+        for (id, fields, is_input) in [(op.input, input, true), (op.output, self.fields(op.output)?, false)] {
+            let payloads = fields.iter().filter(|f| f.binding == Binding::Payload).count();
+            for field in &fields {
+                let member_id = format!("{id}${}", field.name);
+                let ty = self.ty(&field.member.target)?;
+                match field.binding {
+                    Binding::Label if !is_input => return Err(unsupported(&member_id, "@httpLabel in an output")),
+                    Binding::Label if !labels.contains(&field.name) => {
+                        return Err(unsupported(&member_id, "@httpLabel member without a label in the URI"));
+                    }
+                    Binding::Label if !field.required => {
+                        return Err(unsupported(&member_id, "@httpLabel members must be @required"));
+                    }
+                    Binding::Query(_) if !is_input => return Err(unsupported(&member_id, "@httpQuery in an output")),
+                    Binding::ResponseCode if is_input => {
+                        return Err(unsupported(&member_id, "@httpResponseCode in an input"));
+                    }
+                    Binding::ResponseCode if !matches!(ty, Ty::Prim(Prim::Int)) => {
+                        return Err(unsupported(&member_id, "@httpResponseCode must target an unconstrained integer"));
+                    }
+                    Binding::Label | Binding::Query(_) | Binding::Header(_) => {
+                        self.check_scalar_binding(&member_id, ty, field.binding)?
+                    }
+                    Binding::Payload if payloads > 1 => {
+                        return Err(unsupported(&member_id, "more than one @httpPayload member"));
+                    }
+                    Binding::Payload => {
+                        if fields.iter().any(|f| f.binding == Binding::Body) {
+                            return Err(unsupported(&member_id, "@httpPayload beside body members"));
+                        }
+                        if !matches!(
+                            ty,
+                            Ty::Struct(_)
+                                | Ty::Prim(Prim::String | Prim::Blob)
+                                | Ty::Newtype(_, Prim::String | Prim::Blob)
+                        ) {
+                            return Err(unsupported(
+                                &member_id,
+                                "@httpPayload is supported for structures, strings and blobs only",
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn check_scalar_binding(&self, member_id: &str, ty: Ty<'m>, binding: Binding<'m>) -> Result<(), Error> {
+        let scalar = |ty: Ty<'m>| {
+            matches!(ty, Ty::Prim(p) | Ty::Newtype(_, p) if p != Prim::Blob) || matches!(ty, Ty::Enum(_) | Ty::IntEnum)
+        };
+        match ty {
+            _ if scalar(ty) => Ok(()),
+            Ty::List { member, .. } if binding != Binding::Label && scalar(self.ty(&member.target)?) => Ok(()),
+            _ => Err(unsupported(
+                member_id,
+                "HTTP labels, query parameters and headers support scalars (and, for query and headers, lists of scalars) only",
+            )),
+        }
+    }
+
+    fn resolve_validation_exception(&self, id: &'m str) -> Result<ValidationException<'m>, Error> {
+        let shape = self.model.shape(id)?;
+        if shape.kind != "structure" || !shape.traits.has("error") {
+            return Err(unsupported(id, "the validation exception must be an @error structure"));
+        }
+        let find =
+            |shape: &'m Shape, wanted: &str| shape.members.iter().find(|(name, _)| name.eq_ignore_ascii_case(wanted));
+        let (message, message_member) = find(shape, "message")
+            .ok_or_else(|| unsupported(id, "the validation exception needs a `message` string member"))?;
+        if !matches!(self.ty(&message_member.target)?, Ty::Prim(Prim::String)) {
+            return Err(unsupported(id, "the validation exception's message must be an unconstrained string"));
+        }
+        let mut field_list = None;
+        if let Some((list_name, list_member)) = find(shape, "fieldList") {
+            let item = match self.ty(&list_member.target)? {
+                Ty::List { member, .. } => self.model.shape(&member.target)?,
+                _ => return Err(unsupported(id, "fieldList must be a list of structures with `path` and `message`")),
+            };
+            let path = find(item, "path").ok_or_else(|| unsupported(id, "fieldList items need a `path` member"))?;
+            let item_message =
+                find(item, "message").ok_or_else(|| unsupported(id, "fieldList items need a `message` member"))?;
+            field_list = Some((
+                json_name(list_name, list_member),
+                json_name(path.0, path.1),
+                json_name(item_message.0, item_message.1),
+            ));
+        }
+        for (name, member) in shape.members.iter() {
+            let known = name.eq_ignore_ascii_case("message") || name.eq_ignore_ascii_case("fieldList");
+            if !known && member.traits.has("required") {
+                return Err(unsupported(
+                    &format!("{id}${name}"),
+                    "the validation exception can have no required members besides message and fieldList",
+                ));
+            }
+        }
+        Ok(ValidationException {
+            name: shape_name(id),
+            status: shape.traits.http_error().unwrap_or(400),
+            message: json_name(message, message_member),
+            field_list,
+        })
+    }
+
+    /// Whether reading this shape from a request can break a constraint.
+    pub fn may_violate(&self, id: &'m str, seen: &mut BTreeSet<&'m str>) -> Result<bool, Error> {
+        if !seen.insert(id) {
+            return Ok(false);
+        }
+        Ok(match self.ty(id)? {
+            Ty::Prim(_) | Ty::IntEnum => false,
+            Ty::Newtype(..) | Ty::Enum(_) => true,
+            Ty::List { member, newtype, .. } => newtype || self.may_violate(&member.target, seen)?,
+            Ty::Map { key, value, newtype, .. } => {
+                newtype || self.may_violate(&key.target, seen)? || self.may_violate(&value.target, seen)?
+            }
+            Ty::Struct(_) | Ty::Union(_) => {
+                let mut any = false;
+                for field in self.fields(id)? {
+                    any |= field.required || self.may_violate(&field.member.target, seen)?;
+                }
+                any
+            }
+        })
+    }
+}
+
+fn json_name<'m>(name: &'m str, member: &'m Member) -> &'m str {
+    member.traits.json_name().unwrap_or(name)
+}
+
+fn resolve_operation<'m>(model: &'m Model, id: &'m str) -> Result<Operation<'m>, Error> {
+    let shape = model.shape(id)?;
+    check_traits(id, &shape.traits)?;
+    let (method, uri, code) =
+        shape.traits.http().ok_or_else(|| unsupported(id, "operations need an @http trait under restJson1"))?;
+    let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
+    let mut segments = Vec::new();
+    for segment in path.trim_start_matches('/').split('/').filter(|s| !s.is_empty()) {
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(label) if label.ends_with('+') => {
+                return Err(unsupported(id, format!("greedy label {{{label}}} is not supported")));
+            }
+            Some(label) => segments.push(Segment::Label(label.to_owned())),
+            None if segment.contains('{') => {
+                return Err(unsupported(id, format!("URI segment {segment:?} mixes a label with text")));
+            }
+            None => segments.push(Segment::Literal(segment.to_owned())),
+        }
+    }
+    let query_literals = query
+        .split('&')
+        .filter(|q| !q.is_empty())
+        .map(|q| match q.split_once('=') {
+            Some((k, v)) => (k.to_owned(), Some(v.to_owned())),
+            None => (q.to_owned(), None),
+        })
+        .collect();
+    let target = |t: &'m Option<crate::smithy::Target>| t.as_ref().map_or(UNIT, |t| t.target.as_str());
+    Ok(Operation {
+        id,
+        name: shape_name(id),
+        method,
+        segments,
+        query_literals,
+        code,
+        input: target(&shape.input),
+        output: target(&shape.output),
+        errors: shape.errors.iter().map(|e| e.target.as_str()).collect(),
+        doc: shape.traits.documentation(),
+    })
+}
+
+fn check_traits(id: &str, traits: &Traits) -> Result<(), Error> {
+    for name in UNSUPPORTED_TRAITS {
+        if traits.has(name) {
+            return Err(unsupported(id, format!("the @{name} trait is not supported")));
+        }
+    }
+    Ok(())
+}
+
+fn check_unique_names(structs: &BTreeMap<String, (Module, String)>) -> Result<(), Error> {
+    let mut seen: BTreeMap<(Module, &str), &str> = BTreeMap::new();
+    for (id, (module, name)) in structs {
+        let key = (*module, name.as_str());
+        if let Some(other) = seen.insert(key, id) {
+            return Err(unsupported(
+                id,
+                format!("its Rust name {name} clashes with {other} in module {}", module.name()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl PartialOrd for Module {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Module {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (*self as u8).cmp(&(*other as u8))
+    }
+}

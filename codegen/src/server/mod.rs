@@ -1,0 +1,253 @@
+//! The server SDK crate: one emitter per generated module.
+//!
+//! | file | emitter |
+//! |---|---|
+//! | `Cargo.toml`, `src/lib.rs` | [`generate`] |
+//! | `src/model.rs`, `src/input.rs`, `src/output.rs`, `src/error.rs` | [`shapes`] |
+//! | `src/protocol_serde.rs` (JSON and HTTP bindings), `src/operation.rs` | [`serde`] |
+//! | `src/protocol_serde/support.rs` | `templates/support.rs`, verbatim |
+//! | `src/operation_shape.rs`, `src/service.rs` | [`service`] |
+
+mod serde;
+mod service;
+mod shapes;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::model::{Module, Prim, Service, Ty};
+use crate::render::{inner_doc, rust_file, rust_source};
+use crate::smithy::{Model, shape_name};
+use crate::{Error, File, Settings, names};
+
+/// The exact runtime the generated code is written against: several items it needs sit in
+/// `#[doc(hidden)]` modules, which may change in any release.
+const SERVER_RUNTIME: &str = "=0.69.1";
+
+/// Generates the server SDK crate for `settings.service`.
+pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> {
+    let service = Service::resolve(model, &settings.service, settings.validation_exception.as_deref())?;
+    let g = Gen { s: &service };
+    let mut files = vec![
+        cargo_toml(&g, settings)?,
+        rust_file("src/lib.rs", g.lib_rs(), settings)?,
+        rust_file("src/operation_shape.rs", g.operation_shapes()?, settings)?,
+        rust_file("src/service.rs", g.service_rs()?, settings)?,
+        rust_file("src/operation.rs", g.operation_rs()?, settings)?,
+        rust_file("src/protocol_serde.rs", g.protocol_serde()?, settings)?,
+        rust_source("src/protocol_serde/support.rs", include_str!("templates/support.rs"), settings)?,
+    ];
+    for module in [Module::Model, Module::Input, Module::Output, Module::Error] {
+        files.push(rust_file(&format!("src/{}.rs", module.name()), g.shapes_module(module)?, settings)?);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// The emitters' shared view of the resolved service.
+pub(crate) struct Gen<'s, 'm> {
+    pub s: &'s Service<'m>,
+}
+
+impl<'m> Gen<'_, 'm> {
+    fn model(&self) -> &'m Model {
+        self.s.model
+    }
+
+    /// The service's Rust name, e.g. `AmazonConnectService`.
+    fn service_name(&self) -> String {
+        names::type_name(shape_name(self.s.id))
+    }
+
+    /// The full Rust type of a shape, e.g. `crate::model::InstanceId` or `::std::string::String`.
+    fn rust_type(&self, id: &'m str) -> Result<TokenStream, Error> {
+        Ok(match self.s.ty(id)? {
+            Ty::Prim(prim) => prim_type(prim),
+            Ty::IntEnum => quote!(i32),
+            Ty::Newtype(..) | Ty::Enum(_) => self.model_path(id),
+            Ty::List { newtype: true, .. } | Ty::Map { newtype: true, .. } => self.model_path(id),
+            Ty::List { member, .. } => {
+                let item = self.rust_type(&member.target)?;
+                quote!(::std::vec::Vec<#item>)
+            }
+            Ty::Map { key, value, .. } => {
+                let (k, v) = (self.rust_type(&key.target)?, self.rust_type(&value.target)?);
+                quote!(::std::collections::HashMap<#k, #v>)
+            }
+            Ty::Struct(_) | Ty::Union(_) => self.struct_path(id),
+        })
+    }
+
+    /// The inner Rust type of a newtype list or map (what `into_inner` returns).
+    fn inner_type(&self, id: &'m str) -> Result<TokenStream, Error> {
+        Ok(match self.s.ty(id)? {
+            Ty::Newtype(_, prim) => prim_type(prim),
+            Ty::List { member, .. } => {
+                let item = self.rust_type(&member.target)?;
+                quote!(::std::vec::Vec<#item>)
+            }
+            Ty::Map { key, value, .. } => {
+                let (k, v) = (self.rust_type(&key.target)?, self.rust_type(&value.target)?);
+                quote!(::std::collections::HashMap<#k, #v>)
+            }
+            _ => self.rust_type(id)?,
+        })
+    }
+
+    fn model_path(&self, id: &str) -> TokenStream {
+        let name = names::type_ident(shape_name(id));
+        quote!(crate::model::#name)
+    }
+
+    /// `crate::<module>::<Name>` of a structure or union.
+    fn struct_path(&self, id: &str) -> TokenStream {
+        let (module, name) = self.s.struct_place(id);
+        let module = format_ident!("{}", module.name());
+        let name = format_ident!("{}", name);
+        quote!(crate::#module::#name)
+    }
+
+    /// The Rust name of a structure or union, e.g. `GetAttachedFileInput`.
+    fn struct_name(&self, id: &str) -> String {
+        self.s.struct_place(id).1.to_owned()
+    }
+
+    /// The module that holds a shape's builder or constraint violation, e.g. `instance_id`.
+    fn shape_module(&self, id: &str) -> proc_macro2::Ident {
+        let name =
+            if self.s.structs.contains_key(id) { self.struct_name(id) } else { names::type_name(shape_name(id)) };
+        names::ident(&names::snake(&name))
+    }
+
+    /// `de_<name>` / `ser_<name>` for a shape's (de)serializer in `protocol_serde`.
+    fn fn_name(&self, prefix: &str, id: &str) -> proc_macro2::Ident {
+        let name =
+            if self.s.structs.contains_key(id) { self.struct_name(id) } else { names::type_name(shape_name(id)) };
+        format_ident!("{prefix}_{}", names::snake(&name))
+    }
+
+    fn lib_rs(&self) -> TokenStream {
+        let svc = format_ident!("{}", self.service_name());
+        let builder = format_ident!("{}Builder", self.service_name());
+        let config = format_ident!("{}Config", self.service_name());
+        let config_builder = format_ident!("{}ConfigBuilder", self.service_name());
+        let title = self.s.shape.traits.get("title").and_then(|t| t.as_str()).unwrap_or(shape_name(self.s.id));
+        let mut intro = format!(
+            "Server SDK for {title} (`{}`), generated from its Smithy model.\n\n\
+             Build the service with [`{}::builder`], register one handler per operation, then serve it with\n\
+             [`serve`] or any `tower`/`hyper` stack.",
+            self.s.id,
+            self.service_name()
+        );
+        if let Some(service_doc) = self.s.shape.traits.documentation() {
+            intro = format!("{intro}\n\n{service_doc}");
+        }
+        let docs = inner_doc(Some(&intro));
+        quote! {
+            #docs
+            #![allow(clippy::large_enum_variant)]
+            #![allow(clippy::result_large_err)]
+            #![allow(clippy::type_complexity)]
+
+            // One item per line: the lines of this file are short enough for any rustfmt
+            // configuration to leave them as they are.
+            pub use crate::service::#svc;
+            pub use crate::service::#builder;
+            pub use crate::service::#config;
+            pub use crate::service::#config_builder;
+            pub use crate::service::MissingOperationsError;
+            pub use crate::service::Operation;
+
+            /// Serves a service built by this crate: `serve(listener, svc.into_make_service())`.
+            pub use aws_smithy_http_server::serve::serve;
+
+            /// Errors of each operation, and the modeled error structures.
+            #[rustfmt::skip]
+            pub mod error;
+            /// The input structure of each operation, and its builder.
+            #[rustfmt::skip]
+            pub mod input;
+            /// Shapes that operations share: structures, unions, enums and constrained values.
+            #[rustfmt::skip]
+            pub mod model;
+            /// How each operation's input is read from an HTTP request and its output written to an HTTP response.
+            #[rustfmt::skip]
+            pub mod operation;
+            /// One type per operation, naming it for handlers and plugins.
+            #[rustfmt::skip]
+            pub mod operation_shape;
+            /// The output structure of each operation, and its builder.
+            #[rustfmt::skip]
+            pub mod output;
+            #[doc(hidden)]
+            #[rustfmt::skip]
+            pub mod protocol_serde;
+            #[rustfmt::skip]
+            mod service;
+
+            /// The server runtime this crate is built on (plugins, layers, extractors, `serve`).
+            pub mod server {
+                pub use aws_smithy_http_server::*;
+            }
+
+            /// Smithy's value types used in this crate's shapes.
+            pub mod types {
+                pub use aws_smithy_types::{Blob, DateTime, Number};
+            }
+        }
+    }
+}
+
+fn prim_type(prim: Prim) -> TokenStream {
+    match prim {
+        Prim::String => quote!(::std::string::String),
+        Prim::Bool => quote!(bool),
+        Prim::Byte => quote!(i8),
+        Prim::Short => quote!(i16),
+        Prim::Int => quote!(i32),
+        Prim::Long => quote!(i64),
+        Prim::Float => quote!(f32),
+        Prim::Double => quote!(f64),
+        Prim::Timestamp => quote!(::aws_smithy_types::DateTime),
+        Prim::Blob => quote!(::aws_smithy_types::Blob),
+    }
+}
+
+fn cargo_toml(g: &Gen<'_, '_>, settings: &Settings) -> Result<File, Error> {
+    let description = format!(
+        "Server SDK for {}, generated by attached-files-codegen (do not edit; run codegen/regenerate).",
+        g.s.id
+    );
+    let uses_regex = g.s.read.iter().chain(&g.s.written).any(|id| g.model().traits(id).pattern().is_some());
+    let regex = if uses_regex { "regex = \"1.13.2\"\n" } else { "" };
+    let contents = format!(
+        "{header}\n\
+[package]
+name = \"{name}\"
+version = \"{version}\"
+description = \"{description}\"
+edition = \"2021\"
+rust-version = \"1.94.1\"
+publish = false
+
+[dependencies]
+aws-smithy-http-server = \"{SERVER_RUNTIME}\"
+aws-smithy-json = \"0.65.1\"
+aws-smithy-types = \"1.9.3\"
+bytes = \"1.12.2\"
+form_urlencoded = \"1.2.2\"
+futures-util = {{ version = \"0.3.34\", default-features = false }}
+http = \"1.4.0\"
+http-body = \"1.0.1\"
+http-body-util = \"0.1.3\"
+mime = \"0.3.18\"
+percent-encoding = \"2.3.2\"
+{regex}tower = \"0.5.3\"
+tracing = \"0.1.44\"
+",
+        header = crate::render::header("#", settings),
+        name = settings.module,
+        version = settings.module_version,
+    );
+    Ok(File { path: "Cargo.toml".to_owned(), contents })
+}

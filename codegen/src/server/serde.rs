@@ -1,0 +1,1068 @@
+//! restJson1 on the wire: `protocol_serde.rs` (reading inputs from HTTP requests, writing
+//! outputs and errors to HTTP responses, JSON (de)serializers per shape) and `operation.rs`
+//! (the runtime's `FromRequest` / `IntoResponse` for each operation's types).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::Gen;
+use crate::model::{Binding, Field, Module, Operation, Prim, Ty, UNIT};
+use crate::smithy::TimestampFormat;
+use crate::{Error, names};
+
+fn format_tokens(format: TimestampFormat) -> TokenStream {
+    match format {
+        TimestampFormat::DateTime => quote!(::aws_smithy_types::date_time::Format::DateTime),
+        TimestampFormat::HttpDate => quote!(::aws_smithy_types::date_time::Format::HttpDate),
+        TimestampFormat::EpochSeconds => quote!(::aws_smithy_types::date_time::Format::EpochSeconds),
+    }
+}
+
+/// The timestamp format inside a JSON body for a list's or map's member.
+fn body_format(g: &Gen<'_, '_>, member: &crate::smithy::Member) -> TimestampFormat {
+    member
+        .traits
+        .timestamp_format()
+        .or_else(|| g.s.model.traits(&member.target).timestamp_format())
+        .unwrap_or(TimestampFormat::EpochSeconds)
+}
+
+impl<'m> Gen<'_, 'm> {
+    pub(super) fn protocol_serde(&self) -> Result<TokenStream, Error> {
+        let mut items = vec![self.validation_exception_response()];
+        for op in &self.s.operations {
+            items.push(self.request_deserializer(op)?);
+            items.push(self.response_serializer(op)?);
+        }
+        for (id, (module, _)) in &self.s.structs {
+            if *module == Module::Error && self.s.written.contains(id) {
+                items.push(self.error_serializer(id)?);
+            }
+        }
+        for id in &self.s.read_json {
+            let id: &'m str =
+                self.s.model.shapes.get_key_value(id.as_str()).map(|(k, _)| k.as_str()).unwrap_or_default();
+            if let Some(item) = self.shape_deserializer(id)? {
+                items.push(item);
+            }
+        }
+        for id in &self.s.written_json {
+            let id: &'m str =
+                self.s.model.shapes.get_key_value(id.as_str()).map(|(k, _)| k.as_str()).unwrap_or_default();
+            if let Some(item) = self.shape_serializer(id)? {
+                items.push(item);
+            }
+        }
+        Ok(quote! {
+            //! Reading operation inputs from HTTP requests and writing outputs and errors to HTTP
+            //! responses, under restJson1.
+            mod support;
+            pub use support::{Path, RequestRejection, Violation};
+            #[allow(unused_imports)]
+            pub(crate) use support::*;
+            #(#items)*
+        })
+    }
+
+    /// The answer to a request that breaks a constraint: the service's validation exception.
+    fn validation_exception_response(&self) -> TokenStream {
+        let v = &self.s.validation;
+        let (name, status, message) = (v.name, v.status, v.message);
+        let field_list = v.field_list.map(|(list, path, item_message)| {
+            quote! {
+                let mut list = object.key(#list).start_array();
+                let mut item = list.value().start_object();
+                item.key(#path).string(&violation.path);
+                item.key(#item_message).string(&violation.message);
+                item.finish();
+                list.finish();
+            }
+        });
+        quote! {
+            /// The validation exception for a request that breaks a constraint of the model.
+            pub(crate) fn validation_exception_response(violation: &Violation) -> Response {
+                let mut body = ::std::string::String::new();
+                let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut body);
+                object.key(#message).string(&violation.summary());
+                #field_list
+                object.finish();
+                let mut response = ::http::Response::new(support::boxed(body));
+                *response.status_mut() = ::http::StatusCode::from_u16(#status).unwrap_or(::http::StatusCode::BAD_REQUEST);
+                let headers = response.headers_mut();
+                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static("application/json"));
+                headers.insert("x-amzn-errortype", ::http::HeaderValue::from_static(#name));
+                response.extensions_mut().insert(::aws_smithy_http_server::extension::ModeledErrorExtension::new(#name));
+                response
+            }
+        }
+    }
+
+    /// The media type of a structure's HTTP body, if it has one.
+    fn body_media_type(&self, fields: &[Field<'m>]) -> Result<Option<&'static str>, Error> {
+        if let Some(payload) = fields.iter().find(|f| f.binding == Binding::Payload) {
+            return Ok(Some(match self.s.ty(&payload.member.target)? {
+                Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => "text/plain",
+                Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => "application/octet-stream",
+                _ => "application/json",
+            }));
+        }
+        Ok(fields.iter().any(|f| f.binding == Binding::Body).then_some("application/json"))
+    }
+
+    // --- Requests -------------------------------------------------------------------------
+
+    fn request_deserializer(&self, op: &Operation<'m>) -> Result<TokenStream, Error> {
+        let fn_name = format_ident!("de_{}_request", names::snake(op.name));
+        let (_, input_name) = self.op_struct(op, Module::Input);
+        let input = format_ident!("{input_name}");
+        let fields = self.s.fields(op.input)?;
+        let output_fields = self.s.fields(op.output)?;
+        let accept = self.body_media_type(&output_fields)?.unwrap_or("application/json");
+        let content_type = match self.body_media_type(&fields)? {
+            Some(media) => quote!(::std::option::Option::Some(#media)),
+            None => quote!(::std::option::Option::None),
+        };
+        let mut stmts = Vec::new();
+        let label_indices: Vec<(usize, &str)> = op
+            .segments
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| match s {
+                crate::model::Segment::Label(name) => Some((i, name.as_str())),
+                crate::model::Segment::Literal(_) => None,
+            })
+            .collect();
+        if !label_indices.is_empty() {
+            stmts.push(quote!(let segments = support::path_segments(parts.uri.path());));
+        }
+        // Labels, then query parameters, then headers: each parsed and checked as it is read.
+        let local = |f: &Field<'m>| format_ident!("m_{}", names::snake(f.name));
+        for field in fields.iter().filter(|f| f.binding == Binding::Label) {
+            let index = label_indices.iter().find(|(_, name)| *name == field.name).map(|(i, _)| *i).unwrap_or_default();
+            let var = local(field);
+            let name = field.name;
+            let value = self.parse_text(field, quote!(raw.as_ref()), quote!(&Path::ROOT.member(#name)))?;
+            stmts.push(quote! {
+                let #var = {
+                    let raw = support::label(&segments, #index)?;
+                    #value
+                };
+            });
+        }
+        let query_fields: Vec<&Field<'m>> = fields.iter().filter(|f| matches!(f.binding, Binding::Query(_))).collect();
+        if !query_fields.is_empty() {
+            let mut arms = Vec::new();
+            for field in &query_fields {
+                let var = local(field);
+                let Binding::Query(key) = field.binding else { continue };
+                let name = field.name;
+                stmts.push(quote!(let mut #var = ::std::option::Option::None;));
+                match self.s.ty(&field.member.target)? {
+                    Ty::List { member, .. } => {
+                        let item = self.item_from_text(
+                            field,
+                            member,
+                            quote!(value.as_ref()),
+                            quote!(&Path::ROOT.member(#name).index(items.len())),
+                        )?;
+                        arms.push(quote! {
+                            #key => {
+                                let items = #var.get_or_insert_with(::std::vec::Vec::new);
+                                let item = #item;
+                                items.push(item);
+                            }
+                        });
+                    }
+                    _ => {
+                        let value =
+                            self.parse_text(field, quote!(value.as_ref()), quote!(&Path::ROOT.member(#name)))?;
+                        arms.push(quote! {
+                            #key if #var.is_none() => #var = ::std::option::Option::Some(#value),
+                        });
+                    }
+                }
+            }
+            stmts.push(quote! {
+                for (key, value) in support::query_pairs(parts.uri.query()) {
+                    match key.as_ref() {
+                        #(#arms)*
+                        _ => {}
+                    }
+                }
+            });
+        }
+        for field in fields.iter().filter(|f| matches!(f.binding, Binding::Header(_))) {
+            let var = local(field);
+            let Binding::Header(header) = field.binding else { continue };
+            let header = header.to_ascii_lowercase();
+            let name = field.name;
+            match self.s.ty(&field.member.target)? {
+                Ty::List { member, .. } => {
+                    let item_format = member
+                        .traits
+                        .timestamp_format()
+                        .or_else(|| self.s.model.traits(&member.target).timestamp_format())
+                        .unwrap_or(TimestampFormat::HttpDate);
+                    if matches!(self.s.ty(&member.target)?, Ty::Prim(Prim::Timestamp))
+                        && item_format == TimestampFormat::HttpDate
+                    {
+                        stmts.push(quote!(let #var = support::header_http_dates(&parts.headers, #header)?;));
+                    } else {
+                        let item = self.item_from_text(
+                            field,
+                            member,
+                            quote!(item.as_str()),
+                            quote!(&Path::ROOT.member(#name).index(values.len())),
+                        )?;
+                        stmts.push(quote! {
+                            let #var = match support::header_list(&parts.headers, #header)? {
+                                ::std::option::Option::Some(items) => {
+                                    let mut values = ::std::vec::Vec::with_capacity(items.len());
+                                    for item in &items {
+                                        let value = #item;
+                                        values.push(value);
+                                    }
+                                    ::std::option::Option::Some(values)
+                                }
+                                ::std::option::Option::None => ::std::option::Option::None,
+                            };
+                        });
+                    }
+                }
+                _ => {
+                    let value =
+                        self.parse_text(field, quote!(support::header_str(value)?), quote!(&Path::ROOT.member(#name)))?;
+                    stmts.push(quote! {
+                        let #var = match parts.headers.get(#header) {
+                            ::std::option::Option::Some(value) => ::std::option::Option::Some(#value),
+                            ::std::option::Option::None => ::std::option::Option::None,
+                        };
+                    });
+                }
+            }
+        }
+        // The body: a payload member, or the JSON object of the body members.
+        let body_fields: Vec<&Field<'m>> = fields.iter().filter(|f| f.binding == Binding::Body).collect();
+        let payload = fields.iter().find(|f| f.binding == Binding::Payload);
+        let reads_body = payload.is_some() || !body_fields.is_empty();
+        if reads_body {
+            stmts.push(quote! {
+                let bytes = ::http_body_util::BodyExt::collect(body)
+                    .await
+                    .map_err(|e| support::serialization(format!("failed to read the request body: {e}")))?
+                    .to_bytes();
+                support::check_body_has_content_type(&parts.headers, &bytes)?;
+            });
+        }
+        if let Some(field) = payload {
+            let var = local(field);
+            let name = field.name;
+            let value = match self.s.ty(&field.member.target)? {
+                Ty::Prim(Prim::Blob) => quote!(::aws_smithy_types::Blob::new(bytes.to_vec())),
+                Ty::Prim(Prim::String) => quote!(
+                    ::std::string::String::from_utf8(bytes.to_vec())
+                        .map_err(|_| support::serialization("the request body is not UTF-8"))?
+                ),
+                Ty::Newtype(_, Prim::String) => {
+                    let path = self.rust_type(&field.member.target)?;
+                    quote!(#path::try_from(::std::string::String::from_utf8(bytes.to_vec()).map_err(|_| support::serialization("the request body is not UTF-8"))?).map_err(|e| e.into_violation(&Path::ROOT.member(#name)))?)
+                }
+                Ty::Newtype(_, Prim::Blob) => {
+                    let path = self.rust_type(&field.member.target)?;
+                    quote!(#path::try_from(::aws_smithy_types::Blob::new(bytes.to_vec())).map_err(|e| e.into_violation(&Path::ROOT.member(#name)))?)
+                }
+                _ => {
+                    let de = self.de_call(&field.member.target, quote!(&Path::ROOT.member(#name)))?;
+                    stmts.push(quote! {
+                        let #var = if bytes.is_empty() {
+                            ::std::option::Option::None
+                        } else {
+                            let tokens = &mut ::aws_smithy_json::deserialize::json_token_iter(&bytes).peekable();
+                            let value = #de?;
+                            support::end_of_body(tokens)?;
+                            value
+                        };
+                    });
+                    quote!()
+                }
+            };
+            if !value.is_empty() {
+                stmts.push(quote!(let #var = if bytes.is_empty() { ::std::option::Option::None } else { ::std::option::Option::Some(#value) };));
+            }
+        }
+        if !body_fields.is_empty() {
+            let mut arms = Vec::new();
+            for field in &body_fields {
+                let var = local(field);
+                let (json, name) = (field.json, field.name);
+                stmts.push(quote!(let mut #var = ::std::option::Option::None;));
+                let de = self.de_value(field, quote!(&Path::ROOT.member(#name)))?;
+                arms.push(quote!(#json => #var = #de?,));
+            }
+            stmts.push(quote! {
+                if !bytes.is_empty() {
+                    let tokens = &mut ::aws_smithy_json::deserialize::json_token_iter(&bytes).peekable();
+                    if !support::start_object(tokens)? {
+                        return ::std::result::Result::Err(support::serialization("the request body must be a JSON object"));
+                    }
+                    while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
+                        match key.as_ref() {
+                            #(#arms)*
+                            _ => support::skip_value(tokens)?,
+                        }
+                    }
+                    support::end_of_body(tokens)?;
+                }
+            });
+        }
+        let assemble = self.assemble(op.input, &fields, local)?;
+        let (parts, body) = (quote!(parts), if reads_body { quote!(body) } else { quote!(_body) });
+        let fn_doc = format!(" Reads {}'s input from an HTTP request, checking every constraint.", op.name);
+        Ok(quote! {
+            #[doc = #fn_doc]
+            pub(crate) async fn #fn_name<B>(request: ::http::Request<B>) -> ::std::result::Result<crate::input::#input, RequestRejection>
+            where
+                B: ::http_body::Body + Send,
+                B::Data: Send,
+                B::Error: ::std::fmt::Display,
+            {
+                let (#parts, #body) = request.into_parts();
+                support::check_accept(&#parts.headers, #accept)?;
+                support::check_content_type(&#parts.headers, #content_type)?;
+                #(#stmts)*
+                #assemble
+            }
+        })
+    }
+
+    /// The input structure from the members read: required ones checked, defaults applied.
+    fn assemble(
+        &self,
+        id: &'m str,
+        fields: &[Field<'m>],
+        local: impl Fn(&Field<'m>) -> proc_macro2::Ident,
+    ) -> Result<TokenStream, Error> {
+        let mut inits = Vec::new();
+        for field in fields {
+            let f = names::field(field.name);
+            let var = local(field);
+            let name = field.name;
+            let value = if field.binding == Binding::Label {
+                // Labels are always present once the route matched.
+                quote!(#var)
+            } else if let Some(default) = field.default {
+                self.or_default(quote!(#var), id, field, default)?
+            } else if field.required {
+                quote!(#var.ok_or_else(|| Violation::required(&Path::ROOT.member(#name)))?)
+            } else {
+                quote!(#var)
+            };
+            let value = match (self.s.ty(&field.member.target)?, field.binding) {
+                (Ty::List { id: list_id, newtype: true, .. }, Binding::Query(_) | Binding::Header(_)) => {
+                    let list = self.rust_type(list_id)?;
+                    let convert = quote!(#list::try_from(v).map_err(|e| e.into_violation(&Path::ROOT.member(#name))));
+                    if field.is_always_set() && field.default.is_none() {
+                        quote!({ let v = #value; #convert? })
+                    } else if field.default.is_some() {
+                        quote!(#value)
+                    } else {
+                        quote!(#value.map(|v| #convert).transpose()?)
+                    }
+                }
+                _ => value,
+            };
+            inits.push(quote!(#f: #value,));
+        }
+        let input = self.op_input_ident(id);
+        Ok(quote!(::std::result::Result::Ok(crate::input::#input { #(#inits)* })))
+    }
+
+    fn op_input_ident(&self, id: &str) -> proc_macro2::Ident {
+        let op = self.s.operations.iter().find(|op| op.input == id).expect("inputs come from operations");
+        format_ident!("{}", self.op_struct(op, Module::Input).1)
+    }
+
+    /// A member's value from the text of a label, query parameter or header (`text: &str`).
+    fn parse_text(&self, field: &Field<'m>, text: TokenStream, path: TokenStream) -> Result<TokenStream, Error> {
+        self.scalar_from_text(&field.member.target, field.timestamp_format, text, path)
+    }
+
+    /// A list item from the text of a query parameter or header.
+    fn item_from_text(
+        &self,
+        field: &Field<'m>,
+        member: &'m crate::smithy::Member,
+        text: TokenStream,
+        path: TokenStream,
+    ) -> Result<TokenStream, Error> {
+        let default = if matches!(field.binding, Binding::Header(_)) {
+            TimestampFormat::HttpDate
+        } else {
+            TimestampFormat::DateTime
+        };
+        let format = member
+            .traits
+            .timestamp_format()
+            .or_else(|| self.s.model.traits(&member.target).timestamp_format())
+            .unwrap_or(default);
+        self.scalar_from_text(&member.target, format, text, path)
+    }
+
+    fn scalar_from_text(
+        &self,
+        target: &'m str,
+        format: TimestampFormat,
+        text: TokenStream,
+        path: TokenStream,
+    ) -> Result<TokenStream, Error> {
+        let parse_prim = |prim: Prim| -> TokenStream {
+            match prim {
+                Prim::String => quote!(::std::string::String::from(#text)),
+                Prim::Timestamp => {
+                    let format = format_tokens(format);
+                    quote!(support::parse_timestamp(#text, #format)?)
+                }
+                other => {
+                    let ty = super::prim_type(other);
+                    quote!(support::parse_primitive::<#ty>(#text)?)
+                }
+            }
+        };
+        Ok(match self.s.ty(target)? {
+            Ty::Prim(prim) => parse_prim(prim),
+            Ty::IntEnum => quote!(support::parse_primitive::<i32>(#text)?),
+            Ty::Newtype(_, prim) => {
+                let ty = self.rust_type(target)?;
+                let raw = parse_prim(prim);
+                quote!(#ty::try_from(#raw).map_err(|e| e.into_violation(#path))?)
+            }
+            Ty::Enum(_) => {
+                let ty = self.rust_type(target)?;
+                quote!(#ty::try_from(#text).map_err(|e| e.into_violation(#path))?)
+            }
+            _ => return Err(Error(format!("internal error: {target} is not a scalar"))),
+        })
+    }
+
+    /// A member's JSON value: `Result<Option<T>, RequestRejection>`, reading from `tokens`.
+    fn de_value(&self, field: &Field<'m>, path: TokenStream) -> Result<TokenStream, Error> {
+        self.de_target(&field.member.target, field.timestamp_format, path)
+    }
+
+    fn de_target(&self, target: &'m str, format: TimestampFormat, path: TokenStream) -> Result<TokenStream, Error> {
+        Ok(match self.s.ty(target)? {
+            Ty::Prim(prim) => de_prim(prim, format),
+            Ty::IntEnum => quote!(support::de_integer::<i32>(tokens)),
+            _ => self.de_call(target, path)?,
+        })
+    }
+
+    fn de_call(&self, target: &'m str, path: TokenStream) -> Result<TokenStream, Error> {
+        let f = self.fn_name("de", target);
+        Ok(quote!(#f(tokens, #path)))
+    }
+
+    /// `de_<shape>` for a shape that is not a plain scalar.
+    fn shape_deserializer(&self, id: &'m str) -> Result<Option<TokenStream>, Error> {
+        if matches!(self.s.structs.get(id), Some((Module::Input | Module::Output | Module::Error, _))) {
+            return Ok(None);
+        }
+        let ty = self.s.ty(id)?;
+        let rust = self.rust_type(id)?;
+        let f = self.fn_name("de", id);
+        let body = match ty {
+            Ty::Prim(_) | Ty::IntEnum => return Ok(None),
+            Ty::Newtype(_, prim) => {
+                let de = de_prim(prim, TimestampFormat::EpochSeconds);
+                quote! {
+                    match #de? {
+                        ::std::option::Option::Some(value) => ::std::result::Result::Ok(::std::option::Option::Some(
+                            #rust::try_from(value).map_err(|e| e.into_violation(path))?,
+                        )),
+                        ::std::option::Option::None => ::std::result::Result::Ok(::std::option::Option::None),
+                    }
+                }
+            }
+            Ty::Enum(_) => quote! {
+                match support::de_string(tokens)? {
+                    ::std::option::Option::Some(value) => ::std::result::Result::Ok(::std::option::Option::Some(
+                        #rust::try_from(value.as_str()).map_err(|e| e.into_violation(path))?,
+                    )),
+                    ::std::option::Option::None => ::std::result::Result::Ok(::std::option::Option::None),
+                }
+            },
+            Ty::List { member, newtype, .. } => {
+                let item =
+                    self.de_target(&member.target, body_format(self, member), quote!(&path.index(items.len())))?;
+                let wrap = if newtype {
+                    quote!(#rust::try_from(items).map_err(|e| e.into_violation(path))?)
+                } else {
+                    quote!(items)
+                };
+                quote! {
+                    path.descend()?;
+                    if !support::start_array(tokens)? {
+                        return ::std::result::Result::Ok(::std::option::Option::None);
+                    }
+                    let mut items = ::std::vec::Vec::new();
+                    while support::array_continues(tokens)? {
+                        match #item? {
+                            ::std::option::Option::Some(item) => items.push(item),
+                            ::std::option::Option::None => return ::std::result::Result::Err(support::serialization("null is not allowed in a list")),
+                        }
+                    }
+                    ::std::result::Result::Ok(::std::option::Option::Some(#wrap))
+                }
+            }
+            Ty::Map { key, value, newtype, .. } => {
+                let item = self.de_target(&value.target, body_format(self, value), quote!(&path.key(&key)))?;
+                let key_value = match self.s.ty(&key.target)? {
+                    Ty::Prim(_) => quote!(key.into_owned()),
+                    Ty::Enum(_) => {
+                        let k = self.rust_type(&key.target)?;
+                        quote!(#k::try_from(key.as_ref()).map_err(|e| e.into_violation(path))?)
+                    }
+                    _ => {
+                        let k = self.rust_type(&key.target)?;
+                        quote!(#k::try_from(key.into_owned()).map_err(|e| e.into_violation(path))?)
+                    }
+                };
+                let wrap = if newtype {
+                    quote!(#rust::try_from(map).map_err(|e| e.into_violation(path))?)
+                } else {
+                    quote!(map)
+                };
+                quote! {
+                    path.descend()?;
+                    if !support::start_object(tokens)? {
+                        return ::std::result::Result::Ok(::std::option::Option::None);
+                    }
+                    let mut map = ::std::collections::HashMap::new();
+                    while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
+                        let value = match #item? {
+                            ::std::option::Option::Some(value) => value,
+                            ::std::option::Option::None => return ::std::result::Result::Err(support::serialization("null is not allowed as a map value")),
+                        };
+                        map.insert(#key_value, value);
+                    }
+                    ::std::result::Result::Ok(::std::option::Option::Some(#wrap))
+                }
+            }
+            Ty::Struct(_) => {
+                let fields = self.s.fields(id)?;
+                let mut decls = Vec::new();
+                let mut arms = Vec::new();
+                let mut inits = Vec::new();
+                for field in &fields {
+                    let var = format_ident!("m_{}", names::snake(field.name));
+                    let f = names::field(field.name);
+                    let (json, name) = (field.json, field.name);
+                    let de = self.de_value(field, quote!(&path.member(#name)))?;
+                    decls.push(quote!(let mut #var = ::std::option::Option::None;));
+                    arms.push(quote!(#json => #var = #de?,));
+                    inits.push(if let Some(default) = field.default {
+                        let value = self.or_default(quote!(#var), id, field, default)?;
+                        quote!(#f: #value,)
+                    } else if field.required {
+                        quote!(#f: #var.ok_or_else(|| Violation::required(&path.member(#name)))?,)
+                    } else {
+                        quote!(#f: #var,)
+                    });
+                }
+                quote! {
+                    path.descend()?;
+                    if !support::start_object(tokens)? {
+                        return ::std::result::Result::Ok(::std::option::Option::None);
+                    }
+                    #(#decls)*
+                    while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
+                        match key.as_ref() {
+                            #(#arms)*
+                            _ => support::skip_value(tokens)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(::std::option::Option::Some(#rust { #(#inits)* }))
+                }
+            }
+            Ty::Union(_) => {
+                let mut arms = Vec::new();
+                for field in self.s.fields(id)? {
+                    let variant = super::shapes::variant_ident(field.name);
+                    let (json, name) = (field.json, field.name);
+                    if field.member.target == UNIT {
+                        arms.push(quote!(#json => { support::skip_value(tokens)?; #rust::#variant }));
+                        continue;
+                    }
+                    let de = self.de_value(&field, quote!(&path.member(#name)))?;
+                    arms.push(quote! {
+                        #json => match #de? {
+                            ::std::option::Option::Some(value) => #rust::#variant(value),
+                            ::std::option::Option::None => continue,
+                        },
+                    });
+                }
+                quote! {
+                    path.descend()?;
+                    if !support::start_object(tokens)? {
+                        return ::std::result::Result::Ok(::std::option::Option::None);
+                    }
+                    let mut variant = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
+                        if support::take_null(tokens) {
+                            continue;
+                        }
+                        let value = match key.as_ref() {
+                            #(#arms)*
+                            _ => return ::std::result::Result::Err(support::serialization("unknown union member")),
+                        };
+                        if variant.replace(value).is_some() {
+                            return ::std::result::Result::Err(support::serialization("a union must have exactly one member set"));
+                        }
+                    }
+                    match variant {
+                        ::std::option::Option::Some(value) => ::std::result::Result::Ok(::std::option::Option::Some(value)),
+                        ::std::option::Option::None => ::std::result::Result::Err(support::serialization("a union must have exactly one member set")),
+                    }
+                }
+            }
+        };
+        Ok(Some(quote! {
+            pub(crate) fn #f(tokens: &mut support::Tokens<'_>, path: &Path<'_>) -> ::std::result::Result<::std::option::Option<#rust>, RequestRejection> {
+                #body
+            }
+        }))
+    }
+
+    // --- Responses ------------------------------------------------------------------------
+
+    fn response_serializer(&self, op: &Operation<'m>) -> Result<TokenStream, Error> {
+        let fn_name = format_ident!("ser_{}_response", names::snake(op.name));
+        let (_, output_name) = self.op_struct(op, Module::Output);
+        let output = format_ident!("{output_name}");
+        let body = self.http_response(op.output, op.code)?;
+        let fn_doc = format!(" Writes {}'s output as an HTTP response.", op.name);
+        Ok(quote! {
+            #[doc = #fn_doc]
+            pub(crate) fn #fn_name(value: &crate::output::#output) -> ::std::result::Result<Response, ::std::string::String> {
+                #body
+            }
+        })
+    }
+
+    fn error_serializer(&self, id: &'m str) -> Result<TokenStream, Error> {
+        let f = self.fn_name("ser", id);
+        let f = format_ident!("{f}_error");
+        let traits = self.s.model.traits(id);
+        let status = traits.http_error().unwrap_or(if traits.error() == Some("server") { 500 } else { 400 });
+        let path = self.struct_path(id);
+        let body = self.http_response(id, status)?;
+        Ok(quote! {
+            pub(crate) fn #f(value: &#path) -> ::std::result::Result<Response, ::std::string::String> {
+                #body
+            }
+        })
+    }
+
+    /// Status, headers and body of a response from an output or error structure (`value`).
+    fn http_response(&self, id: &'m str, code: u16) -> Result<TokenStream, Error> {
+        let fields = self.s.fields(id)?;
+        let mut stmts = Vec::new();
+        let status = match fields.iter().find(|f| f.binding == Binding::ResponseCode) {
+            Some(field) => {
+                let f = names::field(field.name);
+                if field.is_always_set() {
+                    quote!(u16::try_from(value.#f).map_err(|_| "the response code is out of range".to_owned())?)
+                } else {
+                    quote!(match value.#f { ::std::option::Option::Some(code) => u16::try_from(code).map_err(|_| "the response code is out of range".to_owned())?, ::std::option::Option::None => #code })
+                }
+            }
+            None => quote!(#code),
+        };
+        stmts.push(quote!(let mut response = ::http::Response::builder().status(#status);));
+        for field in fields.iter().filter(|f| matches!(f.binding, Binding::Header(_))) {
+            let Binding::Header(header) = field.binding else { continue };
+            let f = names::field(field.name);
+            let value = match self.s.ty(&field.member.target)? {
+                Ty::List { member, .. } => {
+                    let item_format = member
+                        .traits
+                        .timestamp_format()
+                        .or_else(|| self.s.model.traits(&member.target).timestamp_format())
+                        .unwrap_or(TimestampFormat::HttpDate);
+                    let text = self.scalar_text(&member.target, item_format, quote!(item))?;
+                    if matches!(self.s.ty(&member.target)?, Ty::Prim(Prim::Timestamp)) {
+                        quote!({
+                            let mut texts = ::std::vec::Vec::new();
+                            for item in v.iter() {
+                                texts.push(#text);
+                            }
+                            support::header_value(&texts.join(", "))?
+                        })
+                    } else {
+                        quote!({
+                            let mut texts = ::std::vec::Vec::new();
+                            for item in v.iter() {
+                                texts.push(::std::borrow::Cow::from(#text));
+                            }
+                            support::header_list_value(texts.into_iter())?
+                        })
+                    }
+                }
+                _ => {
+                    let text = self.scalar_text(&field.member.target, field.timestamp_format, quote!(v))?;
+                    quote!(support::header_value(&#text)?)
+                }
+            };
+            let list_items = match self.s.ty(&field.member.target)? {
+                Ty::List { newtype: true, .. } => quote!(let v = &v.0;),
+                _ => quote!(),
+            };
+            stmts.push(if field.is_always_set() {
+                quote! {{ let v = &value.#f; #list_items response = response.header(#header, #value); }}
+            } else {
+                quote! {
+                    if let ::std::option::Option::Some(v) = &value.#f {
+                        #list_items
+                        response = response.header(#header, #value);
+                    }
+                }
+            });
+        }
+        let body = if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
+            let f = names::field(field.name);
+            let (media, bytes) = match self.s.ty(&field.member.target)? {
+                Ty::Prim(Prim::String) => ("text/plain", quote!(::bytes::Bytes::from(v.clone()))),
+                Ty::Newtype(_, Prim::String) => ("text/plain", quote!(::bytes::Bytes::from(v.0.clone()))),
+                Ty::Prim(Prim::Blob) => {
+                    ("application/octet-stream", quote!(::bytes::Bytes::from(v.clone().into_inner())))
+                }
+                Ty::Newtype(_, Prim::Blob) => {
+                    ("application/octet-stream", quote!(::bytes::Bytes::from(v.0.clone().into_inner())))
+                }
+                _ => {
+                    let ser = self.ser_value(
+                        &field.member.target,
+                        field.timestamp_format,
+                        quote!(::aws_smithy_json::serialize::JsonValueWriter::new(&mut out)),
+                        quote!(v),
+                    )?;
+                    (
+                        "application/json",
+                        quote!({ let mut out = ::std::string::String::new(); #ser ::bytes::Bytes::from(out) }),
+                    )
+                }
+            };
+            let take = if field.is_always_set() {
+                quote!(::std::option::Option::Some(&value.#f))
+            } else {
+                quote!(value.#f.as_ref())
+            };
+            quote! {
+                let body = match #take {
+                    ::std::option::Option::Some(v) => {
+                        response = response.header(::http::header::CONTENT_TYPE, #media);
+                        #bytes
+                    }
+                    ::std::option::Option::None => ::bytes::Bytes::new(),
+                };
+            }
+        } else if id == UNIT {
+            // An operation without an output structure answers with an empty body.
+            quote!(let body = ::bytes::Bytes::new();)
+        } else if !fields.iter().any(|f| f.binding == Binding::Body) {
+            quote! {
+                response = response.header(::http::header::CONTENT_TYPE, "application/json");
+                let body = ::bytes::Bytes::from_static(b"{}");
+            }
+        } else {
+            let writes = self.ser_members(&fields, quote!(object))?;
+            quote! {
+                let mut out = ::std::string::String::new();
+                let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
+                #writes
+                object.finish();
+                response = response.header(::http::header::CONTENT_TYPE, "application/json");
+                let body = ::bytes::Bytes::from(out);
+            }
+        };
+        stmts.push(body);
+        if fields.is_empty() {
+            stmts.push(quote!(let _ = value;));
+        }
+        Ok(quote! {
+            #(#stmts)*
+            response.body(support::boxed(body)).map_err(|e| e.to_string())
+        })
+    }
+
+    /// A scalar's text in a header (`value: &T`), as an expression of type `String`.
+    fn scalar_text(&self, target: &'m str, format: TimestampFormat, value: TokenStream) -> Result<TokenStream, Error> {
+        let prim_text = |prim: Prim, v: Val| {
+            let (r, place) = (v.by_ref(), v.by_value());
+            match prim {
+                Prim::String => quote!(::std::string::String::clone(#r)),
+                Prim::Float => quote!(support::format_float(f64::from(#place))),
+                Prim::Double => quote!(support::format_float(#place)),
+                Prim::Timestamp => {
+                    let format = format_tokens(format);
+                    quote!(support::format_timestamp(#r, #format)?)
+                }
+                _ => quote!(::std::string::ToString::to_string(#r)),
+            }
+        };
+        Ok(match self.s.ty(target)? {
+            Ty::Prim(prim) => prim_text(prim, Val::reference(value)),
+            Ty::IntEnum => quote!(::std::string::ToString::to_string(#value)),
+            Ty::Newtype(_, prim) => prim_text(prim, Val::place(quote!(#value.0))),
+            Ty::Enum(_) => quote!(::std::string::String::from(#value.as_str())),
+            _ => return Err(Error(format!("internal error: {target} is not a scalar"))),
+        })
+    }
+
+    /// Writes the body members of a structure (`value`) into a `JsonObjectWriter`.
+    fn ser_members(&self, fields: &[Field<'m>], object: TokenStream) -> Result<TokenStream, Error> {
+        let mut stmts = Vec::new();
+        for field in fields.iter().filter(|f| f.binding == Binding::Body) {
+            let f = names::field(field.name);
+            let json = field.json;
+            let write =
+                self.ser_value(&field.member.target, field.timestamp_format, quote!(#object.key(#json)), quote!(v))?;
+            stmts.push(if field.is_always_set() {
+                quote! {{ let v = &value.#f; #write }}
+            } else {
+                quote! {
+                    if let ::std::option::Option::Some(v) = &value.#f {
+                        #write
+                    }
+                }
+            });
+        }
+        Ok(quote!(#(#stmts)*))
+    }
+
+    /// Statements writing `value: &T` with a `JsonValueWriter`.
+    fn ser_value(
+        &self,
+        target: &'m str,
+        format: TimestampFormat,
+        writer: TokenStream,
+        value: TokenStream,
+    ) -> Result<TokenStream, Error> {
+        Ok(match self.s.ty(target)? {
+            Ty::Prim(prim) => ser_prim(prim, format, writer, Val::reference(value)),
+            Ty::IntEnum => ser_prim(Prim::Int, format, writer, Val::reference(value)),
+            Ty::Newtype(_, prim) => ser_prim(prim, format, writer, Val::place(quote!(#value.0))),
+            Ty::Enum(_) => quote!(#writer.string(#value.as_str());),
+            _ => {
+                let f = self.fn_name("ser", target);
+                quote!(#f(#writer, #value)?;)
+            }
+        })
+    }
+
+    /// `ser_<shape>` for a shape that is not a plain scalar.
+    fn shape_serializer(&self, id: &'m str) -> Result<Option<TokenStream>, Error> {
+        if matches!(self.s.structs.get(id), Some((Module::Input | Module::Output | Module::Error, _))) {
+            return Ok(None);
+        }
+        let f = self.fn_name("ser", id);
+        let (param, body) = match self.s.ty(id)? {
+            Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) => return Ok(None),
+            Ty::List { member, newtype, .. } => {
+                let item_ty = self.rust_type(&member.target)?;
+                let items = if newtype { quote!(value.0.iter()) } else { quote!(value.iter()) };
+                let param = if newtype { self.rust_type(id)? } else { quote!([#item_ty]) };
+                let write =
+                    self.ser_value(&member.target, body_format(self, member), quote!(array.value()), quote!(item))?;
+                (
+                    param,
+                    quote! {
+                        let mut array = writer.start_array();
+                        for item in #items {
+                            #write
+                        }
+                        array.finish();
+                    },
+                )
+            }
+            Ty::Map { value: v, newtype, .. } => {
+                let entries = if newtype { quote!(value.0.iter()) } else { quote!(value.iter()) };
+                let write =
+                    self.ser_value(&v.target, body_format(self, v), quote!(object.key(key.as_str())), quote!(item))?;
+                (
+                    self.rust_type(id)?,
+                    quote! {
+                        let mut object = writer.start_object();
+                        for (key, item) in #entries {
+                            #write
+                        }
+                        object.finish();
+                    },
+                )
+            }
+            Ty::Struct(_) => {
+                let writes = self.ser_members(&self.s.fields(id)?, quote!(object))?;
+                (
+                    self.rust_type(id)?,
+                    quote! {
+                        let mut object = writer.start_object();
+                        #writes
+                        object.finish();
+                    },
+                )
+            }
+            Ty::Union(_) => {
+                let rust = self.rust_type(id)?;
+                let mut arms = Vec::new();
+                for field in self.s.fields(id)? {
+                    let variant = super::shapes::variant_ident(field.name);
+                    let json = field.json;
+                    if field.member.target == UNIT {
+                        arms.push(quote!(#rust::#variant => object.key(#json).start_object().finish(),));
+                        continue;
+                    }
+                    let write = self.ser_value(
+                        &field.member.target,
+                        field.timestamp_format,
+                        quote!(object.key(#json)),
+                        quote!(v),
+                    )?;
+                    arms.push(quote!(#rust::#variant(v) => { #write }));
+                }
+                (
+                    rust,
+                    quote! {
+                        let mut object = writer.start_object();
+                        match value { #(#arms)* }
+                        object.finish();
+                    },
+                )
+            }
+        };
+        Ok(Some(quote! {
+            pub(crate) fn #f(writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>, value: &#param) -> ::std::result::Result<(), ::std::string::String> {
+                #body
+                ::std::result::Result::Ok(())
+            }
+        }))
+    }
+
+    // --- operation.rs ----------------------------------------------------------------------
+
+    pub(super) fn operation_rs(&self) -> Result<TokenStream, Error> {
+        let mut items = Vec::new();
+        for op in &self.s.operations {
+            let snake = names::snake(op.name);
+            let de = format_ident!("de_{snake}_request");
+            let ser = format_ident!("ser_{snake}_response");
+            let input = format_ident!("{}", self.op_struct(op, Module::Input).1);
+            let output = format_ident!("{}", self.op_struct(op, Module::Output).1);
+            items.push(quote! {
+                impl<B> ::aws_smithy_http_server::request::FromRequest<::aws_smithy_http_server::protocol::rest_json_1::RestJson1, B> for crate::input::#input
+                where
+                    B: ::http_body::Body + Send + 'static,
+                    B::Data: Send,
+                    B::Error: ::std::fmt::Display,
+                {
+                    type Rejection = crate::protocol_serde::RequestRejection;
+                    type Future = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = ::std::result::Result<Self, Self::Rejection>> + Send>>;
+                    fn from_request(request: ::http::Request<B>) -> Self::Future {
+                        ::std::boxed::Box::pin(crate::protocol_serde::#de(request))
+                    }
+                }
+                impl ::aws_smithy_http_server::response::IntoResponse<::aws_smithy_http_server::protocol::rest_json_1::RestJson1> for crate::output::#output {
+                    fn into_response(self) -> ::aws_smithy_http_server::response::Response {
+                        crate::protocol_serde::#ser(&self).unwrap_or_else(crate::protocol_serde::internal_failure)
+                    }
+                }
+            });
+            if !op.errors.is_empty() {
+                let error = format_ident!("{}Error", names::type_name(op.name));
+                let arms = op.errors.iter().map(|e| {
+                    let variant = format_ident!("{}", self.struct_name(e));
+                    let f = self.fn_name("ser", e);
+                    let f = format_ident!("{f}_error");
+                    quote!(crate::error::#error::#variant(e) => crate::protocol_serde::#f(e),)
+                });
+                items.push(quote! {
+                    impl ::aws_smithy_http_server::response::IntoResponse<::aws_smithy_http_server::protocol::rest_json_1::RestJson1> for crate::error::#error {
+                        fn into_response(self) -> ::aws_smithy_http_server::response::Response {
+                            let name = self.name();
+                            let response = match &self { #(#arms)* };
+                            match response {
+                                ::std::result::Result::Ok(mut response) => {
+                                    response.headers_mut().insert("x-amzn-errortype", ::http::HeaderValue::from_static(name));
+                                    response.extensions_mut().insert(::aws_smithy_http_server::extension::ModeledErrorExtension::new(name));
+                                    response
+                                }
+                                ::std::result::Result::Err(cause) => crate::protocol_serde::internal_failure(cause),
+                            }
+                        }
+                    }
+                });
+            }
+        }
+        Ok(quote!(#(#items)*))
+    }
+}
+
+fn de_prim(prim: Prim, format: TimestampFormat) -> TokenStream {
+    match prim {
+        Prim::String => quote!(support::de_string(tokens)),
+        Prim::Bool => quote!(support::de_bool(tokens)),
+        Prim::Byte => quote!(support::de_integer::<i8>(tokens)),
+        Prim::Short => quote!(support::de_integer::<i16>(tokens)),
+        Prim::Int => quote!(support::de_integer::<i32>(tokens)),
+        Prim::Long => quote!(support::de_integer::<i64>(tokens)),
+        Prim::Float => quote!(support::de_float(tokens).map(|v| v.map(|v| v as f32))),
+        Prim::Double => quote!(support::de_float(tokens)),
+        Prim::Timestamp => {
+            let format = format_tokens(format);
+            quote!(support::de_timestamp(tokens, #format))
+        }
+        Prim::Blob => quote!(support::de_blob(tokens)),
+    }
+}
+
+fn ser_prim(prim: Prim, format: TimestampFormat, writer: TokenStream, value: Val) -> TokenStream {
+    let (r, place) = (value.by_ref(), value.by_value());
+    match prim {
+        Prim::String => quote!(#writer.string(#r);),
+        Prim::Bool => quote!(#writer.boolean(#place);),
+        Prim::Long => quote!(#writer.number(::aws_smithy_types::Number::NegInt(#place));),
+        Prim::Byte | Prim::Short | Prim::Int => {
+            quote!(#writer.number(::aws_smithy_types::Number::NegInt(i64::from(#place)));)
+        }
+        Prim::Double => quote!(#writer.number(::aws_smithy_types::Number::Float(#place));),
+        Prim::Float => quote!(#writer.number(::aws_smithy_types::Number::Float(f64::from(#place)));),
+        Prim::Timestamp => {
+            let format = format_tokens(format);
+            quote!(#writer.date_time(#r, #format).map_err(|e| e.to_string())?;)
+        }
+        Prim::Blob => quote!(#writer.string(&::aws_smithy_types::base64::encode(#r));),
+    }
+}
+
+/// A value in generated code: a reference (`v: &T`) or a place (`v.0: T`), so that each use
+/// can take it the way it needs without `&*` or `*&`.
+struct Val {
+    expr: TokenStream,
+    is_ref: bool,
+}
+
+impl Val {
+    fn reference(expr: TokenStream) -> Self {
+        Val { expr, is_ref: true }
+    }
+    fn place(expr: TokenStream) -> Self {
+        Val { expr, is_ref: false }
+    }
+    fn by_ref(&self) -> TokenStream {
+        let expr = &self.expr;
+        if self.is_ref { quote!(#expr) } else { quote!(&#expr) }
+    }
+    fn by_value(&self) -> TokenStream {
+        let expr = &self.expr;
+        if self.is_ref { quote!(*#expr) } else { quote!(#expr) }
+    }
+}

@@ -1,0 +1,456 @@
+//! `operation_shape.rs` (one type per operation) and `service.rs` (the service, its builder
+//! with one setter per operation, its config of layers and plugins, and its routing), with the
+//! public API of a smithy-rs server SDK.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::Gen;
+use crate::model::{Module, Segment};
+use crate::render::doc;
+use crate::smithy::shape_name;
+use crate::{Error, names, unsupported};
+
+impl Gen<'_, '_> {
+    pub(super) fn operation_shapes(&self) -> Result<TokenStream, Error> {
+        let mut items = Vec::new();
+        for op in &self.s.operations {
+            let ident = names::type_ident(op.name);
+            let op_doc = doc(op.doc);
+            let (id, ns, name) = (op.id, op.id.split('#').next().unwrap_or_default(), shape_name(op.id));
+            let input = format_ident!("{}", self.op_struct(op, Module::Input).1);
+            let output = format_ident!("{}", self.op_struct(op, Module::Output).1);
+            let error = format_ident!("{}Error", names::type_name(op.name));
+            items.push(quote! {
+                #op_doc
+                #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+                pub struct #ident;
+                impl ::aws_smithy_http_server::operation::OperationShape for #ident {
+                    const ID: ::aws_smithy_http_server::shape_id::ShapeId =
+                        ::aws_smithy_http_server::shape_id::ShapeId::new(#id, #ns, #name);
+                    type Input = crate::input::#input;
+                    type Output = crate::output::#output;
+                    type Error = crate::error::#error;
+                }
+            });
+        }
+        Ok(quote!(#(#items)*))
+    }
+
+    pub(super) fn service_rs(&self) -> Result<TokenStream, Error> {
+        let name = self.service_name();
+        let svc = format_ident!("{name}");
+        let builder = format_ident!("{name}Builder");
+        let config = format_ident!("{name}Config");
+        let config_builder = format_ident!("{name}ConfigBuilder");
+        let service_id = self.s.id;
+        let (ns, sname) = (service_id.split('#').next().unwrap_or_default(), shape_name(service_id));
+        let version = match &self.s.shape.version {
+            Some(v) => quote!(::std::option::Option::Some(#v)),
+            None => quote!(::std::option::Option::None),
+        };
+        let mut fields = Vec::new();
+        let mut inits = Vec::new();
+        let mut setters = Vec::new();
+        let mut specs = Vec::new();
+        let mut variants = Vec::new();
+        let mut ids = Vec::new();
+        let mut contains = Vec::new();
+        let mut missing_checks = Vec::new();
+        let mut route_names = Vec::new();
+        let mut route_specs = Vec::new();
+        let mut unchecked = Vec::new();
+        for op in &self.s.operations {
+            let op_ident = names::type_ident(op.name);
+            let snake = names::snake(op.name);
+            let field = format_ident!("{snake}");
+            let service_setter = format_ident!("{snake}_service");
+            let custom_setter = format_ident!("{snake}_custom");
+            let spec_fn = format_ident!("request_spec_{snake}");
+            fields.push(quote!(#field: ::std::option::Option<::aws_smithy_http_server::routing::Route<Body>>,));
+            inits.push(quote!(#field: ::std::option::Option::None,));
+            let handler_doc = format!(
+                " Sets the handler of [`{op_ident}`](crate::operation_shape::{op_ident}): an `async fn(input, extractors...) -> Result<output, error>`."
+            );
+            let service_doc = format!(
+                " Sets a `tower::Service` taking {op_ident}'s input (and extractors) as the operation's implementation."
+            );
+            let custom_doc = format!(
+                " Sets an HTTP service as {op_ident}'s route, bypassing the model plugins and the protocol. For advanced uses."
+            );
+            setters.push(quote! {
+                #[doc = #handler_doc]
+                pub fn #field<HandlerType, HandlerExtractors, UpgradeExtractors>(self, handler: HandlerType) -> Self
+                where
+                    HandlerType: ::aws_smithy_http_server::operation::Handler<crate::operation_shape::#op_ident, HandlerExtractors>,
+                    ModelPl: ::aws_smithy_http_server::plugin::Plugin<
+                        #svc,
+                        crate::operation_shape::#op_ident,
+                        ::aws_smithy_http_server::operation::IntoService<crate::operation_shape::#op_ident, HandlerType>,
+                    >,
+                    ::aws_smithy_http_server::operation::UpgradePlugin<UpgradeExtractors>:
+                        ::aws_smithy_http_server::plugin::Plugin<#svc, crate::operation_shape::#op_ident, ModelPl::Output>,
+                    HttpPl: ::aws_smithy_http_server::plugin::Plugin<
+                        #svc,
+                        crate::operation_shape::#op_ident,
+                        <::aws_smithy_http_server::operation::UpgradePlugin<UpgradeExtractors> as ::aws_smithy_http_server::plugin::Plugin<
+                            #svc,
+                            crate::operation_shape::#op_ident,
+                            ModelPl::Output,
+                        >>::Output,
+                    >,
+                    HttpPl::Output: ::tower::Service<::http::Request<Body>, Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>, Error = ::std::convert::Infallible>
+                        + Clone
+                        + Send
+                        + 'static,
+                    <HttpPl::Output as ::tower::Service<::http::Request<Body>>>::Future: Send + 'static,
+                {
+                    use ::aws_smithy_http_server::operation::OperationShapeExt;
+                    use ::aws_smithy_http_server::plugin::Plugin;
+                    let svc = crate::operation_shape::#op_ident::from_handler(handler);
+                    let svc = self.model_plugin.apply(svc);
+                    let svc = ::aws_smithy_http_server::operation::UpgradePlugin::<UpgradeExtractors>::new().apply(svc);
+                    let svc = self.http_plugin.apply(svc);
+                    self.#custom_setter(svc)
+                }
+
+                #[doc = #service_doc]
+                pub fn #service_setter<S, ServiceExtractors, UpgradeExtractors>(self, service: S) -> Self
+                where
+                    S: ::aws_smithy_http_server::operation::OperationService<crate::operation_shape::#op_ident, ServiceExtractors>,
+                    ModelPl: ::aws_smithy_http_server::plugin::Plugin<
+                        #svc,
+                        crate::operation_shape::#op_ident,
+                        ::aws_smithy_http_server::operation::Normalize<crate::operation_shape::#op_ident, S>,
+                    >,
+                    ::aws_smithy_http_server::operation::UpgradePlugin<UpgradeExtractors>:
+                        ::aws_smithy_http_server::plugin::Plugin<#svc, crate::operation_shape::#op_ident, ModelPl::Output>,
+                    HttpPl: ::aws_smithy_http_server::plugin::Plugin<
+                        #svc,
+                        crate::operation_shape::#op_ident,
+                        <::aws_smithy_http_server::operation::UpgradePlugin<UpgradeExtractors> as ::aws_smithy_http_server::plugin::Plugin<
+                            #svc,
+                            crate::operation_shape::#op_ident,
+                            ModelPl::Output,
+                        >>::Output,
+                    >,
+                    HttpPl::Output: ::tower::Service<::http::Request<Body>, Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>, Error = ::std::convert::Infallible>
+                        + Clone
+                        + Send
+                        + 'static,
+                    <HttpPl::Output as ::tower::Service<::http::Request<Body>>>::Future: Send + 'static,
+                {
+                    use ::aws_smithy_http_server::operation::OperationShapeExt;
+                    use ::aws_smithy_http_server::plugin::Plugin;
+                    let svc = crate::operation_shape::#op_ident::from_service(service);
+                    let svc = self.model_plugin.apply(svc);
+                    let svc = ::aws_smithy_http_server::operation::UpgradePlugin::<UpgradeExtractors>::new().apply(svc);
+                    let svc = self.http_plugin.apply(svc);
+                    self.#custom_setter(svc)
+                }
+
+                #[doc = #custom_doc]
+                pub fn #custom_setter<S>(mut self, svc: S) -> Self
+                where
+                    S: ::tower::Service<::http::Request<Body>, Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>, Error = ::std::convert::Infallible>
+                        + Clone
+                        + Send
+                        + 'static,
+                    S::Future: Send + 'static,
+                {
+                    self.#field = ::std::option::Option::Some(::aws_smithy_http_server::routing::Route::new(svc));
+                    self
+                }
+            });
+            specs.push(request_spec(op, &spec_fn)?);
+            variants.push(quote!(#op_ident,));
+            ids.push(quote!(Operation::#op_ident => <crate::operation_shape::#op_ident as ::aws_smithy_http_server::operation::OperationShape>::ID,));
+            contains.push(quote! {
+                impl<S> ::aws_smithy_http_server::service::ContainsOperation<crate::operation_shape::#op_ident> for #svc<S> {
+                    const VALUE: Operation = Operation::#op_ident;
+                }
+            });
+            let setter_text = format!(".{snake}()");
+            let op_name = op.id;
+            missing_checks.push(quote! {
+                if self.#field.is_none() {
+                    missing.push((#op_name, #setter_text));
+                }
+            });
+            route_names.push(field.clone());
+            route_specs.push(quote!((#spec_fn(), #field),));
+            unchecked.push(quote! {
+                (#spec_fn(), self.#field.unwrap_or_else(|| {
+                    ::aws_smithy_http_server::routing::Route::new(<::aws_smithy_http_server::operation::MissingFailure<::aws_smithy_http_server::protocol::rest_json_1::RestJson1>>::default())
+                })),
+            });
+        }
+        let somes = route_names.iter().map(|f| quote!(::std::option::Option::Some(#f)));
+        let takes = route_names.iter().map(|f| quote!(self.#f));
+        let svc_doc = doc(self.s.shape.traits.documentation());
+        let builder_doc = format!(" Builds a [`{name}`]: one handler per operation, then [`build`]({builder}::build).");
+        let config_doc = format!(" Layers and plugins that [`{name}::builder`] applies to every operation.");
+        let svc_intro = format!(
+            " A `tower::Service` over HTTP requests that routes each to its operation; build it with [`{name}::builder`]."
+        );
+        let config_builder_doc = format!(" Collects layers and plugins for [`{name}Config`].");
+        let config_build_doc = format!(" The config, for [`{name}::builder`].");
+        let missing_doc = format!(" [`{builder}::build`] found operations without a handler.");
+        let missing_intro = format!(
+            "You must specify a handler for all operations attached to `{name}`.\nWe are missing handlers for the following operations:\n"
+        );
+        let missing_outro = format!("\nUse the dedicated methods on `{builder}` to register the missing handlers:\n");
+        Ok(quote! {
+            #svc_doc
+            #[doc = #svc_intro]
+            #[derive(Clone)]
+            pub struct #svc<
+                S = ::aws_smithy_http_server::routing::RoutingService<
+                    ::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<::aws_smithy_http_server::routing::Route>,
+                    ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
+                >,
+            > {
+                svc: S,
+            }
+
+            impl #svc<()> {
+                /// A builder that applies `config`'s layers and plugins to every operation.
+                pub fn builder<Body, L, HttpPl, ModelPl>(config: #config<L, HttpPl, ModelPl>) -> #builder<Body, L, HttpPl, ModelPl> {
+                    #builder {
+                        #(#inits)*
+                        layer: config.layers,
+                        http_plugin: config.http_plugins,
+                        model_plugin: config.model_plugins,
+                    }
+                }
+            }
+
+            impl<S> #svc<S> {
+                /// A `MakeService` for [`serve`](crate::serve) or hyper.
+                pub fn into_make_service(self) -> ::aws_smithy_http_server::routing::IntoMakeService<Self> {
+                    ::aws_smithy_http_server::routing::IntoMakeService::new(self)
+                }
+                /// A `MakeService` that makes the connection's info (e.g. `SocketAddr`) available to
+                /// handlers through the `ConnectInfo<C>` extractor.
+                pub fn into_make_service_with_connect_info<C>(self) -> ::aws_smithy_http_server::routing::IntoMakeServiceWithConnectInfo<Self, C> {
+                    ::aws_smithy_http_server::routing::IntoMakeServiceWithConnectInfo::new(self)
+                }
+            }
+
+            impl<S> #svc<::aws_smithy_http_server::routing::RoutingService<::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<S>, ::aws_smithy_http_server::protocol::rest_json_1::RestJson1>> {
+                /// Applies a layer to every operation's route.
+                pub fn layer<L>(self, layer: &L) -> #svc<::aws_smithy_http_server::routing::RoutingService<::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<L::Service>, ::aws_smithy_http_server::protocol::rest_json_1::RestJson1>>
+                where
+                    L: ::tower::Layer<S>,
+                {
+                    #svc { svc: self.svc.map(|router| router.layer(layer)) }
+                }
+                /// Erases the routes' types.
+                pub fn boxed<B>(self) -> #svc<::aws_smithy_http_server::routing::RoutingService<::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<::aws_smithy_http_server::routing::Route<B>>, ::aws_smithy_http_server::protocol::rest_json_1::RestJson1>>
+                where
+                    S: ::tower::Service<::http::Request<B>, Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>, Error = ::std::convert::Infallible>
+                        + Clone
+                        + Send
+                        + 'static,
+                    S::Future: Send + 'static,
+                {
+                    self.layer(&::tower::layer::layer_fn(::aws_smithy_http_server::routing::Route::new))
+                }
+            }
+
+            impl<S, R> ::tower::Service<R> for #svc<S>
+            where
+                S: ::tower::Service<R>,
+            {
+                type Response = S::Response;
+                type Error = S::Error;
+                type Future = S::Future;
+                fn poll_ready(&mut self, cx: &mut ::std::task::Context<'_>) -> ::std::task::Poll<::std::result::Result<(), Self::Error>> {
+                    self.svc.poll_ready(cx)
+                }
+                fn call(&mut self, request: R) -> Self::Future {
+                    self.svc.call(request)
+                }
+            }
+
+            impl<S> ::aws_smithy_http_server::service::ServiceShape for #svc<S> {
+                const ID: ::aws_smithy_http_server::shape_id::ShapeId = ::aws_smithy_http_server::shape_id::ShapeId::new(#service_id, #ns, #sname);
+                const VERSION: ::std::option::Option<&'static str> = #version;
+                type Protocol = ::aws_smithy_http_server::protocol::rest_json_1::RestJson1;
+                type Operations = Operation;
+            }
+
+            /// The operations of the service, for plugins that act on some of them.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            pub enum Operation { #(#variants)* }
+
+            impl Operation {
+                /// The operation's shape id.
+                pub fn shape_id(&self) -> ::aws_smithy_http_server::shape_id::ShapeId {
+                    match self { #(#ids)* }
+                }
+            }
+
+            #(#contains)*
+
+            #[doc = #builder_doc]
+            pub struct #builder<Body, L, HttpPl, ModelPl> {
+                #(#fields)*
+                layer: L,
+                http_plugin: HttpPl,
+                model_plugin: ModelPl,
+            }
+
+            impl<Body, L, HttpPl, ModelPl> #builder<Body, L, HttpPl, ModelPl> {
+                #(#setters)*
+
+                /// Builds the service, or names the operations that have no handler yet.
+                pub fn build(self) -> ::std::result::Result<
+                    #svc<::aws_smithy_http_server::routing::RoutingService<::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<L::Service>, ::aws_smithy_http_server::protocol::rest_json_1::RestJson1>>,
+                    MissingOperationsError,
+                >
+                where
+                    L: ::tower::Layer<::aws_smithy_http_server::routing::Route<Body>>,
+                {
+                    let mut missing = ::std::vec::Vec::new();
+                    #(#missing_checks)*
+                    let (#(#route_names,)*) = match (#(#takes,)*) {
+                        (#(#somes,)*) => (#(#route_names,)*),
+                        _ => return ::std::result::Result::Err(MissingOperationsError { missing }),
+                    };
+                    let router: ::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<_> = [#(#route_specs)*].into_iter().collect();
+                    ::std::result::Result::Ok(#svc { svc: ::aws_smithy_http_server::routing::RoutingService::new(router.layer(self.layer)) })
+                }
+
+                /// Builds the service; operations without a handler answer 500 (and log an error).
+                pub fn build_unchecked(self) -> #svc<::aws_smithy_http_server::routing::RoutingService<::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<L::Service>, ::aws_smithy_http_server::protocol::rest_json_1::RestJson1>>
+                where
+                    Body: Send + 'static,
+                    L: ::tower::Layer<::aws_smithy_http_server::routing::Route<Body>>,
+                {
+                    let router: ::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<_> = [#(#unchecked)*].into_iter().collect();
+                    #svc { svc: ::aws_smithy_http_server::routing::RoutingService::new(router.layer(self.layer)) }
+                }
+            }
+
+            #(#specs)*
+
+            #[doc = #missing_doc]
+            #[derive(Debug)]
+            pub struct MissingOperationsError {
+                /// (operation shape id, builder method) of each missing handler.
+                missing: ::std::vec::Vec<(&'static str, &'static str)>,
+            }
+
+            impl ::std::fmt::Display for MissingOperationsError {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(#missing_intro)?;
+                    for (operation, _) in &self.missing {
+                        writeln!(f, "- {operation}")?;
+                    }
+                    f.write_str(#missing_outro)?;
+                    for (_, setter) in &self.missing {
+                        writeln!(f, "- {setter}")?;
+                    }
+                    ::std::result::Result::Ok(())
+                }
+            }
+
+            impl ::std::error::Error for MissingOperationsError {}
+
+            #[doc = #config_doc]
+            #[derive(Debug, Clone)]
+            pub struct #config<L, H, M> {
+                layers: L,
+                http_plugins: H,
+                model_plugins: M,
+            }
+
+            impl #config<(), (), ()> {
+                /// A config builder with no layers and no plugins.
+                pub fn builder() -> #config_builder<::tower::layer::util::Identity, ::aws_smithy_http_server::plugin::IdentityPlugin, ::aws_smithy_http_server::plugin::IdentityPlugin> {
+                    #config_builder {
+                        layers: ::tower::layer::util::Identity::new(),
+                        http_plugins: ::aws_smithy_http_server::plugin::IdentityPlugin,
+                        model_plugins: ::aws_smithy_http_server::plugin::IdentityPlugin,
+                    }
+                }
+            }
+
+            #[doc = #config_builder_doc]
+            #[derive(Debug, Clone)]
+            pub struct #config_builder<L, H, M> {
+                layers: L,
+                http_plugins: H,
+                model_plugins: M,
+            }
+
+            impl<L, H, M> #config_builder<L, H, M> {
+                /// Adds a `tower::Layer` around every operation's route.
+                pub fn layer<NewLayer>(self, layer: NewLayer) -> #config_builder<::tower::layer::util::Stack<NewLayer, L>, H, M> {
+                    #config_builder {
+                        layers: ::tower::layer::util::Stack::new(layer, self.layers),
+                        http_plugins: self.http_plugins,
+                        model_plugins: self.model_plugins,
+                    }
+                }
+                /// Adds a plugin that wraps each operation's HTTP service.
+                pub fn http_plugin<NewPlugin: ::aws_smithy_http_server::plugin::HttpMarker>(self, plugin: NewPlugin) -> #config_builder<L, ::aws_smithy_http_server::plugin::PluginStack<NewPlugin, H>, M> {
+                    #config_builder {
+                        layers: self.layers,
+                        http_plugins: ::aws_smithy_http_server::plugin::PluginStack::new(plugin, self.http_plugins),
+                        model_plugins: self.model_plugins,
+                    }
+                }
+                /// Adds a plugin that wraps each operation's model-level service (input to output).
+                pub fn model_plugin<NewPlugin: ::aws_smithy_http_server::plugin::ModelMarker>(self, plugin: NewPlugin) -> #config_builder<L, H, ::aws_smithy_http_server::plugin::PluginStack<NewPlugin, M>> {
+                    #config_builder {
+                        layers: self.layers,
+                        http_plugins: self.http_plugins,
+                        model_plugins: ::aws_smithy_http_server::plugin::PluginStack::new(plugin, self.model_plugins),
+                    }
+                }
+                #[doc = #config_build_doc]
+                pub fn build(self) -> #config<L, H, M> {
+                    #config {
+                        layers: self.layers,
+                        http_plugins: self.http_plugins,
+                        model_plugins: self.model_plugins,
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// The routing pattern of an operation: method, path segments, literal query parameters.
+fn request_spec(op: &crate::model::Operation<'_>, name: &proc_macro2::Ident) -> Result<TokenStream, Error> {
+    let method = match op.method {
+        "GET" | "PUT" | "POST" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" => format_ident!("{}", op.method),
+        other => return Err(unsupported(op.id, format!("HTTP method {other} is not supported"))),
+    };
+    let segments = op.segments.iter().map(|s| match s {
+        Segment::Literal(text) => {
+            let text = Literal::string(text);
+            quote!(::aws_smithy_http_server::routing::request_spec::PathSegment::Literal(::std::string::String::from(#text)))
+        }
+        Segment::Label(_) => quote!(::aws_smithy_http_server::routing::request_spec::PathSegment::Label),
+    });
+    let query = op.query_literals.iter().map(|(k, v)| match v {
+        Some(v) => quote!(::aws_smithy_http_server::routing::request_spec::QuerySegment::KeyValue(::std::string::String::from(#k), ::std::string::String::from(#v))),
+        None => quote!(::aws_smithy_http_server::routing::request_spec::QuerySegment::Key(::std::string::String::from(#k))),
+    });
+    Ok(quote! {
+        fn #name() -> ::aws_smithy_http_server::routing::request_spec::RequestSpec {
+            ::aws_smithy_http_server::routing::request_spec::RequestSpec::new(
+                ::http::Method::#method,
+                ::aws_smithy_http_server::routing::request_spec::UriSpec::new(
+                    ::aws_smithy_http_server::routing::request_spec::PathAndQuerySpec::new(
+                        ::aws_smithy_http_server::routing::request_spec::PathSpec::from_vector_unchecked(::std::vec![#(#segments),*]),
+                        ::aws_smithy_http_server::routing::request_spec::QuerySpec::from_vector_unchecked(::std::vec![#(#query),*]),
+                    ),
+                ),
+            )
+        }
+    })
+}

@@ -1,0 +1,772 @@
+//! The Rust types of the model: structures with accessors and builders, unions, enums,
+//! constrained newtypes with their constraint violations, and each operation's error enum.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::Gen;
+use crate::model::{Field, Module, Operation, Prim, Ty, UNIT};
+use crate::render::doc;
+use crate::smithy::{Bounds, shape_name};
+use crate::{Error, names, unsupported};
+
+impl<'m> Gen<'_, 'm> {
+    /// One of `model.rs`, `input.rs`, `output.rs`, `error.rs`.
+    pub(super) fn shapes_module(&self, module: Module) -> Result<TokenStream, Error> {
+        let mut items = Vec::new();
+        match module {
+            Module::Input | Module::Output => {
+                for op in &self.s.operations {
+                    let (id, name) = self.op_struct(op, module);
+                    items.push(self.structure(id, &name, module)?);
+                }
+            }
+            Module::Error => {
+                for (id, (m, name)) in &self.s.structs {
+                    if *m == Module::Error {
+                        items.push(self.structure(id, name, module)?);
+                        items.push(self.error_display(id, name)?);
+                    }
+                }
+                for op in &self.s.operations {
+                    items.push(self.operation_error(op)?);
+                }
+            }
+            Module::Model => {
+                for id in self.s.read.iter().chain(self.s.written.iter().filter(|id| !self.s.read.contains(*id))) {
+                    let id: &'m str =
+                        self.s.model.shapes.get_key_value(id.as_str()).map(|(k, _)| k.as_str()).unwrap_or_default();
+                    items.push(match self.s.ty(id)? {
+                        Ty::Struct(_) if self.s.struct_place(id).0 == Module::Model => {
+                            let name = self.struct_name(id);
+                            self.structure(id, &name, module)?
+                        }
+                        Ty::Union(_) => self.union(id)?,
+                        Ty::Enum(_) => self.enumeration(id)?,
+                        Ty::Newtype(..) | Ty::List { newtype: true, .. } | Ty::Map { newtype: true, .. } => {
+                            self.newtype(id)?
+                        }
+                        _ => continue,
+                    });
+                }
+            }
+        }
+        Ok(quote!(#(#items)*))
+    }
+
+    /// The input or output structure of an operation: its shape id and Rust name.
+    pub(super) fn op_struct(&self, op: &Operation<'m>, module: Module) -> (&'m str, String) {
+        let (id, suffix) = if module == Module::Input { (op.input, "Input") } else { (op.output, "Output") };
+        (id, format!("{}{suffix}", names::type_name(op.name)))
+    }
+
+    /// The type of a member as the structure holds it (`Option` unless always set).
+    pub(super) fn field_type(&self, field: &Field<'m>) -> Result<TokenStream, Error> {
+        let ty = self.rust_type(&field.member.target)?;
+        Ok(if field.is_always_set() { ty } else { quote!(::std::option::Option<#ty>) })
+    }
+
+    fn structure(&self, id: &'m str, name: &str, module: Module) -> Result<TokenStream, Error> {
+        let fields = self.s.fields(id)?;
+        let ident = format_ident!("{name}");
+        let builder_mod = names::ident(&names::snake(name));
+        let shape_doc = if id == UNIT { TokenStream::new() } else { doc(self.model().traits(id).documentation()) };
+        let mut decls = Vec::new();
+        let mut accessors = Vec::new();
+        let mut builder_fields = Vec::new();
+        let mut setters = Vec::new();
+        let mut build_fields = Vec::new();
+        let mut missing = Vec::new();
+        for field in &fields {
+            let f = names::field(field.name);
+            let field_doc = doc(field.member.traits.documentation());
+            let ty = self.rust_type(&field.member.target)?;
+            let held = self.field_type(field)?;
+            decls.push(quote!(#field_doc pub #f: #held,));
+            accessors.push(self.accessor(field, &f, &field_doc)?);
+            builder_fields.push(quote!(pub(crate) #f: ::std::option::Option<#ty>,));
+            if field.is_always_set() {
+                setters.push(quote! {
+                    #field_doc
+                    pub fn #f(mut self, input: #ty) -> Self {
+                        self.#f = ::std::option::Option::Some(input);
+                        self
+                    }
+                });
+            } else {
+                setters.push(quote! {
+                    #field_doc
+                    pub fn #f(mut self, input: ::std::option::Option<#ty>) -> Self {
+                        self.#f = input;
+                        self
+                    }
+                });
+            }
+            if let Some(default) = field.default {
+                let value = self.or_default(quote!(self.#f), id, field, default)?;
+                build_fields.push(quote!(#f: #value,));
+            } else if field.required {
+                let variant = format_ident!("Missing{}", names::type_name(field.name));
+                let text = format!(
+                    "`{}` was not provided but it is required when building `{name}`",
+                    names::snake(field.name)
+                );
+                missing.push((variant.clone(), text));
+                build_fields.push(quote!(#f: self.#f.ok_or(ConstraintViolation::#variant)?,));
+            } else {
+                build_fields.push(quote!(#f: self.#f,));
+            }
+        }
+        let build = if missing.is_empty() {
+            quote! {
+                /// Builds the structure.
+                pub fn build(self) -> super::#ident {
+                    super::#ident { #(#build_fields)* }
+                }
+            }
+        } else {
+            quote! {
+                /// Builds the structure, or says which required member is missing.
+                pub fn build(self) -> ::std::result::Result<super::#ident, ConstraintViolation> {
+                    ::std::result::Result::Ok(super::#ident { #(#build_fields)* })
+                }
+            }
+        };
+        let violation = if missing.is_empty() {
+            TokenStream::new()
+        } else {
+            let variants = missing.iter().map(|(v, text)| {
+                let text = format!(" {text}.");
+                quote!(#[doc = #text] #v,)
+            });
+            let messages = missing.iter().map(|(v, text)| quote!(ConstraintViolation::#v => #text,));
+            quote! {
+                /// A required member that was not set when building.
+                #[derive(Debug, Clone, PartialEq, Eq)]
+                pub enum ConstraintViolation { #(#variants)* }
+                impl ::std::fmt::Display for ConstraintViolation {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(match self { #(#messages)* })
+                    }
+                }
+                impl ::std::error::Error for ConstraintViolation {}
+            }
+        };
+        let builder_doc = format!(" A builder for [`{name}`](super::{name}).");
+        let module_doc = format!(" The builder of [`{name}`](super::{name}).");
+        let _ = module;
+        Ok(quote! {
+            #shape_doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct #ident { #(#decls)* }
+            impl #ident {
+                #(#accessors)*
+                /// A builder for this structure.
+                pub fn builder() -> #builder_mod::Builder {
+                    #builder_mod::Builder::default()
+                }
+            }
+            #[doc = #module_doc]
+            pub mod #builder_mod {
+                #[doc = #builder_doc]
+                #[derive(Debug, Clone, Default, PartialEq)]
+                pub struct Builder { #(#builder_fields)* }
+                impl Builder {
+                    #(#setters)*
+                    #build
+                }
+                #violation
+            }
+        })
+    }
+
+    fn accessor(
+        &self,
+        field: &Field<'m>,
+        f: &proc_macro2::Ident,
+        field_doc: &TokenStream,
+    ) -> Result<TokenStream, Error> {
+        let ty = self.s.ty(&field.member.target)?;
+        let rust = self.rust_type(&field.member.target)?;
+        let set = field.is_always_set();
+        Ok(match ty {
+            Ty::Prim(Prim::String) if set => quote!(#field_doc pub fn #f(&self) -> &str { &self.#f }),
+            Ty::Prim(Prim::String) => {
+                quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&str> { self.#f.as_deref() })
+            }
+            Ty::Prim(p) if p.is_copy() => {
+                if set {
+                    quote!(#field_doc pub fn #f(&self) -> #rust { self.#f })
+                } else {
+                    quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<#rust> { self.#f })
+                }
+            }
+            Ty::IntEnum if set => quote!(#field_doc pub fn #f(&self) -> i32 { self.#f }),
+            Ty::IntEnum => quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<i32> { self.#f }),
+            Ty::List { member, newtype: false, .. } => {
+                let item = self.rust_type(&member.target)?;
+                if set {
+                    quote!(#field_doc pub fn #f(&self) -> &[#item] { &self.#f })
+                } else {
+                    quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&[#item]> { self.#f.as_deref() })
+                }
+            }
+            _ if set => quote!(#field_doc pub fn #f(&self) -> &#rust { &self.#f }),
+            _ => quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&#rust> { self.#f.as_ref() }),
+        })
+    }
+
+    /// `option` (an `Option` of the member's type) with the member's `@default` for `None`.
+    pub(super) fn or_default(
+        &self,
+        option: TokenStream,
+        id: &str,
+        field: &Field<'m>,
+        value: &Value,
+    ) -> Result<TokenStream, Error> {
+        let default = self.default_value(id, field, value)?;
+        Ok(match self.s.ty(&field.member.target)? {
+            Ty::List { newtype: false, .. } | Ty::Map { newtype: false, .. } => quote!(#option.unwrap_or_default()),
+            Ty::Prim(Prim::String | Prim::Blob | Prim::Timestamp)
+            | Ty::Newtype(_, Prim::String | Prim::Blob)
+            | Ty::List { .. }
+            | Ty::Map { .. } => {
+                quote!(#option.unwrap_or_else(|| #default))
+            }
+            _ => quote!(#option.unwrap_or(#default)),
+        })
+    }
+
+    /// The Rust expression of a member's `@default` value.
+    fn default_value(&self, id: &str, field: &Field<'m>, value: &Value) -> Result<TokenStream, Error> {
+        let member_id = format!("{id}${}", field.name);
+        let target = &field.member.target;
+        let bad = || unsupported(&member_id, format!("@default {value} is not supported for this member"));
+        Ok(match (self.s.ty(target)?, value) {
+            (Ty::Prim(Prim::String), Value::String(s)) => quote!(::std::string::String::from(#s)),
+            (Ty::Newtype(_, Prim::String), Value::String(s)) => {
+                let path = self.rust_type(target)?;
+                quote!(#path(::std::string::String::from(#s)))
+            }
+            (Ty::Prim(Prim::Bool), Value::Bool(b)) => quote!(#b),
+            (Ty::Prim(p) | Ty::Newtype(_, p), Value::Number(n)) if p.is_number() => {
+                let literal = number_literal(p, n).ok_or_else(bad)?;
+                match self.s.ty(target)? {
+                    Ty::Newtype(..) => {
+                        let path = self.rust_type(target)?;
+                        quote!(#path(#literal))
+                    }
+                    _ => literal,
+                }
+            }
+            (Ty::IntEnum, Value::Number(n)) => number_literal(Prim::Int, n).ok_or_else(bad)?,
+            (Ty::Prim(Prim::Timestamp), Value::Number(n)) => {
+                let secs = Literal::f64_unsuffixed(n.as_f64().ok_or_else(bad)?);
+                quote!(::aws_smithy_types::DateTime::from_secs_f64(#secs))
+            }
+            (Ty::Prim(Prim::Blob), Value::String(s)) if s.is_empty() => {
+                quote!(::aws_smithy_types::Blob::new(::std::vec::Vec::new()))
+            }
+            (Ty::Enum(enum_id), Value::String(s)) => {
+                let (variant, _) = self.enum_values(enum_id)?.into_iter().find(|(_, v)| v == s).ok_or_else(bad)?;
+                let path = self.rust_type(target)?;
+                quote!(#path::#variant)
+            }
+            (Ty::List { newtype: false, .. } | Ty::Map { newtype: false, .. }, Value::Array(a)) if a.is_empty() => {
+                quote!(::std::default::Default::default())
+            }
+            (Ty::Map { newtype: false, .. }, Value::Object(o)) if o.is_empty() => {
+                quote!(::std::default::Default::default())
+            }
+            (Ty::List { newtype: true, .. } | Ty::Map { newtype: true, .. }, Value::Array(_) | Value::Object(_)) => {
+                let path = self.rust_type(target)?;
+                quote!(#path(::std::default::Default::default()))
+            }
+            _ => return Err(bad()),
+        })
+    }
+
+    /// Variant identifiers and wire values of an enum (an `enum` shape or a string with `@enum`).
+    pub(super) fn enum_values(&self, id: &'m str) -> Result<Vec<(proc_macro2::Ident, String)>, Error> {
+        let shape = self.model().shape(id)?;
+        let mut values = Vec::new();
+        if let Some(Value::Array(defs)) = shape.traits.get("enum") {
+            for def in defs {
+                let value = def
+                    .get("value")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| unsupported(id, "@enum entry without a value"))?;
+                let name = def.get("name").and_then(Value::as_str).unwrap_or(value);
+                values.push((variant_ident(name), value.to_owned()));
+            }
+        } else {
+            for (name, member) in shape.members.iter() {
+                let value = member.traits.get("enumValue").and_then(Value::as_str).unwrap_or(name);
+                values.push((variant_ident(name), value.to_owned()));
+            }
+        }
+        Ok(values)
+    }
+
+    /// Values listed in the enum's violation message: internal ones are left out.
+    fn enum_public_values(&self, id: &'m str) -> Result<Vec<String>, Error> {
+        let shape = self.model().shape(id)?;
+        let internal =
+            |tags: Option<&Value>| tags.and_then(Value::as_array).is_some_and(|t| t.iter().any(|t| t == "internal"));
+        let mut values = Vec::new();
+        if let Some(Value::Array(defs)) = shape.traits.get("enum") {
+            for def in defs {
+                if !internal(def.get("tags")) {
+                    values.push(def.get("value").and_then(Value::as_str).unwrap_or_default().to_owned());
+                }
+            }
+        } else {
+            for (name, member) in shape.members.iter() {
+                if !internal(member.traits.get("tags")) {
+                    values.push(member.traits.get("enumValue").and_then(Value::as_str).unwrap_or(name).to_owned());
+                }
+            }
+        }
+        Ok(values)
+    }
+
+    fn enumeration(&self, id: &'m str) -> Result<TokenStream, Error> {
+        let ident = names::type_ident(shape_name(id));
+        let module = self.shape_module(id);
+        let shape_doc = doc(self.model().traits(id).documentation());
+        let values = self.enum_values(id)?;
+        let shape = self.model().shape(id)?;
+        let variant_docs: Vec<TokenStream> = if shape.traits.has("enum") {
+            values.iter().map(|_| TokenStream::new()).collect()
+        } else {
+            shape.members.iter().map(|(_, m)| doc(m.traits.documentation())).collect()
+        };
+        let variants = values.iter().zip(&variant_docs).map(|((v, _), d)| quote!(#d #v,));
+        let as_str = values.iter().map(|(v, s)| quote!(#ident::#v => #s,));
+        let from_str = values.iter().map(|(v, s)| quote!(#s => ::std::result::Result::Ok(#ident::#v),));
+        let strs = values.iter().map(|(_, s)| s);
+        let set = format!("Member must satisfy enum value set: [{}]", self.enum_public_values(id)?.join(", "));
+        let violation = self.violation_method(
+            id,
+            quote!(crate::protocol_serde::Violation::new(path, ::std::option::Option::None, #set)),
+        );
+        let module_doc = format!(" The constraint violation of [`{ident}`](super::{ident}).");
+        let not_one_of = format!("value is not one of the values of {}", shape_name(id));
+        Ok(quote! {
+            #shape_doc
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum #ident { #(#variants)* }
+            impl #ident {
+                /// The value on the wire.
+                pub fn as_str(&self) -> &'static str {
+                    match self { #(#as_str)* }
+                }
+                /// Every value on the wire.
+                pub const fn values() -> &'static [&'static str] {
+                    &[#(#strs),*]
+                }
+            }
+            impl ::std::convert::TryFrom<&str> for #ident {
+                type Error = #module::ConstraintViolation;
+                fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+                    match value {
+                        #(#from_str)*
+                        other => ::std::result::Result::Err(#module::ConstraintViolation(other.to_owned())),
+                    }
+                }
+            }
+            impl ::std::convert::TryFrom<::std::string::String> for #ident {
+                type Error = #module::ConstraintViolation;
+                fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, Self::Error> {
+                    Self::try_from(value.as_str())
+                }
+            }
+            impl ::std::str::FromStr for #ident {
+                type Err = #module::ConstraintViolation;
+                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                    Self::try_from(value)
+                }
+            }
+            impl ::std::convert::AsRef<str> for #ident {
+                fn as_ref(&self) -> &str {
+                    self.as_str()
+                }
+            }
+            impl ::std::fmt::Display for #ident {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+            #[doc = #module_doc]
+            pub mod #module {
+                /// A string that is not one of the enum's values.
+                #[derive(Debug, Clone, PartialEq, Eq)]
+                pub struct ConstraintViolation(pub(crate) ::std::string::String);
+                impl ConstraintViolation {
+                    /// The value that was refused.
+                    pub fn value(&self) -> &str {
+                        &self.0
+                    }
+                    #violation
+                }
+                impl ::std::fmt::Display for ConstraintViolation {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#not_one_of)
+                    }
+                }
+                impl ::std::error::Error for ConstraintViolation {}
+            }
+        })
+    }
+
+    /// `into_violation`, only for shapes read from requests (elsewhere it would be dead code).
+    fn violation_method(&self, id: &str, body: TokenStream) -> TokenStream {
+        if !self.s.read.contains(id) {
+            return TokenStream::new();
+        }
+        quote! {
+            pub(crate) fn into_violation(self, path: &crate::protocol_serde::Path<'_>) -> crate::protocol_serde::Violation {
+                #body
+            }
+        }
+    }
+
+    /// A constrained scalar, list or map: a newtype that can only hold valid values.
+    fn newtype(&self, id: &'m str) -> Result<TokenStream, Error> {
+        let ident = names::type_ident(shape_name(id));
+        let module = self.shape_module(id);
+        let traits = self.model().traits(id);
+        let shape_doc = doc(traits.documentation());
+        let inner = self.inner_type(id)?;
+        let ty = self.s.ty(id)?;
+        let prim = match ty {
+            Ty::Newtype(_, prim) => Some(prim),
+            _ => None,
+        };
+        let mut checks = Vec::new();
+        let mut variants = Vec::new();
+        let mut messages = Vec::new();
+        let mut displays = Vec::new();
+        if let Some(bounds) = traits.length() {
+            let length = match prim {
+                Some(Prim::String) => quote!(value.chars().count()),
+                Some(_) => quote!(value.as_ref().len()),
+                None => quote!(value.len()),
+            };
+            let cond = out_of_bounds(&bounds, quote!(length), quote!(&length), None);
+            checks.push(quote! {
+                let length = #length;
+                if #cond {
+                    return ::std::result::Result::Err(#module::ConstraintViolation::Length(length));
+                }
+            });
+            variants.push(quote!(
+                #[doc = " The value's length is outside the bounds."]
+                Length(usize),
+            ));
+            let text = bounds_text(&bounds, "Member must have length");
+            messages.push(quote!(ConstraintViolation::Length(length) => crate::protocol_serde::Violation::new(path, ::std::option::Option::Some(length), #text),));
+            let display =
+                format!("length {{}} is not allowed: {}", text.trim_start_matches("Member must have length "));
+            displays.push(quote!(ConstraintViolation::Length(length) => write!(f, #display, length),));
+        }
+        if let Some(pattern) = traits.pattern() {
+            checks.push(quote! {
+                static PATTERN: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
+                    ::regex::Regex::new(#pattern).expect("the generator checked that the pattern compiles")
+                });
+                if !PATTERN.is_match(value) {
+                    return ::std::result::Result::Err(#module::ConstraintViolation::Pattern(value.to_owned()));
+                }
+            });
+            variants.push(quote!(
+                #[doc = " The value does not match the pattern."]
+                Pattern(::std::string::String),
+            ));
+            let text = format!("Member must satisfy regular expression pattern: {pattern}");
+            messages.push(quote!(ConstraintViolation::Pattern(_) => crate::protocol_serde::Violation::new(path, ::std::option::Option::None, #text),));
+            let display = format!("the value does not match the pattern {pattern}");
+            displays.push(quote!(ConstraintViolation::Pattern(_) => f.write_str(#display),));
+        }
+        if let (Some(bounds), Some(prim)) = (traits.range(), prim) {
+            let cond = out_of_bounds(&bounds, quote!(*value), quote!(value), Some(prim));
+            checks.push(quote! {
+                if #cond {
+                    return ::std::result::Result::Err(#module::ConstraintViolation::Range(*value));
+                }
+            });
+            variants.push(quote!(#[doc = " The value is outside the range."] Range(#inner),));
+            let text = bounds_text(&bounds, "Member must be");
+            messages.push(quote!(ConstraintViolation::Range(_) => crate::protocol_serde::Violation::new(path, ::std::option::Option::None, #text),));
+            let display = format!("the value is not allowed: {}", text.trim_start_matches("Member must be "));
+            displays.push(quote!(ConstraintViolation::Range(_) => f.write_str(#display),));
+        }
+        let violation = self.violation_method(id, quote!(match self { #(#messages)* }));
+        let derives = match prim {
+            Some(Prim::String) => quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash)]),
+            _ => quote!(#[derive(Debug, Clone, PartialEq)]),
+        };
+        let by_value = prim.is_some_and(Prim::is_copy);
+        let inner_accessor = if prim == Some(Prim::String) {
+            quote! {
+                /// The value as a string slice.
+                pub fn as_str(&self) -> &str {
+                    &self.0
+                }
+            }
+        } else if by_value {
+            quote! {
+                /// The value.
+                pub fn inner(&self) -> #inner {
+                    self.0
+                }
+            }
+        } else {
+            quote! {
+                /// The value.
+                pub fn inner(&self) -> &#inner {
+                    &self.0
+                }
+            }
+        };
+        let display = if prim.is_some_and(|p| p == Prim::String || p.is_number()) {
+            quote! {
+                impl ::std::fmt::Display for #ident {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        self.0.fmt(f)
+                    }
+                }
+            }
+        } else {
+            TokenStream::new()
+        };
+        let check_param = match ty {
+            Ty::Newtype(_, Prim::String) => quote!(&str),
+            Ty::List { member, .. } => {
+                let item = self.rust_type(&member.target)?;
+                quote!(&[#item])
+            }
+            _ => quote!(&#inner),
+        };
+        let module_doc = format!(" The constraint violation of [`{ident}`](super::{ident}).");
+        Ok(quote! {
+            #shape_doc
+            #derives
+            pub struct #ident(pub(crate) #inner);
+            impl #ident {
+                #inner_accessor
+                /// The value, giving up the guarantee that it satisfies the constraints.
+                pub fn into_inner(self) -> #inner {
+                    self.0
+                }
+                fn check(value: #check_param) -> ::std::result::Result<(), #module::ConstraintViolation> {
+                    #(#checks)*
+                    ::std::result::Result::Ok(())
+                }
+            }
+            impl ::std::convert::TryFrom<#inner> for #ident {
+                type Error = #module::ConstraintViolation;
+                /// Accepts the value if it satisfies every constraint of the shape.
+                fn try_from(value: #inner) -> ::std::result::Result<Self, Self::Error> {
+                    Self::check(&value)?;
+                    ::std::result::Result::Ok(Self(value))
+                }
+            }
+            impl ::std::convert::From<#ident> for #inner {
+                fn from(value: #ident) -> Self {
+                    value.0
+                }
+            }
+            #display
+            #[doc = #module_doc]
+            pub mod #module {
+                /// Which constraint a value broke.
+                #[derive(Debug, Clone, PartialEq)]
+                pub enum ConstraintViolation { #(#variants)* }
+                impl ConstraintViolation {
+                    #violation
+                }
+                impl ::std::fmt::Display for ConstraintViolation {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        match self { #(#displays)* }
+                    }
+                }
+                impl ::std::error::Error for ConstraintViolation {}
+            }
+        })
+    }
+
+    fn union(&self, id: &'m str) -> Result<TokenStream, Error> {
+        let ident = format_ident!("{}", self.struct_name(id));
+        let shape_doc = doc(self.model().traits(id).documentation());
+        let mut variants = Vec::new();
+        let mut methods = Vec::new();
+        for field in self.s.fields(id)? {
+            let variant = variant_ident(field.name);
+            let field_doc = doc(field.member.traits.documentation());
+            let snake = names::snake(field.name);
+            let is = format_ident!("is_{snake}");
+            let is_doc = format!(" Whether this is the `{}` member.", field.name);
+            if field.member.target == UNIT {
+                variants.push(quote!(#field_doc #variant,));
+                methods.push(quote!(#[doc = #is_doc] pub fn #is(&self) -> bool { matches!(self, #ident::#variant) }));
+                continue;
+            }
+            let ty = self.rust_type(&field.member.target)?;
+            let as_ = format_ident!("as_{snake}");
+            let as_doc = format!(" The `{}` member's value, or `self` if another member is set.", field.name);
+            variants.push(quote!(#field_doc #variant(#ty),));
+            methods.push(quote! {
+                #[doc = #as_doc]
+                #[allow(irrefutable_let_patterns)]
+                pub fn #as_(&self) -> ::std::result::Result<&#ty, &Self> {
+                    if let #ident::#variant(value) = self { ::std::result::Result::Ok(value) } else { ::std::result::Result::Err(self) }
+                }
+                #[doc = #is_doc]
+                pub fn #is(&self) -> bool {
+                    self.#as_().is_ok()
+                }
+            });
+        }
+        Ok(quote! {
+            #shape_doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #ident { #(#variants)* }
+            impl #ident { #(#methods)* }
+        })
+    }
+
+    fn error_display(&self, id: &'m str, name: &str) -> Result<TokenStream, Error> {
+        let ident = format_ident!("{name}");
+        let wire_name = shape_name(id);
+        let message = self.s.fields(id)?.into_iter().find(|f| f.name.eq_ignore_ascii_case("message"));
+        let message = match message {
+            Some(field) if matches!(self.s.ty(&field.member.target)?, Ty::Prim(Prim::String)) => {
+                let f = names::field(field.name);
+                if field.is_always_set() {
+                    quote!(write!(f, ": {}", self.#f)?;)
+                } else {
+                    quote!(if let ::std::option::Option::Some(message) = &self.#f { write!(f, ": {}", message)?; })
+                }
+            }
+            _ => TokenStream::new(),
+        };
+        Ok(quote! {
+            impl #ident {
+                /// The error's name on the wire (`X-Amzn-Errortype`).
+                pub fn name(&self) -> &'static str {
+                    #wire_name
+                }
+            }
+            impl ::std::fmt::Display for #ident {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(#wire_name)?;
+                    #message
+                    ::std::result::Result::Ok(())
+                }
+            }
+            impl ::std::error::Error for #ident {}
+        })
+    }
+
+    /// `<Operation>Error`: the errors a handler of the operation may return.
+    fn operation_error(&self, op: &Operation<'m>) -> Result<TokenStream, Error> {
+        let ident = format_ident!("{}Error", names::type_name(op.name));
+        let docs = format!(" The errors that {} can answer with.", op.name);
+        let mut variants = Vec::new();
+        let mut names_ = Vec::new();
+        let mut displays = Vec::new();
+        let mut froms = Vec::new();
+        for error in &op.errors {
+            let name = self.struct_name(error);
+            let variant = format_ident!("{name}");
+            let path = self.struct_path(error);
+            let error_doc = doc(self.model().traits(error).documentation());
+            variants.push(quote!(#error_doc #variant(#path),));
+            names_.push(quote!(#ident::#variant(e) => e.name(),));
+            displays.push(quote!(#ident::#variant(e) => e.fmt(f),));
+            froms.push(quote! {
+                impl ::std::convert::From<#path> for #ident {
+                    fn from(error: #path) -> Self {
+                        #ident::#variant(error)
+                    }
+                }
+            });
+        }
+        if op.errors.is_empty() {
+            let alias_doc = format!(" {} has no modeled errors.", op.name);
+            return Ok(quote!(#[doc = #alias_doc] pub type #ident = ::std::convert::Infallible;));
+        }
+        Ok(quote! {
+            #[doc = #docs]
+            #[derive(Debug)]
+            pub enum #ident { #(#variants)* }
+            impl #ident {
+                /// The error's name on the wire (`X-Amzn-Errortype`).
+                pub fn name(&self) -> &'static str {
+                    match self { #(#names_)* }
+                }
+            }
+            impl ::std::fmt::Display for #ident {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match self { #(#displays)* }
+                }
+            }
+            impl ::std::error::Error for #ident {}
+            #(#froms)*
+        })
+    }
+}
+
+/// An enum variant or union member in UpperCamelCase (`APPROVED` -> `Approved`).
+pub(super) fn variant_ident(name: &str) -> proc_macro2::Ident {
+    let name = names::type_name(name);
+    let name =
+        if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() { format!("V{name}") } else { name };
+    format_ident!("{name}")
+}
+
+fn number_literal(prim: Prim, n: &serde_json::Number) -> Option<TokenStream> {
+    Some(if prim.is_float() {
+        let literal = Literal::f64_unsuffixed(n.as_f64()?);
+        quote!(#literal)
+    } else {
+        let literal = Literal::i64_unsuffixed(n.as_i64()?);
+        quote!(#literal)
+    })
+}
+
+/// Whether `value` (`value_ref` is a reference to it) is outside `@length` (usize) or `@range` (the scalar's type) bounds.
+fn out_of_bounds(bounds: &Bounds, value: TokenStream, value_ref: TokenStream, prim: Option<Prim>) -> TokenStream {
+    let literal = |n: &serde_json::Number| match prim {
+        Some(p) if p.is_float() => {
+            let l = Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
+            quote!(#l)
+        }
+        Some(_) => {
+            let l = Literal::i64_unsuffixed(n.as_i64().unwrap_or_default());
+            quote!(#l)
+        }
+        None => {
+            let l = Literal::u64_unsuffixed(n.as_u64().unwrap_or_default());
+            quote!(#l)
+        }
+    };
+    match (bounds.min.as_ref().map(literal), bounds.max.as_ref().map(literal)) {
+        (Some(min), Some(max)) => quote!(!(#min..=#max).contains(#value_ref)),
+        (Some(min), None) => quote!(#value < #min),
+        (None, Some(max)) => quote!(#value > #max),
+        (None, None) => quote!(false),
+    }
+}
+
+/// The constraint as violation messages state it, e.g. `Member must be between 5 and 300, inclusive`.
+fn bounds_text(bounds: &Bounds, subject: &str) -> String {
+    match (&bounds.min, &bounds.max) {
+        (Some(min), Some(max)) => format!("{subject} between {min} and {max}, inclusive"),
+        (Some(min), None) => format!("{subject} greater than or equal to {min}"),
+        (None, Some(max)) => format!("{subject} less than or equal to {max}"),
+        (None, None) => format!("{subject} unbounded"),
+    }
+}

@@ -1,0 +1,487 @@
+//! restJson1 support shared by the generated (de)serializers: reading JSON tokens, HTTP
+//! bindings, constraint-violation messages and the framework's error responses. The same for
+//! every generated crate; the generated code in `protocol_serde.rs` calls it.
+
+// Each crate uses the parts its model needs.
+#![allow(dead_code)]
+
+use std::borrow::Cow;
+use std::fmt;
+
+use aws_smithy_http_server::body::BoxBody;
+use aws_smithy_http_server::response::IntoResponse;
+use aws_smithy_http_server::protocol::rest_json_1::RestJson1;
+use aws_smithy_json::deserialize::Token;
+use aws_smithy_types::date_time::Format;
+use aws_smithy_types::{Blob, DateTime, Number};
+use bytes::Bytes;
+use http::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+
+pub(crate) type Response = http::Response<BoxBody>;
+pub(crate) type Tokens<'a> =
+    std::iter::Peekable<aws_smithy_json::deserialize::JsonTokenIterator<'a>>;
+
+/// Deepest nesting of structures, unions, lists and maps a request body may have, so that no
+/// request can exhaust the stack.
+const MAX_DEPTH: usize = 128;
+
+/// Why a request could not become an operation's input.
+#[derive(Debug)]
+pub enum RequestRejection {
+    /// The request cannot be read as the input shape: 400 `SerializationException`.
+    Serialization(Cow<'static, str>),
+    /// A value breaks a constraint of the model: the service's validation exception.
+    Validation(Violation),
+    /// 415 `UnsupportedMediaTypeException`.
+    UnsupportedMediaType,
+    /// 406 `NotAcceptableException`.
+    NotAcceptable,
+}
+
+impl fmt::Display for RequestRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Serialization(reason) => write!(f, "request cannot be deserialized: {reason}"),
+            Self::Validation(violation) => f.write_str(&violation.summary()),
+            Self::UnsupportedMediaType => f.write_str("unexpected Content-Type"),
+            Self::NotAcceptable => f.write_str("Accept does not allow the response's media type"),
+        }
+    }
+}
+
+impl std::error::Error for RequestRejection {}
+
+impl IntoResponse<RestJson1> for RequestRejection {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Serialization(_) => framework_error(400, "SerializationException"),
+            Self::Validation(violation) => super::validation_exception_response(&violation),
+            Self::UnsupportedMediaType => framework_error(415, "UnsupportedMediaTypeException"),
+            Self::NotAcceptable => framework_error(406, "NotAcceptableException"),
+        }
+    }
+}
+
+pub(crate) fn serialization(reason: impl Into<Cow<'static, str>>) -> RequestRejection {
+    RequestRejection::Serialization(reason.into())
+}
+
+impl From<aws_smithy_json::deserialize::error::DeserializeError> for RequestRejection {
+    fn from(error: aws_smithy_json::deserialize::error::DeserializeError) -> Self {
+        serialization(error.to_string())
+    }
+}
+
+/// One broken constraint: where (a JSON-pointer-like path such as `/Tags/key`) and the
+/// message that names the member and the constraint (never the value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub path: String,
+    pub message: String,
+}
+
+impl Violation {
+    /// A constraint broken at `path`; `length` is the value's length for `@length` violations.
+    pub(crate) fn new(path: &Path<'_>, length: Option<usize>, constraint: &str) -> Self {
+        let path = path.to_string();
+        let message = match length {
+            Some(length) => format!(
+                "Value with length {length} at '{path}' failed to satisfy constraint: {constraint}"
+            ),
+            None => format!("Value at '{path}' failed to satisfy constraint: {constraint}"),
+        };
+        Violation { path, message }
+    }
+
+    pub(crate) fn required(path: &Path<'_>) -> Self {
+        Self::new(path, None, "Member must not be null")
+    }
+
+    /// The validation exception's message: how many constraints broke, then the first.
+    pub fn summary(&self) -> String {
+        format!("1 validation error detected. {}", self.message)
+    }
+}
+
+impl From<Violation> for RequestRejection {
+    fn from(violation: Violation) -> Self {
+        RequestRejection::Validation(violation)
+    }
+}
+
+/// Where a value sits in the input, built on the stack as deserialization descends and only
+/// rendered (`/member/0/key`) when a constraint breaks.
+#[derive(Clone, Copy)]
+pub struct Path<'a> {
+    parent: Option<&'a Path<'a>>,
+    segment: Segment<'a>,
+    depth: usize,
+}
+
+#[derive(Clone, Copy)]
+enum Segment<'a> {
+    Root,
+    Member(&'static str),
+    Index(usize),
+    Key(&'a str),
+}
+
+impl<'a> Path<'a> {
+    pub(crate) const ROOT: Path<'static> = Path { parent: None, segment: Segment::Root, depth: 0 };
+
+    fn child(&'a self, segment: Segment<'a>) -> Path<'a> {
+        Path { parent: Some(self), segment, depth: self.depth + 1 }
+    }
+    pub(crate) fn member(&'a self, name: &'static str) -> Path<'a> {
+        self.child(Segment::Member(name))
+    }
+    pub(crate) fn index(&'a self, index: usize) -> Path<'a> {
+        self.child(Segment::Index(index))
+    }
+    pub(crate) fn key(&'a self, key: &'a str) -> Path<'a> {
+        self.child(Segment::Key(key))
+    }
+    /// Refuses nesting deeper than [`MAX_DEPTH`].
+    pub(crate) fn descend(&self) -> Result<(), RequestRejection> {
+        if self.depth > MAX_DEPTH {
+            return Err(serialization("the request body nests too deeply"));
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(parent) = self.parent {
+            parent.fmt(f)?;
+        }
+        match self.segment {
+            Segment::Root => Ok(()),
+            Segment::Member(name) => write!(f, "/{name}"),
+            Segment::Index(index) => write!(f, "/{index}"),
+            Segment::Key(key) => write!(f, "/{key}"),
+        }
+    }
+}
+
+// --- JSON tokens -------------------------------------------------------------------------------
+
+pub(crate) fn next<'a>(tokens: &mut Tokens<'a>) -> Result<Option<Token<'a>>, RequestRejection> {
+    Ok(tokens.next().transpose()?)
+}
+
+fn unexpected(expected: &'static str) -> RequestRejection {
+    serialization(format!("expected {expected}"))
+}
+
+/// Reads `{` (true) or `null` (false).
+pub(crate) fn start_object(tokens: &mut Tokens<'_>) -> Result<bool, RequestRejection> {
+    match next(tokens)? {
+        Some(Token::StartObject { .. }) => Ok(true),
+        Some(Token::ValueNull { .. }) => Ok(false),
+        _ => Err(unexpected("an object")),
+    }
+}
+
+/// Reads `[` (true) or `null` (false).
+pub(crate) fn start_array(tokens: &mut Tokens<'_>) -> Result<bool, RequestRejection> {
+    match next(tokens)? {
+        Some(Token::StartArray { .. }) => Ok(true),
+        Some(Token::ValueNull { .. }) => Ok(false),
+        _ => Err(unexpected("an array")),
+    }
+}
+
+/// The next key of an object, or `None` at its end.
+pub(crate) fn next_key<'a>(tokens: &mut Tokens<'a>) -> Result<Option<Cow<'a, str>>, RequestRejection> {
+    match next(tokens)? {
+        Some(Token::ObjectKey { key, .. }) => Ok(Some(
+            key.to_unescaped().map_err(|e| serialization(e.to_string()))?,
+        )),
+        Some(Token::EndObject { .. }) => Ok(None),
+        _ => Err(unexpected("an object key")),
+    }
+}
+
+/// Whether an array has another element (consumes the closing `]` when not).
+pub(crate) fn array_continues(tokens: &mut Tokens<'_>) -> Result<bool, RequestRejection> {
+    if let Some(Ok(Token::EndArray { .. })) = tokens.peek() {
+        tokens.next();
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// Whether the next value is `null` (consumed if so).
+pub(crate) fn take_null(tokens: &mut Tokens<'_>) -> bool {
+    if let Some(Ok(Token::ValueNull { .. })) = tokens.peek() {
+        tokens.next();
+        return true;
+    }
+    false
+}
+
+pub(crate) fn skip_value(tokens: &mut Tokens<'_>) -> Result<(), RequestRejection> {
+    Ok(aws_smithy_json::deserialize::token::skip_value(tokens)?)
+}
+
+/// Fails when anything but whitespace follows the top-level value.
+pub(crate) fn end_of_body(tokens: &mut Tokens<'_>) -> Result<(), RequestRejection> {
+    match next(tokens)? {
+        None => Ok(()),
+        Some(_) => Err(serialization("unexpected data after the JSON body")),
+    }
+}
+
+pub(crate) fn de_string(tokens: &mut Tokens<'_>) -> Result<Option<String>, RequestRejection> {
+    match next(tokens)? {
+        Some(Token::ValueString { value, .. }) => Ok(Some(
+            value.to_unescaped().map_err(|e| serialization(e.to_string()))?.into_owned(),
+        )),
+        Some(Token::ValueNull { .. }) => Ok(None),
+        _ => Err(unexpected("a string")),
+    }
+}
+
+pub(crate) fn de_bool(tokens: &mut Tokens<'_>) -> Result<Option<bool>, RequestRejection> {
+    match next(tokens)? {
+        Some(Token::ValueBool { value, .. }) => Ok(Some(value)),
+        Some(Token::ValueNull { .. }) => Ok(None),
+        _ => Err(unexpected("a boolean")),
+    }
+}
+
+/// An integer of the target width; fractions and out-of-range numbers are refused.
+pub(crate) fn de_integer<T>(tokens: &mut Tokens<'_>) -> Result<Option<T>, RequestRejection>
+where
+    T: TryFrom<Number>,
+{
+    match next(tokens)? {
+        Some(Token::ValueNumber { value, .. }) => T::try_from(value)
+            .map(Some)
+            .map_err(|_| serialization("number does not fit the member's integer type")),
+        Some(Token::ValueNull { .. }) => Ok(None),
+        _ => Err(unexpected("a number")),
+    }
+}
+
+/// A float or double; `"NaN"`, `"Infinity"` and `"-Infinity"` are accepted as strings.
+pub(crate) fn de_float(tokens: &mut Tokens<'_>) -> Result<Option<f64>, RequestRejection> {
+    Ok(aws_smithy_json::deserialize::token::expect_number_or_null(tokens.next())?
+        .map(Number::to_f64_lossy))
+}
+
+pub(crate) fn de_timestamp(
+    tokens: &mut Tokens<'_>,
+    format: Format,
+) -> Result<Option<DateTime>, RequestRejection> {
+    Ok(aws_smithy_json::deserialize::token::expect_timestamp_or_null(tokens.next(), format)?)
+}
+
+pub(crate) fn de_blob(tokens: &mut Tokens<'_>) -> Result<Option<Blob>, RequestRejection> {
+    Ok(aws_smithy_json::deserialize::token::expect_blob_or_null(tokens.next())?)
+}
+
+// --- HTTP bindings -----------------------------------------------------------------------------
+
+/// Refuses a request whose `Content-Type` is not the one the input's body needs (`None`: the
+/// input has no body, so no `Content-Type` is expected either). A missing `Content-Type` is
+/// judged once the body is read ([`check_body_has_content_type`]).
+pub(crate) fn check_content_type(
+    headers: &HeaderMap,
+    expected: Option<&'static str>,
+) -> Result<(), RequestRejection> {
+    let Some(found) = headers.get(CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let essence = found
+        .to_str()
+        .ok()
+        .and_then(|v| v.split(';').next())
+        .map(str::trim);
+    match (expected, essence) {
+        (Some(expected), Some(essence)) if essence.eq_ignore_ascii_case(expected) => Ok(()),
+        _ => Err(RequestRejection::UnsupportedMediaType),
+    }
+}
+
+/// Refuses a body that comes without a `Content-Type` (an empty body needs none).
+pub(crate) fn check_body_has_content_type(headers: &HeaderMap, body: &[u8]) -> Result<(), RequestRejection> {
+    if !body.is_empty() && !headers.contains_key(CONTENT_TYPE) {
+        return Err(RequestRejection::UnsupportedMediaType);
+    }
+    Ok(())
+}
+
+/// Refuses a request whose `Accept` allows none of `content_type` (e.g. `application/json`).
+pub(crate) fn check_accept(headers: &HeaderMap, content_type: &'static str) -> Result<(), RequestRejection> {
+    let Ok(mime) = content_type.parse::<mime::Mime>() else {
+        return Ok(());
+    };
+    if aws_smithy_http_server::protocol::accept_header_classifier(headers, &mime) {
+        Ok(())
+    } else {
+        Err(RequestRejection::NotAcceptable)
+    }
+}
+
+/// The path's segments after the leading `/` (the router has matched the pattern already).
+pub(crate) fn path_segments(path: &str) -> Vec<&str> {
+    path.strip_prefix('/').unwrap_or(path).split('/').collect()
+}
+
+pub(crate) fn label<'a>(segments: &[&'a str], index: usize) -> Result<Cow<'a, str>, RequestRejection> {
+    let raw = segments
+        .get(index)
+        .ok_or_else(|| serialization("the URI does not match the operation's path"))?;
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .map_err(|_| serialization("a URI label is not valid UTF-8 once percent-decoded"))
+}
+
+/// The query string's pairs, percent-decoded (`+` is a space, as in forms).
+pub(crate) fn query_pairs(query: Option<&str>) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
+    query
+        .map(|q| form_urlencoded::parse(q.as_bytes()).collect())
+        .unwrap_or_default()
+}
+
+/// A label, query or header value as a boolean or number (Smithy's literal forms, so floats
+/// also accept `NaN`, `Infinity`, `-Infinity`).
+pub(crate) fn parse_primitive<T>(value: &str) -> Result<T, RequestRejection>
+where
+    T: aws_smithy_types::primitive::Parse,
+{
+    T::parse_smithy_primitive(value).map_err(|e| serialization(e.to_string()))
+}
+
+pub(crate) fn parse_timestamp(value: &str, format: Format) -> Result<DateTime, RequestRejection> {
+    DateTime::from_str(value, format).map_err(|e| serialization(e.to_string()))
+}
+
+pub(crate) fn header_str(value: &HeaderValue) -> Result<&str, RequestRejection> {
+    value
+        .to_str()
+        .map_err(|_| serialization("a header value is not visible ASCII"))
+}
+
+/// The items of a list-valued header, over every occurrence of the header: comma-separated,
+/// an item in double quotes may contain commas and `\"`.
+pub(crate) fn header_list(headers: &HeaderMap, name: &str) -> Result<Option<Vec<String>>, RequestRejection> {
+    let mut items = Vec::new();
+    let mut present = false;
+    for value in headers.get_all(name) {
+        present = true;
+        let mut rest = header_str(value)?.trim();
+        while !rest.is_empty() {
+            if let Some(quoted) = rest.strip_prefix('"') {
+                let mut item = String::new();
+                let mut chars = quoted.char_indices();
+                let end = loop {
+                    match chars.next() {
+                        Some((i, '"')) => break i + 1,
+                        Some((_, '\\')) => match chars.next() {
+                            Some((_, c)) => item.push(c),
+                            None => return Err(serialization("unterminated quoted header item")),
+                        },
+                        Some((_, c)) => item.push(c),
+                        None => return Err(serialization("unterminated quoted header item")),
+                    }
+                };
+                items.push(item);
+                rest = quoted[end..].trim_start();
+                rest = match rest.strip_prefix(',') {
+                    Some(after) => after.trim_start(),
+                    None if rest.is_empty() => rest,
+                    None => return Err(serialization("text after a quoted header item")),
+                };
+            } else {
+                let (item, after) = rest.split_once(',').unwrap_or((rest, ""));
+                items.push(item.trim().to_owned());
+                rest = after.trim_start();
+            }
+        }
+    }
+    Ok(present.then_some(items))
+}
+
+/// The timestamps of a list-valued `http-date` header, whose items contain commas themselves.
+pub(crate) fn header_http_dates(headers: &HeaderMap, name: &str) -> Result<Option<Vec<DateTime>>, RequestRejection> {
+    let mut items = Vec::new();
+    let mut present = false;
+    for value in headers.get_all(name) {
+        present = true;
+        let mut rest = header_str(value)?.trim();
+        while !rest.is_empty() {
+            let (date, after) = DateTime::read(rest, Format::HttpDate, ',')
+                .map_err(|e| serialization(e.to_string()))?;
+            items.push(date);
+            rest = after.trim_start();
+        }
+    }
+    Ok(present.then_some(items))
+}
+
+// --- Responses ---------------------------------------------------------------------------------
+
+pub(crate) fn boxed(body: impl Into<Bytes>) -> BoxBody {
+    aws_smithy_http_server::body::to_boxed(body.into())
+}
+
+/// The restJson1 answer for an error the framework raises itself (`{}` body).
+pub(crate) fn framework_error(status: u16, name: &'static str) -> Response {
+    let mut response = http::Response::new(boxed("{}"));
+    *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::BAD_REQUEST);
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert("x-amzn-errortype", HeaderValue::from_static(name));
+    response
+        .extensions_mut()
+        .insert(aws_smithy_http_server::extension::RuntimeErrorExtension::new(name.to_owned()));
+    response
+}
+
+/// A response that could not be serialized (a header value that HTTP cannot carry, a
+/// timestamp out of range): logged with its cause, answered 500 without it.
+pub(crate) fn internal_failure(cause: impl fmt::Display) -> Response {
+    tracing::error!(%cause, "failed to serialize the response");
+    framework_error(500, "InternalFailureException")
+}
+
+/// A header value, or the reason HTTP cannot carry it.
+pub(crate) fn header_value(value: &str) -> Result<HeaderValue, String> {
+    HeaderValue::from_str(value).map_err(|_| "a header value contains characters HTTP headers cannot carry".to_owned())
+}
+
+/// A list-valued header: items joined by `, `, quoted when they contain a comma or quote.
+pub(crate) fn header_list_value<'a>(items: impl Iterator<Item = Cow<'a, str>>) -> Result<HeaderValue, String> {
+    let mut joined = String::new();
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            joined.push_str(", ");
+        }
+        if item.contains([',', '"']) {
+            joined.push('"');
+            joined.push_str(&item.replace('\\', "\\\\").replace('"', "\\\""));
+            joined.push('"');
+        } else {
+            joined.push_str(&item);
+        }
+    }
+    header_value(&joined)
+}
+
+pub(crate) fn format_timestamp(value: &DateTime, format: Format) -> Result<String, String> {
+    value.fmt(format).map_err(|e| e.to_string())
+}
+
+/// A float as Smithy writes it outside JSON bodies (`NaN`, `Infinity`, `-Infinity`).
+pub(crate) fn format_float(value: f64) -> String {
+    if value.is_nan() {
+        "NaN".to_owned()
+    } else if value.is_infinite() {
+        if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
+    } else {
+        aws_smithy_types::primitive::Encoder::from(value).encode().to_owned()
+    }
+}

@@ -1,0 +1,191 @@
+//! The generator on tiny models: what it writes for each supported feature, the one clear error
+//! for each unsupported one, and that its output depends on nothing but its input.
+
+use attached_files_codegen::{File, Settings, server, smithy::Model};
+use serde_json::{Value, json};
+
+fn settings(validation_exception: Option<&str>) -> Settings {
+    Settings {
+        service: "ex#Svc".to_owned(),
+        module: "ex-server-sdk".to_owned(),
+        module_version: "1.2.3".to_owned(),
+        validation_exception: validation_exception.map(str::to_owned),
+        source: "tests".to_owned(),
+    }
+}
+
+/// A restJson1 service with one operation `Op` (`POST /op`) over the given input members, plus
+/// extra shapes.
+fn model(input_members: Value, extra: Value) -> String {
+    let mut shapes = json!({
+        "ex#Svc": {
+            "type": "service",
+            "version": "2024-01-01",
+            "operations": [{ "target": "ex#Op" }],
+            "traits": { "aws.protocols#restJson1": {} }
+        },
+        "ex#Op": {
+            "type": "operation",
+            "input": { "target": "ex#OpRequest" },
+            "output": { "target": "ex#OpResponse" },
+            "errors": [{ "target": "ex#BadInput" }],
+            "traits": { "smithy.api#http": { "method": "POST", "uri": "/op", "code": 200 } }
+        },
+        "ex#OpRequest": { "type": "structure", "members": input_members, "traits": { "smithy.api#input": {} } },
+        "ex#OpResponse": { "type": "structure", "members": {}, "traits": { "smithy.api#output": {} } },
+        "ex#BadInput": {
+            "type": "structure",
+            "members": { "message": { "target": "smithy.api#String" } },
+            "traits": { "smithy.api#error": "client", "smithy.api#httpError": 400 }
+        }
+    });
+    for (id, shape) in extra.as_object().unwrap() {
+        shapes[id] = shape.clone();
+    }
+    json!({ "smithy": "2.0", "shapes": shapes }).to_string()
+}
+
+fn generate(json: &str, validation_exception: Option<&str>) -> Result<Vec<File>, String> {
+    let model = Model::parse(json).map_err(|e| e.to_string())?;
+    server::generate(&model, &settings(validation_exception)).map_err(|e| e.to_string())
+}
+
+fn file<'a>(files: &'a [File], path: &str) -> &'a str {
+    &files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no {path}")).contents
+}
+
+fn error_of(input_members: Value, extra: Value) -> String {
+    generate(&model(input_members, extra), None).expect_err("the model should be refused")
+}
+
+#[test]
+fn writes_a_complete_crate_with_headers() {
+    let files = generate(&model(json!({ "name": { "target": "smithy.api#String" } }), json!({})), None).unwrap();
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "Cargo.toml",
+            "src/error.rs",
+            "src/input.rs",
+            "src/lib.rs",
+            "src/model.rs",
+            "src/operation.rs",
+            "src/operation_shape.rs",
+            "src/output.rs",
+            "src/protocol_serde.rs",
+            "src/protocol_serde/support.rs",
+            "src/service.rs",
+        ]
+    );
+    for f in &files {
+        let marker = if f.path.ends_with(".toml") { "# " } else { "// " };
+        let first = f.contents.lines().next().unwrap();
+        assert!(
+            first.starts_with(marker) && first.contains("DO NOT EDIT") && first.contains("ex#Svc"),
+            "{}: {first}",
+            f.path
+        );
+    }
+    let cargo = file(&files, "Cargo.toml");
+    assert!(cargo.contains("name = \"ex-server-sdk\"") && cargo.contains("version = \"1.2.3\""), "{cargo}");
+    assert!(cargo.contains("aws-smithy-http-server = \"=0.69.1\""), "{cargo}");
+    assert!(!cargo.contains("workspace"), "generated crates stand alone: {cargo}");
+    // Inputs and outputs take smithy-rs's names, whatever the model calls them.
+    assert!(file(&files, "src/input.rs").contains("pub struct OpInput"));
+    assert!(file(&files, "src/output.rs").contains("pub struct OpOutput"));
+    assert!(file(&files, "src/service.rs").contains("pub struct Svc<"));
+}
+
+#[test]
+fn output_depends_only_on_the_input() {
+    let json = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/models/kitchen-sink.json")).unwrap();
+    let settings = Settings {
+        service: "example.kitchensink#KitchenSink".to_owned(),
+        validation_exception: Some("example.kitchensink#ValidationException".to_owned()),
+        ..settings(None)
+    };
+    let first = server::generate(&Model::parse(&json).unwrap(), &settings).unwrap();
+    let second = server::generate(&Model::parse(&json).unwrap(), &settings).unwrap();
+    assert_eq!(first, second);
+}
+
+#[test]
+fn constraints_become_newtypes_with_their_messages() {
+    let files = generate(
+        &model(
+            json!({
+                "id": { "target": "ex#Id", "traits": { "smithy.api#required": {} } },
+                "count": { "target": "smithy.api#Integer", "traits": { "smithy.api#range": { "min": 5 } } }
+            }),
+            json!({ "ex#Id": { "type": "string", "traits": { "smithy.api#length": { "min": 1, "max": 9 }, "smithy.api#pattern": "^[a-z]+$" } } }),
+        ),
+        None,
+    )
+    .unwrap();
+    let model = file(&files, "src/model.rs");
+    assert!(model.contains("pub struct Id(pub(crate) ::std::string::String);"), "{model}");
+    assert!(model.contains("Member must have length between 1 and 9, inclusive"));
+    assert!(model.contains("Member must satisfy regular expression pattern: ^[a-z]+$"));
+    // A constraint on a member gets a shape of its own, named after the member.
+    assert!(model.contains("pub struct OpRequestCount(pub(crate) i32);"), "{model}");
+    assert!(model.contains("Member must be greater than or equal to 5"));
+    let input = file(&files, "src/input.rs");
+    assert!(input.contains("pub id: crate::model::Id,"), "{input}");
+    assert!(input.contains("pub count: ::std::option::Option<crate::model::OpRequestCount>,"), "{input}");
+}
+
+#[test]
+fn the_validation_exception_is_a_setting() {
+    let members = json!({ "id": { "target": "smithy.api#String", "traits": { "smithy.api#required": {} } } });
+    let default = generate(&model(members.clone(), json!({})), None).unwrap();
+    let serde = file(&default, "src/protocol_serde.rs");
+    assert!(serde.contains("\"ValidationException\"") && serde.contains("\"fieldList\""), "{serde}");
+    let chosen = generate(&model(members.clone(), json!({})), Some("ex#BadInput")).unwrap();
+    let serde = file(&chosen, "src/protocol_serde.rs");
+    assert!(serde.contains("from_static(\"BadInput\")") && !serde.contains("fieldList"), "{serde}");
+    let error = generate(&model(members, json!({})), Some("ex#OpResponse")).unwrap_err();
+    assert_eq!(error, "ex#OpResponse: the validation exception must be an @error structure");
+}
+
+#[test]
+fn unsupported_features_are_one_clear_error_naming_the_shape() {
+    assert_eq!(
+        error_of(json!({ "doc": { "target": "smithy.api#Document" } }), json!({})),
+        "smithy.api#Document: shapes of type document are not supported"
+    );
+    assert_eq!(
+        error_of(
+            json!({ "meta": { "target": "ex#Meta", "traits": { "smithy.api#httpPrefixHeaders": "x-meta-" } } }),
+            json!({ "ex#Meta": { "type": "map", "key": { "target": "smithy.api#String" }, "value": { "target": "smithy.api#String" } } })
+        ),
+        "ex#OpRequest$meta: the @httpPrefixHeaders trait is not supported"
+    );
+    assert_eq!(
+        error_of(
+            json!({ "list": { "target": "ex#Names" } }),
+            json!({ "ex#Names": { "type": "list", "member": { "target": "smithy.api#String" }, "traits": { "smithy.api#sparse": {} } } })
+        ),
+        "ex#Names: the @sparse trait is not supported"
+    );
+    let error = error_of(
+        json!({ "key": { "target": "ex#Key" } }),
+        json!({ "ex#Key": { "type": "string", "traits": { "smithy.api#pattern": "^(?!aws:).*$" } } }),
+    );
+    assert!(error.starts_with("ex#Key: @pattern \"^(?!aws:).*$\" is not supported by Rust's regex crate"), "{error}");
+
+    let mut greedy: Value = serde_json::from_str(&model(
+        json!({ "key": { "target": "smithy.api#String", "traits": { "smithy.api#httpLabel": {}, "smithy.api#required": {} } } }),
+        json!({}),
+    ))
+    .unwrap();
+    greedy["shapes"]["ex#Op"]["traits"]["smithy.api#http"]["uri"] = json!("/op/{key+}");
+    assert_eq!(generate(&greedy.to_string(), None).unwrap_err(), "ex#Op: greedy label {key+} is not supported");
+
+    let mut rpc: Value = serde_json::from_str(&model(json!({}), json!({}))).unwrap();
+    rpc["shapes"]["ex#Svc"]["traits"] = json!({ "aws.protocols#awsJson1_1": {} });
+    assert_eq!(
+        generate(&rpc.to_string(), None).unwrap_err(),
+        "ex#Svc: the generator supports the restJson1 protocol only (no @restJson1 trait)"
+    );
+}
