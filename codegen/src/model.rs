@@ -514,6 +514,9 @@ impl<'m> Service<'m> {
                     Binding::ResponseCode if !matches!(ty, Ty::Prim(Prim::Int)) => {
                         return Err(unsupported(&member_id, "@httpResponseCode must target an unconstrained integer"));
                     }
+                    Binding::Header(name) if !is_header_name(name) => {
+                        return Err(unsupported(&member_id, format!("{name:?} is not a valid HTTP header name")));
+                    }
                     Binding::Label | Binding::Query(_) | Binding::Header(_) => {
                         self.check_scalar_binding(&member_id, ty, field.binding)?
                     }
@@ -668,6 +671,11 @@ fn resolve_operation<'m>(model: &'m Model, id: &'m str) -> Result<Operation<'m>,
         errors: shape.errors.iter().map(|e| e.target.as_str()).collect(),
         doc: shape.traits.documentation(),
     })
+}
+
+/// An HTTP header name: a non-empty token (RFC 9110).
+fn is_header_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 fn check_traits(id: &str, traits: &Traits) -> Result<(), Error> {

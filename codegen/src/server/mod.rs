@@ -240,7 +240,6 @@ futures-util = {{ version = \"0.3.34\", default-features = false }}
 http = \"1.4.0\"
 http-body = \"1.0.1\"
 http-body-util = \"0.1.3\"
-mime = \"0.3.18\"
 percent-encoding = \"2.3.2\"
 {regex}tower = \"0.5.3\"
 tracing = \"0.1.44\"

@@ -132,19 +132,16 @@ impl<'m> Gen<'_, 'm> {
                 crate::model::Segment::Literal(_) => None,
             })
             .collect();
-        if !label_indices.is_empty() {
-            stmts.push(quote!(let segments = support::path_segments(parts.uri.path());));
-        }
         // Labels, then query parameters, then headers: each parsed and checked as it is read.
         let local = |f: &Field<'m>| format_ident!("m_{}", names::snake(f.name));
         for field in fields.iter().filter(|f| f.binding == Binding::Label) {
             let index = label_indices.iter().find(|(_, name)| *name == field.name).map(|(i, _)| *i).unwrap_or_default();
             let var = local(field);
             let name = field.name;
-            let value = self.parse_text(field, quote!(raw.as_ref()), quote!(&Path::ROOT.member(#name)))?;
+            let value = self.parse_text(field, Text::Cow(quote!(raw)), quote!(&Path::ROOT.member(#name)))?;
             stmts.push(quote! {
                 let #var = {
-                    let raw = support::label(&segments, #index)?;
+                    let raw = support::label(parts.uri.path(), #index)?;
                     #value
                 };
             });
@@ -162,7 +159,7 @@ impl<'m> Gen<'_, 'm> {
                         let item = self.item_from_text(
                             field,
                             member,
-                            quote!(value.as_ref()),
+                            Text::Cow(quote!(value)),
                             quote!(&Path::ROOT.member(#name).index(items.len())),
                         )?;
                         arms.push(quote! {
@@ -175,7 +172,7 @@ impl<'m> Gen<'_, 'm> {
                     }
                     _ => {
                         let value =
-                            self.parse_text(field, quote!(value.as_ref()), quote!(&Path::ROOT.member(#name)))?;
+                            self.parse_text(field, Text::Cow(quote!(value)), quote!(&Path::ROOT.member(#name)))?;
                         arms.push(quote! {
                             #key if #var.is_none() => #var = ::std::option::Option::Some(#value),
                         });
@@ -211,14 +208,14 @@ impl<'m> Gen<'_, 'm> {
                         let item = self.item_from_text(
                             field,
                             member,
-                            quote!(item.as_str()),
+                            Text::String(quote!(item)),
                             quote!(&Path::ROOT.member(#name).index(values.len())),
                         )?;
                         stmts.push(quote! {
                             let #var = match support::header_list(&parts.headers, #header)? {
                                 ::std::option::Option::Some(items) => {
                                     let mut values = ::std::vec::Vec::with_capacity(items.len());
-                                    for item in &items {
+                                    for item in items {
                                         let value = #item;
                                         values.push(value);
                                     }
@@ -230,8 +227,11 @@ impl<'m> Gen<'_, 'm> {
                     }
                 }
                 _ => {
-                    let value =
-                        self.parse_text(field, quote!(support::header_str(value)?), quote!(&Path::ROOT.member(#name)))?;
+                    let value = self.parse_text(
+                        field,
+                        Text::Str(quote!(support::header_str(value)?)),
+                        quote!(&Path::ROOT.member(#name)),
+                    )?;
                     stmts.push(quote! {
                         let #var = match parts.headers.get(#header) {
                             ::std::option::Option::Some(value) => ::std::option::Option::Some(#value),
@@ -383,7 +383,7 @@ impl<'m> Gen<'_, 'm> {
     }
 
     /// A member's value from the text of a label, query parameter or header (`text: &str`).
-    fn parse_text(&self, field: &Field<'m>, text: TokenStream, path: TokenStream) -> Result<TokenStream, Error> {
+    fn parse_text(&self, field: &Field<'m>, text: Text, path: TokenStream) -> Result<TokenStream, Error> {
         self.scalar_from_text(&field.member.target, field.timestamp_format, text, path)
     }
 
@@ -392,7 +392,7 @@ impl<'m> Gen<'_, 'm> {
         &self,
         field: &Field<'m>,
         member: &'m crate::smithy::Member,
-        text: TokenStream,
+        text: Text,
         path: TokenStream,
     ) -> Result<TokenStream, Error> {
         let default = if matches!(field.binding, Binding::Header(_)) {
@@ -412,12 +412,14 @@ impl<'m> Gen<'_, 'm> {
         &self,
         target: &'m str,
         format: TimestampFormat,
-        text: TokenStream,
+        text: Text,
         path: TokenStream,
     ) -> Result<TokenStream, Error> {
+        let owned = text.owned();
+        let text = text.as_str();
         let parse_prim = |prim: Prim| -> TokenStream {
             match prim {
-                Prim::String => quote!(::std::string::String::from(#text)),
+                Prim::String => owned.clone(),
                 Prim::Timestamp => {
                     let format = format_tokens(format);
                     quote!(support::parse_timestamp(#text, #format)?)
@@ -678,9 +680,14 @@ impl<'m> Gen<'_, 'm> {
             }
             None => quote!(#code),
         };
-        stmts.push(quote!(let mut response = ::http::Response::builder().status(#status);));
+        stmts.push(quote! {
+            let status = ::http::StatusCode::from_u16(#status).map_err(|e| e.to_string())?;
+            let mut headers = ::http::HeaderMap::new();
+        });
         for field in fields.iter().filter(|f| matches!(f.binding, Binding::Header(_))) {
             let Binding::Header(header) = field.binding else { continue };
+            // Checked by the model pass: a valid header name, so `from_static` cannot fail.
+            let header = header.to_ascii_lowercase();
             let f = names::field(field.name);
             let value = match self.s.ty(&field.member.target)? {
                 Ty::List { member, .. } => {
@@ -718,12 +725,12 @@ impl<'m> Gen<'_, 'm> {
                 _ => quote!(),
             };
             stmts.push(if field.is_always_set() {
-                quote! {{ let v = &value.#f; #list_items response = response.header(#header, #value); }}
+                quote! {{ let v = &value.#f; #list_items headers.insert(::http::HeaderName::from_static(#header), #value); }}
             } else {
                 quote! {
                     if let ::std::option::Option::Some(v) = &value.#f {
                         #list_items
-                        response = response.header(#header, #value);
+                        headers.insert(::http::HeaderName::from_static(#header), #value);
                     }
                 }
             });
@@ -748,7 +755,7 @@ impl<'m> Gen<'_, 'm> {
                     )?;
                     (
                         "application/json",
-                        quote!({ let mut out = ::std::string::String::new(); #ser ::bytes::Bytes::from(out) }),
+                        quote!({ let mut out = ::std::string::String::with_capacity(256); #ser ::bytes::Bytes::from(out) }),
                     )
                 }
             };
@@ -760,7 +767,7 @@ impl<'m> Gen<'_, 'm> {
             quote! {
                 let body = match #take {
                     ::std::option::Option::Some(v) => {
-                        response = response.header(::http::header::CONTENT_TYPE, #media);
+                        headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(#media));
                         #bytes
                     }
                     ::std::option::Option::None => ::bytes::Bytes::new(),
@@ -771,17 +778,18 @@ impl<'m> Gen<'_, 'm> {
             quote!(let body = ::bytes::Bytes::new();)
         } else if !fields.iter().any(|f| f.binding == Binding::Body) {
             quote! {
-                response = response.header(::http::header::CONTENT_TYPE, "application/json");
+                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static("application/json"));
                 let body = ::bytes::Bytes::from_static(b"{}");
             }
         } else {
             let writes = self.ser_members(&fields, quote!(object))?;
+            let capacity = json_capacity(&fields);
             quote! {
-                let mut out = ::std::string::String::new();
+                let mut out = ::std::string::String::with_capacity(#capacity);
                 let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
                 #writes
                 object.finish();
-                response = response.header(::http::header::CONTENT_TYPE, "application/json");
+                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static("application/json"));
                 let body = ::bytes::Bytes::from(out);
             }
         };
@@ -791,7 +799,10 @@ impl<'m> Gen<'_, 'm> {
         }
         Ok(quote! {
             #(#stmts)*
-            response.body(support::boxed(body)).map_err(|e| e.to_string())
+            let mut response = ::http::Response::new(support::boxed(body));
+            *response.status_mut() = status;
+            *response.headers_mut() = headers;
+            ::std::result::Result::Ok(response)
         })
     }
 
@@ -1064,5 +1075,38 @@ impl Val {
     fn by_value(&self) -> TokenStream {
         let expr = &self.expr;
         if self.is_ref { quote!(*#expr) } else { quote!(#expr) }
+    }
+}
+
+/// A first guess at a JSON body's size, so that writing it rarely grows the buffer: its keys,
+/// and room for typical values.
+fn json_capacity(fields: &[Field<'_>]) -> usize {
+    let body = fields.iter().filter(|f| f.binding == Binding::Body);
+    (2 + body.map(|f| f.json.len() + 4 + 32).sum::<usize>()).next_power_of_two()
+}
+
+/// The text of a label, query value or header: a `Cow<str>` (already percent-decoded), a `&str`
+/// or a `String`.
+enum Text {
+    Cow(TokenStream),
+    Str(TokenStream),
+    String(TokenStream),
+}
+
+impl Text {
+    fn as_str(&self) -> TokenStream {
+        match self {
+            Text::Cow(expr) => quote!(#expr.as_ref()),
+            Text::Str(expr) => quote!(#expr),
+            Text::String(expr) => quote!(#expr.as_str()),
+        }
+    }
+    /// As a `String`, without copying a `Cow` that owns its text already.
+    fn owned(&self) -> TokenStream {
+        match self {
+            Text::Cow(expr) => quote!(#expr.into_owned()),
+            Text::Str(expr) => quote!(::std::string::String::from(#expr)),
+            Text::String(expr) => quote!(#expr),
+        }
     }
 }

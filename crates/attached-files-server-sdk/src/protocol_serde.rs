@@ -48,15 +48,14 @@ where
     let (parts, _body) = request.into_parts();
     support::check_accept(&parts.headers, "application/json")?;
     support::check_content_type(&parts.headers, ::std::option::Option::None)?;
-    let segments = support::path_segments(parts.uri.path());
     let m_instance_id = {
-        let raw = support::label(&segments, 1usize)?;
-        crate::model::InstanceId::try_from(::std::string::String::from(raw.as_ref()))
+        let raw = support::label(parts.uri.path(), 1usize)?;
+        crate::model::InstanceId::try_from(raw.into_owned())
             .map_err(|e| e.into_violation(&Path::ROOT.member("InstanceId")))?
     };
     let m_file_id = {
-        let raw = support::label(&segments, 2usize)?;
-        crate::model::FileId::try_from(::std::string::String::from(raw.as_ref()))
+        let raw = support::label(parts.uri.path(), 2usize)?;
+        crate::model::FileId::try_from(raw.into_owned())
             .map_err(|e| e.into_violation(&Path::ROOT.member("FileId")))?
     };
     let mut m_url_expiry_in_seconds = ::std::option::Option::None;
@@ -76,7 +75,7 @@ where
             }
             "associatedResourceArn" if m_associated_resource_arn.is_none() => {
                 m_associated_resource_arn = ::std::option::Option::Some(
-                    ::std::string::String::from(value.as_ref()),
+                    value.into_owned(),
                 );
             }
             "urlContentDisposition" if m_url_content_disposition.is_none() => {
@@ -105,8 +104,9 @@ where
 pub(crate) fn ser_get_attached_file_response(
     value: &crate::output::GetAttachedFileOutput,
 ) -> ::std::result::Result<Response, ::std::string::String> {
-    let mut response = ::http::Response::builder().status(200u16);
-    let mut out = ::std::string::String::new();
+    let status = ::http::StatusCode::from_u16(200u16).map_err(|e| e.to_string())?;
+    let mut headers = ::http::HeaderMap::new();
+    let mut out = ::std::string::String::with_capacity(1024usize);
     let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
     if let ::std::option::Option::Some(v) = &value.file_arn {
         object.key("FileArn").string(v);
@@ -143,43 +143,67 @@ pub(crate) fn ser_get_attached_file_response(
         ser_tag_map(object.key("Tags"), v)?;
     }
     object.finish();
-    response = response.header(::http::header::CONTENT_TYPE, "application/json");
+    headers
+        .insert(
+            ::http::header::CONTENT_TYPE,
+            ::http::HeaderValue::from_static("application/json"),
+        );
     let body = ::bytes::Bytes::from(out);
-    response.body(support::boxed(body)).map_err(|e| e.to_string())
+    let mut response = ::http::Response::new(support::boxed(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    ::std::result::Result::Ok(response)
 }
 pub(crate) fn ser_access_denied_exception_error(
     value: &crate::error::AccessDeniedException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
-    let mut response = ::http::Response::builder().status(403u16);
-    let mut out = ::std::string::String::new();
+    let status = ::http::StatusCode::from_u16(403u16).map_err(|e| e.to_string())?;
+    let mut headers = ::http::HeaderMap::new();
+    let mut out = ::std::string::String::with_capacity(64usize);
     let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
     if let ::std::option::Option::Some(v) = &value.message {
         object.key("Message").string(v);
     }
     object.finish();
-    response = response.header(::http::header::CONTENT_TYPE, "application/json");
+    headers
+        .insert(
+            ::http::header::CONTENT_TYPE,
+            ::http::HeaderValue::from_static("application/json"),
+        );
     let body = ::bytes::Bytes::from(out);
-    response.body(support::boxed(body)).map_err(|e| e.to_string())
+    let mut response = ::http::Response::new(support::boxed(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    ::std::result::Result::Ok(response)
 }
 pub(crate) fn ser_internal_service_exception_error(
     value: &crate::error::InternalServiceException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
-    let mut response = ::http::Response::builder().status(500u16);
-    let mut out = ::std::string::String::new();
+    let status = ::http::StatusCode::from_u16(500u16).map_err(|e| e.to_string())?;
+    let mut headers = ::http::HeaderMap::new();
+    let mut out = ::std::string::String::with_capacity(64usize);
     let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
     if let ::std::option::Option::Some(v) = &value.message {
         object.key("Message").string(v);
     }
     object.finish();
-    response = response.header(::http::header::CONTENT_TYPE, "application/json");
+    headers
+        .insert(
+            ::http::header::CONTENT_TYPE,
+            ::http::HeaderValue::from_static("application/json"),
+        );
     let body = ::bytes::Bytes::from(out);
-    response.body(support::boxed(body)).map_err(|e| e.to_string())
+    let mut response = ::http::Response::new(support::boxed(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    ::std::result::Result::Ok(response)
 }
 pub(crate) fn ser_invalid_request_exception_error(
     value: &crate::error::InvalidRequestException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
-    let mut response = ::http::Response::builder().status(400u16);
-    let mut out = ::std::string::String::new();
+    let status = ::http::StatusCode::from_u16(400u16).map_err(|e| e.to_string())?;
+    let mut headers = ::http::HeaderMap::new();
+    let mut out = ::std::string::String::with_capacity(128usize);
     let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
     if let ::std::option::Option::Some(v) = &value.message {
         object.key("Message").string(v);
@@ -188,37 +212,60 @@ pub(crate) fn ser_invalid_request_exception_error(
         ser_invalid_request_exception_reason(object.key("Reason"), v)?;
     }
     object.finish();
-    response = response.header(::http::header::CONTENT_TYPE, "application/json");
+    headers
+        .insert(
+            ::http::header::CONTENT_TYPE,
+            ::http::HeaderValue::from_static("application/json"),
+        );
     let body = ::bytes::Bytes::from(out);
-    response.body(support::boxed(body)).map_err(|e| e.to_string())
+    let mut response = ::http::Response::new(support::boxed(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    ::std::result::Result::Ok(response)
 }
 pub(crate) fn ser_resource_not_found_exception_error(
     value: &crate::error::ResourceNotFoundException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
-    let mut response = ::http::Response::builder().status(404u16);
-    let mut out = ::std::string::String::new();
+    let status = ::http::StatusCode::from_u16(404u16).map_err(|e| e.to_string())?;
+    let mut headers = ::http::HeaderMap::new();
+    let mut out = ::std::string::String::with_capacity(64usize);
     let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
     if let ::std::option::Option::Some(v) = &value.message {
         object.key("Message").string(v);
     }
     object.finish();
-    response = response.header(::http::header::CONTENT_TYPE, "application/json");
+    headers
+        .insert(
+            ::http::header::CONTENT_TYPE,
+            ::http::HeaderValue::from_static("application/json"),
+        );
     let body = ::bytes::Bytes::from(out);
-    response.body(support::boxed(body)).map_err(|e| e.to_string())
+    let mut response = ::http::Response::new(support::boxed(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    ::std::result::Result::Ok(response)
 }
 pub(crate) fn ser_throttling_exception_error(
     value: &crate::error::ThrottlingException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
-    let mut response = ::http::Response::builder().status(429u16);
-    let mut out = ::std::string::String::new();
+    let status = ::http::StatusCode::from_u16(429u16).map_err(|e| e.to_string())?;
+    let mut headers = ::http::HeaderMap::new();
+    let mut out = ::std::string::String::with_capacity(64usize);
     let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
     if let ::std::option::Option::Some(v) = &value.message {
         object.key("Message").string(v);
     }
     object.finish();
-    response = response.header(::http::header::CONTENT_TYPE, "application/json");
+    headers
+        .insert(
+            ::http::header::CONTENT_TYPE,
+            ::http::HeaderValue::from_static("application/json"),
+        );
     let body = ::bytes::Bytes::from(out);
-    response.body(support::boxed(body)).map_err(|e| e.to_string())
+    let mut response = ::http::Response::new(support::boxed(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    ::std::result::Result::Ok(response)
 }
 pub(crate) fn ser_created_by_info(
     writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,

@@ -313,37 +313,43 @@ pub(crate) fn check_body_has_content_type(headers: &HeaderMap, body: &[u8]) -> R
     Ok(())
 }
 
-/// Refuses a request whose `Accept` allows none of `content_type` (e.g. `application/json`).
+/// Refuses a request whose `Accept` allows none of `content_type` (e.g. `application/json`):
+/// neither it, nor its `type/*`, nor `*/*`. No `Accept` allows everything.
 pub(crate) fn check_accept(headers: &HeaderMap, content_type: &'static str) -> Result<(), RequestRejection> {
-    let Ok(mime) = content_type.parse::<mime::Mime>() else {
+    let mut values = headers.get_all(http::header::ACCEPT).iter().peekable();
+    if values.peek().is_none() {
         return Ok(());
-    };
-    if aws_smithy_http_server::protocol::accept_header_classifier(headers, &mime) {
-        Ok(())
-    } else {
-        Err(RequestRejection::NotAcceptable)
     }
+    let type_ = content_type.split('/').next().unwrap_or(content_type);
+    let accepts = |range: &str| {
+        let range = range.split(';').next().unwrap_or(range).trim();
+        match range.split_once('/') {
+            Some(("*", "*")) => true,
+            Some((t, "*")) => t.eq_ignore_ascii_case(type_),
+            _ => range.eq_ignore_ascii_case(content_type),
+        }
+    };
+    let allowed = values.any(|value| value.to_str().is_ok_and(|value| value.split(',').any(accepts)));
+    if allowed { Ok(()) } else { Err(RequestRejection::NotAcceptable) }
 }
 
-/// The path's segments after the leading `/` (the router has matched the pattern already).
-pub(crate) fn path_segments(path: &str) -> Vec<&str> {
-    path.strip_prefix('/').unwrap_or(path).split('/').collect()
-}
-
-pub(crate) fn label<'a>(segments: &[&'a str], index: usize) -> Result<Cow<'a, str>, RequestRejection> {
-    let raw = segments
-        .get(index)
+/// The `index`-th segment of a path (after its leading `/`), percent-decoded: a label's value.
+/// The router has matched the path against the operation's pattern already.
+pub(crate) fn label(path: &str, index: usize) -> Result<Cow<'_, str>, RequestRejection> {
+    let raw = path
+        .strip_prefix('/')
+        .unwrap_or(path)
+        .split('/')
+        .nth(index)
         .ok_or_else(|| serialization("the URI does not match the operation's path"))?;
     percent_encoding::percent_decode_str(raw)
         .decode_utf8()
         .map_err(|_| serialization("a URI label is not valid UTF-8 once percent-decoded"))
 }
 
-/// The query string's pairs, percent-decoded (`+` is a space, as in forms).
-pub(crate) fn query_pairs(query: Option<&str>) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
-    query
-        .map(|q| form_urlencoded::parse(q.as_bytes()).collect())
-        .unwrap_or_default()
+/// The query string's pairs, percent-decoded as they are read (`+` is a space, as in forms).
+pub(crate) fn query_pairs(query: Option<&str>) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(query.unwrap_or_default().as_bytes())
 }
 
 /// A label, query or header value as a boolean or number (Smithy's literal forms, so floats
