@@ -99,6 +99,8 @@ pub enum Binding<'m> {
 /// One member of a structure or union, with everything generation needs.
 #[derive(Debug, Clone, Copy)]
 pub struct Field<'m> {
+    /// The structure or union the member belongs to.
+    pub container: &'m str,
     /// The member name in the model (also the path segment in violation messages).
     pub name: &'m str,
     pub member: &'m Member,
@@ -161,8 +163,11 @@ pub struct Service<'m> {
     pub id: &'m str,
     pub shape: &'m Shape,
     pub operations: Vec<Operation<'m>>,
-    /// Every structure the crate defines, with its module and Rust type name.
+    /// Every error structure and every structure or union used as a member, with its module and
+    /// Rust type name (operation inputs and outputs are named by their operation instead).
     pub structs: BTreeMap<String, (Module, String)>,
+    /// The structures whose members have HTTP bindings: operation inputs, outputs and errors.
+    pub top_level: BTreeSet<&'m str>,
     /// Shapes read from requests (they get deserializers).
     pub read: BTreeSet<String>,
     /// Shapes written to responses.
@@ -188,7 +193,6 @@ const UNSUPPORTED_TRAITS: &[&str] = &[
     "endpoint",
     "httpChecksumRequired",
     "requestCompression",
-    "idRef",
 ];
 
 impl<'m> Service<'m> {
@@ -212,27 +216,16 @@ impl<'m> Service<'m> {
         }
 
         let mut operations = Vec::new();
-        let mut structs = BTreeMap::new();
+        let mut top_level = BTreeSet::new();
         for op in &shape.operations {
             let operation = resolve_operation(model, &op.target)?;
-            for (id, module, suffix) in
-                [(operation.input, Module::Input, "Input"), (operation.output, Module::Output, "Output")]
-            {
-                if id != UNIT && model.shape(id)?.traits.has("error") {
+            // Each operation's input and output become its own `<Op>Input` / `<Op>Output`, even
+            // when operations share a structure (or one structure is both), as in smithy-rs.
+            for id in [operation.input, operation.output].into_iter().filter(|id| *id != UNIT) {
+                if model.shape(id)?.traits.has("error") {
                     return Err(unsupported(id, "an error structure cannot be an operation's input or output"));
                 }
-                let name = format!("{}{suffix}", crate::names::type_name(operation.name));
-                if let Some((previous, _)) = structs.insert(id.to_owned(), (module, name))
-                    && id != UNIT
-                {
-                    return Err(unsupported(
-                        id,
-                        format!(
-                            "is used as the {} of more than one operation; give each operation its own",
-                            previous.name()
-                        ),
-                    ));
-                }
+                top_level.insert(id);
             }
             operations.push(operation);
         }
@@ -243,7 +236,8 @@ impl<'m> Service<'m> {
             id: service_id,
             shape,
             operations,
-            structs,
+            structs: BTreeMap::new(),
+            top_level,
             read: BTreeSet::new(),
             written: BTreeSet::new(),
             read_json: BTreeSet::new(),
@@ -255,11 +249,11 @@ impl<'m> Service<'m> {
                 field_list: Some(("fieldList", "path", "message")),
             },
         };
-        service.structs.remove(UNIT);
         for op in &service.operations {
             for error in &op.errors {
-                let name = crate::names::type_name(shape_name(error));
+                let name = service.type_name(error);
                 service.structs.insert(error.to_string(), (Module::Error, name));
+                service.top_level.insert(error);
             }
         }
         // Everything reachable: what is read from requests, what is written to responses.
@@ -273,8 +267,20 @@ impl<'m> Service<'m> {
         }
         for id in read.iter().chain(&written) {
             let shape = model.shape(id)?;
-            if matches!(shape.kind.as_str(), "structure" | "union") && !service.structs.contains_key(id) {
-                service.structs.insert(id.clone(), (Module::Model, crate::names::type_name(shape_name(id))));
+            let members =
+                shape.members.iter().map(|(_, m)| m).chain(&shape.member).chain(&shape.key).chain(&shape.value);
+            for member in members {
+                let target = member.target.as_str();
+                if service.structs.get(target).is_some_and(|(module, _)| *module == Module::Error) {
+                    return Err(unsupported(target, "an error structure cannot also be the target of a member"));
+                }
+                // A structure or union used as a member is a type in `model`, even when it is also
+                // an operation's input or output.
+                let nested = target != UNIT && matches!(model.kind(target)?, "structure" | "union");
+                if nested && !service.structs.contains_key(target) {
+                    let name = service.type_name(target);
+                    service.structs.insert(target.to_owned(), (Module::Model, name));
+                }
             }
         }
         check_unique_names(&service.structs)?;
@@ -288,6 +294,8 @@ impl<'m> Service<'m> {
                 for field in service.fields(id)? {
                     let json = match field.binding {
                         Binding::Body => true,
+                        // restJson1 ignores @httpQuery in responses: such members go in the body.
+                        Binding::Query(_) => !is_request,
                         Binding::Payload => matches!(service.ty(&field.member.target)?, Ty::Struct(_)),
                         _ => false,
                     };
@@ -350,13 +358,40 @@ impl<'m> Service<'m> {
             Ty::List { member, .. } => self.walk_json(&member.target, seen),
             Ty::Map { value, .. } => self.walk_json(&value.target, seen),
             Ty::Struct(_) | Ty::Union(_) => {
-                for field in self.fields(id)? {
+                for field in self.member_fields(id)? {
                     self.walk_json(&field.member.target, seen)?;
                 }
                 Ok(())
             }
             _ => Ok(()),
         }
+    }
+
+    /// Whether a member must be boxed: its target leads back to its container through
+    /// structures and unions alone (lists and maps are indirections already).
+    pub fn is_boxed(&self, field: &Field<'m>) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![field.member.target.as_str()];
+        while let Some(id) = stack.pop() {
+            if id == field.container {
+                return true;
+            }
+            if !seen.insert(id) {
+                continue;
+            }
+            if let Some(shape) = self.model.shapes.get(id)
+                && matches!(shape.kind.as_str(), "structure" | "union")
+            {
+                stack.extend(shape.members.iter().map(|(_, m)| m.target.as_str()));
+            }
+        }
+        false
+    }
+
+    /// The Rust type name of a shape: its name in UpperCamelCase, or the service's `rename`.
+    pub fn type_name(&self, id: &str) -> String {
+        let name = self.shape.rename.get(id).map_or_else(|| shape_name(id), String::as_str);
+        crate::names::type_name(name)
     }
 
     /// The Rust shape of any target shape id.
@@ -420,11 +455,19 @@ impl<'m> Service<'m> {
     /// The members of a structure or union, with their bindings (`Body` outside inputs,
     /// outputs and errors).
     pub fn fields(&self, id: &'m str) -> Result<Vec<Field<'m>>, Error> {
+        self.fields_as(id, self.top_level.contains(id))
+    }
+
+    /// The members of a structure or union used as a member of another shape: all in the body.
+    pub fn member_fields(&self, id: &'m str) -> Result<Vec<Field<'m>>, Error> {
+        self.fields_as(id, false)
+    }
+
+    fn fields_as(&self, id: &'m str, top_level: bool) -> Result<Vec<Field<'m>>, Error> {
         if id == UNIT {
             return Ok(Vec::new());
         }
         let shape = self.model.shape(id)?;
-        let top_level = matches!(self.structs.get(id), Some((Module::Input | Module::Output | Module::Error, _)));
         let mut fields = Vec::new();
         for (name, member) in shape.members.iter() {
             let t = &member.traits;
@@ -457,6 +500,7 @@ impl<'m> Service<'m> {
                     _ => TimestampFormat::EpochSeconds,
                 });
             fields.push(Field {
+                container: id,
                 name,
                 member,
                 json: t.json_name().unwrap_or(name),
@@ -507,7 +551,8 @@ impl<'m> Service<'m> {
                     Binding::Label if !field.required => {
                         return Err(unsupported(&member_id, "@httpLabel members must be @required"));
                     }
-                    Binding::Query(_) if !is_input => return Err(unsupported(&member_id, "@httpQuery in an output")),
+                    // restJson1 ignores @httpQuery in outputs: such a member is not written at all.
+                    Binding::Query(_) if !is_input => {}
                     Binding::ResponseCode if is_input => {
                         return Err(unsupported(&member_id, "@httpResponseCode in an input"));
                     }
@@ -618,7 +663,7 @@ impl<'m> Service<'m> {
             }
             Ty::Struct(_) | Ty::Union(_) => {
                 let mut any = false;
-                for field in self.fields(id)? {
+                for field in self.member_fields(id)? {
                     any |= field.required || self.may_violate(&field.member.target, seen)?;
                 }
                 any

@@ -34,6 +34,9 @@ pub struct Shape {
     #[serde(default)]
     pub resources: Vec<Target>,
     pub version: Option<String>,
+    /// A service's renames of shapes whose names clash across namespaces.
+    #[serde(default)]
+    pub rename: BTreeMap<String, String>,
     #[serde(default)]
     pub traits: Traits,
 }
@@ -139,6 +142,21 @@ impl Model {
         Ok(model)
     }
 
+    /// Removes operations from a service (by shape name or absolute id), e.g. those outside the
+    /// generator's subset; fails on a name the service does not have.
+    pub fn exclude_operations(&mut self, service: &str, names: &[String]) -> Result<(), Error> {
+        let shape =
+            self.shapes.get_mut(service).ok_or_else(|| Error(format!("{service}: shape not found in the model")))?;
+        for name in names {
+            let before = shape.operations.len();
+            shape.operations.retain(|op| op.target != *name && shape_name(&op.target) != name);
+            if shape.operations.len() == before {
+                return Err(Error(format!("{service}: has no operation {name} to exclude")));
+            }
+        }
+        Ok(())
+    }
+
     /// Gives each member that carries its own `@length`, `@range` or `@pattern` a shape of its
     /// own (the target with the member's constraints), named `<Container><Member>`, so that the
     /// rest of the generator only meets constraints on shapes.
@@ -147,7 +165,10 @@ impl Model {
         let mut new_shapes = Vec::new();
         for (container_id, container) in &self.shapes {
             let (namespace, container_name) = container_id.split_once('#').unwrap_or(("", container_id));
-            for (member_name, member) in container.members.iter() {
+            let collection = [("member", &container.member), ("key", &container.key), ("value", &container.value)];
+            let members =
+                container.members.iter().chain(collection.iter().filter_map(|(n, m)| Some((*n, m.as_ref()?))));
+            for (member_name, member) in members {
                 if !CONSTRAINTS.iter().any(|c| member.traits.0.contains_key(*c)) {
                     continue;
                 }
@@ -180,8 +201,12 @@ impl Model {
         }
         for (container_id, member_name, id, shape) in new_shapes {
             if let Some(container) = self.shapes.get_mut(&container_id) {
-                for (name, member) in container.members.0.iter_mut() {
-                    if *name == member_name {
+                let collection =
+                    [("member", &mut container.member), ("key", &mut container.key), ("value", &mut container.value)];
+                let collection = collection.into_iter().filter_map(|(n, m)| Some((n, m.as_mut()?)));
+                let members = container.members.0.iter_mut().map(|(n, m)| (n.as_str(), m)).chain(collection);
+                for (name, member) in members {
+                    if name == member_name {
                         member.target = id.clone();
                         for constraint in CONSTRAINTS {
                             member.traits.0.remove(constraint);
@@ -234,6 +259,7 @@ impl Shape {
             operations: Vec::new(),
             resources: Vec::new(),
             version: None,
+            rename: BTreeMap::new(),
             traits: Traits::default(),
         })
     }

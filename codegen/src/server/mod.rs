@@ -8,6 +8,7 @@
 //! | `src/protocol_serde/support.rs` | `templates/support.rs`, verbatim |
 //! | `src/operation_shape.rs`, `src/service.rs` | [`service`] |
 
+mod protocol_tests;
 mod serde;
 mod service;
 mod shapes;
@@ -39,6 +40,9 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> 
     ];
     for module in [Module::Model, Module::Input, Module::Output, Module::Error] {
         files.push(rust_file(&format!("src/{}.rs", module.name()), g.shapes_module(module)?, settings)?);
+    }
+    if g.has_protocol_tests() {
+        files.push(rust_file("src/protocol_tests.rs", g.protocol_tests()?, settings)?);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -95,7 +99,7 @@ impl<'m> Gen<'_, 'm> {
     }
 
     fn model_path(&self, id: &str) -> TokenStream {
-        let name = names::type_ident(shape_name(id));
+        let name = format_ident!("{}", self.s.type_name(id));
         quote!(crate::model::#name)
     }
 
@@ -114,15 +118,13 @@ impl<'m> Gen<'_, 'm> {
 
     /// The module that holds a shape's builder or constraint violation, e.g. `instance_id`.
     fn shape_module(&self, id: &str) -> proc_macro2::Ident {
-        let name =
-            if self.s.structs.contains_key(id) { self.struct_name(id) } else { names::type_name(shape_name(id)) };
+        let name = if self.s.structs.contains_key(id) { self.struct_name(id) } else { self.s.type_name(id) };
         names::ident(&names::snake(&name))
     }
 
     /// `de_<name>` / `ser_<name>` for a shape's (de)serializer in `protocol_serde`.
     fn fn_name(&self, prefix: &str, id: &str) -> proc_macro2::Ident {
-        let name =
-            if self.s.structs.contains_key(id) { self.struct_name(id) } else { names::type_name(shape_name(id)) };
+        let name = if self.s.structs.contains_key(id) { self.struct_name(id) } else { self.s.type_name(id) };
         format_ident!("{prefix}_{}", names::snake(&name))
     }
 
@@ -143,6 +145,15 @@ impl<'m> Gen<'_, 'm> {
             intro = format!("{intro}\n\n{service_doc}");
         }
         let docs = inner_doc(Some(&intro));
+        let protocol_tests = if self.has_protocol_tests() {
+            quote! {
+                #[cfg(test)]
+                #[rustfmt::skip]
+                mod protocol_tests;
+            }
+        } else {
+            quote!()
+        };
         quote! {
             #docs
             #![allow(clippy::large_enum_variant)]
@@ -184,6 +195,7 @@ impl<'m> Gen<'_, 'm> {
             pub mod protocol_serde;
             #[rustfmt::skip]
             mod service;
+            #protocol_tests
 
             /// The server runtime this crate is built on (plugins, layers, extractors, `serve`).
             pub mod server {
@@ -220,6 +232,17 @@ fn cargo_toml(g: &Gen<'_, '_>, settings: &Settings) -> Result<File, Error> {
     );
     let uses_regex = g.s.read.iter().chain(&g.s.written).any(|id| g.model().traits(id).pattern().is_some());
     let regex = if uses_regex { "regex = \"1.13.2\"\n" } else { "" };
+    // What the generated protocol tests need (only when the model has some).
+    let dev_dependencies = if g.has_protocol_tests() {
+        "\n[dev-dependencies]\n\
+         aws-smithy-protocol-test = { version = \"0.64.0\", default-features = false, features = [\"http-1x\"] }\n\
+         regex = \"1.13.2\"\n\
+         serde_json = \"1.0.154\"\n\
+         tokio = { version = \"1.54.1\", features = [\"macros\", \"rt-multi-thread\", \"sync\"] }\n\
+         tower = { version = \"0.5.3\", features = [\"util\"] }\n"
+    } else {
+        ""
+    };
     let contents = format!(
         "{header}\n\
 [package]
@@ -243,7 +266,7 @@ http-body-util = \"0.1.3\"
 percent-encoding = \"2.3.2\"
 {regex}tower = \"0.5.3\"
 tracing = \"0.1.44\"
-",
+{dev_dependencies}",
         header = crate::render::header("#", settings),
         name = settings.module,
         version = settings.module_version,

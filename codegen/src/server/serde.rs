@@ -109,6 +109,17 @@ impl<'m> Gen<'_, 'm> {
         Ok(fields.iter().any(|f| f.binding == Binding::Body).then_some("application/json"))
     }
 
+    /// The media type of a response's body: as [`Self::body_media_type`], with `@httpQuery`
+    /// members in the body (restJson1 ignores `@httpQuery` in outputs).
+    fn response_media_type(&self, fields: &[Field<'m>]) -> Result<Option<&'static str>, Error> {
+        if fields.iter().any(|f| matches!(f.binding, Binding::Query(_)))
+            && !fields.iter().any(|f| f.binding == Binding::Payload)
+        {
+            return Ok(Some("application/json"));
+        }
+        self.body_media_type(fields)
+    }
+
     // --- Requests -------------------------------------------------------------------------
 
     fn request_deserializer(&self, op: &Operation<'m>) -> Result<TokenStream, Error> {
@@ -117,11 +128,23 @@ impl<'m> Gen<'_, 'm> {
         let input = format_ident!("{input_name}");
         let fields = self.s.fields(op.input)?;
         let output_fields = self.s.fields(op.output)?;
-        let accept = self.body_media_type(&output_fields)?.unwrap_or("application/json");
-        let content_type = match self.body_media_type(&fields)? {
-            Some(media) => quote!(::std::option::Option::Some(#media)),
-            None => quote!(::std::option::Option::None),
+        // A blob payload has no media type in the model, so any Accept is fine.
+        let accept_check = match self.response_media_type(&output_fields)?.unwrap_or("application/json") {
+            "application/octet-stream" => quote!(),
+            accept => quote!(support::check_accept(&parts.headers, #accept)?;),
         };
+        // An input structure without members is sent as `{}` by clients, so JSON is fine; a blob
+        // payload takes any media type (the model names none), so its Content-Type is not checked.
+        let expected_media = match self.body_media_type(&fields)? {
+            None if op.input != UNIT && fields.is_empty() => Some("application/json"),
+            other => other,
+        };
+        let content_type_check = match expected_media {
+            Some("application/octet-stream") => quote!(),
+            Some(media) => quote!(support::check_content_type(&parts.headers, ::std::option::Option::Some(#media))?;),
+            None => quote!(support::check_content_type(&parts.headers, ::std::option::Option::None)?;),
+        };
+        let checks_body_type = expected_media != Some("application/octet-stream");
         let mut stmts = Vec::new();
         let label_indices: Vec<(usize, &str)> = op
             .segments
@@ -251,8 +274,10 @@ impl<'m> Gen<'_, 'm> {
                     .await
                     .map_err(|e| support::serialization(format!("failed to read the request body: {e}")))?
                     .to_bytes();
-                support::check_body_has_content_type(&parts.headers, &bytes)?;
             });
+            if checks_body_type {
+                stmts.push(quote!(support::check_body_has_content_type(&parts.headers, &bytes)?;));
+            }
         }
         if let Some(field) = payload {
             let var = local(field);
@@ -315,7 +340,7 @@ impl<'m> Gen<'_, 'm> {
                 }
             });
         }
-        let assemble = self.assemble(op.input, &fields, local)?;
+        let assemble = self.assemble(op.input, &input, &fields, local)?;
         let (parts, body) = (quote!(parts), if reads_body { quote!(body) } else { quote!(_body) });
         let fn_doc = format!(" Reads {}'s input from an HTTP request, checking every constraint.", op.name);
         Ok(quote! {
@@ -327,8 +352,8 @@ impl<'m> Gen<'_, 'm> {
                 B::Error: ::std::fmt::Display,
             {
                 let (#parts, #body) = request.into_parts();
-                support::check_accept(&#parts.headers, #accept)?;
-                support::check_content_type(&#parts.headers, #content_type)?;
+                #accept_check
+                #content_type_check
                 #(#stmts)*
                 #assemble
             }
@@ -339,6 +364,7 @@ impl<'m> Gen<'_, 'm> {
     fn assemble(
         &self,
         id: &'m str,
+        input: &proc_macro2::Ident,
         fields: &[Field<'m>],
         local: impl Fn(&Field<'m>) -> proc_macro2::Ident,
     ) -> Result<TokenStream, Error> {
@@ -373,13 +399,7 @@ impl<'m> Gen<'_, 'm> {
             };
             inits.push(quote!(#f: #value,));
         }
-        let input = self.op_input_ident(id);
         Ok(quote!(::std::result::Result::Ok(crate::input::#input { #(#inits)* })))
-    }
-
-    fn op_input_ident(&self, id: &str) -> proc_macro2::Ident {
-        let op = self.s.operations.iter().find(|op| op.input == id).expect("inputs come from operations");
-        format_ident!("{}", self.op_struct(op, Module::Input).1)
     }
 
     /// A member's value from the text of a label, query parameter or header (`text: &str`).
@@ -466,9 +486,6 @@ impl<'m> Gen<'_, 'm> {
 
     /// `de_<shape>` for a shape that is not a plain scalar.
     fn shape_deserializer(&self, id: &'m str) -> Result<Option<TokenStream>, Error> {
-        if matches!(self.s.structs.get(id), Some((Module::Input | Module::Output | Module::Error, _))) {
-            return Ok(None);
-        }
         let ty = self.s.ty(id)?;
         let rust = self.rust_type(id)?;
         let f = self.fn_name("de", id);
@@ -551,7 +568,7 @@ impl<'m> Gen<'_, 'm> {
                 }
             }
             Ty::Struct(_) => {
-                let fields = self.s.fields(id)?;
+                let fields = self.s.member_fields(id)?;
                 let mut decls = Vec::new();
                 let mut arms = Vec::new();
                 let mut inits = Vec::new();
@@ -561,7 +578,11 @@ impl<'m> Gen<'_, 'm> {
                     let (json, name) = (field.json, field.name);
                     let de = self.de_value(field, quote!(&path.member(#name)))?;
                     decls.push(quote!(let mut #var = ::std::option::Option::None;));
-                    arms.push(quote!(#json => #var = #de?,));
+                    if self.s.is_boxed(field) {
+                        arms.push(quote!(#json => #var = #de?.map(::std::boxed::Box::new),));
+                    } else {
+                        arms.push(quote!(#json => #var = #de?,));
+                    }
                     inits.push(if let Some(default) = field.default {
                         let value = self.or_default(quote!(#var), id, field, default)?;
                         quote!(#f: #value,)
@@ -588,7 +609,7 @@ impl<'m> Gen<'_, 'm> {
             }
             Ty::Union(_) => {
                 let mut arms = Vec::new();
-                for field in self.s.fields(id)? {
+                for field in self.s.member_fields(id)? {
                     let variant = super::shapes::variant_ident(field.name);
                     let (json, name) = (field.json, field.name);
                     if field.member.target == UNIT {
@@ -596,9 +617,11 @@ impl<'m> Gen<'_, 'm> {
                         continue;
                     }
                     let de = self.de_value(&field, quote!(&path.member(#name)))?;
+                    let value =
+                        if self.s.is_boxed(&field) { quote!(::std::boxed::Box::new(value)) } else { quote!(value) };
                     arms.push(quote! {
                         #json => match #de? {
-                            ::std::option::Option::Some(value) => #rust::#variant(value),
+                            ::std::option::Option::Some(value) => #rust::#variant(#value),
                             ::std::option::Option::None => continue,
                         },
                     });
@@ -682,6 +705,7 @@ impl<'m> Gen<'_, 'm> {
         };
         stmts.push(quote! {
             let status = ::http::StatusCode::from_u16(#status).map_err(|e| e.to_string())?;
+            #[allow(unused_mut)]
             let mut headers = ::http::HeaderMap::new();
         });
         for field in fields.iter().filter(|f| matches!(f.binding, Binding::Header(_))) {
@@ -776,7 +800,7 @@ impl<'m> Gen<'_, 'm> {
         } else if id == UNIT {
             // An operation without an output structure answers with an empty body.
             quote!(let body = ::bytes::Bytes::new();)
-        } else if !fields.iter().any(|f| f.binding == Binding::Body) {
+        } else if !fields.iter().any(|f| in_response_body(f.binding)) {
             quote! {
                 headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static("application/json"));
                 let body = ::bytes::Bytes::from_static(b"{}");
@@ -833,7 +857,7 @@ impl<'m> Gen<'_, 'm> {
     /// Writes the body members of a structure (`value`) into a `JsonObjectWriter`.
     fn ser_members(&self, fields: &[Field<'m>], object: TokenStream) -> Result<TokenStream, Error> {
         let mut stmts = Vec::new();
-        for field in fields.iter().filter(|f| f.binding == Binding::Body) {
+        for field in fields.iter().filter(|f| in_response_body(f.binding)) {
             let f = names::field(field.name);
             let json = field.json;
             let write =
@@ -873,9 +897,6 @@ impl<'m> Gen<'_, 'm> {
 
     /// `ser_<shape>` for a shape that is not a plain scalar.
     fn shape_serializer(&self, id: &'m str) -> Result<Option<TokenStream>, Error> {
-        if matches!(self.s.structs.get(id), Some((Module::Input | Module::Output | Module::Error, _))) {
-            return Ok(None);
-        }
         let f = self.fn_name("ser", id);
         let (param, body) = match self.s.ty(id)? {
             Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) => return Ok(None),
@@ -912,7 +933,7 @@ impl<'m> Gen<'_, 'm> {
                 )
             }
             Ty::Struct(_) => {
-                let writes = self.ser_members(&self.s.fields(id)?, quote!(object))?;
+                let writes = self.ser_members(&self.s.member_fields(id)?, quote!(object))?;
                 (
                     self.rust_type(id)?,
                     quote! {
@@ -925,7 +946,7 @@ impl<'m> Gen<'_, 'm> {
             Ty::Union(_) => {
                 let rust = self.rust_type(id)?;
                 let mut arms = Vec::new();
-                for field in self.s.fields(id)? {
+                for field in self.s.member_fields(id)? {
                     let variant = super::shapes::variant_ident(field.name);
                     let json = field.json;
                     if field.member.target == UNIT {
@@ -1078,10 +1099,16 @@ impl Val {
     }
 }
 
+/// Whether a member of an output or error goes into the JSON body: body members, and
+/// `@httpQuery` members, which restJson1 ignores in responses.
+fn in_response_body(binding: Binding<'_>) -> bool {
+    matches!(binding, Binding::Body | Binding::Query(_))
+}
+
 /// A first guess at a JSON body's size, so that writing it rarely grows the buffer: its keys,
 /// and room for typical values.
 fn json_capacity(fields: &[Field<'_>]) -> usize {
-    let body = fields.iter().filter(|f| f.binding == Binding::Body);
+    let body = fields.iter().filter(|f| in_response_body(f.binding));
     (2 + body.map(|f| f.json.len() + 4 + 32).sum::<usize>()).next_power_of_two()
 }
 

@@ -38,7 +38,7 @@ impl<'m> Gen<'_, 'm> {
                     let id: &'m str =
                         self.s.model.shapes.get_key_value(id.as_str()).map(|(k, _)| k.as_str()).unwrap_or_default();
                     items.push(match self.s.ty(id)? {
-                        Ty::Struct(_) if self.s.struct_place(id).0 == Module::Model => {
+                        Ty::Struct(_) if self.s.structs.get(id).is_some_and(|(m, _)| *m == Module::Model) => {
                             let name = self.struct_name(id);
                             self.structure(id, &name, module)?
                         }
@@ -61,14 +61,20 @@ impl<'m> Gen<'_, 'm> {
         (id, format!("{}{suffix}", names::type_name(op.name)))
     }
 
+    /// The type of a member's value: its target's type, boxed when the member is recursive.
+    pub(super) fn member_type(&self, field: &Field<'m>) -> Result<TokenStream, Error> {
+        let ty = self.rust_type(&field.member.target)?;
+        Ok(if self.s.is_boxed(field) { quote!(::std::boxed::Box<#ty>) } else { ty })
+    }
+
     /// The type of a member as the structure holds it (`Option` unless always set).
     pub(super) fn field_type(&self, field: &Field<'m>) -> Result<TokenStream, Error> {
-        let ty = self.rust_type(&field.member.target)?;
+        let ty = self.member_type(field)?;
         Ok(if field.is_always_set() { ty } else { quote!(::std::option::Option<#ty>) })
     }
 
     fn structure(&self, id: &'m str, name: &str, module: Module) -> Result<TokenStream, Error> {
-        let fields = self.s.fields(id)?;
+        let fields = if module == Module::Model { self.s.member_fields(id)? } else { self.s.fields(id)? };
         let ident = format_ident!("{name}");
         let builder_mod = names::ident(&names::snake(name));
         let shape_doc = if id == UNIT { TokenStream::new() } else { doc(self.model().traits(id).documentation()) };
@@ -81,7 +87,7 @@ impl<'m> Gen<'_, 'm> {
         for field in &fields {
             let f = names::field(field.name);
             let field_doc = doc(field.member.traits.documentation());
-            let ty = self.rust_type(&field.member.target)?;
+            let ty = self.member_type(field)?;
             let held = self.field_type(field)?;
             decls.push(quote!(#field_doc pub #f: #held,));
             accessors.push(self.accessor(field, &f, &field_doc)?);
@@ -155,7 +161,6 @@ impl<'m> Gen<'_, 'm> {
         };
         let builder_doc = format!(" A builder for [`{name}`](super::{name}).");
         let module_doc = format!(" The builder of [`{name}`](super::{name}).");
-        let _ = module;
         Ok(quote! {
             #shape_doc
             #[derive(Debug, Clone, PartialEq)]
@@ -190,6 +195,13 @@ impl<'m> Gen<'_, 'm> {
         let ty = self.s.ty(&field.member.target)?;
         let rust = self.rust_type(&field.member.target)?;
         let set = field.is_always_set();
+        if self.s.is_boxed(field) {
+            return Ok(if set {
+                quote!(#field_doc pub fn #f(&self) -> &#rust { &self.#f })
+            } else {
+                quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&#rust> { self.#f.as_deref() })
+            });
+        }
         Ok(match ty {
             Ty::Prim(Prim::String) if set => quote!(#field_doc pub fn #f(&self) -> &str { &self.#f }),
             Ty::Prim(Prim::String) => {
@@ -312,18 +324,18 @@ impl<'m> Gen<'_, 'm> {
     /// Values listed in the enum's violation message: internal ones are left out.
     fn enum_public_values(&self, id: &'m str) -> Result<Vec<String>, Error> {
         let shape = self.model().shape(id)?;
-        let internal =
-            |tags: Option<&Value>| tags.and_then(Value::as_array).is_some_and(|t| t.iter().any(|t| t == "internal"));
         let mut values = Vec::new();
         if let Some(Value::Array(defs)) = shape.traits.get("enum") {
-            for def in defs {
-                if !internal(def.get("tags")) {
-                    values.push(def.get("value").and_then(Value::as_str).unwrap_or_default().to_owned());
-                }
+            // `@enum` marks internal values with the tag "internal".
+            let internal = |def: &Value| {
+                def.get("tags").and_then(Value::as_array).is_some_and(|t| t.iter().any(|t| t == "internal"))
+            };
+            for def in defs.iter().filter(|def| !internal(def)) {
+                values.push(def.get("value").and_then(Value::as_str).unwrap_or_default().to_owned());
             }
         } else {
             for (name, member) in shape.members.iter() {
-                if !internal(member.traits.get("tags")) {
+                if !member.traits.has("internal") {
                     values.push(member.traits.get("enumValue").and_then(Value::as_str).unwrap_or(name).to_owned());
                 }
             }
@@ -332,7 +344,7 @@ impl<'m> Gen<'_, 'm> {
     }
 
     fn enumeration(&self, id: &'m str) -> Result<TokenStream, Error> {
-        let ident = names::type_ident(shape_name(id));
+        let ident = format_ident!("{}", self.s.type_name(id));
         let module = self.shape_module(id);
         let shape_doc = doc(self.model().traits(id).documentation());
         let values = self.enum_values(id)?;
@@ -434,7 +446,7 @@ impl<'m> Gen<'_, 'm> {
 
     /// A constrained scalar, list or map: a newtype that can only hold valid values.
     fn newtype(&self, id: &'m str) -> Result<TokenStream, Error> {
-        let ident = names::type_ident(shape_name(id));
+        let ident = format_ident!("{}", self.s.type_name(id));
         let module = self.shape_module(id);
         let traits = self.model().traits(id);
         let shape_doc = doc(traits.documentation());
@@ -602,7 +614,7 @@ impl<'m> Gen<'_, 'm> {
         let shape_doc = doc(self.model().traits(id).documentation());
         let mut variants = Vec::new();
         let mut methods = Vec::new();
-        for field in self.s.fields(id)? {
+        for field in self.s.member_fields(id)? {
             let variant = variant_ident(field.name);
             let field_doc = doc(field.member.traits.documentation());
             let snake = names::snake(field.name);
@@ -613,7 +625,7 @@ impl<'m> Gen<'_, 'm> {
                 methods.push(quote!(#[doc = #is_doc] pub fn #is(&self) -> bool { matches!(self, #ident::#variant) }));
                 continue;
             }
-            let ty = self.rust_type(&field.member.target)?;
+            let ty = self.member_type(&field)?;
             let as_ = format_ident!("as_{snake}");
             let as_doc = format!(" The `{}` member's value, or `self` if another member is set.", field.name);
             variants.push(quote!(#field_doc #variant(#ty),));

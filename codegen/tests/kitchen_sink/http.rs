@@ -1694,7 +1694,6 @@ async fn wrong_content_types_are_unsupported_media_types() {
         post("/widgets").body("text/plain", body),
         post("/widgets").body("application/hal+json", body),
         put("/widgets/w-1/notes").body("application/json", "\"notes\""),
-        put("/widgets/w-1/attachments/a.bin").body("application/json", "{}"),
         put("/widgets/w-1/settings").body("text/plain", r#"{"visibility": "PUBLIC"}"#),
         // An input without a body takes no Content-Type.
         post("/headers").header("X-Request-Id", "0123abcd-ef").body("application/json", "{}"),
@@ -1712,7 +1711,9 @@ async fn wrong_content_types_are_unsupported_media_types() {
 }
 
 /// restJson1's `RestJsonWithBodyExpectsApplicationJsonContentTypeNoHeaders`, and the same for
-/// payloads: a request body without `Content-Type` is refused. Every case is tried before
+/// structure and string payloads: a request body without `Content-Type` is refused. (A blob
+/// payload without `@mediaType` takes any Content-Type or none, as
+/// `RestJsonHttpPayloadTraitsWithBlobAcceptsNoContentType` requires.) Every case is tried before
 /// failing, so that the report lists them all.
 #[tokio::test]
 async fn a_body_without_content_type_is_an_unsupported_media_type() {
@@ -1721,7 +1722,6 @@ async fn a_body_without_content_type_is_an_unsupported_media_type() {
         post("/widgets").raw_body(r#"{"name": "Gear", "widgetType": "GIZMO"}"#),
         put("/widgets/w-1/settings").raw_body(r#"{"visibility": "PUBLIC"}"#),
         put("/widgets/w-1/notes").raw_body("notes"),
-        put("/widgets/w-1/attachments/a.bin").raw_body(vec![1, 2, 3]),
     ];
     let mut failures = Vec::new();
     for request in requests {
@@ -1743,14 +1743,18 @@ async fn accept_headers_that_exclude_the_response_media_type_are_not_acceptable(
     let requests = [
         get("/ping").header("Accept", "text/html"),
         get("/ping").header("Accept", "application/xml, text/*"),
-        // The response of DownloadAttachment is its blob payload.
-        get("/widgets/w-1/attachments/a.txt").header("Accept", "application/json"),
     ];
     for request in requests {
         let reply = server.send(&request).await;
         assert_framework_error(&reply, 406, "NotAcceptableException");
         assert_eq!(server.received(), vec![], "a handler ran for\n{request:?}");
     }
+
+    // A blob payload without `@mediaType` may be answered whatever the Accept
+    // (`RestJsonHttpPayloadTraitsWithBlobAcceptsAllAccepts`).
+    let reply = server.send(&get("/widgets/w-1/attachments/a.txt").header("Accept", "image/jpeg")).await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    server.received();
 
     for accept in ["application/json", "application/*", "*/*", "text/html, application/json;q=0.5"] {
         let reply = server.send(&get("/ping").header("Accept", accept)).await;

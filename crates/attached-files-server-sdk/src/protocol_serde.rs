@@ -105,6 +105,7 @@ pub(crate) fn ser_get_attached_file_response(
     value: &crate::output::GetAttachedFileOutput,
 ) -> ::std::result::Result<Response, ::std::string::String> {
     let status = ::http::StatusCode::from_u16(200u16).map_err(|e| e.to_string())?;
+    #[allow(unused_mut)]
     let mut headers = ::http::HeaderMap::new();
     let mut out = ::std::string::String::with_capacity(1024usize);
     let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
@@ -158,6 +159,7 @@ pub(crate) fn ser_access_denied_exception_error(
     value: &crate::error::AccessDeniedException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
     let status = ::http::StatusCode::from_u16(403u16).map_err(|e| e.to_string())?;
+    #[allow(unused_mut)]
     let mut headers = ::http::HeaderMap::new();
     let mut out = ::std::string::String::with_capacity(64usize);
     let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
@@ -180,6 +182,7 @@ pub(crate) fn ser_internal_service_exception_error(
     value: &crate::error::InternalServiceException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
     let status = ::http::StatusCode::from_u16(500u16).map_err(|e| e.to_string())?;
+    #[allow(unused_mut)]
     let mut headers = ::http::HeaderMap::new();
     let mut out = ::std::string::String::with_capacity(64usize);
     let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
@@ -202,6 +205,7 @@ pub(crate) fn ser_invalid_request_exception_error(
     value: &crate::error::InvalidRequestException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
     let status = ::http::StatusCode::from_u16(400u16).map_err(|e| e.to_string())?;
+    #[allow(unused_mut)]
     let mut headers = ::http::HeaderMap::new();
     let mut out = ::std::string::String::with_capacity(128usize);
     let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
@@ -227,6 +231,7 @@ pub(crate) fn ser_resource_not_found_exception_error(
     value: &crate::error::ResourceNotFoundException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
     let status = ::http::StatusCode::from_u16(404u16).map_err(|e| e.to_string())?;
+    #[allow(unused_mut)]
     let mut headers = ::http::HeaderMap::new();
     let mut out = ::std::string::String::with_capacity(64usize);
     let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
@@ -249,6 +254,7 @@ pub(crate) fn ser_throttling_exception_error(
     value: &crate::error::ThrottlingException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
     let status = ::http::StatusCode::from_u16(429u16).map_err(|e| e.to_string())?;
+    #[allow(unused_mut)]
     let mut headers = ::http::HeaderMap::new();
     let mut out = ::std::string::String::with_capacity(64usize);
     let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);

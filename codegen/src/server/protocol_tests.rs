@@ -1,0 +1,553 @@
+//! `protocol_tests.rs`: Smithy's protocol tests (`smithy.test#httpRequestTests`,
+//! `#httpResponseTests`, `#httpMalformedRequestTests`) carried by the model, as Rust tests of the
+//! generated server, the way smithy-rs generates them:
+//! - request tests send the HTTP request to the service and compare the input the handler gets
+//!   with the test's `params`;
+//! - response tests turn `params` into the output (or error) and compare the HTTP response;
+//! - malformed-request tests send the request (once per `testParameters` case) and compare the
+//!   response; the handler must not be reached.
+//!
+//! A test whose `params` the generator cannot turn into a value becomes an ignored test saying
+//! why, so that every test case is accounted for.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::{Map, Value};
+
+use super::Gen;
+use crate::model::{Module, Operation, Prim, Ty, UNIT};
+use crate::{Error, names};
+
+const PROTOCOL: &str = "aws.protocols#restJson1";
+
+/// One generated test: its function name and code.
+struct Case {
+    name: String,
+    code: TokenStream,
+}
+
+impl<'m> Gen<'_, 'm> {
+    /// Whether the model carries protocol tests for the server side of this service.
+    pub(super) fn has_protocol_tests(&self) -> bool {
+        self.s.operations.iter().any(|op| {
+            let traits = &self.model().traits(op.id).0;
+            ["smithy.test#httpRequestTests", "smithy.test#httpResponseTests", "smithy.test#httpMalformedRequestTests"]
+                .iter()
+                .any(|t| traits.contains_key(*t))
+        }) || self.s.structs.iter().any(|(id, (m, _))| {
+            *m == Module::Error && self.model().traits(id).0.contains_key("smithy.test#httpResponseTests")
+        })
+    }
+
+    pub(super) fn protocol_tests(&self) -> Result<TokenStream, Error> {
+        let mut cases = Vec::new();
+        for op in &self.s.operations {
+            let traits = &self.model().traits(op.id).0;
+            for test in server_tests(traits.get("smithy.test#httpRequestTests")) {
+                cases.push(self.request_test(op, test));
+            }
+            for test in server_tests(traits.get("smithy.test#httpResponseTests")) {
+                cases.push(self.response_test(op, test, None));
+            }
+            for test in server_tests(traits.get("smithy.test#httpMalformedRequestTests")) {
+                cases.extend(self.malformed_tests(op, test)?);
+            }
+        }
+        for (id, (module, _)) in &self.s.structs {
+            if *module != Module::Error {
+                continue;
+            }
+            let Some(op) = self.s.operations.iter().find(|op| op.errors.contains(&id.as_str())) else { continue };
+            for test in server_tests(self.model().traits(id).0.get("smithy.test#httpResponseTests")) {
+                cases.push(self.response_test(op, test, Some(id)));
+            }
+        }
+        // The same id can appear on several shapes (e.g. an error shared by operations).
+        cases.sort_by(|a, b| a.name.cmp(&b.name));
+        cases.dedup_by(|a, b| a.name == b.name);
+        let code = cases.into_iter().map(|c| c.code);
+        Ok(quote! {
+            //! Smithy's protocol tests of the model, generated for the server.
+            #![allow(clippy::all, unused_imports, unreachable_code)]
+            #(#code)*
+        })
+    }
+
+    fn service_with(&self, op: &Operation<'m>, handler: TokenStream) -> TokenStream {
+        let name = self.service_name();
+        let svc = format_ident!("{name}");
+        let config = format_ident!("{name}Config");
+        let setter = format_ident!("{}", names::snake(op.name));
+        quote! {
+            crate::#svc::builder(crate::#config::builder().build()).#setter(#handler).build_unchecked()
+        }
+    }
+
+    fn op_types(&self, op: &Operation<'m>) -> (TokenStream, TokenStream, TokenStream) {
+        let input = format_ident!("{}", self.op_struct(op, Module::Input).1);
+        let output = format_ident!("{}", self.op_struct(op, Module::Output).1);
+        let error = format_ident!("{}Error", names::type_name(op.name));
+        (quote!(crate::input::#input), quote!(crate::output::#output), quote!(crate::error::#error))
+    }
+
+    fn request_test(&self, op: &Operation<'m>, test: &Map<String, Value>) -> Case {
+        let name = test_fn_name(test);
+        let fn_name = format_ident!("{name}");
+        let (input, output, error) = self.op_types(op);
+        let expected =
+            match self.struct_value(op.input, &self.op_struct(op, Module::Input).1, Module::Input, params(test)) {
+                Ok(v) => v,
+                Err(reason) => return ignored(name, &reason),
+            };
+        let request = build_request(
+            str_field(test, "method").unwrap_or("GET"),
+            str_field(test, "uri").unwrap_or("/"),
+            test.get("queryParams"),
+            test.get("headers"),
+            str_field(test, "body"),
+        );
+        // NaN is not equal to itself: compare the debug forms where the test has one.
+        let compare = if Value::Object(params(test).clone()).to_string().contains("NaN") {
+            quote!(assert_eq!(format!("{:?}", input), format!("{:?}", expected));)
+        } else {
+            quote!(assert_eq!(input, expected);)
+        };
+        let service = self.service_with(
+            op,
+            quote! {
+                move |input: #input| {
+                    let sender = sender.clone();
+                    async move {
+                        if let Some(sender) = sender.lock().unwrap().take() {
+                            let _ = sender.send(input);
+                        }
+                        ::std::future::pending::<::std::result::Result<#output, #error>>().await
+                    }
+                }
+            },
+        );
+        let code = quote! {
+            #[::tokio::test]
+            async fn #fn_name() {
+                let expected: #input = #expected;
+                let (sender, receiver) = ::tokio::sync::oneshot::channel::<#input>();
+                let sender = ::std::sync::Arc::new(::std::sync::Mutex::new(Some(sender)));
+                let service = #service;
+                let request = #request;
+                let mut call = ::tokio::spawn(::tower::ServiceExt::oneshot(service, request));
+                ::tokio::select! {
+                    input = receiver => {
+                        let Ok(input) = input else {
+                            let response = call.await.unwrap().unwrap();
+                            let status = response.status();
+                            let body = ::http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+                            panic!("the request did not reach the handler: {status} {body:?}");
+                        };
+                        #compare
+                    }
+                    response = &mut call => {
+                        let response = response.unwrap().unwrap();
+                        let status = response.status();
+                        let body = ::http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+                        panic!("the request did not reach the handler: {status} {body:?}");
+                    }
+                }
+            }
+        };
+        Case { name, code }
+    }
+
+    fn response_test(&self, op: &Operation<'m>, test: &Map<String, Value>, error_shape: Option<&str>) -> Case {
+        let name = test_fn_name(test);
+        let fn_name = format_ident!("{name}");
+        let (_, output, op_error) = self.op_types(op);
+        let value = match error_shape {
+            None => self.struct_value(op.output, &self.op_struct(op, Module::Output).1, Module::Output, params(test)),
+            Some(id) => {
+                let id = self.s.model.shapes.get_key_value(id).map(|(k, _)| k.as_str()).unwrap_or_default();
+                self.struct_value(id, &self.struct_name(id), Module::Error, params(test))
+                    .map(|v| quote!(#op_error::from(#v)))
+            }
+        };
+        let value = match value {
+            Ok(v) => v,
+            Err(reason) => return ignored(name, &reason),
+        };
+        let value = match error_shape {
+            None => quote!(let value: #output = #value;),
+            Some(_) => quote!(let value: #op_error = #value;),
+        };
+        let code = test.get("code").and_then(Value::as_u64).unwrap_or(200) as u16;
+        let checks = response_checks(
+            test.get("headers"),
+            test.get("forbidHeaders"),
+            str_field(test, "body"),
+            str_field(test, "bodyMediaType"),
+        );
+        let code = quote! {
+            #[::tokio::test]
+            async fn #fn_name() {
+                #value
+                let response = ::aws_smithy_http_server::response::IntoResponse::<::aws_smithy_http_server::protocol::rest_json_1::RestJson1>::into_response(value);
+                assert_eq!(response.status().as_u16(), #code);
+                #checks
+            }
+        };
+        Case { name, code }
+    }
+
+    fn malformed_tests(&self, op: &Operation<'m>, test: &Map<String, Value>) -> Result<Vec<Case>, Error> {
+        let base = test_fn_name(test);
+        let parameters = test.get("testParameters").and_then(Value::as_object);
+        let count = parameters.and_then(|p| p.values().filter_map(Value::as_array).map(Vec::len).max()).unwrap_or(0);
+        let mut cases = Vec::new();
+        for index in 0..count.max(1) {
+            let name = if parameters.is_some() { format!("{base}_case{index}") } else { base.clone() };
+            // Substitute this case's parameters into the whole test, as text.
+            let text = Value::Object(test.clone()).to_string();
+            let text = match parameters {
+                Some(p) => substitute(&text, p, index),
+                None => text.replace("$$", "$"),
+            };
+            let Ok(Value::Object(case)) = serde_json::from_str::<Value>(&text) else {
+                cases.push(ignored(name, "the test parameters do not substitute into valid JSON"));
+                continue;
+            };
+            let request = case.get("request").and_then(Value::as_object).cloned().unwrap_or_default();
+            let response = case.get("response").and_then(Value::as_object).cloned().unwrap_or_default();
+            let (input, output, error) = self.op_types(op);
+            let service = self.service_with(
+                op,
+                quote! {
+                    |_input: #input| async {
+                        panic!("a malformed request reached the handler");
+                        ::std::future::pending::<::std::result::Result<#output, #error>>().await
+                    }
+                },
+            );
+            let http_request = build_request(
+                str_field(&request, "method").unwrap_or("GET"),
+                str_field(&request, "uri").unwrap_or("/"),
+                request.get("queryParams"),
+                request.get("headers"),
+                str_field(&request, "body"),
+            );
+            let code = response.get("code").and_then(Value::as_u64).unwrap_or(400) as u16;
+            let body = response.get("body").and_then(Value::as_object);
+            let assertion = body.and_then(|b| b.get("assertion")).and_then(Value::as_object);
+            let media = body.and_then(|b| str_field(b, "mediaType"));
+            let mut checks =
+                response_checks(response.get("headers"), None, assertion.and_then(|a| str_field(a, "contents")), media);
+            if let Some(regex) = assertion.and_then(|a| str_field(a, "messageRegex")) {
+                checks.extend(quote! {
+                    let body: ::serde_json::Value = ::serde_json::from_slice(&body).expect("a JSON body");
+                    let message = body.get("message").or_else(|| body.get("Message")).and_then(|m| m.as_str()).unwrap_or_default();
+                    let regex = ::regex::Regex::new(#regex).expect("a valid messageRegex");
+                    assert!(regex.is_match(message), "message {message:?} does not match {}", #regex);
+                });
+            }
+            let fn_name = format_ident!("{name}");
+            cases.push(Case {
+                name,
+                code: quote! {
+                    #[::tokio::test]
+                    async fn #fn_name() {
+                        let service = #service;
+                        let request = #http_request;
+                        let response = ::tower::ServiceExt::oneshot(service, request).await.unwrap();
+                        assert_eq!(response.status().as_u16(), #code, "{:?}", response);
+                        #checks
+                    }
+                },
+            });
+        }
+        Ok(cases)
+    }
+
+    // --- Values from `params` -----------------------------------------------------------------
+
+    /// A structure literal from a test's `params` (members absent from `params` are `None`, or
+    /// their `@default`).
+    fn struct_value(
+        &self,
+        id: &'m str,
+        name: &str,
+        module: Module,
+        params: &Map<String, Value>,
+    ) -> Result<TokenStream, String> {
+        let module_ident = format_ident!("{}", module.name());
+        let ident = format_ident!("{name}");
+        let fields = if module == Module::Model { self.s.member_fields(id) } else { self.s.fields(id) };
+        let fields = fields.map_err(|e| e.0)?;
+        let mut inits = Vec::new();
+        for field in &fields {
+            let f = names::field(field.name);
+            let value = match params.get(field.name) {
+                Some(value) if !value.is_null() => {
+                    let v = self.value(&field.member.target, value)?;
+                    let v = if self.s.is_boxed(field) { quote!(::std::boxed::Box::new(#v)) } else { v };
+                    if field.is_always_set() { v } else { quote!(::std::option::Option::Some(#v)) }
+                }
+                _ => match field.default {
+                    Some(default) => self.value(&field.member.target, default)?,
+                    None if field.required => {
+                        return Err(format!("params leave out the required member {}", field.name));
+                    }
+                    None => quote!(::std::option::Option::None),
+                },
+            };
+            inits.push(quote!(#f: #value,));
+        }
+        Ok(quote!(crate::#module_ident::#ident { #(#inits)* }))
+    }
+
+    /// A Rust value of the shape `target` from its JSON form in `params`.
+    fn value(&self, target: &'m str, value: &Value) -> Result<TokenStream, String> {
+        let ty = self.s.ty(target).map_err(|e| e.0)?;
+        Ok(match ty {
+            Ty::Prim(prim) => prim_value(prim, value)?,
+            Ty::IntEnum => prim_value(Prim::Int, value)?,
+            Ty::Newtype(_, prim) => {
+                let path = self.rust_type(target).map_err(|e| e.0)?;
+                let inner = prim_value(prim, value)?;
+                quote!(#path(#inner))
+            }
+            Ty::Enum(_) => {
+                let s = value.as_str().ok_or("an enum value that is not a string")?;
+                let path = self.rust_type(target).map_err(|e| e.0)?;
+                let (variant, _) = self
+                    .enum_values(target)
+                    .map_err(|e| e.0)?
+                    .into_iter()
+                    .find(|(_, v)| v == s)
+                    .ok_or_else(|| format!("{s:?} is not a value of the enum"))?;
+                quote!(#path::#variant)
+            }
+            Ty::List { member, newtype, .. } => {
+                let items = value.as_array().ok_or("a list value that is not an array")?;
+                let items = items.iter().map(|v| self.value(&member.target, v)).collect::<Result<Vec<_>, _>>()?;
+                let list = quote!(::std::vec![#(#items),*]);
+                if newtype {
+                    let path = self.rust_type(target).map_err(|e| e.0)?;
+                    quote!(#path(#list))
+                } else {
+                    list
+                }
+            }
+            Ty::Map { key, value: v, newtype, .. } => {
+                let entries = value.as_object().ok_or("a map value that is not an object")?;
+                let mut pairs = Vec::new();
+                for (k, item) in entries {
+                    let key = self.value(&key.target, &Value::String(k.clone()))?;
+                    let item = self.value(&v.target, item)?;
+                    pairs.push(quote!((#key, #item)));
+                }
+                let map = quote!(::std::collections::HashMap::from([#(#pairs),*]));
+                if newtype {
+                    let path = self.rust_type(target).map_err(|e| e.0)?;
+                    quote!(#path(#map))
+                } else {
+                    map
+                }
+            }
+            Ty::Struct(_) => {
+                let object = value.as_object().ok_or("a structure value that is not an object")?;
+                let (module, name) = self.s.struct_place(target);
+                self.struct_value(target, name, module, object)?
+            }
+            Ty::Union(_) => {
+                let object = value.as_object().ok_or("a union value that is not an object")?;
+                let (member, inner) = object.iter().next().ok_or("a union value without a member")?;
+                let path = self.rust_type(target).map_err(|e| e.0)?;
+                let field = self
+                    .s
+                    .member_fields(target)
+                    .map_err(|e| e.0)?
+                    .into_iter()
+                    .find(|f| f.name == member)
+                    .ok_or_else(|| format!("{member} is not a member of the union"))?;
+                let variant = super::shapes::variant_ident(field.name);
+                if field.member.target == UNIT {
+                    quote!(#path::#variant)
+                } else {
+                    let inner = self.value(&field.member.target, inner)?;
+                    let inner = if self.s.is_boxed(&field) { quote!(::std::boxed::Box::new(#inner)) } else { inner };
+                    quote!(#path::#variant(#inner))
+                }
+            }
+        })
+    }
+}
+
+fn prim_value(prim: Prim, value: &Value) -> Result<TokenStream, String> {
+    let float = |v: &Value| -> Result<f64, String> {
+        match v {
+            Value::Number(n) => n.as_f64().ok_or_else(|| "a float out of range".to_owned()),
+            Value::String(s) if s == "NaN" => Ok(f64::NAN),
+            Value::String(s) if s == "Infinity" => Ok(f64::INFINITY),
+            Value::String(s) if s == "-Infinity" => Ok(f64::NEG_INFINITY),
+            _ => Err("a float value that is not a number".to_owned()),
+        }
+    };
+    let int = |v: &Value| v.as_i64().ok_or_else(|| "an integer value that is not an integer".to_owned());
+    let float_tokens = |f: f64, ty: TokenStream| {
+        if f.is_nan() {
+            quote!(#ty::NAN)
+        } else if f == f64::INFINITY {
+            quote!(#ty::INFINITY)
+        } else if f == f64::NEG_INFINITY {
+            quote!(#ty::NEG_INFINITY)
+        } else {
+            let literal = Literal::f64_unsuffixed(f);
+            quote!((#literal as #ty))
+        }
+    };
+    Ok(match prim {
+        Prim::String => {
+            let s = value.as_str().ok_or("a string value that is not a string")?;
+            quote!(::std::string::String::from(#s))
+        }
+        Prim::Bool => {
+            let b = value.as_bool().ok_or("a boolean value that is not a boolean")?;
+            quote!(#b)
+        }
+        Prim::Byte => {
+            let l = Literal::i8_suffixed(i8::try_from(int(value)?).map_err(|e| e.to_string())?);
+            quote!(#l)
+        }
+        Prim::Short => {
+            let l = Literal::i16_suffixed(i16::try_from(int(value)?).map_err(|e| e.to_string())?);
+            quote!(#l)
+        }
+        Prim::Int => {
+            let l = Literal::i32_suffixed(i32::try_from(int(value)?).map_err(|e| e.to_string())?);
+            quote!(#l)
+        }
+        Prim::Long => {
+            let l = Literal::i64_suffixed(int(value)?);
+            quote!(#l)
+        }
+        Prim::Float => float_tokens(float(value)?, quote!(f32)),
+        Prim::Double => float_tokens(float(value)?, quote!(f64)),
+        Prim::Timestamp => {
+            let secs = float(value)?;
+            let literal = Literal::f64_unsuffixed(secs);
+            quote!(::aws_smithy_types::DateTime::from_secs_f64(#literal))
+        }
+        Prim::Blob => {
+            let s = value.as_str().ok_or("a blob value that is not a string")?;
+            quote!(::aws_smithy_types::Blob::new(#s.as_bytes()))
+        }
+    })
+}
+
+/// The tests of a trait value that apply to the server under restJson1.
+fn server_tests(tests: Option<&Value>) -> impl Iterator<Item = &Map<String, Value>> {
+    tests.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_object).filter(|t| {
+        str_field(t, "protocol").is_none_or(|p| p == PROTOCOL) && str_field(t, "appliesTo") != Some("client")
+    })
+}
+
+fn params(test: &Map<String, Value>) -> &Map<String, Value> {
+    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    test.get("params").and_then(Value::as_object).unwrap_or_else(|| EMPTY.get_or_init(Map::new))
+}
+
+fn str_field<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    object.get(key).and_then(Value::as_str)
+}
+
+/// The test's function name: its id in snake case.
+fn test_fn_name(test: &Map<String, Value>) -> String {
+    names::snake(str_field(test, "id").unwrap_or("unnamed"))
+}
+
+fn ignored(name: String, reason: &str) -> Case {
+    let fn_name = format_ident!("{name}");
+    let reason = format!("not generated: {reason}");
+    Case { name, code: quote!(#[test] #[ignore = #reason] fn #fn_name() {}) }
+}
+
+/// `$name:L` becomes the value, `$name:S` the value as a JSON string's contents, `$$` a `$`.
+/// The text is JSON, so values are escaped for JSON either way.
+fn substitute(text: &str, parameters: &Map<String, Value>, index: usize) -> String {
+    let mut text = text.replace("$$", "\u{0}");
+    for (name, values) in parameters {
+        let value = values.get(index).and_then(Value::as_str).unwrap_or_default();
+        // Inside the JSON text, a literal is the value as it would sit inside a JSON string.
+        let escaped = Value::String(value.to_owned()).to_string();
+        let escaped = &escaped[1..escaped.len() - 1];
+        let quoted = Value::String(format!("\"{value}\"")).to_string();
+        let quoted = &quoted[1..quoted.len() - 1];
+        text = text.replace(&format!("${name}:L"), escaped).replace(&format!("${name}:S"), quoted);
+    }
+    text.replace('\u{0}', "$")
+}
+
+fn build_request(
+    method: &str,
+    uri: &str,
+    query: Option<&Value>,
+    headers: Option<&Value>,
+    body: Option<&str>,
+) -> TokenStream {
+    let mut uri = uri.to_owned();
+    let query: Vec<&str> = query.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    if !query.is_empty() {
+        uri.push(if uri.contains('?') { '&' } else { '?' });
+        uri.push_str(&query.join("&"));
+    }
+    let headers = headers.and_then(Value::as_object).into_iter().flatten().filter_map(|(k, v)| {
+        let v = v.as_str()?;
+        Some(quote!(.header(#k, #v)))
+    });
+    let body = body.unwrap_or_default();
+    quote! {
+        ::http::Request::builder()
+            .method(#method)
+            .uri(#uri)
+            #(#headers)*
+            .body(::http_body_util::Full::new(::bytes::Bytes::from_static(#body.as_bytes())))
+            .unwrap()
+    }
+}
+
+/// Checks of a `response` in scope: headers, forbidden headers, body.
+fn response_checks(
+    headers: Option<&Value>,
+    forbid: Option<&Value>,
+    body: Option<&str>,
+    media: Option<&str>,
+) -> TokenStream {
+    let headers: Vec<(String, String)> = headers
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+        .collect();
+    let keys = headers.iter().map(|(k, _)| k);
+    let values = headers.iter().map(|(_, v)| v);
+    let forbid: Vec<&str> = forbid.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    let body_check = match body {
+        None => quote!(),
+        Some("") => quote!(assert!(body.is_empty(), "expected an empty body, got {:?}", body);),
+        Some(expected) => {
+            let media = media.unwrap_or("application/json");
+            quote! {
+                ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::validate_body(&body, #expected, ::aws_smithy_protocol_test::MediaType::from(#media)));
+            }
+        }
+    };
+    let header_check = if headers.is_empty() {
+        quote!()
+    } else {
+        quote!(::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::validate_headers(response.headers(), [#((#keys, #values)),*]));)
+    };
+    quote! {
+        #header_check
+        ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::forbid_headers(response.headers(), &[#(#forbid),*]));
+        let body = ::http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+        let _ = &body;
+        #body_check
+    }
+}

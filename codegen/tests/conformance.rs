@@ -1,0 +1,139 @@
+//! Smithy's official restJson1 protocol tests (`../shared/conformance/restjson1.json`, or the file
+//! named by `SMITHY_CONFORMANCE_AST`), generated into the server crates of their two test
+//! services, compiled and run: `conformance server: N passed, M failed, K skipped`.
+//!
+//! Operations outside the generator's subset are left out by `conformance/excluded-operations.txt`
+//! (each with the error the generator gives for it, which this test checks); test cases that are
+//! not run are in `conformance/skipped-tests.txt`, each with its reason.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use attached_files_codegen::smithy::Model;
+use attached_files_codegen::{Settings, server};
+use common::{GeneratedCrate, describe};
+
+/// The two services of the suite: shape id, crate name, validation exception.
+const SUITES: [(&str, &str, Option<&str>); 2] = [
+    ("aws.protocoltests.restjson#RestJson", "rest-json-server-sdk", None),
+    (
+        "aws.protocoltests.restjson.validation#RestJsonValidation",
+        "rest-json-validation-server-sdk",
+        Some("smithy.framework#ValidationException"),
+    ),
+];
+
+/// `key: reason` lines, `#` comments and blank lines ignored.
+fn read_list(name: &str) -> BTreeMap<String, String> {
+    let path = common::workspace().join("codegen/tests/conformance").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(|line| {
+            let (key, reason) = line.split_once(": ").unwrap_or_else(|| panic!("{name}: no `: reason` in {line:?}"));
+            (key.trim().to_owned(), reason.trim().to_owned())
+        })
+        .collect()
+}
+
+fn suite_path() -> Option<PathBuf> {
+    let path = match std::env::var_os("SMITHY_CONFORMANCE_AST") {
+        Some(path) => PathBuf::from(path),
+        None => common::workspace().join("../shared/conformance/restjson1.json"),
+    };
+    path.exists().then_some(path)
+}
+
+#[test]
+fn conformance_server() {
+    let Some(path) = suite_path() else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "the conformance suite is missing: set SMITHY_CONFORMANCE_AST or provide ../shared/conformance/restjson1.json"
+        );
+        eprintln!(
+            "conformance server: skipped, the suite is missing (SMITHY_CONFORMANCE_AST, ../shared/conformance/restjson1.json)"
+        );
+        return;
+    };
+    let json = std::fs::read_to_string(&path).unwrap();
+    let excluded = read_list("excluded-operations.txt");
+    let skipped = read_list("skipped-tests.txt");
+
+    let (mut passed, mut failed, mut skipped_count) = (0, Vec::new(), 0);
+    for (service, module, validation_exception) in SUITES {
+        let settings = Settings {
+            service: service.to_owned(),
+            module: module.to_owned(),
+            module_version: "0.1.0".to_owned(),
+            validation_exception: validation_exception.map(str::to_owned),
+            source: path.display().to_string(),
+        };
+        let namespace = service.split('#').next().unwrap();
+        let left_out: Vec<String> =
+            excluded.keys().filter(|op| op.split('#').next() == Some(namespace)).cloned().collect();
+        check_exclusions(&json, &settings, &left_out, &excluded);
+
+        let mut model = Model::parse(&json).unwrap();
+        model.exclude_operations(service, &left_out).unwrap();
+        let generated = server::generate(&model, &settings).unwrap_or_else(|e| panic!("{service}: {e}"));
+        let sdk = GeneratedCrate::write(&format!("conformance/{module}"), module, generated, "", &[]);
+
+        let mut args = vec!["--lib", "--", "--exact"];
+        let skips: Vec<String> = skipped.keys().map(|name| format!("protocol_tests::{name}")).collect();
+        for skip in &skips {
+            args.extend(["--skip", skip.as_str()]);
+        }
+        let listed = sdk.cargo_test(&["--lib", "--", "--list"]);
+        assert!(listed.status.success(), "{module} does not build {}", describe(&listed));
+        let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+        let output = sdk.cargo_test(&args);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        for line in stdout.lines() {
+            let Some(rest) = line.strip_prefix("test protocol_tests::") else { continue };
+            match rest.rsplit_once(" ... ") {
+                Some((_, "ok")) => passed += 1,
+                Some((_, status)) if status.starts_with("ignored") => skipped_count += 1,
+                Some((name, _)) => failed.push(format!("{module}: {name}")),
+                None => {}
+            }
+        }
+        // Skip-list entries of this crate (the others belong to the other suite).
+        skipped_count +=
+            skipped.keys().filter(|name| listed.contains(&format!("protocol_tests::{name}: test"))).count();
+        if !output.status.success() && failed.is_empty() {
+            panic!("{module}: cargo test failed without a failing test {}", describe(&output));
+        }
+    }
+    // On stderr, which cargo shows even for a passing test: the line CI logs are read for.
+    eprintln!("conformance server: {passed} passed, {} failed, {skipped_count} skipped", failed.len());
+    assert!(
+        failed.is_empty(),
+        "failing conformance tests (fix them, or list them with a reason in skipped-tests.txt):\n{}",
+        failed.join("\n")
+    );
+}
+
+/// Every left-out operation is one the generator refuses on its own, for the listed reason.
+fn check_exclusions(json: &str, settings: &Settings, left_out: &[String], reasons: &BTreeMap<String, String>) {
+    let all: Vec<String> =
+        Model::parse(json).unwrap().shapes[&settings.service].operations.iter().map(|op| op.target.clone()).collect();
+    for op in left_out {
+        assert!(all.contains(op), "excluded-operations.txt: {} has no operation {op}", settings.service);
+        let mut model = Model::parse(json).unwrap();
+        let others: Vec<String> = all.iter().filter(|o| *o != op).cloned().collect();
+        model.exclude_operations(&settings.service, &others).unwrap();
+        match server::generate(&model, settings) {
+            Ok(_) => panic!("excluded-operations.txt: the generator supports {op} now; take it off the list"),
+            Err(error) => assert!(
+                error.0.contains(&reasons[op]),
+                "excluded-operations.txt: {op} is listed for {:?} but the generator says {:?}",
+                reasons[op],
+                error.0
+            ),
+        }
+    }
+}
