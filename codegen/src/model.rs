@@ -185,7 +185,6 @@ const UNSUPPORTED_TRAITS: &[&str] = &[
     "httpQueryParams",
     "streaming",
     "sparse",
-    "uniqueItems",
     "mediaType",
     "eventHeader",
     "eventPayload",
@@ -418,7 +417,8 @@ impl<'m> Service<'m> {
             "list" | "set" => {
                 let shape = self.model.shape(id)?;
                 let member = shape.member.as_ref().ok_or_else(|| unsupported(id, "list without a member"))?;
-                return Ok(Ty::List { id, member, newtype: traits.has("length") });
+                let newtype = traits.has("length") || traits.has("uniqueItems");
+                return Ok(Ty::List { id, member, newtype });
             }
             "map" => {
                 let shape = self.model.shape(id)?;

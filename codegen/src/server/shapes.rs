@@ -514,6 +514,27 @@ impl<'m> Gen<'_, 'm> {
             let display = format!("the value is not allowed: {}", text.trim_start_matches("Member must be "));
             displays.push(quote!(ConstraintViolation::Range(_) => f.write_str(#display),));
         }
+        if let (true, Ty::List { member, .. }) = (traits.has("uniqueItems"), ty) {
+            // Hashable items are checked in linear time; others (structures, unions, lists,
+            // floats) pairwise.
+            let hashable = match self.s.ty(&member.target)? {
+                Ty::Prim(p) | Ty::Newtype(_, p) => !p.is_float(),
+                Ty::Enum(_) | Ty::IntEnum => true,
+                _ => false,
+            };
+            let unique = if hashable { quote!(all_unique_hashable) } else { quote!(all_unique) };
+            checks.push(quote! {
+                if !crate::protocol_serde::#unique(value) {
+                    return ::std::result::Result::Err(#module::ConstraintViolation::UniqueItems);
+                }
+            });
+            variants.push(quote!(
+                #[doc = " The list holds the same value more than once."]
+                UniqueItems,
+            ));
+            messages.push(quote!(ConstraintViolation::UniqueItems => crate::protocol_serde::Violation::new(path, ::std::option::Option::None, "Member must have unique values"),));
+            displays.push(quote!(ConstraintViolation::UniqueItems => f.write_str("the list holds the same value more than once"),));
+        }
         let violation = self.violation_method(id, quote!(match self { #(#messages)* }));
         let derives = match prim {
             Some(Prim::String) => quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash)]),

@@ -165,6 +165,15 @@ impl fmt::Display for Path<'_> {
         }
     }
 }
+/// `@uniqueItems` for items that hash (strings, numbers, enums, timestamps, blobs).
+pub(crate) fn all_unique_hashable<T: Eq + std::hash::Hash>(items: &[T]) -> bool {
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    items.iter().all(|item| seen.insert(item))
+}
+/// `@uniqueItems` for items that only compare (structures, unions, lists): pairwise.
+pub(crate) fn all_unique<T: PartialEq>(items: &[T]) -> bool {
+    items.iter().enumerate().all(|(i, item)| !items[..i].contains(item))
+}
 pub(crate) fn next<'a>(
     tokens: &mut Tokens<'a>,
 ) -> Result<Option<Token<'a>>, RequestRejection> {
