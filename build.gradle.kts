@@ -4,8 +4,10 @@
 // smithy-build.json's "run::" plugin starts the Rust package codegen/ with `cargo run` in
 // SMITHY_ROOT_DIR (see codegen/regenerate for the details and why).
 //
-//   gradle smithyBuild   builds the generator, then the server projection into build/smithyprojections/
-//   gradle regenerate    also replaces crates/attached-files-server-sdk and updates Cargo.lock
+//   gradle smithyBuild   builds the generator, then the server and client projections into
+//                        build/smithyprojections/
+//   gradle regenerate    also replaces crates/attached-files-server-sdk and crates/attached-files-client
+//                        and updates Cargo.lock
 //                        (the test-model ASTs under codegen/tests/models/ are codegen/regenerate's)
 //
 // The Smithy CLI runs as a plain JavaExec, not through smithy-gradle-plugin: the run plugin sets
@@ -60,15 +62,21 @@ val syncServerSdk by tasks.registering(Sync::class) {
     into(layout.projectDirectory.dir("crates/attached-files-server-sdk"))
 }
 
-// The generated crate is a workspace member; CI builds with --locked (as in codegen/regenerate).
+val syncClient by tasks.registering(Sync::class) {
+    dependsOn(smithyBuild)
+    from(projections.map { it.dir("client/attached-files-client") })
+    into(layout.projectDirectory.dir("crates/attached-files-client"))
+}
+
+// The generated crates are workspace members; CI builds with --locked (as in codegen/regenerate).
 val updateCargoLock by tasks.registering(Exec::class) {
-    dependsOn(syncServerSdk)
+    dependsOn(syncServerSdk, syncClient)
     workingDir = rootDir
     commandLine("cargo", "update", "--workspace", "--quiet")
 }
 
 tasks.register("regenerate") {
     group = "build"
-    description = "Replaces crates/attached-files-server-sdk with fresh output of our generator."
+    description = "Replaces crates/attached-files-server-sdk and crates/attached-files-client with fresh output of our generator."
     dependsOn(updateCargoLock)
 }

@@ -4,11 +4,15 @@
 //! - [`model`]: the service resolved for generation (operations, HTTP bindings, Rust types),
 //!   and the check that the model stays inside the supported subset;
 //! - [`server`]: the server SDK crate on `aws-smithy-http-server`, one emitter per module;
+//! - [`client`]: the client crate on `aws-smithy-runtime`, one emitter per module;
+//! - [`rust_types`]: Rust spellings the emitters share (scalar types, enum variants);
 //! - [`render`]: Rust source out of token streams, formatted in-process (no rustfmt needed).
 
+pub mod client;
 pub mod model;
 pub mod names;
 pub mod render;
+pub mod rust_types;
 pub mod server;
 pub mod smithy;
 

@@ -1,12 +1,12 @@
-//! `attached-files-codegen server --service ID --module NAME ...`: reads a Smithy JSON AST on
-//! standard input and writes a crate. Started by `smithy build` through a `run::` plugin (see
+//! `attached-files-codegen server|client --service ID --module NAME ...`: reads a Smithy JSON AST
+//! on standard input and writes a crate. Started by `smithy build` through a `run::` plugin (see
 //! smithy-build.json), or by hand with `smithy ast --flatten` piped in.
 
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use attached_files_codegen::{Settings, server, smithy::Model};
+use attached_files_codegen::{Settings, client, server, smithy::Model};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -20,6 +20,27 @@ struct Cli {
 enum Command {
     /// A server SDK crate on aws-smithy-http-server.
     Server(Args),
+    /// A client crate on aws-smithy-runtime.
+    Client(ClientArgs),
+}
+
+#[derive(clap::Args)]
+struct ClientArgs {
+    /// Absolute shape id of the service, e.g. com.amazonaws.connect#AmazonConnectService.
+    #[arg(long)]
+    service: String,
+    /// Name of the crate to write.
+    #[arg(long)]
+    module: String,
+    /// Version of the crate to write.
+    #[arg(long, default_value = "0.1.0")]
+    module_version: String,
+    /// Where the model comes from, named in each file's header.
+    #[arg(long, default_value = "model/")]
+    source: String,
+    /// Output directory (default: $SMITHY_PLUGIN_DIR, where smithy build wants plugin output).
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -46,8 +67,29 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let Command::Server(args) = Cli::parse().command;
-    match run(args) {
+    let result = match Cli::parse().command {
+        Command::Server(args) => {
+            let settings = Settings {
+                service: args.service,
+                module: args.module,
+                module_version: args.module_version,
+                validation_exception: args.validation_exception,
+                source: args.source,
+            };
+            run(args.out, &settings, server::generate)
+        }
+        Command::Client(args) => {
+            let settings = Settings {
+                service: args.service,
+                module: args.module,
+                module_version: args.module_version,
+                validation_exception: None,
+                source: args.source,
+            };
+            run(args.out, &settings, client::generate)
+        }
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("attached-files-codegen: error: {message}");
@@ -56,8 +98,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: Args) -> Result<(), String> {
-    let out = match args.out.or_else(|| std::env::var_os("SMITHY_PLUGIN_DIR").map(PathBuf::from)) {
+type Generate = fn(&Model, &Settings) -> Result<Vec<attached_files_codegen::File>, attached_files_codegen::Error>;
+
+fn run(out: Option<PathBuf>, settings: &Settings, generate: Generate) -> Result<(), String> {
+    let out = match out.or_else(|| std::env::var_os("SMITHY_PLUGIN_DIR").map(PathBuf::from)) {
         Some(out) => out,
         None => return Err("no output directory: pass --out DIR or run under smithy build".into()),
     };
@@ -66,14 +110,7 @@ fn run(args: Args) -> Result<(), String> {
         .read_to_string(&mut json)
         .map_err(|e| format!("cannot read the model from standard input: {e}"))?;
     let model = Model::parse(&json).map_err(|e| e.to_string())?;
-    let settings = Settings {
-        service: args.service,
-        module: args.module,
-        module_version: args.module_version,
-        validation_exception: args.validation_exception,
-        source: args.source,
-    };
-    let files = server::generate(&model, &settings).map_err(|e| e.to_string())?;
+    let files = generate(&model, settings).map_err(|e| e.to_string())?;
     for file in files {
         let path = out.join(&file.path);
         if let Some(dir) = path.parent() {

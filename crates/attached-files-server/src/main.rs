@@ -1,15 +1,20 @@
 //! The attached-files server and its operator commands. `main` only parses, sets up logging
-//! and reports errors as one line; the work is in `attached-files`.
+//! and reports errors as one line; the API is in this crate's library, the rest in `attached-files`.
 
-mod storage;
-
+use std::io::IsTerminal;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use attached_files::record::format_iso_millis;
-use attached_files::{AttachedFile, CreatedBy, Disposition, FileRecord, FileStatus, GetRequest, NewFile};
+use attached_files::{CreatedBy, Disposition, FileRecord, FileStatus, GetRequest, NewFile};
+use attached_files_server::app::{self, Limits};
+use attached_files_server::storage::{Role, Storage, StorageArgs};
+use attached_files_server_sdk::server::protocol::rest_json_1::RestJson1;
+use attached_files_server_sdk::server::response::IntoResponse;
 use clap::{Parser, Subcommand};
-use storage::{Role, Storage, StorageArgs};
+use http_body_util::BodyExt;
+use tokio::net::TcpListener;
 
 #[derive(Debug, Parser)]
 #[command(version, about)]
@@ -22,9 +27,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve the embedded object store, from which download URLs are fetched, until SIGTERM or
-    /// Ctrl-C. (The GetAttachedFile API joins it once the generated server crate exists.)
-    Serve,
+    /// Serve the API (GetAttachedFile, and a health check at /ping) and the embedded object
+    /// store, from which download URLs are fetched, until SIGTERM or Ctrl-C; then finish the
+    /// calls and downloads in flight.
+    Serve(ServeArgs),
     /// Store a local file as a new attached file and print its record as one JSON object.
     Ingest {
         /// The Amazon Connect instance the file belongs to.
@@ -38,7 +44,7 @@ enum Command {
         /// FileName to report; defaults to the file's own name.
         #[arg(long)]
         name: Option<String>,
-        /// FileUseCaseType: ATTACHMENT, or one of the newer AWS values such as EMAIL_MESSAGE.
+        /// FileUseCaseType: ATTACHMENT, the one value the model has.
         #[arg(long, default_value = "ATTACHMENT")]
         use_case: String,
         /// A tag as KEY=VALUE; repeat for more.
@@ -93,6 +99,20 @@ enum Command {
     },
 }
 
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Address of the API.
+    #[arg(long, env = "ATTACHED_FILES_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Calls in flight beyond which callers are answered ThrottlingException (429) at once.
+    #[arg(long, env = "ATTACHED_FILES_MAX_CONCURRENT_REQUESTS", default_value_t = 256,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    max_concurrent_requests: u32,
+    /// Longest request body accepted, in bytes; a longer one is answered 413.
+    #[arg(long, env = "ATTACHED_FILES_MAX_REQUEST_BODY_BYTES", default_value_t = 64 * 1024)]
+    max_request_body_bytes: u64,
+}
+
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum DispositionArg {
     Attachment,
@@ -107,17 +127,25 @@ fn parse_tag(text: &str) -> Result<(String, String), String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Log lines go to a thread of their own, which writes them to stderr in batches: one write
+    // per line from the async threads cost a system call on every request. None is dropped
+    // (the async threads wait if 128,000 lines are pending), and all are written before exit.
+    let (writer, written) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::BufWriter::new(std::io::stderr()));
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,aws=warn,s3s=warn".into()),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(e) => return fail(format!("cannot start the async runtime: {e}")),
+    let result = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime.block_on(run(cli)),
+        Err(e) => Err(format!("cannot start the async runtime: {e}")),
     };
-    match runtime.block_on(run(cli)) {
+    drop(written); // the log lines first, then the error line
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => fail(message),
     }
@@ -130,17 +158,7 @@ fn fail(message: String) -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Serve => {
-            let storage = Storage::open(&cli.storage, Role::Server).await?;
-            match storage.embedded_url() {
-                Some(url) => println!("ready: embedded object store at {url}"),
-                None => println!("ready: external object store"),
-            }
-            shutdown_signal().await;
-            tracing::info!("shutting down after the requests in flight");
-            storage.close().await;
-            Ok(())
-        }
+        Command::Serve(args) => serve(&cli.storage, args).await,
         command => {
             let storage = Storage::open(&cli.storage, Role::Operator).await?;
             let result = operate(&storage, command).await;
@@ -150,10 +168,53 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
+/// Serves the API and the object store until SIGTERM or Ctrl-C, then drains both.
+async fn serve(storage_args: &StorageArgs, args: ServeArgs) -> Result<(), String> {
+    let listener =
+        TcpListener::bind(args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let api_url = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
+    let storage = Storage::open(storage_args, Role::Server).await?;
+    let limits = Limits {
+        max_concurrent_requests: args.max_concurrent_requests as usize,
+        max_request_body_bytes: args.max_request_body_bytes,
+    };
+    let api = app::api(Arc::new(storage.files.clone()), limits).map_err(|e| e.to_string())?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let mut served = tokio::spawn(app::run(listener, api, async {
+        let _ = stopped.await;
+    }));
+    match storage.embedded_url() {
+        Some(url) => println!("ready: API at {api_url}, embedded object store at {url}"),
+        None => println!("ready: API at {api_url}, external object store"),
+    }
+    tokio::select! {
+        () = shutdown_signal() => {}
+        early = &mut served => {
+            storage.close().await;
+            return Err(format!("the API stopped: {}", describe(early)));
+        }
+    }
+    tracing::info!("shutting down after the calls and downloads in flight");
+    let _ = stop.send(());
+    let (served, ()) = tokio::join!(served, storage.close());
+    match served {
+        Ok(Ok(())) => Ok(()),
+        other => Err(format!("the API stopped: {}", describe(other))),
+    }
+}
+
+fn describe(outcome: Result<std::io::Result<()>, tokio::task::JoinError>) -> String {
+    match outcome {
+        Ok(Ok(())) => "without an error".into(),
+        Ok(Err(e)) => e.to_string(),
+        Err(e) => e.to_string(),
+    }
+}
+
 async fn operate(storage: &Storage, command: Command) -> Result<(), String> {
     let files = &storage.files;
     match command {
-        Command::Serve => unreachable!("handled by run"),
+        Command::Serve(_) => Err("serve is not an operator command".into()),
         Command::Ingest {
             instance_id,
             associated_resource_arn,
@@ -213,38 +274,14 @@ async fn operate(storage: &Storage, command: Command) -> Result<(), String> {
                 }),
             };
             let file = files.get(&request).await.map_err(|e| e.to_string())?;
-            println!("{}", response_body(&file));
+            // Written by the generated SDK, as the API writes it.
+            let output = attached_files_server::api::output(file).map_err(|e| e.to_string())?;
+            let body = IntoResponse::<RestJson1>::into_response(output).into_body().collect().await;
+            let body = body.map_err(|e| format!("writing the answer: {e}"))?.to_bytes();
+            println!("{}", String::from_utf8_lossy(&body));
             Ok(())
         }
     }
-}
-
-/// The JSON body GetAttachedFile answers with, member for member.
-fn response_body(file: &AttachedFile) -> serde_json::Value {
-    let record = &file.record;
-    let mut body = serde_json::json!({
-        "FileArn": record.file_arn,
-        "FileId": record.file_id,
-        "CreationTime": format_iso_millis(record.creation_time),
-        "FileStatus": record.file_status.as_str(),
-        "FileName": record.file_name,
-        "FileSizeInBytes": record.file_size_in_bytes,
-        "AssociatedResourceArn": record.associated_resource_arn,
-    });
-    if !record.tags.is_empty() {
-        body["Tags"] = serde_json::to_value(&record.tags).unwrap_or_default();
-    }
-    if let Some(use_case) = &record.file_use_case_type {
-        body["FileUseCaseType"] = use_case.as_str().into();
-    }
-    if let Some(created_by) = &record.created_by {
-        body["CreatedBy"] = serde_json::to_value(created_by).unwrap_or_default();
-    }
-    if let Some(download) = &file.download {
-        body["DownloadUrlMetadata"] =
-            serde_json::json!({ "Url": download.url, "UrlExpiry": format_iso_millis(download.expires_at) });
-    }
-    body
 }
 
 fn print_record(record: &FileRecord) -> Result<(), String> {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use attached_files::AttachedFiles;
 use attached_files::embedded_s3::{self, AccessKey, DurableFs};
 use attached_files::metadata::SqliteStore;
-use attached_files::objects::{ObjectStore, S3Endpoint, SdkPresigner};
+use attached_files::objects::{ObjectStore, S3Endpoint};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -92,7 +92,7 @@ impl Storage {
         };
 
         let client = endpoint.client().await;
-        let objects = ObjectStore::new(client.clone(), &args.bucket);
+        let objects = ObjectStore::new(client, &args.bucket);
         objects.ensure_bucket().await.map_err(|e| e.to_string())?;
         // URLs name the store as callers reach it: the public name if one is set, else the
         // server's own address (which an operator command's private port is not).
@@ -102,10 +102,10 @@ impl Storage {
             (None, _, _) => None,
         };
         let presigner = match public_url {
-            Some(url) => S3Endpoint { url: Some(url), ..endpoint }.client().await,
-            None => client,
+            Some(url) => S3Endpoint { url: Some(url), ..endpoint }.presigner().await,
+            None => endpoint.presigner().await,
         };
-        let files = AttachedFiles::new(Arc::new(metadata), objects, Arc::new(SdkPresigner::new(presigner)));
+        let files = AttachedFiles::new(Arc::new(metadata), objects, presigner.map_err(|e| e.to_string())?);
         Ok(Self { files, embedded })
     }
 

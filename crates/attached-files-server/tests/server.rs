@@ -48,13 +48,24 @@ impl Drop for Server {
 }
 
 fn serve(data_dir: &Path) -> (Server, String) {
-    let mut child =
-        binary(data_dir).args(["serve", "--embedded-s3-listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
+    let (server, _, store_url) = serve_with(&mut binary(data_dir), &["--listen", "127.0.0.1:0"]);
+    (server, store_url)
+}
+
+/// Runs `serve` with `args` and reads the API's and the object store's URLs from its readiness
+/// line.
+fn serve_with(command: &mut Command, args: &[&str]) -> (Server, String, String) {
+    let command = command.args(["serve", "--embedded-s3-listen", "127.0.0.1:0"]).args(args);
+    let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let server = Server(child);
-    let url = line.trim().strip_prefix("ready: embedded object store at ").expect(&line).to_owned();
-    (server, url)
+    let (api, store) = line
+        .trim()
+        .strip_prefix("ready: API at ")
+        .and_then(|rest| rest.split_once(", embedded object store at "))
+        .unwrap_or_else(|| panic!("unexpected readiness line {line:?}"));
+    (server, api.to_owned(), store.to_owned())
 }
 
 /// The binary's `get`: GetAttachedFile's JSON body, with URLs for the server at `store_url`.
@@ -192,10 +203,20 @@ fn start_up_errors_are_one_line_and_exit_non_zero() {
 
     let file = dir.path().join("a-file");
     std::fs::write(&file, b"x").unwrap();
-    let cases: [(Vec<&str>, &str, &Path); 3] = [
-        (vec!["serve", "--embedded-s3-listen", &addr], "error: cannot listen on", dir.path()),
+    let cases: [(Vec<&str>, &str, &Path); 5] = [
+        (
+            vec!["serve", "--listen", "127.0.0.1:0", "--embedded-s3-listen", &addr],
+            "error: cannot listen on",
+            dir.path(),
+        ),
+        (
+            vec!["serve", "--listen", &addr, "--embedded-s3-listen", "127.0.0.1:0"],
+            "error: cannot listen on",
+            dir.path(),
+        ),
         (vec!["list", "--instance-id", "i"], "error: cannot create data directory", &file),
         (vec!["serve", "--embedded-s3-listen", "nowhere"], "invalid value 'nowhere'", dir.path()),
+        (vec!["serve", "--max-concurrent-requests", "0"], "invalid value '0'", dir.path()),
     ];
     for (args, expected, data_dir) in cases {
         let output = binary(&data_dir.join("data")).args(&args).output().unwrap();
@@ -277,4 +298,51 @@ async fn configuration_alone_moves_the_bytes_to_an_external_store() {
     let url = body["DownloadUrlMetadata"]["Url"].as_str().unwrap();
     assert!(url.starts_with(&moto.1), "{url}");
     assert!(download(&body).await == bytes, "the external store's pre-signed URL downloads the file");
+}
+
+#[tokio::test]
+async fn serve_logs_one_line_per_request_and_each_internal_error_with_its_cause_and_request_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (path, _) = sample_file(dir.path(), 1000);
+    let approved = ingest(&data, &path, "APPROVED", &[]);
+    let damaged = ingest(&data, &path, "APPROVED", &[]);
+    let db = rusqlite::Connection::open(data.join("metadata.sqlite3")).unwrap();
+    db.execute("UPDATE attached_files SET record = 'not a record' WHERE file_id = ?1", [&damaged.file_id]).unwrap();
+
+    let log = dir.path().join("serve.log");
+    let mut command = binary(&data);
+    // The API's address from the environment this time.
+    command.env("RUST_LOG", "info").env("ATTACHED_FILES_LISTEN", "127.0.0.1:0");
+    command.stderr(std::fs::File::create(&log).unwrap());
+    let (mut server, api, _) = serve_with(&mut command, &[]);
+
+    let arn = CASE_ARN.replace(':', "%3A").replace('/', "%2F");
+    let mut answers = Vec::new();
+    for (file_id, status) in [(approved.file_id.as_str(), 200), ("no-such-file", 404), (&damaged.file_id, 500)] {
+        let url = format!("{api}/attached-files/inst-1/{file_id}?associatedResourceArn={arn}");
+        let response = reqwest::get(url).await.unwrap();
+        assert_eq!(response.status(), status);
+        let id = response.headers()["x-amzn-requestid"].to_str().unwrap().to_owned();
+        let body = response.text().await.unwrap();
+        assert!(!body.contains("corrupt"), "the cause is not told: {body}");
+        answers.push((id, status));
+    }
+    let ping = reqwest::get(format!("{api}/ping")).await.unwrap();
+    answers.push((ping.headers()["x-amzn-requestid"].to_str().unwrap().to_owned(), 200));
+    sigterm(&mut server);
+
+    let log = std::fs::read_to_string(&log).unwrap();
+    let request_lines: Vec<&str> = log.lines().filter(|l| l.contains("attached_files_server::request")).collect();
+    assert_eq!(request_lines.len(), answers.len(), "one line per request:\n{log}");
+    for (id, status) in &answers {
+        let line = request_lines.iter().find(|l| l.contains(&format!("request_id={id} "))).expect(id);
+        assert!(line.contains(&format!("status={status} ")) && line.contains("latency_us="), "{line}");
+        assert!(line.contains("method=GET") && line.contains("path=/"), "{line}");
+    }
+    let operations: Vec<bool> = request_lines.iter().map(|l| l.contains("operation=GetAttachedFile ")).collect();
+    assert_eq!(operations, [true, true, true, false], "the health check is no operation:\n{log}");
+    let failed = &answers[2].0;
+    let error = log.lines().find(|l| l.contains("ERROR")).expect("the internal error is logged");
+    assert!(error.contains(failed) && error.contains("corrupt record"), "cause and request id: {error}");
 }

@@ -15,16 +15,10 @@ use crate::record::{CreatedBy, FileRecord, FileStatus, is_valid_arn};
 pub const DEFAULT_URL_EXPIRY_SECONDS: u64 = 300;
 pub const URL_EXPIRY_SECONDS: std::ops::RangeInclusive<u64> = 5..=300;
 
-/// The use cases the API knows; the reference names only the first.
-pub const FILE_USE_CASE_TYPES: &[&str] = &[
-    "ATTACHMENT",
-    "EMAIL_MESSAGE",
-    "CONTACT_ANALYSIS",
-    "EMAIL_MESSAGE_PLAIN_TEXT",
-    "EMAIL_MESSAGE_REDACTED",
-    "EMAIL_MESSAGE_PLAIN_TEXT_REDACTED",
-    "VOICE_RECORDING",
-];
+/// The use cases a file may have: those of the model's `FileUseCaseType` (the API reference's),
+/// so that GetAttachedFile can report every file it stores. AWS's newest model adds
+/// EMAIL_MESSAGE, CONTACT_ANALYSIS and others; they join here when they join the model.
+pub const FILE_USE_CASE_TYPES: &[&str] = &["ATTACHMENT"];
 
 /// How a browser should treat a download, carried in the URL as its Content-Disposition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,10 +131,10 @@ impl AttachedFiles {
         if record.file_status != FileStatus::Approved {
             return Ok(AttachedFile { record, download: None });
         }
-        // Never hand out a URL to bytes that are not there; this also reports a store that is down.
-        if self.objects.size(&record.object).await?.is_none() {
-            return Err(ObjectError::missing(&record.object).into());
-        }
+        // No look at the object store: a record exists only once its bytes are durably stored
+        // (`ingest` stores them, reads their size back, and commits the record after), and
+        // nothing deletes the bytes of a recorded file. A HEAD here would cost a round trip to
+        // the store on every call and still prove nothing about the download a moment later.
         let disposition = request.disposition.map(|d| content_disposition(d, &record.file_name));
         let signed =
             self.presigner.presign_get(&record.object, Duration::from_secs(lifetime), disposition.as_deref()).await?;
@@ -151,7 +145,8 @@ impl AttachedFiles {
     /// Stores the bytes at `path` and records them as a new attached file.
     ///
     /// The bytes are stored first and the record written after, so a crash in between leaves
-    /// at worst an unreferenced object, never a record whose bytes are missing.
+    /// at worst an unreferenced object, never a record whose bytes are missing. `get` relies on
+    /// this: whatever removes files must remove the record first and the bytes after.
     pub async fn ingest(&self, new: NewFile, path: &Path) -> Result<FileRecord, AdminError> {
         check_new_file(&new)?;
         let empty = AdminError::Invalid("the file is empty: FileSizeInBytes must be at least 1".into());
@@ -346,6 +341,7 @@ mod tests {
             |f| f.file_name = "é".repeat(257),
             |f| f.file_name = "a\u{7}b".into(),
             |f| f.file_use_case_type = Some("PHOTO".into()),
+            |f| f.file_use_case_type = Some("EMAIL_MESSAGE".into()),
             |f| f.created_by = Some(CreatedBy::ConnectUserArn("bob".into())),
             |f| _ = f.tags.insert("aws:owner".into(), "x".into()),
             |f| _ = f.tags.insert(String::new(), "x".into()),

@@ -4,12 +4,14 @@
 //! - [`record`]: the metadata of a file and its wire formats (times, ARNs, statuses).
 //! - [`metadata`]: the metadata store trait and its embedded SQLite default.
 //! - [`objects`]: the object store over the S3 API (`aws-sdk-s3`) and the download-URL presigner.
+//! - [`presign`]: the presigner with a signing key cached per day, for stores named by a URL.
 //! - [`embedded_s3`]: the embedded, durable S3-compatible object store (s3s).
 
 pub mod embedded_s3;
 pub mod files;
 pub mod metadata;
 pub mod objects;
+pub mod presign;
 pub mod record;
 
 pub use files::{AttachedFile, AttachedFiles, Disposition, GetError, GetRequest, NewFile};

@@ -6,6 +6,7 @@
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -37,14 +38,29 @@ pub trait MetadataStore: Send + Sync + 'static {
 
 /// The embedded default: one SQLite file, the record kept as JSON beside its keys.
 pub struct SqliteStore {
+    /// Writes, and reads of many rows, go through this connection off the async threads: a
+    /// commit waits for fsync.
     conn: Arc<Mutex<Connection>>,
+    /// Lookups of one file run on the calling thread, on a connection of their own: in WAL mode
+    /// a read waits for no writer, and a lookup by primary key in a cached page takes a few
+    /// microseconds, less than a hop to the blocking pool and back, which under load made the
+    /// threads spend more time switching than working.
+    readers: Vec<Mutex<Connection>>,
 }
+
+/// How long a lookup on the calling thread may wait when SQLite is busy (recovering the WAL
+/// after a crash of another process), before it gives up with an error.
+const READER_BUSY_TIMEOUT: Duration = Duration::from_millis(250);
 
 impl SqliteStore {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let conn = Connection::open(path).map_err(|e| StoreError(format!("opening {}: {e}", path.display())))?;
+        let open = |busy_timeout| -> Result<Connection, StoreError> {
+            let conn = Connection::open(path).map_err(|e| StoreError(format!("opening {}: {e}", path.display())))?;
+            conn.busy_timeout(busy_timeout).map_err(StoreError::from)?;
+            Ok(conn)
+        };
         // Another process (an operator command, a second server) may hold the write lock briefly.
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(StoreError::from)?;
+        let conn = open(Duration::from_secs(5))?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
@@ -57,7 +73,10 @@ impl SqliteStore {
              CREATE INDEX IF NOT EXISTS attached_files_by_instance ON attached_files (instance_id);",
         )
         .map_err(StoreError::from)?;
-        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+        // One reader per CPU, so that the async threads seldom wait for each other.
+        let count = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let readers = (0..count).map(|_| open(READER_BUSY_TIMEOUT).map(Mutex::new)).collect::<Result<_, _>>()?;
+        Ok(Self { conn: Arc::new(Mutex::new(conn)), readers })
     }
 
     /// Runs `work` on the connection off the async threads: SQLite calls block.
@@ -72,6 +91,15 @@ impl SqliteStore {
         })
         .await
         .map_err(StoreError::from)?
+    }
+
+    /// Runs a short read on a free reader connection, on the calling thread.
+    fn read<T>(&self, work: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let conn = match self.readers.iter().find_map(|reader| reader.try_lock().ok()) {
+            Some(conn) => conn,
+            None => self.readers[0].lock().map_err(|_| StoreError("connection lock poisoned".into()))?,
+        };
+        work(&conn)
     }
 }
 
@@ -96,15 +124,13 @@ impl MetadataStore for SqliteStore {
     }
 
     async fn get(&self, instance_id: &str, file_id: &str) -> Result<Option<FileRecord>, StoreError> {
-        let (instance_id, file_id) = (instance_id.to_owned(), file_id.to_owned());
-        self.with_conn(move |conn| {
+        self.read(|conn| {
             conn.prepare_cached("SELECT record FROM attached_files WHERE file_id = ?1 AND instance_id = ?2")
                 .and_then(|mut stmt| stmt.query_row(params![file_id, instance_id], |row| row.get(0)).optional())
                 .map_err(StoreError::from)?
                 .map(decode)
                 .transpose()
         })
-        .await
     }
 
     async fn set_status(&self, instance_id: &str, file_id: &str, status: FileStatus) -> Result<bool, StoreError> {

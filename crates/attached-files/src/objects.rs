@@ -2,9 +2,11 @@
 //! embedded store and to any S3-compatible service; and the presigner of download URLs.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::{
     BehaviorVersion, Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
@@ -14,6 +16,7 @@ use aws_sdk_s3::error::{DisplayErrorContext, SdkError};
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 
+use crate::presign::CachedKeyPresigner;
 use crate::record::ObjectLocation;
 
 /// Where an S3 API is and how to reach it.
@@ -55,6 +58,26 @@ impl S3Endpoint {
         }
         Client::from_conf(config.build())
     }
+
+    /// The presigner of download URLs for this endpoint: URLs made here with a cached signing
+    /// key for a store named by its URL, aws-sdk-s3's presigner for AWS's own S3 endpoints.
+    pub async fn presigner(&self) -> Result<Arc<dyn Presigner>, ObjectError> {
+        let Some(url) = &self.url else {
+            return Ok(Arc::new(SdkPresigner::new(self.client().await)));
+        };
+        let credentials = match &self.credentials {
+            Some((id, secret)) => {
+                SharedCredentialsProvider::new(Credentials::new(id, secret, None, None, "attached-files-config"))
+            }
+            None => aws_config::defaults(BehaviorVersion::latest())
+                .region(Region::new(self.region.clone()))
+                .load()
+                .await
+                .credentials_provider()
+                .ok_or_else(|| ObjectError("no AWS credentials found for presigning download URLs".into()))?,
+        };
+        Ok(Arc::new(CachedKeyPresigner::new(url, &self.region, self.force_path_style, credentials)?))
+    }
 }
 
 /// A failure of the object store; the cause is for logs only.
@@ -65,6 +88,10 @@ pub struct ObjectError(String);
 impl ObjectError {
     pub fn missing(at: &ObjectLocation) -> Self {
         Self(format!("object {}/{} is missing", at.bucket, at.key))
+    }
+
+    pub(crate) fn new(cause: String) -> Self {
+        Self(cause)
     }
 }
 

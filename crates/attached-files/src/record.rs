@@ -99,9 +99,20 @@ impl CreatedBy {
 const ISO_MILLIS: &[BorrowedFormatItem<'static>] =
     format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
 
-/// Formats a time as the API does: UTC, milliseconds, a literal `Z`.
+/// Formats a time as the API does: UTC, milliseconds, a literal `Z`. (By hand: it is on every
+/// answer's path, and `time`'s interpreted formats cost several times more.)
 pub fn format_iso_millis(at: OffsetDateTime) -> String {
-    at.to_offset(time::UtcOffset::UTC).format(ISO_MILLIS).expect("every UTC date the clock gives fits the format")
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second(),
+        at.millisecond()
+    )
 }
 
 /// Parses [`format_iso_millis`]'s output.

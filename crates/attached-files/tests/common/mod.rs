@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use attached_files::embedded_s3::{self, AccessKey, DurableFs};
 use attached_files::metadata::SqliteStore;
-use attached_files::objects::{ObjectStore, S3Endpoint, SdkPresigner};
+use attached_files::objects::{ObjectStore, S3Endpoint};
 use attached_files::{AttachedFiles, FileStatus, NewFile};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -73,7 +73,7 @@ pub async fn attached_files(dir: &Path, endpoint: &S3Endpoint) -> AttachedFiles 
     let client = endpoint.client().await;
     let objects = ObjectStore::new(client.clone(), BUCKET);
     let metadata = SqliteStore::open(&dir.join("metadata.sqlite3")).unwrap();
-    AttachedFiles::new(Arc::new(metadata), objects, Arc::new(SdkPresigner::new(client)))
+    AttachedFiles::new(Arc::new(metadata), objects, endpoint.presigner().await.unwrap())
 }
 
 pub fn new_file(instance_id: &str, name: &str, status: FileStatus) -> NewFile {

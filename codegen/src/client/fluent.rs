@@ -1,0 +1,250 @@
+//! `client.rs` (the `Client`, which builds one runtime `Operation` per operation, and one method
+//! per operation returning its fluent builder) and `operation/<op>.rs` (the operation's input,
+//! output and error, their builders, and the fluent builder whose `send()` makes the call).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::Gen;
+use crate::model::{Module, Operation, Ty};
+use crate::render::{doc, inner_doc};
+use crate::{Error, names};
+
+impl<'m> Gen<'_, 'm> {
+    pub(super) fn client_rs(&self) -> Result<TokenStream, Error> {
+        let service_name = self.service_name();
+        let signing_name = self.sigv4.as_ref().map(|name| {
+            quote! {
+                /// The name requests are signed with (`@sigv4`).
+                pub(crate) const SIGNING_NAME: &str = #name;
+            }
+        });
+        let mut fields = Vec::new();
+        let mut builds = Vec::new();
+        let mut inits = Vec::new();
+        let mut methods = Vec::new();
+        for op in &self.s.operations {
+            let snake = names::snake(op.name);
+            let field = names::ident(&snake);
+            let module = self.op_module(op);
+            let (_, input) = self.op_struct(op, Module::Input);
+            let (_, output) = self.op_struct(op, Module::Output);
+            let error = self.op_error_path(op);
+            let ser = format_ident!("ser_{snake}_input");
+            let de = format_ident!("de_{snake}_response");
+            let name = op.name;
+            fields.push(quote! {
+                pub(crate) #field: ::aws_smithy_runtime::client::orchestrator::operation::Operation<#module::#input, #module::#output, #error>,
+            });
+            builds.push(quote! {
+                let #field = base
+                    .operation::<#error>(SERVICE_NAME, #name)
+                    .serializer(crate::protocol_serde::#ser)
+                    .deserializer(crate::protocol_serde::#de)
+                    .build();
+            });
+            inits.push(quote!(#field,));
+            let fluent = format_ident!("{}FluentBuilder", names::type_name(op.name));
+            let op_doc = doc(op.doc);
+            let call_doc =
+                format!(" Starts a call of {name}: set the input with the builder's methods, then `.send().await`.");
+            methods.push(quote! {
+                #op_doc
+                #[doc = ""]
+                #[doc = #call_doc]
+                pub fn #field(&self) -> #module::builders::#fluent {
+                    #module::builders::#fluent::new(self.handle.clone())
+                }
+            });
+        }
+        Ok(quote! {
+            //! The client: [`Client::from_conf`], then one method per operation.
+
+            /// The service's name, as the runtime reports it (logs, metrics, retry partition).
+            pub(crate) const SERVICE_NAME: &str = #service_name;
+            #signing_name
+
+            /// The config and each operation's runtime `Operation`, shared by clones of a client.
+            #[derive(Debug)]
+            pub(crate) struct Handle {
+                pub(crate) conf: crate::Config,
+                #(#fields)*
+            }
+
+            /// A client of the service. Cheap to clone: clones share the configuration, the HTTP
+            /// client and its connection pool.
+            #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+            pub struct Client {
+                handle: ::std::sync::Arc<Handle>,
+            }
+
+            impl Client {
+                /// A client with the given configuration.
+                ///
+                /// # Panics
+                ///
+                /// If the configuration has no behavior version (`Config::builder().behavior_version(..)`).
+                #[track_caller]
+                pub fn from_conf(conf: crate::Config) -> Self {
+                    let base = crate::runtime::Base::new(&conf);
+                    #(#builds)*
+                    Client { handle: ::std::sync::Arc::new(Handle { conf, #(#inits)* }) }
+                }
+
+                /// The client's configuration.
+                pub fn config(&self) -> &crate::Config {
+                    &self.handle.conf
+                }
+
+                #(#methods)*
+            }
+        })
+    }
+
+    pub(super) fn operation_rs(&self) -> TokenStream {
+        let modules = self.s.operations.iter().map(|op| {
+            let module = names::ident(&names::snake(op.name));
+            let module_doc = format!(" {}: input, output, error, builders.", op.name);
+            quote! {
+                #[doc = #module_doc]
+                pub mod #module;
+            }
+        });
+        quote! {
+            #(#modules)*
+        }
+    }
+
+    /// `operation/<op>.rs`.
+    pub(super) fn operation_module(&self, op: &Operation<'m>) -> Result<TokenStream, Error> {
+        let module = self.op_module(op);
+        let mut items = Vec::new();
+        let mut builders = Vec::new();
+        for kind in [Module::Input, Module::Output] {
+            let (id, ident) = self.op_struct(op, kind);
+            let builder = format_ident!("{ident}Builder");
+            let (item, builder_item) =
+                self.structure(id, kind, ident.clone(), quote!(#module::#ident), quote!(#module::builders::#builder))?;
+            items.push(item);
+            builders.push(builder_item);
+        }
+        items.push(self.operation_error(op)?);
+        builders.push(self.fluent_builder(op)?);
+        let module_doc = inner_doc(op.doc);
+        Ok(quote! {
+            #module_doc
+            #(#items)*
+            /// The builders of the input and output, and the fluent builder that sends the call.
+            pub mod builders {
+                #(#builders)*
+            }
+        })
+    }
+
+    fn fluent_builder(&self, op: &Operation<'m>) -> Result<TokenStream, Error> {
+        let module = self.op_module(op);
+        let field = names::ident(&names::snake(op.name));
+        let (id, input) = self.op_struct(op, Module::Input);
+        let (_, output) = self.op_struct(op, Module::Output);
+        let input_builder = format_ident!("{input}Builder");
+        let error = self.op_error_path(op);
+        let fluent = format_ident!("{}FluentBuilder", names::type_name(op.name));
+        let mut setters = Vec::new();
+        for field in self.s.fields(id)? {
+            let f = names::field(field.name);
+            let name = f.to_string();
+            let name = name.trim_start_matches("r#");
+            let (set, get) = (format_ident!("set_{name}"), format_ident!("get_{name}"));
+            let field_doc = doc(field.member.traits.documentation());
+            let ty = self.member_type(&field)?;
+            setters.push(match self.s.ty(&field.member.target)? {
+                Ty::List { member, .. } => {
+                    let item = self.setter_param(&member.target)?;
+                    let note = format!(" Appends an item to `{name}`; [`{set}`](Self::{set}) replaces the whole list.");
+                    quote! {
+                        #field_doc
+                        #[doc = ""]
+                        #[doc = #note]
+                        pub fn #f(mut self, input: #item) -> Self {
+                            self.inner = self.inner.#f(input);
+                            self
+                        }
+                    }
+                }
+                Ty::Map { key, value, .. } => {
+                    let (k, v) = (self.setter_param(&key.target)?, self.setter_param(&value.target)?);
+                    let note = format!(" Adds an entry to `{name}`; [`{set}`](Self::{set}) replaces the whole map.");
+                    quote! {
+                        #field_doc
+                        #[doc = ""]
+                        #[doc = #note]
+                        pub fn #f(mut self, key: #k, value: #v) -> Self {
+                            self.inner = self.inner.#f(key, value);
+                            self
+                        }
+                    }
+                }
+                _ => {
+                    let param = self.setter_param(&field.member.target)?;
+                    quote! {
+                        #field_doc
+                        pub fn #f(mut self, input: #param) -> Self {
+                            self.inner = self.inner.#f(input);
+                            self
+                        }
+                    }
+                }
+            });
+            setters.push(quote! {
+                #field_doc
+                pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
+                    self.inner = self.inner.#set(input);
+                    self
+                }
+                #field_doc
+                pub fn #get(&self) -> &::std::option::Option<#ty> {
+                    self.inner.#get()
+                }
+            });
+        }
+        let fluent_doc = format!(
+            " A call of {}: set the input, then [`send`](Self::send). Made by [`Client::{field}`](crate::Client::{field}).",
+            op.name,
+            field = field.to_string().trim_start_matches("r#")
+        );
+        let result = quote! {
+            ::std::result::Result<#module::#output, crate::error::SdkError<#error, ::aws_smithy_runtime_api::client::orchestrator::HttpResponse>>
+        };
+        Ok(quote! {
+            #[doc = #fluent_doc]
+            #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+            pub struct #fluent {
+                handle: ::std::sync::Arc<crate::client::Handle>,
+                inner: #input_builder,
+            }
+            impl #fluent {
+                pub(crate) fn new(handle: ::std::sync::Arc<crate::client::Handle>) -> Self {
+                    Self { handle, inner: ::std::default::Default::default() }
+                }
+                /// The input set so far.
+                pub fn as_input(&self) -> &#input_builder {
+                    &self.inner
+                }
+                /// Sends the request (retried as the config says) and reads the answer.
+                pub async fn send(self) -> #result {
+                    let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
+                    self.handle.#field.invoke(input).await
+                }
+                #(#setters)*
+            }
+            impl #input_builder {
+                /// Sends this input with `client`.
+                pub async fn send_with(self, client: &crate::Client) -> #result {
+                    let mut call = client.#field();
+                    call.inner = self;
+                    call.send().await
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,270 @@
+//! The client crate: the public API of a smithy-rs client on `aws-smithy-runtime`, one emitter
+//! per generated module.
+//!
+//! | file | emitter |
+//! |---|---|
+//! | `Cargo.toml`, `src/lib.rs` | [`generate`] |
+//! | `src/types.rs` (shared shapes, modeled errors, their builders) | [`shapes`] |
+//! | `src/operation.rs`, `src/operation/<op>.rs` (input, output, error, builders) | [`shapes`], [`fluent`] |
+//! | `src/client.rs` (`Client` and one fluent builder per operation) | [`fluent`] |
+//! | `src/protocol_serde.rs` (requests out of inputs; outputs and errors out of responses) | [`serde`] |
+//! | `src/config.rs`, `src/error.rs`, `src/primitives.rs`, `src/runtime.rs`, `src/auth.rs`, `src/protocol_serde/support.rs` | `templates/`, verbatim |
+
+mod fluent;
+mod serde;
+mod shapes;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::model::{Module, Operation, Service, Ty, UNIT};
+use crate::render::{inner_doc, rust_file, rust_source};
+use crate::rust_types::prim_type;
+use crate::smithy::{Model, shape_name};
+use crate::{Error, File, Settings, names};
+
+/// Generates the client crate for `settings.service`.
+pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> {
+    let service = Service::resolve(model, &settings.service, None)?;
+    let sigv4 =
+        service.shape.traits.0.get("aws.auth#sigv4").map(|trait_value| {
+            trait_value.get("name").and_then(serde_json::Value::as_str).unwrap_or_default().to_owned()
+        });
+    let crate_name = settings.module.replace('-', "_");
+    let g = Gen { s: &service, sigv4, crate_name };
+    let auth = if g.sigv4.is_some() {
+        include_str!("templates/auth_sigv4.rs")
+    } else {
+        include_str!("templates/auth_none.rs")
+    };
+    let mut files = vec![
+        cargo_toml(&g, settings),
+        rust_file("src/lib.rs", g.lib_rs(), settings)?,
+        rust_file("src/client.rs", g.client_rs()?, settings)?,
+        rust_file("src/operation.rs", g.operation_rs(), settings)?,
+        rust_file("src/types.rs", g.types_rs()?, settings)?,
+        rust_file("src/protocol_serde.rs", g.protocol_serde()?, settings)?,
+        rust_source("src/config.rs", include_str!("templates/config.rs"), settings)?,
+        rust_source("src/error.rs", include_str!("templates/error.rs"), settings)?,
+        rust_source("src/primitives.rs", include_str!("templates/primitives.rs"), settings)?,
+        rust_source("src/runtime.rs", include_str!("templates/runtime.rs"), settings)?,
+        rust_source("src/auth.rs", auth, settings)?,
+        rust_source("src/protocol_serde/support.rs", include_str!("templates/support.rs"), settings)?,
+    ];
+    for op in &service.operations {
+        let path = format!("src/operation/{}.rs", names::snake(op.name));
+        files.push(rust_file(&path, g.operation_module(op)?, settings)?);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// The emitters' shared view of the resolved service.
+pub(crate) struct Gen<'s, 'm> {
+    s: &'s Service<'m>,
+    /// The signing name of `@sigv4`, if the service has the trait.
+    sigv4: Option<String>,
+    /// The crate's name in Rust code, for doc examples.
+    crate_name: String,
+}
+
+impl<'m> Gen<'_, 'm> {
+    fn model(&self) -> &'m Model {
+        self.s.model
+    }
+
+    /// The shape id as the `'m` borrow of the model (ids in the service's sets are owned).
+    fn id(&self, id: &str) -> &'m str {
+        self.s.model.shapes.get_key_value(id).map(|(k, _)| k.as_str()).unwrap_or(UNIT)
+    }
+
+    /// The Rust type of a shape as the client holds it. Constraints are the server's business:
+    /// constrained scalars are plain Rust types, as in smithy-rs clients.
+    fn rust_type(&self, id: &'m str) -> Result<TokenStream, Error> {
+        Ok(match self.s.ty(id)? {
+            Ty::Prim(prim) | Ty::Newtype(_, prim) => prim_type(prim),
+            Ty::IntEnum => quote!(i32),
+            Ty::Enum(_) => {
+                let name = format_ident!("{}", self.s.type_name(id));
+                quote!(crate::types::#name)
+            }
+            Ty::List { member, .. } => {
+                let item = self.rust_type(&member.target)?;
+                quote!(::std::vec::Vec<#item>)
+            }
+            Ty::Map { key, value, .. } => {
+                let (k, v) = (self.rust_type(&key.target)?, self.rust_type(&value.target)?);
+                quote!(::std::collections::HashMap<#k, #v>)
+            }
+            Ty::Struct(_) | Ty::Union(_) => self.struct_path(id),
+        })
+    }
+
+    /// The module of a shared structure or union (`Model`) or of a modeled error (`Error`).
+    /// Operation inputs and outputs are named by their operation instead (`op_struct`).
+    fn module_of(&self, id: &str) -> Module {
+        self.s.struct_place(id).0
+    }
+
+    /// The module that holds a shared structure or union (`crate::types`) or a modeled error
+    /// (`crate::types::error`).
+    fn struct_module(&self, id: &str) -> TokenStream {
+        match self.module_of(id) {
+            Module::Error => quote!(crate::types::error),
+            _ => quote!(crate::types),
+        }
+    }
+
+    /// `crate::<module>::<Name>` of a structure or union.
+    fn struct_path(&self, id: &str) -> TokenStream {
+        let module = self.struct_module(id);
+        let name = self.struct_ident(id);
+        quote!(#module::#name)
+    }
+
+    /// The builder of a structure, e.g. `crate::types::builders::DownloadUrlMetadataBuilder`.
+    fn builder_path(&self, id: &str) -> TokenStream {
+        let module = self.struct_module(id);
+        let name = format_ident!("{}Builder", self.struct_ident(id));
+        quote!(#module::builders::#name)
+    }
+
+    fn struct_ident(&self, id: &str) -> Ident {
+        format_ident!("{}", self.s.struct_place(id).1)
+    }
+
+    /// The input or output structure of an operation: its shape id and Rust name.
+    fn op_struct(&self, op: &Operation<'m>, module: Module) -> (&'m str, Ident) {
+        let (id, suffix) = if module == Module::Input { (op.input, "Input") } else { (op.output, "Output") };
+        (id, format_ident!("{}{suffix}", names::type_name(op.name)))
+    }
+
+    /// `crate::operation::<op>`.
+    fn op_module(&self, op: &Operation<'m>) -> TokenStream {
+        let module = names::ident(&names::snake(op.name));
+        quote!(crate::operation::#module)
+    }
+
+    /// `crate::operation::<op>::<Op>Error`.
+    fn op_error_path(&self, op: &Operation<'m>) -> TokenStream {
+        let module = names::ident(&names::snake(op.name));
+        let error = format_ident!("{}Error", names::type_name(op.name));
+        quote!(crate::operation::#module::#error)
+    }
+
+    /// The service's name as the runtime knows it (logs, metrics, retry partition).
+    fn service_name(&self) -> &'m str {
+        shape_name(self.s.id)
+    }
+
+    fn lib_rs(&self) -> TokenStream {
+        let title = self.s.shape.traits.get("title").and_then(|t| t.as_str()).unwrap_or(shape_name(self.s.id));
+        let first_op = self.s.operations.first().map(|op| names::snake(op.name)).unwrap_or_default();
+        let auth = match &self.sigv4 {
+            Some(name) => format!(
+                "Requests are signed with SigV4 (signing name `{name}`) when the config has credentials\n\
+                 (`credentials_provider`, or `Client::new(&aws_config::load_defaults(..).await)`),\n\
+                 and sent unsigned otherwise."
+            ),
+            None => "The service has no auth trait: requests are sent unsigned.".to_owned(),
+        };
+        let mut intro = format!(
+            "Client for {title}, generated from its Smithy model\n(`{}`).\n\n\
+             ```no_run\n\
+             # async fn example() {{\n\
+             let config = {crate_}::Config::builder()\n    .endpoint_url(\"http://127.0.0.1:8080\")\n    .behavior_version_latest()\n    .build();\n\
+             let client = {crate_}::Client::from_conf(config);\n\
+             let request = client.{first_op}();\n\
+             # let _ = request;\n\
+             # }}\n\
+             ```\n\n{auth}",
+            self.s.id,
+            crate_ = self.crate_name,
+        );
+        if let Some(service_doc) = self.s.shape.traits.documentation() {
+            intro = format!("{intro}\n\n{service_doc}");
+        }
+        let docs = inner_doc(Some(&intro));
+        quote! {
+            #docs
+            // `Unknown` enum values and `Unhandled` errors are deprecated to discourage matching on
+            // them directly; the crate itself builds them.
+            #![allow(deprecated)]
+            #![allow(clippy::large_enum_variant)]
+            #![allow(clippy::result_large_err)]
+            #![allow(clippy::type_complexity)]
+            #![allow(clippy::too_many_arguments)]
+
+            // One item per line: the lines of this file are short enough for any rustfmt
+            // configuration to leave them as they are.
+            pub use crate::client::Client;
+            pub use crate::config::Config;
+
+            /// The client and one fluent builder per operation.
+            #[rustfmt::skip]
+            pub mod client;
+            /// The client's configuration: endpoint, HTTP client, retries, timeouts, interceptors, auth.
+            #[rustfmt::skip]
+            pub mod config;
+            /// The errors of calls (`SdkError`) and the traits that read them.
+            #[rustfmt::skip]
+            pub mod error;
+            /// One module per operation: its input, output, error and builders.
+            #[rustfmt::skip]
+            pub mod operation;
+            /// Smithy's value types used in this crate's shapes.
+            #[rustfmt::skip]
+            pub mod primitives;
+            /// Shapes that operations share, and the modeled errors.
+            #[rustfmt::skip]
+            pub mod types;
+            #[rustfmt::skip]
+            mod auth;
+            #[rustfmt::skip]
+            mod protocol_serde;
+            #[rustfmt::skip]
+            mod runtime;
+        }
+    }
+}
+
+fn cargo_toml(g: &Gen<'_, '_>, settings: &Settings) -> File {
+    let description =
+        format!("Client for {}, generated by attached-files-codegen (do not edit; run codegen/regenerate).", g.s.id);
+    let sigv4 = if g.sigv4.is_some() {
+        "aws-credential-types = \"1.3.1\"\naws-runtime = \"1.10.2\"\naws-types = \"1.7.0\"\n"
+    } else {
+        ""
+    };
+    let contents = format!(
+        "{header}\n\
+[package]
+name = \"{name}\"
+version = \"{version}\"
+description = \"{description}\"
+edition = \"2021\"
+rust-version = \"1.94.1\"
+publish = false
+
+[features]
+default = [\"default-https-client\", \"rt-tokio\"]
+# The HTTP client used when the config sets none: hyper with rustls (serves http:// too).
+default-https-client = [\"aws-smithy-runtime/default-https-client\"]
+# Tokio for sleeping between retries and for timeouts.
+rt-tokio = [\"aws-smithy-async/rt-tokio\", \"aws-smithy-runtime/rt-tokio\"]
+
+[dependencies]
+aws-smithy-async = \"1.3.1\"
+aws-smithy-http = \"0.64.3\"
+aws-smithy-json = \"0.65.1\"
+aws-smithy-runtime = {{ version = \"1.16.2\", features = [\"client\"] }}
+aws-smithy-runtime-api = {{ version = \"1.20.0\", features = [\"client\", \"http-1x\"] }}
+aws-smithy-types = {{ version = \"1.9.3\", features = [\"http-body-1-x\"] }}
+{sigv4}http = \"1.4.0\"
+",
+        header = crate::render::header("#", settings),
+        name = settings.module,
+        version = settings.module_version,
+    );
+    File { path: "Cargo.toml".to_owned(), contents }
+}

@@ -1,0 +1,832 @@
+//! restJson1 on the client's side of the wire, `protocol_serde.rs`: one request serializer per
+//! operation (labels, query, headers, JSON body or payload), one response deserializer per
+//! operation (its output, or the modeled error the error code names), and JSON (de)serializers
+//! for the shapes inside bodies. The runtime's `Operation` calls the first two.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::Gen;
+use super::shapes::Held;
+use crate::model::{Binding, Field, Module, Operation, Prim, Segment, Ty, UNIT};
+use crate::rust_types::variant_ident;
+use crate::smithy::{Member, TimestampFormat};
+use crate::{Error, names};
+
+fn format_tokens(format: TimestampFormat) -> TokenStream {
+    match format {
+        TimestampFormat::DateTime => quote!(::aws_smithy_types::date_time::Format::DateTime),
+        TimestampFormat::HttpDate => quote!(::aws_smithy_types::date_time::Format::HttpDate),
+        TimestampFormat::EpochSeconds => quote!(::aws_smithy_types::date_time::Format::EpochSeconds),
+    }
+}
+
+/// Which text a scalar becomes: a label, a query value or a header value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Label,
+    Query,
+    Header,
+}
+
+impl<'m> Gen<'_, 'm> {
+    /// The timestamp format of a list's or map's member: its own, its target's, or `default`.
+    fn member_format(&self, member: &Member, default: TimestampFormat) -> TimestampFormat {
+        member
+            .traits
+            .timestamp_format()
+            .or_else(|| self.model().traits(&member.target).timestamp_format())
+            .unwrap_or(default)
+    }
+
+    /// `<prefix>_<shape>` for a shape's function in `protocol_serde`.
+    fn fn_name(&self, prefix: &str, id: &str) -> Ident {
+        let name =
+            if self.s.structs.contains_key(id) { self.s.struct_place(id).1.to_owned() } else { self.s.type_name(id) };
+        format_ident!("{prefix}_{}", names::snake(&name))
+    }
+
+    pub(super) fn protocol_serde(&self) -> Result<TokenStream, Error> {
+        let mut items = Vec::new();
+        for op in &self.s.operations {
+            items.push(self.request_serializer(op)?);
+            items.push(self.response_deserializer(op)?);
+        }
+        for (id, (module, _)) in &self.s.structs {
+            if *module == Module::Error {
+                let id = self.id(id);
+                let f = self.fn_name("de", id);
+                let f = format_ident!("{f}_error");
+                let (path, module) = (self.struct_path(id), Module::Error);
+                items.push(self.http_deserializer(id, module, path, &f)?);
+            }
+        }
+        for id in &self.s.read_json {
+            if let Some(item) = self.shape_serializer(self.id(id))? {
+                items.push(item);
+            }
+        }
+        for id in &self.s.written_json {
+            if let Some(item) = self.shape_deserializer(self.id(id))? {
+                items.push(item);
+            }
+        }
+        Ok(quote! {
+            //! Requests out of operation inputs, and outputs and errors out of responses, under restJson1.
+            mod support;
+            #(#items)*
+        })
+    }
+
+    // --- Requests ------------------------------------------------------------------------------
+
+    fn request_serializer(&self, op: &Operation<'m>) -> Result<TokenStream, Error> {
+        let f = format_ident!("ser_{}_input", names::snake(op.name));
+        let (id, input) = self.op_struct(op, Module::Input);
+        let module = self.op_module(op);
+        let fields = self.s.fields(id)?;
+        let method = op.method;
+        let mut path = Vec::new();
+        for segment in &op.segments {
+            path.push(match segment {
+                Segment::Literal(text) => {
+                    let text = format!("/{text}");
+                    quote!(uri.push_str(#text);)
+                }
+                Segment::Label(name) => {
+                    let field = fields.iter().find(|f| f.name == name).expect("the model pass checked labels");
+                    let m = names::field(field.name);
+                    let snake = names::snake(field.name);
+                    let text = self.scalar_text(&field.member.target, field.timestamp_format, Place::Label, quote!(value))?;
+                    let is_string = matches!(self.s.ty(&field.member.target)?, Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String));
+                    let present = if is_string {
+                        quote!(input.#m.as_ref().filter(|value| !value.is_empty()))
+                    } else {
+                        quote!(input.#m.as_ref())
+                    };
+                    quote! {
+                        let value = #present.ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(#snake, "cannot be empty or unset"))?;
+                        uri.push('/');
+                        uri.push_str(&#text);
+                    }
+                }
+            });
+        }
+        if op.segments.is_empty() {
+            path.push(quote!(uri.push('/');));
+        }
+        let mut query = Vec::new();
+        for (key, value) in &op.query_literals {
+            query.push(match value {
+                Some(value) => quote!(query.push_kv(&::aws_smithy_http::query::fmt_string(#key), &::aws_smithy_http::query::fmt_string(#value));),
+                None => quote!(query.push_v(&::aws_smithy_http::query::fmt_string(#key));),
+            });
+        }
+        for field in &fields {
+            let Binding::Query(key) = field.binding else { continue };
+            let m = names::field(field.name);
+            let snake = names::snake(field.name);
+            let push = match self.s.ty(&field.member.target)? {
+                Ty::List { member, .. } => {
+                    let format = self.member_format(member, TimestampFormat::DateTime);
+                    let text = self.scalar_text(&member.target, format, Place::Query, quote!(item))?;
+                    quote!(for item in value { query.push_kv(&::aws_smithy_http::query::fmt_string(#key), &#text); })
+                }
+                _ => {
+                    let text =
+                        self.scalar_text(&field.member.target, field.timestamp_format, Place::Query, quote!(value))?;
+                    quote!(query.push_kv(&::aws_smithy_http::query::fmt_string(#key), &#text);)
+                }
+            };
+            // A required parameter with a default is the server's to fill in when left out.
+            query.push(if field.required && field.default.is_none() {
+                quote! {
+                    let value = input.#m.as_ref().ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(#snake, "cannot be unset"))?;
+                    #push
+                }
+            } else {
+                quote!(if let ::std::option::Option::Some(value) = &input.#m { #push })
+            });
+        }
+        let query = if query.is_empty() {
+            TokenStream::new()
+        } else {
+            quote! {{
+                let mut query = ::aws_smithy_http::query::Writer::new(&mut uri);
+                #(#query)*
+            }}
+        };
+        let mut headers = Vec::new();
+        for field in &fields {
+            let Binding::Header(name) = field.binding else { continue };
+            let name = name.to_ascii_lowercase();
+            let m = names::field(field.name);
+            let value = self.header_value(field, quote!(value))?;
+            headers.push(quote! {
+                if let ::std::option::Option::Some(value) = &input.#m {
+                    request = request.header(#name, #value);
+                }
+            });
+        }
+        let body = self.request_body(&fields)?;
+        let unused = if fields.is_empty() { quote!(let _ = input;) } else { TokenStream::new() };
+        let fn_doc = format!(" The HTTP request of {}.", op.name);
+        Ok(quote! {
+            #[doc = #fn_doc]
+            pub(crate) fn #f(input: #module::#input) -> ::std::result::Result<::aws_smithy_runtime_api::client::orchestrator::HttpRequest, ::aws_smithy_runtime_api::box_error::BoxError> {
+                #unused
+                let mut uri = ::std::string::String::new();
+                #(#path)*
+                #query
+                #[allow(unused_mut)]
+                let mut request = ::http::Request::builder().method(#method).uri(uri);
+                #(#headers)*
+                #body
+                if !body.is_empty() {
+                    request = request.header("content-length", body.len());
+                }
+                let request = request.body(::aws_smithy_types::body::SdkBody::from(body))?;
+                ::std::result::Result::Ok(::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?)
+            }
+        })
+    }
+
+    /// Statements that set `body` (bytes) and, for a body, the `content-type` header.
+    fn request_body(&self, fields: &[Field<'m>]) -> Result<TokenStream, Error> {
+        if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
+            let m = names::field(field.name);
+            let (media, bytes) = match self.s.ty(&field.member.target)? {
+                Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => ("text/plain", quote!(value.into_bytes())),
+                Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => {
+                    ("application/octet-stream", quote!(value.into_inner()))
+                }
+                _ => {
+                    let ser = self.fn_name("ser", &field.member.target);
+                    (
+                        "application/json",
+                        quote!({
+                            let mut out = ::std::string::String::new();
+                            #ser(::aws_smithy_json::serialize::JsonValueWriter::new(&mut out), &value)?;
+                            out.into_bytes()
+                        }),
+                    )
+                }
+            };
+            return Ok(quote! {
+                let body: ::std::vec::Vec<u8> = match input.#m {
+                    ::std::option::Option::Some(value) => {
+                        request = request.header("content-type", #media);
+                        #bytes
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                };
+            });
+        }
+        if !fields.iter().any(|f| f.binding == Binding::Body) {
+            return Ok(quote!(let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new();));
+        }
+        let writes = self.ser_members(Module::Input, fields, quote!(input))?;
+        Ok(quote! {
+            let mut out = ::std::string::String::new();
+            let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
+            #writes
+            object.finish();
+            request = request.header("content-type", "application/json");
+            let body = out.into_bytes();
+        })
+    }
+
+    /// The text of a scalar (`value: &T`) in a label (percent-encoded), a query value
+    /// (percent-encoded) or a header, as an expression of type `String`.
+    fn scalar_text(
+        &self,
+        target: &'m str,
+        format: TimestampFormat,
+        place: Place,
+        value: TokenStream,
+    ) -> Result<TokenStream, Error> {
+        let encode = |text: TokenStream| match place {
+            Place::Label => {
+                quote!(::aws_smithy_http::label::fmt_string(#text, ::aws_smithy_http::label::EncodingStrategy::Default))
+            }
+            Place::Query => quote!(::aws_smithy_http::query::fmt_string(#text)),
+            Place::Header => quote!(::std::string::String::from(#text)),
+        };
+        Ok(match self.s.ty(target)? {
+            Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => encode(quote!(#value.as_str())),
+            Ty::Enum(_) => encode(quote!(#value.as_str())),
+            Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => {
+                let format = format_tokens(format);
+                match place {
+                    Place::Label => quote!(::aws_smithy_http::label::fmt_timestamp(#value, #format)?),
+                    Place::Query => quote!(::aws_smithy_http::query::fmt_timestamp(#value, #format)?),
+                    Place::Header => quote!(#value.fmt(#format)?),
+                }
+            }
+            Ty::Prim(_) | Ty::Newtype(..) | Ty::IntEnum => quote!(support::fmt_primitive(*#value)),
+            _ => return Err(Error(format!("internal error: {target} is not a scalar"))),
+        })
+    }
+
+    /// A header's value for a member (`value: &T`): a `HeaderValue` expression.
+    fn header_value(&self, field: &Field<'m>, value: TokenStream) -> Result<TokenStream, Error> {
+        Ok(match self.s.ty(&field.member.target)? {
+            Ty::List { member, .. } => {
+                let format = self.member_format(member, TimestampFormat::HttpDate);
+                let text = self.scalar_text(&member.target, format, Place::Header, quote!(item))?;
+                if matches!(self.s.ty(&member.target)?, Ty::Prim(Prim::Timestamp)) {
+                    // http-date items contain commas themselves: joined as they are.
+                    quote!({
+                        let mut texts = ::std::vec::Vec::new();
+                        for item in #value {
+                            texts.push(#text);
+                        }
+                        support::header_value(&texts.join(", "))?
+                    })
+                } else {
+                    quote!({
+                        let mut texts = ::std::vec::Vec::new();
+                        for item in #value {
+                            texts.push(::std::borrow::Cow::from(#text));
+                        }
+                        support::header_list_value(texts.into_iter())?
+                    })
+                }
+            }
+            _ => {
+                let text = self.scalar_text(&field.member.target, field.timestamp_format, Place::Header, value)?;
+                quote!(support::header_value(&#text)?)
+            }
+        })
+    }
+
+    /// Writes the body members of a structure (`value`) into a `JsonObjectWriter` named `object`.
+    fn ser_members(&self, module: Module, fields: &[Field<'m>], value: TokenStream) -> Result<TokenStream, Error> {
+        let mut stmts = Vec::new();
+        for field in fields.iter().filter(|f| f.binding == Binding::Body) {
+            let f = names::field(field.name);
+            let json = field.json;
+            let write =
+                self.ser_value(&field.member.target, field.timestamp_format, quote!(object.key(#json)), quote!(v))?;
+            stmts.push(if self.held(module, field) == Held::Optional {
+                quote! {
+                    if let ::std::option::Option::Some(v) = &#value.#f {
+                        #write
+                    }
+                }
+            } else {
+                quote! {{ let v = &#value.#f; #write }}
+            });
+        }
+        Ok(quote!(#(#stmts)*))
+    }
+
+    /// Statements writing `value: &T` with a `JsonValueWriter`.
+    fn ser_value(
+        &self,
+        target: &'m str,
+        format: TimestampFormat,
+        writer: TokenStream,
+        value: TokenStream,
+    ) -> Result<TokenStream, Error> {
+        Ok(match self.s.ty(target)? {
+            Ty::Prim(prim) | Ty::Newtype(_, prim) => match prim {
+                Prim::String => quote!(#writer.string(#value);),
+                Prim::Bool => quote!(#writer.boolean(*#value);),
+                Prim::Long => quote!(#writer.number(::aws_smithy_types::Number::NegInt(*#value));),
+                Prim::Byte | Prim::Short | Prim::Int => {
+                    quote!(#writer.number(::aws_smithy_types::Number::NegInt(i64::from(*#value)));)
+                }
+                Prim::Double => quote!(#writer.number(::aws_smithy_types::Number::Float(*#value));),
+                Prim::Float => quote!(#writer.number(::aws_smithy_types::Number::Float(f64::from(*#value)));),
+                Prim::Timestamp => {
+                    let format = format_tokens(format);
+                    quote!(#writer.date_time(#value, #format)?;)
+                }
+                Prim::Blob => quote!(#writer.string(&::aws_smithy_types::base64::encode(#value));),
+            },
+            Ty::IntEnum => quote!(#writer.number(::aws_smithy_types::Number::NegInt(i64::from(*#value)));),
+            Ty::Enum(_) => quote!(#writer.string(#value.as_str());),
+            _ => {
+                let f = self.fn_name("ser", target);
+                quote!(#f(#writer, #value)?;)
+            }
+        })
+    }
+
+    /// `ser_<shape>` for a list, map, structure or union inside a request body.
+    fn shape_serializer(&self, id: &'m str) -> Result<Option<TokenStream>, Error> {
+        if id == UNIT {
+            return Ok(None);
+        }
+        let f = self.fn_name("ser", id);
+        let rust = self.rust_type(id)?;
+        let body = match self.s.ty(id)? {
+            Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) => return Ok(None),
+            Ty::List { member, .. } => {
+                let write = self.ser_value(
+                    &member.target,
+                    self.member_format(member, TimestampFormat::EpochSeconds),
+                    quote!(array.value()),
+                    quote!(item),
+                )?;
+                quote! {
+                    let mut array = writer.start_array();
+                    for item in value {
+                        #write
+                    }
+                    array.finish();
+                }
+            }
+            Ty::Map { value: v, .. } => {
+                let write = self.ser_value(
+                    &v.target,
+                    self.member_format(v, TimestampFormat::EpochSeconds),
+                    quote!(object.key(key.as_str())),
+                    quote!(item),
+                )?;
+                quote! {
+                    let mut object = writer.start_object();
+                    for (key, item) in value {
+                        #write
+                    }
+                    object.finish();
+                }
+            }
+            Ty::Struct(_) => {
+                let writes = self.ser_members(self.module_of(id), &self.s.member_fields(id)?, quote!(value))?;
+                quote! {
+                    let mut object = writer.start_object();
+                    #writes
+                    object.finish();
+                }
+            }
+            Ty::Union(_) => {
+                let mut arms = Vec::new();
+                for field in self.s.member_fields(id)? {
+                    let variant = variant_ident(field.name);
+                    let json = field.json;
+                    if field.member.target == UNIT {
+                        arms.push(quote!(#rust::#variant => object.key(#json).start_object().finish(),));
+                        continue;
+                    }
+                    let write = self.ser_value(
+                        &field.member.target,
+                        field.timestamp_format,
+                        quote!(object.key(#json)),
+                        quote!(v),
+                    )?;
+                    arms.push(quote!(#rust::#variant(v) => { #write }));
+                }
+                let unknown = format!("the Unknown variant of {} cannot be sent", self.struct_ident(id));
+                quote! {
+                    let mut object = writer.start_object();
+                    match value {
+                        #(#arms)*
+                        #rust::Unknown => return ::std::result::Result::Err(#unknown.into()),
+                    }
+                    object.finish();
+                }
+            }
+        };
+        Ok(Some(quote! {
+            pub(crate) fn #f(writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>, value: &#rust) -> ::std::result::Result<(), ::aws_smithy_runtime_api::box_error::BoxError> {
+                #body
+                ::std::result::Result::Ok(())
+            }
+        }))
+    }
+
+    // --- Responses -----------------------------------------------------------------------------
+
+    fn response_deserializer(&self, op: &Operation<'m>) -> Result<TokenStream, Error> {
+        let snake = names::snake(op.name);
+        let f = format_ident!("de_{snake}_response");
+        let output_fn = format_ident!("de_{snake}_output");
+        let (id, output) = self.op_struct(op, Module::Output);
+        let module = self.op_module(op);
+        let error = self.op_error_path(op);
+        let mut arms = Vec::new();
+        for e in &op.errors {
+            let code = crate::smithy::shape_name(e);
+            let variant = self.struct_ident(e);
+            let de = self.fn_name("de", e);
+            let de = format_ident!("{de}_error");
+            arms.push(quote! {
+                ::std::option::Option::Some(#code) => match #de(status, headers, body, meta) {
+                    ::std::result::Result::Ok(error) => #error::#variant(error),
+                    ::std::result::Result::Err(cause) => #error::unhandled(cause),
+                },
+            });
+        }
+        let select = if arms.is_empty() {
+            quote!(let error = #error::generic(meta);)
+        } else {
+            quote! {
+                let code = meta.code().map(::std::borrow::ToOwned::to_owned);
+                let error = match code.as_deref() {
+                    #(#arms)*
+                    _ => #error::generic(meta),
+                };
+            }
+        };
+        let output_de = self.http_deserializer(id, Module::Output, quote!(#module::#output), &output_fn)?;
+        let fn_doc = format!(" {}'s output from a 2xx response, else the error the response names.", op.name);
+        Ok(quote! {
+            #output_de
+            #[doc = #fn_doc]
+            pub(crate) fn #f(response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse) -> ::std::result::Result<#module::#output, ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<#error>> {
+                let status = response.status().as_u16();
+                let headers = response.headers();
+                let body = response.body().bytes().unwrap_or_default();
+                if response.status().is_success() {
+                    return #output_fn(status, headers, body)
+                        .map_err(|cause| ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(#error::unhandled(cause)));
+                }
+                let meta = match support::error_metadata(headers, body) {
+                    ::std::result::Result::Ok(meta) => meta,
+                    ::std::result::Result::Err(cause) => {
+                        return ::std::result::Result::Err(::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(#error::unhandled(cause)));
+                    }
+                };
+                #select
+                ::std::result::Result::Err(::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(error))
+            }
+        })
+    }
+
+    /// `f(status, headers, body[, meta])`: an output or error structure from its response.
+    fn http_deserializer(
+        &self,
+        id: &'m str,
+        module: Module,
+        path: TokenStream,
+        f: &Ident,
+    ) -> Result<TokenStream, Error> {
+        let fields = self.s.fields(id)?;
+        let is_error = module == Module::Error;
+        let local = |field: &Field<'m>| format_ident!("m_{}", names::snake(field.name));
+        let mut stmts = Vec::new();
+        for field in &fields {
+            let var = local(field);
+            let value = match field.binding {
+                Binding::ResponseCode => quote!(::std::option::Option::Some(i32::from(status))),
+                Binding::Header(name) => {
+                    let name = name.to_ascii_lowercase();
+                    self.header_reader(field, &name)?
+                }
+                _ => quote!(::std::option::Option::None),
+            };
+            stmts.push(quote!(let mut #var = #value;));
+        }
+        if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
+            let var = local(field);
+            let value = match self.s.ty(&field.member.target)? {
+                Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => quote!(::aws_smithy_types::Blob::new(body)),
+                Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => {
+                    quote!(::std::string::String::from_utf8(body.to_vec())?)
+                }
+                _ => {
+                    let de = self.fn_name("de", &field.member.target);
+                    stmts.push(quote! {
+                        if !body.is_empty() {
+                            let tokens = &mut support::tokens(body);
+                            #var = #de(tokens)?;
+                            support::end_of_body(tokens)?;
+                        }
+                    });
+                    TokenStream::new()
+                }
+            };
+            if !value.is_empty() {
+                stmts.push(quote!(if !body.is_empty() { #var = ::std::option::Option::Some(#value); }));
+            }
+        }
+        // restJson1 ignores @httpQuery in responses: such members are in the body too.
+        let body_fields: Vec<&Field<'m>> =
+            fields.iter().filter(|f| matches!(f.binding, Binding::Body | Binding::Query(_))).collect();
+        if !body_fields.is_empty() {
+            let mut arms = Vec::new();
+            for field in &body_fields {
+                let var = local(field);
+                let json = field.json;
+                let de = self.de_member(field)?;
+                arms.push(quote!(#json => #var = #de?,));
+            }
+            stmts.push(quote! {
+                if !body.is_empty() {
+                    let tokens = &mut support::tokens(body);
+                    if support::start_object(tokens)? {
+                        while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
+                            match key.as_ref() {
+                                #(#arms)*
+                                _ => support::skip_value(tokens)?,
+                            }
+                        }
+                    }
+                    support::end_of_body(tokens)?;
+                }
+            });
+        }
+        let mut inits = Vec::new();
+        for field in &fields {
+            let m = names::field(field.name);
+            let value = self.corrected(id, module, field, local(field))?;
+            inits.push(quote!(#m: #value,));
+        }
+        let meta = if is_error {
+            inits.push(quote!(meta,));
+            quote!(meta: ::aws_smithy_types::error::ErrorMetadata,)
+        } else {
+            TokenStream::new()
+        };
+        Ok(quote! {
+            #[allow(unused_mut, unused_variables)]
+            fn #f(status: u16, headers: &::aws_smithy_runtime_api::http::Headers, body: &[u8], #meta) -> ::std::result::Result<#path, ::aws_smithy_runtime_api::box_error::BoxError> {
+                #(#stmts)*
+                ::std::result::Result::Ok(#path { #(#inits)* })
+            }
+        })
+    }
+
+    /// A member's value from what was read (`var`, an `Option`): as is when the structure holds
+    /// an `Option`, else with its `@default`, else with a zero value (error correction).
+    fn corrected(&self, id: &'m str, module: Module, field: &Field<'m>, var: Ident) -> Result<TokenStream, Error> {
+        Ok(match self.held(module, field) {
+            Held::Optional => quote!(#var),
+            Held::Defaulted => self.or_default(id, field, quote!(#var))?,
+            Held::Required => {
+                let mut zero = self.zero_value(&field.member.target)?;
+                if self.s.is_boxed(field) {
+                    zero = quote!(::std::boxed::Box::new(#zero));
+                }
+                let union = matches!(self.s.ty(&field.member.target)?, Ty::Union(_)) && !self.s.is_boxed(field);
+                if zero.to_string() == quote!(::std::default::Default::default()).to_string() {
+                    quote!(#var.unwrap_or_default())
+                } else if union {
+                    quote!(#var.unwrap_or(#zero))
+                } else {
+                    quote!(#var.unwrap_or_else(|| #zero))
+                }
+            }
+        })
+    }
+
+    /// A header's value for a member of an output or error: `Option<T>`, reading `headers`.
+    fn header_reader(&self, field: &Field<'m>, name: &str) -> Result<TokenStream, Error> {
+        let scalar = |target: &'m str, format: TimestampFormat, many: bool| -> Result<TokenStream, Error> {
+            Ok(match self.s.ty(target)? {
+                Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) if many => {
+                    quote!(support::header_strings(headers, #name)?)
+                }
+                Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => {
+                    quote!(support::header_string(headers, #name)?)
+                }
+                Ty::Enum(_) => {
+                    let ty = self.rust_type(target)?;
+                    if many {
+                        quote!(support::header_strings(headers, #name)?.map(|items| items.iter().map(|item| #ty::from(item.as_str())).collect()))
+                    } else {
+                        quote!(support::header_string(headers, #name)?.map(|item| #ty::from(item.as_str())))
+                    }
+                }
+                Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => {
+                    let format = format_tokens(format);
+                    if many {
+                        quote!(support::header_timestamps(headers, #name, #format)?)
+                    } else {
+                        quote!(support::header_timestamp(headers, #name, #format)?)
+                    }
+                }
+                Ty::Prim(p) | Ty::Newtype(_, p) => {
+                    let ty = crate::rust_types::prim_type(p);
+                    if many {
+                        quote!(support::header_primitives::<#ty>(headers, #name)?)
+                    } else {
+                        quote!(support::header_primitive::<#ty>(headers, #name)?)
+                    }
+                }
+                Ty::IntEnum if many => quote!(support::header_primitives::<i32>(headers, #name)?),
+                Ty::IntEnum => quote!(support::header_primitive::<i32>(headers, #name)?),
+                _ => return Err(Error(format!("internal error: {target} is not a scalar"))),
+            })
+        };
+        match self.s.ty(&field.member.target)? {
+            Ty::List { member, .. } => {
+                scalar(&member.target, self.member_format(member, TimestampFormat::HttpDate), true)
+            }
+            _ => scalar(&field.member.target, field.timestamp_format, false),
+        }
+    }
+
+    /// A member's JSON value (boxed if the member is recursive): an expression of type
+    /// `Result<Option<T>, DeserializeError>` reading `tokens`.
+    fn de_member(&self, field: &Field<'m>) -> Result<TokenStream, Error> {
+        let de = self.de_target(&field.member.target, field.timestamp_format)?;
+        Ok(if self.s.is_boxed(field) { quote!(#de.map(|v| v.map(::std::boxed::Box::new))) } else { de })
+    }
+
+    /// A JSON value of `target`: an expression of type `Result<Option<T>, DeserializeError>`
+    /// reading `tokens`.
+    fn de_target(&self, target: &'m str, format: TimestampFormat) -> Result<TokenStream, Error> {
+        Ok(match self.s.ty(target)? {
+            Ty::Prim(prim) | Ty::Newtype(_, prim) => match prim {
+                Prim::String => quote!(support::de_string(tokens)),
+                Prim::Bool => quote!(support::de_bool(tokens)),
+                Prim::Byte => quote!(support::de_integer::<i8>(tokens)),
+                Prim::Short => quote!(support::de_integer::<i16>(tokens)),
+                Prim::Int => quote!(support::de_integer::<i32>(tokens)),
+                Prim::Long => quote!(support::de_integer::<i64>(tokens)),
+                Prim::Float => quote!(support::de_float(tokens).map(|v| v.map(|v| v as f32))),
+                Prim::Double => quote!(support::de_float(tokens)),
+                Prim::Timestamp => {
+                    let format = format_tokens(format);
+                    quote!(support::de_timestamp(tokens, #format))
+                }
+                Prim::Blob => quote!(support::de_blob(tokens)),
+            },
+            Ty::IntEnum => quote!(support::de_integer::<i32>(tokens)),
+            Ty::Enum(_) => {
+                let ty = self.rust_type(target)?;
+                quote!(support::de_string(tokens).map(|v| v.map(|v| #ty::from(v.as_str()))))
+            }
+            _ => {
+                let f = self.fn_name("de", target);
+                quote!(#f(tokens))
+            }
+        })
+    }
+
+    /// `de_<shape>` for a list, map, structure or union inside a response body.
+    fn shape_deserializer(&self, id: &'m str) -> Result<Option<TokenStream>, Error> {
+        if id == UNIT {
+            return Ok(None);
+        }
+        let rust = self.rust_type(id)?;
+        let f = self.fn_name("de", id);
+        let body = match self.s.ty(id)? {
+            Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) => return Ok(None),
+            Ty::List { member, .. } => {
+                let item = self.de_target(&member.target, self.member_format(member, TimestampFormat::EpochSeconds))?;
+                quote! {
+                    if !support::start_array(tokens)? {
+                        return ::std::result::Result::Ok(::std::option::Option::None);
+                    }
+                    let mut items = ::std::vec::Vec::new();
+                    while support::array_continues(tokens)? {
+                        // A null item of a dense list is left out.
+                        if let ::std::option::Option::Some(item) = #item? {
+                            items.push(item);
+                        }
+                    }
+                    ::std::result::Result::Ok(::std::option::Option::Some(items))
+                }
+            }
+            Ty::Map { key, value, .. } => {
+                let item = self.de_target(&value.target, self.member_format(value, TimestampFormat::EpochSeconds))?;
+                let key_value = match self.s.ty(&key.target)? {
+                    Ty::Enum(_) => {
+                        let k = self.rust_type(&key.target)?;
+                        quote!(#k::from(key.as_ref()))
+                    }
+                    _ => quote!(key.into_owned()),
+                };
+                quote! {
+                    if !support::start_object(tokens)? {
+                        return ::std::result::Result::Ok(::std::option::Option::None);
+                    }
+                    let mut map = ::std::collections::HashMap::new();
+                    while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
+                        // A null value of a dense map is left out.
+                        if let ::std::option::Option::Some(value) = #item? {
+                            map.insert(#key_value, value);
+                        }
+                    }
+                    ::std::result::Result::Ok(::std::option::Option::Some(map))
+                }
+            }
+            Ty::Struct(_) => {
+                let fields = self.s.member_fields(id)?;
+                let mut decls = Vec::new();
+                let mut arms = Vec::new();
+                let mut inits = Vec::new();
+                for field in &fields {
+                    let var = format_ident!("m_{}", names::snake(field.name));
+                    let f = names::field(field.name);
+                    let json = field.json;
+                    let de = self.de_member(field)?;
+                    decls.push(quote!(let mut #var = ::std::option::Option::None;));
+                    arms.push(quote!(#json => #var = #de?,));
+                    let value = self.corrected(id, self.module_of(id), field, var)?;
+                    inits.push(quote!(#f: #value,));
+                }
+                quote! {
+                    if !support::start_object(tokens)? {
+                        return ::std::result::Result::Ok(::std::option::Option::None);
+                    }
+                    #(#decls)*
+                    while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
+                        match key.as_ref() {
+                            #(#arms)*
+                            _ => support::skip_value(tokens)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(::std::option::Option::Some(#rust { #(#inits)* }))
+                }
+            }
+            Ty::Union(_) => {
+                let mut arms = Vec::new();
+                for field in self.s.member_fields(id)? {
+                    let variant = variant_ident(field.name);
+                    let json = field.json;
+                    if field.member.target == UNIT {
+                        arms.push(quote!(#json => { support::skip_value(tokens)?; #rust::#variant }));
+                        continue;
+                    }
+                    let de = self.de_member(&field)?;
+                    arms.push(quote! {
+                        #json => match #de? {
+                            ::std::option::Option::Some(value) => #rust::#variant(value),
+                            ::std::option::Option::None => continue,
+                        },
+                    });
+                }
+                quote! {
+                    if !support::start_object(tokens)? {
+                        return ::std::result::Result::Ok(::std::option::Option::None);
+                    }
+                    let mut variant = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
+                        if support::take_null(tokens) {
+                            continue;
+                        }
+                        let value = match key.as_ref() {
+                            #(#arms)*
+                            "__type" => {
+                                support::skip_value(tokens)?;
+                                continue;
+                            }
+                            // A member this crate does not know, from a newer server.
+                            _ => {
+                                support::skip_value(tokens)?;
+                                #rust::Unknown
+                            }
+                        };
+                        if variant.replace(value).is_some() {
+                            return ::std::result::Result::Err(::aws_smithy_json::deserialize::error::DeserializeError::custom("a union must have exactly one member set"));
+                        }
+                    }
+                    match variant {
+                        ::std::option::Option::Some(value) => ::std::result::Result::Ok(::std::option::Option::Some(value)),
+                        ::std::option::Option::None => ::std::result::Result::Err(::aws_smithy_json::deserialize::error::DeserializeError::custom("a union must have exactly one member set")),
+                    }
+                }
+            }
+        };
+        Ok(Some(quote! {
+            pub(crate) fn #f(tokens: &mut support::Tokens<'_>) -> ::std::result::Result<::std::option::Option<#rust>, ::aws_smithy_json::deserialize::error::DeserializeError> {
+                #body
+            }
+        }))
+    }
+}

@@ -1,0 +1,726 @@
+//! The Rust types of the model as a smithy-rs client holds them: structures with accessors and
+//! builders (`x`, `set_x`, `get_x`), enums and unions that keep values they do not know, modeled
+//! error structures with their `ErrorMetadata`, and each operation's error enum.
+//!
+//! Nullability is smithy-rs's: members of operation inputs are all optional (the server judges
+//! what is required); elsewhere a `@required` or `@default` member is held as a plain value.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::Gen;
+use crate::model::{Field, Module, Prim, Ty, UNIT};
+use crate::render::doc;
+use crate::rust_types::{enum_values, number_literal, variant_ident};
+use crate::smithy::shape_name;
+use crate::{Error, names, unsupported};
+
+/// How a member is held: as `Option<T>`, or as `T` (with the `@default`, or, for a required
+/// member without one, a zero value when a response leaves it out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Held {
+    Optional,
+    Defaulted,
+    Required,
+}
+
+impl<'m> Gen<'_, 'm> {
+    /// How a member of a structure in `module` is held.
+    pub(super) fn held(&self, module: Module, field: &Field<'m>) -> Held {
+        match field {
+            _ if module == Module::Input => Held::Optional,
+            Field { default: Some(_), .. } => Held::Defaulted,
+            Field { required: true, .. } => Held::Required,
+            _ => Held::Optional,
+        }
+    }
+
+    /// `types.rs`: the shared structures, unions and enums, their builders, the modeled errors.
+    pub(super) fn types_rs(&self) -> Result<TokenStream, Error> {
+        let mut items = Vec::new();
+        let mut builders = Vec::new();
+        let mut errors = Vec::new();
+        let mut error_builders = Vec::new();
+        for id in self.s.read.iter().chain(self.s.written.iter().filter(|id| !self.s.read.contains(*id))) {
+            let id = self.id(id);
+            match self.s.ty(id)? {
+                Ty::Struct(_) if matches!(self.s.structs.get(id), Some((Module::Model, _))) => {
+                    let (item, builder) = self.shared_structure(id)?;
+                    items.push(item);
+                    builders.push(builder);
+                }
+                Ty::Union(_) => items.push(self.union(id)?),
+                Ty::Enum(_) => items.push(self.enumeration(id)?),
+                _ => {}
+            }
+        }
+        for (id, (module, _)) in &self.s.structs {
+            if *module == Module::Error {
+                let id = self.id(id);
+                let (item, builder) = self.shared_structure(id)?;
+                errors.push(item);
+                errors.push(self.error_impls(id)?);
+                error_builders.push(builder);
+            }
+        }
+        Ok(quote! {
+            #(#items)*
+            /// Builders of the structures in [`types`](crate::types).
+            pub mod builders {
+                #(#builders)*
+            }
+            /// The modeled errors: one structure per error shape, each with its [`ErrorMetadata`](crate::error::ErrorMetadata).
+            pub mod error {
+                #(#errors)*
+                /// Builders of the modeled errors.
+                pub mod builders {
+                    #(#error_builders)*
+                }
+            }
+        })
+    }
+
+    /// The type of a member's value: its target's, boxed when the member leads back to its own
+    /// structure (a recursive shape).
+    pub(super) fn member_type(&self, field: &Field<'m>) -> Result<TokenStream, Error> {
+        let ty = self.rust_type(&field.member.target)?;
+        Ok(if self.s.is_boxed(field) { quote!(::std::boxed::Box<#ty>) } else { ty })
+    }
+
+    /// The type of a member as its structure holds it.
+    pub(super) fn field_type(&self, module: Module, field: &Field<'m>) -> Result<TokenStream, Error> {
+        let ty = self.member_type(field)?;
+        Ok(if self.held(module, field) == Held::Optional { quote!(::std::option::Option<#ty>) } else { ty })
+    }
+
+    /// A shared structure or a modeled error, and its builder.
+    fn shared_structure(&self, id: &'m str) -> Result<(TokenStream, TokenStream), Error> {
+        let module = self.s.struct_place(id).0;
+        self.structure(id, module, self.struct_ident(id), self.struct_path(id), self.builder_path(id))
+    }
+
+    /// A structure and its builder (which goes in the `builders` module next to it). `id` is
+    /// `smithy.api#Unit` for an operation without input or output: an empty structure.
+    pub(super) fn structure(
+        &self,
+        id: &'m str,
+        module: Module,
+        ident: Ident,
+        path: TokenStream,
+        builder_path: TokenStream,
+    ) -> Result<(TokenStream, TokenStream), Error> {
+        let fields = if module == Module::Model { self.s.member_fields(id)? } else { self.s.fields(id)? };
+        let builder = format_ident!("{ident}Builder");
+        let is_error = module == Module::Error;
+        let is_input = module == Module::Input;
+        let shape_doc = if id == UNIT { TokenStream::new() } else { doc(self.model().traits(id).documentation()) };
+        let mut decls = Vec::new();
+        let mut accessors = Vec::new();
+        let mut builder_fields = Vec::new();
+        let mut setters = Vec::new();
+        let mut build_fields = Vec::new();
+        let mut fallible = is_input;
+        for field in &fields {
+            let f = names::field(field.name);
+            let field_doc = doc(field.member.traits.documentation());
+            let ty = self.member_type(field)?;
+            let held = self.field_type(module, field)?;
+            decls.push(quote!(#field_doc pub #f: #held,));
+            accessors.push(self.accessor(module, field, &f, &field_doc)?);
+            builder_fields.push(quote!(pub(crate) #f: ::std::option::Option<#ty>,));
+            setters.push(self.setters(field, &f, &field_doc)?);
+            build_fields.push(match self.held(module, field) {
+                Held::Optional => quote!(#f: self.#f,),
+                Held::Defaulted => {
+                    let value = self.or_default(id, field, quote!(self.#f))?;
+                    quote!(#f: #value,)
+                }
+                Held::Required => {
+                    fallible = true;
+                    let snake = names::snake(field.name);
+                    let text = format!("{snake} was not specified but it is required when building {ident}");
+                    quote!(#f: self.#f.ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(#snake, #text))?,)
+                }
+            });
+        }
+        let mut derives = quote!(#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]);
+        if is_error {
+            decls.push(quote!(pub(crate) meta: ::aws_smithy_types::error::ErrorMetadata,));
+            builder_fields
+                .push(quote!(pub(crate) meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,));
+            setters.push(quote! {
+                /// Sets the error's metadata (code, message, request id).
+                pub fn meta(mut self, meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
+                    self.meta = ::std::option::Option::Some(meta);
+                    self
+                }
+                /// Sets or clears the error's metadata.
+                pub fn set_meta(&mut self, meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>) -> &mut Self {
+                    self.meta = meta;
+                    self
+                }
+            });
+            build_fields.push(quote!(meta: self.meta.unwrap_or_default(),));
+        }
+        if id == UNIT || fields.is_empty() {
+            derives = quote!(#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::default::Default)]);
+        }
+        let build = if fallible {
+            quote! {
+                /// Builds the structure, or says which required member is missing.
+                pub fn build(self) -> ::std::result::Result<#path, ::aws_smithy_types::error::operation::BuildError> {
+                    ::std::result::Result::Ok(#path { #(#build_fields)* })
+                }
+            }
+        } else {
+            quote! {
+                /// Builds the structure.
+                pub fn build(self) -> #path {
+                    #path { #(#build_fields)* }
+                }
+            }
+        };
+        let builder_doc = format!(" A builder for [`{ident}`]({path}).", path = path.to_string().replace(' ', ""));
+        let item = quote! {
+            #shape_doc
+            #[non_exhaustive]
+            #derives
+            pub struct #ident { #(#decls)* }
+            impl #ident {
+                #(#accessors)*
+            }
+            impl #ident {
+                /// A builder for this structure.
+                pub fn builder() -> #builder_path {
+                    #builder_path::default()
+                }
+            }
+        };
+        let builder = quote! {
+            #[doc = #builder_doc]
+            #[non_exhaustive]
+            #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::default::Default)]
+            pub struct #builder { #(#builder_fields)* }
+            impl #builder {
+                #(#setters)*
+                #build
+            }
+        };
+        Ok((item, builder))
+    }
+
+    fn accessor(
+        &self,
+        module: Module,
+        field: &Field<'m>,
+        f: &Ident,
+        field_doc: &TokenStream,
+    ) -> Result<TokenStream, Error> {
+        let ty = self.s.ty(&field.member.target)?;
+        let rust = self.rust_type(&field.member.target)?;
+        let set = self.held(module, field) != Held::Optional;
+        let copy = match ty {
+            Ty::Prim(p) | Ty::Newtype(_, p) => p.is_copy(),
+            Ty::IntEnum => true,
+            _ => false,
+        };
+        Ok(match ty {
+            Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) if set => {
+                quote!(#field_doc pub fn #f(&self) -> &str { &self.#f })
+            }
+            Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => {
+                quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&str> { self.#f.as_deref() })
+            }
+            _ if copy && set => quote!(#field_doc pub fn #f(&self) -> #rust { self.#f }),
+            _ if copy => quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<#rust> { self.#f }),
+            Ty::List { member, .. } => {
+                let item = self.rust_type(&member.target)?;
+                if set {
+                    quote!(#field_doc pub fn #f(&self) -> &[#item] { &self.#f })
+                } else {
+                    let note = format!(
+                        " If no value was sent, this is an empty slice; `.{}.is_none()` tells whether one was.",
+                        f.to_string().trim_start_matches("r#")
+                    );
+                    quote! {
+                        #field_doc
+                        #[doc = ""]
+                        #[doc = #note]
+                        pub fn #f(&self) -> &[#item] { self.#f.as_deref().unwrap_or_default() }
+                    }
+                }
+            }
+            _ if set => quote!(#field_doc pub fn #f(&self) -> &#rust { &self.#f }),
+            _ if self.s.is_boxed(field) => {
+                quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&#rust> { self.#f.as_deref() })
+            }
+            _ => quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&#rust> { self.#f.as_ref() }),
+        })
+    }
+
+    /// The parameter type of a setter taking a `target`: `impl Into<String>` for strings, the
+    /// type itself otherwise (as in smithy-rs).
+    pub(super) fn setter_param(&self, target: &'m str) -> Result<TokenStream, Error> {
+        Ok(match self.s.ty(target)? {
+            Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => {
+                quote!(impl ::std::convert::Into<::std::string::String>)
+            }
+            _ => self.rust_type(target)?,
+        })
+    }
+
+    /// `value` (a setter's parameter) as the member's type: `.into()` for strings only.
+    fn converted(&self, target: &'m str, value: TokenStream) -> Result<TokenStream, Error> {
+        Ok(match self.s.ty(target)? {
+            Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => quote!(#value.into()),
+            _ => value,
+        })
+    }
+
+    /// A builder's `x` (for lists: append one item; for maps: insert one entry), `set_x`, `get_x`.
+    fn setters(&self, field: &Field<'m>, f: &Ident, field_doc: &TokenStream) -> Result<TokenStream, Error> {
+        let name = f.to_string();
+        let name = name.trim_start_matches("r#");
+        let set = format_ident!("set_{name}");
+        let get = format_ident!("get_{name}");
+        let ty = self.member_type(field)?;
+        let add = match self.s.ty(&field.member.target)? {
+            Ty::List { member, .. } => {
+                let item = self.setter_param(&member.target)?;
+                let input = self.converted(&member.target, quote!(input))?;
+                let note = format!(" Appends an item to `{name}`; [`{set}`](Self::{set}) replaces the whole list.");
+                quote! {
+                    #field_doc
+                    #[doc = ""]
+                    #[doc = #note]
+                    pub fn #f(mut self, input: #item) -> Self {
+                        let mut items = self.#f.unwrap_or_default();
+                        items.push(#input);
+                        self.#f = ::std::option::Option::Some(items);
+                        self
+                    }
+                }
+            }
+            Ty::Map { key, value, .. } => {
+                let (k, v) = (self.setter_param(&key.target)?, self.setter_param(&value.target)?);
+                let (key_in, value_in) =
+                    (self.converted(&key.target, quote!(key))?, self.converted(&value.target, quote!(value))?);
+                let note = format!(" Adds an entry to `{name}`; [`{set}`](Self::{set}) replaces the whole map.");
+                quote! {
+                    #field_doc
+                    #[doc = ""]
+                    #[doc = #note]
+                    pub fn #f(mut self, key: #k, value: #v) -> Self {
+                        let mut map = self.#f.unwrap_or_default();
+                        map.insert(#key_in, #value_in);
+                        self.#f = ::std::option::Option::Some(map);
+                        self
+                    }
+                }
+            }
+            _ => {
+                let param = self.setter_param(&field.member.target)?;
+                let mut input = self.converted(&field.member.target, quote!(input))?;
+                if self.s.is_boxed(field) {
+                    input = quote!(::std::boxed::Box::new(#input));
+                }
+                quote! {
+                    #field_doc
+                    pub fn #f(mut self, input: #param) -> Self {
+                        self.#f = ::std::option::Option::Some(#input);
+                        self
+                    }
+                }
+            }
+        };
+        Ok(quote! {
+            #add
+            #field_doc
+            pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
+                self.#f = input;
+                self
+            }
+            #field_doc
+            pub fn #get(&self) -> &::std::option::Option<#ty> {
+                &self.#f
+            }
+        })
+    }
+
+    /// `option` (an `Option` of the member's type) with the member's `@default` for `None`.
+    pub(super) fn or_default(&self, id: &str, field: &Field<'m>, option: TokenStream) -> Result<TokenStream, Error> {
+        let default = self.default_value(id, field)?;
+        Ok(match self.s.ty(&field.member.target)? {
+            Ty::List { .. } | Ty::Map { .. } => quote!(#option.unwrap_or_default()),
+            Ty::Prim(p) | Ty::Newtype(_, p) if p.is_copy() => quote!(#option.unwrap_or(#default)),
+            Ty::IntEnum => quote!(#option.unwrap_or(#default)),
+            _ => quote!(#option.unwrap_or_else(|| #default)),
+        })
+    }
+
+    /// The value of a member's `@default`, as the client's type.
+    pub(super) fn default_value(&self, id: &str, field: &Field<'m>) -> Result<TokenStream, Error> {
+        let value = field.default.unwrap_or(&Value::Null);
+        let member_id = format!("{id}${}", field.name);
+        let target = &field.member.target;
+        let bad = || unsupported(&member_id, format!("@default {value} is not supported for this member"));
+        Ok(match (self.s.ty(target)?, value) {
+            (Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String), Value::String(s)) => {
+                quote!(::std::string::String::from(#s))
+            }
+            (Ty::Prim(Prim::Bool), Value::Bool(b)) => quote!(#b),
+            (Ty::Prim(p) | Ty::Newtype(_, p), Value::Number(n)) if p.is_number() => {
+                number_literal(p, n).ok_or_else(bad)?
+            }
+            (Ty::IntEnum, Value::Number(n)) => number_literal(Prim::Int, n).ok_or_else(bad)?,
+            (Ty::Prim(Prim::Timestamp), Value::Number(n)) => {
+                let secs = proc_macro2::Literal::f64_unsuffixed(n.as_f64().ok_or_else(bad)?);
+                quote!(::aws_smithy_types::DateTime::from_secs_f64(#secs))
+            }
+            (Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob), Value::String(s)) if s.is_empty() => {
+                quote!(::aws_smithy_types::Blob::new(::std::vec::Vec::new()))
+            }
+            (Ty::Enum(_), Value::String(s)) => {
+                let path = self.rust_type(target)?;
+                quote!(#path::from(#s))
+            }
+            (Ty::List { .. }, Value::Array(a)) if a.is_empty() => quote!(::std::vec::Vec::new()),
+            (Ty::Map { .. }, Value::Object(o)) if o.is_empty() => quote!(::std::collections::HashMap::new()),
+            _ => return Err(bad()),
+        })
+    }
+
+    /// The value of a required member that a response left out (smithy's client error
+    /// correction): zero, empty, or an unknown enum or union value.
+    pub(super) fn zero_value(&self, target: &'m str) -> Result<TokenStream, Error> {
+        Ok(match self.s.ty(target)? {
+            Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => {
+                quote!(::aws_smithy_types::DateTime::from_secs(0))
+            }
+            Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => {
+                quote!(::aws_smithy_types::Blob::new(::std::vec::Vec::new()))
+            }
+            Ty::Prim(_) | Ty::Newtype(..) | Ty::IntEnum | Ty::List { .. } | Ty::Map { .. } => {
+                quote!(::std::default::Default::default())
+            }
+            Ty::Enum(_) => {
+                let path = self.rust_type(target)?;
+                quote!(#path::from(""))
+            }
+            Ty::Union(_) => {
+                let path = self.rust_type(target)?;
+                quote!(#path::Unknown)
+            }
+            Ty::Struct(_) => {
+                let path = self.rust_type(target)?;
+                let mut inits = Vec::new();
+                for field in self.s.member_fields(target)? {
+                    let f = names::field(field.name);
+                    let value = match self.held(self.module_of(target), &field) {
+                        Held::Optional => quote!(::std::option::Option::None),
+                        Held::Defaulted => self.default_value(target, &field)?,
+                        Held::Required if self.s.is_boxed(&field) => {
+                            let zero = self.zero_value(&field.member.target)?;
+                            quote!(::std::boxed::Box::new(#zero))
+                        }
+                        Held::Required => self.zero_value(&field.member.target)?,
+                    };
+                    inits.push(quote!(#f: #value,));
+                }
+                if self.s.struct_place(target).0 == Module::Error {
+                    inits.push(quote!(meta: ::std::default::Default::default(),));
+                }
+                quote!(#path { #(#inits)* })
+            }
+        })
+    }
+
+    /// A string enum that keeps values it does not know (`Unknown`), so that a newer server
+    /// cannot break an older client.
+    fn enumeration(&self, id: &'m str) -> Result<TokenStream, Error> {
+        let ident = format_ident!("{}", self.s.type_name(id));
+        let shape_doc = doc(self.model().traits(id).documentation());
+        let values = enum_values(self.model(), id)?;
+        let variants = values.iter().map(|v| {
+            let (variant, d) = (&v.variant, doc(v.doc));
+            quote!(#d #variant,)
+        });
+        let as_str = values.iter().map(|v| {
+            let (variant, value) = (&v.variant, &v.value);
+            quote!(#ident::#variant => #value,)
+        });
+        let from_str = values.iter().map(|v| {
+            let (variant, value) = (&v.variant, &v.value);
+            quote!(#value => #ident::#variant,)
+        });
+        let strs = values.iter().map(|v| &v.value);
+        let listed = values.iter().map(|v| format!("`{}`", v.value)).collect::<Vec<_>>().join(", ");
+        let enum_doc = format!(
+            " Values: {listed}. A value this crate does not know is kept as `Unknown`: match with a wildcard arm\n and read it with `as_str()`, so that new values do not break your code."
+        );
+        Ok(quote! {
+            #shape_doc
+            #[doc = ""]
+            #[doc = #enum_doc]
+            #[non_exhaustive]
+            #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::Ord, ::std::cmp::PartialEq, ::std::cmp::PartialOrd)]
+            pub enum #ident {
+                #(#variants)*
+                /// A value this crate does not know.
+                #[deprecated(note = "Don't match on `Unknown` directly: match with a wildcard arm and read `as_str()`.")]
+                Unknown(crate::primitives::sealed_enum_unknown::UnknownVariantValue),
+            }
+            impl ::std::convert::From<&str> for #ident {
+                fn from(value: &str) -> Self {
+                    match value {
+                        #(#from_str)*
+                        other => #ident::Unknown(crate::primitives::sealed_enum_unknown::UnknownVariantValue(other.to_owned())),
+                    }
+                }
+            }
+            impl ::std::str::FromStr for #ident {
+                type Err = ::std::convert::Infallible;
+                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                    ::std::result::Result::Ok(#ident::from(value))
+                }
+            }
+            impl #ident {
+                /// The value on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(#as_str)*
+                        #ident::Unknown(value) => value.as_str(),
+                    }
+                }
+                /// Every value this crate knows.
+                pub const fn values() -> &'static [&'static str] {
+                    &[#(#strs),*]
+                }
+                /// The variant for a known value, or an error for any other.
+                pub fn try_parse(value: &str) -> ::std::result::Result<Self, crate::error::UnknownVariantError> {
+                    match Self::from(value) {
+                        #[allow(deprecated)]
+                        #ident::Unknown(_) => ::std::result::Result::Err(crate::error::UnknownVariantError::new(value)),
+                        known => ::std::result::Result::Ok(known),
+                    }
+                }
+            }
+            impl ::std::convert::AsRef<str> for #ident {
+                fn as_ref(&self) -> &str {
+                    self.as_str()
+                }
+            }
+            impl ::std::fmt::Display for #ident {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+        })
+    }
+
+    /// A union with an `Unknown` variant for members this crate does not know.
+    fn union(&self, id: &'m str) -> Result<TokenStream, Error> {
+        let ident = self.struct_ident(id);
+        let shape_doc = doc(self.model().traits(id).documentation());
+        let mut variants = Vec::new();
+        let mut methods = Vec::new();
+        for field in self.s.member_fields(id)? {
+            let variant = variant_ident(field.name);
+            let field_doc = doc(field.member.traits.documentation());
+            let snake = names::snake(field.name);
+            let is = format_ident!("is_{snake}");
+            let is_doc = format!(" Whether this is the `{}` member.", field.name);
+            if field.member.target == UNIT {
+                variants.push(quote!(#field_doc #variant,));
+                methods.push(quote!(#[doc = #is_doc] pub fn #is(&self) -> bool { matches!(self, #ident::#variant) }));
+                continue;
+            }
+            let ty = self.member_type(&field)?;
+            let as_ = format_ident!("as_{snake}");
+            let as_doc = format!(" The `{}` member's value, or `self` if another member is set.", field.name);
+            variants.push(quote!(#field_doc #variant(#ty),));
+            methods.push(quote! {
+                #[doc = #as_doc]
+                pub fn #as_(&self) -> ::std::result::Result<&#ty, &Self> {
+                    if let #ident::#variant(value) = self { ::std::result::Result::Ok(value) } else { ::std::result::Result::Err(self) }
+                }
+                #[doc = #is_doc]
+                pub fn #is(&self) -> bool {
+                    self.#as_().is_ok()
+                }
+            });
+        }
+        Ok(quote! {
+            #shape_doc
+            #[non_exhaustive]
+            #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+            pub enum #ident {
+                #(#variants)*
+                /// A member this crate does not know (sent by a newer server). It cannot be sent.
+                #[non_exhaustive]
+                Unknown,
+            }
+            impl #ident {
+                #(#methods)*
+                /// Whether the member is one this crate does not know.
+                pub fn is_unknown(&self) -> bool {
+                    matches!(self, #ident::Unknown)
+                }
+            }
+        })
+    }
+
+    /// `Display`, `Error` and `ProvideErrorMetadata` of a modeled error structure.
+    fn error_impls(&self, id: &'m str) -> Result<TokenStream, Error> {
+        let ident = self.struct_ident(id);
+        let wire_name = shape_name(id);
+        let message = self.s.fields(id)?.into_iter().find(|f| f.name.eq_ignore_ascii_case("message"));
+        let message = match message {
+            Some(field)
+                if matches!(
+                    self.s.ty(&field.member.target)?,
+                    Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String)
+                ) =>
+            {
+                let f = names::field(field.name);
+                if self.held(Module::Error, &field) == Held::Optional {
+                    quote!(if let ::std::option::Option::Some(message) = &self.#f { write!(f, ": {}", message)?; })
+                } else {
+                    quote!(write!(f, ": {}", self.#f)?;)
+                }
+            }
+            _ => TokenStream::new(),
+        };
+        Ok(quote! {
+            impl ::std::fmt::Display for #ident {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(#wire_name)?;
+                    #message
+                    ::std::result::Result::Ok(())
+                }
+            }
+            impl ::std::error::Error for #ident {}
+            impl ::aws_smithy_types::error::metadata::ProvideErrorMetadata for #ident {
+                fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
+                    &self.meta
+                }
+            }
+        })
+    }
+
+    /// `<Operation>Error`: the operation's modeled errors, and `Unhandled` for any other.
+    pub(super) fn operation_error(&self, op: &crate::model::Operation<'m>) -> Result<TokenStream, Error> {
+        let ident = format_ident!("{}Error", names::type_name(op.name));
+        let docs = format!(" The errors of {}: its modeled errors, or `Unhandled` for any other.", op.name);
+        let mut variants = Vec::new();
+        let mut metas = Vec::new();
+        let mut checks = Vec::new();
+        let mut sources = Vec::new();
+        let mut displays = Vec::new();
+        let mut kinds = Vec::new();
+        for error in &op.errors {
+            let variant = self.struct_ident(error);
+            let path = self.struct_path(error);
+            let error_doc = doc(self.model().traits(error).documentation());
+            variants.push(quote!(#error_doc #variant(#path),));
+            metas
+                .push(quote!(Self::#variant(e) => ::aws_smithy_types::error::metadata::ProvideErrorMetadata::meta(e),));
+            sources.push(quote!(Self::#variant(e) => ::std::option::Option::Some(e),));
+            displays.push(quote!(Self::#variant(e) => e.fmt(f),));
+            let is = format_ident!("is_{}", names::snake(&variant.to_string()));
+            let is_doc = format!(" Whether this is a `{variant}`.");
+            checks.push(quote!(#[doc = #is_doc] pub fn #is(&self) -> bool { matches!(self, Self::#variant(_)) }));
+            let traits = self.model().traits(error);
+            if let Some(retryable) = traits.get("retryable") {
+                let kind = if retryable.get("throttling").and_then(Value::as_bool) == Some(true) {
+                    quote!(ThrottlingError)
+                } else if traits.error() == Some("server") {
+                    quote!(ServerError)
+                } else {
+                    quote!(ClientError)
+                };
+                kinds.push(quote!(Self::#variant(_) => ::std::option::Option::Some(::aws_smithy_types::retry::ErrorKind::#kind),));
+            }
+        }
+        let retryable_kind = if kinds.is_empty() {
+            quote!(::std::option::Option::None)
+        } else {
+            quote! {
+                match self {
+                    #(#kinds)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+        };
+        Ok(quote! {
+            #[doc = #docs]
+            #[non_exhaustive]
+            #[derive(::std::fmt::Debug)]
+            pub enum #ident {
+                #(#variants)*
+                /// An error the model does not describe for this operation, or one that could not be read.
+                #[deprecated(note = "Matching `Unhandled` directly is not forwards compatible: match with a wildcard arm and read `.code()` (`ProvideErrorMetadata`).")]
+                Unhandled(crate::error::sealed_unhandled::Unhandled),
+            }
+            impl #ident {
+                /// An unhandled error from any error.
+                pub fn unhandled(error: impl ::std::convert::Into<crate::error::BoxError>) -> Self {
+                    Self::Unhandled(crate::error::sealed_unhandled::Unhandled { source: error.into(), meta: ::std::default::Default::default() })
+                }
+                /// An unhandled error from its metadata.
+                pub fn generic(meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
+                    Self::Unhandled(crate::error::sealed_unhandled::Unhandled { source: meta.clone().into(), meta })
+                }
+                /// The error's metadata (code, message, request id).
+                pub fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
+                    match self {
+                        #(#metas)*
+                        Self::Unhandled(e) => &e.meta,
+                    }
+                }
+                #(#checks)*
+            }
+            impl ::std::error::Error for #ident {
+                fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                    match self {
+                        #(#sources)*
+                        Self::Unhandled(e) => ::std::option::Option::Some(&*e.source),
+                    }
+                }
+            }
+            impl ::std::fmt::Display for #ident {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match self {
+                        #(#displays)*
+                        Self::Unhandled(_) => match ::aws_smithy_types::error::metadata::ProvideErrorMetadata::code(self) {
+                            ::std::option::Option::Some(code) => write!(f, "unhandled error ({code})"),
+                            ::std::option::Option::None => f.write_str("unhandled error"),
+                        },
+                    }
+                }
+            }
+            impl ::aws_smithy_types::error::metadata::ProvideErrorMetadata for #ident {
+                fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
+                    self.meta()
+                }
+            }
+            impl ::aws_smithy_types::retry::ProvideErrorKind for #ident {
+                fn code(&self) -> ::std::option::Option<&str> {
+                    ::aws_smithy_types::error::metadata::ProvideErrorMetadata::code(self)
+                }
+                fn retryable_error_kind(&self) -> ::std::option::Option<::aws_smithy_types::retry::ErrorKind> {
+                    #retryable_kind
+                }
+            }
+            impl ::aws_smithy_runtime_api::client::result::CreateUnhandledError for #ident {
+                fn create_unhandled_error(
+                    source: ::std::boxed::Box<dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static>,
+                    meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
+                ) -> Self {
+                    Self::Unhandled(crate::error::sealed_unhandled::Unhandled { source, meta: meta.unwrap_or_default() })
+                }
+            }
+        })
+    }
+}

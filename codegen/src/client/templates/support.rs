@@ -1,0 +1,226 @@
+//! restJson1 support shared by the generated (de)serializers: JSON tokens, header values, and the
+//! error code and message of an error answer. The same for every generated client; the
+//! generated code in `protocol_serde.rs` calls it.
+
+// Each crate uses the parts its model needs.
+#![allow(dead_code)]
+
+use std::borrow::Cow;
+
+use aws_smithy_json::deserialize::error::DeserializeError;
+use aws_smithy_json::deserialize::Token;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::http::header_parse;
+use aws_smithy_runtime_api::http::Headers;
+use aws_smithy_types::date_time::Format;
+use aws_smithy_types::error::metadata::{Builder as ErrorMetadataBuilder, ErrorMetadata};
+use aws_smithy_types::primitive::Parse;
+use aws_smithy_types::{Blob, DateTime, Number};
+
+pub(crate) type Tokens<'a> = std::iter::Peekable<aws_smithy_json::deserialize::JsonTokenIterator<'a>>;
+
+/// The tokens of a JSON document.
+pub(crate) fn tokens(body: &[u8]) -> Tokens<'_> {
+    aws_smithy_json::deserialize::json_token_iter(body).peekable()
+}
+
+fn next<'a>(tokens: &mut Tokens<'a>) -> Result<Option<Token<'a>>, DeserializeError> {
+    tokens.next().transpose()
+}
+
+fn unexpected(expected: &str) -> DeserializeError {
+    DeserializeError::custom(format!("expected {expected}"))
+}
+
+/// Reads `{` (true) or `null` (false).
+pub(crate) fn start_object(tokens: &mut Tokens<'_>) -> Result<bool, DeserializeError> {
+    match next(tokens)? {
+        Some(Token::StartObject { .. }) => Ok(true),
+        Some(Token::ValueNull { .. }) => Ok(false),
+        _ => Err(unexpected("an object")),
+    }
+}
+
+/// Reads `[` (true) or `null` (false).
+pub(crate) fn start_array(tokens: &mut Tokens<'_>) -> Result<bool, DeserializeError> {
+    match next(tokens)? {
+        Some(Token::StartArray { .. }) => Ok(true),
+        Some(Token::ValueNull { .. }) => Ok(false),
+        _ => Err(unexpected("an array")),
+    }
+}
+
+/// The next key of an object, or `None` at its end.
+pub(crate) fn next_key<'a>(tokens: &mut Tokens<'a>) -> Result<Option<Cow<'a, str>>, DeserializeError> {
+    match next(tokens)? {
+        Some(Token::ObjectKey { key, .. }) => Ok(Some(key.to_unescaped()?)),
+        Some(Token::EndObject { .. }) => Ok(None),
+        _ => Err(unexpected("an object key")),
+    }
+}
+
+/// Whether an array has another element (consumes the closing `]` when not).
+pub(crate) fn array_continues(tokens: &mut Tokens<'_>) -> Result<bool, DeserializeError> {
+    if let Some(Ok(Token::EndArray { .. })) = tokens.peek() {
+        tokens.next();
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// Whether the next value is `null` (consumed if so).
+pub(crate) fn take_null(tokens: &mut Tokens<'_>) -> bool {
+    if let Some(Ok(Token::ValueNull { .. })) = tokens.peek() {
+        tokens.next();
+        return true;
+    }
+    false
+}
+
+pub(crate) fn skip_value(tokens: &mut Tokens<'_>) -> Result<(), DeserializeError> {
+    aws_smithy_json::deserialize::token::skip_value(tokens)
+}
+
+/// Fails when anything but whitespace follows the top-level value.
+pub(crate) fn end_of_body(tokens: &mut Tokens<'_>) -> Result<(), DeserializeError> {
+    match next(tokens)? {
+        None => Ok(()),
+        Some(_) => Err(DeserializeError::custom("unexpected data after the JSON body")),
+    }
+}
+
+pub(crate) fn de_string(tokens: &mut Tokens<'_>) -> Result<Option<String>, DeserializeError> {
+    match next(tokens)? {
+        Some(Token::ValueString { value, .. }) => Ok(Some(value.to_unescaped()?.into_owned())),
+        Some(Token::ValueNull { .. }) => Ok(None),
+        _ => Err(unexpected("a string")),
+    }
+}
+
+pub(crate) fn de_bool(tokens: &mut Tokens<'_>) -> Result<Option<bool>, DeserializeError> {
+    aws_smithy_json::deserialize::token::expect_bool_or_null(tokens.next())
+}
+
+/// An integer of the target width; fractions and out-of-range numbers are refused.
+pub(crate) fn de_integer<T>(tokens: &mut Tokens<'_>) -> Result<Option<T>, DeserializeError>
+where
+    T: TryFrom<Number>,
+{
+    match aws_smithy_json::deserialize::token::expect_number_or_null(tokens.next())? {
+        Some(value) => T::try_from(value)
+            .map(Some)
+            .map_err(|_| DeserializeError::custom("number does not fit the member's integer type")),
+        None => Ok(None),
+    }
+}
+
+/// A float or double; `"NaN"`, `"Infinity"` and `"-Infinity"` are accepted as strings.
+pub(crate) fn de_float(tokens: &mut Tokens<'_>) -> Result<Option<f64>, DeserializeError> {
+    Ok(aws_smithy_json::deserialize::token::expect_number_or_null(tokens.next())?.map(Number::to_f64_lossy))
+}
+
+pub(crate) fn de_timestamp(tokens: &mut Tokens<'_>, format: Format) -> Result<Option<DateTime>, DeserializeError> {
+    aws_smithy_json::deserialize::token::expect_timestamp_or_null(tokens.next(), format)
+}
+
+pub(crate) fn de_blob(tokens: &mut Tokens<'_>) -> Result<Option<Blob>, DeserializeError> {
+    aws_smithy_json::deserialize::token::expect_blob_or_null(tokens.next())
+}
+
+// --- Errors ------------------------------------------------------------------------------------
+
+/// The code and message of an error answer: the code from `X-Amzn-Errortype`, else from the
+/// body's `code` or `__type` (without a namespace or a `:` suffix); the message from the body's
+/// `message`, `Message` or `errorMessage`; the request id from `X-Amzn-Requestid`.
+pub(crate) fn error_metadata(headers: &Headers, body: &[u8]) -> Result<ErrorMetadata, DeserializeError> {
+    let mut builder = ErrorMetadataBuilder::default();
+    let mut code = headers.get("x-amzn-errortype").map(str::to_owned);
+    let mut tokens = tokens(body);
+    if !body.is_empty() && start_object(&mut tokens)? {
+        while let Some(key) = next_key(&mut tokens)? {
+            match key.as_ref() {
+                "code" | "__type" if code.is_none() => code = de_string(&mut tokens)?,
+                "message" | "Message" | "errorMessage" => {
+                    if let Some(message) = de_string(&mut tokens)? {
+                        builder = builder.message(message);
+                    }
+                }
+                _ => skip_value(&mut tokens)?,
+            }
+        }
+    }
+    if let Some(code) = code {
+        let code = code.split(':').next().unwrap_or_default();
+        builder = builder.code(code.rsplit('#').next().unwrap_or_default());
+    }
+    if let Some(request_id) = headers.get("x-amzn-requestid") {
+        builder = builder.custom("aws_request_id", request_id);
+    }
+    Ok(builder.build())
+}
+
+// --- Headers -----------------------------------------------------------------------------------
+
+/// A header value, or the reason HTTP cannot carry it.
+pub(crate) fn header_value(value: &str) -> Result<http::HeaderValue, BoxError> {
+    http::HeaderValue::try_from(value)
+        .map_err(|_| format!("the header value {value:?} contains characters HTTP headers cannot carry").into())
+}
+
+/// A list-valued header: items joined by `, `, quoted when they need it.
+pub(crate) fn header_list_value<'a>(items: impl Iterator<Item = Cow<'a, str>>) -> Result<http::HeaderValue, BoxError> {
+    let quoted: Vec<Cow<'a, str>> = items.map(header_parse::quote_header_value).collect();
+    header_value(&quoted.join(", "))
+}
+
+/// A boolean or number as Smithy writes it outside JSON (`NaN`, `Infinity`, `-Infinity`).
+pub(crate) fn fmt_primitive(value: impl Into<aws_smithy_types::primitive::Encoder>) -> String {
+    value.into().encode().to_owned()
+}
+
+/// The one value of a header, as text.
+pub(crate) fn header_string(headers: &Headers, name: &str) -> Result<Option<String>, BoxError> {
+    Ok(header_parse::one_or_none(headers.get_all(name))?)
+}
+
+/// The one value of a header, as a boolean or number.
+pub(crate) fn header_primitive<T: Parse>(headers: &Headers, name: &str) -> Result<Option<T>, BoxError> {
+    let mut values = header_parse::read_many_primitive::<T>(headers.get_all(name))?;
+    if values.len() > 1 {
+        return Err(format!("expected one value in header {name}, found {}", values.len()).into());
+    }
+    Ok(values.pop())
+}
+
+/// The one value of a header, as a timestamp.
+pub(crate) fn header_timestamp(headers: &Headers, name: &str, format: Format) -> Result<Option<DateTime>, BoxError> {
+    let mut values = header_parse::many_dates(headers.get_all(name), format)?;
+    if values.len() > 1 {
+        return Err(format!("expected one timestamp in header {name}, found {}", values.len()).into());
+    }
+    Ok(values.pop())
+}
+
+/// The items of a list-valued header of strings (`None` if the header is absent).
+pub(crate) fn header_strings(headers: &Headers, name: &str) -> Result<Option<Vec<String>>, BoxError> {
+    if !headers.contains_key(name) {
+        return Ok(None);
+    }
+    Ok(Some(header_parse::read_many_from_str::<String>(headers.get_all(name))?))
+}
+
+/// The items of a list-valued header of booleans or numbers.
+pub(crate) fn header_primitives<T: Parse>(headers: &Headers, name: &str) -> Result<Option<Vec<T>>, BoxError> {
+    if !headers.contains_key(name) {
+        return Ok(None);
+    }
+    Ok(Some(header_parse::read_many_primitive::<T>(headers.get_all(name))?))
+}
+
+/// The items of a list-valued header of timestamps.
+pub(crate) fn header_timestamps(headers: &Headers, name: &str, format: Format) -> Result<Option<Vec<DateTime>>, BoxError> {
+    if !headers.contains_key(name) {
+        return Ok(None);
+    }
+    Ok(Some(header_parse::many_dates(headers.get_all(name), format)?))
+}

@@ -1,0 +1,78 @@
+//! Rust spellings that every emitter shares: scalar types, enum variants and their wire values,
+//! number literals.
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::model::Prim;
+use crate::smithy::Model;
+use crate::{Error, names, unsupported};
+
+/// The Rust type of a scalar.
+pub fn prim_type(prim: Prim) -> TokenStream {
+    match prim {
+        Prim::String => quote!(::std::string::String),
+        Prim::Bool => quote!(bool),
+        Prim::Byte => quote!(i8),
+        Prim::Short => quote!(i16),
+        Prim::Int => quote!(i32),
+        Prim::Long => quote!(i64),
+        Prim::Float => quote!(f32),
+        Prim::Double => quote!(f64),
+        Prim::Timestamp => quote!(::aws_smithy_types::DateTime),
+        Prim::Blob => quote!(::aws_smithy_types::Blob),
+    }
+}
+
+/// An enum variant or union member in UpperCamelCase (`APPROVED` -> `Approved`).
+pub fn variant_ident(name: &str) -> Ident {
+    let name = names::type_name(name);
+    let name =
+        if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() { format!("V{name}") } else { name };
+    format_ident!("{name}")
+}
+
+/// One value of an enum.
+pub struct EnumValue<'m> {
+    /// The Rust variant, e.g. `ExtraLarge`.
+    pub variant: Ident,
+    /// The value on the wire, e.g. `x-large`.
+    pub value: String,
+    pub doc: Option<&'m str>,
+}
+
+/// The values of an enum (an `enum` shape or a string with `@enum`), in model order.
+pub fn enum_values<'m>(model: &'m Model, id: &str) -> Result<Vec<EnumValue<'m>>, Error> {
+    let shape = model.shape(id)?;
+    let mut values = Vec::new();
+    if let Some(Value::Array(defs)) = shape.traits.get("enum") {
+        for def in defs {
+            let value = def
+                .get("value")
+                .and_then(Value::as_str)
+                .ok_or_else(|| unsupported(id, "@enum entry without a value"))?;
+            let name = def.get("name").and_then(Value::as_str).unwrap_or(value);
+            let doc = def.get("documentation").and_then(Value::as_str);
+            values.push(EnumValue { variant: variant_ident(name), value: value.to_owned(), doc });
+        }
+    } else {
+        for (name, member) in shape.members.iter() {
+            let value = member.traits.get("enumValue").and_then(Value::as_str).unwrap_or(name);
+            let doc = member.traits.documentation();
+            values.push(EnumValue { variant: variant_ident(name), value: value.to_owned(), doc });
+        }
+    }
+    Ok(values)
+}
+
+/// A literal of a number in the model, for a scalar of type `prim`.
+pub fn number_literal(prim: Prim, n: &serde_json::Number) -> Option<TokenStream> {
+    Some(if prim.is_float() {
+        let literal = Literal::f64_unsuffixed(n.as_f64()?);
+        quote!(#literal)
+    } else {
+        let literal = Literal::i64_unsuffixed(n.as_i64()?);
+        quote!(#literal)
+    })
+}

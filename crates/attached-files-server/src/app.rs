@@ -1,0 +1,78 @@
+//! The API assembled from the generated service, the handler and the operating layers, and
+//! served until a shutdown signal.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use attached_files::AttachedFiles;
+use attached_files_server_sdk::server::AddExtensionLayer;
+use attached_files_server_sdk::server::body::BoxBody;
+use attached_files_server_sdk::server::extension::OperationExtensionPlugin;
+use attached_files_server_sdk::server::layer::alb_health_check::AlbHealthCheckLayer;
+use attached_files_server_sdk::server::routing::IntoMakeService;
+use attached_files_server_sdk::{AmazonConnectService, AmazonConnectServiceConfig, MissingOperationsError};
+use http::{Request, Response, StatusCode};
+use hyper::body::Incoming;
+use tokio::net::TcpListener;
+use tower::{Layer, Service};
+
+use crate::api;
+use crate::operating::{BodyLimitLayer, ConcurrencyLimitPlugin, RequestLogLayer};
+
+/// The path load balancers poll; it answers 200 while the server accepts requests.
+pub const HEALTH_PATH: &str = "/ping";
+
+/// How long a shutdown waits for the calls in flight before closing their connections.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The operating limits of the API.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Calls in flight beyond which callers get ThrottlingException.
+    pub max_concurrent_requests: usize,
+    /// Longest request body accepted.
+    pub max_request_body_bytes: u64,
+}
+
+/// The HTTP service of the API: GetAttachedFile on the generated SDK, inside the request log,
+/// the health check and the body limit, with the concurrency limit around each operation.
+pub fn api(files: Arc<AttachedFiles>, limits: Limits) -> Result<impl ApiService, MissingOperationsError> {
+    let config = AmazonConnectServiceConfig::builder()
+        .layer(AddExtensionLayer::new(files))
+        .http_plugin(OperationExtensionPlugin)
+        .http_plugin(ConcurrencyLimitPlugin::new(limits.max_concurrent_requests))
+        .build();
+    let service = AmazonConnectService::builder(config).get_attached_file(api::get_attached_file).build()?;
+    let service = BodyLimitLayer { max_bytes: limits.max_request_body_bytes }.layer(service);
+    let health = AlbHealthCheckLayer::from_handler(HEALTH_PATH, |_: Request<Incoming>| async { StatusCode::OK });
+    Ok(RequestLogLayer.layer(health.layer(service)))
+}
+
+/// What [`run`] serves: an HTTP service that always answers.
+pub trait ApiService:
+    Service<Request<Incoming>, Response = Response<BoxBody>, Error = Infallible, Future: Send> + Clone + Send + 'static
+{
+}
+
+impl<S> ApiService for S where
+    S: Service<Request<Incoming>, Response = Response<BoxBody>, Error = Infallible, Future: Send>
+        + Clone
+        + Send
+        + 'static
+{
+}
+
+/// Serves `api` on `listener` until `shutdown` completes, then lets the calls in flight finish
+/// (for at most [`DRAIN_TIMEOUT`]).
+pub async fn run(
+    listener: TcpListener,
+    api: impl ApiService,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    attached_files_server_sdk::serve(listener, IntoMakeService::new(api))
+        .with_graceful_shutdown(shutdown)
+        .with_shutdown_timeout(DRAIN_TIMEOUT)
+        .await
+}

@@ -1,0 +1,15 @@
+//! The attached-files server, as a library so that tests can run it in-process; the binary
+//! (`main.rs`) parses flags, sets up logging, binds and calls [`app::run`].
+//!
+//! - [`api`]: the GetAttachedFile handler on the generated server SDK, and the one place where
+//!   the domain's answers become the API's output and modeled errors.
+//! - [`operating`]: request ids and the per-request log line, the body limit, the concurrency
+//!   limit that answers ThrottlingException.
+//! - [`app`]: the API assembled (with the health check), and `run(listener, api, shutdown)`.
+//! - [`storage`]: the storage flags shared by every command, and the wiring of the metadata
+//!   store, the object store (embedded or external) and the presigner.
+
+pub mod api;
+pub mod app;
+pub mod operating;
+pub mod storage;

@@ -1,0 +1,182 @@
+//! Shared by the server's tests: the API and the embedded object store served in-process on
+//! loopback ports over a temporary directory, files put into them, and a metadata store whose
+//! lookups can be held back to keep calls in flight.
+#![allow(dead_code)] // each test file uses its own part of this module
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_trait::async_trait;
+use attached_files::embedded_s3::{self, AccessKey, DurableFs};
+use attached_files::metadata::{MetadataStore, SqliteStore, StoreError};
+use attached_files::objects::{ObjectStore, S3Endpoint};
+use attached_files::{AttachedFiles, CreatedBy, FileRecord, FileStatus, NewFile};
+use attached_files_server::app::{self, Limits};
+use tokio::net::TcpListener;
+use tokio::sync::{oneshot, watch};
+
+pub const CASE_ARN: &str = "arn:aws:cases:us-east-1:111122223333:domain/d-1/case/c-1";
+pub const OTHER_CASE_ARN: &str = "arn:aws:cases:us-east-1:111122223333:domain/d-1/case/c-2";
+pub const AGENT_ARN: &str = "arn:aws:connect:us-east-1:111122223333:instance/inst-1/agent/a-1";
+pub const BUCKET: &str = "attached-files";
+
+pub const LIMITS: Limits = Limits { max_concurrent_requests: 64, max_request_body_bytes: 1024 };
+
+/// The API and its object store, serving until dropped or stopped.
+pub struct TestServer {
+    /// `http://127.0.0.1:<port>` of the API.
+    pub url: String,
+    pub files: AttachedFiles,
+    gate: Gate,
+    pub dir: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    pub task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    store_stop: Option<oneshot::Sender<()>>,
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        Self::start_with(LIMITS).await
+    }
+
+    pub async fn start_with(limits: Limits) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let key = AccessKey { access_key_id: "AKIDTEST".into(), secret_access_key: "test-secret".into() };
+        let store_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let store_url = format!("http://{}", store_listener.local_addr().unwrap());
+        let (store_stop, store_stopped) = oneshot::channel::<()>();
+        let fs = DurableFs::new(dir.path().join("objects")).unwrap();
+        tokio::spawn(embedded_s3::serve(store_listener, fs, key.clone(), async {
+            let _ = store_stopped.await;
+        }));
+        let endpoint = S3Endpoint {
+            url: Some(store_url),
+            region: "us-east-1".into(),
+            force_path_style: true,
+            credentials: Some((key.access_key_id, key.secret_access_key)),
+        };
+        let objects = ObjectStore::new(endpoint.client().await, BUCKET);
+        objects.ensure_bucket().await.unwrap();
+        let gate = Gate { open: Arc::new(watch::channel(true).0), arrived: Arc::default() };
+        let sqlite = SqliteStore::open(&dir.path().join("metadata.sqlite3")).unwrap();
+        let metadata = GatedStore { inner: sqlite, gate: gate.clone() };
+        let files = AttachedFiles::new(Arc::new(metadata), objects, endpoint.presigner().await.unwrap());
+
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let api = app::api(Arc::new(files.clone()), limits).unwrap();
+        let task = tokio::spawn(app::run(listener, api, async {
+            let _ = stopped.await;
+        }));
+        Self { url, files, gate, dir, stop: Some(stop), task: Some(task), store_stop: Some(store_stop) }
+    }
+
+    /// Makes every metadata lookup wait until the returned guard is dropped.
+    pub fn hold(&self) -> Held {
+        self.gate.open.send_replace(false);
+        Held(self.gate.open.clone())
+    }
+
+    /// How many metadata lookups have begun (held back or not).
+    pub fn lookups(&self) -> usize {
+        self.gate.arrived.load(Ordering::SeqCst)
+    }
+
+    /// Stops accepting connections; the API's task finishes once the calls in flight are done.
+    pub fn shut_down(&mut self) {
+        let _ = self.stop.take().map(|stop| stop.send(()));
+    }
+
+    /// Stores `bytes` as a new file of `instance_id` with `status`, tags and a creator.
+    pub async fn ingest(&self, instance_id: &str, name: &str, bytes: &[u8], status: FileStatus) -> FileRecord {
+        let path = self.dir.path().join(format!("upload-{}", uuid::Uuid::new_v4()));
+        std::fs::write(&path, bytes).unwrap();
+        let new = NewFile {
+            instance_id: instance_id.into(),
+            associated_resource_arn: CASE_ARN.into(),
+            file_name: name.into(),
+            file_use_case_type: Some("ATTACHMENT".into()),
+            tags: BTreeMap::from([("team".into(), "blue".into()), ("case type".into(), "billing:2024/q2".into())]),
+            created_by: Some(CreatedBy::ConnectUserArn(AGENT_ARN.into())),
+            file_status: status,
+        };
+        self.files.ingest(new, &path).await.unwrap()
+    }
+
+    /// Overwrites the stored record of `file_id` with text that is no record, as a damaged
+    /// database would hold.
+    pub fn corrupt(&self, file_id: &str) {
+        let db = rusqlite::Connection::open(self.dir.path().join("metadata.sqlite3")).unwrap();
+        let changed = db
+            .execute("UPDATE attached_files SET record = '{\"damaged\": true}' WHERE file_id = ?1", [file_id])
+            .unwrap();
+        assert_eq!(changed, 1);
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.shut_down();
+        let _ = self.store_stop.take().map(|stop| stop.send(()));
+    }
+}
+
+/// While alive, metadata lookups wait.
+pub struct Held(Arc<watch::Sender<bool>>);
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.0.send_replace(true);
+    }
+}
+
+#[derive(Clone)]
+struct Gate {
+    open: Arc<watch::Sender<bool>>,
+    arrived: Arc<AtomicUsize>,
+}
+
+/// The SQLite store, whose lookups first pass a gate that tests can close.
+struct GatedStore {
+    inner: SqliteStore,
+    gate: Gate,
+}
+
+#[async_trait]
+impl MetadataStore for GatedStore {
+    async fn insert(&self, record: &FileRecord) -> Result<(), StoreError> {
+        self.inner.insert(record).await
+    }
+
+    async fn get(&self, instance_id: &str, file_id: &str) -> Result<Option<FileRecord>, StoreError> {
+        self.gate.arrived.fetch_add(1, Ordering::SeqCst);
+        let _ = self.gate.open.subscribe().wait_for(|open| *open).await;
+        self.inner.get(instance_id, file_id).await
+    }
+
+    async fn set_status(&self, instance_id: &str, file_id: &str, status: FileStatus) -> Result<bool, StoreError> {
+        self.inner.set_status(instance_id, file_id, status).await
+    }
+
+    async fn list(&self, instance_id: &str) -> Result<Vec<FileRecord>, StoreError> {
+        self.inner.list(instance_id).await
+    }
+}
+
+/// Bytes that are not all alike, so that a swapped or lost chunk shows.
+pub fn sample_bytes(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 31 % 251) as u8).collect()
+}
+
+/// Waits until `condition` holds, checking every 10 ms for up to 5 s.
+pub async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
+    for _ in 0..500 {
+        if condition() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("timed out waiting until {what}");
+}
