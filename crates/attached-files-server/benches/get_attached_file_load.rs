@@ -180,17 +180,15 @@ fn cpu_ticks(pid: &str) -> u64 {
     fields.iter().sum()
 }
 
-/// Busy ticks of all CPUs, and this process's ticks including its waited-for children (wrk,
-/// the ingest), from /proc (Linux): what other processes took is the difference, less the server's.
+/// Ticks all CPUs spent in processes (user, nice, system, steal: not interrupts, which the
+/// loopback traffic causes but no process is charged for), and this process's ticks including its
+/// waited-for children (wrk, the ingest), from /proc (Linux): what other processes took is the
+/// difference, less the server's.
 fn machine_ticks() -> (u64, u64) {
     let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
     let cpu: Vec<u64> =
         stat.lines().next().unwrap_or_default().split_whitespace().skip(1).filter_map(|v| v.parse().ok()).collect();
-    let busy = cpu
-        .iter()
-        .take(8)
-        .sum::<u64>()
-        .saturating_sub(cpu.get(3).copied().unwrap_or(0) + cpu.get(4).copied().unwrap_or(0));
+    let busy = [0, 1, 2, 7].iter().filter_map(|&i| cpu.get(i)).sum();
     let own = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let fields: Vec<u64> = own
         .rsplit_once(')')

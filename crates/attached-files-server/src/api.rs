@@ -17,6 +17,8 @@ use attached_files_server_sdk::model::{
 use attached_files_server_sdk::output::GetAttachedFileOutput;
 use attached_files_server_sdk::server::Extension;
 
+use crate::operating::RequestId;
+
 /// GetAttachedFile: the file's metadata and, for an approved file, a pre-signed download URL.
 ///
 /// The SDK has already checked every constraint of the model; the domain checks the rest (the
@@ -24,6 +26,7 @@ use attached_files_server_sdk::server::Extension;
 pub async fn get_attached_file(
     input: GetAttachedFileInput,
     Extension(files): Extension<Arc<AttachedFiles>>,
+    Extension(request_id): Extension<RequestId>,
 ) -> Result<GetAttachedFileOutput, GetAttachedFileError> {
     let request = GetRequest {
         instance_id: input.instance_id().as_str().to_owned(),
@@ -38,14 +41,14 @@ pub async fn get_attached_file(
     let file = files.get(&request).await.map_err(|e| match e {
         GetError::NotFound => not_found(),
         GetError::InvalidRequest(message) => invalid_request(message),
-        GetError::Internal(cause) => internal_error(&cause),
+        GetError::Internal(cause) => internal_error(&cause, request_id),
     })?;
     output(file).map_err(|e| match e {
         OutputError::UrlTooLong(length) if request.disposition.is_some() => invalid_request(format!(
             "the download URL with this urlContentDisposition would be {length} characters, more than the \
              2000 a URL may have: ask without urlContentDisposition"
         )),
-        e => internal_error(&e.to_string()),
+        e => internal_error(&e.to_string(), request_id),
     })
 }
 
@@ -58,9 +61,9 @@ fn invalid_request(message: String) -> GetAttachedFileError {
     InvalidRequestException::builder().message(Some(message)).build().into()
 }
 
-/// Logs the cause (inside the request's span, so with its request id) and answers without it.
-fn internal_error(cause: &str) -> GetAttachedFileError {
-    tracing::error!(%cause, "GetAttachedFile failed");
+/// Logs the cause with the request id, and answers without it.
+fn internal_error(cause: &str, request_id: RequestId) -> GetAttachedFileError {
+    tracing::error!(%request_id, %cause, "GetAttachedFile failed");
     let message = "The service could not handle the request; retry later".to_owned();
     InternalServiceException::builder().message(Some(message)).build().into()
 }
