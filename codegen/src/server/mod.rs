@@ -16,8 +16,9 @@ mod shapes;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::model::{Module, Prim, Service, Ty};
+use crate::model::{Module, Service, Ty};
 use crate::render::{inner_doc, rust_file, rust_source};
+use crate::rust_types::prim_type;
 use crate::smithy::{Model, shape_name};
 use crate::{Error, File, Settings, names};
 
@@ -207,21 +208,6 @@ impl<'m> Gen<'_, 'm> {
                 pub use aws_smithy_types::{Blob, DateTime, Number};
             }
         }
-    }
-}
-
-fn prim_type(prim: Prim) -> TokenStream {
-    match prim {
-        Prim::String => quote!(::std::string::String),
-        Prim::Bool => quote!(bool),
-        Prim::Byte => quote!(i8),
-        Prim::Short => quote!(i16),
-        Prim::Int => quote!(i32),
-        Prim::Long => quote!(i64),
-        Prim::Float => quote!(f32),
-        Prim::Double => quote!(f64),
-        Prim::Timestamp => quote!(::aws_smithy_types::DateTime),
-        Prim::Blob => quote!(::aws_smithy_types::Blob),
     }
 }
 

@@ -366,7 +366,7 @@ impl<'m> Gen<'_, 'm> {
                     .into_iter()
                     .find(|f| f.name == member)
                     .ok_or_else(|| format!("{member} is not a member of the union"))?;
-                let variant = super::shapes::variant_ident(field.name);
+                let variant = crate::rust_types::variant_ident(field.name);
                 if field.member.target == UNIT {
                     quote!(#path::#variant)
                 } else {

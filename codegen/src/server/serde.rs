@@ -445,7 +445,7 @@ impl<'m> Gen<'_, 'm> {
                     quote!(support::parse_timestamp(#text, #format)?)
                 }
                 other => {
-                    let ty = super::prim_type(other);
+                    let ty = crate::rust_types::prim_type(other);
                     quote!(support::parse_primitive::<#ty>(#text)?)
                 }
             }
@@ -610,7 +610,7 @@ impl<'m> Gen<'_, 'm> {
             Ty::Union(_) => {
                 let mut arms = Vec::new();
                 for field in self.s.member_fields(id)? {
-                    let variant = super::shapes::variant_ident(field.name);
+                    let variant = crate::rust_types::variant_ident(field.name);
                     let (json, name) = (field.json, field.name);
                     if field.member.target == UNIT {
                         arms.push(quote!(#json => { support::skip_value(tokens)?; #rust::#variant }));
@@ -947,7 +947,7 @@ impl<'m> Gen<'_, 'm> {
                 let rust = self.rust_type(id)?;
                 let mut arms = Vec::new();
                 for field in self.s.member_fields(id)? {
-                    let variant = super::shapes::variant_ident(field.name);
+                    let variant = crate::rust_types::variant_ident(field.name);
                     let json = field.json;
                     if field.member.target == UNIT {
                         arms.push(quote!(#rust::#variant => object.key(#json).start_object().finish(),));

@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::Gen;
 use crate::model::{Field, Module, Operation, Prim, Ty, UNIT};
 use crate::render::doc;
+use crate::rust_types::{number_literal, variant_ident};
 use crate::smithy::{Bounds, shape_name};
 use crate::{Error, names, unsupported};
 
@@ -750,24 +751,6 @@ impl<'m> Gen<'_, 'm> {
             #(#froms)*
         })
     }
-}
-
-/// An enum variant or union member in UpperCamelCase (`APPROVED` -> `Approved`).
-pub(super) fn variant_ident(name: &str) -> proc_macro2::Ident {
-    let name = names::type_name(name);
-    let name =
-        if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() { format!("V{name}") } else { name };
-    format_ident!("{name}")
-}
-
-fn number_literal(prim: Prim, n: &serde_json::Number) -> Option<TokenStream> {
-    Some(if prim.is_float() {
-        let literal = Literal::f64_unsuffixed(n.as_f64()?);
-        quote!(#literal)
-    } else {
-        let literal = Literal::i64_unsuffixed(n.as_i64()?);
-        quote!(#literal)
-    })
 }
 
 /// Whether `value` (`value_ref` is a reference to it) is outside `@length` (usize) or `@range` (the scalar's type) bounds.
