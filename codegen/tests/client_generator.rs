@@ -59,6 +59,7 @@ fn writes_one_file_per_module_each_marked_generated() {
             "src/client.rs",
             "src/config.rs",
             "src/error.rs",
+            "src/idempotency_token.rs",
             "src/lib.rs",
             "src/operation.rs",
             "src/operation/op.rs",

@@ -1,10 +1,12 @@
 //! Smithy's official restJson1 protocol tests (`../shared/conformance/restjson1.json`, or the file
-//! named by `SMITHY_CONFORMANCE_AST`), generated into the server crates of their two test
-//! services, compiled and run: `conformance server: N passed, M failed, K skipped`.
+//! named by `SMITHY_CONFORMANCE_AST`), generated into the server and the client crates of their
+//! two test services, compiled and run: `conformance server: N passed, M failed, K skipped`, and
+//! the same for the client.
 //!
 //! Operations outside the generator's subset are left out by `conformance/excluded-operations.txt`
 //! (each with the error the generator gives for it, which this test checks); test cases that are
-//! not run are in `conformance/skipped-tests.txt`, each with its reason.
+//! not run are in `conformance/skipped-server-tests.txt` and `skipped-client-tests.txt`, each with
+//! its reason.
 
 mod common;
 
@@ -12,18 +14,21 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use attached_files_codegen::smithy::Model;
-use attached_files_codegen::{Settings, server};
+use attached_files_codegen::{Error, File, Settings, client, server};
 use common::{GeneratedCrate, describe};
 
-/// The two services of the suite: shape id, crate name, validation exception.
+/// The two services of the suite: shape id, crate name (without `-server-sdk` or `-client`),
+/// validation exception.
 const SUITES: [(&str, &str, Option<&str>); 2] = [
-    ("aws.protocoltests.restjson#RestJson", "rest-json-server-sdk", None),
+    ("aws.protocoltests.restjson#RestJson", "rest-json", None),
     (
         "aws.protocoltests.restjson.validation#RestJsonValidation",
-        "rest-json-validation-server-sdk",
+        "rest-json-validation",
         Some("smithy.framework#ValidationException"),
     ),
 ];
+
+type Generate = fn(&Model, &Settings) -> Result<Vec<File>, Error>;
 
 /// `key: reason` lines, `#` comments and blank lines ignored.
 fn read_list(name: &str) -> BTreeMap<String, String> {
@@ -49,38 +54,49 @@ fn suite_path() -> Option<PathBuf> {
 
 #[test]
 fn conformance_server() {
+    run("server", "server-sdk", server::generate);
+}
+
+#[test]
+fn conformance_client() {
+    run("client", "client", client::generate);
+}
+
+/// Generates one side's crates of both services, runs their protocol tests, reports.
+fn run(side: &str, crate_suffix: &str, generate: Generate) {
     let Some(path) = suite_path() else {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
             "the conformance suite is missing: set SMITHY_CONFORMANCE_AST or provide ../shared/conformance/restjson1.json"
         );
-        report(
-            "conformance server: skipped, the suite is missing (SMITHY_CONFORMANCE_AST, ../shared/conformance/restjson1.json)",
-        );
+        report(&format!(
+            "conformance {side}: skipped, the suite is missing (SMITHY_CONFORMANCE_AST, ../shared/conformance/restjson1.json)"
+        ));
         return;
     };
     let json = std::fs::read_to_string(&path).unwrap();
     let excluded = read_list("excluded-operations.txt");
-    let skipped = read_list("skipped-tests.txt");
+    let skipped = read_list(&format!("skipped-{side}-tests.txt"));
 
     let (mut passed, mut failed, mut skipped_count) = (0, Vec::new(), 0);
-    for (service, module, validation_exception) in SUITES {
+    for (service, name, validation_exception) in SUITES {
+        let module = format!("{name}-{crate_suffix}");
         let settings = Settings {
             service: service.to_owned(),
-            module: module.to_owned(),
+            module: module.clone(),
             module_version: "0.1.0".to_owned(),
-            validation_exception: validation_exception.map(str::to_owned),
+            validation_exception: validation_exception.filter(|_| side == "server").map(str::to_owned),
             source: path.display().to_string(),
         };
         let namespace = service.split('#').next().unwrap();
         let left_out: Vec<String> =
             excluded.keys().filter(|op| op.split('#').next() == Some(namespace)).cloned().collect();
-        check_exclusions(&json, &settings, &left_out, &excluded);
+        check_exclusions(&json, &settings, &left_out, &excluded, generate);
 
         let mut model = Model::parse(&json).unwrap();
         model.exclude_operations(service, &left_out).unwrap();
-        let generated = server::generate(&model, &settings).unwrap_or_else(|e| panic!("{service}: {e}"));
-        let sdk = GeneratedCrate::write(&format!("conformance/{module}"), module, generated, "", &[]);
+        let generated = generate(&model, &settings).unwrap_or_else(|e| panic!("{service}: {e}"));
+        let sdk = GeneratedCrate::write(&format!("conformance/{module}"), &module, generated, "", &[]);
 
         let mut args = vec!["--lib", "--", "--exact"];
         let skips: Vec<String> = skipped.keys().map(|name| format!("protocol_tests::{name}")).collect();
@@ -101,17 +117,17 @@ fn conformance_server() {
                 None => {}
             }
         }
-        // Skip-list entries of this crate (the others belong to the other suite).
+        // Skip-list entries of this crate (the others belong to another crate).
         skipped_count +=
             skipped.keys().filter(|name| listed.contains(&format!("protocol_tests::{name}: test"))).count();
         if !output.status.success() && failed.is_empty() {
             panic!("{module}: cargo test failed without a failing test {}", describe(&output));
         }
     }
-    report(&format!("conformance server: {passed} passed, {} failed, {skipped_count} skipped", failed.len()));
+    report(&format!("conformance {side}: {passed} passed, {} failed, {skipped_count} skipped", failed.len()));
     assert!(
         failed.is_empty(),
-        "failing conformance tests (fix them, or list them with a reason in skipped-tests.txt):\n{}",
+        "failing conformance tests (fix them, or list them with a reason in skipped-{side}-tests.txt):\n{}",
         failed.join("\n")
     );
 }
@@ -122,7 +138,13 @@ fn report(line: &str) {
 }
 
 /// Every left-out operation is one the generator refuses on its own, for the listed reason.
-fn check_exclusions(json: &str, settings: &Settings, left_out: &[String], reasons: &BTreeMap<String, String>) {
+fn check_exclusions(
+    json: &str,
+    settings: &Settings,
+    left_out: &[String],
+    reasons: &BTreeMap<String, String>,
+    generate: Generate,
+) {
     let all: Vec<String> =
         Model::parse(json).unwrap().shapes[&settings.service].operations.iter().map(|op| op.target.clone()).collect();
     for op in left_out {
@@ -130,7 +152,7 @@ fn check_exclusions(json: &str, settings: &Settings, left_out: &[String], reason
         let mut model = Model::parse(json).unwrap();
         let others: Vec<String> = all.iter().filter(|o| *o != op).cloned().collect();
         model.exclude_operations(&settings.service, &others).unwrap();
-        match server::generate(&model, settings) {
+        match generate(&model, settings) {
             Ok(_) => panic!("excluded-operations.txt: the generator supports {op} now; take it off the list"),
             Err(error) => assert!(
                 error.0.contains(&reasons[op]),

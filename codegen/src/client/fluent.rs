@@ -150,7 +150,16 @@ impl<'m> Gen<'_, 'm> {
         let error = self.op_error_path(op);
         let fluent = format_ident!("{}FluentBuilder", names::type_name(op.name));
         let mut setters = Vec::new();
+        let mut tokens = Vec::new();
         for field in self.s.fields(id)? {
+            if field.member.traits.has("idempotencyToken") {
+                let f = names::field(field.name);
+                tokens.push(quote! {
+                    if inner.#f.is_none() {
+                        inner.#f = ::std::option::Option::Some(self.handle.conf.make_idempotency_token());
+                    }
+                });
+            }
             let f = names::field(field.name);
             let name = f.to_string();
             let name = name.trim_start_matches("r#");
@@ -207,6 +216,11 @@ impl<'m> Gen<'_, 'm> {
                 }
             });
         }
+        let inner = if tokens.is_empty() {
+            quote!(let inner = self.inner;)
+        } else {
+            quote!(let mut inner = self.inner; #(#tokens)*)
+        };
         let fluent_doc = format!(
             " A call of {}: set the input, then [`send`](Self::send). Made by [`Client::{field}`](crate::Client::{field}).",
             op.name,
@@ -232,7 +246,8 @@ impl<'m> Gen<'_, 'm> {
                 }
                 /// Sends the request (retried as the config says) and reads the answer.
                 pub async fn send(self) -> #result {
-                    let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
+                    #inner
+                    let input = inner.build().map_err(crate::error::SdkError::construction_failure)?;
                     self.handle.#field.invoke(input).await
                 }
                 #(#setters)*

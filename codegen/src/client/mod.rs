@@ -8,9 +8,11 @@
 //! | `src/operation.rs`, `src/operation/<op>.rs` (input, output, error, builders) | [`shapes`], [`fluent`] |
 //! | `src/client.rs` (`Client` and one fluent builder per operation) | [`fluent`] |
 //! | `src/protocol_serde.rs` (requests out of inputs; outputs and errors out of responses) | [`serde`] |
-//! | `src/config.rs`, `src/error.rs`, `src/primitives.rs`, `src/runtime.rs`, `src/auth.rs`, `src/protocol_serde/support.rs` | `templates/`, verbatim |
+//! | `src/protocol_tests.rs` (the model's protocol tests for clients, if it has any) | [`protocol_tests`] |
+//! | `src/config.rs`, `src/error.rs`, `src/idempotency_token.rs`, `src/primitives.rs`, `src/runtime.rs`, `src/auth.rs`, `src/protocol_serde/support.rs` | `templates/`, verbatim |
 
 mod fluent;
+mod protocol_tests;
 mod serde;
 mod shapes;
 
@@ -46,11 +48,15 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> 
         rust_file("src/protocol_serde.rs", g.protocol_serde()?, settings)?,
         rust_source("src/config.rs", include_str!("templates/config.rs"), settings)?,
         rust_source("src/error.rs", include_str!("templates/error.rs"), settings)?,
+        rust_source("src/idempotency_token.rs", include_str!("templates/idempotency_token.rs"), settings)?,
         rust_source("src/primitives.rs", include_str!("templates/primitives.rs"), settings)?,
         rust_source("src/runtime.rs", include_str!("templates/runtime.rs"), settings)?,
         rust_source("src/auth.rs", auth, settings)?,
         rust_source("src/protocol_serde/support.rs", include_str!("templates/support.rs"), settings)?,
     ];
+    if g.has_protocol_tests() {
+        files.push(rust_file("src/protocol_tests.rs", g.protocol_tests()?, settings)?);
+    }
     for op in &service.operations {
         let path = format!("src/operation/{}.rs", names::snake(op.name));
         files.push(rust_file(&path, g.operation_module(op)?, settings)?);
@@ -185,6 +191,15 @@ impl<'m> Gen<'_, 'm> {
             intro = format!("{intro}\n\n{service_doc}");
         }
         let docs = inner_doc(Some(&intro));
+        let protocol_tests = if self.has_protocol_tests() {
+            quote! {
+                #[cfg(test)]
+                #[rustfmt::skip]
+                mod protocol_tests;
+            }
+        } else {
+            quote!()
+        };
         quote! {
             #docs
             // `Unknown` enum values and `Unhandled` errors are deprecated to discourage matching on
@@ -209,6 +224,9 @@ impl<'m> Gen<'_, 'm> {
             /// The errors of calls (`SdkError`) and the traits that read them.
             #[rustfmt::skip]
             pub mod error;
+            /// Tokens for `@idempotencyToken` members that a call leaves unset.
+            #[rustfmt::skip]
+            pub mod idempotency_token;
             /// One module per operation: its input, output, error and builders.
             #[rustfmt::skip]
             pub mod operation;
@@ -222,6 +240,7 @@ impl<'m> Gen<'_, 'm> {
             mod auth;
             #[rustfmt::skip]
             mod protocol_serde;
+            #protocol_tests
             #[rustfmt::skip]
             mod runtime;
         }
@@ -260,11 +279,20 @@ aws-smithy-json = \"0.65.1\"
 aws-smithy-runtime = {{ version = \"1.16.2\", features = [\"client\"] }}
 aws-smithy-runtime-api = {{ version = \"1.20.0\", features = [\"client\", \"http-1x\"] }}
 aws-smithy-types = {{ version = \"1.9.3\", features = [\"http-body-1-x\"] }}
+fastrand = \"2.5.0\"
 {sigv4}http = \"1.4.0\"
-",
+{dev_dependencies}",
         header = crate::render::header("#", settings),
         name = settings.module,
         version = settings.module_version,
+        dev_dependencies = if g.has_protocol_tests() {
+            "\n[dev-dependencies]\n\
+             aws-smithy-http-client = { version = \"1.5.2\", features = [\"test-util\"] }\n\
+             aws-smithy-protocol-test = { version = \"0.64.0\", default-features = false, features = [\"http-1x\"] }\n\
+             tokio = { version = \"1.54.1\", features = [\"macros\", \"rt\"] }\n"
+        } else {
+            ""
+        },
     );
     File { path: "Cargo.toml".to_owned(), contents }
 }

@@ -195,10 +195,13 @@ impl<'m> Gen<'_, 'm> {
     fn request_body(&self, fields: &[Field<'m>]) -> Result<TokenStream, Error> {
         if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
             let m = names::field(field.name);
-            let (media, bytes) = match self.s.ty(&field.member.target)? {
-                Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => ("text/plain", quote!(value.into_bytes())),
+            // An absent structure payload is sent as an empty object; other payloads as no body.
+            let (media, bytes, absent) = match self.s.ty(&field.member.target)? {
+                Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => {
+                    ("text/plain", quote!(value.into_bytes()), quote!(::std::vec::Vec::new()))
+                }
                 Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => {
-                    ("application/octet-stream", quote!(value.into_inner()))
+                    ("application/octet-stream", quote!(value.into_inner()), quote!(::std::vec::Vec::new()))
                 }
                 _ => {
                     let ser = self.fn_name("ser", &field.member.target);
@@ -209,16 +212,20 @@ impl<'m> Gen<'_, 'm> {
                             #ser(::aws_smithy_json::serialize::JsonValueWriter::new(&mut out), &value)?;
                             out.into_bytes()
                         }),
+                        quote!({
+                            request = support::content_type(request, "application/json");
+                            b"{}".to_vec()
+                        }),
                     )
                 }
             };
             return Ok(quote! {
                 let body: ::std::vec::Vec<u8> = match input.#m {
                     ::std::option::Option::Some(value) => {
-                        request = request.header("content-type", #media);
+                        request = support::content_type(request, #media);
                         #bytes
                     }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                    ::std::option::Option::None => #absent,
                 };
             });
         }
@@ -231,7 +238,7 @@ impl<'m> Gen<'_, 'm> {
             let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
             #writes
             object.finish();
-            request = request.header("content-type", "application/json");
+            request = support::content_type(request, "application/json");
             let body = out.into_bytes();
         })
     }

@@ -6,50 +6,40 @@
 //! - response tests turn `params` into the output (or error) and compare the HTTP response;
 //! - malformed-request tests send the request (once per `testParameters` case) and compare the
 //!   response; the handler must not be reached.
-//!
-//! A test whose `params` the generator cannot turn into a value becomes an ignored test saying
-//! why, so that every test case is accounted for.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
 use super::Gen;
-use crate::model::{Module, Operation, Prim, Ty, UNIT};
+use crate::model::{Module, Operation, Service};
+use crate::protocol_tests::{
+    Case, MALFORMED_REQUEST_TESTS, REQUEST_TESTS, RESPONSE_TESTS, Side, Values, body_check, has_nan, ignored, params,
+    str_field, test_fn_name, tests,
+};
 use crate::{Error, names};
-
-const PROTOCOL: &str = "aws.protocols#restJson1";
-
-/// One generated test: its function name and code.
-struct Case {
-    name: String,
-    code: TokenStream,
-}
 
 impl<'m> Gen<'_, 'm> {
     /// Whether the model carries protocol tests for the server side of this service.
     pub(super) fn has_protocol_tests(&self) -> bool {
-        self.s.operations.iter().any(|op| {
-            let traits = &self.model().traits(op.id).0;
-            ["smithy.test#httpRequestTests", "smithy.test#httpResponseTests", "smithy.test#httpMalformedRequestTests"]
-                .iter()
-                .any(|t| traits.contains_key(*t))
-        }) || self.s.structs.iter().any(|(id, (m, _))| {
-            *m == Module::Error && self.model().traits(id).0.contains_key("smithy.test#httpResponseTests")
-        })
+        crate::protocol_tests::any_tests(
+            self.s,
+            &[REQUEST_TESTS, RESPONSE_TESTS, MALFORMED_REQUEST_TESTS],
+            Side::Server,
+        )
     }
 
     pub(super) fn protocol_tests(&self) -> Result<TokenStream, Error> {
         let mut cases = Vec::new();
         for op in &self.s.operations {
             let traits = &self.model().traits(op.id).0;
-            for test in server_tests(traits.get("smithy.test#httpRequestTests")) {
+            for test in tests(traits.get(REQUEST_TESTS), Side::Server) {
                 cases.push(self.request_test(op, test));
             }
-            for test in server_tests(traits.get("smithy.test#httpResponseTests")) {
+            for test in tests(traits.get(RESPONSE_TESTS), Side::Server) {
                 cases.push(self.response_test(op, test, None));
             }
-            for test in server_tests(traits.get("smithy.test#httpMalformedRequestTests")) {
+            for test in tests(traits.get(MALFORMED_REQUEST_TESTS), Side::Server) {
                 cases.extend(self.malformed_tests(op, test)?);
             }
         }
@@ -58,19 +48,11 @@ impl<'m> Gen<'_, 'm> {
                 continue;
             }
             let Some(op) = self.s.operations.iter().find(|op| op.errors.contains(&id.as_str())) else { continue };
-            for test in server_tests(self.model().traits(id).0.get("smithy.test#httpResponseTests")) {
+            for test in tests(self.model().traits(id).0.get(RESPONSE_TESTS), Side::Server) {
                 cases.push(self.response_test(op, test, Some(id)));
             }
         }
-        // The same id can appear on several shapes (e.g. an error shared by operations).
-        cases.sort_by(|a, b| a.name.cmp(&b.name));
-        cases.dedup_by(|a, b| a.name == b.name);
-        let code = cases.into_iter().map(|c| c.code);
-        Ok(quote! {
-            //! Smithy's protocol tests of the model, generated for the server.
-            #![allow(clippy::all, unused_imports, unreachable_code)]
-            #(#code)*
-        })
+        Ok(crate::protocol_tests::module("server", cases))
     }
 
     fn service_with(&self, op: &Operation<'m>, handler: TokenStream) -> TokenStream {
@@ -91,7 +73,7 @@ impl<'m> Gen<'_, 'm> {
     }
 
     fn request_test(&self, op: &Operation<'m>, test: &Map<String, Value>) -> Case {
-        let name = test_fn_name(test);
+        let name = test_fn_name(test, "request");
         let fn_name = format_ident!("{name}");
         let (input, output, error) = self.op_types(op);
         let expected =
@@ -107,7 +89,7 @@ impl<'m> Gen<'_, 'm> {
             str_field(test, "body"),
         );
         // NaN is not equal to itself: compare the debug forms where the test has one.
-        let compare = if Value::Object(params(test).clone()).to_string().contains("NaN") {
+        let compare = if has_nan(test) {
             quote!(assert_eq!(format!("{:?}", input), format!("{:?}", expected));)
         } else {
             quote!(assert_eq!(input, expected);)
@@ -158,7 +140,7 @@ impl<'m> Gen<'_, 'm> {
     }
 
     fn response_test(&self, op: &Operation<'m>, test: &Map<String, Value>, error_shape: Option<&str>) -> Case {
-        let name = test_fn_name(test);
+        let name = test_fn_name(test, "response");
         let fn_name = format_ident!("{name}");
         let (_, output, op_error) = self.op_types(op);
         let value = match error_shape {
@@ -197,7 +179,7 @@ impl<'m> Gen<'_, 'm> {
     }
 
     fn malformed_tests(&self, op: &Operation<'m>, test: &Map<String, Value>) -> Result<Vec<Case>, Error> {
-        let base = test_fn_name(test);
+        let base = test_fn_name(test, "malformed_request");
         let parameters = test.get("testParameters").and_then(Value::as_object);
         let count = parameters.and_then(|p| p.values().filter_map(Value::as_array).map(Vec::len).max()).unwrap_or(0);
         let mut cases = Vec::new();
@@ -300,172 +282,26 @@ impl<'m> Gen<'_, 'm> {
         }
         Ok(quote!(crate::#module_ident::#ident { #(#inits)* }))
     }
+}
 
-    /// A Rust value of the shape `target` from its JSON form in `params`.
-    fn value(&self, target: &'m str, value: &Value) -> Result<TokenStream, String> {
-        let ty = self.s.ty(target).map_err(|e| e.0)?;
-        Ok(match ty {
-            Ty::Prim(prim) => prim_value(prim, value)?,
-            Ty::IntEnum => prim_value(Prim::Int, value)?,
-            Ty::Newtype(_, prim) => {
-                let path = self.rust_type(target).map_err(|e| e.0)?;
-                let inner = prim_value(prim, value)?;
-                quote!(#path(#inner))
-            }
-            Ty::Enum(_) => {
-                let s = value.as_str().ok_or("an enum value that is not a string")?;
-                let path = self.rust_type(target).map_err(|e| e.0)?;
-                let (variant, _) = self
-                    .enum_values(target)
-                    .map_err(|e| e.0)?
-                    .into_iter()
-                    .find(|(_, v)| v == s)
-                    .ok_or_else(|| format!("{s:?} is not a value of the enum"))?;
-                quote!(#path::#variant)
-            }
-            Ty::List { member, newtype, .. } => {
-                let items = value.as_array().ok_or("a list value that is not an array")?;
-                let items = items.iter().map(|v| self.value(&member.target, v)).collect::<Result<Vec<_>, _>>()?;
-                let list = quote!(::std::vec![#(#items),*]);
-                if newtype {
-                    let path = self.rust_type(target).map_err(|e| e.0)?;
-                    quote!(#path(#list))
-                } else {
-                    list
-                }
-            }
-            Ty::Map { key, value: v, newtype, .. } => {
-                let entries = value.as_object().ok_or("a map value that is not an object")?;
-                let mut pairs = Vec::new();
-                for (k, item) in entries {
-                    let key = self.value(&key.target, &Value::String(k.clone()))?;
-                    let item = self.value(&v.target, item)?;
-                    pairs.push(quote!((#key, #item)));
-                }
-                let map = quote!(::std::collections::HashMap::from([#(#pairs),*]));
-                if newtype {
-                    let path = self.rust_type(target).map_err(|e| e.0)?;
-                    quote!(#path(#map))
-                } else {
-                    map
-                }
-            }
-            Ty::Struct(_) => {
-                let object = value.as_object().ok_or("a structure value that is not an object")?;
-                let (module, name) = self.s.struct_place(target);
-                self.struct_value(target, name, module, object)?
-            }
-            Ty::Union(_) => {
-                let object = value.as_object().ok_or("a union value that is not an object")?;
-                let (member, inner) = object.iter().next().ok_or("a union value without a member")?;
-                let path = self.rust_type(target).map_err(|e| e.0)?;
-                let field = self
-                    .s
-                    .member_fields(target)
-                    .map_err(|e| e.0)?
-                    .into_iter()
-                    .find(|f| f.name == member)
-                    .ok_or_else(|| format!("{member} is not a member of the union"))?;
-                let variant = crate::rust_types::variant_ident(field.name);
-                if field.member.target == UNIT {
-                    quote!(#path::#variant)
-                } else {
-                    let inner = self.value(&field.member.target, inner)?;
-                    let inner = if self.s.is_boxed(&field) { quote!(::std::boxed::Box::new(#inner)) } else { inner };
-                    quote!(#path::#variant(#inner))
-                }
-            }
-        })
+impl<'m> Values<'m> for Gen<'_, 'm> {
+    fn service(&self) -> &Service<'m> {
+        self.s
     }
-}
 
-fn prim_value(prim: Prim, value: &Value) -> Result<TokenStream, String> {
-    let float = |v: &Value| -> Result<f64, String> {
-        match v {
-            Value::Number(n) => n.as_f64().ok_or_else(|| "a float out of range".to_owned()),
-            Value::String(s) if s == "NaN" => Ok(f64::NAN),
-            Value::String(s) if s == "Infinity" => Ok(f64::INFINITY),
-            Value::String(s) if s == "-Infinity" => Ok(f64::NEG_INFINITY),
-            _ => Err("a float value that is not a number".to_owned()),
-        }
-    };
-    let int = |v: &Value| v.as_i64().ok_or_else(|| "an integer value that is not an integer".to_owned());
-    let float_tokens = |f: f64, ty: TokenStream| {
-        if f.is_nan() {
-            quote!(#ty::NAN)
-        } else if f == f64::INFINITY {
-            quote!(#ty::INFINITY)
-        } else if f == f64::NEG_INFINITY {
-            quote!(#ty::NEG_INFINITY)
-        } else {
-            let literal = Literal::f64_unsuffixed(f);
-            quote!((#literal as #ty))
-        }
-    };
-    Ok(match prim {
-        Prim::String => {
-            let s = value.as_str().ok_or("a string value that is not a string")?;
-            quote!(::std::string::String::from(#s))
-        }
-        Prim::Bool => {
-            let b = value.as_bool().ok_or("a boolean value that is not a boolean")?;
-            quote!(#b)
-        }
-        Prim::Byte => {
-            let l = Literal::i8_suffixed(i8::try_from(int(value)?).map_err(|e| e.to_string())?);
-            quote!(#l)
-        }
-        Prim::Short => {
-            let l = Literal::i16_suffixed(i16::try_from(int(value)?).map_err(|e| e.to_string())?);
-            quote!(#l)
-        }
-        Prim::Int => {
-            let l = Literal::i32_suffixed(i32::try_from(int(value)?).map_err(|e| e.to_string())?);
-            quote!(#l)
-        }
-        Prim::Long => {
-            let l = Literal::i64_suffixed(int(value)?);
-            quote!(#l)
-        }
-        Prim::Float => float_tokens(float(value)?, quote!(f32)),
-        Prim::Double => float_tokens(float(value)?, quote!(f64)),
-        Prim::Timestamp => {
-            let secs = float(value)?;
-            let literal = Literal::f64_unsuffixed(secs);
-            quote!(::aws_smithy_types::DateTime::from_secs_f64(#literal))
-        }
-        Prim::Blob => {
-            let s = value.as_str().ok_or("a blob value that is not a string")?;
-            quote!(::aws_smithy_types::Blob::new(#s.as_bytes()))
-        }
-    })
-}
+    fn type_path(&self, target: &'m str) -> Result<TokenStream, String> {
+        self.rust_type(target).map_err(|e| e.0)
+    }
 
-/// The tests of a trait value that apply to the server under restJson1.
-fn server_tests(tests: Option<&Value>) -> impl Iterator<Item = &Map<String, Value>> {
-    tests.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_object).filter(|t| {
-        str_field(t, "protocol").is_none_or(|p| p == PROTOCOL) && str_field(t, "appliesTo") != Some("client")
-    })
-}
+    fn newtype(&self, target: &'m str, plain: TokenStream) -> Result<TokenStream, String> {
+        let path = self.type_path(target)?;
+        Ok(quote!(#path(#plain)))
+    }
 
-fn params(test: &Map<String, Value>) -> &Map<String, Value> {
-    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
-    test.get("params").and_then(Value::as_object).unwrap_or_else(|| EMPTY.get_or_init(Map::new))
-}
-
-fn str_field<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    object.get(key).and_then(Value::as_str)
-}
-
-/// The test's function name: its id in snake case.
-fn test_fn_name(test: &Map<String, Value>) -> String {
-    names::snake(str_field(test, "id").unwrap_or("unnamed"))
-}
-
-fn ignored(name: String, reason: &str) -> Case {
-    let fn_name = format_ident!("{name}");
-    let reason = format!("not generated: {reason}");
-    Case { name, code: quote!(#[test] #[ignore = #reason] fn #fn_name() {}) }
+    fn structure(&self, target: &'m str, params: &Map<String, Value>) -> Result<TokenStream, String> {
+        let (module, name) = self.s.struct_place(target);
+        self.struct_value(target, name, module, params)
+    }
 }
 
 /// `$name:L` becomes the value, `$name:S` the value as a JSON string's contents, `$$` a `$`.
@@ -528,16 +364,7 @@ fn response_checks(
     let keys = headers.iter().map(|(k, _)| k);
     let values = headers.iter().map(|(_, v)| v);
     let forbid: Vec<&str> = forbid.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-    let body_check = match body {
-        None => quote!(),
-        Some("") => quote!(assert!(body.is_empty(), "expected an empty body, got {:?}", body);),
-        Some(expected) => {
-            let media = media.unwrap_or("application/json");
-            quote! {
-                ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::validate_body(&body, #expected, ::aws_smithy_protocol_test::MediaType::from(#media)));
-            }
-        }
-    };
+    let body_check = body_check(body, media);
     let header_check = if headers.is_empty() {
         quote!()
     } else {
@@ -547,7 +374,6 @@ fn response_checks(
         #header_check
         ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::forbid_headers(response.headers(), &[#(#forbid),*]));
         let body = ::http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
-        let _ = &body;
         #body_check
     }
 }

@@ -836,8 +836,7 @@ impl<'m> Gen<'_, 'm> {
             let (r, place) = (v.by_ref(), v.by_value());
             match prim {
                 Prim::String => quote!(::std::string::String::clone(#r)),
-                Prim::Float => quote!(support::format_float(f64::from(#place))),
-                Prim::Double => quote!(support::format_float(#place)),
+                Prim::Float | Prim::Double => quote!(support::format_float(#place)),
                 Prim::Timestamp => {
                     let format = format_tokens(format);
                     quote!(support::format_timestamp(#r, #format)?)

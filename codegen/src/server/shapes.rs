@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::Gen;
 use crate::model::{Field, Module, Operation, Prim, Ty, UNIT};
 use crate::render::doc;
-use crate::rust_types::{number_literal, variant_ident};
+use crate::rust_types::{enum_values, number_literal, variant_ident};
 use crate::smithy::{Bounds, shape_name};
 use crate::{Error, names, unsupported};
 
@@ -282,7 +282,8 @@ impl<'m> Gen<'_, 'm> {
                 quote!(::aws_smithy_types::Blob::new(::std::vec::Vec::new()))
             }
             (Ty::Enum(enum_id), Value::String(s)) => {
-                let (variant, _) = self.enum_values(enum_id)?.into_iter().find(|(_, v)| v == s).ok_or_else(bad)?;
+                let known = enum_values(self.model(), enum_id)?;
+                let variant = known.into_iter().find(|v| v.value == *s).ok_or_else(bad)?.variant;
                 let path = self.rust_type(target)?;
                 quote!(#path::#variant)
             }
@@ -298,28 +299,6 @@ impl<'m> Gen<'_, 'm> {
             }
             _ => return Err(bad()),
         })
-    }
-
-    /// Variant identifiers and wire values of an enum (an `enum` shape or a string with `@enum`).
-    pub(super) fn enum_values(&self, id: &'m str) -> Result<Vec<(proc_macro2::Ident, String)>, Error> {
-        let shape = self.model().shape(id)?;
-        let mut values = Vec::new();
-        if let Some(Value::Array(defs)) = shape.traits.get("enum") {
-            for def in defs {
-                let value = def
-                    .get("value")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| unsupported(id, "@enum entry without a value"))?;
-                let name = def.get("name").and_then(Value::as_str).unwrap_or(value);
-                values.push((variant_ident(name), value.to_owned()));
-            }
-        } else {
-            for (name, member) in shape.members.iter() {
-                let value = member.traits.get("enumValue").and_then(Value::as_str).unwrap_or(name);
-                values.push((variant_ident(name), value.to_owned()));
-            }
-        }
-        Ok(values)
     }
 
     /// Values listed in the enum's violation message: internal ones are left out.
@@ -348,17 +327,20 @@ impl<'m> Gen<'_, 'm> {
         let ident = format_ident!("{}", self.s.type_name(id));
         let module = self.shape_module(id);
         let shape_doc = doc(self.model().traits(id).documentation());
-        let values = self.enum_values(id)?;
-        let shape = self.model().shape(id)?;
-        let variant_docs: Vec<TokenStream> = if shape.traits.has("enum") {
-            values.iter().map(|_| TokenStream::new()).collect()
-        } else {
-            shape.members.iter().map(|(_, m)| doc(m.traits.documentation())).collect()
-        };
-        let variants = values.iter().zip(&variant_docs).map(|((v, _), d)| quote!(#d #v,));
-        let as_str = values.iter().map(|(v, s)| quote!(#ident::#v => #s,));
-        let from_str = values.iter().map(|(v, s)| quote!(#s => ::std::result::Result::Ok(#ident::#v),));
-        let strs = values.iter().map(|(_, s)| s);
+        let values = enum_values(self.model(), id)?;
+        let variants = values.iter().map(|v| {
+            let (variant, d) = (&v.variant, doc(v.doc));
+            quote!(#d #variant,)
+        });
+        let as_str = values.iter().map(|v| {
+            let (variant, value) = (&v.variant, &v.value);
+            quote!(#ident::#variant => #value,)
+        });
+        let from_str = values.iter().map(|v| {
+            let (variant, value) = (&v.variant, &v.value);
+            quote!(#value => ::std::result::Result::Ok(#ident::#variant),)
+        });
+        let strs = values.iter().map(|v| &v.value);
         let set = format!("Member must satisfy enum value set: [{}]", self.enum_public_values(id)?.join(", "));
         let violation = self.violation_method(
             id,

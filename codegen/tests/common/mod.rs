@@ -12,7 +12,8 @@ use std::process::{Command, Output};
 use attached_files_codegen::File;
 
 /// A generated crate written under `CARGO_TARGET_TMPDIR`, built with a target directory of its
-/// own next to it (no contention for the outer build's lock, and warm from one run to the next).
+/// own (no contention for the outer build's lock, and warm from one run to the next). Crates
+/// named `group/name` share `group/target`, so that their dependencies are built once.
 pub struct GeneratedCrate {
     pub dir: PathBuf,
     target: PathBuf,
@@ -51,7 +52,9 @@ impl GeneratedCrate {
         }
         let dir = root.join("crate");
         sync_dir(&dir, &files);
-        GeneratedCrate { dir, target: root.join("target"), module: module.to_owned() }
+        let group = name.split('/').next().expect("a crate has a name");
+        let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join(group).join("target");
+        GeneratedCrate { dir, target, module: module.to_owned() }
     }
 
     /// `cargo test <args>` on the crate.

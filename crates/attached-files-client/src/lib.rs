@@ -38,6 +38,9 @@ pub mod config;
 /// The errors of calls (`SdkError`) and the traits that read them.
 #[rustfmt::skip]
 pub mod error;
+/// Tokens for `@idempotencyToken` members that a call leaves unset.
+#[rustfmt::skip]
+pub mod idempotency_token;
 /// One module per operation: its input, output, error and builders.
 #[rustfmt::skip]
 pub mod operation;

@@ -11,6 +11,8 @@ pub use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 pub use aws_smithy_runtime_api::shared::IntoShared;
 pub use aws_smithy_types::config_bag::ConfigBag;
 
+pub use crate::idempotency_token::IdempotencyTokenProvider;
+
 /// The region and credentials types, for a service with `@sigv4`.
 #[allow(unused_imports)]
 pub use crate::auth::config_reexports::*;
@@ -49,6 +51,7 @@ pub struct Config {
     pub(crate) sleep_impl: Option<SharedAsyncSleep>,
     pub(crate) time_source: Option<SharedTimeSource>,
     pub(crate) auth: crate::auth::AuthConfig,
+    pub(crate) idempotency_token_provider: Option<IdempotencyTokenProvider>,
 }
 
 impl Config {
@@ -100,6 +103,20 @@ impl Config {
     /// The time source, if one was set (otherwise the system clock).
     pub fn time_source(&self) -> Option<SharedTimeSource> {
         self.time_source.clone()
+    }
+
+    /// The provider of idempotency tokens, if one was set (otherwise random UUIDs).
+    pub fn idempotency_token_provider(&self) -> Option<&IdempotencyTokenProvider> {
+        self.idempotency_token_provider.as_ref()
+    }
+
+    /// A token for a member with `@idempotencyToken` that the caller left unset.
+    #[allow(dead_code)] // in a crate without such members
+    pub(crate) fn make_idempotency_token(&self) -> String {
+        match &self.idempotency_token_provider {
+            Some(provider) => provider.make_idempotency_token(),
+            None => IdempotencyTokenProvider::random().make_idempotency_token(),
+        }
     }
 }
 
@@ -224,6 +241,19 @@ impl Builder {
     /// Sets or clears the time source.
     pub fn set_time_source(&mut self, time_source: Option<SharedTimeSource>) -> &mut Self {
         self.config.time_source = time_source;
+        self
+    }
+
+    /// Sets how idempotency tokens are made for members with `@idempotencyToken` that a call
+    /// leaves unset (default: random UUIDs). A `&'static str` gives that token every time.
+    pub fn idempotency_token_provider(mut self, provider: impl Into<IdempotencyTokenProvider>) -> Self {
+        self.set_idempotency_token_provider(Some(provider.into()));
+        self
+    }
+
+    /// Sets or clears the provider of idempotency tokens.
+    pub fn set_idempotency_token_provider(&mut self, provider: Option<IdempotencyTokenProvider>) -> &mut Self {
+        self.config.idempotency_token_provider = provider;
         self
     }
 

@@ -120,7 +120,16 @@ pub(crate) fn de_float(tokens: &mut Tokens<'_>) -> Result<Option<f64>, Deseriali
 }
 
 pub(crate) fn de_timestamp(tokens: &mut Tokens<'_>, format: Format) -> Result<Option<DateTime>, DeserializeError> {
-    aws_smithy_json::deserialize::token::expect_timestamp_or_null(tokens.next(), format)
+    aws_smithy_json::deserialize::token::expect_timestamp_or_null(tokens.next(), reading(format))
+}
+
+/// The format a timestamp is read in: a client accepts RFC 3339 date-times with a UTC offset
+/// (`2019-12-16T22:48:18-01:00`), though it sends only `Z`.
+fn reading(format: Format) -> Format {
+    match format {
+        Format::DateTime => Format::DateTimeWithOffset,
+        other => other,
+    }
 }
 
 pub(crate) fn de_blob(tokens: &mut Tokens<'_>) -> Result<Option<Blob>, DeserializeError> {
@@ -162,6 +171,14 @@ pub(crate) fn error_metadata(headers: &Headers, body: &[u8]) -> Result<ErrorMeta
 // --- Headers -----------------------------------------------------------------------------------
 
 /// A header value, or the reason HTTP cannot carry it.
+/// Sets the body's media type, unless a member bound to `Content-Type` already did.
+pub(crate) fn content_type(request: http::request::Builder, media_type: &'static str) -> http::request::Builder {
+    match request.headers_ref() {
+        Some(headers) if headers.contains_key(http::header::CONTENT_TYPE) => request,
+        _ => request.header(http::header::CONTENT_TYPE, media_type),
+    }
+}
+
 pub(crate) fn header_value(value: &str) -> Result<http::HeaderValue, BoxError> {
     http::HeaderValue::try_from(value)
         .map_err(|_| format!("the header value {value:?} contains characters HTTP headers cannot carry").into())
@@ -194,7 +211,7 @@ pub(crate) fn header_primitive<T: Parse>(headers: &Headers, name: &str) -> Resul
 
 /// The one value of a header, as a timestamp.
 pub(crate) fn header_timestamp(headers: &Headers, name: &str, format: Format) -> Result<Option<DateTime>, BoxError> {
-    let mut values = header_parse::many_dates(headers.get_all(name), format)?;
+    let mut values = header_parse::many_dates(headers.get_all(name), reading(format))?;
     if values.len() > 1 {
         return Err(format!("expected one timestamp in header {name}, found {}", values.len()).into());
     }
@@ -222,5 +239,5 @@ pub(crate) fn header_timestamps(headers: &Headers, name: &str, format: Format) -
     if !headers.contains_key(name) {
         return Ok(None);
     }
-    Ok(Some(header_parse::many_dates(headers.get_all(name), format)?))
+    Ok(Some(header_parse::many_dates(headers.get_all(name), reading(format))?))
 }

@@ -492,13 +492,9 @@ pub(crate) fn format_timestamp(value: &DateTime, format: Format) -> Result<Strin
     value.fmt(format).map_err(|e| e.to_string())
 }
 
-/// A float as Smithy writes it outside JSON bodies (`NaN`, `Infinity`, `-Infinity`).
-pub(crate) fn format_float(value: f64) -> String {
-    if value.is_nan() {
-        "NaN".to_owned()
-    } else if value.is_infinite() {
-        if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
-    } else {
-        aws_smithy_types::primitive::Encoder::from(value).encode().to_owned()
-    }
+/// A float as Smithy writes it outside JSON bodies: the shortest text that reads back as the
+/// same `f32` or `f64` (`1.1`, not `1.100000023841858` for an `f32`), and `NaN`, `Infinity`,
+/// `-Infinity`.
+pub(crate) fn format_float(value: impl Into<aws_smithy_types::primitive::Encoder>) -> String {
+    value.into().encode().to_owned()
 }

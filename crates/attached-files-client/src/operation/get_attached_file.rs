@@ -757,8 +757,8 @@ pub mod builders {
                 ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
             >,
         > {
-            let input = self
-                .inner
+            let inner = self.inner;
+            let input = inner
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             self.handle.get_attached_file.invoke(input).await

@@ -1,0 +1,226 @@
+//! `protocol_tests.rs`: Smithy's protocol tests for clients (`smithy.test#httpRequestTests` and
+//! `#httpResponseTests` that apply to clients) carried by the model, as Rust tests of the
+//! generated client, the way smithy-rs generates them:
+//! - request tests send the test's `params` through the client, to an HTTP client that captures
+//!   the request, and compare method, path, query, headers and body with the test's;
+//! - response tests read the test's HTTP response with the operation's deserializer and compare
+//!   the output (or error) with the test's `params`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::{Map, Value};
+
+use super::Gen;
+use super::shapes::Held;
+use crate::model::{Module, Operation, Service};
+use crate::protocol_tests::{
+    Case, REQUEST_TESTS, RESPONSE_TESTS, Side, Values, body_check, has_nan, headers, ignored, params, str_field, strs,
+    test_fn_name, tests,
+};
+use crate::{Error, names};
+
+impl<'m> Gen<'_, 'm> {
+    /// Whether the model carries protocol tests for the client side of this service.
+    pub(super) fn has_protocol_tests(&self) -> bool {
+        crate::protocol_tests::any_tests(self.s, &[REQUEST_TESTS, RESPONSE_TESTS], Side::Client)
+    }
+
+    pub(super) fn protocol_tests(&self) -> Result<TokenStream, Error> {
+        let mut cases = Vec::new();
+        for op in &self.s.operations {
+            let traits = &self.model().traits(op.id).0;
+            for test in tests(traits.get(REQUEST_TESTS), Side::Client) {
+                cases.push(self.request_test(op, test));
+            }
+            for test in tests(traits.get(RESPONSE_TESTS), Side::Client) {
+                cases.push(self.response_test(op, test, None));
+            }
+        }
+        for (id, (module, _)) in &self.s.structs {
+            if *module != Module::Error {
+                continue;
+            }
+            let Some(op) = self.s.operations.iter().find(|op| op.errors.contains(&id.as_str())) else { continue };
+            for test in tests(self.model().traits(id).0.get(RESPONSE_TESTS), Side::Client) {
+                cases.push(self.response_test(op, test, Some(self.id(id))));
+            }
+        }
+        Ok(crate::protocol_tests::module("client", cases))
+    }
+
+    fn request_test(&self, op: &Operation<'m>, test: &Map<String, Value>) -> Case {
+        let name = test_fn_name(test, "request");
+        let (id, input) = self.op_struct(op, Module::Input);
+        let module = self.op_module(op);
+        let builder = format_ident!("{input}Builder");
+        // The input is sent as its builder: a client sends whatever it is given.
+        let input = match self.literal(id, Module::Input, quote!(#module::builders::#builder), params(test)) {
+            Ok(input) => input,
+            Err(reason) => return ignored(name, &reason),
+        };
+        let endpoint = format!("https://{}", str_field(test, "host").unwrap_or("example.com"));
+        let method = str_field(test, "method").unwrap_or("GET");
+        let path = str_field(test, "uri").unwrap_or("/");
+        let resolved_host = str_field(test, "resolvedHost")
+            .map(|host| quote!(assert_eq!(uri.host(), ::std::option::Option::Some(#host), "the request's host");));
+        let query = strs(test, "queryParams");
+        let forbid_query = strs(test, "forbidQueryParams");
+        let require_query = strs(test, "requireQueryParams");
+        let (keys, values): (Vec<_>, Vec<_>) = headers(test).into_iter().unzip();
+        let header_check = (!keys.is_empty()).then(|| {
+            quote!(::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::validate_headers(request.headers(), [#((#keys, #values)),*]));)
+        });
+        let forbid_headers = strs(test, "forbidHeaders");
+        let require_headers = strs(test, "requireHeaders");
+        let body = body_check(str_field(test, "body"), str_field(test, "bodyMediaType"));
+        let fn_name = format_ident!("{name}");
+        let code = quote! {
+            #[::tokio::test]
+            async fn #fn_name() {
+                let (http_client, captured) = ::aws_smithy_http_client::test_util::capture_request(::std::option::Option::None);
+                let config = crate::Config::builder()
+                    .endpoint_url(#endpoint)
+                    .http_client(http_client)
+                    // The token the suite's tests expect, as smithy-rs's tests set it.
+                    .idempotency_token_provider("00000000-0000-4000-8000-000000000000")
+                    .behavior_version_latest()
+                    .build();
+                let client = crate::Client::from_conf(config);
+                let input = #input;
+                // The captured request's answer is an empty 200, which need not parse as the output.
+                let _ = input.send_with(&client).await;
+                let request = captured.expect_request();
+                assert_eq!(request.method(), #method, "the request's method");
+                let uri: ::http::Uri = request.uri().parse().expect("the request's URI parses");
+                assert_eq!(uri.path(), #path, "the request's path");
+                #resolved_host
+                ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::validate_query_string(&request, &[#(#query),*]));
+                ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::forbid_query_params(&request, &[#(#forbid_query),*]));
+                ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::require_query_params(&request, &[#(#require_query),*]));
+                #header_check
+                ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::forbid_headers(request.headers(), &[#(#forbid_headers),*]));
+                ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::require_headers(request.headers(), &[#(#require_headers),*]));
+                let body = request.body().bytes().expect("the request's body is in memory");
+                #body
+            }
+        };
+        Case { name, code }
+    }
+
+    fn response_test(&self, op: &Operation<'m>, test: &Map<String, Value>, error: Option<&'m str>) -> Case {
+        let name = test_fn_name(test, "response");
+        let module = self.op_module(op);
+        let expected = match error {
+            None => {
+                let (id, output) = self.op_struct(op, Module::Output);
+                self.literal(id, Module::Output, quote!(#module::#output), params(test))
+            }
+            Some(id) => self.literal(id, Module::Error, self.struct_path(id), params(test)),
+        };
+        let expected = match expected {
+            Ok(expected) => expected,
+            Err(reason) => return ignored(name, &reason),
+        };
+        let status = test.get("code").and_then(Value::as_u64).unwrap_or(200) as u16;
+        let (keys, values): (Vec<_>, Vec<_>) = headers(test).into_iter().unzip();
+        let body = str_field(test, "body").unwrap_or_default();
+        let de = format_ident!("de_{}_response", names::snake(op.name));
+        // NaN is not equal to itself: such values are compared by their debug forms.
+        let compare = if has_nan(test) {
+            quote!(assert_eq!(format!("{:?}", parsed), format!("{:?}", expected));)
+        } else {
+            quote!(assert_eq!(parsed, expected);)
+        };
+        let check = match error {
+            None => quote! {
+                let parsed = parsed.expect("the response parses as the output");
+                #compare
+            },
+            Some(id) => {
+                let op_error = self.op_error_path(op);
+                let variant = self.struct_ident(id);
+                quote! {
+                    let parsed = parsed.expect_err("the response parses as an error");
+                    let parsed = match parsed.as_operation_error() {
+                        ::std::option::Option::Some(#op_error::#variant(parsed)) => parsed,
+                        other => panic!("expected the error {}, got {:?}", stringify!(#variant), other),
+                    };
+                    // The metadata (code, message, request id) is not part of the test's params.
+                    let mut parsed = parsed.clone();
+                    parsed.meta = ::std::default::Default::default();
+                    #compare
+                }
+            }
+        };
+        let fn_name = format_ident!("{name}");
+        let code = quote! {
+            #[test]
+            fn #fn_name() {
+                let expected = #expected;
+                let response = ::http::Response::builder()
+                    .status(#status)
+                    #(.header(#keys, #values))*
+                    .body(::aws_smithy_types::body::SdkBody::from(#body))
+                    .unwrap();
+                let response = ::aws_smithy_runtime_api::client::orchestrator::HttpResponse::try_from(response).unwrap();
+                let parsed = crate::protocol_serde::#de(&response);
+                #check
+            }
+        };
+        Case { name, code }
+    }
+
+    /// A structure (or, for an input, its builder) of the client from a test's `params`, with
+    /// the members left out as a response would leave them out: `None`, the `@default`, or for a
+    /// required member the client's zero value (its error correction).
+    fn literal(
+        &self,
+        id: &'m str,
+        module: Module,
+        path: TokenStream,
+        params: &Map<String, Value>,
+    ) -> Result<TokenStream, String> {
+        let fields = if module == Module::Model { self.s.member_fields(id) } else { self.s.fields(id) };
+        let mut inits = Vec::new();
+        for field in fields.map_err(|e| e.0)? {
+            let f = names::field(field.name);
+            let boxed = |v: TokenStream| if self.s.is_boxed(&field) { quote!(::std::boxed::Box::new(#v)) } else { v };
+            let held = self.held(module, &field);
+            let value = match params.get(field.name).filter(|v| !v.is_null()) {
+                Some(value) => {
+                    let value = boxed(self.value(&field.member.target, value)?);
+                    if held == Held::Optional { quote!(::std::option::Option::Some(#value)) } else { value }
+                }
+                None => match held {
+                    Held::Optional => quote!(::std::option::Option::None),
+                    Held::Defaulted => self.default_value(id, &field).map_err(|e| e.0)?,
+                    Held::Required => boxed(self.zero_value(&field.member.target).map_err(|e| e.0)?),
+                },
+            };
+            inits.push(quote!(#f: #value,));
+        }
+        if module == Module::Error {
+            inits.push(quote!(meta: ::std::default::Default::default(),));
+        }
+        Ok(quote!(#path { #(#inits)* }))
+    }
+}
+
+impl<'m> Values<'m> for Gen<'_, 'm> {
+    fn service(&self) -> &Service<'m> {
+        self.s
+    }
+
+    fn type_path(&self, target: &'m str) -> Result<TokenStream, String> {
+        self.rust_type(target).map_err(|e| e.0)
+    }
+
+    /// Constraints are the server's business: the client holds the plain value.
+    fn newtype(&self, _target: &'m str, plain: TokenStream) -> Result<TokenStream, String> {
+        Ok(plain)
+    }
+
+    fn structure(&self, target: &'m str, params: &Map<String, Value>) -> Result<TokenStream, String> {
+        self.literal(target, self.module_of(target), self.struct_path(target), params)
+    }
+}

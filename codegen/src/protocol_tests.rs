@@ -1,0 +1,279 @@
+//! What the server's and the client's protocol-test emitters share: picking the tests of one
+//! side out of Smithy's `smithy.test#…` traits, naming them, and turning a test's `params` (the
+//! JSON form of a shape's value) into a Rust value of the crate's types.
+//!
+//! A test whose `params` cannot be turned into a value becomes an ignored test saying why, so
+//! that every test case is accounted for.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::{Map, Value};
+
+use crate::model::{Prim, Service, Ty, UNIT};
+use crate::names;
+use crate::rust_types::{enum_values, variant_ident};
+
+const PROTOCOL: &str = "aws.protocols#restJson1";
+
+pub(crate) const REQUEST_TESTS: &str = "smithy.test#httpRequestTests";
+pub(crate) const RESPONSE_TESTS: &str = "smithy.test#httpResponseTests";
+pub(crate) const MALFORMED_REQUEST_TESTS: &str = "smithy.test#httpMalformedRequestTests";
+
+/// Which side of the protocol a test checks (`appliesTo`; a test without it checks both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    Client,
+    Server,
+}
+
+/// One generated test: its function name and code.
+pub(crate) struct Case {
+    pub name: String,
+    pub code: TokenStream,
+}
+
+/// The restJson1 tests of a trait value that apply to `side`.
+pub(crate) fn tests(value: Option<&Value>, side: Side) -> impl Iterator<Item = &Map<String, Value>> {
+    let other = match side {
+        Side::Client => "server",
+        Side::Server => "client",
+    };
+    value.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_object).filter(move |t| {
+        str_field(t, "protocol").is_none_or(|p| p == PROTOCOL) && str_field(t, "appliesTo") != Some(other)
+    })
+}
+
+/// Whether any operation or error of the service carries one of `traits`' tests for `side`.
+pub(crate) fn any_tests(s: &Service<'_>, traits: &[&str], side: Side) -> bool {
+    let ids = s.operations.iter().map(|op| op.id).chain(s.structs.keys().map(String::as_str));
+    ids.into_iter().any(|id| {
+        let carried = &s.model.traits(id).0;
+        traits.iter().any(|t| tests(carried.get(*t), side).next().is_some())
+    })
+}
+
+/// Sorted by name, each name once (an error shared by operations carries its tests once per
+/// operation), as the body of a `protocol_tests` module.
+pub(crate) fn module(side: &str, mut cases: Vec<Case>) -> TokenStream {
+    cases.sort_by(|a, b| a.name.cmp(&b.name));
+    cases.dedup_by(|a, b| a.name == b.name);
+    let code = cases.into_iter().map(|c| c.code);
+    let doc = format!(" Smithy's protocol tests of the model, generated for the {side}.");
+    quote! {
+        #![doc = #doc]
+        #![allow(clippy::all, unused_imports, unreachable_code, deprecated)]
+        #(#code)*
+    }
+}
+
+pub(crate) fn params(test: &Map<String, Value>) -> &Map<String, Value> {
+    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    test.get("params").and_then(Value::as_object).unwrap_or_else(|| EMPTY.get_or_init(Map::new))
+}
+
+/// Whether the test's `params` hold a NaN, which is not equal to itself: such values are compared
+/// by their debug forms.
+pub(crate) fn has_nan(test: &Map<String, Value>) -> bool {
+    Value::Object(params(test).clone()).to_string().contains("NaN")
+}
+
+pub(crate) fn str_field<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    object.get(key).and_then(Value::as_str)
+}
+
+/// The strings of an array field (`forbidHeaders`, `queryParams`, …).
+pub(crate) fn strs<'a>(object: &'a Map<String, Value>, key: &str) -> Vec<&'a str> {
+    object.get(key).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect()
+}
+
+/// The `(name, value)` pairs of a `headers` field.
+pub(crate) fn headers(object: &Map<String, Value>) -> Vec<(&str, &str)> {
+    let headers = object.get("headers").and_then(Value::as_object).into_iter().flatten();
+    headers.filter_map(|(k, v)| Some((k.as_str(), v.as_str()?))).collect()
+}
+
+/// The test's function name: its id in snake case and its kind (`request`, `response`,
+/// `malformed_request`), as smithy-rs names them; a request test and a response test often share
+/// an id.
+pub(crate) fn test_fn_name(test: &Map<String, Value>, kind: &str) -> String {
+    format!("{}_{kind}", names::snake(str_field(test, "id").unwrap_or("unnamed")))
+}
+
+pub(crate) fn ignored(name: String, reason: &str) -> Case {
+    let fn_name = format_ident!("{name}");
+    let reason = format!("not generated: {reason}");
+    Case { name, code: quote!(#[test] #[ignore = #reason] fn #fn_name() {}) }
+}
+
+/// How a crate holds values, for building them out of `params`. The server and the client hold
+/// the same shapes differently (constrained newtypes, which members are optional, error metadata).
+pub(crate) trait Values<'m> {
+    fn service(&self) -> &Service<'m>;
+
+    /// The Rust path of an enum, a union, or a newtype of the crate.
+    fn type_path(&self, target: &'m str) -> Result<TokenStream, String>;
+
+    /// A constrained scalar, list or map from its plain value.
+    fn newtype(&self, target: &'m str, plain: TokenStream) -> Result<TokenStream, String>;
+
+    /// A structure (shared, or a modeled error) from its members' `params`.
+    fn structure(&self, target: &'m str, params: &Map<String, Value>) -> Result<TokenStream, String>;
+
+    /// A Rust value of the shape `target` from its JSON form in `params`.
+    fn value(&self, target: &'m str, value: &Value) -> Result<TokenStream, String> {
+        let s = self.service();
+        Ok(match s.ty(target).map_err(|e| e.0)? {
+            Ty::Prim(prim) => prim_value(prim, value)?,
+            Ty::IntEnum => prim_value(Prim::Int, value)?,
+            Ty::Newtype(_, prim) => self.newtype(target, prim_value(prim, value)?)?,
+            Ty::Enum(_) => {
+                let text = value.as_str().ok_or("an enum value that is not a string")?;
+                let path = self.type_path(target)?;
+                let known = enum_values(s.model, target).map_err(|e| e.0)?;
+                let variant = known
+                    .into_iter()
+                    .find(|v| v.value == text)
+                    .ok_or_else(|| format!("{text:?} is not a value of the enum"))?;
+                let variant = variant.variant;
+                quote!(#path::#variant)
+            }
+            Ty::List { member, newtype, .. } => {
+                let items = value.as_array().ok_or("a list value that is not an array")?;
+                let items = items.iter().map(|v| self.value(&member.target, v)).collect::<Result<Vec<_>, _>>()?;
+                let list = quote!(::std::vec![#(#items),*]);
+                if newtype { self.newtype(target, list)? } else { list }
+            }
+            Ty::Map { key, value: v, newtype, .. } => {
+                let entries = value.as_object().ok_or("a map value that is not an object")?;
+                let mut pairs = Vec::new();
+                for (k, item) in entries {
+                    let key = self.value(&key.target, &Value::String(k.clone()))?;
+                    let item = self.value(&v.target, item)?;
+                    pairs.push(quote!((#key, #item)));
+                }
+                let map = quote!(::std::collections::HashMap::from([#(#pairs),*]));
+                if newtype { self.newtype(target, map)? } else { map }
+            }
+            Ty::Struct(_) => {
+                let object = value.as_object().ok_or("a structure value that is not an object")?;
+                self.structure(target, object)?
+            }
+            Ty::Union(_) => {
+                let object = value.as_object().ok_or("a union value that is not an object")?;
+                let (member, inner) = object.iter().next().ok_or("a union value without a member")?;
+                let path = self.type_path(target)?;
+                let field = s
+                    .member_fields(target)
+                    .map_err(|e| e.0)?
+                    .into_iter()
+                    .find(|f| f.name == member)
+                    .ok_or_else(|| format!("{member} is not a member of the union"))?;
+                let variant = variant_ident(field.name);
+                if field.member.target == UNIT {
+                    quote!(#path::#variant)
+                } else {
+                    let inner = self.value(&field.member.target, inner)?;
+                    let inner = if s.is_boxed(&field) { quote!(::std::boxed::Box::new(#inner)) } else { inner };
+                    quote!(#path::#variant(#inner))
+                }
+            }
+        })
+    }
+}
+
+/// A scalar from its `params` form: timestamps are epoch seconds, blobs plain text, and
+/// `"NaN"`, `"Infinity"`, `"-Infinity"` the special floats.
+fn prim_value(prim: Prim, value: &Value) -> Result<TokenStream, String> {
+    let float = |v: &Value| -> Result<f64, String> {
+        match v {
+            Value::Number(n) => n.as_f64().ok_or_else(|| "a float out of range".to_owned()),
+            Value::String(s) if s == "NaN" => Ok(f64::NAN),
+            Value::String(s) if s == "Infinity" => Ok(f64::INFINITY),
+            Value::String(s) if s == "-Infinity" => Ok(f64::NEG_INFINITY),
+            _ => Err("a float value that is not a number".to_owned()),
+        }
+    };
+    let int = |v: &Value| v.as_i64().ok_or_else(|| "an integer value that is not an integer".to_owned());
+    let float_tokens = |f: f64, ty: TokenStream| {
+        if f.is_nan() {
+            quote!(#ty::NAN)
+        } else if f == f64::INFINITY {
+            quote!(#ty::INFINITY)
+        } else if f == f64::NEG_INFINITY {
+            quote!(#ty::NEG_INFINITY)
+        } else {
+            let literal = Literal::f64_unsuffixed(f);
+            quote!((#literal as #ty))
+        }
+    };
+    Ok(match prim {
+        Prim::String => {
+            let s = value.as_str().ok_or("a string value that is not a string")?;
+            quote!(::std::string::String::from(#s))
+        }
+        Prim::Bool => {
+            let b = value.as_bool().ok_or("a boolean value that is not a boolean")?;
+            quote!(#b)
+        }
+        Prim::Byte => {
+            let l = Literal::i8_suffixed(i8::try_from(int(value)?).map_err(|e| e.to_string())?);
+            quote!(#l)
+        }
+        Prim::Short => {
+            let l = Literal::i16_suffixed(i16::try_from(int(value)?).map_err(|e| e.to_string())?);
+            quote!(#l)
+        }
+        Prim::Int => {
+            let l = Literal::i32_suffixed(i32::try_from(int(value)?).map_err(|e| e.to_string())?);
+            quote!(#l)
+        }
+        Prim::Long => {
+            let l = Literal::i64_suffixed(int(value)?);
+            quote!(#l)
+        }
+        Prim::Float => float_tokens(float(value)?, quote!(f32)),
+        Prim::Double => float_tokens(float(value)?, quote!(f64)),
+        Prim::Timestamp => {
+            let (secs, nanos) = epoch_seconds(value)?;
+            let (secs, nanos) = (Literal::i64_unsuffixed(secs), Literal::u32_unsuffixed(nanos));
+            quote!(::aws_smithy_types::DateTime::from_secs_and_nanos(#secs, #nanos))
+        }
+        Prim::Blob => {
+            let s = value.as_str().ok_or("a blob value that is not a string")?;
+            quote!(::aws_smithy_types::Blob::new(#s.as_bytes()))
+        }
+    })
+}
+
+/// Epoch seconds written as a decimal number, exactly: whole seconds and nanoseconds (through an
+/// `f64`, `946845296.123` would come out as 946845296.12299990654 s).
+fn epoch_seconds(value: &Value) -> Result<(i64, u32), String> {
+    let text = match value {
+        Value::Number(n) => n.to_string(),
+        _ => return Err("a timestamp value that is not a number".to_owned()),
+    };
+    let bad = || format!("the timestamp {text} is not a decimal number of seconds");
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    if fraction.len() > 9 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let secs: i64 = whole.parse().map_err(|_| bad())?;
+    let nanos: u32 = format!("{fraction:0<9}").parse().map_err(|_| bad())?;
+    // -1.5 s is 2 s before the epoch plus 0.5 s.
+    Ok(if text.starts_with('-') && nanos > 0 { (secs - 1, 1_000_000_000 - nanos) } else { (secs, nanos) })
+}
+
+/// Checks of the bytes `body` in scope against a test's `body` (none: unchecked; empty: no
+/// bytes; otherwise equal as `bodyMediaType` compares them, JSON by its value).
+pub(crate) fn body_check(expected: Option<&str>, media: Option<&str>) -> TokenStream {
+    match expected {
+        None => quote!(let _ = &body;),
+        Some("") => quote!(assert!(body.is_empty(), "expected an empty body, got {:?}", body);),
+        Some(expected) => {
+            let media = media.unwrap_or("application/json");
+            quote! {
+                ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::validate_body(&body, #expected, ::aws_smithy_protocol_test::MediaType::from(#media)));
+            }
+        }
+    }
+}
