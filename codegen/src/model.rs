@@ -90,7 +90,11 @@ pub enum Ty<'m> {
 pub enum Binding<'m> {
     Label,
     Query(&'m str),
+    /// `@httpQueryParams`: a map of the query parameters.
+    QueryParams,
     Header(&'m str),
+    /// `@httpPrefixHeaders`: a map of the headers that start with the prefix (lowercase).
+    PrefixHeaders(&'m str),
     Payload,
     ResponseCode,
     Body,
@@ -181,8 +185,6 @@ pub struct Service<'m> {
 
 /// Traits that change the wire format in ways the generator does not implement.
 const UNSUPPORTED_TRAITS: &[&str] = &[
-    "httpPrefixHeaders",
-    "httpQueryParams",
     "streaming",
     "sparse",
     "mediaType",
@@ -477,8 +479,12 @@ impl<'m> Service<'m> {
                 Binding::Label
             } else if let Some(query) = t.http_query() {
                 Binding::Query(query)
+            } else if t.has("httpQueryParams") {
+                Binding::QueryParams
             } else if let Some(header) = t.http_header() {
                 Binding::Header(header)
+            } else if let Some(prefix) = t.get("httpPrefixHeaders").and_then(Value::as_str) {
+                Binding::PrefixHeaders(prefix)
             } else if t.has("httpPayload") {
                 Binding::Payload
             } else if t.has("httpResponseCode") {
@@ -495,8 +501,8 @@ impl<'m> Service<'m> {
                 .timestamp_format()
                 .or_else(|| self.model.traits(&member.target).timestamp_format())
                 .unwrap_or(match binding {
-                    Binding::Header(_) => TimestampFormat::HttpDate,
-                    Binding::Label | Binding::Query(_) => TimestampFormat::DateTime,
+                    Binding::Header(_) | Binding::PrefixHeaders(_) => TimestampFormat::HttpDate,
+                    Binding::Label | Binding::Query(_) | Binding::QueryParams => TimestampFormat::DateTime,
                     _ => TimestampFormat::EpochSeconds,
                 });
             fields.push(Field {
@@ -565,6 +571,10 @@ impl<'m> Service<'m> {
                     Binding::Label | Binding::Query(_) | Binding::Header(_) => {
                         self.check_scalar_binding(&member_id, ty, field.binding)?
                     }
+                    Binding::QueryParams if !is_input => {
+                        return Err(unsupported(&member_id, "@httpQueryParams in an output"));
+                    }
+                    Binding::QueryParams | Binding::PrefixHeaders(_) => self.check_map_binding(&member_id, field)?,
                     Binding::Payload if payloads > 1 => {
                         return Err(unsupported(&member_id, "more than one @httpPayload member"));
                     }
@@ -589,6 +599,31 @@ impl<'m> Service<'m> {
             }
         }
         Ok(())
+    }
+
+    /// `@httpQueryParams` and `@httpPrefixHeaders` bind maps of strings to strings (and, for
+    /// query parameters, to lists of strings), as Smithy requires; constraints on them are not
+    /// supported.
+    fn check_map_binding(&self, member_id: &str, field: &Field<'m>) -> Result<(), Error> {
+        let string = |target: &'m str| Ok::<_, Error>(matches!(self.ty(target)?, Ty::Prim(Prim::String)));
+        let supported = match self.ty(&field.member.target)? {
+            Ty::Map { key, value, newtype: false, .. } if string(&key.target)? => match self.ty(&value.target)? {
+                Ty::Prim(Prim::String) => true,
+                Ty::List { member, newtype: false, .. } => {
+                    field.binding == Binding::QueryParams && string(&member.target)?
+                }
+                _ => false,
+            },
+            _ => false,
+        };
+        if supported {
+            Ok(())
+        } else {
+            Err(unsupported(
+                member_id,
+                "@httpQueryParams and @httpPrefixHeaders are supported on maps of unconstrained strings (to unconstrained strings, or for query parameters lists of them) only",
+            ))
+        }
     }
 
     fn check_scalar_binding(&self, member_id: &str, ty: Ty<'m>, binding: Binding<'m>) -> Result<(), Error> {

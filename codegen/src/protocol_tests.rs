@@ -71,10 +71,31 @@ pub(crate) fn params(test: &Map<String, Value>) -> &Map<String, Value> {
     test.get("params").and_then(Value::as_object).unwrap_or_else(|| EMPTY.get_or_init(Map::new))
 }
 
-/// Whether the test's `params` hold a NaN, which is not equal to itself: such values are compared
-/// by their debug forms.
-pub(crate) fn has_nan(test: &Map<String, Value>) -> bool {
-    Value::Object(params(test).clone()).to_string().contains("NaN")
+/// `assert_eq!(actual, expected)` for two structures of shape `id` made from the test's `params`.
+/// NaN is not equal to itself, so then the members are compared one by one, those holding a NaN
+/// by their debug forms (a map's debug form has no fixed order, so maps are compared as values).
+pub(crate) fn assert_same(
+    s: &Service<'_>,
+    id: &str,
+    test: &Map<String, Value>,
+    actual: TokenStream,
+    expected: TokenStream,
+) -> TokenStream {
+    let nan = |v: &Value| v.to_string().contains("\"NaN\"");
+    let id = s.model.shapes.get_key_value(id).map(|(k, _)| k.as_str()).unwrap_or(UNIT);
+    let (true, Ok(fields)) = (params(test).values().any(nan), s.fields(id)) else {
+        return quote!(assert_eq!(#actual, #expected););
+    };
+    let checks = fields.iter().map(|field| {
+        let f = names::field(field.name);
+        let is_map = matches!(s.ty(&field.member.target), Ok(Ty::Map { .. }));
+        if params(test).get(field.name).is_some_and(nan) && !is_map {
+            quote!(assert_eq!(format!("{:?}", #actual.#f), format!("{:?}", #expected.#f));)
+        } else {
+            quote!(assert_eq!(#actual.#f, #expected.#f);)
+        }
+    });
+    quote!(#(#checks)*)
 }
 
 pub(crate) fn str_field<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {

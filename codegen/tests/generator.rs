@@ -157,9 +157,9 @@ fn unsupported_features_are_one_clear_error_naming_the_shape() {
     assert_eq!(
         error_of(
             json!({ "meta": { "target": "ex#Meta", "traits": { "smithy.api#httpPrefixHeaders": "x-meta-" } } }),
-            json!({ "ex#Meta": { "type": "map", "key": { "target": "smithy.api#String" }, "value": { "target": "smithy.api#String" } } })
+            json!({ "ex#Meta": { "type": "map", "key": { "target": "smithy.api#String" }, "value": { "target": "smithy.api#Integer" } } })
         ),
-        "ex#OpRequest$meta: the @httpPrefixHeaders trait is not supported"
+        "ex#OpRequest$meta: @httpQueryParams and @httpPrefixHeaders are supported on maps of unconstrained strings (to unconstrained strings, or for query parameters lists of them) only"
     );
     assert_eq!(
         error_of(

@@ -14,8 +14,8 @@ use super::Gen;
 use super::shapes::Held;
 use crate::model::{Module, Operation, Service};
 use crate::protocol_tests::{
-    Case, REQUEST_TESTS, RESPONSE_TESTS, Side, Values, body_check, has_nan, headers, ignored, params, str_field, strs,
-    test_fn_name, tests,
+    Case, REQUEST_TESTS, RESPONSE_TESTS, Side, Values, assert_same, body_check, headers, ignored, params, str_field,
+    strs, test_fn_name, tests,
 };
 use crate::{Error, names};
 
@@ -125,12 +125,7 @@ impl<'m> Gen<'_, 'm> {
         let (keys, values): (Vec<_>, Vec<_>) = headers(test).into_iter().unzip();
         let body = str_field(test, "body").unwrap_or_default();
         let de = format_ident!("de_{}_response", names::snake(op.name));
-        // NaN is not equal to itself: such values are compared by their debug forms.
-        let compare = if has_nan(test) {
-            quote!(assert_eq!(format!("{:?}", parsed), format!("{:?}", expected));)
-        } else {
-            quote!(assert_eq!(parsed, expected);)
-        };
+        let compare = assert_same(self.s, error.unwrap_or(op.output), test, quote!(parsed), quote!(expected));
         let check = match error {
             None => quote! {
                 let parsed = parsed.expect("the response parses as the output");

@@ -148,6 +148,41 @@ impl<'m> Gen<'_, 'm> {
                 quote!(if let ::std::option::Option::Some(value) = &input.#m { #push })
             });
         }
+        // `@httpQueryParams`: the map's parameters, but not those that `@httpQuery` members or the
+        // URI bind (those take precedence).
+        for field in &fields {
+            if field.binding != Binding::QueryParams {
+                continue;
+            }
+            let m = names::field(field.name);
+            let bound: Vec<&str> = fields
+                .iter()
+                .filter_map(|f| match f.binding {
+                    Binding::Query(key) => Some(key),
+                    _ => None,
+                })
+                .chain(op.query_literals.iter().map(|(key, _)| key.as_str()))
+                .collect();
+            let push = match self.s.ty(&field.member.target)? {
+                Ty::Map { value, .. } if matches!(self.s.ty(&value.target)?, Ty::List { .. }) => quote! {
+                    for item in value {
+                        query.push_kv(&::aws_smithy_http::query::fmt_string(key), &::aws_smithy_http::query::fmt_string(item));
+                    }
+                },
+                _ => {
+                    quote!(query.push_kv(&::aws_smithy_http::query::fmt_string(key), &::aws_smithy_http::query::fmt_string(value));)
+                }
+            };
+            query.push(quote! {
+                if let ::std::option::Option::Some(map) = &input.#m {
+                    for (key, value) in map {
+                        if ![#(#bound),*].contains(&key.as_str()) {
+                            #push
+                        }
+                    }
+                }
+            });
+        }
         let query = if query.is_empty() {
             TokenStream::new()
         } else {
@@ -157,13 +192,35 @@ impl<'m> Gen<'_, 'm> {
             }}
         };
         let mut headers = Vec::new();
+        // `@httpPrefixHeaders` first; a member bound to one of the same headers replaces it.
+        let mut prefixed = false;
+        for field in &fields {
+            let Binding::PrefixHeaders(prefix) = field.binding else { continue };
+            prefixed = true;
+            let m = names::field(field.name);
+            headers.push(quote! {
+                if let ::std::option::Option::Some(map) = &input.#m {
+                    for (key, value) in map {
+                        request = request.header(format!("{}{}", #prefix, key), support::header_value(value)?);
+                    }
+                }
+            });
+        }
         for field in &fields {
             let Binding::Header(name) = field.binding else { continue };
             let name = name.to_ascii_lowercase();
             let m = names::field(field.name);
             let value = self.header_value(field, quote!(value))?;
+            let replace = prefixed.then(|| {
+                quote! {
+                    if let ::std::option::Option::Some(headers) = request.headers_mut() {
+                        headers.remove(#name);
+                    }
+                }
+            });
             headers.push(quote! {
                 if let ::std::option::Option::Some(value) = &input.#m {
+                    #replace
                     request = request.header(#name, #value);
                 }
             });
@@ -521,6 +578,18 @@ impl<'m> Gen<'_, 'm> {
                 Binding::Header(name) => {
                     let name = name.to_ascii_lowercase();
                     self.header_reader(field, &name)?
+                }
+                Binding::PrefixHeaders(prefix) => {
+                    let prefix = prefix.to_ascii_lowercase();
+                    quote!({
+                        let mut map = ::std::collections::HashMap::new();
+                        for (name, value) in headers.iter() {
+                            if let ::std::option::Option::Some(key) = name.strip_prefix(#prefix) {
+                                map.insert(key.to_owned(), value.to_owned());
+                            }
+                        }
+                        (!map.is_empty()).then_some(map)
+                    })
                 }
                 _ => quote!(::std::option::Option::None),
             };

@@ -14,8 +14,8 @@ use serde_json::{Map, Value};
 use super::Gen;
 use crate::model::{Module, Operation, Service};
 use crate::protocol_tests::{
-    Case, MALFORMED_REQUEST_TESTS, REQUEST_TESTS, RESPONSE_TESTS, Side, Values, body_check, has_nan, ignored, params,
-    str_field, test_fn_name, tests,
+    Case, MALFORMED_REQUEST_TESTS, REQUEST_TESTS, RESPONSE_TESTS, Side, Values, assert_same, body_check, ignored,
+    params, str_field, test_fn_name, tests,
 };
 use crate::{Error, names};
 
@@ -88,12 +88,7 @@ impl<'m> Gen<'_, 'm> {
             test.get("headers"),
             str_field(test, "body"),
         );
-        // NaN is not equal to itself: compare the debug forms where the test has one.
-        let compare = if has_nan(test) {
-            quote!(assert_eq!(format!("{:?}", input), format!("{:?}", expected));)
-        } else {
-            quote!(assert_eq!(input, expected);)
-        };
+        let compare = assert_same(self.s, op.input, test, quote!(input), quote!(expected));
         let service = self.service_with(
             op,
             quote! {

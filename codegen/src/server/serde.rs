@@ -170,7 +170,29 @@ impl<'m> Gen<'_, 'm> {
             });
         }
         let query_fields: Vec<&Field<'m>> = fields.iter().filter(|f| matches!(f.binding, Binding::Query(_))).collect();
-        if !query_fields.is_empty() {
+        // `@httpQueryParams`: every parameter, bound by `@httpQuery` or not, also goes in the map.
+        let query_map = match fields.iter().find(|f| f.binding == Binding::QueryParams) {
+            Some(field) => {
+                let var = local(field);
+                stmts.push(quote!(let mut #var = ::std::option::Option::None;));
+                let insert = match self.s.ty(&field.member.target)? {
+                    Ty::Map { value, .. } if matches!(self.s.ty(&value.target)?, Ty::List { .. }) => {
+                        quote!(map.entry(key.clone().into_owned()).or_insert_with(::std::vec::Vec::new).push(value.clone().into_owned());)
+                    }
+                    _ => quote! {
+                        if !map.contains_key(key.as_ref()) {
+                            map.insert(key.clone().into_owned(), value.clone().into_owned());
+                        }
+                    },
+                };
+                quote! {
+                    let map = #var.get_or_insert_with(::std::collections::HashMap::new);
+                    #insert
+                }
+            }
+            None => quote!(),
+        };
+        if !query_fields.is_empty() || !query_map.is_empty() {
             let mut arms = Vec::new();
             for field in &query_fields {
                 let var = local(field);
@@ -204,9 +226,25 @@ impl<'m> Gen<'_, 'm> {
             }
             stmts.push(quote! {
                 for (key, value) in support::query_pairs(parts.uri.query()) {
+                    #query_map
                     match key.as_ref() {
                         #(#arms)*
                         _ => {}
+                    }
+                }
+            });
+        }
+        // `@httpPrefixHeaders`: the headers that start with the prefix, by the rest of their name.
+        for field in &fields {
+            let Binding::PrefixHeaders(prefix) = field.binding else { continue };
+            let var = local(field);
+            let prefix = prefix.to_ascii_lowercase();
+            stmts.push(quote! {
+                let mut #var = ::std::option::Option::None;
+                for (name, value) in parts.headers.iter() {
+                    if let ::std::option::Option::Some(key) = name.as_str().strip_prefix(#prefix) {
+                        let value = support::header_str(value)?.to_owned();
+                        #var.get_or_insert_with(::std::collections::HashMap::new).insert(key.to_owned(), value);
                     }
                 }
             });
@@ -708,6 +746,22 @@ impl<'m> Gen<'_, 'm> {
             #[allow(unused_mut)]
             let mut headers = ::http::HeaderMap::new();
         });
+        // `@httpPrefixHeaders` first, so that a member bound to one of the same headers wins.
+        for field in &fields {
+            let Binding::PrefixHeaders(prefix) = field.binding else { continue };
+            let f = names::field(field.name);
+            let insert = quote! {
+                for (key, item) in map {
+                    let name = ::http::HeaderName::try_from(format!("{}{}", #prefix, key)).map_err(|e| e.to_string())?;
+                    headers.insert(name, support::header_value(item)?);
+                }
+            };
+            stmts.push(if field.is_always_set() {
+                quote!({ let map = &value.#f; #insert })
+            } else {
+                quote!(if let ::std::option::Option::Some(map) = &value.#f { #insert })
+            });
+        }
         for field in fields.iter().filter(|f| matches!(f.binding, Binding::Header(_))) {
             let Binding::Header(header) = field.binding else { continue };
             // Checked by the model pass: a valid header name, so `from_static` cannot fail.
