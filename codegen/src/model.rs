@@ -68,18 +68,22 @@ pub enum Ty<'m> {
     Enum(&'m str),
     /// An intEnum, held as `i32`.
     IntEnum,
-    /// A list; a newtype in `model` when it has `@length`.
+    /// A list; a newtype in `model` when it has `@length` or `@uniqueItems`. A `@sparse` list
+    /// holds `Option`s (JSON `null` items).
     List {
         id: &'m str,
         member: &'m Member,
         newtype: bool,
+        sparse: bool,
     },
-    /// A map with string keys; a newtype in `model` when it has `@length`.
+    /// A map with string keys; a newtype in `model` when it has `@length`. A `@sparse` map holds
+    /// `Option`s (JSON `null` values).
     Map {
         id: &'m str,
         key: &'m Member,
         value: &'m Member,
         newtype: bool,
+        sparse: bool,
     },
     Struct(&'m str),
     Union(&'m str),
@@ -186,7 +190,6 @@ pub struct Service<'m> {
 /// Traits that change the wire format in ways the generator does not implement.
 const UNSUPPORTED_TRAITS: &[&str] = &[
     "streaming",
-    "sparse",
     "mediaType",
     "eventHeader",
     "eventPayload",
@@ -420,7 +423,7 @@ impl<'m> Service<'m> {
                 let shape = self.model.shape(id)?;
                 let member = shape.member.as_ref().ok_or_else(|| unsupported(id, "list without a member"))?;
                 let newtype = traits.has("length") || traits.has("uniqueItems");
-                return Ok(Ty::List { id, member, newtype });
+                return Ok(Ty::List { id, member, newtype, sparse: traits.has("sparse") });
             }
             "map" => {
                 let shape = self.model.shape(id)?;
@@ -433,7 +436,7 @@ impl<'m> Service<'m> {
                 {
                     return Err(unsupported(id, "map keys must be strings"));
                 }
-                return Ok(Ty::Map { id, key, value, newtype: traits.has("length") });
+                return Ok(Ty::Map { id, key, value, newtype: traits.has("length"), sparse: traits.has("sparse") });
             }
             other => return Err(unsupported(id, format!("shapes of type {other} are not supported"))),
         };
@@ -607,13 +610,15 @@ impl<'m> Service<'m> {
     fn check_map_binding(&self, member_id: &str, field: &Field<'m>) -> Result<(), Error> {
         let string = |target: &'m str| Ok::<_, Error>(matches!(self.ty(target)?, Ty::Prim(Prim::String)));
         let supported = match self.ty(&field.member.target)? {
-            Ty::Map { key, value, newtype: false, .. } if string(&key.target)? => match self.ty(&value.target)? {
-                Ty::Prim(Prim::String) => true,
-                Ty::List { member, newtype: false, .. } => {
-                    field.binding == Binding::QueryParams && string(&member.target)?
+            Ty::Map { key, value, newtype: false, sparse: false, .. } if string(&key.target)? => {
+                match self.ty(&value.target)? {
+                    Ty::Prim(Prim::String) => true,
+                    Ty::List { member, newtype: false, sparse: false, .. } => {
+                        field.binding == Binding::QueryParams && string(&member.target)?
+                    }
+                    _ => false,
                 }
-                _ => false,
-            },
+            }
             _ => false,
         };
         if supported {
@@ -632,10 +637,12 @@ impl<'m> Service<'m> {
         };
         match ty {
             _ if scalar(ty) => Ok(()),
-            Ty::List { member, .. } if binding != Binding::Label && scalar(self.ty(&member.target)?) => Ok(()),
+            Ty::List { member, sparse: false, .. } if binding != Binding::Label && scalar(self.ty(&member.target)?) => {
+                Ok(())
+            }
             _ => Err(unsupported(
                 member_id,
-                "HTTP labels, query parameters and headers support scalars (and, for query and headers, lists of scalars) only",
+                "HTTP labels, query parameters and headers support scalars (and, for query and headers, dense lists of scalars) only",
             )),
         }
     }

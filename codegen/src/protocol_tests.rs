@@ -140,6 +140,18 @@ pub(crate) trait Values<'m> {
     /// A structure (shared, or a modeled error) from its members' `params`.
     fn structure(&self, target: &'m str, params: &Map<String, Value>) -> Result<TokenStream, String>;
 
+    /// A list's item or a map's value: in a `@sparse` collection an `Option`, `None` for `null`.
+    fn item(&self, target: &'m str, value: &Value, sparse: bool) -> Result<TokenStream, String> {
+        Ok(match (sparse, value) {
+            (false, _) => self.value(target, value)?,
+            (true, Value::Null) => quote!(::std::option::Option::None),
+            (true, _) => {
+                let item = self.value(target, value)?;
+                quote!(::std::option::Option::Some(#item))
+            }
+        })
+    }
+
     /// A Rust value of the shape `target` from its JSON form in `params`.
     fn value(&self, target: &'m str, value: &Value) -> Result<TokenStream, String> {
         let s = self.service();
@@ -158,18 +170,19 @@ pub(crate) trait Values<'m> {
                 let variant = variant.variant;
                 quote!(#path::#variant)
             }
-            Ty::List { member, newtype, .. } => {
+            Ty::List { member, newtype, sparse, .. } => {
                 let items = value.as_array().ok_or("a list value that is not an array")?;
-                let items = items.iter().map(|v| self.value(&member.target, v)).collect::<Result<Vec<_>, _>>()?;
+                let items =
+                    items.iter().map(|v| self.item(&member.target, v, sparse)).collect::<Result<Vec<_>, _>>()?;
                 let list = quote!(::std::vec![#(#items),*]);
                 if newtype { self.newtype(target, list)? } else { list }
             }
-            Ty::Map { key, value: v, newtype, .. } => {
+            Ty::Map { key, value: v, newtype, sparse, .. } => {
                 let entries = value.as_object().ok_or("a map value that is not an object")?;
                 let mut pairs = Vec::new();
                 for (k, item) in entries {
                     let key = self.value(&key.target, &Value::String(k.clone()))?;
-                    let item = self.value(&v.target, item)?;
+                    let item = self.item(&v.target, item, sparse)?;
                     pairs.push(quote!((#key, #item)));
                 }
                 let map = quote!(::std::collections::HashMap::from([#(#pairs),*]));

@@ -1,5 +1,5 @@
 //! Rust spellings that every emitter shares: scalar types, enum variants and their wire values,
-//! number literals.
+//! number literals, and how a sparse collection's items are written.
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -75,4 +75,14 @@ pub fn number_literal(prim: Prim, n: &serde_json::Number) -> Option<TokenStream>
         let literal = Literal::i64_unsuffixed(n.as_i64()?);
         quote!(#literal)
     })
+}
+
+/// Writes a `@sparse` collection's item (`item: &Option<T>`): `write` for a value, `null` for `None`.
+pub fn ser_or_null(write: TokenStream, writer: TokenStream) -> TokenStream {
+    quote! {
+        match item {
+            ::std::option::Option::Some(item) => { #write }
+            ::std::option::Option::None => #writer.null(),
+        }
+    }
 }

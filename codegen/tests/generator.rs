@@ -163,10 +163,10 @@ fn unsupported_features_are_one_clear_error_naming_the_shape() {
     );
     assert_eq!(
         error_of(
-            json!({ "list": { "target": "ex#Names" } }),
+            json!({ "list": { "target": "ex#Names", "traits": { "smithy.api#httpHeader": "x-names" } } }),
             json!({ "ex#Names": { "type": "list", "member": { "target": "smithy.api#String" }, "traits": { "smithy.api#sparse": {} } } })
         ),
-        "ex#Names: the @sparse trait is not supported"
+        "ex#OpRequest$list: HTTP labels, query parameters and headers support scalars (and, for query and headers, dense lists of scalars) only"
     );
     let error = error_of(
         json!({ "key": { "target": "ex#Key" } }),

@@ -167,8 +167,8 @@ impl<'m> Gen<'_, 'm> {
             let field_doc = doc(field.member.traits.documentation());
             let ty = self.member_type(&field)?;
             setters.push(match self.s.ty(&field.member.target)? {
-                Ty::List { member, .. } => {
-                    let item = self.setter_param(&member.target)?;
+                Ty::List { member, sparse, .. } => {
+                    let item = self.item_param(member, sparse)?;
                     let note = format!(" Appends an item to `{name}`; [`{set}`](Self::{set}) replaces the whole list.");
                     quote! {
                         #field_doc
@@ -180,8 +180,8 @@ impl<'m> Gen<'_, 'm> {
                         }
                     }
                 }
-                Ty::Map { key, value, .. } => {
-                    let (k, v) = (self.setter_param(&key.target)?, self.setter_param(&value.target)?);
+                Ty::Map { key, value, sparse, .. } => {
+                    let (k, v) = (self.setter_param(&key.target)?, self.item_param(value, sparse)?);
                     let note = format!(" Adds an entry to `{name}`; [`{set}`](Self::{set}) replaces the whole map.");
                     quote! {
                         #field_doc

@@ -94,16 +94,22 @@ impl<'m> Gen<'_, 'm> {
                 let name = format_ident!("{}", self.s.type_name(id));
                 quote!(crate::types::#name)
             }
-            Ty::List { member, .. } => {
-                let item = self.rust_type(&member.target)?;
+            Ty::List { member, sparse, .. } => {
+                let item = self.item_type(member, sparse)?;
                 quote!(::std::vec::Vec<#item>)
             }
-            Ty::Map { key, value, .. } => {
-                let (k, v) = (self.rust_type(&key.target)?, self.rust_type(&value.target)?);
+            Ty::Map { key, value, sparse, .. } => {
+                let (k, v) = (self.rust_type(&key.target)?, self.item_type(value, sparse)?);
                 quote!(::std::collections::HashMap<#k, #v>)
             }
             Ty::Struct(_) | Ty::Union(_) => self.struct_path(id),
         })
+    }
+
+    /// The type of a list's items or a map's values: `Option`s in a `@sparse` collection.
+    fn item_type(&self, member: &'m crate::smithy::Member, sparse: bool) -> Result<TokenStream, Error> {
+        let item = self.rust_type(&member.target)?;
+        Ok(if sparse { quote!(::std::option::Option<#item>) } else { item })
     }
 
     /// The module of a shared structure or union (`Model`) or of a modeled error (`Error`).

@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 use super::Gen;
 use super::shapes::Held;
 use crate::model::{Binding, Field, Module, Operation, Prim, Segment, Ty, UNIT};
-use crate::rust_types::variant_ident;
+use crate::rust_types::{ser_or_null, variant_ident};
 use crate::smithy::{Member, TimestampFormat};
 use crate::{Error, names};
 
@@ -427,13 +427,14 @@ impl<'m> Gen<'_, 'm> {
         let rust = self.rust_type(id)?;
         let body = match self.s.ty(id)? {
             Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) => return Ok(None),
-            Ty::List { member, .. } => {
+            Ty::List { member, sparse, .. } => {
                 let write = self.ser_value(
                     &member.target,
                     self.member_format(member, TimestampFormat::EpochSeconds),
                     quote!(array.value()),
                     quote!(item),
                 )?;
+                let write = if sparse { ser_or_null(write, quote!(array.value())) } else { write };
                 quote! {
                     let mut array = writer.start_array();
                     for item in value {
@@ -442,13 +443,14 @@ impl<'m> Gen<'_, 'm> {
                     array.finish();
                 }
             }
-            Ty::Map { value: v, .. } => {
+            Ty::Map { value: v, sparse, .. } => {
                 let write = self.ser_value(
                     &v.target,
                     self.member_format(v, TimestampFormat::EpochSeconds),
                     quote!(object.key(key.as_str())),
                     quote!(item),
                 )?;
+                let write = if sparse { ser_or_null(write, quote!(object.key(key.as_str()))) } else { write };
                 quote! {
                     let mut object = writer.start_object();
                     for (key, item) in value {
@@ -782,23 +784,30 @@ impl<'m> Gen<'_, 'm> {
         let f = self.fn_name("de", id);
         let body = match self.s.ty(id)? {
             Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) => return Ok(None),
-            Ty::List { member, .. } => {
+            Ty::List { member, sparse, .. } => {
                 let item = self.de_target(&member.target, self.member_format(member, TimestampFormat::EpochSeconds))?;
+                let push = if sparse {
+                    quote!(items.push(#item?);)
+                } else {
+                    quote! {
+                        // A null item of a dense list is left out.
+                        if let ::std::option::Option::Some(item) = #item? {
+                            items.push(item);
+                        }
+                    }
+                };
                 quote! {
                     if !support::start_array(tokens)? {
                         return ::std::result::Result::Ok(::std::option::Option::None);
                     }
                     let mut items = ::std::vec::Vec::new();
                     while support::array_continues(tokens)? {
-                        // A null item of a dense list is left out.
-                        if let ::std::option::Option::Some(item) = #item? {
-                            items.push(item);
-                        }
+                        #push
                     }
                     ::std::result::Result::Ok(::std::option::Option::Some(items))
                 }
             }
-            Ty::Map { key, value, .. } => {
+            Ty::Map { key, value, sparse, .. } => {
                 let item = self.de_target(&value.target, self.member_format(value, TimestampFormat::EpochSeconds))?;
                 let key_value = match self.s.ty(&key.target)? {
                     Ty::Enum(_) => {
@@ -807,16 +816,23 @@ impl<'m> Gen<'_, 'm> {
                     }
                     _ => quote!(key.into_owned()),
                 };
+                let insert = if sparse {
+                    quote!(map.insert(#key_value, #item?);)
+                } else {
+                    quote! {
+                        // A null value of a dense map is left out.
+                        if let ::std::option::Option::Some(value) = #item? {
+                            map.insert(#key_value, value);
+                        }
+                    }
+                };
                 quote! {
                     if !support::start_object(tokens)? {
                         return ::std::result::Result::Ok(::std::option::Option::None);
                     }
                     let mut map = ::std::collections::HashMap::new();
                     while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
-                        // A null value of a dense map is left out.
-                        if let ::std::option::Option::Some(value) = #item? {
-                            map.insert(#key_value, value);
-                        }
+                        #insert
                     }
                     ::std::result::Result::Ok(::std::option::Option::Some(map))
                 }

@@ -13,7 +13,7 @@ use super::Gen;
 use crate::model::{Field, Module, Prim, Ty, UNIT};
 use crate::render::doc;
 use crate::rust_types::{enum_values, number_literal, variant_ident};
-use crate::smithy::shape_name;
+use crate::smithy::{Member, shape_name};
 use crate::{Error, names, unsupported};
 
 /// How a member is held: as `Option<T>`, or as `T` (with the `@default`, or, for a required
@@ -234,8 +234,8 @@ impl<'m> Gen<'_, 'm> {
             }
             _ if copy && set => quote!(#field_doc pub fn #f(&self) -> #rust { self.#f }),
             _ if copy => quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<#rust> { self.#f }),
-            Ty::List { member, .. } => {
-                let item = self.rust_type(&member.target)?;
+            Ty::List { member, sparse, .. } => {
+                let item = self.item_type(member, sparse)?;
                 if set {
                     quote!(#field_doc pub fn #f(&self) -> &[#item] { &self.#f })
                 } else {
@@ -270,6 +270,17 @@ impl<'m> Gen<'_, 'm> {
         })
     }
 
+    /// The parameter type of a setter taking a list's item or a map's value: as
+    /// [`Self::setter_param`], or in a `@sparse` collection an `Option` of the item's type.
+    pub(super) fn item_param(&self, member: &'m Member, sparse: bool) -> Result<TokenStream, Error> {
+        if sparse { self.item_type(member, sparse) } else { self.setter_param(&member.target) }
+    }
+
+    /// `value` (an [`Self::item_param`]) as the item's type.
+    fn item_converted(&self, member: &'m Member, sparse: bool, value: TokenStream) -> Result<TokenStream, Error> {
+        if sparse { Ok(value) } else { self.converted(&member.target, value) }
+    }
+
     /// `value` (a setter's parameter) as the member's type: `.into()` for strings only.
     fn converted(&self, target: &'m str, value: TokenStream) -> Result<TokenStream, Error> {
         Ok(match self.s.ty(target)? {
@@ -286,9 +297,9 @@ impl<'m> Gen<'_, 'm> {
         let get = format_ident!("get_{name}");
         let ty = self.member_type(field)?;
         let add = match self.s.ty(&field.member.target)? {
-            Ty::List { member, .. } => {
-                let item = self.setter_param(&member.target)?;
-                let input = self.converted(&member.target, quote!(input))?;
+            Ty::List { member, sparse, .. } => {
+                let item = self.item_param(member, sparse)?;
+                let input = self.item_converted(member, sparse, quote!(input))?;
                 let note = format!(" Appends an item to `{name}`; [`{set}`](Self::{set}) replaces the whole list.");
                 quote! {
                     #field_doc
@@ -302,10 +313,10 @@ impl<'m> Gen<'_, 'm> {
                     }
                 }
             }
-            Ty::Map { key, value, .. } => {
-                let (k, v) = (self.setter_param(&key.target)?, self.setter_param(&value.target)?);
+            Ty::Map { key, value, sparse, .. } => {
+                let (k, v) = (self.setter_param(&key.target)?, self.item_param(value, sparse)?);
                 let (key_in, value_in) =
-                    (self.converted(&key.target, quote!(key))?, self.converted(&value.target, quote!(value))?);
+                    (self.converted(&key.target, quote!(key))?, self.item_converted(value, sparse, quote!(value))?);
                 let note = format!(" Adds an entry to `{name}`; [`{set}`](Self::{set}) replaces the whole map.");
                 quote! {
                     #field_doc

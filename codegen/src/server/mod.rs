@@ -71,28 +71,34 @@ impl<'m> Gen<'_, 'm> {
             Ty::IntEnum => quote!(i32),
             Ty::Newtype(..) | Ty::Enum(_) => self.model_path(id),
             Ty::List { newtype: true, .. } | Ty::Map { newtype: true, .. } => self.model_path(id),
-            Ty::List { member, .. } => {
-                let item = self.rust_type(&member.target)?;
+            Ty::List { member, sparse, .. } => {
+                let item = self.item_type(member, sparse)?;
                 quote!(::std::vec::Vec<#item>)
             }
-            Ty::Map { key, value, .. } => {
-                let (k, v) = (self.rust_type(&key.target)?, self.rust_type(&value.target)?);
+            Ty::Map { key, value, sparse, .. } => {
+                let (k, v) = (self.rust_type(&key.target)?, self.item_type(value, sparse)?);
                 quote!(::std::collections::HashMap<#k, #v>)
             }
             Ty::Struct(_) | Ty::Union(_) => self.struct_path(id),
         })
     }
 
+    /// The type of a list's items or a map's values: `Option`s in a `@sparse` collection.
+    fn item_type(&self, member: &crate::smithy::Member, sparse: bool) -> Result<TokenStream, Error> {
+        let item = self.rust_type(&member.target)?;
+        Ok(if sparse { quote!(::std::option::Option<#item>) } else { item })
+    }
+
     /// The inner Rust type of a newtype list or map (what `into_inner` returns).
     fn inner_type(&self, id: &'m str) -> Result<TokenStream, Error> {
         Ok(match self.s.ty(id)? {
             Ty::Newtype(_, prim) => prim_type(prim),
-            Ty::List { member, .. } => {
-                let item = self.rust_type(&member.target)?;
+            Ty::List { member, sparse, .. } => {
+                let item = self.item_type(member, sparse)?;
                 quote!(::std::vec::Vec<#item>)
             }
-            Ty::Map { key, value, .. } => {
-                let (k, v) = (self.rust_type(&key.target)?, self.rust_type(&value.target)?);
+            Ty::Map { key, value, sparse, .. } => {
+                let (k, v) = (self.rust_type(&key.target)?, self.item_type(value, sparse)?);
                 quote!(::std::collections::HashMap<#k, #v>)
             }
             _ => self.rust_type(id)?,

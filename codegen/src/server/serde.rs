@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 
 use super::Gen;
 use crate::model::{Binding, Field, Module, Operation, Prim, Ty, UNIT};
+use crate::rust_types::ser_or_null;
 use crate::smithy::TimestampFormat;
 use crate::{Error, names};
 
@@ -548,9 +549,19 @@ impl<'m> Gen<'_, 'm> {
                     ::std::option::Option::None => ::std::result::Result::Ok(::std::option::Option::None),
                 }
             },
-            Ty::List { member, newtype, .. } => {
+            Ty::List { member, newtype, sparse, .. } => {
                 let item =
                     self.de_target(&member.target, body_format(self, member), quote!(&path.index(items.len())))?;
+                let push = if sparse {
+                    quote!(items.push(#item?);)
+                } else {
+                    quote! {
+                        match #item? {
+                            ::std::option::Option::Some(item) => items.push(item),
+                            ::std::option::Option::None => return ::std::result::Result::Err(support::serialization("null is not allowed in a list")),
+                        }
+                    }
+                };
                 let wrap = if newtype {
                     quote!(#rust::try_from(items).map_err(|e| e.into_violation(path))?)
                 } else {
@@ -563,16 +574,23 @@ impl<'m> Gen<'_, 'm> {
                     }
                     let mut items = ::std::vec::Vec::new();
                     while support::array_continues(tokens)? {
-                        match #item? {
-                            ::std::option::Option::Some(item) => items.push(item),
-                            ::std::option::Option::None => return ::std::result::Result::Err(support::serialization("null is not allowed in a list")),
-                        }
+                        #push
                     }
                     ::std::result::Result::Ok(::std::option::Option::Some(#wrap))
                 }
             }
-            Ty::Map { key, value, newtype, .. } => {
+            Ty::Map { key, value, newtype, sparse, .. } => {
                 let item = self.de_target(&value.target, body_format(self, value), quote!(&path.key(&key)))?;
+                let value = if sparse {
+                    quote!(#item?)
+                } else {
+                    quote! {
+                        match #item? {
+                            ::std::option::Option::Some(value) => value,
+                            ::std::option::Option::None => return ::std::result::Result::Err(support::serialization("null is not allowed as a map value")),
+                        }
+                    }
+                };
                 let key_value = match self.s.ty(&key.target)? {
                     Ty::Prim(_) => quote!(key.into_owned()),
                     Ty::Enum(_) => {
@@ -596,10 +614,7 @@ impl<'m> Gen<'_, 'm> {
                     }
                     let mut map = ::std::collections::HashMap::new();
                     while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
-                        let value = match #item? {
-                            ::std::option::Option::Some(value) => value,
-                            ::std::option::Option::None => return ::std::result::Result::Err(support::serialization("null is not allowed as a map value")),
-                        };
+                        let value = #value;
                         map.insert(#key_value, value);
                     }
                     ::std::result::Result::Ok(::std::option::Option::Some(#wrap))
@@ -953,12 +968,13 @@ impl<'m> Gen<'_, 'm> {
         let f = self.fn_name("ser", id);
         let (param, body) = match self.s.ty(id)? {
             Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) => return Ok(None),
-            Ty::List { member, newtype, .. } => {
-                let item_ty = self.rust_type(&member.target)?;
+            Ty::List { member, newtype, sparse, .. } => {
+                let item_ty = self.item_type(member, sparse)?;
                 let items = if newtype { quote!(value.0.iter()) } else { quote!(value.iter()) };
                 let param = if newtype { self.rust_type(id)? } else { quote!([#item_ty]) };
                 let write =
                     self.ser_value(&member.target, body_format(self, member), quote!(array.value()), quote!(item))?;
+                let write = if sparse { ser_or_null(write, quote!(array.value())) } else { write };
                 (
                     param,
                     quote! {
@@ -970,10 +986,11 @@ impl<'m> Gen<'_, 'm> {
                     },
                 )
             }
-            Ty::Map { value: v, newtype, .. } => {
+            Ty::Map { value: v, newtype, sparse, .. } => {
                 let entries = if newtype { quote!(value.0.iter()) } else { quote!(value.iter()) };
                 let write =
                     self.ser_value(&v.target, body_format(self, v), quote!(object.key(key.as_str())), quote!(item))?;
+                let write = if sparse { ser_or_null(write, quote!(object.key(key.as_str()))) } else { write };
                 (
                     self.rust_type(id)?,
                     quote! {

@@ -217,8 +217,8 @@ impl<'m> Gen<'_, 'm> {
             }
             Ty::IntEnum if set => quote!(#field_doc pub fn #f(&self) -> i32 { self.#f }),
             Ty::IntEnum => quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<i32> { self.#f }),
-            Ty::List { member, newtype: false, .. } => {
-                let item = self.rust_type(&member.target)?;
+            Ty::List { member, newtype: false, sparse, .. } => {
+                let item = self.item_type(member, sparse)?;
                 if set {
                     quote!(#field_doc pub fn #f(&self) -> &[#item] { &self.#f })
                 } else {
@@ -559,8 +559,8 @@ impl<'m> Gen<'_, 'm> {
         };
         let check_param = match ty {
             Ty::Newtype(_, Prim::String) => quote!(&str),
-            Ty::List { member, .. } => {
-                let item = self.rust_type(&member.target)?;
+            Ty::List { member, sparse, .. } => {
+                let item = self.item_type(member, sparse)?;
                 quote!(&[#item])
             }
             _ => quote!(&#inner),
