@@ -300,7 +300,7 @@ impl<'m> Service<'m> {
                         Binding::Body => true,
                         // restJson1 ignores @httpQuery in responses: such members go in the body.
                         Binding::Query(_) => !is_request,
-                        Binding::Payload => matches!(service.ty(&field.member.target)?, Ty::Struct(_)),
+                        Binding::Payload => matches!(service.ty(&field.member.target)?, Ty::Struct(_) | Ty::Union(_)),
                         _ => false,
                     };
                     if json {
@@ -588,12 +588,14 @@ impl<'m> Service<'m> {
                         if !matches!(
                             ty,
                             Ty::Struct(_)
+                                | Ty::Union(_)
+                                | Ty::Enum(_)
                                 | Ty::Prim(Prim::String | Prim::Blob)
                                 | Ty::Newtype(_, Prim::String | Prim::Blob)
                         ) {
                             return Err(unsupported(
                                 &member_id,
-                                "@httpPayload is supported for structures, strings and blobs only",
+                                "@httpPayload is supported for structures, unions, strings, enums and blobs only",
                             ));
                         }
                     }

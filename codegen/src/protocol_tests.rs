@@ -298,13 +298,14 @@ fn epoch_seconds(value: &Value) -> Result<(i64, u32), String> {
 }
 
 /// Checks of the bytes `body` in scope against a test's `body` (none: unchecked; empty: no
-/// bytes; otherwise equal as `bodyMediaType` compares them, JSON by its value).
+/// bytes; otherwise equal as `bodyMediaType` compares them: JSON by its value, a test without a
+/// media type byte for byte).
 pub(crate) fn body_check(expected: Option<&str>, media: Option<&str>) -> TokenStream {
     match expected {
         None => quote!(let _ = &body;),
         Some("") => quote!(assert!(body.is_empty(), "expected an empty body, got {:?}", body);),
         Some(expected) => {
-            let media = media.unwrap_or("application/json");
+            let media = media.unwrap_or("unspecified");
             quote! {
                 ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::validate_body(&body, #expected, ::aws_smithy_protocol_test::MediaType::from(#media)));
             }

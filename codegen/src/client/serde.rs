@@ -253,12 +253,16 @@ impl<'m> Gen<'_, 'm> {
         if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
             let m = names::field(field.name);
             // An absent structure payload is sent as an empty object; other payloads as no body.
-            let (media, bytes, absent) = match self.s.ty(&field.member.target)? {
+            let ty = self.s.ty(&field.member.target)?;
+            let (media, bytes, absent) = match ty {
                 Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => {
                     ("text/plain", quote!(value.into_bytes()), quote!(::std::vec::Vec::new()))
                 }
                 Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => {
                     ("application/octet-stream", quote!(value.into_inner()), quote!(::std::vec::Vec::new()))
+                }
+                Ty::Enum(_) => {
+                    ("text/plain", quote!(value.as_str().as_bytes().to_vec()), quote!(::std::vec::Vec::new()))
                 }
                 _ => {
                     let ser = self.fn_name("ser", &field.member.target);
@@ -269,10 +273,14 @@ impl<'m> Gen<'_, 'm> {
                             #ser(::aws_smithy_json::serialize::JsonValueWriter::new(&mut out), &value)?;
                             out.into_bytes()
                         }),
-                        quote!({
-                            request = support::content_type(request, "application/json");
-                            b"{}".to_vec()
-                        }),
+                        if matches!(ty, Ty::Struct(_)) {
+                            quote!({
+                                request = support::content_type(request, "application/json");
+                                b"{}".to_vec()
+                            })
+                        } else {
+                            quote!(::std::vec::Vec::new())
+                        },
                     )
                 }
             };
@@ -603,6 +611,10 @@ impl<'m> Gen<'_, 'm> {
                 Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => quote!(::aws_smithy_types::Blob::new(body)),
                 Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => {
                     quote!(::std::string::String::from_utf8(body.to_vec())?)
+                }
+                Ty::Enum(_) => {
+                    let path = self.rust_type(&field.member.target)?;
+                    quote!(#path::from(::std::str::from_utf8(body)?))
                 }
                 _ => {
                     let de = self.fn_name("de", &field.member.target);

@@ -102,7 +102,7 @@ impl<'m> Gen<'_, 'm> {
     fn body_media_type(&self, fields: &[Field<'m>]) -> Result<Option<&'static str>, Error> {
         if let Some(payload) = fields.iter().find(|f| f.binding == Binding::Payload) {
             return Ok(Some(match self.s.ty(&payload.member.target)? {
-                Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => "text/plain",
+                Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) | Ty::Enum(_) => "text/plain",
                 Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => "application/octet-stream",
                 _ => "application/json",
             }));
@@ -334,6 +334,10 @@ impl<'m> Gen<'_, 'm> {
                 Ty::Newtype(_, Prim::Blob) => {
                     let path = self.rust_type(&field.member.target)?;
                     quote!(#path::try_from(::aws_smithy_types::Blob::new(bytes.to_vec())).map_err(|e| e.into_violation(&Path::ROOT.member(#name)))?)
+                }
+                Ty::Enum(_) => {
+                    let path = self.rust_type(&field.member.target)?;
+                    quote!(#path::try_from(::std::str::from_utf8(&bytes).map_err(|_| support::serialization("the request body is not UTF-8"))?).map_err(|e| e.into_violation(&Path::ROOT.member(#name)))?)
                 }
                 _ => {
                     let de = self.de_call(&field.member.target, quote!(&Path::ROOT.member(#name)))?;
@@ -839,6 +843,7 @@ impl<'m> Gen<'_, 'm> {
                 Ty::Newtype(_, Prim::Blob) => {
                     ("application/octet-stream", quote!(::bytes::Bytes::from(v.0.clone().into_inner())))
                 }
+                Ty::Enum(_) => ("text/plain", quote!(::bytes::Bytes::from_static(v.as_str().as_bytes()))),
                 _ => {
                     let ser = self.ser_value(
                         &field.member.target,
@@ -892,6 +897,8 @@ impl<'m> Gen<'_, 'm> {
         }
         Ok(quote! {
             #(#stmts)*
+            // Said explicitly, as clients and the protocol tests read it (hyper would add it).
+            headers.insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
             let mut response = ::http::Response::new(support::boxed(body));
             *response.status_mut() = status;
             *response.headers_mut() = headers;

@@ -150,6 +150,8 @@ pub(crate) fn ser_get_attached_file_response(
             ::http::HeaderValue::from_static("application/json"),
         );
     let body = ::bytes::Bytes::from(out);
+    headers
+        .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
     let mut response = ::http::Response::new(support::boxed(body));
     *response.status_mut() = status;
     *response.headers_mut() = headers;
@@ -173,6 +175,8 @@ pub(crate) fn ser_access_denied_exception_error(
             ::http::HeaderValue::from_static("application/json"),
         );
     let body = ::bytes::Bytes::from(out);
+    headers
+        .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
     let mut response = ::http::Response::new(support::boxed(body));
     *response.status_mut() = status;
     *response.headers_mut() = headers;
@@ -196,6 +200,8 @@ pub(crate) fn ser_internal_service_exception_error(
             ::http::HeaderValue::from_static("application/json"),
         );
     let body = ::bytes::Bytes::from(out);
+    headers
+        .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
     let mut response = ::http::Response::new(support::boxed(body));
     *response.status_mut() = status;
     *response.headers_mut() = headers;
@@ -222,6 +228,8 @@ pub(crate) fn ser_invalid_request_exception_error(
             ::http::HeaderValue::from_static("application/json"),
         );
     let body = ::bytes::Bytes::from(out);
+    headers
+        .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
     let mut response = ::http::Response::new(support::boxed(body));
     *response.status_mut() = status;
     *response.headers_mut() = headers;
@@ -245,6 +253,8 @@ pub(crate) fn ser_resource_not_found_exception_error(
             ::http::HeaderValue::from_static("application/json"),
         );
     let body = ::bytes::Bytes::from(out);
+    headers
+        .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
     let mut response = ::http::Response::new(support::boxed(body));
     *response.status_mut() = status;
     *response.headers_mut() = headers;
@@ -268,6 +278,8 @@ pub(crate) fn ser_throttling_exception_error(
             ::http::HeaderValue::from_static("application/json"),
         );
     let body = ::bytes::Bytes::from(out);
+    headers
+        .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
     let mut response = ::http::Response::new(support::boxed(body));
     *response.status_mut() = status;
     *response.headers_mut() = headers;
