@@ -190,7 +190,6 @@ pub struct Service<'m> {
 /// Traits that change the wire format in ways the generator does not implement.
 const UNSUPPORTED_TRAITS: &[&str] = &[
     "streaming",
-    "mediaType",
     "eventHeader",
     "eventPayload",
     "hostLabel",
@@ -369,6 +368,24 @@ impl<'m> Service<'m> {
             }
             _ => Ok(()),
         }
+    }
+
+    /// The media type of a payload of shape `target`: its `@mediaType`, or restJson1's default
+    /// (`text/plain` for strings and enums, `application/octet-stream` for blobs, JSON otherwise).
+    pub fn payload_media_type(&self, target: &'m str) -> Result<&'m str, Error> {
+        if let Some(media_type) = self.model.traits(target).get("mediaType").and_then(Value::as_str) {
+            return Ok(media_type);
+        }
+        Ok(match self.ty(target)? {
+            Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) | Ty::Enum(_) => "text/plain",
+            Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => "application/octet-stream",
+            _ => "application/json",
+        })
+    }
+
+    /// Whether a header of shape `target` is base64: a string with `@mediaType` (restJson1).
+    pub fn is_base64_header(&self, target: &str) -> bool {
+        self.model.traits(target).has("mediaType")
     }
 
     /// Whether a member must be boxed: its target leads back to its container through
@@ -571,6 +588,14 @@ impl<'m> Service<'m> {
                     Binding::Header(name) if !is_header_name(name) => {
                         return Err(unsupported(&member_id, format!("{name:?} is not a valid HTTP header name")));
                     }
+                    Binding::Header(_)
+                        if self.is_base64_header(&field.member.target) && !matches!(ty, Ty::Prim(Prim::String)) =>
+                    {
+                        return Err(unsupported(
+                            &member_id,
+                            "@mediaType headers are supported for unconstrained strings only",
+                        ));
+                    }
                     Binding::Label | Binding::Query(_) | Binding::Header(_) => {
                         self.check_scalar_binding(&member_id, ty, field.binding)?
                     }
@@ -639,7 +664,11 @@ impl<'m> Service<'m> {
         };
         match ty {
             _ if scalar(ty) => Ok(()),
-            Ty::List { member, sparse: false, .. } if binding != Binding::Label && scalar(self.ty(&member.target)?) => {
+            Ty::List { member, sparse: false, .. }
+                if binding != Binding::Label
+                    && scalar(self.ty(&member.target)?)
+                    && !self.is_base64_header(&member.target) =>
+            {
                 Ok(())
             }
             _ => Err(unsupported(

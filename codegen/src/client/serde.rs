@@ -254,20 +254,18 @@ impl<'m> Gen<'_, 'm> {
             let m = names::field(field.name);
             // An absent structure payload is sent as an empty object; other payloads as no body.
             let ty = self.s.ty(&field.member.target)?;
-            let (media, bytes, absent) = match ty {
+            let media = self.s.payload_media_type(&field.member.target)?;
+            let (bytes, absent) = match ty {
                 Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => {
-                    ("text/plain", quote!(value.into_bytes()), quote!(::std::vec::Vec::new()))
+                    (quote!(value.into_bytes()), quote!(::std::vec::Vec::new()))
                 }
                 Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => {
-                    ("application/octet-stream", quote!(value.into_inner()), quote!(::std::vec::Vec::new()))
+                    (quote!(value.into_inner()), quote!(::std::vec::Vec::new()))
                 }
-                Ty::Enum(_) => {
-                    ("text/plain", quote!(value.as_str().as_bytes().to_vec()), quote!(::std::vec::Vec::new()))
-                }
+                Ty::Enum(_) => (quote!(value.as_str().as_bytes().to_vec()), quote!(::std::vec::Vec::new())),
                 _ => {
                     let ser = self.fn_name("ser", &field.member.target);
                     (
-                        "application/json",
                         quote!({
                             let mut out = ::std::string::String::new();
                             #ser(::aws_smithy_json::serialize::JsonValueWriter::new(&mut out), &value)?;
@@ -342,6 +340,9 @@ impl<'m> Gen<'_, 'm> {
 
     /// A header's value for a member (`value: &T`): a `HeaderValue` expression.
     fn header_value(&self, field: &Field<'m>, value: TokenStream) -> Result<TokenStream, Error> {
+        if self.s.is_base64_header(&field.member.target) {
+            return Ok(quote!(support::header_value(&::aws_smithy_types::base64::encode(#value))?));
+        }
         Ok(match self.s.ty(&field.member.target)? {
             Ty::List { member, .. } => {
                 let format = self.member_format(member, TimestampFormat::HttpDate);
@@ -745,6 +746,7 @@ impl<'m> Gen<'_, 'm> {
             Ty::List { member, .. } => {
                 scalar(&member.target, self.member_format(member, TimestampFormat::HttpDate), true)
             }
+            _ if self.s.is_base64_header(&field.member.target) => Ok(quote!(support::header_base64(headers, #name)?)),
             _ => scalar(&field.member.target, field.timestamp_format, false),
         }
     }

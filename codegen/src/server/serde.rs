@@ -99,20 +99,16 @@ impl<'m> Gen<'_, 'm> {
     }
 
     /// The media type of a structure's HTTP body, if it has one.
-    fn body_media_type(&self, fields: &[Field<'m>]) -> Result<Option<&'static str>, Error> {
+    fn body_media_type(&self, fields: &[Field<'m>]) -> Result<Option<&'m str>, Error> {
         if let Some(payload) = fields.iter().find(|f| f.binding == Binding::Payload) {
-            return Ok(Some(match self.s.ty(&payload.member.target)? {
-                Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) | Ty::Enum(_) => "text/plain",
-                Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => "application/octet-stream",
-                _ => "application/json",
-            }));
+            return self.s.payload_media_type(&payload.member.target).map(Some);
         }
         Ok(fields.iter().any(|f| f.binding == Binding::Body).then_some("application/json"))
     }
 
     /// The media type of a response's body: as [`Self::body_media_type`], with `@httpQuery`
     /// members in the body (restJson1 ignores `@httpQuery` in outputs).
-    fn response_media_type(&self, fields: &[Field<'m>]) -> Result<Option<&'static str>, Error> {
+    fn response_media_type(&self, fields: &[Field<'m>]) -> Result<Option<&'m str>, Error> {
         if fields.iter().any(|f| matches!(f.binding, Binding::Query(_)))
             && !fields.iter().any(|f| f.binding == Binding::Payload)
         {
@@ -135,7 +131,7 @@ impl<'m> Gen<'_, 'm> {
             accept => quote!(support::check_accept(&parts.headers, #accept)?;),
         };
         // An input structure without members is sent as `{}` by clients, so JSON is fine; a blob
-        // payload takes any media type (the model names none), so its Content-Type is not checked.
+        // payload without `@mediaType` takes any media type, so its Content-Type is not checked.
         let expected_media = match self.body_media_type(&fields)? {
             None if op.input != UNIT && fields.is_empty() => Some("application/json"),
             other => other,
@@ -143,8 +139,24 @@ impl<'m> Gen<'_, 'm> {
         let content_type_check = match expected_media {
             Some("application/octet-stream") => quote!(),
             Some(media) => quote!(support::check_content_type(&parts.headers, ::std::option::Option::Some(#media))?;),
-            None => quote!(support::check_content_type(&parts.headers, ::std::option::Option::None)?;),
+            None if op.input == UNIT => {
+                quote!(support::check_content_type(&parts.headers, ::std::option::Option::None)?;)
+            }
+            // Members bound to the URI and headers only: a Content-Type is refused with a body
+            // (which has no place), and ignored without one. The body is read only then.
+            None => quote! {
+                if parts.headers.contains_key(::http::header::CONTENT_TYPE) {
+                    let bytes = ::http_body_util::BodyExt::collect(body)
+                        .await
+                        .map_err(|e| support::serialization(format!("failed to read the request body: {e}")))?
+                        .to_bytes();
+                    if !bytes.is_empty() {
+                        return ::std::result::Result::Err(RequestRejection::UnsupportedMediaType);
+                    }
+                }
+            },
         };
+        let reads_unbound_body = expected_media.is_none() && op.input != UNIT;
         let checks_body_type = expected_media != Some("application/octet-stream");
         let mut stmts = Vec::new();
         let label_indices: Vec<(usize, &str)> = op
@@ -289,11 +301,12 @@ impl<'m> Gen<'_, 'm> {
                     }
                 }
                 _ => {
-                    let value = self.parse_text(
-                        field,
-                        Text::Str(quote!(support::header_str(value)?)),
-                        quote!(&Path::ROOT.member(#name)),
-                    )?;
+                    let text = if self.s.is_base64_header(&field.member.target) {
+                        Text::String(quote!(support::header_base64(value)?))
+                    } else {
+                        Text::Str(quote!(support::header_str(value)?))
+                    };
+                    let value = self.parse_text(field, text, quote!(&Path::ROOT.member(#name)))?;
                     stmts.push(quote! {
                         let #var = match parts.headers.get(#header) {
                             ::std::option::Option::Some(value) => ::std::option::Option::Some(#value),
@@ -384,7 +397,8 @@ impl<'m> Gen<'_, 'm> {
             });
         }
         let assemble = self.assemble(op.input, &input, &fields, local)?;
-        let (parts, body) = (quote!(parts), if reads_body { quote!(body) } else { quote!(_body) });
+        let (parts, body) =
+            (quote!(parts), if reads_body || reads_unbound_body { quote!(body) } else { quote!(_body) });
         let fn_doc = format!(" Reads {}'s input from an HTTP request, checking every constraint.", op.name);
         Ok(quote! {
             #[doc = #fn_doc]
@@ -812,6 +826,9 @@ impl<'m> Gen<'_, 'm> {
                         })
                     }
                 }
+                _ if self.s.is_base64_header(&field.member.target) => {
+                    quote!(support::header_value(&::aws_smithy_types::base64::encode(v))?)
+                }
                 _ => {
                     let text = self.scalar_text(&field.member.target, field.timestamp_format, quote!(v))?;
                     quote!(support::header_value(&#text)?)
@@ -834,16 +851,13 @@ impl<'m> Gen<'_, 'm> {
         }
         let body = if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
             let f = names::field(field.name);
-            let (media, bytes) = match self.s.ty(&field.member.target)? {
-                Ty::Prim(Prim::String) => ("text/plain", quote!(::bytes::Bytes::from(v.clone()))),
-                Ty::Newtype(_, Prim::String) => ("text/plain", quote!(::bytes::Bytes::from(v.0.clone()))),
-                Ty::Prim(Prim::Blob) => {
-                    ("application/octet-stream", quote!(::bytes::Bytes::from(v.clone().into_inner())))
-                }
-                Ty::Newtype(_, Prim::Blob) => {
-                    ("application/octet-stream", quote!(::bytes::Bytes::from(v.0.clone().into_inner())))
-                }
-                Ty::Enum(_) => ("text/plain", quote!(::bytes::Bytes::from_static(v.as_str().as_bytes()))),
+            let media = self.s.payload_media_type(&field.member.target)?;
+            let bytes = match self.s.ty(&field.member.target)? {
+                Ty::Prim(Prim::String) => quote!(::bytes::Bytes::from(v.clone())),
+                Ty::Newtype(_, Prim::String) => quote!(::bytes::Bytes::from(v.0.clone())),
+                Ty::Prim(Prim::Blob) => quote!(::bytes::Bytes::from(v.clone().into_inner())),
+                Ty::Newtype(_, Prim::Blob) => quote!(::bytes::Bytes::from(v.0.clone().into_inner())),
+                Ty::Enum(_) => quote!(::bytes::Bytes::from_static(v.as_str().as_bytes())),
                 _ => {
                     let ser = self.ser_value(
                         &field.member.target,
@@ -851,10 +865,7 @@ impl<'m> Gen<'_, 'm> {
                         quote!(::aws_smithy_json::serialize::JsonValueWriter::new(&mut out)),
                         quote!(v),
                     )?;
-                    (
-                        "application/json",
-                        quote!({ let mut out = ::std::string::String::with_capacity(256); #ser ::bytes::Bytes::from(out) }),
-                    )
+                    quote!({ let mut out = ::std::string::String::with_capacity(256); #ser ::bytes::Bytes::from(out) })
                 }
             };
             let take = if field.is_always_set() {

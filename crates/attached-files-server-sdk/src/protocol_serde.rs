@@ -45,9 +45,19 @@ where
     B::Data: Send,
     B::Error: ::std::fmt::Display,
 {
-    let (parts, _body) = request.into_parts();
+    let (parts, body) = request.into_parts();
     support::check_accept(&parts.headers, "application/json")?;
-    support::check_content_type(&parts.headers, ::std::option::Option::None)?;
+    if parts.headers.contains_key(::http::header::CONTENT_TYPE) {
+        let bytes = ::http_body_util::BodyExt::collect(body)
+            .await
+            .map_err(|e| support::serialization(
+                format!("failed to read the request body: {e}"),
+            ))?
+            .to_bytes();
+        if !bytes.is_empty() {
+            return ::std::result::Result::Err(RequestRejection::UnsupportedMediaType);
+        }
+    }
     let m_instance_id = {
         let raw = support::label(parts.uri.path(), 1usize)?;
         crate::model::InstanceId::try_from(raw.into_owned())

@@ -209,6 +209,14 @@ pub(crate) fn header_primitive<T: Parse>(headers: &Headers, name: &str) -> Resul
     Ok(values.pop())
 }
 
+/// The one value of a header that carries a `@mediaType` string: base64 (restJson1).
+pub(crate) fn header_base64(headers: &Headers, name: &str) -> Result<Option<String>, BoxError> {
+    match header_string(headers, name)? {
+        Some(encoded) => Ok(Some(String::from_utf8(aws_smithy_types::base64::decode(encoded)?)?)),
+        None => Ok(None),
+    }
+}
+
 /// The one value of a header, as a timestamp.
 pub(crate) fn header_timestamp(headers: &Headers, name: &str, format: Format) -> Result<Option<DateTime>, BoxError> {
     let mut values = header_parse::many_dates(headers.get_all(name), reading(format))?;

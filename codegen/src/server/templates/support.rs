@@ -382,6 +382,13 @@ pub(crate) fn header_str(value: &HeaderValue) -> Result<&str, RequestRejection> 
         .map_err(|_| serialization("a header value is not visible ASCII"))
 }
 
+/// The text of a header that carries a `@mediaType` string: base64 (restJson1).
+pub(crate) fn header_base64(value: &HeaderValue) -> Result<String, RequestRejection> {
+    let decoded = aws_smithy_types::base64::decode(header_str(value)?)
+        .map_err(|_| serialization("a header with a media type is not valid base64"))?;
+    String::from_utf8(decoded).map_err(|_| serialization("a header with a media type is not UTF-8 once decoded"))
+}
+
 /// The items of a list-valued header, over every occurrence of the header: comma-separated,
 /// an item in double quotes may contain commas and `\"`.
 pub(crate) fn header_list(headers: &HeaderMap, name: &str) -> Result<Option<Vec<String>>, RequestRejection> {

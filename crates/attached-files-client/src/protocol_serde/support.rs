@@ -234,6 +234,18 @@ pub(crate) fn header_primitive<T: Parse>(
     }
     Ok(values.pop())
 }
+/// The one value of a header that carries a `@mediaType` string: base64 (restJson1).
+pub(crate) fn header_base64(
+    headers: &Headers,
+    name: &str,
+) -> Result<Option<String>, BoxError> {
+    match header_string(headers, name)? {
+        Some(encoded) => {
+            Ok(Some(String::from_utf8(aws_smithy_types::base64::decode(encoded)?)?))
+        }
+        None => Ok(None),
+    }
+}
 /// The one value of a header, as a timestamp.
 pub(crate) fn header_timestamp(
     headers: &Headers,
