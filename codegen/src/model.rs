@@ -133,6 +133,18 @@ pub enum Segment {
     Literal(String),
     /// The member bound to this label.
     Label(String),
+    /// The member bound to this greedy label (`{name+}`): one or more segments, slashes kept.
+    GreedyLabel(String),
+}
+
+impl Segment {
+    /// The member bound to this segment, if it is a label.
+    pub fn label(&self) -> Option<&str> {
+        match self {
+            Segment::Label(name) | Segment::GreedyLabel(name) => Some(name),
+            Segment::Literal(_) => None,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -547,14 +559,7 @@ impl<'m> Service<'m> {
 
     /// Where each operation's input members can go, checked against the URI pattern.
     fn check_bindings(&self, op: &Operation<'m>) -> Result<(), Error> {
-        let labels: Vec<&str> = op
-            .segments
-            .iter()
-            .filter_map(|s| match s {
-                Segment::Label(name) => Some(name.as_str()),
-                Segment::Literal(_) => None,
-            })
-            .collect();
+        let labels: Vec<&str> = op.segments.iter().filter_map(Segment::label).collect();
         let input = self.fields(op.input)?;
         for label in &labels {
             if !input.iter().any(|f| f.name == *label && f.binding == Binding::Label) {
@@ -576,6 +581,12 @@ impl<'m> Service<'m> {
                     }
                     Binding::Label if !field.required => {
                         return Err(unsupported(&member_id, "@httpLabel members must be @required"));
+                    }
+                    Binding::Label
+                        if op.segments.contains(&Segment::GreedyLabel(field.name.to_owned()))
+                            && !matches!(ty, Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String)) =>
+                    {
+                        return Err(unsupported(&member_id, "a greedy label must bind a string"));
                     }
                     // restJson1 ignores @httpQuery in outputs: such a member is not written at all.
                     Binding::Query(_) if !is_input => {}
@@ -759,7 +770,10 @@ fn resolve_operation<'m>(model: &'m Model, id: &'m str) -> Result<Operation<'m>,
     for segment in path.trim_start_matches('/').split('/').filter(|s| !s.is_empty()) {
         match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             Some(label) if label.ends_with('+') => {
-                return Err(unsupported(id, format!("greedy label {{{label}}} is not supported")));
+                if segments.iter().any(|s| matches!(s, Segment::GreedyLabel(_))) {
+                    return Err(unsupported(id, "more than one greedy label in the URI"));
+                }
+                segments.push(Segment::GreedyLabel(label.trim_end_matches('+').to_owned()));
             }
             Some(label) => segments.push(Segment::Label(label.to_owned())),
             None if segment.contains('{') => {

@@ -25,6 +25,8 @@ fn format_tokens(format: TimestampFormat) -> TokenStream {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Place {
     Label,
+    /// A greedy label: its slashes are kept.
+    GreedyLabel,
     Query,
     Header,
 }
@@ -93,11 +95,13 @@ impl<'m> Gen<'_, 'm> {
                     let text = format!("/{text}");
                     quote!(uri.push_str(#text);)
                 }
-                Segment::Label(name) => {
+                Segment::Label(name) | Segment::GreedyLabel(name) => {
                     let field = fields.iter().find(|f| f.name == name).expect("the model pass checked labels");
                     let m = names::field(field.name);
                     let snake = names::snake(field.name);
-                    let text = self.scalar_text(&field.member.target, field.timestamp_format, Place::Label, quote!(value))?;
+                    let place =
+                        if matches!(segment, Segment::GreedyLabel(_)) { Place::GreedyLabel } else { Place::Label };
+                    let text = self.scalar_text(&field.member.target, field.timestamp_format, place, quote!(value))?;
                     let is_string = matches!(self.s.ty(&field.member.target)?, Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String));
                     let present = if is_string {
                         quote!(input.#m.as_ref().filter(|value| !value.is_empty()))
@@ -319,6 +323,9 @@ impl<'m> Gen<'_, 'm> {
             Place::Label => {
                 quote!(::aws_smithy_http::label::fmt_string(#text, ::aws_smithy_http::label::EncodingStrategy::Default))
             }
+            Place::GreedyLabel => {
+                quote!(::aws_smithy_http::label::fmt_string(#text, ::aws_smithy_http::label::EncodingStrategy::Greedy))
+            }
             Place::Query => quote!(::aws_smithy_http::query::fmt_string(#text)),
             Place::Header => quote!(::std::string::String::from(#text)),
         };
@@ -328,7 +335,9 @@ impl<'m> Gen<'_, 'm> {
             Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => {
                 let format = format_tokens(format);
                 match place {
-                    Place::Label => quote!(::aws_smithy_http::label::fmt_timestamp(#value, #format)?),
+                    Place::Label | Place::GreedyLabel => {
+                        quote!(::aws_smithy_http::label::fmt_timestamp(#value, #format)?)
+                    }
                     Place::Query => quote!(::aws_smithy_http::query::fmt_timestamp(#value, #format)?),
                     Place::Header => quote!(#value.fmt(#format)?),
                 }

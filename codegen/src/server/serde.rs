@@ -159,25 +159,22 @@ impl<'m> Gen<'_, 'm> {
         let reads_unbound_body = expected_media.is_none() && op.input != UNIT;
         let checks_body_type = expected_media != Some("application/octet-stream");
         let mut stmts = Vec::new();
-        let label_indices: Vec<(usize, &str)> = op
-            .segments
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| match s {
-                crate::model::Segment::Label(name) => Some((i, name.as_str())),
-                crate::model::Segment::Literal(_) => None,
-            })
-            .collect();
         // Labels, then query parameters, then headers: each parsed and checked as it is read.
         let local = |f: &Field<'m>| format_ident!("m_{}", names::snake(f.name));
         for field in fields.iter().filter(|f| f.binding == Binding::Label) {
-            let index = label_indices.iter().find(|(_, name)| *name == field.name).map(|(i, _)| *i).unwrap_or_default();
+            let index = op.segments.iter().position(|s| s.label() == Some(field.name)).unwrap_or_default();
+            let raw = if matches!(op.segments[index], crate::model::Segment::GreedyLabel(_)) {
+                let trailing = op.segments.len() - index - 1;
+                quote!(support::greedy_label(parts.uri.path(), #index, #trailing)?)
+            } else {
+                quote!(support::label(parts.uri.path(), #index)?)
+            };
             let var = local(field);
             let name = field.name;
             let value = self.parse_text(field, Text::Cow(quote!(raw)), quote!(&Path::ROOT.member(#name)))?;
             stmts.push(quote! {
                 let #var = {
-                    let raw = support::label(parts.uri.path(), #index)?;
+                    let raw = #raw;
                     #value
                 };
             });

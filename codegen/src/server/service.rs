@@ -435,6 +435,7 @@ fn request_spec(op: &crate::model::Operation<'_>, name: &proc_macro2::Ident) -> 
             quote!(::aws_smithy_http_server::routing::request_spec::PathSegment::Literal(::std::string::String::from(#text)))
         }
         Segment::Label(_) => quote!(::aws_smithy_http_server::routing::request_spec::PathSegment::Label),
+        Segment::GreedyLabel(_) => quote!(::aws_smithy_http_server::routing::request_spec::PathSegment::Greedy),
     });
     let query = op.query_literals.iter().map(|(k, v)| match v {
         Some(v) => quote!(::aws_smithy_http_server::routing::request_spec::QuerySegment::KeyValue(::std::string::String::from(#k), ::std::string::String::from(#v))),

@@ -375,6 +375,36 @@ pub(crate) fn label(path: &str, index: usize) -> Result<Cow<'_, str>, RequestRej
             "a URI label is not valid UTF-8 once percent-decoded",
         ))
 }
+/// A greedy label's value: the path from its `index`-th segment on, but for the last `trailing`
+/// segments (the literals after it), percent-decoded; it may hold slashes.
+pub(crate) fn greedy_label(
+    path: &str,
+    index: usize,
+    trailing: usize,
+) -> Result<Cow<'_, str>, RequestRejection> {
+    let path = path.strip_prefix('/').unwrap_or(path);
+    let mismatch = || serialization("the URI does not match the operation's path");
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(path.match_indices('/').map(|(i, _)| i + 1))
+        .collect();
+    let start = *starts.get(index).ok_or_else(mismatch)?;
+    let end = match trailing {
+        0 => path.len(),
+        _ => {
+            starts
+                .len()
+                .checked_sub(trailing)
+                .filter(|first| *first > index)
+                .map(|first| starts[first] - 1)
+                .ok_or_else(mismatch)?
+        }
+    };
+    percent_encoding::percent_decode_str(&path[start..end])
+        .decode_utf8()
+        .map_err(|_| serialization(
+            "a URI label is not valid UTF-8 once percent-decoded",
+        ))
+}
 /// The query string's pairs, percent-decoded as they are read (`+` is a space, as in forms).
 pub(crate) fn query_pairs(query: Option<&str>) -> form_urlencoded::Parse<'_> {
     form_urlencoded::parse(query.unwrap_or_default().as_bytes())
@@ -537,4 +567,17 @@ pub(crate) fn format_float(
     value: impl Into<aws_smithy_types::primitive::Encoder>,
 ) -> String {
     value.into().encode().to_owned()
+}
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn greedy_label_takes_the_segments_between_the_literals() {
+        let label = |path, index, trailing| {
+            super::greedy_label(path, index, trailing).ok().map(|l| l.into_owned())
+        };
+        assert_eq!(label("/files/a/b%2Fc/d", 1, 0).as_deref(), Some("a/b/c/d"));
+        assert_eq!(label("/files/a/b/meta", 1, 1).as_deref(), Some("a/b"));
+        assert_eq!(label("/files/a/meta", 1, 1).as_deref(), Some("a"));
+        assert_eq!(label("/files/meta", 1, 1), None);
+    }
 }
