@@ -87,6 +87,8 @@ pub enum Ty<'m> {
     },
     Struct(&'m str),
     Union(&'m str),
+    /// Any JSON value: `aws_smithy_types::Document`.
+    Document,
 }
 
 /// Where a member of an operation's input, output or error goes on the wire.
@@ -311,7 +313,9 @@ impl<'m> Service<'m> {
                         Binding::Body => true,
                         // restJson1 ignores @httpQuery in responses: such members go in the body.
                         Binding::Query(_) => !is_request,
-                        Binding::Payload => matches!(service.ty(&field.member.target)?, Ty::Struct(_) | Ty::Union(_)),
+                        Binding::Payload => {
+                            matches!(service.ty(&field.member.target)?, Ty::Struct(_) | Ty::Union(_) | Ty::Document)
+                        }
                         _ => false,
                     };
                     if json {
@@ -447,6 +451,7 @@ impl<'m> Service<'m> {
             "enum" => return Ok(Ty::Enum(id)),
             "intEnum" => return Ok(Ty::IntEnum),
             "structure" => return Ok(Ty::Struct(id)),
+            "document" => return Ok(Ty::Document),
             "union" => return Ok(Ty::Union(id)),
             "list" | "set" => {
                 let shape = self.model.shape(id)?;
@@ -625,13 +630,14 @@ impl<'m> Service<'m> {
                             ty,
                             Ty::Struct(_)
                                 | Ty::Union(_)
+                                | Ty::Document
                                 | Ty::Enum(_)
                                 | Ty::Prim(Prim::String | Prim::Blob)
                                 | Ty::Newtype(_, Prim::String | Prim::Blob)
                         ) {
                             return Err(unsupported(
                                 &member_id,
-                                "@httpPayload is supported for structures, unions, strings, enums and blobs only",
+                                "@httpPayload is supported for structures, unions, documents, strings, enums and blobs only",
                             ));
                         }
                     }
@@ -739,7 +745,7 @@ impl<'m> Service<'m> {
             return Ok(false);
         }
         Ok(match self.ty(id)? {
-            Ty::Prim(_) | Ty::IntEnum => false,
+            Ty::Prim(_) | Ty::IntEnum | Ty::Document => false,
             Ty::Newtype(..) | Ty::Enum(_) => true,
             Ty::List { member, newtype, .. } => newtype || self.may_violate(&member.target, seen)?,
             Ty::Map { key, value, newtype, .. } => {

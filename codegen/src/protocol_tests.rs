@@ -188,6 +188,7 @@ pub(crate) trait Values<'m> {
                 let map = quote!(::std::collections::HashMap::from([#(#pairs),*]));
                 if newtype { self.newtype(target, map)? } else { map }
             }
+            Ty::Document => crate::rust_types::document_literal(value),
             Ty::Struct(_) => {
                 let object = value.as_object().ok_or("a structure value that is not an object")?;
                 self.structure(target, object)?

@@ -66,6 +66,44 @@ pub fn enum_values<'m>(model: &'m Model, id: &str) -> Result<Vec<EnumValue<'m>>,
     Ok(values)
 }
 
+/// A `Blob` of the bytes a model writes in base64 (a `@default`), or `None` if it is not base64.
+pub fn blob_literal(base64: &str) -> Option<TokenStream> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(base64).ok()?;
+    let bytes = Literal::byte_string(&bytes);
+    Some(quote!(::aws_smithy_types::Blob::new(#bytes.to_vec())))
+}
+
+/// A `Document` literal of a JSON value (a `@default` or a protocol test's `params`).
+pub fn document_literal(value: &Value) -> TokenStream {
+    let document = quote!(::aws_smithy_types::Document);
+    let number = quote!(::aws_smithy_types::Number);
+    match value {
+        Value::Null => quote!(#document::Null),
+        Value::Bool(b) => quote!(#document::Bool(#b)),
+        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => quote!(#document::Number(#number::PosInt(#u))),
+            (None, Some(i), _) => quote!(#document::Number(#number::NegInt(#i))),
+            (_, _, f) => {
+                let f = Literal::f64_unsuffixed(f.unwrap_or_default());
+                quote!(#document::Number(#number::Float(#f)))
+            }
+        },
+        Value::String(s) => quote!(#document::String(::std::string::String::from(#s))),
+        Value::Array(items) => {
+            let items = items.iter().map(document_literal);
+            quote!(#document::Array(::std::vec![#(#items),*]))
+        }
+        Value::Object(entries) => {
+            let entries = entries.iter().map(|(k, v)| {
+                let v = document_literal(v);
+                quote!((::std::string::String::from(#k), #v))
+            });
+            quote!(#document::Object(::std::collections::HashMap::from([#(#entries),*])))
+        }
+    }
+}
+
 /// A literal of a number in the model, for a scalar of type `prim`.
 pub fn number_literal(prim: Prim, n: &serde_json::Number) -> Option<TokenStream> {
     Some(if prim.is_float() {

@@ -98,10 +98,10 @@ fn signs_only_for_a_service_with_sigv4() {
 fn refuses_what_the_subset_leaves_out_with_the_servers_message() {
     let members = json!({
         "id": { "target": "smithy.api#String", "traits": { "smithy.api#httpLabel": {}, "smithy.api#required": {} } },
-        "doc": { "target": "smithy.api#Document" }
+        "amount": { "target": "smithy.api#BigDecimal" }
     });
     let error = generate(&model(json!({}), members)).unwrap_err();
-    assert!(error.contains("smithy.api#Document") && error.contains("document"), "{error}");
+    assert!(error.contains("smithy.api#BigDecimal") && error.contains("bigDecimal"), "{error}");
 }
 
 #[test]

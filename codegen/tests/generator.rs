@@ -151,8 +151,8 @@ fn the_validation_exception_is_a_setting() {
 #[test]
 fn unsupported_features_are_one_clear_error_naming_the_shape() {
     assert_eq!(
-        error_of(json!({ "doc": { "target": "smithy.api#Document" } }), json!({})),
-        "smithy.api#Document: shapes of type document are not supported"
+        error_of(json!({ "amount": { "target": "smithy.api#BigDecimal" } }), json!({})),
+        "smithy.api#BigDecimal: shapes of type bigDecimal are not supported"
     );
     assert_eq!(
         error_of(

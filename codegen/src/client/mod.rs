@@ -103,6 +103,7 @@ impl<'m> Gen<'_, 'm> {
                 quote!(::std::collections::HashMap<#k, #v>)
             }
             Ty::Struct(_) | Ty::Union(_) => self.struct_path(id),
+            Ty::Document => quote!(::aws_smithy_types::Document),
         })
     }
 

@@ -268,11 +268,16 @@ impl<'m> Gen<'_, 'm> {
                 }
                 Ty::Enum(_) => (quote!(value.as_str().as_bytes().to_vec()), quote!(::std::vec::Vec::new())),
                 _ => {
-                    let ser = self.fn_name("ser", &field.member.target);
+                    let ser = self.ser_value(
+                        &field.member.target,
+                        field.timestamp_format,
+                        quote!(::aws_smithy_json::serialize::JsonValueWriter::new(&mut out)),
+                        quote!(&value),
+                    )?;
                     (
                         quote!({
                             let mut out = ::std::string::String::new();
-                            #ser(::aws_smithy_json::serialize::JsonValueWriter::new(&mut out), &value)?;
+                            #ser
                             out.into_bytes()
                         }),
                         if matches!(ty, Ty::Struct(_)) {
@@ -429,6 +434,7 @@ impl<'m> Gen<'_, 'm> {
             },
             Ty::IntEnum => quote!(#writer.number(::aws_smithy_types::Number::NegInt(i64::from(*#value)));),
             Ty::Enum(_) => quote!(#writer.string(#value.as_str());),
+            Ty::Document => quote!(#writer.document(#value);),
             _ => {
                 let f = self.fn_name("ser", target);
                 quote!(#f(#writer, #value)?;)
@@ -444,7 +450,7 @@ impl<'m> Gen<'_, 'm> {
         let f = self.fn_name("ser", id);
         let rust = self.rust_type(id)?;
         let body = match self.s.ty(id)? {
-            Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) => return Ok(None),
+            Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) | Ty::Document => return Ok(None),
             Ty::List { member, sparse, .. } => {
                 let write = self.ser_value(
                     &member.target,
@@ -627,11 +633,11 @@ impl<'m> Gen<'_, 'm> {
                     quote!(#path::from(::std::str::from_utf8(body)?))
                 }
                 _ => {
-                    let de = self.fn_name("de", &field.member.target);
+                    let de = self.de_target(&field.member.target, field.timestamp_format)?;
                     stmts.push(quote! {
                         if !body.is_empty() {
                             let tokens = &mut support::tokens(body);
-                            #var = #de(tokens)?;
+                            #var = #de?;
                             support::end_of_body(tokens)?;
                         }
                     });
@@ -791,6 +797,7 @@ impl<'m> Gen<'_, 'm> {
                 let ty = self.rust_type(target)?;
                 quote!(support::de_string(tokens).map(|v| v.map(|v| #ty::from(v.as_str()))))
             }
+            Ty::Document => quote!(support::de_document(tokens)),
             _ => {
                 let f = self.fn_name("de", target);
                 quote!(#f(tokens))
@@ -806,7 +813,7 @@ impl<'m> Gen<'_, 'm> {
         let rust = self.rust_type(id)?;
         let f = self.fn_name("de", id);
         let body = match self.s.ty(id)? {
-            Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) => return Ok(None),
+            Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) | Ty::Document => return Ok(None),
             Ty::List { member, sparse, .. } => {
                 let item = self.de_target(&member.target, self.member_format(member, TimestampFormat::EpochSeconds))?;
                 let push = if sparse {

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::Gen;
 use crate::model::{Field, Module, Prim, Ty, UNIT};
 use crate::render::doc;
-use crate::rust_types::{enum_values, number_literal, variant_ident};
+use crate::rust_types::{blob_literal, enum_values, number_literal, variant_ident};
 use crate::smithy::{Member, shape_name};
 use crate::{Error, names, unsupported};
 
@@ -30,6 +30,8 @@ impl<'m> Gen<'_, 'm> {
     pub(super) fn held(&self, module: Module, field: &Field<'m>) -> Held {
         match field {
             _ if module == Module::Input => Held::Optional,
+            // `@clientOptional`: the client may not rely on the default or the requirement.
+            _ if field.member.traits.has("clientOptional") => Held::Optional,
             Field { default: Some(_), .. } => Held::Defaulted,
             Field { required: true, .. } => Held::Required,
             _ => Held::Optional,
@@ -389,13 +391,12 @@ impl<'m> Gen<'_, 'm> {
                 let secs = proc_macro2::Literal::f64_unsuffixed(n.as_f64().ok_or_else(bad)?);
                 quote!(::aws_smithy_types::DateTime::from_secs_f64(#secs))
             }
-            (Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob), Value::String(s)) if s.is_empty() => {
-                quote!(::aws_smithy_types::Blob::new(::std::vec::Vec::new()))
-            }
+            (Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob), Value::String(s)) => blob_literal(s).ok_or_else(bad)?,
             (Ty::Enum(_), Value::String(s)) => {
                 let path = self.rust_type(target)?;
                 quote!(#path::from(#s))
             }
+            (Ty::Document, value) => crate::rust_types::document_literal(value),
             (Ty::List { .. }, Value::Array(a)) if a.is_empty() => quote!(::std::vec::Vec::new()),
             (Ty::Map { .. }, Value::Object(o)) if o.is_empty() => quote!(::std::collections::HashMap::new()),
             _ => return Err(bad()),
@@ -412,6 +413,7 @@ impl<'m> Gen<'_, 'm> {
             Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => {
                 quote!(::aws_smithy_types::Blob::new(::std::vec::Vec::new()))
             }
+            Ty::Document => quote!(::aws_smithy_types::Document::Null),
             Ty::Prim(_) | Ty::Newtype(..) | Ty::IntEnum | Ty::List { .. } | Ty::Map { .. } => {
                 quote!(::std::default::Default::default())
             }

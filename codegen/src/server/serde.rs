@@ -350,7 +350,11 @@ impl<'m> Gen<'_, 'm> {
                     quote!(#path::try_from(::std::str::from_utf8(&bytes).map_err(|_| support::serialization("the request body is not UTF-8"))?).map_err(|e| e.into_violation(&Path::ROOT.member(#name)))?)
                 }
                 _ => {
-                    let de = self.de_call(&field.member.target, quote!(&Path::ROOT.member(#name)))?;
+                    let de = self.de_target(
+                        &field.member.target,
+                        field.timestamp_format,
+                        quote!(&Path::ROOT.member(#name)),
+                    )?;
                     stmts.push(quote! {
                         let #var = if bytes.is_empty() {
                             ::std::option::Option::None
@@ -529,6 +533,7 @@ impl<'m> Gen<'_, 'm> {
         Ok(match self.s.ty(target)? {
             Ty::Prim(prim) => de_prim(prim, format),
             Ty::IntEnum => quote!(support::de_integer::<i32>(tokens)),
+            Ty::Document => quote!(support::de_document(tokens)),
             _ => self.de_call(target, path)?,
         })
     }
@@ -544,7 +549,7 @@ impl<'m> Gen<'_, 'm> {
         let rust = self.rust_type(id)?;
         let f = self.fn_name("de", id);
         let body = match ty {
-            Ty::Prim(_) | Ty::IntEnum => return Ok(None),
+            Ty::Prim(_) | Ty::IntEnum | Ty::Document => return Ok(None),
             Ty::Newtype(_, prim) => {
                 let de = de_prim(prim, TimestampFormat::EpochSeconds);
                 quote! {
@@ -971,6 +976,7 @@ impl<'m> Gen<'_, 'm> {
             Ty::IntEnum => ser_prim(Prim::Int, format, writer, Val::reference(value)),
             Ty::Newtype(_, prim) => ser_prim(prim, format, writer, Val::place(quote!(#value.0))),
             Ty::Enum(_) => quote!(#writer.string(#value.as_str());),
+            Ty::Document => quote!(#writer.document(#value);),
             _ => {
                 let f = self.fn_name("ser", target);
                 quote!(#f(#writer, #value)?;)
@@ -982,7 +988,7 @@ impl<'m> Gen<'_, 'm> {
     fn shape_serializer(&self, id: &'m str) -> Result<Option<TokenStream>, Error> {
         let f = self.fn_name("ser", id);
         let (param, body) = match self.s.ty(id)? {
-            Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) => return Ok(None),
+            Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) | Ty::Document => return Ok(None),
             Ty::List { member, newtype, sparse, .. } => {
                 let item_ty = self.item_type(member, sparse)?;
                 let items = if newtype { quote!(value.0.iter()) } else { quote!(value.iter()) };

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::Gen;
 use crate::model::{Field, Module, Operation, Prim, Ty, UNIT};
 use crate::render::doc;
-use crate::rust_types::{enum_values, number_literal, variant_ident};
+use crate::rust_types::{blob_literal, enum_values, number_literal, variant_ident};
 use crate::smithy::{Bounds, shape_name};
 use crate::{Error, names, unsupported};
 
@@ -252,7 +252,7 @@ impl<'m> Gen<'_, 'm> {
     }
 
     /// The Rust expression of a member's `@default` value.
-    fn default_value(&self, id: &str, field: &Field<'m>, value: &Value) -> Result<TokenStream, Error> {
+    pub(super) fn default_value(&self, id: &str, field: &Field<'m>, value: &Value) -> Result<TokenStream, Error> {
         let member_id = format!("{id}${}", field.name);
         let target = &field.member.target;
         let bad = || unsupported(&member_id, format!("@default {value} is not supported for this member"));
@@ -278,9 +278,7 @@ impl<'m> Gen<'_, 'm> {
                 let secs = Literal::f64_unsuffixed(n.as_f64().ok_or_else(bad)?);
                 quote!(::aws_smithy_types::DateTime::from_secs_f64(#secs))
             }
-            (Ty::Prim(Prim::Blob), Value::String(s)) if s.is_empty() => {
-                quote!(::aws_smithy_types::Blob::new(::std::vec::Vec::new()))
-            }
+            (Ty::Prim(Prim::Blob), Value::String(s)) => blob_literal(s).ok_or_else(bad)?,
             (Ty::Enum(enum_id), Value::String(s)) => {
                 let known = enum_values(self.model(), enum_id)?;
                 let variant = known.into_iter().find(|v| v.value == *s).ok_or_else(bad)?.variant;
@@ -293,6 +291,7 @@ impl<'m> Gen<'_, 'm> {
             (Ty::Map { newtype: false, .. }, Value::Object(o)) if o.is_empty() => {
                 quote!(::std::default::Default::default())
             }
+            (Ty::Document, value) => crate::rust_types::document_literal(value),
             (Ty::List { newtype: true, .. } | Ty::Map { newtype: true, .. }, Value::Array(_) | Value::Object(_)) => {
                 let path = self.rust_type(target)?;
                 quote!(#path(::std::default::Default::default()))

@@ -132,6 +132,11 @@ fn reading(format: Format) -> Format {
     }
 }
 
+/// Any JSON value (a `null` is `Document::Null`).
+pub(crate) fn de_document(tokens: &mut Tokens<'_>) -> Result<Option<aws_smithy_types::Document>, DeserializeError> {
+    aws_smithy_json::deserialize::token::expect_document(tokens).map(Some)
+}
+
 pub(crate) fn de_blob(tokens: &mut Tokens<'_>) -> Result<Option<Blob>, DeserializeError> {
     aws_smithy_json::deserialize::token::expect_blob_or_null(tokens.next())
 }
@@ -170,7 +175,6 @@ pub(crate) fn error_metadata(headers: &Headers, body: &[u8]) -> Result<ErrorMeta
 
 // --- Headers -----------------------------------------------------------------------------------
 
-/// A header value, or the reason HTTP cannot carry it.
 /// Sets the body's media type, unless a member bound to `Content-Type` already did.
 pub(crate) fn content_type(request: http::request::Builder, media_type: &'static str) -> http::request::Builder {
     match request.headers_ref() {
@@ -179,6 +183,7 @@ pub(crate) fn content_type(request: http::request::Builder, media_type: &'static
     }
 }
 
+/// A header value, or the reason HTTP cannot carry it.
 pub(crate) fn header_value(value: &str) -> Result<http::HeaderValue, BoxError> {
     http::HeaderValue::try_from(value)
         .map_err(|_| format!("the header value {value:?} contains characters HTTP headers cannot carry").into())

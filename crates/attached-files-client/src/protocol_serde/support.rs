@@ -142,6 +142,12 @@ fn reading(format: Format) -> Format {
         other => other,
     }
 }
+/// Any JSON value (a `null` is `Document::Null`).
+pub(crate) fn de_document(
+    tokens: &mut Tokens<'_>,
+) -> Result<Option<aws_smithy_types::Document>, DeserializeError> {
+    aws_smithy_json::deserialize::token::expect_document(tokens).map(Some)
+}
 pub(crate) fn de_blob(
     tokens: &mut Tokens<'_>,
 ) -> Result<Option<Blob>, DeserializeError> {
@@ -179,7 +185,6 @@ pub(crate) fn error_metadata(
     }
     Ok(builder.build())
 }
-/// A header value, or the reason HTTP cannot carry it.
 /// Sets the body's media type, unless a member bound to `Content-Type` already did.
 pub(crate) fn content_type(
     request: http::request::Builder,
@@ -190,6 +195,7 @@ pub(crate) fn content_type(
         _ => request.header(http::header::CONTENT_TYPE, media_type),
     }
 }
+/// A header value, or the reason HTTP cannot carry it.
 pub(crate) fn header_value(value: &str) -> Result<http::HeaderValue, BoxError> {
     http::HeaderValue::try_from(value)
         .map_err(|_| {

@@ -304,6 +304,12 @@ pub(crate) fn de_timestamp(
         )?,
     )
 }
+/// Any JSON value (a `null` is `Document::Null`), nested at most 256 levels.
+pub(crate) fn de_document(
+    tokens: &mut Tokens<'_>,
+) -> Result<Option<aws_smithy_types::Document>, RequestRejection> {
+    Ok(Some(aws_smithy_json::deserialize::token::expect_document(tokens)?))
+}
 pub(crate) fn de_blob(
     tokens: &mut Tokens<'_>,
 ) -> Result<Option<Blob>, RequestRejection> {
