@@ -163,6 +163,13 @@ pub struct Operation<'m> {
     pub output: &'m str,
     pub errors: Vec<&'m str>,
     pub doc: Option<&'m str>,
+    /// `@endpoint`'s host prefix, e.g. `foo.{label}.`: `{label}` names an input member with
+    /// `@hostLabel` (which is in the body too).
+    pub host_prefix: Option<&'m str>,
+    /// `@httpChecksumRequired`: clients send the body's MD5 in `Content-MD5`.
+    pub checksum_required: bool,
+    /// `@requestCompression` with gzip: clients may gzip the body.
+    pub gzip_request: bool,
 }
 
 /// The exception that constraint violations are answered with.
@@ -202,15 +209,7 @@ pub struct Service<'m> {
 }
 
 /// Traits that change the wire format in ways the generator does not implement.
-const UNSUPPORTED_TRAITS: &[&str] = &[
-    "streaming",
-    "eventHeader",
-    "eventPayload",
-    "hostLabel",
-    "endpoint",
-    "httpChecksumRequired",
-    "requestCompression",
-];
+const UNSUPPORTED_TRAITS: &[&str] = &["streaming", "eventHeader", "eventPayload"];
 
 impl<'m> Service<'m> {
     pub fn resolve(
@@ -566,6 +565,18 @@ impl<'m> Service<'m> {
     fn check_bindings(&self, op: &Operation<'m>) -> Result<(), Error> {
         let labels: Vec<&str> = op.segments.iter().filter_map(Segment::label).collect();
         let input = self.fields(op.input)?;
+        for label in host_labels(op.host_prefix.unwrap_or_default()) {
+            let bound = input.iter().find(|f| f.name == label && f.member.traits.has("hostLabel"));
+            match bound {
+                Some(field) if field.required && matches!(self.ty(&field.member.target)?, Ty::Prim(Prim::String)) => {}
+                _ => {
+                    return Err(unsupported(
+                        op.id,
+                        format!("the host prefix's {{{label}}} needs a required string input member with @hostLabel"),
+                    ));
+                }
+            }
+        }
         for label in &labels {
             if !input.iter().any(|f| f.name == *label && f.binding == Binding::Label) {
                 return Err(unsupported(
@@ -808,7 +819,24 @@ fn resolve_operation<'m>(model: &'m Model, id: &'m str) -> Result<Operation<'m>,
         output: target(&shape.output),
         errors: shape.errors.iter().map(|e| e.target.as_str()).collect(),
         doc: shape.traits.documentation(),
+        host_prefix: shape.traits.get("endpoint").and_then(|e| e.get("hostPrefix")).and_then(Value::as_str),
+        checksum_required: shape.traits.has("httpChecksumRequired"),
+        gzip_request: match shape.traits.get("requestCompression") {
+            None => false,
+            Some(compression) => {
+                let encodings = compression.get("encodings").and_then(Value::as_array);
+                if !encodings.is_some_and(|e| e.iter().any(|e| e == "gzip")) {
+                    return Err(unsupported(id, "@requestCompression is supported with gzip only"));
+                }
+                true
+            }
+        },
     })
+}
+
+/// The labels of an `@endpoint` host prefix (`foo.{label}.` has `label`).
+pub fn host_labels(prefix: &str) -> impl Iterator<Item = &str> {
+    prefix.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(label, _)| label))
 }
 
 /// An HTTP header name: a non-empty token (RFC 9110).

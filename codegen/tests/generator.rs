@@ -182,6 +182,20 @@ fn unsupported_features_are_one_clear_error_naming_the_shape() {
     greedy["shapes"]["ex#Op"]["traits"]["smithy.api#http"]["uri"] = json!("/op/{key+}");
     assert_eq!(generate(&greedy.to_string(), None).unwrap_err(), "ex#OpRequest$key: a greedy label must bind a string");
 
+    let mut prefixed: Value =
+        serde_json::from_str(&model(json!({ "tenant": { "target": "smithy.api#String" } }), json!({}))).unwrap();
+    prefixed["shapes"]["ex#Op"]["traits"]["smithy.api#endpoint"] = json!({ "hostPrefix": "{tenant}." });
+    assert_eq!(
+        generate(&prefixed.to_string(), None).unwrap_err(),
+        "ex#Op: the host prefix's {tenant} needs a required string input member with @hostLabel"
+    );
+    let mut compressed: Value = serde_json::from_str(&model(json!({}), json!({}))).unwrap();
+    compressed["shapes"]["ex#Op"]["traits"]["smithy.api#requestCompression"] = json!({ "encodings": ["br"] });
+    assert_eq!(
+        generate(&compressed.to_string(), None).unwrap_err(),
+        "ex#Op: @requestCompression is supported with gzip only"
+    );
+
     let mut rpc: Value = serde_json::from_str(&model(json!({}), json!({}))).unwrap();
     rpc["shapes"]["ex#Svc"]["traits"] = json!({ "aws.protocols#awsJson1_1": {} });
     assert_eq!(

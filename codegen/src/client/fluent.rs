@@ -36,11 +36,19 @@ impl<'m> Gen<'_, 'm> {
             fields.push(quote! {
                 pub(crate) #field: ::aws_smithy_runtime::client::orchestrator::operation::Operation<#module::#input, #module::#output, #error>,
             });
+            let host_prefix = op.host_prefix.map(|_| {
+                let f = format_ident!("host_prefix_{snake}");
+                quote!(.interceptor(crate::host_prefix::HostPrefix::new(crate::protocol_serde::#f)))
+            });
+            let compression =
+                op.gzip_request.then(|| quote!(.interceptor(crate::compression::RequestCompression::new(&conf))));
             builds.push(quote! {
                 let #field = base
                     .operation::<#error>(SERVICE_NAME, #name)
                     .serializer(crate::protocol_serde::#ser)
                     .deserializer(crate::protocol_serde::#de)
+                    #host_prefix
+                    #compression
                     .build();
             });
             inits.push(quote!(#field,));

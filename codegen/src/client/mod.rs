@@ -9,6 +9,8 @@
 //! | `src/client.rs` (`Client` and one fluent builder per operation) | [`fluent`] |
 //! | `src/protocol_serde.rs` (requests out of inputs; outputs and errors out of responses) | [`serde`] |
 //! | `src/protocol_tests.rs` (the model's protocol tests for clients, if it has any) | [`protocol_tests`] |
+//! | `src/compression.rs` (gzip of request bodies, if an operation has `@requestCompression`) | `templates/`, verbatim |
+//! | `src/host_prefix.rs` (host prefixes, if an operation has `@endpoint`) | `templates/`, verbatim |
 //! | `src/config.rs`, `src/error.rs`, `src/idempotency_token.rs`, `src/primitives.rs`, `src/runtime.rs`, `src/auth.rs`, `src/protocol_serde/support.rs` | `templates/`, verbatim |
 
 mod fluent;
@@ -56,6 +58,12 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> 
     ];
     if g.has_protocol_tests() {
         files.push(rust_file("src/protocol_tests.rs", g.protocol_tests()?, settings)?);
+    }
+    if service.operations.iter().any(|op| op.gzip_request) {
+        files.push(rust_source("src/compression.rs", include_str!("templates/compression.rs"), settings)?);
+    }
+    if service.operations.iter().any(|op| op.host_prefix.is_some()) {
+        files.push(rust_source("src/host_prefix.rs", include_str!("templates/host_prefix.rs"), settings)?);
     }
     for op in &service.operations {
         let path = format!("src/operation/{}.rs", names::snake(op.name));
@@ -198,6 +206,18 @@ impl<'m> Gen<'_, 'm> {
             intro = format!("{intro}\n\n{service_doc}");
         }
         let docs = inner_doc(Some(&intro));
+        let compression = self.s.operations.iter().any(|op| op.gzip_request).then(|| {
+            quote! {
+                #[rustfmt::skip]
+                mod compression;
+            }
+        });
+        let host_prefix = self.s.operations.iter().any(|op| op.host_prefix.is_some()).then(|| {
+            quote! {
+                #[rustfmt::skip]
+                mod host_prefix;
+            }
+        });
         let protocol_tests = if self.has_protocol_tests() {
             quote! {
                 #[cfg(test)]
@@ -245,6 +265,8 @@ impl<'m> Gen<'_, 'm> {
             pub mod types;
             #[rustfmt::skip]
             mod auth;
+            #compression
+            #host_prefix
             #[rustfmt::skip]
             mod protocol_serde;
             #protocol_tests
@@ -262,6 +284,8 @@ fn cargo_toml(g: &Gen<'_, '_>, settings: &Settings) -> File {
     } else {
         ""
     };
+    let md5 = if g.s.operations.iter().any(|op| op.checksum_required) { "md-5 = \"0.11.0\"\n" } else { "" };
+    let flate2 = if g.s.operations.iter().any(|op| op.gzip_request) { "flate2 = \"1.1.11\"\n" } else { "" };
     let contents = format!(
         "{header}\n\
 [package]
@@ -287,8 +311,8 @@ aws-smithy-runtime = {{ version = \"1.16.2\", features = [\"client\"] }}
 aws-smithy-runtime-api = {{ version = \"1.20.0\", features = [\"client\", \"http-1x\"] }}
 aws-smithy-types = {{ version = \"1.9.3\", features = [\"http-body-1-x\"] }}
 fastrand = \"2.5.0\"
-{sigv4}http = \"1.4.0\"
-{dev_dependencies}",
+{flate2}{sigv4}http = \"1.4.0\"
+{md5}{dev_dependencies}",
         header = crate::render::header("#", settings),
         name = settings.module,
         version = settings.module_version,

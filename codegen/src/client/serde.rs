@@ -53,6 +53,9 @@ impl<'m> Gen<'_, 'm> {
         for op in &self.s.operations {
             items.push(self.request_serializer(op)?);
             items.push(self.response_deserializer(op)?);
+            if let Some(prefix) = op.host_prefix {
+                items.push(self.host_prefix(op, prefix));
+            }
         }
         for (id, (module, _)) in &self.s.structs {
             if *module == Module::Error {
@@ -230,6 +233,12 @@ impl<'m> Gen<'_, 'm> {
             });
         }
         let body = self.request_body(&fields)?;
+        let checksum = op.checksum_required.then(|| {
+            quote! {
+                let md5 = <::md5::Md5 as ::md5::Digest>::digest(&body);
+                request = request.header("content-md5", ::aws_smithy_types::base64::encode(&md5[..]));
+            }
+        });
         let unused = if fields.is_empty() { quote!(let _ = input;) } else { TokenStream::new() };
         let fn_doc = format!(" The HTTP request of {}.", op.name);
         Ok(quote! {
@@ -243,6 +252,7 @@ impl<'m> Gen<'_, 'm> {
                 let mut request = ::http::Request::builder().method(#method).uri(uri);
                 #(#headers)*
                 #body
+                #checksum
                 if !body.is_empty() {
                     request = request.header("content-length", body.len());
                 }
@@ -250,6 +260,35 @@ impl<'m> Gen<'_, 'm> {
                 ::std::result::Result::Ok(::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?)
             }
         })
+    }
+
+    /// `host_prefix_<op>`: the operation's `@endpoint` host prefix, its labels filled from the
+    /// input. The runtime validates it and puts it before the endpoint's host.
+    fn host_prefix(&self, op: &Operation<'m>, prefix: &str) -> TokenStream {
+        let (_, input) = self.op_struct(op, Module::Input);
+        let module = self.op_module(op);
+        let f = format_ident!("host_prefix_{}", names::snake(op.name));
+        let mut format = prefix.to_owned();
+        let mut args = Vec::new();
+        for label in crate::model::host_labels(prefix) {
+            format = format.replace(&format!("{{{label}}}"), "{}");
+            let m = names::field(label);
+            let snake = names::snake(label);
+            args.push(quote! {
+                input.#m.as_deref().filter(|value| !value.is_empty()).ok_or_else(|| {
+                    ::aws_smithy_types::error::operation::BuildError::missing_field(#snake, "a host label cannot be empty or unset")
+                })?
+            });
+        }
+        let fn_doc = format!(" The host prefix of {} (`{prefix}`).", op.name);
+        let unused = args.is_empty().then(|| quote!(let _ = input;));
+        quote! {
+            #[doc = #fn_doc]
+            pub(crate) fn #f(input: &#module::#input) -> ::std::result::Result<::std::string::String, ::aws_smithy_runtime_api::box_error::BoxError> {
+                #unused
+                ::std::result::Result::Ok(format!(#format #(, #args)*))
+            }
+        }
     }
 
     /// Statements that set `body` (bytes) and, for a body, the `content-type` header.

@@ -56,6 +56,8 @@ pub struct Config {
     pub(crate) time_source: Option<SharedTimeSource>,
     pub(crate) auth: crate::auth::AuthConfig,
     pub(crate) idempotency_token_provider: Option<IdempotencyTokenProvider>,
+    pub(crate) disable_request_compression: bool,
+    pub(crate) request_min_compression_size_bytes: Option<u32>,
 }
 impl Config {
     /// A builder with nothing set.
@@ -101,6 +103,14 @@ impl Config {
     /// The provider of idempotency tokens, if one was set (otherwise random UUIDs).
     pub fn idempotency_token_provider(&self) -> Option<&IdempotencyTokenProvider> {
         self.idempotency_token_provider.as_ref()
+    }
+    /// Whether request bodies are sent uncompressed even where the model allows gzip.
+    pub fn disable_request_compression(&self) -> bool {
+        self.disable_request_compression
+    }
+    /// The smallest body that is compressed where the model allows it (default 10240 bytes).
+    pub fn request_min_compression_size_bytes(&self) -> u32 {
+        self.request_min_compression_size_bytes.unwrap_or(10_240)
     }
     /// A token for a member with `@idempotencyToken` that the caller left unset.
     #[allow(dead_code)]
@@ -248,6 +258,17 @@ impl Builder {
         provider: Option<IdempotencyTokenProvider>,
     ) -> &mut Self {
         self.config.idempotency_token_provider = provider;
+        self
+    }
+    /// Sends request bodies uncompressed even for operations with `@requestCompression`.
+    pub fn disable_request_compression(mut self, disable: bool) -> Self {
+        self.config.disable_request_compression = disable;
+        self
+    }
+    /// Sets the smallest body that operations with `@requestCompression` gzip (default 10240
+    /// bytes; at most 10485760).
+    pub fn request_min_compression_size_bytes(mut self, bytes: u32) -> Self {
+        self.config.request_min_compression_size_bytes = Some(bytes.min(10_485_760));
         self
     }
     /// The configuration.
