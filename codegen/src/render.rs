@@ -14,6 +14,14 @@ pub fn header(comment: &str, settings: &crate::Settings) -> String {
     )
 }
 
+/// `mod <name>;` (`#[cfg(test)]` for test modules) for a module a crate may or may not have, or
+/// nothing. Generated modules are left alone by `cargo fmt` (`#[rustfmt::skip]`).
+pub fn optional_mod(present: bool, name: &str, test_only: bool) -> TokenStream {
+    let name = quote::format_ident!("{name}");
+    let cfg = test_only.then(|| quote::quote!(#[cfg(test)]));
+    if present { quote::quote!(#cfg #[rustfmt::skip] mod #name;) } else { TokenStream::new() }
+}
+
 /// A Rust file: header, then the formatted items.
 pub fn rust_file(path: &str, tokens: TokenStream, settings: &crate::Settings) -> Result<File, Error> {
     let syntax: syn::File = syn::parse2(tokens.clone())

@@ -22,7 +22,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::model::{Module, Operation, Service, Ty, UNIT};
-use crate::render::{inner_doc, rust_file, rust_source};
+use crate::render::{inner_doc, optional_mod, rust_file, rust_source};
 use crate::rust_types::prim_type;
 use crate::smithy::{Model, shape_name};
 use crate::{Error, File, Settings, names};
@@ -206,27 +206,10 @@ impl<'m> Gen<'_, 'm> {
             intro = format!("{intro}\n\n{service_doc}");
         }
         let docs = inner_doc(Some(&intro));
-        let compression = self.s.operations.iter().any(|op| op.gzip_request).then(|| {
-            quote! {
-                #[rustfmt::skip]
-                mod compression;
-            }
-        });
-        let host_prefix = self.s.operations.iter().any(|op| op.host_prefix.is_some()).then(|| {
-            quote! {
-                #[rustfmt::skip]
-                mod host_prefix;
-            }
-        });
-        let protocol_tests = if self.has_protocol_tests() {
-            quote! {
-                #[cfg(test)]
-                #[rustfmt::skip]
-                mod protocol_tests;
-            }
-        } else {
-            quote!()
-        };
+        let operations = &self.s.operations;
+        let compression = optional_mod(operations.iter().any(|op| op.gzip_request), "compression", false);
+        let host_prefix = optional_mod(operations.iter().any(|op| op.host_prefix.is_some()), "host_prefix", false);
+        let protocol_tests = optional_mod(self.has_protocol_tests(), "protocol_tests", true);
         quote! {
             #docs
             // `Unknown` enum values and `Unhandled` errors are deprecated to discourage matching on

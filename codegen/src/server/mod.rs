@@ -17,7 +17,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::model::{Module, Service, Ty};
-use crate::render::{inner_doc, rust_file, rust_source};
+use crate::render::{inner_doc, optional_mod, rust_file, rust_source};
 use crate::rust_types::prim_type;
 use crate::smithy::{Model, shape_name};
 use crate::{Error, File, Settings, names};
@@ -153,15 +153,7 @@ impl<'m> Gen<'_, 'm> {
             intro = format!("{intro}\n\n{service_doc}");
         }
         let docs = inner_doc(Some(&intro));
-        let protocol_tests = if self.has_protocol_tests() {
-            quote! {
-                #[cfg(test)]
-                #[rustfmt::skip]
-                mod protocol_tests;
-            }
-        } else {
-            quote!()
-        };
+        let protocol_tests = optional_mod(self.has_protocol_tests(), "protocol_tests", true);
         quote! {
             #docs
             #![allow(clippy::large_enum_variant)]
