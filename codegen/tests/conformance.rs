@@ -79,6 +79,7 @@ fn run(side: &str, crate_suffix: &str, generate: Generate) {
     let skipped = read_list(&format!("skipped-{side}-tests.txt"));
 
     let (mut passed, mut failed, mut skipped_count) = (0, Vec::new(), 0);
+    let mut unused_skips: Vec<&String> = skipped.keys().collect();
     for (service, name, validation_exception) in SUITES {
         let module = format!("{name}-{crate_suffix}");
         let settings = Settings {
@@ -118,13 +119,18 @@ fn run(side: &str, crate_suffix: &str, generate: Generate) {
             }
         }
         // Skip-list entries of this crate (the others belong to another crate).
-        skipped_count +=
-            skipped.keys().filter(|name| listed.contains(&format!("protocol_tests::{name}: test"))).count();
+        let here = |name: &&String| listed.contains(&format!("protocol_tests::{name}: test"));
+        skipped_count += skipped.keys().filter(here).count();
+        unused_skips.retain(|name| !here(name));
         if !output.status.success() && failed.is_empty() {
             panic!("{module}: cargo test failed without a failing test {}", describe(&output));
         }
     }
     report(&format!("conformance {side}: {passed} passed, {} failed, {skipped_count} skipped", failed.len()));
+    assert!(
+        unused_skips.is_empty(),
+        "skipped-{side}-tests.txt lists tests that no generated crate has (take them off): {unused_skips:?}"
+    );
     assert!(
         failed.is_empty(),
         "failing conformance tests (fix them, or list them with a reason in skipped-{side}-tests.txt):\n{}",
