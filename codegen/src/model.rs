@@ -209,7 +209,7 @@ pub struct Service<'m> {
 }
 
 /// Traits that change the wire format in ways the generator does not implement.
-const UNSUPPORTED_TRAITS: &[&str] = &["streaming", "eventHeader", "eventPayload"];
+const UNSUPPORTED_TRAITS: &[&str] = &["eventHeader", "eventPayload"];
 
 impl<'m> Service<'m> {
     pub fn resolve(
@@ -398,6 +398,16 @@ impl<'m> Service<'m> {
         })
     }
 
+    /// Whether `target` is a `@streaming` blob: a payload held as a `ByteStream`.
+    pub fn is_streaming(&self, target: &str) -> bool {
+        self.model.kind(target).is_ok_and(|kind| kind == "blob") && self.model.traits(target).has("streaming")
+    }
+
+    /// Whether a structure has a `@streaming` member (and so cannot be cloned or compared).
+    pub fn has_stream(&self, id: &'m str) -> bool {
+        self.fields(id).is_ok_and(|fields| fields.iter().any(|f| self.is_streaming(&f.member.target)))
+    }
+
     /// Whether a header of shape `target` is base64: a string with `@mediaType` (restJson1).
     pub fn is_base64_header(&self, target: &str) -> bool {
         self.model.traits(target).has("mediaType")
@@ -451,6 +461,9 @@ impl<'m> Service<'m> {
             "intEnum" => return Ok(Ty::IntEnum),
             "structure" => return Ok(Ty::Struct(id)),
             "document" => return Ok(Ty::Document),
+            "union" if traits.has("streaming") => {
+                return Err(unsupported(id, "event streams (@streaming unions) are not supported"));
+            }
             "union" => return Ok(Ty::Union(id)),
             "list" | "set" => {
                 let shape = self.model.shape(id)?;
@@ -590,6 +603,14 @@ impl<'m> Service<'m> {
             for field in &fields {
                 let member_id = format!("{id}${}", field.name);
                 let ty = self.ty(&field.member.target)?;
+                if self.is_streaming(&field.member.target) {
+                    if field.binding != Binding::Payload {
+                        return Err(unsupported(&member_id, "@streaming blobs are supported as @httpPayload only"));
+                    }
+                    if op.checksum_required {
+                        return Err(unsupported(&member_id, "@httpChecksumRequired with a @streaming payload"));
+                    }
+                }
                 match field.binding {
                     Binding::Label if !is_input => return Err(unsupported(&member_id, "@httpLabel in an output")),
                     Binding::Label if !labels.contains(&field.name) => {

@@ -182,6 +182,20 @@ fn unsupported_features_are_one_clear_error_naming_the_shape() {
     greedy["shapes"]["ex#Op"]["traits"]["smithy.api#http"]["uri"] = json!("/op/{key+}");
     assert_eq!(generate(&greedy.to_string(), None).unwrap_err(), "ex#OpRequest$key: a greedy label must bind a string");
 
+    assert_eq!(
+        error_of(
+            json!({ "data": { "target": "ex#Data" } }),
+            json!({ "ex#Data": { "type": "blob", "traits": { "smithy.api#streaming": {} } } })
+        ),
+        "ex#OpRequest$data: @streaming blobs are supported as @httpPayload only"
+    );
+    assert_eq!(
+        error_of(
+            json!({ "events": { "target": "ex#Events", "traits": { "smithy.api#httpPayload": {} } } }),
+            json!({ "ex#Events": { "type": "union", "members": { "a": { "target": "smithy.api#String" } }, "traits": { "smithy.api#streaming": {} } } })
+        ),
+        "ex#Events: event streams (@streaming unions) are not supported"
+    );
     let mut prefixed: Value =
         serde_json::from_str(&model(json!({ "tenant": { "target": "smithy.api#String" } }), json!({}))).unwrap();
     prefixed["shapes"]["ex#Op"]["traits"]["smithy.api#endpoint"] = json!({ "hostPrefix": "{tenant}." });

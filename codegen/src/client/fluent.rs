@@ -237,9 +237,15 @@ impl<'m> Gen<'_, 'm> {
         let result = quote! {
             ::std::result::Result<#module::#output, crate::error::SdkError<#error, ::aws_smithy_runtime_api::client::orchestrator::HttpResponse>>
         };
+        // An input with a byte stream cannot be cloned, nor can the call that holds it.
+        let derives = if self.s.has_stream(id) {
+            quote!(#[derive(::std::fmt::Debug)])
+        } else {
+            quote!(#[derive(::std::clone::Clone, ::std::fmt::Debug)])
+        };
         Ok(quote! {
             #[doc = #fluent_doc]
-            #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+            #derives
             pub struct #fluent {
                 handle: ::std::sync::Arc<crate::client::Handle>,
                 inner: #input_builder,

@@ -95,6 +95,9 @@ impl<'m> Gen<'_, 'm> {
     /// The Rust type of a shape as the client holds it. Constraints are the server's business:
     /// constrained scalars are plain Rust types, as in smithy-rs clients.
     fn rust_type(&self, id: &'m str) -> Result<TokenStream, Error> {
+        if self.s.is_streaming(id) {
+            return Ok(quote!(::aws_smithy_types::byte_stream::ByteStream));
+        }
         Ok(match self.s.ty(id)? {
             Ty::Prim(prim) | Ty::Newtype(_, prim) => prim_type(prim),
             Ty::IntEnum => quote!(i32),

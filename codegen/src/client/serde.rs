@@ -232,7 +232,11 @@ impl<'m> Gen<'_, 'm> {
                 }
             });
         }
-        let body = self.request_body(&fields)?;
+        let stream = fields.iter().find(|f| self.s.is_streaming(&f.member.target));
+        let body = match stream {
+            Some(field) => self.stream_body(field)?,
+            None => self.request_body(&fields)?,
+        };
         let checksum = op.checksum_required.then(|| {
             quote! {
                 let md5 = <::md5::Md5 as ::md5::Digest>::digest(&body);
@@ -241,6 +245,28 @@ impl<'m> Gen<'_, 'm> {
         });
         let unused = if fields.is_empty() { quote!(let _ = input;) } else { TokenStream::new() };
         let fn_doc = format!(" The HTTP request of {}.", op.name);
+        let length = match stream {
+            None => quote! {
+                if !body.is_empty() {
+                    request = request.header("content-length", body.len());
+                }
+            },
+            Some(field) => {
+                let unknown = if self.model().traits(&field.member.target).has("requiresLength") {
+                    let text = format!("{} needs a body of known length (@requiresLength)", op.name);
+                    quote!(::std::option::Option::None => return ::std::result::Result::Err(#text.into()),)
+                } else {
+                    quote!(::std::option::Option::None => {})
+                };
+                quote! {
+                    match body.content_length() {
+                        ::std::option::Option::Some(0) => {}
+                        ::std::option::Option::Some(length) => request = request.header("content-length", length),
+                        #unknown
+                    }
+                }
+            }
+        };
         Ok(quote! {
             #[doc = #fn_doc]
             pub(crate) fn #f(input: #module::#input) -> ::std::result::Result<::aws_smithy_runtime_api::client::orchestrator::HttpRequest, ::aws_smithy_runtime_api::box_error::BoxError> {
@@ -253,9 +279,7 @@ impl<'m> Gen<'_, 'm> {
                 #(#headers)*
                 #body
                 #checksum
-                if !body.is_empty() {
-                    request = request.header("content-length", body.len());
-                }
+                #length
                 let request = request.body(::aws_smithy_types::body::SdkBody::from(body))?;
                 ::std::result::Result::Ok(::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?)
             }
@@ -289,6 +313,22 @@ impl<'m> Gen<'_, 'm> {
                 ::std::result::Result::Ok(format!(#format #(, #args)*))
             }
         }
+    }
+
+    /// Statements that set `body` (an `SdkBody`) to a `@streaming` payload and, for a stream, the
+    /// `content-type` header.
+    fn stream_body(&self, field: &Field<'m>) -> Result<TokenStream, Error> {
+        let m = names::field(field.name);
+        let media = self.s.payload_media_type(&field.member.target)?;
+        Ok(quote! {
+            let body = match input.#m {
+                ::std::option::Option::Some(stream) => {
+                    request = support::content_type(request, #media);
+                    stream.into_inner()
+                }
+                ::std::option::Option::None => ::aws_smithy_types::body::SdkBody::empty(),
+            };
+        })
     }
 
     /// Statements that set `body` (bytes) and, for a body, the `content-type` header.
@@ -663,6 +703,10 @@ impl<'m> Gen<'_, 'm> {
         if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
             let var = local(field);
             let value = match self.s.ty(&field.member.target)? {
+                // The runtime has read the whole body already.
+                _ if self.s.is_streaming(&field.member.target) => {
+                    quote!(::aws_smithy_types::byte_stream::ByteStream::from(body.to_vec()))
+                }
                 Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => quote!(::aws_smithy_types::Blob::new(body)),
                 Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => {
                     quote!(::std::string::String::from_utf8(body.to_vec())?)

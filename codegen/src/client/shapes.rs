@@ -168,6 +168,14 @@ impl<'m> Gen<'_, 'm> {
         if id == UNIT || fields.is_empty() {
             derives = quote!(#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::default::Default)]);
         }
+        // A byte stream can be neither cloned nor compared.
+        let streams = id != UNIT && self.s.has_stream(id);
+        let builder_derives = if streams {
+            derives = quote!(#[derive(::std::fmt::Debug)]);
+            quote!(#[derive(::std::fmt::Debug, ::std::default::Default)])
+        } else {
+            quote!(#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::default::Default)])
+        };
         let build = if fallible {
             quote! {
                 /// Builds the structure, or says which required member is missing.
@@ -202,7 +210,7 @@ impl<'m> Gen<'_, 'm> {
         let builder = quote! {
             #[doc = #builder_doc]
             #[non_exhaustive]
-            #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::default::Default)]
+            #builder_derives
             pub struct #builder { #(#builder_fields)* }
             impl #builder {
                 #(#setters)*
@@ -391,6 +399,9 @@ impl<'m> Gen<'_, 'm> {
                 let secs = proc_macro2::Literal::f64_unsuffixed(n.as_f64().ok_or_else(bad)?);
                 quote!(::aws_smithy_types::DateTime::from_secs_f64(#secs))
             }
+            (Ty::Prim(Prim::Blob), Value::String(s)) if self.s.is_streaming(target) && s.is_empty() => {
+                quote!(::aws_smithy_types::byte_stream::ByteStream::default())
+            }
             (Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob), Value::String(s)) => blob_literal(s).ok_or_else(bad)?,
             (Ty::Enum(_), Value::String(s)) => {
                 let path = self.rust_type(target)?;
@@ -406,6 +417,9 @@ impl<'m> Gen<'_, 'm> {
     /// The value of a required member that a response left out (smithy's client error
     /// correction): zero, empty, or an unknown enum or union value.
     pub(super) fn zero_value(&self, target: &'m str) -> Result<TokenStream, Error> {
+        if self.s.is_streaming(target) {
+            return Ok(quote!(::aws_smithy_types::byte_stream::ByteStream::default()));
+        }
         Ok(match self.s.ty(target)? {
             Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => {
                 quote!(::aws_smithy_types::DateTime::from_secs(0))

@@ -66,6 +66,9 @@ impl<'m> Gen<'_, 'm> {
 
     /// The full Rust type of a shape, e.g. `crate::model::InstanceId` or `::std::string::String`.
     fn rust_type(&self, id: &'m str) -> Result<TokenStream, Error> {
+        if self.s.is_streaming(id) {
+            return Ok(quote!(::aws_smithy_types::byte_stream::ByteStream));
+        }
         Ok(match self.s.ty(id)? {
             Ty::Prim(prim) => prim_type(prim),
             Ty::IntEnum => quote!(i32),

@@ -332,6 +332,10 @@ impl<'m> Gen<'_, 'm> {
             let var = local(field);
             let name = field.name;
             let value = match self.s.ty(&field.member.target)? {
+                // Read whole, like every body (the service's body limit applies), then streamed.
+                _ if self.s.is_streaming(&field.member.target) => {
+                    quote!(::aws_smithy_types::byte_stream::ByteStream::from(bytes.clone()))
+                }
                 Ty::Prim(Prim::Blob) => quote!(::aws_smithy_types::Blob::new(bytes.to_vec())),
                 Ty::Prim(Prim::String) => quote!(
                     ::std::string::String::from_utf8(bytes.to_vec())
@@ -739,9 +743,11 @@ impl<'m> Gen<'_, 'm> {
         let output = format_ident!("{output_name}");
         let body = self.http_response(op.output, op.code)?;
         let fn_doc = format!(" Writes {}'s output as an HTTP response.", op.name);
+        // An output with a byte stream gives it up to the response body.
+        let value = if self.s.has_stream(op.output) { quote!(value:) } else { quote!(value: &) };
         Ok(quote! {
             #[doc = #fn_doc]
-            pub(crate) fn #fn_name(value: &crate::output::#output) -> ::std::result::Result<Response, ::std::string::String> {
+            pub(crate) fn #fn_name(#value crate::output::#output) -> ::std::result::Result<Response, ::std::string::String> {
                 #body
             }
         })
@@ -851,7 +857,10 @@ impl<'m> Gen<'_, 'm> {
                 }
             });
         }
-        let body = if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
+        let stream = fields.iter().find(|f| self.s.is_streaming(&f.member.target));
+        let body = if stream.is_some() {
+            TokenStream::new() // below
+        } else if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
             let f = names::field(field.name);
             let media = self.s.payload_media_type(&field.member.target)?;
             let bytes = match self.s.ty(&field.member.target)? {
@@ -907,6 +916,29 @@ impl<'m> Gen<'_, 'm> {
         stmts.push(body);
         if fields.is_empty() {
             stmts.push(quote!(let _ = value;));
+        }
+        if let Some(field) = stream {
+            let f = names::field(field.name);
+            let media = self.s.payload_media_type(&field.member.target)?;
+            let take = if field.is_always_set() {
+                quote!(value.#f.into_inner())
+            } else {
+                quote!(value.#f.map(|stream| stream.into_inner()).unwrap_or_default())
+            };
+            return Ok(quote! {
+                #(#stmts)*
+                let body = #take;
+                if body.content_length() != ::std::option::Option::Some(0) {
+                    headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(#media));
+                }
+                if let ::std::option::Option::Some(length) = body.content_length() {
+                    headers.insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(length));
+                }
+                let mut response = ::http::Response::new(support::boxed_stream(body));
+                *response.status_mut() = status;
+                *response.headers_mut() = headers;
+                ::std::result::Result::Ok(response)
+            });
         }
         Ok(quote! {
             #(#stmts)*
@@ -1080,6 +1112,7 @@ impl<'m> Gen<'_, 'm> {
             let ser = format_ident!("ser_{snake}_response");
             let input = format_ident!("{}", self.op_struct(op, Module::Input).1);
             let output = format_ident!("{}", self.op_struct(op, Module::Output).1);
+            let this = if self.s.has_stream(op.output) { quote!(self) } else { quote!(&self) };
             items.push(quote! {
                 impl<B> ::aws_smithy_http_server::request::FromRequest<::aws_smithy_http_server::protocol::rest_json_1::RestJson1, B> for crate::input::#input
                 where
@@ -1095,7 +1128,7 @@ impl<'m> Gen<'_, 'm> {
                 }
                 impl ::aws_smithy_http_server::response::IntoResponse<::aws_smithy_http_server::protocol::rest_json_1::RestJson1> for crate::output::#output {
                     fn into_response(self) -> ::aws_smithy_http_server::response::Response {
-                        crate::protocol_serde::#ser(&self).unwrap_or_else(crate::protocol_serde::internal_failure)
+                        crate::protocol_serde::#ser(#this).unwrap_or_else(crate::protocol_serde::internal_failure)
                     }
                 }
             });

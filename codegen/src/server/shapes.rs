@@ -162,9 +162,15 @@ impl<'m> Gen<'_, 'm> {
         };
         let builder_doc = format!(" A builder for [`{name}`](super::{name}).");
         let module_doc = format!(" The builder of [`{name}`](super::{name}).");
+        // A byte stream can be neither cloned nor compared.
+        let (derives, builder_derives) = if self.s.has_stream(id) {
+            (quote!(#[derive(Debug)]), quote!(#[derive(Debug, Default)]))
+        } else {
+            (quote!(#[derive(Debug, Clone, PartialEq)]), quote!(#[derive(Debug, Clone, Default, PartialEq)]))
+        };
         Ok(quote! {
             #shape_doc
-            #[derive(Debug, Clone, PartialEq)]
+            #derives
             pub struct #ident { #(#decls)* }
             impl #ident {
                 #(#accessors)*
@@ -176,7 +182,7 @@ impl<'m> Gen<'_, 'm> {
             #[doc = #module_doc]
             pub mod #builder_mod {
                 #[doc = #builder_doc]
-                #[derive(Debug, Clone, Default, PartialEq)]
+                #builder_derives
                 pub struct Builder { #(#builder_fields)* }
                 impl Builder {
                     #(#setters)*
@@ -277,6 +283,9 @@ impl<'m> Gen<'_, 'm> {
             (Ty::Prim(Prim::Timestamp), Value::Number(n)) => {
                 let secs = Literal::f64_unsuffixed(n.as_f64().ok_or_else(bad)?);
                 quote!(::aws_smithy_types::DateTime::from_secs_f64(#secs))
+            }
+            (Ty::Prim(Prim::Blob), Value::String(s)) if self.s.is_streaming(target) && s.is_empty() => {
+                quote!(::aws_smithy_types::byte_stream::ByteStream::default())
             }
             (Ty::Prim(Prim::Blob), Value::String(s)) => blob_literal(s).ok_or_else(bad)?,
             (Ty::Enum(enum_id), Value::String(s)) => {

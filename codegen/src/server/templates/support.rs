@@ -474,6 +474,12 @@ pub(crate) fn boxed(body: impl Into<Bytes>) -> BoxBody {
     aws_smithy_http_server::body::to_boxed(body.into())
 }
 
+/// A `@streaming` payload as the response body.
+#[allow(dead_code)] // in a crate without streaming outputs
+pub(crate) fn boxed_stream(body: aws_smithy_types::body::SdkBody) -> BoxBody {
+    aws_smithy_http_server::body::boxed(body)
+}
+
 /// The restJson1 answer for an error the framework raises itself (`{}` body).
 pub(crate) fn framework_error(status: u16, name: &'static str) -> Response {
     let mut response = http::Response::new(boxed("{}"));

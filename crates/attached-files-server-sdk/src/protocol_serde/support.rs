@@ -511,6 +511,11 @@ pub(crate) fn header_http_dates(
 pub(crate) fn boxed(body: impl Into<Bytes>) -> BoxBody {
     aws_smithy_http_server::body::to_boxed(body.into())
 }
+/// A `@streaming` payload as the response body.
+#[allow(dead_code)]
+pub(crate) fn boxed_stream(body: aws_smithy_types::body::SdkBody) -> BoxBody {
+    aws_smithy_http_server::body::boxed(body)
+}
 /// The restJson1 answer for an error the framework raises itself (`{}` body).
 pub(crate) fn framework_error(status: u16, name: &'static str) -> Response {
     let mut response = http::Response::new(boxed("{}"));
