@@ -52,11 +52,10 @@ pub(crate) fn any_tests(s: &Service<'_>, traits: &[&str], side: Side) -> bool {
     })
 }
 
-/// Sorted by name, each name once (an error shared by operations carries its tests once per
-/// operation), as the body of a `protocol_tests` module.
+/// The tests, sorted by name, as the body of a `protocol_tests` module. Smithy keeps test ids
+/// unique within a service, and names add the kind of test, so no two tests share a name.
 pub(crate) fn module(side: &str, mut cases: Vec<Case>) -> TokenStream {
     cases.sort_by(|a, b| a.name.cmp(&b.name));
-    cases.dedup_by(|a, b| a.name == b.name);
     let code = cases.into_iter().map(|c| c.code);
     let doc = format!(" Smithy's protocol tests of the model, generated for the {side}.");
     quote! {
