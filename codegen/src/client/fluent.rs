@@ -42,11 +42,22 @@ impl<'m> Gen<'_, 'm> {
             });
             let compression =
                 op.gzip_request.then(|| quote!(.interceptor(crate::compression::RequestCompression::new(&conf))));
+            let deserializer = if self.s.has_stream(op.output) {
+                let stream = format_ident!("de_{snake}_stream");
+                quote! {
+                    .deserializer_impl::<#module::#output, #error>(crate::streaming::StreamingResponse {
+                        success: crate::protocol_serde::#stream,
+                        whole: crate::protocol_serde::#de,
+                    })
+                }
+            } else {
+                quote!(.deserializer(crate::protocol_serde::#de))
+            };
             builds.push(quote! {
                 let #field = base
                     .operation::<#error>(SERVICE_NAME, #name)
                     .serializer(crate::protocol_serde::#ser)
-                    .deserializer(crate::protocol_serde::#de)
+                    #deserializer
                     #host_prefix
                     #compression
                     .build();

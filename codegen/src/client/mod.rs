@@ -11,6 +11,7 @@
 //! | `src/protocol_tests.rs` (the model's protocol tests for clients, if it has any) | [`protocol_tests`] |
 //! | `src/compression.rs` (gzip of request bodies, if an operation has `@requestCompression`) | `templates/`, verbatim |
 //! | `src/host_prefix.rs` (host prefixes, if an operation has `@endpoint`) | `templates/`, verbatim |
+//! | `src/streaming.rs` (responses read as streams, if an output has a `@streaming` payload) | `templates/`, verbatim |
 //! | `src/config.rs`, `src/error.rs`, `src/idempotency_token.rs`, `src/primitives.rs`, `src/runtime.rs`, `src/auth.rs`, `src/protocol_serde/support.rs` | `templates/`, verbatim |
 
 mod fluent;
@@ -61,6 +62,9 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> 
     }
     if service.operations.iter().any(|op| op.gzip_request) {
         files.push(rust_source("src/compression.rs", include_str!("templates/compression.rs"), settings)?);
+    }
+    if service.operations.iter().any(|op| service.has_stream(op.output)) {
+        files.push(rust_source("src/streaming.rs", include_str!("templates/streaming.rs"), settings)?);
     }
     if service.operations.iter().any(|op| op.host_prefix.is_some()) {
         files.push(rust_source("src/host_prefix.rs", include_str!("templates/host_prefix.rs"), settings)?);
@@ -212,6 +216,7 @@ impl<'m> Gen<'_, 'm> {
         let operations = &self.s.operations;
         let compression = optional_mod(operations.iter().any(|op| op.gzip_request), "compression", false);
         let host_prefix = optional_mod(operations.iter().any(|op| op.host_prefix.is_some()), "host_prefix", false);
+        let streaming = optional_mod(operations.iter().any(|op| self.s.has_stream(op.output)), "streaming", false);
         let protocol_tests = optional_mod(self.has_protocol_tests(), "protocol_tests", true);
         quote! {
             #docs
@@ -253,6 +258,7 @@ impl<'m> Gen<'_, 'm> {
             mod auth;
             #compression
             #host_prefix
+            #streaming
             #[rustfmt::skip]
             mod protocol_serde;
             #protocol_tests

@@ -124,7 +124,14 @@ impl<'m> Gen<'_, 'm> {
         let status = test.get("code").and_then(Value::as_u64).unwrap_or(200) as u16;
         let (keys, values): (Vec<_>, Vec<_>) = headers(test).into_iter().unzip();
         let body = str_field(test, "body").unwrap_or_default();
-        let de = format_ident!("de_{}_response", names::snake(op.name));
+        // An output with a stream is read as the runtime reads it: the body taken as the stream.
+        let read = if error.is_none() && self.s.has_stream(op.output) {
+            let de = format_ident!("de_{}_stream", names::snake(op.name));
+            quote!(crate::protocol_serde::#de(&mut response))
+        } else {
+            let de = format_ident!("de_{}_response", names::snake(op.name));
+            quote!(crate::protocol_serde::#de(&response))
+        };
         let compare = assert_same(self.s, error.unwrap_or(op.output), test, quote!(parsed), quote!(expected));
         let check = match error {
             None => quote! {
@@ -157,8 +164,8 @@ impl<'m> Gen<'_, 'm> {
                     #(.header(#keys, #values))*
                     .body(::aws_smithy_types::body::SdkBody::from(#body))
                     .unwrap();
-                let response = ::aws_smithy_runtime_api::client::orchestrator::HttpResponse::try_from(response).unwrap();
-                let parsed = crate::protocol_serde::#de(&response);
+                #[allow(unused_mut)] let mut response = ::aws_smithy_runtime_api::client::orchestrator::HttpResponse::try_from(response).unwrap();
+                let parsed = #read;
                 #check
             }
         };

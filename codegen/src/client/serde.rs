@@ -641,8 +641,31 @@ impl<'m> Gen<'_, 'm> {
         };
         let output_de = self.http_deserializer(id, Module::Output, quote!(#module::#output), &output_fn)?;
         let fn_doc = format!(" {}'s output from a 2xx response, else the error the response names.", op.name);
+        let stream = self.s.fields(id)?.into_iter().find(|f| self.s.is_streaming(&f.member.target));
+        let stream_de = stream.map(|field| {
+            let stream_fn = format_ident!("de_{snake}_stream");
+            let m = names::field(field.name);
+            let stream = quote!(::aws_smithy_types::byte_stream::ByteStream::new(body));
+            let stream = if self.held(Module::Output, &field) == Held::Optional {
+                quote!(::std::option::Option::Some(#stream))
+            } else {
+                stream
+            };
+            let doc = format!(" {}'s output from a 2xx response, its body handed over as the stream.", op.name);
+            quote! {
+                #[doc = #doc]
+                pub(crate) fn #stream_fn(response: &mut ::aws_smithy_runtime_api::client::orchestrator::HttpResponse) -> ::std::result::Result<#module::#output, ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<#error>> {
+                    let body = ::std::mem::replace(response.body_mut(), ::aws_smithy_types::body::SdkBody::taken());
+                    let mut output = #output_fn(response.status().as_u16(), response.headers(), &[])
+                        .map_err(|cause| ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(#error::unhandled(cause)))?;
+                    output.#m = #stream;
+                    ::std::result::Result::Ok(output)
+                }
+            }
+        });
         Ok(quote! {
             #output_de
+            #stream_de
             #[doc = #fn_doc]
             pub(crate) fn #f(response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse) -> ::std::result::Result<#module::#output, ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<#error>> {
                 let status = response.status().as_u16();

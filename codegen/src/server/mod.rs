@@ -207,6 +207,7 @@ impl<'m> Gen<'_, 'm> {
 
             /// Smithy's value types used in this crate's shapes.
             pub mod types {
+                pub use aws_smithy_types::byte_stream::ByteStream;
                 pub use aws_smithy_types::{Blob, DateTime, Number};
             }
         }

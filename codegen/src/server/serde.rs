@@ -334,7 +334,7 @@ impl<'m> Gen<'_, 'm> {
             let value = match self.s.ty(&field.member.target)? {
                 // Read whole, like every body (the service's body limit applies), then streamed.
                 _ if self.s.is_streaming(&field.member.target) => {
-                    quote!(::aws_smithy_types::byte_stream::ByteStream::from(bytes.clone()))
+                    quote!(::aws_smithy_types::byte_stream::ByteStream::from(bytes))
                 }
                 Ty::Prim(Prim::Blob) => quote!(::aws_smithy_types::Blob::new(bytes.to_vec())),
                 Ty::Prim(Prim::String) => quote!(
@@ -372,7 +372,10 @@ impl<'m> Gen<'_, 'm> {
                     quote!()
                 }
             };
-            if !value.is_empty() {
+            if self.s.is_streaming(&field.member.target) {
+                // A stream is never absent: an empty body is an empty stream.
+                stmts.push(quote!(let #var = ::std::option::Option::Some(#value);));
+            } else if !value.is_empty() {
                 stmts.push(quote!(let #var = if bytes.is_empty() { ::std::option::Option::None } else { ::std::option::Option::Some(#value) };));
             }
         }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use kitchen_sink_client::config::retry::RetryConfig;
 use kitchen_sink_client::error::{ProvideErrorMetadata, SdkError};
-use kitchen_sink_client::primitives::{Blob, DateTime};
+use kitchen_sink_client::primitives::{Blob, ByteStream, DateTime};
 use kitchen_sink_client::types::{
     Circle, Color, Component, Dimensions, HealthStatus, Point, ResourceType, ScalarValues, SortOrder, Visibility,
     WidgetField, WidgetKind, WidgetSettings, WidgetShape, WidgetSize,
@@ -258,6 +258,18 @@ async fn download_attachment(
     })
 }
 
+async fn echo_stream(
+    input: sdk::input::EchoStreamInput,
+) -> Result<sdk::output::EchoStreamOutput, sdk::error::EchoStreamError> {
+    let mut bytes = input.data.collect().await.expect("the request body is in memory").to_vec();
+    bytes.reverse();
+    Ok(sdk::output::EchoStreamOutput {
+        label: input.label,
+        length: Some(bytes.len() as i64),
+        data: sdk::types::ByteStream::from(bytes),
+    })
+}
+
 async fn ping(_: sdk::input::PingInput) -> Result<sdk::output::PingOutput, sdk::error::PingError> {
     Ok(sdk::output::PingOutput {
         status: sdk::model::HealthStatus::Degraded,
@@ -279,6 +291,7 @@ async fn start() -> Client {
         .put_widget_notes(put_widget_notes)
         .upload_attachment(upload_attachment)
         .download_attachment(download_attachment)
+        .echo_stream(echo_stream)
         .ping(ping)
         .build()
         .unwrap();
@@ -663,4 +676,25 @@ async fn modeled_errors_arrive_with_their_members() {
     assert_eq!(fields.len(), 1);
     assert_eq!(fields[0].path(), "/widgetId");
     assert!(invalid.message().contains("failed to satisfy constraint"), "{}", invalid.message());
+}
+
+#[tokio::test]
+async fn streaming_payloads_go_both_ways() {
+    let client = start().await;
+    let output = client
+        .echo_stream()
+        .label("one")
+        .data(ByteStream::from_static(b"stream\x00\xff"))
+        .send()
+        .await
+        .expect("the call succeeds");
+    assert_eq!(output.label(), Some("one"));
+    assert_eq!(output.length(), Some(8));
+    // The runtime hands the answer's body over as a stream, read here.
+    let bytes = output.data.collect().await.expect("the stream reads").into_bytes();
+    assert_eq!(bytes.as_ref(), b"\xff\x00maerts");
+    // No stream set: an empty body, and an empty stream back.
+    let output = client.echo_stream().send().await.expect("the call succeeds");
+    assert_eq!(output.length(), Some(0));
+    assert!(output.data.collect().await.expect("the stream reads").into_bytes().is_empty());
 }

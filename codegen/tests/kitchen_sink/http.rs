@@ -102,6 +102,7 @@ async fn start() -> Server {
         .put_widget_notes(handler(&log, Received::PutWidgetNotes, put_widget_notes))
         .upload_attachment(handler(&log, Received::UploadAttachment, upload_attachment))
         .download_attachment(handler(&log, Received::DownloadAttachment, download_attachment))
+        .echo_stream(echo_stream)
         .ping(handler(&log, Received::Ping, ping))
         .build()
         .expect("every operation has a handler");
@@ -334,6 +335,18 @@ fn download_attachment(
         uploaded_at: Some(t0()),
         description: Some("a greeting".to_owned()),
         data: Some(Blob::new(b"hello".to_vec())),
+    })
+}
+
+/// Reads the request's stream whole and answers with its bytes reversed, as a stream. (Not
+/// recorded: a stream can be neither cloned nor compared.)
+async fn echo_stream(input: input::EchoStreamInput) -> Result<output::EchoStreamOutput, error::EchoStreamError> {
+    let mut bytes = input.data.collect().await.expect("the request body is in memory").to_vec();
+    bytes.reverse();
+    Ok(output::EchoStreamOutput {
+        label: input.label,
+        length: Some(bytes.len() as i64),
+        data: kitchen_sink_server_sdk::types::ByteStream::from(bytes),
     })
 }
 
@@ -1292,6 +1305,24 @@ async fn download_attachment_writes_a_blob_payload_and_headers() {
     assert_header(&reply, "x-attachment-size", "5");
     assert_header(&reply, "x-uploaded-at", T0_DATE_TIME);
     assert_header(&reply, "x-attachment-description", "a greeting");
+}
+
+#[tokio::test]
+async fn echo_stream_reads_and_writes_streaming_payloads() {
+    let server = start().await;
+    let request = post("/echo-stream").header("x-label", "one").body("application/octet-stream", b"stream\x00\xff".to_vec());
+    let reply = server.send(&request).await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    assert_eq!(reply.media_type(), Some("application/octet-stream"), "{reply:?}");
+    assert_eq!(reply.body, b"\xff\x00maerts", "{reply:?}");
+    assert_header(&reply, "x-label", "one");
+    assert_header(&reply, "x-length", "8");
+    assert_header(&reply, "content-length", "8");
+    // An empty body is an empty stream, not a missing member.
+    let reply = server.send(&post("/echo-stream")).await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    assert!(reply.body.is_empty(), "{reply:?}");
+    assert_header(&reply, "x-length", "0");
 }
 
 #[tokio::test]

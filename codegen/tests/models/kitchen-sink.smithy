@@ -35,6 +35,7 @@ service KitchenSink {
         PutWidgetNotes
         UploadAttachment
         DownloadAttachment
+        EchoStream
         Ping
     ]
 }
@@ -203,6 +204,18 @@ operation DownloadAttachment {
     errors: [
         ValidationException
         WidgetNotFound
+        InternalFailure
+    ]
+}
+
+// @streaming blob payloads in input and output, beside headers: the server reads the request's
+// stream and answers with a stream; the client sends a stream and gets the answer's as it comes.
+/// Echoes a stream of bytes back, reversed, with its length.
+@http(method: "POST", uri: "/echo-stream", code: 200)
+operation EchoStream {
+    input: EchoStreamInput
+    output: EchoStreamOutput
+    errors: [
         InternalFailure
     ]
 }
@@ -1507,3 +1520,37 @@ structure InternalFailure {
     @required
     message: String
 }
+
+// --- EchoStream ----------------------------------------------------------------------------------
+
+@input
+structure EchoStreamInput {
+    /// Sent back in the output's header.
+    @httpHeader("X-Label")
+    label: String
+
+    /// The bytes to echo.
+    @httpPayload
+    @required
+    data: ByteStreamBlob
+}
+
+@output
+structure EchoStreamOutput {
+    /// The label of the input.
+    @httpHeader("X-Label")
+    label: String
+
+    /// How many bytes the input had.
+    @httpHeader("X-Length")
+    length: Long
+
+    /// The input's bytes, reversed.
+    @httpPayload
+    @required
+    data: ByteStreamBlob
+}
+
+/// Bytes that come and go as a stream.
+@streaming
+blob ByteStreamBlob

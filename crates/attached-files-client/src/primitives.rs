@@ -2,6 +2,7 @@
 // Change the model or smithy-build.json and run codegen/regenerate instead.
 
 //! Smithy's value types used in this crate's shapes.
+pub use aws_smithy_types::byte_stream::ByteStream;
 pub use aws_smithy_types::date_time::Format as DateTimeFormat;
 pub use aws_smithy_types::{Blob, DateTime};
 /// The value of an enum that this crate does not know: kept as sent, so that a newer server

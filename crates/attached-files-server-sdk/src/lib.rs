@@ -48,5 +48,6 @@ pub mod server {
 }
 /// Smithy's value types used in this crate's shapes.
 pub mod types {
+    pub use aws_smithy_types::byte_stream::ByteStream;
     pub use aws_smithy_types::{Blob, DateTime, Number};
 }

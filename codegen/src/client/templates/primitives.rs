@@ -1,5 +1,6 @@
 //! Smithy's value types used in this crate's shapes.
 
+pub use aws_smithy_types::byte_stream::ByteStream;
 pub use aws_smithy_types::date_time::Format as DateTimeFormat;
 pub use aws_smithy_types::{Blob, DateTime};
 
