@@ -104,6 +104,45 @@ pub fn document_literal(value: &Value) -> TokenStream {
     }
 }
 
+/// The pieces of a Rust enum for a Smithy enum's values.
+pub struct EnumArms {
+    /// `/// doc` `Variant,` for each value.
+    pub variants: Vec<TokenStream>,
+    /// `Name::Variant => "value",` for `as_str`.
+    pub as_str: Vec<TokenStream>,
+    /// `"value" => <parsed Name::Variant>,` for parsing.
+    pub from_str: Vec<TokenStream>,
+    /// The values on the wire.
+    pub values: Vec<String>,
+}
+
+/// The enum `ident`'s arms; `parsed` wraps `Name::Variant` as the parsing match returns it.
+pub fn enum_arms(ident: &Ident, values: &[EnumValue<'_>], parsed: impl Fn(TokenStream) -> TokenStream) -> EnumArms {
+    let variants = values
+        .iter()
+        .map(|v| {
+            let (variant, d) = (&v.variant, crate::render::doc(v.doc));
+            quote!(#d #variant,)
+        })
+        .collect();
+    let as_str = values
+        .iter()
+        .map(|v| {
+            let (variant, value) = (&v.variant, &v.value);
+            quote!(#ident::#variant => #value,)
+        })
+        .collect();
+    let from_str = values
+        .iter()
+        .map(|v| {
+            let (variant, value) = (&v.variant, &v.value);
+            let parsed = parsed(quote!(#ident::#variant));
+            quote!(#value => #parsed,)
+        })
+        .collect();
+    EnumArms { variants, as_str, from_str, values: values.iter().map(|v| v.value.clone()).collect() }
+}
+
 /// A literal of a number in the model, for a scalar of type `prim`.
 pub fn number_literal(prim: Prim, n: &serde_json::Number) -> Option<TokenStream> {
     Some(if prim.is_float() {

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::Gen;
 use crate::model::{Field, Module, Prim, Ty, UNIT};
 use crate::render::doc;
-use crate::rust_types::{blob_literal, enum_values, number_literal, variant_ident};
+use crate::rust_types::{EnumArms, blob_literal, enum_arms, enum_values, number_literal, variant_ident};
 use crate::smithy::{Member, shape_name};
 use crate::{Error, names, unsupported};
 
@@ -469,19 +469,7 @@ impl<'m> Gen<'_, 'm> {
         let ident = format_ident!("{}", self.s.type_name(id));
         let shape_doc = doc(self.model().traits(id).documentation());
         let values = enum_values(self.model(), id)?;
-        let variants = values.iter().map(|v| {
-            let (variant, d) = (&v.variant, doc(v.doc));
-            quote!(#d #variant,)
-        });
-        let as_str = values.iter().map(|v| {
-            let (variant, value) = (&v.variant, &v.value);
-            quote!(#ident::#variant => #value,)
-        });
-        let from_str = values.iter().map(|v| {
-            let (variant, value) = (&v.variant, &v.value);
-            quote!(#value => #ident::#variant,)
-        });
-        let strs = values.iter().map(|v| &v.value);
+        let EnumArms { variants, as_str, from_str, values: strs } = enum_arms(&ident, &values, |variant| variant);
         let listed = values.iter().map(|v| format!("`{}`", v.value)).collect::<Vec<_>>().join(", ");
         let enum_doc = format!(
             " Values: {listed}. A value this crate does not know is kept as `Unknown`: match with a wildcard arm\n and read it with `as_str()`, so that new values do not break your code."

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::Gen;
 use crate::model::{Field, Module, Operation, Prim, Ty, UNIT};
 use crate::render::doc;
-use crate::rust_types::{blob_literal, enum_values, number_literal, variant_ident};
+use crate::rust_types::{EnumArms, blob_literal, enum_arms, enum_values, number_literal, variant_ident};
 use crate::smithy::{Bounds, shape_name};
 use crate::{Error, names, unsupported};
 
@@ -336,19 +336,8 @@ impl<'m> Gen<'_, 'm> {
         let module = self.shape_module(id);
         let shape_doc = doc(self.model().traits(id).documentation());
         let values = enum_values(self.model(), id)?;
-        let variants = values.iter().map(|v| {
-            let (variant, d) = (&v.variant, doc(v.doc));
-            quote!(#d #variant,)
-        });
-        let as_str = values.iter().map(|v| {
-            let (variant, value) = (&v.variant, &v.value);
-            quote!(#ident::#variant => #value,)
-        });
-        let from_str = values.iter().map(|v| {
-            let (variant, value) = (&v.variant, &v.value);
-            quote!(#value => ::std::result::Result::Ok(#ident::#variant),)
-        });
-        let strs = values.iter().map(|v| &v.value);
+        let EnumArms { variants, as_str, from_str, values: strs } =
+            enum_arms(&ident, &values, |variant| quote!(::std::result::Result::Ok(#variant)));
         let set = format!("Member must satisfy enum value set: [{}]", self.enum_public_values(id)?.join(", "));
         let violation = self.violation_method(
             id,
