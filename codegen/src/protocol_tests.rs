@@ -73,12 +73,15 @@ pub(crate) fn params(test: &Map<String, Value>) -> &Map<String, Value> {
 /// `assert_eq!(actual, expected)` for two structures of shape `id` made from the test's `params`.
 /// NaN is not equal to itself, so then the members are compared one by one, those holding a NaN
 /// by their debug forms (a map's debug form has no fixed order, so maps are compared as values).
+/// Byte streams are compared by their bytes: read with `.await` when `awaits` (a server's input
+/// streams as it arrives), else as they are in memory.
 pub(crate) fn assert_same(
     s: &Service<'_>,
     id: &str,
     test: &Map<String, Value>,
     actual: TokenStream,
     expected: TokenStream,
+    awaits: bool,
 ) -> TokenStream {
     let nan = |v: &Value| v.to_string().contains("\"NaN\"");
     let id = s.model.shapes.get_key_value(id).map(|(k, _)| k.as_str()).unwrap_or(UNIT);
@@ -90,12 +93,19 @@ pub(crate) fn assert_same(
         let f = names::field(field.name);
         let is_map = matches!(s.ty(&field.member.target), Ok(Ty::Map { .. }));
         if s.is_streaming(&field.member.target) {
-            // Byte streams built in memory, compared by their bytes.
+            let read = |stream: TokenStream| {
+                if awaits {
+                    quote!(#stream.collect().await.expect("the stream reads").into_bytes().to_vec())
+                } else {
+                    quote!(#stream.bytes().map(<[u8]>::to_vec))
+                }
+            };
             let bytes = |v: &TokenStream| {
                 if field.is_always_set() {
-                    quote!(#v.#f.bytes())
+                    read(quote!(#v.#f))
                 } else {
-                    quote!(#v.#f.as_ref().map(|stream| stream.bytes()))
+                    let read = read(quote!(stream));
+                    quote!(match #v.#f { ::std::option::Option::Some(stream) => ::std::option::Option::Some(#read), ::std::option::Option::None => ::std::option::Option::None })
                 }
             };
             let (a, e) = (bytes(&actual), bytes(&expected));

@@ -132,7 +132,7 @@ impl<'m> Gen<'_, 'm> {
             let de = format_ident!("de_{}_response", names::snake(op.name));
             quote!(crate::protocol_serde::#de(&response))
         };
-        let compare = assert_same(self.s, error.unwrap_or(op.output), test, quote!(parsed), quote!(expected));
+        let compare = assert_same(self.s, error.unwrap_or(op.output), test, quote!(parsed), quote!(expected), false);
         let check = match error {
             None => quote! {
                 let parsed = parsed.expect("the response parses as the output");

@@ -88,7 +88,7 @@ impl<'m> Gen<'_, 'm> {
             test.get("headers"),
             str_field(test, "body"),
         );
-        let compare = assert_same(self.s, op.input, test, quote!(input), quote!(expected));
+        let compare = assert_same(self.s, op.input, test, quote!(input), quote!(expected), true);
         let service = self.service_with(
             op,
             quote! {

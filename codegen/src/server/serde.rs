@@ -316,8 +316,16 @@ impl<'m> Gen<'_, 'm> {
         // The body: a payload member, or the JSON object of the body members.
         let body_fields: Vec<&Field<'m>> = fields.iter().filter(|f| f.binding == Binding::Body).collect();
         let payload = fields.iter().find(|f| f.binding == Binding::Payload);
+        let stream = payload.filter(|f| self.s.is_streaming(&f.member.target));
         let reads_body = payload.is_some() || !body_fields.is_empty();
-        if reads_body {
+        if let Some(field) = stream {
+            // The body goes to the handler as it arrives (a stream is never absent: an empty body
+            // is an empty stream).
+            let var = local(field);
+            stmts.push(quote! {
+                let #var = ::std::option::Option::Some(::aws_smithy_types::byte_stream::ByteStream::new(support::stream_body(body)));
+            });
+        } else if reads_body {
             stmts.push(quote! {
                 let bytes = ::http_body_util::BodyExt::collect(body)
                     .await
@@ -328,14 +336,10 @@ impl<'m> Gen<'_, 'm> {
                 stmts.push(quote!(support::check_body_has_content_type(&parts.headers, &bytes)?;));
             }
         }
-        if let Some(field) = payload {
+        if let Some(field) = payload.filter(|_| stream.is_none()) {
             let var = local(field);
             let name = field.name;
             let value = match self.s.ty(&field.member.target)? {
-                // Read whole, like every body (the service's body limit applies), then streamed.
-                _ if self.s.is_streaming(&field.member.target) => {
-                    quote!(::aws_smithy_types::byte_stream::ByteStream::from(bytes))
-                }
                 Ty::Prim(Prim::Blob) => quote!(::aws_smithy_types::Blob::new(bytes.to_vec())),
                 Ty::Prim(Prim::String) => quote!(
                     ::std::string::String::from_utf8(bytes.to_vec())
@@ -372,10 +376,7 @@ impl<'m> Gen<'_, 'm> {
                     quote!()
                 }
             };
-            if self.s.is_streaming(&field.member.target) {
-                // A stream is never absent: an empty body is an empty stream.
-                stmts.push(quote!(let #var = ::std::option::Option::Some(#value);));
-            } else if !value.is_empty() {
+            if !value.is_empty() {
                 stmts.push(quote!(let #var = if bytes.is_empty() { ::std::option::Option::None } else { ::std::option::Option::Some(#value) };));
             }
         }
@@ -408,11 +409,13 @@ impl<'m> Gen<'_, 'm> {
         let (parts, body) =
             (quote!(parts), if reads_body || reads_unbound_body { quote!(body) } else { quote!(_body) });
         let fn_doc = format!(" Reads {}'s input from an HTTP request, checking every constraint.", op.name);
+        // A streaming body outlives the request: it goes to the handler.
+        let outlives = stream.map(|_| quote!(+ 'static));
         Ok(quote! {
             #[doc = #fn_doc]
             pub(crate) async fn #fn_name<B>(request: ::http::Request<B>) -> ::std::result::Result<crate::input::#input, RequestRejection>
             where
-                B: ::http_body::Body + Send,
+                B: ::http_body::Body + Send #outlives,
                 B::Data: Send,
                 B::Error: ::std::fmt::Display,
             {

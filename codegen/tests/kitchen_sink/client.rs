@@ -261,7 +261,7 @@ async fn download_attachment(
 async fn echo_stream(
     input: sdk::input::EchoStreamInput,
 ) -> Result<sdk::output::EchoStreamOutput, sdk::error::EchoStreamError> {
-    let mut bytes = input.data.collect().await.expect("the request body is in memory").to_vec();
+    let mut bytes = input.data.collect().await.expect("the request body reads").to_vec();
     bytes.reverse();
     Ok(sdk::output::EchoStreamOutput {
         label: input.label,

@@ -338,10 +338,10 @@ fn download_attachment(
     })
 }
 
-/// Reads the request's stream whole and answers with its bytes reversed, as a stream. (Not
+/// Reads the request's stream as it arrives and answers with its bytes reversed, as a stream. (Not
 /// recorded: a stream can be neither cloned nor compared.)
 async fn echo_stream(input: input::EchoStreamInput) -> Result<output::EchoStreamOutput, error::EchoStreamError> {
-    let mut bytes = input.data.collect().await.expect("the request body is in memory").to_vec();
+    let mut bytes = input.data.collect().await.expect("the request body reads").to_vec();
     bytes.reverse();
     Ok(output::EchoStreamOutput {
         label: input.label,
