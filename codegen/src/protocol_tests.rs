@@ -305,6 +305,26 @@ fn prim_value(prim: Prim, value: &Value) -> Result<TokenStream, String> {
     })
 }
 
+/// Checks of the headers of `message` (a request or response in scope) against a test object's
+/// `headers`, and the names `forbid` and `require` say it must not or must have.
+pub(crate) fn header_checks(
+    message: TokenStream,
+    test: &Map<String, Value>,
+    forbid: &str,
+    require: &str,
+) -> TokenStream {
+    let (keys, values): (Vec<_>, Vec<_>) = headers(test).into_iter().unzip();
+    let expected = (!keys.is_empty()).then(|| {
+        quote!(::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::validate_headers(#message.headers(), [#((#keys, #values)),*]));)
+    });
+    let (forbid, require) = (strs(test, forbid), strs(test, require));
+    quote! {
+        #expected
+        ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::forbid_headers(#message.headers(), &[#(#forbid),*]));
+        ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::require_headers(#message.headers(), &[#(#require),*]));
+    }
+}
+
 /// Epoch seconds written as a decimal number, exactly: whole seconds and nanoseconds (through an
 /// `f64`, `946845296.123` would come out as 946845296.12299990654 s).
 fn epoch_seconds(value: &Value) -> Result<(i64, u32), String> {

@@ -14,8 +14,8 @@ use super::Gen;
 use super::shapes::Held;
 use crate::model::{Module, Operation, Service};
 use crate::protocol_tests::{
-    Case, REQUEST_TESTS, RESPONSE_TESTS, Side, Values, assert_same, body_check, headers, ignored, params, str_field,
-    strs, test_fn_name, tests,
+    Case, REQUEST_TESTS, RESPONSE_TESTS, Side, Values, assert_same, body_check, header_checks, headers, ignored,
+    params, str_field, strs, test_fn_name, tests,
 };
 use crate::{Error, names};
 
@@ -66,12 +66,7 @@ impl<'m> Gen<'_, 'm> {
         let query = strs(test, "queryParams");
         let forbid_query = strs(test, "forbidQueryParams");
         let require_query = strs(test, "requireQueryParams");
-        let (keys, values): (Vec<_>, Vec<_>) = headers(test).into_iter().unzip();
-        let header_check = (!keys.is_empty()).then(|| {
-            quote!(::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::validate_headers(request.headers(), [#((#keys, #values)),*]));)
-        });
-        let forbid_headers = strs(test, "forbidHeaders");
-        let require_headers = strs(test, "requireHeaders");
+        let header_checks = header_checks(quote!(request), test, "forbidHeaders", "requireHeaders");
         let body = body_check(str_field(test, "body"), str_field(test, "bodyMediaType"));
         let fn_name = format_ident!("{name}");
         let code = quote! {
@@ -97,9 +92,7 @@ impl<'m> Gen<'_, 'm> {
                 ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::validate_query_string(&request, &[#(#query),*]));
                 ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::forbid_query_params(&request, &[#(#forbid_query),*]));
                 ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::require_query_params(&request, &[#(#require_query),*]));
-                #header_check
-                ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::forbid_headers(request.headers(), &[#(#forbid_headers),*]));
-                ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::require_headers(request.headers(), &[#(#require_headers),*]));
+                #header_checks
                 let body = request.body().bytes().expect("the request's body is in memory");
                 #body
             }

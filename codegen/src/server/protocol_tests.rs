@@ -14,8 +14,8 @@ use serde_json::{Map, Value};
 use super::Gen;
 use crate::model::{Module, Operation, Service};
 use crate::protocol_tests::{
-    Case, MALFORMED_REQUEST_TESTS, REQUEST_TESTS, RESPONSE_TESTS, Side, Values, assert_same, body_check, ignored,
-    params, str_field, test_fn_name, tests,
+    Case, MALFORMED_REQUEST_TESTS, REQUEST_TESTS, RESPONSE_TESTS, Side, Values, assert_same, body_check, header_checks,
+    headers, ignored, params, str_field, strs, test_fn_name, tests,
 };
 use crate::{Error, names};
 
@@ -81,13 +81,7 @@ impl<'m> Gen<'_, 'm> {
                 Ok(v) => v,
                 Err(reason) => return ignored(name, &reason),
             };
-        let request = build_request(
-            str_field(test, "method").unwrap_or("GET"),
-            str_field(test, "uri").unwrap_or("/"),
-            test.get("queryParams"),
-            test.get("headers"),
-            str_field(test, "body"),
-        );
+        let request = build_request(test);
         let compare = assert_same(self.s, op.input, test, quote!(input), quote!(expected), true);
         let service = self.service_with(
             op,
@@ -155,12 +149,7 @@ impl<'m> Gen<'_, 'm> {
             Some(_) => quote!(let value: #op_error = #value;),
         };
         let code = test.get("code").and_then(Value::as_u64).unwrap_or(200) as u16;
-        let checks = response_checks(
-            test.get("headers"),
-            test.get("forbidHeaders"),
-            str_field(test, "body"),
-            str_field(test, "bodyMediaType"),
-        );
+        let checks = response_checks(test, str_field(test, "body"), str_field(test, "bodyMediaType"));
         let code = quote! {
             #[::tokio::test]
             async fn #fn_name() {
@@ -202,19 +191,12 @@ impl<'m> Gen<'_, 'm> {
                     }
                 },
             );
-            let http_request = build_request(
-                str_field(&request, "method").unwrap_or("GET"),
-                str_field(&request, "uri").unwrap_or("/"),
-                request.get("queryParams"),
-                request.get("headers"),
-                str_field(&request, "body"),
-            );
+            let http_request = build_request(&request);
             let code = response.get("code").and_then(Value::as_u64).unwrap_or(400) as u16;
             let body = response.get("body").and_then(Value::as_object);
             let assertion = body.and_then(|b| b.get("assertion")).and_then(Value::as_object);
             let media = body.and_then(|b| str_field(b, "mediaType"));
-            let mut checks =
-                response_checks(response.get("headers"), None, assertion.and_then(|a| str_field(a, "contents")), media);
+            let mut checks = response_checks(&response, assertion.and_then(|a| str_field(a, "contents")), media);
             if let Some(regex) = assertion.and_then(|a| str_field(a, "messageRegex")) {
                 checks.extend(quote! {
                     let body: ::serde_json::Value = ::serde_json::from_slice(&body).expect("a JSON body");
@@ -315,59 +297,33 @@ fn substitute(text: &str, parameters: &Map<String, Value>, index: usize) -> Stri
     text.replace('\u{0}', "$")
 }
 
-fn build_request(
-    method: &str,
-    uri: &str,
-    query: Option<&Value>,
-    headers: Option<&Value>,
-    body: Option<&str>,
-) -> TokenStream {
-    let mut uri = uri.to_owned();
-    let query: Vec<&str> = query.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+/// The HTTP request of a test object (`method`, `uri`, `queryParams`, `headers`, `body`).
+fn build_request(request: &Map<String, Value>) -> TokenStream {
+    let method = str_field(request, "method").unwrap_or("GET");
+    let mut uri = str_field(request, "uri").unwrap_or("/").to_owned();
+    let query = strs(request, "queryParams");
     if !query.is_empty() {
         uri.push(if uri.contains('?') { '&' } else { '?' });
         uri.push_str(&query.join("&"));
     }
-    let headers = headers.and_then(Value::as_object).into_iter().flatten().filter_map(|(k, v)| {
-        let v = v.as_str()?;
-        Some(quote!(.header(#k, #v)))
-    });
-    let body = body.unwrap_or_default();
+    let (keys, values): (Vec<_>, Vec<_>) = headers(request).into_iter().unzip();
+    let body = str_field(request, "body").unwrap_or_default();
     quote! {
         ::http::Request::builder()
             .method(#method)
             .uri(#uri)
-            #(#headers)*
+            #(.header(#keys, #values))*
             .body(::http_body_util::Full::new(::bytes::Bytes::from_static(#body.as_bytes())))
             .unwrap()
     }
 }
 
-/// Checks of a `response` in scope: headers, forbidden headers, body.
-fn response_checks(
-    headers: Option<&Value>,
-    forbid: Option<&Value>,
-    body: Option<&str>,
-    media: Option<&str>,
-) -> TokenStream {
-    let headers: Vec<(String, String)> = headers
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
-        .collect();
-    let keys = headers.iter().map(|(k, _)| k);
-    let values = headers.iter().map(|(_, v)| v);
-    let forbid: Vec<&str> = forbid.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+/// Checks of a `response` in scope: the test object's `headers` and `forbidHeaders`, and `body`.
+fn response_checks(test: &Map<String, Value>, body: Option<&str>, media: Option<&str>) -> TokenStream {
+    let header_checks = header_checks(quote!(response), test, "forbidHeaders", "requireHeaders");
     let body_check = body_check(body, media);
-    let header_check = if headers.is_empty() {
-        quote!()
-    } else {
-        quote!(::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::validate_headers(response.headers(), [#((#keys, #values)),*]));)
-    };
     quote! {
-        #header_check
-        ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::forbid_headers(response.headers(), &[#(#forbid),*]));
+        #header_checks
         let body = ::http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
         #body_check
     }
