@@ -6,6 +6,7 @@
 //! | `src/model.rs`, `src/input.rs`, `src/output.rs`, `src/error.rs` | [`shapes`] |
 //! | `src/protocol_serde.rs` (JSON and HTTP bindings), `src/operation.rs` | [`serde`] |
 //! | `src/protocol_serde/support.rs` | `templates/support.rs`, verbatim |
+//! | `src/protocol_serde/streaming.rs` (if an operation has a `@streaming` payload) | `templates/streaming.rs`, verbatim |
 //! | `src/operation_shape.rs`, `src/service.rs` | [`service`] |
 
 mod protocol_tests;
@@ -45,6 +46,9 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> 
     if g.has_protocol_tests() {
         files.push(rust_file("src/protocol_tests.rs", g.protocol_tests()?, settings)?);
     }
+    if g.has_streams() {
+        files.push(rust_source("src/protocol_serde/streaming.rs", include_str!("templates/streaming.rs"), settings)?);
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -57,6 +61,11 @@ pub(crate) struct Gen<'s, 'm> {
 impl<'m> Gen<'_, 'm> {
     fn model(&self) -> &'m Model {
         self.s.model
+    }
+
+    /// Whether an operation's input or output has a `@streaming` payload.
+    fn has_streams(&self) -> bool {
+        self.s.operations.iter().any(|op| self.s.has_stream(op.input) || self.s.has_stream(op.output))
     }
 
     /// The service's Rust name, e.g. `AmazonConnectService`.

@@ -54,9 +54,11 @@ impl<'m> Gen<'_, 'm> {
                 items.push(item);
             }
         }
+        let streaming = crate::render::optional_mod(self.has_streams(), "streaming", false);
         Ok(quote! {
             //! Reading operation inputs from HTTP requests and writing outputs and errors to HTTP
             //! responses, under restJson1.
+            #streaming
             mod support;
             pub use support::{Path, RequestRejection, Violation};
             #[allow(unused_imports)]
@@ -323,7 +325,7 @@ impl<'m> Gen<'_, 'm> {
             // is an empty stream).
             let var = local(field);
             stmts.push(quote! {
-                let #var = ::std::option::Option::Some(::aws_smithy_types::byte_stream::ByteStream::new(support::stream_body(body)));
+                let #var = ::std::option::Option::Some(::aws_smithy_types::byte_stream::ByteStream::new(streaming::stream_body(body)));
             });
         } else if reads_body {
             stmts.push(quote! {
@@ -940,7 +942,7 @@ impl<'m> Gen<'_, 'm> {
                 if let ::std::option::Option::Some(length) = body.content_length() {
                     headers.insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(length));
                 }
-                let mut response = ::http::Response::new(support::boxed_stream(body));
+                let mut response = ::http::Response::new(streaming::boxed_stream(body));
                 *response.status_mut() = status;
                 *response.headers_mut() = headers;
                 ::std::result::Result::Ok(response)

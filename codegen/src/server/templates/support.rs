@@ -474,62 +474,6 @@ pub(crate) fn boxed(body: impl Into<Bytes>) -> BoxBody {
     aws_smithy_http_server::body::to_boxed(body.into())
 }
 
-/// A request body as a `@streaming` payload's `SdkBody`: its frames as they arrive. (The
-/// `Mutex` only makes the body `Sync`, as `SdkBody` needs; polling takes it mutably, unlocked.)
-#[allow(dead_code)] // in a crate without streaming inputs
-pub(crate) fn stream_body<B>(body: B) -> aws_smithy_types::body::SdkBody
-where
-    B: http_body::Body + Send + 'static,
-    B::Data: Send,
-    B::Error: fmt::Display,
-{
-    struct StreamBody<B>(std::sync::Mutex<std::pin::Pin<Box<B>>>);
-
-    impl<B> http_body::Body for StreamBody<B>
-    where
-        B: http_body::Body,
-        B::Error: fmt::Display,
-    {
-        type Data = Bytes;
-        type Error = aws_smithy_types::body::Error;
-
-        fn poll_frame(
-            self: std::pin::Pin<&mut Self>,
-            cx: &mut std::task::Context<'_>,
-        ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
-            let body = self.get_mut().0.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner());
-            body.as_mut().poll_frame(cx).map(|frame| {
-                frame.map(|frame| {
-                    frame
-                        .map(|frame| {
-                            frame.map_data(|mut data| {
-                                let length = bytes::Buf::remaining(&data);
-                                bytes::Buf::copy_to_bytes(&mut data, length)
-                            })
-                        })
-                        .map_err(|e| format!("failed to read the request body: {e}").into())
-                })
-            })
-        }
-
-        fn is_end_stream(&self) -> bool {
-            self.0.lock().map(|body| body.is_end_stream()).unwrap_or(false)
-        }
-
-        fn size_hint(&self) -> http_body::SizeHint {
-            self.0.lock().map(|body| body.size_hint()).unwrap_or_default()
-        }
-    }
-
-    aws_smithy_types::body::SdkBody::from_body_1_x(StreamBody(std::sync::Mutex::new(Box::pin(body))))
-}
-
-/// A `@streaming` payload as the response body.
-#[allow(dead_code)] // in a crate without streaming outputs
-pub(crate) fn boxed_stream(body: aws_smithy_types::body::SdkBody) -> BoxBody {
-    aws_smithy_http_server::body::boxed(body)
-}
-
 /// The restJson1 answer for an error the framework raises itself (`{}` body).
 pub(crate) fn framework_error(status: u16, name: &'static str) -> Response {
     let mut response = http::Response::new(boxed("{}"));
