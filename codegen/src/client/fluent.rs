@@ -175,7 +175,8 @@ impl<'m> Gen<'_, 'm> {
                 let f = names::field(field.name);
                 tokens.push(quote! {
                     if inner.#f.is_none() {
-                        inner.#f = ::std::option::Option::Some(self.handle.conf.make_idempotency_token());
+                        let provider = self.handle.conf.idempotency_token_provider().cloned().unwrap_or_default();
+                        inner.#f = ::std::option::Option::Some(provider.make_idempotency_token());
                     }
                 });
             }

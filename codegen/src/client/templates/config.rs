@@ -121,15 +121,6 @@ impl Config {
     pub fn request_min_compression_size_bytes(&self) -> u32 {
         self.request_min_compression_size_bytes.unwrap_or(10_240)
     }
-
-    /// A token for a member with `@idempotencyToken` that the caller left unset.
-    #[allow(dead_code)] // in a crate without such members
-    pub(crate) fn make_idempotency_token(&self) -> String {
-        match &self.idempotency_token_provider {
-            Some(provider) => provider.make_idempotency_token(),
-            None => IdempotencyTokenProvider::random().make_idempotency_token(),
-        }
-    }
 }
 
 /// Builder of [`Config`].
