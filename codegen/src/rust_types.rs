@@ -1,5 +1,6 @@
 //! Rust spellings that every emitter shares: scalar types, enum variants and their wire values,
-//! number literals, and how a sparse collection's items are written.
+//! union variants and accessors, literals of numbers, blobs and documents, and how a sparse
+//! collection's items are written.
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -102,6 +103,48 @@ pub fn document_literal(value: &Value) -> TokenStream {
             quote!(#document::Object(::std::collections::HashMap::from([#(#entries),*])))
         }
     }
+}
+
+/// A union's variants (`Variant(T),`, or `Variant,` for a Unit member) and their `as_x` / `is_x`
+/// accessors; `ty` gives a member's Rust type. Without an `Unknown` variant a union of one member
+/// makes `as_x`'s `if let` irrefutable, which is allowed.
+pub fn union_variants<'m>(
+    ident: &Ident,
+    fields: &[crate::model::Field<'m>],
+    has_unknown: bool,
+    ty: impl Fn(&crate::model::Field<'m>) -> Result<TokenStream, Error>,
+) -> Result<(Vec<TokenStream>, Vec<TokenStream>), Error> {
+    let mut variants = Vec::new();
+    let mut methods = Vec::new();
+    let irrefutable = (!has_unknown).then(|| quote!(#[allow(irrefutable_let_patterns)]));
+    for field in fields {
+        let variant = variant_ident(field.name);
+        let field_doc = crate::render::doc(field.member.traits.documentation());
+        let snake = names::snake(field.name);
+        let is = format_ident!("is_{snake}");
+        let is_doc = format!(" Whether this is the `{}` member.", field.name);
+        if field.member.target == crate::model::UNIT {
+            variants.push(quote!(#field_doc #variant,));
+            methods.push(quote!(#[doc = #is_doc] pub fn #is(&self) -> bool { matches!(self, #ident::#variant) }));
+            continue;
+        }
+        let ty = ty(field)?;
+        let as_ = format_ident!("as_{snake}");
+        let as_doc = format!(" The `{}` member's value, or `self` if another member is set.", field.name);
+        variants.push(quote!(#field_doc #variant(#ty),));
+        methods.push(quote! {
+            #[doc = #as_doc]
+            #irrefutable
+            pub fn #as_(&self) -> ::std::result::Result<&#ty, &Self> {
+                if let #ident::#variant(value) = self { ::std::result::Result::Ok(value) } else { ::std::result::Result::Err(self) }
+            }
+            #[doc = #is_doc]
+            pub fn #is(&self) -> bool {
+                self.#as_().is_ok()
+            }
+        });
+    }
+    Ok((variants, methods))
 }
 
 /// The pieces of a Rust enum for a Smithy enum's values.

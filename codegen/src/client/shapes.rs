@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::Gen;
 use crate::model::{Field, Module, Prim, Ty, UNIT};
 use crate::render::doc;
-use crate::rust_types::{EnumArms, blob_literal, enum_arms, enum_values, number_literal, variant_ident};
+use crate::rust_types::{EnumArms, blob_literal, enum_arms, enum_values, number_literal, union_variants};
 use crate::smithy::{Member, shape_name};
 use crate::{Error, names, unsupported};
 
@@ -538,34 +538,8 @@ impl<'m> Gen<'_, 'm> {
     fn union(&self, id: &'m str) -> Result<TokenStream, Error> {
         let ident = self.struct_ident(id);
         let shape_doc = doc(self.model().traits(id).documentation());
-        let mut variants = Vec::new();
-        let mut methods = Vec::new();
-        for field in self.s.member_fields(id)? {
-            let variant = variant_ident(field.name);
-            let field_doc = doc(field.member.traits.documentation());
-            let snake = names::snake(field.name);
-            let is = format_ident!("is_{snake}");
-            let is_doc = format!(" Whether this is the `{}` member.", field.name);
-            if field.member.target == UNIT {
-                variants.push(quote!(#field_doc #variant,));
-                methods.push(quote!(#[doc = #is_doc] pub fn #is(&self) -> bool { matches!(self, #ident::#variant) }));
-                continue;
-            }
-            let ty = self.member_type(&field)?;
-            let as_ = format_ident!("as_{snake}");
-            let as_doc = format!(" The `{}` member's value, or `self` if another member is set.", field.name);
-            variants.push(quote!(#field_doc #variant(#ty),));
-            methods.push(quote! {
-                #[doc = #as_doc]
-                pub fn #as_(&self) -> ::std::result::Result<&#ty, &Self> {
-                    if let #ident::#variant(value) = self { ::std::result::Result::Ok(value) } else { ::std::result::Result::Err(self) }
-                }
-                #[doc = #is_doc]
-                pub fn #is(&self) -> bool {
-                    self.#as_().is_ok()
-                }
-            });
-        }
+        let fields = self.s.member_fields(id)?;
+        let (variants, methods) = union_variants(&ident, &fields, true, |field| self.member_type(field))?;
         Ok(quote! {
             #shape_doc
             #[non_exhaustive]
