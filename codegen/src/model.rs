@@ -170,6 +170,18 @@ pub struct Operation<'m> {
     pub checksum_required: bool,
     /// `@requestCompression` with gzip: clients may gzip the body.
     pub gzip_request: bool,
+    /// `@paginated` (the operation's, over the service's): clients get a paginator.
+    pub paginated: Option<Paginated<'m>>,
+}
+
+/// The members `@paginated` names: the input and output tokens, and optionally the page size (an
+/// input member) and the items (an output member).
+#[derive(Debug, Clone, Copy)]
+pub struct Paginated<'m> {
+    pub input_token: &'m str,
+    pub output_token: &'m str,
+    pub page_size: Option<&'m str>,
+    pub items: Option<&'m str>,
 }
 
 /// The exception that constraint violations are answered with.
@@ -234,7 +246,14 @@ impl<'m> Service<'m> {
         let mut operations = Vec::new();
         let mut top_level = BTreeSet::new();
         for op in &shape.operations {
-            let operation = resolve_operation(model, &op.target)?;
+            let mut operation = resolve_operation(model, &op.target)?;
+            operation.paginated = resolve_paginated(model, op.target.as_str(), shape)?;
+            // Errors bound to the service can be answered by every operation, after its own.
+            for error in &shape.errors {
+                if !operation.errors.contains(&error.target.as_str()) {
+                    operation.errors.push(&error.target);
+                }
+            }
             // Each operation's input and output become its own `<Op>Input` / `<Op>Output`, even
             // when operations share a structure (or one structure is both), as in smithy-rs.
             for id in [operation.input, operation.output].into_iter().filter(|id| *id != UNIT) {
@@ -406,6 +425,23 @@ impl<'m> Service<'m> {
     /// Whether a structure has a `@streaming` member (and so cannot be cloned or compared).
     pub fn has_stream(&self, id: &'m str) -> bool {
         self.fields(id).is_ok_and(|fields| fields.iter().any(|f| self.is_streaming(&f.member.target)))
+    }
+
+    /// Whether values of shape `target` are `@sensitive`: the shape has the trait, or it is a list
+    /// or map that holds such values. (A structure or union redacts its own members.)
+    pub fn is_sensitive(&self, target: &str) -> bool {
+        let Some(shape) = self.model.shapes.get(target) else { return false };
+        shape.traits.has("sensitive")
+            || (matches!(shape.kind.as_str(), "list" | "set" | "map")
+                && shape.member.iter().chain(&shape.value).any(|m| self.is_sensitive(&m.target)))
+    }
+
+    /// Whether a member's value is left out of `Debug` output and logs: the member, its target or
+    /// its container is `@sensitive`.
+    pub fn is_redacted(&self, field: &Field<'_>) -> bool {
+        field.member.traits.has("sensitive")
+            || self.is_sensitive(&field.member.target)
+            || self.model.traits(field.container).has("sensitive")
     }
 
     /// Whether a header of shape `target` is base64: a string with `@mediaType` (restJson1).
@@ -842,6 +878,7 @@ fn resolve_operation<'m>(model: &'m Model, id: &'m str) -> Result<Operation<'m>,
         doc: shape.traits.documentation(),
         host_prefix: shape.traits.get("endpoint").and_then(|e| e.get("hostPrefix")).and_then(Value::as_str),
         checksum_required: shape.traits.has("httpChecksumRequired"),
+        paginated: None,
         gzip_request: match shape.traits.get("requestCompression") {
             None => false,
             Some(compression) => {
@@ -853,6 +890,44 @@ fn resolve_operation<'m>(model: &'m Model, id: &'m str) -> Result<Operation<'m>,
             }
         },
     })
+}
+
+/// An operation's `@paginated`, each of its values falling back on the service's; checked to
+/// name top-level members of the right kinds.
+fn resolve_paginated<'m>(model: &'m Model, id: &'m str, service: &'m Shape) -> Result<Option<Paginated<'m>>, Error> {
+    let shape = model.shape(id)?;
+    let Some(own) = shape.traits.get("paginated") else { return Ok(None) };
+    let value = |key: &str| {
+        own.get(key).or_else(|| service.traits.get("paginated").and_then(|p| p.get(key))).and_then(Value::as_str)
+    };
+    let (Some(input_token), Some(output_token)) = (value("inputToken"), value("outputToken")) else {
+        return Err(unsupported(id, "@paginated needs inputToken and outputToken (on the operation or the service)"));
+    };
+    let (page_size, items) = (value("pageSize"), value("items"));
+    let member = |structure: Option<&'m crate::smithy::Target>, name: &str| -> Result<&'m Member, Error> {
+        if name.contains('.') {
+            return Err(unsupported(id, format!("@paginated path {name:?}: nested paths are not supported")));
+        }
+        structure
+            .and_then(|t| model.shapes.get(&t.target))
+            .and_then(|s| s.members.get(name))
+            .ok_or_else(|| unsupported(id, format!("@paginated names {name:?}, which is not a member")))
+    };
+    let string = |m: &Member| model.kind(&m.target).is_ok_and(|k| k == "string");
+    if !string(member(shape.input.as_ref(), input_token)?) || !string(member(shape.output.as_ref(), output_token)?) {
+        return Err(unsupported(id, "@paginated tokens are supported as string members only"));
+    }
+    if let Some(page_size) = page_size
+        && !model.kind(&member(shape.input.as_ref(), page_size)?.target).is_ok_and(|k| k == "integer")
+    {
+        return Err(unsupported(id, "@paginated pageSize must be an integer member"));
+    }
+    if let Some(items) = items
+        && !model.kind(&member(shape.output.as_ref(), items)?.target).is_ok_and(|k| matches!(k, "list" | "map"))
+    {
+        return Err(unsupported(id, "@paginated items must be a list or map member"));
+    }
+    Ok(Some(Paginated { input_token, output_token, page_size, items }))
 }
 
 /// The labels of an `@endpoint` host prefix (`foo.{label}.` has `label`).

@@ -206,3 +206,101 @@ pub fn ser_or_null(write: TokenStream, writer: TokenStream) -> TokenStream {
         }
     }
 }
+
+/// What `Debug` prints for a `@sensitive` value, as smithy-rs does.
+pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
+
+/// `Debug` for a structure or its builder, `ty` (named `name` in the output), when a member is
+/// `@sensitive`: each member's value, or [`REDACTED`]; `None` when `Debug` can be derived.
+pub fn struct_debug(
+    s: &crate::model::Service<'_>,
+    fields: &[crate::model::Field<'_>],
+    ty: TokenStream,
+    name: &str,
+    extra: &[&str],
+) -> Option<TokenStream> {
+    if !fields.iter().any(|f| s.is_redacted(f)) {
+        return None;
+    }
+    // Fields the structure has besides its members (a client error's `meta`).
+    let extra = extra.iter().map(|field| {
+        let ident = names::ident(field);
+        quote!(formatter.field(#field, &self.#ident);)
+    });
+    let fields = fields.iter().map(|field| {
+        let snake = names::snake(field.name);
+        let ident = names::field(field.name);
+        if s.is_redacted(field) {
+            quote!(formatter.field(#snake, &#REDACTED);)
+        } else {
+            quote!(formatter.field(#snake, &self.#ident);)
+        }
+    });
+    Some(quote! {
+        impl ::std::fmt::Debug for #ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                let mut formatter = f.debug_struct(#name);
+                #(#fields)*
+                #(#extra)*
+                formatter.finish()
+            }
+        }
+    })
+}
+
+/// `Debug` for an enum or newtype of shape `id` if it is `@sensitive` (its value is never
+/// printed); `None` when `Debug` can be derived.
+pub fn value_debug(s: &crate::model::Service<'_>, id: &str, ty: TokenStream) -> Option<TokenStream> {
+    s.is_sensitive(id).then(|| redacted_value_debug(ty))
+}
+
+fn redacted_value_debug(ty: TokenStream) -> TokenStream {
+    quote! {
+        impl ::std::fmt::Debug for #ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(#REDACTED)
+            }
+        }
+    }
+}
+
+/// `Debug` for the union `id` (Rust `ident`) when it or a member is `@sensitive`: each variant's
+/// name, with its value or [`REDACTED`] (the whole value for a `@sensitive` union); `None` when
+/// `Debug` can be derived.
+pub fn union_debug(
+    s: &crate::model::Service<'_>,
+    id: &str,
+    ident: &Ident,
+    fields: &[crate::model::Field<'_>],
+    has_unknown: bool,
+) -> Option<TokenStream> {
+    if s.is_sensitive(id) {
+        return Some(redacted_value_debug(quote!(#ident)));
+    }
+    if !fields.iter().any(|f| s.is_redacted(f)) {
+        return None;
+    }
+    let arms = fields.iter().map(|field| {
+        let redacted = s.is_redacted(field);
+        let variant = variant_ident(field.name);
+        let name = variant.to_string();
+        if field.member.target == crate::model::UNIT {
+            quote!(#ident::#variant => f.write_str(#name),)
+        } else if redacted {
+            quote!(#ident::#variant(_) => f.debug_tuple(#name).field(&#REDACTED).finish(),)
+        } else {
+            quote!(#ident::#variant(value) => f.debug_tuple(#name).field(value).finish(),)
+        }
+    });
+    let unknown = has_unknown.then(|| quote!(#ident::Unknown => f.write_str("Unknown"),));
+    Some(quote! {
+        impl ::std::fmt::Debug for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(#arms)*
+                    #unknown
+                }
+            }
+        }
+    })
+}

@@ -213,7 +213,7 @@ async fn every_input_member_reaches_the_server_exactly() {
     assert_eq!(input.instance_id().as_str(), "inst-1");
     assert_eq!(input.file_id().as_str(), file_id);
     assert_eq!(input.associated_resource_arn(), ARN);
-    assert_eq!(input.url_expiry_in_seconds().map(|e| e.inner()), Some(60));
+    assert_eq!(input.url_expiry_in_seconds().map(|e| *e.inner()), Some(60));
     assert_eq!(input.url_content_disposition(), Some(&sdk::model::ContentDisposition::Inline));
     let sent = &recorder.sent()[0];
     assert_eq!(sent.method, "GET");

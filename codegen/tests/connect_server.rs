@@ -184,7 +184,7 @@ async fn a_valid_request_reaches_the_handler_with_the_exact_values() {
     assert_eq!(input.instance_id().as_str(), "inst-1");
     assert_eq!(input.file_id().as_str(), "file/1 x");
     assert_eq!(input.associated_resource_arn(), ARN);
-    assert_eq!(input.url_expiry_in_seconds().map(|e| e.inner()), Some(60));
+    assert_eq!(input.url_expiry_in_seconds().map(|e| *e.inner()), Some(60));
     assert_eq!(input.url_content_disposition(), Some(&ContentDisposition::Inline));
     assert_eq!(
         body,
@@ -240,7 +240,7 @@ async fn url_expiry_range_is_checked() {
     for seconds in [5, 300] {
         let (status, _, body) = server.get(&format!("{}&urlExpiryInSeconds={seconds}", file_path("i", "f"))).await;
         assert_eq!(status, 200, "{seconds}: {body}");
-        assert_eq!(server.last_input().unwrap().url_expiry_in_seconds().map(|e| e.inner()), Some(seconds));
+        assert_eq!(server.last_input().unwrap().url_expiry_in_seconds().map(|e| *e.inner()), Some(seconds));
     }
     for seconds in [4, 301] {
         let message =

@@ -6,9 +6,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::Gen;
-use crate::model::{Module, Operation, Ty};
+use super::shapes::Held;
+use crate::json::JsonSide;
+use crate::model::{Module, Operation, Paginated, Ty};
 use crate::render::{doc, inner_doc};
-use crate::{Error, names};
+use crate::{Error, names, unsupported};
 
 impl<'m> Gen<'_, 'm> {
     pub(super) fn client_rs(&self) -> Result<TokenStream, Error> {
@@ -149,6 +151,9 @@ impl<'m> Gen<'_, 'm> {
         }
         items.push(self.operation_error(op)?);
         builders.push(self.fluent_builder(op)?);
+        if let Some(paginated) = op.paginated {
+            items.push(self.paginator(op, paginated)?);
+        }
         let module_doc = inner_doc(op.doc);
         Ok(quote! {
             #module_doc
@@ -249,6 +254,15 @@ impl<'m> Gen<'_, 'm> {
         let result = quote! {
             ::std::result::Result<#module::#output, crate::error::SdkError<#error, ::aws_smithy_runtime_api::client::orchestrator::HttpResponse>>
         };
+        let into_paginator = op.paginated.map(|_| {
+            let paginator = format_ident!("{}Paginator", names::type_name(op.name));
+            quote! {
+                /// A paginator: the calls that follow the pagination token, one page each.
+                pub fn into_paginator(self) -> #module::paginator::#paginator {
+                    #module::paginator::#paginator::new(self.handle, self.inner)
+                }
+            }
+        });
         // An input with a byte stream cannot be cloned, nor can the call that holds it.
         let derives = if self.s.has_stream(id) {
             quote!(#[derive(::std::fmt::Debug)])
@@ -270,6 +284,7 @@ impl<'m> Gen<'_, 'm> {
                 pub fn as_input(&self) -> &#input_builder {
                     &self.inner
                 }
+                #into_paginator
                 /// Sends the request (retried as the config says) and reads the answer.
                 pub async fn send(self) -> #result {
                     #inner
@@ -285,6 +300,163 @@ impl<'m> Gen<'_, 'm> {
                     call.inner = self;
                     call.send().await
                 }
+            }
+        })
+    }
+
+    /// `paginator`: the operation's paginator (`@paginated`), as smithy-rs's: `send()` gives a
+    /// stream of pages, `items()` one of the items of every page.
+    fn paginator(&self, op: &Operation<'m>, paginated: Paginated<'m>) -> Result<TokenStream, Error> {
+        let module = self.op_module(op);
+        let field = names::ident(&names::snake(op.name));
+        let (input_id, input) = self.op_struct(op, Module::Input);
+        let (output_id, output) = self.op_struct(op, Module::Output);
+        let input_builder = format_ident!("{input}Builder");
+        let error = self.op_error_path(op);
+        let name = names::type_name(op.name);
+        let paginator = format_ident!("{name}Paginator");
+        let input_token = names::field(paginated.input_token);
+        let output_fields = self.s.fields(output_id)?;
+        let output_field = |name: &str| {
+            output_fields
+                .iter()
+                .find(|f| f.name == name)
+                .ok_or_else(|| unsupported(op.id, format!("no output member {name}")))
+        };
+        let token_field = output_field(paginated.output_token)?;
+        let output_token = names::field(token_field.name);
+        let next_token = if self.held(Module::Output, token_field) == Held::Optional {
+            quote!(output.#output_token.clone())
+        } else {
+            quote!(::std::option::Option::Some(output.#output_token.clone()))
+        };
+        let page_size = match paginated.page_size {
+            Some(member) => {
+                let f = names::field(member);
+                let size = self.s.fields(input_id)?.into_iter().find(|f| f.name == member);
+                let ty = match size {
+                    Some(size) => self.rust_type(&size.member.target)?,
+                    None => return Err(unsupported(op.id, format!("no input member {member}"))),
+                };
+                quote! {
+                    /// The most items a page may hold.
+                    pub fn page_size(mut self, limit: #ty) -> Self {
+                        self.builder.#f = ::std::option::Option::Some(limit);
+                        self
+                    }
+                }
+            }
+            None => TokenStream::new(),
+        };
+        let sdk_error =
+            quote!(crate::error::SdkError<#error, ::aws_smithy_runtime_api::client::orchestrator::HttpResponse>);
+        let items = match paginated.items {
+            Some(items) => {
+                let items_field = output_field(items)?;
+                let f = names::field(items_field.name);
+                let (item, take) = match self.s.ty(&items_field.member.target)? {
+                    Ty::List { member, sparse, .. } => (self.item_type(member, sparse)?, quote!(output.#f)),
+                    Ty::Map { key, value, sparse, .. } => {
+                        let (k, v) = (self.rust_type(&key.target)?, self.item_type(value, sparse)?);
+                        (quote!((#k, #v)), quote!(output.#f))
+                    }
+                    _ => return Err(unsupported(op.id, "@paginated items must be a list or map")),
+                };
+                let take = if self.held(Module::Output, items_field) == Held::Optional {
+                    quote!(#take.unwrap_or_default())
+                } else {
+                    take
+                };
+                let items_ident = format_ident!("{name}PaginatorItems");
+                let items_doc = format!(" The items (`{items}`) of every page of {}.", op.name);
+                Some((
+                    quote! {
+                        /// A stream of the items of every page, rather than of pages.
+                        pub fn items(self) -> #items_ident {
+                            #items_ident(self)
+                        }
+                    },
+                    quote! {
+                        #[doc = #items_doc]
+                        #[derive(::std::fmt::Debug)]
+                        pub struct #items_ident(#paginator);
+                        impl #items_ident {
+                            /// Sends the calls as the stream is read; an error ends it.
+                            pub fn send(self) -> ::aws_smithy_async::future::pagination_stream::PaginationStream<::std::result::Result<#item, #sdk_error>> {
+                                ::aws_smithy_async::future::pagination_stream::TryFlatMap::new(self.0.send())
+                                    .flat_map(|output: #module::#output| #take)
+                            }
+                        }
+                    },
+                ))
+            }
+            None => None,
+        };
+        let (items_method, items_type) = items.unzip();
+        let doc = format!(
+            " Pages of {}: each a call with the previous page's `{}` as `{}`, until a page has none, or (by
+ default) the same one again.",
+            op.name, paginated.output_token, paginated.input_token
+        );
+        Ok(quote! {
+            /// The paginator of this operation.
+            pub mod paginator {
+                #[doc = #doc]
+                #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+                pub struct #paginator {
+                    handle: ::std::sync::Arc<crate::client::Handle>,
+                    builder: #module::builders::#input_builder,
+                    stop_on_duplicate_token: bool,
+                }
+                impl #paginator {
+                    pub(crate) fn new(handle: ::std::sync::Arc<crate::client::Handle>, builder: #module::builders::#input_builder) -> Self {
+                        Self { handle, builder, stop_on_duplicate_token: true }
+                    }
+                    #page_size
+                    /// Whether a page whose token is the one just sent ends the stream (the default)
+                    /// rather than asking for the same page again.
+                    pub fn stop_on_duplicate_token(mut self, stop: bool) -> Self {
+                        self.stop_on_duplicate_token = stop;
+                        self
+                    }
+                    #items_method
+                    /// Sends the calls as the stream is read; an error ends it.
+                    pub fn send(self) -> ::aws_smithy_async::future::pagination_stream::PaginationStream<::std::result::Result<#module::#output, #sdk_error>> {
+                        let Self { handle, builder, stop_on_duplicate_token } = self;
+                        ::aws_smithy_async::future::pagination_stream::PaginationStream::new(
+                            ::aws_smithy_async::future::pagination_stream::fn_stream::FnStream::new(move |tx| {
+                                ::std::boxed::Box::pin(async move {
+                                    let mut input = match builder.build() {
+                                        ::std::result::Result::Ok(input) => input,
+                                        ::std::result::Result::Err(e) => {
+                                            let _ = tx.send(::std::result::Result::Err(crate::error::SdkError::construction_failure(e))).await;
+                                            return;
+                                        }
+                                    };
+                                    loop {
+                                        let result = handle.#field.invoke(input.clone()).await;
+                                        let next = match &result {
+                                            ::std::result::Result::Ok(output) => #next_token,
+                                            ::std::result::Result::Err(_) => ::std::option::Option::None,
+                                        };
+                                        let last = match &next {
+                                            ::std::option::Option::None => true,
+                                            ::std::option::Option::Some(token) => {
+                                                token.is_empty() || (stop_on_duplicate_token && input.#input_token.as_ref() == ::std::option::Option::Some(token))
+                                            }
+                                        };
+                                        // The reader dropped the stream, or the last page is out.
+                                        if tx.send(result).await.is_err() || last {
+                                            return;
+                                        }
+                                        input.#input_token = next;
+                                    }
+                                })
+                            }),
+                        )
+                    }
+                }
+                #items_type
             }
         })
     }

@@ -13,6 +13,7 @@
 //! | `src/host_prefix.rs` (host prefixes, if an operation has `@endpoint`) | `templates/`, verbatim |
 //! | `src/streaming.rs` (responses read as streams, if an output has a `@streaming` payload) | `templates/`, verbatim |
 //! | `src/config.rs`, `src/error.rs`, `src/idempotency_token.rs`, `src/primitives.rs`, `src/runtime.rs`, `src/auth.rs`, `src/protocol_serde/support.rs` | `templates/`, verbatim |
+//! | `src/protocol_serde/json.rs` (reading JSON tokens; the same in servers) | `../templates/json.rs`, verbatim |
 
 mod fluent;
 mod protocol_tests;
@@ -22,6 +23,7 @@ mod shapes;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::json::JsonSide;
 use crate::model::{Module, Operation, Service, Ty, UNIT};
 use crate::render::{inner_doc, optional_mod, rust_file, rust_source};
 use crate::rust_types::prim_type;
@@ -55,6 +57,7 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> 
         rust_source("src/primitives.rs", include_str!("templates/primitives.rs"), settings)?,
         rust_source("src/runtime.rs", include_str!("templates/runtime.rs"), settings)?,
         rust_source("src/auth.rs", auth, settings)?,
+        rust_source("src/protocol_serde/json.rs", include_str!("../templates/json.rs"), settings)?,
         rust_source("src/protocol_serde/support.rs", include_str!("templates/support.rs"), settings)?,
     ];
     if g.has_protocol_tests() {
@@ -120,12 +123,6 @@ impl<'m> Gen<'_, 'm> {
             Ty::Struct(_) | Ty::Union(_) => self.struct_path(id),
             Ty::Document => quote!(::aws_smithy_types::Document),
         })
-    }
-
-    /// The type of a list's items or a map's values: `Option`s in a `@sparse` collection.
-    fn item_type(&self, member: &'m crate::smithy::Member, sparse: bool) -> Result<TokenStream, Error> {
-        let item = self.rust_type(&member.target)?;
-        Ok(if sparse { quote!(::std::option::Option<#item>) } else { item })
     }
 
     /// The module of a shared structure or union (`Model`) or of a modeled error (`Error`).

@@ -8,18 +8,10 @@ use quote::{format_ident, quote};
 
 use super::Gen;
 use super::shapes::Held;
-use crate::model::{Binding, Field, Module, Operation, Prim, Segment, Ty, UNIT};
-use crate::rust_types::{ser_or_null, variant_ident};
-use crate::smithy::{Member, TimestampFormat};
+use crate::json::{JsonSide, format_tokens, member_format};
+use crate::model::{Binding, Field, Module, Operation, Prim, Segment, Service, Ty};
+use crate::smithy::TimestampFormat;
 use crate::{Error, names};
-
-fn format_tokens(format: TimestampFormat) -> TokenStream {
-    match format {
-        TimestampFormat::DateTime => quote!(::aws_smithy_types::date_time::Format::DateTime),
-        TimestampFormat::HttpDate => quote!(::aws_smithy_types::date_time::Format::HttpDate),
-        TimestampFormat::EpochSeconds => quote!(::aws_smithy_types::date_time::Format::EpochSeconds),
-    }
-}
 
 /// Which text a scalar becomes: a label, a query value or a header value.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -31,16 +23,55 @@ enum Place {
     Header,
 }
 
-impl<'m> Gen<'_, 'm> {
-    /// The timestamp format of a list's or map's member: its own, its target's, or `default`.
-    fn member_format(&self, member: &Member, default: TimestampFormat) -> TimestampFormat {
-        member
-            .traits
-            .timestamp_format()
-            .or_else(|| self.model().traits(&member.target).timestamp_format())
-            .unwrap_or(default)
+/// The client reads what a server sent: it is lenient, and keeps what it does not know.
+impl<'m> JsonSide<'m> for Gen<'_, 'm> {
+    fn service(&self) -> &Service<'m> {
+        self.s
     }
+    fn rust_type(&self, id: &'m str) -> Result<TokenStream, Error> {
+        Gen::rust_type(self, id)
+    }
+    fn fn_name(&self, prefix: &str, id: &str) -> Ident {
+        Gen::fn_name(self, prefix, id)
+    }
+    fn validates(&self) -> bool {
+        false
+    }
+    fn is_optional(&self, module: Module, field: &Field<'m>) -> bool {
+        self.held(module, field) == Held::Optional
+    }
+    /// A member's value from what was read (`var`, an `Option`): as is when the structure holds
+    /// an `Option`, else with its `@default`, else with a zero value (error correction).
+    fn member_value(
+        &self,
+        id: &'m str,
+        module: Module,
+        field: &Field<'m>,
+        var: &Ident,
+        _path: TokenStream,
+    ) -> Result<TokenStream, Error> {
+        Ok(match self.held(module, field) {
+            Held::Optional => quote!(#var),
+            Held::Defaulted => self.or_default(id, field, quote!(#var))?,
+            Held::Required => {
+                let mut zero = self.zero_value(&field.member.target)?;
+                if self.s.is_boxed(field) {
+                    zero = quote!(::std::boxed::Box::new(#zero));
+                }
+                let union = matches!(self.s.ty(&field.member.target)?, Ty::Union(_)) && !self.s.is_boxed(field);
+                if zero.to_string() == quote!(::std::default::Default::default()).to_string() {
+                    quote!(#var.unwrap_or_default())
+                } else if union {
+                    quote!(#var.unwrap_or(#zero))
+                } else {
+                    quote!(#var.unwrap_or_else(|| #zero))
+                }
+            }
+        })
+    }
+}
 
+impl<'m> Gen<'_, 'm> {
     /// `<prefix>_<shape>` for a shape's function in `protocol_serde`.
     fn fn_name(&self, prefix: &str, id: &str) -> Ident {
         let name =
@@ -78,6 +109,7 @@ impl<'m> Gen<'_, 'm> {
         }
         Ok(quote! {
             //! Requests out of operation inputs, and outputs and errors out of responses, under restJson1.
+            mod json;
             mod support;
             #(#items)*
         })
@@ -135,7 +167,7 @@ impl<'m> Gen<'_, 'm> {
             let snake = names::snake(field.name);
             let push = match self.s.ty(&field.member.target)? {
                 Ty::List { member, .. } => {
-                    let format = self.member_format(member, TimestampFormat::DateTime);
+                    let format = member_format(self.model(), member, TimestampFormat::DateTime);
                     let text = self.scalar_text(&member.target, format, Place::Query, quote!(item))?;
                     quote!(for item in value { query.push_kv(&::aws_smithy_http::query::fmt_string(#key), &#text); })
                 }
@@ -383,7 +415,8 @@ impl<'m> Gen<'_, 'm> {
         if !fields.iter().any(|f| f.binding == Binding::Body) {
             return Ok(quote!(let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new();));
         }
-        let writes = self.ser_members(Module::Input, fields, quote!(input))?;
+        let writes =
+            self.ser_members(Module::Input, fields.iter().filter(|f| f.binding == Binding::Body), quote!(input))?;
         Ok(quote! {
             let mut out = ::std::string::String::new();
             let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
@@ -438,7 +471,7 @@ impl<'m> Gen<'_, 'm> {
         }
         Ok(match self.s.ty(&field.member.target)? {
             Ty::List { member, .. } => {
-                let format = self.member_format(member, TimestampFormat::HttpDate);
+                let format = member_format(self.model(), member, TimestampFormat::HttpDate);
                 let text = self.scalar_text(&member.target, format, Place::Header, quote!(item))?;
                 if matches!(self.s.ty(&member.target)?, Ty::Prim(Prim::Timestamp)) {
                     // http-date items contain commas themselves: joined as they are.
@@ -464,146 +497,6 @@ impl<'m> Gen<'_, 'm> {
                 quote!(support::header_value(&#text)?)
             }
         })
-    }
-
-    /// Writes the body members of a structure (`value`) into a `JsonObjectWriter` named `object`.
-    fn ser_members(&self, module: Module, fields: &[Field<'m>], value: TokenStream) -> Result<TokenStream, Error> {
-        let mut stmts = Vec::new();
-        for field in fields.iter().filter(|f| f.binding == Binding::Body) {
-            let f = names::field(field.name);
-            let json = field.json;
-            let write =
-                self.ser_value(&field.member.target, field.timestamp_format, quote!(object.key(#json)), quote!(v))?;
-            stmts.push(if self.held(module, field) == Held::Optional {
-                quote! {
-                    if let ::std::option::Option::Some(v) = &#value.#f {
-                        #write
-                    }
-                }
-            } else {
-                quote! {{ let v = &#value.#f; #write }}
-            });
-        }
-        Ok(quote!(#(#stmts)*))
-    }
-
-    /// Statements writing `value: &T` with a `JsonValueWriter`.
-    fn ser_value(
-        &self,
-        target: &'m str,
-        format: TimestampFormat,
-        writer: TokenStream,
-        value: TokenStream,
-    ) -> Result<TokenStream, Error> {
-        Ok(match self.s.ty(target)? {
-            Ty::Prim(prim) | Ty::Newtype(_, prim) => match prim {
-                Prim::String => quote!(#writer.string(#value);),
-                Prim::Bool => quote!(#writer.boolean(*#value);),
-                Prim::Long => quote!(#writer.number(::aws_smithy_types::Number::NegInt(*#value));),
-                Prim::Byte | Prim::Short | Prim::Int => {
-                    quote!(#writer.number(::aws_smithy_types::Number::NegInt(i64::from(*#value)));)
-                }
-                Prim::Double => quote!(#writer.number(::aws_smithy_types::Number::Float(*#value));),
-                Prim::Float => quote!(#writer.number(::aws_smithy_types::Number::Float(f64::from(*#value)));),
-                Prim::Timestamp => {
-                    let format = format_tokens(format);
-                    quote!(#writer.date_time(#value, #format)?;)
-                }
-                Prim::Blob => quote!(#writer.string(&::aws_smithy_types::base64::encode(#value));),
-            },
-            Ty::IntEnum => quote!(#writer.number(::aws_smithy_types::Number::NegInt(i64::from(*#value)));),
-            Ty::Enum(_) => quote!(#writer.string(#value.as_str());),
-            Ty::Document => quote!(#writer.document(#value);),
-            _ => {
-                let f = self.fn_name("ser", target);
-                quote!(#f(#writer, #value)?;)
-            }
-        })
-    }
-
-    /// `ser_<shape>` for a list, map, structure or union inside a request body.
-    fn shape_serializer(&self, id: &'m str) -> Result<Option<TokenStream>, Error> {
-        if id == UNIT {
-            return Ok(None);
-        }
-        let f = self.fn_name("ser", id);
-        let rust = self.rust_type(id)?;
-        let body = match self.s.ty(id)? {
-            Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) | Ty::Document => return Ok(None),
-            Ty::List { member, sparse, .. } => {
-                let write = self.ser_value(
-                    &member.target,
-                    self.member_format(member, TimestampFormat::EpochSeconds),
-                    quote!(array.value()),
-                    quote!(item),
-                )?;
-                let write = if sparse { ser_or_null(write, quote!(array.value())) } else { write };
-                quote! {
-                    let mut array = writer.start_array();
-                    for item in value {
-                        #write
-                    }
-                    array.finish();
-                }
-            }
-            Ty::Map { value: v, sparse, .. } => {
-                let write = self.ser_value(
-                    &v.target,
-                    self.member_format(v, TimestampFormat::EpochSeconds),
-                    quote!(object.key(key.as_str())),
-                    quote!(item),
-                )?;
-                let write = if sparse { ser_or_null(write, quote!(object.key(key.as_str()))) } else { write };
-                quote! {
-                    let mut object = writer.start_object();
-                    for (key, item) in value {
-                        #write
-                    }
-                    object.finish();
-                }
-            }
-            Ty::Struct(_) => {
-                let writes = self.ser_members(self.module_of(id), &self.s.member_fields(id)?, quote!(value))?;
-                quote! {
-                    let mut object = writer.start_object();
-                    #writes
-                    object.finish();
-                }
-            }
-            Ty::Union(_) => {
-                let mut arms = Vec::new();
-                for field in self.s.member_fields(id)? {
-                    let variant = variant_ident(field.name);
-                    let json = field.json;
-                    if field.member.target == UNIT {
-                        arms.push(quote!(#rust::#variant => object.key(#json).start_object().finish(),));
-                        continue;
-                    }
-                    let write = self.ser_value(
-                        &field.member.target,
-                        field.timestamp_format,
-                        quote!(object.key(#json)),
-                        quote!(v),
-                    )?;
-                    arms.push(quote!(#rust::#variant(v) => { #write }));
-                }
-                let unknown = format!("the Unknown variant of {} cannot be sent", self.struct_ident(id));
-                quote! {
-                    let mut object = writer.start_object();
-                    match value {
-                        #(#arms)*
-                        #rust::Unknown => return ::std::result::Result::Err(#unknown.into()),
-                    }
-                    object.finish();
-                }
-            }
-        };
-        Ok(Some(quote! {
-            pub(crate) fn #f(writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>, value: &#rust) -> ::std::result::Result<(), ::aws_smithy_runtime_api::box_error::BoxError> {
-                #body
-                ::std::result::Result::Ok(())
-            }
-        }))
     }
 
     // --- Responses -----------------------------------------------------------------------------
@@ -739,12 +632,12 @@ impl<'m> Gen<'_, 'm> {
                     quote!(#path::from(::std::str::from_utf8(body)?))
                 }
                 _ => {
-                    let de = self.de_target(&field.member.target, field.timestamp_format)?;
+                    let de = self.de_target(&field.member.target, field.timestamp_format, quote!())?;
                     stmts.push(quote! {
                         if !body.is_empty() {
-                            let tokens = &mut support::tokens(body);
+                            let tokens = &mut json::tokens(body);
                             #var = #de?;
-                            support::end_of_body(tokens)?;
+                            json::end_of_body(tokens)?;
                         }
                     });
                     TokenStream::new()
@@ -762,28 +655,32 @@ impl<'m> Gen<'_, 'm> {
             for field in &body_fields {
                 let var = local(field);
                 let json = field.json;
-                let de = self.de_member(field)?;
-                arms.push(quote!(#json => #var = #de?,));
+                let de = self.de_target(&field.member.target, field.timestamp_format, quote!())?;
+                arms.push(if self.s.is_boxed(field) {
+                    quote!(#json => #var = #de?.map(::std::boxed::Box::new),)
+                } else {
+                    quote!(#json => #var = #de?,)
+                });
             }
             stmts.push(quote! {
                 if !body.is_empty() {
-                    let tokens = &mut support::tokens(body);
-                    if support::start_object(tokens)? {
-                        while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
+                    let tokens = &mut json::tokens(body);
+                    if json::start_object(tokens)? {
+                        while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
                             match key.as_ref() {
                                 #(#arms)*
-                                _ => support::skip_value(tokens)?,
+                                _ => json::skip_value(tokens)?,
                             }
                         }
                     }
-                    support::end_of_body(tokens)?;
+                    json::end_of_body(tokens)?;
                 }
             });
         }
         let mut inits = Vec::new();
         for field in &fields {
             let m = names::field(field.name);
-            let value = self.corrected(id, module, field, local(field))?;
+            let value = self.member_value(id, module, field, &local(field), quote!())?;
             inits.push(quote!(#m: #value,));
         }
         let meta = if is_error {
@@ -797,29 +694,6 @@ impl<'m> Gen<'_, 'm> {
             fn #f(status: u16, headers: &::aws_smithy_runtime_api::http::Headers, body: &[u8], #meta) -> ::std::result::Result<#path, ::aws_smithy_runtime_api::box_error::BoxError> {
                 #(#stmts)*
                 ::std::result::Result::Ok(#path { #(#inits)* })
-            }
-        })
-    }
-
-    /// A member's value from what was read (`var`, an `Option`): as is when the structure holds
-    /// an `Option`, else with its `@default`, else with a zero value (error correction).
-    fn corrected(&self, id: &'m str, module: Module, field: &Field<'m>, var: Ident) -> Result<TokenStream, Error> {
-        Ok(match self.held(module, field) {
-            Held::Optional => quote!(#var),
-            Held::Defaulted => self.or_default(id, field, quote!(#var))?,
-            Held::Required => {
-                let mut zero = self.zero_value(&field.member.target)?;
-                if self.s.is_boxed(field) {
-                    zero = quote!(::std::boxed::Box::new(#zero));
-                }
-                let union = matches!(self.s.ty(&field.member.target)?, Ty::Union(_)) && !self.s.is_boxed(field);
-                if zero.to_string() == quote!(::std::default::Default::default()).to_string() {
-                    quote!(#var.unwrap_or_default())
-                } else if union {
-                    quote!(#var.unwrap_or(#zero))
-                } else {
-                    quote!(#var.unwrap_or_else(|| #zero))
-                }
             }
         })
     }
@@ -865,196 +739,10 @@ impl<'m> Gen<'_, 'm> {
         };
         match self.s.ty(&field.member.target)? {
             Ty::List { member, .. } => {
-                scalar(&member.target, self.member_format(member, TimestampFormat::HttpDate), true)
+                scalar(&member.target, member_format(self.model(), member, TimestampFormat::HttpDate), true)
             }
             _ if self.s.is_base64_header(&field.member.target) => Ok(quote!(support::header_base64(headers, #name)?)),
             _ => scalar(&field.member.target, field.timestamp_format, false),
         }
-    }
-
-    /// A member's JSON value (boxed if the member is recursive): an expression of type
-    /// `Result<Option<T>, DeserializeError>` reading `tokens`.
-    fn de_member(&self, field: &Field<'m>) -> Result<TokenStream, Error> {
-        let de = self.de_target(&field.member.target, field.timestamp_format)?;
-        Ok(if self.s.is_boxed(field) { quote!(#de.map(|v| v.map(::std::boxed::Box::new))) } else { de })
-    }
-
-    /// A JSON value of `target`: an expression of type `Result<Option<T>, DeserializeError>`
-    /// reading `tokens`.
-    fn de_target(&self, target: &'m str, format: TimestampFormat) -> Result<TokenStream, Error> {
-        Ok(match self.s.ty(target)? {
-            Ty::Prim(prim) | Ty::Newtype(_, prim) => match prim {
-                Prim::String => quote!(support::de_string(tokens)),
-                Prim::Bool => quote!(support::de_bool(tokens)),
-                Prim::Byte => quote!(support::de_integer::<i8>(tokens)),
-                Prim::Short => quote!(support::de_integer::<i16>(tokens)),
-                Prim::Int => quote!(support::de_integer::<i32>(tokens)),
-                Prim::Long => quote!(support::de_integer::<i64>(tokens)),
-                Prim::Float => quote!(support::de_float(tokens).map(|v| v.map(|v| v as f32))),
-                Prim::Double => quote!(support::de_float(tokens)),
-                Prim::Timestamp => {
-                    let format = format_tokens(format);
-                    quote!(support::de_timestamp(tokens, #format))
-                }
-                Prim::Blob => quote!(support::de_blob(tokens)),
-            },
-            Ty::IntEnum => quote!(support::de_integer::<i32>(tokens)),
-            Ty::Enum(_) => {
-                let ty = self.rust_type(target)?;
-                quote!(support::de_string(tokens).map(|v| v.map(|v| #ty::from(v.as_str()))))
-            }
-            Ty::Document => quote!(support::de_document(tokens)),
-            _ => {
-                let f = self.fn_name("de", target);
-                quote!(#f(tokens))
-            }
-        })
-    }
-
-    /// `de_<shape>` for a list, map, structure or union inside a response body.
-    fn shape_deserializer(&self, id: &'m str) -> Result<Option<TokenStream>, Error> {
-        if id == UNIT {
-            return Ok(None);
-        }
-        let rust = self.rust_type(id)?;
-        let f = self.fn_name("de", id);
-        let body = match self.s.ty(id)? {
-            Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) | Ty::Document => return Ok(None),
-            Ty::List { member, sparse, .. } => {
-                let item = self.de_target(&member.target, self.member_format(member, TimestampFormat::EpochSeconds))?;
-                let push = if sparse {
-                    quote!(items.push(#item?);)
-                } else {
-                    quote! {
-                        // A null item of a dense list is left out.
-                        if let ::std::option::Option::Some(item) = #item? {
-                            items.push(item);
-                        }
-                    }
-                };
-                quote! {
-                    if !support::start_array(tokens)? {
-                        return ::std::result::Result::Ok(::std::option::Option::None);
-                    }
-                    let mut items = ::std::vec::Vec::new();
-                    while support::array_continues(tokens)? {
-                        #push
-                    }
-                    ::std::result::Result::Ok(::std::option::Option::Some(items))
-                }
-            }
-            Ty::Map { key, value, sparse, .. } => {
-                let item = self.de_target(&value.target, self.member_format(value, TimestampFormat::EpochSeconds))?;
-                let key_value = match self.s.ty(&key.target)? {
-                    Ty::Enum(_) => {
-                        let k = self.rust_type(&key.target)?;
-                        quote!(#k::from(key.as_ref()))
-                    }
-                    _ => quote!(key.into_owned()),
-                };
-                let insert = if sparse {
-                    quote!(map.insert(#key_value, #item?);)
-                } else {
-                    quote! {
-                        // A null value of a dense map is left out.
-                        if let ::std::option::Option::Some(value) = #item? {
-                            map.insert(#key_value, value);
-                        }
-                    }
-                };
-                quote! {
-                    if !support::start_object(tokens)? {
-                        return ::std::result::Result::Ok(::std::option::Option::None);
-                    }
-                    let mut map = ::std::collections::HashMap::new();
-                    while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
-                        #insert
-                    }
-                    ::std::result::Result::Ok(::std::option::Option::Some(map))
-                }
-            }
-            Ty::Struct(_) => {
-                let fields = self.s.member_fields(id)?;
-                let mut decls = Vec::new();
-                let mut arms = Vec::new();
-                let mut inits = Vec::new();
-                for field in &fields {
-                    let var = format_ident!("m_{}", names::snake(field.name));
-                    let f = names::field(field.name);
-                    let json = field.json;
-                    let de = self.de_member(field)?;
-                    decls.push(quote!(let mut #var = ::std::option::Option::None;));
-                    arms.push(quote!(#json => #var = #de?,));
-                    let value = self.corrected(id, self.module_of(id), field, var)?;
-                    inits.push(quote!(#f: #value,));
-                }
-                quote! {
-                    if !support::start_object(tokens)? {
-                        return ::std::result::Result::Ok(::std::option::Option::None);
-                    }
-                    #(#decls)*
-                    while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
-                        match key.as_ref() {
-                            #(#arms)*
-                            _ => support::skip_value(tokens)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(::std::option::Option::Some(#rust { #(#inits)* }))
-                }
-            }
-            Ty::Union(_) => {
-                let mut arms = Vec::new();
-                for field in self.s.member_fields(id)? {
-                    let variant = variant_ident(field.name);
-                    let json = field.json;
-                    if field.member.target == UNIT {
-                        arms.push(quote!(#json => { support::skip_value(tokens)?; #rust::#variant }));
-                        continue;
-                    }
-                    let de = self.de_member(&field)?;
-                    arms.push(quote! {
-                        #json => match #de? {
-                            ::std::option::Option::Some(value) => #rust::#variant(value),
-                            ::std::option::Option::None => continue,
-                        },
-                    });
-                }
-                quote! {
-                    if !support::start_object(tokens)? {
-                        return ::std::result::Result::Ok(::std::option::Option::None);
-                    }
-                    let mut variant = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
-                        if support::take_null(tokens) {
-                            continue;
-                        }
-                        let value = match key.as_ref() {
-                            #(#arms)*
-                            "__type" => {
-                                support::skip_value(tokens)?;
-                                continue;
-                            }
-                            // A member this crate does not know, from a newer server.
-                            _ => {
-                                support::skip_value(tokens)?;
-                                #rust::Unknown
-                            }
-                        };
-                        if variant.replace(value).is_some() {
-                            return ::std::result::Result::Err(::aws_smithy_json::deserialize::error::DeserializeError::custom("a union must have exactly one member set"));
-                        }
-                    }
-                    match variant {
-                        ::std::option::Option::Some(value) => ::std::result::Result::Ok(::std::option::Option::Some(value)),
-                        ::std::option::Option::None => ::std::result::Result::Err(::aws_smithy_json::deserialize::error::DeserializeError::custom("a union must have exactly one member set")),
-                    }
-                }
-            }
-        };
-        Ok(Some(quote! {
-            pub(crate) fn #f(tokens: &mut support::Tokens<'_>) -> ::std::result::Result<::std::option::Option<#rust>, ::aws_smithy_json::deserialize::error::DeserializeError> {
-                #body
-            }
-        }))
     }
 }

@@ -10,9 +10,13 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::Gen;
+use crate::json::JsonSide;
 use crate::model::{Field, Module, Prim, Ty, UNIT};
 use crate::render::doc;
-use crate::rust_types::{EnumArms, blob_literal, enum_arms, enum_values, number_literal, union_variants};
+use crate::rust_types::{
+    EnumArms, REDACTED, blob_literal, enum_arms, enum_values, number_literal, struct_debug, union_debug,
+    union_variants, value_debug,
+};
 use crate::smithy::{Member, shape_name};
 use crate::{Error, names, unsupported};
 
@@ -146,7 +150,12 @@ impl<'m> Gen<'_, 'm> {
                 }
             });
         }
-        let mut derives = quote!(#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]);
+        // `@sensitive` members are redacted in `Debug`, which is then written out.
+        let extra: &[&str] = if is_error { &["meta"] } else { &[] };
+        let debug_impl = struct_debug(self.s, &fields, quote!(#ident), &ident.to_string(), extra);
+        let builder_debug = struct_debug(self.s, &fields, quote!(#builder), &builder.to_string(), extra);
+        let debug = debug_derive(&debug_impl);
+        let mut derives = quote!(#[derive(::std::clone::Clone, #debug ::std::cmp::PartialEq)]);
         if is_error {
             decls.push(quote!(pub(crate) meta: ::aws_smithy_types::error::ErrorMetadata,));
             builder_fields
@@ -166,15 +175,15 @@ impl<'m> Gen<'_, 'm> {
             build_fields.push(quote!(meta: self.meta.unwrap_or_default(),));
         }
         if id == UNIT || fields.is_empty() {
-            derives = quote!(#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::default::Default)]);
+            derives = quote!(#[derive(::std::clone::Clone, #debug ::std::cmp::PartialEq, ::std::default::Default)]);
         }
         // A byte stream can be neither cloned nor compared.
         let streams = id != UNIT && self.s.has_stream(id);
         let builder_derives = if streams {
-            derives = quote!(#[derive(::std::fmt::Debug)]);
-            quote!(#[derive(::std::fmt::Debug, ::std::default::Default)])
+            derives = quote!(#[derive(#debug)]);
+            quote!(#[derive(#debug ::std::default::Default)])
         } else {
-            quote!(#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::default::Default)])
+            quote!(#[derive(::std::clone::Clone, #debug ::std::cmp::PartialEq, ::std::default::Default)])
         };
         let build = if fallible {
             quote! {
@@ -197,6 +206,7 @@ impl<'m> Gen<'_, 'm> {
             #[non_exhaustive]
             #derives
             pub struct #ident { #(#decls)* }
+            #debug_impl
             impl #ident {
                 #(#accessors)*
             }
@@ -212,6 +222,7 @@ impl<'m> Gen<'_, 'm> {
             #[non_exhaustive]
             #builder_derives
             pub struct #builder { #(#builder_fields)* }
+            #builder_debug
             impl #builder {
                 #(#setters)*
                 #build
@@ -474,12 +485,14 @@ impl<'m> Gen<'_, 'm> {
         let enum_doc = format!(
             " Values: {listed}. A value this crate does not know is kept as `Unknown`: match with a wildcard arm\n and read it with `as_str()`, so that new values do not break your code."
         );
+        let debug_impl = value_debug(self.s, id, quote!(#ident));
+        let debug = debug_derive(&debug_impl);
         Ok(quote! {
             #shape_doc
             #[doc = ""]
             #[doc = #enum_doc]
             #[non_exhaustive]
-            #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::Ord, ::std::cmp::PartialEq, ::std::cmp::PartialOrd)]
+            #[derive(::std::clone::Clone, #debug ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::Ord, ::std::cmp::PartialEq, ::std::cmp::PartialOrd)]
             pub enum #ident {
                 #(#variants)*
                 /// A value this crate does not know.
@@ -531,6 +544,7 @@ impl<'m> Gen<'_, 'm> {
                     f.write_str(self.as_str())
                 }
             }
+            #debug_impl
         })
     }
 
@@ -540,10 +554,12 @@ impl<'m> Gen<'_, 'm> {
         let shape_doc = doc(self.model().traits(id).documentation());
         let fields = self.s.member_fields(id)?;
         let (variants, methods) = union_variants(&ident, &fields, true, |field| self.member_type(field))?;
+        let debug_impl = union_debug(self.s, id, &ident, &fields, true);
+        let debug = debug_derive(&debug_impl);
         Ok(quote! {
             #shape_doc
             #[non_exhaustive]
-            #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+            #[derive(::std::clone::Clone, #debug ::std::cmp::PartialEq)]
             pub enum #ident {
                 #(#variants)*
                 /// A member this crate does not know (sent by a newer server). It cannot be sent.
@@ -557,6 +573,7 @@ impl<'m> Gen<'_, 'm> {
                     matches!(self, #ident::Unknown)
                 }
             }
+            #debug_impl
         })
     }
 
@@ -566,6 +583,7 @@ impl<'m> Gen<'_, 'm> {
         let wire_name = shape_name(id);
         let message = self.s.fields(id)?.into_iter().find(|f| f.name.eq_ignore_ascii_case("message"));
         let message = match message {
+            Some(field) if self.s.is_redacted(&field) => quote!(write!(f, ": {}", #REDACTED)?;),
             Some(field)
                 if matches!(
                     self.s.ty(&field.member.target)?,
@@ -712,4 +730,9 @@ impl<'m> Gen<'_, 'm> {
             }
         })
     }
+}
+
+/// `::std::fmt::Debug,` to derive, or nothing when `debug_impl` writes `Debug` by hand.
+fn debug_derive(debug_impl: &Option<TokenStream>) -> TokenStream {
+    if debug_impl.is_some() { TokenStream::new() } else { quote!(::std::fmt::Debug,) }
 }

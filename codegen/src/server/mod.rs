@@ -5,6 +5,7 @@
 //! | `Cargo.toml`, `src/lib.rs` | [`generate`] |
 //! | `src/model.rs`, `src/input.rs`, `src/output.rs`, `src/error.rs` | [`shapes`] |
 //! | `src/protocol_serde.rs` (JSON and HTTP bindings), `src/operation.rs` | [`serde`] |
+//! | `src/protocol_serde/json.rs` (reading JSON tokens; the same in clients) | `../templates/json.rs`, verbatim |
 //! | `src/protocol_serde/support.rs` | `templates/support.rs`, verbatim |
 //! | `src/protocol_serde/streaming.rs` (if an operation has a `@streaming` payload) | `templates/streaming.rs`, verbatim |
 //! | `src/operation_shape.rs`, `src/service.rs` | [`service`] |
@@ -17,6 +18,7 @@ mod shapes;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::json::JsonSide;
 use crate::model::{Module, Service, Ty};
 use crate::render::{inner_doc, optional_mod, rust_file, rust_source};
 use crate::rust_types::prim_type;
@@ -38,6 +40,7 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> 
         rust_file("src/service.rs", g.service_rs()?, settings)?,
         rust_file("src/operation.rs", g.operation_rs()?, settings)?,
         rust_file("src/protocol_serde.rs", g.protocol_serde()?, settings)?,
+        rust_source("src/protocol_serde/json.rs", include_str!("../templates/json.rs"), settings)?,
         rust_source("src/protocol_serde/support.rs", include_str!("templates/support.rs"), settings)?,
     ];
     for module in [Module::Model, Module::Input, Module::Output, Module::Error] {
@@ -94,12 +97,6 @@ impl<'m> Gen<'_, 'm> {
             Ty::Struct(_) | Ty::Union(_) => self.struct_path(id),
             Ty::Document => quote!(::aws_smithy_types::Document),
         })
-    }
-
-    /// The type of a list's items or a map's values: `Option`s in a `@sparse` collection.
-    fn item_type(&self, member: &crate::smithy::Member, sparse: bool) -> Result<TokenStream, Error> {
-        let item = self.rust_type(&member.target)?;
-        Ok(if sparse { quote!(::std::option::Option<#item>) } else { item })
     }
 
     /// The inner Rust type of a newtype list or map (what `into_inner` returns).

@@ -6,26 +6,45 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::Gen;
-use crate::model::{Binding, Field, Module, Operation, Prim, Ty, UNIT};
-use crate::rust_types::ser_or_null;
+use crate::json::{JsonSide, Val, format_tokens, member_format};
+use crate::model::{Binding, Field, Module, Operation, Prim, Service, Ty, UNIT};
 use crate::smithy::TimestampFormat;
 use crate::{Error, names};
 
-fn format_tokens(format: TimestampFormat) -> TokenStream {
-    match format {
-        TimestampFormat::DateTime => quote!(::aws_smithy_types::date_time::Format::DateTime),
-        TimestampFormat::HttpDate => quote!(::aws_smithy_types::date_time::Format::HttpDate),
-        TimestampFormat::EpochSeconds => quote!(::aws_smithy_types::date_time::Format::EpochSeconds),
+/// The server reads untrusted input: it validates.
+impl<'m> JsonSide<'m> for Gen<'_, 'm> {
+    fn service(&self) -> &Service<'m> {
+        self.s
     }
-}
-
-/// The timestamp format inside a JSON body for a list's or map's member.
-fn body_format(g: &Gen<'_, '_>, member: &crate::smithy::Member) -> TimestampFormat {
-    member
-        .traits
-        .timestamp_format()
-        .or_else(|| g.s.model.traits(&member.target).timestamp_format())
-        .unwrap_or(TimestampFormat::EpochSeconds)
+    fn rust_type(&self, id: &'m str) -> Result<TokenStream, Error> {
+        Gen::rust_type(self, id)
+    }
+    fn fn_name(&self, prefix: &str, id: &str) -> proc_macro2::Ident {
+        Gen::fn_name(self, prefix, id)
+    }
+    fn validates(&self) -> bool {
+        true
+    }
+    fn is_optional(&self, _module: Module, field: &Field<'m>) -> bool {
+        !field.is_always_set()
+    }
+    fn member_value(
+        &self,
+        id: &'m str,
+        _module: Module,
+        field: &Field<'m>,
+        var: &proc_macro2::Ident,
+        path: TokenStream,
+    ) -> Result<TokenStream, Error> {
+        let name = field.name;
+        Ok(if let Some(default) = field.default {
+            self.or_default(quote!(#var), id, field, default)?
+        } else if field.required {
+            quote!(#var.ok_or_else(|| Violation::required(&#path.member(#name)))?)
+        } else {
+            quote!(#var)
+        })
+    }
 }
 
 impl<'m> Gen<'_, 'm> {
@@ -59,6 +78,7 @@ impl<'m> Gen<'_, 'm> {
             //! Reading operation inputs from HTTP requests and writing outputs and errors to HTTP
             //! responses, under restJson1.
             #streaming
+            mod json;
             mod support;
             pub use support::{Path, RequestRejection, Violation};
             #[allow(unused_imports)]
@@ -268,11 +288,7 @@ impl<'m> Gen<'_, 'm> {
             let name = field.name;
             match self.s.ty(&field.member.target)? {
                 Ty::List { member, .. } => {
-                    let item_format = member
-                        .traits
-                        .timestamp_format()
-                        .or_else(|| self.s.model.traits(&member.target).timestamp_format())
-                        .unwrap_or(TimestampFormat::HttpDate);
+                    let item_format = member_format(self.s.model, member, TimestampFormat::HttpDate);
                     if matches!(self.s.ty(&member.target)?, Ty::Prim(Prim::Timestamp))
                         && item_format == TimestampFormat::HttpDate
                     {
@@ -369,9 +385,9 @@ impl<'m> Gen<'_, 'm> {
                         let #var = if bytes.is_empty() {
                             ::std::option::Option::None
                         } else {
-                            let tokens = &mut ::aws_smithy_json::deserialize::json_token_iter(&bytes).peekable();
+                            let tokens = &mut json::tokens(&bytes);
                             let value = #de?;
-                            support::end_of_body(tokens)?;
+                            json::end_of_body(tokens)?;
                             value
                         };
                     });
@@ -388,22 +404,23 @@ impl<'m> Gen<'_, 'm> {
                 let var = local(field);
                 let (json, name) = (field.json, field.name);
                 stmts.push(quote!(let mut #var = ::std::option::Option::None;));
-                let de = self.de_value(field, quote!(&Path::ROOT.member(#name)))?;
+                let de =
+                    self.de_target(&field.member.target, field.timestamp_format, quote!(&Path::ROOT.member(#name)))?;
                 arms.push(quote!(#json => #var = #de?,));
             }
             stmts.push(quote! {
                 if !bytes.is_empty() {
-                    let tokens = &mut ::aws_smithy_json::deserialize::json_token_iter(&bytes).peekable();
-                    if !support::start_object(tokens)? {
+                    let tokens = &mut json::tokens(&bytes);
+                    if !json::start_object(tokens)? {
                         return ::std::result::Result::Err(support::serialization("the request body must be a JSON object"));
                     }
-                    while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
+                    while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
                         match key.as_ref() {
                             #(#arms)*
-                            _ => support::skip_value(tokens)?,
+                            _ => json::skip_value(tokens)?,
                         }
                     }
-                    support::end_of_body(tokens)?;
+                    json::end_of_body(tokens)?;
                 }
             });
         }
@@ -490,11 +507,7 @@ impl<'m> Gen<'_, 'm> {
         } else {
             TimestampFormat::DateTime
         };
-        let format = member
-            .traits
-            .timestamp_format()
-            .or_else(|| self.s.model.traits(&member.target).timestamp_format())
-            .unwrap_or(default);
+        let format = member_format(self.s.model, member, default);
         self.scalar_from_text(&member.target, format, text, path)
     }
 
@@ -534,213 +547,6 @@ impl<'m> Gen<'_, 'm> {
             }
             _ => return Err(Error(format!("internal error: {target} is not a scalar"))),
         })
-    }
-
-    /// A member's JSON value: `Result<Option<T>, RequestRejection>`, reading from `tokens`.
-    fn de_value(&self, field: &Field<'m>, path: TokenStream) -> Result<TokenStream, Error> {
-        self.de_target(&field.member.target, field.timestamp_format, path)
-    }
-
-    fn de_target(&self, target: &'m str, format: TimestampFormat, path: TokenStream) -> Result<TokenStream, Error> {
-        Ok(match self.s.ty(target)? {
-            Ty::Prim(prim) => de_prim(prim, format),
-            Ty::IntEnum => quote!(support::de_integer::<i32>(tokens)),
-            Ty::Document => quote!(support::de_document(tokens)),
-            _ => self.de_call(target, path)?,
-        })
-    }
-
-    fn de_call(&self, target: &'m str, path: TokenStream) -> Result<TokenStream, Error> {
-        let f = self.fn_name("de", target);
-        Ok(quote!(#f(tokens, #path)))
-    }
-
-    /// `de_<shape>` for a shape that is not a plain scalar.
-    fn shape_deserializer(&self, id: &'m str) -> Result<Option<TokenStream>, Error> {
-        let ty = self.s.ty(id)?;
-        let rust = self.rust_type(id)?;
-        let f = self.fn_name("de", id);
-        let body = match ty {
-            Ty::Prim(_) | Ty::IntEnum | Ty::Document => return Ok(None),
-            Ty::Newtype(_, prim) => {
-                let de = de_prim(prim, TimestampFormat::EpochSeconds);
-                quote! {
-                    match #de? {
-                        ::std::option::Option::Some(value) => ::std::result::Result::Ok(::std::option::Option::Some(
-                            #rust::try_from(value).map_err(|e| e.into_violation(path))?,
-                        )),
-                        ::std::option::Option::None => ::std::result::Result::Ok(::std::option::Option::None),
-                    }
-                }
-            }
-            Ty::Enum(_) => quote! {
-                match support::de_string(tokens)? {
-                    ::std::option::Option::Some(value) => ::std::result::Result::Ok(::std::option::Option::Some(
-                        #rust::try_from(value.as_str()).map_err(|e| e.into_violation(path))?,
-                    )),
-                    ::std::option::Option::None => ::std::result::Result::Ok(::std::option::Option::None),
-                }
-            },
-            Ty::List { member, newtype, sparse, .. } => {
-                let item =
-                    self.de_target(&member.target, body_format(self, member), quote!(&path.index(items.len())))?;
-                let push = if sparse {
-                    quote!(items.push(#item?);)
-                } else {
-                    quote! {
-                        match #item? {
-                            ::std::option::Option::Some(item) => items.push(item),
-                            ::std::option::Option::None => return ::std::result::Result::Err(support::serialization("null is not allowed in a list")),
-                        }
-                    }
-                };
-                let wrap = if newtype {
-                    quote!(#rust::try_from(items).map_err(|e| e.into_violation(path))?)
-                } else {
-                    quote!(items)
-                };
-                quote! {
-                    path.descend()?;
-                    if !support::start_array(tokens)? {
-                        return ::std::result::Result::Ok(::std::option::Option::None);
-                    }
-                    let mut items = ::std::vec::Vec::new();
-                    while support::array_continues(tokens)? {
-                        #push
-                    }
-                    ::std::result::Result::Ok(::std::option::Option::Some(#wrap))
-                }
-            }
-            Ty::Map { key, value, newtype, sparse, .. } => {
-                let item = self.de_target(&value.target, body_format(self, value), quote!(&path.key(&key)))?;
-                let value = if sparse {
-                    quote!(#item?)
-                } else {
-                    quote! {
-                        match #item? {
-                            ::std::option::Option::Some(value) => value,
-                            ::std::option::Option::None => return ::std::result::Result::Err(support::serialization("null is not allowed as a map value")),
-                        }
-                    }
-                };
-                let key_value = match self.s.ty(&key.target)? {
-                    Ty::Prim(_) => quote!(key.into_owned()),
-                    Ty::Enum(_) => {
-                        let k = self.rust_type(&key.target)?;
-                        quote!(#k::try_from(key.as_ref()).map_err(|e| e.into_violation(path))?)
-                    }
-                    _ => {
-                        let k = self.rust_type(&key.target)?;
-                        quote!(#k::try_from(key.into_owned()).map_err(|e| e.into_violation(path))?)
-                    }
-                };
-                let wrap = if newtype {
-                    quote!(#rust::try_from(map).map_err(|e| e.into_violation(path))?)
-                } else {
-                    quote!(map)
-                };
-                quote! {
-                    path.descend()?;
-                    if !support::start_object(tokens)? {
-                        return ::std::result::Result::Ok(::std::option::Option::None);
-                    }
-                    let mut map = ::std::collections::HashMap::new();
-                    while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
-                        let value = #value;
-                        map.insert(#key_value, value);
-                    }
-                    ::std::result::Result::Ok(::std::option::Option::Some(#wrap))
-                }
-            }
-            Ty::Struct(_) => {
-                let fields = self.s.member_fields(id)?;
-                let mut decls = Vec::new();
-                let mut arms = Vec::new();
-                let mut inits = Vec::new();
-                for field in &fields {
-                    let var = format_ident!("m_{}", names::snake(field.name));
-                    let f = names::field(field.name);
-                    let (json, name) = (field.json, field.name);
-                    let de = self.de_value(field, quote!(&path.member(#name)))?;
-                    decls.push(quote!(let mut #var = ::std::option::Option::None;));
-                    if self.s.is_boxed(field) {
-                        arms.push(quote!(#json => #var = #de?.map(::std::boxed::Box::new),));
-                    } else {
-                        arms.push(quote!(#json => #var = #de?,));
-                    }
-                    inits.push(if let Some(default) = field.default {
-                        let value = self.or_default(quote!(#var), id, field, default)?;
-                        quote!(#f: #value,)
-                    } else if field.required {
-                        quote!(#f: #var.ok_or_else(|| Violation::required(&path.member(#name)))?,)
-                    } else {
-                        quote!(#f: #var,)
-                    });
-                }
-                quote! {
-                    path.descend()?;
-                    if !support::start_object(tokens)? {
-                        return ::std::result::Result::Ok(::std::option::Option::None);
-                    }
-                    #(#decls)*
-                    while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
-                        match key.as_ref() {
-                            #(#arms)*
-                            _ => support::skip_value(tokens)?,
-                        }
-                    }
-                    ::std::result::Result::Ok(::std::option::Option::Some(#rust { #(#inits)* }))
-                }
-            }
-            Ty::Union(_) => {
-                let mut arms = Vec::new();
-                for field in self.s.member_fields(id)? {
-                    let variant = crate::rust_types::variant_ident(field.name);
-                    let (json, name) = (field.json, field.name);
-                    if field.member.target == UNIT {
-                        arms.push(quote!(#json => { support::skip_value(tokens)?; #rust::#variant }));
-                        continue;
-                    }
-                    let de = self.de_value(&field, quote!(&path.member(#name)))?;
-                    let value =
-                        if self.s.is_boxed(&field) { quote!(::std::boxed::Box::new(value)) } else { quote!(value) };
-                    arms.push(quote! {
-                        #json => match #de? {
-                            ::std::option::Option::Some(value) => #rust::#variant(#value),
-                            ::std::option::Option::None => continue,
-                        },
-                    });
-                }
-                quote! {
-                    path.descend()?;
-                    if !support::start_object(tokens)? {
-                        return ::std::result::Result::Ok(::std::option::Option::None);
-                    }
-                    let mut variant = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
-                        if support::take_null(tokens) {
-                            continue;
-                        }
-                        let value = match key.as_ref() {
-                            #(#arms)*
-                            _ => return ::std::result::Result::Err(support::serialization("unknown union member")),
-                        };
-                        if variant.replace(value).is_some() {
-                            return ::std::result::Result::Err(support::serialization("a union must have exactly one member set"));
-                        }
-                    }
-                    match variant {
-                        ::std::option::Option::Some(value) => ::std::result::Result::Ok(::std::option::Option::Some(value)),
-                        ::std::option::Option::None => ::std::result::Result::Err(support::serialization("a union must have exactly one member set")),
-                    }
-                }
-            }
-        };
-        Ok(Some(quote! {
-            pub(crate) fn #f(tokens: &mut support::Tokens<'_>, path: &Path<'_>) -> ::std::result::Result<::std::option::Option<#rust>, RequestRejection> {
-                #body
-            }
-        }))
     }
 
     // --- Responses ------------------------------------------------------------------------
@@ -818,11 +624,7 @@ impl<'m> Gen<'_, 'm> {
             let f = names::field(field.name);
             let value = match self.s.ty(&field.member.target)? {
                 Ty::List { member, .. } => {
-                    let item_format = member
-                        .traits
-                        .timestamp_format()
-                        .or_else(|| self.s.model.traits(&member.target).timestamp_format())
-                        .unwrap_or(TimestampFormat::HttpDate);
+                    let item_format = member_format(self.s.model, member, TimestampFormat::HttpDate);
                     let text = self.scalar_text(&member.target, item_format, quote!(item))?;
                     if matches!(self.s.ty(&member.target)?, Ty::Prim(Prim::Timestamp)) {
                         quote!({
@@ -910,7 +712,8 @@ impl<'m> Gen<'_, 'm> {
                 let body = ::bytes::Bytes::from_static(b"{}");
             }
         } else {
-            let writes = self.ser_members(&fields, quote!(object))?;
+            let writes =
+                self.ser_members(Module::Output, fields.iter().filter(|f| in_response_body(f.binding)), quote!(value))?;
             let capacity = json_capacity(&fields);
             quote! {
                 let mut out = ::std::string::String::with_capacity(#capacity);
@@ -982,134 +785,6 @@ impl<'m> Gen<'_, 'm> {
         })
     }
 
-    /// Writes the body members of a structure (`value`) into a `JsonObjectWriter`.
-    fn ser_members(&self, fields: &[Field<'m>], object: TokenStream) -> Result<TokenStream, Error> {
-        let mut stmts = Vec::new();
-        for field in fields.iter().filter(|f| in_response_body(f.binding)) {
-            let f = names::field(field.name);
-            let json = field.json;
-            let write =
-                self.ser_value(&field.member.target, field.timestamp_format, quote!(#object.key(#json)), quote!(v))?;
-            stmts.push(if field.is_always_set() {
-                quote! {{ let v = &value.#f; #write }}
-            } else {
-                quote! {
-                    if let ::std::option::Option::Some(v) = &value.#f {
-                        #write
-                    }
-                }
-            });
-        }
-        Ok(quote!(#(#stmts)*))
-    }
-
-    /// Statements writing `value: &T` with a `JsonValueWriter`.
-    fn ser_value(
-        &self,
-        target: &'m str,
-        format: TimestampFormat,
-        writer: TokenStream,
-        value: TokenStream,
-    ) -> Result<TokenStream, Error> {
-        Ok(match self.s.ty(target)? {
-            Ty::Prim(prim) => ser_prim(prim, format, writer, Val::reference(value)),
-            Ty::IntEnum => ser_prim(Prim::Int, format, writer, Val::reference(value)),
-            Ty::Newtype(_, prim) => ser_prim(prim, format, writer, Val::place(quote!(#value.0))),
-            Ty::Enum(_) => quote!(#writer.string(#value.as_str());),
-            Ty::Document => quote!(#writer.document(#value);),
-            _ => {
-                let f = self.fn_name("ser", target);
-                quote!(#f(#writer, #value)?;)
-            }
-        })
-    }
-
-    /// `ser_<shape>` for a shape that is not a plain scalar.
-    fn shape_serializer(&self, id: &'m str) -> Result<Option<TokenStream>, Error> {
-        let f = self.fn_name("ser", id);
-        let (param, body) = match self.s.ty(id)? {
-            Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) | Ty::Document => return Ok(None),
-            Ty::List { member, newtype, sparse, .. } => {
-                let item_ty = self.item_type(member, sparse)?;
-                let items = if newtype { quote!(value.0.iter()) } else { quote!(value.iter()) };
-                let param = if newtype { self.rust_type(id)? } else { quote!([#item_ty]) };
-                let write =
-                    self.ser_value(&member.target, body_format(self, member), quote!(array.value()), quote!(item))?;
-                let write = if sparse { ser_or_null(write, quote!(array.value())) } else { write };
-                (
-                    param,
-                    quote! {
-                        let mut array = writer.start_array();
-                        for item in #items {
-                            #write
-                        }
-                        array.finish();
-                    },
-                )
-            }
-            Ty::Map { value: v, newtype, sparse, .. } => {
-                let entries = if newtype { quote!(value.0.iter()) } else { quote!(value.iter()) };
-                let write =
-                    self.ser_value(&v.target, body_format(self, v), quote!(object.key(key.as_str())), quote!(item))?;
-                let write = if sparse { ser_or_null(write, quote!(object.key(key.as_str()))) } else { write };
-                (
-                    self.rust_type(id)?,
-                    quote! {
-                        let mut object = writer.start_object();
-                        for (key, item) in #entries {
-                            #write
-                        }
-                        object.finish();
-                    },
-                )
-            }
-            Ty::Struct(_) => {
-                let writes = self.ser_members(&self.s.member_fields(id)?, quote!(object))?;
-                (
-                    self.rust_type(id)?,
-                    quote! {
-                        let mut object = writer.start_object();
-                        #writes
-                        object.finish();
-                    },
-                )
-            }
-            Ty::Union(_) => {
-                let rust = self.rust_type(id)?;
-                let mut arms = Vec::new();
-                for field in self.s.member_fields(id)? {
-                    let variant = crate::rust_types::variant_ident(field.name);
-                    let json = field.json;
-                    if field.member.target == UNIT {
-                        arms.push(quote!(#rust::#variant => object.key(#json).start_object().finish(),));
-                        continue;
-                    }
-                    let write = self.ser_value(
-                        &field.member.target,
-                        field.timestamp_format,
-                        quote!(object.key(#json)),
-                        quote!(v),
-                    )?;
-                    arms.push(quote!(#rust::#variant(v) => { #write }));
-                }
-                (
-                    rust,
-                    quote! {
-                        let mut object = writer.start_object();
-                        match value { #(#arms)* }
-                        object.finish();
-                    },
-                )
-            }
-        };
-        Ok(Some(quote! {
-            pub(crate) fn #f(writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>, value: &#param) -> ::std::result::Result<(), ::std::string::String> {
-                #body
-                ::std::result::Result::Ok(())
-            }
-        }))
-    }
-
     // --- operation.rs ----------------------------------------------------------------------
 
     pub(super) fn operation_rs(&self) -> Result<TokenStream, Error> {
@@ -1167,67 +842,6 @@ impl<'m> Gen<'_, 'm> {
             }
         }
         Ok(quote!(#(#items)*))
-    }
-}
-
-fn de_prim(prim: Prim, format: TimestampFormat) -> TokenStream {
-    match prim {
-        Prim::String => quote!(support::de_string(tokens)),
-        Prim::Bool => quote!(support::de_bool(tokens)),
-        Prim::Byte => quote!(support::de_integer::<i8>(tokens)),
-        Prim::Short => quote!(support::de_integer::<i16>(tokens)),
-        Prim::Int => quote!(support::de_integer::<i32>(tokens)),
-        Prim::Long => quote!(support::de_integer::<i64>(tokens)),
-        Prim::Float => quote!(support::de_float(tokens).map(|v| v.map(|v| v as f32))),
-        Prim::Double => quote!(support::de_float(tokens)),
-        Prim::Timestamp => {
-            let format = format_tokens(format);
-            quote!(support::de_timestamp(tokens, #format))
-        }
-        Prim::Blob => quote!(support::de_blob(tokens)),
-    }
-}
-
-fn ser_prim(prim: Prim, format: TimestampFormat, writer: TokenStream, value: Val) -> TokenStream {
-    let (r, place) = (value.by_ref(), value.by_value());
-    match prim {
-        Prim::String => quote!(#writer.string(#r);),
-        Prim::Bool => quote!(#writer.boolean(#place);),
-        Prim::Long => quote!(#writer.number(::aws_smithy_types::Number::NegInt(#place));),
-        Prim::Byte | Prim::Short | Prim::Int => {
-            quote!(#writer.number(::aws_smithy_types::Number::NegInt(i64::from(#place)));)
-        }
-        Prim::Double => quote!(#writer.number(::aws_smithy_types::Number::Float(#place));),
-        Prim::Float => quote!(#writer.number(::aws_smithy_types::Number::Float(f64::from(#place)));),
-        Prim::Timestamp => {
-            let format = format_tokens(format);
-            quote!(#writer.date_time(#r, #format).map_err(|e| e.to_string())?;)
-        }
-        Prim::Blob => quote!(#writer.string(&::aws_smithy_types::base64::encode(#r));),
-    }
-}
-
-/// A value in generated code: a reference (`v: &T`) or a place (`v.0: T`), so that each use
-/// can take it the way it needs without `&*` or `*&`.
-struct Val {
-    expr: TokenStream,
-    is_ref: bool,
-}
-
-impl Val {
-    fn reference(expr: TokenStream) -> Self {
-        Val { expr, is_ref: true }
-    }
-    fn place(expr: TokenStream) -> Self {
-        Val { expr, is_ref: false }
-    }
-    fn by_ref(&self) -> TokenStream {
-        let expr = &self.expr;
-        if self.is_ref { quote!(#expr) } else { quote!(&#expr) }
-    }
-    fn by_value(&self) -> TokenStream {
-        let expr = &self.expr;
-        if self.is_ref { quote!(*#expr) } else { quote!(#expr) }
     }
 }
 

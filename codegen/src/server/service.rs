@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::Gen;
-use crate::model::{Module, Segment};
+use crate::model::{Binding, Field, Module, Operation, Segment};
 use crate::render::doc;
 use crate::smithy::shape_name;
 use crate::{Error, names, unsupported};
@@ -33,8 +33,104 @@ impl Gen<'_, '_> {
                     type Error = crate::error::#error;
                 }
             });
+            items.push(self.sensitivity(op)?);
         }
         Ok(quote!(#(#items)*))
+    }
+
+    /// `Sensitivity` for an operation, so that smithy-rs's `InstrumentPlugin` applies: which
+    /// headers, labels, query parameters and status code of its requests and responses are
+    /// `@sensitive`, and so redacted in its logs.
+    fn sensitivity(&self, op: &Operation<'_>) -> Result<TokenStream, Error> {
+        let ident = names::type_ident(op.name);
+        let sensitivity = quote!(::aws_smithy_http_server::instrumentation::sensitivity);
+        let marker = quote!(#sensitivity::headers::HeaderMarker);
+        let header_fn = quote!(fn(&::http::HeaderName) -> #marker);
+        let make_headers = quote!(#sensitivity::headers::MakeHeaders<#header_fn>);
+
+        let input = self.s.fields(op.input)?;
+        let redacted: Vec<&Field<'_>> = input.iter().filter(|f| self.s.is_redacted(f)).collect();
+        let (request_type, request_fmt) = if redacted.is_empty() {
+            (quote!(#sensitivity::DefaultRequestFmt), quote!(#sensitivity::DefaultRequestFmt::new()))
+        } else {
+            let headers = header_marker(&redacted, &marker);
+            let (mut labels, mut greedy) = (Vec::new(), quote!(::std::option::Option::None));
+            let (mut keys, mut all_keys) = (Vec::new(), false);
+            for field in &redacted {
+                match field.binding {
+                    Binding::Label => {
+                        let index = op.segments.iter().position(|s| s.label() == Some(field.name)).unwrap_or_default();
+                        if matches!(op.segments[index], Segment::GreedyLabel(_)) {
+                            // Redacted up to the literal segments after it (to the end if a label follows).
+                            let rest = &op.segments[index + 1..];
+                            let end: usize = if rest.iter().all(|s| s.label().is_none()) {
+                                rest.iter().map(|s| if let Segment::Literal(l) = s { l.len() + 1 } else { 0 }).sum()
+                            } else {
+                                0
+                            };
+                            greedy =
+                                quote!(::std::option::Option::Some(#sensitivity::uri::GreedyLabel::new(#index, #end)));
+                        } else {
+                            labels.push(index);
+                        }
+                    }
+                    Binding::Query(name) => keys.push(name),
+                    Binding::QueryParams => all_keys = true,
+                    _ => {}
+                }
+            }
+            let label =
+                if labels.is_empty() { quote!(|_| false) } else { quote!(|index| matches!(index, #(#labels)|*)) };
+            let query_marker = quote!(#sensitivity::uri::QueryMarker);
+            let query = if keys.is_empty() {
+                quote!(|_: &str| #query_marker { key: #all_keys, value: #all_keys })
+            } else {
+                quote!(|name: &str| #query_marker { key: #all_keys, value: #all_keys || matches!(name, #(#keys)|*) })
+            };
+            (
+                quote!(#sensitivity::RequestFmt<#make_headers, #sensitivity::uri::MakeUri<#sensitivity::uri::MakeLabel<fn(usize) -> bool>, #sensitivity::uri::MakeQuery<fn(&str) -> #query_marker>>>),
+                quote! {
+                    #sensitivity::RequestFmt::new()
+                        .header(#headers as #header_fn)
+                        .label((#label) as fn(usize) -> bool, #greedy)
+                        .query((#query) as fn(&str) -> #query_marker)
+                },
+            )
+        };
+
+        // The output's and the errors' bindings: a response may be either.
+        let mut responses = self.s.fields(op.output)?;
+        for error in &op.errors {
+            responses.extend(self.s.fields(error)?);
+        }
+        let redacted: Vec<&Field<'_>> = responses.iter().filter(|f| self.s.is_redacted(f)).collect();
+        let status = redacted.iter().any(|f| f.binding == Binding::ResponseCode);
+        let (response_type, response_fmt) = if redacted.is_empty() {
+            (quote!(#sensitivity::DefaultResponseFmt), quote!(#sensitivity::DefaultResponseFmt::new()))
+        } else {
+            let headers = header_marker(&redacted, &marker);
+            let (status_type, status_fmt) = if status {
+                (quote!(#sensitivity::MakeSensitive), quote!(.status_code()))
+            } else {
+                (quote!(::aws_smithy_http_server::instrumentation::MakeIdentity), TokenStream::new())
+            };
+            (
+                quote!(#sensitivity::ResponseFmt<#make_headers, #status_type>),
+                quote!(#sensitivity::ResponseFmt::new().header(#headers as #header_fn) #status_fmt),
+            )
+        };
+        Ok(quote! {
+            impl #sensitivity::Sensitivity for #ident {
+                type RequestFmt = #request_type;
+                type ResponseFmt = #response_type;
+                fn request_fmt() -> Self::RequestFmt {
+                    #request_fmt
+                }
+                fn response_fmt() -> Self::ResponseFmt {
+                    #response_fmt
+                }
+            }
+        })
     }
 
     pub(super) fn service_rs(&self) -> Result<TokenStream, Error> {
@@ -454,4 +550,36 @@ fn request_spec(op: &crate::model::Operation<'_>, name: &proc_macro2::Ident) -> 
             )
         }
     })
+}
+
+/// The closure that marks the `@sensitive` headers among `redacted` members: a header's value, and
+/// for `@httpPrefixHeaders` the name after the prefix too.
+fn header_marker(redacted: &[&Field<'_>], marker: &TokenStream) -> TokenStream {
+    let mut names = Vec::new();
+    let mut prefixes = Vec::new();
+    for field in redacted {
+        match field.binding {
+            Binding::Header(name) => names.push(name.to_ascii_lowercase()),
+            Binding::PrefixHeaders(prefix) => {
+                let (prefix, len) = (prefix.to_ascii_lowercase(), prefix.len());
+                prefixes.push(quote! {
+                    if name.starts_with(#prefix) {
+                        return #marker { value: true, key_suffix: ::std::option::Option::Some(#len) };
+                    }
+                });
+            }
+            _ => {}
+        }
+    }
+    if names.is_empty() && prefixes.is_empty() {
+        return quote!((|_: &::http::HeaderName| #marker { value: false, key_suffix: ::std::option::Option::None }));
+    }
+    let value = if names.is_empty() { quote!(false) } else { quote!(matches!(name, #(#names)|*)) };
+    quote! {
+        (|name: &::http::HeaderName| {
+            let name = name.as_str();
+            #(#prefixes)*
+            #marker { value: #value, key_suffix: ::std::option::Option::None }
+        })
+    }
 }

@@ -6,9 +6,13 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::Gen;
+use crate::json::JsonSide;
 use crate::model::{Field, Module, Operation, Prim, Ty, UNIT};
 use crate::render::doc;
-use crate::rust_types::{EnumArms, blob_literal, enum_arms, enum_values, number_literal, union_variants};
+use crate::rust_types::{
+    EnumArms, REDACTED, blob_literal, enum_arms, enum_values, number_literal, struct_debug, union_debug,
+    union_variants, value_debug,
+};
 use crate::smithy::{Bounds, shape_name};
 use crate::{Error, names, unsupported};
 
@@ -162,16 +166,22 @@ impl<'m> Gen<'_, 'm> {
         };
         let builder_doc = format!(" A builder for [`{name}`](super::{name}).");
         let module_doc = format!(" The builder of [`{name}`](super::{name}).");
+        // `@sensitive` members are redacted in `Debug`, which is then written out.
+        let debug_impl = struct_debug(self.s, &fields, quote!(#ident), name, &[]);
+        let builder_debug = struct_debug(self.s, &fields, quote!(#builder_mod::Builder), "Builder", &[]);
+        let debug = Self::debug_derive(&debug_impl);
         // A byte stream can be neither cloned nor compared.
         let (derives, builder_derives) = if self.s.has_stream(id) {
-            (quote!(#[derive(Debug)]), quote!(#[derive(Debug, Default)]))
+            (quote!(#[derive(#debug)]), quote!(#[derive(#debug Default)]))
         } else {
-            (quote!(#[derive(Debug, Clone, PartialEq)]), quote!(#[derive(Debug, Clone, Default, PartialEq)]))
+            (quote!(#[derive(#debug Clone, PartialEq)]), quote!(#[derive(#debug Clone, Default, PartialEq)]))
         };
         Ok(quote! {
             #shape_doc
             #derives
             pub struct #ident { #(#decls)* }
+            #debug_impl
+            #builder_debug
             impl #ident {
                 #(#accessors)*
                 /// A builder for this structure.
@@ -345,10 +355,13 @@ impl<'m> Gen<'_, 'm> {
         );
         let module_doc = format!(" The constraint violation of [`{ident}`](super::{ident}).");
         let not_one_of = format!("value is not one of the values of {}", shape_name(id));
+        let debug_impl = value_debug(self.s, id, quote!(#ident));
+        let debug = Self::debug_derive(&debug_impl);
         Ok(quote! {
             #shape_doc
-            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[derive(#debug Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
             pub enum #ident { #(#variants)* }
+            #debug_impl
             impl #ident {
                 /// The value on the wire.
                 pub fn as_str(&self) -> &'static str {
@@ -516,31 +529,27 @@ impl<'m> Gen<'_, 'm> {
             displays.push(quote!(ConstraintViolation::UniqueItems => f.write_str("the list holds the same value more than once"),));
         }
         let violation = self.violation_method(id, quote!(match self { #(#messages)* }));
+        let debug_impl = value_debug(self.s, id, quote!(#ident));
+        let debug = Self::debug_derive(&debug_impl);
         let derives = match prim {
-            Some(Prim::String) => quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash)]),
-            _ => quote!(#[derive(Debug, Clone, PartialEq)]),
+            Some(Prim::String) => quote!(#[derive(#debug Clone, PartialEq, Eq, Hash)]),
+            _ => quote!(#[derive(#debug Clone, PartialEq)]),
         };
-        let by_value = prim.is_some_and(Prim::is_copy);
-        let inner_accessor = if prim == Some(Prim::String) {
+        // smithy-rs's accessors: `inner` borrows, `into_inner` gives the value up; strings also
+        // have `as_str`.
+        let as_str = (prim == Some(Prim::String)).then(|| {
             quote! {
                 /// The value as a string slice.
                 pub fn as_str(&self) -> &str {
                     &self.0
                 }
             }
-        } else if by_value {
-            quote! {
-                /// The value.
-                pub fn inner(&self) -> #inner {
-                    self.0
-                }
-            }
-        } else {
-            quote! {
-                /// The value.
-                pub fn inner(&self) -> &#inner {
-                    &self.0
-                }
+        });
+        let inner_accessor = quote! {
+            #as_str
+            /// The value.
+            pub fn inner(&self) -> &#inner {
+                &self.0
             }
         };
         let display = if prim.is_some_and(|p| p == Prim::String || p.is_number()) {
@@ -567,6 +576,7 @@ impl<'m> Gen<'_, 'm> {
             #shape_doc
             #derives
             pub struct #ident(pub(crate) #inner);
+            #debug_impl
             impl #ident {
                 #inner_accessor
                 /// The value, giving up the guarantee that it satisfies the constraints.
@@ -610,16 +620,24 @@ impl<'m> Gen<'_, 'm> {
         })
     }
 
+    /// `Debug,` to derive, or nothing when `debug_impl` writes `Debug` by hand.
+    fn debug_derive(debug_impl: &Option<TokenStream>) -> TokenStream {
+        if debug_impl.is_some() { TokenStream::new() } else { quote!(Debug,) }
+    }
+
     fn union(&self, id: &'m str) -> Result<TokenStream, Error> {
         let ident = format_ident!("{}", self.struct_name(id));
         let shape_doc = doc(self.model().traits(id).documentation());
         let fields = self.s.member_fields(id)?;
         let (variants, methods) = union_variants(&ident, &fields, false, |field| self.member_type(field))?;
+        let debug_impl = union_debug(self.s, id, &ident, &fields, false);
+        let debug = Self::debug_derive(&debug_impl);
         Ok(quote! {
             #shape_doc
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(#debug Clone, PartialEq)]
             pub enum #ident { #(#variants)* }
             impl #ident { #(#methods)* }
+            #debug_impl
         })
     }
 
@@ -628,6 +646,7 @@ impl<'m> Gen<'_, 'm> {
         let wire_name = shape_name(id);
         let message = self.s.fields(id)?.into_iter().find(|f| f.name.eq_ignore_ascii_case("message"));
         let message = match message {
+            Some(field) if self.s.is_redacted(&field) => quote!(write!(f, ": {}", #REDACTED)?;),
             Some(field) if matches!(self.s.ty(&field.member.target)?, Ty::Prim(Prim::String)) => {
                 let f = names::field(field.name);
                 if field.is_always_set() {
@@ -664,6 +683,8 @@ impl<'m> Gen<'_, 'm> {
         let mut names_ = Vec::new();
         let mut displays = Vec::new();
         let mut froms = Vec::new();
+        let mut checks = Vec::new();
+        let mut sources = Vec::new();
         for error in &op.errors {
             let name = self.struct_name(error);
             let variant = format_ident!("{name}");
@@ -672,6 +693,15 @@ impl<'m> Gen<'_, 'm> {
             variants.push(quote!(#error_doc #variant(#path),));
             names_.push(quote!(#ident::#variant(e) => e.name(),));
             displays.push(quote!(#ident::#variant(e) => e.fmt(f),));
+            sources.push(quote!(#ident::#variant(e) => ::std::option::Option::Some(e),));
+            let is = format_ident!("is_{}", names::snake(&name));
+            let is_doc = format!(" Whether this is a `{name}`.");
+            checks.push(quote! {
+                #[doc = #is_doc]
+                pub fn #is(&self) -> bool {
+                    matches!(self, #ident::#variant(_))
+                }
+            });
             froms.push(quote! {
                 impl ::std::convert::From<#path> for #ident {
                     fn from(error: #path) -> Self {
@@ -693,13 +723,18 @@ impl<'m> Gen<'_, 'm> {
                 pub fn name(&self) -> &'static str {
                     match self { #(#names_)* }
                 }
+                #(#checks)*
             }
             impl ::std::fmt::Display for #ident {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     match self { #(#displays)* }
                 }
             }
-            impl ::std::error::Error for #ident {}
+            impl ::std::error::Error for #ident {
+                fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                    match self { #(#sources)* }
+                }
+            }
             #(#froms)*
         })
     }

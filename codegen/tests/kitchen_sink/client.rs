@@ -108,6 +108,10 @@ async fn put_widget(
 async fn get_widget(
     input: sdk::input::GetWidgetInput,
 ) -> Result<sdk::output::GetWidgetOutput, sdk::error::GetWidgetError> {
+    if input.widget_id.as_str() == "overloaded" {
+        return Err(sdk::error::ServiceUnavailable { message: "try again later".to_owned(), retry_after_seconds: Some(30) }
+            .into());
+    }
     if input.widget_id.as_str() == "missing-widget" {
         return Err(sdk::error::WidgetNotFound {
             message: "no widget missing-widget".to_owned(),
@@ -146,12 +150,12 @@ async fn echo_labels(
     Ok(sdk::output::EchoLabelsOutput {
         string: input.string.into_inner(),
         boolean: input.boolean,
-        byte: input.byte.inner(),
-        short: input.short.inner(),
-        integer: input.integer.inner(),
-        long: input.long.inner(),
-        float: input.float.inner(),
-        double: input.double.inner(),
+        byte: input.byte.into_inner(),
+        short: input.short.into_inner(),
+        integer: input.integer.into_inner(),
+        long: input.long.into_inner(),
+        float: input.float.into_inner(),
+        double: input.double.into_inner(),
         timestamp: input.timestamp,
         date_time: input.date_time,
         http_date: input.http_date,
@@ -168,19 +172,19 @@ async fn echo_query(
         query: input.query.into_inner(),
         string: input.string.map(String::from),
         boolean: input.boolean,
-        byte: input.byte.map(|v| v.inner()),
-        short: input.short.map(|v| v.inner()),
-        integer: input.integer.map(|v| v.inner()),
-        long: input.long.map(|v| v.inner()),
-        float: input.float.map(|v| v.inner()),
-        double: input.double.map(|v| v.inner()),
+        byte: input.byte.map(|v| v.into_inner()),
+        short: input.short.map(|v| v.into_inner()),
+        integer: input.integer.map(|v| v.into_inner()),
+        long: input.long.map(|v| v.into_inner()),
+        float: input.float.map(|v| v.into_inner()),
+        double: input.double.map(|v| v.into_inner()),
         timestamp: input.timestamp,
         date_time: input.date_time,
         http_date: input.http_date,
         epoch_seconds: input.epoch_seconds,
         r#enum: input.r#enum,
         int_enum: input.int_enum,
-        page_size: input.page_size.inner(),
+        page_size: input.page_size.into_inner(),
         order: input.order,
         verbose: input.verbose,
         tags: input.tags,
@@ -202,11 +206,11 @@ async fn echo_headers(
         string: input.string.map(String::from),
         boolean: input.boolean,
         byte: input.byte,
-        short: input.short.map(|v| v.inner()),
-        integer: input.integer.map(|v| v.inner()),
-        long: input.long.map(|v| v.inner()),
-        float: input.float.map(|v| v.inner()),
-        double: input.double.map(|v| v.inner()),
+        short: input.short.map(|v| v.into_inner()),
+        integer: input.integer.map(|v| v.into_inner()),
+        long: input.long.map(|v| v.into_inner()),
+        float: input.float.map(|v| v.into_inner()),
+        double: input.double.map(|v| v.into_inner()),
         timestamp: input.timestamp,
         date_time: input.date_time,
         http_date: input.http_date,
@@ -225,7 +229,7 @@ async fn echo_headers(
 async fn update_widget_settings(
     input: sdk::input::UpdateWidgetSettingsInput,
 ) -> Result<sdk::output::UpdateWidgetSettingsOutput, sdk::error::UpdateWidgetSettingsError> {
-    let revision = input.revision.map(|v| v.inner() + 1);
+    let revision = input.revision.map(|v| v.into_inner() + 1);
     let settings = (input.widget_id.as_str() != "no-settings").then_some(input.settings);
     Ok(sdk::output::UpdateWidgetSettingsOutput { revision, settings })
 }
@@ -277,6 +281,34 @@ async fn ping(_: sdk::input::PingInput) -> Result<sdk::output::PingOutput, sdk::
     })
 }
 
+/// Echoes the input's secrets in the output: the key is the passphrase, the fingerprint the current key.
+async fn rotate_widget_key(
+    input: sdk::input::RotateWidgetKeyInput,
+) -> Result<sdk::output::RotateWidgetKeyOutput, sdk::error::RotateWidgetKeyError> {
+    Ok(sdk::output::RotateWidgetKeyOutput {
+        fingerprint: input.current_key,
+        key: input.passphrase.map(|material| sdk::model::WidgetKey { material }),
+        key_id: input.otp,
+    })
+}
+
+/// Pages of at most `maxResults` (2 by default) of `w-1` to `w-5`; the token is the next index, and
+/// the token `again` is answered with itself.
+async fn list_widgets(
+    input: sdk::input::ListWidgetsInput,
+) -> Result<sdk::output::ListWidgetsOutput, sdk::error::ListWidgetsError> {
+    if input.next_token.as_deref() == Some("again") {
+        return Ok(sdk::output::ListWidgetsOutput { widget_ids: Some(vec![]), next_token: input.next_token });
+    }
+    let start: usize = input.next_token.as_deref().map_or(0, |token| token.parse().unwrap());
+    let size = input.max_results.map_or(2, |size| size.into_inner() as usize);
+    let end = (start + size).min(5);
+    Ok(sdk::output::ListWidgetsOutput {
+        widget_ids: Some((start..end).map(|i| format!("w-{}", i + 1)).collect()),
+        next_token: (end < 5).then(|| end.to_string()),
+    })
+}
+
 /// The kitchen-sink server on a loopback port, and a client of it.
 async fn start() -> Client {
     let app = sdk::KitchenSink::builder(sdk::KitchenSinkConfig::builder().build())
@@ -293,6 +325,8 @@ async fn start() -> Client {
         .download_attachment(download_attachment)
         .echo_stream(echo_stream)
         .ping(ping)
+        .rotate_widget_key(rotate_widget_key)
+        .list_widgets(list_widgets)
         .build()
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -663,6 +697,14 @@ async fn modeled_errors_arrive_with_their_members() {
     assert_eq!((conflict.widget_id(), conflict.current_version()), (Some("w-9"), Some(BIG_LONG)));
     assert_eq!(conflict.conflicting_fields(), [WidgetField::Name]);
 
+    // A service-level error: every operation's error enum has it.
+    let error = service_error(client.get_widget().widget_id("overloaded").send().await.unwrap_err());
+    let kitchen_sink_client::operation::get_widget::GetWidgetError::ServiceUnavailable(unavailable) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!((unavailable.message(), unavailable.retry_after_seconds()), ("try again later", Some(30)));
+    assert!(error.is_service_unavailable());
+
     let error = service_error(client.delete_widget().widget_id("broken-widget").send().await.unwrap_err());
     assert!(error.is_internal_failure(), "{error:?}");
     assert_eq!(error.to_string(), "InternalFailure: the store is down");
@@ -697,4 +739,54 @@ async fn streaming_payloads_go_both_ways() {
     let output = client.echo_stream().send().await.expect("the call succeeds");
     assert_eq!(output.length(), Some(0));
     assert!(output.data.collect().await.expect("the stream reads").into_bytes().is_empty());
+}
+
+#[tokio::test]
+async fn sensitive_members_are_sent_but_not_printed() {
+    let client = start().await;
+    let call = client
+        .rotate_widget_key()
+        .widget_id("w-1")
+        .current_key("current-secret")
+        .otp("otp-secret")
+        .passphrase("passphrase-secret")
+        .reason("rotation");
+    let debug = format!("{call:?} {:?}", call.as_input());
+    let output = call.send().await.unwrap();
+    // The server got each secret where it was bound, and sent it back.
+    assert_eq!(output.fingerprint(), Some("current-secret"));
+    assert_eq!(output.key().map(|key| key.material()), Some("passphrase-secret"));
+    assert_eq!(output.key_id(), Some("otp-secret"));
+
+    const REDACTED: &str = "*** Sensitive Data Redacted ***";
+    let debug = format!("{debug} {output:?} {:?}", output.key());
+    assert!(debug.contains("rotation") && debug.contains(REDACTED), "{debug}");
+    for secret in ["current-secret", "passphrase-secret"] {
+        assert!(!debug.contains(secret), "{debug}");
+    }
+}
+
+#[tokio::test]
+async fn paginators_follow_the_token() {
+    let client = start().await;
+    let pages: Vec<_> = client.list_widgets().into_paginator().send().try_collect().await.unwrap();
+    let ids: Vec<&[String]> = pages.iter().map(|page| page.widget_ids()).collect();
+    assert_eq!(ids, [&["w-1", "w-2"][..], &["w-3", "w-4"], &["w-5"]]);
+
+    let items: Vec<String> =
+        client.list_widgets().into_paginator().page_size(3).items().send().try_collect().await.unwrap();
+    assert_eq!(items, ["w-1", "w-2", "w-3", "w-4", "w-5"]);
+
+    // A token answered with itself ends the stream after that page, unless told otherwise.
+    let pages: Vec<_> = client.list_widgets().next_token("again").into_paginator().send().try_collect().await.unwrap();
+    assert_eq!(pages.len(), 1);
+    let mut stream = client.list_widgets().next_token("again").into_paginator().stop_on_duplicate_token(false).send();
+    for _ in 0..3 {
+        assert!(stream.try_next().await.unwrap().is_some());
+    }
+
+    // An error ends the stream: a page size the server refuses.
+    let mut stream = client.list_widgets().into_paginator().page_size(0).send();
+    assert!(stream.next().await.unwrap().is_err());
+    assert!(stream.next().await.is_none());
 }

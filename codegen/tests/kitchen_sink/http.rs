@@ -13,7 +13,9 @@ use kitchen_sink_server_sdk::model::{
     Color, Component, Dimensions, Point, Rectangle, ScalarValues, WidgetField, WidgetKind, WidgetShape, WidgetSize,
 };
 use kitchen_sink_server_sdk::types::{Blob, DateTime};
-use kitchen_sink_server_sdk::{KitchenSink, KitchenSinkConfig, error, input, model, output};
+use kitchen_sink_server_sdk::server::instrumentation::sensitivity::Sensitivity;
+use kitchen_sink_server_sdk::server::instrumentation::{InstrumentPlugin, MakeFmt};
+use kitchen_sink_server_sdk::{KitchenSink, KitchenSinkConfig, error, input, model, operation_shape, output};
 use reqwest::Method;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
@@ -56,6 +58,8 @@ enum Received {
     UploadAttachment(input::UploadAttachmentInput),
     DownloadAttachment(input::DownloadAttachmentInput),
     Ping(input::PingInput),
+    RotateWidgetKey(input::RotateWidgetKeyInput),
+    ListWidgets(input::ListWidgetsInput),
 }
 
 type Log = Arc<Mutex<Vec<Received>>>;
@@ -90,7 +94,9 @@ impl Drop for Server {
 
 async fn start() -> Server {
     let log = Log::default();
-    let app = KitchenSink::builder(KitchenSinkConfig::builder().build())
+    // smithy-rs's InstrumentPlugin applies: every operation says what of it is @sensitive.
+    let config = KitchenSinkConfig::builder().http_plugin(InstrumentPlugin).build();
+    let app = KitchenSink::builder(config)
         .create_widget(handler(&log, Received::CreateWidget, create_widget))
         .put_widget(handler(&log, Received::PutWidget, put_widget))
         .get_widget(handler(&log, Received::GetWidget, get_widget))
@@ -104,6 +110,8 @@ async fn start() -> Server {
         .download_attachment(handler(&log, Received::DownloadAttachment, download_attachment))
         .echo_stream(echo_stream)
         .ping(handler(&log, Received::Ping, ping))
+        .rotate_widget_key(handler(&log, Received::RotateWidgetKey, rotate_widget_key))
+        .list_widgets(handler(&log, Received::ListWidgets, list_widgets))
         .build()
         .expect("every operation has a handler");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -184,6 +192,12 @@ fn put_widget(input: &input::PutWidgetInput) -> Result<output::PutWidgetOutput, 
 
 fn get_widget(input: &input::GetWidgetInput) -> Result<output::GetWidgetOutput, error::GetWidgetError> {
     match input.widget_id.as_str() {
+        // A service-level error, which GetWidget does not list itself.
+        "overloaded" => Err(error::ServiceUnavailable {
+            message: "try again later".to_owned(),
+            retry_after_seconds: Some(30),
+        }
+        .into()),
         "missing-widget" => Err(error::WidgetNotFound {
             message: "no widget missing-widget".to_owned(),
             widget_id: "missing-widget".to_owned(),
@@ -231,12 +245,12 @@ fn echo_labels(input: &input::EchoLabelsInput) -> Result<output::EchoLabelsOutpu
     Ok(output::EchoLabelsOutput {
         string: input.string.as_str().to_owned(),
         boolean: input.boolean,
-        byte: input.byte.inner(),
-        short: input.short.inner(),
-        integer: input.integer.inner(),
-        long: input.long.inner(),
-        float: input.float.inner(),
-        double: input.double.inner(),
+        byte: *input.byte.inner(),
+        short: *input.short.inner(),
+        integer: *input.integer.inner(),
+        long: *input.long.inner(),
+        float: *input.float.inner(),
+        double: *input.double.inner(),
         timestamp: input.timestamp,
         date_time: input.date_time,
         http_date: input.http_date,
@@ -251,19 +265,19 @@ fn echo_query(input: &input::EchoQueryInput) -> Result<output::EchoQueryOutput, 
         query: input.query.as_str().to_owned(),
         string: input.string.as_ref().map(|v| v.as_str().to_owned()),
         boolean: input.boolean,
-        byte: input.byte.as_ref().map(|v| v.inner()),
-        short: input.short.as_ref().map(|v| v.inner()),
-        integer: input.integer.as_ref().map(|v| v.inner()),
-        long: input.long.as_ref().map(|v| v.inner()),
-        float: input.float.as_ref().map(|v| v.inner()),
-        double: input.double.as_ref().map(|v| v.inner()),
+        byte: input.byte.as_ref().map(|v| *v.inner()),
+        short: input.short.as_ref().map(|v| *v.inner()),
+        integer: input.integer.as_ref().map(|v| *v.inner()),
+        long: input.long.as_ref().map(|v| *v.inner()),
+        float: input.float.as_ref().map(|v| *v.inner()),
+        double: input.double.as_ref().map(|v| *v.inner()),
         timestamp: input.timestamp,
         date_time: input.date_time,
         http_date: input.http_date,
         epoch_seconds: input.epoch_seconds,
         r#enum: input.r#enum.clone(),
         int_enum: input.int_enum,
-        page_size: input.page_size.inner(),
+        page_size: *input.page_size.inner(),
         order: input.order.clone(),
         verbose: input.verbose,
         tags: input.tags.clone(),
@@ -283,11 +297,11 @@ fn echo_headers(input: &input::EchoHeadersInput) -> Result<output::EchoHeadersOu
         string: input.string.as_ref().map(|v| v.as_str().to_owned()),
         boolean: input.boolean,
         byte: input.byte,
-        short: input.short.as_ref().map(|v| v.inner()),
-        integer: input.integer.as_ref().map(|v| v.inner()),
-        long: input.long.as_ref().map(|v| v.inner()),
-        float: input.float.as_ref().map(|v| v.inner()),
-        double: input.double.as_ref().map(|v| v.inner()),
+        short: input.short.as_ref().map(|v| *v.inner()),
+        integer: input.integer.as_ref().map(|v| *v.inner()),
+        long: input.long.as_ref().map(|v| *v.inner()),
+        float: input.float.as_ref().map(|v| *v.inner()),
+        double: input.double.as_ref().map(|v| *v.inner()),
         timestamp: input.timestamp,
         date_time: input.date_time,
         http_date: input.http_date,
@@ -308,7 +322,7 @@ fn update_widget_settings(
     input: &input::UpdateWidgetSettingsInput,
 ) -> Result<output::UpdateWidgetSettingsOutput, error::UpdateWidgetSettingsError> {
     Ok(output::UpdateWidgetSettingsOutput {
-        revision: input.revision.as_ref().map(|v| v.inner() + 1),
+        revision: input.revision.as_ref().map(|v| *v.inner() + 1),
         settings: Some(input.settings.clone()),
     })
 }
@@ -352,6 +366,30 @@ async fn echo_stream(input: input::EchoStreamInput) -> Result<output::EchoStream
 
 fn ping(_: &input::PingInput) -> Result<output::PingOutput, error::PingError> {
     Ok(output::PingOutput { status: s("ok"), server_time: Some(t0()) })
+}
+
+fn rotate_widget_key(
+    _: &input::RotateWidgetKeyInput,
+) -> Result<output::RotateWidgetKeyOutput, error::RotateWidgetKeyError> {
+    Ok(output::RotateWidgetKeyOutput {
+        fingerprint: Some("fingerprint-secret".to_owned()),
+        key: Some(model::WidgetKey { material: "material-secret".to_owned() }),
+        key_id: Some("k-1".to_owned()),
+    })
+}
+
+/// Three pages: `w-1 w-2`, then `w-3` (the page size is ignored); the token `again` is answered
+/// with itself.
+fn list_widgets(input: &input::ListWidgetsInput) -> Result<output::ListWidgetsOutput, error::ListWidgetsError> {
+    let (ids, next): (&[&str], _) = match input.next_token.as_deref() {
+        None => (&["w-1", "w-2"], Some("page-2")),
+        Some("page-2") => (&["w-3"], None),
+        Some(other) => (&[], Some(other)),
+    };
+    Ok(output::ListWidgetsOutput {
+        widget_ids: Some(ids.iter().map(|id| id.to_string()).collect()),
+        next_token: next.map(str::to_owned),
+    })
 }
 
 // --- Values ----------------------------------------------------------------------------------------
@@ -1381,6 +1419,92 @@ async fn modeled_errors_reach_the_caller_with_status_type_and_body() {
     assert_eq!(server.received().len(), 1);
     let body = json!({"message": "no widget missing-widget", "widgetId": "missing-widget"});
     assert_error(&reply, 404, "WidgetNotFound", &body);
+}
+
+// -------------------------------------------------------------------------------------------------
+// @sensitive: redacted in Debug and in InstrumentPlugin's logs, sent as they are
+// -------------------------------------------------------------------------------------------------
+
+const REDACTED: &str = "*** Sensitive Data Redacted ***";
+
+#[tokio::test]
+async fn sensitive_members_reach_the_handler_and_the_wire_but_not_debug_output() {
+    let server = start().await;
+    let request = post("/widgets/w-1/key?otp=otp-secret")
+        .header("X-Widget-Key", "current-secret")
+        .json(&json!({"passphrase": "passphrase-secret", "reason": "rotation"}));
+    let reply = server.send(&request).await;
+    let expected = input::RotateWidgetKeyInput {
+        widget_id: s("w-1"),
+        current_key: Some("current-secret".to_owned()),
+        otp: Some("otp-secret".to_owned()),
+        passphrase: Some("passphrase-secret".to_owned()),
+        reason: Some("rotation".to_owned()),
+    };
+    let received = server.received();
+    assert_eq!(received, vec![Received::RotateWidgetKey(expected.clone())]);
+    assert_json(&reply, 200, &json!({"key": {"material": "material-secret"}, "keyId": "k-1"}));
+    assert_eq!(reply.header("x-key-fingerprint"), Some("fingerprint-secret"));
+
+    let debug = format!("{expected:?} {:?}", input::RotateWidgetKeyInput::builder().otp(Some("otp-secret".into())));
+    assert!(debug.contains("rotation") && debug.contains(REDACTED), "{debug}");
+    for secret in ["current-secret", "otp-secret", "passphrase-secret"] {
+        assert!(!debug.contains(secret), "{debug}");
+    }
+    // A @sensitive structure is redacted whole; the member that targets it too.
+    let key = model::WidgetKey { material: "material-secret".to_owned() };
+    let output = output::RotateWidgetKeyOutput { fingerprint: None, key: Some(key.clone()), key_id: None };
+    for debug in [format!("{key:?}"), format!("{output:?}")] {
+        assert!(!debug.contains("material-secret") && debug.contains(REDACTED), "{debug}");
+    }
+}
+
+#[test]
+fn sensitive_http_bindings_are_redacted_in_instrumentation() {
+    type Op = operation_shape::RotateWidgetKey;
+    let mut headers = http::HeaderMap::new();
+    headers.insert("x-widget-key", http::HeaderValue::from_static("current-secret"));
+    headers.insert("x-trace", http::HeaderValue::from_static("trace-visible"));
+    headers.insert("x-key-fingerprint", http::HeaderValue::from_static("fingerprint-secret"));
+    let uri: http::Uri = "/widgets/w-1/key?otp=otp-secret&page=page-visible".parse().unwrap();
+
+    let request = Op::request_fmt();
+    let logged = format!("{:?} {}", request.make(&headers), request.make(&uri));
+    assert!(logged.contains("trace-visible") && logged.contains("page-visible") && logged.contains("w-1"), "{logged}");
+    assert!(!logged.contains("current-secret") && !logged.contains("otp-secret"), "{logged}");
+    let logged = format!("{:?}", Op::response_fmt().make(&headers));
+    assert!(logged.contains("trace-visible") && !logged.contains("fingerprint-secret"), "{logged}");
+
+    // An operation without @sensitive bindings logs everything.
+    let logged = format!("{:?}", operation_shape::Ping::request_fmt().make(&headers));
+    assert!(logged.contains("current-secret"), "{logged}");
+}
+
+#[tokio::test]
+async fn paginated_operations_serve_pages() {
+    let server = start().await;
+    let reply = server.send(&get("/widgets?maxResults=2")).await;
+    assert_json(&reply, 200, &json!({"widgetIds": ["w-1", "w-2"], "nextToken": "page-2"}));
+    let reply = server.send(&get("/widgets?nextToken=page-2")).await;
+    assert_json(&reply, 200, &json!({"widgetIds": ["w-3"]}));
+    let reply = server.send(&get("/widgets?maxResults=0")).await;
+    assert_eq!(reply.status, 400, "{reply:?}");
+}
+
+#[tokio::test]
+async fn service_level_errors_are_answered_by_every_operation() {
+    let server = start().await;
+    let reply = server.send(&get("/widgets/overloaded")).await;
+    assert_eq!(server.received().len(), 1);
+    assert_error(&reply, 503, "ServiceUnavailable", &json!({"message": "try again later"}));
+    assert_eq!(reply.header("retry-after"), Some("30"));
+
+    // Each operation's error enum has the variant, with smithy-rs's accessors.
+    let error = error::PingError::from(error::ServiceUnavailable { message: "busy".to_owned(), retry_after_seconds: None });
+    assert!(error.is_service_unavailable() && !error.is_internal_failure());
+    assert_eq!(error.name(), "ServiceUnavailable");
+    let source = std::error::Error::source(&error).expect("the error structure is the source");
+    assert_eq!(source.to_string(), error.to_string());
 }
 
 // -------------------------------------------------------------------------------------------------

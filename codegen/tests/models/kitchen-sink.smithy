@@ -37,6 +37,12 @@ service KitchenSink {
         DownloadAttachment
         EchoStream
         Ping
+        RotateWidgetKey
+        ListWidgets
+    ]
+    // Errors every operation can answer with, besides its own.
+    errors: [
+        ServiceUnavailable
     ]
 }
 
@@ -229,6 +235,32 @@ operation Ping {
     output: PingOutput
     errors: [
         InternalFailure
+    ]
+}
+
+// @sensitive in each HTTP binding and in the body: redacted in Debug output and in the logs of
+// smithy-rs's InstrumentPlugin.
+/// Replaces a widget's key.
+@http(method: "POST", uri: "/widgets/{widgetId}/key", code: 200)
+operation RotateWidgetKey {
+    input: RotateWidgetKeyInput
+    output: RotateWidgetKeyOutput
+    errors: [
+        ValidationException
+    ]
+}
+
+// @paginated: the client's paginator follows nextToken, maxResults is the page size, widgets the
+// items.
+/// Lists the identifiers of the widgets, a page at a time.
+@readonly
+@paginated(inputToken: "nextToken", outputToken: "nextToken", pageSize: "maxResults", items: "widgetIds")
+@http(method: "GET", uri: "/widgets", code: 200)
+operation ListWidgets {
+    input: ListWidgetsInput
+    output: ListWidgetsOutput
+    errors: [
+        ValidationException
     ]
 }
 
@@ -979,6 +1011,76 @@ structure DownloadAttachmentOutput {
     data: Blob
 }
 
+// --- RotateWidgetKey -----------------------------------------------------------------------------
+
+@input
+structure RotateWidgetKeyInput {
+    @required
+    @httpLabel
+    widgetId: WidgetId
+
+    /// The current key.
+    @httpHeader("X-Widget-Key")
+    currentKey: Secret
+
+    /// A one-time code.
+    @httpQuery("otp")
+    otp: Secret
+
+    /// The new key's passphrase.
+    passphrase: Secret
+
+    /// Why the key is replaced (not sensitive).
+    reason: String
+}
+
+@output
+structure RotateWidgetKeyOutput {
+    /// The new key's fingerprint.
+    @httpHeader("X-Key-Fingerprint")
+    fingerprint: Secret
+
+    /// The new key.
+    key: WidgetKey
+
+    /// Its identifier (not sensitive).
+    keyId: String
+}
+
+/// A secret value.
+@sensitive
+string Secret
+
+/// A key: sensitive as a whole.
+@sensitive
+structure WidgetKey {
+    @required
+    material: String
+}
+
+// --- ListWidgets ---------------------------------------------------------------------------------
+
+@input
+structure ListWidgetsInput {
+    @httpQuery("nextToken")
+    nextToken: String
+
+    @httpQuery("maxResults")
+    @range(min: 1, max: 100)
+    maxResults: Integer
+}
+
+@output
+structure ListWidgetsOutput {
+    widgetIds: WidgetIdList
+
+    nextToken: String
+}
+
+list WidgetIdList {
+    member: String
+}
+
 // --- Ping ----------------------------------------------------------------------------------------
 
 @output
@@ -1519,6 +1621,18 @@ structure WidgetConflict {
 structure InternalFailure {
     @required
     message: String
+}
+
+/// The service is overloaded: a service-level error, which every operation can answer with.
+@error("server")
+@httpError(503)
+structure ServiceUnavailable {
+    @required
+    message: String
+
+    /// When to try again.
+    @httpHeader("Retry-After")
+    retryAfterSeconds: Integer
 }
 
 // --- EchoStream ----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // Change the model or smithy-build.json and run codegen/regenerate instead.
 
 //! Requests out of operation inputs, and outputs and errors out of responses, under restJson1.
+mod json;
 mod support;
 /// The HTTP request of GetAttachedFile.
 pub(crate) fn ser_get_attached_file_input(
@@ -103,28 +104,28 @@ fn de_get_attached_file_output(
     let mut m_download_url_metadata = ::std::option::Option::None;
     let mut m_tags = ::std::option::Option::None;
     if !body.is_empty() {
-        let tokens = &mut support::tokens(body);
-        if support::start_object(tokens)? {
-            while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
+        let tokens = &mut json::tokens(body);
+        if json::start_object(tokens)? {
+            while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
                 match key.as_ref() {
-                    "FileArn" => m_file_arn = support::de_string(tokens)?,
-                    "FileId" => m_file_id = support::de_string(tokens)?,
-                    "CreationTime" => m_creation_time = support::de_string(tokens)?,
+                    "FileArn" => m_file_arn = json::de_string(tokens)?,
+                    "FileId" => m_file_id = json::de_string(tokens)?,
+                    "CreationTime" => m_creation_time = json::de_string(tokens)?,
                     "FileStatus" => {
-                        m_file_status = support::de_string(tokens)
+                        m_file_status = json::de_string(tokens)
                             .map(|v| {
                                 v.map(|v| crate::types::FileStatusType::from(v.as_str()))
                             })?;
                     }
-                    "FileName" => m_file_name = support::de_string(tokens)?,
+                    "FileName" => m_file_name = json::de_string(tokens)?,
                     "FileSizeInBytes" => {
-                        m_file_size_in_bytes = support::de_integer::<i64>(tokens)?;
+                        m_file_size_in_bytes = json::de_integer::<i64>(tokens)?;
                     }
                     "AssociatedResourceArn" => {
-                        m_associated_resource_arn = support::de_string(tokens)?;
+                        m_associated_resource_arn = json::de_string(tokens)?;
                     }
                     "FileUseCaseType" => {
-                        m_file_use_case_type = support::de_string(tokens)
+                        m_file_use_case_type = json::de_string(tokens)
                             .map(|v| {
                                 v.map(|v| crate::types::FileUseCaseType::from(v.as_str()))
                             })?;
@@ -134,11 +135,11 @@ fn de_get_attached_file_output(
                         m_download_url_metadata = de_download_url_metadata(tokens)?;
                     }
                     "Tags" => m_tags = de_tag_map(tokens)?,
-                    _ => support::skip_value(tokens)?,
+                    _ => json::skip_value(tokens)?,
                 }
             }
         }
-        support::end_of_body(tokens)?;
+        json::end_of_body(tokens)?;
     }
     ::std::result::Result::Ok(crate::operation::get_attached_file::GetAttachedFileOutput {
         file_arn: m_file_arn,
@@ -278,16 +279,16 @@ fn de_access_denied_exception_error(
 > {
     let mut m_message = ::std::option::Option::None;
     if !body.is_empty() {
-        let tokens = &mut support::tokens(body);
-        if support::start_object(tokens)? {
-            while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
+        let tokens = &mut json::tokens(body);
+        if json::start_object(tokens)? {
+            while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
                 match key.as_ref() {
-                    "Message" => m_message = support::de_string(tokens)?,
-                    _ => support::skip_value(tokens)?,
+                    "Message" => m_message = json::de_string(tokens)?,
+                    _ => json::skip_value(tokens)?,
                 }
             }
         }
-        support::end_of_body(tokens)?;
+        json::end_of_body(tokens)?;
     }
     ::std::result::Result::Ok(crate::types::error::AccessDeniedException {
         message: m_message,
@@ -306,16 +307,16 @@ fn de_internal_service_exception_error(
 > {
     let mut m_message = ::std::option::Option::None;
     if !body.is_empty() {
-        let tokens = &mut support::tokens(body);
-        if support::start_object(tokens)? {
-            while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
+        let tokens = &mut json::tokens(body);
+        if json::start_object(tokens)? {
+            while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
                 match key.as_ref() {
-                    "Message" => m_message = support::de_string(tokens)?,
-                    _ => support::skip_value(tokens)?,
+                    "Message" => m_message = json::de_string(tokens)?,
+                    _ => json::skip_value(tokens)?,
                 }
             }
         }
-        support::end_of_body(tokens)?;
+        json::end_of_body(tokens)?;
     }
     ::std::result::Result::Ok(crate::types::error::InternalServiceException {
         message: m_message,
@@ -335,17 +336,17 @@ fn de_invalid_request_exception_error(
     let mut m_message = ::std::option::Option::None;
     let mut m_reason = ::std::option::Option::None;
     if !body.is_empty() {
-        let tokens = &mut support::tokens(body);
-        if support::start_object(tokens)? {
-            while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
+        let tokens = &mut json::tokens(body);
+        if json::start_object(tokens)? {
+            while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
                 match key.as_ref() {
-                    "Message" => m_message = support::de_string(tokens)?,
+                    "Message" => m_message = json::de_string(tokens)?,
                     "Reason" => m_reason = de_invalid_request_exception_reason(tokens)?,
-                    _ => support::skip_value(tokens)?,
+                    _ => json::skip_value(tokens)?,
                 }
             }
         }
-        support::end_of_body(tokens)?;
+        json::end_of_body(tokens)?;
     }
     ::std::result::Result::Ok(crate::types::error::InvalidRequestException {
         message: m_message,
@@ -365,16 +366,16 @@ fn de_resource_not_found_exception_error(
 > {
     let mut m_message = ::std::option::Option::None;
     if !body.is_empty() {
-        let tokens = &mut support::tokens(body);
-        if support::start_object(tokens)? {
-            while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
+        let tokens = &mut json::tokens(body);
+        if json::start_object(tokens)? {
+            while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
                 match key.as_ref() {
-                    "Message" => m_message = support::de_string(tokens)?,
-                    _ => support::skip_value(tokens)?,
+                    "Message" => m_message = json::de_string(tokens)?,
+                    _ => json::skip_value(tokens)?,
                 }
             }
         }
-        support::end_of_body(tokens)?;
+        json::end_of_body(tokens)?;
     }
     ::std::result::Result::Ok(crate::types::error::ResourceNotFoundException {
         message: m_message,
@@ -393,16 +394,16 @@ fn de_throttling_exception_error(
 > {
     let mut m_message = ::std::option::Option::None;
     if !body.is_empty() {
-        let tokens = &mut support::tokens(body);
-        if support::start_object(tokens)? {
-            while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
+        let tokens = &mut json::tokens(body);
+        if json::start_object(tokens)? {
+            while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
                 match key.as_ref() {
-                    "Message" => m_message = support::de_string(tokens)?,
-                    _ => support::skip_value(tokens)?,
+                    "Message" => m_message = json::de_string(tokens)?,
+                    _ => json::skip_value(tokens)?,
                 }
             }
         }
-        support::end_of_body(tokens)?;
+        json::end_of_body(tokens)?;
     }
     ::std::result::Result::Ok(crate::types::error::ThrottlingException {
         message: m_message,
@@ -410,22 +411,22 @@ fn de_throttling_exception_error(
     })
 }
 pub(crate) fn de_created_by_info(
-    tokens: &mut support::Tokens<'_>,
+    tokens: &mut json::Tokens<'_>,
 ) -> ::std::result::Result<
     ::std::option::Option<crate::types::CreatedByInfo>,
     ::aws_smithy_json::deserialize::error::DeserializeError,
 > {
-    if !support::start_object(tokens)? {
+    if !json::start_object(tokens)? {
         return ::std::result::Result::Ok(::std::option::Option::None);
     }
     let mut variant = ::std::option::Option::None;
-    while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
-        if support::take_null(tokens) {
+    while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+        if json::take_null(tokens) {
             continue;
         }
         let value = match key.as_ref() {
             "ConnectUserArn" => {
-                match support::de_string(tokens)? {
+                match json::de_string(tokens)? {
                     ::std::option::Option::Some(value) => {
                         crate::types::CreatedByInfo::ConnectUserArn(value)
                     }
@@ -433,7 +434,7 @@ pub(crate) fn de_created_by_info(
                 }
             }
             "AWSIdentityArn" => {
-                match support::de_string(tokens)? {
+                match json::de_string(tokens)? {
                     ::std::option::Option::Some(value) => {
                         crate::types::CreatedByInfo::AwsIdentityArn(value)
                     }
@@ -441,11 +442,11 @@ pub(crate) fn de_created_by_info(
                 }
             }
             "__type" => {
-                support::skip_value(tokens)?;
+                json::skip_value(tokens)?;
                 continue;
             }
             _ => {
-                support::skip_value(tokens)?;
+                json::skip_value(tokens)?;
                 crate::types::CreatedByInfo::Unknown
             }
         };
@@ -471,21 +472,21 @@ pub(crate) fn de_created_by_info(
     }
 }
 pub(crate) fn de_download_url_metadata(
-    tokens: &mut support::Tokens<'_>,
+    tokens: &mut json::Tokens<'_>,
 ) -> ::std::result::Result<
     ::std::option::Option<crate::types::DownloadUrlMetadata>,
     ::aws_smithy_json::deserialize::error::DeserializeError,
 > {
-    if !support::start_object(tokens)? {
+    if !json::start_object(tokens)? {
         return ::std::result::Result::Ok(::std::option::Option::None);
     }
     let mut m_url = ::std::option::Option::None;
     let mut m_url_expiry = ::std::option::Option::None;
-    while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
+    while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
         match key.as_ref() {
-            "Url" => m_url = support::de_string(tokens)?,
-            "UrlExpiry" => m_url_expiry = support::de_string(tokens)?,
-            _ => support::skip_value(tokens)?,
+            "Url" => m_url = json::de_string(tokens)?,
+            "UrlExpiry" => m_url_expiry = json::de_string(tokens)?,
+            _ => json::skip_value(tokens)?,
         }
     }
     ::std::result::Result::Ok(
@@ -496,22 +497,22 @@ pub(crate) fn de_download_url_metadata(
     )
 }
 pub(crate) fn de_invalid_request_exception_reason(
-    tokens: &mut support::Tokens<'_>,
+    tokens: &mut json::Tokens<'_>,
 ) -> ::std::result::Result<
     ::std::option::Option<crate::types::InvalidRequestExceptionReason>,
     ::aws_smithy_json::deserialize::error::DeserializeError,
 > {
-    if !support::start_object(tokens)? {
+    if !json::start_object(tokens)? {
         return ::std::result::Result::Ok(::std::option::Option::None);
     }
     let mut variant = ::std::option::Option::None;
-    while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
-        if support::take_null(tokens) {
+    while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+        if json::take_null(tokens) {
             continue;
         }
         let value = match key.as_ref() {
             "AttachedFileInvalidRequestExceptionReason" => {
-                match support::de_string(tokens)
+                match json::de_string(tokens)
                     .map(|v| {
                         v
                             .map(|v| crate::types::AttachedFileInvalidRequestExceptionReason::from(
@@ -528,11 +529,11 @@ pub(crate) fn de_invalid_request_exception_reason(
                 }
             }
             "__type" => {
-                support::skip_value(tokens)?;
+                json::skip_value(tokens)?;
                 continue;
             }
             _ => {
-                support::skip_value(tokens)?;
+                json::skip_value(tokens)?;
                 crate::types::InvalidRequestExceptionReason::Unknown
             }
         };
@@ -558,19 +559,19 @@ pub(crate) fn de_invalid_request_exception_reason(
     }
 }
 pub(crate) fn de_tag_map(
-    tokens: &mut support::Tokens<'_>,
+    tokens: &mut json::Tokens<'_>,
 ) -> ::std::result::Result<
     ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ::aws_smithy_json::deserialize::error::DeserializeError,
 > {
-    if !support::start_object(tokens)? {
+    if !json::start_object(tokens)? {
         return ::std::result::Result::Ok(::std::option::Option::None);
     }
     let mut map = ::std::collections::HashMap::new();
-    while let ::std::option::Option::Some(key) = support::next_key(tokens)? {
-        if let ::std::option::Option::Some(value) = support::de_string(tokens)? {
+    while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+        if let ::std::option::Option::Some(value) = json::de_string(tokens)? {
             map.insert(key.into_owned(), value);
         }
     }

@@ -349,6 +349,26 @@ impl GetAttachedFileError {
             GetAttachedFileError::ThrottlingException(e) => e.name(),
         }
     }
+    /// Whether this is a `AccessDeniedException`.
+    pub fn is_access_denied_exception(&self) -> bool {
+        matches!(self, GetAttachedFileError::AccessDeniedException(_))
+    }
+    /// Whether this is a `InternalServiceException`.
+    pub fn is_internal_service_exception(&self) -> bool {
+        matches!(self, GetAttachedFileError::InternalServiceException(_))
+    }
+    /// Whether this is a `InvalidRequestException`.
+    pub fn is_invalid_request_exception(&self) -> bool {
+        matches!(self, GetAttachedFileError::InvalidRequestException(_))
+    }
+    /// Whether this is a `ResourceNotFoundException`.
+    pub fn is_resource_not_found_exception(&self) -> bool {
+        matches!(self, GetAttachedFileError::ResourceNotFoundException(_))
+    }
+    /// Whether this is a `ThrottlingException`.
+    pub fn is_throttling_exception(&self) -> bool {
+        matches!(self, GetAttachedFileError::ThrottlingException(_))
+    }
 }
 impl ::std::fmt::Display for GetAttachedFileError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -361,7 +381,27 @@ impl ::std::fmt::Display for GetAttachedFileError {
         }
     }
 }
-impl ::std::error::Error for GetAttachedFileError {}
+impl ::std::error::Error for GetAttachedFileError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            GetAttachedFileError::AccessDeniedException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            GetAttachedFileError::InternalServiceException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            GetAttachedFileError::InvalidRequestException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            GetAttachedFileError::ResourceNotFoundException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            GetAttachedFileError::ThrottlingException(e) => {
+                ::std::option::Option::Some(e)
+            }
+        }
+    }
+}
 impl ::std::convert::From<crate::error::AccessDeniedException> for GetAttachedFileError {
     fn from(error: crate::error::AccessDeniedException) -> Self {
         GetAttachedFileError::AccessDeniedException(error)

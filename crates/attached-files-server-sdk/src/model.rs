@@ -96,6 +96,10 @@ impl FileId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+    /// The value.
+    pub fn inner(&self) -> &::std::string::String {
+        &self.0
+    }
     /// The value, giving up the guarantee that it satisfies the constraints.
     pub fn into_inner(self) -> ::std::string::String {
         self.0
@@ -174,6 +178,10 @@ pub struct InstanceId(pub(crate) ::std::string::String);
 impl InstanceId {
     /// The value as a string slice.
     pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The value.
+    pub fn inner(&self) -> &::std::string::String {
         &self.0
     }
     /// The value, giving up the guarantee that it satisfies the constraints.
@@ -255,8 +263,8 @@ pub mod instance_id {
 pub struct UrlExpiryInSeconds(pub(crate) i32);
 impl UrlExpiryInSeconds {
     /// The value.
-    pub fn inner(&self) -> i32 {
-        self.0
+    pub fn inner(&self) -> &i32 {
+        &self.0
     }
     /// The value, giving up the guarantee that it satisfies the constraints.
     pub fn into_inner(self) -> i32 {
@@ -539,6 +547,10 @@ impl FileName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+    /// The value.
+    pub fn inner(&self) -> &::std::string::String {
+        &self.0
+    }
     /// The value, giving up the guarantee that it satisfies the constraints.
     pub fn into_inner(self) -> ::std::string::String {
         self.0
@@ -616,8 +628,8 @@ pub mod file_name {
 pub struct FileSizeInBytes(pub(crate) i64);
 impl FileSizeInBytes {
     /// The value.
-    pub fn inner(&self) -> i64 {
-        self.0
+    pub fn inner(&self) -> &i64 {
+        &self.0
     }
     /// The value, giving up the guarantee that it satisfies the constraints.
     pub fn into_inner(self) -> i64 {
@@ -868,6 +880,10 @@ impl MetadataUrl {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+    /// The value.
+    pub fn inner(&self) -> &::std::string::String {
+        &self.0
+    }
     /// The value, giving up the guarantee that it satisfies the constraints.
     pub fn into_inner(self) -> ::std::string::String {
         self.0
@@ -939,6 +955,10 @@ pub struct TagKey(pub(crate) ::std::string::String);
 impl TagKey {
     /// The value as a string slice.
     pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The value.
+    pub fn inner(&self) -> &::std::string::String {
         &self.0
     }
     /// The value, giving up the guarantee that it satisfies the constraints.
@@ -1094,6 +1114,10 @@ pub struct TagValue(pub(crate) ::std::string::String);
 impl TagValue {
     /// The value as a string slice.
     pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The value.
+    pub fn inner(&self) -> &::std::string::String {
         &self.0
     }
     /// The value, giving up the guarantee that it satisfies the constraints.

@@ -16,3 +16,14 @@ impl ::aws_smithy_http_server::operation::OperationShape for GetAttachedFile {
     type Output = crate::output::GetAttachedFileOutput;
     type Error = crate::error::GetAttachedFileError;
 }
+impl ::aws_smithy_http_server::instrumentation::sensitivity::Sensitivity
+for GetAttachedFile {
+    type RequestFmt = ::aws_smithy_http_server::instrumentation::sensitivity::DefaultRequestFmt;
+    type ResponseFmt = ::aws_smithy_http_server::instrumentation::sensitivity::DefaultResponseFmt;
+    fn request_fmt() -> Self::RequestFmt {
+        ::aws_smithy_http_server::instrumentation::sensitivity::DefaultRequestFmt::new()
+    }
+    fn response_fmt() -> Self::ResponseFmt {
+        ::aws_smithy_http_server::instrumentation::sensitivity::DefaultResponseFmt::new()
+    }
+}

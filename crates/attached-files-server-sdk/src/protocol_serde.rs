@@ -3,6 +3,7 @@
 
 //! Reading operation inputs from HTTP requests and writing outputs and errors to HTTP
 //! responses, under restJson1.
+mod json;
 mod support;
 pub use support::{Path, RequestRejection, Violation};
 #[allow(unused_imports)]

@@ -32,7 +32,7 @@ pub async fn get_attached_file(
         instance_id: input.instance_id().as_str().to_owned(),
         file_id: input.file_id().as_str().to_owned(),
         associated_resource_arn: input.associated_resource_arn().to_owned(),
-        url_expiry_in_seconds: input.url_expiry_in_seconds().and_then(|seconds| u64::try_from(seconds.inner()).ok()),
+        url_expiry_in_seconds: input.url_expiry_in_seconds().and_then(|seconds| u64::try_from(*seconds.inner()).ok()),
         disposition: input.url_content_disposition().map(|disposition| match disposition {
             ContentDisposition::Attachment => Disposition::Attachment,
             ContentDisposition::Inline => Disposition::Inline,

@@ -1,4 +1,4 @@
-//! restJson1 support shared by the generated (de)serializers: JSON tokens, header values, and the
+//! restJson1 support shared by the generated (de)serializers: header values, and the
 //! error code and message of an error answer. The same for every generated client; the
 //! generated code in `protocol_serde.rs` calls it.
 
@@ -8,138 +8,15 @@
 use std::borrow::Cow;
 
 use aws_smithy_json::deserialize::error::DeserializeError;
-use aws_smithy_json::deserialize::Token;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::http::header_parse;
 use aws_smithy_runtime_api::http::Headers;
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::error::metadata::{Builder as ErrorMetadataBuilder, ErrorMetadata};
 use aws_smithy_types::primitive::Parse;
-use aws_smithy_types::{Blob, DateTime, Number};
+use aws_smithy_types::DateTime;
 
-pub(crate) type Tokens<'a> = std::iter::Peekable<aws_smithy_json::deserialize::JsonTokenIterator<'a>>;
-
-/// The tokens of a JSON document.
-pub(crate) fn tokens(body: &[u8]) -> Tokens<'_> {
-    aws_smithy_json::deserialize::json_token_iter(body).peekable()
-}
-
-fn next<'a>(tokens: &mut Tokens<'a>) -> Result<Option<Token<'a>>, DeserializeError> {
-    tokens.next().transpose()
-}
-
-fn unexpected(expected: &str) -> DeserializeError {
-    DeserializeError::custom(format!("expected {expected}"))
-}
-
-/// Reads `{` (true) or `null` (false).
-pub(crate) fn start_object(tokens: &mut Tokens<'_>) -> Result<bool, DeserializeError> {
-    match next(tokens)? {
-        Some(Token::StartObject { .. }) => Ok(true),
-        Some(Token::ValueNull { .. }) => Ok(false),
-        _ => Err(unexpected("an object")),
-    }
-}
-
-/// Reads `[` (true) or `null` (false).
-pub(crate) fn start_array(tokens: &mut Tokens<'_>) -> Result<bool, DeserializeError> {
-    match next(tokens)? {
-        Some(Token::StartArray { .. }) => Ok(true),
-        Some(Token::ValueNull { .. }) => Ok(false),
-        _ => Err(unexpected("an array")),
-    }
-}
-
-/// The next key of an object, or `None` at its end.
-pub(crate) fn next_key<'a>(tokens: &mut Tokens<'a>) -> Result<Option<Cow<'a, str>>, DeserializeError> {
-    match next(tokens)? {
-        Some(Token::ObjectKey { key, .. }) => Ok(Some(key.to_unescaped()?)),
-        Some(Token::EndObject { .. }) => Ok(None),
-        _ => Err(unexpected("an object key")),
-    }
-}
-
-/// Whether an array has another element (consumes the closing `]` when not).
-pub(crate) fn array_continues(tokens: &mut Tokens<'_>) -> Result<bool, DeserializeError> {
-    if let Some(Ok(Token::EndArray { .. })) = tokens.peek() {
-        tokens.next();
-        return Ok(false);
-    }
-    Ok(true)
-}
-
-/// Whether the next value is `null` (consumed if so).
-pub(crate) fn take_null(tokens: &mut Tokens<'_>) -> bool {
-    if let Some(Ok(Token::ValueNull { .. })) = tokens.peek() {
-        tokens.next();
-        return true;
-    }
-    false
-}
-
-pub(crate) fn skip_value(tokens: &mut Tokens<'_>) -> Result<(), DeserializeError> {
-    aws_smithy_json::deserialize::token::skip_value(tokens)
-}
-
-/// Fails when anything but whitespace follows the top-level value.
-pub(crate) fn end_of_body(tokens: &mut Tokens<'_>) -> Result<(), DeserializeError> {
-    match next(tokens)? {
-        None => Ok(()),
-        Some(_) => Err(DeserializeError::custom("unexpected data after the JSON body")),
-    }
-}
-
-pub(crate) fn de_string(tokens: &mut Tokens<'_>) -> Result<Option<String>, DeserializeError> {
-    match next(tokens)? {
-        Some(Token::ValueString { value, .. }) => Ok(Some(value.to_unescaped()?.into_owned())),
-        Some(Token::ValueNull { .. }) => Ok(None),
-        _ => Err(unexpected("a string")),
-    }
-}
-
-pub(crate) fn de_bool(tokens: &mut Tokens<'_>) -> Result<Option<bool>, DeserializeError> {
-    aws_smithy_json::deserialize::token::expect_bool_or_null(tokens.next())
-}
-
-/// An integer of the target width; fractions and out-of-range numbers are refused.
-pub(crate) fn de_integer<T>(tokens: &mut Tokens<'_>) -> Result<Option<T>, DeserializeError>
-where
-    T: TryFrom<Number>,
-{
-    match aws_smithy_json::deserialize::token::expect_number_or_null(tokens.next())? {
-        Some(value) => T::try_from(value)
-            .map(Some)
-            .map_err(|_| DeserializeError::custom("number does not fit the member's integer type")),
-        None => Ok(None),
-    }
-}
-
-/// A float or double; `"NaN"`, `"Infinity"` and `"-Infinity"` are accepted as strings.
-pub(crate) fn de_float(tokens: &mut Tokens<'_>) -> Result<Option<f64>, DeserializeError> {
-    Ok(aws_smithy_json::deserialize::token::expect_number_or_null(tokens.next())?.map(Number::to_f64_lossy))
-}
-
-pub(crate) fn de_timestamp(tokens: &mut Tokens<'_>, format: Format) -> Result<Option<DateTime>, DeserializeError> {
-    aws_smithy_json::deserialize::token::expect_timestamp_or_null(tokens.next(), reading(format))
-}
-
-/// The format a timestamp is read in: a client accepts RFC 3339 date-times with a UTC offset
-/// (`2019-12-16T22:48:18-01:00`), though it sends only `Z`.
-fn reading(format: Format) -> Format {
-    match format {
-        Format::DateTime => Format::DateTimeWithOffset,
-        other => other,
-    }
-}
-
-/// Any JSON value (a `null` is `Document::Null`).
-pub(crate) fn de_document(tokens: &mut Tokens<'_>) -> Result<Option<aws_smithy_types::Document>, DeserializeError> {
-    aws_smithy_json::deserialize::token::expect_document(tokens).map(Some)
-}
-
-pub(crate) fn de_blob(tokens: &mut Tokens<'_>) -> Result<Option<Blob>, DeserializeError> {
-    aws_smithy_json::deserialize::token::expect_blob_or_null(tokens.next())
-}
+use super::json::{de_string, next_key, skip_value, start_object, tokens};
 
 // --- Errors ------------------------------------------------------------------------------------
 
@@ -171,6 +48,15 @@ pub(crate) fn error_metadata(headers: &Headers, body: &[u8]) -> Result<ErrorMeta
         builder = builder.custom("aws_request_id", request_id);
     }
     Ok(builder.build())
+}
+
+/// The format a timestamp header is read in: a client accepts RFC 3339 date-times with a UTC
+/// offset (`2019-12-16T22:48:18-01:00`), though it sends only `Z`.
+fn reading(format: Format) -> Format {
+    match format {
+        Format::DateTime => Format::DateTimeWithOffset,
+        other => other,
+    }
 }
 
 // --- Headers -----------------------------------------------------------------------------------

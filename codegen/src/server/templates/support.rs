@@ -1,5 +1,5 @@
-//! restJson1 support shared by the generated (de)serializers: reading JSON tokens, HTTP
-//! bindings, constraint-violation messages and the framework's error responses. The same for
+//! restJson1 support shared by the generated (de)serializers: HTTP bindings,
+//! constraint-violation messages and the framework's error responses. The same for
 //! every generated crate; the generated code in `protocol_serde.rs` calls it.
 
 // Each crate uses the parts its model needs.
@@ -11,15 +11,12 @@ use std::fmt;
 use aws_smithy_http_server::body::BoxBody;
 use aws_smithy_http_server::response::IntoResponse;
 use aws_smithy_http_server::protocol::rest_json_1::RestJson1;
-use aws_smithy_json::deserialize::Token;
 use aws_smithy_types::date_time::Format;
-use aws_smithy_types::{Blob, DateTime, Number};
+use aws_smithy_types::DateTime;
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
 
 pub(crate) type Response = http::Response<BoxBody>;
-pub(crate) type Tokens<'a> =
-    std::iter::Peekable<aws_smithy_json::deserialize::JsonTokenIterator<'a>>;
 
 /// Deepest nesting of structures, unions, lists and maps a request body may have, so that no
 /// request can exhaust the stack.
@@ -173,129 +170,6 @@ pub(crate) fn all_unique_hashable<T: Eq + std::hash::Hash>(items: &[T]) -> bool 
 /// `@uniqueItems` for items that only compare (structures, unions, lists): pairwise.
 pub(crate) fn all_unique<T: PartialEq>(items: &[T]) -> bool {
     items.iter().enumerate().all(|(i, item)| !items[..i].contains(item))
-}
-
-// --- JSON tokens -------------------------------------------------------------------------------
-
-pub(crate) fn next<'a>(tokens: &mut Tokens<'a>) -> Result<Option<Token<'a>>, RequestRejection> {
-    Ok(tokens.next().transpose()?)
-}
-
-fn unexpected(expected: &'static str) -> RequestRejection {
-    serialization(format!("expected {expected}"))
-}
-
-/// Reads `{` (true) or `null` (false).
-pub(crate) fn start_object(tokens: &mut Tokens<'_>) -> Result<bool, RequestRejection> {
-    match next(tokens)? {
-        Some(Token::StartObject { .. }) => Ok(true),
-        Some(Token::ValueNull { .. }) => Ok(false),
-        _ => Err(unexpected("an object")),
-    }
-}
-
-/// Reads `[` (true) or `null` (false).
-pub(crate) fn start_array(tokens: &mut Tokens<'_>) -> Result<bool, RequestRejection> {
-    match next(tokens)? {
-        Some(Token::StartArray { .. }) => Ok(true),
-        Some(Token::ValueNull { .. }) => Ok(false),
-        _ => Err(unexpected("an array")),
-    }
-}
-
-/// The next key of an object, or `None` at its end.
-pub(crate) fn next_key<'a>(tokens: &mut Tokens<'a>) -> Result<Option<Cow<'a, str>>, RequestRejection> {
-    match next(tokens)? {
-        Some(Token::ObjectKey { key, .. }) => Ok(Some(
-            key.to_unescaped().map_err(|e| serialization(e.to_string()))?,
-        )),
-        Some(Token::EndObject { .. }) => Ok(None),
-        _ => Err(unexpected("an object key")),
-    }
-}
-
-/// Whether an array has another element (consumes the closing `]` when not).
-pub(crate) fn array_continues(tokens: &mut Tokens<'_>) -> Result<bool, RequestRejection> {
-    if let Some(Ok(Token::EndArray { .. })) = tokens.peek() {
-        tokens.next();
-        return Ok(false);
-    }
-    Ok(true)
-}
-
-/// Whether the next value is `null` (consumed if so).
-pub(crate) fn take_null(tokens: &mut Tokens<'_>) -> bool {
-    if let Some(Ok(Token::ValueNull { .. })) = tokens.peek() {
-        tokens.next();
-        return true;
-    }
-    false
-}
-
-pub(crate) fn skip_value(tokens: &mut Tokens<'_>) -> Result<(), RequestRejection> {
-    Ok(aws_smithy_json::deserialize::token::skip_value(tokens)?)
-}
-
-/// Fails when anything but whitespace follows the top-level value.
-pub(crate) fn end_of_body(tokens: &mut Tokens<'_>) -> Result<(), RequestRejection> {
-    match next(tokens)? {
-        None => Ok(()),
-        Some(_) => Err(serialization("unexpected data after the JSON body")),
-    }
-}
-
-pub(crate) fn de_string(tokens: &mut Tokens<'_>) -> Result<Option<String>, RequestRejection> {
-    match next(tokens)? {
-        Some(Token::ValueString { value, .. }) => Ok(Some(
-            value.to_unescaped().map_err(|e| serialization(e.to_string()))?.into_owned(),
-        )),
-        Some(Token::ValueNull { .. }) => Ok(None),
-        _ => Err(unexpected("a string")),
-    }
-}
-
-pub(crate) fn de_bool(tokens: &mut Tokens<'_>) -> Result<Option<bool>, RequestRejection> {
-    match next(tokens)? {
-        Some(Token::ValueBool { value, .. }) => Ok(Some(value)),
-        Some(Token::ValueNull { .. }) => Ok(None),
-        _ => Err(unexpected("a boolean")),
-    }
-}
-
-/// An integer of the target width; fractions and out-of-range numbers are refused.
-pub(crate) fn de_integer<T>(tokens: &mut Tokens<'_>) -> Result<Option<T>, RequestRejection>
-where
-    T: TryFrom<Number>,
-{
-    match next(tokens)? {
-        Some(Token::ValueNumber { value, .. }) => T::try_from(value)
-            .map(Some)
-            .map_err(|_| serialization("number does not fit the member's integer type")),
-        Some(Token::ValueNull { .. }) => Ok(None),
-        _ => Err(unexpected("a number")),
-    }
-}
-
-/// A float or double; `"NaN"`, `"Infinity"` and `"-Infinity"` are accepted as strings.
-pub(crate) fn de_float(tokens: &mut Tokens<'_>) -> Result<Option<f64>, RequestRejection> {
-    Ok(aws_smithy_json::deserialize::token::expect_number_or_null(tokens.next())?
-        .map(Number::to_f64_lossy))
-}
-
-pub(crate) fn de_timestamp(
-    tokens: &mut Tokens<'_>,
-    format: Format,
-) -> Result<Option<DateTime>, RequestRejection> {
-    Ok(aws_smithy_json::deserialize::token::expect_timestamp_or_null(tokens.next(), format)?)
-}
-
-/// Any JSON value (a `null` is `Document::Null`), nested at most 256 levels.
-pub(crate) fn de_document(tokens: &mut Tokens<'_>) -> Result<Option<aws_smithy_types::Document>, RequestRejection> {
-    Ok(Some(aws_smithy_json::deserialize::token::expect_document(tokens)?))
-}
-
-pub(crate) fn de_blob(tokens: &mut Tokens<'_>) -> Result<Option<Blob>, RequestRejection> {
-    Ok(aws_smithy_json::deserialize::token::expect_blob_or_null(tokens.next())?)
 }
 
 // --- HTTP bindings -----------------------------------------------------------------------------
