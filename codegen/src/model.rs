@@ -220,8 +220,118 @@ pub struct Service<'m> {
     pub validation: ValidationException<'m>,
 }
 
-/// Traits that change the wire format in ways the generator does not implement.
-const UNSUPPORTED_TRAITS: &[&str] = &["eventHeader", "eventPayload"];
+/// Traits that change the generated code, as they change smithy-rs's.
+pub const IMPLEMENTED_TRAITS: &[&str] = &[
+    "aws.auth#sigv4",
+    "aws.protocols#restJson1",
+    "smithy.api#clientOptional",
+    "smithy.api#default",
+    "smithy.api#documentation",
+    "smithy.api#endpoint",
+    "smithy.api#enum",
+    "smithy.api#enumValue",
+    "smithy.api#error",
+    "smithy.api#hostLabel",
+    "smithy.api#http",
+    "smithy.api#httpChecksumRequired",
+    "smithy.api#httpError",
+    "smithy.api#httpHeader",
+    "smithy.api#httpLabel",
+    "smithy.api#httpPayload",
+    "smithy.api#httpPrefixHeaders",
+    "smithy.api#httpQuery",
+    "smithy.api#httpQueryParams",
+    "smithy.api#httpResponseCode",
+    "smithy.api#idempotencyToken",
+    "smithy.api#internal",
+    "smithy.api#jsonName",
+    "smithy.api#length",
+    "smithy.api#mediaType",
+    "smithy.api#paginated",
+    "smithy.api#pattern",
+    "smithy.api#range",
+    "smithy.api#requestCompression",
+    "smithy.api#required",
+    "smithy.api#requiresLength",
+    "smithy.api#retryable",
+    "smithy.api#sensitive",
+    "smithy.api#sparse",
+    "smithy.api#streaming",
+    "smithy.api#timestampFormat",
+    "smithy.api#title",
+    "smithy.api#uniqueItems",
+    "smithy.test#httpMalformedRequestTests",
+    "smithy.test#httpRequestTests",
+    "smithy.test#httpResponseTests",
+];
+
+/// Traits with no effect on the generated code, each for a reason.
+pub const NO_EFFECT_TRAITS: &[&str] = &[
+    // Documentation and tooling metadata.
+    "smithy.api#examples",
+    "smithy.api#externalDocumentation",
+    "smithy.api#recommended",
+    "smithy.api#since",
+    "smithy.api#suppress",
+    "smithy.api#tags",
+    "smithy.api#unstable",
+    // Markers whose effect the model already shows: operation input and output structures, the
+    // nullability of Smithy 1.0 models (`@default` and `@required` carry it in the AST), model
+    // validation.
+    "smithy.api#addedDefault",
+    "smithy.api#box",
+    "smithy.api#input",
+    "smithy.api#output",
+    "smithy.api#private",
+    // Operation semantics that smithy-rs's code does not act on either.
+    "smithy.api#idempotent",
+    "smithy.api#readonly",
+    // Resource modelling, IAM and CloudFormation metadata.
+    "smithy.api#nestedProperties",
+    "smithy.api#noReplace",
+    "smithy.api#notProperty",
+    "smithy.api#property",
+    "smithy.api#references",
+    "smithy.api#resourceIdentifier",
+    "aws.api#arn",
+    "aws.api#arnReference",
+    "aws.api#controlPlane",
+    "aws.api#data",
+    "aws.api#dataPlane",
+    "aws.api#service",
+    "aws.api#taggable",
+    "aws.api#tagEnabled",
+    "aws.iam#actionName",
+    "aws.iam#actionPermissionDescription",
+    "aws.iam#conditionKeys",
+    "aws.iam#defineConditionKeys",
+    "aws.iam#disableConditionKeyInference",
+    "aws.iam#iamAction",
+    "aws.iam#iamResource",
+    "aws.iam#requiredActions",
+    "aws.iam#supportedPrincipalTypes",
+    // XML names, for XML protocols only; this generator's protocols are JSON.
+    "smithy.api#xmlAttribute",
+    "smithy.api#xmlFlattened",
+    "smithy.api#xmlName",
+    "smithy.api#xmlNamespace",
+    // The service's other protocols: the crate speaks restJson1.
+    "aws.protocols#awsJson1_0",
+    "aws.protocols#awsJson1_1",
+    "aws.protocols#awsQuery",
+    "aws.protocols#ec2Query",
+    "aws.protocols#restXml",
+    "smithy.protocols#rpcv2Cbor",
+    // smithy-rs's server does not act on @cors either (CORS is a layer the user adds).
+    "smithy.api#cors",
+    // Endpoint rules: the client takes its endpoint from `endpoint_url` (README, "The client").
+    "smithy.rules#clientContextParams",
+    "smithy.rules#contextParam",
+    "smithy.rules#endpointRuleSet",
+    "smithy.rules#endpointTests",
+    "smithy.rules#operationContextParams",
+    "smithy.rules#staticContextParams",
+];
 
 impl<'m> Service<'m> {
     pub fn resolve(
@@ -239,6 +349,7 @@ impl<'m> Service<'m> {
                 "the generator supports the restJson1 protocol only (no @restJson1 trait)",
             ));
         }
+        check_traits(service_id, &shape.traits)?;
         if !shape.resources.is_empty() {
             return Err(unsupported(service_id, "resources are not supported: bind the operations to the service"));
         }
@@ -940,10 +1051,19 @@ fn is_header_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
+/// Refuses a shape or member that carries a trait the generator does not handle: every trait
+/// either changes the generated code ([`IMPLEMENTED_TRAITS`]), or is known to have no effect on it
+/// ([`NO_EFFECT_TRAITS`]); any other is an error naming the shape, so that none is ignored silently.
+/// (smithy-build's `excludeTraits` transform removes a trait a user chooses to do without.)
 fn check_traits(id: &str, traits: &Traits) -> Result<(), Error> {
-    for name in UNSUPPORTED_TRAITS {
-        if traits.has(name) {
-            return Err(unsupported(id, format!("the @{name} trait is not supported")));
+    for name in traits.0.keys() {
+        // Smithy allows these tests only on event-stream operations, which the generator refuses
+        // for their event stream (with that reason).
+        if name == "smithy.test#eventStreamTests" {
+            continue;
+        }
+        if !IMPLEMENTED_TRAITS.contains(&name.as_str()) && !NO_EFFECT_TRAITS.contains(&name.as_str()) {
+            return Err(unsupported(id, format!("the @{name} trait is not supported by the generator")));
         }
     }
     Ok(())

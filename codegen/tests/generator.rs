@@ -211,6 +211,28 @@ fn unsupported_features_are_one_clear_error_naming_the_shape() {
         "ex#Op: @requestCompression is supported with gzip only"
     );
 
+    // A trait the generator neither implements nor knows to have no effect is never ignored.
+    assert_eq!(
+        error_of(
+            json!({ "name": { "target": "smithy.api#String", "traits": { "smithy.api#deprecated": {} } } }),
+            json!({})
+        ),
+        "ex#OpRequest$name: the @smithy.api#deprecated trait is not supported by the generator"
+    );
+    assert_eq!(
+        error_of(
+            json!({ "name": { "target": "ex#Name" } }),
+            json!({ "ex#Name": { "type": "string", "traits": { "ex#custom": {} } } })
+        ),
+        "ex#Name: the @ex#custom trait is not supported by the generator"
+    );
+    let mut waiter: Value = serde_json::from_str(&model(json!({}), json!({}))).unwrap();
+    waiter["shapes"]["ex#Op"]["traits"]["smithy.waiters#waitable"] = json!({});
+    assert_eq!(
+        generate(&waiter.to_string(), None).unwrap_err(),
+        "ex#Op: the @smithy.waiters#waitable trait is not supported by the generator"
+    );
+
     let mut rpc: Value = serde_json::from_str(&model(json!({}), json!({}))).unwrap();
     rpc["shapes"]["ex#Svc"]["traits"] = json!({ "aws.protocols#awsJson1_1": {} });
     assert_eq!(
