@@ -172,6 +172,32 @@ pub struct Operation<'m> {
     pub gzip_request: bool,
     /// `@paginated` (the operation's, over the service's): clients get a paginator.
     pub paginated: Option<Paginated<'m>>,
+    /// The auth schemes a client may use for the operation, most preferred first (its `@auth`,
+    /// else the service's).
+    pub auth: Vec<AuthScheme<'m>>,
+}
+
+/// An auth scheme of the service (an auth trait on the service shape).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthScheme<'m> {
+    /// `@aws.auth#sigv4`, with its signing name.
+    SigV4 { name: &'m str },
+    /// `@httpBearerAuth`: `Authorization: Bearer <token>`.
+    Bearer,
+    /// `@httpApiKeyAuth`: the key in the header or query parameter `name`, after `scheme` in a
+    /// header when it has one.
+    ApiKey { name: &'m str, in_header: bool, scheme: Option<&'m str> },
+}
+
+impl AuthScheme<'_> {
+    /// The trait's shape id.
+    pub fn id(&self) -> &'static str {
+        match self {
+            AuthScheme::SigV4 { .. } => "aws.auth#sigv4",
+            AuthScheme::Bearer => "smithy.api#httpBearerAuth",
+            AuthScheme::ApiKey { .. } => "smithy.api#httpApiKeyAuth",
+        }
+    }
 }
 
 /// The members `@paginated` names: the input and output tokens, and optionally the page size (an
@@ -218,12 +244,15 @@ pub struct Service<'m> {
     /// Shapes inside JSON response bodies (they get serializers).
     pub written_json: BTreeSet<String>,
     pub validation: ValidationException<'m>,
+    /// The service's auth schemes, in the order of its `@auth` (else of their trait ids).
+    pub auth: Vec<AuthScheme<'m>>,
 }
 
 /// Traits that change the generated code, as they change smithy-rs's.
 pub const IMPLEMENTED_TRAITS: &[&str] = &[
     "aws.auth#sigv4",
     "aws.protocols#restJson1",
+    "smithy.api#auth",
     "smithy.api#clientOptional",
     "smithy.api#default",
     "smithy.api#documentation",
@@ -233,6 +262,8 @@ pub const IMPLEMENTED_TRAITS: &[&str] = &[
     "smithy.api#error",
     "smithy.api#hostLabel",
     "smithy.api#http",
+    "smithy.api#httpApiKeyAuth",
+    "smithy.api#httpBearerAuth",
     "smithy.api#httpChecksumRequired",
     "smithy.api#httpError",
     "smithy.api#httpHeader",
@@ -322,6 +353,9 @@ pub const NO_EFFECT_TRAITS: &[&str] = &[
     "aws.protocols#ec2Query",
     "aws.protocols#restXml",
     "smithy.protocols#rpcv2Cbor",
+    // A client here sends a request unsigned whenever its config has no identity for the
+    // operation's schemes, so every operation can be called anonymously already.
+    "smithy.api#optionalAuth",
     // smithy-rs's server does not act on @cors either (CORS is a layer the user adds).
     "smithy.api#cors",
     // Endpoint rules: the client takes its endpoint from `endpoint_url` (README, "The client").
@@ -354,11 +388,16 @@ impl<'m> Service<'m> {
             return Err(unsupported(service_id, "resources are not supported: bind the operations to the service"));
         }
 
+        let auth = resolve_auth(service_id, shape)?;
         let mut operations = Vec::new();
         let mut top_level = BTreeSet::new();
         for op in &shape.operations {
             let mut operation = resolve_operation(model, &op.target)?;
             operation.paginated = resolve_paginated(model, op.target.as_str(), shape)?;
+            operation.auth = match model.shape(&op.target)?.traits.get("auth") {
+                Some(order) => auth_order(&op.target, &auth, order)?,
+                None => auth.clone(),
+            };
             // Errors bound to the service can be answered by every operation, after its own.
             for error in &shape.errors {
                 if !operation.errors.contains(&error.target.as_str()) {
@@ -394,6 +433,7 @@ impl<'m> Service<'m> {
                 message: "message",
                 field_list: Some(("fieldList", "path", "message")),
             },
+            auth,
         };
         for op in &service.operations {
             for error in &op.errors {
@@ -990,6 +1030,7 @@ fn resolve_operation<'m>(model: &'m Model, id: &'m str) -> Result<Operation<'m>,
         host_prefix: shape.traits.get("endpoint").and_then(|e| e.get("hostPrefix")).and_then(Value::as_str),
         checksum_required: shape.traits.has("httpChecksumRequired"),
         paginated: None,
+        auth: Vec::new(),
         gzip_request: match shape.traits.get("requestCompression") {
             None => false,
             Some(compression) => {
@@ -1001,6 +1042,46 @@ fn resolve_operation<'m>(model: &'m Model, id: &'m str) -> Result<Operation<'m>,
             }
         },
     })
+}
+
+/// The service's auth schemes: its auth traits, in the order its `@auth` gives (which may leave
+/// some out), else sorted by trait id, as Smithy's effective auth schemes are.
+fn resolve_auth<'m>(id: &str, service: &'m Shape) -> Result<Vec<AuthScheme<'m>>, Error> {
+    let traits = &service.traits.0;
+    let mut schemes = Vec::new();
+    if let Some(sigv4) = traits.get("aws.auth#sigv4") {
+        let name = sigv4.get("name").and_then(Value::as_str).unwrap_or_default();
+        schemes.push(AuthScheme::SigV4 { name });
+    }
+    if traits.contains_key("smithy.api#httpBearerAuth") {
+        schemes.push(AuthScheme::Bearer);
+    }
+    if let Some(api_key) = traits.get("smithy.api#httpApiKeyAuth") {
+        let (Some(name), Some(place)) =
+            (api_key.get("name").and_then(Value::as_str), api_key.get("in").and_then(Value::as_str))
+        else {
+            return Err(unsupported(id, "@httpApiKeyAuth needs `name` and `in`"));
+        };
+        let scheme = api_key.get("scheme").and_then(Value::as_str);
+        schemes.push(AuthScheme::ApiKey { name, in_header: place == "header", scheme });
+    }
+    schemes.sort_by_key(|scheme| scheme.id());
+    match traits.get("smithy.api#auth") {
+        Some(order) => auth_order(id, &schemes, order),
+        None => Ok(schemes),
+    }
+}
+
+/// The schemes an `@auth` list names, in its order; each must be one of the service's.
+fn auth_order<'m>(id: &str, schemes: &[AuthScheme<'m>], order: &Value) -> Result<Vec<AuthScheme<'m>>, Error> {
+    let mut ordered = Vec::new();
+    for name in order.as_array().into_iter().flatten().filter_map(Value::as_str) {
+        match schemes.iter().find(|scheme| scheme.id() == name) {
+            Some(scheme) => ordered.push(*scheme),
+            None => return Err(unsupported(id, format!("@auth names {name}, which the service does not have"))),
+        }
+    }
+    Ok(ordered)
 }
 
 /// An operation's `@paginated`, each of its values falling back on the service's; checked to

@@ -84,6 +84,7 @@ fn writes_one_file_per_module_each_marked_generated() {
 
 #[test]
 fn signs_only_for_a_service_with_sigv4() {
+    // No auth trait: no scheme, requests unsigned.
     let unsigned = generate(&model(json!({}), id_label())).unwrap();
     assert!(!file(&unsigned, "Cargo.toml").contains("aws-runtime"));
     assert!(file(&unsigned, "src/auth.rs").contains("operation.no_auth()"));
@@ -91,7 +92,8 @@ fn signs_only_for_a_service_with_sigv4() {
 
     let signed = generate(&model(json!({ "aws.auth#sigv4": { "name": "exsvc" } }), id_label())).unwrap();
     assert!(file(&signed, "Cargo.toml").contains("aws-runtime = "));
-    assert!(file(&signed, "src/auth.rs").contains("SigV4AuthScheme::new()"));
+    assert!(file(&signed, "src/auth/sigv4.rs").contains("SigV4AuthScheme::new()"));
+    assert!(file(&signed, "src/client.rs").contains("&[crate::auth::Scheme::SigV4]"));
     assert!(file(&signed, "src/client.rs").contains("pub(crate) const SIGNING_NAME: &str = \"exsvc\";"));
 }
 

@@ -8,14 +8,18 @@ use quote::{format_ident, quote};
 use super::Gen;
 use super::shapes::Held;
 use crate::json::JsonSide;
-use crate::model::{Module, Operation, Paginated, Ty};
+use crate::model::{AuthScheme, Module, Operation, Paginated, Ty};
 use crate::render::{doc, inner_doc};
 use crate::{Error, names, unsupported};
 
 impl<'m> Gen<'_, 'm> {
     pub(super) fn client_rs(&self) -> Result<TokenStream, Error> {
         let service_name = self.service_name();
-        let signing_name = self.sigv4.as_ref().map(|name| {
+        let sigv4 = self.s.auth.iter().find_map(|scheme| match scheme {
+            AuthScheme::SigV4 { name } => Some(*name),
+            _ => None,
+        });
+        let signing_name = sigv4.map(|name| {
             quote! {
                 /// The name requests are signed with (`@sigv4`).
                 pub(crate) const SIGNING_NAME: &str = #name;
@@ -55,9 +59,10 @@ impl<'m> Gen<'_, 'm> {
             } else {
                 quote!(.deserializer(crate::protocol_serde::#de))
             };
+            let auth = self.op_auth(&op.auth);
             builds.push(quote! {
                 let #field = base
-                    .operation::<#error>(SERVICE_NAME, #name)
+                    .operation::<#error>(SERVICE_NAME, #name, #auth)
                     .serializer(crate::protocol_serde::#ser)
                     #deserializer
                     #host_prefix

@@ -12,9 +12,11 @@
 //! | `src/compression.rs` (gzip of request bodies, if an operation has `@requestCompression`) | `templates/`, verbatim |
 //! | `src/host_prefix.rs` (host prefixes, if an operation has `@endpoint`) | `templates/`, verbatim |
 //! | `src/streaming.rs` (responses read as streams, if an output has a `@streaming` payload) | `templates/`, verbatim |
-//! | `src/config.rs`, `src/error.rs`, `src/idempotency_token.rs`, `src/primitives.rs`, `src/runtime.rs`, `src/auth.rs`, `src/protocol_serde/support.rs` | `templates/`, verbatim |
+//! | `src/config.rs`, `src/error.rs`, `src/idempotency_token.rs`, `src/primitives.rs`, `src/runtime.rs`, `src/protocol_serde/support.rs` | `templates/`, verbatim |
+//! | `src/auth.rs`, `src/auth/<scheme>.rs` (the service's auth schemes) | [`auth`], `templates/auth/` verbatim |
 //! | `src/protocol_serde/json.rs` (reading JSON tokens; the same in servers) | `../templates/json.rs`, verbatim |
 
+mod auth;
 mod fluent;
 mod protocol_tests;
 mod serde;
@@ -24,7 +26,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::json::JsonSide;
-use crate::model::{Module, Operation, Service, Ty, UNIT};
+use crate::model::{AuthScheme, Module, Operation, Service, Ty, UNIT};
 use crate::render::{inner_doc, optional_mod, rust_file, rust_source};
 use crate::rust_types::prim_type;
 use crate::smithy::{Model, shape_name};
@@ -33,17 +35,8 @@ use crate::{Error, File, Settings, names};
 /// Generates the client crate for `settings.service`.
 pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> {
     let service = Service::resolve(model, &settings.service, None)?;
-    let sigv4 =
-        service.shape.traits.0.get("aws.auth#sigv4").map(|trait_value| {
-            trait_value.get("name").and_then(serde_json::Value::as_str).unwrap_or_default().to_owned()
-        });
     let crate_name = settings.module.replace('-', "_");
-    let g = Gen { s: &service, sigv4, crate_name };
-    let auth = if g.sigv4.is_some() {
-        include_str!("templates/auth_sigv4.rs")
-    } else {
-        include_str!("templates/auth_none.rs")
-    };
+    let g = Gen { s: &service, crate_name };
     let mut files = vec![
         cargo_toml(&g, settings),
         rust_file("src/lib.rs", g.lib_rs(), settings)?,
@@ -56,10 +49,10 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> 
         rust_source("src/idempotency_token.rs", include_str!("templates/idempotency_token.rs"), settings)?,
         rust_source("src/primitives.rs", include_str!("templates/primitives.rs"), settings)?,
         rust_source("src/runtime.rs", include_str!("templates/runtime.rs"), settings)?,
-        rust_source("src/auth.rs", auth, settings)?,
         rust_source("src/protocol_serde/json.rs", include_str!("../templates/json.rs"), settings)?,
         rust_source("src/protocol_serde/support.rs", include_str!("templates/support.rs"), settings)?,
     ];
+    files.extend(g.auth_files(settings)?);
     if g.has_protocol_tests() {
         files.push(rust_file("src/protocol_tests.rs", g.protocol_tests()?, settings)?);
     }
@@ -83,8 +76,6 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> 
 /// The emitters' shared view of the resolved service.
 pub(crate) struct Gen<'s, 'm> {
     s: &'s Service<'m>,
-    /// The signing name of `@sigv4`, if the service has the trait.
-    sigv4: Option<String>,
     /// The crate's name in Rust code, for doc examples.
     crate_name: String,
 }
@@ -182,17 +173,37 @@ impl<'m> Gen<'_, 'm> {
         shape_name(self.s.id)
     }
 
+    /// What the crate's documentation says of auth.
+    fn auth_doc(&self) -> String {
+        if self.s.auth.is_empty() {
+            return "The service has no auth trait: requests are sent unsigned.".to_owned();
+        }
+        let schemes: Vec<String> = self
+            .s
+            .auth
+            .iter()
+            .map(|scheme| match scheme {
+                AuthScheme::SigV4 { name } => format!(
+                    "SigV4 (signing name `{name}`) when the config has credentials (`credentials_provider`, or\n  \
+                     `Client::new(&aws_config::load_defaults(..).await)`)"
+                ),
+                AuthScheme::Bearer => "a bearer token when the config has one (`bearer_token`)".to_owned(),
+                AuthScheme::ApiKey { name, .. } => {
+                    format!("the API key in `{name}` when the config has one (`api_key`)")
+                }
+            })
+            .collect();
+        format!(
+            "Requests are authorized with the first of these the operation allows and the config has:\n{}.\n\n\
+             Without any, they are sent unsigned.",
+            schemes.iter().map(|s| format!("- {s}")).collect::<Vec<_>>().join(";\n")
+        )
+    }
+
     fn lib_rs(&self) -> TokenStream {
         let title = self.s.shape.traits.get("title").and_then(|t| t.as_str()).unwrap_or(shape_name(self.s.id));
         let first_op = self.s.operations.first().map(|op| names::snake(op.name)).unwrap_or_default();
-        let auth = match &self.sigv4 {
-            Some(name) => format!(
-                "Requests are signed with SigV4 (signing name `{name}`) when the config has credentials\n\
-                 (`credentials_provider`, or `Client::new(&aws_config::load_defaults(..).await)`),\n\
-                 and sent unsigned otherwise."
-            ),
-            None => "The service has no auth trait: requests are sent unsigned.".to_owned(),
-        };
+        let auth = self.auth_doc();
         let mut intro = format!(
             "Client for {title}, generated from its Smithy model\n(`{}`).\n\n\
              ```no_run\n\
@@ -268,11 +279,15 @@ impl<'m> Gen<'_, 'm> {
 fn cargo_toml(g: &Gen<'_, '_>, settings: &Settings) -> File {
     let description =
         format!("Client for {}, generated by attached-files-codegen (do not edit; run codegen/regenerate).", g.s.id);
-    let sigv4 = if g.sigv4.is_some() {
-        "aws-credential-types = \"1.3.1\"\naws-runtime = \"1.10.2\"\naws-types = \"1.7.0\"\n"
-    } else {
-        ""
-    };
+    // What each auth scheme's template uses.
+    let mut auth = String::new();
+    if g.s.auth.iter().any(|scheme| matches!(scheme, AuthScheme::SigV4 { .. })) {
+        auth.push_str("aws-credential-types = \"1.3.1\"\naws-runtime = \"1.10.2\"\naws-types = \"1.7.0\"\n");
+    }
+    let http_auth = g.s.auth.iter().any(|scheme| !matches!(scheme, AuthScheme::SigV4 { .. }));
+    let runtime_features = if http_auth { "\"client\", \"http-auth\"" } else { "\"client\"" };
+    let runtime_api_features =
+        if http_auth { "\"client\", \"http-1x\", \"http-auth\"" } else { "\"client\", \"http-1x\"" };
     let md5 = if g.s.operations.iter().any(|op| op.checksum_required) { "md-5 = \"0.11.0\"\n" } else { "" };
     let flate2 = if g.s.operations.iter().any(|op| op.gzip_request) { "flate2 = \"1.1.11\"\n" } else { "" };
     let contents = format!(
@@ -296,11 +311,11 @@ rt-tokio = [\"aws-smithy-async/rt-tokio\", \"aws-smithy-runtime/rt-tokio\"]
 aws-smithy-async = \"1.3.1\"
 aws-smithy-http = \"0.64.3\"
 aws-smithy-json = \"0.65.1\"
-aws-smithy-runtime = {{ version = \"1.16.2\", features = [\"client\"] }}
-aws-smithy-runtime-api = {{ version = \"1.20.0\", features = [\"client\", \"http-1x\"] }}
+aws-smithy-runtime = {{ version = \"1.16.2\", features = [{runtime_features}] }}
+aws-smithy-runtime-api = {{ version = \"1.20.0\", features = [{runtime_api_features}] }}
 aws-smithy-types = {{ version = \"1.9.3\", features = [\"http-body-1-x\"] }}
 fastrand = \"2.5.0\"
-{flate2}{sigv4}http = \"1.4.0\"
+{flate2}{auth}http = \"1.4.0\"
 {md5}{dev_dependencies}",
         header = crate::render::header("#", settings),
         name = settings.module,

@@ -269,6 +269,9 @@ impl<'m> Gen<'_, 'm> {
             Some(field) => self.stream_body(field)?,
             None => self.request_body(&fields)?,
         };
+        // A stream's body is an `SdkBody` already; other bodies are bytes.
+        let sdk_body =
+            if stream.is_some() { quote!(body) } else { quote!(::aws_smithy_types::body::SdkBody::from(body)) };
         let checksum = op.checksum_required.then(|| {
             quote! {
                 let md5 = <::md5::Md5 as ::md5::Digest>::digest(&body);
@@ -312,7 +315,7 @@ impl<'m> Gen<'_, 'm> {
                 #body
                 #checksum
                 #length
-                let request = request.body(::aws_smithy_types::body::SdkBody::from(body))?;
+                let request = request.body(#sdk_body)?;
                 ::std::result::Result::Ok(::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?)
             }
         })

@@ -385,6 +385,8 @@ impl<'m> Gen<'_, 'm> {
         let default = self.default_value(id, field)?;
         Ok(match self.s.ty(&field.member.target)? {
             Ty::List { .. } | Ty::Map { .. } => quote!(#option.unwrap_or_default()),
+            // An empty stream, the only `@default` a stream can have.
+            _ if self.s.is_streaming(&field.member.target) => quote!(#option.unwrap_or_default()),
             Ty::Prim(p) | Ty::Newtype(_, p) if p.is_copy() => quote!(#option.unwrap_or(#default)),
             Ty::IntEnum => quote!(#option.unwrap_or(#default)),
             _ => quote!(#option.unwrap_or_else(|| #default)),
@@ -429,7 +431,7 @@ impl<'m> Gen<'_, 'm> {
     /// correction): zero, empty, or an unknown enum or union value.
     pub(super) fn zero_value(&self, target: &'m str) -> Result<TokenStream, Error> {
         if self.s.is_streaming(target) {
-            return Ok(quote!(::aws_smithy_types::byte_stream::ByteStream::default()));
+            return Ok(quote!(::std::default::Default::default()));
         }
         Ok(match self.s.ty(target)? {
             Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => {

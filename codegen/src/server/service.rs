@@ -85,7 +85,8 @@ impl Gen<'_, '_> {
             let query = if keys.is_empty() {
                 quote!(|_: &str| #query_marker { key: #all_keys, value: #all_keys })
             } else {
-                quote!(|name: &str| #query_marker { key: #all_keys, value: #all_keys || matches!(name, #(#keys)|*) })
+                let value = if all_keys { quote!(true) } else { quote!(matches!(name, #(#keys)|*)) };
+                quote!(|name: &str| #query_marker { key: #all_keys, value: #value })
             };
             (
                 quote!(#sensitivity::RequestFmt<#make_headers, #sensitivity::uri::MakeUri<#sensitivity::uri::MakeLabel<fn(usize) -> bool>, #sensitivity::uri::MakeQuery<fn(&str) -> #query_marker>>>),

@@ -274,9 +274,14 @@ async fn echo_stream(
     })
 }
 
-async fn ping(_: sdk::input::PingInput) -> Result<sdk::output::PingOutput, sdk::error::PingError> {
+/// Degraded for an anonymous request (Ping has `@auth([])`), else OK.
+async fn ping(
+    _: sdk::input::PingInput,
+    credentials: Credentials,
+) -> Result<sdk::output::PingOutput, sdk::error::PingError> {
+    let anonymous = credentials.0.authorization.is_none() && credentials.0.api_key.is_none();
     Ok(sdk::output::PingOutput {
-        status: sdk::model::HealthStatus::Degraded,
+        status: if anonymous { sdk::model::HealthStatus::Degraded } else { sdk::model::HealthStatus::OkValue },
         server_time: Some(sdk::types::DateTime::from_secs(T0)),
     })
 }
@@ -309,6 +314,24 @@ async fn list_widgets(
     })
 }
 
+/// The request's credentials, which the WhoAmI handler answers with.
+struct Credentials(sdk::output::WhoAmIOutput);
+
+impl<P> sdk::server::request::FromParts<P> for Credentials {
+    type Rejection = std::convert::Infallible;
+    fn from_parts(parts: &mut http::request::Parts) -> Result<Self, Self::Rejection> {
+        let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        Ok(Credentials(sdk::output::WhoAmIOutput { authorization: header("authorization"), api_key: header("x-api-key") }))
+    }
+}
+
+async fn who_am_i(
+    _: sdk::input::WhoAmIInput,
+    credentials: Credentials,
+) -> Result<sdk::output::WhoAmIOutput, sdk::error::WhoAmIError> {
+    Ok(credentials.0)
+}
+
 /// The kitchen-sink server on a loopback port, and a client of it.
 async fn start() -> Client {
     let app = sdk::KitchenSink::builder(sdk::KitchenSinkConfig::builder().build())
@@ -327,14 +350,18 @@ async fn start() -> Client {
         .ping(ping)
         .rotate_widget_key(rotate_widget_key)
         .list_widgets(list_widgets)
+        .who_am_i(who_am_i)
         .build()
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let endpoint = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { sdk::serve(listener, app.into_make_service()).await.unwrap() });
-    let config =
-        Config::builder().endpoint_url(endpoint).behavior_version_latest().retry_config(RetryConfig::disabled());
-    Client::from_conf(config.build())
+    Client::from_conf(config(&endpoint).build())
+}
+
+/// A config for `endpoint`, without retries.
+fn config(endpoint: &str) -> kitchen_sink_client::config::Builder {
+    Config::builder().endpoint_url(endpoint).behavior_version_latest().retry_config(RetryConfig::disabled())
 }
 
 fn t0() -> DateTime {
@@ -431,7 +458,7 @@ async fn create_widget_round_trips_every_body_type() {
     assert_eq!(&widget.shape, sent.get_shape());
     assert_eq!(widget.alternative_shapes, Some(shapes));
     assert_eq!(widget.tags(), ["a", "b:c"]);
-    assert_eq!(widget.components(), [component.clone()]);
+    assert_eq!(widget.components(), std::slice::from_ref(&component));
     assert_eq!(&widget.attributes, sent.get_attributes());
     assert_eq!(widget.components_by_name, Some(HashMap::from([("axle".to_owned(), component)])));
     assert_eq!(&widget.groups, sent.get_groups());
@@ -789,4 +816,27 @@ async fn paginators_follow_the_token() {
     let mut stream = client.list_widgets().into_paginator().page_size(0).send();
     assert!(stream.next().await.unwrap().is_err());
     assert!(stream.next().await.is_none());
+}
+
+#[tokio::test]
+async fn requests_carry_the_first_configured_auth_scheme_of_the_operation() {
+    let client = start().await;
+    let endpoint = client.config().endpoint_url().unwrap().to_owned();
+    let who = |config: kitchen_sink_client::config::Builder| async move {
+        let client = Client::from_conf(config.build());
+        let output = client.who_am_i().send().await.unwrap();
+        (output.authorization().map(str::to_owned), output.api_key().map(str::to_owned))
+    };
+    // Nothing configured: unsigned.
+    assert_eq!(who(config(&endpoint)).await, (None, None));
+    assert_eq!(who(config(&endpoint).api_key("key-1")).await, (None, Some("key-1".to_owned())));
+    assert_eq!(who(config(&endpoint).bearer_token("token-1")).await, (Some("Bearer token-1".to_owned()), None));
+    // Both: the service's @auth puts bearer first.
+    let both = config(&endpoint).bearer_token("token-1").api_key("key-1");
+    assert_eq!(who(both.clone()).await, (Some("Bearer token-1".to_owned()), None));
+
+    // An operation with @auth([]) is never authorized (the server says Degraded to anonymous calls).
+    let client = Client::from_conf(both.build());
+    let output = client.ping().send().await.unwrap();
+    assert_eq!(output.status(), &HealthStatus::Degraded);
 }

@@ -15,6 +15,7 @@ use kitchen_sink_server_sdk::model::{
 use kitchen_sink_server_sdk::types::{Blob, DateTime};
 use kitchen_sink_server_sdk::server::instrumentation::sensitivity::Sensitivity;
 use kitchen_sink_server_sdk::server::instrumentation::{InstrumentPlugin, MakeFmt};
+use kitchen_sink_server_sdk::server::request::FromParts;
 use kitchen_sink_server_sdk::{KitchenSink, KitchenSinkConfig, error, input, model, operation_shape, output};
 use reqwest::Method;
 use reqwest::header::HeaderMap;
@@ -112,6 +113,7 @@ async fn start() -> Server {
         .ping(handler(&log, Received::Ping, ping))
         .rotate_widget_key(handler(&log, Received::RotateWidgetKey, rotate_widget_key))
         .list_widgets(handler(&log, Received::ListWidgets, list_widgets))
+        .who_am_i(who_am_i)
         .build()
         .expect("every operation has a handler");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -376,6 +378,24 @@ fn rotate_widget_key(
         key: Some(model::WidgetKey { material: "material-secret".to_owned() }),
         key_id: Some("k-1".to_owned()),
     })
+}
+
+/// The request's credentials, which handlers can take as an extractor.
+struct Credentials(output::WhoAmIOutput);
+
+impl<P> FromParts<P> for Credentials {
+    type Rejection = std::convert::Infallible;
+    fn from_parts(parts: &mut http::request::Parts) -> Result<Self, Self::Rejection> {
+        let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        Ok(Credentials(output::WhoAmIOutput { authorization: header("authorization"), api_key: header("x-api-key") }))
+    }
+}
+
+async fn who_am_i(
+    _: input::WhoAmIInput,
+    credentials: Credentials,
+) -> Result<output::WhoAmIOutput, error::WhoAmIError> {
+    Ok(credentials.0)
 }
 
 /// Three pages: `w-1 w-2`, then `w-3` (the page size is ignored); the token `again` is answered
@@ -1478,6 +1498,13 @@ fn sensitive_http_bindings_are_redacted_in_instrumentation() {
     // An operation without @sensitive bindings logs everything.
     let logged = format!("{:?}", operation_shape::Ping::request_fmt().make(&headers));
     assert!(logged.contains("current-secret"), "{logged}");
+}
+
+#[tokio::test]
+async fn handlers_take_extractors() {
+    let server = start().await;
+    let reply = server.send(&get("/whoami").header("Authorization", "Bearer t-1")).await;
+    assert_json(&reply, 200, &json!({"authorization": "Bearer t-1"}));
 }
 
 #[tokio::test]

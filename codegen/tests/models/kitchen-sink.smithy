@@ -20,7 +20,12 @@ use aws.protocols#restJson1
 
 /// A service that manages widgets. It exists only to exercise a code generator: every operation
 /// covers a group of restJson1 features (see the comment above each operation).
+///
+/// Clients authorize with a bearer token, or else an API key.
 @restJson1
+@httpBearerAuth
+@httpApiKeyAuth(name: "X-Api-Key", in: "header")
+@auth([httpBearerAuth, httpApiKeyAuth])
 service KitchenSink {
     version: "2024-01-01"
     operations: [
@@ -39,6 +44,7 @@ service KitchenSink {
         Ping
         RotateWidgetKey
         ListWidgets
+        WhoAmI
     ]
     // Errors every operation can answer with, besides its own.
     errors: [
@@ -231,6 +237,7 @@ operation EchoStream {
 /// Tells whether the service is up.
 @readonly
 @http(method: "GET", uri: "/ping", code: 200)
+@auth([])
 operation Ping {
     output: PingOutput
     errors: [
@@ -248,6 +255,14 @@ operation RotateWidgetKey {
     errors: [
         ValidationException
     ]
+}
+
+// Auth: the server answers with what authorized the request (it checks nothing).
+/// Says how the request was authorized.
+@readonly
+@http(method: "GET", uri: "/whoami", code: 200)
+operation WhoAmI {
+    output: WhoAmIOutput
 }
 
 // @paginated: the client's paginator follows nextToken, maxResults is the page size, widgets the
@@ -1056,6 +1071,17 @@ string Secret
 structure WidgetKey {
     @required
     material: String
+}
+
+// --- WhoAmI --------------------------------------------------------------------------------------
+
+@output
+structure WhoAmIOutput {
+    /// The request's Authorization header.
+    authorization: String
+
+    /// The request's X-Api-Key header.
+    apiKey: String
 }
 
 // --- ListWidgets ---------------------------------------------------------------------------------

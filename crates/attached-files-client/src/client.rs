@@ -34,7 +34,7 @@ impl Client {
         let get_attached_file = base
             .operation::<
                 crate::operation::get_attached_file::GetAttachedFileError,
-            >(SERVICE_NAME, "GetAttachedFile")
+            >(SERVICE_NAME, "GetAttachedFile", &[crate::auth::Scheme::SigV4])
             .serializer(crate::protocol_serde::ser_get_attached_file_input)
             .deserializer(crate::protocol_serde::de_get_attached_file_response)
             .build();

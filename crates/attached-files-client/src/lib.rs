@@ -16,9 +16,11 @@
 //! # }
 //! ```
 //!
-//! Requests are signed with SigV4 (signing name `connect`) when the config has credentials
-//! (`credentials_provider`, or `Client::new(&aws_config::load_defaults(..).await)`),
-//! and sent unsigned otherwise.
+//! Requests are authorized with the first of these the operation allows and the config has:
+//! - SigV4 (signing name `connect`) when the config has credentials (`credentials_provider`, or
+//!   `Client::new(&aws_config::load_defaults(..).await)`).
+//!
+//! Without any, they are sent unsigned.
 //!
 //! Amazon Connect, reduced to the one operation this project serves: reading an attached
 //! file's metadata and a short-lived download URL for it.

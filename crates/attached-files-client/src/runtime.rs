@@ -69,10 +69,12 @@ impl<'a> Base<'a> {
     }
     /// An operation builder with everything but the serializer and deserializer. `E` is the
     /// operation's error, which the retry classifiers read.
+    /// `auth` are the schemes the operation may use, most preferred first.
     pub(crate) fn operation<E>(
         &self,
         service_name: &'static str,
         operation_name: &'static str,
+        auth: &[crate::auth::Scheme],
     ) -> OperationBuilder
     where
         E: ProvideErrorKind + ProvideErrorMetadata + std::error::Error + Send + Sync
@@ -111,7 +113,7 @@ impl<'a> Base<'a> {
         for interceptor in &conf.interceptors {
             operation = operation.interceptor(interceptor.clone());
         }
-        conf.auth.apply(operation, &self.identity_cache)
+        conf.auth.apply(operation, auth, &self.identity_cache)
     }
 }
 /// Error codes that mean "slow down", as AWS services spell them.

@@ -60,7 +60,13 @@ impl<'a> Base<'a> {
 
     /// An operation builder with everything but the serializer and deserializer. `E` is the
     /// operation's error, which the retry classifiers read.
-    pub(crate) fn operation<E>(&self, service_name: &'static str, operation_name: &'static str) -> OperationBuilder
+    /// `auth` are the schemes the operation may use, most preferred first.
+    pub(crate) fn operation<E>(
+        &self,
+        service_name: &'static str,
+        operation_name: &'static str,
+        auth: &[crate::auth::Scheme],
+    ) -> OperationBuilder
     where
         E: ProvideErrorKind + ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
@@ -94,7 +100,7 @@ impl<'a> Base<'a> {
         for interceptor in &conf.interceptors {
             operation = operation.interceptor(interceptor.clone());
         }
-        conf.auth.apply(operation, &self.identity_cache)
+        conf.auth.apply(operation, auth, &self.identity_cache)
     }
 }
 

@@ -1,17 +1,11 @@
-//! Auth for a service with `@sigv4`: each request (each retry too) is signed with SigV4 by
-//! `aws-runtime`'s signer, with the trait's signing name, the configured region and the
-//! credentials of the configured provider. Without a credentials provider, requests are sent
-//! unsigned.
+//! `@sigv4`: requests (each retry too) signed with SigV4 by `aws-runtime`'s signer, with the
+//! trait's signing name, the configured region and the credentials of the configured provider.
 
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
-use aws_runtime::auth::sigv4::{SCHEME_ID, SigV4AuthScheme};
+use aws_runtime::auth::sigv4::{SigV4AuthScheme, SCHEME_ID};
 use aws_runtime::auth::SigV4OperationSigningConfig;
-use aws_smithy_runtime::client::orchestrator::operation::OperationBuilder;
-use aws_smithy_runtime_api::client::auth::static_resolver::StaticAuthSchemeOptionResolver;
-use aws_smithy_runtime_api::client::auth::AuthSchemeOptionResolverParams;
-use aws_smithy_runtime_api::client::identity::SharedIdentityCache;
+use aws_smithy_runtime_api::client::auth::AuthSchemeId;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder;
-use aws_smithy_runtime_api::client::runtime_plugin::StaticRuntimePlugin;
 use aws_smithy_types::config_bag::Layer;
 use aws_types::region::{Region, SigningRegion};
 use aws_types::SigningName;
@@ -25,22 +19,17 @@ pub mod config_reexports {
 
 /// The region and credentials to sign with.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct AuthConfig {
+pub(crate) struct SigV4 {
     region: Option<Region>,
     credentials_provider: Option<SharedCredentialsProvider>,
 }
 
-impl AuthConfig {
-    /// Signs the operation's requests when there is a credentials provider, else sends them
-    /// unsigned.
-    pub(crate) fn apply(&self, operation: OperationBuilder, identity_cache: &SharedIdentityCache) -> OperationBuilder {
-        let Some(credentials_provider) = &self.credentials_provider else {
-            return operation.no_auth();
-        };
+impl SigV4 {
+    /// Adds SigV4 to an operation's auth, if credentials are configured.
+    pub(crate) fn add(&self, layer: &mut Layer, components: &mut RuntimeComponentsBuilder) -> Option<AuthSchemeId> {
+        let credentials_provider = self.credentials_provider.as_ref()?;
         let signing_name = SigningName::from_static(crate::client::SIGNING_NAME);
         let signing_region = self.region.clone().map(SigningRegion::from);
-        let mut layer = Layer::new("sigv4");
-        layer.store_put(AuthSchemeOptionResolverParams::new(()));
         layer.store_put(SigV4OperationSigningConfig {
             region: signing_region.clone(),
             name: Some(signing_name.clone()),
@@ -50,12 +39,9 @@ impl AuthConfig {
         if let Some(region) = signing_region {
             layer.store_put(region);
         }
-        let components = RuntimeComponentsBuilder::new("sigv4")
-            .with_auth_scheme(SigV4AuthScheme::new())
-            .with_auth_scheme_option_resolver(Some(StaticAuthSchemeOptionResolver::new(vec![SCHEME_ID])))
-            .with_identity_resolver(SCHEME_ID, credentials_provider.clone())
-            .with_identity_cache(Some(identity_cache.clone()));
-        operation.runtime_plugin(StaticRuntimePlugin::new().with_config(layer.freeze()).with_runtime_components(components))
+        components.push_auth_scheme(SigV4AuthScheme::new());
+        components.set_identity_resolver(SCHEME_ID, credentials_provider.clone());
+        Some(SCHEME_ID)
     }
 }
 
@@ -68,12 +54,13 @@ impl crate::config::Builder {
 
     /// Sets or clears the region.
     pub fn set_region(&mut self, region: Option<Region>) -> &mut Self {
-        self.config.auth.region = region;
+        self.config.auth.sigv4.region = region;
         self
     }
 
     /// Sets the credentials that sign requests, e.g. `Credentials::new(..)`, or a provider of
-    /// `aws-config` (environment variables, profiles, roles). Without one, requests are unsigned.
+    /// `aws-config` (environment variables, profiles, roles). Without one, requests are not signed
+    /// with SigV4.
     pub fn credentials_provider(mut self, credentials_provider: impl ProvideCredentials + 'static) -> Self {
         self.set_credentials_provider(Some(SharedCredentialsProvider::new(credentials_provider)));
         self
@@ -81,7 +68,7 @@ impl crate::config::Builder {
 
     /// Sets or clears the credentials provider.
     pub fn set_credentials_provider(&mut self, credentials_provider: Option<SharedCredentialsProvider>) -> &mut Self {
-        self.config.auth.credentials_provider = credentials_provider;
+        self.config.auth.sigv4.credentials_provider = credentials_provider;
         self
     }
 }
@@ -95,12 +82,12 @@ impl crate::config::Config {
 
     /// The region requests are signed for.
     pub fn region(&self) -> Option<&Region> {
-        self.auth.region.as_ref()
+        self.auth.sigv4.region.as_ref()
     }
 
     /// The credentials provider that signs requests.
     pub fn credentials_provider(&self) -> Option<SharedCredentialsProvider> {
-        self.auth.credentials_provider.clone()
+        self.auth.sigv4.credentials_provider.clone()
     }
 
     /// The name requests are signed with (`@sigv4(name: ..)`).
