@@ -1,4 +1,4 @@
-//! A Smithy → Rust code generator for restJson1 services.
+//! A Smithy → Rust code generator for restJson1, awsJson1_0 and awsJson1_1 services.
 //!
 //! - [`smithy`]: the JSON AST that `smithy build` hands to a `run::` plugin, with typed traits;
 //! - [`model`]: the service resolved for generation (operations, HTTP bindings, Rust types),
@@ -58,6 +58,9 @@ pub struct Settings {
     /// The structure that constraint violations are answered with; smithy-rs's
     /// `smithy.framework#ValidationException` wire format when absent.
     pub validation_exception: Option<String>,
+    /// The protocol to generate for (`restJson1`, `awsJson1_0`, `awsJson1_1`), for a service
+    /// with several; by default the first of those the service has.
+    pub protocol: Option<String>,
     /// Named in each generated file's header.
     pub source: String,
 }

@@ -10,7 +10,7 @@ use attached_files_codegen::{Settings, client, server, smithy::Model};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(version, about = "Generates Rust crates from a restJson1 Smithy model (JSON AST on stdin)")]
+#[command(version, about = "Generates Rust crates from a Smithy model (JSON AST on stdin)")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -38,6 +38,10 @@ struct ClientArgs {
     /// Where the model comes from, named in each file's header.
     #[arg(long, default_value = "model/")]
     source: String,
+    /// The protocol to generate for (restJson1, awsJson1_0, awsJson1_1), for a service with
+    /// several (default: the first of those the service has).
+    #[arg(long)]
+    protocol: Option<String>,
     /// Output directory (default: $SMITHY_PLUGIN_DIR, where smithy build wants plugin output).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -61,6 +65,10 @@ struct Args {
     /// Where the model comes from, named in each file's header.
     #[arg(long, default_value = "model/")]
     source: String,
+    /// The protocol to generate for (restJson1, awsJson1_0, awsJson1_1), for a service with
+    /// several (default: the first of those the service has).
+    #[arg(long)]
+    protocol: Option<String>,
     /// Output directory (default: $SMITHY_PLUGIN_DIR, where smithy build wants plugin output).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -75,6 +83,7 @@ fn main() -> ExitCode {
                 module_version: args.module_version,
                 validation_exception: args.validation_exception,
                 source: args.source,
+                protocol: args.protocol,
             };
             run(args.out, &settings, server::generate)
         }
@@ -85,6 +94,7 @@ fn main() -> ExitCode {
                 module_version: args.module_version,
                 validation_exception: None,
                 source: args.source,
+                protocol: args.protocol,
             };
             run(args.out, &settings, client::generate)
         }

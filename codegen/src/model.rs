@@ -213,6 +213,8 @@ pub struct Paginated<'m> {
 /// The exception that constraint violations are answered with.
 #[derive(Debug)]
 pub struct ValidationException<'m> {
+    /// Its shape id (`__type` in RPC protocols' bodies).
+    pub id: &'m str,
     /// The name on the wire (`X-Amzn-Errortype`).
     pub name: &'m str,
     pub status: u16,
@@ -246,11 +248,14 @@ pub struct Service<'m> {
     pub validation: ValidationException<'m>,
     /// The service's auth schemes, in the order of its `@auth` (else of their trait ids).
     pub auth: Vec<AuthScheme<'m>>,
+    pub protocol: Protocol,
 }
 
 /// Traits that change the generated code, as they change smithy-rs's.
 pub const IMPLEMENTED_TRAITS: &[&str] = &[
     "aws.auth#sigv4",
+    "aws.protocols#awsJson1_0",
+    "aws.protocols#awsJson1_1",
     "aws.protocols#restJson1",
     "smithy.api#auth",
     "smithy.api#clientOptional",
@@ -346,9 +351,7 @@ pub const NO_EFFECT_TRAITS: &[&str] = &[
     "smithy.api#xmlFlattened",
     "smithy.api#xmlName",
     "smithy.api#xmlNamespace",
-    // The service's other protocols: the crate speaks restJson1.
-    "aws.protocols#awsJson1_0",
-    "aws.protocols#awsJson1_1",
+    // The service's other protocols: a crate speaks one (`Protocol`), its others have no effect.
     "aws.protocols#awsQuery",
     "aws.protocols#ec2Query",
     "aws.protocols#restXml",
@@ -367,22 +370,85 @@ pub const NO_EFFECT_TRAITS: &[&str] = &[
     "smithy.rules#staticContextParams",
 ];
 
+/// The wire protocol a crate speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// `aws.protocols#restJson1`: HTTP bindings, JSON bodies.
+    RestJson1,
+    /// `aws.protocols#awsJson1_0`: `POST /`, the operation in `X-Amz-Target`, the whole input and
+    /// output as JSON.
+    AwsJson1_0,
+    /// `aws.protocols#awsJson1_1`: as 1.0, another media type.
+    AwsJson1_1,
+}
+
+impl Protocol {
+    /// The supported protocols, in the order a service with several is generated for when no
+    /// protocol is chosen.
+    pub const ALL: [Protocol; 3] = [Protocol::RestJson1, Protocol::AwsJson1_0, Protocol::AwsJson1_1];
+
+    /// The protocol trait's shape id.
+    pub fn trait_id(self) -> &'static str {
+        match self {
+            Protocol::RestJson1 => "aws.protocols#restJson1",
+            Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
+            Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
+        }
+    }
+
+    /// The name `--protocol` takes: the trait's name.
+    pub fn name(self) -> &'static str {
+        shape_name(self.trait_id())
+    }
+
+    /// Whether members are bound to HTTP (else every member is in the JSON body).
+    pub fn has_http_bindings(self) -> bool {
+        self == Protocol::RestJson1
+    }
+
+    /// The media type of JSON bodies.
+    pub fn json_media_type(self) -> &'static str {
+        match self {
+            Protocol::RestJson1 => "application/json",
+            Protocol::AwsJson1_0 => "application/x-amz-json-1.0",
+            Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
+        }
+    }
+}
+
+/// The protocol to generate for: the one `chosen` (by its trait's name), or the first of
+/// [`Protocol::ALL`] the service has.
+fn resolve_protocol(service_id: &str, service: &Shape, chosen: Option<&str>) -> Result<Protocol, Error> {
+    let has = |p: &Protocol| service.traits.0.contains_key(p.trait_id());
+    match chosen {
+        Some(name) => match Protocol::ALL.into_iter().find(|p| p.name() == name) {
+            Some(protocol) if has(&protocol) => Ok(protocol),
+            Some(_) => Err(unsupported(service_id, format!("the service has no @{name} trait"))),
+            None => Err(unsupported(
+                service_id,
+                format!("unknown protocol {name:?}: the generator supports restJson1, awsJson1_0 and awsJson1_1"),
+            )),
+        },
+        None => Protocol::ALL.into_iter().find(has).ok_or_else(|| {
+            unsupported(service_id, "the generator supports the restJson1, awsJson1_0 and awsJson1_1 protocols, and the service has none of them")
+        }),
+    }
+}
+
 impl<'m> Service<'m> {
+    /// Resolves `service_id` for generation in `protocol` (by name; default: the first supported
+    /// one the service has), answering constraint violations with `validation_exception`.
     pub fn resolve(
         model: &'m Model,
         service_id: &'m str,
+        protocol: Option<&str>,
         validation_exception: Option<&'m str>,
     ) -> Result<Self, Error> {
         let shape = model.shape(service_id)?;
         if shape.kind != "service" {
             return Err(unsupported(service_id, format!("is a {}, not a service", shape.kind)));
         }
-        if !shape.traits.0.contains_key("aws.protocols#restJson1") {
-            return Err(unsupported(
-                service_id,
-                "the generator supports the restJson1 protocol only (no @restJson1 trait)",
-            ));
-        }
+        let protocol = resolve_protocol(service_id, shape, protocol)?;
         check_traits(service_id, &shape.traits)?;
         if !shape.resources.is_empty() {
             return Err(unsupported(service_id, "resources are not supported: bind the operations to the service"));
@@ -392,7 +458,7 @@ impl<'m> Service<'m> {
         let mut operations = Vec::new();
         let mut top_level = BTreeSet::new();
         for op in &shape.operations {
-            let mut operation = resolve_operation(model, &op.target)?;
+            let mut operation = resolve_operation(model, &op.target, protocol)?;
             operation.paginated = resolve_paginated(model, op.target.as_str(), shape)?;
             operation.auth = match model.shape(&op.target)?.traits.get("auth") {
                 Some(order) => auth_order(&op.target, &auth, order)?,
@@ -428,12 +494,14 @@ impl<'m> Service<'m> {
             read_json: BTreeSet::new(),
             written_json: BTreeSet::new(),
             validation: ValidationException {
+                id: "smithy.framework#ValidationException",
                 name: "ValidationException",
                 status: 400,
                 message: "message",
                 field_list: Some(("fieldList", "path", "message")),
             },
             auth,
+            protocol,
         };
         for op in &service.operations {
             for error in &op.errors {
@@ -709,7 +777,7 @@ impl<'m> Service<'m> {
         let mut fields = Vec::new();
         for (name, member) in shape.members.iter() {
             let t = &member.traits;
-            let binding = if !top_level {
+            let binding = if !top_level || !self.protocol.has_http_bindings() {
                 Binding::Body
             } else if t.has("httpLabel") {
                 Binding::Label
@@ -745,7 +813,8 @@ impl<'m> Service<'m> {
                 container: id,
                 name,
                 member,
-                json: t.json_name().unwrap_or(name),
+                // The RPC protocols ignore `@jsonName`.
+                json: if self.protocol.has_http_bindings() { t.json_name().unwrap_or(name) } else { name },
                 required: t.has("required") && shape.kind == "structure",
                 default,
                 binding,
@@ -951,6 +1020,7 @@ impl<'m> Service<'m> {
             }
         }
         Ok(ValidationException {
+            id,
             name: shape_name(id),
             status: shape.traits.http_error().unwrap_or(400),
             message: json_name(message, message_member),
@@ -985,11 +1055,15 @@ fn json_name<'m>(name: &'m str, member: &'m Member) -> &'m str {
     member.traits.json_name().unwrap_or(name)
 }
 
-fn resolve_operation<'m>(model: &'m Model, id: &'m str) -> Result<Operation<'m>, Error> {
+fn resolve_operation<'m>(model: &'m Model, id: &'m str, protocol: Protocol) -> Result<Operation<'m>, Error> {
     let shape = model.shape(id)?;
     check_traits(id, &shape.traits)?;
-    let (method, uri, code) =
-        shape.traits.http().ok_or_else(|| unsupported(id, "operations need an @http trait under restJson1"))?;
+    // RPC protocols call every operation with `POST /`, whatever its `@http` says.
+    let (method, uri, code) = match shape.traits.http() {
+        _ if !protocol.has_http_bindings() => ("POST", "/", 200),
+        Some(http) => http,
+        None => return Err(unsupported(id, "operations need an @http trait under restJson1")),
+    };
     let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
     let mut segments = Vec::new();
     for segment in path.trim_start_matches('/').split('/').filter(|s| !s.is_empty()) {

@@ -9,11 +9,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
-use crate::model::{Prim, Service, Ty, UNIT};
+use crate::model::{Prim, Protocol, Service, Ty, UNIT};
 use crate::names;
 use crate::rust_types::{enum_values, variant_ident};
-
-const PROTOCOL: &str = "aws.protocols#restJson1";
 
 pub(crate) const REQUEST_TESTS: &str = "smithy.test#httpRequestTests";
 pub(crate) const RESPONSE_TESTS: &str = "smithy.test#httpResponseTests";
@@ -32,14 +30,18 @@ pub(crate) struct Case {
     pub code: TokenStream,
 }
 
-/// The restJson1 tests of a trait value that apply to `side`.
-pub(crate) fn tests(value: Option<&Value>, side: Side) -> impl Iterator<Item = &Map<String, Value>> {
+/// The tests of a trait value for `protocol` that apply to `side`.
+pub(crate) fn tests(
+    value: Option<&Value>,
+    protocol: Protocol,
+    side: Side,
+) -> impl Iterator<Item = &Map<String, Value>> {
     let other = match side {
         Side::Client => "server",
         Side::Server => "client",
     };
     value.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_object).filter(move |t| {
-        str_field(t, "protocol").is_none_or(|p| p == PROTOCOL) && str_field(t, "appliesTo") != Some(other)
+        str_field(t, "protocol").is_none_or(|p| p == protocol.trait_id()) && str_field(t, "appliesTo") != Some(other)
     })
 }
 
@@ -48,7 +50,7 @@ pub(crate) fn any_tests(s: &Service<'_>, traits: &[&str], side: Side) -> bool {
     let ids = s.operations.iter().map(|op| op.id).chain(s.structs.keys().map(String::as_str));
     ids.into_iter().any(|id| {
         let carried = &s.model.traits(id).0;
-        traits.iter().any(|t| tests(carried.get(*t), side).next().is_some())
+        traits.iter().any(|t| tests(carried.get(*t), s.protocol, side).next().is_some())
     })
 }
 

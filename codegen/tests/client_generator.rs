@@ -12,6 +12,7 @@ fn settings() -> Settings {
         module_version: "1.2.3".to_owned(),
         validation_exception: None,
         source: "tests".to_owned(),
+        protocol: None,
     }
 }
 

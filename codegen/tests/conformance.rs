@@ -1,7 +1,7 @@
-//! Smithy's official restJson1 protocol tests (`../shared/conformance/restjson1.json`, or the file
-//! named by `SMITHY_CONFORMANCE_AST`), generated into the server and the client crates of their
-//! two test services, compiled and run: `conformance server: N passed, M failed, K skipped`, and
-//! the same for the client.
+//! Smithy's official protocol tests for restJson1, awsJson1_0 and awsJson1_1
+//! (`../shared/conformance/*.json`, or the folder `SMITHY_CONFORMANCE_DIR`), generated into the
+//! server and the client crates of their test services, compiled and run:
+//! `conformance <protocol> <side>: N passed, M failed, K skipped`.
 //!
 //! Operations outside the generator's subset are left out by `conformance/excluded-operations.txt`
 //! (each with the error the generator gives for it, which this test checks); test cases that are
@@ -17,16 +17,41 @@ use attached_files_codegen::smithy::Model;
 use attached_files_codegen::{Error, File, Settings, client, server};
 use common::{GeneratedCrate, describe};
 
-/// The two services of the suite: shape id, crate name (without `-server-sdk` or `-client`),
+/// The protocols' suites (files in `../shared/conformance/`, or in `SMITHY_CONFORMANCE_DIR`) and
+/// the services of each that run: shape id, crate name (without `-server-sdk` or `-client`),
 /// validation exception.
-const SUITES: [(&str, &str, Option<&str>); 2] = [
-    ("aws.protocoltests.restjson#RestJson", "rest-json", None),
+type Suite = (&'static str, &'static str, &'static [(&'static str, &'static str, Option<&'static str>)]);
+const SUITES: [Suite; 3] = [
     (
-        "aws.protocoltests.restjson.validation#RestJsonValidation",
-        "rest-json-validation",
-        Some("smithy.framework#ValidationException"),
+        "restJson1",
+        "restjson1.json",
+        &[
+            ("aws.protocoltests.restjson#RestJson", "rest-json", None),
+            (
+                "aws.protocoltests.restjson.validation#RestJsonValidation",
+                "rest-json-validation",
+                Some("smithy.framework#ValidationException"),
+            ),
+        ],
+    ),
+    ("awsJson1_0", "awsjson1_0.json", &[("aws.protocoltests.json10#JsonRpc10", "json-rpc10", None)]),
+    (
+        "awsJson1_1",
+        "awsjson1_1.json",
+        &[
+            ("aws.protocoltests.json#JsonProtocol", "json-protocol", None),
+            ("com.amazonaws.machinelearning#AmazonML_20141212", "machine-learning", None),
+        ],
     ),
 ];
+
+/// Services of the suites that do not run, each with the error the generator gives for it
+/// (checked).
+const EXCLUDED_SERVICES: [(&str, &str, &str); 1] = [(
+    "awsjson1_0.json",
+    "aws.protocoltests.json10#QueryCompatibleJsonRpc10",
+    "the @aws.protocols#awsQueryCompatible trait is not supported by the generator",
+)];
 
 type Generate = fn(&Model, &Settings) -> Result<Vec<File>, Error>;
 
@@ -44,12 +69,13 @@ fn read_list(name: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn suite_path() -> Option<PathBuf> {
-    let path = match std::env::var_os("SMITHY_CONFORMANCE_AST") {
-        Some(path) => PathBuf::from(path),
-        None => common::workspace().join("../shared/conformance/restjson1.json"),
+/// The folder of the suites, if it is there.
+fn suite_dir() -> Option<PathBuf> {
+    let dir = match std::env::var_os("SMITHY_CONFORMANCE_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => common::workspace().join("../shared/conformance"),
     };
-    path.exists().then_some(path)
+    dir.join("restjson1.json").exists().then_some(dir)
 }
 
 #[test]
@@ -62,71 +88,85 @@ fn conformance_client() {
     run("client", "client", client::generate);
 }
 
-/// Generates one side's crates of both services, runs their protocol tests, reports.
+/// Generates one side's crates of every suite's services, runs their protocol tests, reports one
+/// line per protocol.
 fn run(side: &str, crate_suffix: &str, generate: Generate) {
-    let Some(path) = suite_path() else {
+    let Some(dir) = suite_dir() else {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
-            "the conformance suite is missing: set SMITHY_CONFORMANCE_AST or provide ../shared/conformance/restjson1.json"
+            "the conformance suites are missing: set SMITHY_CONFORMANCE_DIR or provide ../shared/conformance/"
         );
         report(&format!(
-            "conformance {side}: skipped, the suite is missing (SMITHY_CONFORMANCE_AST, ../shared/conformance/restjson1.json)"
+            "conformance {side}: skipped, the suites are missing (SMITHY_CONFORMANCE_DIR, ../shared/conformance/)"
         ));
         return;
     };
-    let json = std::fs::read_to_string(&path).unwrap();
     let excluded = read_list("excluded-operations.txt");
     let skipped = read_list(&format!("skipped-{side}-tests.txt"));
-
-    let (mut passed, mut failed, mut skipped_count) = (0, Vec::new(), 0);
     let mut unused_skips: Vec<&String> = skipped.keys().collect();
-    for (service, name, validation_exception) in SUITES {
-        let module = format!("{name}-{crate_suffix}");
-        let settings = Settings {
-            service: service.to_owned(),
-            module: module.clone(),
-            module_version: "0.1.0".to_owned(),
-            validation_exception: validation_exception.filter(|_| side == "server").map(str::to_owned),
-            source: path.display().to_string(),
-        };
-        let namespace = service.split('#').next().unwrap();
-        let left_out: Vec<String> =
-            excluded.keys().filter(|op| op.split('#').next() == Some(namespace)).cloned().collect();
-        check_exclusions(&json, &settings, &left_out, &excluded, generate);
-
-        let mut model = Model::parse(&json).unwrap();
-        model.exclude_operations(service, &left_out).unwrap();
-        let generated = generate(&model, &settings).unwrap_or_else(|e| panic!("{service}: {e}"));
-        let sdk = GeneratedCrate::write(&format!("conformance/{module}"), &module, generated, "", &[]);
-
-        let mut args = vec!["--lib", "--", "--exact"];
-        let skips: Vec<String> = skipped.keys().map(|name| format!("protocol_tests::{name}")).collect();
-        for skip in &skips {
-            args.extend(["--skip", skip.as_str()]);
-        }
-        let listed = sdk.cargo_test(&["--lib", "--", "--list"]);
-        assert!(listed.status.success(), "{module} does not build {}", describe(&listed));
-        let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
-        let output = sdk.cargo_test(&args);
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        for line in stdout.lines() {
-            let Some(rest) = line.strip_prefix("test protocol_tests::") else { continue };
-            match rest.rsplit_once(" ... ") {
-                Some((_, "ok")) => passed += 1,
-                Some((_, status)) if status.starts_with("ignored") => skipped_count += 1,
-                Some((name, _)) => failed.push(format!("{module}: {name}")),
-                None => {}
-            }
-        }
-        // Skip-list entries of this crate (the others belong to another crate).
-        let here = |name: &&String| listed.contains(&format!("protocol_tests::{name}: test"));
-        skipped_count += skipped.keys().filter(here).count();
-        unused_skips.retain(|name| !here(name));
-        if !output.status.success() && failed.is_empty() {
-            panic!("{module}: cargo test failed without a failing test {}", describe(&output));
+    let mut failed = Vec::new();
+    for (file, service, reason) in EXCLUDED_SERVICES {
+        let json = std::fs::read_to_string(dir.join(file)).unwrap();
+        let settings = settings(service, "excluded", None, None, &dir);
+        match generate(&Model::parse(&json).unwrap(), &settings) {
+            Ok(_) => panic!("EXCLUDED_SERVICES: the generator supports {service} now; run its tests"),
+            Err(error) => assert!(
+                error.0.contains(reason),
+                "{service} is excluded for {reason:?}, but the generator says {error}"
+            ),
         }
     }
-    report(&format!("conformance {side}: {passed} passed, {} failed, {skipped_count} skipped", failed.len()));
+    for (protocol, file, services) in SUITES {
+        let path = dir.join(file);
+        let json = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let (mut passed, mut failed_here, mut skipped_count) = (0, 0, 0);
+        for (service, name, validation_exception) in services {
+            let module = format!("{name}-{crate_suffix}");
+            let validation_exception = validation_exception.filter(|_| side == "server");
+            let settings = settings(service, &module, validation_exception, Some(protocol), &path);
+            let namespace = service.split('#').next().unwrap();
+            let left_out: Vec<String> =
+                excluded.keys().filter(|op| op.split('#').next() == Some(namespace)).cloned().collect();
+            check_exclusions(&json, &settings, &left_out, &excluded, generate);
+
+            let mut model = Model::parse(&json).unwrap();
+            model.exclude_operations(service, &left_out).unwrap();
+            let generated = generate(&model, &settings).unwrap_or_else(|e| panic!("{service}: {e}"));
+            let sdk = GeneratedCrate::write(&format!("conformance/{module}"), &module, generated, "", &[]);
+
+            let mut args = vec!["--lib", "--", "--exact"];
+            let skips: Vec<String> = skipped.keys().map(|name| format!("protocol_tests::{name}")).collect();
+            for skip in &skips {
+                args.extend(["--skip", skip.as_str()]);
+            }
+            let listed = sdk.cargo_test(&["--lib", "--", "--list"]);
+            assert!(listed.status.success(), "{module} does not build {}", describe(&listed));
+            let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+            let output = sdk.cargo_test(&args);
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            let failed_before = failed.len();
+            for line in stdout.lines() {
+                let Some(rest) = line.strip_prefix("test protocol_tests::") else { continue };
+                match rest.rsplit_once(" ... ") {
+                    Some((_, "ok")) => passed += 1,
+                    Some((_, status)) if status.starts_with("ignored") => skipped_count += 1,
+                    Some((name, _)) => failed.push(format!("{module}: {name}")),
+                    None => {}
+                }
+            }
+            failed_here += failed.len() - failed_before;
+            // Skip-list entries of this crate (the others belong to another crate).
+            let here = |name: &&String| listed.contains(&format!("protocol_tests::{name}: test"));
+            skipped_count += skipped.keys().filter(here).count();
+            unused_skips.retain(|name| !here(name));
+            if !output.status.success() && failed.len() == failed_before {
+                panic!("{module}: cargo test failed without a failing test {}", describe(&output));
+            }
+        }
+        report(&format!(
+            "conformance {protocol} {side}: {passed} passed, {failed_here} failed, {skipped_count} skipped"
+        ));
+    }
     assert!(
         unused_skips.is_empty(),
         "skipped-{side}-tests.txt lists tests that no generated crate has (take them off): {unused_skips:?}"
@@ -136,6 +176,23 @@ fn run(side: &str, crate_suffix: &str, generate: Generate) {
         "failing conformance tests (fix them, or list them with a reason in skipped-{side}-tests.txt):\n{}",
         failed.join("\n")
     );
+}
+
+fn settings(
+    service: &str,
+    module: &str,
+    validation_exception: Option<&str>,
+    protocol: Option<&str>,
+    source: &std::path::Path,
+) -> Settings {
+    Settings {
+        service: service.to_owned(),
+        module: module.to_owned(),
+        module_version: "0.1.0".to_owned(),
+        validation_exception: validation_exception.map(str::to_owned),
+        source: source.display().to_string(),
+        protocol: protocol.map(str::to_owned),
+    }
 }
 
 /// A line straight to stderr, past the test harness's capture, so that it shows in every run.

@@ -11,6 +11,7 @@ fn settings(validation_exception: Option<&str>) -> Settings {
         module_version: "1.2.3".to_owned(),
         validation_exception: validation_exception.map(str::to_owned),
         source: "tests".to_owned(),
+        protocol: None,
     }
 }
 
@@ -137,6 +138,27 @@ fn constraints_become_newtypes_with_their_messages() {
 }
 
 #[test]
+fn a_service_with_several_protocols_generates_for_the_one_chosen() {
+    let mut both: Value = serde_json::from_str(&model(json!({}), json!({}))).unwrap();
+    both["shapes"]["ex#Svc"]["traits"]["aws.protocols#awsJson1_0"] = json!({});
+    let model = Model::parse(&both.to_string()).unwrap();
+    let with = |protocol: Option<&str>| Settings { protocol: protocol.map(str::to_owned), ..settings(None) };
+
+    // By default the first supported one, restJson1; a flag chooses another.
+    let files = server::generate(&model, &with(None)).unwrap();
+    assert!(file(&files, "src/protocol_serde.rs").contains("rest_json_1::RestJson1"));
+    let files = server::generate(&model, &with(Some("awsJson1_0"))).unwrap();
+    let serde = file(&files, "src/protocol_serde.rs");
+    assert!(serde.contains("aws_json_10::AwsJson1_0") && serde.contains("\"application/x-amz-json-1.0\""));
+    assert!(file(&files, "src/service.rs").contains("\"Svc.Op\""), "routed by X-Amz-Target");
+
+    let error = server::generate(&model, &with(Some("awsJson1_1"))).unwrap_err();
+    assert_eq!(error.to_string(), "ex#Svc: the service has no @awsJson1_1 trait");
+    let error = server::generate(&model, &with(Some("restXml"))).unwrap_err();
+    assert!(error.to_string().starts_with("ex#Svc: unknown protocol \"restXml\""), "{error}");
+}
+
+#[test]
 fn the_validation_exception_is_a_setting() {
     let members = json!({ "id": { "target": "smithy.api#String", "traits": { "smithy.api#required": {} } } });
     let default = generate(&model(members.clone(), json!({})), None).unwrap();
@@ -234,9 +256,9 @@ fn unsupported_features_are_one_clear_error_naming_the_shape() {
     );
 
     let mut rpc: Value = serde_json::from_str(&model(json!({}), json!({}))).unwrap();
-    rpc["shapes"]["ex#Svc"]["traits"] = json!({ "aws.protocols#awsJson1_1": {} });
+    rpc["shapes"]["ex#Svc"]["traits"] = json!({ "aws.protocols#restXml": {} });
     assert_eq!(
         generate(&rpc.to_string(), None).unwrap_err(),
-        "ex#Svc: the generator supports the restJson1 protocol only (no @restJson1 trait)"
+        "ex#Svc: the generator supports the restJson1, awsJson1_0 and awsJson1_1 protocols, and the service has none of them"
     );
 }

@@ -28,6 +28,7 @@ fn kitchen_sink_sdk_is_generated_compiled_and_passes_its_http_tests() {
         module_version: "0.1.0".to_owned(),
         validation_exception: Some("example.kitchensink#ValidationException".to_owned()),
         source: "codegen/tests/models/kitchen-sink.smithy".to_owned(),
+        protocol: None,
     };
     let generated = server::generate(&model, &settings).expect("the kitchen-sink model generates");
     let http_tests = std::fs::read(codegen.join("tests/kitchen_sink/http.rs")).unwrap();

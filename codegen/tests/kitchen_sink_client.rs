@@ -28,6 +28,7 @@ fn kitchen_sink_client_is_generated_compiled_and_calls_its_server() {
         module_version: "0.1.0".to_owned(),
         validation_exception: Some("example.kitchensink#ValidationException".to_owned()),
         source: "codegen/tests/models/kitchen-sink.smithy".to_owned(),
+        protocol: None,
     };
     let server_crate = server::generate(&model, &settings).expect("the kitchen-sink server generates");
     GeneratedCrate::write("kitchen-sink-client/server", &settings.module, server_crate, "", &[]);

@@ -29,10 +29,10 @@ impl<'m> Gen<'_, 'm> {
         let mut cases = Vec::new();
         for op in &self.s.operations {
             let traits = &self.model().traits(op.id).0;
-            for test in tests(traits.get(REQUEST_TESTS), Side::Client) {
+            for test in tests(traits.get(REQUEST_TESTS), self.s.protocol, Side::Client) {
                 cases.push(self.request_test(op, test));
             }
-            for test in tests(traits.get(RESPONSE_TESTS), Side::Client) {
+            for test in tests(traits.get(RESPONSE_TESTS), self.s.protocol, Side::Client) {
                 cases.push(self.response_test(op, test, None));
             }
         }
@@ -41,7 +41,7 @@ impl<'m> Gen<'_, 'm> {
                 continue;
             }
             let Some(op) = self.s.operations.iter().find(|op| op.errors.contains(&id.as_str())) else { continue };
-            for test in tests(self.model().traits(id).0.get(RESPONSE_TESTS), Side::Client) {
+            for test in tests(self.model().traits(id).0.get(RESPONSE_TESTS), self.s.protocol, Side::Client) {
                 cases.push(self.response_test(op, test, Some(self.id(id))));
             }
         }

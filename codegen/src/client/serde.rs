@@ -107,8 +107,12 @@ impl<'m> Gen<'_, 'm> {
                 items.push(item);
             }
         }
+        let doc = crate::render::inner_doc(Some(&format!(
+            "Requests out of operation inputs, and outputs and errors out of responses, under {}.",
+            self.s.protocol.name()
+        )));
         Ok(quote! {
-            //! Requests out of operation inputs, and outputs and errors out of responses, under restJson1.
+            #doc
             mod json;
             mod support;
             #(#items)*
@@ -231,6 +235,11 @@ impl<'m> Gen<'_, 'm> {
             }}
         };
         let mut headers = Vec::new();
+        // The RPC protocols name the operation in `X-Amz-Target`.
+        if !self.s.protocol.has_http_bindings() {
+            let target = format!("{}.{}", crate::smithy::shape_name(self.s.id), op.name);
+            headers.push(quote!(request = request.header("x-amz-target", #target);));
+        }
         // `@httpPrefixHeaders` first; a member bound to one of the same headers replaces it.
         let mut prefixed = false;
         for field in &fields {
@@ -415,17 +424,20 @@ impl<'m> Gen<'_, 'm> {
                 };
             });
         }
-        if !fields.iter().any(|f| f.binding == Binding::Body) {
+        // The RPC protocols always send a JSON object, `{}` at least.
+        let rpc = !self.s.protocol.has_http_bindings();
+        if !rpc && !fields.iter().any(|f| f.binding == Binding::Body) {
             return Ok(quote!(let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new();));
         }
         let writes =
             self.ser_members(Module::Input, fields.iter().filter(|f| f.binding == Binding::Body), quote!(input))?;
+        let media_type = self.s.protocol.json_media_type();
         Ok(quote! {
             let mut out = ::std::string::String::new();
             let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
             #writes
             object.finish();
-            request = support::content_type(request, "application/json");
+            request = support::content_type(request, #media_type);
             let body = out.into_bytes();
         })
     }

@@ -19,7 +19,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::json::JsonSide;
-use crate::model::{Module, Service, Ty};
+use crate::model::{Module, Protocol, Service, Ty};
 use crate::render::{inner_doc, optional_mod, rust_file, rust_source};
 use crate::rust_types::prim_type;
 use crate::smithy::{Model, shape_name};
@@ -31,7 +31,12 @@ const SERVER_RUNTIME: &str = "=0.69.1";
 
 /// Generates the server SDK crate for `settings.service`.
 pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> {
-    let service = Service::resolve(model, &settings.service, settings.validation_exception.as_deref())?;
+    let service = Service::resolve(
+        model,
+        &settings.service,
+        settings.protocol.as_deref(),
+        settings.validation_exception.as_deref(),
+    )?;
     let g = Gen { s: &service };
     let mut files = vec![
         cargo_toml(&g, settings)?,
@@ -69,6 +74,26 @@ impl<'m> Gen<'_, 'm> {
     /// Whether an operation's input or output has a `@streaming` payload.
     fn has_streams(&self) -> bool {
         self.s.operations.iter().any(|op| self.s.has_stream(op.input) || self.s.has_stream(op.output))
+    }
+
+    /// The runtime's type for the crate's protocol, e.g. `RestJson1`.
+    fn protocol_marker(&self) -> TokenStream {
+        let protocol = quote!(::aws_smithy_http_server::protocol);
+        match self.s.protocol {
+            Protocol::RestJson1 => quote!(#protocol::rest_json_1::RestJson1),
+            Protocol::AwsJson1_0 => quote!(#protocol::aws_json_10::AwsJson1_0),
+            Protocol::AwsJson1_1 => quote!(#protocol::aws_json_11::AwsJson1_1),
+        }
+    }
+
+    /// The runtime's router for the crate's protocol.
+    fn router(&self) -> TokenStream {
+        let protocol = quote!(::aws_smithy_http_server::protocol);
+        match self.s.protocol {
+            Protocol::RestJson1 => quote!(#protocol::rest_json_1::router::RestRouter),
+            Protocol::AwsJson1_0 => quote!(#protocol::aws_json_10::router::AwsJsonRouter),
+            Protocol::AwsJson1_1 => quote!(#protocol::aws_json_11::router::AwsJsonRouter),
+        }
     }
 
     /// The service's Rust name, e.g. `AmazonConnectService`.

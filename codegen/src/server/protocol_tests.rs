@@ -33,13 +33,13 @@ impl<'m> Gen<'_, 'm> {
         let mut cases = Vec::new();
         for op in &self.s.operations {
             let traits = &self.model().traits(op.id).0;
-            for test in tests(traits.get(REQUEST_TESTS), Side::Server) {
+            for test in tests(traits.get(REQUEST_TESTS), self.s.protocol, Side::Server) {
                 cases.push(self.request_test(op, test));
             }
-            for test in tests(traits.get(RESPONSE_TESTS), Side::Server) {
+            for test in tests(traits.get(RESPONSE_TESTS), self.s.protocol, Side::Server) {
                 cases.push(self.response_test(op, test, None));
             }
-            for test in tests(traits.get(MALFORMED_REQUEST_TESTS), Side::Server) {
+            for test in tests(traits.get(MALFORMED_REQUEST_TESTS), self.s.protocol, Side::Server) {
                 cases.extend(self.malformed_tests(op, test)?);
             }
         }
@@ -48,7 +48,7 @@ impl<'m> Gen<'_, 'm> {
                 continue;
             }
             let Some(op) = self.s.operations.iter().find(|op| op.errors.contains(&id.as_str())) else { continue };
-            for test in tests(self.model().traits(id).0.get(RESPONSE_TESTS), Side::Server) {
+            for test in tests(self.model().traits(id).0.get(RESPONSE_TESTS), self.s.protocol, Side::Server) {
                 cases.push(self.response_test(op, test, Some(id)));
             }
         }
@@ -72,6 +72,11 @@ impl<'m> Gen<'_, 'm> {
         (quote!(crate::input::#input), quote!(crate::output::#output), quote!(crate::error::#error))
     }
 
+    /// `Service.Operation`, the `X-Amz-Target` of an operation under an RPC protocol.
+    fn rpc_target(&self, op: &Operation<'m>) -> Option<String> {
+        (!self.s.protocol.has_http_bindings()).then(|| format!("{}.{}", crate::smithy::shape_name(self.s.id), op.name))
+    }
+
     fn request_test(&self, op: &Operation<'m>, test: &Map<String, Value>) -> Case {
         let name = test_fn_name(test, "request");
         let fn_name = format_ident!("{name}");
@@ -81,7 +86,8 @@ impl<'m> Gen<'_, 'm> {
                 Ok(v) => v,
                 Err(reason) => return ignored(name, &reason),
             };
-        let request = build_request(test);
+        let target = self.rpc_target(op);
+        let request = build_request(test, target.as_deref());
         let compare = assert_same(self.s, op.input, test, quote!(input), quote!(expected), true);
         let service = self.service_with(
             op,
@@ -154,7 +160,7 @@ impl<'m> Gen<'_, 'm> {
             #[::tokio::test]
             async fn #fn_name() {
                 #value
-                let response = ::aws_smithy_http_server::response::IntoResponse::<::aws_smithy_http_server::protocol::rest_json_1::RestJson1>::into_response(value);
+                let response = ::aws_smithy_http_server::response::IntoResponse::<crate::protocol_serde::Protocol>::into_response(value);
                 assert_eq!(response.status().as_u16(), #code);
                 #checks
             }
@@ -191,7 +197,7 @@ impl<'m> Gen<'_, 'm> {
                     }
                 },
             );
-            let http_request = build_request(&request);
+            let http_request = build_request(&request, self.rpc_target(op).as_deref());
             let code = response.get("code").and_then(Value::as_u64).unwrap_or(400) as u16;
             let body = response.get("body").and_then(Value::as_object);
             let assertion = body.and_then(|b| b.get("assertion")).and_then(Value::as_object);
@@ -297,8 +303,11 @@ fn substitute(text: &str, parameters: &Map<String, Value>, index: usize) -> Stri
     text.replace('\u{0}', "$")
 }
 
-/// The HTTP request of a test object (`method`, `uri`, `queryParams`, `headers`, `body`).
-fn build_request(request: &Map<String, Value>) -> TokenStream {
+/// The HTTP request of a test object (`method`, `uri`, `queryParams`, `headers`, `body`), for the
+/// operation `target` names under an RPC protocol (`Service.Operation`). Some RPC tests written
+/// for clients (whose serializers add `X-Amz-Target`) leave the header out; the server routes by it,
+/// so it is added when missing.
+fn build_request(request: &Map<String, Value>, target: Option<&str>) -> TokenStream {
     let method = str_field(request, "method").unwrap_or("GET");
     let mut uri = str_field(request, "uri").unwrap_or("/").to_owned();
     let query = strs(request, "queryParams");
@@ -306,7 +315,13 @@ fn build_request(request: &Map<String, Value>) -> TokenStream {
         uri.push(if uri.contains('?') { '&' } else { '?' });
         uri.push_str(&query.join("&"));
     }
-    let (keys, values): (Vec<_>, Vec<_>) = headers(request).into_iter().unzip();
+    let mut headers = headers(request);
+    if let Some(target) = target
+        && !headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("x-amz-target"))
+    {
+        headers.push(("X-Amz-Target", target));
+    }
+    let (keys, values): (Vec<_>, Vec<_>) = headers.into_iter().unzip();
     let body = str_field(request, "body").unwrap_or_default();
     quote! {
         ::http::Request::builder()

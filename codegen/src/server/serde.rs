@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::Gen;
 use crate::json::{JsonSide, Val, format_tokens, member_format};
-use crate::model::{Binding, Field, Module, Operation, Prim, Service, Ty, UNIT};
+use crate::model::{Binding, Field, Module, Operation, Prim, Protocol, Service, Ty, UNIT};
 use crate::smithy::TimestampFormat;
 use crate::{Error, names};
 
@@ -74,12 +74,20 @@ impl<'m> Gen<'_, 'm> {
             }
         }
         let streaming = crate::render::optional_mod(self.has_streams(), "streaming", false);
+        let doc = crate::render::inner_doc(Some(&format!(
+            "Reading operation inputs from HTTP requests and writing outputs and errors to HTTP\nresponses, under {}.",
+            self.s.protocol.name()
+        )));
+        let (protocol, media_type) = (self.protocol_marker(), self.s.protocol.json_media_type());
         Ok(quote! {
-            //! Reading operation inputs from HTTP requests and writing outputs and errors to HTTP
-            //! responses, under restJson1.
+            #doc
             #streaming
             mod json;
             mod support;
+            /// The protocol this crate speaks.
+            pub(crate) type Protocol = #protocol;
+            /// The media type of its JSON bodies.
+            pub(crate) const JSON_MEDIA_TYPE: &str = #media_type;
             pub use support::{Path, RequestRejection, Violation};
             #[allow(unused_imports)]
             pub(crate) use support::*;
@@ -91,6 +99,7 @@ impl<'m> Gen<'_, 'm> {
     fn validation_exception_response(&self) -> TokenStream {
         let v = &self.s.validation;
         let (name, status, message) = (v.name, v.status, v.message);
+        let type_key = self.error_type_key(v.id);
         let field_list = v.field_list.map(|(list, path, item_message)| {
             quote! {
                 let mut list = object.key(#list).start_array();
@@ -106,13 +115,14 @@ impl<'m> Gen<'_, 'm> {
             pub(crate) fn validation_exception_response(violation: &Violation) -> Response {
                 let mut body = ::std::string::String::new();
                 let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut body);
+                #type_key
                 object.key(#message).string(&violation.summary());
                 #field_list
                 object.finish();
                 let mut response = ::http::Response::new(support::boxed(body));
                 *response.status_mut() = ::http::StatusCode::from_u16(#status).unwrap_or(::http::StatusCode::BAD_REQUEST);
                 let headers = response.headers_mut();
-                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static("application/json"));
+                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(JSON_MEDIA_TYPE));
                 headers.insert("x-amzn-errortype", ::http::HeaderValue::from_static(#name));
                 response.extensions_mut().insert(::aws_smithy_http_server::extension::ModeledErrorExtension::new(#name));
                 response
@@ -125,7 +135,7 @@ impl<'m> Gen<'_, 'm> {
         if let Some(payload) = fields.iter().find(|f| f.binding == Binding::Payload) {
             return self.s.payload_media_type(&payload.member.target).map(Some);
         }
-        Ok(fields.iter().any(|f| f.binding == Binding::Body).then_some("application/json"))
+        Ok(fields.iter().any(|f| f.binding == Binding::Body).then_some(self.s.protocol.json_media_type()))
     }
 
     /// The media type of a response's body: as [`Self::body_media_type`], with `@httpQuery`
@@ -134,7 +144,7 @@ impl<'m> Gen<'_, 'm> {
         if fields.iter().any(|f| matches!(f.binding, Binding::Query(_)))
             && !fields.iter().any(|f| f.binding == Binding::Payload)
         {
-            return Ok(Some("application/json"));
+            return Ok(Some(self.s.protocol.json_media_type()));
         }
         self.body_media_type(fields)
     }
@@ -148,13 +158,17 @@ impl<'m> Gen<'_, 'm> {
         let fields = self.s.fields(op.input)?;
         let output_fields = self.s.fields(op.output)?;
         // A blob payload has no media type in the model, so any Accept is fine.
+        // The RPC protocols have no Accept check.
         let accept_check = match self.response_media_type(&output_fields)?.unwrap_or("application/json") {
+            _ if !self.s.protocol.has_http_bindings() => quote!(),
             "application/octet-stream" => quote!(),
             accept => quote!(support::check_accept(&parts.headers, #accept)?;),
         };
         // An input structure without members is sent as `{}` by clients, so JSON is fine; a blob
         // payload without `@mediaType` takes any media type, so its Content-Type is not checked.
+        // Under the RPC protocols every request may have a JSON body, of the protocol's media type.
         let expected_media = match self.body_media_type(&fields)? {
+            _ if !self.s.protocol.has_http_bindings() => Some(self.s.protocol.json_media_type()),
             None if op.input != UNIT && fields.is_empty() => Some("application/json"),
             other => other,
         };
@@ -406,7 +420,11 @@ impl<'m> Gen<'_, 'm> {
                 stmts.push(quote!(let mut #var = ::std::option::Option::None;));
                 let de =
                     self.de_target(&field.member.target, field.timestamp_format, quote!(&Path::ROOT.member(#name)))?;
-                arms.push(quote!(#json => #var = #de?,));
+                arms.push(if self.s.is_boxed(field) {
+                    quote!(#json => #var = #de?.map(::std::boxed::Box::new),)
+                } else {
+                    quote!(#json => #var = #de?,)
+                });
             }
             stmts.push(quote! {
                 if !bytes.is_empty() {
@@ -555,7 +573,7 @@ impl<'m> Gen<'_, 'm> {
         let fn_name = format_ident!("ser_{}_response", names::snake(op.name));
         let (_, output_name) = self.op_struct(op, Module::Output);
         let output = format_ident!("{output_name}");
-        let body = self.http_response(op.output, op.code)?;
+        let body = self.http_response(op.output, op.code, TokenStream::new())?;
         let fn_doc = format!(" Writes {}'s output as an HTTP response.", op.name);
         // An output with a byte stream gives it up to the response body.
         let value = if self.s.has_stream(op.output) { quote!(value:) } else { quote!(value: &) };
@@ -573,7 +591,7 @@ impl<'m> Gen<'_, 'm> {
         let traits = self.s.model.traits(id);
         let status = traits.http_error().unwrap_or(if traits.error() == Some("server") { 500 } else { 400 });
         let path = self.struct_path(id);
-        let body = self.http_response(id, status)?;
+        let body = self.http_response(id, status, self.error_type_key(id))?;
         Ok(quote! {
             pub(crate) fn #f(value: &#path) -> ::std::result::Result<Response, ::std::string::String> {
                 #body
@@ -581,8 +599,21 @@ impl<'m> Gen<'_, 'm> {
         })
     }
 
-    /// Status, headers and body of a response from an output or error structure (`value`).
-    fn http_response(&self, id: &'m str, code: u16) -> Result<TokenStream, Error> {
+    /// `object.key("__type").string(<id>);`: an error's type in its body, as the RPC protocols
+    /// write it (restJson1 says it in `X-Amzn-Errortype` only).
+    fn error_type_key(&self, id: &str) -> TokenStream {
+        // awsJson1_0 names the error by its shape id, awsJson1_1 by its shape name.
+        let name = match self.s.protocol {
+            Protocol::RestJson1 => return TokenStream::new(),
+            Protocol::AwsJson1_0 => id,
+            Protocol::AwsJson1_1 => crate::smithy::shape_name(id),
+        };
+        quote!(object.key("__type").string(#name);)
+    }
+
+    /// Status, headers and body of a response from an output or error structure (`value`);
+    /// `type_key` writes the error's type into the body (RPC protocols).
+    fn http_response(&self, id: &'m str, code: u16, type_key: TokenStream) -> Result<TokenStream, Error> {
         let fields = self.s.fields(id)?;
         let mut stmts = Vec::new();
         let status = match fields.iter().find(|f| f.binding == Binding::ResponseCode) {
@@ -703,12 +734,18 @@ impl<'m> Gen<'_, 'm> {
                     ::std::option::Option::None => ::bytes::Bytes::new(),
                 };
             }
-        } else if id == UNIT {
+        } else if id == UNIT && self.s.protocol.has_http_bindings() {
             // An operation without an output structure answers with an empty body.
             quote!(let body = ::bytes::Bytes::new();)
-        } else if !fields.iter().any(|f| in_response_body(f.binding)) {
+        } else if id == UNIT {
+            // Under the RPC protocols too, but said to be of their media type.
             quote! {
-                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static("application/json"));
+                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(JSON_MEDIA_TYPE));
+                let body = ::bytes::Bytes::new();
+            }
+        } else if !fields.iter().any(|f| in_response_body(f.binding)) && type_key.is_empty() {
+            quote! {
+                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(JSON_MEDIA_TYPE));
                 let body = ::bytes::Bytes::from_static(b"{}");
             }
         } else {
@@ -718,9 +755,10 @@ impl<'m> Gen<'_, 'm> {
             quote! {
                 let mut out = ::std::string::String::with_capacity(#capacity);
                 let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
+                #type_key
                 #writes
                 object.finish();
-                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static("application/json"));
+                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(JSON_MEDIA_TYPE));
                 let body = ::bytes::Bytes::from(out);
             }
         };
@@ -797,7 +835,7 @@ impl<'m> Gen<'_, 'm> {
             let output = format_ident!("{}", self.op_struct(op, Module::Output).1);
             let this = if self.s.has_stream(op.output) { quote!(self) } else { quote!(&self) };
             items.push(quote! {
-                impl<B> ::aws_smithy_http_server::request::FromRequest<::aws_smithy_http_server::protocol::rest_json_1::RestJson1, B> for crate::input::#input
+                impl<B> ::aws_smithy_http_server::request::FromRequest<crate::protocol_serde::Protocol, B> for crate::input::#input
                 where
                     B: ::http_body::Body + Send + 'static,
                     B::Data: Send,
@@ -809,7 +847,7 @@ impl<'m> Gen<'_, 'm> {
                         ::std::boxed::Box::pin(crate::protocol_serde::#de(request))
                     }
                 }
-                impl ::aws_smithy_http_server::response::IntoResponse<::aws_smithy_http_server::protocol::rest_json_1::RestJson1> for crate::output::#output {
+                impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol> for crate::output::#output {
                     fn into_response(self) -> ::aws_smithy_http_server::response::Response {
                         crate::protocol_serde::#ser(#this).unwrap_or_else(crate::protocol_serde::internal_failure)
                     }
@@ -824,7 +862,7 @@ impl<'m> Gen<'_, 'm> {
                     quote!(crate::error::#error::#variant(e) => crate::protocol_serde::#f(e),)
                 });
                 items.push(quote! {
-                    impl ::aws_smithy_http_server::response::IntoResponse<::aws_smithy_http_server::protocol::rest_json_1::RestJson1> for crate::error::#error {
+                    impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol> for crate::error::#error {
                         fn into_response(self) -> ::aws_smithy_http_server::response::Response {
                             let name = self.name();
                             let response = match &self { #(#arms)* };

@@ -135,6 +135,7 @@ impl Gen<'_, '_> {
     }
 
     pub(super) fn service_rs(&self) -> Result<TokenStream, Error> {
+        let (protocol, router) = (self.protocol_marker(), self.router());
         let name = self.service_name();
         let svc = format_ident!("{name}");
         let builder = format_ident!("{name}Builder");
@@ -259,7 +260,14 @@ impl Gen<'_, '_> {
                     self
                 }
             });
-            specs.push(request_spec(op, &spec_fn)?);
+            // restJson1 routes by method and URI; the RPC protocols by `X-Amz-Target: <service>.<operation>`.
+            let route_key = if self.s.protocol.has_http_bindings() {
+                specs.push(request_spec(op, &spec_fn)?);
+                quote!(#spec_fn())
+            } else {
+                let target = format!("{}.{}", shape_name(self.s.id), op.name);
+                quote!(#target)
+            };
             variants.push(quote!(#op_ident,));
             ids.push(quote!(Operation::#op_ident => <crate::operation_shape::#op_ident as ::aws_smithy_http_server::operation::OperationShape>::ID,));
             contains.push(quote! {
@@ -275,10 +283,10 @@ impl Gen<'_, '_> {
                 }
             });
             route_names.push(field.clone());
-            route_specs.push(quote!((#spec_fn(), #field),));
+            route_specs.push(quote!((#route_key, #field),));
             unchecked.push(quote! {
-                (#spec_fn(), self.#field.unwrap_or_else(|| {
-                    ::aws_smithy_http_server::routing::Route::new(<::aws_smithy_http_server::operation::MissingFailure<::aws_smithy_http_server::protocol::rest_json_1::RestJson1>>::default())
+                (#route_key, self.#field.unwrap_or_else(|| {
+                    ::aws_smithy_http_server::routing::Route::new(<::aws_smithy_http_server::operation::MissingFailure<#protocol>>::default())
                 })),
             });
         }
@@ -303,8 +311,8 @@ impl Gen<'_, '_> {
             #[derive(Clone)]
             pub struct #svc<
                 S = ::aws_smithy_http_server::routing::RoutingService<
-                    ::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<::aws_smithy_http_server::routing::Route>,
-                    ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
+                    #router<::aws_smithy_http_server::routing::Route>,
+                    #protocol,
                 >,
             > {
                 svc: S,
@@ -334,16 +342,16 @@ impl Gen<'_, '_> {
                 }
             }
 
-            impl<S> #svc<::aws_smithy_http_server::routing::RoutingService<::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<S>, ::aws_smithy_http_server::protocol::rest_json_1::RestJson1>> {
+            impl<S> #svc<::aws_smithy_http_server::routing::RoutingService<#router<S>, #protocol>> {
                 /// Applies a layer to every operation's route.
-                pub fn layer<L>(self, layer: &L) -> #svc<::aws_smithy_http_server::routing::RoutingService<::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<L::Service>, ::aws_smithy_http_server::protocol::rest_json_1::RestJson1>>
+                pub fn layer<L>(self, layer: &L) -> #svc<::aws_smithy_http_server::routing::RoutingService<#router<L::Service>, #protocol>>
                 where
                     L: ::tower::Layer<S>,
                 {
                     #svc { svc: self.svc.map(|router| router.layer(layer)) }
                 }
                 /// Erases the routes' types.
-                pub fn boxed<B>(self) -> #svc<::aws_smithy_http_server::routing::RoutingService<::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<::aws_smithy_http_server::routing::Route<B>>, ::aws_smithy_http_server::protocol::rest_json_1::RestJson1>>
+                pub fn boxed<B>(self) -> #svc<::aws_smithy_http_server::routing::RoutingService<#router<::aws_smithy_http_server::routing::Route<B>>, #protocol>>
                 where
                     S: ::tower::Service<::http::Request<B>, Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>, Error = ::std::convert::Infallible>
                         + Clone
@@ -373,7 +381,7 @@ impl Gen<'_, '_> {
             impl<S> ::aws_smithy_http_server::service::ServiceShape for #svc<S> {
                 const ID: ::aws_smithy_http_server::shape_id::ShapeId = ::aws_smithy_http_server::shape_id::ShapeId::new(#service_id, #ns, #sname);
                 const VERSION: ::std::option::Option<&'static str> = #version;
-                type Protocol = ::aws_smithy_http_server::protocol::rest_json_1::RestJson1;
+                type Protocol = #protocol;
                 type Operations = Operation;
             }
 
@@ -403,7 +411,7 @@ impl Gen<'_, '_> {
 
                 /// Builds the service, or names the operations that have no handler yet.
                 pub fn build(self) -> ::std::result::Result<
-                    #svc<::aws_smithy_http_server::routing::RoutingService<::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<L::Service>, ::aws_smithy_http_server::protocol::rest_json_1::RestJson1>>,
+                    #svc<::aws_smithy_http_server::routing::RoutingService<#router<L::Service>, #protocol>>,
                     MissingOperationsError,
                 >
                 where
@@ -415,17 +423,17 @@ impl Gen<'_, '_> {
                         (#(#somes,)*) => (#(#route_names,)*),
                         _ => return ::std::result::Result::Err(MissingOperationsError { missing }),
                     };
-                    let router: ::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<_> = [#(#route_specs)*].into_iter().collect();
+                    let router: #router<_> = [#(#route_specs)*].into_iter().collect();
                     ::std::result::Result::Ok(#svc { svc: ::aws_smithy_http_server::routing::RoutingService::new(router.layer(self.layer)) })
                 }
 
                 /// Builds the service; operations without a handler answer 500 (and log an error).
-                pub fn build_unchecked(self) -> #svc<::aws_smithy_http_server::routing::RoutingService<::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<L::Service>, ::aws_smithy_http_server::protocol::rest_json_1::RestJson1>>
+                pub fn build_unchecked(self) -> #svc<::aws_smithy_http_server::routing::RoutingService<#router<L::Service>, #protocol>>
                 where
                     Body: Send + 'static,
                     L: ::tower::Layer<::aws_smithy_http_server::routing::Route<Body>>,
                 {
-                    let router: ::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<_> = [#(#unchecked)*].into_iter().collect();
+                    let router: #router<_> = [#(#unchecked)*].into_iter().collect();
                     #svc { svc: ::aws_smithy_http_server::routing::RoutingService::new(router.layer(self.layer)) }
                 }
             }

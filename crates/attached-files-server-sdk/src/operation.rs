@@ -3,10 +3,8 @@
 
 impl<
     B,
-> ::aws_smithy_http_server::request::FromRequest<
-    ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
-    B,
-> for crate::input::GetAttachedFileInput
+> ::aws_smithy_http_server::request::FromRequest<crate::protocol_serde::Protocol, B>
+for crate::input::GetAttachedFileInput
 where
     B: ::http_body::Body + Send + 'static,
     B::Data: Send,
@@ -26,17 +24,15 @@ where
         )
     }
 }
-impl ::aws_smithy_http_server::response::IntoResponse<
-    ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
-> for crate::output::GetAttachedFileOutput {
+impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
+for crate::output::GetAttachedFileOutput {
     fn into_response(self) -> ::aws_smithy_http_server::response::Response {
         crate::protocol_serde::ser_get_attached_file_response(&self)
             .unwrap_or_else(crate::protocol_serde::internal_failure)
     }
 }
-impl ::aws_smithy_http_server::response::IntoResponse<
-    ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
-> for crate::error::GetAttachedFileError {
+impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
+for crate::error::GetAttachedFileError {
     fn into_response(self) -> ::aws_smithy_http_server::response::Response {
         let name = self.name();
         let response = match &self {

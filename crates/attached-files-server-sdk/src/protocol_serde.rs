@@ -5,6 +5,10 @@
 //! responses, under restJson1.
 mod json;
 mod support;
+/// The protocol this crate speaks.
+pub(crate) type Protocol = ::aws_smithy_http_server::protocol::rest_json_1::RestJson1;
+/// The media type of its JSON bodies.
+pub(crate) const JSON_MEDIA_TYPE: &str = "application/json";
 pub use support::{Path, RequestRejection, Violation};
 #[allow(unused_imports)]
 pub(crate) use support::*;
@@ -21,7 +25,7 @@ pub(crate) fn validation_exception_response(violation: &Violation) -> Response {
     headers
         .insert(
             ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static("application/json"),
+            ::http::HeaderValue::from_static(JSON_MEDIA_TYPE),
         );
     headers
         .insert(
@@ -158,7 +162,7 @@ pub(crate) fn ser_get_attached_file_response(
     headers
         .insert(
             ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static("application/json"),
+            ::http::HeaderValue::from_static(JSON_MEDIA_TYPE),
         );
     let body = ::bytes::Bytes::from(out);
     headers
@@ -183,7 +187,7 @@ pub(crate) fn ser_access_denied_exception_error(
     headers
         .insert(
             ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static("application/json"),
+            ::http::HeaderValue::from_static(JSON_MEDIA_TYPE),
         );
     let body = ::bytes::Bytes::from(out);
     headers
@@ -208,7 +212,7 @@ pub(crate) fn ser_internal_service_exception_error(
     headers
         .insert(
             ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static("application/json"),
+            ::http::HeaderValue::from_static(JSON_MEDIA_TYPE),
         );
     let body = ::bytes::Bytes::from(out);
     headers
@@ -236,7 +240,7 @@ pub(crate) fn ser_invalid_request_exception_error(
     headers
         .insert(
             ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static("application/json"),
+            ::http::HeaderValue::from_static(JSON_MEDIA_TYPE),
         );
     let body = ::bytes::Bytes::from(out);
     headers
@@ -261,7 +265,7 @@ pub(crate) fn ser_resource_not_found_exception_error(
     headers
         .insert(
             ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static("application/json"),
+            ::http::HeaderValue::from_static(JSON_MEDIA_TYPE),
         );
     let body = ::bytes::Bytes::from(out);
     headers
@@ -286,7 +290,7 @@ pub(crate) fn ser_throttling_exception_error(
     headers
         .insert(
             ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static("application/json"),
+            ::http::HeaderValue::from_static(JSON_MEDIA_TYPE),
         );
     let body = ::bytes::Bytes::from(out);
     headers

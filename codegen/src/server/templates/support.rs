@@ -1,4 +1,4 @@
-//! restJson1 support shared by the generated (de)serializers: HTTP bindings,
+//! Protocol support shared by the generated (de)serializers: HTTP bindings,
 //! constraint-violation messages and the framework's error responses. The same for
 //! every generated crate; the generated code in `protocol_serde.rs` calls it.
 
@@ -10,7 +10,6 @@ use std::fmt;
 
 use aws_smithy_http_server::body::BoxBody;
 use aws_smithy_http_server::response::IntoResponse;
-use aws_smithy_http_server::protocol::rest_json_1::RestJson1;
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
 use bytes::Bytes;
@@ -48,7 +47,7 @@ impl fmt::Display for RequestRejection {
 
 impl std::error::Error for RequestRejection {}
 
-impl IntoResponse<RestJson1> for RequestRejection {
+impl IntoResponse<super::Protocol> for RequestRejection {
     fn into_response(self) -> Response {
         match self {
             Self::Serialization(_) => framework_error(400, "SerializationException"),
@@ -353,7 +352,7 @@ pub(crate) fn framework_error(status: u16, name: &'static str) -> Response {
     let mut response = http::Response::new(boxed("{}"));
     *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::BAD_REQUEST);
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(super::JSON_MEDIA_TYPE));
     headers.insert("x-amzn-errortype", HeaderValue::from_static(name));
     response
         .extensions_mut()
