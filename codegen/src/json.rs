@@ -1,7 +1,7 @@
 //! The JSON wire format of shapes, one codec for the server and the client: the statements that
 //! write a value with `aws_smithy_json`'s writers, the expressions that read one from JSON tokens
 //! (`templates/json.rs`), and one `ser_<shape>` / `de_<shape>` function per list, map, structure
-//! and union. What differs between the sides sits behind [`JsonSide`]:
+//! and union. What differs between the sides sits behind [`Side`]:
 //!
 //! - a server *validates*: constrained shapes are newtypes checked as they are read, with the
 //!   member's path for the violation message; `null` in a dense list or map and an unknown union
@@ -20,7 +20,7 @@ use crate::smithy::{Member, TimestampFormat};
 use crate::{names, smithy};
 
 /// What the JSON codec needs from a side's emitter.
-pub(crate) trait JsonSide<'m> {
+pub(crate) trait Side<'m> {
     fn service(&self) -> &Service<'m>;
     /// The Rust type of a shape as this side holds it.
     fn rust_type(&self, id: &'m str) -> Result<TokenStream, Error>;

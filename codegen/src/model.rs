@@ -257,6 +257,7 @@ pub const IMPLEMENTED_TRAITS: &[&str] = &[
     "aws.protocols#awsJson1_0",
     "aws.protocols#awsJson1_1",
     "aws.protocols#restJson1",
+    "smithy.protocols#rpcv2Cbor",
     "smithy.api#auth",
     "smithy.api#clientOptional",
     "smithy.api#default",
@@ -380,12 +381,16 @@ pub enum Protocol {
     AwsJson1_0,
     /// `aws.protocols#awsJson1_1`: as 1.0, another media type.
     AwsJson1_1,
+    /// `smithy.protocols#rpcv2Cbor`: `POST /service/<service>/operation/<operation>`, the whole
+    /// input and output as CBOR.
+    RpcV2Cbor,
 }
 
 impl Protocol {
     /// The supported protocols, in the order a service with several is generated for when no
     /// protocol is chosen.
-    pub const ALL: [Protocol; 3] = [Protocol::RestJson1, Protocol::AwsJson1_0, Protocol::AwsJson1_1];
+    pub const ALL: [Protocol; 4] =
+        [Protocol::RestJson1, Protocol::AwsJson1_0, Protocol::AwsJson1_1, Protocol::RpcV2Cbor];
 
     /// The protocol trait's shape id.
     pub fn trait_id(self) -> &'static str {
@@ -393,6 +398,7 @@ impl Protocol {
             Protocol::RestJson1 => "aws.protocols#restJson1",
             Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
             Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
+            Protocol::RpcV2Cbor => "smithy.protocols#rpcv2Cbor",
         }
     }
 
@@ -406,13 +412,19 @@ impl Protocol {
         self == Protocol::RestJson1
     }
 
-    /// The media type of JSON bodies.
-    pub fn json_media_type(self) -> &'static str {
+    /// The media type of bodies (of JSON bodies, under restJson1).
+    pub fn media_type(self) -> &'static str {
         match self {
             Protocol::RestJson1 => "application/json",
             Protocol::AwsJson1_0 => "application/x-amz-json-1.0",
             Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
+            Protocol::RpcV2Cbor => "application/cbor",
         }
+    }
+
+    /// Whether bodies are CBOR (else JSON).
+    pub fn is_cbor(self) -> bool {
+        self == Protocol::RpcV2Cbor
     }
 }
 
@@ -426,11 +438,11 @@ fn resolve_protocol(service_id: &str, service: &Shape, chosen: Option<&str>) -> 
             Some(_) => Err(unsupported(service_id, format!("the service has no @{name} trait"))),
             None => Err(unsupported(
                 service_id,
-                format!("unknown protocol {name:?}: the generator supports restJson1, awsJson1_0 and awsJson1_1"),
+                format!("unknown protocol {name:?}: the generator supports restJson1, awsJson1_0, awsJson1_1 and rpcv2Cbor"),
             )),
         },
         None => Protocol::ALL.into_iter().find(has).ok_or_else(|| {
-            unsupported(service_id, "the generator supports the restJson1, awsJson1_0 and awsJson1_1 protocols, and the service has none of them")
+            unsupported(service_id, "the generator supports the restJson1, awsJson1_0, awsJson1_1 and rpcv2Cbor protocols, and the service has none of them")
         }),
     }
 }
@@ -458,7 +470,7 @@ impl<'m> Service<'m> {
         let mut operations = Vec::new();
         let mut top_level = BTreeSet::new();
         for op in &shape.operations {
-            let mut operation = resolve_operation(model, &op.target, protocol)?;
+            let mut operation = resolve_operation(model, service_id, &op.target, protocol)?;
             operation.paginated = resolve_paginated(model, op.target.as_str(), shape)?;
             operation.auth = match model.shape(&op.target)?.traits.get("auth") {
                 Some(order) => auth_order(&op.target, &auth, order)?,
@@ -1055,11 +1067,19 @@ fn json_name<'m>(name: &'m str, member: &'m Member) -> &'m str {
     member.traits.json_name().unwrap_or(name)
 }
 
-fn resolve_operation<'m>(model: &'m Model, id: &'m str, protocol: Protocol) -> Result<Operation<'m>, Error> {
+fn resolve_operation<'m>(
+    model: &'m Model,
+    service_id: &str,
+    id: &'m str,
+    protocol: Protocol,
+) -> Result<Operation<'m>, Error> {
     let shape = model.shape(id)?;
     check_traits(id, &shape.traits)?;
-    // RPC protocols call every operation with `POST /`, whatever its `@http` says.
+    // RPC protocols call every operation with `POST` (awsJson at `/`, rpcv2Cbor at
+    // `/service/<service>/operation/<operation>`), whatever its `@http` says.
+    let cbor_uri = format!("/service/{}/operation/{}", shape_name(service_id), shape_name(id));
     let (method, uri, code) = match shape.traits.http() {
+        _ if protocol.is_cbor() => ("POST", cbor_uri.as_str(), 200),
         _ if !protocol.has_http_bindings() => ("POST", "/", 200),
         Some(http) => http,
         None => return Err(unsupported(id, "operations need an @http trait under restJson1")),

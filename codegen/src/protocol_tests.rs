@@ -348,6 +348,19 @@ fn epoch_seconds(value: &Value) -> Result<(i64, u32), String> {
 /// Checks of the bytes `body` in scope against a test's `body` (none: unchecked; empty: no
 /// bytes; otherwise equal as `bodyMediaType` compares them: JSON by its value, a test without a
 /// media type byte for byte).
+/// The bytes of a test's `body`: as written, or decoded from base64 for CBOR (which the tests
+/// write in base64).
+pub(crate) fn body_bytes(test: &Map<String, Value>) -> Vec<u8> {
+    use base64::Engine;
+    let body = str_field(test, "body").unwrap_or_default();
+    match str_field(test, "bodyMediaType") {
+        Some("application/cbor") => {
+            base64::engine::general_purpose::STANDARD.decode(body).unwrap_or_else(|_| body.as_bytes().to_vec())
+        }
+        _ => body.as_bytes().to_vec(),
+    }
+}
+
 pub(crate) fn body_check(expected: Option<&str>, media: Option<&str>) -> TokenStream {
     match expected {
         None => quote!(let _ = &body;),

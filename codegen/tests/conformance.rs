@@ -1,4 +1,4 @@
-//! Smithy's official protocol tests for restJson1, awsJson1_0 and awsJson1_1
+//! Smithy's official protocol tests for restJson1, awsJson1_0, awsJson1_1 and rpcv2Cbor
 //! (`../shared/conformance/*.json`, or the folder `SMITHY_CONFORMANCE_DIR`), generated into the
 //! server and the client crates of their test services, compiled and run:
 //! `conformance <protocol> <side>: N passed, M failed, K skipped`.
@@ -21,7 +21,7 @@ use common::{GeneratedCrate, describe};
 /// the services of each that run: shape id, crate name (without `-server-sdk` or `-client`),
 /// validation exception.
 type Suite = (&'static str, &'static str, &'static [(&'static str, &'static str, Option<&'static str>)]);
-const SUITES: [Suite; 3] = [
+const SUITES: [Suite; 4] = [
     (
         "restJson1",
         "restjson1.json",
@@ -43,6 +43,7 @@ const SUITES: [Suite; 3] = [
             ("com.amazonaws.machinelearning#AmazonML_20141212", "machine-learning", None),
         ],
     ),
+    ("rpcv2Cbor", "rpcv2cbor.json", &[("smithy.protocoltests.rpcv2Cbor#RpcV2Protocol", "rpc-v2-cbor", None)]),
 ];
 
 /// Services of the suites that do not run, each with the error the generator gives for it

@@ -259,6 +259,6 @@ fn unsupported_features_are_one_clear_error_naming_the_shape() {
     rpc["shapes"]["ex#Svc"]["traits"] = json!({ "aws.protocols#restXml": {} });
     assert_eq!(
         generate(&rpc.to_string(), None).unwrap_err(),
-        "ex#Svc: the generator supports the restJson1, awsJson1_0 and awsJson1_1 protocols, and the service has none of them"
+        "ex#Svc: the generator supports the restJson1, awsJson1_0, awsJson1_1 and rpcv2Cbor protocols, and the service has none of them"
     );
 }

@@ -25,7 +25,7 @@ mod shapes;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::json::JsonSide;
+use crate::json::Side;
 use crate::model::{AuthScheme, Module, Operation, Service, Ty, UNIT};
 use crate::render::{inner_doc, optional_mod, rust_file, rust_source};
 use crate::rust_types::prim_type;
@@ -52,6 +52,9 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> 
         rust_source("src/protocol_serde/json.rs", include_str!("../templates/json.rs"), settings)?,
         rust_source("src/protocol_serde/support.rs", include_str!("templates/support.rs"), settings)?,
     ];
+    if service.protocol.is_cbor() {
+        files.push(rust_source("src/protocol_serde/cbor.rs", include_str!("../templates/cbor.rs"), settings)?);
+    }
     files.extend(g.auth_files(settings)?);
     if g.has_protocol_tests() {
         files.push(rust_file("src/protocol_tests.rs", g.protocol_tests()?, settings)?);
@@ -310,7 +313,7 @@ rt-tokio = [\"aws-smithy-async/rt-tokio\", \"aws-smithy-runtime/rt-tokio\"]
 [dependencies]
 aws-smithy-async = \"1.3.1\"
 aws-smithy-http = \"0.64.3\"
-aws-smithy-json = \"0.65.1\"
+{cbor}aws-smithy-json = \"0.65.1\"
 aws-smithy-runtime = {{ version = \"1.16.2\", features = [{runtime_features}] }}
 aws-smithy-runtime-api = {{ version = \"1.20.0\", features = [{runtime_api_features}] }}
 aws-smithy-types = {{ version = \"1.9.3\", features = [\"http-body-1-x\"] }}
@@ -318,6 +321,7 @@ fastrand = \"2.5.0\"
 {flate2}{auth}http = \"1.4.0\"
 {md5}{dev_dependencies}",
         header = crate::render::header("#", settings),
+        cbor = if g.s.protocol.is_cbor() { "aws-smithy-cbor = \"0.64.1\"\n" } else { "" },
         name = settings.module,
         version = settings.module_version,
         dev_dependencies = if g.has_protocol_tests() {

@@ -116,7 +116,7 @@ impl<'m> Gen<'_, 'm> {
         };
         let status = test.get("code").and_then(Value::as_u64).unwrap_or(200) as u16;
         let (keys, values): (Vec<_>, Vec<_>) = headers(test).into_iter().unzip();
-        let body = str_field(test, "body").unwrap_or_default();
+        let body = proc_macro2::Literal::byte_string(&crate::protocol_tests::body_bytes(test));
         // An output with a stream is read as the runtime reads it: the body taken as the stream.
         let read = if error.is_none() && self.s.has_stream(op.output) {
             let de = format_ident!("de_{}_stream", names::snake(op.name));
@@ -155,7 +155,7 @@ impl<'m> Gen<'_, 'm> {
                 let response = ::http::Response::builder()
                     .status(#status)
                     #(.header(#keys, #values))*
-                    .body(::aws_smithy_types::body::SdkBody::from(#body))
+                    .body(::aws_smithy_types::body::SdkBody::from(#body.to_vec()))
                     .unwrap();
                 #[allow(unused_mut)] let mut response = ::aws_smithy_runtime_api::client::orchestrator::HttpResponse::try_from(response).unwrap();
                 let parsed = #read;

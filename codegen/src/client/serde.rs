@@ -8,8 +8,9 @@ use quote::{format_ident, quote};
 
 use super::Gen;
 use super::shapes::Held;
-use crate::json::{JsonSide, format_tokens, member_format};
-use crate::model::{Binding, Field, Module, Operation, Prim, Segment, Service, Ty};
+use crate::cbor::Cbor;
+use crate::json::{Side, format_tokens, member_format};
+use crate::model::{Binding, Field, Module, Operation, Prim, Protocol, Segment, Service, Ty, UNIT};
 use crate::smithy::TimestampFormat;
 use crate::{Error, names};
 
@@ -24,7 +25,7 @@ enum Place {
 }
 
 /// The client reads what a server sent: it is lenient, and keeps what it does not know.
-impl<'m> JsonSide<'m> for Gen<'_, 'm> {
+impl<'m> Side<'m> for Gen<'_, 'm> {
     fn service(&self) -> &Service<'m> {
         self.s
     }
@@ -97,22 +98,27 @@ impl<'m> Gen<'_, 'm> {
                 items.push(self.http_deserializer(id, module, path, &f)?);
             }
         }
+        let cbor = self.s.protocol.is_cbor();
         for id in &self.s.read_json {
-            if let Some(item) = self.shape_serializer(self.id(id))? {
-                items.push(item);
-            }
+            let id = self.id(id);
+            items.extend(if cbor { self.cbor_shape_serializer(id)? } else { self.shape_serializer(id)? });
         }
         for id in &self.s.written_json {
-            if let Some(item) = self.shape_deserializer(self.id(id))? {
-                items.push(item);
-            }
+            let id = self.id(id);
+            items.extend(if cbor { self.cbor_shape_deserializer(id)? } else { self.shape_deserializer(id)? });
         }
         let doc = crate::render::inner_doc(Some(&format!(
             "Requests out of operation inputs, and outputs and errors out of responses, under {}.",
             self.s.protocol.name()
         )));
+        let cbor = self.s.protocol.is_cbor().then(|| {
+            quote!(
+                mod cbor;
+            )
+        });
         Ok(quote! {
             #doc
+            #cbor
             mod json;
             mod support;
             #(#items)*
@@ -235,10 +241,16 @@ impl<'m> Gen<'_, 'm> {
             }}
         };
         let mut headers = Vec::new();
-        // The RPC protocols name the operation in `X-Amz-Target`.
-        if !self.s.protocol.has_http_bindings() {
-            let target = format!("{}.{}", crate::smithy::shape_name(self.s.id), op.name);
-            headers.push(quote!(request = request.header("x-amz-target", #target);));
+        // awsJson names the operation in `X-Amz-Target`; rpcv2Cbor says it is itself.
+        match self.s.protocol {
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
+                let target = format!("{}.{}", crate::smithy::shape_name(self.s.id), op.name);
+                headers.push(quote!(request = request.header("x-amz-target", #target);));
+            }
+            Protocol::RpcV2Cbor => headers.push(quote! {
+                request = request.header("smithy-protocol", "rpc-v2-cbor").header("accept", "application/cbor");
+            }),
+            Protocol::RestJson1 => {}
         }
         // `@httpPrefixHeaders` first; a member bound to one of the same headers replaces it.
         let mut prefixed = false;
@@ -276,7 +288,7 @@ impl<'m> Gen<'_, 'm> {
         let stream = fields.iter().find(|f| self.s.is_streaming(&f.member.target));
         let body = match stream {
             Some(field) => self.stream_body(field)?,
-            None => self.request_body(&fields)?,
+            None => self.request_body(id, &fields)?,
         };
         // A stream's body is an `SdkBody` already; other bodies are bytes.
         let sdk_body =
@@ -376,7 +388,7 @@ impl<'m> Gen<'_, 'm> {
     }
 
     /// Statements that set `body` (bytes) and, for a body, the `content-type` header.
-    fn request_body(&self, fields: &[Field<'m>]) -> Result<TokenStream, Error> {
+    fn request_body(&self, input_id: &str, fields: &[Field<'m>]) -> Result<TokenStream, Error> {
         if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
             let m = names::field(field.name);
             // An absent structure payload is sent as an empty object; other payloads as no body.
@@ -424,6 +436,24 @@ impl<'m> Gen<'_, 'm> {
                 };
             });
         }
+        if self.s.protocol.is_cbor() {
+            // A map of the members; none without an input structure.
+            if input_id == UNIT {
+                return Ok(quote!(let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new();));
+            }
+            let writes = self.cbor_ser_members(Module::Input, fields, quote!(input))?;
+            return Ok(quote! {
+                let mut out = ::aws_smithy_cbor::Encoder::new(::std::vec::Vec::new());
+                {
+                    let encoder = &mut out;
+                    encoder.begin_map();
+                    #writes
+                    encoder.end();
+                }
+                request = support::content_type(request, "application/cbor");
+                let body = out.into_writer();
+            });
+        }
         // The RPC protocols always send a JSON object, `{}` at least.
         let rpc = !self.s.protocol.has_http_bindings();
         if !rpc && !fields.iter().any(|f| f.binding == Binding::Body) {
@@ -431,7 +461,7 @@ impl<'m> Gen<'_, 'm> {
         }
         let writes =
             self.ser_members(Module::Input, fields.iter().filter(|f| f.binding == Binding::Body), quote!(input))?;
-        let media_type = self.s.protocol.json_media_type();
+        let media_type = self.s.protocol.media_type();
         Ok(quote! {
             let mut out = ::std::string::String::new();
             let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
@@ -517,6 +547,7 @@ impl<'m> Gen<'_, 'm> {
     // --- Responses -----------------------------------------------------------------------------
 
     fn response_deserializer(&self, op: &Operation<'m>) -> Result<TokenStream, Error> {
+        let codec = if self.s.protocol.is_cbor() { quote!(cbor) } else { quote!(json) };
         let snake = names::snake(op.name);
         let f = format_ident!("de_{snake}_response");
         let output_fn = format_ident!("de_{snake}_output");
@@ -583,8 +614,8 @@ impl<'m> Gen<'_, 'm> {
                     return #output_fn(status, headers, body)
                         .map_err(|cause| ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(#error::unhandled(cause)));
                 }
-                let meta = match support::error_metadata(headers, body) {
-                    ::std::result::Result::Ok(meta) => meta,
+                let meta = match #codec::error_fields(body) {
+                    ::std::result::Result::Ok((code, message)) => support::error_metadata(headers, code, message),
                     ::std::result::Result::Err(cause) => {
                         return ::std::result::Result::Err(::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(#error::unhandled(cause)));
                     }
@@ -665,7 +696,33 @@ impl<'m> Gen<'_, 'm> {
         // restJson1 ignores @httpQuery in responses: such members are in the body too.
         let body_fields: Vec<&Field<'m>> =
             fields.iter().filter(|f| matches!(f.binding, Binding::Body | Binding::Query(_))).collect();
-        if !body_fields.is_empty() {
+        if !body_fields.is_empty() && self.s.protocol.is_cbor() {
+            let mut arms = Vec::new();
+            for field in &body_fields {
+                let var = local(field);
+                let key = field.json;
+                let de = self.cbor_de_target(&field.member.target, quote!())?;
+                arms.push(if self.s.is_boxed(field) {
+                    quote!(#key => #var = #de?.map(::std::boxed::Box::new),)
+                } else {
+                    quote!(#key => #var = #de?,)
+                });
+            }
+            stmts.push(quote! {
+                if !body.is_empty() {
+                    let decoder = &mut cbor::decoder(body);
+                    if let ::std::option::Option::Some(mut remaining) = cbor::start_map(decoder)? {
+                        while remaining.more(decoder)? {
+                            match cbor::key(decoder)?.as_ref() {
+                                #(#arms)*
+                                _ => cbor::skip_value(decoder)?,
+                            }
+                        }
+                    }
+                    cbor::end_of_body(decoder, body)?;
+                }
+            });
+        } else if !body_fields.is_empty() {
             let mut arms = Vec::new();
             for field in &body_fields {
                 let var = local(field);

@@ -18,7 +18,7 @@ mod shapes;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::json::JsonSide;
+use crate::json::Side;
 use crate::model::{Module, Protocol, Service, Ty};
 use crate::render::{inner_doc, optional_mod, rust_file, rust_source};
 use crate::rust_types::prim_type;
@@ -54,6 +54,9 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> 
     if g.has_protocol_tests() {
         files.push(rust_file("src/protocol_tests.rs", g.protocol_tests()?, settings)?);
     }
+    if service.protocol.is_cbor() {
+        files.push(rust_source("src/protocol_serde/cbor.rs", include_str!("../templates/cbor.rs"), settings)?);
+    }
     if g.has_streams() {
         files.push(rust_source("src/protocol_serde/streaming.rs", include_str!("templates/streaming.rs"), settings)?);
     }
@@ -83,6 +86,7 @@ impl<'m> Gen<'_, 'm> {
             Protocol::RestJson1 => quote!(#protocol::rest_json_1::RestJson1),
             Protocol::AwsJson1_0 => quote!(#protocol::aws_json_10::AwsJson1_0),
             Protocol::AwsJson1_1 => quote!(#protocol::aws_json_11::AwsJson1_1),
+            Protocol::RpcV2Cbor => quote!(#protocol::rpc_v2_cbor::RpcV2Cbor),
         }
     }
 
@@ -93,6 +97,7 @@ impl<'m> Gen<'_, 'm> {
             Protocol::RestJson1 => quote!(#protocol::rest_json_1::router::RestRouter),
             Protocol::AwsJson1_0 => quote!(#protocol::aws_json_10::router::AwsJsonRouter),
             Protocol::AwsJson1_1 => quote!(#protocol::aws_json_11::router::AwsJsonRouter),
+            Protocol::RpcV2Cbor => quote!(#protocol::rpc_v2_cbor::router::RpcV2CborRouter),
         }
     }
 
@@ -275,7 +280,7 @@ publish = false
 
 [dependencies]
 aws-smithy-http-server = \"{SERVER_RUNTIME}\"
-aws-smithy-json = \"0.65.1\"
+{cbor}aws-smithy-json = \"0.65.1\"
 aws-smithy-types = \"1.9.3\"
 bytes = \"1.12.2\"
 form_urlencoded = \"1.2.2\"
@@ -288,6 +293,7 @@ percent-encoding = \"2.3.2\"
 tracing = \"0.1.44\"
 {dev_dependencies}",
         header = crate::render::header("#", settings),
+        cbor = if g.s.protocol.is_cbor() { "aws-smithy-cbor = \"0.64.1\"\n" } else { "" },
         name = settings.module,
         version = settings.module_version,
     );

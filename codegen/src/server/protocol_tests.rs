@@ -12,7 +12,7 @@ use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
 use super::Gen;
-use crate::model::{Module, Operation, Service};
+use crate::model::{Module, Operation, Protocol, Service};
 use crate::protocol_tests::{
     Case, MALFORMED_REQUEST_TESTS, REQUEST_TESTS, RESPONSE_TESTS, Side, Values, assert_same, body_check, header_checks,
     headers, ignored, params, str_field, strs, test_fn_name, tests,
@@ -72,9 +72,10 @@ impl<'m> Gen<'_, 'm> {
         (quote!(crate::input::#input), quote!(crate::output::#output), quote!(crate::error::#error))
     }
 
-    /// `Service.Operation`, the `X-Amz-Target` of an operation under an RPC protocol.
+    /// `Service.Operation`, the `X-Amz-Target` of an operation under awsJson.
     fn rpc_target(&self, op: &Operation<'m>) -> Option<String> {
-        (!self.s.protocol.has_http_bindings()).then(|| format!("{}.{}", crate::smithy::shape_name(self.s.id), op.name))
+        matches!(self.s.protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1)
+            .then(|| format!("{}.{}", crate::smithy::shape_name(self.s.id), op.name))
     }
 
     fn request_test(&self, op: &Operation<'m>, test: &Map<String, Value>) -> Case {
@@ -322,13 +323,14 @@ fn build_request(request: &Map<String, Value>, target: Option<&str>) -> TokenStr
         headers.push(("X-Amz-Target", target));
     }
     let (keys, values): (Vec<_>, Vec<_>) = headers.into_iter().unzip();
-    let body = str_field(request, "body").unwrap_or_default();
+    let body = crate::protocol_tests::body_bytes(request);
+    let body = proc_macro2::Literal::byte_string(&body);
     quote! {
         ::http::Request::builder()
             .method(#method)
             .uri(#uri)
             #(.header(#keys, #values))*
-            .body(::http_body_util::Full::new(::bytes::Bytes::from_static(#body.as_bytes())))
+            .body(::http_body_util::Full::new(::bytes::Bytes::from_static(#body)))
             .unwrap()
     }
 }

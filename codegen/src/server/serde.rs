@@ -6,13 +6,14 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::Gen;
-use crate::json::{JsonSide, Val, format_tokens, member_format};
+use crate::cbor::Cbor;
+use crate::json::{Side, Val, format_tokens, member_format};
 use crate::model::{Binding, Field, Module, Operation, Prim, Protocol, Service, Ty, UNIT};
 use crate::smithy::TimestampFormat;
 use crate::{Error, names};
 
 /// The server reads untrusted input: it validates.
-impl<'m> JsonSide<'m> for Gen<'_, 'm> {
+impl<'m> Side<'m> for Gen<'_, 'm> {
     fn service(&self) -> &Service<'m> {
         self.s
     }
@@ -62,32 +63,50 @@ impl<'m> Gen<'_, 'm> {
         for id in &self.s.read_json {
             let id: &'m str =
                 self.s.model.shapes.get_key_value(id.as_str()).map(|(k, _)| k.as_str()).unwrap_or_default();
-            if let Some(item) = self.shape_deserializer(id)? {
-                items.push(item);
-            }
+            let item = if self.s.protocol.is_cbor() {
+                self.cbor_shape_deserializer(id)?
+            } else {
+                self.shape_deserializer(id)?
+            };
+            items.extend(item);
         }
         for id in &self.s.written_json {
             let id: &'m str =
                 self.s.model.shapes.get_key_value(id.as_str()).map(|(k, _)| k.as_str()).unwrap_or_default();
-            if let Some(item) = self.shape_serializer(id)? {
-                items.push(item);
-            }
+            let item =
+                if self.s.protocol.is_cbor() { self.cbor_shape_serializer(id)? } else { self.shape_serializer(id)? };
+            items.extend(item);
         }
         let streaming = crate::render::optional_mod(self.has_streams(), "streaming", false);
         let doc = crate::render::inner_doc(Some(&format!(
             "Reading operation inputs from HTTP requests and writing outputs and errors to HTTP\nresponses, under {}.",
             self.s.protocol.name()
         )));
-        let (protocol, media_type) = (self.protocol_marker(), self.s.protocol.json_media_type());
+        let (protocol, media_type) = (self.protocol_marker(), self.s.protocol.media_type());
+        let cbor = self.s.protocol.is_cbor().then(|| {
+            quote! {
+                mod cbor;
+                impl ::std::convert::From<cbor::DeserializeError> for RequestRejection {
+                    fn from(error: cbor::DeserializeError) -> Self {
+                        support::serialization(error.to_string())
+                    }
+                }
+            }
+        });
+        // The body of a framework error: an empty object.
+        let empty_object = if self.s.protocol.is_cbor() { quote!(&[0xa0]) } else { quote!(b"{}") };
         Ok(quote! {
             #doc
             #streaming
+            #cbor
             mod json;
             mod support;
             /// The protocol this crate speaks.
             pub(crate) type Protocol = #protocol;
-            /// The media type of its JSON bodies.
-            pub(crate) const JSON_MEDIA_TYPE: &str = #media_type;
+            /// The media type of its bodies.
+            pub(crate) const MEDIA_TYPE: &str = #media_type;
+            /// An empty object in the protocol's format.
+            pub(crate) const EMPTY_OBJECT: &[u8] = #empty_object;
             pub use support::{Path, RequestRejection, Violation};
             #[allow(unused_imports)]
             pub(crate) use support::*;
@@ -97,6 +116,9 @@ impl<'m> Gen<'_, 'm> {
 
     /// The answer to a request that breaks a constraint: the service's validation exception.
     fn validation_exception_response(&self) -> TokenStream {
+        if self.s.protocol.is_cbor() {
+            return self.cbor_validation_exception_response();
+        }
         let v = &self.s.validation;
         let (name, status, message) = (v.name, v.status, v.message);
         let type_key = self.error_type_key(v.id);
@@ -122,7 +144,39 @@ impl<'m> Gen<'_, 'm> {
                 let mut response = ::http::Response::new(support::boxed(body));
                 *response.status_mut() = ::http::StatusCode::from_u16(#status).unwrap_or(::http::StatusCode::BAD_REQUEST);
                 let headers = response.headers_mut();
-                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(JSON_MEDIA_TYPE));
+                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(MEDIA_TYPE));
+                headers.insert("x-amzn-errortype", ::http::HeaderValue::from_static(#name));
+                response.extensions_mut().insert(::aws_smithy_http_server::extension::ModeledErrorExtension::new(#name));
+                response
+            }
+        }
+    }
+
+    /// [`Self::validation_exception_response`] under rpcv2Cbor.
+    fn cbor_validation_exception_response(&self) -> TokenStream {
+        let v = &self.s.validation;
+        let (id, name, status, message) = (v.id, v.name, v.status, v.message);
+        let field_list = v.field_list.map(|(list, path, item_message)| {
+            quote! {
+                encoder.str(#list).array(1).map(2);
+                encoder.str(#path).str(&violation.path);
+                encoder.str(#item_message).str(&violation.message);
+            }
+        });
+        quote! {
+            /// The validation exception for a request that breaks a constraint of the model.
+            pub(crate) fn validation_exception_response(violation: &Violation) -> Response {
+                let mut encoder = ::aws_smithy_cbor::Encoder::new(::std::vec::Vec::new());
+                encoder.begin_map();
+                encoder.str("__type").str(#id);
+                encoder.str(#message).str(&violation.summary());
+                #field_list
+                encoder.end();
+                let mut response = ::http::Response::new(support::boxed(encoder.into_writer()));
+                *response.status_mut() = ::http::StatusCode::from_u16(#status).unwrap_or(::http::StatusCode::BAD_REQUEST);
+                let headers = response.headers_mut();
+                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(MEDIA_TYPE));
+                headers.insert("smithy-protocol", ::http::HeaderValue::from_static("rpc-v2-cbor"));
                 headers.insert("x-amzn-errortype", ::http::HeaderValue::from_static(#name));
                 response.extensions_mut().insert(::aws_smithy_http_server::extension::ModeledErrorExtension::new(#name));
                 response
@@ -135,7 +189,7 @@ impl<'m> Gen<'_, 'm> {
         if let Some(payload) = fields.iter().find(|f| f.binding == Binding::Payload) {
             return self.s.payload_media_type(&payload.member.target).map(Some);
         }
-        Ok(fields.iter().any(|f| f.binding == Binding::Body).then_some(self.s.protocol.json_media_type()))
+        Ok(fields.iter().any(|f| f.binding == Binding::Body).then_some(self.s.protocol.media_type()))
     }
 
     /// The media type of a response's body: as [`Self::body_media_type`], with `@httpQuery`
@@ -144,7 +198,7 @@ impl<'m> Gen<'_, 'm> {
         if fields.iter().any(|f| matches!(f.binding, Binding::Query(_)))
             && !fields.iter().any(|f| f.binding == Binding::Payload)
         {
-            return Ok(Some(self.s.protocol.json_media_type()));
+            return Ok(Some(self.s.protocol.media_type()));
         }
         self.body_media_type(fields)
     }
@@ -168,7 +222,7 @@ impl<'m> Gen<'_, 'm> {
         // payload without `@mediaType` takes any media type, so its Content-Type is not checked.
         // Under the RPC protocols every request may have a JSON body, of the protocol's media type.
         let expected_media = match self.body_media_type(&fields)? {
-            _ if !self.s.protocol.has_http_bindings() => Some(self.s.protocol.json_media_type()),
+            _ if !self.s.protocol.has_http_bindings() => Some(self.s.protocol.media_type()),
             None if op.input != UNIT && fields.is_empty() => Some("application/json"),
             other => other,
         };
@@ -412,7 +466,35 @@ impl<'m> Gen<'_, 'm> {
                 stmts.push(quote!(let #var = if bytes.is_empty() { ::std::option::Option::None } else { ::std::option::Option::Some(#value) };));
             }
         }
-        if !body_fields.is_empty() {
+        if !body_fields.is_empty() && self.s.protocol.is_cbor() {
+            let mut arms = Vec::new();
+            for field in &body_fields {
+                let var = local(field);
+                stmts.push(quote!(let mut #var = ::std::option::Option::None;));
+                let (key, name) = (field.json, field.name);
+                let de = self.cbor_de_target(&field.member.target, quote!(&Path::ROOT.member(#name)))?;
+                arms.push(if self.s.is_boxed(field) {
+                    quote!(#key => #var = #de?.map(::std::boxed::Box::new),)
+                } else {
+                    quote!(#key => #var = #de?,)
+                });
+            }
+            stmts.push(quote! {
+                if !bytes.is_empty() {
+                    let decoder = &mut cbor::decoder(&bytes);
+                    let ::std::option::Option::Some(mut remaining) = cbor::start_map(decoder)? else {
+                        return ::std::result::Result::Err(support::serialization("the request body must be a CBOR map"));
+                    };
+                    while remaining.more(decoder)? {
+                        match cbor::key(decoder)?.as_ref() {
+                            #(#arms)*
+                            _ => cbor::skip_value(decoder)?,
+                        }
+                    }
+                    cbor::end_of_body(decoder, &bytes)?;
+                }
+            });
+        } else if !body_fields.is_empty() {
             let mut arms = Vec::new();
             for field in &body_fields {
                 let var = local(field);
@@ -602,11 +684,12 @@ impl<'m> Gen<'_, 'm> {
     /// `object.key("__type").string(<id>);`: an error's type in its body, as the RPC protocols
     /// write it (restJson1 says it in `X-Amzn-Errortype` only).
     fn error_type_key(&self, id: &str) -> TokenStream {
-        // awsJson1_0 names the error by its shape id, awsJson1_1 by its shape name.
+        // awsJson1_0 and rpcv2Cbor name the error by its shape id, awsJson1_1 by its shape name.
         let name = match self.s.protocol {
             Protocol::RestJson1 => return TokenStream::new(),
             Protocol::AwsJson1_0 => id,
             Protocol::AwsJson1_1 => crate::smithy::shape_name(id),
+            Protocol::RpcV2Cbor => return quote!(encoder.str("__type").str(#id);),
         };
         quote!(object.key("__type").string(#name);)
     }
@@ -627,10 +710,17 @@ impl<'m> Gen<'_, 'm> {
             }
             None => quote!(#code),
         };
+        // rpcv2Cbor says so in every response.
+        let protocol_header = self
+            .s
+            .protocol
+            .is_cbor()
+            .then(|| quote!(headers.insert("smithy-protocol", ::http::HeaderValue::from_static("rpc-v2-cbor"));));
         stmts.push(quote! {
             let status = ::http::StatusCode::from_u16(#status).map_err(|e| e.to_string())?;
             #[allow(unused_mut)]
             let mut headers = ::http::HeaderMap::new();
+            #protocol_header
         });
         // `@httpPrefixHeaders` first, so that a member bound to one of the same headers wins.
         for field in &fields {
@@ -737,15 +827,36 @@ impl<'m> Gen<'_, 'm> {
         } else if id == UNIT && self.s.protocol.has_http_bindings() {
             // An operation without an output structure answers with an empty body.
             quote!(let body = ::bytes::Bytes::new();)
+        } else if id == UNIT && self.s.protocol.is_cbor() {
+            // rpcv2Cbor: no body, and so no Content-Type.
+            quote!(let body = ::bytes::Bytes::new();)
         } else if id == UNIT {
-            // Under the RPC protocols too, but said to be of their media type.
+            // Under awsJson too, but said to be of its media type.
             quote! {
-                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(JSON_MEDIA_TYPE));
+                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(MEDIA_TYPE));
                 let body = ::bytes::Bytes::new();
+            }
+        } else if self.s.protocol.is_cbor() {
+            let writes = self.cbor_ser_members(
+                Module::Output,
+                fields.iter().filter(|f| in_response_body(f.binding)),
+                quote!(value),
+            )?;
+            quote! {
+                let mut out = ::aws_smithy_cbor::Encoder::new(::std::vec::Vec::new());
+                {
+                    let encoder = &mut out;
+                    encoder.begin_map();
+                    #type_key
+                    #writes
+                    encoder.end();
+                }
+                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(MEDIA_TYPE));
+                let body = ::bytes::Bytes::from(out.into_writer());
             }
         } else if !fields.iter().any(|f| in_response_body(f.binding)) && type_key.is_empty() {
             quote! {
-                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(JSON_MEDIA_TYPE));
+                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(MEDIA_TYPE));
                 let body = ::bytes::Bytes::from_static(b"{}");
             }
         } else {
@@ -758,7 +869,7 @@ impl<'m> Gen<'_, 'm> {
                 #type_key
                 #writes
                 object.finish();
-                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(JSON_MEDIA_TYPE));
+                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(MEDIA_TYPE));
                 let body = ::bytes::Bytes::from(out);
             }
         };

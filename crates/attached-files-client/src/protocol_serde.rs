@@ -175,8 +175,10 @@ pub(crate) fn de_get_attached_file_response(
                 ),
             ));
     }
-    let meta = match support::error_metadata(headers, body) {
-        ::std::result::Result::Ok(meta) => meta,
+    let meta = match json::error_fields(body) {
+        ::std::result::Result::Ok((code, message)) => {
+            support::error_metadata(headers, code, message)
+        }
         ::std::result::Result::Err(cause) => {
             return ::std::result::Result::Err(
                 ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(

@@ -7,8 +7,10 @@ mod json;
 mod support;
 /// The protocol this crate speaks.
 pub(crate) type Protocol = ::aws_smithy_http_server::protocol::rest_json_1::RestJson1;
-/// The media type of its JSON bodies.
-pub(crate) const JSON_MEDIA_TYPE: &str = "application/json";
+/// The media type of its bodies.
+pub(crate) const MEDIA_TYPE: &str = "application/json";
+/// An empty object in the protocol's format.
+pub(crate) const EMPTY_OBJECT: &[u8] = b"{}";
 pub use support::{Path, RequestRejection, Violation};
 #[allow(unused_imports)]
 pub(crate) use support::*;
@@ -25,7 +27,7 @@ pub(crate) fn validation_exception_response(violation: &Violation) -> Response {
     headers
         .insert(
             ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(JSON_MEDIA_TYPE),
+            ::http::HeaderValue::from_static(MEDIA_TYPE),
         );
     headers
         .insert(
@@ -162,7 +164,7 @@ pub(crate) fn ser_get_attached_file_response(
     headers
         .insert(
             ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(JSON_MEDIA_TYPE),
+            ::http::HeaderValue::from_static(MEDIA_TYPE),
         );
     let body = ::bytes::Bytes::from(out);
     headers
@@ -187,7 +189,7 @@ pub(crate) fn ser_access_denied_exception_error(
     headers
         .insert(
             ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(JSON_MEDIA_TYPE),
+            ::http::HeaderValue::from_static(MEDIA_TYPE),
         );
     let body = ::bytes::Bytes::from(out);
     headers
@@ -212,7 +214,7 @@ pub(crate) fn ser_internal_service_exception_error(
     headers
         .insert(
             ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(JSON_MEDIA_TYPE),
+            ::http::HeaderValue::from_static(MEDIA_TYPE),
         );
     let body = ::bytes::Bytes::from(out);
     headers
@@ -240,7 +242,7 @@ pub(crate) fn ser_invalid_request_exception_error(
     headers
         .insert(
             ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(JSON_MEDIA_TYPE),
+            ::http::HeaderValue::from_static(MEDIA_TYPE),
         );
     let body = ::bytes::Bytes::from(out);
     headers
@@ -265,7 +267,7 @@ pub(crate) fn ser_resource_not_found_exception_error(
     headers
         .insert(
             ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(JSON_MEDIA_TYPE),
+            ::http::HeaderValue::from_static(MEDIA_TYPE),
         );
     let body = ::bytes::Bytes::from(out);
     headers
@@ -290,7 +292,7 @@ pub(crate) fn ser_throttling_exception_error(
     headers
         .insert(
             ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(JSON_MEDIA_TYPE),
+            ::http::HeaderValue::from_static(MEDIA_TYPE),
         );
     let body = ::bytes::Bytes::from(out);
     headers

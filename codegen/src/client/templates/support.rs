@@ -7,7 +7,6 @@
 
 use std::borrow::Cow;
 
-use aws_smithy_json::deserialize::error::DeserializeError;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::http::header_parse;
 use aws_smithy_runtime_api::http::Headers;
@@ -16,38 +15,25 @@ use aws_smithy_types::error::metadata::{Builder as ErrorMetadataBuilder, ErrorMe
 use aws_smithy_types::primitive::Parse;
 use aws_smithy_types::DateTime;
 
-use super::json::{de_string, next_key, skip_value, start_object, tokens};
 
 // --- Errors ------------------------------------------------------------------------------------
 
-/// The code and message of an error answer: the code from `X-Amzn-Errortype`, else from the
-/// body's `code` or `__type` (without a namespace or a `:` suffix); the message from the body's
-/// `message`, `Message` or `errorMessage`; the request id from `X-Amzn-Requestid`.
-pub(crate) fn error_metadata(headers: &Headers, body: &[u8]) -> Result<ErrorMetadata, DeserializeError> {
+/// The metadata of an error answer: the code from `X-Amzn-Errortype`, else the body's (`code` or
+/// `__type`), without a namespace or a `:` suffix; the body's message; the request id from
+/// `X-Amzn-Requestid`.
+pub(crate) fn error_metadata(headers: &Headers, body_code: Option<String>, message: Option<String>) -> ErrorMetadata {
     let mut builder = ErrorMetadataBuilder::default();
-    let mut code = headers.get("x-amzn-errortype").map(str::to_owned);
-    let mut tokens = tokens(body);
-    if !body.is_empty() && start_object(&mut tokens)? {
-        while let Some(key) = next_key(&mut tokens)? {
-            match key.as_ref() {
-                "code" | "__type" if code.is_none() => code = de_string(&mut tokens)?,
-                "message" | "Message" | "errorMessage" => {
-                    if let Some(message) = de_string(&mut tokens)? {
-                        builder = builder.message(message);
-                    }
-                }
-                _ => skip_value(&mut tokens)?,
-            }
-        }
-    }
-    if let Some(code) = code {
+    if let Some(code) = headers.get("x-amzn-errortype").map(str::to_owned).or(body_code) {
         let code = code.split(':').next().unwrap_or_default();
         builder = builder.code(code.rsplit('#').next().unwrap_or_default());
+    }
+    if let Some(message) = message {
+        builder = builder.message(message);
     }
     if let Some(request_id) = headers.get("x-amzn-requestid") {
         builder = builder.custom("aws_request_id", request_id);
     }
-    Ok(builder.build())
+    builder.build()
 }
 
 /// The format a timestamp header is read in: a client accepts RFC 3339 date-times with a UTC

@@ -137,3 +137,23 @@ pub(crate) fn de_blob(
 ) -> Result<Option<Blob>, DeserializeError> {
     token::expect_blob_or_null(tokens.next())
 }
+/// The code (`code` or `__type`) and message (`message`, `Message` or `errorMessage`) in the
+/// body of an error answer.
+pub(crate) fn error_fields(
+    body: &[u8],
+) -> Result<(Option<String>, Option<String>), DeserializeError> {
+    let (mut code, mut message) = (None, None);
+    let mut tokens = tokens(body);
+    if !body.is_empty() && start_object(&mut tokens)? {
+        while let Some(key) = next_key(&mut tokens)? {
+            match key.as_ref() {
+                "code" | "__type" if code.is_none() => code = de_string(&mut tokens)?,
+                "message" | "Message" | "errorMessage" => {
+                    message = de_string(&mut tokens)?;
+                }
+                _ => skip_value(&mut tokens)?,
+            }
+        }
+    }
+    Ok((code, message))
+}

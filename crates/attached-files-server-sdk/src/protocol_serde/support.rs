@@ -367,11 +367,11 @@ pub(crate) fn boxed(body: impl Into<Bytes>) -> BoxBody {
 }
 /// The restJson1 answer for an error the framework raises itself (`{}` body).
 pub(crate) fn framework_error(status: u16, name: &'static str) -> Response {
-    let mut response = http::Response::new(boxed("{}"));
+    let mut response = http::Response::new(boxed(super::EMPTY_OBJECT));
     *response.status_mut() = http::StatusCode::from_u16(status)
         .unwrap_or(http::StatusCode::BAD_REQUEST);
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(super::JSON_MEDIA_TYPE));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(super::MEDIA_TYPE));
     headers.insert("x-amzn-errortype", HeaderValue::from_static(name));
     response
         .extensions_mut()
