@@ -5,14 +5,13 @@
 //!   and the check that the model stays inside the supported subset;
 //! - [`server`]: the server SDK crate on `aws-smithy-http-server`, one emitter per module;
 //! - [`client`]: the client crate on `aws-smithy-runtime`, one emitter per module;
-//! - `json`, `cbor`: the JSON and CBOR wire formats of shapes, one codec each for both sides;
+//! - `codec`: the wire format of shapes (JSON, CBOR), one codec for both sides;
 //! - `protocol_tests`: what the server's and the client's protocol-test emitters share;
 //! - [`rust_types`]: Rust spellings the emitters share (scalar types, enum variants);
 //! - [`render`]: Rust source out of token streams, formatted in-process (no rustfmt needed).
 
-mod cbor;
 pub mod client;
-mod json;
+mod codec;
 pub mod model;
 pub mod names;
 mod protocol_tests;

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::Gen;
 use super::shapes::Held;
-use crate::json::Side;
+use crate::codec::Side;
 use crate::model::{AuthScheme, Module, Operation, Paginated, Ty};
 use crate::render::{doc, inner_doc};
 use crate::{Error, names, unsupported};

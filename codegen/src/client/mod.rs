@@ -25,7 +25,7 @@ mod shapes;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::json::Side;
+use crate::codec::Side;
 use crate::model::{AuthScheme, Module, Operation, Service, Ty, UNIT};
 use crate::render::{inner_doc, optional_mod, rust_file, rust_source};
 use crate::rust_types::prim_type;

@@ -8,8 +8,7 @@ use quote::{format_ident, quote};
 
 use super::Gen;
 use super::shapes::Held;
-use crate::cbor::Cbor;
-use crate::json::{Side, format_tokens, member_format};
+use crate::codec::{Codec, Side, Slot, format_tokens, member_format};
 use crate::model::{Binding, Field, Module, Operation, Prim, Protocol, Segment, Service, Ty, UNIT};
 use crate::smithy::TimestampFormat;
 use crate::{Error, names};
@@ -98,14 +97,13 @@ impl<'m> Gen<'_, 'm> {
                 items.push(self.http_deserializer(id, module, path, &f)?);
             }
         }
-        let cbor = self.s.protocol.is_cbor();
         for id in &self.s.read_json {
             let id = self.id(id);
-            items.extend(if cbor { self.cbor_shape_serializer(id)? } else { self.shape_serializer(id)? });
+            items.extend(self.shape_serializer(id)?);
         }
         for id in &self.s.written_json {
             let id = self.id(id);
-            items.extend(if cbor { self.cbor_shape_deserializer(id)? } else { self.shape_deserializer(id)? });
+            items.extend(self.shape_deserializer(id)?);
         }
         let doc = crate::render::inner_doc(Some(&format!(
             "Requests out of operation inputs, and outputs and errors out of responses, under {}.",
@@ -403,12 +401,8 @@ impl<'m> Gen<'_, 'm> {
                 }
                 Ty::Enum(_) => (quote!(value.as_str().as_bytes().to_vec()), quote!(::std::vec::Vec::new())),
                 _ => {
-                    let ser = self.ser_value(
-                        &field.member.target,
-                        field.timestamp_format,
-                        quote!(::aws_smithy_json::serialize::JsonValueWriter::new(&mut out)),
-                        quote!(&value),
-                    )?;
+                    let writer = Slot::Writer(quote!(::aws_smithy_json::serialize::JsonValueWriter::new(&mut out)));
+                    let ser = self.ser_value(&field.member.target, field.timestamp_format, &writer, quote!(&value))?;
                     (
                         quote!({
                             let mut out = ::std::string::String::new();
@@ -441,7 +435,7 @@ impl<'m> Gen<'_, 'm> {
             if input_id == UNIT {
                 return Ok(quote!(let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new();));
             }
-            let writes = self.cbor_ser_members(Module::Input, fields, quote!(input))?;
+            let writes = self.ser_members(Module::Input, fields, quote!(input))?;
             return Ok(quote! {
                 let mut out = ::aws_smithy_cbor::Encoder::new(::std::vec::Vec::new());
                 {
@@ -696,56 +690,15 @@ impl<'m> Gen<'_, 'm> {
         // restJson1 ignores @httpQuery in responses: such members are in the body too.
         let body_fields: Vec<&Field<'m>> =
             fields.iter().filter(|f| matches!(f.binding, Binding::Body | Binding::Query(_))).collect();
-        if !body_fields.is_empty() && self.s.protocol.is_cbor() {
+        if !body_fields.is_empty() {
             let mut arms = Vec::new();
             for field in &body_fields {
-                let var = local(field);
-                let key = field.json;
-                let de = self.cbor_de_target(&field.member.target, quote!())?;
-                arms.push(if self.s.is_boxed(field) {
-                    quote!(#key => #var = #de?.map(::std::boxed::Box::new),)
-                } else {
-                    quote!(#key => #var = #de?,)
-                });
+                arms.push(self.de_member_arm(field, &local(field), quote!())?);
             }
+            let read = self.wire().read_body(quote!(body), &arms, None);
             stmts.push(quote! {
                 if !body.is_empty() {
-                    let decoder = &mut cbor::decoder(body);
-                    if let ::std::option::Option::Some(mut remaining) = cbor::start_map(decoder)? {
-                        while remaining.more(decoder)? {
-                            match cbor::key(decoder)?.as_ref() {
-                                #(#arms)*
-                                _ => cbor::skip_value(decoder)?,
-                            }
-                        }
-                    }
-                    cbor::end_of_body(decoder, body)?;
-                }
-            });
-        } else if !body_fields.is_empty() {
-            let mut arms = Vec::new();
-            for field in &body_fields {
-                let var = local(field);
-                let json = field.json;
-                let de = self.de_target(&field.member.target, field.timestamp_format, quote!())?;
-                arms.push(if self.s.is_boxed(field) {
-                    quote!(#json => #var = #de?.map(::std::boxed::Box::new),)
-                } else {
-                    quote!(#json => #var = #de?,)
-                });
-            }
-            stmts.push(quote! {
-                if !body.is_empty() {
-                    let tokens = &mut json::tokens(body);
-                    if json::start_object(tokens)? {
-                        while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
-                            match key.as_ref() {
-                                #(#arms)*
-                                _ => json::skip_value(tokens)?,
-                            }
-                        }
-                    }
-                    json::end_of_body(tokens)?;
+                    #read
                 }
             });
         }

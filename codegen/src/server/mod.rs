@@ -18,7 +18,7 @@ mod shapes;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::json::Side;
+use crate::codec::Side;
 use crate::model::{Module, Protocol, Service, Ty};
 use crate::render::{inner_doc, optional_mod, rust_file, rust_source};
 use crate::rust_types::prim_type;

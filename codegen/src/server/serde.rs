@@ -6,8 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::Gen;
-use crate::cbor::Cbor;
-use crate::json::{Side, Val, format_tokens, member_format};
+use crate::codec::{Codec, Format, Side, Slot, Val, format_tokens, member_format};
 use crate::model::{Binding, Field, Module, Operation, Prim, Protocol, Service, Ty, UNIT};
 use crate::smithy::TimestampFormat;
 use crate::{Error, names};
@@ -63,19 +62,12 @@ impl<'m> Gen<'_, 'm> {
         for id in &self.s.read_json {
             let id: &'m str =
                 self.s.model.shapes.get_key_value(id.as_str()).map(|(k, _)| k.as_str()).unwrap_or_default();
-            let item = if self.s.protocol.is_cbor() {
-                self.cbor_shape_deserializer(id)?
-            } else {
-                self.shape_deserializer(id)?
-            };
-            items.extend(item);
+            items.extend(self.shape_deserializer(id)?);
         }
         for id in &self.s.written_json {
             let id: &'m str =
                 self.s.model.shapes.get_key_value(id.as_str()).map(|(k, _)| k.as_str()).unwrap_or_default();
-            let item =
-                if self.s.protocol.is_cbor() { self.cbor_shape_serializer(id)? } else { self.shape_serializer(id)? };
-            items.extend(item);
+            items.extend(self.shape_serializer(id)?);
         }
         let streaming = crate::render::optional_mod(self.has_streams(), "streaming", false);
         let doc = crate::render::inner_doc(Some(&format!(
@@ -466,61 +458,23 @@ impl<'m> Gen<'_, 'm> {
                 stmts.push(quote!(let #var = if bytes.is_empty() { ::std::option::Option::None } else { ::std::option::Option::Some(#value) };));
             }
         }
-        if !body_fields.is_empty() && self.s.protocol.is_cbor() {
+        if !body_fields.is_empty() {
             let mut arms = Vec::new();
             for field in &body_fields {
                 let var = local(field);
+                let name = field.name;
                 stmts.push(quote!(let mut #var = ::std::option::Option::None;));
-                let (key, name) = (field.json, field.name);
-                let de = self.cbor_de_target(&field.member.target, quote!(&Path::ROOT.member(#name)))?;
-                arms.push(if self.s.is_boxed(field) {
-                    quote!(#key => #var = #de?.map(::std::boxed::Box::new),)
-                } else {
-                    quote!(#key => #var = #de?,)
-                });
+                arms.push(self.de_member_arm(field, &var, quote!(&Path::ROOT.member(#name)))?);
             }
+            let wire = self.wire();
+            let not_object = match wire {
+                Format::Json => "the request body must be a JSON object",
+                Format::Cbor => "the request body must be a CBOR map",
+            };
+            let read = wire.read_body(quote!(&bytes), &arms, Some(quote!(support::serialization(#not_object))));
             stmts.push(quote! {
                 if !bytes.is_empty() {
-                    let decoder = &mut cbor::decoder(&bytes);
-                    let ::std::option::Option::Some(mut remaining) = cbor::start_map(decoder)? else {
-                        return ::std::result::Result::Err(support::serialization("the request body must be a CBOR map"));
-                    };
-                    while remaining.more(decoder)? {
-                        match cbor::key(decoder)?.as_ref() {
-                            #(#arms)*
-                            _ => cbor::skip_value(decoder)?,
-                        }
-                    }
-                    cbor::end_of_body(decoder, &bytes)?;
-                }
-            });
-        } else if !body_fields.is_empty() {
-            let mut arms = Vec::new();
-            for field in &body_fields {
-                let var = local(field);
-                let (json, name) = (field.json, field.name);
-                stmts.push(quote!(let mut #var = ::std::option::Option::None;));
-                let de =
-                    self.de_target(&field.member.target, field.timestamp_format, quote!(&Path::ROOT.member(#name)))?;
-                arms.push(if self.s.is_boxed(field) {
-                    quote!(#json => #var = #de?.map(::std::boxed::Box::new),)
-                } else {
-                    quote!(#json => #var = #de?,)
-                });
-            }
-            stmts.push(quote! {
-                if !bytes.is_empty() {
-                    let tokens = &mut json::tokens(&bytes);
-                    if !json::start_object(tokens)? {
-                        return ::std::result::Result::Err(support::serialization("the request body must be a JSON object"));
-                    }
-                    while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
-                        match key.as_ref() {
-                            #(#arms)*
-                            _ => json::skip_value(tokens)?,
-                        }
-                    }
-                    json::end_of_body(tokens)?;
+                    #read
                 }
             });
         }
@@ -801,12 +755,8 @@ impl<'m> Gen<'_, 'm> {
                 Ty::Newtype(_, Prim::Blob) => quote!(::bytes::Bytes::from(v.0.clone().into_inner())),
                 Ty::Enum(_) => quote!(::bytes::Bytes::from_static(v.as_str().as_bytes())),
                 _ => {
-                    let ser = self.ser_value(
-                        &field.member.target,
-                        field.timestamp_format,
-                        quote!(::aws_smithy_json::serialize::JsonValueWriter::new(&mut out)),
-                        quote!(v),
-                    )?;
+                    let writer = Slot::Writer(quote!(::aws_smithy_json::serialize::JsonValueWriter::new(&mut out)));
+                    let ser = self.ser_value(&field.member.target, field.timestamp_format, &writer, quote!(v))?;
                     quote!({ let mut out = ::std::string::String::with_capacity(256); #ser ::bytes::Bytes::from(out) })
                 }
             };
@@ -837,11 +787,8 @@ impl<'m> Gen<'_, 'm> {
                 let body = ::bytes::Bytes::new();
             }
         } else if self.s.protocol.is_cbor() {
-            let writes = self.cbor_ser_members(
-                Module::Output,
-                fields.iter().filter(|f| in_response_body(f.binding)),
-                quote!(value),
-            )?;
+            let writes =
+                self.ser_members(Module::Output, fields.iter().filter(|f| in_response_body(f.binding)), quote!(value))?;
             quote! {
                 let mut out = ::aws_smithy_cbor::Encoder::new(::std::vec::Vec::new());
                 {

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::Gen;
-use crate::json::Side;
+use crate::codec::Side;
 use crate::model::{Field, Module, Operation, Prim, Ty, UNIT};
 use crate::render::doc;
 use crate::rust_types::{

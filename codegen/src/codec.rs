@@ -1,0 +1,834 @@
+//! The wire format of shapes: one codec, for the server and the client, and for each format of
+//! bodies (JSON under restJson1 and awsJson, CBOR under rpcv2Cbor). It writes the statements that
+//! write a value (with `aws_smithy_json`'s writers or `aws_smithy_cbor`'s `Encoder`), the
+//! expressions that read one (through `templates/json.rs` or `templates/cbor.rs`), and one
+//! `ser_<shape>` / `de_<shape>` function per list, map, structure and union.
+//!
+//! The shape logic is written once; what differs sits in two places:
+//! - [`Side`]: a server *validates* (constrained shapes are newtypes checked as they are read,
+//!   with the member's path for the violation message; `null` in a dense list or map and an
+//!   unknown union member are refused; nesting is capped); a client is lenient, as smithy-rs's
+//!   clients are (constraints are the server's business, `null`s in dense collections are left
+//!   out, unknown enum values and union members are kept as `Unknown`);
+//! - [`Format`]: the few tokens that write or read a scalar, open a list or a map, and loop over
+//!   their items.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use crate::Error;
+use crate::model::{Field, Module, Prim, Service, Ty, UNIT};
+use crate::rust_types::variant_ident;
+use crate::smithy::{Member, TimestampFormat};
+use crate::{names, smithy};
+
+/// What the codec needs from a side's emitter.
+pub(crate) trait Side<'m> {
+    fn service(&self) -> &Service<'m>;
+    /// The Rust type of a shape as this side holds it.
+    fn rust_type(&self, id: &'m str) -> Result<TokenStream, Error>;
+    /// `<prefix>_<shape>`: the name of a shape's function in `protocol_serde`.
+    fn fn_name(&self, prefix: &str, id: &str) -> Ident;
+    /// Whether values are checked against the model as they are read (the server).
+    fn validates(&self) -> bool;
+    /// Whether a member of a structure in `module` is held as an `Option`.
+    fn is_optional(&self, module: Module, field: &Field<'m>) -> bool;
+    /// A structure member's value out of `var`, the `Option` read: checked and defaulted
+    /// (server, where `path` is the structure's) or corrected (client).
+    fn member_value(
+        &self,
+        id: &'m str,
+        module: Module,
+        field: &Field<'m>,
+        var: &Ident,
+        path: TokenStream,
+    ) -> Result<TokenStream, Error>;
+
+    /// The type of a list's items or a map's values: `Option`s in a `@sparse` collection.
+    fn item_type(&self, member: &'m Member, sparse: bool) -> Result<TokenStream, Error> {
+        let item = self.rust_type(&member.target)?;
+        Ok(if sparse { quote!(::std::option::Option<#item>) } else { item })
+    }
+
+    /// Whether a constrained shape is a newtype on this side.
+    fn is_newtype(&self, ty: Ty<'m>) -> bool {
+        self.validates()
+            && matches!(ty, Ty::Newtype(..) | Ty::List { newtype: true, .. } | Ty::Map { newtype: true, .. })
+    }
+
+    /// `value` checked as shape `id` (at `path`) when it is a newtype on this side, else as is.
+    fn constrained(&self, ty: Ty<'m>, id: &'m str, value: TokenStream) -> Result<TokenStream, Error> {
+        Ok(if self.is_newtype(ty) {
+            let rust = self.rust_type(id)?;
+            quote!(#rust::try_from(#value).map_err(|e| e.into_violation(path))?)
+        } else {
+            value
+        })
+    }
+
+    /// The format of the crate's bodies.
+    fn wire(&self) -> Format {
+        if self.service().protocol.is_cbor() { Format::Cbor } else { Format::Json }
+    }
+}
+
+/// A body format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Json,
+    Cbor,
+}
+
+/// Where a value is written: under a key of the object or map being written, as the next item of
+/// the list being written, or (JSON) with a given writer.
+#[derive(Clone)]
+pub(crate) enum Slot {
+    Key(TokenStream),
+    Item,
+    Writer(TokenStream),
+}
+
+impl Format {
+    /// The template module of the format in `protocol_serde`.
+    pub(crate) fn module(self) -> TokenStream {
+        match self {
+            Format::Json => quote!(json),
+            Format::Cbor => quote!(cbor),
+        }
+    }
+
+    /// The reader every read takes: `tokens` or `decoder`.
+    fn reader(self) -> TokenStream {
+        match self {
+            Format::Json => quote!(tokens),
+            Format::Cbor => quote!(decoder),
+        }
+    }
+
+    fn reader_param(self) -> TokenStream {
+        match self {
+            Format::Json => quote!(tokens: &mut json::Tokens<'_>),
+            Format::Cbor => quote!(decoder: &mut cbor::Decoder<'_>),
+        }
+    }
+
+    fn writer_param(self) -> TokenStream {
+        match self {
+            Format::Json => quote!(writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>),
+            Format::Cbor => quote!(encoder: &mut ::aws_smithy_cbor::Encoder),
+        }
+    }
+
+    /// The error of reading on a lenient side.
+    pub(crate) fn de_error(self) -> TokenStream {
+        match self {
+            Format::Json => quote!(::aws_smithy_json::deserialize::error::DeserializeError),
+            Format::Cbor => quote!(cbor::DeserializeError),
+        }
+    }
+
+    fn custom_error(self, message: &str) -> TokenStream {
+        match self {
+            Format::Json => quote!(::aws_smithy_json::deserialize::error::DeserializeError::custom(#message)),
+            Format::Cbor => quote!(cbor::DeserializeError::custom(#message, decoder.position())),
+        }
+    }
+
+    /// Writing: `(JSON writer, CBOR statements before the value)` for a slot.
+    fn slot(self, slot: &Slot) -> (TokenStream, TokenStream) {
+        match (self, slot) {
+            (Format::Json, Slot::Key(key)) => (quote!(object.key(#key)), TokenStream::new()),
+            (Format::Json, Slot::Item) => (quote!(array.value()), TokenStream::new()),
+            (Format::Json, Slot::Writer(writer)) => (writer.clone(), TokenStream::new()),
+            (Format::Cbor, Slot::Key(key)) => (TokenStream::new(), quote!(encoder.str(#key);)),
+            (Format::Cbor, _) => (TokenStream::new(), TokenStream::new()),
+        }
+    }
+
+    /// Statements writing `null` in a slot.
+    fn null(self, slot: &Slot) -> TokenStream {
+        let (writer, prefix) = self.slot(slot);
+        match self {
+            Format::Json => quote!(#writer.null();),
+            Format::Cbor => quote!(#prefix encoder.null();),
+        }
+    }
+
+    /// Statements calling a shape's serializer `f` for `value` in a slot.
+    fn call(self, slot: &Slot, f: &Ident, value: &TokenStream) -> TokenStream {
+        let (writer, prefix) = self.slot(slot);
+        match self {
+            Format::Json => quote!(#f(#writer, #value)?;),
+            Format::Cbor => quote!(#prefix #f(encoder, #value)?;),
+        }
+    }
+
+    /// Statements writing a scalar (`value` a reference, or a place for a newtype's `.0`).
+    fn ser_prim(self, prim: Prim, format: TimestampFormat, slot: &Slot, value: Val) -> TokenStream {
+        let (r, place) = (value.by_ref(), value.by_value());
+        let (w, prefix) = self.slot(slot);
+        match self {
+            Format::Json => match prim {
+                Prim::String => quote!(#w.string(#r);),
+                Prim::Bool => quote!(#w.boolean(#place);),
+                Prim::Long => quote!(#w.number(::aws_smithy_types::Number::NegInt(#place));),
+                Prim::Byte | Prim::Short | Prim::Int => {
+                    quote!(#w.number(::aws_smithy_types::Number::NegInt(i64::from(#place)));)
+                }
+                Prim::Double => quote!(#w.number(::aws_smithy_types::Number::Float(#place));),
+                Prim::Float => quote!(#w.number(::aws_smithy_types::Number::Float(f64::from(#place)));),
+                Prim::Timestamp => {
+                    let format = format_tokens(format);
+                    quote!(#w.date_time(#r, #format).map_err(|e| e.to_string())?;)
+                }
+                Prim::Blob => quote!(#w.string(&::aws_smithy_types::base64::encode(#r));),
+            },
+            // Timestamps are epoch seconds under tag 1 whatever `@timestampFormat` says.
+            Format::Cbor => match prim {
+                Prim::String => quote!(#prefix encoder.str(#r);),
+                Prim::Bool => quote!(#prefix encoder.boolean(#place);),
+                Prim::Byte => quote!(#prefix encoder.byte(#place);),
+                Prim::Short => quote!(#prefix encoder.short(#place);),
+                Prim::Int => quote!(#prefix encoder.integer(#place);),
+                Prim::Long => quote!(#prefix encoder.long(#place);),
+                Prim::Float => quote!(#prefix encoder.float(#place);),
+                Prim::Double => quote!(#prefix encoder.double(#place);),
+                Prim::Timestamp => quote!(#prefix encoder.timestamp(#r);),
+                Prim::Blob => quote!(#prefix encoder.blob(#r);),
+            },
+        }
+    }
+
+    /// Statements writing the string `text` (an expression of type `&str`) in a slot.
+    fn ser_str(self, slot: &Slot, text: TokenStream) -> TokenStream {
+        let (w, prefix) = self.slot(slot);
+        match self {
+            Format::Json => quote!(#w.string(#text);),
+            Format::Cbor => quote!(#prefix encoder.str(#text);),
+        }
+    }
+
+    /// `(open, close)` around the items of a list of `len` items.
+    fn list(self, len: TokenStream) -> (TokenStream, TokenStream) {
+        match self {
+            Format::Json => (quote!(let mut array = writer.start_array();), quote!(array.finish();)),
+            Format::Cbor => (quote!(encoder.array(#len);), TokenStream::new()),
+        }
+    }
+
+    /// `(open, close)` around the entries of a map of `len` entries (`None`: not known ahead).
+    fn map(self, len: Option<TokenStream>) -> (TokenStream, TokenStream) {
+        match (self, len) {
+            (Format::Json, _) => (quote!(let mut object = writer.start_object();), quote!(object.finish();)),
+            (Format::Cbor, Some(len)) => (quote!(encoder.map(#len);), TokenStream::new()),
+            (Format::Cbor, None) => (quote!(encoder.begin_map();), quote!(encoder.end();)),
+        }
+    }
+
+    /// Statements writing an empty object under `key` (a union's Unit member).
+    fn empty_object(self, key: &str) -> TokenStream {
+        match self {
+            Format::Json => quote!(object.key(#key).start_object().finish();),
+            Format::Cbor => quote!(encoder.str(#key).map(0);),
+        }
+    }
+
+    /// A scalar read from the reader: `Result<Option<T>, E>`.
+    fn de_prim(self, prim: Prim, format: TimestampFormat, lenient: bool) -> TokenStream {
+        let (m, r) = (self.module(), self.reader());
+        match prim {
+            Prim::String => quote!(#m::de_string(#r)),
+            Prim::Bool => quote!(#m::de_bool(#r)),
+            Prim::Byte => quote!(#m::de_integer::<i8>(#r)),
+            Prim::Short => quote!(#m::de_integer::<i16>(#r)),
+            Prim::Int => quote!(#m::de_integer::<i32>(#r)),
+            Prim::Long => quote!(#m::de_integer::<i64>(#r)),
+            Prim::Float => quote!(#m::de_float(#r).map(|v| v.map(|v| v as f32))),
+            Prim::Double => quote!(#m::de_float(#r)),
+            Prim::Timestamp if self == Format::Cbor => quote!(cbor::de_timestamp(decoder)),
+            Prim::Timestamp => {
+                // A client accepts date-times with a UTC offset, though it sends only `Z`.
+                let format = match format {
+                    TimestampFormat::DateTime if lenient => {
+                        quote!(::aws_smithy_types::date_time::Format::DateTimeWithOffset)
+                    }
+                    format => format_tokens(format),
+                };
+                quote!(json::de_timestamp(tokens, #format))
+            }
+            Prim::Blob => quote!(#m::de_blob(#r)),
+        }
+    }
+
+    /// A statement that reads the head of a list, returning `Ok(None)` for `null`.
+    fn open_list(self) -> TokenStream {
+        match self {
+            Format::Json => quote! {
+                if !json::start_array(tokens)? {
+                    return ::std::result::Result::Ok(::std::option::Option::None);
+                }
+            },
+            Format::Cbor => quote! {
+                let ::std::option::Option::Some(mut remaining) = cbor::start_array(decoder)? else {
+                    return ::std::result::Result::Ok(::std::option::Option::None);
+                };
+            },
+        }
+    }
+
+    /// Whether the list being read has another item.
+    fn list_more(self) -> TokenStream {
+        match self {
+            Format::Json => quote!(json::array_continues(tokens)?),
+            Format::Cbor => quote!(remaining.more(decoder)?),
+        }
+    }
+
+    /// A statement that reads the head of a map or object, returning `Ok(None)` for `null`.
+    fn open_map(self) -> TokenStream {
+        match self {
+            Format::Json => quote! {
+                if !json::start_object(tokens)? {
+                    return ::std::result::Result::Ok(::std::option::Option::None);
+                }
+            },
+            Format::Cbor => quote! {
+                let ::std::option::Option::Some(mut remaining) = cbor::start_map(decoder)? else {
+                    return ::std::result::Result::Ok(::std::option::Option::None);
+                };
+            },
+        }
+    }
+
+    /// A loop running `body` for each entry of the map being read, with its key in `key`.
+    fn map_loop(self, body: TokenStream) -> TokenStream {
+        match self {
+            Format::Json => quote! {
+                while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+                    #body
+                }
+            },
+            Format::Cbor => quote! {
+                while remaining.more(decoder)? {
+                    let key = cbor::key(decoder)?;
+                    #body
+                }
+            },
+        }
+    }
+
+    /// Whether the next value is `null` (consumed if so).
+    fn take_null(self) -> TokenStream {
+        match self {
+            Format::Json => quote!(json::take_null(tokens)),
+            Format::Cbor => quote!(cbor::take_null(decoder)?),
+        }
+    }
+
+    /// A statement skipping the next value.
+    pub(crate) fn skip(self) -> TokenStream {
+        let (m, r) = (self.module(), self.reader());
+        quote!(#m::skip_value(#r)?)
+    }
+
+    /// Statements that read the members of a whole body (`bytes`, not empty) with `arms` (by
+    /// key); a body that is not an object or map is `not_object` (`None`: it is ignored).
+    pub(crate) fn read_body(
+        self,
+        bytes: TokenStream,
+        arms: &[TokenStream],
+        not_object: Option<TokenStream>,
+    ) -> TokenStream {
+        let skip = self.skip();
+        let entries = self.map_loop(quote! {
+            match key.as_ref() {
+                #(#arms)*
+                _ => #skip,
+            }
+        });
+        match self {
+            Format::Json => {
+                let open = match not_object {
+                    Some(error) => quote! {
+                        if !json::start_object(tokens)? {
+                            return ::std::result::Result::Err(#error);
+                        }
+                        #entries
+                    },
+                    None => quote!(if json::start_object(tokens)? { #entries }),
+                };
+                quote! {
+                    let tokens = &mut json::tokens(#bytes);
+                    #open
+                    json::end_of_body(tokens)?;
+                }
+            }
+            Format::Cbor => {
+                let open = match not_object {
+                    Some(error) => quote! {
+                        let ::std::option::Option::Some(mut remaining) = cbor::start_map(decoder)? else {
+                            return ::std::result::Result::Err(#error);
+                        };
+                        #entries
+                    },
+                    None => {
+                        quote!(if let ::std::option::Option::Some(mut remaining) = cbor::start_map(decoder)? { #entries })
+                    }
+                };
+                quote! {
+                    let decoder = &mut cbor::decoder(#bytes);
+                    #open
+                    cbor::end_of_body(decoder, #bytes)?;
+                }
+            }
+        }
+    }
+}
+
+/// The codec, for every [`Side`].
+pub(crate) trait Codec<'m>: Side<'m> {
+    // --- Writing ---------------------------------------------------------------------------
+
+    /// Statements writing `value: &T` (of shape `target`) in `slot`.
+    fn ser_value(
+        &self,
+        target: &'m str,
+        format: TimestampFormat,
+        slot: &Slot,
+        value: TokenStream,
+    ) -> Result<TokenStream, Error> {
+        let wire = self.wire();
+        let ty = self.service().ty(target)?;
+        Ok(match ty {
+            Ty::Newtype(_, prim) if self.is_newtype(ty) => {
+                wire.ser_prim(prim, format, slot, Val::place(quote!(#value.0)))
+            }
+            Ty::Prim(prim) | Ty::Newtype(_, prim) => wire.ser_prim(prim, format, slot, Val::reference(value)),
+            Ty::IntEnum => wire.ser_prim(Prim::Int, format, slot, Val::reference(value)),
+            Ty::Enum(_) => wire.ser_str(slot, quote!(#value.as_str())),
+            Ty::Document if wire == Format::Json => {
+                let (writer, _) = wire.slot(slot);
+                quote!(#writer.document(#value);)
+            }
+            Ty::Document => return Err(Error(format!("{target}: documents have no CBOR form under rpcv2Cbor"))),
+            _ => wire.call(slot, &self.fn_name("ser", target), &value),
+        })
+    }
+
+    /// Statements writing the members `fields` of a structure in `module` (`value`) into the
+    /// object or map being written.
+    fn ser_members<'f>(
+        &self,
+        module: Module,
+        fields: impl IntoIterator<Item = &'f Field<'m>>,
+        value: TokenStream,
+    ) -> Result<TokenStream, Error>
+    where
+        'm: 'f,
+    {
+        let mut stmts = Vec::new();
+        for field in fields {
+            let f = names::field(field.name);
+            let key = field.json;
+            let write =
+                self.ser_value(&field.member.target, field.timestamp_format, &Slot::Key(quote!(#key)), quote!(v))?;
+            stmts.push(if self.is_optional(module, field) {
+                quote! {
+                    if let ::std::option::Option::Some(v) = &#value.#f {
+                        #write
+                    }
+                }
+            } else {
+                quote! {{ let v = &#value.#f; #write }}
+            });
+        }
+        Ok(quote!(#(#stmts)*))
+    }
+
+    /// Statements writing a collection's item or value (`item: &T`, or `&Option<T>` when
+    /// `sparse`) of shape `member` in `slot`.
+    fn ser_item(&self, member: &'m Member, sparse: bool, slot: &Slot) -> Result<TokenStream, Error> {
+        let format = body_format(self.service(), member);
+        let write = self.ser_value(&member.target, format, slot, quote!(item))?;
+        if !sparse {
+            return Ok(write);
+        }
+        let null = self.wire().null(slot);
+        Ok(quote! {
+            match item {
+                ::std::option::Option::Some(item) => { #write }
+                ::std::option::Option::None => { #null }
+            }
+        })
+    }
+
+    /// `ser_<shape>(writer, value) -> Result<(), String>` for a list, map, structure or union.
+    fn shape_serializer(&self, id: &'m str) -> Result<Option<TokenStream>, Error> {
+        if id == UNIT {
+            return Ok(None);
+        }
+        let (s, wire) = (self.service(), self.wire());
+        let f = self.fn_name("ser", id);
+        let ty = s.ty(id)?;
+        let inner = if self.is_newtype(ty) { quote!(value.0) } else { quote!(value) };
+        let (param, body) = match ty {
+            Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) | Ty::Document => return Ok(None),
+            Ty::List { member, sparse, .. } => {
+                let item_ty = self.item_type(member, sparse)?;
+                let param = if self.is_newtype(ty) { self.rust_type(id)? } else { quote!([#item_ty]) };
+                let write = self.ser_item(member, sparse, &Slot::Item)?;
+                let (open, close) = wire.list(quote!(#inner.len()));
+                (param, quote!(#open for item in #inner.iter() { #write } #close))
+            }
+            Ty::Map { value: v, sparse, .. } => {
+                let write = self.ser_item(v, sparse, &Slot::Key(quote!(key.as_str())))?;
+                let (open, close) = wire.map(Some(quote!(#inner.len())));
+                (self.rust_type(id)?, quote!(#open for (key, item) in #inner.iter() { #write } #close))
+            }
+            Ty::Struct(_) => {
+                let writes = self.ser_members(s.struct_place(id).0, &s.member_fields(id)?, quote!(value))?;
+                let (open, close) = wire.map(None);
+                (self.rust_type(id)?, quote!(#open #writes #close))
+            }
+            Ty::Union(_) => {
+                let rust = self.rust_type(id)?;
+                let mut arms = Vec::new();
+                for field in s.member_fields(id)? {
+                    let variant = variant_ident(field.name);
+                    let key = field.json;
+                    if field.member.target == UNIT {
+                        let empty = wire.empty_object(key);
+                        arms.push(quote!(#rust::#variant => { #empty }));
+                        continue;
+                    }
+                    let slot = Slot::Key(quote!(#key));
+                    let write = self.ser_value(&field.member.target, field.timestamp_format, &slot, quote!(v))?;
+                    arms.push(quote!(#rust::#variant(v) => { #write }));
+                }
+                if !self.validates() {
+                    let unknown = format!("the Unknown variant of {} cannot be sent", s.struct_place(id).1);
+                    arms.push(quote!(#rust::Unknown => return ::std::result::Result::Err(#unknown.into()),));
+                }
+                let (open, close) = wire.map(Some(quote!(1)));
+                (rust, quote!(#open match value { #(#arms)* } #close))
+            }
+        };
+        let writer = wire.writer_param();
+        Ok(Some(quote! {
+            pub(crate) fn #f(#writer, value: &#param) -> ::std::result::Result<(), ::std::string::String> {
+                #body
+                ::std::result::Result::Ok(())
+            }
+        }))
+    }
+
+    // --- Reading ---------------------------------------------------------------------------
+
+    /// The error of reading: the server's `RequestRejection` (a violation, or a body that cannot
+    /// be read), the client's format error.
+    fn de_error(&self) -> TokenStream {
+        if self.validates() { quote!(RequestRejection) } else { self.wire().de_error() }
+    }
+
+    /// A value of shape `target` read from the reader: an expression of type
+    /// `Result<Option<T>, E>` (`E` converts into [`Self::de_error`]). `path` is where the value
+    /// sits in the input, for violation messages (server only).
+    fn de_target(&self, target: &'m str, format: TimestampFormat, path: TokenStream) -> Result<TokenStream, Error> {
+        let wire = self.wire();
+        let (m, r) = (wire.module(), wire.reader());
+        let ty = self.service().ty(target)?;
+        Ok(match ty {
+            Ty::Prim(prim) => wire.de_prim(prim, format, !self.validates()),
+            Ty::Newtype(_, prim) if !self.is_newtype(ty) => wire.de_prim(prim, format, !self.validates()),
+            Ty::IntEnum => quote!(#m::de_integer::<i32>(#r)),
+            Ty::Document if wire == Format::Json => quote!(json::de_document(tokens)),
+            Ty::Document => return Err(Error(format!("{target}: documents have no CBOR form under rpcv2Cbor"))),
+            Ty::Enum(_) if !self.validates() => {
+                let rust = self.rust_type(target)?;
+                quote!(#m::de_string(#r).map(|v| v.map(|v| #rust::from(v.as_str()))))
+            }
+            _ => {
+                let f = self.fn_name("de", target);
+                if self.validates() { quote!(#f(#r, #path)) } else { quote!(#f(#r)) }
+            }
+        })
+    }
+
+    /// The match arm that reads a member into its `Option` `var` (boxed if it is recursive).
+    fn de_member_arm(&self, field: &Field<'m>, var: &Ident, path: TokenStream) -> Result<TokenStream, Error> {
+        let key = field.json;
+        let de = self.de_target(&field.member.target, field.timestamp_format, path)?;
+        Ok(if self.service().is_boxed(field) {
+            quote!(#key => #var = #de?.map(::std::boxed::Box::new),)
+        } else {
+            quote!(#key => #var = #de?,)
+        })
+    }
+
+    /// `de_<shape>(reader[, path]) -> Result<Option<T>, E>` for a shape that is read by a
+    /// function of its own: lists, maps, structures, unions and, on a validating side,
+    /// constrained scalars and enums.
+    fn shape_deserializer(&self, id: &'m str) -> Result<Option<TokenStream>, Error> {
+        if id == UNIT {
+            return Ok(None);
+        }
+        let (s, wire) = (self.service(), self.wire());
+        let (m, r) = (wire.module(), wire.reader());
+        let validates = self.validates();
+        let ty = s.ty(id)?;
+        let rust = self.rust_type(id)?;
+        let f = self.fn_name("de", id);
+        let fail = |message: &str| {
+            if validates { quote!(support::serialization(#message)) } else { wire.custom_error(message) }
+        };
+        // Nesting is capped on the side that reads untrusted input.
+        let descend = validates.then(|| quote!(path.descend()?;));
+        let body = match ty {
+            Ty::Prim(_) | Ty::IntEnum | Ty::Document => return Ok(None),
+            Ty::Newtype(_, prim) if validates => {
+                let de = wire.de_prim(prim, TimestampFormat::EpochSeconds, false);
+                let value = self.constrained(ty, id, quote!(value))?;
+                quote! {
+                    ::std::result::Result::Ok(match #de? {
+                        ::std::option::Option::Some(value) => ::std::option::Option::Some(#value),
+                        ::std::option::Option::None => ::std::option::Option::None,
+                    })
+                }
+            }
+            Ty::Enum(_) if validates => quote! {
+                ::std::result::Result::Ok(match #m::de_string(#r)? {
+                    ::std::option::Option::Some(value) => ::std::option::Option::Some(
+                        #rust::try_from(value.as_str()).map_err(|e| e.into_violation(path))?,
+                    ),
+                    ::std::option::Option::None => ::std::option::Option::None,
+                })
+            },
+            Ty::Newtype(..) | Ty::Enum(_) => return Ok(None),
+            Ty::List { member, sparse, .. } => {
+                let item = self.de_target(&member.target, body_format(s, member), quote!(&path.index(items.len())))?;
+                let push = if sparse {
+                    quote!(items.push(#item?);)
+                } else if validates {
+                    let null = fail("null is not allowed in a list");
+                    quote! {
+                        match #item? {
+                            ::std::option::Option::Some(item) => items.push(item),
+                            ::std::option::Option::None => return ::std::result::Result::Err(#null),
+                        }
+                    }
+                } else {
+                    quote! {
+                        // A null item of a dense list is left out.
+                        if let ::std::option::Option::Some(item) = #item? {
+                            items.push(item);
+                        }
+                    }
+                };
+                let items = self.constrained(ty, id, quote!(items))?;
+                let (open, more) = (wire.open_list(), wire.list_more());
+                quote! {
+                    #descend
+                    #open
+                    let mut items = ::std::vec::Vec::new();
+                    while #more {
+                        #push
+                    }
+                    ::std::result::Result::Ok(::std::option::Option::Some(#items))
+                }
+            }
+            Ty::Map { key, value, sparse, .. } => {
+                let item = self.de_target(&value.target, body_format(s, value), quote!(&path.key(&key)))?;
+                let key_ty = s.ty(&key.target)?;
+                let key_value = match key_ty {
+                    Ty::Enum(_) if validates => {
+                        let k = self.rust_type(&key.target)?;
+                        quote!(#k::try_from(key.as_ref()).map_err(|e| e.into_violation(path))?)
+                    }
+                    Ty::Enum(_) => {
+                        let k = self.rust_type(&key.target)?;
+                        quote!(#k::from(key.as_ref()))
+                    }
+                    _ => self.constrained(key_ty, &key.target, quote!(key.into_owned()))?,
+                };
+                let insert = if sparse {
+                    quote! {
+                        let value = #item?;
+                        map.insert(#key_value, value);
+                    }
+                } else if validates {
+                    let null = fail("null is not allowed as a map value");
+                    quote! {
+                        let value = match #item? {
+                            ::std::option::Option::Some(value) => value,
+                            ::std::option::Option::None => return ::std::result::Result::Err(#null),
+                        };
+                        map.insert(#key_value, value);
+                    }
+                } else {
+                    quote! {
+                        // A null value of a dense map is left out.
+                        if let ::std::option::Option::Some(value) = #item? {
+                            map.insert(#key_value, value);
+                        }
+                    }
+                };
+                let map = self.constrained(ty, id, quote!(map))?;
+                let (open, entries) = (wire.open_map(), wire.map_loop(insert));
+                quote! {
+                    #descend
+                    #open
+                    let mut map = ::std::collections::HashMap::new();
+                    #entries
+                    ::std::result::Result::Ok(::std::option::Option::Some(#map))
+                }
+            }
+            Ty::Struct(_) => {
+                let module = s.struct_place(id).0;
+                let mut decls = Vec::new();
+                let mut arms = Vec::new();
+                let mut inits = Vec::new();
+                for field in &s.member_fields(id)? {
+                    let var = quote::format_ident!("m_{}", names::snake(field.name));
+                    let m = names::field(field.name);
+                    let name = field.name;
+                    decls.push(quote!(let mut #var = ::std::option::Option::None;));
+                    arms.push(self.de_member_arm(field, &var, quote!(&path.member(#name)))?);
+                    let value = self.member_value(id, module, field, &var, quote!(path))?;
+                    inits.push(quote!(#m: #value,));
+                }
+                let skip = wire.skip();
+                let (open, entries) = (
+                    wire.open_map(),
+                    wire.map_loop(quote! {
+                        match key.as_ref() {
+                            #(#arms)*
+                            _ => #skip,
+                        }
+                    }),
+                );
+                quote! {
+                    #descend
+                    #open
+                    #(#decls)*
+                    #entries
+                    ::std::result::Result::Ok(::std::option::Option::Some(#rust { #(#inits)* }))
+                }
+            }
+            Ty::Union(_) => {
+                let skip = wire.skip();
+                let mut arms = Vec::new();
+                for field in s.member_fields(id)? {
+                    let variant = variant_ident(field.name);
+                    let (key, name) = (field.json, field.name);
+                    if field.member.target == UNIT {
+                        arms.push(quote!(#key => { #skip; #rust::#variant }));
+                        continue;
+                    }
+                    let de =
+                        self.de_target(&field.member.target, field.timestamp_format, quote!(&path.member(#name)))?;
+                    let value = if s.is_boxed(&field) { quote!(::std::boxed::Box::new(value)) } else { quote!(value) };
+                    arms.push(quote! {
+                        #key => match #de? {
+                            ::std::option::Option::Some(value) => #rust::#variant(#value),
+                            ::std::option::Option::None => continue,
+                        },
+                    });
+                }
+                if validates {
+                    let unknown = fail("unknown union member");
+                    arms.push(quote!(_ => return ::std::result::Result::Err(#unknown),));
+                } else {
+                    arms.push(quote! {
+                        "__type" => {
+                            #skip;
+                            continue;
+                        }
+                        // A member this crate does not know, from a newer server.
+                        _ => {
+                            #skip;
+                            #rust::Unknown
+                        }
+                    });
+                }
+                let one = fail("a union must have exactly one member set");
+                let take_null = wire.take_null();
+                let (open, entries) = (
+                    wire.open_map(),
+                    wire.map_loop(quote! {
+                        if #take_null {
+                            continue;
+                        }
+                        let value = match key.as_ref() {
+                            #(#arms)*
+                        };
+                        if variant.replace(value).is_some() {
+                            return ::std::result::Result::Err(#one);
+                        }
+                    }),
+                );
+                quote! {
+                    #descend
+                    #open
+                    let mut variant = ::std::option::Option::None;
+                    #entries
+                    match variant {
+                        ::std::option::Option::Some(value) => ::std::result::Result::Ok(::std::option::Option::Some(value)),
+                        ::std::option::Option::None => ::std::result::Result::Err(#one),
+                    }
+                }
+            }
+        };
+        let error = self.de_error();
+        let reader = wire.reader_param();
+        let path = validates.then(|| quote!(, path: &Path<'_>));
+        Ok(Some(quote! {
+            pub(crate) fn #f(#reader #path) -> ::std::result::Result<::std::option::Option<#rust>, #error> {
+                #body
+            }
+        }))
+    }
+}
+
+impl<'m, T: Side<'m> + ?Sized> Codec<'m> for T {}
+
+pub(crate) fn format_tokens(format: TimestampFormat) -> TokenStream {
+    match format {
+        TimestampFormat::DateTime => quote!(::aws_smithy_types::date_time::Format::DateTime),
+        TimestampFormat::HttpDate => quote!(::aws_smithy_types::date_time::Format::HttpDate),
+        TimestampFormat::EpochSeconds => quote!(::aws_smithy_types::date_time::Format::EpochSeconds),
+    }
+}
+
+/// The timestamp format of a list's or map's member inside a body.
+fn body_format(s: &Service<'_>, member: &Member) -> TimestampFormat {
+    member_format(s.model, member, TimestampFormat::EpochSeconds)
+}
+
+/// The timestamp format of a list's or map's member: its own, its target's, or `default`.
+pub(crate) fn member_format(model: &smithy::Model, member: &Member, default: TimestampFormat) -> TimestampFormat {
+    member.traits.timestamp_format().or_else(|| model.traits(&member.target).timestamp_format()).unwrap_or(default)
+}
+
+/// A value in generated code: a reference (`v: &T`) or a place (`v.0: T`), so that each use
+/// can take it the way it needs without `&*` or `*&`.
+pub(crate) struct Val {
+    expr: TokenStream,
+    is_ref: bool,
+}
+
+impl Val {
+    pub(crate) fn reference(expr: TokenStream) -> Self {
+        Val { expr, is_ref: true }
+    }
+    pub(crate) fn place(expr: TokenStream) -> Self {
+        Val { expr, is_ref: false }
+    }
+    pub(crate) fn by_ref(&self) -> TokenStream {
+        let expr = &self.expr;
+        if self.is_ref { quote!(#expr) } else { quote!(&#expr) }
+    }
+    pub(crate) fn by_value(&self) -> TokenStream {
+        let expr = &self.expr;
+        if self.is_ref { quote!(*#expr) } else { quote!(#expr) }
+    }
+}
