@@ -34,10 +34,7 @@ use std::sync::Arc;
 
 use attached_files_server_sdk::error::GetAttachedFileError;
 use attached_files_server_sdk::input::GetAttachedFileInput;
-use attached_files_server_sdk::model::{
-    CreatedByInfo, DownloadUrlMetadata, FileId, FileName, FileSizeInBytes, FileStatusType, FileUseCaseType,
-    MetadataUrl, TagKey, TagMap, TagValue,
-};
+use attached_files_server_sdk::model::{CreatedByInfo, DownloadUrlMetadata, FileId, FileStatusType, FileUseCaseType};
 use attached_files_server_sdk::output::GetAttachedFileOutput;
 use attached_files_server_sdk::{AmazonConnectService, AmazonConnectServiceConfig};
 use bytes::Bytes;
@@ -84,16 +81,16 @@ fn fixed_output() -> GetAttachedFileOutput {
     let url = download_url();
     assert!((380..=420).contains(&url.len()), "the download URL has {} characters", url.len());
     let tags = HashMap::from([
-        (TagKey::try_from("department".to_owned()).unwrap(), TagValue::try_from("billing".to_owned()).unwrap()),
-        (TagKey::try_from("retention".to_owned()).unwrap(), TagValue::try_from("7-years".to_owned()).unwrap()),
+        ("department".to_owned(), "billing".to_owned()),
+        ("retention".to_owned(), "7-years".to_owned()),
     ]);
     GetAttachedFileOutput::builder()
         .file_arn(Some(format!("arn:aws:connect:us-west-2:111122223333:instance/{INSTANCE_ID}/file/{FILE_ID}")))
         .file_id(Some(FileId::try_from(FILE_ID.to_owned()).unwrap()))
         .creation_time(Some("2024-05-03T02:41:28.172Z".to_owned()))
         .file_status(Some(FileStatusType::Approved))
-        .file_name(Some(FileName::try_from("invoice-2024-05.pdf".to_owned()).unwrap()))
-        .file_size_in_bytes(FileSizeInBytes::try_from(184_320).unwrap())
+        .file_name(Some("invoice-2024-05.pdf".to_owned()))
+        .file_size_in_bytes(184_320)
         .associated_resource_arn(Some(CASE_ARN.to_owned()))
         .file_use_case_type(Some(FileUseCaseType::Attachment))
         .created_by(Some(CreatedByInfo::ConnectUserArn(format!(
@@ -101,11 +98,11 @@ fn fixed_output() -> GetAttachedFileOutput {
         ))))
         .download_url_metadata(Some(
             DownloadUrlMetadata::builder()
-                .url(Some(MetadataUrl::try_from(url).unwrap()))
+                .url(Some(url))
                 .url_expiry(Some("2024-05-03T02:46:28.172Z".to_owned()))
                 .build(),
         ))
-        .tags(Some(TagMap::try_from(tags).unwrap()))
+        .tags(Some(tags))
         .build()
         .unwrap()
 }

@@ -711,7 +711,10 @@ impl<'m> Service<'m> {
     pub fn ty(&self, id: &'m str) -> Result<Ty<'m>, Error> {
         let kind = self.model.kind(id)?;
         let traits = self.model.traits(id);
-        let constrained = traits.has("length") || traits.has("range") || traits.has("pattern");
+        // As in smithy-rs, constraints hold only on shapes reachable from an input: a server checks
+        // what it reads, and a shape only ever written is a plain type.
+        let from_input = self.read.contains(id);
+        let constrained = from_input && (traits.has("length") || traits.has("range") || traits.has("pattern"));
         let prim = match kind {
             "string" if traits.has("enum") => return Ok(Ty::Enum(id)),
             "string" => Prim::String,
@@ -735,7 +738,7 @@ impl<'m> Service<'m> {
             "list" | "set" => {
                 let shape = self.model.shape(id)?;
                 let member = shape.member.as_ref().ok_or_else(|| unsupported(id, "list without a member"))?;
-                let newtype = traits.has("length") || traits.has("uniqueItems");
+                let newtype = from_input && (traits.has("length") || traits.has("uniqueItems"));
                 return Ok(Ty::List { id, member, newtype, sparse: traits.has("sparse") });
             }
             "map" => {
@@ -749,7 +752,13 @@ impl<'m> Service<'m> {
                 {
                     return Err(unsupported(id, "map keys must be strings"));
                 }
-                return Ok(Ty::Map { id, key, value, newtype: traits.has("length"), sparse: traits.has("sparse") });
+                return Ok(Ty::Map {
+                    id,
+                    key,
+                    value,
+                    newtype: from_input && traits.has("length"),
+                    sparse: traits.has("sparse"),
+                });
             }
             other => return Err(unsupported(id, format!("shapes of type {other} are not supported"))),
         };

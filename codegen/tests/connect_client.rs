@@ -40,34 +40,25 @@ impl Seen {
 
 /// Every member of the output set, from the server's types.
 fn full_output(file_id: &str) -> sdk::output::GetAttachedFileOutput {
-    let tags = HashMap::from([
-        (
-            sdk::model::TagKey::try_from("team".to_owned()).unwrap(),
-            sdk::model::TagValue::try_from("blue".to_owned()).unwrap(),
-        ),
-        (
-            sdk::model::TagKey::try_from("ünï cödé".to_owned()).unwrap(),
-            sdk::model::TagValue::try_from(String::new()).unwrap(),
-        ),
-    ]);
+    let tags = HashMap::from([("team".to_owned(), "blue".to_owned()), ("ünï cödé".to_owned(), String::new())]);
     let url = "https://files.example.com/o?X-Amz-Signature=abc&x=1%2F2".to_owned();
     sdk::output::GetAttachedFileOutput::builder()
         .file_arn(Some(format!("arn:aws:connect:us-east-1:111122223333:instance/i-1/file/{file_id}")))
         .file_id(Some(sdk::model::FileId::try_from(file_id.to_owned()).unwrap()))
         .creation_time(Some("2024-05-03T02:41:28.172Z".to_owned()))
         .file_status(Some(sdk::model::FileStatusType::Approved))
-        .file_name(Some(sdk::model::FileName::try_from("report \"Q1\".pdf".to_owned()).unwrap()))
-        .file_size_in_bytes(sdk::model::FileSizeInBytes::try_from(9_007_199_254_740_993).unwrap())
+        .file_name(Some("report \"Q1\".pdf".to_owned()))
+        .file_size_in_bytes(9_007_199_254_740_993)
         .associated_resource_arn(Some(ARN.to_owned()))
         .file_use_case_type(Some(sdk::model::FileUseCaseType::Attachment))
         .created_by(Some(sdk::model::CreatedByInfo::ConnectUserArn("arn:aws:connect:user/u-1".to_owned())))
         .download_url_metadata(Some(
             sdk::model::DownloadUrlMetadata::builder()
-                .url(Some(sdk::model::MetadataUrl::try_from(url).unwrap()))
+                .url(Some(url))
                 .url_expiry(Some("2024-05-03T02:46:28.172Z".to_owned()))
                 .build(),
         ))
-        .tags(Some(sdk::model::TagMap::try_from(tags).unwrap()))
+        .tags(Some(tags))
         .build()
         .unwrap()
 }
@@ -103,7 +94,7 @@ async fn get_attached_file(
             Ok(full_output(&file_id))
         }
         "by-identity" => Ok(sdk::output::GetAttachedFileOutput::builder()
-            .file_size_in_bytes(sdk::model::FileSizeInBytes::try_from(1).unwrap())
+            .file_size_in_bytes(1)
             .created_by(Some(sdk::model::CreatedByInfo::AwsIdentityArn("arn:aws:iam::111122223333:role/r".to_owned())))
             .build()
             .unwrap()),

@@ -10,9 +10,7 @@ use attached_files_server_sdk::error::{
     ThrottlingException,
 };
 use attached_files_server_sdk::input::GetAttachedFileInput;
-use attached_files_server_sdk::model::{
-    ContentDisposition, CreatedByInfo, FileId, FileSizeInBytes, FileStatusType, TagKey, TagMap, TagValue,
-};
+use attached_files_server_sdk::model::{ContentDisposition, CreatedByInfo, FileId, FileStatusType};
 use attached_files_server_sdk::output::GetAttachedFileOutput;
 use attached_files_server_sdk::server::Extension;
 use attached_files_server_sdk::server::body::BoxBody;
@@ -42,20 +40,13 @@ async fn get_attached_file(
         "throttled" => Err(ThrottlingException::builder().message(message).build().into()),
         "denied" => Err(AccessDeniedException::builder().message(message).build().into()),
         "broken" => Err(InternalServiceException::builder().message(message).build().into()),
-        "bare" => Ok(GetAttachedFileOutput::builder()
-            .file_size_in_bytes(FileSizeInBytes::try_from(1).unwrap())
-            .build()
-            .unwrap()),
+        "bare" => Ok(GetAttachedFileOutput::builder().file_size_in_bytes(1).build().unwrap()),
         _ => {
-            let tags = HashMap::from([(
-                TagKey::try_from("team".to_owned()).unwrap(),
-                TagValue::try_from("blue".to_owned()).unwrap(),
-            )]);
-            let tags = TagMap::try_from(tags).unwrap();
+            let tags = HashMap::from([("team".to_owned(), "blue".to_owned())]);
             Ok(GetAttachedFileOutput::builder()
                 .file_id(Some(FileId::try_from(file_id).unwrap()))
                 .file_status(Some(FileStatusType::Processing))
-                .file_size_in_bytes(FileSizeInBytes::try_from(42).unwrap())
+                .file_size_in_bytes(42)
                 .created_by(Some(CreatedByInfo::ConnectUserArn("arn:user".to_owned())))
                 .tags(Some(tags))
                 .build()

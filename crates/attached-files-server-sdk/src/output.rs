@@ -14,9 +14,9 @@ pub struct GetAttachedFileOutput {
     /// Where the file is in its life cycle (upload, scan, approval).
     pub file_status: ::std::option::Option<crate::model::FileStatusType>,
     /// The file's name as given at upload; case is significant.
-    pub file_name: ::std::option::Option<crate::model::FileName>,
+    pub file_name: ::std::option::Option<::std::string::String>,
     /// Size of the file in bytes. Always present: clients read a missing value as 0.
-    pub file_size_in_bytes: crate::model::FileSizeInBytes,
+    pub file_size_in_bytes: i64,
     /// ARN of the resource the file is attached to.
     pub associated_resource_arn: ::std::option::Option<::std::string::String>,
     /// What the file is used for.
@@ -26,7 +26,9 @@ pub struct GetAttachedFileOutput {
     /// The pre-signed download URL and its expiry. Present only when FileStatus is APPROVED.
     pub download_url_metadata: ::std::option::Option<crate::model::DownloadUrlMetadata>,
     /// Tags on the file, as key-value pairs, e.g. {"Tags": {"key1": "value1"}}.
-    pub tags: ::std::option::Option<crate::model::TagMap>,
+    pub tags: ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    >,
 }
 impl GetAttachedFileOutput {
     /// ARN of the attached file.
@@ -47,12 +49,12 @@ impl GetAttachedFileOutput {
         self.file_status.as_ref()
     }
     /// The file's name as given at upload; case is significant.
-    pub fn file_name(&self) -> ::std::option::Option<&crate::model::FileName> {
-        self.file_name.as_ref()
+    pub fn file_name(&self) -> ::std::option::Option<&str> {
+        self.file_name.as_deref()
     }
     /// Size of the file in bytes. Always present: clients read a missing value as 0.
-    pub fn file_size_in_bytes(&self) -> &crate::model::FileSizeInBytes {
-        &self.file_size_in_bytes
+    pub fn file_size_in_bytes(&self) -> i64 {
+        self.file_size_in_bytes
     }
     /// ARN of the resource the file is attached to.
     pub fn associated_resource_arn(&self) -> ::std::option::Option<&str> {
@@ -75,7 +77,11 @@ impl GetAttachedFileOutput {
         self.download_url_metadata.as_ref()
     }
     /// Tags on the file, as key-value pairs, e.g. {"Tags": {"key1": "value1"}}.
-    pub fn tags(&self) -> ::std::option::Option<&crate::model::TagMap> {
+    pub fn tags(
+        &self,
+    ) -> ::std::option::Option<
+        &::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    > {
         self.tags.as_ref()
     }
     /// A builder for this structure.
@@ -92,10 +98,8 @@ pub mod get_attached_file_output {
         pub(crate) file_id: ::std::option::Option<crate::model::FileId>,
         pub(crate) creation_time: ::std::option::Option<::std::string::String>,
         pub(crate) file_status: ::std::option::Option<crate::model::FileStatusType>,
-        pub(crate) file_name: ::std::option::Option<crate::model::FileName>,
-        pub(crate) file_size_in_bytes: ::std::option::Option<
-            crate::model::FileSizeInBytes,
-        >,
+        pub(crate) file_name: ::std::option::Option<::std::string::String>,
+        pub(crate) file_size_in_bytes: ::std::option::Option<i64>,
         pub(crate) associated_resource_arn: ::std::option::Option<::std::string::String>,
         pub(crate) file_use_case_type: ::std::option::Option<
             crate::model::FileUseCaseType,
@@ -104,7 +108,9 @@ pub mod get_attached_file_output {
         pub(crate) download_url_metadata: ::std::option::Option<
             crate::model::DownloadUrlMetadata,
         >,
-        pub(crate) tags: ::std::option::Option<crate::model::TagMap>,
+        pub(crate) tags: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
     }
     impl Builder {
         /// ARN of the attached file.
@@ -143,16 +149,13 @@ pub mod get_attached_file_output {
         /// The file's name as given at upload; case is significant.
         pub fn file_name(
             mut self,
-            input: ::std::option::Option<crate::model::FileName>,
+            input: ::std::option::Option<::std::string::String>,
         ) -> Self {
             self.file_name = input;
             self
         }
         /// Size of the file in bytes. Always present: clients read a missing value as 0.
-        pub fn file_size_in_bytes(
-            mut self,
-            input: crate::model::FileSizeInBytes,
-        ) -> Self {
+        pub fn file_size_in_bytes(mut self, input: i64) -> Self {
             self.file_size_in_bytes = ::std::option::Option::Some(input);
             self
         }
@@ -191,7 +194,9 @@ pub mod get_attached_file_output {
         /// Tags on the file, as key-value pairs, e.g. {"Tags": {"key1": "value1"}}.
         pub fn tags(
             mut self,
-            input: ::std::option::Option<crate::model::TagMap>,
+            input: ::std::option::Option<
+                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+            >,
         ) -> Self {
             self.tags = input;
             self

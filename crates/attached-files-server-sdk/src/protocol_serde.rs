@@ -139,11 +139,11 @@ pub(crate) fn ser_get_attached_file_response(
         object.key("FileStatus").string(v.as_str());
     }
     if let ::std::option::Option::Some(v) = &value.file_name {
-        object.key("FileName").string(&v.0);
+        object.key("FileName").string(v);
     }
     {
         let v = &value.file_size_in_bytes;
-        object.key("FileSizeInBytes").number(::aws_smithy_types::Number::NegInt(v.0));
+        object.key("FileSizeInBytes").number(::aws_smithy_types::Number::NegInt(*v));
     }
     if let ::std::option::Option::Some(v) = &value.associated_resource_arn {
         object.key("AssociatedResourceArn").string(v);
@@ -324,7 +324,7 @@ pub(crate) fn ser_download_url_metadata(
 ) -> ::std::result::Result<(), ::std::string::String> {
     let mut object = writer.start_object();
     if let ::std::option::Option::Some(v) = &value.url {
-        object.key("Url").string(&v.0);
+        object.key("Url").string(v);
     }
     if let ::std::option::Option::Some(v) = &value.url_expiry {
         object.key("UrlExpiry").string(v);
@@ -349,11 +349,11 @@ pub(crate) fn ser_invalid_request_exception_reason(
 }
 pub(crate) fn ser_tag_map(
     writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
-    value: &crate::model::TagMap,
+    value: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
 ) -> ::std::result::Result<(), ::std::string::String> {
     let mut object = writer.start_object();
-    for (key, item) in value.0.iter() {
-        object.key(key.as_str()).string(&item.0);
+    for (key, item) in value.iter() {
+        object.key(key.as_str()).string(item);
     }
     object.finish();
     ::std::result::Result::Ok(())

@@ -11,8 +11,7 @@ use attached_files_server_sdk::error::{
 };
 use attached_files_server_sdk::input::GetAttachedFileInput;
 use attached_files_server_sdk::model::{
-    ContentDisposition, CreatedByInfo, DownloadUrlMetadata, FileId, FileName, FileSizeInBytes, FileStatusType,
-    FileUseCaseType, MetadataUrl, TagKey, TagMap, TagValue,
+    ContentDisposition, CreatedByInfo, DownloadUrlMetadata, FileId, FileStatusType, FileUseCaseType,
 };
 use attached_files_server_sdk::output::GetAttachedFileOutput;
 use attached_files_server_sdk::server::Extension;
@@ -77,6 +76,10 @@ pub enum OutputError {
     Record(String),
 }
 
+/// The longest download URL the model allows (`MetadataUrl`'s `@length`). The SDK does not check
+/// outputs (as smithy-rs, it constrains only what it reads), so the answer keeps the contract here.
+const MAX_URL_LENGTH: usize = 2000;
+
 /// The API's answer for `file`, member for member.
 pub fn output(file: AttachedFile) -> Result<GetAttachedFileOutput, OutputError> {
     let record = file.record;
@@ -84,10 +87,12 @@ pub fn output(file: AttachedFile) -> Result<GetAttachedFileOutput, OutputError> 
     let download_url_metadata = match file.download {
         Some(download) => {
             let length = download.url.chars().count();
-            let url = MetadataUrl::try_from(download.url).map_err(|_| OutputError::UrlTooLong(length))?;
+            if length > MAX_URL_LENGTH {
+                return Err(OutputError::UrlTooLong(length));
+            }
             Some(
                 DownloadUrlMetadata::builder()
-                    .url(Some(url))
+                    .url(Some(download.url))
                     .url_expiry(Some(format_iso_millis(download.expires_at)))
                     .build(),
             )
@@ -101,16 +106,7 @@ pub fn output(file: AttachedFile) -> Result<GetAttachedFileOutput, OutputError> 
         None => None,
     };
     // The model wants no Tags member rather than an empty map.
-    let tags = if record.tags.is_empty() {
-        None
-    } else {
-        let mut tags = HashMap::with_capacity(record.tags.len());
-        for (key, value) in record.tags {
-            let key = TagKey::try_from(key).map_err(|e| broken("Tags", &e))?;
-            tags.insert(key, TagValue::try_from(value).map_err(|e| broken("Tags", &e))?);
-        }
-        Some(TagMap::try_from(tags).map_err(|e| broken("Tags", &e))?)
-    };
+    let tags = (!record.tags.is_empty()).then(|| record.tags.into_iter().collect::<HashMap<_, _>>());
     let size = i64::try_from(record.file_size_in_bytes).map_err(|e| broken("FileSizeInBytes", &e))?;
     GetAttachedFileOutput::builder()
         .file_arn(Some(record.file_arn))
@@ -122,8 +118,8 @@ pub fn output(file: AttachedFile) -> Result<GetAttachedFileOutput, OutputError> 
             FileStatus::Processing => FileStatusType::Processing,
             FileStatus::Failed => FileStatusType::Failed,
         }))
-        .file_name(Some(FileName::try_from(record.file_name).map_err(|e| broken("FileName", &e))?))
-        .file_size_in_bytes(FileSizeInBytes::try_from(size).map_err(|e| broken("FileSizeInBytes", &e))?)
+        .file_name(Some(record.file_name))
+        .file_size_in_bytes(size)
         .associated_resource_arn(Some(record.associated_resource_arn))
         .file_use_case_type(file_use_case_type)
         .created_by(record.created_by.map(|created_by| match created_by {
