@@ -26,7 +26,7 @@ use crate::{names, smithy};
 pub(crate) trait Side<'m> {
     fn service(&self) -> &Service<'m>;
     /// The Rust type of a shape as this side holds it.
-    fn rust_type(&self, id: &'m str) -> Result<TokenStream, Error>;
+    fn rust_type(&self, id: &'m str) -> TokenStream;
     /// `<prefix>_<shape>`: the name of a shape's function in `protocol_serde`.
     fn fn_name(&self, prefix: &str, id: &str) -> Ident;
     /// Whether values are checked against the model as they are read (the server).
@@ -45,9 +45,9 @@ pub(crate) trait Side<'m> {
     ) -> Result<TokenStream, Error>;
 
     /// The type of a list's items or a map's values: `Option`s in a `@sparse` collection.
-    fn item_type(&self, member: &'m Member, sparse: bool) -> Result<TokenStream, Error> {
-        let item = self.rust_type(&member.target)?;
-        Ok(if sparse { quote!(::std::option::Option<#item>) } else { item })
+    fn item_type(&self, member: &'m Member, sparse: bool) -> TokenStream {
+        let item = self.rust_type(&member.target);
+        if sparse { quote!(::std::option::Option<#item>) } else { item }
     }
 
     /// Whether a constrained shape is a newtype on this side.
@@ -59,7 +59,7 @@ pub(crate) trait Side<'m> {
     /// `value` checked as shape `id` (at `path`) when it is a newtype on this side, else as is.
     fn constrained(&self, ty: Ty<'m>, id: &'m str, value: TokenStream) -> Result<TokenStream, Error> {
         Ok(if self.is_newtype(ty) {
-            let rust = self.rust_type(id)?;
+            let rust = self.rust_type(id);
             quote!(#rust::try_from(#value).map_err(|e| e.into_violation(path))?)
         } else {
             value
@@ -398,7 +398,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
         value: TokenStream,
     ) -> Result<TokenStream, Error> {
         let wire = self.wire();
-        let ty = self.service().ty(target)?;
+        let ty = self.service().ty(target);
         Ok(match ty {
             Ty::Newtype(_, prim) if self.is_newtype(ty) => {
                 wire.ser_prim(prim, format, slot, Val::place(quote!(#value.0)))
@@ -469,13 +469,13 @@ pub(crate) trait Codec<'m>: Side<'m> {
         }
         let (s, wire) = (self.service(), self.wire());
         let f = self.fn_name("ser", id);
-        let ty = s.ty(id)?;
+        let ty = s.ty(id);
         let inner = if self.is_newtype(ty) { quote!(value.0) } else { quote!(value) };
         let (param, body) = match ty {
             Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) | Ty::Document => return Ok(None),
             Ty::List { member, sparse, .. } => {
-                let item_ty = self.item_type(member, sparse)?;
-                let param = if self.is_newtype(ty) { self.rust_type(id)? } else { quote!([#item_ty]) };
+                let item_ty = self.item_type(member, sparse);
+                let param = if self.is_newtype(ty) { self.rust_type(id) } else { quote!([#item_ty]) };
                 let write = self.ser_item(member, sparse, &Slot::Item)?;
                 let (open, close) = wire.list(quote!(#inner.len()));
                 (param, quote!(#open for item in #inner.iter() { #write } #close))
@@ -483,17 +483,17 @@ pub(crate) trait Codec<'m>: Side<'m> {
             Ty::Map { value: v, sparse, .. } => {
                 let write = self.ser_item(v, sparse, &Slot::Key(quote!(key.as_str())))?;
                 let (open, close) = wire.map(Some(quote!(#inner.len())));
-                (self.rust_type(id)?, quote!(#open for (key, item) in #inner.iter() { #write } #close))
+                (self.rust_type(id), quote!(#open for (key, item) in #inner.iter() { #write } #close))
             }
             Ty::Struct(_) => {
-                let writes = self.ser_members(s.struct_place(id).0, &s.member_fields(id)?, quote!(value))?;
+                let writes = self.ser_members(s.struct_place(id).0, &s.member_fields(id), quote!(value))?;
                 let (open, close) = wire.map(None);
-                (self.rust_type(id)?, quote!(#open #writes #close))
+                (self.rust_type(id), quote!(#open #writes #close))
             }
             Ty::Union(_) => {
-                let rust = self.rust_type(id)?;
+                let rust = self.rust_type(id);
                 let mut arms = Vec::new();
-                for field in s.member_fields(id)? {
+                for field in s.member_fields(id) {
                     let variant = variant_ident(field.name);
                     let key = field.json;
                     if field.member.target == UNIT {
@@ -536,7 +536,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
     fn de_target(&self, target: &'m str, format: TimestampFormat, path: TokenStream) -> Result<TokenStream, Error> {
         let wire = self.wire();
         let (m, r) = (wire.module(), wire.reader());
-        let ty = self.service().ty(target)?;
+        let ty = self.service().ty(target);
         Ok(match ty {
             Ty::Prim(prim) => wire.de_prim(prim, format, !self.validates()),
             Ty::Newtype(_, prim) if !self.is_newtype(ty) => wire.de_prim(prim, format, !self.validates()),
@@ -544,7 +544,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
             Ty::Document if wire == Format::Json => quote!(json::de_document(tokens)),
             Ty::Document => return Err(Error(format!("{target}: documents have no CBOR form under rpcv2Cbor"))),
             Ty::Enum(_) if !self.validates() => {
-                let rust = self.rust_type(target)?;
+                let rust = self.rust_type(target);
                 quote!(#m::de_string(#r).map(|v| v.map(|v| #rust::from(v.as_str()))))
             }
             _ => {
@@ -575,8 +575,8 @@ pub(crate) trait Codec<'m>: Side<'m> {
         let (s, wire) = (self.service(), self.wire());
         let (m, r) = (wire.module(), wire.reader());
         let validates = self.validates();
-        let ty = s.ty(id)?;
-        let rust = self.rust_type(id)?;
+        let ty = s.ty(id);
+        let rust = self.rust_type(id);
         let f = self.fn_name("de", id);
         let fail = |message: &str| {
             if validates { quote!(support::serialization(#message)) } else { wire.custom_error(message) }
@@ -638,14 +638,14 @@ pub(crate) trait Codec<'m>: Side<'m> {
             }
             Ty::Map { key, value, sparse, .. } => {
                 let item = self.de_target(&value.target, body_format(s, value), quote!(&path.key(&key)))?;
-                let key_ty = s.ty(&key.target)?;
+                let key_ty = s.ty(&key.target);
                 let key_value = match key_ty {
                     Ty::Enum(_) if validates => {
-                        let k = self.rust_type(&key.target)?;
+                        let k = self.rust_type(&key.target);
                         quote!(#k::try_from(key.as_ref()).map_err(|e| e.into_violation(path))?)
                     }
                     Ty::Enum(_) => {
-                        let k = self.rust_type(&key.target)?;
+                        let k = self.rust_type(&key.target);
                         quote!(#k::from(key.as_ref()))
                     }
                     _ => self.constrained(key_ty, &key.target, quote!(key.into_owned()))?,
@@ -687,7 +687,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 let mut decls = Vec::new();
                 let mut arms = Vec::new();
                 let mut inits = Vec::new();
-                for field in &s.member_fields(id)? {
+                for field in &s.member_fields(id) {
                     let var = quote::format_ident!("m_{}", names::snake(field.name));
                     let m = names::field(field.name);
                     let name = field.name;
@@ -717,7 +717,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
             Ty::Union(_) => {
                 let skip = wire.skip();
                 let mut arms = Vec::new();
-                for field in s.member_fields(id)? {
+                for field in s.member_fields(id) {
                     let variant = variant_ident(field.name);
                     let (key, name) = (field.json, field.name);
                     if field.member.target == UNIT {

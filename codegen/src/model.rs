@@ -557,13 +557,16 @@ impl<'m> Service<'m> {
             let responses = std::iter::once(op.output).chain(op.errors.iter().copied());
             for (id, is_request) in std::iter::once((op.input, true)).chain(responses.map(|id| (id, false))) {
                 let seen = if is_request { &mut read_json } else { &mut written_json };
-                for field in service.fields(id)? {
+                for field in service.fields(id) {
                     let json = match field.binding {
                         Binding::Body => true,
                         // restJson1 ignores @httpQuery in responses: such members go in the body.
                         Binding::Query(_) => !is_request,
                         Binding::Payload => {
-                            matches!(service.ty(&field.member.target)?, Ty::Struct(_) | Ty::Union(_) | Ty::Document)
+                            matches!(
+                                service.resolve_ty(&field.member.target)?,
+                                Ty::Struct(_) | Ty::Union(_) | Ty::Document
+                            )
                         }
                         _ => false,
                     };
@@ -592,7 +595,7 @@ impl<'m> Service<'m> {
         seen.insert(id.to_owned());
         let shape = self.model.shape(id)?;
         check_traits(id, &shape.traits)?;
-        self.ty(id)?;
+        self.resolve_ty(id)?;
         let mut members: Vec<&Member> = shape.members.iter().map(|(_, m)| m).collect();
         members.extend(shape.member.iter().chain(&shape.key).chain(&shape.value));
         for (name, member) in shape.members.iter() {
@@ -622,11 +625,11 @@ impl<'m> Service<'m> {
         if id == UNIT || prelude_kind(id).is_some() || !seen.insert(id.to_owned()) {
             return Ok(());
         }
-        match self.ty(id)? {
+        match self.resolve_ty(id)? {
             Ty::List { member, .. } => self.walk_json(&member.target, seen),
             Ty::Map { value, .. } => self.walk_json(&value.target, seen),
             Ty::Struct(_) | Ty::Union(_) => {
-                for field in self.member_fields(id)? {
+                for field in self.member_fields(id) {
                     self.walk_json(&field.member.target, seen)?;
                 }
                 Ok(())
@@ -641,7 +644,7 @@ impl<'m> Service<'m> {
         if let Some(media_type) = self.model.traits(target).get("mediaType").and_then(Value::as_str) {
             return Ok(media_type);
         }
-        Ok(match self.ty(target)? {
+        Ok(match self.resolve_ty(target)? {
             Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) | Ty::Enum(_) => "text/plain",
             Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => "application/octet-stream",
             _ => "application/json",
@@ -655,7 +658,7 @@ impl<'m> Service<'m> {
 
     /// Whether a structure has a `@streaming` member (and so cannot be cloned or compared).
     pub fn has_stream(&self, id: &'m str) -> bool {
-        self.fields(id).is_ok_and(|fields| fields.iter().any(|f| self.is_streaming(&f.member.target)))
+        self.fields(id).iter().any(|f| self.is_streaming(&f.member.target))
     }
 
     /// Whether values of shape `target` are `@sensitive`: the shape has the trait, or it is a list
@@ -707,8 +710,17 @@ impl<'m> Service<'m> {
         crate::names::type_name(name)
     }
 
-    /// The Rust shape of any target shape id.
-    pub fn ty(&self, id: &'m str) -> Result<Ty<'m>, Error> {
+    /// The Rust shape of a shape the service reaches. Resolving the service checked each of them,
+    /// so this cannot fail for the emitters.
+    pub fn ty(&self, id: &'m str) -> Ty<'m> {
+        match self.resolve_ty(id) {
+            Ok(ty) => ty,
+            Err(e) => unreachable!("{e}: the emitters asked for a shape the service does not reach"),
+        }
+    }
+
+    /// The Rust shape of any target shape id, or why the generator cannot hold it.
+    fn resolve_ty(&self, id: &'m str) -> Result<Ty<'m>, Error> {
         let kind = self.model.kind(id)?;
         let traits = self.model.traits(id);
         // As in smithy-rs, constraints hold only on shapes reachable from an input: a server checks
@@ -748,8 +760,10 @@ impl<'m> Service<'m> {
                     .as_ref()
                     .zip(shape.value.as_ref())
                     .ok_or_else(|| unsupported(id, "map without key or value"))?;
-                if !matches!(self.ty(&key.target)?, Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) | Ty::Enum(_))
-                {
+                if !matches!(
+                    self.resolve_ty(&key.target)?,
+                    Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) | Ty::Enum(_)
+                ) {
                     return Err(unsupported(id, "map keys must be strings"));
                 }
                 return Ok(Ty::Map {
@@ -781,20 +795,18 @@ impl<'m> Service<'m> {
 
     /// The members of a structure or union, with their bindings (`Body` outside inputs,
     /// outputs and errors).
-    pub fn fields(&self, id: &'m str) -> Result<Vec<Field<'m>>, Error> {
+    pub fn fields(&self, id: &'m str) -> Vec<Field<'m>> {
         self.fields_as(id, self.top_level.contains(id))
     }
 
     /// The members of a structure or union used as a member of another shape: all in the body.
-    pub fn member_fields(&self, id: &'m str) -> Result<Vec<Field<'m>>, Error> {
+    pub fn member_fields(&self, id: &'m str) -> Vec<Field<'m>> {
         self.fields_as(id, false)
     }
 
-    fn fields_as(&self, id: &'m str, top_level: bool) -> Result<Vec<Field<'m>>, Error> {
-        if id == UNIT {
-            return Ok(Vec::new());
-        }
-        let shape = self.model.shape(id)?;
+    fn fields_as(&self, id: &'m str, top_level: bool) -> Vec<Field<'m>> {
+        // `smithy.api#Unit` (no input or output) has no members.
+        let Some(shape) = self.model.shapes.get(id) else { return Vec::new() };
         let mut fields = Vec::new();
         for (name, member) in shape.members.iter() {
             let t = &member.traits;
@@ -842,7 +854,7 @@ impl<'m> Service<'m> {
                 timestamp_format,
             });
         }
-        Ok(fields)
+        fields
     }
 
     /// Module and Rust name of a structure or union the crate defines.
@@ -854,11 +866,12 @@ impl<'m> Service<'m> {
     /// Where each operation's input members can go, checked against the URI pattern.
     fn check_bindings(&self, op: &Operation<'m>) -> Result<(), Error> {
         let labels: Vec<&str> = op.segments.iter().filter_map(Segment::label).collect();
-        let input = self.fields(op.input)?;
+        let input = self.fields(op.input);
         for label in host_labels(op.host_prefix.unwrap_or_default()) {
             let bound = input.iter().find(|f| f.name == label && f.member.traits.has("hostLabel"));
             match bound {
-                Some(field) if field.required && matches!(self.ty(&field.member.target)?, Ty::Prim(Prim::String)) => {}
+                Some(field)
+                    if field.required && matches!(self.resolve_ty(&field.member.target)?, Ty::Prim(Prim::String)) => {}
                 _ => {
                     return Err(unsupported(
                         op.id,
@@ -875,11 +888,11 @@ impl<'m> Service<'m> {
                 ));
             }
         }
-        for (id, fields, is_input) in [(op.input, input, true), (op.output, self.fields(op.output)?, false)] {
+        for (id, fields, is_input) in [(op.input, input, true), (op.output, self.fields(op.output), false)] {
             let payloads = fields.iter().filter(|f| f.binding == Binding::Payload).count();
             for field in &fields {
                 let member_id = format!("{id}${}", field.name);
-                let ty = self.ty(&field.member.target)?;
+                let ty = self.resolve_ty(&field.member.target)?;
                 if self.is_streaming(&field.member.target) {
                     if field.binding != Binding::Payload {
                         return Err(unsupported(&member_id, "@streaming blobs are supported as @httpPayload only"));
@@ -961,10 +974,10 @@ impl<'m> Service<'m> {
     /// query parameters, to lists of strings), as Smithy requires; constraints on them are not
     /// supported.
     fn check_map_binding(&self, member_id: &str, field: &Field<'m>) -> Result<(), Error> {
-        let string = |target: &'m str| Ok::<_, Error>(matches!(self.ty(target)?, Ty::Prim(Prim::String)));
-        let supported = match self.ty(&field.member.target)? {
+        let string = |target: &'m str| Ok::<_, Error>(matches!(self.resolve_ty(target)?, Ty::Prim(Prim::String)));
+        let supported = match self.resolve_ty(&field.member.target)? {
             Ty::Map { key, value, newtype: false, sparse: false, .. } if string(&key.target)? => {
-                match self.ty(&value.target)? {
+                match self.resolve_ty(&value.target)? {
                     Ty::Prim(Prim::String) => true,
                     Ty::List { member, newtype: false, sparse: false, .. } => {
                         field.binding == Binding::QueryParams && string(&member.target)?
@@ -992,7 +1005,7 @@ impl<'m> Service<'m> {
             _ if scalar(ty) => Ok(()),
             Ty::List { member, sparse: false, .. }
                 if binding != Binding::Label
-                    && scalar(self.ty(&member.target)?)
+                    && scalar(self.resolve_ty(&member.target)?)
                     && !self.is_base64_header(&member.target) =>
             {
                 Ok(())
@@ -1013,12 +1026,12 @@ impl<'m> Service<'m> {
             |shape: &'m Shape, wanted: &str| shape.members.iter().find(|(name, _)| name.eq_ignore_ascii_case(wanted));
         let (message, message_member) = find(shape, "message")
             .ok_or_else(|| unsupported(id, "the validation exception needs a `message` string member"))?;
-        if !matches!(self.ty(&message_member.target)?, Ty::Prim(Prim::String)) {
+        if !matches!(self.resolve_ty(&message_member.target)?, Ty::Prim(Prim::String)) {
             return Err(unsupported(id, "the validation exception's message must be an unconstrained string"));
         }
         let mut field_list = None;
         if let Some((list_name, list_member)) = find(shape, "fieldList") {
-            let item = match self.ty(&list_member.target)? {
+            let item = match self.resolve_ty(&list_member.target)? {
                 Ty::List { member, .. } => self.model.shape(&member.target)?,
                 _ => return Err(unsupported(id, "fieldList must be a list of structures with `path` and `message`")),
             };
@@ -1054,7 +1067,7 @@ impl<'m> Service<'m> {
         if !seen.insert(id) {
             return Ok(false);
         }
-        Ok(match self.ty(id)? {
+        Ok(match self.resolve_ty(id)? {
             Ty::Prim(_) | Ty::IntEnum | Ty::Document => false,
             Ty::Newtype(..) | Ty::Enum(_) => true,
             Ty::List { member, newtype, .. } => newtype || self.may_violate(&member.target, seen)?,
@@ -1063,7 +1076,7 @@ impl<'m> Service<'m> {
             }
             Ty::Struct(_) | Ty::Union(_) => {
                 let mut any = false;
-                for field in self.member_fields(id)? {
+                for field in self.member_fields(id) {
                     any |= field.required || self.may_violate(&field.member.target, seen)?;
                 }
                 any

@@ -88,12 +88,12 @@ pub(crate) fn assert_same(
     let nan = |v: &Value| v.to_string().contains("\"NaN\"");
     let id = s.model.shapes.get_key_value(id).map(|(k, _)| k.as_str()).unwrap_or(UNIT);
     let one_by_one = params(test).values().any(nan) || s.has_stream(id);
-    let (true, Ok(fields)) = (one_by_one, s.fields(id)) else {
+    let (true, fields) = (one_by_one, s.fields(id)) else {
         return quote!(assert_eq!(#actual, #expected););
     };
     let checks = fields.iter().map(|field| {
         let f = names::field(field.name);
-        let is_map = matches!(s.ty(&field.member.target), Ok(Ty::Map { .. }));
+        let is_map = matches!(s.ty(&field.member.target), Ty::Map { .. });
         if s.is_streaming(&field.member.target) {
             let read = |stream: TokenStream| {
                 if awaits {
@@ -182,7 +182,7 @@ pub(crate) trait Values<'m> {
             let text = value.as_str().ok_or("a blob value that is not a string")?;
             return Ok(quote!(::aws_smithy_types::byte_stream::ByteStream::from_static(#text.as_bytes())));
         }
-        Ok(match s.ty(target).map_err(|e| e.0)? {
+        Ok(match s.ty(target) {
             Ty::Prim(prim) => prim_value(prim, value)?,
             Ty::IntEnum => prim_value(Prim::Int, value)?,
             Ty::Newtype(_, prim) => self.newtype(target, prim_value(prim, value)?)?,
@@ -226,7 +226,6 @@ pub(crate) trait Values<'m> {
                 let path = self.type_path(target)?;
                 let field = s
                     .member_fields(target)
-                    .map_err(|e| e.0)?
                     .into_iter()
                     .find(|f| f.name == member)
                     .ok_or_else(|| format!("{member} is not a member of the union"))?;

@@ -112,8 +112,8 @@ pub fn union_variants<'m>(
     ident: &Ident,
     fields: &[crate::model::Field<'m>],
     has_unknown: bool,
-    ty: impl Fn(&crate::model::Field<'m>) -> Result<TokenStream, Error>,
-) -> Result<(Vec<TokenStream>, Vec<TokenStream>), Error> {
+    ty: impl Fn(&crate::model::Field<'m>) -> TokenStream,
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut variants = Vec::new();
     let mut methods = Vec::new();
     let irrefutable = (!has_unknown).then(|| quote!(#[allow(irrefutable_let_patterns)]));
@@ -128,7 +128,7 @@ pub fn union_variants<'m>(
             methods.push(quote!(#[doc = #is_doc] pub fn #is(&self) -> bool { matches!(self, #ident::#variant) }));
             continue;
         }
-        let ty = ty(field)?;
+        let ty = ty(field);
         let as_ = format_ident!("as_{snake}");
         let as_doc = format!(" The `{}` member's value, or `self` if another member is set.", field.name);
         variants.push(quote!(#field_doc #variant(#ty),));
@@ -144,7 +144,7 @@ pub fn union_variants<'m>(
             }
         });
     }
-    Ok((variants, methods))
+    (variants, methods)
 }
 
 /// The pieces of a Rust enum for a Smithy enum's values.

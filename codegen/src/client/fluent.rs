@@ -180,7 +180,7 @@ impl<'m> Gen<'_, 'm> {
         let fluent = format_ident!("{}FluentBuilder", names::type_name(op.name));
         let mut setters = Vec::new();
         let mut tokens = Vec::new();
-        for field in self.s.fields(id)? {
+        for field in self.s.fields(id) {
             if field.member.traits.has("idempotencyToken") {
                 let f = names::field(field.name);
                 tokens.push(quote! {
@@ -195,10 +195,10 @@ impl<'m> Gen<'_, 'm> {
             let name = name.trim_start_matches("r#");
             let (set, get) = (format_ident!("set_{name}"), format_ident!("get_{name}"));
             let field_doc = doc(field.member.traits.documentation());
-            let ty = self.member_type(&field)?;
-            setters.push(match self.s.ty(&field.member.target)? {
+            let ty = self.member_type(&field);
+            setters.push(match self.s.ty(&field.member.target) {
                 Ty::List { member, sparse, .. } => {
-                    let item = self.item_param(member, sparse)?;
+                    let item = self.item_param(member, sparse);
                     let note = format!(" Appends an item to `{name}`; [`{set}`](Self::{set}) replaces the whole list.");
                     quote! {
                         #field_doc
@@ -211,7 +211,7 @@ impl<'m> Gen<'_, 'm> {
                     }
                 }
                 Ty::Map { key, value, sparse, .. } => {
-                    let (k, v) = (self.setter_param(&key.target)?, self.item_param(value, sparse)?);
+                    let (k, v) = (self.setter_param(&key.target), self.item_param(value, sparse));
                     let note = format!(" Adds an entry to `{name}`; [`{set}`](Self::{set}) replaces the whole map.");
                     quote! {
                         #field_doc
@@ -224,7 +224,7 @@ impl<'m> Gen<'_, 'm> {
                     }
                 }
                 _ => {
-                    let param = self.setter_param(&field.member.target)?;
+                    let param = self.setter_param(&field.member.target);
                     quote! {
                         #field_doc
                         pub fn #f(mut self, input: #param) -> Self {
@@ -321,7 +321,7 @@ impl<'m> Gen<'_, 'm> {
         let name = names::type_name(op.name);
         let paginator = format_ident!("{name}Paginator");
         let input_token = names::field(paginated.input_token);
-        let output_fields = self.s.fields(output_id)?;
+        let output_fields = self.s.fields(output_id);
         let output_field = |name: &str| {
             output_fields
                 .iter()
@@ -338,9 +338,9 @@ impl<'m> Gen<'_, 'm> {
         let page_size = match paginated.page_size {
             Some(member) => {
                 let f = names::field(member);
-                let size = self.s.fields(input_id)?.into_iter().find(|f| f.name == member);
+                let size = self.s.fields(input_id).into_iter().find(|f| f.name == member);
                 let ty = match size {
-                    Some(size) => self.rust_type(&size.member.target)?,
+                    Some(size) => self.rust_type(&size.member.target),
                     None => return Err(unsupported(op.id, format!("no input member {member}"))),
                 };
                 quote! {
@@ -359,10 +359,10 @@ impl<'m> Gen<'_, 'm> {
             Some(items) => {
                 let items_field = output_field(items)?;
                 let f = names::field(items_field.name);
-                let (item, take) = match self.s.ty(&items_field.member.target)? {
-                    Ty::List { member, sparse, .. } => (self.item_type(member, sparse)?, quote!(output.#f)),
+                let (item, take) = match self.s.ty(&items_field.member.target) {
+                    Ty::List { member, sparse, .. } => (self.item_type(member, sparse), quote!(output.#f)),
                     Ty::Map { key, value, sparse, .. } => {
-                        let (k, v) = (self.rust_type(&key.target)?, self.item_type(value, sparse)?);
+                        let (k, v) = (self.rust_type(&key.target), self.item_type(value, sparse));
                         (quote!((#k, #v)), quote!(output.#f))
                     }
                     _ => return Err(unsupported(op.id, "@paginated items must be a list or map")),

@@ -95,11 +95,11 @@ impl<'m> Gen<'_, 'm> {
 
     /// The Rust type of a shape as the client holds it. Constraints are the server's business:
     /// constrained scalars are plain Rust types, as in smithy-rs clients.
-    fn rust_type(&self, id: &'m str) -> Result<TokenStream, Error> {
+    fn rust_type(&self, id: &'m str) -> TokenStream {
         if self.s.is_streaming(id) {
-            return Ok(quote!(::aws_smithy_types::byte_stream::ByteStream));
+            return quote!(::aws_smithy_types::byte_stream::ByteStream);
         }
-        Ok(match self.s.ty(id)? {
+        match self.s.ty(id) {
             Ty::Prim(prim) | Ty::Newtype(_, prim) => prim_type(prim),
             Ty::IntEnum => quote!(i32),
             Ty::Enum(_) => {
@@ -107,16 +107,16 @@ impl<'m> Gen<'_, 'm> {
                 quote!(crate::types::#name)
             }
             Ty::List { member, sparse, .. } => {
-                let item = self.item_type(member, sparse)?;
+                let item = self.item_type(member, sparse);
                 quote!(::std::vec::Vec<#item>)
             }
             Ty::Map { key, value, sparse, .. } => {
-                let (k, v) = (self.rust_type(&key.target)?, self.item_type(value, sparse)?);
+                let (k, v) = (self.rust_type(&key.target), self.item_type(value, sparse));
                 quote!(::std::collections::HashMap<#k, #v>)
             }
             Ty::Struct(_) | Ty::Union(_) => self.struct_path(id),
             Ty::Document => quote!(::aws_smithy_types::Document),
-        })
+        }
     }
 
     /// The module of a shared structure or union (`Model`) or of a modeled error (`Error`).

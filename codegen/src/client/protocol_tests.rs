@@ -177,7 +177,7 @@ impl<'m> Gen<'_, 'm> {
     ) -> Result<TokenStream, String> {
         let fields = if module == Module::Model { self.s.member_fields(id) } else { self.s.fields(id) };
         let mut inits = Vec::new();
-        for field in fields.map_err(|e| e.0)? {
+        for field in fields {
             let f = names::field(field.name);
             let boxed = |v: TokenStream| if self.s.is_boxed(&field) { quote!(::std::boxed::Box::new(#v)) } else { v };
             let held = self.held(module, &field);
@@ -207,7 +207,7 @@ impl<'m> Values<'m> for Gen<'_, 'm> {
     }
 
     fn type_path(&self, target: &'m str) -> Result<TokenStream, String> {
-        self.rust_type(target).map_err(|e| e.0)
+        Ok(self.rust_type(target))
     }
 
     /// Constraints are the server's business: the client holds the plain value.

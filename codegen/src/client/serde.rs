@@ -28,7 +28,7 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     fn service(&self) -> &Service<'m> {
         self.s
     }
-    fn rust_type(&self, id: &'m str) -> Result<TokenStream, Error> {
+    fn rust_type(&self, id: &'m str) -> TokenStream {
         Gen::rust_type(self, id)
     }
     fn fn_name(&self, prefix: &str, id: &str) -> Ident {
@@ -58,7 +58,7 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
                 if self.s.is_boxed(field) {
                     zero = quote!(::std::boxed::Box::new(#zero));
                 }
-                let union = matches!(self.s.ty(&field.member.target)?, Ty::Union(_)) && !self.s.is_boxed(field);
+                let union = matches!(self.s.ty(&field.member.target), Ty::Union(_)) && !self.s.is_boxed(field);
                 if zero.to_string() == quote!(::std::default::Default::default()).to_string() {
                     quote!(#var.unwrap_or_default())
                 } else if union {
@@ -129,7 +129,7 @@ impl<'m> Gen<'_, 'm> {
         let f = format_ident!("ser_{}_input", names::snake(op.name));
         let (id, input) = self.op_struct(op, Module::Input);
         let module = self.op_module(op);
-        let fields = self.s.fields(id)?;
+        let fields = self.s.fields(id);
         let method = op.method;
         let mut path = Vec::new();
         for segment in &op.segments {
@@ -145,7 +145,7 @@ impl<'m> Gen<'_, 'm> {
                     let place =
                         if matches!(segment, Segment::GreedyLabel(_)) { Place::GreedyLabel } else { Place::Label };
                     let text = self.scalar_text(&field.member.target, field.timestamp_format, place, quote!(value))?;
-                    let is_string = matches!(self.s.ty(&field.member.target)?, Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String));
+                    let is_string = matches!(self.s.ty(&field.member.target), Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String));
                     let present = if is_string {
                         quote!(input.#m.as_ref().filter(|value| !value.is_empty()))
                     } else {
@@ -173,7 +173,7 @@ impl<'m> Gen<'_, 'm> {
             let Binding::Query(key) = field.binding else { continue };
             let m = names::field(field.name);
             let snake = names::snake(field.name);
-            let push = match self.s.ty(&field.member.target)? {
+            let push = match self.s.ty(&field.member.target) {
                 Ty::List { member, .. } => {
                     let format = member_format(self.model(), member, TimestampFormat::DateTime);
                     let text = self.scalar_text(&member.target, format, Place::Query, quote!(item))?;
@@ -210,8 +210,8 @@ impl<'m> Gen<'_, 'm> {
                 })
                 .chain(op.query_literals.iter().map(|(key, _)| key.as_str()))
                 .collect();
-            let push = match self.s.ty(&field.member.target)? {
-                Ty::Map { value, .. } if matches!(self.s.ty(&value.target)?, Ty::List { .. }) => quote! {
+            let push = match self.s.ty(&field.member.target) {
+                Ty::Map { value, .. } if matches!(self.s.ty(&value.target), Ty::List { .. }) => quote! {
                     for item in value {
                         query.push_kv(&::aws_smithy_http::query::fmt_string(key), &::aws_smithy_http::query::fmt_string(item));
                     }
@@ -390,7 +390,7 @@ impl<'m> Gen<'_, 'm> {
         if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
             let m = names::field(field.name);
             // An absent structure payload is sent as an empty object; other payloads as no body.
-            let ty = self.s.ty(&field.member.target)?;
+            let ty = self.s.ty(&field.member.target);
             let media = self.s.payload_media_type(&field.member.target)?;
             let (bytes, absent) = match ty {
                 Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => {
@@ -485,7 +485,7 @@ impl<'m> Gen<'_, 'm> {
             Place::Query => quote!(::aws_smithy_http::query::fmt_string(#text)),
             Place::Header => quote!(::std::string::String::from(#text)),
         };
-        Ok(match self.s.ty(target)? {
+        Ok(match self.s.ty(target) {
             Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => encode(quote!(#value.as_str())),
             Ty::Enum(_) => encode(quote!(#value.as_str())),
             Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => {
@@ -508,11 +508,11 @@ impl<'m> Gen<'_, 'm> {
         if self.s.is_base64_header(&field.member.target) {
             return Ok(quote!(support::header_value(&::aws_smithy_types::base64::encode(#value))?));
         }
-        Ok(match self.s.ty(&field.member.target)? {
+        Ok(match self.s.ty(&field.member.target) {
             Ty::List { member, .. } => {
                 let format = member_format(self.model(), member, TimestampFormat::HttpDate);
                 let text = self.scalar_text(&member.target, format, Place::Header, quote!(item))?;
-                if matches!(self.s.ty(&member.target)?, Ty::Prim(Prim::Timestamp)) {
+                if matches!(self.s.ty(&member.target), Ty::Prim(Prim::Timestamp)) {
                     // http-date items contain commas themselves: joined as they are.
                     quote!({
                         let mut texts = ::std::vec::Vec::new();
@@ -574,7 +574,7 @@ impl<'m> Gen<'_, 'm> {
         };
         let output_de = self.http_deserializer(id, Module::Output, quote!(#module::#output), &output_fn)?;
         let fn_doc = format!(" {}'s output from a 2xx response, else the error the response names.", op.name);
-        let stream = self.s.fields(id)?.into_iter().find(|f| self.s.is_streaming(&f.member.target));
+        let stream = self.s.fields(id).into_iter().find(|f| self.s.is_streaming(&f.member.target));
         let stream_de = stream.map(|field| {
             let stream_fn = format_ident!("de_{snake}_stream");
             let m = names::field(field.name);
@@ -628,7 +628,7 @@ impl<'m> Gen<'_, 'm> {
         path: TokenStream,
         f: &Ident,
     ) -> Result<TokenStream, Error> {
-        let fields = self.s.fields(id)?;
+        let fields = self.s.fields(id);
         let is_error = module == Module::Error;
         let local = |field: &Field<'m>| format_ident!("m_{}", names::snake(field.name));
         let mut stmts = Vec::new();
@@ -658,7 +658,7 @@ impl<'m> Gen<'_, 'm> {
         }
         if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
             let var = local(field);
-            let value = match self.s.ty(&field.member.target)? {
+            let value = match self.s.ty(&field.member.target) {
                 // The runtime has read the whole body already.
                 _ if self.s.is_streaming(&field.member.target) => {
                     quote!(::aws_smithy_types::byte_stream::ByteStream::from(body.to_vec()))
@@ -668,7 +668,7 @@ impl<'m> Gen<'_, 'm> {
                     quote!(::std::string::String::from_utf8(body.to_vec())?)
                 }
                 Ty::Enum(_) => {
-                    let path = self.rust_type(&field.member.target)?;
+                    let path = self.rust_type(&field.member.target);
                     quote!(#path::from(::std::str::from_utf8(body)?))
                 }
                 _ => {
@@ -726,7 +726,7 @@ impl<'m> Gen<'_, 'm> {
     /// A header's value for a member of an output or error: `Option<T>`, reading `headers`.
     fn header_reader(&self, field: &Field<'m>, name: &str) -> Result<TokenStream, Error> {
         let scalar = |target: &'m str, format: TimestampFormat, many: bool| -> Result<TokenStream, Error> {
-            Ok(match self.s.ty(target)? {
+            Ok(match self.s.ty(target) {
                 Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) if many => {
                     quote!(support::header_strings(headers, #name)?)
                 }
@@ -734,7 +734,7 @@ impl<'m> Gen<'_, 'm> {
                     quote!(support::header_string(headers, #name)?)
                 }
                 Ty::Enum(_) => {
-                    let ty = self.rust_type(target)?;
+                    let ty = self.rust_type(target);
                     if many {
                         quote!(support::header_strings(headers, #name)?.map(|items| items.iter().map(|item| #ty::from(item.as_str())).collect()))
                     } else {
@@ -762,7 +762,7 @@ impl<'m> Gen<'_, 'm> {
                 _ => return Err(Error(format!("internal error: {target} is not a scalar"))),
             })
         };
-        match self.s.ty(&field.member.target)? {
+        match self.s.ty(&field.member.target) {
             Ty::List { member, .. } => {
                 scalar(&member.target, member_format(self.model(), member, TimestampFormat::HttpDate), true)
             }

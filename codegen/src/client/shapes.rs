@@ -50,7 +50,7 @@ impl<'m> Gen<'_, 'm> {
         let mut error_builders = Vec::new();
         for id in self.s.read.iter().chain(self.s.written.iter().filter(|id| !self.s.read.contains(*id))) {
             let id = self.id(id);
-            match self.s.ty(id)? {
+            match self.s.ty(id) {
                 Ty::Struct(_) if matches!(self.s.structs.get(id), Some((Module::Model, _))) => {
                     let (item, builder) = self.shared_structure(id)?;
                     items.push(item);
@@ -89,15 +89,15 @@ impl<'m> Gen<'_, 'm> {
 
     /// The type of a member's value: its target's, boxed when the member leads back to its own
     /// structure (a recursive shape).
-    pub(super) fn member_type(&self, field: &Field<'m>) -> Result<TokenStream, Error> {
-        let ty = self.rust_type(&field.member.target)?;
-        Ok(if self.s.is_boxed(field) { quote!(::std::boxed::Box<#ty>) } else { ty })
+    pub(super) fn member_type(&self, field: &Field<'m>) -> TokenStream {
+        let ty = self.rust_type(&field.member.target);
+        if self.s.is_boxed(field) { quote!(::std::boxed::Box<#ty>) } else { ty }
     }
 
     /// The type of a member as its structure holds it.
-    pub(super) fn field_type(&self, module: Module, field: &Field<'m>) -> Result<TokenStream, Error> {
-        let ty = self.member_type(field)?;
-        Ok(if self.held(module, field) == Held::Optional { quote!(::std::option::Option<#ty>) } else { ty })
+    pub(super) fn field_type(&self, module: Module, field: &Field<'m>) -> TokenStream {
+        let ty = self.member_type(field);
+        if self.held(module, field) == Held::Optional { quote!(::std::option::Option<#ty>) } else { ty }
     }
 
     /// A shared structure or a modeled error, and its builder.
@@ -116,7 +116,7 @@ impl<'m> Gen<'_, 'm> {
         path: TokenStream,
         builder_path: TokenStream,
     ) -> Result<(TokenStream, TokenStream), Error> {
-        let fields = if module == Module::Model { self.s.member_fields(id)? } else { self.s.fields(id)? };
+        let fields = if module == Module::Model { self.s.member_fields(id) } else { self.s.fields(id) };
         let builder = format_ident!("{ident}Builder");
         let is_error = module == Module::Error;
         let is_input = module == Module::Input;
@@ -130,8 +130,8 @@ impl<'m> Gen<'_, 'm> {
         for field in &fields {
             let f = names::field(field.name);
             let field_doc = doc(field.member.traits.documentation());
-            let ty = self.member_type(field)?;
-            let held = self.field_type(module, field)?;
+            let ty = self.member_type(field);
+            let held = self.field_type(module, field);
             decls.push(quote!(#field_doc pub #f: #held,));
             accessors.push(self.accessor(module, field, &f, &field_doc)?);
             builder_fields.push(quote!(pub(crate) #f: ::std::option::Option<#ty>,));
@@ -238,8 +238,8 @@ impl<'m> Gen<'_, 'm> {
         f: &Ident,
         field_doc: &TokenStream,
     ) -> Result<TokenStream, Error> {
-        let ty = self.s.ty(&field.member.target)?;
-        let rust = self.rust_type(&field.member.target)?;
+        let ty = self.s.ty(&field.member.target);
+        let rust = self.rust_type(&field.member.target);
         let set = self.held(module, field) != Held::Optional;
         let copy = match ty {
             Ty::Prim(p) | Ty::Newtype(_, p) => p.is_copy(),
@@ -256,7 +256,7 @@ impl<'m> Gen<'_, 'm> {
             _ if copy && set => quote!(#field_doc pub fn #f(&self) -> #rust { self.#f }),
             _ if copy => quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<#rust> { self.#f }),
             Ty::List { member, sparse, .. } => {
-                let item = self.item_type(member, sparse)?;
+                let item = self.item_type(member, sparse);
                 if set {
                     quote!(#field_doc pub fn #f(&self) -> &[#item] { &self.#f })
                 } else {
@@ -282,18 +282,18 @@ impl<'m> Gen<'_, 'm> {
 
     /// The parameter type of a setter taking a `target`: `impl Into<String>` for strings, the
     /// type itself otherwise (as in smithy-rs).
-    pub(super) fn setter_param(&self, target: &'m str) -> Result<TokenStream, Error> {
-        Ok(match self.s.ty(target)? {
+    pub(super) fn setter_param(&self, target: &'m str) -> TokenStream {
+        match self.s.ty(target) {
             Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => {
                 quote!(impl ::std::convert::Into<::std::string::String>)
             }
-            _ => self.rust_type(target)?,
-        })
+            _ => self.rust_type(target),
+        }
     }
 
     /// The parameter type of a setter taking a list's item or a map's value: as
     /// [`Self::setter_param`], or in a `@sparse` collection an `Option` of the item's type.
-    pub(super) fn item_param(&self, member: &'m Member, sparse: bool) -> Result<TokenStream, Error> {
+    pub(super) fn item_param(&self, member: &'m Member, sparse: bool) -> TokenStream {
         if sparse { self.item_type(member, sparse) } else { self.setter_param(&member.target) }
     }
 
@@ -304,7 +304,7 @@ impl<'m> Gen<'_, 'm> {
 
     /// `value` (a setter's parameter) as the member's type: `.into()` for strings only.
     fn converted(&self, target: &'m str, value: TokenStream) -> Result<TokenStream, Error> {
-        Ok(match self.s.ty(target)? {
+        Ok(match self.s.ty(target) {
             Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => quote!(#value.into()),
             _ => value,
         })
@@ -316,10 +316,10 @@ impl<'m> Gen<'_, 'm> {
         let name = name.trim_start_matches("r#");
         let set = format_ident!("set_{name}");
         let get = format_ident!("get_{name}");
-        let ty = self.member_type(field)?;
-        let add = match self.s.ty(&field.member.target)? {
+        let ty = self.member_type(field);
+        let add = match self.s.ty(&field.member.target) {
             Ty::List { member, sparse, .. } => {
-                let item = self.item_param(member, sparse)?;
+                let item = self.item_param(member, sparse);
                 let input = self.item_converted(member, sparse, quote!(input))?;
                 let note = format!(" Appends an item to `{name}`; [`{set}`](Self::{set}) replaces the whole list.");
                 quote! {
@@ -335,7 +335,7 @@ impl<'m> Gen<'_, 'm> {
                 }
             }
             Ty::Map { key, value, sparse, .. } => {
-                let (k, v) = (self.setter_param(&key.target)?, self.item_param(value, sparse)?);
+                let (k, v) = (self.setter_param(&key.target), self.item_param(value, sparse));
                 let (key_in, value_in) =
                     (self.converted(&key.target, quote!(key))?, self.item_converted(value, sparse, quote!(value))?);
                 let note = format!(" Adds an entry to `{name}`; [`{set}`](Self::{set}) replaces the whole map.");
@@ -352,7 +352,7 @@ impl<'m> Gen<'_, 'm> {
                 }
             }
             _ => {
-                let param = self.setter_param(&field.member.target)?;
+                let param = self.setter_param(&field.member.target);
                 let mut input = self.converted(&field.member.target, quote!(input))?;
                 if self.s.is_boxed(field) {
                     input = quote!(::std::boxed::Box::new(#input));
@@ -383,7 +383,7 @@ impl<'m> Gen<'_, 'm> {
     /// `option` (an `Option` of the member's type) with the member's `@default` for `None`.
     pub(super) fn or_default(&self, id: &str, field: &Field<'m>, option: TokenStream) -> Result<TokenStream, Error> {
         let default = self.default_value(id, field)?;
-        Ok(match self.s.ty(&field.member.target)? {
+        Ok(match self.s.ty(&field.member.target) {
             Ty::List { .. } | Ty::Map { .. } => quote!(#option.unwrap_or_default()),
             // An empty stream, the only `@default` a stream can have.
             _ if self.s.is_streaming(&field.member.target) => quote!(#option.unwrap_or_default()),
@@ -399,7 +399,7 @@ impl<'m> Gen<'_, 'm> {
         let member_id = format!("{id}${}", field.name);
         let target = &field.member.target;
         let bad = || unsupported(&member_id, format!("@default {value} is not supported for this member"));
-        Ok(match (self.s.ty(target)?, value) {
+        Ok(match (self.s.ty(target), value) {
             (Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String), Value::String(s)) => {
                 quote!(::std::string::String::from(#s))
             }
@@ -417,7 +417,7 @@ impl<'m> Gen<'_, 'm> {
             }
             (Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob), Value::String(s)) => blob_literal(s).ok_or_else(bad)?,
             (Ty::Enum(_), Value::String(s)) => {
-                let path = self.rust_type(target)?;
+                let path = self.rust_type(target);
                 quote!(#path::from(#s))
             }
             (Ty::Document, value) => crate::rust_types::document_literal(value),
@@ -433,7 +433,7 @@ impl<'m> Gen<'_, 'm> {
         if self.s.is_streaming(target) {
             return Ok(quote!(::std::default::Default::default()));
         }
-        Ok(match self.s.ty(target)? {
+        Ok(match self.s.ty(target) {
             Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => {
                 quote!(::aws_smithy_types::DateTime::from_secs(0))
             }
@@ -445,17 +445,17 @@ impl<'m> Gen<'_, 'm> {
                 quote!(::std::default::Default::default())
             }
             Ty::Enum(_) => {
-                let path = self.rust_type(target)?;
+                let path = self.rust_type(target);
                 quote!(#path::from(""))
             }
             Ty::Union(_) => {
-                let path = self.rust_type(target)?;
+                let path = self.rust_type(target);
                 quote!(#path::Unknown)
             }
             Ty::Struct(_) => {
-                let path = self.rust_type(target)?;
+                let path = self.rust_type(target);
                 let mut inits = Vec::new();
-                for field in self.s.member_fields(target)? {
+                for field in self.s.member_fields(target) {
                     let f = names::field(field.name);
                     let value = match self.held(self.module_of(target), &field) {
                         Held::Optional => quote!(::std::option::Option::None),
@@ -554,8 +554,8 @@ impl<'m> Gen<'_, 'm> {
     fn union(&self, id: &'m str) -> Result<TokenStream, Error> {
         let ident = self.struct_ident(id);
         let shape_doc = doc(self.model().traits(id).documentation());
-        let fields = self.s.member_fields(id)?;
-        let (variants, methods) = union_variants(&ident, &fields, true, |field| self.member_type(field))?;
+        let fields = self.s.member_fields(id);
+        let (variants, methods) = union_variants(&ident, &fields, true, |field| self.member_type(field));
         let debug_impl = union_debug(self.s, id, &ident, &fields, true);
         let debug = debug_derive(&debug_impl);
         Ok(quote! {
@@ -583,14 +583,11 @@ impl<'m> Gen<'_, 'm> {
     fn error_impls(&self, id: &'m str) -> Result<TokenStream, Error> {
         let ident = self.struct_ident(id);
         let wire_name = shape_name(id);
-        let message = self.s.fields(id)?.into_iter().find(|f| f.name.eq_ignore_ascii_case("message"));
+        let message = self.s.fields(id).into_iter().find(|f| f.name.eq_ignore_ascii_case("message"));
         let message = match message {
             Some(field) if self.s.is_redacted(&field) => quote!(write!(f, ": {}", #REDACTED)?;),
             Some(field)
-                if matches!(
-                    self.s.ty(&field.member.target)?,
-                    Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String)
-                ) =>
+                if matches!(self.s.ty(&field.member.target), Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String)) =>
             {
                 let f = names::field(field.name);
                 if self.held(Module::Error, &field) == Held::Optional {

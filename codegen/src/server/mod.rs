@@ -107,42 +107,42 @@ impl<'m> Gen<'_, 'm> {
     }
 
     /// The full Rust type of a shape, e.g. `crate::model::InstanceId` or `::std::string::String`.
-    fn rust_type(&self, id: &'m str) -> Result<TokenStream, Error> {
+    fn rust_type(&self, id: &'m str) -> TokenStream {
         if self.s.is_streaming(id) {
-            return Ok(quote!(::aws_smithy_types::byte_stream::ByteStream));
+            return quote!(::aws_smithy_types::byte_stream::ByteStream);
         }
-        Ok(match self.s.ty(id)? {
+        match self.s.ty(id) {
             Ty::Prim(prim) => prim_type(prim),
             Ty::IntEnum => quote!(i32),
             Ty::Newtype(..) | Ty::Enum(_) => self.model_path(id),
             Ty::List { newtype: true, .. } | Ty::Map { newtype: true, .. } => self.model_path(id),
             Ty::List { member, sparse, .. } => {
-                let item = self.item_type(member, sparse)?;
+                let item = self.item_type(member, sparse);
                 quote!(::std::vec::Vec<#item>)
             }
             Ty::Map { key, value, sparse, .. } => {
-                let (k, v) = (self.rust_type(&key.target)?, self.item_type(value, sparse)?);
+                let (k, v) = (self.rust_type(&key.target), self.item_type(value, sparse));
                 quote!(::std::collections::HashMap<#k, #v>)
             }
             Ty::Struct(_) | Ty::Union(_) => self.struct_path(id),
             Ty::Document => quote!(::aws_smithy_types::Document),
-        })
+        }
     }
 
     /// The inner Rust type of a newtype list or map (what `into_inner` returns).
-    fn inner_type(&self, id: &'m str) -> Result<TokenStream, Error> {
-        Ok(match self.s.ty(id)? {
+    fn inner_type(&self, id: &'m str) -> TokenStream {
+        match self.s.ty(id) {
             Ty::Newtype(_, prim) => prim_type(prim),
             Ty::List { member, sparse, .. } => {
-                let item = self.item_type(member, sparse)?;
+                let item = self.item_type(member, sparse);
                 quote!(::std::vec::Vec<#item>)
             }
             Ty::Map { key, value, sparse, .. } => {
-                let (k, v) = (self.rust_type(&key.target)?, self.item_type(value, sparse)?);
+                let (k, v) = (self.rust_type(&key.target), self.item_type(value, sparse));
                 quote!(::std::collections::HashMap<#k, #v>)
             }
-            _ => self.rust_type(id)?,
-        })
+            _ => self.rust_type(id),
+        }
     }
 
     fn model_path(&self, id: &str) -> TokenStream {

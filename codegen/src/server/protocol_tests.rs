@@ -244,7 +244,7 @@ impl<'m> Gen<'_, 'm> {
         let module_ident = format_ident!("{}", module.name());
         let ident = format_ident!("{name}");
         let fields = if module == Module::Model { self.s.member_fields(id) } else { self.s.fields(id) };
-        let fields = fields.map_err(|e| e.0)?;
+
         let mut inits = Vec::new();
         for field in &fields {
             let f = names::field(field.name);
@@ -274,7 +274,7 @@ impl<'m> Values<'m> for Gen<'_, 'm> {
     }
 
     fn type_path(&self, target: &'m str) -> Result<TokenStream, String> {
-        self.rust_type(target).map_err(|e| e.0)
+        Ok(self.rust_type(target))
     }
 
     fn newtype(&self, target: &'m str, plain: TokenStream) -> Result<TokenStream, String> {

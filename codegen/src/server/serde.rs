@@ -16,7 +16,7 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     fn service(&self) -> &Service<'m> {
         self.s
     }
-    fn rust_type(&self, id: &'m str) -> Result<TokenStream, Error> {
+    fn rust_type(&self, id: &'m str) -> TokenStream {
         Gen::rust_type(self, id)
     }
     fn fn_name(&self, prefix: &str, id: &str) -> proc_macro2::Ident {
@@ -201,8 +201,8 @@ impl<'m> Gen<'_, 'm> {
         let fn_name = format_ident!("de_{}_request", names::snake(op.name));
         let (_, input_name) = self.op_struct(op, Module::Input);
         let input = format_ident!("{input_name}");
-        let fields = self.s.fields(op.input)?;
-        let output_fields = self.s.fields(op.output)?;
+        let fields = self.s.fields(op.input);
+        let output_fields = self.s.fields(op.output);
         // A blob payload has no media type in the model, so any Accept is fine.
         // The RPC protocols have no Accept check.
         let accept_check = match self.response_media_type(&output_fields)?.unwrap_or("application/json") {
@@ -267,8 +267,8 @@ impl<'m> Gen<'_, 'm> {
             Some(field) => {
                 let var = local(field);
                 stmts.push(quote!(let mut #var = ::std::option::Option::None;));
-                let insert = match self.s.ty(&field.member.target)? {
-                    Ty::Map { value, .. } if matches!(self.s.ty(&value.target)?, Ty::List { .. }) => {
+                let insert = match self.s.ty(&field.member.target) {
+                    Ty::Map { value, .. } if matches!(self.s.ty(&value.target), Ty::List { .. }) => {
                         quote!(map.entry(key.clone().into_owned()).or_insert_with(::std::vec::Vec::new).push(value.clone().into_owned());)
                     }
                     _ => quote! {
@@ -291,7 +291,7 @@ impl<'m> Gen<'_, 'm> {
                 let Binding::Query(key) = field.binding else { continue };
                 let name = field.name;
                 stmts.push(quote!(let mut #var = ::std::option::Option::None;));
-                match self.s.ty(&field.member.target)? {
+                match self.s.ty(&field.member.target) {
                     Ty::List { member, .. } => {
                         let item = self.item_from_text(
                             field,
@@ -346,10 +346,10 @@ impl<'m> Gen<'_, 'm> {
             let Binding::Header(header) = field.binding else { continue };
             let header = header.to_ascii_lowercase();
             let name = field.name;
-            match self.s.ty(&field.member.target)? {
+            match self.s.ty(&field.member.target) {
                 Ty::List { member, .. } => {
                     let item_format = member_format(self.s.model, member, TimestampFormat::HttpDate);
-                    if matches!(self.s.ty(&member.target)?, Ty::Prim(Prim::Timestamp))
+                    if matches!(self.s.ty(&member.target), Ty::Prim(Prim::Timestamp))
                         && item_format == TimestampFormat::HttpDate
                     {
                         stmts.push(quote!(let #var = support::header_http_dates(&parts.headers, #header)?;));
@@ -417,22 +417,22 @@ impl<'m> Gen<'_, 'm> {
         if let Some(field) = payload.filter(|_| stream.is_none()) {
             let var = local(field);
             let name = field.name;
-            let value = match self.s.ty(&field.member.target)? {
+            let value = match self.s.ty(&field.member.target) {
                 Ty::Prim(Prim::Blob) => quote!(::aws_smithy_types::Blob::new(bytes.to_vec())),
                 Ty::Prim(Prim::String) => quote!(
                     ::std::string::String::from_utf8(bytes.to_vec())
                         .map_err(|_| support::serialization("the request body is not UTF-8"))?
                 ),
                 Ty::Newtype(_, Prim::String) => {
-                    let path = self.rust_type(&field.member.target)?;
+                    let path = self.rust_type(&field.member.target);
                     quote!(#path::try_from(::std::string::String::from_utf8(bytes.to_vec()).map_err(|_| support::serialization("the request body is not UTF-8"))?).map_err(|e| e.into_violation(&Path::ROOT.member(#name)))?)
                 }
                 Ty::Newtype(_, Prim::Blob) => {
-                    let path = self.rust_type(&field.member.target)?;
+                    let path = self.rust_type(&field.member.target);
                     quote!(#path::try_from(::aws_smithy_types::Blob::new(bytes.to_vec())).map_err(|e| e.into_violation(&Path::ROOT.member(#name)))?)
                 }
                 Ty::Enum(_) => {
-                    let path = self.rust_type(&field.member.target)?;
+                    let path = self.rust_type(&field.member.target);
                     quote!(#path::try_from(::std::str::from_utf8(&bytes).map_err(|_| support::serialization("the request body is not UTF-8"))?).map_err(|e| e.into_violation(&Path::ROOT.member(#name)))?)
                 }
                 _ => {
@@ -524,9 +524,9 @@ impl<'m> Gen<'_, 'm> {
             } else {
                 quote!(#var)
             };
-            let value = match (self.s.ty(&field.member.target)?, field.binding) {
+            let value = match (self.s.ty(&field.member.target), field.binding) {
                 (Ty::List { id: list_id, newtype: true, .. }, Binding::Query(_) | Binding::Header(_)) => {
-                    let list = self.rust_type(list_id)?;
+                    let list = self.rust_type(list_id);
                     let convert = quote!(#list::try_from(v).map_err(|e| e.into_violation(&Path::ROOT.member(#name))));
                     if field.is_always_set() && field.default.is_none() {
                         quote!({ let v = #value; #convert? })
@@ -587,16 +587,16 @@ impl<'m> Gen<'_, 'm> {
                 }
             }
         };
-        Ok(match self.s.ty(target)? {
+        Ok(match self.s.ty(target) {
             Ty::Prim(prim) => parse_prim(prim),
             Ty::IntEnum => quote!(support::parse_primitive::<i32>(#text)?),
             Ty::Newtype(_, prim) => {
-                let ty = self.rust_type(target)?;
+                let ty = self.rust_type(target);
                 let raw = parse_prim(prim);
                 quote!(#ty::try_from(#raw).map_err(|e| e.into_violation(#path))?)
             }
             Ty::Enum(_) => {
-                let ty = self.rust_type(target)?;
+                let ty = self.rust_type(target);
                 quote!(#ty::try_from(#text).map_err(|e| e.into_violation(#path))?)
             }
             _ => return Err(Error(format!("internal error: {target} is not a scalar"))),
@@ -651,7 +651,7 @@ impl<'m> Gen<'_, 'm> {
     /// Status, headers and body of a response from an output or error structure (`value`);
     /// `type_key` writes the error's type into the body (RPC protocols).
     fn http_response(&self, id: &'m str, code: u16, type_key: TokenStream) -> Result<TokenStream, Error> {
-        let fields = self.s.fields(id)?;
+        let fields = self.s.fields(id);
         let mut stmts = Vec::new();
         let status = match fields.iter().find(|f| f.binding == Binding::ResponseCode) {
             Some(field) => {
@@ -697,11 +697,11 @@ impl<'m> Gen<'_, 'm> {
             // Checked by the model pass: a valid header name, so `from_static` cannot fail.
             let header = header.to_ascii_lowercase();
             let f = names::field(field.name);
-            let value = match self.s.ty(&field.member.target)? {
+            let value = match self.s.ty(&field.member.target) {
                 Ty::List { member, .. } => {
                     let item_format = member_format(self.s.model, member, TimestampFormat::HttpDate);
                     let text = self.scalar_text(&member.target, item_format, quote!(item))?;
-                    if matches!(self.s.ty(&member.target)?, Ty::Prim(Prim::Timestamp)) {
+                    if matches!(self.s.ty(&member.target), Ty::Prim(Prim::Timestamp)) {
                         quote!({
                             let mut texts = ::std::vec::Vec::new();
                             for item in v.iter() {
@@ -727,7 +727,7 @@ impl<'m> Gen<'_, 'm> {
                     quote!(support::header_value(&#text)?)
                 }
             };
-            let list_items = match self.s.ty(&field.member.target)? {
+            let list_items = match self.s.ty(&field.member.target) {
                 Ty::List { newtype: true, .. } => quote!(let v = &v.0;),
                 _ => quote!(),
             };
@@ -748,7 +748,7 @@ impl<'m> Gen<'_, 'm> {
         } else if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
             let f = names::field(field.name);
             let media = self.s.payload_media_type(&field.member.target)?;
-            let bytes = match self.s.ty(&field.member.target)? {
+            let bytes = match self.s.ty(&field.member.target) {
                 Ty::Prim(Prim::String) => quote!(::bytes::Bytes::from(v.clone())),
                 Ty::Newtype(_, Prim::String) => quote!(::bytes::Bytes::from(v.0.clone())),
                 Ty::Prim(Prim::Blob) => quote!(::bytes::Bytes::from(v.clone().into_inner())),
@@ -872,7 +872,7 @@ impl<'m> Gen<'_, 'm> {
                 _ => quote!(::std::string::ToString::to_string(#r)),
             }
         };
-        Ok(match self.s.ty(target)? {
+        Ok(match self.s.ty(target) {
             Ty::Prim(prim) => prim_text(prim, Val::reference(value)),
             Ty::IntEnum => quote!(::std::string::ToString::to_string(#value)),
             Ty::Newtype(_, prim) => prim_text(prim, Val::place(quote!(#value.0))),

@@ -48,7 +48,7 @@ impl Gen<'_, '_> {
         let header_fn = quote!(fn(&::http::HeaderName) -> #marker);
         let make_headers = quote!(#sensitivity::headers::MakeHeaders<#header_fn>);
 
-        let input = self.s.fields(op.input)?;
+        let input = self.s.fields(op.input);
         let redacted: Vec<&Field<'_>> = input.iter().filter(|f| self.s.is_redacted(f)).collect();
         let (request_type, request_fmt) = if redacted.is_empty() {
             (quote!(#sensitivity::DefaultRequestFmt), quote!(#sensitivity::DefaultRequestFmt::new()))
@@ -100,9 +100,9 @@ impl Gen<'_, '_> {
         };
 
         // The output's and the errors' bindings: a response may be either.
-        let mut responses = self.s.fields(op.output)?;
+        let mut responses = self.s.fields(op.output);
         for error in &op.errors {
-            responses.extend(self.s.fields(error)?);
+            responses.extend(self.s.fields(error));
         }
         let redacted: Vec<&Field<'_>> = responses.iter().filter(|f| self.s.is_redacted(f)).collect();
         let status = redacted.iter().any(|f| f.binding == Binding::ResponseCode);

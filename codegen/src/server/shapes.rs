@@ -42,7 +42,7 @@ impl<'m> Gen<'_, 'm> {
                 for id in self.s.read.iter().chain(self.s.written.iter().filter(|id| !self.s.read.contains(*id))) {
                     let id: &'m str =
                         self.s.model.shapes.get_key_value(id.as_str()).map(|(k, _)| k.as_str()).unwrap_or_default();
-                    items.push(match self.s.ty(id)? {
+                    items.push(match self.s.ty(id) {
                         Ty::Struct(_) if self.s.structs.get(id).is_some_and(|(m, _)| *m == Module::Model) => {
                             let name = self.struct_name(id);
                             self.structure(id, &name, module)?
@@ -67,19 +67,19 @@ impl<'m> Gen<'_, 'm> {
     }
 
     /// The type of a member's value: its target's type, boxed when the member is recursive.
-    pub(super) fn member_type(&self, field: &Field<'m>) -> Result<TokenStream, Error> {
-        let ty = self.rust_type(&field.member.target)?;
-        Ok(if self.s.is_boxed(field) { quote!(::std::boxed::Box<#ty>) } else { ty })
+    pub(super) fn member_type(&self, field: &Field<'m>) -> TokenStream {
+        let ty = self.rust_type(&field.member.target);
+        if self.s.is_boxed(field) { quote!(::std::boxed::Box<#ty>) } else { ty }
     }
 
     /// The type of a member as the structure holds it (`Option` unless always set).
-    pub(super) fn field_type(&self, field: &Field<'m>) -> Result<TokenStream, Error> {
-        let ty = self.member_type(field)?;
-        Ok(if field.is_always_set() { ty } else { quote!(::std::option::Option<#ty>) })
+    pub(super) fn field_type(&self, field: &Field<'m>) -> TokenStream {
+        let ty = self.member_type(field);
+        if field.is_always_set() { ty } else { quote!(::std::option::Option<#ty>) }
     }
 
     fn structure(&self, id: &'m str, name: &str, module: Module) -> Result<TokenStream, Error> {
-        let fields = if module == Module::Model { self.s.member_fields(id)? } else { self.s.fields(id)? };
+        let fields = if module == Module::Model { self.s.member_fields(id) } else { self.s.fields(id) };
         let ident = format_ident!("{name}");
         let builder_mod = names::ident(&names::snake(name));
         let shape_doc = if id == UNIT { TokenStream::new() } else { doc(self.model().traits(id).documentation()) };
@@ -92,8 +92,8 @@ impl<'m> Gen<'_, 'm> {
         for field in &fields {
             let f = names::field(field.name);
             let field_doc = doc(field.member.traits.documentation());
-            let ty = self.member_type(field)?;
-            let held = self.field_type(field)?;
+            let ty = self.member_type(field);
+            let held = self.field_type(field);
             decls.push(quote!(#field_doc pub #f: #held,));
             accessors.push(self.accessor(field, &f, &field_doc)?);
             builder_fields.push(quote!(pub(crate) #f: ::std::option::Option<#ty>,));
@@ -209,8 +209,8 @@ impl<'m> Gen<'_, 'm> {
         f: &proc_macro2::Ident,
         field_doc: &TokenStream,
     ) -> Result<TokenStream, Error> {
-        let ty = self.s.ty(&field.member.target)?;
-        let rust = self.rust_type(&field.member.target)?;
+        let ty = self.s.ty(&field.member.target);
+        let rust = self.rust_type(&field.member.target);
         let set = field.is_always_set();
         if self.s.is_boxed(field) {
             return Ok(if set {
@@ -234,7 +234,7 @@ impl<'m> Gen<'_, 'm> {
             Ty::IntEnum if set => quote!(#field_doc pub fn #f(&self) -> i32 { self.#f }),
             Ty::IntEnum => quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<i32> { self.#f }),
             Ty::List { member, newtype: false, sparse, .. } => {
-                let item = self.item_type(member, sparse)?;
+                let item = self.item_type(member, sparse);
                 if set {
                     quote!(#field_doc pub fn #f(&self) -> &[#item] { &self.#f })
                 } else {
@@ -255,7 +255,7 @@ impl<'m> Gen<'_, 'm> {
         value: &Value,
     ) -> Result<TokenStream, Error> {
         let default = self.default_value(id, field, value)?;
-        Ok(match self.s.ty(&field.member.target)? {
+        Ok(match self.s.ty(&field.member.target) {
             Ty::List { newtype: false, .. } | Ty::Map { newtype: false, .. } => quote!(#option.unwrap_or_default()),
             Ty::Prim(Prim::String | Prim::Blob | Prim::Timestamp)
             | Ty::Newtype(_, Prim::String | Prim::Blob)
@@ -272,18 +272,18 @@ impl<'m> Gen<'_, 'm> {
         let member_id = format!("{id}${}", field.name);
         let target = &field.member.target;
         let bad = || unsupported(&member_id, format!("@default {value} is not supported for this member"));
-        Ok(match (self.s.ty(target)?, value) {
+        Ok(match (self.s.ty(target), value) {
             (Ty::Prim(Prim::String), Value::String(s)) => quote!(::std::string::String::from(#s)),
             (Ty::Newtype(_, Prim::String), Value::String(s)) => {
-                let path = self.rust_type(target)?;
+                let path = self.rust_type(target);
                 quote!(#path(::std::string::String::from(#s)))
             }
             (Ty::Prim(Prim::Bool), Value::Bool(b)) => quote!(#b),
             (Ty::Prim(p) | Ty::Newtype(_, p), Value::Number(n)) if p.is_number() => {
                 let literal = number_literal(p, n).ok_or_else(bad)?;
-                match self.s.ty(target)? {
+                match self.s.ty(target) {
                     Ty::Newtype(..) => {
-                        let path = self.rust_type(target)?;
+                        let path = self.rust_type(target);
                         quote!(#path(#literal))
                     }
                     _ => literal,
@@ -301,7 +301,7 @@ impl<'m> Gen<'_, 'm> {
             (Ty::Enum(enum_id), Value::String(s)) => {
                 let known = enum_values(self.model(), enum_id)?;
                 let variant = known.into_iter().find(|v| v.value == *s).ok_or_else(bad)?.variant;
-                let path = self.rust_type(target)?;
+                let path = self.rust_type(target);
                 quote!(#path::#variant)
             }
             (Ty::List { newtype: false, .. } | Ty::Map { newtype: false, .. }, Value::Array(a)) if a.is_empty() => {
@@ -312,7 +312,7 @@ impl<'m> Gen<'_, 'm> {
             }
             (Ty::Document, value) => crate::rust_types::document_literal(value),
             (Ty::List { newtype: true, .. } | Ty::Map { newtype: true, .. }, Value::Array(_) | Value::Object(_)) => {
-                let path = self.rust_type(target)?;
+                let path = self.rust_type(target);
                 quote!(#path(::std::default::Default::default()))
             }
             _ => return Err(bad()),
@@ -443,8 +443,8 @@ impl<'m> Gen<'_, 'm> {
         let module = self.shape_module(id);
         let traits = self.model().traits(id);
         let shape_doc = doc(traits.documentation());
-        let inner = self.inner_type(id)?;
-        let ty = self.s.ty(id)?;
+        let inner = self.inner_type(id);
+        let ty = self.s.ty(id);
         let prim = match ty {
             Ty::Newtype(_, prim) => Some(prim),
             _ => None,
@@ -510,7 +510,7 @@ impl<'m> Gen<'_, 'm> {
         if let (true, Ty::List { member, .. }) = (traits.has("uniqueItems"), ty) {
             // Hashable items are checked in linear time; others (structures, unions, lists,
             // floats) pairwise.
-            let hashable = match self.s.ty(&member.target)? {
+            let hashable = match self.s.ty(&member.target) {
                 Ty::Prim(p) | Ty::Newtype(_, p) => !p.is_float(),
                 Ty::Enum(_) | Ty::IntEnum => true,
                 _ => false,
@@ -566,7 +566,7 @@ impl<'m> Gen<'_, 'm> {
         let check_param = match ty {
             Ty::Newtype(_, Prim::String) => quote!(&str),
             Ty::List { member, sparse, .. } => {
-                let item = self.item_type(member, sparse)?;
+                let item = self.item_type(member, sparse);
                 quote!(&[#item])
             }
             _ => quote!(&#inner),
@@ -628,8 +628,8 @@ impl<'m> Gen<'_, 'm> {
     fn union(&self, id: &'m str) -> Result<TokenStream, Error> {
         let ident = format_ident!("{}", self.struct_name(id));
         let shape_doc = doc(self.model().traits(id).documentation());
-        let fields = self.s.member_fields(id)?;
-        let (variants, methods) = union_variants(&ident, &fields, false, |field| self.member_type(field))?;
+        let fields = self.s.member_fields(id);
+        let (variants, methods) = union_variants(&ident, &fields, false, |field| self.member_type(field));
         let debug_impl = union_debug(self.s, id, &ident, &fields, false);
         let debug = Self::debug_derive(&debug_impl);
         Ok(quote! {
@@ -644,10 +644,10 @@ impl<'m> Gen<'_, 'm> {
     fn error_display(&self, id: &'m str, name: &str) -> Result<TokenStream, Error> {
         let ident = format_ident!("{name}");
         let wire_name = shape_name(id);
-        let message = self.s.fields(id)?.into_iter().find(|f| f.name.eq_ignore_ascii_case("message"));
+        let message = self.s.fields(id).into_iter().find(|f| f.name.eq_ignore_ascii_case("message"));
         let message = match message {
             Some(field) if self.s.is_redacted(&field) => quote!(write!(f, ": {}", #REDACTED)?;),
-            Some(field) if matches!(self.s.ty(&field.member.target)?, Ty::Prim(Prim::String)) => {
+            Some(field) if matches!(self.s.ty(&field.member.target), Ty::Prim(Prim::String)) => {
                 let f = names::field(field.name);
                 if field.is_always_set() {
                     quote!(write!(f, ": {}", self.#f)?;)
