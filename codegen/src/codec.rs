@@ -37,7 +37,6 @@ pub(crate) trait Side<'m> {
     /// (server, where `path` is the structure's) or corrected (client).
     fn member_value(
         &self,
-        id: &'m str,
         module: Module,
         field: &Field<'m>,
         var: &Ident,
@@ -693,7 +692,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                     let name = field.name;
                     decls.push(quote!(let mut #var = ::std::option::Option::None;));
                     arms.push(self.de_member_arm(field, &var, quote!(&path.member(#name)))?);
-                    let value = self.member_value(id, module, field, &var, quote!(path))?;
+                    let value = self.member_value(module, field, &var, quote!(path))?;
                     inits.push(quote!(#m: #value,));
                 }
                 let skip = wire.skip();

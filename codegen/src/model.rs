@@ -117,10 +117,29 @@ pub struct Field<'m> {
     /// The key in JSON bodies (`@jsonName` or the member name).
     pub json: &'m str,
     pub required: bool,
-    pub default: Option<&'m Value>,
+    pub default: Option<DefaultValue<'m>>,
     pub binding: Binding<'m>,
     /// The timestamp format for this member in its binding.
     pub timestamp_format: TimestampFormat,
+}
+
+/// A member's `@default`, checked against its target when the service was resolved.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DefaultValue<'m> {
+    String(&'m str),
+    Bool(bool),
+    /// An integer scalar's (or an intEnum's), in its range.
+    Integer(i64),
+    Float(f64),
+    /// Epoch seconds.
+    Timestamp(f64),
+    /// Base64 text that decodes (empty for a stream, the only default a stream can have).
+    Blob(&'m str),
+    /// A value the enum has.
+    Enum(&'m str),
+    /// `[]` or `{}`, the only defaults lists and maps can have.
+    Empty,
+    Document(&'m Value),
 }
 
 impl Field<'_> {
@@ -587,6 +606,43 @@ impl<'m> Service<'m> {
         Ok(service)
     }
 
+    /// A `@default` of a member targeting `target`, if the generator can hold it.
+    fn typed_default(&self, target: &'m str, value: &'m Value) -> Option<DefaultValue<'m>> {
+        let ty = self.resolve_ty(target).ok()?;
+        Some(match (ty, value) {
+            (Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String), Value::String(s)) => DefaultValue::String(s),
+            (Ty::Prim(Prim::Bool), Value::Bool(b)) => DefaultValue::Bool(*b),
+            (Ty::Prim(p) | Ty::Newtype(_, p), Value::Number(n)) if p.is_float() => DefaultValue::Float(n.as_f64()?),
+            (Ty::Prim(p) | Ty::Newtype(_, p), Value::Number(n)) if p.is_number() => {
+                let v = n.as_i64()?;
+                let fits = match p {
+                    Prim::Byte => i8::try_from(v).is_ok(),
+                    Prim::Short => i16::try_from(v).is_ok(),
+                    Prim::Int => i32::try_from(v).is_ok(),
+                    _ => true,
+                };
+                fits.then_some(DefaultValue::Integer(v))?
+            }
+            (Ty::IntEnum, Value::Number(n)) => DefaultValue::Integer(i32::try_from(n.as_i64()?).ok()?.into()),
+            (Ty::Prim(Prim::Timestamp), Value::Number(n)) => DefaultValue::Timestamp(n.as_f64()?),
+            (Ty::Prim(Prim::Blob), Value::String(s)) if self.is_streaming(target) => {
+                s.is_empty().then_some(DefaultValue::Blob(s))?
+            }
+            (Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob), Value::String(s)) => {
+                crate::rust_types::blob_literal(s)?;
+                DefaultValue::Blob(s)
+            }
+            (Ty::Enum(id), Value::String(s)) => {
+                let values = crate::rust_types::enum_values(self.model, id).ok()?;
+                values.iter().any(|v| v.value == *s).then_some(DefaultValue::Enum(s))?
+            }
+            (Ty::List { .. }, Value::Array(a)) if a.is_empty() => DefaultValue::Empty,
+            (Ty::Map { .. }, Value::Object(o)) if o.is_empty() => DefaultValue::Empty,
+            (Ty::Document, value) => DefaultValue::Document(value),
+            _ => return None,
+        })
+    }
+
     /// Collects every model shape reachable from `id`, checking each against the subset.
     fn walk(&self, id: &str, seen: &mut BTreeSet<String>) -> Result<(), Error> {
         if id == UNIT || prelude_kind(id).is_some() || seen.contains(id) {
@@ -601,6 +657,11 @@ impl<'m> Service<'m> {
         for (name, member) in shape.members.iter() {
             let member_id = format!("{id}${name}");
             check_traits(&member_id, &member.traits)?;
+            if let Some(value) = raw_default(self.model, member)
+                && self.typed_default(&member.target, value).is_none()
+            {
+                return Err(unsupported(&member_id, format!("@default {value} is not supported for this member")));
+            }
             for constraint in ["length", "range", "pattern"] {
                 if member.traits.has(constraint) {
                     return Err(unsupported(
@@ -829,11 +890,7 @@ impl<'m> Service<'m> {
             } else {
                 Binding::Body
             };
-            let default = match t.default_value().or_else(|| self.model.traits(&member.target).default_value()) {
-                // A `null` default on a member removes the target's default.
-                Some(Value::Null) | None => None,
-                Some(value) => Some(value),
-            };
+            let default = raw_default(self.model, member).and_then(|value| self.typed_default(&member.target, value));
             let timestamp_format = t
                 .timestamp_format()
                 .or_else(|| self.model.traits(&member.target).timestamp_format())
@@ -1082,6 +1139,14 @@ impl<'m> Service<'m> {
                 any
             }
         })
+    }
+}
+
+/// A member's `@default`, or its target's (a `null` on the member removes the target's).
+fn raw_default<'m>(model: &'m Model, member: &'m Member) -> Option<&'m Value> {
+    match member.traits.default_value().or_else(|| model.traits(&member.target).default_value()) {
+        Some(Value::Null) | None => None,
+        Some(value) => Some(value),
     }
 }
 

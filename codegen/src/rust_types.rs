@@ -304,3 +304,32 @@ pub fn union_debug(
         }
     })
 }
+
+/// A `@default` as a Rust value of the member's plain type (a `ByteStream` for a `stream`);
+/// enums are each side's to spell.
+pub fn default_literal(default: crate::model::DefaultValue<'_>, stream: bool) -> TokenStream {
+    use crate::model::DefaultValue;
+    match default {
+        DefaultValue::String(s) => quote!(::std::string::String::from(#s)),
+        DefaultValue::Bool(b) => quote!(#b),
+        DefaultValue::Integer(i) => {
+            let literal = Literal::i64_unsuffixed(i);
+            quote!(#literal)
+        }
+        DefaultValue::Float(f) => {
+            let literal = Literal::f64_unsuffixed(f);
+            quote!(#literal)
+        }
+        DefaultValue::Timestamp(secs) => {
+            let secs = Literal::f64_unsuffixed(secs);
+            quote!(::aws_smithy_types::DateTime::from_secs_f64(#secs))
+        }
+        DefaultValue::Blob(_) if stream => quote!(::aws_smithy_types::byte_stream::ByteStream::default()),
+        DefaultValue::Blob(base64) => {
+            blob_literal(base64).unwrap_or_else(|| quote!(::aws_smithy_types::Blob::new(::std::vec::Vec::new())))
+        }
+        DefaultValue::Enum(s) => quote!(::std::string::String::from(#s)),
+        DefaultValue::Empty => quote!(::std::default::Default::default()),
+        DefaultValue::Document(value) => document_literal(value),
+    }
+}

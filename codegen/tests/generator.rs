@@ -233,6 +233,15 @@ fn unsupported_features_are_one_clear_error_naming_the_shape() {
         "ex#Op: @requestCompression is supported with gzip only"
     );
 
+    // Defaults are checked when the service is resolved, against their target.
+    assert_eq!(
+        error_of(
+            json!({ "level": { "target": "smithy.api#Byte", "traits": { "smithy.api#default": 300 } } }),
+            json!({})
+        ),
+        "ex#OpRequest$level: @default 300 is not supported for this member"
+    );
+
     // A trait the generator neither implements nor knows to have no effect is never ignored.
     assert_eq!(
         error_of(

@@ -188,7 +188,7 @@ impl<'m> Gen<'_, 'm> {
                 }
                 None => match held {
                     Held::Optional => quote!(::std::option::Option::None),
-                    Held::Defaulted => self.default_value(id, &field).map_err(|e| e.0)?,
+                    Held::Defaulted => self.default_value(&field),
                     Held::Required => boxed(self.zero_value(&field.member.target).map_err(|e| e.0)?),
                 },
             };

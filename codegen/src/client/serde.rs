@@ -44,7 +44,6 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     /// an `Option`, else with its `@default`, else with a zero value (error correction).
     fn member_value(
         &self,
-        id: &'m str,
         module: Module,
         field: &Field<'m>,
         var: &Ident,
@@ -52,7 +51,7 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     ) -> Result<TokenStream, Error> {
         Ok(match self.held(module, field) {
             Held::Optional => quote!(#var),
-            Held::Defaulted => self.or_default(id, field, quote!(#var))?,
+            Held::Defaulted => self.or_default(field, quote!(#var)),
             Held::Required => {
                 let mut zero = self.zero_value(&field.member.target)?;
                 if self.s.is_boxed(field) {
@@ -705,7 +704,7 @@ impl<'m> Gen<'_, 'm> {
         let mut inits = Vec::new();
         for field in &fields {
             let m = names::field(field.name);
-            let value = self.member_value(id, module, field, &local(field), quote!())?;
+            let value = self.member_value(module, field, &local(field), quote!())?;
             inits.push(quote!(#m: #value,));
         }
         let meta = if is_error {

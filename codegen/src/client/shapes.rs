@@ -11,14 +11,13 @@ use serde_json::Value;
 
 use super::Gen;
 use crate::codec::Side;
-use crate::model::{Field, Module, Prim, Ty, UNIT};
+use crate::model::{DefaultValue, Field, Module, Prim, Ty, UNIT};
 use crate::render::doc;
 use crate::rust_types::{
-    EnumArms, REDACTED, blob_literal, enum_arms, enum_values, number_literal, struct_debug, union_debug,
-    union_variants, value_debug,
+    EnumArms, REDACTED, default_literal, enum_arms, enum_values, struct_debug, union_debug, union_variants, value_debug,
 };
 use crate::smithy::{Member, shape_name};
-use crate::{Error, names, unsupported};
+use crate::{Error, names};
 
 /// How a member is held: as `Option<T>`, or as `T` (with the `@default`, or, for a required
 /// member without one, a zero value when a response leaves it out).
@@ -139,7 +138,7 @@ impl<'m> Gen<'_, 'm> {
             build_fields.push(match self.held(module, field) {
                 Held::Optional => quote!(#f: self.#f,),
                 Held::Defaulted => {
-                    let value = self.or_default(id, field, quote!(self.#f))?;
+                    let value = self.or_default(field, quote!(self.#f));
                     quote!(#f: #value,)
                 }
                 Held::Required => {
@@ -381,50 +380,29 @@ impl<'m> Gen<'_, 'm> {
     }
 
     /// `option` (an `Option` of the member's type) with the member's `@default` for `None`.
-    pub(super) fn or_default(&self, id: &str, field: &Field<'m>, option: TokenStream) -> Result<TokenStream, Error> {
-        let default = self.default_value(id, field)?;
-        Ok(match self.s.ty(&field.member.target) {
+    pub(super) fn or_default(&self, field: &Field<'m>, option: TokenStream) -> TokenStream {
+        let default = self.default_value(field);
+        match self.s.ty(&field.member.target) {
             Ty::List { .. } | Ty::Map { .. } => quote!(#option.unwrap_or_default()),
             // An empty stream, the only `@default` a stream can have.
             _ if self.s.is_streaming(&field.member.target) => quote!(#option.unwrap_or_default()),
             Ty::Prim(p) | Ty::Newtype(_, p) if p.is_copy() => quote!(#option.unwrap_or(#default)),
             Ty::IntEnum => quote!(#option.unwrap_or(#default)),
             _ => quote!(#option.unwrap_or_else(|| #default)),
-        })
+        }
     }
 
     /// The value of a member's `@default`, as the client's type.
-    pub(super) fn default_value(&self, id: &str, field: &Field<'m>) -> Result<TokenStream, Error> {
-        let value = field.default.unwrap_or(&Value::Null);
-        let member_id = format!("{id}${}", field.name);
+    pub(super) fn default_value(&self, field: &Field<'m>) -> TokenStream {
         let target = &field.member.target;
-        let bad = || unsupported(&member_id, format!("@default {value} is not supported for this member"));
-        Ok(match (self.s.ty(target), value) {
-            (Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String), Value::String(s)) => {
-                quote!(::std::string::String::from(#s))
-            }
-            (Ty::Prim(Prim::Bool), Value::Bool(b)) => quote!(#b),
-            (Ty::Prim(p) | Ty::Newtype(_, p), Value::Number(n)) if p.is_number() => {
-                number_literal(p, n).ok_or_else(bad)?
-            }
-            (Ty::IntEnum, Value::Number(n)) => number_literal(Prim::Int, n).ok_or_else(bad)?,
-            (Ty::Prim(Prim::Timestamp), Value::Number(n)) => {
-                let secs = proc_macro2::Literal::f64_unsuffixed(n.as_f64().ok_or_else(bad)?);
-                quote!(::aws_smithy_types::DateTime::from_secs_f64(#secs))
-            }
-            (Ty::Prim(Prim::Blob), Value::String(s)) if self.s.is_streaming(target) && s.is_empty() => {
-                quote!(::aws_smithy_types::byte_stream::ByteStream::default())
-            }
-            (Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob), Value::String(s)) => blob_literal(s).ok_or_else(bad)?,
-            (Ty::Enum(_), Value::String(s)) => {
+        match field.default {
+            Some(DefaultValue::Enum(value)) => {
                 let path = self.rust_type(target);
-                quote!(#path::from(#s))
+                quote!(#path::from(#value))
             }
-            (Ty::Document, value) => crate::rust_types::document_literal(value),
-            (Ty::List { .. }, Value::Array(a)) if a.is_empty() => quote!(::std::vec::Vec::new()),
-            (Ty::Map { .. }, Value::Object(o)) if o.is_empty() => quote!(::std::collections::HashMap::new()),
-            _ => return Err(bad()),
-        })
+            Some(default) => default_literal(default, self.s.is_streaming(target)),
+            None => quote!(::std::default::Default::default()),
+        }
     }
 
     /// The value of a required member that a response left out (smithy's client error
@@ -459,7 +437,7 @@ impl<'m> Gen<'_, 'm> {
                     let f = names::field(field.name);
                     let value = match self.held(self.module_of(target), &field) {
                         Held::Optional => quote!(::std::option::Option::None),
-                        Held::Defaulted => self.default_value(target, &field)?,
+                        Held::Defaulted => self.default_value(&field),
                         Held::Required if self.s.is_boxed(&field) => {
                             let zero = self.zero_value(&field.member.target)?;
                             quote!(::std::boxed::Box::new(#zero))

@@ -255,7 +255,7 @@ impl<'m> Gen<'_, 'm> {
                     if field.is_always_set() { v } else { quote!(::std::option::Option::Some(#v)) }
                 }
                 _ => match field.default {
-                    Some(default) => self.default_value(id, field, default).map_err(|e| e.0)?,
+                    Some(default) => self.default_value(field, default),
                     None if field.required => {
                         return Err(format!("params leave out the required member {}", field.name));
                     }

@@ -30,7 +30,6 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     }
     fn member_value(
         &self,
-        id: &'m str,
         _module: Module,
         field: &Field<'m>,
         var: &proc_macro2::Ident,
@@ -38,7 +37,7 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     ) -> Result<TokenStream, Error> {
         let name = field.name;
         Ok(if let Some(default) = field.default {
-            self.or_default(quote!(#var), id, field, default)?
+            self.or_default(quote!(#var), field, default)
         } else if field.required {
             quote!(#var.ok_or_else(|| Violation::required(&#path.member(#name)))?)
         } else {
@@ -478,7 +477,7 @@ impl<'m> Gen<'_, 'm> {
                 }
             });
         }
-        let assemble = self.assemble(op.input, &input, &fields, local)?;
+        let assemble = self.assemble(&input, &fields, local)?;
         let (parts, body) =
             (quote!(parts), if reads_body || reads_unbound_body { quote!(body) } else { quote!(_body) });
         let fn_doc = format!(" Reads {}'s input from an HTTP request, checking every constraint.", op.name);
@@ -504,7 +503,6 @@ impl<'m> Gen<'_, 'm> {
     /// The input structure from the members read: required ones checked, defaults applied.
     fn assemble(
         &self,
-        id: &'m str,
         input: &proc_macro2::Ident,
         fields: &[Field<'m>],
         local: impl Fn(&Field<'m>) -> proc_macro2::Ident,
@@ -518,7 +516,7 @@ impl<'m> Gen<'_, 'm> {
                 // Labels are always present once the route matched.
                 quote!(#var)
             } else if let Some(default) = field.default {
-                self.or_default(quote!(#var), id, field, default)?
+                self.or_default(quote!(#var), field, default)
             } else if field.required {
                 quote!(#var.ok_or_else(|| Violation::required(&Path::ROOT.member(#name)))?)
             } else {

@@ -7,14 +7,13 @@ use serde_json::Value;
 
 use super::Gen;
 use crate::codec::Side;
-use crate::model::{Field, Module, Operation, Prim, Ty, UNIT};
+use crate::model::{DefaultValue, Field, Module, Operation, Prim, Ty, UNIT};
 use crate::render::doc;
 use crate::rust_types::{
-    EnumArms, REDACTED, blob_literal, enum_arms, enum_values, number_literal, struct_debug, union_debug,
-    union_variants, value_debug,
+    EnumArms, REDACTED, default_literal, enum_arms, enum_values, struct_debug, union_debug, union_variants, value_debug,
 };
 use crate::smithy::{Bounds, shape_name};
-use crate::{Error, names, unsupported};
+use crate::{Error, names};
 
 impl<'m> Gen<'_, 'm> {
     /// One of `model.rs`, `input.rs`, `output.rs`, `error.rs`.
@@ -115,7 +114,7 @@ impl<'m> Gen<'_, 'm> {
                 });
             }
             if let Some(default) = field.default {
-                let value = self.or_default(quote!(self.#f), id, field, default)?;
+                let value = self.or_default(quote!(self.#f), field, default);
                 build_fields.push(quote!(#f: #value,));
             } else if field.required {
                 let variant = format_ident!("Missing{}", names::type_name(field.name));
@@ -247,15 +246,9 @@ impl<'m> Gen<'_, 'm> {
     }
 
     /// `option` (an `Option` of the member's type) with the member's `@default` for `None`.
-    pub(super) fn or_default(
-        &self,
-        option: TokenStream,
-        id: &str,
-        field: &Field<'m>,
-        value: &Value,
-    ) -> Result<TokenStream, Error> {
-        let default = self.default_value(id, field, value)?;
-        Ok(match self.s.ty(&field.member.target) {
+    pub(super) fn or_default(&self, option: TokenStream, field: &Field<'m>, default: DefaultValue<'m>) -> TokenStream {
+        let default = self.default_value(field, default);
+        match self.s.ty(&field.member.target) {
             Ty::List { newtype: false, .. } | Ty::Map { newtype: false, .. } => quote!(#option.unwrap_or_default()),
             Ty::Prim(Prim::String | Prim::Blob | Prim::Timestamp)
             | Ty::Newtype(_, Prim::String | Prim::Blob)
@@ -264,59 +257,33 @@ impl<'m> Gen<'_, 'm> {
                 quote!(#option.unwrap_or_else(|| #default))
             }
             _ => quote!(#option.unwrap_or(#default)),
-        })
+        }
     }
 
     /// The Rust expression of a member's `@default` value.
-    pub(super) fn default_value(&self, id: &str, field: &Field<'m>, value: &Value) -> Result<TokenStream, Error> {
-        let member_id = format!("{id}${}", field.name);
+    pub(super) fn default_value(&self, field: &Field<'m>, default: DefaultValue<'m>) -> TokenStream {
         let target = &field.member.target;
-        let bad = || unsupported(&member_id, format!("@default {value} is not supported for this member"));
-        Ok(match (self.s.ty(target), value) {
-            (Ty::Prim(Prim::String), Value::String(s)) => quote!(::std::string::String::from(#s)),
-            (Ty::Newtype(_, Prim::String), Value::String(s)) => {
+        let ty = self.s.ty(target);
+        let value = match default {
+            DefaultValue::Enum(value) => {
                 let path = self.rust_type(target);
-                quote!(#path(::std::string::String::from(#s)))
+                let variant = enum_values(self.model(), target)
+                    .ok()
+                    .and_then(|values| values.into_iter().find(|v| v.value == value))
+                    .map(|v| v.variant);
+                return quote!(#path::#variant);
             }
-            (Ty::Prim(Prim::Bool), Value::Bool(b)) => quote!(#b),
-            (Ty::Prim(p) | Ty::Newtype(_, p), Value::Number(n)) if p.is_number() => {
-                let literal = number_literal(p, n).ok_or_else(bad)?;
-                match self.s.ty(target) {
-                    Ty::Newtype(..) => {
-                        let path = self.rust_type(target);
-                        quote!(#path(#literal))
-                    }
-                    _ => literal,
-                }
-            }
-            (Ty::IntEnum, Value::Number(n)) => number_literal(Prim::Int, n).ok_or_else(bad)?,
-            (Ty::Prim(Prim::Timestamp), Value::Number(n)) => {
-                let secs = Literal::f64_unsuffixed(n.as_f64().ok_or_else(bad)?);
-                quote!(::aws_smithy_types::DateTime::from_secs_f64(#secs))
-            }
-            (Ty::Prim(Prim::Blob), Value::String(s)) if self.s.is_streaming(target) && s.is_empty() => {
-                quote!(::aws_smithy_types::byte_stream::ByteStream::default())
-            }
-            (Ty::Prim(Prim::Blob), Value::String(s)) => blob_literal(s).ok_or_else(bad)?,
-            (Ty::Enum(enum_id), Value::String(s)) => {
-                let known = enum_values(self.model(), enum_id)?;
-                let variant = known.into_iter().find(|v| v.value == *s).ok_or_else(bad)?.variant;
+            _ => default_literal(default, self.s.is_streaming(target)),
+        };
+        // Constrained shapes hold their value in a newtype (the default satisfies the constraints:
+        // Smithy checks that).
+        match ty {
+            Ty::Newtype(..) | Ty::List { newtype: true, .. } | Ty::Map { newtype: true, .. } => {
                 let path = self.rust_type(target);
-                quote!(#path::#variant)
+                quote!(#path(#value))
             }
-            (Ty::List { newtype: false, .. } | Ty::Map { newtype: false, .. }, Value::Array(a)) if a.is_empty() => {
-                quote!(::std::default::Default::default())
-            }
-            (Ty::Map { newtype: false, .. }, Value::Object(o)) if o.is_empty() => {
-                quote!(::std::default::Default::default())
-            }
-            (Ty::Document, value) => crate::rust_types::document_literal(value),
-            (Ty::List { newtype: true, .. } | Ty::Map { newtype: true, .. }, Value::Array(_) | Value::Object(_)) => {
-                let path = self.rust_type(target);
-                quote!(#path(::std::default::Default::default()))
-            }
-            _ => return Err(bad()),
-        })
+            _ => value,
+        }
     }
 
     /// Values listed in the enum's violation message: internal ones are left out.
