@@ -803,6 +803,9 @@ impl<'m> Service<'m> {
             "enum" => return Ok(Ty::Enum(id)),
             "intEnum" => return Ok(Ty::IntEnum),
             "structure" => return Ok(Ty::Struct(id)),
+            "document" if self.protocol.is_cbor() => {
+                return Err(unsupported(id, "documents have no CBOR form under rpcv2Cbor"));
+            }
             "document" => return Ok(Ty::Document),
             "union" if traits.has("streaming") => {
                 return Err(unsupported(id, "event streams (@streaming unions) are not supported"));
@@ -1171,6 +1174,9 @@ fn resolve_operation<'m>(
         Some(http) => http,
         None => return Err(unsupported(id, "operations need an @http trait under restJson1")),
     };
+    if !matches!(method, "GET" | "PUT" | "POST" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS") {
+        return Err(unsupported(id, format!("HTTP method {method} is not supported")));
+    }
     let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
     let mut segments = Vec::new();
     for segment in path.trim_start_matches('/').split('/').filter(|s| !s.is_empty()) {

@@ -233,6 +233,10 @@ fn unsupported_features_are_one_clear_error_naming_the_shape() {
         "ex#Op: @requestCompression is supported with gzip only"
     );
 
+    let mut trace: Value = serde_json::from_str(&model(json!({}), json!({}))).unwrap();
+    trace["shapes"]["ex#Op"]["traits"]["smithy.api#http"]["method"] = json!("TRACE");
+    assert_eq!(generate(&trace.to_string(), None).unwrap_err(), "ex#Op: HTTP method TRACE is not supported");
+
     // Defaults are checked when the service is resolved, against their target.
     assert_eq!(
         error_of(
