@@ -16,7 +16,6 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::Error;
 use crate::model::{Field, Module, Prim, Service, Ty, UNIT};
 use crate::rust_types::variant_ident;
 use crate::smithy::{Member, TimestampFormat};
@@ -35,13 +34,7 @@ pub(crate) trait Side<'m> {
     fn is_optional(&self, module: Module, field: &Field<'m>) -> bool;
     /// A structure member's value out of `var`, the `Option` read: checked and defaulted
     /// (server, where `path` is the structure's) or corrected (client).
-    fn member_value(
-        &self,
-        module: Module,
-        field: &Field<'m>,
-        var: &Ident,
-        path: TokenStream,
-    ) -> Result<TokenStream, Error>;
+    fn member_value(&self, module: Module, field: &Field<'m>, var: &Ident, path: TokenStream) -> TokenStream;
 
     /// The type of a list's items or a map's values: `Option`s in a `@sparse` collection.
     fn item_type(&self, member: &'m Member, sparse: bool) -> TokenStream {
@@ -56,13 +49,13 @@ pub(crate) trait Side<'m> {
     }
 
     /// `value` checked as shape `id` (at `path`) when it is a newtype on this side, else as is.
-    fn constrained(&self, ty: Ty<'m>, id: &'m str, value: TokenStream) -> Result<TokenStream, Error> {
-        Ok(if self.is_newtype(ty) {
+    fn constrained(&self, ty: Ty<'m>, id: &'m str, value: TokenStream) -> TokenStream {
+        if self.is_newtype(ty) {
             let rust = self.rust_type(id);
             quote!(#rust::try_from(#value).map_err(|e| e.into_violation(path))?)
         } else {
             value
-        })
+        }
     }
 
     /// The format of the crate's bodies.
@@ -389,16 +382,10 @@ pub(crate) trait Codec<'m>: Side<'m> {
     // --- Writing ---------------------------------------------------------------------------
 
     /// Statements writing `value: &T` (of shape `target`) in `slot`.
-    fn ser_value(
-        &self,
-        target: &'m str,
-        format: TimestampFormat,
-        slot: &Slot,
-        value: TokenStream,
-    ) -> Result<TokenStream, Error> {
+    fn ser_value(&self, target: &'m str, format: TimestampFormat, slot: &Slot, value: TokenStream) -> TokenStream {
         let wire = self.wire();
         let ty = self.service().ty(target);
-        Ok(match ty {
+        match ty {
             Ty::Newtype(_, prim) if self.is_newtype(ty) => {
                 wire.ser_prim(prim, format, slot, Val::place(quote!(#value.0)))
             }
@@ -409,9 +396,9 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 let (writer, _) = wire.slot(slot);
                 quote!(#writer.document(#value);)
             }
-            Ty::Document => return Err(Error(format!("{target}: documents have no CBOR form under rpcv2Cbor"))),
+            Ty::Document => unreachable!("{target}: the model pass refuses documents under rpcv2Cbor"),
             _ => wire.call(slot, &self.fn_name("ser", target), &value),
-        })
+        }
     }
 
     /// Statements writing the members `fields` of a structure in `module` (`value`) into the
@@ -421,7 +408,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
         module: Module,
         fields: impl IntoIterator<Item = &'f Field<'m>>,
         value: TokenStream,
-    ) -> Result<TokenStream, Error>
+    ) -> TokenStream
     where
         'm: 'f,
     {
@@ -430,7 +417,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
             let f = names::field(field.name);
             let key = field.json;
             let write =
-                self.ser_value(&field.member.target, field.timestamp_format, &Slot::Key(quote!(#key)), quote!(v))?;
+                self.ser_value(&field.member.target, field.timestamp_format, &Slot::Key(quote!(#key)), quote!(v));
             stmts.push(if self.is_optional(module, field) {
                 quote! {
                     if let ::std::option::Option::Some(v) = &#value.#f {
@@ -441,51 +428,51 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 quote! {{ let v = &#value.#f; #write }}
             });
         }
-        Ok(quote!(#(#stmts)*))
+        quote!(#(#stmts)*)
     }
 
     /// Statements writing a collection's item or value (`item: &T`, or `&Option<T>` when
     /// `sparse`) of shape `member` in `slot`.
-    fn ser_item(&self, member: &'m Member, sparse: bool, slot: &Slot) -> Result<TokenStream, Error> {
+    fn ser_item(&self, member: &'m Member, sparse: bool, slot: &Slot) -> TokenStream {
         let format = body_format(self.service(), member);
-        let write = self.ser_value(&member.target, format, slot, quote!(item))?;
+        let write = self.ser_value(&member.target, format, slot, quote!(item));
         if !sparse {
-            return Ok(write);
+            return write;
         }
         let null = self.wire().null(slot);
-        Ok(quote! {
+        quote! {
             match item {
                 ::std::option::Option::Some(item) => { #write }
                 ::std::option::Option::None => { #null }
             }
-        })
+        }
     }
 
     /// `ser_<shape>(writer, value) -> Result<(), String>` for a list, map, structure or union.
-    fn shape_serializer(&self, id: &'m str) -> Result<Option<TokenStream>, Error> {
+    fn shape_serializer(&self, id: &'m str) -> Option<TokenStream> {
         if id == UNIT {
-            return Ok(None);
+            return None;
         }
         let (s, wire) = (self.service(), self.wire());
         let f = self.fn_name("ser", id);
         let ty = s.ty(id);
         let inner = if self.is_newtype(ty) { quote!(value.0) } else { quote!(value) };
         let (param, body) = match ty {
-            Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) | Ty::Document => return Ok(None),
+            Ty::Prim(_) | Ty::IntEnum | Ty::Newtype(..) | Ty::Enum(_) | Ty::Document => return None,
             Ty::List { member, sparse, .. } => {
                 let item_ty = self.item_type(member, sparse);
                 let param = if self.is_newtype(ty) { self.rust_type(id) } else { quote!([#item_ty]) };
-                let write = self.ser_item(member, sparse, &Slot::Item)?;
+                let write = self.ser_item(member, sparse, &Slot::Item);
                 let (open, close) = wire.list(quote!(#inner.len()));
                 (param, quote!(#open for item in #inner.iter() { #write } #close))
             }
             Ty::Map { value: v, sparse, .. } => {
-                let write = self.ser_item(v, sparse, &Slot::Key(quote!(key.as_str())))?;
+                let write = self.ser_item(v, sparse, &Slot::Key(quote!(key.as_str())));
                 let (open, close) = wire.map(Some(quote!(#inner.len())));
                 (self.rust_type(id), quote!(#open for (key, item) in #inner.iter() { #write } #close))
             }
             Ty::Struct(_) => {
-                let writes = self.ser_members(s.struct_place(id).0, &s.member_fields(id), quote!(value))?;
+                let writes = self.ser_members(s.struct_place(id).0, &s.member_fields(id), quote!(value));
                 let (open, close) = wire.map(None);
                 (self.rust_type(id), quote!(#open #writes #close))
             }
@@ -501,7 +488,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                         continue;
                     }
                     let slot = Slot::Key(quote!(#key));
-                    let write = self.ser_value(&field.member.target, field.timestamp_format, &slot, quote!(v))?;
+                    let write = self.ser_value(&field.member.target, field.timestamp_format, &slot, quote!(v));
                     arms.push(quote!(#rust::#variant(v) => { #write }));
                 }
                 if !self.validates() {
@@ -513,12 +500,12 @@ pub(crate) trait Codec<'m>: Side<'m> {
             }
         };
         let writer = wire.writer_param();
-        Ok(Some(quote! {
+        Some(quote! {
             pub(crate) fn #f(#writer, value: &#param) -> ::std::result::Result<(), ::std::string::String> {
                 #body
                 ::std::result::Result::Ok(())
             }
-        }))
+        })
     }
 
     // --- Reading ---------------------------------------------------------------------------
@@ -532,16 +519,16 @@ pub(crate) trait Codec<'m>: Side<'m> {
     /// A value of shape `target` read from the reader: an expression of type
     /// `Result<Option<T>, E>` (`E` converts into [`Self::de_error`]). `path` is where the value
     /// sits in the input, for violation messages (server only).
-    fn de_target(&self, target: &'m str, format: TimestampFormat, path: TokenStream) -> Result<TokenStream, Error> {
+    fn de_target(&self, target: &'m str, format: TimestampFormat, path: TokenStream) -> TokenStream {
         let wire = self.wire();
         let (m, r) = (wire.module(), wire.reader());
         let ty = self.service().ty(target);
-        Ok(match ty {
+        match ty {
             Ty::Prim(prim) => wire.de_prim(prim, format, !self.validates()),
             Ty::Newtype(_, prim) if !self.is_newtype(ty) => wire.de_prim(prim, format, !self.validates()),
             Ty::IntEnum => quote!(#m::de_integer::<i32>(#r)),
             Ty::Document if wire == Format::Json => quote!(json::de_document(tokens)),
-            Ty::Document => return Err(Error(format!("{target}: documents have no CBOR form under rpcv2Cbor"))),
+            Ty::Document => unreachable!("{target}: the model pass refuses documents under rpcv2Cbor"),
             Ty::Enum(_) if !self.validates() => {
                 let rust = self.rust_type(target);
                 quote!(#m::de_string(#r).map(|v| v.map(|v| #rust::from(v.as_str()))))
@@ -550,26 +537,26 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 let f = self.fn_name("de", target);
                 if self.validates() { quote!(#f(#r, #path)) } else { quote!(#f(#r)) }
             }
-        })
+        }
     }
 
     /// The match arm that reads a member into its `Option` `var` (boxed if it is recursive).
-    fn de_member_arm(&self, field: &Field<'m>, var: &Ident, path: TokenStream) -> Result<TokenStream, Error> {
+    fn de_member_arm(&self, field: &Field<'m>, var: &Ident, path: TokenStream) -> TokenStream {
         let key = field.json;
-        let de = self.de_target(&field.member.target, field.timestamp_format, path)?;
-        Ok(if self.service().is_boxed(field) {
+        let de = self.de_target(&field.member.target, field.timestamp_format, path);
+        if self.service().is_boxed(field) {
             quote!(#key => #var = #de?.map(::std::boxed::Box::new),)
         } else {
             quote!(#key => #var = #de?,)
-        })
+        }
     }
 
     /// `de_<shape>(reader[, path]) -> Result<Option<T>, E>` for a shape that is read by a
     /// function of its own: lists, maps, structures, unions and, on a validating side,
     /// constrained scalars and enums.
-    fn shape_deserializer(&self, id: &'m str) -> Result<Option<TokenStream>, Error> {
+    fn shape_deserializer(&self, id: &'m str) -> Option<TokenStream> {
         if id == UNIT {
-            return Ok(None);
+            return None;
         }
         let (s, wire) = (self.service(), self.wire());
         let (m, r) = (wire.module(), wire.reader());
@@ -583,10 +570,10 @@ pub(crate) trait Codec<'m>: Side<'m> {
         // Nesting is capped on the side that reads untrusted input.
         let descend = validates.then(|| quote!(path.descend()?;));
         let body = match ty {
-            Ty::Prim(_) | Ty::IntEnum | Ty::Document => return Ok(None),
+            Ty::Prim(_) | Ty::IntEnum | Ty::Document => return None,
             Ty::Newtype(_, prim) if validates => {
                 let de = wire.de_prim(prim, TimestampFormat::EpochSeconds, false);
-                let value = self.constrained(ty, id, quote!(value))?;
+                let value = self.constrained(ty, id, quote!(value));
                 quote! {
                     ::std::result::Result::Ok(match #de? {
                         ::std::option::Option::Some(value) => ::std::option::Option::Some(#value),
@@ -602,9 +589,9 @@ pub(crate) trait Codec<'m>: Side<'m> {
                     ::std::option::Option::None => ::std::option::Option::None,
                 })
             },
-            Ty::Newtype(..) | Ty::Enum(_) => return Ok(None),
+            Ty::Newtype(..) | Ty::Enum(_) => return None,
             Ty::List { member, sparse, .. } => {
-                let item = self.de_target(&member.target, body_format(s, member), quote!(&path.index(items.len())))?;
+                let item = self.de_target(&member.target, body_format(s, member), quote!(&path.index(items.len())));
                 let push = if sparse {
                     quote!(items.push(#item?);)
                 } else if validates {
@@ -623,7 +610,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                         }
                     }
                 };
-                let items = self.constrained(ty, id, quote!(items))?;
+                let items = self.constrained(ty, id, quote!(items));
                 let (open, more) = (wire.open_list(), wire.list_more());
                 quote! {
                     #descend
@@ -636,7 +623,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 }
             }
             Ty::Map { key, value, sparse, .. } => {
-                let item = self.de_target(&value.target, body_format(s, value), quote!(&path.key(&key)))?;
+                let item = self.de_target(&value.target, body_format(s, value), quote!(&path.key(&key)));
                 let key_ty = s.ty(&key.target);
                 let key_value = match key_ty {
                     Ty::Enum(_) if validates => {
@@ -647,7 +634,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                         let k = self.rust_type(&key.target);
                         quote!(#k::from(key.as_ref()))
                     }
-                    _ => self.constrained(key_ty, &key.target, quote!(key.into_owned()))?,
+                    _ => self.constrained(key_ty, &key.target, quote!(key.into_owned())),
                 };
                 let insert = if sparse {
                     quote! {
@@ -671,7 +658,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                         }
                     }
                 };
-                let map = self.constrained(ty, id, quote!(map))?;
+                let map = self.constrained(ty, id, quote!(map));
                 let (open, entries) = (wire.open_map(), wire.map_loop(insert));
                 quote! {
                     #descend
@@ -691,8 +678,8 @@ pub(crate) trait Codec<'m>: Side<'m> {
                     let m = names::field(field.name);
                     let name = field.name;
                     decls.push(quote!(let mut #var = ::std::option::Option::None;));
-                    arms.push(self.de_member_arm(field, &var, quote!(&path.member(#name)))?);
-                    let value = self.member_value(module, field, &var, quote!(path))?;
+                    arms.push(self.de_member_arm(field, &var, quote!(&path.member(#name))));
+                    let value = self.member_value(module, field, &var, quote!(path));
                     inits.push(quote!(#m: #value,));
                 }
                 let skip = wire.skip();
@@ -723,8 +710,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                         arms.push(quote!(#key => { #skip; #rust::#variant }));
                         continue;
                     }
-                    let de =
-                        self.de_target(&field.member.target, field.timestamp_format, quote!(&path.member(#name)))?;
+                    let de = self.de_target(&field.member.target, field.timestamp_format, quote!(&path.member(#name)));
                     let value = if s.is_boxed(&field) { quote!(::std::boxed::Box::new(value)) } else { quote!(value) };
                     arms.push(quote! {
                         #key => match #de? {
@@ -780,11 +766,11 @@ pub(crate) trait Codec<'m>: Side<'m> {
         let error = self.de_error();
         let reader = wire.reader_param();
         let path = validates.then(|| quote!(, path: &Path<'_>));
-        Ok(Some(quote! {
+        Some(quote! {
             pub(crate) fn #f(#reader #path) -> ::std::result::Result<::std::option::Option<#rust>, #error> {
                 #body
             }
-        }))
+        })
     }
 }
 

@@ -633,7 +633,7 @@ impl<'m> Service<'m> {
                 DefaultValue::Blob(s)
             }
             (Ty::Enum(id), Value::String(s)) => {
-                let values = crate::rust_types::enum_values(self.model, id).ok()?;
+                let values = crate::rust_types::enum_values(self.model, id);
                 values.iter().any(|v| v.value == *s).then_some(DefaultValue::Enum(s))?
             }
             (Ty::List { .. }, Value::Array(a)) if a.is_empty() => DefaultValue::Empty,
@@ -701,15 +701,15 @@ impl<'m> Service<'m> {
 
     /// The media type of a payload of shape `target`: its `@mediaType`, or restJson1's default
     /// (`text/plain` for strings and enums, `application/octet-stream` for blobs, JSON otherwise).
-    pub fn payload_media_type(&self, target: &'m str) -> Result<&'m str, Error> {
+    pub fn payload_media_type(&self, target: &'m str) -> &'m str {
         if let Some(media_type) = self.model.traits(target).get("mediaType").and_then(Value::as_str) {
-            return Ok(media_type);
+            return media_type;
         }
-        Ok(match self.resolve_ty(target)? {
+        match self.ty(target) {
             Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) | Ty::Enum(_) => "text/plain",
             Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => "application/octet-stream",
             _ => "application/json",
-        })
+        }
     }
 
     /// Whether `target` is a `@streaming` blob: a payload held as a `ByteStream`.
@@ -789,7 +789,13 @@ impl<'m> Service<'m> {
         let from_input = self.read.contains(id);
         let constrained = from_input && (traits.has("length") || traits.has("range") || traits.has("pattern"));
         let prim = match kind {
-            "string" if traits.has("enum") => return Ok(Ty::Enum(id)),
+            "string" if traits.has("enum") => {
+                let entries = traits.get("enum").and_then(Value::as_array).into_iter().flatten();
+                if entries.into_iter().any(|entry| entry.get("value").and_then(Value::as_str).is_none()) {
+                    return Err(unsupported(id, "@enum entry without a value"));
+                }
+                return Ok(Ty::Enum(id));
+            }
             "string" => Prim::String,
             "boolean" => Prim::Bool,
             "byte" => Prim::Byte,

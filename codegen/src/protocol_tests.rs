@@ -189,7 +189,7 @@ pub(crate) trait Values<'m> {
             Ty::Enum(_) => {
                 let text = value.as_str().ok_or("an enum value that is not a string")?;
                 let path = self.type_path(target)?;
-                let known = enum_values(s.model, target).map_err(|e| e.0)?;
+                let known = enum_values(s.model, target);
                 let variant = known
                     .into_iter()
                     .find(|v| v.value == text)

@@ -7,8 +7,8 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::model::Prim;
+use crate::names;
 use crate::smithy::Model;
-use crate::{Error, names, unsupported};
 
 /// The Rust type of a scalar.
 pub fn prim_type(prim: Prim) -> TokenStream {
@@ -44,15 +44,13 @@ pub struct EnumValue<'m> {
 }
 
 /// The values of an enum (an `enum` shape or a string with `@enum`), in model order.
-pub fn enum_values<'m>(model: &'m Model, id: &str) -> Result<Vec<EnumValue<'m>>, Error> {
-    let shape = model.shape(id)?;
+pub fn enum_values<'m>(model: &'m Model, id: &str) -> Vec<EnumValue<'m>> {
+    let Some(shape) = model.shapes.get(id) else { return Vec::new() };
     let mut values = Vec::new();
     if let Some(Value::Array(defs)) = shape.traits.get("enum") {
+        // The model pass refused entries without a value.
         for def in defs {
-            let value = def
-                .get("value")
-                .and_then(Value::as_str)
-                .ok_or_else(|| unsupported(id, "@enum entry without a value"))?;
+            let Some(value) = def.get("value").and_then(Value::as_str) else { continue };
             let name = def.get("name").and_then(Value::as_str).unwrap_or(value);
             let doc = def.get("documentation").and_then(Value::as_str);
             values.push(EnumValue { variant: variant_ident(name), value: value.to_owned(), doc });
@@ -64,7 +62,7 @@ pub fn enum_values<'m>(model: &'m Model, id: &str) -> Result<Vec<EnumValue<'m>>,
             values.push(EnumValue { variant: variant_ident(name), value: value.to_owned(), doc });
         }
     }
-    Ok(values)
+    values
 }
 
 /// A `Blob` of the bytes a model writes in base64 (a `@default`), or `None` if it is not base64.

@@ -9,11 +9,11 @@ use super::Gen;
 use super::shapes::Held;
 use crate::codec::Side;
 use crate::model::{AuthScheme, Module, Operation, Paginated, Ty};
+use crate::names;
 use crate::render::{doc, inner_doc};
-use crate::{Error, names, unsupported};
 
 impl<'m> Gen<'_, 'm> {
-    pub(super) fn client_rs(&self) -> Result<TokenStream, Error> {
+    pub(super) fn client_rs(&self) -> TokenStream {
         let service_name = self.service_name();
         let sigv4 = self.s.auth.iter().find_map(|scheme| match scheme {
             AuthScheme::SigV4 { name } => Some(*name),
@@ -83,7 +83,7 @@ impl<'m> Gen<'_, 'm> {
                 }
             });
         }
-        Ok(quote! {
+        quote! {
             //! The client: [`Client::from_conf`], then one method per operation.
 
             /// The service's name, as the runtime reports it (logs, metrics, retry partition).
@@ -124,7 +124,7 @@ impl<'m> Gen<'_, 'm> {
 
                 #(#methods)*
             }
-        })
+        }
     }
 
     pub(super) fn operation_rs(&self) -> TokenStream {
@@ -142,7 +142,7 @@ impl<'m> Gen<'_, 'm> {
     }
 
     /// `operation/<op>.rs`.
-    pub(super) fn operation_module(&self, op: &Operation<'m>) -> Result<TokenStream, Error> {
+    pub(super) fn operation_module(&self, op: &Operation<'m>) -> TokenStream {
         let module = self.op_module(op);
         let mut items = Vec::new();
         let mut builders = Vec::new();
@@ -150,27 +150,27 @@ impl<'m> Gen<'_, 'm> {
             let (id, ident) = self.op_struct(op, kind);
             let builder = format_ident!("{ident}Builder");
             let (item, builder_item) =
-                self.structure(id, kind, ident.clone(), quote!(#module::#ident), quote!(#module::builders::#builder))?;
+                self.structure(id, kind, ident.clone(), quote!(#module::#ident), quote!(#module::builders::#builder));
             items.push(item);
             builders.push(builder_item);
         }
-        items.push(self.operation_error(op)?);
-        builders.push(self.fluent_builder(op)?);
+        items.push(self.operation_error(op));
+        builders.push(self.fluent_builder(op));
         if let Some(paginated) = op.paginated {
-            items.push(self.paginator(op, paginated)?);
+            items.push(self.paginator(op, paginated));
         }
         let module_doc = inner_doc(op.doc);
-        Ok(quote! {
+        quote! {
             #module_doc
             #(#items)*
             /// The builders of the input and output, and the fluent builder that sends the call.
             pub mod builders {
                 #(#builders)*
             }
-        })
+        }
     }
 
-    fn fluent_builder(&self, op: &Operation<'m>) -> Result<TokenStream, Error> {
+    fn fluent_builder(&self, op: &Operation<'m>) -> TokenStream {
         let module = self.op_module(op);
         let field = names::ident(&names::snake(op.name));
         let (id, input) = self.op_struct(op, Module::Input);
@@ -274,7 +274,7 @@ impl<'m> Gen<'_, 'm> {
         } else {
             quote!(#[derive(::std::clone::Clone, ::std::fmt::Debug)])
         };
-        Ok(quote! {
+        quote! {
             #[doc = #fluent_doc]
             #derives
             pub struct #fluent {
@@ -306,12 +306,12 @@ impl<'m> Gen<'_, 'm> {
                     call.send().await
                 }
             }
-        })
+        }
     }
 
     /// `paginator`: the operation's paginator (`@paginated`), as smithy-rs's: `send()` gives a
     /// stream of pages, `items()` one of the items of every page.
-    fn paginator(&self, op: &Operation<'m>, paginated: Paginated<'m>) -> Result<TokenStream, Error> {
+    fn paginator(&self, op: &Operation<'m>, paginated: Paginated<'m>) -> TokenStream {
         let module = self.op_module(op);
         let field = names::ident(&names::snake(op.name));
         let (input_id, input) = self.op_struct(op, Module::Input);
@@ -322,13 +322,12 @@ impl<'m> Gen<'_, 'm> {
         let paginator = format_ident!("{name}Paginator");
         let input_token = names::field(paginated.input_token);
         let output_fields = self.s.fields(output_id);
-        let output_field = |name: &str| {
-            output_fields
-                .iter()
-                .find(|f| f.name == name)
-                .ok_or_else(|| unsupported(op.id, format!("no output member {name}")))
+        // The model pass checked that `@paginated` names members of the input and output.
+        let output_field = |name: &str| match output_fields.iter().find(|f| f.name == name) {
+            Some(field) => field,
+            None => unreachable!("{}: @paginated names no output member {name}", op.id),
         };
-        let token_field = output_field(paginated.output_token)?;
+        let token_field = output_field(paginated.output_token);
         let output_token = names::field(token_field.name);
         let next_token = if self.held(Module::Output, token_field) == Held::Optional {
             quote!(output.#output_token.clone())
@@ -341,7 +340,7 @@ impl<'m> Gen<'_, 'm> {
                 let size = self.s.fields(input_id).into_iter().find(|f| f.name == member);
                 let ty = match size {
                     Some(size) => self.rust_type(&size.member.target),
-                    None => return Err(unsupported(op.id, format!("no input member {member}"))),
+                    None => unreachable!("{}: @paginated names no input member {member}", op.id),
                 };
                 quote! {
                     /// The most items a page may hold.
@@ -357,7 +356,7 @@ impl<'m> Gen<'_, 'm> {
             quote!(crate::error::SdkError<#error, ::aws_smithy_runtime_api::client::orchestrator::HttpResponse>);
         let items = match paginated.items {
             Some(items) => {
-                let items_field = output_field(items)?;
+                let items_field = output_field(items);
                 let f = names::field(items_field.name);
                 let (item, take) = match self.s.ty(&items_field.member.target) {
                     Ty::List { member, sparse, .. } => (self.item_type(member, sparse), quote!(output.#f)),
@@ -365,7 +364,7 @@ impl<'m> Gen<'_, 'm> {
                         let (k, v) = (self.rust_type(&key.target), self.item_type(value, sparse));
                         (quote!((#k, #v)), quote!(output.#f))
                     }
-                    _ => return Err(unsupported(op.id, "@paginated items must be a list or map")),
+                    _ => unreachable!("{}: the model pass checked that @paginated items are a list or map", op.id),
                 };
                 let take = if self.held(Module::Output, items_field) == Held::Optional {
                     quote!(#take.unwrap_or_default())
@@ -403,7 +402,7 @@ impl<'m> Gen<'_, 'm> {
  default) the same one again.",
             op.name, paginated.output_token, paginated.input_token
         );
-        Ok(quote! {
+        quote! {
             /// The paginator of this operation.
             pub mod paginator {
                 #[doc = #doc]
@@ -463,6 +462,6 @@ impl<'m> Gen<'_, 'm> {
                 }
                 #items_type
             }
-        })
+        }
     }
 }

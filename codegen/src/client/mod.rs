@@ -40,10 +40,10 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> 
     let mut files = vec![
         cargo_toml(&g, settings),
         rust_file("src/lib.rs", g.lib_rs(), settings)?,
-        rust_file("src/client.rs", g.client_rs()?, settings)?,
+        rust_file("src/client.rs", g.client_rs(), settings)?,
         rust_file("src/operation.rs", g.operation_rs(), settings)?,
-        rust_file("src/types.rs", g.types_rs()?, settings)?,
-        rust_file("src/protocol_serde.rs", g.protocol_serde()?, settings)?,
+        rust_file("src/types.rs", g.types_rs(), settings)?,
+        rust_file("src/protocol_serde.rs", g.protocol_serde(), settings)?,
         rust_source("src/config.rs", include_str!("templates/config.rs"), settings)?,
         rust_source("src/error.rs", include_str!("templates/error.rs"), settings)?,
         rust_source("src/idempotency_token.rs", include_str!("templates/idempotency_token.rs"), settings)?,
@@ -70,7 +70,7 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> 
     }
     for op in &service.operations {
         let path = format!("src/operation/{}.rs", names::snake(op.name));
-        files.push(rust_file(&path, g.operation_module(op)?, settings)?);
+        files.push(rust_file(&path, g.operation_module(op), settings)?);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

@@ -189,7 +189,7 @@ impl<'m> Gen<'_, 'm> {
                 None => match held {
                     Held::Optional => quote!(::std::option::Option::None),
                     Held::Defaulted => self.default_value(&field),
-                    Held::Required => boxed(self.zero_value(&field.member.target).map_err(|e| e.0)?),
+                    Held::Required => boxed(self.zero_value(&field.member.target)),
                 },
             };
             inits.push(quote!(#f: #value,));

@@ -10,8 +10,8 @@ use super::Gen;
 use super::shapes::Held;
 use crate::codec::{Codec, Side, Slot, format_tokens, member_format};
 use crate::model::{Binding, Field, Module, Operation, Prim, Protocol, Segment, Service, Ty, UNIT};
+use crate::names;
 use crate::smithy::TimestampFormat;
-use crate::{Error, names};
 
 /// Which text a scalar becomes: a label, a query value or a header value.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -42,18 +42,12 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     }
     /// A member's value from what was read (`var`, an `Option`): as is when the structure holds
     /// an `Option`, else with its `@default`, else with a zero value (error correction).
-    fn member_value(
-        &self,
-        module: Module,
-        field: &Field<'m>,
-        var: &Ident,
-        _path: TokenStream,
-    ) -> Result<TokenStream, Error> {
-        Ok(match self.held(module, field) {
+    fn member_value(&self, module: Module, field: &Field<'m>, var: &Ident, _path: TokenStream) -> TokenStream {
+        match self.held(module, field) {
             Held::Optional => quote!(#var),
             Held::Defaulted => self.or_default(field, quote!(#var)),
             Held::Required => {
-                let mut zero = self.zero_value(&field.member.target)?;
+                let mut zero = self.zero_value(&field.member.target);
                 if self.s.is_boxed(field) {
                     zero = quote!(::std::boxed::Box::new(#zero));
                 }
@@ -66,7 +60,7 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
                     quote!(#var.unwrap_or_else(|| #zero))
                 }
             }
-        })
+        }
     }
 }
 
@@ -78,11 +72,11 @@ impl<'m> Gen<'_, 'm> {
         format_ident!("{prefix}_{}", names::snake(&name))
     }
 
-    pub(super) fn protocol_serde(&self) -> Result<TokenStream, Error> {
+    pub(super) fn protocol_serde(&self) -> TokenStream {
         let mut items = Vec::new();
         for op in &self.s.operations {
-            items.push(self.request_serializer(op)?);
-            items.push(self.response_deserializer(op)?);
+            items.push(self.request_serializer(op));
+            items.push(self.response_deserializer(op));
             if let Some(prefix) = op.host_prefix {
                 items.push(self.host_prefix(op, prefix));
             }
@@ -93,16 +87,16 @@ impl<'m> Gen<'_, 'm> {
                 let f = self.fn_name("de", id);
                 let f = format_ident!("{f}_error");
                 let (path, module) = (self.struct_path(id), Module::Error);
-                items.push(self.http_deserializer(id, module, path, &f)?);
+                items.push(self.http_deserializer(id, module, path, &f));
             }
         }
         for id in &self.s.read_json {
             let id = self.id(id);
-            items.extend(self.shape_serializer(id)?);
+            items.extend(self.shape_serializer(id));
         }
         for id in &self.s.written_json {
             let id = self.id(id);
-            items.extend(self.shape_deserializer(id)?);
+            items.extend(self.shape_deserializer(id));
         }
         let doc = crate::render::inner_doc(Some(&format!(
             "Requests out of operation inputs, and outputs and errors out of responses, under {}.",
@@ -113,18 +107,18 @@ impl<'m> Gen<'_, 'm> {
                 mod cbor;
             )
         });
-        Ok(quote! {
+        quote! {
             #doc
             #cbor
             mod json;
             mod support;
             #(#items)*
-        })
+        }
     }
 
     // --- Requests ------------------------------------------------------------------------------
 
-    fn request_serializer(&self, op: &Operation<'m>) -> Result<TokenStream, Error> {
+    fn request_serializer(&self, op: &Operation<'m>) -> TokenStream {
         let f = format_ident!("ser_{}_input", names::snake(op.name));
         let (id, input) = self.op_struct(op, Module::Input);
         let module = self.op_module(op);
@@ -143,7 +137,7 @@ impl<'m> Gen<'_, 'm> {
                     let snake = names::snake(field.name);
                     let place =
                         if matches!(segment, Segment::GreedyLabel(_)) { Place::GreedyLabel } else { Place::Label };
-                    let text = self.scalar_text(&field.member.target, field.timestamp_format, place, quote!(value))?;
+                    let text = self.scalar_text(&field.member.target, field.timestamp_format, place, quote!(value));
                     let is_string = matches!(self.s.ty(&field.member.target), Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String));
                     let present = if is_string {
                         quote!(input.#m.as_ref().filter(|value| !value.is_empty()))
@@ -175,12 +169,12 @@ impl<'m> Gen<'_, 'm> {
             let push = match self.s.ty(&field.member.target) {
                 Ty::List { member, .. } => {
                     let format = member_format(self.model(), member, TimestampFormat::DateTime);
-                    let text = self.scalar_text(&member.target, format, Place::Query, quote!(item))?;
+                    let text = self.scalar_text(&member.target, format, Place::Query, quote!(item));
                     quote!(for item in value { query.push_kv(&::aws_smithy_http::query::fmt_string(#key), &#text); })
                 }
                 _ => {
                     let text =
-                        self.scalar_text(&field.member.target, field.timestamp_format, Place::Query, quote!(value))?;
+                        self.scalar_text(&field.member.target, field.timestamp_format, Place::Query, quote!(value));
                     quote!(query.push_kv(&::aws_smithy_http::query::fmt_string(#key), &#text);)
                 }
             };
@@ -267,7 +261,7 @@ impl<'m> Gen<'_, 'm> {
             let Binding::Header(name) = field.binding else { continue };
             let name = name.to_ascii_lowercase();
             let m = names::field(field.name);
-            let value = self.header_value(field, quote!(value))?;
+            let value = self.header_value(field, quote!(value));
             let replace = prefixed.then(|| {
                 quote! {
                     if let ::std::option::Option::Some(headers) = request.headers_mut() {
@@ -284,8 +278,8 @@ impl<'m> Gen<'_, 'm> {
         }
         let stream = fields.iter().find(|f| self.s.is_streaming(&f.member.target));
         let body = match stream {
-            Some(field) => self.stream_body(field)?,
-            None => self.request_body(id, &fields)?,
+            Some(field) => self.stream_body(field),
+            None => self.request_body(id, &fields),
         };
         // A stream's body is an `SdkBody` already; other bodies are bytes.
         let sdk_body =
@@ -320,7 +314,7 @@ impl<'m> Gen<'_, 'm> {
                 }
             }
         };
-        Ok(quote! {
+        quote! {
             #[doc = #fn_doc]
             pub(crate) fn #f(input: #module::#input) -> ::std::result::Result<::aws_smithy_runtime_api::client::orchestrator::HttpRequest, ::aws_smithy_runtime_api::box_error::BoxError> {
                 #unused
@@ -336,7 +330,7 @@ impl<'m> Gen<'_, 'm> {
                 let request = request.body(#sdk_body)?;
                 ::std::result::Result::Ok(::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?)
             }
-        })
+        }
     }
 
     /// `host_prefix_<op>`: the operation's `@endpoint` host prefix, its labels filled from the
@@ -370,10 +364,10 @@ impl<'m> Gen<'_, 'm> {
 
     /// Statements that set `body` (an `SdkBody`) to a `@streaming` payload and, for a stream, the
     /// `content-type` header.
-    fn stream_body(&self, field: &Field<'m>) -> Result<TokenStream, Error> {
+    fn stream_body(&self, field: &Field<'m>) -> TokenStream {
         let m = names::field(field.name);
-        let media = self.s.payload_media_type(&field.member.target)?;
-        Ok(quote! {
+        let media = self.s.payload_media_type(&field.member.target);
+        quote! {
             let body = match input.#m {
                 ::std::option::Option::Some(stream) => {
                     request = support::content_type(request, #media);
@@ -381,16 +375,16 @@ impl<'m> Gen<'_, 'm> {
                 }
                 ::std::option::Option::None => ::aws_smithy_types::body::SdkBody::empty(),
             };
-        })
+        }
     }
 
     /// Statements that set `body` (bytes) and, for a body, the `content-type` header.
-    fn request_body(&self, input_id: &str, fields: &[Field<'m>]) -> Result<TokenStream, Error> {
+    fn request_body(&self, input_id: &str, fields: &[Field<'m>]) -> TokenStream {
         if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
             let m = names::field(field.name);
             // An absent structure payload is sent as an empty object; other payloads as no body.
             let ty = self.s.ty(&field.member.target);
-            let media = self.s.payload_media_type(&field.member.target)?;
+            let media = self.s.payload_media_type(&field.member.target);
             let (bytes, absent) = match ty {
                 Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => {
                     (quote!(value.into_bytes()), quote!(::std::vec::Vec::new()))
@@ -401,7 +395,7 @@ impl<'m> Gen<'_, 'm> {
                 Ty::Enum(_) => (quote!(value.as_str().as_bytes().to_vec()), quote!(::std::vec::Vec::new())),
                 _ => {
                     let writer = Slot::Writer(quote!(::aws_smithy_json::serialize::JsonValueWriter::new(&mut out)));
-                    let ser = self.ser_value(&field.member.target, field.timestamp_format, &writer, quote!(&value))?;
+                    let ser = self.ser_value(&field.member.target, field.timestamp_format, &writer, quote!(&value));
                     (
                         quote!({
                             let mut out = ::std::string::String::new();
@@ -419,7 +413,7 @@ impl<'m> Gen<'_, 'm> {
                     )
                 }
             };
-            return Ok(quote! {
+            return quote! {
                 let body: ::std::vec::Vec<u8> = match input.#m {
                     ::std::option::Option::Some(value) => {
                         request = support::content_type(request, #media);
@@ -427,15 +421,15 @@ impl<'m> Gen<'_, 'm> {
                     }
                     ::std::option::Option::None => #absent,
                 };
-            });
+            };
         }
         if self.s.protocol.is_cbor() {
             // A map of the members; none without an input structure.
             if input_id == UNIT {
-                return Ok(quote!(let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new();));
+                return quote!(let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new(););
             }
-            let writes = self.ser_members(Module::Input, fields, quote!(input))?;
-            return Ok(quote! {
+            let writes = self.ser_members(Module::Input, fields, quote!(input));
+            return quote! {
                 let mut out = ::aws_smithy_cbor::Encoder::new(::std::vec::Vec::new());
                 {
                     let encoder = &mut out;
@@ -445,35 +439,29 @@ impl<'m> Gen<'_, 'm> {
                 }
                 request = support::content_type(request, "application/cbor");
                 let body = out.into_writer();
-            });
+            };
         }
         // The RPC protocols always send a JSON object, `{}` at least.
         let rpc = !self.s.protocol.has_http_bindings();
         if !rpc && !fields.iter().any(|f| f.binding == Binding::Body) {
-            return Ok(quote!(let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new();));
+            return quote!(let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new(););
         }
         let writes =
-            self.ser_members(Module::Input, fields.iter().filter(|f| f.binding == Binding::Body), quote!(input))?;
+            self.ser_members(Module::Input, fields.iter().filter(|f| f.binding == Binding::Body), quote!(input));
         let media_type = self.s.protocol.media_type();
-        Ok(quote! {
+        quote! {
             let mut out = ::std::string::String::new();
             let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
             #writes
             object.finish();
             request = support::content_type(request, #media_type);
             let body = out.into_bytes();
-        })
+        }
     }
 
     /// The text of a scalar (`value: &T`) in a label (percent-encoded), a query value
     /// (percent-encoded) or a header, as an expression of type `String`.
-    fn scalar_text(
-        &self,
-        target: &'m str,
-        format: TimestampFormat,
-        place: Place,
-        value: TokenStream,
-    ) -> Result<TokenStream, Error> {
+    fn scalar_text(&self, target: &'m str, format: TimestampFormat, place: Place, value: TokenStream) -> TokenStream {
         let encode = |text: TokenStream| match place {
             Place::Label => {
                 quote!(::aws_smithy_http::label::fmt_string(#text, ::aws_smithy_http::label::EncodingStrategy::Default))
@@ -484,7 +472,7 @@ impl<'m> Gen<'_, 'm> {
             Place::Query => quote!(::aws_smithy_http::query::fmt_string(#text)),
             Place::Header => quote!(::std::string::String::from(#text)),
         };
-        Ok(match self.s.ty(target) {
+        match self.s.ty(target) {
             Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => encode(quote!(#value.as_str())),
             Ty::Enum(_) => encode(quote!(#value.as_str())),
             Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => {
@@ -498,19 +486,19 @@ impl<'m> Gen<'_, 'm> {
                 }
             }
             Ty::Prim(_) | Ty::Newtype(..) | Ty::IntEnum => quote!(support::fmt_primitive(*#value)),
-            _ => return Err(Error(format!("internal error: {target} is not a scalar"))),
-        })
+            _ => unreachable!("{target} is bound to HTTP, which the model pass allows for scalars only"),
+        }
     }
 
     /// A header's value for a member (`value: &T`): a `HeaderValue` expression.
-    fn header_value(&self, field: &Field<'m>, value: TokenStream) -> Result<TokenStream, Error> {
+    fn header_value(&self, field: &Field<'m>, value: TokenStream) -> TokenStream {
         if self.s.is_base64_header(&field.member.target) {
-            return Ok(quote!(support::header_value(&::aws_smithy_types::base64::encode(#value))?));
+            return quote!(support::header_value(&::aws_smithy_types::base64::encode(#value))?);
         }
-        Ok(match self.s.ty(&field.member.target) {
+        match self.s.ty(&field.member.target) {
             Ty::List { member, .. } => {
                 let format = member_format(self.model(), member, TimestampFormat::HttpDate);
-                let text = self.scalar_text(&member.target, format, Place::Header, quote!(item))?;
+                let text = self.scalar_text(&member.target, format, Place::Header, quote!(item));
                 if matches!(self.s.ty(&member.target), Ty::Prim(Prim::Timestamp)) {
                     // http-date items contain commas themselves: joined as they are.
                     quote!({
@@ -531,15 +519,15 @@ impl<'m> Gen<'_, 'm> {
                 }
             }
             _ => {
-                let text = self.scalar_text(&field.member.target, field.timestamp_format, Place::Header, value)?;
+                let text = self.scalar_text(&field.member.target, field.timestamp_format, Place::Header, value);
                 quote!(support::header_value(&#text)?)
             }
-        })
+        }
     }
 
     // --- Responses -----------------------------------------------------------------------------
 
-    fn response_deserializer(&self, op: &Operation<'m>) -> Result<TokenStream, Error> {
+    fn response_deserializer(&self, op: &Operation<'m>) -> TokenStream {
         let codec = if self.s.protocol.is_cbor() { quote!(cbor) } else { quote!(json) };
         let snake = names::snake(op.name);
         let f = format_ident!("de_{snake}_response");
@@ -571,7 +559,7 @@ impl<'m> Gen<'_, 'm> {
                 };
             }
         };
-        let output_de = self.http_deserializer(id, Module::Output, quote!(#module::#output), &output_fn)?;
+        let output_de = self.http_deserializer(id, Module::Output, quote!(#module::#output), &output_fn);
         let fn_doc = format!(" {}'s output from a 2xx response, else the error the response names.", op.name);
         let stream = self.s.fields(id).into_iter().find(|f| self.s.is_streaming(&f.member.target));
         let stream_de = stream.map(|field| {
@@ -595,7 +583,7 @@ impl<'m> Gen<'_, 'm> {
                 }
             }
         });
-        Ok(quote! {
+        quote! {
             #output_de
             #stream_de
             #[doc = #fn_doc]
@@ -616,17 +604,11 @@ impl<'m> Gen<'_, 'm> {
                 #select
                 ::std::result::Result::Err(::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(error))
             }
-        })
+        }
     }
 
     /// `f(status, headers, body[, meta])`: an output or error structure from its response.
-    fn http_deserializer(
-        &self,
-        id: &'m str,
-        module: Module,
-        path: TokenStream,
-        f: &Ident,
-    ) -> Result<TokenStream, Error> {
+    fn http_deserializer(&self, id: &'m str, module: Module, path: TokenStream, f: &Ident) -> TokenStream {
         let fields = self.s.fields(id);
         let is_error = module == Module::Error;
         let local = |field: &Field<'m>| format_ident!("m_{}", names::snake(field.name));
@@ -637,7 +619,7 @@ impl<'m> Gen<'_, 'm> {
                 Binding::ResponseCode => quote!(::std::option::Option::Some(i32::from(status))),
                 Binding::Header(name) => {
                     let name = name.to_ascii_lowercase();
-                    self.header_reader(field, &name)?
+                    self.header_reader(field, &name)
                 }
                 Binding::PrefixHeaders(prefix) => {
                     let prefix = prefix.to_ascii_lowercase();
@@ -671,7 +653,7 @@ impl<'m> Gen<'_, 'm> {
                     quote!(#path::from(::std::str::from_utf8(body)?))
                 }
                 _ => {
-                    let de = self.de_target(&field.member.target, field.timestamp_format, quote!())?;
+                    let de = self.de_target(&field.member.target, field.timestamp_format, quote!());
                     stmts.push(quote! {
                         if !body.is_empty() {
                             let tokens = &mut json::tokens(body);
@@ -692,7 +674,7 @@ impl<'m> Gen<'_, 'm> {
         if !body_fields.is_empty() {
             let mut arms = Vec::new();
             for field in &body_fields {
-                arms.push(self.de_member_arm(field, &local(field), quote!())?);
+                arms.push(self.de_member_arm(field, &local(field), quote!()));
             }
             let read = self.wire().read_body(quote!(body), &arms, None);
             stmts.push(quote! {
@@ -704,7 +686,7 @@ impl<'m> Gen<'_, 'm> {
         let mut inits = Vec::new();
         for field in &fields {
             let m = names::field(field.name);
-            let value = self.member_value(module, field, &local(field), quote!())?;
+            let value = self.member_value(module, field, &local(field), quote!());
             inits.push(quote!(#m: #value,));
         }
         let meta = if is_error {
@@ -713,19 +695,19 @@ impl<'m> Gen<'_, 'm> {
         } else {
             TokenStream::new()
         };
-        Ok(quote! {
+        quote! {
             #[allow(unused_mut, unused_variables)]
             fn #f(status: u16, headers: &::aws_smithy_runtime_api::http::Headers, body: &[u8], #meta) -> ::std::result::Result<#path, ::aws_smithy_runtime_api::box_error::BoxError> {
                 #(#stmts)*
                 ::std::result::Result::Ok(#path { #(#inits)* })
             }
-        })
+        }
     }
 
     /// A header's value for a member of an output or error: `Option<T>`, reading `headers`.
-    fn header_reader(&self, field: &Field<'m>, name: &str) -> Result<TokenStream, Error> {
-        let scalar = |target: &'m str, format: TimestampFormat, many: bool| -> Result<TokenStream, Error> {
-            Ok(match self.s.ty(target) {
+    fn header_reader(&self, field: &Field<'m>, name: &str) -> TokenStream {
+        let scalar = |target: &'m str, format: TimestampFormat, many: bool| -> TokenStream {
+            match self.s.ty(target) {
                 Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) if many => {
                     quote!(support::header_strings(headers, #name)?)
                 }
@@ -758,14 +740,14 @@ impl<'m> Gen<'_, 'm> {
                 }
                 Ty::IntEnum if many => quote!(support::header_primitives::<i32>(headers, #name)?),
                 Ty::IntEnum => quote!(support::header_primitive::<i32>(headers, #name)?),
-                _ => return Err(Error(format!("internal error: {target} is not a scalar"))),
-            })
+                _ => unreachable!("{target} is bound to HTTP, which the model pass allows for scalars only"),
+            }
         };
         match self.s.ty(&field.member.target) {
             Ty::List { member, .. } => {
                 scalar(&member.target, member_format(self.model(), member, TimestampFormat::HttpDate), true)
             }
-            _ if self.s.is_base64_header(&field.member.target) => Ok(quote!(support::header_base64(headers, #name)?)),
+            _ if self.s.is_base64_header(&field.member.target) => quote!(support::header_base64(headers, #name)?),
             _ => scalar(&field.member.target, field.timestamp_format, false),
         }
     }

@@ -12,12 +12,12 @@ use serde_json::Value;
 use super::Gen;
 use crate::codec::Side;
 use crate::model::{DefaultValue, Field, Module, Prim, Ty, UNIT};
+use crate::names;
 use crate::render::doc;
 use crate::rust_types::{
     EnumArms, REDACTED, default_literal, enum_arms, enum_values, struct_debug, union_debug, union_variants, value_debug,
 };
 use crate::smithy::{Member, shape_name};
-use crate::{Error, names};
 
 /// How a member is held: as `Option<T>`, or as `T` (with the `@default`, or, for a required
 /// member without one, a zero value when a response leaves it out).
@@ -42,7 +42,7 @@ impl<'m> Gen<'_, 'm> {
     }
 
     /// `types.rs`: the shared structures, unions and enums, their builders, the modeled errors.
-    pub(super) fn types_rs(&self) -> Result<TokenStream, Error> {
+    pub(super) fn types_rs(&self) -> TokenStream {
         let mut items = Vec::new();
         let mut builders = Vec::new();
         let mut errors = Vec::new();
@@ -51,25 +51,25 @@ impl<'m> Gen<'_, 'm> {
             let id = self.id(id);
             match self.s.ty(id) {
                 Ty::Struct(_) if matches!(self.s.structs.get(id), Some((Module::Model, _))) => {
-                    let (item, builder) = self.shared_structure(id)?;
+                    let (item, builder) = self.shared_structure(id);
                     items.push(item);
                     builders.push(builder);
                 }
-                Ty::Union(_) => items.push(self.union(id)?),
-                Ty::Enum(_) => items.push(self.enumeration(id)?),
+                Ty::Union(_) => items.push(self.union(id)),
+                Ty::Enum(_) => items.push(self.enumeration(id)),
                 _ => {}
             }
         }
         for (id, (module, _)) in &self.s.structs {
             if *module == Module::Error {
                 let id = self.id(id);
-                let (item, builder) = self.shared_structure(id)?;
+                let (item, builder) = self.shared_structure(id);
                 errors.push(item);
-                errors.push(self.error_impls(id)?);
+                errors.push(self.error_impls(id));
                 error_builders.push(builder);
             }
         }
-        Ok(quote! {
+        quote! {
             #(#items)*
             /// Builders of the structures in [`types`](crate::types).
             pub mod builders {
@@ -83,7 +83,7 @@ impl<'m> Gen<'_, 'm> {
                     #(#error_builders)*
                 }
             }
-        })
+        }
     }
 
     /// The type of a member's value: its target's, boxed when the member leads back to its own
@@ -100,7 +100,7 @@ impl<'m> Gen<'_, 'm> {
     }
 
     /// A shared structure or a modeled error, and its builder.
-    fn shared_structure(&self, id: &'m str) -> Result<(TokenStream, TokenStream), Error> {
+    fn shared_structure(&self, id: &'m str) -> (TokenStream, TokenStream) {
         let module = self.s.struct_place(id).0;
         self.structure(id, module, self.struct_ident(id), self.struct_path(id), self.builder_path(id))
     }
@@ -114,7 +114,7 @@ impl<'m> Gen<'_, 'm> {
         ident: Ident,
         path: TokenStream,
         builder_path: TokenStream,
-    ) -> Result<(TokenStream, TokenStream), Error> {
+    ) -> (TokenStream, TokenStream) {
         let fields = if module == Module::Model { self.s.member_fields(id) } else { self.s.fields(id) };
         let builder = format_ident!("{ident}Builder");
         let is_error = module == Module::Error;
@@ -132,9 +132,9 @@ impl<'m> Gen<'_, 'm> {
             let ty = self.member_type(field);
             let held = self.field_type(module, field);
             decls.push(quote!(#field_doc pub #f: #held,));
-            accessors.push(self.accessor(module, field, &f, &field_doc)?);
+            accessors.push(self.accessor(module, field, &f, &field_doc));
             builder_fields.push(quote!(pub(crate) #f: ::std::option::Option<#ty>,));
-            setters.push(self.setters(field, &f, &field_doc)?);
+            setters.push(self.setters(field, &f, &field_doc));
             build_fields.push(match self.held(module, field) {
                 Held::Optional => quote!(#f: self.#f,),
                 Held::Defaulted => {
@@ -227,16 +227,10 @@ impl<'m> Gen<'_, 'm> {
                 #build
             }
         };
-        Ok((item, builder))
+        (item, builder)
     }
 
-    fn accessor(
-        &self,
-        module: Module,
-        field: &Field<'m>,
-        f: &Ident,
-        field_doc: &TokenStream,
-    ) -> Result<TokenStream, Error> {
+    fn accessor(&self, module: Module, field: &Field<'m>, f: &Ident, field_doc: &TokenStream) -> TokenStream {
         let ty = self.s.ty(&field.member.target);
         let rust = self.rust_type(&field.member.target);
         let set = self.held(module, field) != Held::Optional;
@@ -245,7 +239,7 @@ impl<'m> Gen<'_, 'm> {
             Ty::IntEnum => true,
             _ => false,
         };
-        Ok(match ty {
+        match ty {
             Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) if set => {
                 quote!(#field_doc pub fn #f(&self) -> &str { &self.#f })
             }
@@ -276,7 +270,7 @@ impl<'m> Gen<'_, 'm> {
                 quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&#rust> { self.#f.as_deref() })
             }
             _ => quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&#rust> { self.#f.as_ref() }),
-        })
+        }
     }
 
     /// The parameter type of a setter taking a `target`: `impl Into<String>` for strings, the
@@ -297,20 +291,20 @@ impl<'m> Gen<'_, 'm> {
     }
 
     /// `value` (an [`Self::item_param`]) as the item's type.
-    fn item_converted(&self, member: &'m Member, sparse: bool, value: TokenStream) -> Result<TokenStream, Error> {
-        if sparse { Ok(value) } else { self.converted(&member.target, value) }
+    fn item_converted(&self, member: &'m Member, sparse: bool, value: TokenStream) -> TokenStream {
+        if sparse { value } else { self.converted(&member.target, value) }
     }
 
     /// `value` (a setter's parameter) as the member's type: `.into()` for strings only.
-    fn converted(&self, target: &'m str, value: TokenStream) -> Result<TokenStream, Error> {
-        Ok(match self.s.ty(target) {
+    fn converted(&self, target: &'m str, value: TokenStream) -> TokenStream {
+        match self.s.ty(target) {
             Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => quote!(#value.into()),
             _ => value,
-        })
+        }
     }
 
     /// A builder's `x` (for lists: append one item; for maps: insert one entry), `set_x`, `get_x`.
-    fn setters(&self, field: &Field<'m>, f: &Ident, field_doc: &TokenStream) -> Result<TokenStream, Error> {
+    fn setters(&self, field: &Field<'m>, f: &Ident, field_doc: &TokenStream) -> TokenStream {
         let name = f.to_string();
         let name = name.trim_start_matches("r#");
         let set = format_ident!("set_{name}");
@@ -319,7 +313,7 @@ impl<'m> Gen<'_, 'm> {
         let add = match self.s.ty(&field.member.target) {
             Ty::List { member, sparse, .. } => {
                 let item = self.item_param(member, sparse);
-                let input = self.item_converted(member, sparse, quote!(input))?;
+                let input = self.item_converted(member, sparse, quote!(input));
                 let note = format!(" Appends an item to `{name}`; [`{set}`](Self::{set}) replaces the whole list.");
                 quote! {
                     #field_doc
@@ -336,7 +330,7 @@ impl<'m> Gen<'_, 'm> {
             Ty::Map { key, value, sparse, .. } => {
                 let (k, v) = (self.setter_param(&key.target), self.item_param(value, sparse));
                 let (key_in, value_in) =
-                    (self.converted(&key.target, quote!(key))?, self.item_converted(value, sparse, quote!(value))?);
+                    (self.converted(&key.target, quote!(key)), self.item_converted(value, sparse, quote!(value)));
                 let note = format!(" Adds an entry to `{name}`; [`{set}`](Self::{set}) replaces the whole map.");
                 quote! {
                     #field_doc
@@ -352,7 +346,7 @@ impl<'m> Gen<'_, 'm> {
             }
             _ => {
                 let param = self.setter_param(&field.member.target);
-                let mut input = self.converted(&field.member.target, quote!(input))?;
+                let mut input = self.converted(&field.member.target, quote!(input));
                 if self.s.is_boxed(field) {
                     input = quote!(::std::boxed::Box::new(#input));
                 }
@@ -365,7 +359,7 @@ impl<'m> Gen<'_, 'm> {
                 }
             }
         };
-        Ok(quote! {
+        quote! {
             #add
             #field_doc
             pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
@@ -376,7 +370,7 @@ impl<'m> Gen<'_, 'm> {
             pub fn #get(&self) -> &::std::option::Option<#ty> {
                 &self.#f
             }
-        })
+        }
     }
 
     /// `option` (an `Option` of the member's type) with the member's `@default` for `None`.
@@ -407,11 +401,11 @@ impl<'m> Gen<'_, 'm> {
 
     /// The value of a required member that a response left out (smithy's client error
     /// correction): zero, empty, or an unknown enum or union value.
-    pub(super) fn zero_value(&self, target: &'m str) -> Result<TokenStream, Error> {
+    pub(super) fn zero_value(&self, target: &'m str) -> TokenStream {
         if self.s.is_streaming(target) {
-            return Ok(quote!(::std::default::Default::default()));
+            return quote!(::std::default::Default::default());
         }
-        Ok(match self.s.ty(target) {
+        match self.s.ty(target) {
             Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => {
                 quote!(::aws_smithy_types::DateTime::from_secs(0))
             }
@@ -439,10 +433,10 @@ impl<'m> Gen<'_, 'm> {
                         Held::Optional => quote!(::std::option::Option::None),
                         Held::Defaulted => self.default_value(&field),
                         Held::Required if self.s.is_boxed(&field) => {
-                            let zero = self.zero_value(&field.member.target)?;
+                            let zero = self.zero_value(&field.member.target);
                             quote!(::std::boxed::Box::new(#zero))
                         }
-                        Held::Required => self.zero_value(&field.member.target)?,
+                        Held::Required => self.zero_value(&field.member.target),
                     };
                     inits.push(quote!(#f: #value,));
                 }
@@ -451,15 +445,15 @@ impl<'m> Gen<'_, 'm> {
                 }
                 quote!(#path { #(#inits)* })
             }
-        })
+        }
     }
 
     /// A string enum that keeps values it does not know (`Unknown`), so that a newer server
     /// cannot break an older client.
-    fn enumeration(&self, id: &'m str) -> Result<TokenStream, Error> {
+    fn enumeration(&self, id: &'m str) -> TokenStream {
         let ident = format_ident!("{}", self.s.type_name(id));
         let shape_doc = doc(self.model().traits(id).documentation());
-        let values = enum_values(self.model(), id)?;
+        let values = enum_values(self.model(), id);
         let EnumArms { variants, as_str, from_str, values: strs } = enum_arms(&ident, &values, |variant| variant);
         let listed = values.iter().map(|v| format!("`{}`", v.value)).collect::<Vec<_>>().join(", ");
         let enum_doc = format!(
@@ -467,7 +461,7 @@ impl<'m> Gen<'_, 'm> {
         );
         let debug_impl = value_debug(self.s, id, quote!(#ident));
         let debug = debug_derive(&debug_impl);
-        Ok(quote! {
+        quote! {
             #shape_doc
             #[doc = ""]
             #[doc = #enum_doc]
@@ -525,18 +519,18 @@ impl<'m> Gen<'_, 'm> {
                 }
             }
             #debug_impl
-        })
+        }
     }
 
     /// A union with an `Unknown` variant for members this crate does not know.
-    fn union(&self, id: &'m str) -> Result<TokenStream, Error> {
+    fn union(&self, id: &'m str) -> TokenStream {
         let ident = self.struct_ident(id);
         let shape_doc = doc(self.model().traits(id).documentation());
         let fields = self.s.member_fields(id);
         let (variants, methods) = union_variants(&ident, &fields, true, |field| self.member_type(field));
         let debug_impl = union_debug(self.s, id, &ident, &fields, true);
         let debug = debug_derive(&debug_impl);
-        Ok(quote! {
+        quote! {
             #shape_doc
             #[non_exhaustive]
             #[derive(::std::clone::Clone, #debug ::std::cmp::PartialEq)]
@@ -554,11 +548,11 @@ impl<'m> Gen<'_, 'm> {
                 }
             }
             #debug_impl
-        })
+        }
     }
 
     /// `Display`, `Error` and `ProvideErrorMetadata` of a modeled error structure.
-    fn error_impls(&self, id: &'m str) -> Result<TokenStream, Error> {
+    fn error_impls(&self, id: &'m str) -> TokenStream {
         let ident = self.struct_ident(id);
         let wire_name = shape_name(id);
         let message = self.s.fields(id).into_iter().find(|f| f.name.eq_ignore_ascii_case("message"));
@@ -576,7 +570,7 @@ impl<'m> Gen<'_, 'm> {
             }
             _ => TokenStream::new(),
         };
-        Ok(quote! {
+        quote! {
             impl ::std::fmt::Display for #ident {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(#wire_name)?;
@@ -590,11 +584,11 @@ impl<'m> Gen<'_, 'm> {
                     &self.meta
                 }
             }
-        })
+        }
     }
 
     /// `<Operation>Error`: the operation's modeled errors, and `Unhandled` for any other.
-    pub(super) fn operation_error(&self, op: &crate::model::Operation<'m>) -> Result<TokenStream, Error> {
+    pub(super) fn operation_error(&self, op: &crate::model::Operation<'m>) -> TokenStream {
         let ident = format_ident!("{}Error", names::type_name(op.name));
         let docs = format!(" The errors of {}: its modeled errors, or `Unhandled` for any other.", op.name);
         let mut variants = Vec::new();
@@ -637,7 +631,7 @@ impl<'m> Gen<'_, 'm> {
                 }
             }
         };
-        Ok(quote! {
+        quote! {
             #[doc = #docs]
             #[non_exhaustive]
             #[derive(::std::fmt::Debug)]
@@ -705,7 +699,7 @@ impl<'m> Gen<'_, 'm> {
                     Self::Unhandled(crate::error::sealed_unhandled::Unhandled { source, meta: meta.unwrap_or_default() })
                 }
             }
-        })
+        }
     }
 }
 

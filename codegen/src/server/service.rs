@@ -7,12 +7,12 @@ use quote::{format_ident, quote};
 
 use super::Gen;
 use crate::model::{Binding, Field, Module, Operation, Segment};
+use crate::names;
 use crate::render::doc;
 use crate::smithy::shape_name;
-use crate::{Error, names};
 
 impl Gen<'_, '_> {
-    pub(super) fn operation_shapes(&self) -> Result<TokenStream, Error> {
+    pub(super) fn operation_shapes(&self) -> TokenStream {
         let mut items = Vec::new();
         for op in &self.s.operations {
             let ident = names::type_ident(op.name);
@@ -33,15 +33,15 @@ impl Gen<'_, '_> {
                     type Error = crate::error::#error;
                 }
             });
-            items.push(self.sensitivity(op)?);
+            items.push(self.sensitivity(op));
         }
-        Ok(quote!(#(#items)*))
+        quote!(#(#items)*)
     }
 
     /// `Sensitivity` for an operation, so that smithy-rs's `InstrumentPlugin` applies: which
     /// headers, labels, query parameters and status code of its requests and responses are
     /// `@sensitive`, and so redacted in its logs.
-    fn sensitivity(&self, op: &Operation<'_>) -> Result<TokenStream, Error> {
+    fn sensitivity(&self, op: &Operation<'_>) -> TokenStream {
         let ident = names::type_ident(op.name);
         let sensitivity = quote!(::aws_smithy_http_server::instrumentation::sensitivity);
         let marker = quote!(#sensitivity::headers::HeaderMarker);
@@ -120,7 +120,7 @@ impl Gen<'_, '_> {
                 quote!(#sensitivity::ResponseFmt::new().header(#headers as #header_fn) #status_fmt),
             )
         };
-        Ok(quote! {
+        quote! {
             impl #sensitivity::Sensitivity for #ident {
                 type RequestFmt = #request_type;
                 type ResponseFmt = #response_type;
@@ -131,10 +131,10 @@ impl Gen<'_, '_> {
                     #response_fmt
                 }
             }
-        })
+        }
     }
 
-    pub(super) fn service_rs(&self) -> Result<TokenStream, Error> {
+    pub(super) fn service_rs(&self) -> TokenStream {
         let (protocol, router) = (self.protocol_marker(), self.router());
         let name = self.service_name();
         let svc = format_ident!("{name}");
@@ -262,7 +262,7 @@ impl Gen<'_, '_> {
             });
             // restJson1 routes by method and URI; the RPC protocols by `X-Amz-Target: <service>.<operation>`.
             let route_key = if self.s.protocol.has_http_bindings() {
-                specs.push(request_spec(op, &spec_fn)?);
+                specs.push(request_spec(op, &spec_fn));
                 quote!(#spec_fn())
             } else {
                 let target = format!("{}.{}", shape_name(self.s.id), op.name);
@@ -305,7 +305,7 @@ impl Gen<'_, '_> {
             "You must specify a handler for all operations attached to `{name}`.\nWe are missing handlers for the following operations:\n"
         );
         let missing_outro = format!("\nUse the dedicated methods on `{builder}` to register the missing handlers:\n");
-        Ok(quote! {
+        quote! {
             #svc_doc
             #[doc = #svc_intro]
             #[derive(Clone)]
@@ -524,12 +524,12 @@ impl Gen<'_, '_> {
                     }
                 }
             }
-        })
+        }
     }
 }
 
 /// The routing pattern of an operation: method, path segments, literal query parameters.
-fn request_spec(op: &crate::model::Operation<'_>, name: &proc_macro2::Ident) -> Result<TokenStream, Error> {
+fn request_spec(op: &crate::model::Operation<'_>, name: &proc_macro2::Ident) -> TokenStream {
     // One of the methods the model pass accepts.
     let method = format_ident!("{}", op.method);
     let segments = op.segments.iter().map(|s| match s {
@@ -544,7 +544,7 @@ fn request_spec(op: &crate::model::Operation<'_>, name: &proc_macro2::Ident) -> 
         Some(v) => quote!(::aws_smithy_http_server::routing::request_spec::QuerySegment::KeyValue(::std::string::String::from(#k), ::std::string::String::from(#v))),
         None => quote!(::aws_smithy_http_server::routing::request_spec::QuerySegment::Key(::std::string::String::from(#k))),
     });
-    Ok(quote! {
+    quote! {
         fn #name() -> ::aws_smithy_http_server::routing::request_spec::RequestSpec {
             ::aws_smithy_http_server::routing::request_spec::RequestSpec::new(
                 ::http::Method::#method,
@@ -556,7 +556,7 @@ fn request_spec(op: &crate::model::Operation<'_>, name: &proc_macro2::Ident) -> 
                 ),
             )
         }
-    })
+    }
 }
 
 /// The closure that marks the `@sensitive` headers among `redacted` members: a header's value, and

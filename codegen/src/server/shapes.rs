@@ -8,33 +8,33 @@ use serde_json::Value;
 use super::Gen;
 use crate::codec::Side;
 use crate::model::{DefaultValue, Field, Module, Operation, Prim, Ty, UNIT};
+use crate::names;
 use crate::render::doc;
 use crate::rust_types::{
     EnumArms, REDACTED, default_literal, enum_arms, enum_values, struct_debug, union_debug, union_variants, value_debug,
 };
 use crate::smithy::{Bounds, shape_name};
-use crate::{Error, names};
 
 impl<'m> Gen<'_, 'm> {
     /// One of `model.rs`, `input.rs`, `output.rs`, `error.rs`.
-    pub(super) fn shapes_module(&self, module: Module) -> Result<TokenStream, Error> {
+    pub(super) fn shapes_module(&self, module: Module) -> TokenStream {
         let mut items = Vec::new();
         match module {
             Module::Input | Module::Output => {
                 for op in &self.s.operations {
                     let (id, name) = self.op_struct(op, module);
-                    items.push(self.structure(id, &name, module)?);
+                    items.push(self.structure(id, &name, module));
                 }
             }
             Module::Error => {
                 for (id, (m, name)) in &self.s.structs {
                     if *m == Module::Error {
-                        items.push(self.structure(id, name, module)?);
-                        items.push(self.error_display(id, name)?);
+                        items.push(self.structure(id, name, module));
+                        items.push(self.error_display(id, name));
                     }
                 }
                 for op in &self.s.operations {
-                    items.push(self.operation_error(op)?);
+                    items.push(self.operation_error(op));
                 }
             }
             Module::Model => {
@@ -44,19 +44,19 @@ impl<'m> Gen<'_, 'm> {
                     items.push(match self.s.ty(id) {
                         Ty::Struct(_) if self.s.structs.get(id).is_some_and(|(m, _)| *m == Module::Model) => {
                             let name = self.struct_name(id);
-                            self.structure(id, &name, module)?
+                            self.structure(id, &name, module)
                         }
-                        Ty::Union(_) => self.union(id)?,
-                        Ty::Enum(_) => self.enumeration(id)?,
+                        Ty::Union(_) => self.union(id),
+                        Ty::Enum(_) => self.enumeration(id),
                         Ty::Newtype(..) | Ty::List { newtype: true, .. } | Ty::Map { newtype: true, .. } => {
-                            self.newtype(id)?
+                            self.newtype(id)
                         }
                         _ => continue,
                     });
                 }
             }
         }
-        Ok(quote!(#(#items)*))
+        quote!(#(#items)*)
     }
 
     /// The input or output structure of an operation: its shape id and Rust name.
@@ -77,7 +77,7 @@ impl<'m> Gen<'_, 'm> {
         if field.is_always_set() { ty } else { quote!(::std::option::Option<#ty>) }
     }
 
-    fn structure(&self, id: &'m str, name: &str, module: Module) -> Result<TokenStream, Error> {
+    fn structure(&self, id: &'m str, name: &str, module: Module) -> TokenStream {
         let fields = if module == Module::Model { self.s.member_fields(id) } else { self.s.fields(id) };
         let ident = format_ident!("{name}");
         let builder_mod = names::ident(&names::snake(name));
@@ -94,7 +94,7 @@ impl<'m> Gen<'_, 'm> {
             let ty = self.member_type(field);
             let held = self.field_type(field);
             decls.push(quote!(#field_doc pub #f: #held,));
-            accessors.push(self.accessor(field, &f, &field_doc)?);
+            accessors.push(self.accessor(field, &f, &field_doc));
             builder_fields.push(quote!(pub(crate) #f: ::std::option::Option<#ty>,));
             if field.is_always_set() {
                 setters.push(quote! {
@@ -175,7 +175,7 @@ impl<'m> Gen<'_, 'm> {
         } else {
             (quote!(#[derive(#debug Clone, PartialEq)]), quote!(#[derive(#debug Clone, Default, PartialEq)]))
         };
-        Ok(quote! {
+        quote! {
             #shape_doc
             #derives
             pub struct #ident { #(#decls)* }
@@ -199,26 +199,21 @@ impl<'m> Gen<'_, 'm> {
                 }
                 #violation
             }
-        })
+        }
     }
 
-    fn accessor(
-        &self,
-        field: &Field<'m>,
-        f: &proc_macro2::Ident,
-        field_doc: &TokenStream,
-    ) -> Result<TokenStream, Error> {
+    fn accessor(&self, field: &Field<'m>, f: &proc_macro2::Ident, field_doc: &TokenStream) -> TokenStream {
         let ty = self.s.ty(&field.member.target);
         let rust = self.rust_type(&field.member.target);
         let set = field.is_always_set();
         if self.s.is_boxed(field) {
-            return Ok(if set {
+            return if set {
                 quote!(#field_doc pub fn #f(&self) -> &#rust { &self.#f })
             } else {
                 quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&#rust> { self.#f.as_deref() })
-            });
+            };
         }
-        Ok(match ty {
+        match ty {
             Ty::Prim(Prim::String) if set => quote!(#field_doc pub fn #f(&self) -> &str { &self.#f }),
             Ty::Prim(Prim::String) => {
                 quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&str> { self.#f.as_deref() })
@@ -242,7 +237,7 @@ impl<'m> Gen<'_, 'm> {
             }
             _ if set => quote!(#field_doc pub fn #f(&self) -> &#rust { &self.#f }),
             _ => quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&#rust> { self.#f.as_ref() }),
-        })
+        }
     }
 
     /// `option` (an `Option` of the member's type) with the member's `@default` for `None`.
@@ -267,8 +262,7 @@ impl<'m> Gen<'_, 'm> {
         let value = match default {
             DefaultValue::Enum(value) => {
                 let path = self.rust_type(target);
-                let variant = enum_values(self.model(), target)
-                    .ok()
+                let variant = Some(enum_values(self.model(), target))
                     .and_then(|values| values.into_iter().find(|v| v.value == value))
                     .map(|v| v.variant);
                 return quote!(#path::#variant);
@@ -287,8 +281,8 @@ impl<'m> Gen<'_, 'm> {
     }
 
     /// Values listed in the enum's violation message: internal ones are left out.
-    fn enum_public_values(&self, id: &'m str) -> Result<Vec<String>, Error> {
-        let shape = self.model().shape(id)?;
+    fn enum_public_values(&self, id: &'m str) -> Vec<String> {
+        let Some(shape) = self.model().shapes.get(id) else { return Vec::new() };
         let mut values = Vec::new();
         if let Some(Value::Array(defs)) = shape.traits.get("enum") {
             // `@enum` marks internal values with the tag "internal".
@@ -305,17 +299,17 @@ impl<'m> Gen<'_, 'm> {
                 }
             }
         }
-        Ok(values)
+        values
     }
 
-    fn enumeration(&self, id: &'m str) -> Result<TokenStream, Error> {
+    fn enumeration(&self, id: &'m str) -> TokenStream {
         let ident = format_ident!("{}", self.s.type_name(id));
         let module = self.shape_module(id);
         let shape_doc = doc(self.model().traits(id).documentation());
-        let values = enum_values(self.model(), id)?;
+        let values = enum_values(self.model(), id);
         let EnumArms { variants, as_str, from_str, values: strs } =
             enum_arms(&ident, &values, |variant| quote!(::std::result::Result::Ok(#variant)));
-        let set = format!("Member must satisfy enum value set: [{}]", self.enum_public_values(id)?.join(", "));
+        let set = format!("Member must satisfy enum value set: [{}]", self.enum_public_values(id).join(", "));
         let violation = self.violation_method(
             id,
             quote!(crate::protocol_serde::Violation::new(path, ::std::option::Option::None, #set)),
@@ -324,7 +318,7 @@ impl<'m> Gen<'_, 'm> {
         let not_one_of = format!("value is not one of the values of {}", shape_name(id));
         let debug_impl = value_debug(self.s, id, quote!(#ident));
         let debug = Self::debug_derive(&debug_impl);
-        Ok(quote! {
+        quote! {
             #shape_doc
             #[derive(#debug Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
             pub enum #ident { #(#variants)* }
@@ -389,7 +383,7 @@ impl<'m> Gen<'_, 'm> {
                 }
                 impl ::std::error::Error for ConstraintViolation {}
             }
-        })
+        }
     }
 
     /// `into_violation`, only for shapes read from requests (elsewhere it would be dead code).
@@ -405,7 +399,7 @@ impl<'m> Gen<'_, 'm> {
     }
 
     /// A constrained scalar, list or map: a newtype that can only hold valid values.
-    fn newtype(&self, id: &'m str) -> Result<TokenStream, Error> {
+    fn newtype(&self, id: &'m str) -> TokenStream {
         let ident = format_ident!("{}", self.s.type_name(id));
         let module = self.shape_module(id);
         let traits = self.model().traits(id);
@@ -539,7 +533,7 @@ impl<'m> Gen<'_, 'm> {
             _ => quote!(&#inner),
         };
         let module_doc = format!(" The constraint violation of [`{ident}`](super::{ident}).");
-        Ok(quote! {
+        quote! {
             #shape_doc
             #derives
             pub struct #ident(pub(crate) #inner);
@@ -584,7 +578,7 @@ impl<'m> Gen<'_, 'm> {
                 }
                 impl ::std::error::Error for ConstraintViolation {}
             }
-        })
+        }
     }
 
     /// `Debug,` to derive, or nothing when `debug_impl` writes `Debug` by hand.
@@ -592,23 +586,23 @@ impl<'m> Gen<'_, 'm> {
         if debug_impl.is_some() { TokenStream::new() } else { quote!(Debug,) }
     }
 
-    fn union(&self, id: &'m str) -> Result<TokenStream, Error> {
+    fn union(&self, id: &'m str) -> TokenStream {
         let ident = format_ident!("{}", self.struct_name(id));
         let shape_doc = doc(self.model().traits(id).documentation());
         let fields = self.s.member_fields(id);
         let (variants, methods) = union_variants(&ident, &fields, false, |field| self.member_type(field));
         let debug_impl = union_debug(self.s, id, &ident, &fields, false);
         let debug = Self::debug_derive(&debug_impl);
-        Ok(quote! {
+        quote! {
             #shape_doc
             #[derive(#debug Clone, PartialEq)]
             pub enum #ident { #(#variants)* }
             impl #ident { #(#methods)* }
             #debug_impl
-        })
+        }
     }
 
-    fn error_display(&self, id: &'m str, name: &str) -> Result<TokenStream, Error> {
+    fn error_display(&self, id: &'m str, name: &str) -> TokenStream {
         let ident = format_ident!("{name}");
         let wire_name = shape_name(id);
         let message = self.s.fields(id).into_iter().find(|f| f.name.eq_ignore_ascii_case("message"));
@@ -624,7 +618,7 @@ impl<'m> Gen<'_, 'm> {
             }
             _ => TokenStream::new(),
         };
-        Ok(quote! {
+        quote! {
             impl #ident {
                 /// The error's name on the wire (`X-Amzn-Errortype`).
                 pub fn name(&self) -> &'static str {
@@ -639,11 +633,11 @@ impl<'m> Gen<'_, 'm> {
                 }
             }
             impl ::std::error::Error for #ident {}
-        })
+        }
     }
 
     /// `<Operation>Error`: the errors a handler of the operation may return.
-    fn operation_error(&self, op: &Operation<'m>) -> Result<TokenStream, Error> {
+    fn operation_error(&self, op: &Operation<'m>) -> TokenStream {
         let ident = format_ident!("{}Error", names::type_name(op.name));
         let docs = format!(" The errors that {} can answer with.", op.name);
         let mut variants = Vec::new();
@@ -679,9 +673,9 @@ impl<'m> Gen<'_, 'm> {
         }
         if op.errors.is_empty() {
             let alias_doc = format!(" {} has no modeled errors.", op.name);
-            return Ok(quote!(#[doc = #alias_doc] pub type #ident = ::std::convert::Infallible;));
+            return quote!(#[doc = #alias_doc] pub type #ident = ::std::convert::Infallible;);
         }
-        Ok(quote! {
+        quote! {
             #[doc = #docs]
             #[derive(Debug)]
             pub enum #ident { #(#variants)* }
@@ -703,7 +697,7 @@ impl<'m> Gen<'_, 'm> {
                 }
             }
             #(#froms)*
-        })
+        }
     }
 }
 
