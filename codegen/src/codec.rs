@@ -42,6 +42,19 @@ pub(crate) trait Side<'m> {
         if sparse { quote!(::std::option::Option<#item>) } else { item }
     }
 
+    /// The type of a member's value: its target's, boxed when the member leads back to its own
+    /// structure (a recursive shape).
+    fn member_type(&self, field: &Field<'m>) -> TokenStream {
+        let ty = self.rust_type(&field.member.target);
+        if self.service().is_boxed(field) { quote!(::std::boxed::Box<#ty>) } else { ty }
+    }
+
+    /// The type of a member as a structure in `module` holds it.
+    fn field_type(&self, module: Module, field: &Field<'m>) -> TokenStream {
+        let ty = self.member_type(field);
+        if self.is_optional(module, field) { quote!(::std::option::Option<#ty>) } else { ty }
+    }
+
     /// Whether a constrained shape is a newtype on this side.
     fn is_newtype(&self, ty: Ty<'m>) -> bool {
         self.validates()

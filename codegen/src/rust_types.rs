@@ -1,6 +1,6 @@
 //! Rust spellings that every emitter shares: scalar types, enum variants and their wire values,
-//! union variants and accessors, literals of numbers, blobs and documents, and how a sparse
-//! collection's items are written.
+//! union variants and accessors, literals of defaults, blobs and documents, and `Debug` impls that
+//! redact `@sensitive` values.
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -182,27 +182,6 @@ pub fn enum_arms(ident: &Ident, values: &[EnumValue<'_>], parsed: impl Fn(TokenS
         })
         .collect();
     EnumArms { variants, as_str, from_str, values: values.iter().map(|v| v.value.clone()).collect() }
-}
-
-/// A literal of a number in the model, for a scalar of type `prim`.
-pub fn number_literal(prim: Prim, n: &serde_json::Number) -> Option<TokenStream> {
-    Some(if prim.is_float() {
-        let literal = Literal::f64_unsuffixed(n.as_f64()?);
-        quote!(#literal)
-    } else {
-        let literal = Literal::i64_unsuffixed(n.as_i64()?);
-        quote!(#literal)
-    })
-}
-
-/// Writes a `@sparse` collection's item (`item: &Option<T>`): `write` for a value, `null` for `None`.
-pub fn ser_or_null(write: TokenStream, writer: TokenStream) -> TokenStream {
-    quote! {
-        match item {
-            ::std::option::Option::Some(item) => { #write }
-            ::std::option::Option::None => #writer.null(),
-        }
-    }
 }
 
 /// What `Debug` prints for a `@sensitive` value, as smithy-rs does.

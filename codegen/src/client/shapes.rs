@@ -86,19 +86,6 @@ impl<'m> Gen<'_, 'm> {
         }
     }
 
-    /// The type of a member's value: its target's, boxed when the member leads back to its own
-    /// structure (a recursive shape).
-    pub(super) fn member_type(&self, field: &Field<'m>) -> TokenStream {
-        let ty = self.rust_type(&field.member.target);
-        if self.s.is_boxed(field) { quote!(::std::boxed::Box<#ty>) } else { ty }
-    }
-
-    /// The type of a member as its structure holds it.
-    pub(super) fn field_type(&self, module: Module, field: &Field<'m>) -> TokenStream {
-        let ty = self.member_type(field);
-        if self.held(module, field) == Held::Optional { quote!(::std::option::Option<#ty>) } else { ty }
-    }
-
     /// A shared structure or a modeled error, and its builder.
     fn shared_structure(&self, id: &'m str) -> (TokenStream, TokenStream) {
         let module = self.s.struct_place(id).0;

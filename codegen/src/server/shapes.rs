@@ -65,18 +65,6 @@ impl<'m> Gen<'_, 'm> {
         (id, format!("{}{suffix}", names::type_name(op.name)))
     }
 
-    /// The type of a member's value: its target's type, boxed when the member is recursive.
-    pub(super) fn member_type(&self, field: &Field<'m>) -> TokenStream {
-        let ty = self.rust_type(&field.member.target);
-        if self.s.is_boxed(field) { quote!(::std::boxed::Box<#ty>) } else { ty }
-    }
-
-    /// The type of a member as the structure holds it (`Option` unless always set).
-    pub(super) fn field_type(&self, field: &Field<'m>) -> TokenStream {
-        let ty = self.member_type(field);
-        if field.is_always_set() { ty } else { quote!(::std::option::Option<#ty>) }
-    }
-
     fn structure(&self, id: &'m str, name: &str, module: Module) -> TokenStream {
         let fields = if module == Module::Model { self.s.member_fields(id) } else { self.s.fields(id) };
         let ident = format_ident!("{name}");
@@ -92,7 +80,7 @@ impl<'m> Gen<'_, 'm> {
             let f = names::field(field.name);
             let field_doc = doc(field.member.traits.documentation());
             let ty = self.member_type(field);
-            let held = self.field_type(field);
+            let held = self.field_type(module, field);
             decls.push(quote!(#field_doc pub #f: #held,));
             accessors.push(self.accessor(field, &f, &field_doc));
             builder_fields.push(quote!(pub(crate) #f: ::std::option::Option<#ty>,));
