@@ -280,6 +280,7 @@ pub const IMPLEMENTED_TRAITS: &[&str] = &[
     "smithy.api#auth",
     "smithy.api#clientOptional",
     "smithy.api#default",
+    "smithy.api#deprecated",
     "smithy.api#documentation",
     "smithy.api#endpoint",
     "smithy.api#enum",

@@ -43,6 +43,21 @@ pub fn doc(text: Option<&str>) -> TokenStream {
     doc_lines(text, false)
 }
 
+/// The doc comment and, for a `@deprecated` shape or member, the `#[deprecated]` attribute (with
+/// the trait's message and since) of an item generated for it.
+pub fn doc_and_deprecation(traits: &crate::smithy::Traits) -> TokenStream {
+    let doc = doc(traits.documentation());
+    let Some(value) = traits.get("deprecated") else { return doc };
+    let text = |key: &str| value.get(key).and_then(serde_json::Value::as_str);
+    let deprecated = match (text("message"), text("since")) {
+        (Some(note), Some(since)) => quote::quote!(#[deprecated(note = #note, since = #since)]),
+        (Some(note), None) => quote::quote!(#[deprecated(note = #note)]),
+        (None, Some(since)) => quote::quote!(#[deprecated(since = #since)]),
+        (None, None) => quote::quote!(#[deprecated]),
+    };
+    quote::quote!(#doc #deprecated)
+}
+
 /// Inner doc comment attributes (`//!`), for a module's own documentation.
 pub fn inner_doc(text: Option<&str>) -> TokenStream {
     doc_lines(text, true)

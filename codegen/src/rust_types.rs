@@ -41,6 +41,8 @@ pub struct EnumValue<'m> {
     /// The value on the wire, e.g. `x-large`.
     pub value: String,
     pub doc: Option<&'m str>,
+    /// The member's traits (an `enum` shape's; none for `@enum` entries).
+    pub traits: Option<&'m crate::smithy::Traits>,
 }
 
 /// The values of an enum (an `enum` shape or a string with `@enum`), in model order.
@@ -53,13 +55,18 @@ pub fn enum_values<'m>(model: &'m Model, id: &str) -> Vec<EnumValue<'m>> {
             let Some(value) = def.get("value").and_then(Value::as_str) else { continue };
             let name = def.get("name").and_then(Value::as_str).unwrap_or(value);
             let doc = def.get("documentation").and_then(Value::as_str);
-            values.push(EnumValue { variant: variant_ident(name), value: value.to_owned(), doc });
+            values.push(EnumValue { variant: variant_ident(name), value: value.to_owned(), doc, traits: None });
         }
     } else {
         for (name, member) in shape.members.iter() {
             let value = member.traits.get("enumValue").and_then(Value::as_str).unwrap_or(name);
             let doc = member.traits.documentation();
-            values.push(EnumValue { variant: variant_ident(name), value: value.to_owned(), doc });
+            values.push(EnumValue {
+                variant: variant_ident(name),
+                value: value.to_owned(),
+                doc,
+                traits: Some(&member.traits),
+            });
         }
     }
     values
@@ -117,7 +124,7 @@ pub fn union_variants<'m>(
     let irrefutable = (!has_unknown).then(|| quote!(#[allow(irrefutable_let_patterns)]));
     for field in fields {
         let variant = variant_ident(field.name);
-        let field_doc = crate::render::doc(field.member.traits.documentation());
+        let field_doc = crate::render::doc_and_deprecation(&field.member.traits);
         let snake = names::snake(field.name);
         let is = format_ident!("is_{snake}");
         let is_doc = format!(" Whether this is the `{}` member.", field.name);
@@ -162,7 +169,8 @@ pub fn enum_arms(ident: &Ident, values: &[EnumValue<'_>], parsed: impl Fn(TokenS
     let variants = values
         .iter()
         .map(|v| {
-            let (variant, d) = (&v.variant, crate::render::doc(v.doc));
+            let d = v.traits.map_or_else(|| crate::render::doc(v.doc), crate::render::doc_and_deprecation);
+            let variant = &v.variant;
             quote!(#d #variant,)
         })
         .collect();

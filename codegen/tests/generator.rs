@@ -138,6 +138,21 @@ fn constraints_become_newtypes_with_their_messages() {
 }
 
 #[test]
+fn deprecated_shapes_and_members_are_deprecated_in_rust() {
+    let json = model(
+        json!({
+            "old": { "target": "ex#Old", "traits": { "smithy.api#deprecated": { "message": "use new", "since": "2024" } } }
+        }),
+        json!({ "ex#Old": { "type": "string", "traits": { "smithy.api#deprecated": {} } } }),
+    );
+    let files = generate(&json, None).unwrap();
+    let input = file(&files, "src/input.rs");
+    assert!(input.contains("#[deprecated(note = \"use new\", since = \"2024\")]"), "{input}");
+    // The crate itself uses what it deprecates for its users.
+    assert!(file(&files, "src/lib.rs").contains("#![allow(deprecated)]"));
+}
+
+#[test]
 fn a_service_with_several_protocols_generates_for_the_one_chosen() {
     let mut both: Value = serde_json::from_str(&model(json!({}), json!({}))).unwrap();
     both["shapes"]["ex#Svc"]["traits"]["aws.protocols#awsJson1_0"] = json!({});
@@ -249,10 +264,10 @@ fn unsupported_features_are_one_clear_error_naming_the_shape() {
     // A trait the generator neither implements nor knows to have no effect is never ignored.
     assert_eq!(
         error_of(
-            json!({ "name": { "target": "smithy.api#String", "traits": { "smithy.api#deprecated": {} } } }),
+            json!({ "name": { "target": "smithy.api#String", "traits": { "smithy.api#eventHeader": {} } } }),
             json!({})
         ),
-        "ex#OpRequest$name: the @smithy.api#deprecated trait is not supported by the generator"
+        "ex#OpRequest$name: the @smithy.api#eventHeader trait is not supported by the generator"
     );
     assert_eq!(
         error_of(

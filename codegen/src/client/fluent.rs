@@ -10,7 +10,7 @@ use super::shapes::Held;
 use crate::codec::Side;
 use crate::model::{AuthScheme, Module, Operation, Paginated, Ty};
 use crate::names;
-use crate::render::{doc, inner_doc};
+use crate::render::{doc_and_deprecation, inner_doc};
 
 impl<'m> Gen<'_, 'm> {
     pub(super) fn client_rs(&self) -> TokenStream {
@@ -71,7 +71,7 @@ impl<'m> Gen<'_, 'm> {
             });
             inits.push(quote!(#field,));
             let fluent = format_ident!("{}FluentBuilder", names::type_name(op.name));
-            let op_doc = doc(op.doc);
+            let op_doc = crate::render::doc_and_deprecation(self.s.model.traits(op.id));
             let call_doc =
                 format!(" Starts a call of {name}: set the input with the builder's methods, then `.send().await`.");
             methods.push(quote! {
@@ -194,7 +194,7 @@ impl<'m> Gen<'_, 'm> {
             let name = f.to_string();
             let name = name.trim_start_matches("r#");
             let (set, get) = (format_ident!("set_{name}"), format_ident!("get_{name}"));
-            let field_doc = doc(field.member.traits.documentation());
+            let field_doc = doc_and_deprecation(&field.member.traits);
             let ty = self.member_type(&field);
             setters.push(match self.s.ty(&field.member.target) {
                 Ty::List { member, sparse, .. } => {

@@ -13,7 +13,7 @@ use super::Gen;
 use crate::codec::Side;
 use crate::model::{DefaultValue, Field, Module, Prim, Ty, UNIT};
 use crate::names;
-use crate::render::doc;
+use crate::render::{doc, doc_and_deprecation};
 use crate::rust_types::{
     EnumArms, REDACTED, default_literal, enum_arms, enum_values, struct_debug, union_debug, union_variants, value_debug,
 };
@@ -106,7 +106,7 @@ impl<'m> Gen<'_, 'm> {
         let builder = format_ident!("{ident}Builder");
         let is_error = module == Module::Error;
         let is_input = module == Module::Input;
-        let shape_doc = if id == UNIT { TokenStream::new() } else { doc(self.model().traits(id).documentation()) };
+        let shape_doc = if id == UNIT { TokenStream::new() } else { doc_and_deprecation(self.model().traits(id)) };
         let mut decls = Vec::new();
         let mut accessors = Vec::new();
         let mut builder_fields = Vec::new();
@@ -115,7 +115,7 @@ impl<'m> Gen<'_, 'm> {
         let mut fallible = is_input;
         for field in &fields {
             let f = names::field(field.name);
-            let field_doc = doc(field.member.traits.documentation());
+            let field_doc = doc_and_deprecation(&field.member.traits);
             let ty = self.member_type(field);
             let held = self.field_type(module, field);
             decls.push(quote!(#field_doc pub #f: #held,));
@@ -439,7 +439,7 @@ impl<'m> Gen<'_, 'm> {
     /// cannot break an older client.
     fn enumeration(&self, id: &'m str) -> TokenStream {
         let ident = format_ident!("{}", self.s.type_name(id));
-        let shape_doc = doc(self.model().traits(id).documentation());
+        let shape_doc = doc_and_deprecation(self.model().traits(id));
         let values = enum_values(self.model(), id);
         let EnumArms { variants, as_str, from_str, values: strs } = enum_arms(&ident, &values, |variant| variant);
         let listed = values.iter().map(|v| format!("`{}`", v.value)).collect::<Vec<_>>().join(", ");
@@ -512,7 +512,7 @@ impl<'m> Gen<'_, 'm> {
     /// A union with an `Unknown` variant for members this crate does not know.
     fn union(&self, id: &'m str) -> TokenStream {
         let ident = self.struct_ident(id);
-        let shape_doc = doc(self.model().traits(id).documentation());
+        let shape_doc = doc_and_deprecation(self.model().traits(id));
         let fields = self.s.member_fields(id);
         let (variants, methods) = union_variants(&ident, &fields, true, |field| self.member_type(field));
         let debug_impl = union_debug(self.s, id, &ident, &fields, true);

@@ -195,6 +195,8 @@ impl<'m> Gen<'_, 'm> {
         let protocol_tests = optional_mod(self.has_protocol_tests(), "protocol_tests", true);
         quote! {
             #docs
+            // `@deprecated` shapes and members are deprecated for users; the crate itself uses them.
+            #![allow(deprecated)]
             #![allow(clippy::large_enum_variant)]
             #![allow(clippy::result_large_err)]
             #![allow(clippy::type_complexity)]

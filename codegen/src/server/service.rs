@@ -16,7 +16,7 @@ impl Gen<'_, '_> {
         let mut items = Vec::new();
         for op in &self.s.operations {
             let ident = names::type_ident(op.name);
-            let op_doc = doc(op.doc);
+            let op_doc = crate::render::doc_and_deprecation(self.s.model.traits(op.id));
             let (id, ns, name) = (op.id, op.id.split('#').next().unwrap_or_default(), shape_name(op.id));
             let input = format_ident!("{}", self.op_struct(op, Module::Input).1);
             let output = format_ident!("{}", self.op_struct(op, Module::Output).1);

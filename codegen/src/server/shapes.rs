@@ -9,7 +9,7 @@ use super::Gen;
 use crate::codec::Side;
 use crate::model::{DefaultValue, Field, Module, Operation, Prim, Ty, UNIT};
 use crate::names;
-use crate::render::doc;
+use crate::render::{doc, doc_and_deprecation};
 use crate::rust_types::{
     EnumArms, REDACTED, default_literal, enum_arms, enum_values, struct_debug, union_debug, union_variants, value_debug,
 };
@@ -69,7 +69,7 @@ impl<'m> Gen<'_, 'm> {
         let fields = if module == Module::Model { self.s.member_fields(id) } else { self.s.fields(id) };
         let ident = format_ident!("{name}");
         let builder_mod = names::ident(&names::snake(name));
-        let shape_doc = if id == UNIT { TokenStream::new() } else { doc(self.model().traits(id).documentation()) };
+        let shape_doc = if id == UNIT { TokenStream::new() } else { doc_and_deprecation(self.model().traits(id)) };
         let mut decls = Vec::new();
         let mut accessors = Vec::new();
         let mut builder_fields = Vec::new();
@@ -78,7 +78,7 @@ impl<'m> Gen<'_, 'm> {
         let mut missing = Vec::new();
         for field in &fields {
             let f = names::field(field.name);
-            let field_doc = doc(field.member.traits.documentation());
+            let field_doc = doc_and_deprecation(&field.member.traits);
             let ty = self.member_type(field);
             let held = self.field_type(module, field);
             decls.push(quote!(#field_doc pub #f: #held,));
@@ -293,7 +293,7 @@ impl<'m> Gen<'_, 'm> {
     fn enumeration(&self, id: &'m str) -> TokenStream {
         let ident = format_ident!("{}", self.s.type_name(id));
         let module = self.shape_module(id);
-        let shape_doc = doc(self.model().traits(id).documentation());
+        let shape_doc = doc_and_deprecation(self.model().traits(id));
         let values = enum_values(self.model(), id);
         let EnumArms { variants, as_str, from_str, values: strs } =
             enum_arms(&ident, &values, |variant| quote!(::std::result::Result::Ok(#variant)));
@@ -391,7 +391,7 @@ impl<'m> Gen<'_, 'm> {
         let ident = format_ident!("{}", self.s.type_name(id));
         let module = self.shape_module(id);
         let traits = self.model().traits(id);
-        let shape_doc = doc(traits.documentation());
+        let shape_doc = doc_and_deprecation(traits);
         let inner = self.inner_type(id);
         let ty = self.s.ty(id);
         let prim = match ty {
@@ -576,7 +576,7 @@ impl<'m> Gen<'_, 'm> {
 
     fn union(&self, id: &'m str) -> TokenStream {
         let ident = format_ident!("{}", self.struct_name(id));
-        let shape_doc = doc(self.model().traits(id).documentation());
+        let shape_doc = doc_and_deprecation(self.model().traits(id));
         let fields = self.s.member_fields(id);
         let (variants, methods) = union_variants(&ident, &fields, false, |field| self.member_type(field));
         let debug_impl = union_debug(self.s, id, &ident, &fields, false);

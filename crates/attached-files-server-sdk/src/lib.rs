@@ -8,6 +8,7 @@
 //!
 //! Amazon Connect, reduced to the one operation this project serves: reading an attached
 //! file's metadata and a short-lived download URL for it.
+#![allow(deprecated)]
 #![allow(clippy::large_enum_variant)]
 #![allow(clippy::result_large_err)]
 #![allow(clippy::type_complexity)]
