@@ -268,6 +268,8 @@ pub struct Service<'m> {
     /// The service's auth schemes, in the order of its `@auth` (else of their trait ids).
     pub auth: Vec<AuthScheme<'m>>,
     pub protocol: Protocol,
+    /// `@awsQueryCompatible`: errors also carry the code of the service's former awsQuery API.
+    pub query_compatible: bool,
 }
 
 /// Traits that change the generated code, as they change smithy-rs's.
@@ -275,6 +277,8 @@ pub const IMPLEMENTED_TRAITS: &[&str] = &[
     "aws.auth#sigv4",
     "aws.protocols#awsJson1_0",
     "aws.protocols#awsJson1_1",
+    "aws.protocols#awsQueryCompatible",
+    "aws.protocols#awsQueryError",
     "aws.protocols#restJson1",
     "smithy.protocols#rpcv2Cbor",
     "smithy.api#auth",
@@ -481,6 +485,11 @@ impl<'m> Service<'m> {
             return Err(unsupported(service_id, format!("is a {}, not a service", shape.kind)));
         }
         let protocol = resolve_protocol(service_id, shape, protocol)?;
+        if shape.traits.0.contains_key("aws.protocols#awsQueryCompatible")
+            && !matches!(protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1)
+        {
+            return Err(unsupported(service_id, "@awsQueryCompatible applies to awsJson services only"));
+        }
         check_traits(service_id, &shape.traits)?;
         if !shape.resources.is_empty() {
             return Err(unsupported(service_id, "resources are not supported: bind the operations to the service"));
@@ -534,6 +543,7 @@ impl<'m> Service<'m> {
             },
             auth,
             protocol,
+            query_compatible: shape.traits.0.contains_key("aws.protocols#awsQueryCompatible"),
         };
         for op in &service.operations {
             for error in &op.errors {

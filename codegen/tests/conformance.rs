@@ -34,7 +34,14 @@ const SUITES: [Suite; 4] = [
             ),
         ],
     ),
-    ("awsJson1_0", "awsjson1_0.json", &[("aws.protocoltests.json10#JsonRpc10", "json-rpc10", None)]),
+    (
+        "awsJson1_0",
+        "awsjson1_0.json",
+        &[
+            ("aws.protocoltests.json10#JsonRpc10", "json-rpc10", None),
+            ("aws.protocoltests.json10#QueryCompatibleJsonRpc10", "query-compatible-json-rpc10", None),
+        ],
+    ),
     (
         "awsJson1_1",
         "awsjson1_1.json",
@@ -45,14 +52,6 @@ const SUITES: [Suite; 4] = [
     ),
     ("rpcv2Cbor", "rpcv2cbor.json", &[("smithy.protocoltests.rpcv2Cbor#RpcV2Protocol", "rpc-v2-cbor", None)]),
 ];
-
-/// Services of the suites that do not run, each with the error the generator gives for it
-/// (checked).
-const EXCLUDED_SERVICES: [(&str, &str, &str); 1] = [(
-    "awsjson1_0.json",
-    "aws.protocoltests.json10#QueryCompatibleJsonRpc10",
-    "the @aws.protocols#awsQueryCompatible trait is not supported by the generator",
-)];
 
 type Generate = fn(&Model, &Settings) -> Result<Vec<File>, Error>;
 
@@ -106,17 +105,6 @@ fn run(side: &str, crate_suffix: &str, generate: Generate) {
     let skipped = read_list(&format!("skipped-{side}-tests.txt"));
     let mut unused_skips: Vec<&String> = skipped.keys().collect();
     let mut failed = Vec::new();
-    for (file, service, reason) in EXCLUDED_SERVICES {
-        let json = std::fs::read_to_string(dir.join(file)).unwrap();
-        let settings = settings(service, "excluded", None, None, &dir);
-        match generate(&Model::parse(&json).unwrap(), &settings) {
-            Ok(_) => panic!("EXCLUDED_SERVICES: the generator supports {service} now; run its tests"),
-            Err(error) => assert!(
-                error.0.contains(reason),
-                "{service} is excluded for {reason:?}, but the generator says {error}"
-            ),
-        }
-    }
     for (protocol, file, services) in SUITES {
         let path = dir.join(file);
         let json = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

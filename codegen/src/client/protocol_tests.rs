@@ -134,12 +134,18 @@ impl<'m> Gen<'_, 'm> {
             Some(id) => {
                 let op_error = self.op_error_path(op);
                 let variant = self.struct_ident(id);
+                // The error code a client reports, when the test says (`vendorParams`), e.g. the
+                // awsQuery code of an `@awsQueryCompatible` service's error.
+                let code = test.get("vendorParams").and_then(|v| v.get("code")).and_then(Value::as_str).map(|code| {
+                    quote!(assert_eq!(::aws_smithy_types::error::metadata::ProvideErrorMetadata::code(parsed), ::std::option::Option::Some(#code));)
+                });
                 quote! {
                     let parsed = parsed.expect_err("the response parses as an error");
                     let parsed = match parsed.as_operation_error() {
                         ::std::option::Option::Some(#op_error::#variant(parsed)) => parsed,
                         other => panic!("expected the error {}, got {:?}", stringify!(#variant), other),
                     };
+                    #code
                     // The metadata (code, message, request id) is not part of the test's params.
                     let mut parsed = parsed.clone();
                     parsed.meta = ::std::default::Default::default();

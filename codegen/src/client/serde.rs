@@ -237,6 +237,9 @@ impl<'m> Gen<'_, 'm> {
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
                 let target = format!("{}.{}", crate::smithy::shape_name(self.s.id), op.name);
                 headers.push(quote!(request = request.header("x-amz-target", #target);));
+                if self.s.query_compatible {
+                    headers.push(quote!(request = request.header("x-amzn-query-mode", "true");));
+                }
             }
             Protocol::RpcV2Cbor => headers.push(quote! {
                 request = request.header("smithy-protocol", "rpc-v2-cbor").header("accept", "application/cbor");
@@ -548,11 +551,15 @@ impl<'m> Gen<'_, 'm> {
                 },
             });
         }
+        // A query-compatible service's error keeps its variant, and reports its awsQuery code.
+        let query_code =
+            self.s.query_compatible.then(|| quote!(let meta = support::query_error_metadata(meta, headers);));
         let select = if arms.is_empty() {
             quote!(let error = #error::generic(meta);)
         } else {
             quote! {
                 let code = meta.code().map(::std::borrow::ToOwned::to_owned);
+                #query_code
                 let error = match code.as_deref() {
                     #(#arms)*
                     _ => #error::generic(meta),

@@ -616,6 +616,27 @@ impl<'m> Gen<'_, 'm> {
         let status = traits.http_error().unwrap_or(if traits.error() == Some("server") { 500 } else { 400 });
         let path = self.struct_path(id);
         let body = self.http_response(id, status, self.error_type_key(id));
+        // A query-compatible service names the error as its awsQuery API did: `code;Sender` (a
+        // client error) or `code;Receiver`.
+        let query_error =
+            traits.0.get("aws.protocols#awsQueryError").filter(|_| self.s.query_compatible).map(|query| {
+                let code = query.get("code").and_then(serde_json::Value::as_str).unwrap_or_default();
+                let fault = if traits.error() == Some("server") { "Receiver" } else { "Sender" };
+                let value = format!("{code};{fault}");
+                quote! {
+                    if let ::std::result::Result::Ok(response) = &mut response {
+                        response.headers_mut().insert("x-amzn-query-error", ::http::HeaderValue::from_static(#value));
+                    }
+                }
+            });
+        let body = match query_error {
+            Some(query_error) => quote! {
+                let mut response = (|| { #body })();
+                #query_error
+                response
+            },
+            None => body,
+        };
         quote! {
             pub(crate) fn #f(value: &#path) -> ::std::result::Result<Response, ::std::string::String> {
                 #body

@@ -36,6 +36,22 @@ pub(crate) fn error_metadata(headers: &Headers, body_code: Option<String>, messa
     builder.build()
 }
 
+/// The metadata of an error answer from an `@awsQueryCompatible` service: its code is the one
+/// `x-amzn-query-error` gives (`code;Sender`), when the answer has it.
+pub(crate) fn query_error_metadata(meta: ErrorMetadata, headers: &Headers) -> ErrorMetadata {
+    let Some(code) = headers.get("x-amzn-query-error").and_then(|value| value.split(';').next()) else {
+        return meta;
+    };
+    let mut builder = ErrorMetadataBuilder::default().code(code);
+    if let Some(message) = meta.message() {
+        builder = builder.message(message);
+    }
+    if let Some(request_id) = headers.get("x-amzn-requestid") {
+        builder = builder.custom("aws_request_id", request_id);
+    }
+    builder.build()
+}
+
 /// The format a timestamp header is read in: a client accepts RFC 3339 date-times with a UTC
 /// offset (`2019-12-16T22:48:18-01:00`), though it sends only `Z`.
 fn reading(format: Format) -> Format {
