@@ -66,6 +66,7 @@ fn writes_one_file_per_module_each_marked_generated() {
             "src/operation/op.rs",
             "src/primitives.rs",
             "src/protocol_serde.rs",
+            "src/protocol_serde/headers.rs",
             "src/protocol_serde/json.rs",
             "src/protocol_serde/support.rs",
             "src/runtime.rs",

@@ -75,6 +75,7 @@ fn writes_a_complete_crate_with_headers() {
             "src/operation_shape.rs",
             "src/output.rs",
             "src/protocol_serde.rs",
+            "src/protocol_serde/headers.rs",
             "src/protocol_serde/json.rs",
             "src/protocol_serde/support.rs",
             "src/service.rs",

@@ -49,6 +49,7 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> 
         rust_source("src/idempotency_token.rs", include_str!("templates/idempotency_token.rs"), settings)?,
         rust_source("src/primitives.rs", include_str!("templates/primitives.rs"), settings)?,
         rust_source("src/runtime.rs", include_str!("templates/runtime.rs"), settings)?,
+        rust_source("src/protocol_serde/headers.rs", include_str!("../templates/headers.rs"), settings)?,
         rust_source("src/protocol_serde/json.rs", include_str!("../templates/json.rs"), settings)?,
         rust_source("src/protocol_serde/support.rs", include_str!("templates/support.rs"), settings)?,
     ];

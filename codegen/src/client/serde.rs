@@ -110,6 +110,7 @@ impl<'m> Gen<'_, 'm> {
         quote! {
             #doc
             #cbor
+            mod headers;
             mod json;
             mod support;
             #(#items)*
@@ -255,7 +256,7 @@ impl<'m> Gen<'_, 'm> {
             headers.push(quote! {
                 if let ::std::option::Option::Some(map) = &input.#m {
                     for (key, value) in map {
-                        request = request.header(format!("{}{}", #prefix, key), support::header_value(value)?);
+                        request = request.header(format!("{}{}", #prefix, key), headers::header_value(value)?);
                     }
                 }
             });
@@ -488,7 +489,7 @@ impl<'m> Gen<'_, 'm> {
                     Place::Header => quote!(#value.fmt(#format)?),
                 }
             }
-            Ty::Prim(_) | Ty::Newtype(..) | Ty::IntEnum => quote!(support::fmt_primitive(*#value)),
+            Ty::Prim(_) | Ty::Newtype(..) | Ty::IntEnum => quote!(headers::format_primitive(*#value)),
             _ => unreachable!("{target} is bound to HTTP, which the model pass allows for scalars only"),
         }
     }
@@ -496,7 +497,7 @@ impl<'m> Gen<'_, 'm> {
     /// A header's value for a member (`value: &T`): a `HeaderValue` expression.
     fn header_value(&self, field: &Field<'m>, value: TokenStream) -> TokenStream {
         if self.s.is_base64_header(&field.member.target) {
-            return quote!(support::header_value(&::aws_smithy_types::base64::encode(#value))?);
+            return quote!(headers::header_value(&::aws_smithy_types::base64::encode(#value))?);
         }
         match self.s.ty(&field.member.target) {
             Ty::List { member, .. } => {
@@ -509,7 +510,7 @@ impl<'m> Gen<'_, 'm> {
                         for item in #value {
                             texts.push(#text);
                         }
-                        support::header_value(&texts.join(", "))?
+                        headers::header_value(&texts.join(", "))?
                     })
                 } else {
                     quote!({
@@ -517,13 +518,13 @@ impl<'m> Gen<'_, 'm> {
                         for item in #value {
                             texts.push(::std::borrow::Cow::from(#text));
                         }
-                        support::header_list_value(texts.into_iter())?
+                        headers::header_list_value(texts.into_iter())?
                     })
                 }
             }
             _ => {
                 let text = self.scalar_text(&field.member.target, field.timestamp_format, Place::Header, value);
-                quote!(support::header_value(&#text)?)
+                quote!(headers::header_value(&#text)?)
             }
         }
     }

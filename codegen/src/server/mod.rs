@@ -45,6 +45,7 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> 
         rust_file("src/service.rs", g.service_rs(), settings)?,
         rust_file("src/operation.rs", g.operation_rs(), settings)?,
         rust_file("src/protocol_serde.rs", g.protocol_serde(), settings)?,
+        rust_source("src/protocol_serde/headers.rs", include_str!("../templates/headers.rs"), settings)?,
         rust_source("src/protocol_serde/json.rs", include_str!("../templates/json.rs"), settings)?,
         rust_source("src/protocol_serde/support.rs", include_str!("templates/support.rs"), settings)?,
     ];

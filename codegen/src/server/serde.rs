@@ -90,6 +90,7 @@ impl<'m> Gen<'_, 'm> {
             #doc
             #streaming
             #cbor
+            mod headers;
             mod json;
             mod support;
             /// The protocol this crate speaks.
@@ -692,7 +693,7 @@ impl<'m> Gen<'_, 'm> {
             let insert = quote! {
                 for (key, item) in map {
                     let name = ::http::HeaderName::try_from(format!("{}{}", #prefix, key)).map_err(|e| e.to_string())?;
-                    headers.insert(name, support::header_value(item)?);
+                    headers.insert(name, headers::header_value(item)?);
                 }
             };
             stmts.push(if field.is_always_set() {
@@ -716,7 +717,7 @@ impl<'m> Gen<'_, 'm> {
                             for item in v.iter() {
                                 texts.push(#text);
                             }
-                            support::header_value(&texts.join(", "))?
+                            headers::header_value(&texts.join(", "))?
                         })
                     } else {
                         quote!({
@@ -724,16 +725,16 @@ impl<'m> Gen<'_, 'm> {
                             for item in v.iter() {
                                 texts.push(::std::borrow::Cow::from(#text));
                             }
-                            support::header_list_value(texts.into_iter())?
+                            headers::header_list_value(texts.into_iter())?
                         })
                     }
                 }
                 _ if self.s.is_base64_header(&field.member.target) => {
-                    quote!(support::header_value(&::aws_smithy_types::base64::encode(v))?)
+                    quote!(headers::header_value(&::aws_smithy_types::base64::encode(v))?)
                 }
                 _ => {
                     let text = self.scalar_text(&field.member.target, field.timestamp_format, quote!(v));
-                    quote!(support::header_value(&#text)?)
+                    quote!(headers::header_value(&#text)?)
                 }
             };
             let list_items = match self.s.ty(&field.member.target) {
@@ -873,7 +874,7 @@ impl<'m> Gen<'_, 'm> {
             let (r, place) = (v.by_ref(), v.by_value());
             match prim {
                 Prim::String => quote!(::std::string::String::clone(#r)),
-                Prim::Float | Prim::Double => quote!(support::format_float(#place)),
+                Prim::Float | Prim::Double => quote!(headers::format_primitive(#place)),
                 Prim::Timestamp => {
                     let format = format_tokens(format);
                     quote!(support::format_timestamp(#r, #format)?)

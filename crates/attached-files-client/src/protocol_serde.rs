@@ -2,6 +2,7 @@
 // Change the model or smithy-build.json and run codegen/regenerate instead.
 
 //! Requests out of operation inputs, and outputs and errors out of responses, under restJson1.
+mod headers;
 mod json;
 mod support;
 /// The HTTP request of GetAttachedFile.
@@ -49,7 +50,7 @@ pub(crate) fn ser_get_attached_file_input(
             query
                 .push_kv(
                     &::aws_smithy_http::query::fmt_string("urlExpiryInSeconds"),
-                    &support::fmt_primitive(*value),
+                    &headers::format_primitive(*value),
                 );
         }
         let value = input

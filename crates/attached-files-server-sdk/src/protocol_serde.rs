@@ -3,6 +3,7 @@
 
 //! Reading operation inputs from HTTP requests and writing outputs and errors to HTTP
 //! responses, under restJson1.
+mod headers;
 mod json;
 mod support;
 /// The protocol this crate speaks.

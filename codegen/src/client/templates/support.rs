@@ -5,7 +5,6 @@
 // Each crate uses the parts its model needs.
 #![allow(dead_code)]
 
-use std::borrow::Cow;
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::http::header_parse;
@@ -69,23 +68,6 @@ pub(crate) fn content_type(request: http::request::Builder, media_type: &'static
         Some(headers) if headers.contains_key(http::header::CONTENT_TYPE) => request,
         _ => request.header(http::header::CONTENT_TYPE, media_type),
     }
-}
-
-/// A header value, or the reason HTTP cannot carry it.
-pub(crate) fn header_value(value: &str) -> Result<http::HeaderValue, BoxError> {
-    http::HeaderValue::try_from(value)
-        .map_err(|_| format!("the header value {value:?} contains characters HTTP headers cannot carry").into())
-}
-
-/// A list-valued header: items joined by `, `, quoted when they need it.
-pub(crate) fn header_list_value<'a>(items: impl Iterator<Item = Cow<'a, str>>) -> Result<http::HeaderValue, BoxError> {
-    let quoted: Vec<Cow<'a, str>> = items.map(header_parse::quote_header_value).collect();
-    header_value(&quoted.join(", "))
-}
-
-/// A boolean or number as Smithy writes it outside JSON (`NaN`, `Infinity`, `-Infinity`).
-pub(crate) fn fmt_primitive(value: impl Into<aws_smithy_types::primitive::Encoder>) -> String {
-    value.into().encode().to_owned()
 }
 
 /// The one value of a header, as text.

@@ -388,45 +388,11 @@ pub(crate) fn internal_failure(cause: impl fmt::Display) -> Response {
     tracing::error!(% cause, "failed to serialize the response");
     framework_error(500, "InternalFailureException")
 }
-/// A header value, or the reason HTTP cannot carry it.
-pub(crate) fn header_value(value: &str) -> Result<HeaderValue, String> {
-    HeaderValue::from_str(value)
-        .map_err(|_| {
-            "a header value contains characters HTTP headers cannot carry".to_owned()
-        })
-}
-/// A list-valued header: items joined by `, `, quoted when they contain a comma or quote.
-pub(crate) fn header_list_value<'a>(
-    items: impl Iterator<Item = Cow<'a, str>>,
-) -> Result<HeaderValue, String> {
-    let mut joined = String::new();
-    for (i, item) in items.enumerate() {
-        if i > 0 {
-            joined.push_str(", ");
-        }
-        if item.contains([',', '"']) {
-            joined.push('"');
-            joined.push_str(&item.replace('\\', "\\\\").replace('"', "\\\""));
-            joined.push('"');
-        } else {
-            joined.push_str(&item);
-        }
-    }
-    header_value(&joined)
-}
 pub(crate) fn format_timestamp(
     value: &DateTime,
     format: Format,
 ) -> Result<String, String> {
     value.fmt(format).map_err(|e| e.to_string())
-}
-/// A float as Smithy writes it outside JSON bodies: the shortest text that reads back as the
-/// same `f32` or `f64` (`1.1`, not `1.100000023841858` for an `f32`), and `NaN`, `Infinity`,
-/// `-Infinity`.
-pub(crate) fn format_float(
-    value: impl Into<aws_smithy_types::primitive::Encoder>,
-) -> String {
-    value.into().encode().to_owned()
 }
 #[cfg(test)]
 mod tests {
