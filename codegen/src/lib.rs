@@ -1,13 +1,14 @@
-//! A Smithy → Rust code generator for restJson1, awsJson1_0 and awsJson1_1 services.
+//! A Smithy → Rust code generator for restJson1, awsJson1_0, awsJson1_1 and rpcv2Cbor services.
 //!
 //! - [`smithy`]: the JSON AST that `smithy build` hands to a `run::` plugin, with typed traits;
-//! - [`model`]: the service resolved for generation (operations, HTTP bindings, Rust types),
-//!   and the check that the model stays inside the supported subset;
+//! - [`model`]: the service resolved for generation (protocol, operations, bindings, Rust types,
+//!   typed defaults), and every check, so that the emitters cannot fail;
 //! - [`server`]: the server SDK crate on `aws-smithy-http-server`, one emitter per module;
 //! - [`client`]: the client crate on `aws-smithy-runtime`, one emitter per module;
 //! - `codec`: the wire format of shapes (JSON, CBOR), one codec for both sides;
 //! - `protocol_tests`: what the server's and the client's protocol-test emitters share;
-//! - [`rust_types`]: Rust spellings the emitters share (scalar types, enum variants);
+//! - [`rust_types`]: Rust spellings the emitters share (scalar types, enum variants, defaults,
+//!   redacting `Debug`);
 //! - [`render`]: Rust source out of token streams, formatted in-process (no rustfmt needed).
 
 pub mod client;

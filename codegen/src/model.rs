@@ -1,6 +1,8 @@
-//! The service resolved for generation: its operations with their HTTP bindings, where every
-//! structure lives in the generated crate, the Rust type of every shape, and the check that the
-//! model stays inside the supported restJson1 subset (anything else is one clear error).
+//! The service resolved for generation: its protocol, its operations with their bindings and auth
+//! schemes, where every structure lives in the generated crate, the Rust type of every shape and
+//! the typed default of every member. Resolving is the generator's only fallible phase: it checks
+//! that the model stays inside the supported subset and that every trait is handled (anything
+//! else is one clear error naming the shape), so that the emitters cannot fail.
 
 use std::collections::{BTreeMap, BTreeSet};
 
