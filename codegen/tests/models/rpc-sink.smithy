@@ -1,0 +1,207 @@
+$version: "2.0"
+
+// A service with the three RPC protocols, for testing that the generated server and client of each
+// talk to each other over HTTP: every body type, a modeled error (also a service-level one), a
+// constraint violation, and a paginated operation. The generator is told which protocol to use.
+
+namespace example.rpcsink
+
+use aws.protocols#awsJson1_0
+use aws.protocols#awsJson1_1
+use smithy.protocols#rpcv2Cbor
+
+/// Echoes what it is sent.
+@awsJson1_0
+@awsJson1_1
+@rpcv2Cbor
+service RpcSink {
+    version: "2024-01-01"
+    operations: [
+        Echo
+        Fail
+        ListItems
+        Nothing
+    ]
+    errors: [
+        Overloaded
+    ]
+}
+
+/// Answers with its input.
+operation Echo {
+    input: EchoInput
+    output: EchoOutput
+    errors: [
+        ValidationException
+    ]
+}
+
+/// Answers with the error its input names.
+operation Fail {
+    input: FailInput
+    output: FailOutput
+    errors: [
+        Refused
+    ]
+}
+
+/// Pages of items.
+@readonly
+@paginated(inputToken: "nextToken", outputToken: "nextToken", pageSize: "pageSize", items: "items")
+operation ListItems {
+    input: ListItemsInput
+    output: ListItemsOutput
+}
+
+/// No input, no output.
+operation Nothing {}
+
+@input
+structure EchoInput {
+    @required
+    name: Name
+
+    count: Integer
+
+    big: Long
+
+    ratio: Double
+
+    small: Float
+
+    flag: Boolean
+
+    when: Timestamp
+
+    data: Blob
+
+    color: Color
+
+    level: Level
+
+    tags: TagList
+
+    attributes: AttributeMap
+
+    shape: Shape
+
+    nested: Nested
+
+    @default("fallback")
+    withDefault: String
+}
+
+@output
+structure EchoOutput {
+    @required
+    name: Name
+
+    count: Integer
+
+    big: Long
+
+    ratio: Double
+
+    small: Float
+
+    flag: Boolean
+
+    when: Timestamp
+
+    data: Blob
+
+    color: Color
+
+    level: Level
+
+    tags: TagList
+
+    attributes: AttributeMap
+
+    shape: Shape
+
+    nested: Nested
+
+    withDefault: String
+}
+
+@input
+structure FailInput {
+    /// `refused` or `overloaded`.
+    @required
+    how: String
+}
+
+@output
+structure FailOutput {}
+
+@input
+structure ListItemsInput {
+    nextToken: String
+
+    pageSize: Integer
+}
+
+@output
+structure ListItemsOutput {
+    items: TagList
+
+    nextToken: String
+}
+
+/// 1 to 20 characters.
+@length(min: 1, max: 20)
+string Name
+
+enum Color {
+    RED = "red"
+    GREEN = "green"
+}
+
+intEnum Level {
+    LOW = 1
+    HIGH = 2
+}
+
+list TagList {
+    member: String
+}
+
+map AttributeMap {
+    key: String
+    value: Integer
+}
+
+union Shape {
+    circle: Double
+    square: Nested
+}
+
+structure Nested {
+    @required
+    label: String
+
+    child: Nested
+}
+
+/// The request was refused.
+@error("client")
+structure Refused {
+    @required
+    message: String
+
+    reason: String
+}
+
+/// The service is overloaded (a service-level error).
+@error("server")
+structure Overloaded {
+    message: String
+}
+
+/// A constraint violation.
+@error("client")
+structure ValidationException {
+    @required
+    message: String
+}
