@@ -8,23 +8,32 @@ use attached_files_codegen::smithy::Model;
 use attached_files_codegen::{Settings, client, server};
 use common::{GeneratedCrate, describe};
 
-/// The client's tests run the server crate (written next to the client crate) on loopback.
-const DEV_DEPENDENCIES: &str = r#"
+/// The client's tests run the server crate (written next to the client crate) on loopback, and
+/// name both crates without their protocol.
+fn dev_dependencies(server: &str) -> String {
+    format!(
+        r#"
 [dev-dependencies]
-rpc-sink-server-sdk = { path = "../server/crate" }
-tokio = { version = "1.54.1", features = ["macros", "net", "rt-multi-thread"] }
-"#;
+rpc-sink-server-sdk = {{ package = "{server}", path = "../server/crate" }}
+tokio = {{ version = "1.54.1", features = ["macros", "net", "rt-multi-thread"] }}
+"#
+    )
+}
 
 #[test]
 fn rpc_protocols_connect_the_generated_client_and_server() {
     let codegen = common::workspace().join("codegen");
     let json = std::fs::read_to_string(codegen.join("tests/models/rpc-sink.json")).unwrap();
     let model = Model::parse(&json).expect("the rpc-sink model parses");
-    let tests = std::fs::read(codegen.join("tests/rpc_sink/client.rs")).unwrap();
+    let tests = std::fs::read_to_string(codegen.join("tests/rpc_sink/client.rs")).unwrap();
     for protocol in ["awsJson1_0", "awsJson1_1", "rpcv2Cbor"] {
+        // Each protocol's crates have their own names: they share one target directory, where cargo
+        // keys a path package's build by its name, version and path relative to its workspace, and
+        // those paths are alike, so same-named crates would pass for one another's fresh builds.
+        let name = format!("rpc-sink-{}", protocol.to_ascii_lowercase().replace('_', "-"));
         let mut settings = Settings {
             service: "example.rpcsink#RpcSink".to_owned(),
-            module: "rpc-sink-server-sdk".to_owned(),
+            module: format!("{name}-server-sdk"),
             module_version: "0.1.0".to_owned(),
             validation_exception: Some("example.rpcsink#ValidationException".to_owned()),
             source: "codegen/tests/models/rpc-sink.smithy".to_owned(),
@@ -33,15 +42,18 @@ fn rpc_protocols_connect_the_generated_client_and_server() {
         let server_crate = server::generate(&model, &settings).expect("the server generates");
         GeneratedCrate::write(&format!("rpc-sink/{protocol}/server"), &settings.module, server_crate, "", &[]);
 
-        settings.module = "rpc-sink-client".to_owned();
+        let server_module = std::mem::replace(&mut settings.module, format!("{name}-client"));
         settings.validation_exception = None;
         let client_crate = client::generate(&model, &settings).expect("the client generates");
+        // The tests call the client `rpc_sink_client`; the alias goes last, as inner doc comments
+        // must open the file.
+        let client_tests = format!("{tests}\nextern crate {} as rpc_sink_client;\n", settings.module.replace('-', "_"));
         let client = GeneratedCrate::write(
             &format!("rpc-sink/{protocol}"),
             &settings.module,
             client_crate,
-            DEV_DEPENDENCIES,
-            &[("tests/client.rs", tests.clone())],
+            &dev_dependencies(&server_module),
+            &[("tests/client.rs", client_tests.into_bytes())],
         );
         let output = client.cargo_test(&["--quiet"]);
         assert!(
