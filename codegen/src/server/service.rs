@@ -43,83 +43,9 @@ impl Gen<'_, '_> {
     /// `@sensitive`, and so redacted in its logs.
     fn sensitivity(&self, op: &Operation<'_>) -> TokenStream {
         let ident = names::type_ident(op.name);
-        let sensitivity = quote!(::aws_smithy_http_server::instrumentation::sensitivity);
-        let marker = quote!(#sensitivity::headers::HeaderMarker);
-        let header_fn = quote!(fn(&::http::HeaderName) -> #marker);
-        let make_headers = quote!(#sensitivity::headers::MakeHeaders<#header_fn>);
-
-        let input = self.s.fields(op.input);
-        let redacted: Vec<&Field<'_>> = input.iter().filter(|f| self.s.is_redacted(f)).collect();
-        let (request_type, request_fmt) = if redacted.is_empty() {
-            (quote!(#sensitivity::DefaultRequestFmt), quote!(#sensitivity::DefaultRequestFmt::new()))
-        } else {
-            let headers = header_marker(&redacted, &marker);
-            let (mut labels, mut greedy) = (Vec::new(), quote!(::std::option::Option::None));
-            let (mut keys, mut all_keys) = (Vec::new(), false);
-            for field in &redacted {
-                match field.binding {
-                    Binding::Label => {
-                        let index = op.segments.iter().position(|s| s.label() == Some(field.name)).unwrap_or_default();
-                        if matches!(op.segments[index], Segment::GreedyLabel(_)) {
-                            // Redacted up to the literal segments after it (to the end if a label follows).
-                            let rest = &op.segments[index + 1..];
-                            let end: usize = if rest.iter().all(|s| s.label().is_none()) {
-                                rest.iter().map(|s| if let Segment::Literal(l) = s { l.len() + 1 } else { 0 }).sum()
-                            } else {
-                                0
-                            };
-                            greedy =
-                                quote!(::std::option::Option::Some(#sensitivity::uri::GreedyLabel::new(#index, #end)));
-                        } else {
-                            labels.push(index);
-                        }
-                    }
-                    Binding::Query(name) => keys.push(name),
-                    Binding::QueryParams => all_keys = true,
-                    _ => {}
-                }
-            }
-            let label =
-                if labels.is_empty() { quote!(|_| false) } else { quote!(|index| matches!(index, #(#labels)|*)) };
-            let query_marker = quote!(#sensitivity::uri::QueryMarker);
-            let query = if keys.is_empty() {
-                quote!(|_: &str| #query_marker { key: #all_keys, value: #all_keys })
-            } else {
-                let value = if all_keys { quote!(true) } else { quote!(matches!(name, #(#keys)|*)) };
-                quote!(|name: &str| #query_marker { key: #all_keys, value: #value })
-            };
-            (
-                quote!(#sensitivity::RequestFmt<#make_headers, #sensitivity::uri::MakeUri<#sensitivity::uri::MakeLabel<fn(usize) -> bool>, #sensitivity::uri::MakeQuery<fn(&str) -> #query_marker>>>),
-                quote! {
-                    #sensitivity::RequestFmt::new()
-                        .header(#headers as #header_fn)
-                        .label((#label) as fn(usize) -> bool, #greedy)
-                        .query((#query) as fn(&str) -> #query_marker)
-                },
-            )
-        };
-
-        // The output's and the errors' bindings: a response may be either.
-        let mut responses = self.s.fields(op.output);
-        for error in &op.errors {
-            responses.extend(self.s.fields(error));
-        }
-        let redacted: Vec<&Field<'_>> = responses.iter().filter(|f| self.s.is_redacted(f)).collect();
-        let status = redacted.iter().any(|f| f.binding == Binding::ResponseCode);
-        let (response_type, response_fmt) = if redacted.is_empty() {
-            (quote!(#sensitivity::DefaultResponseFmt), quote!(#sensitivity::DefaultResponseFmt::new()))
-        } else {
-            let headers = header_marker(&redacted, &marker);
-            let (status_type, status_fmt) = if status {
-                (quote!(#sensitivity::MakeSensitive), quote!(.status_code()))
-            } else {
-                (quote!(::aws_smithy_http_server::instrumentation::MakeIdentity), TokenStream::new())
-            };
-            (
-                quote!(#sensitivity::ResponseFmt<#make_headers, #status_type>),
-                quote!(#sensitivity::ResponseFmt::new().header(#headers as #header_fn) #status_fmt),
-            )
-        };
+        let sensitivity = sensitivity_path();
+        let (request_type, request_fmt) = self.request_sensitivity(op);
+        let (response_type, response_fmt) = self.response_sensitivity(op);
         quote! {
             impl #sensitivity::Sensitivity for #ident {
                 type RequestFmt = #request_type;
@@ -132,6 +58,76 @@ impl Gen<'_, '_> {
                 }
             }
         }
+    }
+
+    /// The type and value of an operation's `Sensitivity::RequestFmt`.
+    fn request_sensitivity(&self, op: &Operation<'_>) -> (TokenStream, TokenStream) {
+        let sensitivity = sensitivity_path();
+        let input = self.s.fields(op.input);
+        let redacted: Vec<&Field<'_>> = input.iter().filter(|f| self.s.is_redacted(f)).collect();
+        if redacted.is_empty() {
+            return (quote!(#sensitivity::DefaultRequestFmt), quote!(#sensitivity::DefaultRequestFmt::new()));
+        }
+        let (mut labels, mut greedy) = (Vec::new(), quote!(::std::option::Option::None));
+        let (mut keys, mut all_keys) = (Vec::new(), false);
+        for field in &redacted {
+            match field.binding {
+                Binding::Label => {
+                    let index = op.segments.iter().position(|s| s.label() == Some(field.name)).unwrap_or_default();
+                    if matches!(op.segments[index], Segment::GreedyLabel(_)) {
+                        let end = greedy_label_suffix(&op.segments[index + 1..]);
+                        greedy = quote!(::std::option::Option::Some(#sensitivity::uri::GreedyLabel::new(#index, #end)));
+                    } else {
+                        labels.push(index);
+                    }
+                }
+                Binding::Query(name) => keys.push(name),
+                Binding::QueryParams => all_keys = true,
+                _ => {}
+            }
+        }
+        let label = if labels.is_empty() { quote!(|_| false) } else { quote!(|index| matches!(index, #(#labels)|*)) };
+        let query_marker = quote!(#sensitivity::uri::QueryMarker);
+        let query = if keys.is_empty() {
+            quote!(|_: &str| #query_marker { key: #all_keys, value: #all_keys })
+        } else {
+            let value = if all_keys { quote!(true) } else { quote!(matches!(name, #(#keys)|*)) };
+            quote!(|name: &str| #query_marker { key: #all_keys, value: #value })
+        };
+        let (headers, header_fn, make_headers) = header_sensitivity(&redacted);
+        (
+            quote!(#sensitivity::RequestFmt<#make_headers, #sensitivity::uri::MakeUri<#sensitivity::uri::MakeLabel<fn(usize) -> bool>, #sensitivity::uri::MakeQuery<fn(&str) -> #query_marker>>>),
+            quote! {
+                #sensitivity::RequestFmt::new()
+                    .header(#headers as #header_fn)
+                    .label((#label) as fn(usize) -> bool, #greedy)
+                    .query((#query) as fn(&str) -> #query_marker)
+            },
+        )
+    }
+
+    /// The type and value of an operation's `Sensitivity::ResponseFmt`, from the bindings of its
+    /// output and errors (a response may be either).
+    fn response_sensitivity(&self, op: &Operation<'_>) -> (TokenStream, TokenStream) {
+        let sensitivity = sensitivity_path();
+        let mut responses = self.s.fields(op.output);
+        for error in &op.errors {
+            responses.extend(self.s.fields(error));
+        }
+        let redacted: Vec<&Field<'_>> = responses.iter().filter(|f| self.s.is_redacted(f)).collect();
+        if redacted.is_empty() {
+            return (quote!(#sensitivity::DefaultResponseFmt), quote!(#sensitivity::DefaultResponseFmt::new()));
+        }
+        let (status_type, status_fmt) = if redacted.iter().any(|f| f.binding == Binding::ResponseCode) {
+            (quote!(#sensitivity::MakeSensitive), quote!(.status_code()))
+        } else {
+            (quote!(::aws_smithy_http_server::instrumentation::MakeIdentity), TokenStream::new())
+        };
+        let (headers, header_fn, make_headers) = header_sensitivity(&redacted);
+        (
+            quote!(#sensitivity::ResponseFmt<#make_headers, #status_type>),
+            quote!(#sensitivity::ResponseFmt::new().header(#headers as #header_fn) #status_fmt),
+        )
     }
 
     pub(super) fn service_rs(&self) -> TokenStream {
@@ -561,6 +557,29 @@ fn request_spec(op: &crate::model::Operation<'_>, name: &proc_macro2::Ident) -> 
 
 /// The closure that marks the `@sensitive` headers among `redacted` members: a header's value, and
 /// for `@httpPrefixHeaders` the name after the prefix too.
+/// How many bytes at the end of the path a redacted greedy label leaves readable: the literal
+/// segments after it, with their slashes (none if another label follows).
+fn greedy_label_suffix(rest: &[Segment]) -> usize {
+    if rest.iter().any(|s| s.label().is_some()) {
+        return 0;
+    }
+    rest.iter().map(|s| if let Segment::Literal(l) = s { l.len() + 1 } else { 0 }).sum()
+}
+
+fn sensitivity_path() -> TokenStream {
+    quote!(::aws_smithy_http_server::instrumentation::sensitivity)
+}
+
+/// Which headers of `redacted` are sensitive: the marker closure, its `fn` type, and the
+/// `MakeHeaders` type that holds it.
+fn header_sensitivity(redacted: &[&Field<'_>]) -> (TokenStream, TokenStream, TokenStream) {
+    let sensitivity = sensitivity_path();
+    let marker = quote!(#sensitivity::headers::HeaderMarker);
+    let header_fn = quote!(fn(&::http::HeaderName) -> #marker);
+    let make_headers = quote!(#sensitivity::headers::MakeHeaders<#header_fn>);
+    (header_marker(redacted, &marker), header_fn, make_headers)
+}
+
 fn header_marker(redacted: &[&Field<'_>], marker: &TokenStream) -> TokenStream {
     let mut names = Vec::new();
     let mut prefixes = Vec::new();
