@@ -1,6 +1,6 @@
 $version: "2.0"
 
-// Amazon Connect's GetAttachedFile operation, modelled to match the wire contract of the real
+// Amazon Connect's attached-file operations, modelled to match the wire contract of the real
 // service (com.amazonaws.connect#AmazonConnectService, 2017-08-08) so that official AWS clients
 // and the crates generated from this file agree. Shape and member names are AWS's.
 // Every place where this file differs from AWS's model is listed, with the reason, in README.md.
@@ -11,8 +11,8 @@ use aws.api#service
 use aws.auth#sigv4
 use aws.protocols#restJson1
 
-/// Amazon Connect, reduced to the one operation this project serves: reading an attached
-/// file's metadata and a short-lived download URL for it.
+/// Amazon Connect, reduced to the operations this project serves: the life of an attached file,
+/// from the upload through pre-signed URLs to its deletion.
 @title("Amazon Connect Service")
 @service(
     sdkId: "Connect"
@@ -26,11 +26,219 @@ use aws.protocols#restJson1
 service AmazonConnectService {
     version: "2017-08-08"
     operations: [
+        StartAttachedFileUpload
+        CompleteAttachedFileUpload
         GetAttachedFile
+        BatchGetAttachedFileMetadata
+        DeleteAttachedFile
     ]
 }
 
-// --- Operation ---------------------------------------------------------------------------------
+// --- Operations --------------------------------------------------------------------------------
+
+/// Reserves a new attached file and answers a pre-signed URL that its bytes are PUT to, with the
+/// headers the PUT must carry. The file exists for other calls once CompleteAttachedFileUpload
+/// confirms the upload. A retry with the same ClientToken answers the same file.
+@idempotent
+@http(method: "PUT", uri: "/attached-files/{InstanceId}", code: 200)
+operation StartAttachedFileUpload {
+    input: StartAttachedFileUploadRequest
+    output: StartAttachedFileUploadResponse
+    errors: [
+        AccessDeniedException
+        InternalServiceException
+        InvalidRequestException
+        ResourceConflictException
+        ServiceQuotaExceededException
+        ThrottlingException
+    ]
+}
+
+/// What a caller sends to StartAttachedFileUpload: the instance (path label), the resource the
+/// file is for (query), and the file's description (JSON body).
+@input
+structure StartAttachedFileUploadRequest {
+    /// The caller's idempotency key (case-sensitive): a retry with the same token and the same
+    /// parameters answers the same file; with other parameters it is refused. Clients fill in a
+    /// fresh UUID when the caller gives none.
+    @idempotencyToken
+    ClientToken: ClientToken
+
+    /// Identifier of the Amazon Connect instance that will own the file (path label).
+    @required
+    @httpLabel
+    InstanceId: InstanceId
+
+    /// The file's name; case is significant.
+    @required
+    FileName: FileName
+
+    /// The exact size of the file in bytes; the upload must have this size.
+    @required
+    FileSizeInBytes: FileSizeInBytes
+
+    /// How many seconds the upload URL stays valid, from 5 to 300. When absent the service
+    /// uses 300.
+    UrlExpiryInSeconds: URLExpiryInSeconds
+
+    /// What the file is used for.
+    @required
+    FileUseCaseType: FileUseCaseType
+
+    /// ARN of the resource the file is attached to (for example a case, an email or a task).
+    @required
+    @httpQuery("associatedResourceArn")
+    AssociatedResourceArn: ARN
+
+    /// Who uploads the file. Callers may set only ConnectUserArn; without it the service records
+    /// the caller's AWS identity.
+    CreatedBy: CreatedByInfo
+
+    /// Tags for the new file, as key-value pairs.
+    Tags: TagMap
+}
+
+/// What StartAttachedFileUpload returns on success (HTTP 200, JSON body).
+@output
+structure StartAttachedFileUploadResponse {
+    /// ARN of the new attached file.
+    FileArn: ARN
+
+    /// Identifier of the new attached file, for the calls that follow.
+    FileId: FileId
+
+    /// When the file record was created, as an ISO 8601 string with milliseconds in UTC.
+    CreationTime: ISO8601Datetime
+
+    /// Where the file is in its life cycle.
+    FileStatus: FileStatusType
+
+    /// Who created the file, as recorded.
+    CreatedBy: CreatedByInfo
+
+    /// Where, until when and with which headers the file's bytes are to be PUT.
+    UploadUrlMetadata: UploadUrlMetadata
+}
+
+/// Confirms that the bytes of a started upload are stored: the service checks them and hands the
+/// file to its scan, after which GetAttachedFile reports the verdict.
+@http(method: "POST", uri: "/attached-files/{InstanceId}/{FileId}", code: 200)
+operation CompleteAttachedFileUpload {
+    input: CompleteAttachedFileUploadRequest
+    output: CompleteAttachedFileUploadResponse
+    errors: [
+        AccessDeniedException
+        InternalServiceException
+        InvalidRequestException
+        ResourceNotFoundException
+        ThrottlingException
+    ]
+}
+
+/// What a caller sends to CompleteAttachedFileUpload: two path labels and one query parameter.
+@input
+structure CompleteAttachedFileUploadRequest {
+    /// Identifier of the Amazon Connect instance that owns the file (path label).
+    @required
+    @httpLabel
+    InstanceId: InstanceId
+
+    /// Identifier of the attached file, as StartAttachedFileUpload answered it (path label).
+    @required
+    @httpLabel
+    FileId: FileId
+
+    /// ARN of the resource the file is attached to, as given to StartAttachedFileUpload.
+    @required
+    @httpQuery("associatedResourceArn")
+    AssociatedResourceArn: ARN
+}
+
+/// CompleteAttachedFileUpload's answer: HTTP 200 and nothing else.
+@output
+structure CompleteAttachedFileUploadResponse {}
+
+/// Deletes an attached file: its record and its bytes. The deletion is permanent.
+@idempotent
+@http(method: "DELETE", uri: "/attached-files/{InstanceId}/{FileId}", code: 200)
+operation DeleteAttachedFile {
+    input: DeleteAttachedFileRequest
+    output: DeleteAttachedFileResponse
+    errors: [
+        AccessDeniedException
+        InternalServiceException
+        InvalidRequestException
+        ResourceNotFoundException
+        ThrottlingException
+    ]
+}
+
+/// What a caller sends to DeleteAttachedFile: two path labels and one query parameter.
+@input
+structure DeleteAttachedFileRequest {
+    /// Identifier of the Amazon Connect instance that owns the file (path label).
+    @required
+    @httpLabel
+    InstanceId: InstanceId
+
+    /// Identifier of the attached file (path label).
+    @required
+    @httpLabel
+    FileId: FileId
+
+    /// ARN of the resource the file is attached to.
+    @required
+    @httpQuery("associatedResourceArn")
+    AssociatedResourceArn: ARN
+}
+
+/// DeleteAttachedFile's answer: HTTP 200 and nothing else.
+@output
+structure DeleteAttachedFileResponse {}
+
+/// Returns the metadata of several files of one resource. A file that cannot be returned is
+/// reported in Errors and does not fail the call.
+@http(method: "POST", uri: "/attached-files/{InstanceId}", code: 200)
+operation BatchGetAttachedFileMetadata {
+    input: BatchGetAttachedFileMetadataRequest
+    output: BatchGetAttachedFileMetadataResponse
+    errors: [
+        AccessDeniedException
+        InternalServiceException
+        InvalidRequestException
+        ResourceNotFoundException
+        ThrottlingException
+    ]
+}
+
+/// What a caller sends to BatchGetAttachedFileMetadata: the instance (path label), the resource
+/// (query) and the files (JSON body).
+@input
+structure BatchGetAttachedFileMetadataRequest {
+    /// Identifiers of the files, 1 to 100.
+    @required
+    FileIds: FileIdList
+
+    /// Identifier of the Amazon Connect instance that owns the files (path label).
+    @required
+    @httpLabel
+    InstanceId: InstanceId
+
+    /// ARN of the resource every requested file must be attached to.
+    @required
+    @httpQuery("associatedResourceArn")
+    AssociatedResourceArn: ARN
+}
+
+/// What BatchGetAttachedFileMetadata returns on success (HTTP 200, JSON body).
+@output
+structure BatchGetAttachedFileMetadataResponse {
+    /// The files that were found.
+    Files: AttachedFilesList
+
+    /// One entry for each file that could not be returned.
+    Errors: AttachedFileErrorsList
+}
 
 /// Returns the metadata of an attached file and, when the file has passed its scan (status
 /// APPROVED), a pre-signed URL to download it. For any other status the metadata comes back
@@ -150,12 +358,30 @@ string FileName
 @range(min: 1)
 long FileSizeInBytes
 
+/// The caller's idempotency key of a StartAttachedFileUpload, at most 500 characters.
+@length(min: 0, max: 500)
+string ClientToken
+
 /// A pre-signed URL, 1 to 2000 characters.
 @length(min: 1, max: 2000)
 string MetadataUrl
 
 /// Text that explains an error.
 string Message
+
+/// Why one file of a batch could not be returned, as a code.
+string ErrorCode
+
+/// Why one file of a batch could not be returned, in words.
+string ErrorMessage
+
+/// The name of a header that an upload must send.
+@length(min: 1, max: 128)
+string UrlMetadataSignedHeadersKey
+
+/// The value of a header that an upload must send.
+@length(min: 1, max: 256)
+string UrlMetadataSignedHeadersValue
 
 // --- Enums -------------------------------------------------------------------------------------
 
@@ -209,6 +435,92 @@ structure DownloadUrlMetadata {
     /// When the URL stops working, as an ISO 8601 string with milliseconds in UTC,
     /// for example 2019-11-08T02:41:28.172Z: the time it was made plus its lifetime.
     UrlExpiry: ISO8601Datetime
+}
+
+/// Where, until when and with which headers the bytes of a new file are to be PUT.
+structure UploadUrlMetadata {
+    /// Pre-signed URL that accepts the file's bytes in one PUT.
+    Url: MetadataUrl
+
+    /// When the URL stops working, as an ISO 8601 string with milliseconds in UTC: the time it
+    /// was made plus its lifetime.
+    UrlExpiry: ISO8601Datetime
+
+    /// The headers the PUT must send exactly as given: they are part of the URL's signature.
+    HeadersToInclude: UrlMetadataSignedHeaders
+}
+
+/// Headers an upload must send, by name.
+map UrlMetadataSignedHeaders {
+    key: UrlMetadataSignedHeadersKey
+    value: UrlMetadataSignedHeadersValue
+}
+
+/// The metadata of one attached file, as BatchGetAttachedFileMetadata reports it.
+structure AttachedFile {
+    /// When the file record was created, as an ISO 8601 string with milliseconds in UTC.
+    @required
+    CreationTime: ISO8601Datetime
+
+    /// ARN of the attached file.
+    @required
+    FileArn: ARN
+
+    /// Identifier of the attached file.
+    @required
+    FileId: FileId
+
+    /// The file's name as given at upload.
+    @required
+    FileName: FileName
+
+    /// Size of the file in bytes.
+    @required
+    FileSizeInBytes: FileSizeInBytes
+
+    /// Where the file is in its life cycle.
+    @required
+    FileStatus: FileStatusType
+
+    /// Who uploaded the file.
+    CreatedBy: CreatedByInfo
+
+    /// What the file is used for.
+    FileUseCaseType: FileUseCaseType
+
+    /// ARN of the resource the file is attached to.
+    AssociatedResourceArn: ARN
+
+    /// Tags on the file.
+    Tags: TagMap
+}
+
+/// Why one file of a batch could not be returned.
+structure AttachedFileError {
+    /// What went wrong, as a code; see the service's documentation for the values.
+    ErrorCode: ErrorCode
+
+    /// What went wrong, in words.
+    ErrorMessage: ErrorMessage
+
+    /// The file concerned.
+    FileId: FileId
+}
+
+/// Identifiers of attached files: 1 to 100.
+@length(min: 1, max: 100)
+list FileIdList {
+    member: FileId
+}
+
+/// Attached files' metadata.
+list AttachedFilesList {
+    member: AttachedFile
+}
+
+/// Per-file failures of a batch.
+list AttachedFileErrorsList {
+    member: AttachedFileError
 }
 
 /// Tags of a resource: 1 to 50 key-value pairs. An untagged file has no Tags member at all.
@@ -296,6 +608,41 @@ enum AttachedFileInvalidRequestExceptionReason {
 structure ResourceNotFoundException {
     /// Which resource was not found.
     Message: Message
+}
+
+/// The request conflicts with the state of a resource: for example a ClientToken reused with
+/// other parameters.
+@error("client")
+@httpError(409)
+structure ResourceConflictException {
+    /// What the conflict is.
+    Message: Message
+}
+
+/// Accepting the request would exceed a quota of the instance (see Reason).
+@error("client")
+@httpError(402)
+structure ServiceQuotaExceededException {
+    /// Which quota would be exceeded.
+    Message: Message
+
+    /// Which quota would be exceeded, as a code.
+    Reason: ServiceQuotaExceededExceptionReason
+}
+
+/// The cause of a ServiceQuotaExceededException; exactly one member is set.
+union ServiceQuotaExceededExceptionReason {
+    /// The attached-file quota that would be exceeded.
+    AttachedFileServiceQuotaExceededExceptionReason: AttachedFileServiceQuotaExceededExceptionReason
+}
+
+/// Which attached-file quota of the instance would be exceeded.
+enum AttachedFileServiceQuotaExceededExceptionReason {
+    /// The total size of the instance's files.
+    TOTAL_FILE_SIZE_EXCEEDED
+
+    /// The number of the instance's files.
+    TOTAL_FILE_COUNT_EXCEEDED
 }
 
 /// The caller sent requests faster than allowed; retry later.

@@ -40,15 +40,21 @@ impl Seen {
 
 /// Every member of the output set, from the server's types.
 fn full_output(file_id: &str) -> sdk::output::GetAttachedFileOutput {
-    let tags = HashMap::from([("team".to_owned(), "blue".to_owned()), ("ünï cödé".to_owned(), String::new())]);
+    let tag = |key: &str, value: &str| {
+        (
+            sdk::model::TagKey::try_from(key.to_owned()).unwrap(),
+            sdk::model::TagValue::try_from(value.to_owned()).unwrap(),
+        )
+    };
+    let tags = sdk::model::TagMap::try_from(HashMap::from([tag("team", "blue"), tag("ünï cödé", "")])).unwrap();
     let url = "https://files.example.com/o?X-Amz-Signature=abc&x=1%2F2".to_owned();
     sdk::output::GetAttachedFileOutput::builder()
         .file_arn(Some(format!("arn:aws:connect:us-east-1:111122223333:instance/i-1/file/{file_id}")))
         .file_id(Some(sdk::model::FileId::try_from(file_id.to_owned()).unwrap()))
         .creation_time(Some("2024-05-03T02:41:28.172Z".to_owned()))
         .file_status(Some(sdk::model::FileStatusType::Approved))
-        .file_name(Some("report \"Q1\".pdf".to_owned()))
-        .file_size_in_bytes(9_007_199_254_740_993)
+        .file_name(Some(sdk::model::FileName::try_from("report \"Q1\".pdf".to_owned()).unwrap()))
+        .file_size_in_bytes(sdk::model::FileSizeInBytes::try_from(9_007_199_254_740_993).unwrap())
         .associated_resource_arn(Some(ARN.to_owned()))
         .file_use_case_type(Some(sdk::model::FileUseCaseType::Attachment))
         .created_by(Some(sdk::model::CreatedByInfo::ConnectUserArn("arn:aws:connect:user/u-1".to_owned())))
@@ -94,7 +100,7 @@ async fn get_attached_file(
             Ok(full_output(&file_id))
         }
         "by-identity" => Ok(sdk::output::GetAttachedFileOutput::builder()
-            .file_size_in_bytes(1)
+            .file_size_in_bytes(sdk::model::FileSizeInBytes::try_from(1).unwrap())
             .created_by(Some(sdk::model::CreatedByInfo::AwsIdentityArn("arn:aws:iam::111122223333:role/r".to_owned())))
             .build()
             .unwrap()),
@@ -112,7 +118,8 @@ impl Server {
         let seen = Arc::new(Seen::default());
         let config =
             sdk::AmazonConnectServiceConfig::builder().layer(sdk::server::AddExtensionLayer::new(seen.clone())).build();
-        let app = sdk::AmazonConnectService::builder(config).get_attached_file(get_attached_file).build().unwrap();
+        // The other operations are not served here: they answer 500, as smithy-rs's unchecked build does.
+        let app = sdk::AmazonConnectService::builder(config).get_attached_file(get_attached_file).build_unchecked();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { sdk::serve(listener, app.into_make_service()).await.unwrap() });

@@ -10,7 +10,9 @@ use attached_files_server_sdk::error::{
     ThrottlingException,
 };
 use attached_files_server_sdk::input::GetAttachedFileInput;
-use attached_files_server_sdk::model::{ContentDisposition, CreatedByInfo, FileId, FileStatusType};
+use attached_files_server_sdk::model::{
+    ContentDisposition, CreatedByInfo, FileId, FileSizeInBytes, FileStatusType, TagKey, TagMap, TagValue,
+};
 use attached_files_server_sdk::output::GetAttachedFileOutput;
 use attached_files_server_sdk::server::Extension;
 use attached_files_server_sdk::server::body::BoxBody;
@@ -40,13 +42,17 @@ async fn get_attached_file(
         "throttled" => Err(ThrottlingException::builder().message(message).build().into()),
         "denied" => Err(AccessDeniedException::builder().message(message).build().into()),
         "broken" => Err(InternalServiceException::builder().message(message).build().into()),
-        "bare" => Ok(GetAttachedFileOutput::builder().file_size_in_bytes(1).build().unwrap()),
+        "bare" => Ok(GetAttachedFileOutput::builder()
+            .file_size_in_bytes(FileSizeInBytes::try_from(1).unwrap())
+            .build()
+            .unwrap()),
         _ => {
-            let tags = HashMap::from([("team".to_owned(), "blue".to_owned())]);
+            let tag = (TagKey::try_from("team".to_owned()).unwrap(), TagValue::try_from("blue".to_owned()).unwrap());
+            let tags = TagMap::try_from(HashMap::from([tag])).unwrap();
             Ok(GetAttachedFileOutput::builder()
                 .file_id(Some(FileId::try_from(file_id).unwrap()))
                 .file_status(Some(FileStatusType::Processing))
-                .file_size_in_bytes(42)
+                .file_size_in_bytes(FileSizeInBytes::try_from(42).unwrap())
                 .created_by(Some(CreatedByInfo::ConnectUserArn("arn:user".to_owned())))
                 .tags(Some(tags))
                 .build()
@@ -117,7 +123,8 @@ impl Server {
             .layer(attached_files_server_sdk::server::AddExtensionLayer::new(seen.clone()))
             .http_plugin(OperationHeader)
             .build();
-        let app = AmazonConnectService::builder(config).get_attached_file(get_attached_file).build().unwrap();
+        // The other operations are not served here: they answer 500, as smithy-rs's unchecked build does.
+        let app = AmazonConnectService::builder(config).get_attached_file(get_attached_file).build_unchecked();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move {
@@ -283,8 +290,11 @@ async fn handler_errors_reach_the_caller_with_status_type_and_body() {
 #[tokio::test]
 async fn framework_errors_follow_rest_json() {
     let server = Server::start().await;
-    let (status, error_type, _) = server.get("/attached-files/i").await;
+    let (status, error_type, _) = server.get("/attached-files").await;
     assert_eq!((status, error_type.as_deref()), (404, Some("UnknownOperationException")));
+    // Start (PUT) and BatchGet (POST) have this path; GET has no operation on it.
+    let (status, error_type, _) = server.get("/attached-files/i").await;
+    assert_eq!((status, error_type), (405, None), "GET /attached-files/i: method not allowed, as smithy-rs answers");
     let (status, error_type, _) = server
         .send(server.http.get(format!("{}{}", server.base, file_path("i", "f"))).header("accept", "text/html"))
         .await;

@@ -10,10 +10,30 @@ pub(crate) const SIGNING_NAME: &str = "connect";
 #[derive(Debug)]
 pub(crate) struct Handle {
     pub(crate) conf: crate::Config,
+    pub(crate) batch_get_attached_file_metadata: ::aws_smithy_runtime::client::orchestrator::operation::Operation<
+        crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataInput,
+        crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataOutput,
+        crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataError,
+    >,
+    pub(crate) complete_attached_file_upload: ::aws_smithy_runtime::client::orchestrator::operation::Operation<
+        crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadInput,
+        crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadOutput,
+        crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadError,
+    >,
+    pub(crate) delete_attached_file: ::aws_smithy_runtime::client::orchestrator::operation::Operation<
+        crate::operation::delete_attached_file::DeleteAttachedFileInput,
+        crate::operation::delete_attached_file::DeleteAttachedFileOutput,
+        crate::operation::delete_attached_file::DeleteAttachedFileError,
+    >,
     pub(crate) get_attached_file: ::aws_smithy_runtime::client::orchestrator::operation::Operation<
         crate::operation::get_attached_file::GetAttachedFileInput,
         crate::operation::get_attached_file::GetAttachedFileOutput,
         crate::operation::get_attached_file::GetAttachedFileError,
+    >,
+    pub(crate) start_attached_file_upload: ::aws_smithy_runtime::client::orchestrator::operation::Operation<
+        crate::operation::start_attached_file_upload::StartAttachedFileUploadInput,
+        crate::operation::start_attached_file_upload::StartAttachedFileUploadOutput,
+        crate::operation::start_attached_file_upload::StartAttachedFileUploadError,
     >,
 }
 /// A client of the service. Cheap to clone: clones share the configuration, the HTTP
@@ -31,6 +51,37 @@ impl Client {
     #[track_caller]
     pub fn from_conf(conf: crate::Config) -> Self {
         let base = crate::runtime::Base::new(&conf);
+        let batch_get_attached_file_metadata = base
+            .operation::<
+                crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataError,
+            >(
+                SERVICE_NAME,
+                "BatchGetAttachedFileMetadata",
+                &[crate::auth::Scheme::SigV4],
+            )
+            .serializer(
+                crate::protocol_serde::ser_batch_get_attached_file_metadata_input,
+            )
+            .deserializer(
+                crate::protocol_serde::de_batch_get_attached_file_metadata_response,
+            )
+            .build();
+        let complete_attached_file_upload = base
+            .operation::<
+                crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadError,
+            >(SERVICE_NAME, "CompleteAttachedFileUpload", &[crate::auth::Scheme::SigV4])
+            .serializer(crate::protocol_serde::ser_complete_attached_file_upload_input)
+            .deserializer(
+                crate::protocol_serde::de_complete_attached_file_upload_response,
+            )
+            .build();
+        let delete_attached_file = base
+            .operation::<
+                crate::operation::delete_attached_file::DeleteAttachedFileError,
+            >(SERVICE_NAME, "DeleteAttachedFile", &[crate::auth::Scheme::SigV4])
+            .serializer(crate::protocol_serde::ser_delete_attached_file_input)
+            .deserializer(crate::protocol_serde::de_delete_attached_file_response)
+            .build();
         let get_attached_file = base
             .operation::<
                 crate::operation::get_attached_file::GetAttachedFileError,
@@ -38,13 +89,59 @@ impl Client {
             .serializer(crate::protocol_serde::ser_get_attached_file_input)
             .deserializer(crate::protocol_serde::de_get_attached_file_response)
             .build();
+        let start_attached_file_upload = base
+            .operation::<
+                crate::operation::start_attached_file_upload::StartAttachedFileUploadError,
+            >(SERVICE_NAME, "StartAttachedFileUpload", &[crate::auth::Scheme::SigV4])
+            .serializer(crate::protocol_serde::ser_start_attached_file_upload_input)
+            .deserializer(crate::protocol_serde::de_start_attached_file_upload_response)
+            .build();
         Client {
-            handle: ::std::sync::Arc::new(Handle { conf, get_attached_file }),
+            handle: ::std::sync::Arc::new(Handle {
+                conf,
+                batch_get_attached_file_metadata,
+                complete_attached_file_upload,
+                delete_attached_file,
+                get_attached_file,
+                start_attached_file_upload,
+            }),
         }
     }
     /// The client's configuration.
     pub fn config(&self) -> &crate::Config {
         &self.handle.conf
+    }
+    /// Returns the metadata of several files of one resource. A file that cannot be returned is
+    /// reported in Errors and does not fail the call.
+    ///
+    /// Starts a call of BatchGetAttachedFileMetadata: set the input with the builder's methods, then `.send().await`.
+    pub fn batch_get_attached_file_metadata(
+        &self,
+    ) -> crate::operation::batch_get_attached_file_metadata::builders::BatchGetAttachedFileMetadataFluentBuilder {
+        crate::operation::batch_get_attached_file_metadata::builders::BatchGetAttachedFileMetadataFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// Confirms that the bytes of a started upload are stored: the service checks them and hands the
+    /// file to its scan, after which GetAttachedFile reports the verdict.
+    ///
+    /// Starts a call of CompleteAttachedFileUpload: set the input with the builder's methods, then `.send().await`.
+    pub fn complete_attached_file_upload(
+        &self,
+    ) -> crate::operation::complete_attached_file_upload::builders::CompleteAttachedFileUploadFluentBuilder {
+        crate::operation::complete_attached_file_upload::builders::CompleteAttachedFileUploadFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// Deletes an attached file: its record and its bytes. The deletion is permanent.
+    ///
+    /// Starts a call of DeleteAttachedFile: set the input with the builder's methods, then `.send().await`.
+    pub fn delete_attached_file(
+        &self,
+    ) -> crate::operation::delete_attached_file::builders::DeleteAttachedFileFluentBuilder {
+        crate::operation::delete_attached_file::builders::DeleteAttachedFileFluentBuilder::new(
+            self.handle.clone(),
+        )
     }
     /// Returns the metadata of an attached file and, when the file has passed its scan (status
     /// APPROVED), a pre-signed URL to download it. For any other status the metadata comes back
@@ -55,6 +152,18 @@ impl Client {
         &self,
     ) -> crate::operation::get_attached_file::builders::GetAttachedFileFluentBuilder {
         crate::operation::get_attached_file::builders::GetAttachedFileFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// Reserves a new attached file and answers a pre-signed URL that its bytes are PUT to, with the
+    /// headers the PUT must carry. The file exists for other calls once CompleteAttachedFileUpload
+    /// confirms the upload. A retry with the same ClientToken answers the same file.
+    ///
+    /// Starts a call of StartAttachedFileUpload: set the input with the builder's methods, then `.send().await`.
+    pub fn start_attached_file_upload(
+        &self,
+    ) -> crate::operation::start_attached_file_upload::builders::StartAttachedFileUploadFluentBuilder {
+        crate::operation::start_attached_file_upload::builders::StartAttachedFileUploadFluentBuilder::new(
             self.handle.clone(),
         )
     }

@@ -11,7 +11,7 @@
 //!     .behavior_version_latest()
 //!     .build();
 //! let client = attached_files_client::Client::from_conf(config);
-//! let request = client.get_attached_file();
+//! let request = client.batch_get_attached_file_metadata();
 //! # let _ = request;
 //! # }
 //! ```
@@ -22,8 +22,8 @@
 //!
 //! Without any, they are sent unsigned.
 //!
-//! Amazon Connect, reduced to the one operation this project serves: reading an attached
-//! file's metadata and a short-lived download URL for it.
+//! Amazon Connect, reduced to the operations this project serves: the life of an attached file,
+//! from the upload through pre-signed URLs to its deletion.
 #![allow(deprecated)]
 #![allow(clippy::large_enum_variant)]
 #![allow(clippy::result_large_err)]

@@ -5,6 +5,598 @@
 mod headers;
 mod json;
 mod support;
+/// The HTTP request of BatchGetAttachedFileMetadata.
+pub(crate) fn ser_batch_get_attached_file_metadata_input(
+    input: crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataInput,
+) -> ::std::result::Result<
+    ::aws_smithy_runtime_api::client::orchestrator::HttpRequest,
+    ::aws_smithy_runtime_api::box_error::BoxError,
+> {
+    let mut uri = ::std::string::String::new();
+    uri.push_str("/attached-files");
+    let value = input
+        .instance_id
+        .as_ref()
+        .filter(|value| !value.is_empty())
+        .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+            "instance_id",
+            "cannot be empty or unset",
+        ))?;
+    uri.push('/');
+    uri.push_str(
+        &::aws_smithy_http::label::fmt_string(
+            value.as_str(),
+            ::aws_smithy_http::label::EncodingStrategy::Default,
+        ),
+    );
+    {
+        let mut query = ::aws_smithy_http::query::Writer::new(&mut uri);
+        let value = input
+            .associated_resource_arn
+            .as_ref()
+            .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+                "associated_resource_arn",
+                "cannot be unset",
+            ))?;
+        query
+            .push_kv(
+                &::aws_smithy_http::query::fmt_string("associatedResourceArn"),
+                &::aws_smithy_http::query::fmt_string(value.as_str()),
+            );
+    }
+    #[allow(unused_mut)]
+    let mut request = ::http::Request::builder().method("POST").uri(uri);
+    let mut out = ::std::string::String::new();
+    let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
+    if let ::std::option::Option::Some(v) = &input.file_ids {
+        ser_file_id_list(object.key("FileIds"), v)?;
+    }
+    object.finish();
+    request = support::content_type(request, "application/json");
+    let body = out.into_bytes();
+    if !body.is_empty() {
+        request = request.header("content-length", body.len());
+    }
+    let request = request.body(::aws_smithy_types::body::SdkBody::from(body))?;
+    ::std::result::Result::Ok(
+        ::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?,
+    )
+}
+#[allow(unused_mut, unused_variables)]
+fn de_batch_get_attached_file_metadata_output(
+    status: u16,
+    headers: &::aws_smithy_runtime_api::http::Headers,
+    body: &[u8],
+) -> ::std::result::Result<
+    crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataOutput,
+    ::aws_smithy_runtime_api::box_error::BoxError,
+> {
+    let mut m_files = ::std::option::Option::None;
+    let mut m_errors = ::std::option::Option::None;
+    if !body.is_empty() {
+        let tokens = &mut json::tokens(body);
+        if json::start_object(tokens)? {
+            while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+                match key.as_ref() {
+                    "Files" => m_files = de_attached_files_list(tokens)?,
+                    "Errors" => m_errors = de_attached_file_errors_list(tokens)?,
+                    _ => json::skip_value(tokens)?,
+                }
+            }
+        }
+        json::end_of_body(tokens)?;
+    }
+    ::std::result::Result::Ok(crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataOutput {
+        files: m_files,
+        errors: m_errors,
+    })
+}
+/// BatchGetAttachedFileMetadata's output from a 2xx response, else the error the response names.
+pub(crate) fn de_batch_get_attached_file_metadata_response(
+    response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+) -> ::std::result::Result<
+    crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataOutput,
+    ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<
+        crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataError,
+    >,
+> {
+    let status = response.status().as_u16();
+    let headers = response.headers();
+    let body = response.body().bytes().unwrap_or_default();
+    if response.status().is_success() {
+        return de_batch_get_attached_file_metadata_output(status, headers, body)
+            .map_err(|cause| ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+                crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataError::unhandled(
+                    cause,
+                ),
+            ));
+    }
+    let meta = match json::error_fields(body) {
+        ::std::result::Result::Ok((code, message)) => {
+            support::error_metadata(headers, code, message)
+        }
+        ::std::result::Result::Err(cause) => {
+            return ::std::result::Result::Err(
+                ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+                    crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataError::unhandled(
+                        cause,
+                    ),
+                ),
+            );
+        }
+    };
+    let code = meta.code().map(::std::borrow::ToOwned::to_owned);
+    let error = match code.as_deref() {
+        ::std::option::Option::Some("AccessDeniedException") => {
+            match de_access_denied_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataError::AccessDeniedException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("InternalServiceException") => {
+            match de_internal_service_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataError::InternalServiceException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("InvalidRequestException") => {
+            match de_invalid_request_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataError::InvalidRequestException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("ResourceNotFoundException") => {
+            match de_resource_not_found_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataError::ResourceNotFoundException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("ThrottlingException") => {
+            match de_throttling_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataError::ThrottlingException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        _ => {
+            crate::operation::batch_get_attached_file_metadata::BatchGetAttachedFileMetadataError::generic(
+                meta,
+            )
+        }
+    };
+    ::std::result::Result::Err(
+        ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+            error,
+        ),
+    )
+}
+/// The HTTP request of CompleteAttachedFileUpload.
+pub(crate) fn ser_complete_attached_file_upload_input(
+    input: crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadInput,
+) -> ::std::result::Result<
+    ::aws_smithy_runtime_api::client::orchestrator::HttpRequest,
+    ::aws_smithy_runtime_api::box_error::BoxError,
+> {
+    let mut uri = ::std::string::String::new();
+    uri.push_str("/attached-files");
+    let value = input
+        .instance_id
+        .as_ref()
+        .filter(|value| !value.is_empty())
+        .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+            "instance_id",
+            "cannot be empty or unset",
+        ))?;
+    uri.push('/');
+    uri.push_str(
+        &::aws_smithy_http::label::fmt_string(
+            value.as_str(),
+            ::aws_smithy_http::label::EncodingStrategy::Default,
+        ),
+    );
+    let value = input
+        .file_id
+        .as_ref()
+        .filter(|value| !value.is_empty())
+        .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+            "file_id",
+            "cannot be empty or unset",
+        ))?;
+    uri.push('/');
+    uri.push_str(
+        &::aws_smithy_http::label::fmt_string(
+            value.as_str(),
+            ::aws_smithy_http::label::EncodingStrategy::Default,
+        ),
+    );
+    {
+        let mut query = ::aws_smithy_http::query::Writer::new(&mut uri);
+        let value = input
+            .associated_resource_arn
+            .as_ref()
+            .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+                "associated_resource_arn",
+                "cannot be unset",
+            ))?;
+        query
+            .push_kv(
+                &::aws_smithy_http::query::fmt_string("associatedResourceArn"),
+                &::aws_smithy_http::query::fmt_string(value.as_str()),
+            );
+    }
+    #[allow(unused_mut)]
+    let mut request = ::http::Request::builder().method("POST").uri(uri);
+    let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new();
+    if !body.is_empty() {
+        request = request.header("content-length", body.len());
+    }
+    let request = request.body(::aws_smithy_types::body::SdkBody::from(body))?;
+    ::std::result::Result::Ok(
+        ::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?,
+    )
+}
+#[allow(unused_mut, unused_variables)]
+fn de_complete_attached_file_upload_output(
+    status: u16,
+    headers: &::aws_smithy_runtime_api::http::Headers,
+    body: &[u8],
+) -> ::std::result::Result<
+    crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadOutput,
+    ::aws_smithy_runtime_api::box_error::BoxError,
+> {
+    ::std::result::Result::Ok(crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadOutput {})
+}
+/// CompleteAttachedFileUpload's output from a 2xx response, else the error the response names.
+pub(crate) fn de_complete_attached_file_upload_response(
+    response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+) -> ::std::result::Result<
+    crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadOutput,
+    ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<
+        crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadError,
+    >,
+> {
+    let status = response.status().as_u16();
+    let headers = response.headers();
+    let body = response.body().bytes().unwrap_or_default();
+    if response.status().is_success() {
+        return de_complete_attached_file_upload_output(status, headers, body)
+            .map_err(|cause| ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+                crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadError::unhandled(
+                    cause,
+                ),
+            ));
+    }
+    let meta = match json::error_fields(body) {
+        ::std::result::Result::Ok((code, message)) => {
+            support::error_metadata(headers, code, message)
+        }
+        ::std::result::Result::Err(cause) => {
+            return ::std::result::Result::Err(
+                ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+                    crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadError::unhandled(
+                        cause,
+                    ),
+                ),
+            );
+        }
+    };
+    let code = meta.code().map(::std::borrow::ToOwned::to_owned);
+    let error = match code.as_deref() {
+        ::std::option::Option::Some("AccessDeniedException") => {
+            match de_access_denied_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadError::AccessDeniedException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("InternalServiceException") => {
+            match de_internal_service_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadError::InternalServiceException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("InvalidRequestException") => {
+            match de_invalid_request_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadError::InvalidRequestException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("ResourceNotFoundException") => {
+            match de_resource_not_found_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadError::ResourceNotFoundException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("ThrottlingException") => {
+            match de_throttling_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadError::ThrottlingException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        _ => {
+            crate::operation::complete_attached_file_upload::CompleteAttachedFileUploadError::generic(
+                meta,
+            )
+        }
+    };
+    ::std::result::Result::Err(
+        ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+            error,
+        ),
+    )
+}
+/// The HTTP request of DeleteAttachedFile.
+pub(crate) fn ser_delete_attached_file_input(
+    input: crate::operation::delete_attached_file::DeleteAttachedFileInput,
+) -> ::std::result::Result<
+    ::aws_smithy_runtime_api::client::orchestrator::HttpRequest,
+    ::aws_smithy_runtime_api::box_error::BoxError,
+> {
+    let mut uri = ::std::string::String::new();
+    uri.push_str("/attached-files");
+    let value = input
+        .instance_id
+        .as_ref()
+        .filter(|value| !value.is_empty())
+        .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+            "instance_id",
+            "cannot be empty or unset",
+        ))?;
+    uri.push('/');
+    uri.push_str(
+        &::aws_smithy_http::label::fmt_string(
+            value.as_str(),
+            ::aws_smithy_http::label::EncodingStrategy::Default,
+        ),
+    );
+    let value = input
+        .file_id
+        .as_ref()
+        .filter(|value| !value.is_empty())
+        .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+            "file_id",
+            "cannot be empty or unset",
+        ))?;
+    uri.push('/');
+    uri.push_str(
+        &::aws_smithy_http::label::fmt_string(
+            value.as_str(),
+            ::aws_smithy_http::label::EncodingStrategy::Default,
+        ),
+    );
+    {
+        let mut query = ::aws_smithy_http::query::Writer::new(&mut uri);
+        let value = input
+            .associated_resource_arn
+            .as_ref()
+            .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+                "associated_resource_arn",
+                "cannot be unset",
+            ))?;
+        query
+            .push_kv(
+                &::aws_smithy_http::query::fmt_string("associatedResourceArn"),
+                &::aws_smithy_http::query::fmt_string(value.as_str()),
+            );
+    }
+    #[allow(unused_mut)]
+    let mut request = ::http::Request::builder().method("DELETE").uri(uri);
+    let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new();
+    if !body.is_empty() {
+        request = request.header("content-length", body.len());
+    }
+    let request = request.body(::aws_smithy_types::body::SdkBody::from(body))?;
+    ::std::result::Result::Ok(
+        ::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?,
+    )
+}
+#[allow(unused_mut, unused_variables)]
+fn de_delete_attached_file_output(
+    status: u16,
+    headers: &::aws_smithy_runtime_api::http::Headers,
+    body: &[u8],
+) -> ::std::result::Result<
+    crate::operation::delete_attached_file::DeleteAttachedFileOutput,
+    ::aws_smithy_runtime_api::box_error::BoxError,
+> {
+    ::std::result::Result::Ok(crate::operation::delete_attached_file::DeleteAttachedFileOutput {})
+}
+/// DeleteAttachedFile's output from a 2xx response, else the error the response names.
+pub(crate) fn de_delete_attached_file_response(
+    response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+) -> ::std::result::Result<
+    crate::operation::delete_attached_file::DeleteAttachedFileOutput,
+    ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<
+        crate::operation::delete_attached_file::DeleteAttachedFileError,
+    >,
+> {
+    let status = response.status().as_u16();
+    let headers = response.headers();
+    let body = response.body().bytes().unwrap_or_default();
+    if response.status().is_success() {
+        return de_delete_attached_file_output(status, headers, body)
+            .map_err(|cause| ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+                crate::operation::delete_attached_file::DeleteAttachedFileError::unhandled(
+                    cause,
+                ),
+            ));
+    }
+    let meta = match json::error_fields(body) {
+        ::std::result::Result::Ok((code, message)) => {
+            support::error_metadata(headers, code, message)
+        }
+        ::std::result::Result::Err(cause) => {
+            return ::std::result::Result::Err(
+                ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+                    crate::operation::delete_attached_file::DeleteAttachedFileError::unhandled(
+                        cause,
+                    ),
+                ),
+            );
+        }
+    };
+    let code = meta.code().map(::std::borrow::ToOwned::to_owned);
+    let error = match code.as_deref() {
+        ::std::option::Option::Some("AccessDeniedException") => {
+            match de_access_denied_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::delete_attached_file::DeleteAttachedFileError::AccessDeniedException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::delete_attached_file::DeleteAttachedFileError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("InternalServiceException") => {
+            match de_internal_service_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::delete_attached_file::DeleteAttachedFileError::InternalServiceException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::delete_attached_file::DeleteAttachedFileError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("InvalidRequestException") => {
+            match de_invalid_request_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::delete_attached_file::DeleteAttachedFileError::InvalidRequestException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::delete_attached_file::DeleteAttachedFileError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("ResourceNotFoundException") => {
+            match de_resource_not_found_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::delete_attached_file::DeleteAttachedFileError::ResourceNotFoundException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::delete_attached_file::DeleteAttachedFileError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("ThrottlingException") => {
+            match de_throttling_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::delete_attached_file::DeleteAttachedFileError::ThrottlingException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::delete_attached_file::DeleteAttachedFileError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        _ => {
+            crate::operation::delete_attached_file::DeleteAttachedFileError::generic(
+                meta,
+            )
+        }
+    };
+    ::std::result::Result::Err(
+        ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+            error,
+        ),
+    )
+}
 /// The HTTP request of GetAttachedFile.
 pub(crate) fn ser_get_attached_file_input(
     input: crate::operation::get_attached_file::GetAttachedFileInput,
@@ -270,6 +862,268 @@ pub(crate) fn de_get_attached_file_response(
         ),
     )
 }
+/// The HTTP request of StartAttachedFileUpload.
+pub(crate) fn ser_start_attached_file_upload_input(
+    input: crate::operation::start_attached_file_upload::StartAttachedFileUploadInput,
+) -> ::std::result::Result<
+    ::aws_smithy_runtime_api::client::orchestrator::HttpRequest,
+    ::aws_smithy_runtime_api::box_error::BoxError,
+> {
+    let mut uri = ::std::string::String::new();
+    uri.push_str("/attached-files");
+    let value = input
+        .instance_id
+        .as_ref()
+        .filter(|value| !value.is_empty())
+        .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+            "instance_id",
+            "cannot be empty or unset",
+        ))?;
+    uri.push('/');
+    uri.push_str(
+        &::aws_smithy_http::label::fmt_string(
+            value.as_str(),
+            ::aws_smithy_http::label::EncodingStrategy::Default,
+        ),
+    );
+    {
+        let mut query = ::aws_smithy_http::query::Writer::new(&mut uri);
+        let value = input
+            .associated_resource_arn
+            .as_ref()
+            .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+                "associated_resource_arn",
+                "cannot be unset",
+            ))?;
+        query
+            .push_kv(
+                &::aws_smithy_http::query::fmt_string("associatedResourceArn"),
+                &::aws_smithy_http::query::fmt_string(value.as_str()),
+            );
+    }
+    #[allow(unused_mut)]
+    let mut request = ::http::Request::builder().method("PUT").uri(uri);
+    let mut out = ::std::string::String::new();
+    let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
+    if let ::std::option::Option::Some(v) = &input.client_token {
+        object.key("ClientToken").string(v);
+    }
+    if let ::std::option::Option::Some(v) = &input.file_name {
+        object.key("FileName").string(v);
+    }
+    if let ::std::option::Option::Some(v) = &input.file_size_in_bytes {
+        object.key("FileSizeInBytes").number(::aws_smithy_types::Number::NegInt(*v));
+    }
+    if let ::std::option::Option::Some(v) = &input.url_expiry_in_seconds {
+        object
+            .key("UrlExpiryInSeconds")
+            .number(::aws_smithy_types::Number::NegInt(i64::from(*v)));
+    }
+    if let ::std::option::Option::Some(v) = &input.file_use_case_type {
+        object.key("FileUseCaseType").string(v.as_str());
+    }
+    if let ::std::option::Option::Some(v) = &input.created_by {
+        ser_created_by_info(object.key("CreatedBy"), v)?;
+    }
+    if let ::std::option::Option::Some(v) = &input.tags {
+        ser_tag_map(object.key("Tags"), v)?;
+    }
+    object.finish();
+    request = support::content_type(request, "application/json");
+    let body = out.into_bytes();
+    if !body.is_empty() {
+        request = request.header("content-length", body.len());
+    }
+    let request = request.body(::aws_smithy_types::body::SdkBody::from(body))?;
+    ::std::result::Result::Ok(
+        ::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?,
+    )
+}
+#[allow(unused_mut, unused_variables)]
+fn de_start_attached_file_upload_output(
+    status: u16,
+    headers: &::aws_smithy_runtime_api::http::Headers,
+    body: &[u8],
+) -> ::std::result::Result<
+    crate::operation::start_attached_file_upload::StartAttachedFileUploadOutput,
+    ::aws_smithy_runtime_api::box_error::BoxError,
+> {
+    let mut m_file_arn = ::std::option::Option::None;
+    let mut m_file_id = ::std::option::Option::None;
+    let mut m_creation_time = ::std::option::Option::None;
+    let mut m_file_status = ::std::option::Option::None;
+    let mut m_created_by = ::std::option::Option::None;
+    let mut m_upload_url_metadata = ::std::option::Option::None;
+    if !body.is_empty() {
+        let tokens = &mut json::tokens(body);
+        if json::start_object(tokens)? {
+            while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+                match key.as_ref() {
+                    "FileArn" => m_file_arn = json::de_string(tokens)?,
+                    "FileId" => m_file_id = json::de_string(tokens)?,
+                    "CreationTime" => m_creation_time = json::de_string(tokens)?,
+                    "FileStatus" => {
+                        m_file_status = json::de_string(tokens)
+                            .map(|v| {
+                                v.map(|v| crate::types::FileStatusType::from(v.as_str()))
+                            })?;
+                    }
+                    "CreatedBy" => m_created_by = de_created_by_info(tokens)?,
+                    "UploadUrlMetadata" => {
+                        m_upload_url_metadata = de_upload_url_metadata(tokens)?;
+                    }
+                    _ => json::skip_value(tokens)?,
+                }
+            }
+        }
+        json::end_of_body(tokens)?;
+    }
+    ::std::result::Result::Ok(crate::operation::start_attached_file_upload::StartAttachedFileUploadOutput {
+        file_arn: m_file_arn,
+        file_id: m_file_id,
+        creation_time: m_creation_time,
+        file_status: m_file_status,
+        created_by: m_created_by,
+        upload_url_metadata: m_upload_url_metadata,
+    })
+}
+/// StartAttachedFileUpload's output from a 2xx response, else the error the response names.
+pub(crate) fn de_start_attached_file_upload_response(
+    response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+) -> ::std::result::Result<
+    crate::operation::start_attached_file_upload::StartAttachedFileUploadOutput,
+    ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<
+        crate::operation::start_attached_file_upload::StartAttachedFileUploadError,
+    >,
+> {
+    let status = response.status().as_u16();
+    let headers = response.headers();
+    let body = response.body().bytes().unwrap_or_default();
+    if response.status().is_success() {
+        return de_start_attached_file_upload_output(status, headers, body)
+            .map_err(|cause| ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+                crate::operation::start_attached_file_upload::StartAttachedFileUploadError::unhandled(
+                    cause,
+                ),
+            ));
+    }
+    let meta = match json::error_fields(body) {
+        ::std::result::Result::Ok((code, message)) => {
+            support::error_metadata(headers, code, message)
+        }
+        ::std::result::Result::Err(cause) => {
+            return ::std::result::Result::Err(
+                ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+                    crate::operation::start_attached_file_upload::StartAttachedFileUploadError::unhandled(
+                        cause,
+                    ),
+                ),
+            );
+        }
+    };
+    let code = meta.code().map(::std::borrow::ToOwned::to_owned);
+    let error = match code.as_deref() {
+        ::std::option::Option::Some("AccessDeniedException") => {
+            match de_access_denied_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::start_attached_file_upload::StartAttachedFileUploadError::AccessDeniedException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::start_attached_file_upload::StartAttachedFileUploadError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("InternalServiceException") => {
+            match de_internal_service_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::start_attached_file_upload::StartAttachedFileUploadError::InternalServiceException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::start_attached_file_upload::StartAttachedFileUploadError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("InvalidRequestException") => {
+            match de_invalid_request_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::start_attached_file_upload::StartAttachedFileUploadError::InvalidRequestException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::start_attached_file_upload::StartAttachedFileUploadError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("ResourceConflictException") => {
+            match de_resource_conflict_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::start_attached_file_upload::StartAttachedFileUploadError::ResourceConflictException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::start_attached_file_upload::StartAttachedFileUploadError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("ServiceQuotaExceededException") => {
+            match de_service_quota_exceeded_exception_error(
+                status,
+                headers,
+                body,
+                meta,
+            ) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::start_attached_file_upload::StartAttachedFileUploadError::ServiceQuotaExceededException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::start_attached_file_upload::StartAttachedFileUploadError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("ThrottlingException") => {
+            match de_throttling_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::start_attached_file_upload::StartAttachedFileUploadError::ThrottlingException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::start_attached_file_upload::StartAttachedFileUploadError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        _ => {
+            crate::operation::start_attached_file_upload::StartAttachedFileUploadError::generic(
+                meta,
+            )
+        }
+    };
+    ::std::result::Result::Err(
+        ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+            error,
+        ),
+    )
+}
 #[allow(unused_mut, unused_variables)]
 fn de_access_denied_exception_error(
     status: u16,
@@ -358,6 +1212,34 @@ fn de_invalid_request_exception_error(
     })
 }
 #[allow(unused_mut, unused_variables)]
+fn de_resource_conflict_exception_error(
+    status: u16,
+    headers: &::aws_smithy_runtime_api::http::Headers,
+    body: &[u8],
+    meta: ::aws_smithy_types::error::ErrorMetadata,
+) -> ::std::result::Result<
+    crate::types::error::ResourceConflictException,
+    ::aws_smithy_runtime_api::box_error::BoxError,
+> {
+    let mut m_message = ::std::option::Option::None;
+    if !body.is_empty() {
+        let tokens = &mut json::tokens(body);
+        if json::start_object(tokens)? {
+            while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+                match key.as_ref() {
+                    "Message" => m_message = json::de_string(tokens)?,
+                    _ => json::skip_value(tokens)?,
+                }
+            }
+        }
+        json::end_of_body(tokens)?;
+    }
+    ::std::result::Result::Ok(crate::types::error::ResourceConflictException {
+        message: m_message,
+        meta,
+    })
+}
+#[allow(unused_mut, unused_variables)]
 fn de_resource_not_found_exception_error(
     status: u16,
     headers: &::aws_smithy_runtime_api::http::Headers,
@@ -382,6 +1264,39 @@ fn de_resource_not_found_exception_error(
     }
     ::std::result::Result::Ok(crate::types::error::ResourceNotFoundException {
         message: m_message,
+        meta,
+    })
+}
+#[allow(unused_mut, unused_variables)]
+fn de_service_quota_exceeded_exception_error(
+    status: u16,
+    headers: &::aws_smithy_runtime_api::http::Headers,
+    body: &[u8],
+    meta: ::aws_smithy_types::error::ErrorMetadata,
+) -> ::std::result::Result<
+    crate::types::error::ServiceQuotaExceededException,
+    ::aws_smithy_runtime_api::box_error::BoxError,
+> {
+    let mut m_message = ::std::option::Option::None;
+    let mut m_reason = ::std::option::Option::None;
+    if !body.is_empty() {
+        let tokens = &mut json::tokens(body);
+        if json::start_object(tokens)? {
+            while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+                match key.as_ref() {
+                    "Message" => m_message = json::de_string(tokens)?,
+                    "Reason" => {
+                        m_reason = de_service_quota_exceeded_exception_reason(tokens)?;
+                    }
+                    _ => json::skip_value(tokens)?,
+                }
+            }
+        }
+        json::end_of_body(tokens)?;
+    }
+    ::std::result::Result::Ok(crate::types::error::ServiceQuotaExceededException {
+        message: m_message,
+        reason: m_reason,
         meta,
     })
 }
@@ -412,6 +1327,169 @@ fn de_throttling_exception_error(
         message: m_message,
         meta,
     })
+}
+pub(crate) fn ser_created_by_info(
+    writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
+    value: &crate::types::CreatedByInfo,
+) -> ::std::result::Result<(), ::std::string::String> {
+    let mut object = writer.start_object();
+    match value {
+        crate::types::CreatedByInfo::ConnectUserArn(v) => {
+            object.key("ConnectUserArn").string(v);
+        }
+        crate::types::CreatedByInfo::AwsIdentityArn(v) => {
+            object.key("AWSIdentityArn").string(v);
+        }
+        crate::types::CreatedByInfo::Unknown => {
+            return ::std::result::Result::Err(
+                "the Unknown variant of CreatedByInfo cannot be sent".into(),
+            );
+        }
+    }
+    object.finish();
+    ::std::result::Result::Ok(())
+}
+pub(crate) fn ser_file_id_list(
+    writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
+    value: &[::std::string::String],
+) -> ::std::result::Result<(), ::std::string::String> {
+    let mut array = writer.start_array();
+    for item in value.iter() {
+        array.value().string(item);
+    }
+    array.finish();
+    ::std::result::Result::Ok(())
+}
+pub(crate) fn ser_tag_map(
+    writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
+    value: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
+) -> ::std::result::Result<(), ::std::string::String> {
+    let mut object = writer.start_object();
+    for (key, item) in value.iter() {
+        object.key(key.as_str()).string(item);
+    }
+    object.finish();
+    ::std::result::Result::Ok(())
+}
+pub(crate) fn de_attached_file(
+    tokens: &mut json::Tokens<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::types::AttachedFile>,
+    ::aws_smithy_json::deserialize::error::DeserializeError,
+> {
+    if !json::start_object(tokens)? {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let mut m_creation_time = ::std::option::Option::None;
+    let mut m_file_arn = ::std::option::Option::None;
+    let mut m_file_id = ::std::option::Option::None;
+    let mut m_file_name = ::std::option::Option::None;
+    let mut m_file_size_in_bytes = ::std::option::Option::None;
+    let mut m_file_status = ::std::option::Option::None;
+    let mut m_created_by = ::std::option::Option::None;
+    let mut m_file_use_case_type = ::std::option::Option::None;
+    let mut m_associated_resource_arn = ::std::option::Option::None;
+    let mut m_tags = ::std::option::Option::None;
+    while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+        match key.as_ref() {
+            "CreationTime" => m_creation_time = json::de_string(tokens)?,
+            "FileArn" => m_file_arn = json::de_string(tokens)?,
+            "FileId" => m_file_id = json::de_string(tokens)?,
+            "FileName" => m_file_name = json::de_string(tokens)?,
+            "FileSizeInBytes" => m_file_size_in_bytes = json::de_integer::<i64>(tokens)?,
+            "FileStatus" => {
+                m_file_status = json::de_string(tokens)
+                    .map(|v| v.map(|v| crate::types::FileStatusType::from(v.as_str())))?;
+            }
+            "CreatedBy" => m_created_by = de_created_by_info(tokens)?,
+            "FileUseCaseType" => {
+                m_file_use_case_type = json::de_string(tokens)
+                    .map(|v| v.map(|v| crate::types::FileUseCaseType::from(v.as_str())))?;
+            }
+            "AssociatedResourceArn" => {
+                m_associated_resource_arn = json::de_string(tokens)?;
+            }
+            "Tags" => m_tags = de_tag_map(tokens)?,
+            _ => json::skip_value(tokens)?,
+        }
+    }
+    ::std::result::Result::Ok(
+        ::std::option::Option::Some(crate::types::AttachedFile {
+            creation_time: m_creation_time.unwrap_or_default(),
+            file_arn: m_file_arn.unwrap_or_default(),
+            file_id: m_file_id.unwrap_or_default(),
+            file_name: m_file_name.unwrap_or_default(),
+            file_size_in_bytes: m_file_size_in_bytes.unwrap_or_default(),
+            file_status: m_file_status
+                .unwrap_or_else(|| crate::types::FileStatusType::from("")),
+            created_by: m_created_by,
+            file_use_case_type: m_file_use_case_type,
+            associated_resource_arn: m_associated_resource_arn,
+            tags: m_tags,
+        }),
+    )
+}
+pub(crate) fn de_attached_file_error(
+    tokens: &mut json::Tokens<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::types::AttachedFileError>,
+    ::aws_smithy_json::deserialize::error::DeserializeError,
+> {
+    if !json::start_object(tokens)? {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let mut m_error_code = ::std::option::Option::None;
+    let mut m_error_message = ::std::option::Option::None;
+    let mut m_file_id = ::std::option::Option::None;
+    while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+        match key.as_ref() {
+            "ErrorCode" => m_error_code = json::de_string(tokens)?,
+            "ErrorMessage" => m_error_message = json::de_string(tokens)?,
+            "FileId" => m_file_id = json::de_string(tokens)?,
+            _ => json::skip_value(tokens)?,
+        }
+    }
+    ::std::result::Result::Ok(
+        ::std::option::Option::Some(crate::types::AttachedFileError {
+            error_code: m_error_code,
+            error_message: m_error_message,
+            file_id: m_file_id,
+        }),
+    )
+}
+pub(crate) fn de_attached_file_errors_list(
+    tokens: &mut json::Tokens<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<::std::vec::Vec<crate::types::AttachedFileError>>,
+    ::aws_smithy_json::deserialize::error::DeserializeError,
+> {
+    if !json::start_array(tokens)? {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let mut items = ::std::vec::Vec::new();
+    while json::array_continues(tokens)? {
+        if let ::std::option::Option::Some(item) = de_attached_file_error(tokens)? {
+            items.push(item);
+        }
+    }
+    ::std::result::Result::Ok(::std::option::Option::Some(items))
+}
+pub(crate) fn de_attached_files_list(
+    tokens: &mut json::Tokens<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<::std::vec::Vec<crate::types::AttachedFile>>,
+    ::aws_smithy_json::deserialize::error::DeserializeError,
+> {
+    if !json::start_array(tokens)? {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let mut items = ::std::vec::Vec::new();
+    while json::array_continues(tokens)? {
+        if let ::std::option::Option::Some(item) = de_attached_file(tokens)? {
+            items.push(item);
+        }
+    }
+    ::std::result::Result::Ok(::std::option::Option::Some(items))
 }
 pub(crate) fn de_created_by_info(
     tokens: &mut json::Tokens<'_>,
@@ -561,7 +1639,118 @@ pub(crate) fn de_invalid_request_exception_reason(
         }
     }
 }
+pub(crate) fn de_service_quota_exceeded_exception_reason(
+    tokens: &mut json::Tokens<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::types::ServiceQuotaExceededExceptionReason>,
+    ::aws_smithy_json::deserialize::error::DeserializeError,
+> {
+    if !json::start_object(tokens)? {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let mut variant = ::std::option::Option::None;
+    while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+        if json::take_null(tokens) {
+            continue;
+        }
+        let value = match key.as_ref() {
+            "AttachedFileServiceQuotaExceededExceptionReason" => {
+                match json::de_string(tokens)
+                    .map(|v| {
+                        v
+                            .map(|v| crate::types::AttachedFileServiceQuotaExceededExceptionReason::from(
+                                v.as_str(),
+                            ))
+                    })?
+                {
+                    ::std::option::Option::Some(value) => {
+                        crate::types::ServiceQuotaExceededExceptionReason::AttachedFileServiceQuotaExceededExceptionReason(
+                            value,
+                        )
+                    }
+                    ::std::option::Option::None => continue,
+                }
+            }
+            "__type" => {
+                json::skip_value(tokens)?;
+                continue;
+            }
+            _ => {
+                json::skip_value(tokens)?;
+                crate::types::ServiceQuotaExceededExceptionReason::Unknown
+            }
+        };
+        if variant.replace(value).is_some() {
+            return ::std::result::Result::Err(
+                ::aws_smithy_json::deserialize::error::DeserializeError::custom(
+                    "a union must have exactly one member set",
+                ),
+            );
+        }
+    }
+    match variant {
+        ::std::option::Option::Some(value) => {
+            ::std::result::Result::Ok(::std::option::Option::Some(value))
+        }
+        ::std::option::Option::None => {
+            ::std::result::Result::Err(
+                ::aws_smithy_json::deserialize::error::DeserializeError::custom(
+                    "a union must have exactly one member set",
+                ),
+            )
+        }
+    }
+}
 pub(crate) fn de_tag_map(
+    tokens: &mut json::Tokens<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    >,
+    ::aws_smithy_json::deserialize::error::DeserializeError,
+> {
+    if !json::start_object(tokens)? {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let mut map = ::std::collections::HashMap::new();
+    while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+        if let ::std::option::Option::Some(value) = json::de_string(tokens)? {
+            map.insert(key.into_owned(), value);
+        }
+    }
+    ::std::result::Result::Ok(::std::option::Option::Some(map))
+}
+pub(crate) fn de_upload_url_metadata(
+    tokens: &mut json::Tokens<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::types::UploadUrlMetadata>,
+    ::aws_smithy_json::deserialize::error::DeserializeError,
+> {
+    if !json::start_object(tokens)? {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let mut m_url = ::std::option::Option::None;
+    let mut m_url_expiry = ::std::option::Option::None;
+    let mut m_headers_to_include = ::std::option::Option::None;
+    while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+        match key.as_ref() {
+            "Url" => m_url = json::de_string(tokens)?,
+            "UrlExpiry" => m_url_expiry = json::de_string(tokens)?,
+            "HeadersToInclude" => {
+                m_headers_to_include = de_url_metadata_signed_headers(tokens)?;
+            }
+            _ => json::skip_value(tokens)?,
+        }
+    }
+    ::std::result::Result::Ok(
+        ::std::option::Option::Some(crate::types::UploadUrlMetadata {
+            url: m_url,
+            url_expiry: m_url_expiry,
+            headers_to_include: m_headers_to_include,
+        }),
+    )
+}
+pub(crate) fn de_url_metadata_signed_headers(
     tokens: &mut json::Tokens<'_>,
 ) -> ::std::result::Result<
     ::std::option::Option<

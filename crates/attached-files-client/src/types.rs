@@ -83,6 +83,243 @@ impl ::std::fmt::Display for ContentDisposition {
         f.write_str(self.as_str())
     }
 }
+/// The identity that created a file: exactly one of the two members is set.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+pub enum CreatedByInfo {
+    /// ARN of the Amazon Connect user (agent) who uploaded the file.
+    ConnectUserArn(::std::string::String),
+    /// ARN of the IAM or STS identity that called the API. The service fills this in itself
+    /// when no ConnectUserArn was given; callers cannot set it.
+    AwsIdentityArn(::std::string::String),
+    /// A member this crate does not know (sent by a newer server). It cannot be sent.
+    #[non_exhaustive]
+    Unknown,
+}
+impl CreatedByInfo {
+    /// The `ConnectUserArn` member's value, or `self` if another member is set.
+    pub fn as_connect_user_arn(
+        &self,
+    ) -> ::std::result::Result<&::std::string::String, &Self> {
+        if let CreatedByInfo::ConnectUserArn(value) = self {
+            ::std::result::Result::Ok(value)
+        } else {
+            ::std::result::Result::Err(self)
+        }
+    }
+    /// Whether this is the `ConnectUserArn` member.
+    pub fn is_connect_user_arn(&self) -> bool {
+        self.as_connect_user_arn().is_ok()
+    }
+    /// The `AWSIdentityArn` member's value, or `self` if another member is set.
+    pub fn as_aws_identity_arn(
+        &self,
+    ) -> ::std::result::Result<&::std::string::String, &Self> {
+        if let CreatedByInfo::AwsIdentityArn(value) = self {
+            ::std::result::Result::Ok(value)
+        } else {
+            ::std::result::Result::Err(self)
+        }
+    }
+    /// Whether this is the `AWSIdentityArn` member.
+    pub fn is_aws_identity_arn(&self) -> bool {
+        self.as_aws_identity_arn().is_ok()
+    }
+    /// Whether the member is one this crate does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CreatedByInfo::Unknown)
+    }
+}
+/// Purpose of an attached file.
+///
+/** Values: `ATTACHMENT`. A value this crate does not know is kept as `Unknown`: match with a wildcard arm
+ and read it with `as_str()`, so that new values do not break your code.*/
+#[non_exhaustive]
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::std::cmp::Ord,
+    ::std::cmp::PartialEq,
+    ::std::cmp::PartialOrd
+)]
+pub enum FileUseCaseType {
+    /// A file attached to a resource such as a case, an email or a task.
+    Attachment,
+    /// A value this crate does not know.
+    #[deprecated(
+        note = "Don't match on `Unknown` directly: match with a wildcard arm and read `as_str()`."
+    )]
+    Unknown(crate::primitives::sealed_enum_unknown::UnknownVariantValue),
+}
+impl ::std::convert::From<&str> for FileUseCaseType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ATTACHMENT" => FileUseCaseType::Attachment,
+            other => {
+                FileUseCaseType::Unknown(
+                    crate::primitives::sealed_enum_unknown::UnknownVariantValue(
+                        other.to_owned(),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for FileUseCaseType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(FileUseCaseType::from(value))
+    }
+}
+impl FileUseCaseType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            FileUseCaseType::Attachment => "ATTACHMENT",
+            FileUseCaseType::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Every value this crate knows.
+    pub const fn values() -> &'static [&'static str] {
+        &["ATTACHMENT"]
+    }
+    /// The variant for a known value, or an error for any other.
+    pub fn try_parse(
+        value: &str,
+    ) -> ::std::result::Result<Self, crate::error::UnknownVariantError> {
+        match Self::from(value) {
+            #[allow(deprecated)]
+            FileUseCaseType::Unknown(_) => {
+                ::std::result::Result::Err(crate::error::UnknownVariantError::new(value))
+            }
+            known => ::std::result::Result::Ok(known),
+        }
+    }
+}
+impl ::std::convert::AsRef<str> for FileUseCaseType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for FileUseCaseType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The metadata of one attached file, as BatchGetAttachedFileMetadata reports it.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+pub struct AttachedFile {
+    /// When the file record was created, as an ISO 8601 string with milliseconds in UTC.
+    pub creation_time: ::std::string::String,
+    /// ARN of the attached file.
+    pub file_arn: ::std::string::String,
+    /// Identifier of the attached file.
+    pub file_id: ::std::string::String,
+    /// The file's name as given at upload.
+    pub file_name: ::std::string::String,
+    /// Size of the file in bytes.
+    pub file_size_in_bytes: i64,
+    /// Where the file is in its life cycle.
+    pub file_status: crate::types::FileStatusType,
+    /// Who uploaded the file.
+    pub created_by: ::std::option::Option<crate::types::CreatedByInfo>,
+    /// What the file is used for.
+    pub file_use_case_type: ::std::option::Option<crate::types::FileUseCaseType>,
+    /// ARN of the resource the file is attached to.
+    pub associated_resource_arn: ::std::option::Option<::std::string::String>,
+    /// Tags on the file.
+    pub tags: ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    >,
+}
+impl AttachedFile {
+    /// When the file record was created, as an ISO 8601 string with milliseconds in UTC.
+    pub fn creation_time(&self) -> &str {
+        &self.creation_time
+    }
+    /// ARN of the attached file.
+    pub fn file_arn(&self) -> &str {
+        &self.file_arn
+    }
+    /// Identifier of the attached file.
+    pub fn file_id(&self) -> &str {
+        &self.file_id
+    }
+    /// The file's name as given at upload.
+    pub fn file_name(&self) -> &str {
+        &self.file_name
+    }
+    /// Size of the file in bytes.
+    pub fn file_size_in_bytes(&self) -> i64 {
+        self.file_size_in_bytes
+    }
+    /// Where the file is in its life cycle.
+    pub fn file_status(&self) -> &crate::types::FileStatusType {
+        &self.file_status
+    }
+    /// Who uploaded the file.
+    pub fn created_by(&self) -> ::std::option::Option<&crate::types::CreatedByInfo> {
+        self.created_by.as_ref()
+    }
+    /// What the file is used for.
+    pub fn file_use_case_type(
+        &self,
+    ) -> ::std::option::Option<&crate::types::FileUseCaseType> {
+        self.file_use_case_type.as_ref()
+    }
+    /// ARN of the resource the file is attached to.
+    pub fn associated_resource_arn(&self) -> ::std::option::Option<&str> {
+        self.associated_resource_arn.as_deref()
+    }
+    /// Tags on the file.
+    pub fn tags(
+        &self,
+    ) -> ::std::option::Option<
+        &::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    > {
+        self.tags.as_ref()
+    }
+}
+impl AttachedFile {
+    /// A builder for this structure.
+    pub fn builder() -> crate::types::builders::AttachedFileBuilder {
+        crate::types::builders::AttachedFileBuilder::default()
+    }
+}
+/// Why one file of a batch could not be returned.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+pub struct AttachedFileError {
+    /// What went wrong, as a code; see the service's documentation for the values.
+    pub error_code: ::std::option::Option<::std::string::String>,
+    /// What went wrong, in words.
+    pub error_message: ::std::option::Option<::std::string::String>,
+    /// The file concerned.
+    pub file_id: ::std::option::Option<::std::string::String>,
+}
+impl AttachedFileError {
+    /// What went wrong, as a code; see the service's documentation for the values.
+    pub fn error_code(&self) -> ::std::option::Option<&str> {
+        self.error_code.as_deref()
+    }
+    /// What went wrong, in words.
+    pub fn error_message(&self) -> ::std::option::Option<&str> {
+        self.error_message.as_deref()
+    }
+    /// The file concerned.
+    pub fn file_id(&self) -> ::std::option::Option<&str> {
+        self.file_id.as_deref()
+    }
+}
+impl AttachedFileError {
+    /// A builder for this structure.
+    pub fn builder() -> crate::types::builders::AttachedFileErrorBuilder {
+        crate::types::builders::AttachedFileErrorBuilder::default()
+    }
+}
 /// Which instance limit an attached file broke.
 ///
 /** Values: `INVALID_FILE_SIZE`, `INVALID_FILE_TYPE`, `INVALID_FILE_NAME`. A value this crate does not know is kept as `Unknown`: match with a wildcard arm
@@ -181,51 +418,98 @@ impl ::std::fmt::Display for AttachedFileInvalidRequestExceptionReason {
         f.write_str(self.as_str())
     }
 }
-/// The identity that created a file: exactly one of the two members is set.
+/// Which attached-file quota of the instance would be exceeded.
+///
+/** Values: `TOTAL_FILE_SIZE_EXCEEDED`, `TOTAL_FILE_COUNT_EXCEEDED`. A value this crate does not know is kept as `Unknown`: match with a wildcard arm
+ and read it with `as_str()`, so that new values do not break your code.*/
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-pub enum CreatedByInfo {
-    /// ARN of the Amazon Connect user (agent) who uploaded the file.
-    ConnectUserArn(::std::string::String),
-    /// ARN of the IAM or STS identity that called the API. The service fills this in itself
-    /// when no ConnectUserArn was given; callers cannot set it.
-    AwsIdentityArn(::std::string::String),
-    /// A member this crate does not know (sent by a newer server). It cannot be sent.
-    #[non_exhaustive]
-    Unknown,
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::std::cmp::Ord,
+    ::std::cmp::PartialEq,
+    ::std::cmp::PartialOrd
+)]
+pub enum AttachedFileServiceQuotaExceededExceptionReason {
+    /// The total size of the instance's files.
+    TotalFileSizeExceeded,
+    /// The number of the instance's files.
+    TotalFileCountExceeded,
+    /// A value this crate does not know.
+    #[deprecated(
+        note = "Don't match on `Unknown` directly: match with a wildcard arm and read `as_str()`."
+    )]
+    Unknown(crate::primitives::sealed_enum_unknown::UnknownVariantValue),
 }
-impl CreatedByInfo {
-    /// The `ConnectUserArn` member's value, or `self` if another member is set.
-    pub fn as_connect_user_arn(
-        &self,
-    ) -> ::std::result::Result<&::std::string::String, &Self> {
-        if let CreatedByInfo::ConnectUserArn(value) = self {
-            ::std::result::Result::Ok(value)
-        } else {
-            ::std::result::Result::Err(self)
+impl ::std::convert::From<&str> for AttachedFileServiceQuotaExceededExceptionReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "TOTAL_FILE_SIZE_EXCEEDED" => {
+                AttachedFileServiceQuotaExceededExceptionReason::TotalFileSizeExceeded
+            }
+            "TOTAL_FILE_COUNT_EXCEEDED" => {
+                AttachedFileServiceQuotaExceededExceptionReason::TotalFileCountExceeded
+            }
+            other => {
+                AttachedFileServiceQuotaExceededExceptionReason::Unknown(
+                    crate::primitives::sealed_enum_unknown::UnknownVariantValue(
+                        other.to_owned(),
+                    ),
+                )
+            }
         }
     }
-    /// Whether this is the `ConnectUserArn` member.
-    pub fn is_connect_user_arn(&self) -> bool {
-        self.as_connect_user_arn().is_ok()
+}
+impl ::std::str::FromStr for AttachedFileServiceQuotaExceededExceptionReason {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(
+            AttachedFileServiceQuotaExceededExceptionReason::from(value),
+        )
     }
-    /// The `AWSIdentityArn` member's value, or `self` if another member is set.
-    pub fn as_aws_identity_arn(
-        &self,
-    ) -> ::std::result::Result<&::std::string::String, &Self> {
-        if let CreatedByInfo::AwsIdentityArn(value) = self {
-            ::std::result::Result::Ok(value)
-        } else {
-            ::std::result::Result::Err(self)
+}
+impl AttachedFileServiceQuotaExceededExceptionReason {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AttachedFileServiceQuotaExceededExceptionReason::TotalFileSizeExceeded => {
+                "TOTAL_FILE_SIZE_EXCEEDED"
+            }
+            AttachedFileServiceQuotaExceededExceptionReason::TotalFileCountExceeded => {
+                "TOTAL_FILE_COUNT_EXCEEDED"
+            }
+            AttachedFileServiceQuotaExceededExceptionReason::Unknown(value) => {
+                value.as_str()
+            }
         }
     }
-    /// Whether this is the `AWSIdentityArn` member.
-    pub fn is_aws_identity_arn(&self) -> bool {
-        self.as_aws_identity_arn().is_ok()
+    /// Every value this crate knows.
+    pub const fn values() -> &'static [&'static str] {
+        &["TOTAL_FILE_SIZE_EXCEEDED", "TOTAL_FILE_COUNT_EXCEEDED"]
     }
-    /// Whether the member is one this crate does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CreatedByInfo::Unknown)
+    /// The variant for a known value, or an error for any other.
+    pub fn try_parse(
+        value: &str,
+    ) -> ::std::result::Result<Self, crate::error::UnknownVariantError> {
+        match Self::from(value) {
+            #[allow(deprecated)]
+            AttachedFileServiceQuotaExceededExceptionReason::Unknown(_) => {
+                ::std::result::Result::Err(crate::error::UnknownVariantError::new(value))
+            }
+            known => ::std::result::Result::Ok(known),
+        }
+    }
+}
+impl ::std::convert::AsRef<str> for AttachedFileServiceQuotaExceededExceptionReason {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for AttachedFileServiceQuotaExceededExceptionReason {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 /// Where and until when an attached file can be downloaded.
@@ -345,84 +629,6 @@ impl ::std::fmt::Display for FileStatusType {
         f.write_str(self.as_str())
     }
 }
-/// Purpose of an attached file.
-///
-/** Values: `ATTACHMENT`. A value this crate does not know is kept as `Unknown`: match with a wildcard arm
- and read it with `as_str()`, so that new values do not break your code.*/
-#[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::Ord,
-    ::std::cmp::PartialEq,
-    ::std::cmp::PartialOrd
-)]
-pub enum FileUseCaseType {
-    /// A file attached to a resource such as a case, an email or a task.
-    Attachment,
-    /// A value this crate does not know.
-    #[deprecated(
-        note = "Don't match on `Unknown` directly: match with a wildcard arm and read `as_str()`."
-    )]
-    Unknown(crate::primitives::sealed_enum_unknown::UnknownVariantValue),
-}
-impl ::std::convert::From<&str> for FileUseCaseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ATTACHMENT" => FileUseCaseType::Attachment,
-            other => {
-                FileUseCaseType::Unknown(
-                    crate::primitives::sealed_enum_unknown::UnknownVariantValue(
-                        other.to_owned(),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl ::std::str::FromStr for FileUseCaseType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(FileUseCaseType::from(value))
-    }
-}
-impl FileUseCaseType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            FileUseCaseType::Attachment => "ATTACHMENT",
-            FileUseCaseType::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Every value this crate knows.
-    pub const fn values() -> &'static [&'static str] {
-        &["ATTACHMENT"]
-    }
-    /// The variant for a known value, or an error for any other.
-    pub fn try_parse(
-        value: &str,
-    ) -> ::std::result::Result<Self, crate::error::UnknownVariantError> {
-        match Self::from(value) {
-            #[allow(deprecated)]
-            FileUseCaseType::Unknown(_) => {
-                ::std::result::Result::Err(crate::error::UnknownVariantError::new(value))
-            }
-            known => ::std::result::Result::Ok(known),
-        }
-    }
-}
-impl ::std::convert::AsRef<str> for FileUseCaseType {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::std::fmt::Display for FileUseCaseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 /// The cause of an InvalidRequestException; exactly one member is set.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
@@ -460,8 +666,457 @@ impl InvalidRequestExceptionReason {
         matches!(self, InvalidRequestExceptionReason::Unknown)
     }
 }
+/// The cause of a ServiceQuotaExceededException; exactly one member is set.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+pub enum ServiceQuotaExceededExceptionReason {
+    /// The attached-file quota that would be exceeded.
+    AttachedFileServiceQuotaExceededExceptionReason(
+        crate::types::AttachedFileServiceQuotaExceededExceptionReason,
+    ),
+    /// A member this crate does not know (sent by a newer server). It cannot be sent.
+    #[non_exhaustive]
+    Unknown,
+}
+impl ServiceQuotaExceededExceptionReason {
+    /// The `AttachedFileServiceQuotaExceededExceptionReason` member's value, or `self` if another member is set.
+    pub fn as_attached_file_service_quota_exceeded_exception_reason(
+        &self,
+    ) -> ::std::result::Result<
+        &crate::types::AttachedFileServiceQuotaExceededExceptionReason,
+        &Self,
+    > {
+        if let ServiceQuotaExceededExceptionReason::AttachedFileServiceQuotaExceededExceptionReason(
+            value,
+        ) = self {
+            ::std::result::Result::Ok(value)
+        } else {
+            ::std::result::Result::Err(self)
+        }
+    }
+    /// Whether this is the `AttachedFileServiceQuotaExceededExceptionReason` member.
+    pub fn is_attached_file_service_quota_exceeded_exception_reason(&self) -> bool {
+        self.as_attached_file_service_quota_exceeded_exception_reason().is_ok()
+    }
+    /// Whether the member is one this crate does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ServiceQuotaExceededExceptionReason::Unknown)
+    }
+}
+/// Where, until when and with which headers the bytes of a new file are to be PUT.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+pub struct UploadUrlMetadata {
+    /// Pre-signed URL that accepts the file's bytes in one PUT.
+    pub url: ::std::option::Option<::std::string::String>,
+    /// When the URL stops working, as an ISO 8601 string with milliseconds in UTC: the time it
+    /// was made plus its lifetime.
+    pub url_expiry: ::std::option::Option<::std::string::String>,
+    /// The headers the PUT must send exactly as given: they are part of the URL's signature.
+    pub headers_to_include: ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    >,
+}
+impl UploadUrlMetadata {
+    /// Pre-signed URL that accepts the file's bytes in one PUT.
+    pub fn url(&self) -> ::std::option::Option<&str> {
+        self.url.as_deref()
+    }
+    /// When the URL stops working, as an ISO 8601 string with milliseconds in UTC: the time it
+    /// was made plus its lifetime.
+    pub fn url_expiry(&self) -> ::std::option::Option<&str> {
+        self.url_expiry.as_deref()
+    }
+    /// The headers the PUT must send exactly as given: they are part of the URL's signature.
+    pub fn headers_to_include(
+        &self,
+    ) -> ::std::option::Option<
+        &::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    > {
+        self.headers_to_include.as_ref()
+    }
+}
+impl UploadUrlMetadata {
+    /// A builder for this structure.
+    pub fn builder() -> crate::types::builders::UploadUrlMetadataBuilder {
+        crate::types::builders::UploadUrlMetadataBuilder::default()
+    }
+}
 /// Builders of the structures in [`types`](crate::types).
 pub mod builders {
+    /// A builder for [`AttachedFile`](crate::types::AttachedFile).
+    #[non_exhaustive]
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct AttachedFileBuilder {
+        pub(crate) creation_time: ::std::option::Option<::std::string::String>,
+        pub(crate) file_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) file_id: ::std::option::Option<::std::string::String>,
+        pub(crate) file_name: ::std::option::Option<::std::string::String>,
+        pub(crate) file_size_in_bytes: ::std::option::Option<i64>,
+        pub(crate) file_status: ::std::option::Option<crate::types::FileStatusType>,
+        pub(crate) created_by: ::std::option::Option<crate::types::CreatedByInfo>,
+        pub(crate) file_use_case_type: ::std::option::Option<
+            crate::types::FileUseCaseType,
+        >,
+        pub(crate) associated_resource_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) tags: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+    }
+    impl AttachedFileBuilder {
+        /// When the file record was created, as an ISO 8601 string with milliseconds in UTC.
+        pub fn creation_time(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.creation_time = ::std::option::Option::Some(input.into());
+            self
+        }
+        /// When the file record was created, as an ISO 8601 string with milliseconds in UTC.
+        pub fn set_creation_time(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.creation_time = input;
+            self
+        }
+        /// When the file record was created, as an ISO 8601 string with milliseconds in UTC.
+        pub fn get_creation_time(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.creation_time
+        }
+        /// ARN of the attached file.
+        pub fn file_arn(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.file_arn = ::std::option::Option::Some(input.into());
+            self
+        }
+        /// ARN of the attached file.
+        pub fn set_file_arn(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.file_arn = input;
+            self
+        }
+        /// ARN of the attached file.
+        pub fn get_file_arn(&self) -> &::std::option::Option<::std::string::String> {
+            &self.file_arn
+        }
+        /// Identifier of the attached file.
+        pub fn file_id(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.file_id = ::std::option::Option::Some(input.into());
+            self
+        }
+        /// Identifier of the attached file.
+        pub fn set_file_id(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.file_id = input;
+            self
+        }
+        /// Identifier of the attached file.
+        pub fn get_file_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.file_id
+        }
+        /// The file's name as given at upload.
+        pub fn file_name(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.file_name = ::std::option::Option::Some(input.into());
+            self
+        }
+        /// The file's name as given at upload.
+        pub fn set_file_name(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.file_name = input;
+            self
+        }
+        /// The file's name as given at upload.
+        pub fn get_file_name(&self) -> &::std::option::Option<::std::string::String> {
+            &self.file_name
+        }
+        /// Size of the file in bytes.
+        pub fn file_size_in_bytes(mut self, input: i64) -> Self {
+            self.file_size_in_bytes = ::std::option::Option::Some(input);
+            self
+        }
+        /// Size of the file in bytes.
+        pub fn set_file_size_in_bytes(
+            mut self,
+            input: ::std::option::Option<i64>,
+        ) -> Self {
+            self.file_size_in_bytes = input;
+            self
+        }
+        /// Size of the file in bytes.
+        pub fn get_file_size_in_bytes(&self) -> &::std::option::Option<i64> {
+            &self.file_size_in_bytes
+        }
+        /// Where the file is in its life cycle.
+        pub fn file_status(mut self, input: crate::types::FileStatusType) -> Self {
+            self.file_status = ::std::option::Option::Some(input);
+            self
+        }
+        /// Where the file is in its life cycle.
+        pub fn set_file_status(
+            mut self,
+            input: ::std::option::Option<crate::types::FileStatusType>,
+        ) -> Self {
+            self.file_status = input;
+            self
+        }
+        /// Where the file is in its life cycle.
+        pub fn get_file_status(
+            &self,
+        ) -> &::std::option::Option<crate::types::FileStatusType> {
+            &self.file_status
+        }
+        /// Who uploaded the file.
+        pub fn created_by(mut self, input: crate::types::CreatedByInfo) -> Self {
+            self.created_by = ::std::option::Option::Some(input);
+            self
+        }
+        /// Who uploaded the file.
+        pub fn set_created_by(
+            mut self,
+            input: ::std::option::Option<crate::types::CreatedByInfo>,
+        ) -> Self {
+            self.created_by = input;
+            self
+        }
+        /// Who uploaded the file.
+        pub fn get_created_by(
+            &self,
+        ) -> &::std::option::Option<crate::types::CreatedByInfo> {
+            &self.created_by
+        }
+        /// What the file is used for.
+        pub fn file_use_case_type(
+            mut self,
+            input: crate::types::FileUseCaseType,
+        ) -> Self {
+            self.file_use_case_type = ::std::option::Option::Some(input);
+            self
+        }
+        /// What the file is used for.
+        pub fn set_file_use_case_type(
+            mut self,
+            input: ::std::option::Option<crate::types::FileUseCaseType>,
+        ) -> Self {
+            self.file_use_case_type = input;
+            self
+        }
+        /// What the file is used for.
+        pub fn get_file_use_case_type(
+            &self,
+        ) -> &::std::option::Option<crate::types::FileUseCaseType> {
+            &self.file_use_case_type
+        }
+        /// ARN of the resource the file is attached to.
+        pub fn associated_resource_arn(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.associated_resource_arn = ::std::option::Option::Some(input.into());
+            self
+        }
+        /// ARN of the resource the file is attached to.
+        pub fn set_associated_resource_arn(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.associated_resource_arn = input;
+            self
+        }
+        /// ARN of the resource the file is attached to.
+        pub fn get_associated_resource_arn(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.associated_resource_arn
+        }
+        /// Tags on the file.
+        ///
+        /// Adds an entry to `tags`; [`set_tags`](Self::set_tags) replaces the whole map.
+        pub fn tags(
+            mut self,
+            key: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            let mut map = self.tags.unwrap_or_default();
+            map.insert(key.into(), value.into());
+            self.tags = ::std::option::Option::Some(map);
+            self
+        }
+        /// Tags on the file.
+        pub fn set_tags(
+            mut self,
+            input: ::std::option::Option<
+                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+            >,
+        ) -> Self {
+            self.tags = input;
+            self
+        }
+        /// Tags on the file.
+        pub fn get_tags(
+            &self,
+        ) -> &::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        > {
+            &self.tags
+        }
+        /// Builds the structure, or says which required member is missing.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::AttachedFile,
+            ::aws_smithy_types::error::operation::BuildError,
+        > {
+            ::std::result::Result::Ok(crate::types::AttachedFile {
+                creation_time: self
+                    .creation_time
+                    .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+                        "creation_time",
+                        "creation_time was not specified but it is required when building AttachedFile",
+                    ))?,
+                file_arn: self
+                    .file_arn
+                    .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+                        "file_arn",
+                        "file_arn was not specified but it is required when building AttachedFile",
+                    ))?,
+                file_id: self
+                    .file_id
+                    .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+                        "file_id",
+                        "file_id was not specified but it is required when building AttachedFile",
+                    ))?,
+                file_name: self
+                    .file_name
+                    .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+                        "file_name",
+                        "file_name was not specified but it is required when building AttachedFile",
+                    ))?,
+                file_size_in_bytes: self
+                    .file_size_in_bytes
+                    .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+                        "file_size_in_bytes",
+                        "file_size_in_bytes was not specified but it is required when building AttachedFile",
+                    ))?,
+                file_status: self
+                    .file_status
+                    .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+                        "file_status",
+                        "file_status was not specified but it is required when building AttachedFile",
+                    ))?,
+                created_by: self.created_by,
+                file_use_case_type: self.file_use_case_type,
+                associated_resource_arn: self.associated_resource_arn,
+                tags: self.tags,
+            })
+        }
+    }
+    /// A builder for [`AttachedFileError`](crate::types::AttachedFileError).
+    #[non_exhaustive]
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct AttachedFileErrorBuilder {
+        pub(crate) error_code: ::std::option::Option<::std::string::String>,
+        pub(crate) error_message: ::std::option::Option<::std::string::String>,
+        pub(crate) file_id: ::std::option::Option<::std::string::String>,
+    }
+    impl AttachedFileErrorBuilder {
+        /// What went wrong, as a code; see the service's documentation for the values.
+        pub fn error_code(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.error_code = ::std::option::Option::Some(input.into());
+            self
+        }
+        /// What went wrong, as a code; see the service's documentation for the values.
+        pub fn set_error_code(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.error_code = input;
+            self
+        }
+        /// What went wrong, as a code; see the service's documentation for the values.
+        pub fn get_error_code(&self) -> &::std::option::Option<::std::string::String> {
+            &self.error_code
+        }
+        /// What went wrong, in words.
+        pub fn error_message(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.error_message = ::std::option::Option::Some(input.into());
+            self
+        }
+        /// What went wrong, in words.
+        pub fn set_error_message(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.error_message = input;
+            self
+        }
+        /// What went wrong, in words.
+        pub fn get_error_message(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.error_message
+        }
+        /// The file concerned.
+        pub fn file_id(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.file_id = ::std::option::Option::Some(input.into());
+            self
+        }
+        /// The file concerned.
+        pub fn set_file_id(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.file_id = input;
+            self
+        }
+        /// The file concerned.
+        pub fn get_file_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.file_id
+        }
+        /// Builds the structure.
+        pub fn build(self) -> crate::types::AttachedFileError {
+            crate::types::AttachedFileError {
+                error_code: self.error_code,
+                error_message: self.error_message,
+                file_id: self.file_id,
+            }
+        }
+    }
     /// A builder for [`DownloadUrlMetadata`](crate::types::DownloadUrlMetadata).
     #[non_exhaustive]
     #[derive(
@@ -523,6 +1178,105 @@ pub mod builders {
             crate::types::DownloadUrlMetadata {
                 url: self.url,
                 url_expiry: self.url_expiry,
+            }
+        }
+    }
+    /// A builder for [`UploadUrlMetadata`](crate::types::UploadUrlMetadata).
+    #[non_exhaustive]
+    #[derive(
+        ::std::clone::Clone,
+        ::std::fmt::Debug,
+        ::std::cmp::PartialEq,
+        ::std::default::Default
+    )]
+    pub struct UploadUrlMetadataBuilder {
+        pub(crate) url: ::std::option::Option<::std::string::String>,
+        pub(crate) url_expiry: ::std::option::Option<::std::string::String>,
+        pub(crate) headers_to_include: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+    }
+    impl UploadUrlMetadataBuilder {
+        /// Pre-signed URL that accepts the file's bytes in one PUT.
+        pub fn url(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.url = ::std::option::Option::Some(input.into());
+            self
+        }
+        /// Pre-signed URL that accepts the file's bytes in one PUT.
+        pub fn set_url(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.url = input;
+            self
+        }
+        /// Pre-signed URL that accepts the file's bytes in one PUT.
+        pub fn get_url(&self) -> &::std::option::Option<::std::string::String> {
+            &self.url
+        }
+        /// When the URL stops working, as an ISO 8601 string with milliseconds in UTC: the time it
+        /// was made plus its lifetime.
+        pub fn url_expiry(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.url_expiry = ::std::option::Option::Some(input.into());
+            self
+        }
+        /// When the URL stops working, as an ISO 8601 string with milliseconds in UTC: the time it
+        /// was made plus its lifetime.
+        pub fn set_url_expiry(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.url_expiry = input;
+            self
+        }
+        /// When the URL stops working, as an ISO 8601 string with milliseconds in UTC: the time it
+        /// was made plus its lifetime.
+        pub fn get_url_expiry(&self) -> &::std::option::Option<::std::string::String> {
+            &self.url_expiry
+        }
+        /// The headers the PUT must send exactly as given: they are part of the URL's signature.
+        ///
+        /// Adds an entry to `headers_to_include`; [`set_headers_to_include`](Self::set_headers_to_include) replaces the whole map.
+        pub fn headers_to_include(
+            mut self,
+            key: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            let mut map = self.headers_to_include.unwrap_or_default();
+            map.insert(key.into(), value.into());
+            self.headers_to_include = ::std::option::Option::Some(map);
+            self
+        }
+        /// The headers the PUT must send exactly as given: they are part of the URL's signature.
+        pub fn set_headers_to_include(
+            mut self,
+            input: ::std::option::Option<
+                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+            >,
+        ) -> Self {
+            self.headers_to_include = input;
+            self
+        }
+        /// The headers the PUT must send exactly as given: they are part of the URL's signature.
+        pub fn get_headers_to_include(
+            &self,
+        ) -> &::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        > {
+            &self.headers_to_include
+        }
+        /// Builds the structure.
+        pub fn build(self) -> crate::types::UploadUrlMetadata {
+            crate::types::UploadUrlMetadata {
+                url: self.url,
+                url_expiry: self.url_expiry,
+                headers_to_include: self.headers_to_include,
             }
         }
     }
@@ -658,6 +1412,43 @@ pub mod error {
             &self.meta
         }
     }
+    /// The request conflicts with the state of a resource: for example a ClientToken reused with
+    /// other parameters.
+    #[non_exhaustive]
+    #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+    pub struct ResourceConflictException {
+        /// What the conflict is.
+        pub message: ::std::option::Option<::std::string::String>,
+        pub(crate) meta: ::aws_smithy_types::error::ErrorMetadata,
+    }
+    impl ResourceConflictException {
+        /// What the conflict is.
+        pub fn message(&self) -> ::std::option::Option<&str> {
+            self.message.as_deref()
+        }
+    }
+    impl ResourceConflictException {
+        /// A builder for this structure.
+        pub fn builder() -> crate::types::error::builders::ResourceConflictExceptionBuilder {
+            crate::types::error::builders::ResourceConflictExceptionBuilder::default()
+        }
+    }
+    impl ::std::fmt::Display for ResourceConflictException {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("ResourceConflictException")?;
+            if let ::std::option::Option::Some(message) = &self.message {
+                write!(f, ": {}", message)?;
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::error::Error for ResourceConflictException {}
+    impl ::aws_smithy_types::error::metadata::ProvideErrorMetadata
+    for ResourceConflictException {
+        fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
+            &self.meta
+        }
+    }
     /// The file, or the resource it is attached to, does not exist.
     #[non_exhaustive]
     #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
@@ -690,6 +1481,52 @@ pub mod error {
     impl ::std::error::Error for ResourceNotFoundException {}
     impl ::aws_smithy_types::error::metadata::ProvideErrorMetadata
     for ResourceNotFoundException {
+        fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
+            &self.meta
+        }
+    }
+    /// Accepting the request would exceed a quota of the instance (see Reason).
+    #[non_exhaustive]
+    #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+    pub struct ServiceQuotaExceededException {
+        /// Which quota would be exceeded.
+        pub message: ::std::option::Option<::std::string::String>,
+        /// Which quota would be exceeded, as a code.
+        pub reason: ::std::option::Option<
+            crate::types::ServiceQuotaExceededExceptionReason,
+        >,
+        pub(crate) meta: ::aws_smithy_types::error::ErrorMetadata,
+    }
+    impl ServiceQuotaExceededException {
+        /// Which quota would be exceeded.
+        pub fn message(&self) -> ::std::option::Option<&str> {
+            self.message.as_deref()
+        }
+        /// Which quota would be exceeded, as a code.
+        pub fn reason(
+            &self,
+        ) -> ::std::option::Option<&crate::types::ServiceQuotaExceededExceptionReason> {
+            self.reason.as_ref()
+        }
+    }
+    impl ServiceQuotaExceededException {
+        /// A builder for this structure.
+        pub fn builder() -> crate::types::error::builders::ServiceQuotaExceededExceptionBuilder {
+            crate::types::error::builders::ServiceQuotaExceededExceptionBuilder::default()
+        }
+    }
+    impl ::std::fmt::Display for ServiceQuotaExceededException {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("ServiceQuotaExceededException")?;
+            if let ::std::option::Option::Some(message) = &self.message {
+                write!(f, ": {}", message)?;
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::error::Error for ServiceQuotaExceededException {}
+    impl ::aws_smithy_types::error::metadata::ProvideErrorMetadata
+    for ServiceQuotaExceededException {
         fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
             &self.meta
         }
@@ -944,6 +1781,65 @@ pub mod error {
                 }
             }
         }
+        /// A builder for [`ResourceConflictException`](crate::types::error::ResourceConflictException).
+        #[non_exhaustive]
+        #[derive(
+            ::std::clone::Clone,
+            ::std::fmt::Debug,
+            ::std::cmp::PartialEq,
+            ::std::default::Default
+        )]
+        pub struct ResourceConflictExceptionBuilder {
+            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) meta: ::std::option::Option<
+                ::aws_smithy_types::error::ErrorMetadata,
+            >,
+        }
+        impl ResourceConflictExceptionBuilder {
+            /// What the conflict is.
+            pub fn message(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.message = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// What the conflict is.
+            pub fn set_message(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.message = input;
+                self
+            }
+            /// What the conflict is.
+            pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+                &self.message
+            }
+            /// Sets the error's metadata (code, message, request id).
+            pub fn meta(
+                mut self,
+                meta: ::aws_smithy_types::error::ErrorMetadata,
+            ) -> Self {
+                self.meta = ::std::option::Option::Some(meta);
+                self
+            }
+            /// Sets or clears the error's metadata.
+            pub fn set_meta(
+                &mut self,
+                meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
+            ) -> &mut Self {
+                self.meta = meta;
+                self
+            }
+            /// Builds the structure.
+            pub fn build(self) -> crate::types::error::ResourceConflictException {
+                crate::types::error::ResourceConflictException {
+                    message: self.message,
+                    meta: self.meta.unwrap_or_default(),
+                }
+            }
+        }
         /// A builder for [`ResourceNotFoundException`](crate::types::error::ResourceNotFoundException).
         #[non_exhaustive]
         #[derive(
@@ -999,6 +1895,95 @@ pub mod error {
             pub fn build(self) -> crate::types::error::ResourceNotFoundException {
                 crate::types::error::ResourceNotFoundException {
                     message: self.message,
+                    meta: self.meta.unwrap_or_default(),
+                }
+            }
+        }
+        /// A builder for [`ServiceQuotaExceededException`](crate::types::error::ServiceQuotaExceededException).
+        #[non_exhaustive]
+        #[derive(
+            ::std::clone::Clone,
+            ::std::fmt::Debug,
+            ::std::cmp::PartialEq,
+            ::std::default::Default
+        )]
+        pub struct ServiceQuotaExceededExceptionBuilder {
+            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) reason: ::std::option::Option<
+                crate::types::ServiceQuotaExceededExceptionReason,
+            >,
+            pub(crate) meta: ::std::option::Option<
+                ::aws_smithy_types::error::ErrorMetadata,
+            >,
+        }
+        impl ServiceQuotaExceededExceptionBuilder {
+            /// Which quota would be exceeded.
+            pub fn message(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.message = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Which quota would be exceeded.
+            pub fn set_message(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.message = input;
+                self
+            }
+            /// Which quota would be exceeded.
+            pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+                &self.message
+            }
+            /// Which quota would be exceeded, as a code.
+            pub fn reason(
+                mut self,
+                input: crate::types::ServiceQuotaExceededExceptionReason,
+            ) -> Self {
+                self.reason = ::std::option::Option::Some(input);
+                self
+            }
+            /// Which quota would be exceeded, as a code.
+            pub fn set_reason(
+                mut self,
+                input: ::std::option::Option<
+                    crate::types::ServiceQuotaExceededExceptionReason,
+                >,
+            ) -> Self {
+                self.reason = input;
+                self
+            }
+            /// Which quota would be exceeded, as a code.
+            pub fn get_reason(
+                &self,
+            ) -> &::std::option::Option<
+                crate::types::ServiceQuotaExceededExceptionReason,
+            > {
+                &self.reason
+            }
+            /// Sets the error's metadata (code, message, request id).
+            pub fn meta(
+                mut self,
+                meta: ::aws_smithy_types::error::ErrorMetadata,
+            ) -> Self {
+                self.meta = ::std::option::Option::Some(meta);
+                self
+            }
+            /// Sets or clears the error's metadata.
+            pub fn set_meta(
+                &mut self,
+                meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
+            ) -> &mut Self {
+                self.meta = meta;
+                self
+            }
+            /// Builds the structure.
+            pub fn build(self) -> crate::types::error::ServiceQuotaExceededException {
+                crate::types::error::ServiceQuotaExceededException {
+                    message: self.message,
+                    reason: self.reason,
                     meta: self.meta.unwrap_or_default(),
                 }
             }

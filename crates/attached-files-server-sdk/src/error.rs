@@ -205,6 +205,63 @@ impl ::std::fmt::Display for InvalidRequestException {
     }
 }
 impl ::std::error::Error for InvalidRequestException {}
+/// The request conflicts with the state of a resource: for example a ClientToken reused with
+/// other parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceConflictException {
+    /// What the conflict is.
+    pub message: ::std::option::Option<::std::string::String>,
+}
+impl ResourceConflictException {
+    /// What the conflict is.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+    /// A builder for this structure.
+    pub fn builder() -> resource_conflict_exception::Builder {
+        resource_conflict_exception::Builder::default()
+    }
+}
+/// The builder of [`ResourceConflictException`](super::ResourceConflictException).
+pub mod resource_conflict_exception {
+    /// A builder for [`ResourceConflictException`](super::ResourceConflictException).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Builder {
+        pub(crate) message: ::std::option::Option<::std::string::String>,
+    }
+    impl Builder {
+        /// What the conflict is.
+        pub fn message(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.message = input;
+            self
+        }
+        /// Builds the structure.
+        pub fn build(self) -> super::ResourceConflictException {
+            super::ResourceConflictException {
+                message: self.message,
+            }
+        }
+    }
+}
+impl ResourceConflictException {
+    /// The error's name on the wire (`X-Amzn-Errortype`).
+    pub fn name(&self) -> &'static str {
+        "ResourceConflictException"
+    }
+}
+impl ::std::fmt::Display for ResourceConflictException {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("ResourceConflictException")?;
+        if let ::std::option::Option::Some(message) = &self.message {
+            write!(f, ": {}", message)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+impl ::std::error::Error for ResourceConflictException {}
 /// The file, or the resource it is attached to, does not exist.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResourceNotFoundException {
@@ -261,6 +318,84 @@ impl ::std::fmt::Display for ResourceNotFoundException {
     }
 }
 impl ::std::error::Error for ResourceNotFoundException {}
+/// Accepting the request would exceed a quota of the instance (see Reason).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceQuotaExceededException {
+    /// Which quota would be exceeded.
+    pub message: ::std::option::Option<::std::string::String>,
+    /// Which quota would be exceeded, as a code.
+    pub reason: ::std::option::Option<crate::model::ServiceQuotaExceededExceptionReason>,
+}
+impl ServiceQuotaExceededException {
+    /// Which quota would be exceeded.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+    /// Which quota would be exceeded, as a code.
+    pub fn reason(
+        &self,
+    ) -> ::std::option::Option<&crate::model::ServiceQuotaExceededExceptionReason> {
+        self.reason.as_ref()
+    }
+    /// A builder for this structure.
+    pub fn builder() -> service_quota_exceeded_exception::Builder {
+        service_quota_exceeded_exception::Builder::default()
+    }
+}
+/// The builder of [`ServiceQuotaExceededException`](super::ServiceQuotaExceededException).
+pub mod service_quota_exceeded_exception {
+    /// A builder for [`ServiceQuotaExceededException`](super::ServiceQuotaExceededException).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Builder {
+        pub(crate) message: ::std::option::Option<::std::string::String>,
+        pub(crate) reason: ::std::option::Option<
+            crate::model::ServiceQuotaExceededExceptionReason,
+        >,
+    }
+    impl Builder {
+        /// Which quota would be exceeded.
+        pub fn message(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.message = input;
+            self
+        }
+        /// Which quota would be exceeded, as a code.
+        pub fn reason(
+            mut self,
+            input: ::std::option::Option<
+                crate::model::ServiceQuotaExceededExceptionReason,
+            >,
+        ) -> Self {
+            self.reason = input;
+            self
+        }
+        /// Builds the structure.
+        pub fn build(self) -> super::ServiceQuotaExceededException {
+            super::ServiceQuotaExceededException {
+                message: self.message,
+                reason: self.reason,
+            }
+        }
+    }
+}
+impl ServiceQuotaExceededException {
+    /// The error's name on the wire (`X-Amzn-Errortype`).
+    pub fn name(&self) -> &'static str {
+        "ServiceQuotaExceededException"
+    }
+}
+impl ::std::fmt::Display for ServiceQuotaExceededException {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("ServiceQuotaExceededException")?;
+        if let ::std::option::Option::Some(message) = &self.message {
+            write!(f, ": {}", message)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+impl ::std::error::Error for ServiceQuotaExceededException {}
 /// The caller sent requests faster than allowed; retry later.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThrottlingException {
@@ -317,6 +452,351 @@ impl ::std::fmt::Display for ThrottlingException {
     }
 }
 impl ::std::error::Error for ThrottlingException {}
+/// The errors that BatchGetAttachedFileMetadata can answer with.
+#[derive(Debug)]
+pub enum BatchGetAttachedFileMetadataError {
+    /// The caller lacks permission for this action.
+    AccessDeniedException(crate::error::AccessDeniedException),
+    /// The service failed while handling the request; retrying may succeed.
+    InternalServiceException(crate::error::InternalServiceException),
+    /// The request is not valid: a parameter breaks a constraint of this model, or a file breaks a
+    /// limit of the instance (see Reason).
+    ///
+    /// This is also the error the generated server answers with when a request breaks a constraint
+    /// trait (length, range, pattern, enum, required), instead of smithy.framework#ValidationException,
+    /// which official Connect clients do not know. A generator setting in smithy-build.json (the
+    /// `--validation-exception` argument of the server projection's command) makes that choice, so
+    /// the shape needs no generator-specific trait and keeps AWS's members: Message and Reason.
+    InvalidRequestException(crate::error::InvalidRequestException),
+    /// The file, or the resource it is attached to, does not exist.
+    ResourceNotFoundException(crate::error::ResourceNotFoundException),
+    /// The caller sent requests faster than allowed; retry later.
+    ThrottlingException(crate::error::ThrottlingException),
+}
+impl BatchGetAttachedFileMetadataError {
+    /// The error's name on the wire (`X-Amzn-Errortype`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            BatchGetAttachedFileMetadataError::AccessDeniedException(e) => e.name(),
+            BatchGetAttachedFileMetadataError::InternalServiceException(e) => e.name(),
+            BatchGetAttachedFileMetadataError::InvalidRequestException(e) => e.name(),
+            BatchGetAttachedFileMetadataError::ResourceNotFoundException(e) => e.name(),
+            BatchGetAttachedFileMetadataError::ThrottlingException(e) => e.name(),
+        }
+    }
+    /// Whether this is a `AccessDeniedException`.
+    pub fn is_access_denied_exception(&self) -> bool {
+        matches!(self, BatchGetAttachedFileMetadataError::AccessDeniedException(_))
+    }
+    /// Whether this is a `InternalServiceException`.
+    pub fn is_internal_service_exception(&self) -> bool {
+        matches!(self, BatchGetAttachedFileMetadataError::InternalServiceException(_))
+    }
+    /// Whether this is a `InvalidRequestException`.
+    pub fn is_invalid_request_exception(&self) -> bool {
+        matches!(self, BatchGetAttachedFileMetadataError::InvalidRequestException(_))
+    }
+    /// Whether this is a `ResourceNotFoundException`.
+    pub fn is_resource_not_found_exception(&self) -> bool {
+        matches!(self, BatchGetAttachedFileMetadataError::ResourceNotFoundException(_))
+    }
+    /// Whether this is a `ThrottlingException`.
+    pub fn is_throttling_exception(&self) -> bool {
+        matches!(self, BatchGetAttachedFileMetadataError::ThrottlingException(_))
+    }
+}
+impl ::std::fmt::Display for BatchGetAttachedFileMetadataError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            BatchGetAttachedFileMetadataError::AccessDeniedException(e) => e.fmt(f),
+            BatchGetAttachedFileMetadataError::InternalServiceException(e) => e.fmt(f),
+            BatchGetAttachedFileMetadataError::InvalidRequestException(e) => e.fmt(f),
+            BatchGetAttachedFileMetadataError::ResourceNotFoundException(e) => e.fmt(f),
+            BatchGetAttachedFileMetadataError::ThrottlingException(e) => e.fmt(f),
+        }
+    }
+}
+impl ::std::error::Error for BatchGetAttachedFileMetadataError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            BatchGetAttachedFileMetadataError::AccessDeniedException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            BatchGetAttachedFileMetadataError::InternalServiceException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            BatchGetAttachedFileMetadataError::InvalidRequestException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            BatchGetAttachedFileMetadataError::ResourceNotFoundException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            BatchGetAttachedFileMetadataError::ThrottlingException(e) => {
+                ::std::option::Option::Some(e)
+            }
+        }
+    }
+}
+impl ::std::convert::From<crate::error::AccessDeniedException>
+for BatchGetAttachedFileMetadataError {
+    fn from(error: crate::error::AccessDeniedException) -> Self {
+        BatchGetAttachedFileMetadataError::AccessDeniedException(error)
+    }
+}
+impl ::std::convert::From<crate::error::InternalServiceException>
+for BatchGetAttachedFileMetadataError {
+    fn from(error: crate::error::InternalServiceException) -> Self {
+        BatchGetAttachedFileMetadataError::InternalServiceException(error)
+    }
+}
+impl ::std::convert::From<crate::error::InvalidRequestException>
+for BatchGetAttachedFileMetadataError {
+    fn from(error: crate::error::InvalidRequestException) -> Self {
+        BatchGetAttachedFileMetadataError::InvalidRequestException(error)
+    }
+}
+impl ::std::convert::From<crate::error::ResourceNotFoundException>
+for BatchGetAttachedFileMetadataError {
+    fn from(error: crate::error::ResourceNotFoundException) -> Self {
+        BatchGetAttachedFileMetadataError::ResourceNotFoundException(error)
+    }
+}
+impl ::std::convert::From<crate::error::ThrottlingException>
+for BatchGetAttachedFileMetadataError {
+    fn from(error: crate::error::ThrottlingException) -> Self {
+        BatchGetAttachedFileMetadataError::ThrottlingException(error)
+    }
+}
+/// The errors that CompleteAttachedFileUpload can answer with.
+#[derive(Debug)]
+pub enum CompleteAttachedFileUploadError {
+    /// The caller lacks permission for this action.
+    AccessDeniedException(crate::error::AccessDeniedException),
+    /// The service failed while handling the request; retrying may succeed.
+    InternalServiceException(crate::error::InternalServiceException),
+    /// The request is not valid: a parameter breaks a constraint of this model, or a file breaks a
+    /// limit of the instance (see Reason).
+    ///
+    /// This is also the error the generated server answers with when a request breaks a constraint
+    /// trait (length, range, pattern, enum, required), instead of smithy.framework#ValidationException,
+    /// which official Connect clients do not know. A generator setting in smithy-build.json (the
+    /// `--validation-exception` argument of the server projection's command) makes that choice, so
+    /// the shape needs no generator-specific trait and keeps AWS's members: Message and Reason.
+    InvalidRequestException(crate::error::InvalidRequestException),
+    /// The file, or the resource it is attached to, does not exist.
+    ResourceNotFoundException(crate::error::ResourceNotFoundException),
+    /// The caller sent requests faster than allowed; retry later.
+    ThrottlingException(crate::error::ThrottlingException),
+}
+impl CompleteAttachedFileUploadError {
+    /// The error's name on the wire (`X-Amzn-Errortype`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            CompleteAttachedFileUploadError::AccessDeniedException(e) => e.name(),
+            CompleteAttachedFileUploadError::InternalServiceException(e) => e.name(),
+            CompleteAttachedFileUploadError::InvalidRequestException(e) => e.name(),
+            CompleteAttachedFileUploadError::ResourceNotFoundException(e) => e.name(),
+            CompleteAttachedFileUploadError::ThrottlingException(e) => e.name(),
+        }
+    }
+    /// Whether this is a `AccessDeniedException`.
+    pub fn is_access_denied_exception(&self) -> bool {
+        matches!(self, CompleteAttachedFileUploadError::AccessDeniedException(_))
+    }
+    /// Whether this is a `InternalServiceException`.
+    pub fn is_internal_service_exception(&self) -> bool {
+        matches!(self, CompleteAttachedFileUploadError::InternalServiceException(_))
+    }
+    /// Whether this is a `InvalidRequestException`.
+    pub fn is_invalid_request_exception(&self) -> bool {
+        matches!(self, CompleteAttachedFileUploadError::InvalidRequestException(_))
+    }
+    /// Whether this is a `ResourceNotFoundException`.
+    pub fn is_resource_not_found_exception(&self) -> bool {
+        matches!(self, CompleteAttachedFileUploadError::ResourceNotFoundException(_))
+    }
+    /// Whether this is a `ThrottlingException`.
+    pub fn is_throttling_exception(&self) -> bool {
+        matches!(self, CompleteAttachedFileUploadError::ThrottlingException(_))
+    }
+}
+impl ::std::fmt::Display for CompleteAttachedFileUploadError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            CompleteAttachedFileUploadError::AccessDeniedException(e) => e.fmt(f),
+            CompleteAttachedFileUploadError::InternalServiceException(e) => e.fmt(f),
+            CompleteAttachedFileUploadError::InvalidRequestException(e) => e.fmt(f),
+            CompleteAttachedFileUploadError::ResourceNotFoundException(e) => e.fmt(f),
+            CompleteAttachedFileUploadError::ThrottlingException(e) => e.fmt(f),
+        }
+    }
+}
+impl ::std::error::Error for CompleteAttachedFileUploadError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            CompleteAttachedFileUploadError::AccessDeniedException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            CompleteAttachedFileUploadError::InternalServiceException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            CompleteAttachedFileUploadError::InvalidRequestException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            CompleteAttachedFileUploadError::ResourceNotFoundException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            CompleteAttachedFileUploadError::ThrottlingException(e) => {
+                ::std::option::Option::Some(e)
+            }
+        }
+    }
+}
+impl ::std::convert::From<crate::error::AccessDeniedException>
+for CompleteAttachedFileUploadError {
+    fn from(error: crate::error::AccessDeniedException) -> Self {
+        CompleteAttachedFileUploadError::AccessDeniedException(error)
+    }
+}
+impl ::std::convert::From<crate::error::InternalServiceException>
+for CompleteAttachedFileUploadError {
+    fn from(error: crate::error::InternalServiceException) -> Self {
+        CompleteAttachedFileUploadError::InternalServiceException(error)
+    }
+}
+impl ::std::convert::From<crate::error::InvalidRequestException>
+for CompleteAttachedFileUploadError {
+    fn from(error: crate::error::InvalidRequestException) -> Self {
+        CompleteAttachedFileUploadError::InvalidRequestException(error)
+    }
+}
+impl ::std::convert::From<crate::error::ResourceNotFoundException>
+for CompleteAttachedFileUploadError {
+    fn from(error: crate::error::ResourceNotFoundException) -> Self {
+        CompleteAttachedFileUploadError::ResourceNotFoundException(error)
+    }
+}
+impl ::std::convert::From<crate::error::ThrottlingException>
+for CompleteAttachedFileUploadError {
+    fn from(error: crate::error::ThrottlingException) -> Self {
+        CompleteAttachedFileUploadError::ThrottlingException(error)
+    }
+}
+/// The errors that DeleteAttachedFile can answer with.
+#[derive(Debug)]
+pub enum DeleteAttachedFileError {
+    /// The caller lacks permission for this action.
+    AccessDeniedException(crate::error::AccessDeniedException),
+    /// The service failed while handling the request; retrying may succeed.
+    InternalServiceException(crate::error::InternalServiceException),
+    /// The request is not valid: a parameter breaks a constraint of this model, or a file breaks a
+    /// limit of the instance (see Reason).
+    ///
+    /// This is also the error the generated server answers with when a request breaks a constraint
+    /// trait (length, range, pattern, enum, required), instead of smithy.framework#ValidationException,
+    /// which official Connect clients do not know. A generator setting in smithy-build.json (the
+    /// `--validation-exception` argument of the server projection's command) makes that choice, so
+    /// the shape needs no generator-specific trait and keeps AWS's members: Message and Reason.
+    InvalidRequestException(crate::error::InvalidRequestException),
+    /// The file, or the resource it is attached to, does not exist.
+    ResourceNotFoundException(crate::error::ResourceNotFoundException),
+    /// The caller sent requests faster than allowed; retry later.
+    ThrottlingException(crate::error::ThrottlingException),
+}
+impl DeleteAttachedFileError {
+    /// The error's name on the wire (`X-Amzn-Errortype`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            DeleteAttachedFileError::AccessDeniedException(e) => e.name(),
+            DeleteAttachedFileError::InternalServiceException(e) => e.name(),
+            DeleteAttachedFileError::InvalidRequestException(e) => e.name(),
+            DeleteAttachedFileError::ResourceNotFoundException(e) => e.name(),
+            DeleteAttachedFileError::ThrottlingException(e) => e.name(),
+        }
+    }
+    /// Whether this is a `AccessDeniedException`.
+    pub fn is_access_denied_exception(&self) -> bool {
+        matches!(self, DeleteAttachedFileError::AccessDeniedException(_))
+    }
+    /// Whether this is a `InternalServiceException`.
+    pub fn is_internal_service_exception(&self) -> bool {
+        matches!(self, DeleteAttachedFileError::InternalServiceException(_))
+    }
+    /// Whether this is a `InvalidRequestException`.
+    pub fn is_invalid_request_exception(&self) -> bool {
+        matches!(self, DeleteAttachedFileError::InvalidRequestException(_))
+    }
+    /// Whether this is a `ResourceNotFoundException`.
+    pub fn is_resource_not_found_exception(&self) -> bool {
+        matches!(self, DeleteAttachedFileError::ResourceNotFoundException(_))
+    }
+    /// Whether this is a `ThrottlingException`.
+    pub fn is_throttling_exception(&self) -> bool {
+        matches!(self, DeleteAttachedFileError::ThrottlingException(_))
+    }
+}
+impl ::std::fmt::Display for DeleteAttachedFileError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            DeleteAttachedFileError::AccessDeniedException(e) => e.fmt(f),
+            DeleteAttachedFileError::InternalServiceException(e) => e.fmt(f),
+            DeleteAttachedFileError::InvalidRequestException(e) => e.fmt(f),
+            DeleteAttachedFileError::ResourceNotFoundException(e) => e.fmt(f),
+            DeleteAttachedFileError::ThrottlingException(e) => e.fmt(f),
+        }
+    }
+}
+impl ::std::error::Error for DeleteAttachedFileError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            DeleteAttachedFileError::AccessDeniedException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            DeleteAttachedFileError::InternalServiceException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            DeleteAttachedFileError::InvalidRequestException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            DeleteAttachedFileError::ResourceNotFoundException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            DeleteAttachedFileError::ThrottlingException(e) => {
+                ::std::option::Option::Some(e)
+            }
+        }
+    }
+}
+impl ::std::convert::From<crate::error::AccessDeniedException>
+for DeleteAttachedFileError {
+    fn from(error: crate::error::AccessDeniedException) -> Self {
+        DeleteAttachedFileError::AccessDeniedException(error)
+    }
+}
+impl ::std::convert::From<crate::error::InternalServiceException>
+for DeleteAttachedFileError {
+    fn from(error: crate::error::InternalServiceException) -> Self {
+        DeleteAttachedFileError::InternalServiceException(error)
+    }
+}
+impl ::std::convert::From<crate::error::InvalidRequestException>
+for DeleteAttachedFileError {
+    fn from(error: crate::error::InvalidRequestException) -> Self {
+        DeleteAttachedFileError::InvalidRequestException(error)
+    }
+}
+impl ::std::convert::From<crate::error::ResourceNotFoundException>
+for DeleteAttachedFileError {
+    fn from(error: crate::error::ResourceNotFoundException) -> Self {
+        DeleteAttachedFileError::ResourceNotFoundException(error)
+    }
+}
+impl ::std::convert::From<crate::error::ThrottlingException>
+for DeleteAttachedFileError {
+    fn from(error: crate::error::ThrottlingException) -> Self {
+        DeleteAttachedFileError::ThrottlingException(error)
+    }
+}
 /// The errors that GetAttachedFile can answer with.
 #[derive(Debug)]
 pub enum GetAttachedFileError {
@@ -428,5 +908,138 @@ for GetAttachedFileError {
 impl ::std::convert::From<crate::error::ThrottlingException> for GetAttachedFileError {
     fn from(error: crate::error::ThrottlingException) -> Self {
         GetAttachedFileError::ThrottlingException(error)
+    }
+}
+/// The errors that StartAttachedFileUpload can answer with.
+#[derive(Debug)]
+pub enum StartAttachedFileUploadError {
+    /// The caller lacks permission for this action.
+    AccessDeniedException(crate::error::AccessDeniedException),
+    /// The service failed while handling the request; retrying may succeed.
+    InternalServiceException(crate::error::InternalServiceException),
+    /// The request is not valid: a parameter breaks a constraint of this model, or a file breaks a
+    /// limit of the instance (see Reason).
+    ///
+    /// This is also the error the generated server answers with when a request breaks a constraint
+    /// trait (length, range, pattern, enum, required), instead of smithy.framework#ValidationException,
+    /// which official Connect clients do not know. A generator setting in smithy-build.json (the
+    /// `--validation-exception` argument of the server projection's command) makes that choice, so
+    /// the shape needs no generator-specific trait and keeps AWS's members: Message and Reason.
+    InvalidRequestException(crate::error::InvalidRequestException),
+    /// The request conflicts with the state of a resource: for example a ClientToken reused with
+    /// other parameters.
+    ResourceConflictException(crate::error::ResourceConflictException),
+    /// Accepting the request would exceed a quota of the instance (see Reason).
+    ServiceQuotaExceededException(crate::error::ServiceQuotaExceededException),
+    /// The caller sent requests faster than allowed; retry later.
+    ThrottlingException(crate::error::ThrottlingException),
+}
+impl StartAttachedFileUploadError {
+    /// The error's name on the wire (`X-Amzn-Errortype`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            StartAttachedFileUploadError::AccessDeniedException(e) => e.name(),
+            StartAttachedFileUploadError::InternalServiceException(e) => e.name(),
+            StartAttachedFileUploadError::InvalidRequestException(e) => e.name(),
+            StartAttachedFileUploadError::ResourceConflictException(e) => e.name(),
+            StartAttachedFileUploadError::ServiceQuotaExceededException(e) => e.name(),
+            StartAttachedFileUploadError::ThrottlingException(e) => e.name(),
+        }
+    }
+    /// Whether this is a `AccessDeniedException`.
+    pub fn is_access_denied_exception(&self) -> bool {
+        matches!(self, StartAttachedFileUploadError::AccessDeniedException(_))
+    }
+    /// Whether this is a `InternalServiceException`.
+    pub fn is_internal_service_exception(&self) -> bool {
+        matches!(self, StartAttachedFileUploadError::InternalServiceException(_))
+    }
+    /// Whether this is a `InvalidRequestException`.
+    pub fn is_invalid_request_exception(&self) -> bool {
+        matches!(self, StartAttachedFileUploadError::InvalidRequestException(_))
+    }
+    /// Whether this is a `ResourceConflictException`.
+    pub fn is_resource_conflict_exception(&self) -> bool {
+        matches!(self, StartAttachedFileUploadError::ResourceConflictException(_))
+    }
+    /// Whether this is a `ServiceQuotaExceededException`.
+    pub fn is_service_quota_exceeded_exception(&self) -> bool {
+        matches!(self, StartAttachedFileUploadError::ServiceQuotaExceededException(_))
+    }
+    /// Whether this is a `ThrottlingException`.
+    pub fn is_throttling_exception(&self) -> bool {
+        matches!(self, StartAttachedFileUploadError::ThrottlingException(_))
+    }
+}
+impl ::std::fmt::Display for StartAttachedFileUploadError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            StartAttachedFileUploadError::AccessDeniedException(e) => e.fmt(f),
+            StartAttachedFileUploadError::InternalServiceException(e) => e.fmt(f),
+            StartAttachedFileUploadError::InvalidRequestException(e) => e.fmt(f),
+            StartAttachedFileUploadError::ResourceConflictException(e) => e.fmt(f),
+            StartAttachedFileUploadError::ServiceQuotaExceededException(e) => e.fmt(f),
+            StartAttachedFileUploadError::ThrottlingException(e) => e.fmt(f),
+        }
+    }
+}
+impl ::std::error::Error for StartAttachedFileUploadError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            StartAttachedFileUploadError::AccessDeniedException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            StartAttachedFileUploadError::InternalServiceException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            StartAttachedFileUploadError::InvalidRequestException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            StartAttachedFileUploadError::ResourceConflictException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            StartAttachedFileUploadError::ServiceQuotaExceededException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            StartAttachedFileUploadError::ThrottlingException(e) => {
+                ::std::option::Option::Some(e)
+            }
+        }
+    }
+}
+impl ::std::convert::From<crate::error::AccessDeniedException>
+for StartAttachedFileUploadError {
+    fn from(error: crate::error::AccessDeniedException) -> Self {
+        StartAttachedFileUploadError::AccessDeniedException(error)
+    }
+}
+impl ::std::convert::From<crate::error::InternalServiceException>
+for StartAttachedFileUploadError {
+    fn from(error: crate::error::InternalServiceException) -> Self {
+        StartAttachedFileUploadError::InternalServiceException(error)
+    }
+}
+impl ::std::convert::From<crate::error::InvalidRequestException>
+for StartAttachedFileUploadError {
+    fn from(error: crate::error::InvalidRequestException) -> Self {
+        StartAttachedFileUploadError::InvalidRequestException(error)
+    }
+}
+impl ::std::convert::From<crate::error::ResourceConflictException>
+for StartAttachedFileUploadError {
+    fn from(error: crate::error::ResourceConflictException) -> Self {
+        StartAttachedFileUploadError::ResourceConflictException(error)
+    }
+}
+impl ::std::convert::From<crate::error::ServiceQuotaExceededException>
+for StartAttachedFileUploadError {
+    fn from(error: crate::error::ServiceQuotaExceededException) -> Self {
+        StartAttachedFileUploadError::ServiceQuotaExceededException(error)
+    }
+}
+impl ::std::convert::From<crate::error::ThrottlingException>
+for StartAttachedFileUploadError {
+    fn from(error: crate::error::ThrottlingException) -> Self {
+        StartAttachedFileUploadError::ThrottlingException(error)
     }
 }

@@ -6,8 +6,8 @@
 //! Build the service with [`AmazonConnectService::builder`], register one handler per operation, then serve it with
 //! [`serve`] or any `tower`/`hyper` stack.
 //!
-//! Amazon Connect, reduced to the one operation this project serves: reading an attached
-//! file's metadata and a short-lived download URL for it.
+//! Amazon Connect, reduced to the operations this project serves: the life of an attached file,
+//! from the upload through pre-signed URLs to its deletion.
 #![allow(deprecated)]
 #![allow(clippy::large_enum_variant)]
 #![allow(clippy::result_large_err)]

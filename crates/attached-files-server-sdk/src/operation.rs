@@ -4,6 +4,219 @@
 impl<
     B,
 > ::aws_smithy_http_server::request::FromRequest<crate::protocol_serde::Protocol, B>
+for crate::input::BatchGetAttachedFileMetadataInput
+where
+    B: ::http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: ::std::fmt::Display,
+{
+    type Rejection = crate::protocol_serde::RequestRejection;
+    type Future = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<Self, Self::Rejection>,
+            > + Send,
+        >,
+    >;
+    fn from_request(request: ::http::Request<B>) -> Self::Future {
+        ::std::boxed::Box::pin(
+            crate::protocol_serde::de_batch_get_attached_file_metadata_request(request),
+        )
+    }
+}
+impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
+for crate::output::BatchGetAttachedFileMetadataOutput {
+    fn into_response(self) -> ::aws_smithy_http_server::response::Response {
+        crate::protocol_serde::ser_batch_get_attached_file_metadata_response(&self)
+            .unwrap_or_else(crate::protocol_serde::internal_failure)
+    }
+}
+impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
+for crate::error::BatchGetAttachedFileMetadataError {
+    fn into_response(self) -> ::aws_smithy_http_server::response::Response {
+        let name = self.name();
+        let response = match &self {
+            crate::error::BatchGetAttachedFileMetadataError::AccessDeniedException(e) => {
+                crate::protocol_serde::ser_access_denied_exception_error(e)
+            }
+            crate::error::BatchGetAttachedFileMetadataError::InternalServiceException(
+                e,
+            ) => crate::protocol_serde::ser_internal_service_exception_error(e),
+            crate::error::BatchGetAttachedFileMetadataError::InvalidRequestException(
+                e,
+            ) => crate::protocol_serde::ser_invalid_request_exception_error(e),
+            crate::error::BatchGetAttachedFileMetadataError::ResourceNotFoundException(
+                e,
+            ) => crate::protocol_serde::ser_resource_not_found_exception_error(e),
+            crate::error::BatchGetAttachedFileMetadataError::ThrottlingException(e) => {
+                crate::protocol_serde::ser_throttling_exception_error(e)
+            }
+        };
+        match response {
+            ::std::result::Result::Ok(mut response) => {
+                response
+                    .headers_mut()
+                    .insert("x-amzn-errortype", ::http::HeaderValue::from_static(name));
+                response
+                    .extensions_mut()
+                    .insert(
+                        ::aws_smithy_http_server::extension::ModeledErrorExtension::new(
+                            name,
+                        ),
+                    );
+                response
+            }
+            ::std::result::Result::Err(cause) => {
+                crate::protocol_serde::internal_failure(cause)
+            }
+        }
+    }
+}
+impl<
+    B,
+> ::aws_smithy_http_server::request::FromRequest<crate::protocol_serde::Protocol, B>
+for crate::input::CompleteAttachedFileUploadInput
+where
+    B: ::http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: ::std::fmt::Display,
+{
+    type Rejection = crate::protocol_serde::RequestRejection;
+    type Future = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<Self, Self::Rejection>,
+            > + Send,
+        >,
+    >;
+    fn from_request(request: ::http::Request<B>) -> Self::Future {
+        ::std::boxed::Box::pin(
+            crate::protocol_serde::de_complete_attached_file_upload_request(request),
+        )
+    }
+}
+impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
+for crate::output::CompleteAttachedFileUploadOutput {
+    fn into_response(self) -> ::aws_smithy_http_server::response::Response {
+        crate::protocol_serde::ser_complete_attached_file_upload_response(&self)
+            .unwrap_or_else(crate::protocol_serde::internal_failure)
+    }
+}
+impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
+for crate::error::CompleteAttachedFileUploadError {
+    fn into_response(self) -> ::aws_smithy_http_server::response::Response {
+        let name = self.name();
+        let response = match &self {
+            crate::error::CompleteAttachedFileUploadError::AccessDeniedException(e) => {
+                crate::protocol_serde::ser_access_denied_exception_error(e)
+            }
+            crate::error::CompleteAttachedFileUploadError::InternalServiceException(
+                e,
+            ) => crate::protocol_serde::ser_internal_service_exception_error(e),
+            crate::error::CompleteAttachedFileUploadError::InvalidRequestException(e) => {
+                crate::protocol_serde::ser_invalid_request_exception_error(e)
+            }
+            crate::error::CompleteAttachedFileUploadError::ResourceNotFoundException(
+                e,
+            ) => crate::protocol_serde::ser_resource_not_found_exception_error(e),
+            crate::error::CompleteAttachedFileUploadError::ThrottlingException(e) => {
+                crate::protocol_serde::ser_throttling_exception_error(e)
+            }
+        };
+        match response {
+            ::std::result::Result::Ok(mut response) => {
+                response
+                    .headers_mut()
+                    .insert("x-amzn-errortype", ::http::HeaderValue::from_static(name));
+                response
+                    .extensions_mut()
+                    .insert(
+                        ::aws_smithy_http_server::extension::ModeledErrorExtension::new(
+                            name,
+                        ),
+                    );
+                response
+            }
+            ::std::result::Result::Err(cause) => {
+                crate::protocol_serde::internal_failure(cause)
+            }
+        }
+    }
+}
+impl<
+    B,
+> ::aws_smithy_http_server::request::FromRequest<crate::protocol_serde::Protocol, B>
+for crate::input::DeleteAttachedFileInput
+where
+    B: ::http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: ::std::fmt::Display,
+{
+    type Rejection = crate::protocol_serde::RequestRejection;
+    type Future = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<Self, Self::Rejection>,
+            > + Send,
+        >,
+    >;
+    fn from_request(request: ::http::Request<B>) -> Self::Future {
+        ::std::boxed::Box::pin(
+            crate::protocol_serde::de_delete_attached_file_request(request),
+        )
+    }
+}
+impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
+for crate::output::DeleteAttachedFileOutput {
+    fn into_response(self) -> ::aws_smithy_http_server::response::Response {
+        crate::protocol_serde::ser_delete_attached_file_response(&self)
+            .unwrap_or_else(crate::protocol_serde::internal_failure)
+    }
+}
+impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
+for crate::error::DeleteAttachedFileError {
+    fn into_response(self) -> ::aws_smithy_http_server::response::Response {
+        let name = self.name();
+        let response = match &self {
+            crate::error::DeleteAttachedFileError::AccessDeniedException(e) => {
+                crate::protocol_serde::ser_access_denied_exception_error(e)
+            }
+            crate::error::DeleteAttachedFileError::InternalServiceException(e) => {
+                crate::protocol_serde::ser_internal_service_exception_error(e)
+            }
+            crate::error::DeleteAttachedFileError::InvalidRequestException(e) => {
+                crate::protocol_serde::ser_invalid_request_exception_error(e)
+            }
+            crate::error::DeleteAttachedFileError::ResourceNotFoundException(e) => {
+                crate::protocol_serde::ser_resource_not_found_exception_error(e)
+            }
+            crate::error::DeleteAttachedFileError::ThrottlingException(e) => {
+                crate::protocol_serde::ser_throttling_exception_error(e)
+            }
+        };
+        match response {
+            ::std::result::Result::Ok(mut response) => {
+                response
+                    .headers_mut()
+                    .insert("x-amzn-errortype", ::http::HeaderValue::from_static(name));
+                response
+                    .extensions_mut()
+                    .insert(
+                        ::aws_smithy_http_server::extension::ModeledErrorExtension::new(
+                            name,
+                        ),
+                    );
+                response
+            }
+            ::std::result::Result::Err(cause) => {
+                crate::protocol_serde::internal_failure(cause)
+            }
+        }
+    }
+}
+impl<
+    B,
+> ::aws_smithy_http_server::request::FromRequest<crate::protocol_serde::Protocol, B>
 for crate::input::GetAttachedFileInput
 where
     B: ::http_body::Body + Send + 'static,
@@ -49,6 +262,80 @@ for crate::error::GetAttachedFileError {
                 crate::protocol_serde::ser_resource_not_found_exception_error(e)
             }
             crate::error::GetAttachedFileError::ThrottlingException(e) => {
+                crate::protocol_serde::ser_throttling_exception_error(e)
+            }
+        };
+        match response {
+            ::std::result::Result::Ok(mut response) => {
+                response
+                    .headers_mut()
+                    .insert("x-amzn-errortype", ::http::HeaderValue::from_static(name));
+                response
+                    .extensions_mut()
+                    .insert(
+                        ::aws_smithy_http_server::extension::ModeledErrorExtension::new(
+                            name,
+                        ),
+                    );
+                response
+            }
+            ::std::result::Result::Err(cause) => {
+                crate::protocol_serde::internal_failure(cause)
+            }
+        }
+    }
+}
+impl<
+    B,
+> ::aws_smithy_http_server::request::FromRequest<crate::protocol_serde::Protocol, B>
+for crate::input::StartAttachedFileUploadInput
+where
+    B: ::http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: ::std::fmt::Display,
+{
+    type Rejection = crate::protocol_serde::RequestRejection;
+    type Future = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<Self, Self::Rejection>,
+            > + Send,
+        >,
+    >;
+    fn from_request(request: ::http::Request<B>) -> Self::Future {
+        ::std::boxed::Box::pin(
+            crate::protocol_serde::de_start_attached_file_upload_request(request),
+        )
+    }
+}
+impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
+for crate::output::StartAttachedFileUploadOutput {
+    fn into_response(self) -> ::aws_smithy_http_server::response::Response {
+        crate::protocol_serde::ser_start_attached_file_upload_response(&self)
+            .unwrap_or_else(crate::protocol_serde::internal_failure)
+    }
+}
+impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
+for crate::error::StartAttachedFileUploadError {
+    fn into_response(self) -> ::aws_smithy_http_server::response::Response {
+        let name = self.name();
+        let response = match &self {
+            crate::error::StartAttachedFileUploadError::AccessDeniedException(e) => {
+                crate::protocol_serde::ser_access_denied_exception_error(e)
+            }
+            crate::error::StartAttachedFileUploadError::InternalServiceException(e) => {
+                crate::protocol_serde::ser_internal_service_exception_error(e)
+            }
+            crate::error::StartAttachedFileUploadError::InvalidRequestException(e) => {
+                crate::protocol_serde::ser_invalid_request_exception_error(e)
+            }
+            crate::error::StartAttachedFileUploadError::ResourceConflictException(e) => {
+                crate::protocol_serde::ser_resource_conflict_exception_error(e)
+            }
+            crate::error::StartAttachedFileUploadError::ServiceQuotaExceededException(
+                e,
+            ) => crate::protocol_serde::ser_service_quota_exceeded_exception_error(e),
+            crate::error::StartAttachedFileUploadError::ThrottlingException(e) => {
                 crate::protocol_serde::ser_throttling_exception_error(e)
             }
         };

@@ -44,6 +44,253 @@ pub(crate) fn validation_exception_response(violation: &Violation) -> Response {
         );
     response
 }
+/// Reads BatchGetAttachedFileMetadata's input from an HTTP request, checking every constraint.
+pub(crate) async fn de_batch_get_attached_file_metadata_request<B>(
+    request: ::http::Request<B>,
+) -> ::std::result::Result<
+    crate::input::BatchGetAttachedFileMetadataInput,
+    RequestRejection,
+>
+where
+    B: ::http_body::Body + Send,
+    B::Data: Send,
+    B::Error: ::std::fmt::Display,
+{
+    let (parts, body) = request.into_parts();
+    support::check_accept(&parts.headers, "application/json")?;
+    support::check_content_type(
+        &parts.headers,
+        ::std::option::Option::Some("application/json"),
+    )?;
+    let m_instance_id = {
+        let raw = support::label(parts.uri.path(), 1usize)?;
+        crate::model::InstanceId::try_from(raw.into_owned())
+            .map_err(|e| e.into_violation(&Path::ROOT.member("InstanceId")))?
+    };
+    let mut m_associated_resource_arn = ::std::option::Option::None;
+    for (key, value) in support::query_pairs(parts.uri.query()) {
+        match key.as_ref() {
+            "associatedResourceArn" if m_associated_resource_arn.is_none() => {
+                m_associated_resource_arn = ::std::option::Option::Some(
+                    value.into_owned(),
+                );
+            }
+            _ => {}
+        }
+    }
+    let bytes = ::http_body_util::BodyExt::collect(body)
+        .await
+        .map_err(|e| support::serialization(
+            format!("failed to read the request body: {e}"),
+        ))?
+        .to_bytes();
+    support::check_body_has_content_type(&parts.headers, &bytes)?;
+    let mut m_file_ids = ::std::option::Option::None;
+    if !bytes.is_empty() {
+        let tokens = &mut json::tokens(&bytes);
+        if !json::start_object(tokens)? {
+            return ::std::result::Result::Err(
+                support::serialization("the request body must be a JSON object"),
+            );
+        }
+        while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+            match key.as_ref() {
+                "FileIds" => {
+                    m_file_ids = de_file_id_list(tokens, &Path::ROOT.member("FileIds"))?;
+                }
+                _ => json::skip_value(tokens)?,
+            }
+        }
+        json::end_of_body(tokens)?;
+    }
+    ::std::result::Result::Ok(crate::input::BatchGetAttachedFileMetadataInput {
+        file_ids: m_file_ids
+            .ok_or_else(|| Violation::required(&Path::ROOT.member("FileIds")))?,
+        instance_id: m_instance_id,
+        associated_resource_arn: m_associated_resource_arn
+            .ok_or_else(|| Violation::required(
+                &Path::ROOT.member("AssociatedResourceArn"),
+            ))?,
+    })
+}
+/// Writes BatchGetAttachedFileMetadata's output as an HTTP response.
+pub(crate) fn ser_batch_get_attached_file_metadata_response(
+    value: &crate::output::BatchGetAttachedFileMetadataOutput,
+) -> ::std::result::Result<Response, ::std::string::String> {
+    let status = ::http::StatusCode::from_u16(200u16).map_err(|e| e.to_string())?;
+    #[allow(unused_mut)]
+    let mut headers = ::http::HeaderMap::new();
+    let mut out = ::std::string::String::with_capacity(128usize);
+    let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
+    if let ::std::option::Option::Some(v) = &value.files {
+        ser_attached_files_list(object.key("Files"), v)?;
+    }
+    if let ::std::option::Option::Some(v) = &value.errors {
+        ser_attached_file_errors_list(object.key("Errors"), v)?;
+    }
+    object.finish();
+    headers
+        .insert(
+            ::http::header::CONTENT_TYPE,
+            ::http::HeaderValue::from_static(MEDIA_TYPE),
+        );
+    let body = ::bytes::Bytes::from(out);
+    headers
+        .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
+    let mut response = ::http::Response::new(support::boxed(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    ::std::result::Result::Ok(response)
+}
+/// Reads CompleteAttachedFileUpload's input from an HTTP request, checking every constraint.
+pub(crate) async fn de_complete_attached_file_upload_request<B>(
+    request: ::http::Request<B>,
+) -> ::std::result::Result<
+    crate::input::CompleteAttachedFileUploadInput,
+    RequestRejection,
+>
+where
+    B: ::http_body::Body + Send,
+    B::Data: Send,
+    B::Error: ::std::fmt::Display,
+{
+    let (parts, body) = request.into_parts();
+    support::check_accept(&parts.headers, "application/json")?;
+    if parts.headers.contains_key(::http::header::CONTENT_TYPE) {
+        let bytes = ::http_body_util::BodyExt::collect(body)
+            .await
+            .map_err(|e| support::serialization(
+                format!("failed to read the request body: {e}"),
+            ))?
+            .to_bytes();
+        if !bytes.is_empty() {
+            return ::std::result::Result::Err(RequestRejection::UnsupportedMediaType);
+        }
+    }
+    let m_instance_id = {
+        let raw = support::label(parts.uri.path(), 1usize)?;
+        crate::model::InstanceId::try_from(raw.into_owned())
+            .map_err(|e| e.into_violation(&Path::ROOT.member("InstanceId")))?
+    };
+    let m_file_id = {
+        let raw = support::label(parts.uri.path(), 2usize)?;
+        crate::model::FileId::try_from(raw.into_owned())
+            .map_err(|e| e.into_violation(&Path::ROOT.member("FileId")))?
+    };
+    let mut m_associated_resource_arn = ::std::option::Option::None;
+    for (key, value) in support::query_pairs(parts.uri.query()) {
+        match key.as_ref() {
+            "associatedResourceArn" if m_associated_resource_arn.is_none() => {
+                m_associated_resource_arn = ::std::option::Option::Some(
+                    value.into_owned(),
+                );
+            }
+            _ => {}
+        }
+    }
+    ::std::result::Result::Ok(crate::input::CompleteAttachedFileUploadInput {
+        instance_id: m_instance_id,
+        file_id: m_file_id,
+        associated_resource_arn: m_associated_resource_arn
+            .ok_or_else(|| Violation::required(
+                &Path::ROOT.member("AssociatedResourceArn"),
+            ))?,
+    })
+}
+/// Writes CompleteAttachedFileUpload's output as an HTTP response.
+pub(crate) fn ser_complete_attached_file_upload_response(
+    value: &crate::output::CompleteAttachedFileUploadOutput,
+) -> ::std::result::Result<Response, ::std::string::String> {
+    let status = ::http::StatusCode::from_u16(200u16).map_err(|e| e.to_string())?;
+    #[allow(unused_mut)]
+    let mut headers = ::http::HeaderMap::new();
+    headers
+        .insert(
+            ::http::header::CONTENT_TYPE,
+            ::http::HeaderValue::from_static(MEDIA_TYPE),
+        );
+    let body = ::bytes::Bytes::from_static(b"{}");
+    let _ = value;
+    headers
+        .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
+    let mut response = ::http::Response::new(support::boxed(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    ::std::result::Result::Ok(response)
+}
+/// Reads DeleteAttachedFile's input from an HTTP request, checking every constraint.
+pub(crate) async fn de_delete_attached_file_request<B>(
+    request: ::http::Request<B>,
+) -> ::std::result::Result<crate::input::DeleteAttachedFileInput, RequestRejection>
+where
+    B: ::http_body::Body + Send,
+    B::Data: Send,
+    B::Error: ::std::fmt::Display,
+{
+    let (parts, body) = request.into_parts();
+    support::check_accept(&parts.headers, "application/json")?;
+    if parts.headers.contains_key(::http::header::CONTENT_TYPE) {
+        let bytes = ::http_body_util::BodyExt::collect(body)
+            .await
+            .map_err(|e| support::serialization(
+                format!("failed to read the request body: {e}"),
+            ))?
+            .to_bytes();
+        if !bytes.is_empty() {
+            return ::std::result::Result::Err(RequestRejection::UnsupportedMediaType);
+        }
+    }
+    let m_instance_id = {
+        let raw = support::label(parts.uri.path(), 1usize)?;
+        crate::model::InstanceId::try_from(raw.into_owned())
+            .map_err(|e| e.into_violation(&Path::ROOT.member("InstanceId")))?
+    };
+    let m_file_id = {
+        let raw = support::label(parts.uri.path(), 2usize)?;
+        crate::model::FileId::try_from(raw.into_owned())
+            .map_err(|e| e.into_violation(&Path::ROOT.member("FileId")))?
+    };
+    let mut m_associated_resource_arn = ::std::option::Option::None;
+    for (key, value) in support::query_pairs(parts.uri.query()) {
+        match key.as_ref() {
+            "associatedResourceArn" if m_associated_resource_arn.is_none() => {
+                m_associated_resource_arn = ::std::option::Option::Some(
+                    value.into_owned(),
+                );
+            }
+            _ => {}
+        }
+    }
+    ::std::result::Result::Ok(crate::input::DeleteAttachedFileInput {
+        instance_id: m_instance_id,
+        file_id: m_file_id,
+        associated_resource_arn: m_associated_resource_arn
+            .ok_or_else(|| Violation::required(
+                &Path::ROOT.member("AssociatedResourceArn"),
+            ))?,
+    })
+}
+/// Writes DeleteAttachedFile's output as an HTTP response.
+pub(crate) fn ser_delete_attached_file_response(
+    value: &crate::output::DeleteAttachedFileOutput,
+) -> ::std::result::Result<Response, ::std::string::String> {
+    let status = ::http::StatusCode::from_u16(200u16).map_err(|e| e.to_string())?;
+    #[allow(unused_mut)]
+    let mut headers = ::http::HeaderMap::new();
+    headers
+        .insert(
+            ::http::header::CONTENT_TYPE,
+            ::http::HeaderValue::from_static(MEDIA_TYPE),
+        );
+    let body = ::bytes::Bytes::from_static(b"{}");
+    let _ = value;
+    headers
+        .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
+    let mut response = ::http::Response::new(support::boxed(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    ::std::result::Result::Ok(response)
+}
 /// Reads GetAttachedFile's input from an HTTP request, checking every constraint.
 pub(crate) async fn de_get_attached_file_request<B>(
     request: ::http::Request<B>,
@@ -140,11 +387,11 @@ pub(crate) fn ser_get_attached_file_response(
         object.key("FileStatus").string(v.as_str());
     }
     if let ::std::option::Option::Some(v) = &value.file_name {
-        object.key("FileName").string(v);
+        object.key("FileName").string(&v.0);
     }
     {
         let v = &value.file_size_in_bytes;
-        object.key("FileSizeInBytes").number(::aws_smithy_types::Number::NegInt(*v));
+        object.key("FileSizeInBytes").number(::aws_smithy_types::Number::NegInt(v.0));
     }
     if let ::std::option::Option::Some(v) = &value.associated_resource_arn {
         object.key("AssociatedResourceArn").string(v);
@@ -160,6 +407,158 @@ pub(crate) fn ser_get_attached_file_response(
     }
     if let ::std::option::Option::Some(v) = &value.tags {
         ser_tag_map(object.key("Tags"), v)?;
+    }
+    object.finish();
+    headers
+        .insert(
+            ::http::header::CONTENT_TYPE,
+            ::http::HeaderValue::from_static(MEDIA_TYPE),
+        );
+    let body = ::bytes::Bytes::from(out);
+    headers
+        .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
+    let mut response = ::http::Response::new(support::boxed(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    ::std::result::Result::Ok(response)
+}
+/// Reads StartAttachedFileUpload's input from an HTTP request, checking every constraint.
+pub(crate) async fn de_start_attached_file_upload_request<B>(
+    request: ::http::Request<B>,
+) -> ::std::result::Result<crate::input::StartAttachedFileUploadInput, RequestRejection>
+where
+    B: ::http_body::Body + Send,
+    B::Data: Send,
+    B::Error: ::std::fmt::Display,
+{
+    let (parts, body) = request.into_parts();
+    support::check_accept(&parts.headers, "application/json")?;
+    support::check_content_type(
+        &parts.headers,
+        ::std::option::Option::Some("application/json"),
+    )?;
+    let m_instance_id = {
+        let raw = support::label(parts.uri.path(), 1usize)?;
+        crate::model::InstanceId::try_from(raw.into_owned())
+            .map_err(|e| e.into_violation(&Path::ROOT.member("InstanceId")))?
+    };
+    let mut m_associated_resource_arn = ::std::option::Option::None;
+    for (key, value) in support::query_pairs(parts.uri.query()) {
+        match key.as_ref() {
+            "associatedResourceArn" if m_associated_resource_arn.is_none() => {
+                m_associated_resource_arn = ::std::option::Option::Some(
+                    value.into_owned(),
+                );
+            }
+            _ => {}
+        }
+    }
+    let bytes = ::http_body_util::BodyExt::collect(body)
+        .await
+        .map_err(|e| support::serialization(
+            format!("failed to read the request body: {e}"),
+        ))?
+        .to_bytes();
+    support::check_body_has_content_type(&parts.headers, &bytes)?;
+    let mut m_client_token = ::std::option::Option::None;
+    let mut m_file_name = ::std::option::Option::None;
+    let mut m_file_size_in_bytes = ::std::option::Option::None;
+    let mut m_url_expiry_in_seconds = ::std::option::Option::None;
+    let mut m_file_use_case_type = ::std::option::Option::None;
+    let mut m_created_by = ::std::option::Option::None;
+    let mut m_tags = ::std::option::Option::None;
+    if !bytes.is_empty() {
+        let tokens = &mut json::tokens(&bytes);
+        if !json::start_object(tokens)? {
+            return ::std::result::Result::Err(
+                support::serialization("the request body must be a JSON object"),
+            );
+        }
+        while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+            match key.as_ref() {
+                "ClientToken" => {
+                    m_client_token = de_client_token(
+                        tokens,
+                        &Path::ROOT.member("ClientToken"),
+                    )?;
+                }
+                "FileName" => {
+                    m_file_name = de_file_name(tokens, &Path::ROOT.member("FileName"))?;
+                }
+                "FileSizeInBytes" => {
+                    m_file_size_in_bytes = de_file_size_in_bytes(
+                        tokens,
+                        &Path::ROOT.member("FileSizeInBytes"),
+                    )?;
+                }
+                "UrlExpiryInSeconds" => {
+                    m_url_expiry_in_seconds = de_url_expiry_in_seconds(
+                        tokens,
+                        &Path::ROOT.member("UrlExpiryInSeconds"),
+                    )?;
+                }
+                "FileUseCaseType" => {
+                    m_file_use_case_type = de_file_use_case_type(
+                        tokens,
+                        &Path::ROOT.member("FileUseCaseType"),
+                    )?;
+                }
+                "CreatedBy" => {
+                    m_created_by = de_created_by_info(
+                        tokens,
+                        &Path::ROOT.member("CreatedBy"),
+                    )?;
+                }
+                "Tags" => m_tags = de_tag_map(tokens, &Path::ROOT.member("Tags"))?,
+                _ => json::skip_value(tokens)?,
+            }
+        }
+        json::end_of_body(tokens)?;
+    }
+    ::std::result::Result::Ok(crate::input::StartAttachedFileUploadInput {
+        client_token: m_client_token,
+        instance_id: m_instance_id,
+        file_name: m_file_name
+            .ok_or_else(|| Violation::required(&Path::ROOT.member("FileName")))?,
+        file_size_in_bytes: m_file_size_in_bytes
+            .ok_or_else(|| Violation::required(&Path::ROOT.member("FileSizeInBytes")))?,
+        url_expiry_in_seconds: m_url_expiry_in_seconds,
+        file_use_case_type: m_file_use_case_type
+            .ok_or_else(|| Violation::required(&Path::ROOT.member("FileUseCaseType")))?,
+        associated_resource_arn: m_associated_resource_arn
+            .ok_or_else(|| Violation::required(
+                &Path::ROOT.member("AssociatedResourceArn"),
+            ))?,
+        created_by: m_created_by,
+        tags: m_tags,
+    })
+}
+/// Writes StartAttachedFileUpload's output as an HTTP response.
+pub(crate) fn ser_start_attached_file_upload_response(
+    value: &crate::output::StartAttachedFileUploadOutput,
+) -> ::std::result::Result<Response, ::std::string::String> {
+    let status = ::http::StatusCode::from_u16(200u16).map_err(|e| e.to_string())?;
+    #[allow(unused_mut)]
+    let mut headers = ::http::HeaderMap::new();
+    let mut out = ::std::string::String::with_capacity(512usize);
+    let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
+    if let ::std::option::Option::Some(v) = &value.file_arn {
+        object.key("FileArn").string(v);
+    }
+    if let ::std::option::Option::Some(v) = &value.file_id {
+        object.key("FileId").string(&v.0);
+    }
+    if let ::std::option::Option::Some(v) = &value.creation_time {
+        object.key("CreationTime").string(v);
+    }
+    if let ::std::option::Option::Some(v) = &value.file_status {
+        object.key("FileStatus").string(v.as_str());
+    }
+    if let ::std::option::Option::Some(v) = &value.created_by {
+        ser_created_by_info(object.key("CreatedBy"), v)?;
+    }
+    if let ::std::option::Option::Some(v) = &value.upload_url_metadata {
+        ser_upload_url_metadata(object.key("UploadUrlMetadata"), v)?;
     }
     object.finish();
     headers
@@ -253,6 +652,31 @@ pub(crate) fn ser_invalid_request_exception_error(
     *response.headers_mut() = headers;
     ::std::result::Result::Ok(response)
 }
+pub(crate) fn ser_resource_conflict_exception_error(
+    value: &crate::error::ResourceConflictException,
+) -> ::std::result::Result<Response, ::std::string::String> {
+    let status = ::http::StatusCode::from_u16(409u16).map_err(|e| e.to_string())?;
+    #[allow(unused_mut)]
+    let mut headers = ::http::HeaderMap::new();
+    let mut out = ::std::string::String::with_capacity(64usize);
+    let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
+    if let ::std::option::Option::Some(v) = &value.message {
+        object.key("Message").string(v);
+    }
+    object.finish();
+    headers
+        .insert(
+            ::http::header::CONTENT_TYPE,
+            ::http::HeaderValue::from_static(MEDIA_TYPE),
+        );
+    let body = ::bytes::Bytes::from(out);
+    headers
+        .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
+    let mut response = ::http::Response::new(support::boxed(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    ::std::result::Result::Ok(response)
+}
 pub(crate) fn ser_resource_not_found_exception_error(
     value: &crate::error::ResourceNotFoundException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
@@ -263,6 +687,34 @@ pub(crate) fn ser_resource_not_found_exception_error(
     let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
     if let ::std::option::Option::Some(v) = &value.message {
         object.key("Message").string(v);
+    }
+    object.finish();
+    headers
+        .insert(
+            ::http::header::CONTENT_TYPE,
+            ::http::HeaderValue::from_static(MEDIA_TYPE),
+        );
+    let body = ::bytes::Bytes::from(out);
+    headers
+        .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
+    let mut response = ::http::Response::new(support::boxed(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    ::std::result::Result::Ok(response)
+}
+pub(crate) fn ser_service_quota_exceeded_exception_error(
+    value: &crate::error::ServiceQuotaExceededException,
+) -> ::std::result::Result<Response, ::std::string::String> {
+    let status = ::http::StatusCode::from_u16(402u16).map_err(|e| e.to_string())?;
+    #[allow(unused_mut)]
+    let mut headers = ::http::HeaderMap::new();
+    let mut out = ::std::string::String::with_capacity(128usize);
+    let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
+    if let ::std::option::Option::Some(v) = &value.message {
+        object.key("Message").string(v);
+    }
+    if let ::std::option::Option::Some(v) = &value.reason {
+        ser_service_quota_exceeded_exception_reason(object.key("Reason"), v)?;
     }
     object.finish();
     headers
@@ -302,6 +754,340 @@ pub(crate) fn ser_throttling_exception_error(
     *response.status_mut() = status;
     *response.headers_mut() = headers;
     ::std::result::Result::Ok(response)
+}
+pub(crate) fn de_client_token(
+    tokens: &mut json::Tokens<'_>,
+    path: &Path<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::model::ClientToken>,
+    RequestRejection,
+> {
+    ::std::result::Result::Ok(
+        match json::de_string(tokens)? {
+            ::std::option::Option::Some(value) => {
+                ::std::option::Option::Some(
+                    crate::model::ClientToken::try_from(value)
+                        .map_err(|e| e.into_violation(path))?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        },
+    )
+}
+pub(crate) fn de_created_by_info(
+    tokens: &mut json::Tokens<'_>,
+    path: &Path<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::model::CreatedByInfo>,
+    RequestRejection,
+> {
+    path.descend()?;
+    if !json::start_object(tokens)? {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let mut variant = ::std::option::Option::None;
+    while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+        if json::take_null(tokens) {
+            continue;
+        }
+        let value = match key.as_ref() {
+            "ConnectUserArn" => {
+                match json::de_string(tokens)? {
+                    ::std::option::Option::Some(value) => {
+                        crate::model::CreatedByInfo::ConnectUserArn(value)
+                    }
+                    ::std::option::Option::None => continue,
+                }
+            }
+            "AWSIdentityArn" => {
+                match json::de_string(tokens)? {
+                    ::std::option::Option::Some(value) => {
+                        crate::model::CreatedByInfo::AwsIdentityArn(value)
+                    }
+                    ::std::option::Option::None => continue,
+                }
+            }
+            _ => {
+                return ::std::result::Result::Err(
+                    support::serialization("unknown union member"),
+                );
+            }
+        };
+        if variant.replace(value).is_some() {
+            return ::std::result::Result::Err(
+                support::serialization("a union must have exactly one member set"),
+            );
+        }
+    }
+    match variant {
+        ::std::option::Option::Some(value) => {
+            ::std::result::Result::Ok(::std::option::Option::Some(value))
+        }
+        ::std::option::Option::None => {
+            ::std::result::Result::Err(
+                support::serialization("a union must have exactly one member set"),
+            )
+        }
+    }
+}
+pub(crate) fn de_file_id(
+    tokens: &mut json::Tokens<'_>,
+    path: &Path<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::model::FileId>,
+    RequestRejection,
+> {
+    ::std::result::Result::Ok(
+        match json::de_string(tokens)? {
+            ::std::option::Option::Some(value) => {
+                ::std::option::Option::Some(
+                    crate::model::FileId::try_from(value)
+                        .map_err(|e| e.into_violation(path))?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        },
+    )
+}
+pub(crate) fn de_file_id_list(
+    tokens: &mut json::Tokens<'_>,
+    path: &Path<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::model::FileIdList>,
+    RequestRejection,
+> {
+    path.descend()?;
+    if !json::start_array(tokens)? {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let mut items = ::std::vec::Vec::new();
+    while json::array_continues(tokens)? {
+        match de_file_id(tokens, &path.index(items.len()))? {
+            ::std::option::Option::Some(item) => items.push(item),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    support::serialization("null is not allowed in a list"),
+                );
+            }
+        }
+    }
+    ::std::result::Result::Ok(
+        ::std::option::Option::Some(
+            crate::model::FileIdList::try_from(items)
+                .map_err(|e| e.into_violation(path))?,
+        ),
+    )
+}
+pub(crate) fn de_file_name(
+    tokens: &mut json::Tokens<'_>,
+    path: &Path<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::model::FileName>,
+    RequestRejection,
+> {
+    ::std::result::Result::Ok(
+        match json::de_string(tokens)? {
+            ::std::option::Option::Some(value) => {
+                ::std::option::Option::Some(
+                    crate::model::FileName::try_from(value)
+                        .map_err(|e| e.into_violation(path))?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        },
+    )
+}
+pub(crate) fn de_file_size_in_bytes(
+    tokens: &mut json::Tokens<'_>,
+    path: &Path<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::model::FileSizeInBytes>,
+    RequestRejection,
+> {
+    ::std::result::Result::Ok(
+        match json::de_integer::<i64>(tokens)? {
+            ::std::option::Option::Some(value) => {
+                ::std::option::Option::Some(
+                    crate::model::FileSizeInBytes::try_from(value)
+                        .map_err(|e| e.into_violation(path))?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        },
+    )
+}
+pub(crate) fn de_file_use_case_type(
+    tokens: &mut json::Tokens<'_>,
+    path: &Path<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::model::FileUseCaseType>,
+    RequestRejection,
+> {
+    ::std::result::Result::Ok(
+        match json::de_string(tokens)? {
+            ::std::option::Option::Some(value) => {
+                ::std::option::Option::Some(
+                    crate::model::FileUseCaseType::try_from(value.as_str())
+                        .map_err(|e| e.into_violation(path))?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        },
+    )
+}
+pub(crate) fn de_tag_map(
+    tokens: &mut json::Tokens<'_>,
+    path: &Path<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::model::TagMap>,
+    RequestRejection,
+> {
+    path.descend()?;
+    if !json::start_object(tokens)? {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let mut map = ::std::collections::HashMap::new();
+    while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+        let value = match de_tag_value(tokens, &path.key(&key))? {
+            ::std::option::Option::Some(value) => value,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    support::serialization("null is not allowed as a map value"),
+                );
+            }
+        };
+        map.insert(
+            crate::model::TagKey::try_from(key.into_owned())
+                .map_err(|e| e.into_violation(path))?,
+            value,
+        );
+    }
+    ::std::result::Result::Ok(
+        ::std::option::Option::Some(
+            crate::model::TagMap::try_from(map).map_err(|e| e.into_violation(path))?,
+        ),
+    )
+}
+pub(crate) fn de_tag_value(
+    tokens: &mut json::Tokens<'_>,
+    path: &Path<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::model::TagValue>,
+    RequestRejection,
+> {
+    ::std::result::Result::Ok(
+        match json::de_string(tokens)? {
+            ::std::option::Option::Some(value) => {
+                ::std::option::Option::Some(
+                    crate::model::TagValue::try_from(value)
+                        .map_err(|e| e.into_violation(path))?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        },
+    )
+}
+pub(crate) fn de_url_expiry_in_seconds(
+    tokens: &mut json::Tokens<'_>,
+    path: &Path<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::model::UrlExpiryInSeconds>,
+    RequestRejection,
+> {
+    ::std::result::Result::Ok(
+        match json::de_integer::<i32>(tokens)? {
+            ::std::option::Option::Some(value) => {
+                ::std::option::Option::Some(
+                    crate::model::UrlExpiryInSeconds::try_from(value)
+                        .map_err(|e| e.into_violation(path))?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        },
+    )
+}
+pub(crate) fn ser_attached_file(
+    writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
+    value: &crate::model::AttachedFile,
+) -> ::std::result::Result<(), ::std::string::String> {
+    let mut object = writer.start_object();
+    {
+        let v = &value.creation_time;
+        object.key("CreationTime").string(v);
+    }
+    {
+        let v = &value.file_arn;
+        object.key("FileArn").string(v);
+    }
+    {
+        let v = &value.file_id;
+        object.key("FileId").string(&v.0);
+    }
+    {
+        let v = &value.file_name;
+        object.key("FileName").string(&v.0);
+    }
+    {
+        let v = &value.file_size_in_bytes;
+        object.key("FileSizeInBytes").number(::aws_smithy_types::Number::NegInt(v.0));
+    }
+    {
+        let v = &value.file_status;
+        object.key("FileStatus").string(v.as_str());
+    }
+    if let ::std::option::Option::Some(v) = &value.created_by {
+        ser_created_by_info(object.key("CreatedBy"), v)?;
+    }
+    if let ::std::option::Option::Some(v) = &value.file_use_case_type {
+        object.key("FileUseCaseType").string(v.as_str());
+    }
+    if let ::std::option::Option::Some(v) = &value.associated_resource_arn {
+        object.key("AssociatedResourceArn").string(v);
+    }
+    if let ::std::option::Option::Some(v) = &value.tags {
+        ser_tag_map(object.key("Tags"), v)?;
+    }
+    object.finish();
+    ::std::result::Result::Ok(())
+}
+pub(crate) fn ser_attached_file_error(
+    writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
+    value: &crate::model::AttachedFileError,
+) -> ::std::result::Result<(), ::std::string::String> {
+    let mut object = writer.start_object();
+    if let ::std::option::Option::Some(v) = &value.error_code {
+        object.key("ErrorCode").string(v);
+    }
+    if let ::std::option::Option::Some(v) = &value.error_message {
+        object.key("ErrorMessage").string(v);
+    }
+    if let ::std::option::Option::Some(v) = &value.file_id {
+        object.key("FileId").string(&v.0);
+    }
+    object.finish();
+    ::std::result::Result::Ok(())
+}
+pub(crate) fn ser_attached_file_errors_list(
+    writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
+    value: &[crate::model::AttachedFileError],
+) -> ::std::result::Result<(), ::std::string::String> {
+    let mut array = writer.start_array();
+    for item in value.iter() {
+        ser_attached_file_error(array.value(), item)?;
+    }
+    array.finish();
+    ::std::result::Result::Ok(())
+}
+pub(crate) fn ser_attached_files_list(
+    writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
+    value: &[crate::model::AttachedFile],
+) -> ::std::result::Result<(), ::std::string::String> {
+    let mut array = writer.start_array();
+    for item in value.iter() {
+        ser_attached_file(array.value(), item)?;
+    }
+    array.finish();
+    ::std::result::Result::Ok(())
 }
 pub(crate) fn ser_created_by_info(
     writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
@@ -348,7 +1134,52 @@ pub(crate) fn ser_invalid_request_exception_reason(
     object.finish();
     ::std::result::Result::Ok(())
 }
+pub(crate) fn ser_service_quota_exceeded_exception_reason(
+    writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
+    value: &crate::model::ServiceQuotaExceededExceptionReason,
+) -> ::std::result::Result<(), ::std::string::String> {
+    let mut object = writer.start_object();
+    match value {
+        crate::model::ServiceQuotaExceededExceptionReason::AttachedFileServiceQuotaExceededExceptionReason(
+            v,
+        ) => {
+            object
+                .key("AttachedFileServiceQuotaExceededExceptionReason")
+                .string(v.as_str());
+        }
+    }
+    object.finish();
+    ::std::result::Result::Ok(())
+}
 pub(crate) fn ser_tag_map(
+    writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
+    value: &crate::model::TagMap,
+) -> ::std::result::Result<(), ::std::string::String> {
+    let mut object = writer.start_object();
+    for (key, item) in value.0.iter() {
+        object.key(key.as_str()).string(&item.0);
+    }
+    object.finish();
+    ::std::result::Result::Ok(())
+}
+pub(crate) fn ser_upload_url_metadata(
+    writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
+    value: &crate::model::UploadUrlMetadata,
+) -> ::std::result::Result<(), ::std::string::String> {
+    let mut object = writer.start_object();
+    if let ::std::option::Option::Some(v) = &value.url {
+        object.key("Url").string(v);
+    }
+    if let ::std::option::Option::Some(v) = &value.url_expiry {
+        object.key("UrlExpiry").string(v);
+    }
+    if let ::std::option::Option::Some(v) = &value.headers_to_include {
+        ser_url_metadata_signed_headers(object.key("HeadersToInclude"), v)?;
+    }
+    object.finish();
+    ::std::result::Result::Ok(())
+}
+pub(crate) fn ser_url_metadata_signed_headers(
     writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
     value: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
 ) -> ::std::result::Result<(), ::std::string::String> {

@@ -1,133 +1,375 @@
-//! The GetAttachedFile handler on the generated server SDK, and the one place where the domain's
-//! answers become the API's: its output, and its modeled errors.
+//! The handlers of the five operations on the generated server SDK, and the one place where the
+//! API's inputs become the domain's requests and the domain's answers become the API's outputs
+//! and modeled errors.
+//!
+//! The SDK has already checked every constraint of the model; the domain checks the rest (ARNs,
+//! who may be named as creator) and does the work.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use attached_files::record::format_iso_millis;
-use attached_files::{AttachedFile, AttachedFiles, CreatedBy, Disposition, FileStatus, GetError, GetRequest};
+use attached_files::{
+    AttachedFile, AttachedFiles, CreatedBy, Disposition, FileError, FileRecord, FileRef, FileStatus, GetRequest,
+    InvalidFile, QuotaExceeded, StartRequest, StartedUpload,
+};
 use attached_files_server_sdk::error::{
-    GetAttachedFileError, InternalServiceException, InvalidRequestException, ResourceNotFoundException,
+    BatchGetAttachedFileMetadataError, CompleteAttachedFileUploadError, DeleteAttachedFileError, GetAttachedFileError,
+    InternalServiceException, InvalidRequestException, ResourceConflictException, ResourceNotFoundException,
+    ServiceQuotaExceededException, StartAttachedFileUploadError,
 };
-use attached_files_server_sdk::input::GetAttachedFileInput;
+use attached_files_server_sdk::input::{
+    BatchGetAttachedFileMetadataInput, CompleteAttachedFileUploadInput, DeleteAttachedFileInput, GetAttachedFileInput,
+    StartAttachedFileUploadInput,
+};
 use attached_files_server_sdk::model::{
-    ContentDisposition, CreatedByInfo, DownloadUrlMetadata, FileId, FileStatusType, FileUseCaseType,
+    self, AttachedFileInvalidRequestExceptionReason, AttachedFileServiceQuotaExceededExceptionReason,
+    ContentDisposition, CreatedByInfo, DownloadUrlMetadata, FileId, FileName, FileSizeInBytes, FileStatusType,
+    FileUseCaseType, InvalidRequestExceptionReason, ServiceQuotaExceededExceptionReason, TagKey, TagMap, TagValue,
+    UploadUrlMetadata,
 };
-use attached_files_server_sdk::output::GetAttachedFileOutput;
+use attached_files_server_sdk::output::{
+    BatchGetAttachedFileMetadataOutput, CompleteAttachedFileUploadOutput, DeleteAttachedFileOutput,
+    GetAttachedFileOutput, StartAttachedFileUploadOutput,
+};
 use attached_files_server_sdk::server::Extension;
 
 use crate::operating::RequestId;
 
+/// The message of every ResourceNotFoundException, and of BatchGet's per-file errors.
+const NOT_FOUND: &str = "The attached file was not found";
+
+/// BatchGetAttachedFileMetadata's `ErrorCode`s: HTTP statuses, as the API reference's "status code
+/// describing the failure" suggests.
+pub const ERROR_CODE_NOT_FOUND: &str = "404";
+pub const ERROR_CODE_INTERNAL: &str = "500";
+
+/// StartAttachedFileUpload: reserves a file and answers where to PUT its bytes.
+pub async fn start_attached_file_upload(
+    input: StartAttachedFileUploadInput,
+    Extension(files): Extension<Arc<AttachedFiles>>,
+    Extension(request_id): Extension<RequestId>,
+) -> Result<StartAttachedFileUploadOutput, StartAttachedFileUploadError> {
+    let started = files.start(start_request(input)).await.map_err(|e| -> StartAttachedFileUploadError {
+        match e {
+            FileError::Conflict(message) => ResourceConflictException { message: Some(message) }.into(),
+            FileError::QuotaExceeded(quota) => quota_exceeded(quota).into(),
+            FileError::InvalidRequest { message, reason } => invalid_file(message, reason).into(),
+            e => internal_error(&e.to_string(), "StartAttachedFileUpload", request_id),
+        }
+    })?;
+    start_output(started).map_err(|e| internal_error(&e.to_string(), "StartAttachedFileUpload", request_id))
+}
+
+/// CompleteAttachedFileUpload: confirms the upload and hands the file to the scan.
+pub async fn complete_attached_file_upload(
+    input: CompleteAttachedFileUploadInput,
+    Extension(files): Extension<Arc<AttachedFiles>>,
+    Extension(request_id): Extension<RequestId>,
+) -> Result<CompleteAttachedFileUploadOutput, CompleteAttachedFileUploadError> {
+    let file = file_ref(input.instance_id, input.file_id, input.associated_resource_arn);
+    files
+        .complete(&file)
+        .await
+        .map_err(|e| common_error::<CompleteAttachedFileUploadError>(e, "CompleteAttachedFileUpload", request_id))?;
+    Ok(CompleteAttachedFileUploadOutput {})
+}
+
 /// GetAttachedFile: the file's metadata and, for an approved file, a pre-signed download URL.
-///
-/// The SDK has already checked every constraint of the model; the domain checks the rest (the
-/// ARN's shape) and looks the file up.
 pub async fn get_attached_file(
     input: GetAttachedFileInput,
     Extension(files): Extension<Arc<AttachedFiles>>,
     Extension(request_id): Extension<RequestId>,
 ) -> Result<GetAttachedFileOutput, GetAttachedFileError> {
     let request = GetRequest {
-        instance_id: input.instance_id().as_str().to_owned(),
-        file_id: input.file_id().as_str().to_owned(),
-        associated_resource_arn: input.associated_resource_arn().to_owned(),
-        url_expiry_in_seconds: input.url_expiry_in_seconds().and_then(|seconds| u64::try_from(*seconds.inner()).ok()),
-        disposition: input.url_content_disposition().map(|disposition| match disposition {
+        instance_id: input.instance_id.into_inner(),
+        file_id: input.file_id.into_inner(),
+        associated_resource_arn: input.associated_resource_arn,
+        url_expiry_in_seconds: input.url_expiry_in_seconds.and_then(|seconds| u64::try_from(seconds.into_inner()).ok()),
+        disposition: input.url_content_disposition.map(|disposition| match disposition {
             ContentDisposition::Attachment => Disposition::Attachment,
             ContentDisposition::Inline => Disposition::Inline,
         }),
     };
-    let file = files.get(&request).await.map_err(|e| match e {
-        GetError::NotFound => not_found(),
-        GetError::InvalidRequest(message) => invalid_request(message),
-        GetError::Internal(cause) => internal_error(&cause, request_id),
-    })?;
-    output(file).map_err(|e| match e {
+    let file = files
+        .get(&request)
+        .await
+        .map_err(|e| common_error::<GetAttachedFileError>(e, "GetAttachedFile", request_id))?;
+    get_output(file).map_err(|e| match e {
         OutputError::UrlTooLong(length) if request.disposition.is_some() => invalid_request(format!(
             "the download URL with this urlContentDisposition would be {length} characters, more than the \
              2000 a URL may have: ask without urlContentDisposition"
-        )),
-        e => internal_error(&e.to_string(), request_id),
+        ))
+        .into(),
+        e => internal_error(&e.to_string(), "GetAttachedFile", request_id),
     })
 }
 
-fn not_found() -> GetAttachedFileError {
-    let message = "The attached file was not found".to_owned();
-    ResourceNotFoundException::builder().message(Some(message)).build().into()
+/// BatchGetAttachedFileMetadata: the metadata of each file found; the others in `Errors`.
+pub async fn batch_get_attached_file_metadata(
+    input: BatchGetAttachedFileMetadataInput,
+    Extension(files): Extension<Arc<AttachedFiles>>,
+    Extension(request_id): Extension<RequestId>,
+) -> Result<BatchGetAttachedFileMetadataOutput, BatchGetAttachedFileMetadataError> {
+    let file_ids = input.file_ids.into_inner().into_iter().map(FileId::into_inner).collect();
+    let instance_id = input.instance_id.into_inner();
+    let batch = files.batch_get(&instance_id, &input.associated_resource_arn, file_ids).await.map_err(|e| {
+        common_error::<BatchGetAttachedFileMetadataError>(e, "BatchGetAttachedFileMetadata", request_id)
+    })?;
+    let error = |file_id: String, code: &str, message: &str| model::AttachedFileError {
+        error_code: Some(code.to_owned()),
+        error_message: Some(message.to_owned()),
+        file_id: FileId::try_from(file_id).ok(),
+    };
+    let mut errors: Vec<_> =
+        batch.not_found.into_iter().map(|file_id| error(file_id, ERROR_CODE_NOT_FOUND, NOT_FOUND)).collect();
+    let mut found = Vec::with_capacity(batch.files.len());
+    for record in batch.files {
+        let file_id = record.file_id.clone();
+        match attached_file(record) {
+            Ok(file) => found.push(file),
+            Err(e) => {
+                tracing::error!(%request_id, %file_id, cause = %e, "BatchGetAttachedFileMetadata: a file failed");
+                errors.push(error(file_id, ERROR_CODE_INTERNAL, "The service could not read this file"));
+            }
+        }
+    }
+    Ok(BatchGetAttachedFileMetadataOutput { files: Some(found), errors: Some(errors) })
 }
 
-fn invalid_request(message: String) -> GetAttachedFileError {
-    InvalidRequestException::builder().message(Some(message)).build().into()
+/// DeleteAttachedFile: the file is gone for every later call.
+pub async fn delete_attached_file(
+    input: DeleteAttachedFileInput,
+    Extension(files): Extension<Arc<AttachedFiles>>,
+    Extension(request_id): Extension<RequestId>,
+) -> Result<DeleteAttachedFileOutput, DeleteAttachedFileError> {
+    let file = file_ref(input.instance_id, input.file_id, input.associated_resource_arn);
+    files
+        .delete(&file)
+        .await
+        .map_err(|e| common_error::<DeleteAttachedFileError>(e, "DeleteAttachedFile", request_id))?;
+    Ok(DeleteAttachedFileOutput {})
+}
+
+/// The domain's request for a StartAttachedFileUpload input (also how `ingest` is checked: the
+/// operator's flags go through the generated input's builder first).
+pub fn start_request(input: StartAttachedFileUploadInput) -> StartRequest {
+    StartRequest {
+        client_token: input.client_token.map(|token| token.into_inner()),
+        instance_id: input.instance_id.into_inner(),
+        file_name: input.file_name.into_inner(),
+        // The model's range is `min: 1`, so the size is positive.
+        file_size_in_bytes: input.file_size_in_bytes.into_inner().unsigned_abs(),
+        url_expiry_in_seconds: input.url_expiry_in_seconds.map(|seconds| seconds.into_inner().unsigned_abs().into()),
+        file_use_case_type: input.file_use_case_type.as_str().to_owned(),
+        associated_resource_arn: input.associated_resource_arn,
+        created_by: input.created_by.map(|created_by| match created_by {
+            CreatedByInfo::ConnectUserArn(arn) => CreatedBy::ConnectUserArn(arn),
+            CreatedByInfo::AwsIdentityArn(arn) => CreatedBy::AwsIdentityArn(arn),
+        }),
+        tags: input
+            .tags
+            .map(|tags| tags.into_inner().into_iter().map(|(key, value)| (key.into_inner(), value.into_inner())))
+            .into_iter()
+            .flatten()
+            .collect(),
+    }
+}
+
+fn file_ref(instance_id: model::InstanceId, file_id: FileId, associated_resource_arn: String) -> FileRef {
+    FileRef { instance_id: instance_id.into_inner(), file_id: file_id.into_inner(), associated_resource_arn }
+}
+
+/// The errors every operation but Start can answer; Start's own (conflict, quota) cannot come from
+/// the others, and would be answered as an internal error.
+fn common_error<E>(e: FileError, operation: &str, request_id: RequestId) -> E
+where
+    E: From<ResourceNotFoundException> + From<InvalidRequestException> + From<InternalServiceException>,
+{
+    match e {
+        FileError::NotFound => ResourceNotFoundException { message: Some(NOT_FOUND.to_owned()) }.into(),
+        FileError::InvalidRequest { message, reason } => invalid_file(message, reason).into(),
+        e => internal_error(&e.to_string(), operation, request_id),
+    }
+}
+
+fn invalid_file(message: String, reason: Option<InvalidFile>) -> InvalidRequestException {
+    InvalidRequestException {
+        message: Some(message),
+        reason: reason.map(|InvalidFile::Size| {
+            InvalidRequestExceptionReason::AttachedFileInvalidRequestExceptionReason(
+                AttachedFileInvalidRequestExceptionReason::InvalidFileSize,
+            )
+        }),
+    }
+}
+
+fn invalid_request(message: String) -> InvalidRequestException {
+    InvalidRequestException { message: Some(message), reason: None }
+}
+
+fn quota_exceeded(quota: QuotaExceeded) -> ServiceQuotaExceededException {
+    let (reason, message) = match quota {
+        QuotaExceeded::FileCount => (
+            AttachedFileServiceQuotaExceededExceptionReason::TotalFileCountExceeded,
+            "The instance has as many files as its quota allows",
+        ),
+        QuotaExceeded::TotalSize => (
+            AttachedFileServiceQuotaExceededExceptionReason::TotalFileSizeExceeded,
+            "The file would take the instance's files beyond their total size quota",
+        ),
+    };
+    ServiceQuotaExceededException {
+        message: Some(message.to_owned()),
+        reason: Some(ServiceQuotaExceededExceptionReason::AttachedFileServiceQuotaExceededExceptionReason(reason)),
+    }
 }
 
 /// Logs the cause with the request id, and answers without it.
-fn internal_error(cause: &str, request_id: RequestId) -> GetAttachedFileError {
-    tracing::error!(%request_id, %cause, "GetAttachedFile failed");
+fn internal_error<E: From<InternalServiceException>>(cause: &str, operation: &str, request_id: RequestId) -> E {
+    tracing::error!(%request_id, %cause, "{operation} failed");
     let message = "The service could not handle the request; retry later".to_owned();
-    InternalServiceException::builder().message(Some(message)).build().into()
+    InternalServiceException { message: Some(message) }.into()
 }
 
 /// Why a stored file cannot be reported as the model's output.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("the download URL has {0} characters; the model allows 2000")]
+    #[error("the URL has {0} characters; the model allows 2000")]
     UrlTooLong(usize),
     #[error("the stored record breaks the model: {0}")]
     Record(String),
 }
 
-/// The longest download URL the model allows (`MetadataUrl`'s `@length`). The SDK does not check
-/// outputs (as smithy-rs, it constrains only what it reads), so the answer keeps the contract here.
+/// The longest URL the model allows (`MetadataUrl`'s `@length`). The SDK does not check outputs
+/// (as smithy-rs, it constrains only what it reads), so the answer keeps the contract here.
 const MAX_URL_LENGTH: usize = 2000;
 
-/// The API's answer for `file`, member for member.
-pub fn output(file: AttachedFile) -> Result<GetAttachedFileOutput, OutputError> {
-    let record = file.record;
+fn checked_url(url: String) -> Result<String, OutputError> {
+    let length = url.chars().count();
+    if length > MAX_URL_LENGTH { Err(OutputError::UrlTooLong(length)) } else { Ok(url) }
+}
+
+/// The members every output that describes a file has, in the model's types.
+struct Reported {
+    file_id: FileId,
+    file_name: FileName,
+    file_size_in_bytes: FileSizeInBytes,
+    file_status: FileStatusType,
+    file_use_case_type: Option<FileUseCaseType>,
+    created_by: Option<CreatedByInfo>,
+    tags: Option<TagMap>,
+}
+
+fn reported(record: &FileRecord) -> Result<Reported, OutputError> {
     let broken = |member: &str, e: &dyn std::fmt::Display| OutputError::Record(format!("{member}: {e}"));
-    let download_url_metadata = match file.download {
-        Some(download) => {
-            let length = download.url.chars().count();
-            if length > MAX_URL_LENGTH {
-                return Err(OutputError::UrlTooLong(length));
-            }
-            Some(
-                DownloadUrlMetadata::builder()
-                    .url(Some(download.url))
-                    .url_expiry(Some(format_iso_millis(download.expires_at)))
-                    .build(),
-            )
-        }
-        None => None,
-    };
     let file_use_case_type = match &record.file_use_case_type {
         Some(use_case) => {
             Some(FileUseCaseType::try_from(use_case.as_str()).map_err(|e| broken("FileUseCaseType", &e))?)
         }
         None => None,
     };
-    // The model wants no Tags member rather than an empty map.
-    let tags = (!record.tags.is_empty()).then(|| record.tags.into_iter().collect::<HashMap<_, _>>());
     let size = i64::try_from(record.file_size_in_bytes).map_err(|e| broken("FileSizeInBytes", &e))?;
-    GetAttachedFileOutput::builder()
-        .file_arn(Some(record.file_arn))
-        .file_id(Some(FileId::try_from(record.file_id).map_err(|e| broken("FileId", &e))?))
-        .creation_time(Some(format_iso_millis(record.creation_time)))
-        .file_status(Some(match record.file_status {
-            FileStatus::Approved => FileStatusType::Approved,
-            FileStatus::Rejected => FileStatusType::Rejected,
-            FileStatus::Processing => FileStatusType::Processing,
-            FileStatus::Failed => FileStatusType::Failed,
-        }))
-        .file_name(Some(record.file_name))
-        .file_size_in_bytes(size)
-        .associated_resource_arn(Some(record.associated_resource_arn))
-        .file_use_case_type(file_use_case_type)
-        .created_by(record.created_by.map(|created_by| match created_by {
-            CreatedBy::ConnectUserArn(arn) => CreatedByInfo::ConnectUserArn(arn),
-            CreatedBy::AwsIdentityArn(arn) => CreatedByInfo::AwsIdentityArn(arn),
-        }))
-        .download_url_metadata(download_url_metadata)
-        .tags(tags)
-        .build()
-        .map_err(|e| broken("GetAttachedFileOutput", &e))
+    Ok(Reported {
+        file_id: FileId::try_from(record.file_id.clone()).map_err(|e| broken("FileId", &e))?,
+        file_name: FileName::try_from(record.file_name.clone()).map_err(|e| broken("FileName", &e))?,
+        file_size_in_bytes: FileSizeInBytes::try_from(size).map_err(|e| broken("FileSizeInBytes", &e))?,
+        file_status: status(record.reported_status()),
+        file_use_case_type,
+        created_by: record.created_by.as_ref().map(created_by_info),
+        tags: tag_map(&record.tags).map_err(|e| broken("Tags", &e))?,
+    })
+}
+
+fn status(status: FileStatus) -> FileStatusType {
+    match status {
+        FileStatus::Approved => FileStatusType::Approved,
+        FileStatus::Rejected => FileStatusType::Rejected,
+        FileStatus::Processing => FileStatusType::Processing,
+        FileStatus::Failed => FileStatusType::Failed,
+    }
+}
+
+fn created_by_info(created_by: &CreatedBy) -> CreatedByInfo {
+    match created_by {
+        CreatedBy::ConnectUserArn(arn) => CreatedByInfo::ConnectUserArn(arn.clone()),
+        CreatedBy::AwsIdentityArn(arn) => CreatedByInfo::AwsIdentityArn(arn.clone()),
+    }
+}
+
+/// The model wants no Tags member rather than an empty map.
+fn tag_map(tags: &BTreeMap<String, String>) -> Result<Option<TagMap>, String> {
+    if tags.is_empty() {
+        return Ok(None);
+    }
+    let tags: Result<HashMap<_, _>, String> = tags
+        .iter()
+        .map(|(key, value)| {
+            let key = TagKey::try_from(key.clone()).map_err(|e| e.to_string())?;
+            Ok((key, TagValue::try_from(value.clone()).map_err(|e| e.to_string())?))
+        })
+        .collect();
+    TagMap::try_from(tags?).map(Some).map_err(|e| e.to_string())
+}
+
+/// StartAttachedFileUpload's answer for `started`.
+fn start_output(started: StartedUpload) -> Result<StartAttachedFileUploadOutput, OutputError> {
+    let StartedUpload { record, upload } = started;
+    let reported = reported(&record)?;
+    Ok(StartAttachedFileUploadOutput {
+        file_arn: Some(record.file_arn),
+        file_id: Some(reported.file_id),
+        creation_time: Some(format_iso_millis(record.creation_time)),
+        file_status: Some(reported.file_status),
+        created_by: reported.created_by,
+        upload_url_metadata: Some(UploadUrlMetadata {
+            url: Some(checked_url(upload.url)?),
+            url_expiry: Some(format_iso_millis(upload.expires_at)),
+            headers_to_include: Some(upload.headers.into_iter().collect()),
+        }),
+    })
+}
+
+/// GetAttachedFile's answer for `file`, member for member (also what the operator commands print
+/// for a record).
+pub fn get_output(file: AttachedFile) -> Result<GetAttachedFileOutput, OutputError> {
+    let AttachedFile { record, download } = file;
+    let reported = reported(&record)?;
+    let download_url_metadata = match download {
+        Some(download) => Some(DownloadUrlMetadata {
+            url: Some(checked_url(download.url)?),
+            url_expiry: Some(format_iso_millis(download.expires_at)),
+        }),
+        None => None,
+    };
+    Ok(GetAttachedFileOutput {
+        file_arn: Some(record.file_arn),
+        file_id: Some(reported.file_id),
+        creation_time: Some(format_iso_millis(record.creation_time)),
+        file_status: Some(reported.file_status),
+        file_name: Some(reported.file_name),
+        file_size_in_bytes: reported.file_size_in_bytes,
+        associated_resource_arn: Some(record.associated_resource_arn),
+        file_use_case_type: reported.file_use_case_type,
+        created_by: reported.created_by,
+        download_url_metadata,
+        tags: reported.tags,
+    })
+}
+
+/// BatchGetAttachedFileMetadata's entry for `record`.
+fn attached_file(record: FileRecord) -> Result<model::AttachedFile, OutputError> {
+    let reported = reported(&record)?;
+    Ok(model::AttachedFile {
+        creation_time: format_iso_millis(record.creation_time),
+        file_arn: record.file_arn,
+        file_id: reported.file_id,
+        file_name: reported.file_name,
+        file_size_in_bytes: reported.file_size_in_bytes,
+        file_status: reported.file_status,
+        created_by: reported.created_by,
+        file_use_case_type: reported.file_use_case_type,
+        associated_resource_arn: Some(record.associated_resource_arn),
+        tags: reported.tags,
+    })
 }

@@ -36,7 +36,7 @@ pub struct Limits {
     pub max_request_body_bytes: u64,
 }
 
-/// The HTTP service of the API: GetAttachedFile on the generated SDK, inside the request log,
+/// The HTTP service of the API: the five operations on the generated SDK, inside the request log,
 /// the health check and the body limit, with the concurrency limit around each operation.
 pub fn api(files: Arc<AttachedFiles>, limits: Limits) -> Result<impl ApiService, MissingOperationsError> {
     let config = AmazonConnectServiceConfig::builder()
@@ -44,7 +44,13 @@ pub fn api(files: Arc<AttachedFiles>, limits: Limits) -> Result<impl ApiService,
         .http_plugin(OperationExtensionPlugin)
         .http_plugin(ConcurrencyLimitPlugin::new(limits.max_concurrent_requests))
         .build();
-    let service = AmazonConnectService::builder(config).get_attached_file(api::get_attached_file).build()?;
+    let service = AmazonConnectService::builder(config)
+        .start_attached_file_upload(api::start_attached_file_upload)
+        .complete_attached_file_upload(api::complete_attached_file_upload)
+        .get_attached_file(api::get_attached_file)
+        .batch_get_attached_file_metadata(api::batch_get_attached_file_metadata)
+        .delete_attached_file(api::delete_attached_file)
+        .build()?;
     let service = BodyLimitLayer { max_bytes: limits.max_request_body_bytes }.layer(service);
     let health = AlbHealthCheckLayer::from_handler(HEALTH_PATH, |_: Request<Incoming>| async { StatusCode::OK });
     Ok(RequestLogLayer.layer(health.layer(service)))
@@ -62,6 +68,29 @@ impl<S> ApiService for S where
         + Send
         + 'static
 {
+}
+
+/// How often the background work runs: the sweep of deletes and abandoned uploads, and the scan of
+/// uploads completed by other processes (this process's own are scanned as soon as they are due).
+pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
+pub const SCAN_POLL: Duration = Duration::from_secs(5);
+
+/// An upload not completed this long after its start is deleted by the sweep.
+pub const ABANDONED_AFTER: Duration = Duration::from_secs(24 * 3600);
+
+/// The server's background work, forever: the scanner, and the sweep every [`SWEEP_EVERY`].
+pub async fn background(files: Arc<AttachedFiles>) {
+    let scanner = files.clone();
+    tokio::spawn(async move { scanner.scan_forever(SCAN_POLL).await });
+    let mut every = tokio::time::interval(SWEEP_EVERY);
+    loop {
+        every.tick().await;
+        match files.sweep(ABANDONED_AFTER).await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "swept deleted and abandoned files"),
+            Err(e) => tracing::error!(cause = %e, "the sweep failed; retrying later"),
+        }
+    }
 }
 
 /// Serves `api` on `listener` until `shutdown` completes, then lets the calls in flight finish

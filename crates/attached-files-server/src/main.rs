@@ -7,9 +7,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use attached_files::{CreatedBy, Disposition, FileRecord, FileStatus, GetRequest, NewFile};
+use attached_files::{AttachedFile, Disposition, FileRecord, FileStatus, GetRequest};
+use attached_files_server::api;
 use attached_files_server::app::{self, Limits};
 use attached_files_server::storage::{Role, Storage, StorageArgs};
+use attached_files_server_sdk::input::StartAttachedFileUploadInput;
+use attached_files_server_sdk::model::{
+    CreatedByInfo, FileName, FileSizeInBytes, FileUseCaseType, InstanceId, TagKey, TagMap, TagValue,
+};
 use attached_files_server_sdk::server::protocol::rest_json_1::RestJson1;
 use attached_files_server_sdk::server::response::IntoResponse;
 use clap::{Parser, Subcommand};
@@ -27,11 +32,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve the API (GetAttachedFile, and a health check at /ping) and the embedded object
-    /// store, from which download URLs are fetched, until SIGTERM or Ctrl-C; then finish the
-    /// calls and downloads in flight.
+    /// Serve the API (the five attached-file operations, and a health check at /ping) and the
+    /// embedded object store, to which uploads go and from which downloads come, until SIGTERM or
+    /// Ctrl-C; then finish the calls, uploads and downloads in flight.
     Serve(ServeArgs),
-    /// Store a local file as a new attached file and print its record as one JSON object.
+    /// Store a local file as a new attached file, the way the API does (Start, PUT, Complete, then
+    /// the scan), and print it as GetAttachedFile's JSON body.
     Ingest {
         /// The Amazon Connect instance the file belongs to.
         #[arg(long)]
@@ -47,20 +53,20 @@ enum Command {
         /// FileUseCaseType: ATTACHMENT, the one value the model has.
         #[arg(long, default_value = "ATTACHMENT")]
         use_case: String,
+        /// An idempotency key: ingesting again with the same one gives the same file.
+        #[arg(long)]
+        client_token: Option<String>,
         /// A tag as KEY=VALUE; repeat for more.
         #[arg(long = "tag", value_parser = parse_tag)]
         tags: Vec<(String, String)>,
         /// The Connect user who created the file.
-        #[arg(long, conflicts_with = "aws_identity_arn")]
-        connect_user_arn: Option<String>,
-        /// The AWS identity that created the file.
         #[arg(long)]
-        aws_identity_arn: Option<String>,
-        /// The initial status: APPROVED, REJECTED, PROCESSING or FAILED.
-        #[arg(long, default_value = "PROCESSING")]
-        status: FileStatus,
+        connect_user_arn: Option<String>,
+        /// The verdict to record instead of the scan's: APPROVED, REJECTED, PROCESSING or FAILED.
+        #[arg(long)]
+        status: Option<FileStatus>,
     },
-    /// Set a file's status (the attachment scan's verdict) and print its record.
+    /// Set a completed file's status (the attachment scan's verdict) and print the file.
     SetStatus {
         /// The Amazon Connect instance the file belongs to.
         #[arg(long)]
@@ -72,7 +78,7 @@ enum Command {
         #[arg(long)]
         status: FileStatus,
     },
-    /// Print the record of every file of an instance, one JSON object a line, oldest first.
+    /// Print every file of an instance, one GetAttachedFile JSON body a line, oldest first.
     List {
         /// The Amazon Connect instance the file belongs to.
         #[arg(long)]
@@ -178,7 +184,9 @@ async fn serve(storage_args: &StorageArgs, args: ServeArgs) -> Result<(), String
         max_concurrent_requests: args.max_concurrent_requests as usize,
         max_request_body_bytes: args.max_request_body_bytes,
     };
-    let api = app::api(Arc::new(storage.files.clone()), limits).map_err(|e| e.to_string())?;
+    let files = Arc::new(storage.files.clone());
+    let api = app::api(files.clone(), limits).map_err(|e| e.to_string())?;
+    let background = tokio::spawn(app::background(files));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let mut served = tokio::spawn(app::run(listener, api, async {
         let _ = stopped.await;
@@ -195,6 +203,7 @@ async fn serve(storage_args: &StorageArgs, args: ServeArgs) -> Result<(), String
         }
     }
     tracing::info!("shutting down after the calls and downloads in flight");
+    background.abort();
     let _ = stop.send(());
     let (served, ()) = tokio::join!(served, storage.close());
     match served {
@@ -221,9 +230,9 @@ async fn operate(storage: &Storage, command: Command) -> Result<(), String> {
             file,
             name,
             use_case,
+            client_token,
             tags,
             connect_user_arn,
-            aws_identity_arn,
             status,
         } => {
             let file_name = match name {
@@ -234,25 +243,44 @@ async fn operate(storage: &Storage, command: Command) -> Result<(), String> {
                     .ok_or_else(|| format!("{} has no usable file name: pass --name", file.display()))?
                     .to_owned(),
             };
-            let created_by =
-                connect_user_arn.map(CreatedBy::ConnectUserArn).or(aws_identity_arn.map(CreatedBy::AwsIdentityArn));
-            let new = NewFile {
-                instance_id,
-                associated_resource_arn,
-                file_name,
-                file_use_case_type: Some(use_case),
-                tags: tags.into_iter().collect(),
-                created_by,
-                file_status: status,
+            let size = std::fs::metadata(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?.len();
+            // Checked by the generated types, as the API checks a StartAttachedFileUpload.
+            let invalid = |flag: &str, e: &dyn std::fmt::Display| format!("{flag}: {e}");
+            let tags = if tags.is_empty() {
+                None
+            } else {
+                let mut map = std::collections::HashMap::new();
+                for (key, value) in tags {
+                    let key = TagKey::try_from(key).map_err(|e| invalid("--tag", &e))?;
+                    map.insert(key, TagValue::try_from(value).map_err(|e| invalid("--tag", &e))?);
+                }
+                Some(TagMap::try_from(map).map_err(|e| invalid("--tag", &e))?)
             };
-            print_record(&files.ingest(new, &file).await.map_err(|e| e.to_string())?)
+            let input = StartAttachedFileUploadInput::builder()
+                .client_token(
+                    client_token.map(TryFrom::try_from).transpose().map_err(|e| invalid("--client-token", &e))?,
+                )
+                .instance_id(InstanceId::try_from(instance_id).map_err(|e| invalid("--instance-id", &e))?)
+                .file_name(FileName::try_from(file_name).map_err(|e| invalid("--name", &e))?)
+                .file_size_in_bytes(
+                    FileSizeInBytes::try_from(i64::try_from(size).unwrap_or(i64::MAX))
+                        .map_err(|e| invalid("the file's size", &e))?,
+                )
+                .file_use_case_type(FileUseCaseType::try_from(use_case).map_err(|e| invalid("--use-case", &e))?)
+                .associated_resource_arn(associated_resource_arn)
+                .created_by(connect_user_arn.map(CreatedByInfo::ConnectUserArn))
+                .tags(tags)
+                .build()
+                .map_err(|e| e.to_string())?;
+            let record = files.ingest(api::start_request(input), &file, status).await.map_err(|e| e.to_string())?;
+            print_record(record).await
         }
         Command::SetStatus { instance_id, file_id, status } => {
-            print_record(&files.set_status(&instance_id, &file_id, status).await.map_err(|e| e.to_string())?)
+            print_record(files.set_status(&instance_id, &file_id, status).await.map_err(|e| e.to_string())?).await
         }
         Command::List { instance_id } => {
             for record in files.list(&instance_id).await.map_err(|e| e.to_string())? {
-                print_record(&record)?;
+                print_record(record).await?;
             }
             Ok(())
         }
@@ -273,19 +301,22 @@ async fn operate(storage: &Storage, command: Command) -> Result<(), String> {
                     DispositionArg::Inline => Disposition::Inline,
                 }),
             };
-            let file = files.get(&request).await.map_err(|e| e.to_string())?;
-            // Written by the generated SDK, as the API writes it.
-            let output = attached_files_server::api::output(file).map_err(|e| e.to_string())?;
-            let body = IntoResponse::<RestJson1>::into_response(output).into_body().collect().await;
-            let body = body.map_err(|e| format!("writing the answer: {e}"))?.to_bytes();
-            println!("{}", String::from_utf8_lossy(&body));
-            Ok(())
+            print_file(files.get(&request).await.map_err(|e| e.to_string())?).await
         }
     }
 }
 
-fn print_record(record: &FileRecord) -> Result<(), String> {
-    println!("{}", serde_json::to_string(record).map_err(|e| e.to_string())?);
+/// Prints a file as GetAttachedFile's JSON body (without a download URL).
+async fn print_record(record: FileRecord) -> Result<(), String> {
+    print_file(AttachedFile { record, download: None }).await
+}
+
+/// Prints GetAttachedFile's JSON body for `file`, written by the generated SDK as the API writes it.
+async fn print_file(file: AttachedFile) -> Result<(), String> {
+    let output = api::get_output(file).map_err(|e| e.to_string())?;
+    let body = IntoResponse::<RestJson1>::into_response(output).into_body().collect().await;
+    let body = body.map_err(|e| format!("writing the answer: {e}"))?.to_bytes();
+    println!("{}", String::from_utf8_lossy(&body));
     Ok(())
 }
 

@@ -4,10 +4,11 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use attached_files::AttachedFiles;
 use attached_files::embedded_s3::{self, AccessKey, DurableFs};
+use attached_files::files::DEFAULT_QUOTA;
 use attached_files::metadata::SqliteStore;
 use attached_files::objects::{ObjectStore, S3Endpoint};
+use attached_files::{AttachedFiles, Quota, Scan};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -43,6 +44,21 @@ pub struct StorageArgs {
     /// serve the store to themselves on a port of their own, and put this address in URLs.
     #[arg(long, env = "ATTACHED_FILES_EMBEDDED_S3_LISTEN", default_value = "127.0.0.1:9000", global = true)]
     pub embedded_s3_listen: SocketAddr,
+
+    /// Most files an instance may hold; StartAttachedFileUpload beyond it is answered
+    /// ServiceQuotaExceededException (402, TOTAL_FILE_COUNT_EXCEEDED).
+    #[arg(long, env = "ATTACHED_FILES_MAX_FILES_PER_INSTANCE", default_value_t = DEFAULT_QUOTA.max_files, global = true)]
+    pub max_files_per_instance: u64,
+
+    /// Most bytes the files of an instance may take together (402, TOTAL_FILE_SIZE_EXCEEDED).
+    #[arg(long, env = "ATTACHED_FILES_MAX_BYTES_PER_INSTANCE", default_value_t = DEFAULT_QUOTA.max_bytes, global = true)]
+    pub max_bytes_per_instance: u64,
+
+    /// A program that judges each completed upload: it gets the path of a copy of the bytes as
+    /// its argument and exits 0 to approve, 1 to reject, anything else to fail the file. The
+    /// file is PROCESSING until then. Without it every completed upload is approved at once.
+    #[arg(long, env = "ATTACHED_FILES_SCAN_COMMAND", global = true)]
+    pub scan_command: Option<PathBuf>,
 }
 
 /// Who opens the storage: the server serves the embedded store on its configured address.
@@ -105,7 +121,11 @@ impl Storage {
             Some(url) => S3Endpoint { url: Some(url), ..endpoint }.presigner().await,
             None => endpoint.presigner().await,
         };
-        let files = AttachedFiles::new(Arc::new(metadata), objects, presigner.map_err(|e| e.to_string())?);
+        let quota = Quota { max_files: args.max_files_per_instance, max_bytes: args.max_bytes_per_instance };
+        let scan = args.scan_command.clone().map_or(Scan::ApproveAll, Scan::Command);
+        let files = AttachedFiles::new(Arc::new(metadata), objects, presigner.map_err(|e| e.to_string())?)
+            .with_quota(quota)
+            .with_scan(scan);
         Ok(Self { files, embedded })
     }
 

@@ -20,7 +20,7 @@ fn get_attached_file(c: &mut Criterion) {
     let (store, files, record) = runtime.block_on(async {
         let (store, files) = common::start_files(dir.path()).await;
         let path = common::local_file(dir.path(), "a.bin", &common::sample_bytes(1000));
-        let record = files.ingest(common::new_file("inst", "a.bin", FileStatus::Approved), &path).await.unwrap();
+        let record = files.ingest(common::new_file("inst", "a.bin"), &path, Some(FileStatus::Approved)).await.unwrap();
         (store, files, record)
     });
     let presigner = runtime.block_on(async { SdkPresigner::new(store.endpoint().client().await) });
@@ -58,7 +58,7 @@ fn get_attached_file(c: &mut Criterion) {
         b.to_async(&runtime).iter(|| {
             let fresh = attached_files::FileRecord { file_id: uuid::Uuid::new_v4().to_string(), ..record.clone() };
             let metadata = &metadata;
-            async move { metadata.insert(&fresh).await.unwrap() }
+            async move { metadata.insert(&fresh, attached_files::files::DEFAULT_QUOTA).await.unwrap() }
         })
     });
     let objects =

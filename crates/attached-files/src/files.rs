@@ -1,30 +1,54 @@
 //! The attached-file operations, independent of the HTTP layer that exposes them.
 
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::sync::{Arc, LazyLock};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use crate::metadata::{MetadataStore, StoreError};
+use crate::metadata::{Inserted, MetadataStore, Quota, QuotaExceeded, StoreError};
 use crate::objects::{ObjectError, ObjectStore, Presigner};
-use crate::record::{CreatedBy, FileRecord, FileStatus, is_valid_arn};
+use crate::record::{CreatedBy, FileRecord, FileStatus, Phase, is_valid_arn};
 
 /// The lifetime of a download URL when the caller does not choose one, and its bounds.
 pub const DEFAULT_URL_EXPIRY_SECONDS: u64 = 300;
 pub const URL_EXPIRY_SECONDS: std::ops::RangeInclusive<u64> = 5..=300;
-
-/// The use cases a file may have: those of the model's `FileUseCaseType` (the API reference's),
-/// so that GetAttachedFile can report every file it stores. AWS's newest model adds
-/// EMAIL_MESSAGE, CONTACT_ANALYSIS and others; they join here when they join the model.
-pub const FILE_USE_CASE_TYPES: &[&str] = &["ATTACHMENT"];
 
 /// How a browser should treat a download, carried in the URL as its Content-Disposition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Disposition {
     Attachment,
     Inline,
+}
+
+/// A StartAttachedFileUpload request, already checked against the model's constraints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartRequest {
+    pub client_token: Option<String>,
+    pub instance_id: String,
+    pub file_name: String,
+    pub file_size_in_bytes: u64,
+    pub url_expiry_in_seconds: Option<u64>,
+    pub file_use_case_type: String,
+    pub associated_resource_arn: String,
+    pub created_by: Option<CreatedBy>,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// What StartAttachedFileUpload answers: the new file, and where to PUT its bytes.
+#[derive(Debug, Clone)]
+pub struct StartedUpload {
+    pub record: FileRecord,
+    pub upload: UploadUrl,
+}
+
+/// A pre-signed PUT URL, and the headers the PUT must send (they are signed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadUrl {
+    pub url: String,
+    pub expires_at: OffsetDateTime,
+    pub headers: BTreeMap<String, String>,
 }
 
 /// A GetAttachedFile request, already checked against the model's constraints.
@@ -35,6 +59,14 @@ pub struct GetRequest {
     pub associated_resource_arn: String,
     pub url_expiry_in_seconds: Option<u64>,
     pub disposition: Option<Disposition>,
+}
+
+/// One file of an instance, as Complete, Delete and BatchGet name it.
+#[derive(Debug, Clone)]
+pub struct FileRef {
+    pub instance_id: String,
+    pub file_id: String,
+    pub associated_resource_arn: String,
 }
 
 /// What GetAttachedFile answers: the record, and a download URL when the file is approved.
@@ -50,91 +82,210 @@ pub struct DownloadUrl {
     pub expires_at: OffsetDateTime,
 }
 
-/// Why GetAttachedFile failed, in the terms of the API's errors.
+/// What BatchGetAttachedFileMetadata answers: the files found, and the ids of those that were not
+/// (unknown, of another instance or resource, deleted), in the order asked.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    pub files: Vec<FileRecord>,
+    pub not_found: Vec<String>,
+}
+
+/// Why an operation failed, in the terms of the API's errors.
 #[derive(Debug, thiserror::Error)]
-pub enum GetError {
+pub enum FileError {
     /// Unknown file, a file of another instance, or of another resource: one answer for all three,
     /// so that a caller learns nothing about files it may not see.
     #[error("the attached file was not found")]
     NotFound,
+    #[error("{message}")]
+    InvalidRequest { message: String, reason: Option<InvalidFile> },
+    /// A ClientToken reused with other parameters.
     #[error("{0}")]
-    InvalidRequest(String),
+    Conflict(String),
+    #[error("the instance's quota would be exceeded: {0:?}")]
+    QuotaExceeded(QuotaExceeded),
     /// Storage failed; the cause is for the log, never for the caller.
     #[error("{0}")]
     Internal(String),
 }
 
-impl From<StoreError> for GetError {
+/// Why a file was refused, as the model's `AttachedFileInvalidRequestExceptionReason` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvalidFile {
+    Size,
+}
+
+impl FileError {
+    fn invalid(message: impl Into<String>) -> Self {
+        Self::InvalidRequest { message: message.into(), reason: None }
+    }
+}
+
+impl From<StoreError> for FileError {
     fn from(e: StoreError) -> Self {
         Self::Internal(e.to_string())
     }
 }
 
-impl From<ObjectError> for GetError {
+impl From<ObjectError> for FileError {
     fn from(e: ObjectError) -> Self {
         Self::Internal(e.to_string())
     }
 }
 
-/// A file to add, as an operator describes it.
-#[derive(Debug, Clone)]
-pub struct NewFile {
-    pub instance_id: String,
-    pub associated_resource_arn: String,
-    pub file_name: String,
-    pub file_use_case_type: Option<String>,
-    pub tags: BTreeMap<String, String>,
-    pub created_by: Option<CreatedBy>,
-    pub file_status: FileStatus,
+/// How the scan step gives its verdict on a completed upload.
+#[derive(Debug, Clone, Default)]
+pub enum Scan {
+    /// Every completed upload is approved at once.
+    #[default]
+    ApproveAll,
+    /// A program judges the bytes, off the request path: completed uploads wait in PROCESSING
+    /// until [`AttachedFiles::scan_pending`] has run it.
+    Command(PathBuf),
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum AdminError {
-    #[error("{0}")]
-    Invalid(String),
-    #[error("no file {file_id} in instance {instance_id}")]
-    NotFound { instance_id: String, file_id: String },
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Object(#[from] ObjectError),
-}
-
-/// The attached files of every instance: metadata, bytes and download URLs.
+/// The attached files of every instance: metadata, bytes and URLs.
 #[derive(Clone)]
 pub struct AttachedFiles {
     metadata: Arc<dyn MetadataStore>,
     objects: ObjectStore,
     presigner: Arc<dyn Presigner>,
+    quota: Quota,
+    scan: Scan,
+    /// Woken when an upload is completed, so that the scanner need not poll for it.
+    scans_waiting: Arc<tokio::sync::Notify>,
 }
+
+/// Quotas an instance has unless configured otherwise.
+pub const DEFAULT_QUOTA: Quota = Quota { max_files: 1_000_000, max_bytes: 1 << 40 };
 
 impl AttachedFiles {
     pub fn new(metadata: Arc<dyn MetadataStore>, objects: ObjectStore, presigner: Arc<dyn Presigner>) -> Self {
-        Self { metadata, objects, presigner }
+        let scans_waiting = Arc::default();
+        Self { metadata, objects, presigner, quota: DEFAULT_QUOTA, scan: Scan::ApproveAll, scans_waiting }
     }
 
-    /// GetAttachedFile: the file's metadata and, for an approved file, a pre-signed download URL.
-    pub async fn get(&self, request: &GetRequest) -> Result<AttachedFile, GetError> {
-        if !is_valid_arn(&request.associated_resource_arn) {
-            return Err(GetError::InvalidRequest("AssociatedResourceArn must be a valid ARN".into()));
+    pub fn with_quota(self, quota: Quota) -> Self {
+        Self { quota, ..self }
+    }
+
+    pub fn with_scan(self, scan: Scan) -> Self {
+        Self { scan, ..self }
+    }
+
+    /// StartAttachedFileUpload: reserves a new file and answers a pre-signed URL for its bytes.
+    /// A request with the ClientToken of an earlier one answers that file again, with the same
+    /// URL, if it asks for the same file, and is refused if it does not.
+    pub async fn start(&self, request: StartRequest) -> Result<StartedUpload, FileError> {
+        check_arn(&request.associated_resource_arn)?;
+        if let Some(CreatedBy::AwsIdentityArn(_)) = request.created_by {
+            return Err(FileError::invalid(
+                "CreatedBy.AWSIdentityArn is set by the service; callers may set ConnectUserArn",
+            ));
+        }
+        if let Some(created_by) = &request.created_by {
+            check_arn(created_by.arn())?;
         }
         let lifetime = request.url_expiry_in_seconds.unwrap_or(DEFAULT_URL_EXPIRY_SECONDS);
         if !URL_EXPIRY_SECONDS.contains(&lifetime) {
-            return Err(GetError::InvalidRequest("UrlExpiryInSeconds must be between 5 and 300".into()));
+            return Err(FileError::invalid("UrlExpiryInSeconds must be between 5 and 300"));
         }
-        let record = self
-            .metadata
-            .get(&request.instance_id, &request.file_id)
-            .await?
-            .filter(|record| record.associated_resource_arn == request.associated_resource_arn)
-            .ok_or(GetError::NotFound)?;
-        if record.file_status != FileStatus::Approved {
+        let file_id = uuid::Uuid::new_v4().to_string();
+        let record = FileRecord {
+            file_arn: file_arn(&request.associated_resource_arn, &request.instance_id, &file_id),
+            object: self.objects.location(format!("{}/{file_id}", request.instance_id)),
+            instance_id: request.instance_id.clone(),
+            file_id,
+            file_name: request.file_name.clone(),
+            file_size_in_bytes: request.file_size_in_bytes,
+            file_status: FileStatus::Processing,
+            file_use_case_type: Some(request.file_use_case_type.clone()),
+            created_by: request.created_by.clone(),
+            creation_time: now_millis(),
+            associated_resource_arn: request.associated_resource_arn.clone(),
+            tags: request.tags.clone(),
+            client_token: request.client_token.clone(),
+            upload_url_expiry_in_seconds: Some(lifetime),
+            phase: Phase::Uploading,
+        };
+        let record = match self.metadata.insert(&record, self.quota).await? {
+            Inserted::New => record,
+            Inserted::Existing(earlier) if earlier.phase != Phase::Deleting && same_start(&earlier, &request) => {
+                *earlier
+            }
+            Inserted::Existing(_) => {
+                return Err(FileError::Conflict(
+                    "this ClientToken was used by an earlier StartAttachedFileUpload with other parameters".into(),
+                ));
+            }
+            Inserted::Refused(quota) => return Err(FileError::QuotaExceeded(quota)),
+        };
+        let upload = self.upload_url(&record).await?;
+        Ok(StartedUpload { record, upload })
+    }
+
+    /// The upload URL of `record`: signed at the whole second of its creation, so that it is the
+    /// same each time it is made.
+    async fn upload_url(&self, record: &FileRecord) -> Result<UploadUrl, FileError> {
+        let lifetime = Duration::from_secs(record.upload_url_expiry_in_seconds.unwrap_or(DEFAULT_URL_EXPIRY_SECONDS));
+        let signed_at = record.creation_time.replace_nanosecond(0).expect("0 is a valid nanosecond");
+        let size = record.file_size_in_bytes;
+        let url = self.presigner.presign_put(&record.object, lifetime, size, signed_at.into()).await?;
+        let headers = BTreeMap::from([("Content-Length".to_owned(), size.to_string())]);
+        Ok(UploadUrl { url, expires_at: signed_at + lifetime, headers })
+    }
+
+    /// CompleteAttachedFileUpload: checks that the bytes are stored with the declared size and
+    /// hands the file to the scan. Completing a completed file changes nothing.
+    pub async fn complete(&self, file: &FileRef) -> Result<(), FileError> {
+        let record = self.visible(file).await?;
+        if record.phase != Phase::Uploading {
+            return Ok(());
+        }
+        match self.objects.size(&record.object).await? {
+            Some(size) if size == record.file_size_in_bytes => {}
+            Some(size) => {
+                return Err(FileError::InvalidRequest {
+                    message: format!(
+                        "the uploaded file has {size} bytes, not the {} that StartAttachedFileUpload declared",
+                        record.file_size_in_bytes
+                    ),
+                    reason: Some(InvalidFile::Size),
+                });
+            }
+            None => return Err(FileError::invalid("the file's bytes have not been uploaded to the upload URL")),
+        }
+        let (phase, status) = match self.scan {
+            Scan::ApproveAll => (Phase::Complete, FileStatus::Approved),
+            Scan::Command(_) => (Phase::Scanning, FileStatus::Processing),
+        };
+        if self.metadata.advance(&file.instance_id, &file.file_id, &[Phase::Uploading], phase, Some(status)).await? {
+            self.scans_waiting.notify_one();
+            return Ok(());
+        }
+        // Another call moved it first: completed (fine) or deleted (gone).
+        self.visible(file).await.map(|_| ())
+    }
+
+    /// GetAttachedFile: the file's metadata and, for an approved file, a pre-signed download URL.
+    pub async fn get(&self, request: &GetRequest) -> Result<AttachedFile, FileError> {
+        let lifetime = request.url_expiry_in_seconds.unwrap_or(DEFAULT_URL_EXPIRY_SECONDS);
+        if !URL_EXPIRY_SECONDS.contains(&lifetime) {
+            return Err(FileError::invalid("UrlExpiryInSeconds must be between 5 and 300"));
+        }
+        let file = FileRef {
+            instance_id: request.instance_id.clone(),
+            file_id: request.file_id.clone(),
+            associated_resource_arn: request.associated_resource_arn.clone(),
+        };
+        let record = self.visible(&file).await?;
+        if record.reported_status() != FileStatus::Approved {
             return Ok(AttachedFile { record, download: None });
         }
-        // No look at the object store: a record exists only once its bytes are durably stored
-        // (`ingest` stores them, reads their size back, and commits the record after), and
-        // nothing deletes the bytes of a recorded file. A HEAD here would cost a round trip to
-        // the store on every call and still prove nothing about the download a moment later.
+        // No look at the object store: a file is complete only once its bytes are durably
+        // stored, and its bytes are deleted only after its record is marked as being deleted,
+        // which hides it. A HEAD here would cost a round trip to the store on every call and
+        // still prove nothing about the download a moment later.
         let disposition = request.disposition.map(|d| content_disposition(d, &record.file_name));
         let signed =
             self.presigner.presign_get(&record.object, Duration::from_secs(lifetime), disposition.as_deref()).await?;
@@ -142,69 +293,224 @@ impl AttachedFiles {
         Ok(AttachedFile { record, download: Some(DownloadUrl { url: signed.url, expires_at }) })
     }
 
-    /// Stores the bytes at `path` and records them as a new attached file.
-    ///
-    /// The bytes are stored first and the record written after, so a crash in between leaves
-    /// at worst an unreferenced object, never a record whose bytes are missing. `get` relies on
-    /// this: whatever removes files must remove the record first and the bytes after.
-    pub async fn ingest(&self, new: NewFile, path: &Path) -> Result<FileRecord, AdminError> {
-        check_new_file(&new)?;
-        let empty = AdminError::Invalid("the file is empty: FileSizeInBytes must be at least 1".into());
-        let local = tokio::fs::metadata(path)
-            .await
-            .map_err(|e| AdminError::Invalid(format!("cannot read {}: {e}", path.display())))?;
-        if local.len() == 0 {
-            return Err(empty);
-        }
-        let file_id = uuid::Uuid::new_v4().to_string();
-        let object = self.objects.put_file(&format!("{}/{file_id}", new.instance_id), path).await?;
-        // Record the size of what was stored, not of what was read: the file may have changed since.
-        let size = match self.objects.size(&object).await? {
-            Some(size) if size > 0 => size,
-            stored => {
-                let _ = self.objects.delete(&object).await;
-                return Err(if stored.is_some() { empty } else { ObjectError::missing(&object).into() });
+    /// BatchGetAttachedFileMetadata: the metadata of each file found, and the ids of the others.
+    pub async fn batch_get(
+        &self,
+        instance_id: &str,
+        associated_resource_arn: &str,
+        file_ids: Vec<String>,
+    ) -> Result<Batch, FileError> {
+        check_arn(associated_resource_arn)?;
+        let mut batch = Batch::default();
+        for file_id in file_ids {
+            match self.metadata.get(instance_id, &file_id).await? {
+                Some(record) if is_visible(&record, associated_resource_arn) => batch.files.push(record),
+                _ => batch.not_found.push(file_id),
             }
-        };
-        let record = FileRecord {
-            file_arn: file_arn(&new.associated_resource_arn, &new.instance_id, &file_id),
-            instance_id: new.instance_id,
-            file_id,
-            file_name: new.file_name,
-            file_size_in_bytes: size,
-            file_status: new.file_status,
-            file_use_case_type: new.file_use_case_type,
-            created_by: new.created_by,
-            creation_time: now_millis(),
-            associated_resource_arn: new.associated_resource_arn,
-            tags: new.tags,
-            object,
-        };
-        if let Err(e) = self.metadata.insert(&record).await {
-            // Best effort: an orphan object is harmless, but it need not stay.
-            let _ = self.objects.delete(&record.object).await;
-            return Err(e.into());
         }
-        Ok(record)
+        Ok(batch)
     }
 
-    /// Records the attachment scan's verdict.
+    /// DeleteAttachedFile: hides the file at once, then removes its bytes and its record. While
+    /// its upload URL still works, a PUT through it could bring the bytes back: the record then
+    /// stays, hidden, until [`AttachedFiles::sweep`] removes the bytes again and the record after
+    /// the URL's expiry. The sweep also finishes what an interrupted delete left.
+    pub async fn delete(&self, file: &FileRef) -> Result<(), FileError> {
+        let record = self.visible(file).await?;
+        let from = [Phase::Uploading, Phase::Scanning, Phase::Complete];
+        if !self.metadata.advance(&file.instance_id, &file.file_id, &from, Phase::Deleting, None).await? {
+            return Err(FileError::NotFound); // deleted by another call meanwhile
+        }
+        // The deletion is committed: what is left is cleaning up, which the sweep retries.
+        let removed = match upload_closed(&record, OffsetDateTime::now_utc()) {
+            true => self.remove(&record).await,
+            false => self.objects.delete(&record.object).await.map_err(FileError::from),
+        };
+        if let Err(e) = removed {
+            tracing::warn!(file_id = %record.file_id, cause = %e, "deleted file left for the sweep");
+        }
+        Ok(())
+    }
+
+    /// Removes the bytes of a file being deleted, then its record.
+    async fn remove(&self, record: &FileRecord) -> Result<(), FileError> {
+        self.objects.delete(&record.object).await?;
+        self.metadata.remove(&record.instance_id, &record.file_id).await?;
+        Ok(())
+    }
+
+    /// The record of `file` if the caller may see it.
+    async fn visible(&self, file: &FileRef) -> Result<FileRecord, FileError> {
+        check_arn(&file.associated_resource_arn)?;
+        self.metadata
+            .get(&file.instance_id, &file.file_id)
+            .await?
+            .filter(|record| is_visible(record, &file.associated_resource_arn))
+            .ok_or(FileError::NotFound)
+    }
+
+    /// Finishes what deletes left, and deletes uploads that were started but not completed
+    /// within `abandoned_after` of their start. Returns how many files went.
+    pub async fn sweep(&self, abandoned_after: Duration) -> Result<usize, FileError> {
+        let now = OffsetDateTime::now_utc();
+        for record in self.metadata.in_phase(Phase::Uploading).await? {
+            if record.creation_time + abandoned_after < now {
+                let (instance, file) = (&record.instance_id, &record.file_id);
+                self.metadata.advance(instance, file, &[Phase::Uploading], Phase::Deleting, None).await?;
+            }
+        }
+        let mut removed = 0;
+        for record in self.metadata.in_phase(Phase::Deleting).await? {
+            if upload_closed(&record, now) {
+                self.remove(&record).await?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Runs the scan command on every completed upload that is due, then waits for the next,
+    /// forever: the scanner of `serve`. Uploads completed by another process are found every
+    /// `poll` at the latest.
+    pub async fn scan_forever(&self, poll: Duration) {
+        loop {
+            if let Err(e) = self.scan_pending().await {
+                tracing::error!(cause = %e, "scanning uploads failed; retrying");
+            }
+            let _ = tokio::time::timeout(poll, self.scans_waiting.notified()).await;
+        }
+    }
+
+    /// Runs the scan command on every completed upload whose upload URL no longer works (before
+    /// that, a PUT could still change the bytes after the verdict), recording each verdict.
+    /// Returns how many were scanned.
+    pub async fn scan_pending(&self) -> Result<usize, FileError> {
+        if matches!(self.scan, Scan::ApproveAll) {
+            return Ok(0);
+        }
+        let now = OffsetDateTime::now_utc();
+        let mut scanned = 0;
+        for record in self.metadata.in_phase(Phase::Scanning).await? {
+            if upload_closed(&record, now) {
+                self.scan_one(&record).await?;
+                scanned += 1;
+            }
+        }
+        Ok(scanned)
+    }
+
+    /// Runs the scan command on `record`'s bytes and records its verdict.
+    async fn scan_one(&self, record: &FileRecord) -> Result<(), FileError> {
+        let Scan::Command(command) = &self.scan else { return Ok(()) };
+        let verdict = self.run_scan(command, record).await?;
+        tracing::info!(file_id = %record.file_id, %verdict, "scanned");
+        let (instance, file) = (&record.instance_id, &record.file_id);
+        self.metadata.advance(instance, file, &[Phase::Scanning], Phase::Complete, Some(verdict)).await?;
+        Ok(())
+    }
+
+    /// The verdict of `command` on the bytes of `record`: exit status 0 approves, 1 rejects, and
+    /// anything else (another status, a signal, a command that cannot start) fails the file.
+    async fn run_scan(&self, command: &Path, record: &FileRecord) -> Result<FileStatus, FileError> {
+        let dir = tempfile::tempdir().map_err(|e| FileError::Internal(format!("scan directory: {e}")))?;
+        let path = dir.path().join("file");
+        self.objects.download(&record.object, &path).await?;
+        let status = tokio::process::Command::new(command).arg(&path).kill_on_drop(true).status().await;
+        Ok(match status {
+            Ok(status) if status.code() == Some(0) => FileStatus::Approved,
+            Ok(status) if status.code() == Some(1) => FileStatus::Rejected,
+            Ok(status) => {
+                tracing::warn!(file_id = %record.file_id, %status, "the scan command failed");
+                FileStatus::Failed
+            }
+            Err(e) => {
+                tracing::warn!(file_id = %record.file_id, cause = %e, command = %command.display(), "the scan command could not start");
+                FileStatus::Failed
+            }
+        })
+    }
+
+    /// The operator's way in: stores the file at `path` through the API's own path (Start, the
+    /// PUT of its bytes, Complete), then records `status` as the verdict if one is given.
+    pub async fn ingest(
+        &self,
+        mut request: StartRequest,
+        path: &Path,
+        status: Option<FileStatus>,
+    ) -> Result<FileRecord, FileError> {
+        let local = tokio::fs::metadata(path)
+            .await
+            .map_err(|e| FileError::invalid(format!("cannot read {}: {e}", path.display())))?;
+        if local.len() == 0 {
+            return Err(FileError::invalid("the file is empty: FileSizeInBytes must be at least 1"));
+        }
+        request.file_size_in_bytes = local.len();
+        let started = self.start(request).await?;
+        let file = FileRef {
+            instance_id: started.record.instance_id.clone(),
+            file_id: started.record.file_id.clone(),
+            associated_resource_arn: started.record.associated_resource_arn.clone(),
+        };
+        self.objects.put_file(&started.record.object, path).await?;
+        self.complete(&file).await?;
+        match status {
+            Some(status) => _ = self.set_status(&file.instance_id, &file.file_id, status).await?,
+            // The upload URL was never handed out, so the bytes are final: scanned at once.
+            None => self.scan_one(&self.visible(&file).await?).await?,
+        }
+        self.visible(&file).await
+    }
+
+    /// Records the attachment scan's verdict for a completed upload.
     pub async fn set_status(
         &self,
         instance_id: &str,
         file_id: &str,
         status: FileStatus,
-    ) -> Result<FileRecord, AdminError> {
-        let not_found = || AdminError::NotFound { instance_id: instance_id.into(), file_id: file_id.into() };
-        if !self.metadata.set_status(instance_id, file_id, status).await? {
-            return Err(not_found());
+    ) -> Result<FileRecord, FileError> {
+        let from = [Phase::Scanning, Phase::Complete];
+        if !self.metadata.advance(instance_id, file_id, &from, Phase::Complete, Some(status)).await? {
+            return Err(FileError::NotFound);
         }
-        self.metadata.get(instance_id, file_id).await?.ok_or_else(not_found)
+        self.metadata.get(instance_id, file_id).await?.ok_or(FileError::NotFound)
     }
 
-    pub async fn list(&self, instance_id: &str) -> Result<Vec<FileRecord>, AdminError> {
-        Ok(self.metadata.list(instance_id).await?)
+    /// Every file of the instance that callers can see, oldest first.
+    pub async fn list(&self, instance_id: &str) -> Result<Vec<FileRecord>, FileError> {
+        let mut records = self.metadata.list(instance_id).await?;
+        records.retain(|record| record.phase != Phase::Deleting);
+        Ok(records)
     }
+}
+
+/// How long after a presigned URL's expiry the store may still accept it: clocks differ.
+const CLOCK_MARGIN: Duration = Duration::from_secs(5);
+
+/// Whether `record`'s upload URL no longer works, so that its bytes cannot change any more.
+fn upload_closed(record: &FileRecord, now: OffsetDateTime) -> bool {
+    let lifetime = Duration::from_secs(record.upload_url_expiry_in_seconds.unwrap_or(0));
+    record.creation_time + lifetime + CLOCK_MARGIN <= now
+}
+
+fn check_arn(arn: &str) -> Result<(), FileError> {
+    if is_valid_arn(arn) { Ok(()) } else { Err(FileError::invalid("AssociatedResourceArn must be a valid ARN")) }
+}
+
+/// Whether a caller naming `associated_resource_arn` may see `record`.
+fn is_visible(record: &FileRecord, associated_resource_arn: &str) -> bool {
+    record.phase != Phase::Deleting && record.associated_resource_arn == associated_resource_arn
+}
+
+/// Whether `request` asks for the file that `earlier` is, as a retry would.
+fn same_start(earlier: &FileRecord, request: &StartRequest) -> bool {
+    earlier.file_name == request.file_name
+        && earlier.file_size_in_bytes == request.file_size_in_bytes
+        && earlier.upload_url_expiry_in_seconds
+            == Some(request.url_expiry_in_seconds.unwrap_or(DEFAULT_URL_EXPIRY_SECONDS))
+        && earlier.file_use_case_type.as_deref() == Some(request.file_use_case_type.as_str())
+        && earlier.associated_resource_arn == request.associated_resource_arn
+        && earlier.created_by == request.created_by
+        && earlier.tags == request.tags
 }
 
 /// The current time, truncated to the milliseconds the API shows, so that what is stored is
@@ -251,49 +557,6 @@ const RFC5987_ATTR_CHAR: &percent_encoding::AsciiSet = &percent_encoding::NON_AL
     .remove(b'|')
     .remove(b'~');
 
-/// The model's constraints on what GetAttachedFile will later report about this file.
-fn check_new_file(new: &NewFile) -> Result<(), AdminError> {
-    static FILE_NAME: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new(r"^\P{C}*$").unwrap());
-    static TAG_KEY: LazyLock<regex::Regex> =
-        LazyLock::new(|| regex::Regex::new(r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$").unwrap());
-    let invalid = |message: String| Err(AdminError::Invalid(message));
-    let chars = |s: &str| s.chars().count();
-
-    if !(1..=100).contains(&chars(&new.instance_id)) {
-        return invalid("InstanceId must be 1 to 100 characters".into());
-    }
-    if !is_valid_arn(&new.associated_resource_arn) {
-        return invalid(format!("AssociatedResourceArn {:?} is not a valid ARN", new.associated_resource_arn));
-    }
-    if !(1..=256).contains(&chars(&new.file_name)) || !FILE_NAME.is_match(&new.file_name) {
-        return invalid("FileName must be 1 to 256 characters, none of them control characters".into());
-    }
-    if let Some(use_case) = &new.file_use_case_type
-        && !FILE_USE_CASE_TYPES.contains(&use_case.as_str())
-    {
-        return invalid(format!("FileUseCaseType {use_case:?} is not one of {}", FILE_USE_CASE_TYPES.join(", ")));
-    }
-    if let Some(created_by) = &new.created_by
-        && !is_valid_arn(created_by.arn())
-    {
-        return invalid(format!("CreatedBy {:?} is not a valid ARN", created_by.arn()));
-    }
-    if new.tags.len() > 50 {
-        return invalid("at most 50 tags".into());
-    }
-    for (key, value) in &new.tags {
-        if !(1..=128).contains(&chars(key)) || key.starts_with("aws:") || !TAG_KEY.is_match(key) {
-            return invalid(format!(
-                "tag key {key:?} must be 1 to 128 letters, digits, spaces or _.:/=+-@ and not start with aws:"
-            ));
-        }
-        if chars(value) > 256 {
-            return invalid(format!("the value of tag {key:?} is longer than 256 characters"));
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,48 +579,5 @@ mod tests {
             file_arn("arn:aws:cases:us-west-2:111122223333:domain/d/case/c", "inst", "f1"),
             "arn:aws:connect:us-west-2:111122223333:instance/inst/file/f1"
         );
-    }
-
-    fn new_file() -> NewFile {
-        NewFile {
-            instance_id: "inst".into(),
-            associated_resource_arn: "arn:aws:cases:us-west-2:111122223333:domain/d/case/c".into(),
-            file_name: "a.txt".into(),
-            file_use_case_type: Some("ATTACHMENT".into()),
-            tags: BTreeMap::new(),
-            created_by: None,
-            file_status: FileStatus::Processing,
-        }
-    }
-
-    #[test]
-    fn new_files_are_checked_against_the_model() {
-        assert!(check_new_file(&new_file()).is_ok());
-        let broken: &[fn(&mut NewFile)] = &[
-            |f| f.instance_id = String::new(),
-            |f| f.instance_id = "x".repeat(101),
-            |f| f.associated_resource_arn = "case-1".into(),
-            |f| f.file_name = String::new(),
-            |f| f.file_name = "é".repeat(257),
-            |f| f.file_name = "a\u{7}b".into(),
-            |f| f.file_use_case_type = Some("PHOTO".into()),
-            |f| f.file_use_case_type = Some("EMAIL_MESSAGE".into()),
-            |f| f.created_by = Some(CreatedBy::ConnectUserArn("bob".into())),
-            |f| _ = f.tags.insert("aws:owner".into(), "x".into()),
-            |f| _ = f.tags.insert(String::new(), "x".into()),
-            |f| _ = f.tags.insert("k!".into(), "x".into()),
-            |f| _ = f.tags.insert("k".into(), "v".repeat(257)),
-            |f| f.tags = (0..51).map(|i| (format!("k{i}"), String::new())).collect(),
-        ];
-        for (i, breaks) in broken.iter().enumerate() {
-            let mut file = new_file();
-            breaks(&mut file);
-            assert!(matches!(check_new_file(&file), Err(AdminError::Invalid(_))), "case {i} passed");
-        }
-        let mut edge = new_file();
-        edge.instance_id = "x".repeat(100);
-        edge.file_name = "é".repeat(256);
-        edge.tags = (0..50).map(|i| (format!("ключ {i}:/=+-@_."), "v".repeat(256))).collect();
-        assert!(check_new_file(&edge).is_ok());
     }
 }

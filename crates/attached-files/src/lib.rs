@@ -1,6 +1,7 @@
 //! Attached files for the Amazon Connect attached-file API, independent of the HTTP layer.
 //!
-//! - [`files`]: the operations (GetAttachedFile, and the operator's ingest, set-status, list).
+//! - [`files`]: the operations (Start, Complete, Get, BatchGet and Delete of attached files, the
+//!   scan, the sweep of interrupted work, and the operator's ingest, set-status, list).
 //! - [`record`]: the metadata of a file and its wire formats (times, ARNs, statuses).
 //! - [`metadata`]: the metadata store trait and its embedded SQLite default.
 //! - [`objects`]: the object store over the S3 API (`aws-sdk-s3`) and the download-URL presigner.
@@ -14,5 +15,9 @@ pub mod objects;
 pub mod presign;
 pub mod record;
 
-pub use files::{AttachedFile, AttachedFiles, Disposition, GetError, GetRequest, NewFile};
-pub use record::{CreatedBy, FileRecord, FileStatus};
+pub use files::{
+    AttachedFile, AttachedFiles, Batch, Disposition, FileError, FileRef, GetRequest, InvalidFile, Scan, StartRequest,
+    StartedUpload, UploadUrl,
+};
+pub use metadata::{Quota, QuotaExceeded};
+pub use record::{CreatedBy, FileRecord, FileStatus, Phase};

@@ -9,9 +9,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use crate::record::{FileRecord, FileStatus};
+use crate::record::{FileRecord, FileStatus, Phase};
 
 /// Why the metadata store could not answer. The cause is for logs, never for callers.
 #[derive(Debug, thiserror::Error)]
@@ -24,19 +24,57 @@ impl StoreError {
     }
 }
 
-#[async_trait]
-pub trait MetadataStore: Send + Sync + 'static {
-    /// Adds a new record; its FileId must not exist yet.
-    async fn insert(&self, record: &FileRecord) -> Result<(), StoreError>;
-    /// The record of `file_id` if it belongs to `instance_id`.
-    async fn get(&self, instance_id: &str, file_id: &str) -> Result<Option<FileRecord>, StoreError>;
-    /// Sets the status of a file of `instance_id`; false if there is no such file.
-    async fn set_status(&self, instance_id: &str, file_id: &str, status: FileStatus) -> Result<bool, StoreError>;
-    /// Every file of `instance_id`, oldest first.
-    async fn list(&self, instance_id: &str) -> Result<Vec<FileRecord>, StoreError>;
+/// The most an instance may hold: its files (in any phase until they are gone) and their bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    pub max_files: u64,
+    pub max_bytes: u64,
 }
 
-/// The embedded default: one SQLite file, the record kept as JSON beside its keys.
+/// Which quota an insert would have exceeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotaExceeded {
+    FileCount,
+    TotalSize,
+}
+
+/// What [`MetadataStore::insert`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inserted {
+    New,
+    /// A file of the instance already has the record's ClientToken: that file, unchanged.
+    Existing(Box<FileRecord>),
+    Refused(QuotaExceeded),
+}
+
+#[async_trait]
+pub trait MetadataStore: Send + Sync + 'static {
+    /// Adds a new record (its FileId must not exist yet) unless its instance already has a file
+    /// with its ClientToken or the instance's quota would be exceeded, atomically.
+    async fn insert(&self, record: &FileRecord, quota: Quota) -> Result<Inserted, StoreError>;
+    /// The record of `file_id` if it belongs to `instance_id`, in whatever phase.
+    async fn get(&self, instance_id: &str, file_id: &str) -> Result<Option<FileRecord>, StoreError>;
+    /// Moves a file of `instance_id` that is in one of the phases `from` to `to`, setting its
+    /// status if one is given; false if there is no such file in those phases.
+    async fn advance(
+        &self,
+        instance_id: &str,
+        file_id: &str,
+        from: &[Phase],
+        to: Phase,
+        status: Option<FileStatus>,
+    ) -> Result<bool, StoreError>;
+    /// Removes a file's record for good; false if there was none.
+    async fn remove(&self, instance_id: &str, file_id: &str) -> Result<bool, StoreError>;
+    /// Every file of `instance_id`, oldest first, in whatever phase.
+    async fn list(&self, instance_id: &str) -> Result<Vec<FileRecord>, StoreError>;
+    /// Every file of every instance in `phase`, oldest first: the work left by other processes
+    /// or by a crash.
+    async fn in_phase(&self, phase: Phase) -> Result<Vec<FileRecord>, StoreError>;
+}
+
+/// The embedded default: one SQLite file, the record kept as JSON beside its keys, its phase and
+/// the columns that the idempotency and quota checks look up.
 pub struct SqliteStore {
     /// Writes, and reads of many rows, go through this connection off the async threads: a
     /// commit waits for fsync.
@@ -52,6 +90,10 @@ pub struct SqliteStore {
 /// after a crash of another process), before it gives up with an error.
 const READER_BUSY_TIMEOUT: Duration = Duration::from_millis(250);
 
+/// The schema, as `PRAGMA user_version` numbers it. Version 1 (GetAttachedFile only) had the
+/// table with its first three columns; version 2 adds what uploads and deletes need.
+const SCHEMA_VERSION: i64 = 2;
+
 impl SqliteStore {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let open = |busy_timeout| -> Result<Connection, StoreError> {
@@ -60,19 +102,9 @@ impl SqliteStore {
             Ok(conn)
         };
         // Another process (an operator command, a second server) may hold the write lock briefly.
-        let conn = open(Duration::from_secs(5))?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = FULL;
-             CREATE TABLE IF NOT EXISTS attached_files (
-                 file_id     TEXT PRIMARY KEY,
-                 instance_id TEXT NOT NULL,
-                 record      TEXT NOT NULL
-             );
-             -- An index entry ends with the rowid, so listing in insertion order needs no sort.
-             CREATE INDEX IF NOT EXISTS attached_files_by_instance ON attached_files (instance_id);",
-        )
-        .map_err(StoreError::from)?;
+        let mut conn = open(Duration::from_secs(5))?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;").map_err(StoreError::from)?;
+        migrate(&mut conn)?;
         // One reader per CPU, so that the async threads seldom wait for each other.
         let count = std::thread::available_parallelism().map_or(2, |n| n.get());
         let readers = (0..count).map(|_| open(READER_BUSY_TIMEOUT).map(Mutex::new)).collect::<Result<_, _>>()?;
@@ -82,12 +114,12 @@ impl SqliteStore {
     /// Runs `work` on the connection off the async threads: SQLite calls block.
     async fn with_conn<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+        work: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
-            let conn = conn.lock().map_err(|_| StoreError("connection lock poisoned".into()))?;
-            work(&conn)
+            let mut conn = conn.lock().map_err(|_| StoreError("connection lock poisoned".into()))?;
+            work(&mut conn)
         })
         .await
         .map_err(StoreError::from)?
@@ -103,47 +135,187 @@ impl SqliteStore {
     }
 }
 
-fn decode(json: String) -> Result<FileRecord, StoreError> {
-    serde_json::from_str(&json).map_err(|e| StoreError(format!("corrupt record: {e}")))
+/// Brings the database to [`SCHEMA_VERSION`], in one transaction, whichever process gets there
+/// first.
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(StoreError::from)?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError(format!(
+            "the database has schema version {version}, newer than this program's {SCHEMA_VERSION}"
+        )));
+    }
+    if version < 1 {
+        tx.execute_batch(
+            "CREATE TABLE IF NOT EXISTS attached_files (
+                 file_id     TEXT PRIMARY KEY,
+                 instance_id TEXT NOT NULL,
+                 record      TEXT NOT NULL
+             );
+             -- An index entry ends with the rowid, so listing in insertion order needs no sort.
+             CREATE INDEX IF NOT EXISTS attached_files_by_instance ON attached_files (instance_id);",
+        )
+        .map_err(StoreError::from)?;
+    }
+    if version < 2 {
+        tx.execute_batch(
+            "ALTER TABLE attached_files ADD COLUMN phase TEXT NOT NULL DEFAULT 'COMPLETE';
+             ALTER TABLE attached_files ADD COLUMN client_token TEXT;
+             ALTER TABLE attached_files ADD COLUMN size INTEGER NOT NULL DEFAULT 0;
+             UPDATE attached_files SET size = json_extract(record, '$.FileSizeInBytes');
+             CREATE UNIQUE INDEX attached_files_by_token ON attached_files (instance_id, client_token)
+                 WHERE client_token IS NOT NULL;
+             CREATE INDEX attached_files_by_phase ON attached_files (phase) WHERE phase != 'COMPLETE';
+             -- What each instance holds, kept with every insert and removal, so that the quota
+             -- check costs one row whatever the number of files.
+             CREATE TABLE instance_usage (
+                 instance_id TEXT PRIMARY KEY,
+                 files       INTEGER NOT NULL,
+                 bytes       INTEGER NOT NULL
+             );
+             INSERT INTO instance_usage
+                 SELECT instance_id, COUNT(*), SUM(size) FROM attached_files GROUP BY instance_id;",
+        )
+        .map_err(StoreError::from)?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(StoreError::from)?;
+    tx.commit().map_err(StoreError::from)
+}
+
+fn decode(json: String, phase: String) -> Result<FileRecord, StoreError> {
+    let mut record: FileRecord = serde_json::from_str(&json).map_err(|e| StoreError(format!("corrupt record: {e}")))?;
+    record.phase = Phase::parse(&phase).ok_or_else(|| StoreError(format!("corrupt record: phase {phase:?}")))?;
+    Ok(record)
+}
+
+fn decode_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String)> {
+    Ok((row.get(0)?, row.get(1)?))
+}
+
+/// SQLite's integers are signed; sizes and quotas beyond i64 are clamped, which no file reaches.
+fn signed(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 #[async_trait]
 impl MetadataStore for SqliteStore {
-    async fn insert(&self, record: &FileRecord) -> Result<(), StoreError> {
+    async fn insert(&self, record: &FileRecord, quota: Quota) -> Result<Inserted, StoreError> {
         let json = serde_json::to_string(record).map_err(StoreError::from)?;
-        let (file_id, instance_id) = (record.file_id.clone(), record.instance_id.clone());
+        let record = record.clone();
         self.with_conn(move |conn| {
-            conn.execute(
-                "INSERT INTO attached_files (file_id, instance_id, record) VALUES (?1, ?2, ?3)",
-                params![file_id, instance_id, json],
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+            if let Some(token) = &record.client_token {
+                let existing = tx
+                    .query_row(
+                        "SELECT record, phase FROM attached_files WHERE instance_id = ?1 AND client_token = ?2",
+                        params![record.instance_id, token],
+                        decode_row,
+                    )
+                    .optional()
+                    .map_err(StoreError::from)?;
+                if let Some((json, phase)) = existing {
+                    return Ok(Inserted::Existing(Box::new(decode(json, phase)?)));
+                }
+            }
+            let (files, bytes): (i64, i64) = tx
+                .query_row(
+                    "SELECT files, bytes FROM instance_usage WHERE instance_id = ?1",
+                    params![record.instance_id],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()
+                .map_err(StoreError::from)?
+                .unwrap_or((0, 0));
+            let size = signed(record.file_size_in_bytes);
+            if files >= signed(quota.max_files) {
+                return Ok(Inserted::Refused(QuotaExceeded::FileCount));
+            }
+            if bytes.saturating_add(size) > signed(quota.max_bytes) {
+                return Ok(Inserted::Refused(QuotaExceeded::TotalSize));
+            }
+            tx.execute(
+                "INSERT INTO attached_files (file_id, instance_id, record, phase, client_token, size)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![record.file_id, record.instance_id, json, record.phase.as_str(), record.client_token, size],
             )
             .map_err(StoreError::from)?;
-            Ok(())
+            tx.execute(
+                "INSERT INTO instance_usage (instance_id, files, bytes) VALUES (?1, 1, ?2)
+                 ON CONFLICT (instance_id) DO UPDATE SET files = files + 1, bytes = bytes + ?2",
+                params![record.instance_id, size],
+            )
+            .map_err(StoreError::from)?;
+            tx.commit().map_err(StoreError::from)?;
+            Ok(Inserted::New)
         })
         .await
     }
 
     async fn get(&self, instance_id: &str, file_id: &str) -> Result<Option<FileRecord>, StoreError> {
         self.read(|conn| {
-            conn.prepare_cached("SELECT record FROM attached_files WHERE file_id = ?1 AND instance_id = ?2")
-                .and_then(|mut stmt| stmt.query_row(params![file_id, instance_id], |row| row.get(0)).optional())
+            conn.prepare_cached("SELECT record, phase FROM attached_files WHERE file_id = ?1 AND instance_id = ?2")
+                .and_then(|mut stmt| stmt.query_row(params![file_id, instance_id], decode_row).optional())
                 .map_err(StoreError::from)?
-                .map(decode)
+                .map(|(json, phase)| decode(json, phase))
                 .transpose()
         })
     }
 
-    async fn set_status(&self, instance_id: &str, file_id: &str, status: FileStatus) -> Result<bool, StoreError> {
+    async fn advance(
+        &self,
+        instance_id: &str,
+        file_id: &str,
+        from: &[Phase],
+        to: Phase,
+        status: Option<FileStatus>,
+    ) -> Result<bool, StoreError> {
+        let (instance_id, file_id) = (instance_id.to_owned(), file_id.to_owned());
+        let from: Vec<&'static str> = from.iter().map(|phase| phase.as_str()).collect();
+        self.with_conn(move |conn| {
+            // `from` is at most the four phases: `phase IN (?4, ?5, ...)` with a placeholder each.
+            let placeholders: Vec<String> = (0..from.len()).map(|i| format!("?{}", i + 4)).collect();
+            let sql = format!(
+                "UPDATE attached_files
+                 SET phase = ?3, record = CASE WHEN ?{status} IS NULL THEN record
+                                               ELSE json_set(record, '$.FileStatus', ?{status}) END
+                 WHERE file_id = ?1 AND instance_id = ?2 AND phase IN ({})",
+                placeholders.join(", "),
+                status = from.len() + 4,
+            );
+            let mut values: Vec<&dyn rusqlite::ToSql> = vec![&file_id, &instance_id];
+            let to = to.as_str();
+            values.push(&to);
+            for phase in &from {
+                values.push(phase);
+            }
+            let status = status.map(FileStatus::as_str);
+            values.push(&status);
+            let changed = conn.execute(&sql, values.as_slice()).map_err(StoreError::from)?;
+            Ok(changed == 1)
+        })
+        .await
+    }
+
+    async fn remove(&self, instance_id: &str, file_id: &str) -> Result<bool, StoreError> {
         let (instance_id, file_id) = (instance_id.to_owned(), file_id.to_owned());
         self.with_conn(move |conn| {
-            let changed = conn
-                .execute(
-                    "UPDATE attached_files SET record = json_set(record, '$.FileStatus', ?3)
-                     WHERE file_id = ?1 AND instance_id = ?2",
-                    params![file_id, instance_id, status.as_str()],
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+            let size: Option<i64> = tx
+                .query_row(
+                    "DELETE FROM attached_files WHERE file_id = ?1 AND instance_id = ?2 RETURNING size",
+                    params![file_id, instance_id],
+                    |row| row.get(0),
                 )
+                .optional()
                 .map_err(StoreError::from)?;
-            Ok(changed == 1)
+            let Some(size) = size else { return Ok(false) };
+            tx.execute(
+                "UPDATE instance_usage SET files = files - 1, bytes = bytes - ?2 WHERE instance_id = ?1",
+                params![instance_id, size],
+            )
+            .map_err(StoreError::from)?;
+            tx.commit().map_err(StoreError::from)?;
+            Ok(true)
         })
         .await
     }
@@ -152,10 +324,21 @@ impl MetadataStore for SqliteStore {
         let instance_id = instance_id.to_owned();
         self.with_conn(move |conn| {
             let mut stmt = conn
-                .prepare_cached("SELECT record FROM attached_files WHERE instance_id = ?1 ORDER BY rowid")
+                .prepare_cached("SELECT record, phase FROM attached_files WHERE instance_id = ?1 ORDER BY rowid")
                 .map_err(StoreError::from)?;
-            let rows = stmt.query_map(params![instance_id], |row| row.get(0)).map_err(StoreError::from)?;
-            rows.map(|json| decode(json.map_err(StoreError::from)?)).collect()
+            let rows = stmt.query_map(params![instance_id], decode_row).map_err(StoreError::from)?;
+            rows.map(|row| row.map_err(StoreError::from).and_then(|(json, phase)| decode(json, phase))).collect()
+        })
+        .await
+    }
+
+    async fn in_phase(&self, phase: Phase) -> Result<Vec<FileRecord>, StoreError> {
+        self.with_conn(move |conn| {
+            let mut stmt = conn
+                .prepare_cached("SELECT record, phase FROM attached_files WHERE phase = ?1 ORDER BY rowid")
+                .map_err(StoreError::from)?;
+            let rows = stmt.query_map(params![phase.as_str()], decode_row).map_err(StoreError::from)?;
+            rows.map(|row| row.map_err(StoreError::from).and_then(|(json, phase)| decode(json, phase))).collect()
         })
         .await
     }
@@ -165,6 +348,8 @@ impl MetadataStore for SqliteStore {
 mod tests {
     use super::*;
     use crate::record::{CreatedBy, ObjectLocation};
+
+    const ROOMY: Quota = Quota { max_files: 100, max_bytes: 1000 };
 
     fn record(instance_id: &str, file_id: &str) -> FileRecord {
         FileRecord {
@@ -180,6 +365,9 @@ mod tests {
             associated_resource_arn: "arn:aws:cases:us-east-1:111122223333:domain/d/case/c".into(),
             tags: [("team".to_string(), "blue".to_string())].into(),
             object: ObjectLocation { bucket: "b".into(), key: format!("files/{file_id}") },
+            client_token: None,
+            upload_url_expiry_in_seconds: Some(300),
+            phase: Phase::Complete,
         }
     }
 
@@ -189,12 +377,13 @@ mod tests {
         let path = dir.path().join("metadata.sqlite3");
         {
             let store = SqliteStore::open(&path).unwrap();
-            store.insert(&record("i1", "f1")).await.unwrap();
-            store.insert(&record("i1", "f2")).await.unwrap();
-            store.insert(&record("i2", "f3")).await.unwrap();
-            assert!(store.insert(&record("i1", "f1")).await.is_err(), "a FileId is unique");
-            assert!(store.set_status("i1", "f1", FileStatus::Approved).await.unwrap());
-            assert!(!store.set_status("i2", "f1", FileStatus::Approved).await.unwrap());
+            for (instance, file) in [("i1", "f1"), ("i1", "f2"), ("i2", "f3")] {
+                assert_eq!(store.insert(&record(instance, file), ROOMY).await.unwrap(), Inserted::New);
+            }
+            assert!(store.insert(&record("i1", "f1"), ROOMY).await.is_err(), "a FileId is unique");
+            let approve = Some(FileStatus::Approved);
+            assert!(store.advance("i1", "f1", &[Phase::Complete], Phase::Complete, approve).await.unwrap());
+            assert!(!store.advance("i2", "f1", &[Phase::Complete], Phase::Complete, approve).await.unwrap());
         }
         let store = SqliteStore::open(&path).unwrap();
         let mut expected = record("i1", "f1");
@@ -211,9 +400,80 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("metadata.sqlite3");
         let (server, operator) = (SqliteStore::open(&path).unwrap(), SqliteStore::open(&path).unwrap());
-        operator.insert(&record("i", "f")).await.unwrap();
+        operator.insert(&record("i", "f"), ROOMY).await.unwrap();
         assert_eq!(server.get("i", "f").await.unwrap().unwrap().file_status, FileStatus::Processing);
-        operator.set_status("i", "f", FileStatus::Rejected).await.unwrap();
+        operator.advance("i", "f", &[Phase::Complete], Phase::Complete, Some(FileStatus::Rejected)).await.unwrap();
         assert_eq!(server.get("i", "f").await.unwrap().unwrap().file_status, FileStatus::Rejected);
+    }
+
+    #[tokio::test]
+    async fn phases_move_only_from_the_expected_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("m.sqlite3")).unwrap();
+        let uploading = FileRecord { phase: Phase::Uploading, ..record("i", "f") };
+        store.insert(&uploading, ROOMY).await.unwrap();
+        assert_eq!(store.in_phase(Phase::Uploading).await.unwrap(), [uploading]);
+        assert!(!store.advance("i", "f", &[Phase::Scanning], Phase::Complete, None).await.unwrap());
+        assert!(store.advance("i", "f", &[Phase::Uploading], Phase::Scanning, None).await.unwrap());
+        assert!(store.advance("i", "f", &[Phase::Uploading, Phase::Scanning], Phase::Deleting, None).await.unwrap());
+        let record = store.get("i", "f").await.unwrap().unwrap();
+        assert_eq!((record.phase, record.file_status), (Phase::Deleting, FileStatus::Processing));
+        assert!(store.in_phase(Phase::Uploading).await.unwrap().is_empty());
+        assert!(store.remove("i", "f").await.unwrap());
+        assert!(!store.remove("i", "f").await.unwrap());
+        assert_eq!(store.get("i", "f").await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_client_token_names_one_file_of_its_instance() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("m.sqlite3")).unwrap();
+        let first = FileRecord { client_token: Some("t".into()), ..record("i", "f1") };
+        assert_eq!(store.insert(&first, ROOMY).await.unwrap(), Inserted::New);
+        let retry = FileRecord { client_token: Some("t".into()), ..record("i", "f2") };
+        assert_eq!(store.insert(&retry, ROOMY).await.unwrap(), Inserted::Existing(Box::new(first)));
+        let elsewhere = FileRecord { client_token: Some("t".into()), ..record("j", "f3") };
+        assert_eq!(store.insert(&elsewhere, ROOMY).await.unwrap(), Inserted::New);
+    }
+
+    #[tokio::test]
+    async fn quotas_count_files_and_bytes_until_they_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("m.sqlite3")).unwrap();
+        let quota = Quota { max_files: 2, max_bytes: 12 };
+        let sized = |id: &str, size| FileRecord { file_size_in_bytes: size, ..record("i", id) };
+        assert_eq!(store.insert(&sized("a", 5), quota).await.unwrap(), Inserted::New);
+        assert_eq!(store.insert(&sized("b", 8), quota).await.unwrap(), Inserted::Refused(QuotaExceeded::TotalSize));
+        assert_eq!(store.insert(&sized("b", 7), quota).await.unwrap(), Inserted::New);
+        assert_eq!(store.insert(&sized("c", 1), quota).await.unwrap(), Inserted::Refused(QuotaExceeded::FileCount));
+        assert_eq!(store.insert(&record("j", "d"), quota).await.unwrap(), Inserted::New, "per instance");
+        store.remove("i", "a").await.unwrap();
+        assert_eq!(store.insert(&sized("c", 5), quota).await.unwrap(), Inserted::New);
+    }
+
+    #[tokio::test]
+    async fn a_version_1_database_is_migrated_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("metadata.sqlite3");
+        let old = record("i", "f");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE attached_files (file_id TEXT PRIMARY KEY, instance_id TEXT NOT NULL, record TEXT NOT NULL);
+                 CREATE INDEX attached_files_by_instance ON attached_files (instance_id);",
+            )
+            .unwrap();
+            let mut json: serde_json::Value = serde_json::to_value(&old).unwrap();
+            json.as_object_mut().unwrap().remove("UploadUrlExpiryInSeconds");
+            conn.execute("INSERT INTO attached_files VALUES ('f', 'i', ?1)", params![json.to_string()]).unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let migrated = store.get("i", "f").await.unwrap().unwrap();
+        assert_eq!(migrated, FileRecord { upload_url_expiry_in_seconds: None, ..old });
+        let quota = Quota { max_files: 2, max_bytes: 9 };
+        let big = FileRecord { file_size_in_bytes: 5, ..record("i", "g") };
+        assert_eq!(store.insert(&big, quota).await.unwrap(), Inserted::Refused(QuotaExceeded::TotalSize));
+        drop(store);
+        SqliteStore::open(&path).expect("opening a migrated database again");
     }
 }

@@ -127,19 +127,42 @@ impl ObjectStore {
         }
     }
 
-    /// Uploads the file at `path` to `key`; returns its size.
-    pub async fn put_file(&self, key: &str, path: &Path) -> Result<ObjectLocation, ObjectError> {
+    /// Where the object of `key` lives in this store.
+    pub fn location(&self, key: String) -> ObjectLocation {
+        ObjectLocation { bucket: self.bucket.clone(), key }
+    }
+
+    /// Uploads the file at `path` to `at`.
+    pub async fn put_file(&self, at: &ObjectLocation, path: &Path) -> Result<(), ObjectError> {
         let body =
             ByteStream::from_path(path).await.map_err(|e| ObjectError(format!("reading {}: {e}", path.display())))?;
         self.client
             .put_object()
-            .bucket(&self.bucket)
-            .key(key)
+            .bucket(&at.bucket)
+            .key(&at.key)
             .body(body)
             .send()
             .await
             .map_err(|e| sdk_error("uploading", e))?;
-        Ok(ObjectLocation { bucket: self.bucket.clone(), key: key.to_owned() })
+        Ok(())
+    }
+
+    /// Writes the object's bytes to the file at `path`.
+    pub async fn download(&self, at: &ObjectLocation, path: &Path) -> Result<(), ObjectError> {
+        let object = self
+            .client
+            .get_object()
+            .bucket(&at.bucket)
+            .key(&at.key)
+            .send()
+            .await
+            .map_err(|e| sdk_error("downloading", e))?;
+        let mut reader = object.body.into_async_read();
+        let mut file = tokio::fs::File::create(path)
+            .await
+            .map_err(|e| ObjectError(format!("creating {}: {e}", path.display())))?;
+        tokio::io::copy(&mut reader, &mut file).await.map_err(|e| ObjectError(format!("downloading: {e}")))?;
+        Ok(())
     }
 
     /// The size of the object, or `None` if it does not exist.
@@ -182,6 +205,17 @@ pub trait Presigner: Send + Sync + 'static {
         lifetime: Duration,
         content_disposition: Option<&str>,
     ) -> Result<SignedUrl, ObjectError>;
+
+    /// A PUT URL for `at` that accepts exactly `content_length` bytes (the length is signed, so
+    /// the store refuses any other), valid for `lifetime` from `signed_at` (a whole second).
+    /// The same inputs give the same URL.
+    async fn presign_put(
+        &self,
+        at: &ObjectLocation,
+        lifetime: Duration,
+        content_length: u64,
+        signed_at: SystemTime,
+    ) -> Result<String, ObjectError>;
 }
 
 /// Presigns with `aws-sdk-s3`, using a client configured with the endpoint callers will use,
@@ -220,5 +254,30 @@ impl Presigner for SdkPresigner {
             .await
             .map_err(|e| sdk_error("presigning", e))?;
         Ok(SignedUrl { url: request.uri().to_owned(), signed_at })
+    }
+
+    async fn presign_put(
+        &self,
+        at: &ObjectLocation,
+        lifetime: Duration,
+        content_length: u64,
+        signed_at: SystemTime,
+    ) -> Result<String, ObjectError> {
+        let config = PresigningConfig::builder()
+            .start_time(signed_at)
+            .expires_in(lifetime)
+            .build()
+            .map_err(|e| ObjectError(format!("presigning config: {e}")))?;
+        let length = i64::try_from(content_length).map_err(|e| ObjectError(format!("content length: {e}")))?;
+        let request = self
+            .client
+            .put_object()
+            .bucket(&at.bucket)
+            .key(&at.key)
+            .content_length(length)
+            .presigned(config)
+            .await
+            .map_err(|e| sdk_error("presigning", e))?;
+        Ok(request.uri().to_owned())
     }
 }

@@ -100,6 +100,36 @@ impl CachedKeyPresigner {
         content_disposition: Option<&str>,
         now: SystemTime,
     ) -> Result<String, ObjectError> {
+        let mut parameters = String::from("x-id=GetObject");
+        if let Some(disposition) = content_disposition {
+            parameters.push_str("&response-content-disposition=");
+            parameters.extend(utf8_percent_encode(disposition, UNRESERVED));
+        }
+        self.presign("GET", at, &parameters, None, lifetime, now).await
+    }
+
+    /// The URL `presign_put` gives when signing at `now`: a PUT of exactly `content_length` bytes.
+    pub async fn presign_put_at(
+        &self,
+        at: &ObjectLocation,
+        lifetime: Duration,
+        content_length: u64,
+        now: SystemTime,
+    ) -> Result<String, ObjectError> {
+        self.presign("PUT", at, "x-id=PutObject", Some(content_length), lifetime, now).await
+    }
+
+    /// A URL for `method` on `at` with the operation's query `parameters` (already encoded),
+    /// signing `Content-Length` too when one is given, as aws-sdk-s3 does.
+    async fn presign(
+        &self,
+        method: &str,
+        at: &ObjectLocation,
+        parameters: &str,
+        content_length: Option<u64>,
+        lifetime: Duration,
+        now: SystemTime,
+    ) -> Result<String, ObjectError> {
         let now = OffsetDateTime::from(now);
         let date = format!("{:04}{:02}{:02}", now.year(), u8::from(now.month()), now.day());
         let amz_date = format!("{date}T{:02}{:02}{:02}Z", now.hour(), now.minute(), now.second());
@@ -114,17 +144,18 @@ impl CachedKeyPresigner {
         } else {
             (self.authority.clone(), format!("{}/{}/{key}", self.base_path, at.bucket))
         };
+        let (canonical_headers, signed_headers) = match content_length {
+            Some(length) => (format!("content-length:{length}\nhost:{host}\n"), "content-length;host"),
+            None => (format!("host:{host}\n"), "host"),
+        };
 
         // The query as aws-sdk-s3 writes it: the operation's parameters, then the signature's.
-        let mut query = String::from("x-id=GetObject");
-        if let Some(disposition) = content_disposition {
-            query.push_str("&response-content-disposition=");
-            query.extend(utf8_percent_encode(disposition, UNRESERVED));
-        }
+        let mut query = String::from(parameters);
         let expires = lifetime.as_secs();
         query.push_str("&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=");
         query.push_str(&signing.credential_param);
-        query.push_str(&format!("&X-Amz-Date={amz_date}&X-Amz-Expires={expires}&X-Amz-SignedHeaders=host"));
+        query.push_str(&format!("&X-Amz-Date={amz_date}&X-Amz-Expires={expires}&X-Amz-SignedHeaders="));
+        query.extend(utf8_percent_encode(signed_headers, UNRESERVED));
 
         // The canonical query: every parameter but the signature, sorted (all are already
         // encoded the canonical way, and no two share a name).
@@ -133,7 +164,8 @@ impl CachedKeyPresigner {
             params.push(token);
         }
         params.sort_unstable();
-        let canonical_request = format!("GET\n{path}\n{}\nhost:{host}\n\nhost\nUNSIGNED-PAYLOAD", params.join("&"));
+        let canonical_request =
+            format!("{method}\n{path}\n{}\n{canonical_headers}\n{signed_headers}\nUNSIGNED-PAYLOAD", params.join("&"));
         let string_to_sign = format!(
             "AWS4-HMAC-SHA256\n{amz_date}\n{date}/{}/s3/aws4_request\n{}",
             self.region,
@@ -214,6 +246,16 @@ impl Presigner for CachedKeyPresigner {
         let signed_at = SystemTime::UNIX_EPOCH + Duration::from_secs(since_epoch.as_secs());
         let url = self.presign_get_at(at, lifetime, content_disposition, signed_at).await?;
         Ok(SignedUrl { url, signed_at })
+    }
+
+    async fn presign_put(
+        &self,
+        at: &ObjectLocation,
+        lifetime: Duration,
+        content_length: u64,
+        signed_at: SystemTime,
+    ) -> Result<String, ObjectError> {
+        self.presign_put_at(at, lifetime, content_length, signed_at).await
     }
 }
 

@@ -28,6 +28,48 @@ pub struct FileRecord {
     pub associated_resource_arn: String,
     pub tags: BTreeMap<String, String>,
     pub object: ObjectLocation,
+    /// The idempotency key of the StartAttachedFileUpload that made the file, if it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    /// The lifetime of the upload URL that StartAttachedFileUpload answered (absent for files
+    /// stored before uploads went through the API).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_url_expiry_in_seconds: Option<u64>,
+    /// Where the file is in its life. Kept by the metadata store beside the record, not in it.
+    #[serde(skip)]
+    pub phase: Phase,
+}
+
+/// Where a file is in its life; callers see `Uploading` and `Scanning` as PROCESSING, and
+/// nothing of a file that is `Deleting`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Phase {
+    /// Started: the upload URL is out, the bytes are not confirmed.
+    Uploading,
+    /// Completed, waiting for the scan's verdict.
+    Scanning,
+    /// The verdict is in its FileStatus.
+    #[default]
+    Complete,
+    /// Being deleted: the bytes go, then the record.
+    Deleting,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 4] = [Self::Uploading, Self::Scanning, Self::Complete, Self::Deleting];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Uploading => "UPLOADING",
+            Self::Scanning => "SCANNING",
+            Self::Complete => "COMPLETE",
+            Self::Deleting => "DELETING",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|phase| phase.as_str() == text)
+    }
 }
 
 /// Where a file's bytes live in the object store.
@@ -46,6 +88,16 @@ pub enum FileStatus {
     Rejected,
     Processing,
     Failed,
+}
+
+impl FileRecord {
+    /// The status callers see: PROCESSING until the scan's verdict is in.
+    pub fn reported_status(&self) -> FileStatus {
+        match self.phase {
+            Phase::Uploading | Phase::Scanning => FileStatus::Processing,
+            Phase::Complete | Phase::Deleting => self.file_status,
+        }
+    }
 }
 
 impl FileStatus {

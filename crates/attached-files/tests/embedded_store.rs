@@ -8,7 +8,7 @@ mod common;
 use std::time::{Duration, SystemTime};
 
 use attached_files::record::{ObjectLocation, format_iso_millis};
-use attached_files::{Disposition, FileStatus, GetError, GetRequest};
+use attached_files::{Disposition, FileError, FileStatus, GetRequest};
 use aws_sdk_s3::presigning::PresigningConfig;
 use common::*;
 use time::OffsetDateTime;
@@ -35,7 +35,7 @@ async fn an_approved_file_downloads_byte_for_byte_within_its_expiry() {
     let bytes = sample_bytes(300_001);
     let path = local_file(dir.path(), "upload.bin", &bytes);
 
-    let ingested = files.ingest(new_file("inst-1", "report été.pdf", FileStatus::Approved), &path).await.unwrap();
+    let ingested = files.ingest(new_file("inst-1", "report été.pdf"), &path, Some(FileStatus::Approved)).await.unwrap();
     assert_eq!(ingested.file_size_in_bytes, 300_001);
     assert_eq!(
         ingested.file_arn,
@@ -86,7 +86,7 @@ async fn only_approved_files_get_a_url() {
     let path = local_file(dir.path(), "a.txt", b"hello");
 
     for status in [FileStatus::Processing, FileStatus::Rejected, FileStatus::Failed] {
-        let record = files.ingest(new_file("inst", "a.txt", status), &path).await.unwrap();
+        let record = files.ingest(new_file("inst", "a.txt"), &path, Some(status)).await.unwrap();
         let answer = files.get(&get("inst", &record.file_id)).await.unwrap();
         assert_eq!(answer.record.file_status, status);
         assert!(answer.download.is_none(), "{status} must not have a URL");
@@ -105,7 +105,7 @@ async fn every_mismatch_is_the_same_not_found_and_a_bad_arn_is_invalid() {
     let dir = tempfile::tempdir().unwrap();
     let (store, files) = start_files(dir.path()).await;
     let path = local_file(dir.path(), "a.txt", b"hello");
-    let record = files.ingest(new_file("inst", "a.txt", FileStatus::Approved), &path).await.unwrap();
+    let record = files.ingest(new_file("inst", "a.txt"), &path, Some(FileStatus::Approved)).await.unwrap();
 
     let unknown = get("inst", "no-such-file");
     let other_instance = get("other-inst", &record.file_id);
@@ -115,11 +115,11 @@ async fn every_mismatch_is_the_same_not_found_and_a_bad_arn_is_invalid() {
     };
     for request in [unknown, other_instance, other_resource] {
         let error = files.get(&request).await.unwrap_err();
-        assert!(matches!(error, GetError::NotFound), "{request:?}: {error:?}");
+        assert!(matches!(error, FileError::NotFound), "{request:?}: {error:?}");
     }
     let bad_arn = GetRequest { associated_resource_arn: "case-1".into(), ..get("inst", &record.file_id) };
     assert!(
-        matches!(files.get(&bad_arn).await, Err(GetError::InvalidRequest(m)) if m.contains("AssociatedResourceArn"))
+        matches!(files.get(&bad_arn).await, Err(FileError::InvalidRequest { message: m, .. }) if m.contains("AssociatedResourceArn"))
     );
     store.stop().await;
 }
@@ -129,8 +129,8 @@ async fn altered_expired_and_unsigned_urls_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (store, files) = start_files(dir.path()).await;
     let path = local_file(dir.path(), "a.txt", b"secret bytes");
-    let first = files.ingest(new_file("inst", "a.txt", FileStatus::Approved), &path).await.unwrap();
-    let second = files.ingest(new_file("inst", "b.txt", FileStatus::Approved), &path).await.unwrap();
+    let first = files.ingest(new_file("inst", "a.txt"), &path, Some(FileStatus::Approved)).await.unwrap();
+    let second = files.ingest(new_file("inst", "b.txt"), &path, Some(FileStatus::Approved)).await.unwrap();
     let url = files.get(&get("inst", &first.file_id)).await.unwrap().download.unwrap().url;
     assert_eq!(download(&url).await.0, 200);
 
@@ -184,7 +184,7 @@ async fn files_survive_a_restart_and_an_outage_of_the_store() {
     let addr = store.addr;
     let bytes = sample_bytes(70_000);
     let path = local_file(dir.path(), "a.bin", &bytes);
-    let record = files.ingest(new_file("inst", "a.bin", FileStatus::Approved), &path).await.unwrap();
+    let record = files.ingest(new_file("inst", "a.bin"), &path, Some(FileStatus::Approved)).await.unwrap();
     drop(files);
     store.stop().await;
 

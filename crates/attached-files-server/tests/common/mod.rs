@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use attached_files::embedded_s3::{self, AccessKey, DurableFs};
-use attached_files::metadata::{MetadataStore, SqliteStore, StoreError};
+use attached_files::metadata::{Inserted, MetadataStore, Quota, SqliteStore, StoreError};
 use attached_files::objects::{ObjectStore, S3Endpoint};
-use attached_files::{AttachedFiles, CreatedBy, FileRecord, FileStatus, NewFile};
+use attached_files::{AttachedFiles, CreatedBy, FileRecord, FileStatus, Phase, StartRequest};
 use attached_files_server::app::{self, Limits};
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
@@ -41,6 +41,11 @@ impl TestServer {
     }
 
     pub async fn start_with(limits: Limits) -> Self {
+        Self::start_configured(limits, |files| files).await
+    }
+
+    /// A server whose files are set up by `configure` (quotas, scan).
+    pub async fn start_configured(limits: Limits, configure: impl FnOnce(AttachedFiles) -> AttachedFiles) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let key = AccessKey { access_key_id: "AKIDTEST".into(), secret_access_key: "test-secret".into() };
         let store_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -61,7 +66,7 @@ impl TestServer {
         let gate = Gate { open: Arc::new(watch::channel(true).0), arrived: Arc::default() };
         let sqlite = SqliteStore::open(&dir.path().join("metadata.sqlite3")).unwrap();
         let metadata = GatedStore { inner: sqlite, gate: gate.clone() };
-        let files = AttachedFiles::new(Arc::new(metadata), objects, endpoint.presigner().await.unwrap());
+        let files = configure(AttachedFiles::new(Arc::new(metadata), objects, endpoint.presigner().await.unwrap()));
 
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -93,16 +98,18 @@ impl TestServer {
     pub async fn ingest(&self, instance_id: &str, name: &str, bytes: &[u8], status: FileStatus) -> FileRecord {
         let path = self.dir.path().join(format!("upload-{}", uuid::Uuid::new_v4()));
         std::fs::write(&path, bytes).unwrap();
-        let new = NewFile {
+        let request = StartRequest {
+            client_token: None,
             instance_id: instance_id.into(),
-            associated_resource_arn: CASE_ARN.into(),
             file_name: name.into(),
-            file_use_case_type: Some("ATTACHMENT".into()),
+            file_size_in_bytes: 0, // ingest measures the file
+            url_expiry_in_seconds: None,
+            file_use_case_type: "ATTACHMENT".into(),
+            associated_resource_arn: CASE_ARN.into(),
             tags: BTreeMap::from([("team".into(), "blue".into()), ("case type".into(), "billing:2024/q2".into())]),
             created_by: Some(CreatedBy::ConnectUserArn(AGENT_ARN.into())),
-            file_status: status,
         };
-        self.files.ingest(new, &path).await.unwrap()
+        self.files.ingest(request, &path, Some(status)).await.unwrap()
     }
 
     /// Overwrites the stored record of `file_id` with text that is no record, as a damaged
@@ -146,8 +153,8 @@ struct GatedStore {
 
 #[async_trait]
 impl MetadataStore for GatedStore {
-    async fn insert(&self, record: &FileRecord) -> Result<(), StoreError> {
-        self.inner.insert(record).await
+    async fn insert(&self, record: &FileRecord, quota: Quota) -> Result<Inserted, StoreError> {
+        self.inner.insert(record, quota).await
     }
 
     async fn get(&self, instance_id: &str, file_id: &str) -> Result<Option<FileRecord>, StoreError> {
@@ -156,12 +163,27 @@ impl MetadataStore for GatedStore {
         self.inner.get(instance_id, file_id).await
     }
 
-    async fn set_status(&self, instance_id: &str, file_id: &str, status: FileStatus) -> Result<bool, StoreError> {
-        self.inner.set_status(instance_id, file_id, status).await
+    async fn advance(
+        &self,
+        instance_id: &str,
+        file_id: &str,
+        from: &[Phase],
+        to: Phase,
+        status: Option<FileStatus>,
+    ) -> Result<bool, StoreError> {
+        self.inner.advance(instance_id, file_id, from, to, status).await
+    }
+
+    async fn remove(&self, instance_id: &str, file_id: &str) -> Result<bool, StoreError> {
+        self.inner.remove(instance_id, file_id).await
     }
 
     async fn list(&self, instance_id: &str) -> Result<Vec<FileRecord>, StoreError> {
         self.inner.list(instance_id).await
+    }
+
+    async fn in_phase(&self, phase: Phase) -> Result<Vec<FileRecord>, StoreError> {
+        self.inner.in_phase(phase).await
     }
 }
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use attached_files::embedded_s3::{self, AccessKey, DurableFs};
 use attached_files::metadata::SqliteStore;
 use attached_files::objects::{ObjectStore, S3Endpoint};
-use attached_files::{AttachedFiles, FileStatus, NewFile};
+use attached_files::{AttachedFiles, StartRequest};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -76,15 +76,18 @@ pub async fn attached_files(dir: &Path, endpoint: &S3Endpoint) -> AttachedFiles 
     AttachedFiles::new(Arc::new(metadata), objects, endpoint.presigner().await.unwrap())
 }
 
-pub fn new_file(instance_id: &str, name: &str, status: FileStatus) -> NewFile {
-    NewFile {
+/// A file to ingest (`ingest` measures its size).
+pub fn new_file(instance_id: &str, name: &str) -> StartRequest {
+    StartRequest {
+        client_token: None,
         instance_id: instance_id.into(),
-        associated_resource_arn: CASE_ARN.into(),
         file_name: name.into(),
-        file_use_case_type: Some("ATTACHMENT".into()),
-        tags: BTreeMap::from([("team".into(), "blue".into())]),
+        file_size_in_bytes: 0,
+        url_expiry_in_seconds: None,
+        file_use_case_type: "ATTACHMENT".into(),
+        associated_resource_arn: CASE_ARN.into(),
         created_by: None,
-        file_status: status,
+        tags: BTreeMap::from([("team".into(), "blue".into())]),
     }
 }
 
