@@ -17,17 +17,16 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::model::{Field, Module, Prim, Service, Ty, UNIT};
-use crate::rust_types::variant_ident;
+use crate::rust_types::{prim_type, variant_ident};
 use crate::smithy::{Member, TimestampFormat};
 use crate::{names, smithy};
 
 /// What the codec needs from a side's emitter.
 pub(crate) trait Side<'m> {
     fn service(&self) -> &Service<'m>;
-    /// The Rust type of a shape as this side holds it.
-    fn rust_type(&self, id: &'m str) -> TokenStream;
-    /// `<prefix>_<shape>`: the name of a shape's function in `protocol_serde`.
-    fn fn_name(&self, prefix: &str, id: &str) -> Ident;
+    /// The path of a structure, union, enum or (server) constrained newtype, e.g.
+    /// `crate::model::InstanceId`.
+    fn named_type(&self, id: &str) -> TokenStream;
     /// Whether values are checked against the model as they are read (the server).
     fn validates(&self) -> bool;
     /// Whether a member of a structure in `module` is held as an `Option`.
@@ -35,6 +34,54 @@ pub(crate) trait Side<'m> {
     /// A structure member's value out of `var`, the `Option` read: checked and defaulted
     /// (server, where `path` is the structure's) or corrected (client).
     fn member_value(&self, module: Module, field: &Field<'m>, var: &Ident, path: TokenStream) -> TokenStream;
+
+    /// The Rust type of a shape as this side holds it: constrained shapes are newtypes on the
+    /// server, plain Rust types on the client (constraints are the server's business).
+    fn rust_type(&self, id: &'m str) -> TokenStream {
+        if self.service().is_streaming(id) {
+            return quote!(::aws_smithy_types::byte_stream::ByteStream);
+        }
+        let ty = self.service().ty(id);
+        match ty {
+            _ if self.is_newtype(ty) => self.named_type(id),
+            Ty::Prim(prim) | Ty::Newtype(_, prim) => prim_type(prim),
+            Ty::IntEnum => quote!(i32),
+            Ty::Enum(_) | Ty::Struct(_) | Ty::Union(_) => self.named_type(id),
+            Ty::Document => quote!(::aws_smithy_types::Document),
+            Ty::List { .. } | Ty::Map { .. } => self.collection_type(ty),
+        }
+    }
+
+    /// The plain Rust type of a list or map (a newtype's inner value).
+    fn collection_type(&self, ty: Ty<'m>) -> TokenStream {
+        match ty {
+            Ty::List { member, sparse, .. } => {
+                let item = self.item_type(member, sparse);
+                quote!(::std::vec::Vec<#item>)
+            }
+            Ty::Map { key, value, sparse, .. } => {
+                let (k, v) = (self.rust_type(&key.target), self.item_type(value, sparse));
+                quote!(::std::collections::HashMap<#k, #v>)
+            }
+            _ => unreachable!("only lists and maps are collections"),
+        }
+    }
+
+    /// The Rust name of a structure, union, enum or newtype, e.g. `GetAttachedFileInput`.
+    fn type_name(&self, id: &str) -> String {
+        let s = self.service();
+        if s.structs.contains_key(id) { s.struct_place(id).1.to_owned() } else { s.type_name(id) }
+    }
+
+    /// The shape id as the `'m` borrow of the model (ids in the service's sets are owned).
+    fn id(&self, id: &str) -> &'m str {
+        self.service().model.shapes.get_key_value(id).map(|(k, _)| k.as_str()).unwrap_or(UNIT)
+    }
+
+    /// `<prefix>_<shape>`: the name of a shape's function in `protocol_serde`.
+    fn fn_name(&self, prefix: &str, id: &str) -> Ident {
+        quote::format_ident!("{prefix}_{}", names::snake(&self.type_name(id)))
+    }
 
     /// The type of a list's items or a map's values: `Option`s in a `@sparse` collection.
     fn item_type(&self, member: &'m Member, sparse: bool) -> TokenStream {

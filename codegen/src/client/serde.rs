@@ -11,6 +11,7 @@ use super::shapes::Held;
 use crate::codec::{Codec, Side, Slot, format_tokens, member_format};
 use crate::model::{Binding, Field, Module, Operation, Prim, Protocol, Segment, Service, Ty, UNIT};
 use crate::names;
+use crate::shapes::Types;
 use crate::smithy::TimestampFormat;
 
 /// Which text a scalar becomes: a label, a query value or a header value.
@@ -28,11 +29,12 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     fn service(&self) -> &Service<'m> {
         self.s
     }
-    fn rust_type(&self, id: &'m str) -> TokenStream {
-        Gen::rust_type(self, id)
-    }
-    fn fn_name(&self, prefix: &str, id: &str) -> Ident {
-        Gen::fn_name(self, prefix, id)
+    fn named_type(&self, id: &str) -> TokenStream {
+        if self.s.structs.contains_key(id) {
+            return self.struct_path(id);
+        }
+        let name = format_ident!("{}", self.s.type_name(id));
+        quote!(crate::types::#name)
     }
     fn validates(&self) -> bool {
         false
@@ -65,13 +67,6 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
 }
 
 impl<'m> Gen<'_, 'm> {
-    /// `<prefix>_<shape>` for a shape's function in `protocol_serde`.
-    fn fn_name(&self, prefix: &str, id: &str) -> Ident {
-        let name =
-            if self.s.structs.contains_key(id) { self.s.struct_place(id).1.to_owned() } else { self.s.type_name(id) };
-        format_ident!("{prefix}_{}", names::snake(&name))
-    }
-
     pub(super) fn protocol_serde(&self) -> TokenStream {
         let mut items = Vec::new();
         for op in &self.s.operations {

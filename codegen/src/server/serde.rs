@@ -9,6 +9,7 @@ use super::Gen;
 use crate::codec::{Codec, Format, Side, Slot, Val, format_tokens, member_format};
 use crate::model::{Binding, Field, Module, Operation, Prim, Protocol, Service, Ty, UNIT};
 use crate::names;
+use crate::shapes::Types;
 use crate::smithy::TimestampFormat;
 
 /// The server reads untrusted input: it validates.
@@ -16,11 +17,12 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     fn service(&self) -> &Service<'m> {
         self.s
     }
-    fn rust_type(&self, id: &'m str) -> TokenStream {
-        Gen::rust_type(self, id)
-    }
-    fn fn_name(&self, prefix: &str, id: &str) -> proc_macro2::Ident {
-        Gen::fn_name(self, prefix, id)
+    fn named_type(&self, id: &str) -> TokenStream {
+        if self.s.structs.contains_key(id) {
+            return self.struct_path(id);
+        }
+        let name = format_ident!("{}", self.s.type_name(id));
+        quote!(crate::model::#name)
     }
     fn validates(&self) -> bool {
         true
@@ -59,13 +61,11 @@ impl<'m> Gen<'_, 'm> {
             }
         }
         for id in &self.s.read_json {
-            let id: &'m str =
-                self.s.model.shapes.get_key_value(id.as_str()).map(|(k, _)| k.as_str()).unwrap_or_default();
+            let id = self.id(id);
             items.extend(self.shape_deserializer(id));
         }
         for id in &self.s.written_json {
-            let id: &'m str =
-                self.s.model.shapes.get_key_value(id.as_str()).map(|(k, _)| k.as_str()).unwrap_or_default();
+            let id = self.id(id);
             items.extend(self.shape_serializer(id));
         }
         let streaming = crate::render::optional_mod(self.has_streams(), "streaming", false);
@@ -199,8 +199,7 @@ impl<'m> Gen<'_, 'm> {
 
     fn request_deserializer(&self, op: &Operation<'m>) -> TokenStream {
         let fn_name = format_ident!("de_{}_request", names::snake(op.name));
-        let (_, input_name) = self.op_struct(op, Module::Input);
-        let input = format_ident!("{input_name}");
+        let (_, input) = self.op_struct(op, Module::Input);
         let fields = self.s.fields(op.input);
         let output_fields = self.s.fields(op.output);
         // A blob payload has no media type in the model, so any Accept is fine.
@@ -596,8 +595,7 @@ impl<'m> Gen<'_, 'm> {
 
     fn response_serializer(&self, op: &Operation<'m>) -> TokenStream {
         let fn_name = format_ident!("ser_{}_response", names::snake(op.name));
-        let (_, output_name) = self.op_struct(op, Module::Output);
-        let output = format_ident!("{output_name}");
+        let (_, output) = self.op_struct(op, Module::Output);
         let body = self.http_response(op.output, op.code, TokenStream::new());
         let fn_doc = format!(" Writes {}'s output as an HTTP response.", op.name);
         // An output with a byte stream gives it up to the response body.
@@ -899,8 +897,8 @@ impl<'m> Gen<'_, 'm> {
             let snake = names::snake(op.name);
             let de = format_ident!("de_{snake}_request");
             let ser = format_ident!("ser_{snake}_response");
-            let input = format_ident!("{}", self.op_struct(op, Module::Input).1);
-            let output = format_ident!("{}", self.op_struct(op, Module::Output).1);
+            let input = self.op_struct(op, Module::Input).1;
+            let output = self.op_struct(op, Module::Output).1;
             let this = if self.s.has_stream(op.output) { quote!(self) } else { quote!(&self) };
             items.push(quote! {
                 impl<B> ::aws_smithy_http_server::request::FromRequest<crate::protocol_serde::Protocol, B> for crate::input::#input
