@@ -31,6 +31,8 @@ pub(crate) trait Side<'m> {
     fn validates(&self) -> bool;
     /// Whether a member of a structure in `module` is held as an `Option`.
     fn is_optional(&self, module: Module, field: &Field<'m>) -> bool;
+    /// A scalar's text in a header (`value: &T`), as an expression of type `String`.
+    fn header_text(&self, target: &'m str, format: TimestampFormat, value: TokenStream) -> TokenStream;
     /// A structure member's value out of `var`, the `Option` read: checked and defaulted
     /// (server, where `path` is the structure's) or corrected (client).
     fn member_value(&self, module: Module, field: &Field<'m>, var: &Ident, path: TokenStream) -> TokenStream;
@@ -504,6 +506,43 @@ pub(crate) trait Codec<'m>: Side<'m> {
             match item {
                 ::std::option::Option::Some(item) => { #write }
                 ::std::option::Option::None => { #null }
+            }
+        }
+    }
+
+    /// A member's value (`value: &T`) as a `HeaderValue` expression; a list's items (over which
+    /// `items` iterates) are joined with commas.
+    fn ser_header(&self, field: &Field<'m>, value: TokenStream, items: TokenStream) -> TokenStream {
+        let s = self.service();
+        if s.is_base64_header(&field.member.target) {
+            return quote!(headers::header_value(&::aws_smithy_types::base64::encode(#value))?);
+        }
+        match s.ty(&field.member.target) {
+            Ty::List { member, .. } => {
+                let format = member_format(s.model, member, TimestampFormat::HttpDate);
+                let text = self.header_text(&member.target, format, quote!(item));
+                if matches!(s.ty(&member.target), Ty::Prim(Prim::Timestamp)) {
+                    // http-date items contain commas themselves: joined as they are.
+                    quote!({
+                        let mut texts = ::std::vec::Vec::new();
+                        for item in #items {
+                            texts.push(#text);
+                        }
+                        headers::header_value(&texts.join(", "))?
+                    })
+                } else {
+                    quote!({
+                        let mut texts = ::std::vec::Vec::new();
+                        for item in #items {
+                            texts.push(::std::borrow::Cow::from(#text));
+                        }
+                        headers::header_list_value(texts.into_iter())?
+                    })
+                }
+            }
+            _ => {
+                let text = self.header_text(&field.member.target, field.timestamp_format, value);
+                quote!(headers::header_value(&#text)?)
             }
         }
     }

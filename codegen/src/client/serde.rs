@@ -39,6 +39,9 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     fn validates(&self) -> bool {
         false
     }
+    fn header_text(&self, target: &'m str, format: TimestampFormat, value: TokenStream) -> TokenStream {
+        self.scalar_text(target, format, Place::Header, value)
+    }
     fn is_optional(&self, module: Module, field: &Field<'m>) -> bool {
         self.held(module, field) == Held::Optional
     }
@@ -260,7 +263,7 @@ impl<'m> Gen<'_, 'm> {
             let Binding::Header(name) = field.binding else { continue };
             let name = name.to_ascii_lowercase();
             let m = names::field(field.name);
-            let value = self.header_value(field, quote!(value));
+            let value = self.ser_header(field, quote!(value), quote!(value));
             let replace = prefixed.then(|| {
                 quote! {
                     if let ::std::option::Option::Some(headers) = request.headers_mut() {
@@ -486,41 +489,6 @@ impl<'m> Gen<'_, 'm> {
             }
             Ty::Prim(_) | Ty::Newtype(..) | Ty::IntEnum => quote!(headers::format_primitive(*#value)),
             _ => unreachable!("{target} is bound to HTTP, which the model pass allows for scalars only"),
-        }
-    }
-
-    /// A header's value for a member (`value: &T`): a `HeaderValue` expression.
-    fn header_value(&self, field: &Field<'m>, value: TokenStream) -> TokenStream {
-        if self.s.is_base64_header(&field.member.target) {
-            return quote!(headers::header_value(&::aws_smithy_types::base64::encode(#value))?);
-        }
-        match self.s.ty(&field.member.target) {
-            Ty::List { member, .. } => {
-                let format = member_format(self.model(), member, TimestampFormat::HttpDate);
-                let text = self.scalar_text(&member.target, format, Place::Header, quote!(item));
-                if matches!(self.s.ty(&member.target), Ty::Prim(Prim::Timestamp)) {
-                    // http-date items contain commas themselves: joined as they are.
-                    quote!({
-                        let mut texts = ::std::vec::Vec::new();
-                        for item in #value {
-                            texts.push(#text);
-                        }
-                        headers::header_value(&texts.join(", "))?
-                    })
-                } else {
-                    quote!({
-                        let mut texts = ::std::vec::Vec::new();
-                        for item in #value {
-                            texts.push(::std::borrow::Cow::from(#text));
-                        }
-                        headers::header_list_value(texts.into_iter())?
-                    })
-                }
-            }
-            _ => {
-                let text = self.scalar_text(&field.member.target, field.timestamp_format, Place::Header, value);
-                quote!(headers::header_value(&#text)?)
-            }
         }
     }
 

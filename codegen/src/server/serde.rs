@@ -27,6 +27,27 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     fn validates(&self) -> bool {
         true
     }
+    fn header_text(&self, target: &'m str, format: TimestampFormat, value: TokenStream) -> TokenStream {
+        let prim_text = |prim: Prim, v: Val| {
+            let (r, place) = (v.by_ref(), v.by_value());
+            match prim {
+                Prim::String => quote!(::std::string::String::clone(#r)),
+                Prim::Float | Prim::Double => quote!(headers::format_primitive(#place)),
+                Prim::Timestamp => {
+                    let format = format_tokens(format);
+                    quote!(support::format_timestamp(#r, #format)?)
+                }
+                _ => quote!(::std::string::ToString::to_string(#r)),
+            }
+        };
+        match self.s.ty(target) {
+            Ty::Prim(prim) => prim_text(prim, Val::reference(value)),
+            Ty::IntEnum => quote!(::std::string::ToString::to_string(#value)),
+            Ty::Newtype(_, prim) => prim_text(prim, Val::place(quote!(#value.0))),
+            Ty::Enum(_) => quote!(::std::string::String::from(#value.as_str())),
+            _ => unreachable!("{target} is bound to HTTP, which the model pass allows for scalars only"),
+        }
+    }
     fn is_optional(&self, _module: Module, field: &Field<'m>) -> bool {
         !field.is_always_set()
     }
@@ -705,36 +726,7 @@ impl<'m> Gen<'_, 'm> {
             // Checked by the model pass: a valid header name, so `from_static` cannot fail.
             let header = header.to_ascii_lowercase();
             let f = names::field(field.name);
-            let value = match self.s.ty(&field.member.target) {
-                Ty::List { member, .. } => {
-                    let item_format = member_format(self.s.model, member, TimestampFormat::HttpDate);
-                    let text = self.scalar_text(&member.target, item_format, quote!(item));
-                    if matches!(self.s.ty(&member.target), Ty::Prim(Prim::Timestamp)) {
-                        quote!({
-                            let mut texts = ::std::vec::Vec::new();
-                            for item in v.iter() {
-                                texts.push(#text);
-                            }
-                            headers::header_value(&texts.join(", "))?
-                        })
-                    } else {
-                        quote!({
-                            let mut texts = ::std::vec::Vec::new();
-                            for item in v.iter() {
-                                texts.push(::std::borrow::Cow::from(#text));
-                            }
-                            headers::header_list_value(texts.into_iter())?
-                        })
-                    }
-                }
-                _ if self.s.is_base64_header(&field.member.target) => {
-                    quote!(headers::header_value(&::aws_smithy_types::base64::encode(v))?)
-                }
-                _ => {
-                    let text = self.scalar_text(&field.member.target, field.timestamp_format, quote!(v));
-                    quote!(headers::header_value(&#text)?)
-                }
-            };
+            let value = self.ser_header(field, quote!(v), quote!(v.iter()));
             let list_items = match self.s.ty(&field.member.target) {
                 Ty::List { newtype: true, .. } => quote!(let v = &v.0;),
                 _ => quote!(),
@@ -863,29 +855,6 @@ impl<'m> Gen<'_, 'm> {
             *response.status_mut() = status;
             *response.headers_mut() = headers;
             ::std::result::Result::Ok(response)
-        }
-    }
-
-    /// A scalar's text in a header (`value: &T`), as an expression of type `String`.
-    fn scalar_text(&self, target: &'m str, format: TimestampFormat, value: TokenStream) -> TokenStream {
-        let prim_text = |prim: Prim, v: Val| {
-            let (r, place) = (v.by_ref(), v.by_value());
-            match prim {
-                Prim::String => quote!(::std::string::String::clone(#r)),
-                Prim::Float | Prim::Double => quote!(headers::format_primitive(#place)),
-                Prim::Timestamp => {
-                    let format = format_tokens(format);
-                    quote!(support::format_timestamp(#r, #format)?)
-                }
-                _ => quote!(::std::string::ToString::to_string(#r)),
-            }
-        };
-        match self.s.ty(target) {
-            Ty::Prim(prim) => prim_text(prim, Val::reference(value)),
-            Ty::IntEnum => quote!(::std::string::ToString::to_string(#value)),
-            Ty::Newtype(_, prim) => prim_text(prim, Val::place(quote!(#value.0))),
-            Ty::Enum(_) => quote!(::std::string::String::from(#value.as_str())),
-            _ => unreachable!("{target} is bound to HTTP, which the model pass allows for scalars only"),
         }
     }
 
