@@ -314,20 +314,32 @@ impl Format {
         }
     }
 
-    /// A statement that reads the head of a list, returning `Ok(None)` for `null`.
-    fn open_list(self) -> TokenStream {
+    /// A statement that reads the head of a list (`map` false) or of a map or object (`map`
+    /// true), running `on_null` (which returns) for `null`.
+    fn open(self, map: bool, on_null: TokenStream) -> TokenStream {
         match self {
-            Format::Json => quote! {
-                if !json::start_array(tokens)? {
-                    return ::std::result::Result::Ok(::std::option::Option::None);
+            Format::Json => {
+                let start = if map { quote!(json::start_object) } else { quote!(json::start_array) };
+                quote! {
+                    if !#start(tokens)? {
+                        #on_null
+                    }
                 }
-            },
-            Format::Cbor => quote! {
-                let ::std::option::Option::Some(mut remaining) = cbor::start_array(decoder)? else {
-                    return ::std::result::Result::Ok(::std::option::Option::None);
-                };
-            },
+            }
+            Format::Cbor => {
+                let start = if map { quote!(cbor::start_map) } else { quote!(cbor::start_array) };
+                quote! {
+                    let ::std::option::Option::Some(mut remaining) = #start(decoder)? else {
+                        #on_null
+                    };
+                }
+            }
         }
+    }
+
+    /// [`Self::open`] returning `Ok(None)` for `null`.
+    fn open_or_none(self, map: bool) -> TokenStream {
+        self.open(map, quote!(return ::std::result::Result::Ok(::std::option::Option::None);))
     }
 
     /// Whether the list being read has another item.
@@ -335,22 +347,6 @@ impl Format {
         match self {
             Format::Json => quote!(json::array_continues(tokens)?),
             Format::Cbor => quote!(remaining.more(decoder)?),
-        }
-    }
-
-    /// A statement that reads the head of a map or object, returning `Ok(None)` for `null`.
-    fn open_map(self) -> TokenStream {
-        match self {
-            Format::Json => quote! {
-                if !json::start_object(tokens)? {
-                    return ::std::result::Result::Ok(::std::option::Option::None);
-                }
-            },
-            Format::Cbor => quote! {
-                let ::std::option::Option::Some(mut remaining) = cbor::start_map(decoder)? else {
-                    return ::std::result::Result::Ok(::std::option::Option::None);
-                };
-            },
         }
     }
 
@@ -400,41 +396,27 @@ impl Format {
                 _ => #skip,
             }
         });
+        let open = match (self, not_object) {
+            (_, Some(error)) => {
+                let open = self.open(true, quote!(return ::std::result::Result::Err(#error);));
+                quote!(#open #entries)
+            }
+            (Format::Json, None) => quote!(if json::start_object(tokens)? { #entries }),
+            (Format::Cbor, None) => {
+                quote!(if let ::std::option::Option::Some(mut remaining) = cbor::start_map(decoder)? { #entries })
+            }
+        };
         match self {
-            Format::Json => {
-                let open = match not_object {
-                    Some(error) => quote! {
-                        if !json::start_object(tokens)? {
-                            return ::std::result::Result::Err(#error);
-                        }
-                        #entries
-                    },
-                    None => quote!(if json::start_object(tokens)? { #entries }),
-                };
-                quote! {
-                    let tokens = &mut json::tokens(#bytes);
-                    #open
-                    json::end_of_body(tokens)?;
-                }
-            }
-            Format::Cbor => {
-                let open = match not_object {
-                    Some(error) => quote! {
-                        let ::std::option::Option::Some(mut remaining) = cbor::start_map(decoder)? else {
-                            return ::std::result::Result::Err(#error);
-                        };
-                        #entries
-                    },
-                    None => {
-                        quote!(if let ::std::option::Option::Some(mut remaining) = cbor::start_map(decoder)? { #entries })
-                    }
-                };
-                quote! {
-                    let decoder = &mut cbor::decoder(#bytes);
-                    #open
-                    cbor::end_of_body(decoder, #bytes)?;
-                }
-            }
+            Format::Json => quote! {
+                let tokens = &mut json::tokens(#bytes);
+                #open
+                json::end_of_body(tokens)?;
+            },
+            Format::Cbor => quote! {
+                let decoder = &mut cbor::decoder(#bytes);
+                #open
+                cbor::end_of_body(decoder, #bytes)?;
+            },
         }
     }
 }
@@ -710,7 +692,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                     }
                 };
                 let items = self.constrained(ty, id, quote!(items));
-                let (open, more) = (wire.open_list(), wire.list_more());
+                let (open, more) = (wire.open_or_none(false), wire.list_more());
                 quote! {
                     #descend
                     #open
@@ -758,7 +740,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                     }
                 };
                 let map = self.constrained(ty, id, quote!(map));
-                let (open, entries) = (wire.open_map(), wire.map_loop(insert));
+                let (open, entries) = (wire.open_or_none(true), wire.map_loop(insert));
                 quote! {
                     #descend
                     #open
@@ -783,7 +765,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 }
                 let skip = wire.skip();
                 let (open, entries) = (
-                    wire.open_map(),
+                    wire.open_or_none(true),
                     wire.map_loop(quote! {
                         match key.as_ref() {
                             #(#arms)*
@@ -837,7 +819,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 let one = fail("a union must have exactly one member set");
                 let take_null = wire.take_null();
                 let (open, entries) = (
-                    wire.open_map(),
+                    wire.open_or_none(true),
                     wire.map_loop(quote! {
                         if #take_null {
                             continue;
