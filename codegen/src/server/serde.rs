@@ -129,35 +129,57 @@ impl<'m> Gen<'_, 'm> {
 
     /// The answer to a request that breaks a constraint: the service's validation exception.
     fn validation_exception_response(&self) -> TokenStream {
-        if self.s.protocol.is_cbor() {
-            return self.cbor_validation_exception_response();
-        }
         let v = &self.s.validation;
         let (name, status, message) = (v.name, v.status, v.message);
         let type_key = self.error_type_key(v.id);
-        let field_list = v.field_list.map(|(list, path, item_message)| {
-            quote! {
-                let mut list = object.key(#list).start_array();
-                let mut item = list.value().start_object();
-                item.key(#path).string(&violation.path);
-                item.key(#item_message).string(&violation.message);
-                item.finish();
-                list.finish();
-            }
-        });
-        quote! {
-            /// The validation exception for a request that breaks a constraint of the model.
-            pub(crate) fn validation_exception_response(violation: &Violation) -> Response {
+        let (write, body) = if self.s.protocol.is_cbor() {
+            let field_list = v.field_list.map(|(list, path, item_message)| {
+                quote! {
+                    encoder.str(#list).array(1).map(2);
+                    encoder.str(#path).str(&violation.path);
+                    encoder.str(#item_message).str(&violation.message);
+                }
+            });
+            let write = quote! {
+                let mut encoder = ::aws_smithy_cbor::Encoder::new(::std::vec::Vec::new());
+                encoder.begin_map();
+                #type_key
+                encoder.str(#message).str(&violation.summary());
+                #field_list
+                encoder.end();
+            };
+            (write, quote!(encoder.into_writer()))
+        } else {
+            let field_list = v.field_list.map(|(list, path, item_message)| {
+                quote! {
+                    let mut list = object.key(#list).start_array();
+                    let mut item = list.value().start_object();
+                    item.key(#path).string(&violation.path);
+                    item.key(#item_message).string(&violation.message);
+                    item.finish();
+                    list.finish();
+                }
+            });
+            let write = quote! {
                 let mut body = ::std::string::String::new();
                 let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut body);
                 #type_key
                 object.key(#message).string(&violation.summary());
                 #field_list
                 object.finish();
-                let mut response = ::http::Response::new(support::boxed(body));
+            };
+            (write, quote!(body))
+        };
+        let protocol_header = self.protocol_header();
+        quote! {
+            /// The validation exception for a request that breaks a constraint of the model.
+            pub(crate) fn validation_exception_response(violation: &Violation) -> Response {
+                #write
+                let mut response = ::http::Response::new(support::boxed(#body));
                 *response.status_mut() = ::http::StatusCode::from_u16(#status).unwrap_or(::http::StatusCode::BAD_REQUEST);
                 let headers = response.headers_mut();
                 headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(MEDIA_TYPE));
+                #protocol_header
                 headers.insert("x-amzn-errortype", ::http::HeaderValue::from_static(#name));
                 response.extensions_mut().insert(::aws_smithy_http_server::extension::ModeledErrorExtension::new(#name));
                 response
@@ -165,36 +187,10 @@ impl<'m> Gen<'_, 'm> {
         }
     }
 
-    /// [`Self::validation_exception_response`] under rpcv2Cbor.
-    fn cbor_validation_exception_response(&self) -> TokenStream {
-        let v = &self.s.validation;
-        let (id, name, status, message) = (v.id, v.name, v.status, v.message);
-        let field_list = v.field_list.map(|(list, path, item_message)| {
-            quote! {
-                encoder.str(#list).array(1).map(2);
-                encoder.str(#path).str(&violation.path);
-                encoder.str(#item_message).str(&violation.message);
-            }
-        });
-        quote! {
-            /// The validation exception for a request that breaks a constraint of the model.
-            pub(crate) fn validation_exception_response(violation: &Violation) -> Response {
-                let mut encoder = ::aws_smithy_cbor::Encoder::new(::std::vec::Vec::new());
-                encoder.begin_map();
-                encoder.str("__type").str(#id);
-                encoder.str(#message).str(&violation.summary());
-                #field_list
-                encoder.end();
-                let mut response = ::http::Response::new(support::boxed(encoder.into_writer()));
-                *response.status_mut() = ::http::StatusCode::from_u16(#status).unwrap_or(::http::StatusCode::BAD_REQUEST);
-                let headers = response.headers_mut();
-                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(MEDIA_TYPE));
-                headers.insert("smithy-protocol", ::http::HeaderValue::from_static("rpc-v2-cbor"));
-                headers.insert("x-amzn-errortype", ::http::HeaderValue::from_static(#name));
-                response.extensions_mut().insert(::aws_smithy_http_server::extension::ModeledErrorExtension::new(#name));
-                response
-            }
-        }
+    /// `smithy-protocol: rpc-v2-cbor`, which rpcv2Cbor says in every response.
+    fn protocol_header(&self) -> Option<TokenStream> {
+        let header = quote!(headers.insert("smithy-protocol", ::http::HeaderValue::from_static("rpc-v2-cbor")););
+        self.s.protocol.is_cbor().then_some(header)
     }
 
     /// The media type of a structure's HTTP body, if it has one.
@@ -238,6 +234,12 @@ impl<'m> Gen<'_, 'm> {
             None if op.input != UNIT && fields.is_empty() => Some("application/json"),
             other => other,
         };
+        let collect = quote! {
+            ::http_body_util::BodyExt::collect(body)
+                .await
+                .map_err(|e| support::serialization(format!("failed to read the request body: {e}")))?
+                .to_bytes()
+        };
         let content_type_check = match expected_media {
             Some("application/octet-stream") => quote!(),
             Some(media) => quote!(support::check_content_type(&parts.headers, ::std::option::Option::Some(#media))?;),
@@ -248,10 +250,7 @@ impl<'m> Gen<'_, 'm> {
             // (which has no place), and ignored without one. The body is read only then.
             None => quote! {
                 if parts.headers.contains_key(::http::header::CONTENT_TYPE) {
-                    let bytes = ::http_body_util::BodyExt::collect(body)
-                        .await
-                        .map_err(|e| support::serialization(format!("failed to read the request body: {e}")))?
-                        .to_bytes();
+                    let bytes = #collect;
                     if !bytes.is_empty() {
                         return ::std::result::Result::Err(RequestRejection::UnsupportedMediaType);
                     }
@@ -423,12 +422,7 @@ impl<'m> Gen<'_, 'm> {
                 let #var = ::std::option::Option::Some(::aws_smithy_types::byte_stream::ByteStream::new(streaming::stream_body(body)));
             });
         } else if reads_body {
-            stmts.push(quote! {
-                let bytes = ::http_body_util::BodyExt::collect(body)
-                    .await
-                    .map_err(|e| support::serialization(format!("failed to read the request body: {e}")))?
-                    .to_bytes();
-            });
+            stmts.push(quote!(let bytes = #collect;));
             if checks_body_type {
                 stmts.push(quote!(support::check_body_has_content_type(&parts.headers, &bytes)?;));
             }
@@ -436,24 +430,21 @@ impl<'m> Gen<'_, 'm> {
         if let Some(field) = payload.filter(|_| stream.is_none()) {
             let var = local(field);
             let name = field.name;
+            let utf8 = quote!(.map_err(|_| support::serialization("the request body is not UTF-8"))?);
+            let (blob, string) = (
+                quote!(::aws_smithy_types::Blob::new(bytes.to_vec())),
+                quote!(::std::string::String::from_utf8(bytes.to_vec()) #utf8),
+            );
+            let checked = |value: TokenStream| {
+                let path = self.rust_type(&field.member.target);
+                quote!(#path::try_from(#value).map_err(|e| e.into_violation(&Path::ROOT.member(#name)))?)
+            };
             let value = match self.s.ty(&field.member.target) {
-                Ty::Prim(Prim::Blob) => quote!(::aws_smithy_types::Blob::new(bytes.to_vec())),
-                Ty::Prim(Prim::String) => quote!(
-                    ::std::string::String::from_utf8(bytes.to_vec())
-                        .map_err(|_| support::serialization("the request body is not UTF-8"))?
-                ),
-                Ty::Newtype(_, Prim::String) => {
-                    let path = self.rust_type(&field.member.target);
-                    quote!(#path::try_from(::std::string::String::from_utf8(bytes.to_vec()).map_err(|_| support::serialization("the request body is not UTF-8"))?).map_err(|e| e.into_violation(&Path::ROOT.member(#name)))?)
-                }
-                Ty::Newtype(_, Prim::Blob) => {
-                    let path = self.rust_type(&field.member.target);
-                    quote!(#path::try_from(::aws_smithy_types::Blob::new(bytes.to_vec())).map_err(|e| e.into_violation(&Path::ROOT.member(#name)))?)
-                }
-                Ty::Enum(_) => {
-                    let path = self.rust_type(&field.member.target);
-                    quote!(#path::try_from(::std::str::from_utf8(&bytes).map_err(|_| support::serialization("the request body is not UTF-8"))?).map_err(|e| e.into_violation(&Path::ROOT.member(#name)))?)
-                }
+                Ty::Prim(Prim::Blob) => blob,
+                Ty::Prim(Prim::String) => string,
+                Ty::Newtype(_, Prim::String) => checked(string),
+                Ty::Newtype(_, Prim::Blob) => checked(blob),
+                Ty::Enum(_) => checked(quote!(::std::str::from_utf8(&bytes) #utf8)),
                 _ => {
                     let de =
                         self.de_target(&field.member.target, field.timestamp_format, quote!(&Path::ROOT.member(#name)));
@@ -532,12 +523,8 @@ impl<'m> Gen<'_, 'm> {
             let value = if field.binding == Binding::Label {
                 // Labels are always present once the route matched.
                 quote!(#var)
-            } else if let Some(default) = field.default {
-                self.or_default(quote!(#var), field, default)
-            } else if field.required {
-                quote!(#var.ok_or_else(|| Violation::required(&Path::ROOT.member(#name)))?)
             } else {
-                quote!(#var)
+                self.member_value(Module::Input, field, &var, quote!(Path::ROOT))
             };
             let value = match (self.s.ty(&field.member.target), field.binding) {
                 (Ty::List { id: list_id, newtype: true, .. }, Binding::Query(_) | Binding::Header(_)) => {
@@ -693,12 +680,7 @@ impl<'m> Gen<'_, 'm> {
             }
             None => quote!(#code),
         };
-        // rpcv2Cbor says so in every response.
-        let protocol_header = self
-            .s
-            .protocol
-            .is_cbor()
-            .then(|| quote!(headers.insert("smithy-protocol", ::http::HeaderValue::from_static("rpc-v2-cbor"));));
+        let protocol_header = self.protocol_header();
         stmts.push(quote! {
             let status = ::http::StatusCode::from_u16(#status).map_err(|e| e.to_string())?;
             #[allow(unused_mut)]
@@ -774,11 +756,9 @@ impl<'m> Gen<'_, 'm> {
                     ::std::option::Option::None => ::bytes::Bytes::new(),
                 };
             }
-        } else if id == UNIT && self.s.protocol.has_http_bindings() {
-            // An operation without an output structure answers with an empty body.
-            quote!(let body = ::bytes::Bytes::new();)
-        } else if id == UNIT && self.s.protocol.is_cbor() {
-            // rpcv2Cbor: no body, and so no Content-Type.
+        } else if id == UNIT && (self.s.protocol.has_http_bindings() || self.s.protocol.is_cbor()) {
+            // An operation without an output structure answers with an empty body (and so, under
+            // rpcv2Cbor, without a Content-Type).
             quote!(let body = ::bytes::Bytes::new();)
         } else if id == UNIT {
             // Under awsJson too, but said to be of its media type.
