@@ -1,6 +1,8 @@
 //! The Rust types of the model as a smithy-rs client holds them: structures with accessors and
 //! builders (`x`, `set_x`, `get_x`), enums and unions that keep values they do not know, modeled
-//! error structures with their `ErrorMetadata`, and each operation's error enum.
+//! error structures with their `ErrorMetadata`, and each operation's error enum. What the
+//! server's types share with them (accessors, unions, the variants of error enums) is
+//! `crate::shapes`'s.
 //!
 //! Nullability is smithy-rs's: members of operation inputs are all optional (the server judges
 //! what is required); elsewhere a `@required` or `@default` member is held as a plain value.

@@ -1,5 +1,7 @@
-//! The Rust types of the model: structures with accessors and builders, unions, enums,
-//! constrained newtypes with their constraint violations, and each operation's error enum.
+//! The Rust types of the model as the server holds them: structures with builders that fail on
+//! a missing required member, enums, constrained newtypes with their constraint violations, and
+//! each operation's error enum. What the client's types share with them (accessors, unions, the
+//! variants of error enums) is `crate::shapes`'s.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
