@@ -114,11 +114,6 @@ impl<'m> Gen<'_, 'm> {
         quote!(crate::#module::#name)
     }
 
-    /// The Rust name of a structure or union, e.g. `GetAttachedFileInput`.
-    fn struct_name(&self, id: &str) -> String {
-        self.s.struct_place(id).1.to_owned()
-    }
-
     /// The module that holds a shape's builder or constraint violation, e.g. `instance_id`.
     fn shape_module(&self, id: &str) -> proc_macro2::Ident {
         names::ident(&names::snake(&self.type_name(id)))

@@ -154,7 +154,7 @@ impl<'m> Gen<'_, 'm> {
             ),
             Some(id) => {
                 let id = self.id(id);
-                self.struct_value(id, &self.struct_name(id), Module::Error, params(test))
+                self.struct_value(id, &self.type_name(id), Module::Error, params(test))
                     .map(|v| quote!(#op_error::from(#v)))
             }
         };

@@ -871,7 +871,7 @@ impl<'m> Gen<'_, 'm> {
             if !op.errors.is_empty() {
                 let error = format_ident!("{}Error", names::type_name(op.name));
                 let arms = op.errors.iter().map(|e| {
-                    let variant = format_ident!("{}", self.struct_name(e));
+                    let variant = format_ident!("{}", self.type_name(e));
                     let f = self.fn_name("ser", e);
                     let f = format_ident!("{f}_error");
                     quote!(crate::error::#error::#variant(e) => crate::protocol_serde::#f(e),)

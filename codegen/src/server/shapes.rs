@@ -41,7 +41,7 @@ impl<'m> Gen<'_, 'm> {
                 for id in self.shared_shapes() {
                     items.push(match self.s.ty(id) {
                         Ty::Struct(_) if self.s.structs.get(id).is_some_and(|(m, _)| *m == Module::Model) => {
-                            let name = self.struct_name(id);
+                            let name = self.type_name(id);
                             self.structure(id, &name, module)
                         }
                         Ty::Union(_) => self.union(id),
@@ -509,7 +509,7 @@ impl<'m> Gen<'_, 'm> {
         let mut names_ = Vec::new();
         let mut froms = Vec::new();
         for error in &op.errors {
-            let variant = format_ident!("{}", self.struct_name(error));
+            let variant = format_ident!("{}", self.type_name(error));
             let path = self.struct_path(error);
             names_.push(quote!(#ident::#variant(e) => e.name(),));
             froms.push(quote! {
