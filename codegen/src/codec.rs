@@ -529,6 +529,20 @@ pub(crate) trait Codec<'m>: Side<'m> {
         }
     }
 
+    /// The functions that read and write the shapes inside bodies: for the shapes of requests
+    /// (read by the server, written by the client), then for those of responses.
+    fn shape_codecs(&self) -> Vec<TokenStream> {
+        let s = self.service();
+        let mut items = Vec::new();
+        for (ids, read) in [(&s.read_json, self.validates()), (&s.written_json, !self.validates())] {
+            for id in ids {
+                let id = self.id(id);
+                items.extend(if read { self.shape_deserializer(id) } else { self.shape_serializer(id) });
+            }
+        }
+        items
+    }
+
     /// `ser_<shape>(writer, value) -> Result<(), String>` for a list, map, structure or union.
     fn shape_serializer(&self, id: &'m str) -> Option<TokenStream> {
         if id == UNIT {

@@ -88,14 +88,7 @@ impl<'m> Gen<'_, 'm> {
                 items.push(self.http_deserializer(id, module, path, &f));
             }
         }
-        for id in &self.s.read_json {
-            let id = self.id(id);
-            items.extend(self.shape_serializer(id));
-        }
-        for id in &self.s.written_json {
-            let id = self.id(id);
-            items.extend(self.shape_deserializer(id));
-        }
+        items.extend(self.shape_codecs());
         let doc = crate::render::inner_doc(Some(&format!(
             "Requests out of operation inputs, and outputs and errors out of responses, under {}.",
             self.s.protocol.name()

@@ -81,14 +81,7 @@ impl<'m> Gen<'_, 'm> {
                 items.push(self.error_serializer(id));
             }
         }
-        for id in &self.s.read_json {
-            let id = self.id(id);
-            items.extend(self.shape_deserializer(id));
-        }
-        for id in &self.s.written_json {
-            let id = self.id(id);
-            items.extend(self.shape_serializer(id));
-        }
+        items.extend(self.shape_codecs());
         let streaming = crate::render::optional_mod(self.has_streams(), "streaming", false);
         let doc = crate::render::inner_doc(Some(&format!(
             "Reading operation inputs from HTTP requests and writing outputs and errors to HTTP\nresponses, under {}.",
