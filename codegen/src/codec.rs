@@ -17,24 +17,73 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::model::{Field, Module, Prim, Service, Ty, UNIT};
-use crate::rust_types::variant_ident;
+use crate::rust_types::{prim_type, variant_ident};
 use crate::smithy::{Member, TimestampFormat};
 use crate::{names, smithy};
 
 /// What the codec needs from a side's emitter.
 pub(crate) trait Side<'m> {
     fn service(&self) -> &Service<'m>;
-    /// The Rust type of a shape as this side holds it.
-    fn rust_type(&self, id: &'m str) -> TokenStream;
-    /// `<prefix>_<shape>`: the name of a shape's function in `protocol_serde`.
-    fn fn_name(&self, prefix: &str, id: &str) -> Ident;
+    /// The path of a structure, union, enum or (server) constrained newtype, e.g.
+    /// `crate::model::InstanceId`.
+    fn named_type(&self, id: &str) -> TokenStream;
     /// Whether values are checked against the model as they are read (the server).
     fn validates(&self) -> bool;
     /// Whether a member of a structure in `module` is held as an `Option`.
     fn is_optional(&self, module: Module, field: &Field<'m>) -> bool;
+    /// A scalar's text in a header (`value: &T`), as an expression of type `String`.
+    fn header_text(&self, target: &'m str, format: TimestampFormat, value: TokenStream) -> TokenStream;
     /// A structure member's value out of `var`, the `Option` read: checked and defaulted
     /// (server, where `path` is the structure's) or corrected (client).
     fn member_value(&self, module: Module, field: &Field<'m>, var: &Ident, path: TokenStream) -> TokenStream;
+
+    /// The Rust type of a shape as this side holds it: constrained shapes are newtypes on the
+    /// server, plain Rust types on the client (constraints are the server's business).
+    fn rust_type(&self, id: &'m str) -> TokenStream {
+        if self.service().is_streaming(id) {
+            return quote!(::aws_smithy_types::byte_stream::ByteStream);
+        }
+        let ty = self.service().ty(id);
+        match ty {
+            _ if self.is_newtype(ty) => self.named_type(id),
+            Ty::Prim(prim) | Ty::Newtype(_, prim) => prim_type(prim),
+            Ty::IntEnum => quote!(i32),
+            Ty::Enum(_) | Ty::Struct(_) | Ty::Union(_) => self.named_type(id),
+            Ty::Document => quote!(::aws_smithy_types::Document),
+            Ty::List { .. } | Ty::Map { .. } => self.collection_type(ty),
+        }
+    }
+
+    /// The plain Rust type of a list or map (a newtype's inner value).
+    fn collection_type(&self, ty: Ty<'m>) -> TokenStream {
+        match ty {
+            Ty::List { member, sparse, .. } => {
+                let item = self.item_type(member, sparse);
+                quote!(::std::vec::Vec<#item>)
+            }
+            Ty::Map { key, value, sparse, .. } => {
+                let (k, v) = (self.rust_type(&key.target), self.item_type(value, sparse));
+                quote!(::std::collections::HashMap<#k, #v>)
+            }
+            _ => unreachable!("only lists and maps are collections"),
+        }
+    }
+
+    /// The Rust name of a structure, union, enum or newtype, e.g. `GetAttachedFileInput`.
+    fn type_name(&self, id: &str) -> String {
+        let s = self.service();
+        if s.structs.contains_key(id) { s.struct_place(id).1.to_owned() } else { s.type_name(id) }
+    }
+
+    /// The shape id as the `'m` borrow of the model (ids in the service's sets are owned).
+    fn id(&self, id: &str) -> &'m str {
+        self.service().model.shapes.get_key_value(id).map(|(k, _)| k.as_str()).unwrap_or(UNIT)
+    }
+
+    /// `<prefix>_<shape>`: the name of a shape's function in `protocol_serde`.
+    fn fn_name(&self, prefix: &str, id: &str) -> Ident {
+        quote::format_ident!("{prefix}_{}", names::snake(&self.type_name(id)))
+    }
 
     /// The type of a list's items or a map's values: `Option`s in a `@sparse` collection.
     fn item_type(&self, member: &'m Member, sparse: bool) -> TokenStream {
@@ -265,20 +314,32 @@ impl Format {
         }
     }
 
-    /// A statement that reads the head of a list, returning `Ok(None)` for `null`.
-    fn open_list(self) -> TokenStream {
+    /// A statement that reads the head of a list (`map` false) or of a map or object (`map`
+    /// true), running `on_null` (which returns) for `null`.
+    fn open(self, map: bool, on_null: TokenStream) -> TokenStream {
         match self {
-            Format::Json => quote! {
-                if !json::start_array(tokens)? {
-                    return ::std::result::Result::Ok(::std::option::Option::None);
+            Format::Json => {
+                let start = if map { quote!(json::start_object) } else { quote!(json::start_array) };
+                quote! {
+                    if !#start(tokens)? {
+                        #on_null
+                    }
                 }
-            },
-            Format::Cbor => quote! {
-                let ::std::option::Option::Some(mut remaining) = cbor::start_array(decoder)? else {
-                    return ::std::result::Result::Ok(::std::option::Option::None);
-                };
-            },
+            }
+            Format::Cbor => {
+                let start = if map { quote!(cbor::start_map) } else { quote!(cbor::start_array) };
+                quote! {
+                    let ::std::option::Option::Some(mut remaining) = #start(decoder)? else {
+                        #on_null
+                    };
+                }
+            }
         }
+    }
+
+    /// [`Self::open`] returning `Ok(None)` for `null`.
+    fn open_or_none(self, map: bool) -> TokenStream {
+        self.open(map, quote!(return ::std::result::Result::Ok(::std::option::Option::None);))
     }
 
     /// Whether the list being read has another item.
@@ -286,22 +347,6 @@ impl Format {
         match self {
             Format::Json => quote!(json::array_continues(tokens)?),
             Format::Cbor => quote!(remaining.more(decoder)?),
-        }
-    }
-
-    /// A statement that reads the head of a map or object, returning `Ok(None)` for `null`.
-    fn open_map(self) -> TokenStream {
-        match self {
-            Format::Json => quote! {
-                if !json::start_object(tokens)? {
-                    return ::std::result::Result::Ok(::std::option::Option::None);
-                }
-            },
-            Format::Cbor => quote! {
-                let ::std::option::Option::Some(mut remaining) = cbor::start_map(decoder)? else {
-                    return ::std::result::Result::Ok(::std::option::Option::None);
-                };
-            },
         }
     }
 
@@ -351,41 +396,27 @@ impl Format {
                 _ => #skip,
             }
         });
+        let open = match (self, not_object) {
+            (_, Some(error)) => {
+                let open = self.open(true, quote!(return ::std::result::Result::Err(#error);));
+                quote!(#open #entries)
+            }
+            (Format::Json, None) => quote!(if json::start_object(tokens)? { #entries }),
+            (Format::Cbor, None) => {
+                quote!(if let ::std::option::Option::Some(mut remaining) = cbor::start_map(decoder)? { #entries })
+            }
+        };
         match self {
-            Format::Json => {
-                let open = match not_object {
-                    Some(error) => quote! {
-                        if !json::start_object(tokens)? {
-                            return ::std::result::Result::Err(#error);
-                        }
-                        #entries
-                    },
-                    None => quote!(if json::start_object(tokens)? { #entries }),
-                };
-                quote! {
-                    let tokens = &mut json::tokens(#bytes);
-                    #open
-                    json::end_of_body(tokens)?;
-                }
-            }
-            Format::Cbor => {
-                let open = match not_object {
-                    Some(error) => quote! {
-                        let ::std::option::Option::Some(mut remaining) = cbor::start_map(decoder)? else {
-                            return ::std::result::Result::Err(#error);
-                        };
-                        #entries
-                    },
-                    None => {
-                        quote!(if let ::std::option::Option::Some(mut remaining) = cbor::start_map(decoder)? { #entries })
-                    }
-                };
-                quote! {
-                    let decoder = &mut cbor::decoder(#bytes);
-                    #open
-                    cbor::end_of_body(decoder, #bytes)?;
-                }
-            }
+            Format::Json => quote! {
+                let tokens = &mut json::tokens(#bytes);
+                #open
+                json::end_of_body(tokens)?;
+            },
+            Format::Cbor => quote! {
+                let decoder = &mut cbor::decoder(#bytes);
+                #open
+                cbor::end_of_body(decoder, #bytes)?;
+            },
         }
     }
 }
@@ -459,6 +490,57 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 ::std::option::Option::None => { #null }
             }
         }
+    }
+
+    /// A member's value (`value: &T`) as a `HeaderValue` expression; a list's items (over which
+    /// `items` iterates) are joined with commas.
+    fn ser_header(&self, field: &Field<'m>, value: TokenStream, items: TokenStream) -> TokenStream {
+        let s = self.service();
+        if s.is_base64_header(&field.member.target) {
+            return quote!(headers::header_value(&::aws_smithy_types::base64::encode(#value))?);
+        }
+        match s.ty(&field.member.target) {
+            Ty::List { member, .. } => {
+                let format = member_format(s.model, member, TimestampFormat::HttpDate);
+                let text = self.header_text(&member.target, format, quote!(item));
+                if matches!(s.ty(&member.target), Ty::Prim(Prim::Timestamp)) {
+                    // http-date items contain commas themselves: joined as they are.
+                    quote!({
+                        let mut texts = ::std::vec::Vec::new();
+                        for item in #items {
+                            texts.push(#text);
+                        }
+                        headers::header_value(&texts.join(", "))?
+                    })
+                } else {
+                    quote!({
+                        let mut texts = ::std::vec::Vec::new();
+                        for item in #items {
+                            texts.push(::std::borrow::Cow::from(#text));
+                        }
+                        headers::header_list_value(texts.into_iter())?
+                    })
+                }
+            }
+            _ => {
+                let text = self.header_text(&field.member.target, field.timestamp_format, value);
+                quote!(headers::header_value(&#text)?)
+            }
+        }
+    }
+
+    /// The functions that read and write the shapes inside bodies: for the shapes of requests
+    /// (read by the server, written by the client), then for those of responses.
+    fn shape_codecs(&self) -> Vec<TokenStream> {
+        let s = self.service();
+        let mut items = Vec::new();
+        for (ids, read) in [(&s.read_json, self.validates()), (&s.written_json, !self.validates())] {
+            for id in ids {
+                let id = self.id(id);
+                items.extend(if read { self.shape_deserializer(id) } else { self.shape_serializer(id) });
+            }
+        }
+        items
     }
 
     /// `ser_<shape>(writer, value) -> Result<(), String>` for a list, map, structure or union.
@@ -624,7 +706,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                     }
                 };
                 let items = self.constrained(ty, id, quote!(items));
-                let (open, more) = (wire.open_list(), wire.list_more());
+                let (open, more) = (wire.open_or_none(false), wire.list_more());
                 quote! {
                     #descend
                     #open
@@ -672,7 +754,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                     }
                 };
                 let map = self.constrained(ty, id, quote!(map));
-                let (open, entries) = (wire.open_map(), wire.map_loop(insert));
+                let (open, entries) = (wire.open_or_none(true), wire.map_loop(insert));
                 quote! {
                     #descend
                     #open
@@ -697,7 +779,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 }
                 let skip = wire.skip();
                 let (open, entries) = (
-                    wire.open_map(),
+                    wire.open_or_none(true),
                     wire.map_loop(quote! {
                         match key.as_ref() {
                             #(#arms)*
@@ -751,7 +833,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 let one = fail("a union must have exactly one member set");
                 let take_null = wire.take_null();
                 let (open, entries) = (
-                    wire.open_map(),
+                    wire.open_or_none(true),
                     wire.map_loop(quote! {
                         if #take_null {
                             continue;

@@ -6,6 +6,7 @@
 //! - [`server`]: the server SDK crate on `aws-smithy-http-server`, one emitter per module;
 //! - [`client`]: the client crate on `aws-smithy-runtime`, one emitter per module;
 //! - `codec`: the wire format of shapes (JSON, CBOR), one codec for both sides;
+//! - `shapes`: what the server's and the client's type emitters share;
 //! - `protocol_tests`: what the server's and the client's protocol-test emitters share;
 //! - [`rust_types`]: Rust spellings the emitters share (scalar types, enum variants, defaults,
 //!   redacting `Debug`);
@@ -19,6 +20,7 @@ mod protocol_tests;
 pub mod render;
 pub mod rust_types;
 pub mod server;
+mod shapes;
 pub mod smithy;
 
 use std::fmt;

@@ -1,6 +1,5 @@
 //! Rust spellings that every emitter shares: scalar types, enum variants and their wire values,
-//! union variants and accessors, literals of defaults, blobs and documents, and `Debug` impls that
-//! redact `@sensitive` values.
+//! literals of defaults, blobs and documents, and `Debug` impls that redact `@sensitive` values.
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -43,6 +42,8 @@ pub struct EnumValue<'m> {
     pub doc: Option<&'m str>,
     /// The member's traits (an `enum` shape's; none for `@enum` entries).
     pub traits: Option<&'m crate::smithy::Traits>,
+    /// Whether the value is `@internal` (an `@enum` entry tagged "internal").
+    pub internal: bool,
 }
 
 /// The values of an enum (an `enum` shape or a string with `@enum`), in model order.
@@ -55,7 +56,15 @@ pub fn enum_values<'m>(model: &'m Model, id: &str) -> Vec<EnumValue<'m>> {
             let Some(value) = def.get("value").and_then(Value::as_str) else { continue };
             let name = def.get("name").and_then(Value::as_str).unwrap_or(value);
             let doc = def.get("documentation").and_then(Value::as_str);
-            values.push(EnumValue { variant: variant_ident(name), value: value.to_owned(), doc, traits: None });
+            let tags = def.get("tags").and_then(Value::as_array);
+            let internal = tags.is_some_and(|tags| tags.iter().any(|tag| tag == "internal"));
+            values.push(EnumValue {
+                variant: variant_ident(name),
+                value: value.to_owned(),
+                doc,
+                traits: None,
+                internal,
+            });
         }
     } else {
         for (name, member) in shape.members.iter() {
@@ -66,6 +75,7 @@ pub fn enum_values<'m>(model: &'m Model, id: &str) -> Vec<EnumValue<'m>> {
                 value: value.to_owned(),
                 doc,
                 traits: Some(&member.traits),
+                internal: member.traits.has("internal"),
             });
         }
     }
@@ -108,48 +118,6 @@ pub fn document_literal(value: &Value) -> TokenStream {
             quote!(#document::Object(::std::collections::HashMap::from([#(#entries),*])))
         }
     }
-}
-
-/// A union's variants (`Variant(T),`, or `Variant,` for a Unit member) and their `as_x` / `is_x`
-/// accessors; `ty` gives a member's Rust type. Without an `Unknown` variant a union of one member
-/// makes `as_x`'s `if let` irrefutable, which is allowed.
-pub fn union_variants<'m>(
-    ident: &Ident,
-    fields: &[crate::model::Field<'m>],
-    has_unknown: bool,
-    ty: impl Fn(&crate::model::Field<'m>) -> TokenStream,
-) -> (Vec<TokenStream>, Vec<TokenStream>) {
-    let mut variants = Vec::new();
-    let mut methods = Vec::new();
-    let irrefutable = (!has_unknown).then(|| quote!(#[allow(irrefutable_let_patterns)]));
-    for field in fields {
-        let variant = variant_ident(field.name);
-        let field_doc = crate::render::doc_and_deprecation(&field.member.traits);
-        let snake = names::snake(field.name);
-        let is = format_ident!("is_{snake}");
-        let is_doc = format!(" Whether this is the `{}` member.", field.name);
-        if field.member.target == crate::model::UNIT {
-            variants.push(quote!(#field_doc #variant,));
-            methods.push(quote!(#[doc = #is_doc] pub fn #is(&self) -> bool { matches!(self, #ident::#variant) }));
-            continue;
-        }
-        let ty = ty(field);
-        let as_ = format_ident!("as_{snake}");
-        let as_doc = format!(" The `{}` member's value, or `self` if another member is set.", field.name);
-        variants.push(quote!(#field_doc #variant(#ty),));
-        methods.push(quote! {
-            #[doc = #as_doc]
-            #irrefutable
-            pub fn #as_(&self) -> ::std::result::Result<&#ty, &Self> {
-                if let #ident::#variant(value) = self { ::std::result::Result::Ok(value) } else { ::std::result::Result::Err(self) }
-            }
-            #[doc = #is_doc]
-            pub fn #is(&self) -> bool {
-                self.#as_().is_ok()
-            }
-        });
-    }
-    (variants, methods)
 }
 
 /// The pieces of a Rust enum for a Smithy enum's values.
@@ -239,7 +207,8 @@ pub fn value_debug(s: &crate::model::Service<'_>, id: &str, ty: TokenStream) -> 
     s.is_sensitive(id).then(|| redacted_value_debug(ty))
 }
 
-fn redacted_value_debug(ty: TokenStream) -> TokenStream {
+/// `Debug` that never prints the value.
+pub(crate) fn redacted_value_debug(ty: TokenStream) -> TokenStream {
     quote! {
         impl ::std::fmt::Debug for #ty {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -247,47 +216,6 @@ fn redacted_value_debug(ty: TokenStream) -> TokenStream {
             }
         }
     }
-}
-
-/// `Debug` for the union `id` (Rust `ident`) when it or a member is `@sensitive`: each variant's
-/// name, with its value or [`REDACTED`] (the whole value for a `@sensitive` union); `None` when
-/// `Debug` can be derived.
-pub fn union_debug(
-    s: &crate::model::Service<'_>,
-    id: &str,
-    ident: &Ident,
-    fields: &[crate::model::Field<'_>],
-    has_unknown: bool,
-) -> Option<TokenStream> {
-    if s.is_sensitive(id) {
-        return Some(redacted_value_debug(quote!(#ident)));
-    }
-    if !fields.iter().any(|f| s.is_redacted(f)) {
-        return None;
-    }
-    let arms = fields.iter().map(|field| {
-        let redacted = s.is_redacted(field);
-        let variant = variant_ident(field.name);
-        let name = variant.to_string();
-        if field.member.target == crate::model::UNIT {
-            quote!(#ident::#variant => f.write_str(#name),)
-        } else if redacted {
-            quote!(#ident::#variant(_) => f.debug_tuple(#name).field(&#REDACTED).finish(),)
-        } else {
-            quote!(#ident::#variant(value) => f.debug_tuple(#name).field(value).finish(),)
-        }
-    });
-    let unknown = has_unknown.then(|| quote!(#ident::Unknown => f.write_str("Unknown"),));
-    Some(quote! {
-        impl ::std::fmt::Debug for #ident {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #(#arms)*
-                    #unknown
-                }
-            }
-        }
-    })
 }
 
 /// A `@default` as a Rust value of the member's plain type (a `ByteStream` for a `stream`);

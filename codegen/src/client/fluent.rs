@@ -11,6 +11,7 @@ use crate::codec::Side;
 use crate::model::{AuthScheme, Module, Operation, Paginated, Ty};
 use crate::names;
 use crate::render::{doc_and_deprecation, inner_doc};
+use crate::shapes::Types;
 
 impl<'m> Gen<'_, 'm> {
     pub(super) fn client_rs(&self) -> TokenStream {
@@ -181,8 +182,8 @@ impl<'m> Gen<'_, 'm> {
         let mut setters = Vec::new();
         let mut tokens = Vec::new();
         for field in self.s.fields(id) {
+            let f = names::field(field.name);
             if field.member.traits.has("idempotencyToken") {
-                let f = names::field(field.name);
                 tokens.push(quote! {
                     if inner.#f.is_none() {
                         let provider = self.handle.conf.idempotency_token_provider().cloned().unwrap_or_default();
@@ -190,61 +191,7 @@ impl<'m> Gen<'_, 'm> {
                     }
                 });
             }
-            let f = names::field(field.name);
-            let name = f.to_string();
-            let name = name.trim_start_matches("r#");
-            let (set, get) = (format_ident!("set_{name}"), format_ident!("get_{name}"));
-            let field_doc = doc_and_deprecation(&field.member.traits);
-            let ty = self.member_type(&field);
-            setters.push(match self.s.ty(&field.member.target) {
-                Ty::List { member, sparse, .. } => {
-                    let item = self.item_param(member, sparse);
-                    let note = format!(" Appends an item to `{name}`; [`{set}`](Self::{set}) replaces the whole list.");
-                    quote! {
-                        #field_doc
-                        #[doc = ""]
-                        #[doc = #note]
-                        pub fn #f(mut self, input: #item) -> Self {
-                            self.inner = self.inner.#f(input);
-                            self
-                        }
-                    }
-                }
-                Ty::Map { key, value, sparse, .. } => {
-                    let (k, v) = (self.setter_param(&key.target), self.item_param(value, sparse));
-                    let note = format!(" Adds an entry to `{name}`; [`{set}`](Self::{set}) replaces the whole map.");
-                    quote! {
-                        #field_doc
-                        #[doc = ""]
-                        #[doc = #note]
-                        pub fn #f(mut self, key: #k, value: #v) -> Self {
-                            self.inner = self.inner.#f(key, value);
-                            self
-                        }
-                    }
-                }
-                _ => {
-                    let param = self.setter_param(&field.member.target);
-                    quote! {
-                        #field_doc
-                        pub fn #f(mut self, input: #param) -> Self {
-                            self.inner = self.inner.#f(input);
-                            self
-                        }
-                    }
-                }
-            });
-            setters.push(quote! {
-                #field_doc
-                pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
-                    self.inner = self.inner.#set(input);
-                    self
-                }
-                #field_doc
-                pub fn #get(&self) -> &::std::option::Option<#ty> {
-                    self.inner.#get()
-                }
-            });
+            setters.push(self.setters(&field, &f, &doc_and_deprecation(&field.member.traits), true));
         }
         let inner = if tokens.is_empty() {
             quote!(let inner = self.inner;)

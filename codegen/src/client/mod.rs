@@ -25,10 +25,8 @@ mod shapes;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::codec::Side;
-use crate::model::{AuthScheme, Module, Operation, Service, Ty, UNIT};
+use crate::model::{AuthScheme, Module, Operation, Service};
 use crate::render::{inner_doc, optional_mod, rust_file, rust_source};
-use crate::rust_types::prim_type;
 use crate::smithy::{Model, shape_name};
 use crate::{Error, File, Settings, names};
 
@@ -89,37 +87,6 @@ impl<'m> Gen<'_, 'm> {
         self.s.model
     }
 
-    /// The shape id as the `'m` borrow of the model (ids in the service's sets are owned).
-    fn id(&self, id: &str) -> &'m str {
-        self.s.model.shapes.get_key_value(id).map(|(k, _)| k.as_str()).unwrap_or(UNIT)
-    }
-
-    /// The Rust type of a shape as the client holds it. Constraints are the server's business:
-    /// constrained scalars are plain Rust types, as in smithy-rs clients.
-    fn rust_type(&self, id: &'m str) -> TokenStream {
-        if self.s.is_streaming(id) {
-            return quote!(::aws_smithy_types::byte_stream::ByteStream);
-        }
-        match self.s.ty(id) {
-            Ty::Prim(prim) | Ty::Newtype(_, prim) => prim_type(prim),
-            Ty::IntEnum => quote!(i32),
-            Ty::Enum(_) => {
-                let name = format_ident!("{}", self.s.type_name(id));
-                quote!(crate::types::#name)
-            }
-            Ty::List { member, sparse, .. } => {
-                let item = self.item_type(member, sparse);
-                quote!(::std::vec::Vec<#item>)
-            }
-            Ty::Map { key, value, sparse, .. } => {
-                let (k, v) = (self.rust_type(&key.target), self.item_type(value, sparse));
-                quote!(::std::collections::HashMap<#k, #v>)
-            }
-            Ty::Struct(_) | Ty::Union(_) => self.struct_path(id),
-            Ty::Document => quote!(::aws_smithy_types::Document),
-        }
-    }
-
     /// The module of a shared structure or union (`Model`) or of a modeled error (`Error`).
     /// Operation inputs and outputs are named by their operation instead (`op_struct`).
     fn module_of(&self, id: &str) -> Module {
@@ -151,12 +118,6 @@ impl<'m> Gen<'_, 'm> {
 
     fn struct_ident(&self, id: &str) -> Ident {
         format_ident!("{}", self.s.struct_place(id).1)
-    }
-
-    /// The input or output structure of an operation: its shape id and Rust name.
-    fn op_struct(&self, op: &Operation<'m>, module: Module) -> (&'m str, Ident) {
-        let (id, suffix) = if module == Module::Input { (op.input, "Input") } else { (op.output, "Output") };
-        (id, format_ident!("{}{suffix}", names::type_name(op.name)))
     }
 
     /// `crate::operation::<op>`.

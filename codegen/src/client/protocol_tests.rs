@@ -12,11 +12,13 @@ use serde_json::{Map, Value};
 
 use super::Gen;
 use super::shapes::Held;
+use crate::codec::Side as _;
 use crate::model::{Module, Operation, Service};
 use crate::protocol_tests::{
     Case, REQUEST_TESTS, RESPONSE_TESTS, Side, Values, assert_same, body_check, header_checks, headers, ignored,
     params, str_field, strs, test_fn_name, tests,
 };
+use crate::shapes::Types as _;
 use crate::{Error, names};
 
 impl<'m> Gen<'_, 'm> {

@@ -11,6 +11,7 @@ use super::shapes::Held;
 use crate::codec::{Codec, Side, Slot, format_tokens, member_format};
 use crate::model::{Binding, Field, Module, Operation, Prim, Protocol, Segment, Service, Ty, UNIT};
 use crate::names;
+use crate::shapes::Types;
 use crate::smithy::TimestampFormat;
 
 /// Which text a scalar becomes: a label, a query value or a header value.
@@ -28,14 +29,18 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     fn service(&self) -> &Service<'m> {
         self.s
     }
-    fn rust_type(&self, id: &'m str) -> TokenStream {
-        Gen::rust_type(self, id)
-    }
-    fn fn_name(&self, prefix: &str, id: &str) -> Ident {
-        Gen::fn_name(self, prefix, id)
+    fn named_type(&self, id: &str) -> TokenStream {
+        if self.s.structs.contains_key(id) {
+            return self.struct_path(id);
+        }
+        let name = format_ident!("{}", self.s.type_name(id));
+        quote!(crate::types::#name)
     }
     fn validates(&self) -> bool {
         false
+    }
+    fn header_text(&self, target: &'m str, format: TimestampFormat, value: TokenStream) -> TokenStream {
+        self.scalar_text(target, format, Place::Header, value)
     }
     fn is_optional(&self, module: Module, field: &Field<'m>) -> bool {
         self.held(module, field) == Held::Optional
@@ -65,13 +70,6 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
 }
 
 impl<'m> Gen<'_, 'm> {
-    /// `<prefix>_<shape>` for a shape's function in `protocol_serde`.
-    fn fn_name(&self, prefix: &str, id: &str) -> Ident {
-        let name =
-            if self.s.structs.contains_key(id) { self.s.struct_place(id).1.to_owned() } else { self.s.type_name(id) };
-        format_ident!("{prefix}_{}", names::snake(&name))
-    }
-
     pub(super) fn protocol_serde(&self) -> TokenStream {
         let mut items = Vec::new();
         for op in &self.s.operations {
@@ -90,14 +88,7 @@ impl<'m> Gen<'_, 'm> {
                 items.push(self.http_deserializer(id, module, path, &f));
             }
         }
-        for id in &self.s.read_json {
-            let id = self.id(id);
-            items.extend(self.shape_serializer(id));
-        }
-        for id in &self.s.written_json {
-            let id = self.id(id);
-            items.extend(self.shape_deserializer(id));
-        }
+        items.extend(self.shape_codecs());
         let doc = crate::render::inner_doc(Some(&format!(
             "Requests out of operation inputs, and outputs and errors out of responses, under {}.",
             self.s.protocol.name()
@@ -265,7 +256,7 @@ impl<'m> Gen<'_, 'm> {
             let Binding::Header(name) = field.binding else { continue };
             let name = name.to_ascii_lowercase();
             let m = names::field(field.name);
-            let value = self.header_value(field, quote!(value));
+            let value = self.ser_header(field, quote!(value), quote!(value));
             let replace = prefixed.then(|| {
                 quote! {
                     if let ::std::option::Option::Some(headers) = request.headers_mut() {
@@ -491,41 +482,6 @@ impl<'m> Gen<'_, 'm> {
             }
             Ty::Prim(_) | Ty::Newtype(..) | Ty::IntEnum => quote!(headers::format_primitive(*#value)),
             _ => unreachable!("{target} is bound to HTTP, which the model pass allows for scalars only"),
-        }
-    }
-
-    /// A header's value for a member (`value: &T`): a `HeaderValue` expression.
-    fn header_value(&self, field: &Field<'m>, value: TokenStream) -> TokenStream {
-        if self.s.is_base64_header(&field.member.target) {
-            return quote!(headers::header_value(&::aws_smithy_types::base64::encode(#value))?);
-        }
-        match self.s.ty(&field.member.target) {
-            Ty::List { member, .. } => {
-                let format = member_format(self.model(), member, TimestampFormat::HttpDate);
-                let text = self.scalar_text(&member.target, format, Place::Header, quote!(item));
-                if matches!(self.s.ty(&member.target), Ty::Prim(Prim::Timestamp)) {
-                    // http-date items contain commas themselves: joined as they are.
-                    quote!({
-                        let mut texts = ::std::vec::Vec::new();
-                        for item in #value {
-                            texts.push(#text);
-                        }
-                        headers::header_value(&texts.join(", "))?
-                    })
-                } else {
-                    quote!({
-                        let mut texts = ::std::vec::Vec::new();
-                        for item in #value {
-                            texts.push(::std::borrow::Cow::from(#text));
-                        }
-                        headers::header_list_value(texts.into_iter())?
-                    })
-                }
-            }
-            _ => {
-                let text = self.scalar_text(&field.member.target, field.timestamp_format, Place::Header, value);
-                quote!(headers::header_value(&#text)?)
-            }
         }
     }
 

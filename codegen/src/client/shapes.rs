@@ -1,6 +1,8 @@
 //! The Rust types of the model as a smithy-rs client holds them: structures with accessors and
 //! builders (`x`, `set_x`, `get_x`), enums and unions that keep values they do not know, modeled
-//! error structures with their `ErrorMetadata`, and each operation's error enum.
+//! error structures with their `ErrorMetadata`, and each operation's error enum. What the
+//! server's types share with them (accessors, unions, the variants of error enums) is
+//! `crate::shapes`'s.
 //!
 //! Nullability is smithy-rs's: members of operation inputs are all optional (the server judges
 //! what is required); elsewhere a `@required` or `@default` member is held as a plain value.
@@ -13,11 +15,10 @@ use super::Gen;
 use crate::codec::Side;
 use crate::model::{DefaultValue, Field, Module, Prim, Ty, UNIT};
 use crate::names;
-use crate::render::{doc, doc_and_deprecation};
-use crate::rust_types::{
-    EnumArms, REDACTED, default_literal, enum_arms, enum_values, struct_debug, union_debug, union_variants, value_debug,
-};
-use crate::smithy::{Member, shape_name};
+use crate::render::doc_and_deprecation;
+use crate::rust_types::{EnumArms, default_literal, enum_arms, enum_values, struct_debug, value_debug};
+use crate::shapes::{ErrorVariants, Types};
+use crate::smithy::Member;
 
 /// How a member is held: as `Option<T>`, or as `T` (with the `@default`, or, for a required
 /// member without one, a zero value when a response leaves it out).
@@ -47,8 +48,7 @@ impl<'m> Gen<'_, 'm> {
         let mut builders = Vec::new();
         let mut errors = Vec::new();
         let mut error_builders = Vec::new();
-        for id in self.s.read.iter().chain(self.s.written.iter().filter(|id| !self.s.read.contains(*id))) {
-            let id = self.id(id);
+        for id in self.shared_shapes() {
             match self.s.ty(id) {
                 Ty::Struct(_) if matches!(self.s.structs.get(id), Some((Module::Model, _))) => {
                     let (item, builder) = self.shared_structure(id);
@@ -121,7 +121,7 @@ impl<'m> Gen<'_, 'm> {
             decls.push(quote!(#field_doc pub #f: #held,));
             accessors.push(self.accessor(module, field, &f, &field_doc));
             builder_fields.push(quote!(pub(crate) #f: ::std::option::Option<#ty>,));
-            setters.push(self.setters(field, &f, &field_doc));
+            setters.push(self.setters(field, &f, &field_doc, false));
             build_fields.push(match self.held(module, field) {
                 Held::Optional => quote!(#f: self.#f,),
                 Held::Defaulted => {
@@ -140,7 +140,7 @@ impl<'m> Gen<'_, 'm> {
         let extra: &[&str] = if is_error { &["meta"] } else { &[] };
         let debug_impl = struct_debug(self.s, &fields, quote!(#ident), &ident.to_string(), extra);
         let builder_debug = struct_debug(self.s, &fields, quote!(#builder), &builder.to_string(), extra);
-        let debug = debug_derive(&debug_impl);
+        let debug = self.debug_derive(&debug_impl);
         let mut derives = quote!(#[derive(::std::clone::Clone, #debug ::std::cmp::PartialEq)]);
         if is_error {
             decls.push(quote!(pub(crate) meta: ::aws_smithy_types::error::ErrorMetadata,));
@@ -171,21 +171,8 @@ impl<'m> Gen<'_, 'm> {
         } else {
             quote!(#[derive(::std::clone::Clone, #debug ::std::cmp::PartialEq, ::std::default::Default)])
         };
-        let build = if fallible {
-            quote! {
-                /// Builds the structure, or says which required member is missing.
-                pub fn build(self) -> ::std::result::Result<#path, ::aws_smithy_types::error::operation::BuildError> {
-                    ::std::result::Result::Ok(#path { #(#build_fields)* })
-                }
-            }
-        } else {
-            quote! {
-                /// Builds the structure.
-                pub fn build(self) -> #path {
-                    #path { #(#build_fields)* }
-                }
-            }
-        };
+        let error = fallible.then(|| quote!(::aws_smithy_types::error::operation::BuildError));
+        let build = self.build_fn(&path, &build_fields, error);
         let builder_doc = format!(" A builder for [`{ident}`]({path}).", path = path.to_string().replace(' ', ""));
         let item = quote! {
             #shape_doc
@@ -215,49 +202,6 @@ impl<'m> Gen<'_, 'm> {
             }
         };
         (item, builder)
-    }
-
-    fn accessor(&self, module: Module, field: &Field<'m>, f: &Ident, field_doc: &TokenStream) -> TokenStream {
-        let ty = self.s.ty(&field.member.target);
-        let rust = self.rust_type(&field.member.target);
-        let set = self.held(module, field) != Held::Optional;
-        let copy = match ty {
-            Ty::Prim(p) | Ty::Newtype(_, p) => p.is_copy(),
-            Ty::IntEnum => true,
-            _ => false,
-        };
-        match ty {
-            Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) if set => {
-                quote!(#field_doc pub fn #f(&self) -> &str { &self.#f })
-            }
-            Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => {
-                quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&str> { self.#f.as_deref() })
-            }
-            _ if copy && set => quote!(#field_doc pub fn #f(&self) -> #rust { self.#f }),
-            _ if copy => quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<#rust> { self.#f }),
-            Ty::List { member, sparse, .. } => {
-                let item = self.item_type(member, sparse);
-                if set {
-                    quote!(#field_doc pub fn #f(&self) -> &[#item] { &self.#f })
-                } else {
-                    let note = format!(
-                        " If no value was sent, this is an empty slice; `.{}.is_none()` tells whether one was.",
-                        f.to_string().trim_start_matches("r#")
-                    );
-                    quote! {
-                        #field_doc
-                        #[doc = ""]
-                        #[doc = #note]
-                        pub fn #f(&self) -> &[#item] { self.#f.as_deref().unwrap_or_default() }
-                    }
-                }
-            }
-            _ if set => quote!(#field_doc pub fn #f(&self) -> &#rust { &self.#f }),
-            _ if self.s.is_boxed(field) => {
-                quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&#rust> { self.#f.as_deref() })
-            }
-            _ => quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&#rust> { self.#f.as_ref() }),
-        }
     }
 
     /// The parameter type of a setter taking a `target`: `impl Into<String>` for strings, the
@@ -290,46 +234,37 @@ impl<'m> Gen<'_, 'm> {
         }
     }
 
-    /// A builder's `x` (for lists: append one item; for maps: insert one entry), `set_x`, `get_x`.
-    fn setters(&self, field: &Field<'m>, f: &Ident, field_doc: &TokenStream) -> TokenStream {
+    /// A builder's `x` (for lists: append one item; for maps: insert one entry), `set_x`, `get_x`;
+    /// those of an operation's fluent builder (`fluent`) call its input builder's.
+    pub(super) fn setters(&self, field: &Field<'m>, f: &Ident, field_doc: &TokenStream, fluent: bool) -> TokenStream {
         let name = f.to_string();
         let name = name.trim_start_matches("r#");
         let set = format_ident!("set_{name}");
         let get = format_ident!("get_{name}");
         let ty = self.member_type(field);
-        let add = match self.s.ty(&field.member.target) {
+        let (params, args, add, note) = match self.s.ty(&field.member.target) {
             Ty::List { member, sparse, .. } => {
                 let item = self.item_param(member, sparse);
                 let input = self.item_converted(member, sparse, quote!(input));
+                let add = quote! {
+                    let mut items = self.#f.unwrap_or_default();
+                    items.push(#input);
+                    self.#f = ::std::option::Option::Some(items);
+                };
                 let note = format!(" Appends an item to `{name}`; [`{set}`](Self::{set}) replaces the whole list.");
-                quote! {
-                    #field_doc
-                    #[doc = ""]
-                    #[doc = #note]
-                    pub fn #f(mut self, input: #item) -> Self {
-                        let mut items = self.#f.unwrap_or_default();
-                        items.push(#input);
-                        self.#f = ::std::option::Option::Some(items);
-                        self
-                    }
-                }
+                (quote!(input: #item), quote!(input), add, Some(note))
             }
             Ty::Map { key, value, sparse, .. } => {
                 let (k, v) = (self.setter_param(&key.target), self.item_param(value, sparse));
                 let (key_in, value_in) =
                     (self.converted(&key.target, quote!(key)), self.item_converted(value, sparse, quote!(value)));
+                let add = quote! {
+                    let mut map = self.#f.unwrap_or_default();
+                    map.insert(#key_in, #value_in);
+                    self.#f = ::std::option::Option::Some(map);
+                };
                 let note = format!(" Adds an entry to `{name}`; [`{set}`](Self::{set}) replaces the whole map.");
-                quote! {
-                    #field_doc
-                    #[doc = ""]
-                    #[doc = #note]
-                    pub fn #f(mut self, key: #k, value: #v) -> Self {
-                        let mut map = self.#f.unwrap_or_default();
-                        map.insert(#key_in, #value_in);
-                        self.#f = ::std::option::Option::Some(map);
-                        self
-                    }
-                }
+                (quote!(key: #k, value: #v), quote!(key, value), add, Some(note))
             }
             _ => {
                 let param = self.setter_param(&field.member.target);
@@ -337,25 +272,35 @@ impl<'m> Gen<'_, 'm> {
                 if self.s.is_boxed(field) {
                     input = quote!(::std::boxed::Box::new(#input));
                 }
-                quote! {
-                    #field_doc
-                    pub fn #f(mut self, input: #param) -> Self {
-                        self.#f = ::std::option::Option::Some(#input);
-                        self
-                    }
-                }
+                let add = quote!(self.#f = ::std::option::Option::Some(#input););
+                (quote!(input: #param), quote!(input), add, None)
             }
         };
+        let note = note.map(|note| quote!(#[doc = ""] #[doc = #note]));
+        let (add, set_body, get_body) = if fluent {
+            (
+                quote!(self.inner = self.inner.#f(#args);),
+                quote!(self.inner = self.inner.#set(input);),
+                quote!(self.inner.#get()),
+            )
+        } else {
+            (add, quote!(self.#f = input;), quote!(&self.#f))
+        };
         quote! {
-            #add
+            #field_doc
+            #note
+            pub fn #f(mut self, #params) -> Self {
+                #add
+                self
+            }
             #field_doc
             pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
-                self.#f = input;
+                #set_body
                 self
             }
             #field_doc
             pub fn #get(&self) -> &::std::option::Option<#ty> {
-                &self.#f
+                #get_body
             }
         }
     }
@@ -447,7 +392,8 @@ impl<'m> Gen<'_, 'm> {
             " Values: {listed}. A value this crate does not know is kept as `Unknown`: match with a wildcard arm\n and read it with `as_str()`, so that new values do not break your code."
         );
         let debug_impl = value_debug(self.s, id, quote!(#ident));
-        let debug = debug_derive(&debug_impl);
+        let str_impls = self.enum_str_impls(&ident);
+        let debug = self.debug_derive(&debug_impl);
         quote! {
             #shape_doc
             #[doc = ""]
@@ -495,45 +441,7 @@ impl<'m> Gen<'_, 'm> {
                     }
                 }
             }
-            impl ::std::convert::AsRef<str> for #ident {
-                fn as_ref(&self) -> &str {
-                    self.as_str()
-                }
-            }
-            impl ::std::fmt::Display for #ident {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(self.as_str())
-                }
-            }
-            #debug_impl
-        }
-    }
-
-    /// A union with an `Unknown` variant for members this crate does not know.
-    fn union(&self, id: &'m str) -> TokenStream {
-        let ident = self.struct_ident(id);
-        let shape_doc = doc_and_deprecation(self.model().traits(id));
-        let fields = self.s.member_fields(id);
-        let (variants, methods) = union_variants(&ident, &fields, true, |field| self.member_type(field));
-        let debug_impl = union_debug(self.s, id, &ident, &fields, true);
-        let debug = debug_derive(&debug_impl);
-        quote! {
-            #shape_doc
-            #[non_exhaustive]
-            #[derive(::std::clone::Clone, #debug ::std::cmp::PartialEq)]
-            pub enum #ident {
-                #(#variants)*
-                /// A member this crate does not know (sent by a newer server). It cannot be sent.
-                #[non_exhaustive]
-                Unknown,
-            }
-            impl #ident {
-                #(#methods)*
-                /// Whether the member is one this crate does not know.
-                pub fn is_unknown(&self) -> bool {
-                    matches!(self, #ident::Unknown)
-                }
-            }
+            #str_impls
             #debug_impl
         }
     }
@@ -541,31 +449,9 @@ impl<'m> Gen<'_, 'm> {
     /// `Display`, `Error` and `ProvideErrorMetadata` of a modeled error structure.
     fn error_impls(&self, id: &'m str) -> TokenStream {
         let ident = self.struct_ident(id);
-        let wire_name = shape_name(id);
-        let message = self.s.fields(id).into_iter().find(|f| f.name.eq_ignore_ascii_case("message"));
-        let message = match message {
-            Some(field) if self.s.is_redacted(&field) => quote!(write!(f, ": {}", #REDACTED)?;),
-            Some(field)
-                if matches!(self.s.ty(&field.member.target), Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String)) =>
-            {
-                let f = names::field(field.name);
-                if self.held(Module::Error, &field) == Held::Optional {
-                    quote!(if let ::std::option::Option::Some(message) = &self.#f { write!(f, ": {}", message)?; })
-                } else {
-                    quote!(write!(f, ": {}", self.#f)?;)
-                }
-            }
-            _ => TokenStream::new(),
-        };
+        let display = self.error_display(id, &ident);
         quote! {
-            impl ::std::fmt::Display for #ident {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(#wire_name)?;
-                    #message
-                    ::std::result::Result::Ok(())
-                }
-            }
-            impl ::std::error::Error for #ident {}
+            #display
             impl ::aws_smithy_types::error::metadata::ProvideErrorMetadata for #ident {
                 fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
                     &self.meta
@@ -578,24 +464,13 @@ impl<'m> Gen<'_, 'm> {
     pub(super) fn operation_error(&self, op: &crate::model::Operation<'m>) -> TokenStream {
         let ident = format_ident!("{}Error", names::type_name(op.name));
         let docs = format!(" The errors of {}: its modeled errors, or `Unhandled` for any other.", op.name);
-        let mut variants = Vec::new();
+        let ErrorVariants { variants, displays, sources, checks } = self.error_variants(op, &quote!(Self));
         let mut metas = Vec::new();
-        let mut checks = Vec::new();
-        let mut sources = Vec::new();
-        let mut displays = Vec::new();
         let mut kinds = Vec::new();
         for error in &op.errors {
             let variant = self.struct_ident(error);
-            let path = self.struct_path(error);
-            let error_doc = doc(self.model().traits(error).documentation());
-            variants.push(quote!(#error_doc #variant(#path),));
             metas
                 .push(quote!(Self::#variant(e) => ::aws_smithy_types::error::metadata::ProvideErrorMetadata::meta(e),));
-            sources.push(quote!(Self::#variant(e) => ::std::option::Option::Some(e),));
-            displays.push(quote!(Self::#variant(e) => e.fmt(f),));
-            let is = format_ident!("is_{}", names::snake(&variant.to_string()));
-            let is_doc = format!(" Whether this is a `{variant}`.");
-            checks.push(quote!(#[doc = #is_doc] pub fn #is(&self) -> bool { matches!(self, Self::#variant(_)) }));
             let traits = self.model().traits(error);
             if let Some(retryable) = traits.get("retryable") {
                 let kind = if retryable.get("throttling").and_then(Value::as_bool) == Some(true) {
@@ -688,9 +563,4 @@ impl<'m> Gen<'_, 'm> {
             }
         }
     }
-}
-
-/// `::std::fmt::Debug,` to derive, or nothing when `debug_impl` writes `Debug` by hand.
-fn debug_derive(debug_impl: &Option<TokenStream>) -> TokenStream {
-    if debug_impl.is_some() { TokenStream::new() } else { quote!(::std::fmt::Debug,) }
 }

@@ -19,9 +19,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::codec::Side;
-use crate::model::{Module, Protocol, Service, Ty};
+use crate::model::{Module, Protocol, Service};
 use crate::render::{inner_doc, optional_mod, rust_file, rust_source};
-use crate::rust_types::prim_type;
 use crate::smithy::{Model, shape_name};
 use crate::{Error, File, Settings, names};
 
@@ -107,50 +106,6 @@ impl<'m> Gen<'_, 'm> {
         names::type_name(shape_name(self.s.id))
     }
 
-    /// The full Rust type of a shape, e.g. `crate::model::InstanceId` or `::std::string::String`.
-    fn rust_type(&self, id: &'m str) -> TokenStream {
-        if self.s.is_streaming(id) {
-            return quote!(::aws_smithy_types::byte_stream::ByteStream);
-        }
-        match self.s.ty(id) {
-            Ty::Prim(prim) => prim_type(prim),
-            Ty::IntEnum => quote!(i32),
-            Ty::Newtype(..) | Ty::Enum(_) => self.model_path(id),
-            Ty::List { newtype: true, .. } | Ty::Map { newtype: true, .. } => self.model_path(id),
-            Ty::List { member, sparse, .. } => {
-                let item = self.item_type(member, sparse);
-                quote!(::std::vec::Vec<#item>)
-            }
-            Ty::Map { key, value, sparse, .. } => {
-                let (k, v) = (self.rust_type(&key.target), self.item_type(value, sparse));
-                quote!(::std::collections::HashMap<#k, #v>)
-            }
-            Ty::Struct(_) | Ty::Union(_) => self.struct_path(id),
-            Ty::Document => quote!(::aws_smithy_types::Document),
-        }
-    }
-
-    /// The inner Rust type of a newtype list or map (what `into_inner` returns).
-    fn inner_type(&self, id: &'m str) -> TokenStream {
-        match self.s.ty(id) {
-            Ty::Newtype(_, prim) => prim_type(prim),
-            Ty::List { member, sparse, .. } => {
-                let item = self.item_type(member, sparse);
-                quote!(::std::vec::Vec<#item>)
-            }
-            Ty::Map { key, value, sparse, .. } => {
-                let (k, v) = (self.rust_type(&key.target), self.item_type(value, sparse));
-                quote!(::std::collections::HashMap<#k, #v>)
-            }
-            _ => self.rust_type(id),
-        }
-    }
-
-    fn model_path(&self, id: &str) -> TokenStream {
-        let name = format_ident!("{}", self.s.type_name(id));
-        quote!(crate::model::#name)
-    }
-
     /// `crate::<module>::<Name>` of a structure or union.
     fn struct_path(&self, id: &str) -> TokenStream {
         let (module, name) = self.s.struct_place(id);
@@ -159,21 +114,9 @@ impl<'m> Gen<'_, 'm> {
         quote!(crate::#module::#name)
     }
 
-    /// The Rust name of a structure or union, e.g. `GetAttachedFileInput`.
-    fn struct_name(&self, id: &str) -> String {
-        self.s.struct_place(id).1.to_owned()
-    }
-
     /// The module that holds a shape's builder or constraint violation, e.g. `instance_id`.
     fn shape_module(&self, id: &str) -> proc_macro2::Ident {
-        let name = if self.s.structs.contains_key(id) { self.struct_name(id) } else { self.s.type_name(id) };
-        names::ident(&names::snake(&name))
-    }
-
-    /// `de_<name>` / `ser_<name>` for a shape's (de)serializer in `protocol_serde`.
-    fn fn_name(&self, prefix: &str, id: &str) -> proc_macro2::Ident {
-        let name = if self.s.structs.contains_key(id) { self.struct_name(id) } else { self.s.type_name(id) };
-        format_ident!("{prefix}_{}", names::snake(&name))
+        names::ident(&names::snake(&self.type_name(id)))
     }
 
     fn lib_rs(&self) -> TokenStream {

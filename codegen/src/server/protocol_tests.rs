@@ -12,11 +12,13 @@ use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
 use super::Gen;
+use crate::codec::Side as _;
 use crate::model::{Module, Operation, Protocol, Service};
 use crate::protocol_tests::{
     Case, MALFORMED_REQUEST_TESTS, REQUEST_TESTS, RESPONSE_TESTS, Side, Values, assert_same, body_check, header_checks,
     headers, ignored, params, str_field, strs, test_fn_name, tests,
 };
+use crate::shapes::Types as _;
 use crate::{Error, names};
 
 impl<'m> Gen<'_, 'm> {
@@ -66,8 +68,8 @@ impl<'m> Gen<'_, 'm> {
     }
 
     fn op_types(&self, op: &Operation<'m>) -> (TokenStream, TokenStream, TokenStream) {
-        let input = format_ident!("{}", self.op_struct(op, Module::Input).1);
-        let output = format_ident!("{}", self.op_struct(op, Module::Output).1);
+        let input = self.op_struct(op, Module::Input).1;
+        let output = self.op_struct(op, Module::Output).1;
         let error = format_ident!("{}Error", names::type_name(op.name));
         (quote!(crate::input::#input), quote!(crate::output::#output), quote!(crate::error::#error))
     }
@@ -82,11 +84,15 @@ impl<'m> Gen<'_, 'm> {
         let name = test_fn_name(test, "request");
         let fn_name = format_ident!("{name}");
         let (input, output, error) = self.op_types(op);
-        let expected =
-            match self.struct_value(op.input, &self.op_struct(op, Module::Input).1, Module::Input, params(test)) {
-                Ok(v) => v,
-                Err(reason) => return ignored(name, &reason),
-            };
+        let expected = match self.struct_value(
+            op.input,
+            &self.op_struct(op, Module::Input).1.to_string(),
+            Module::Input,
+            params(test),
+        ) {
+            Ok(v) => v,
+            Err(reason) => return ignored(name, &reason),
+        };
         let target = self.rpc_target(op);
         let request = build_request(test, target.as_deref());
         let compare = assert_same(self.s, op.input, test, quote!(input), quote!(expected), true);
@@ -140,10 +146,15 @@ impl<'m> Gen<'_, 'm> {
         let fn_name = format_ident!("{name}");
         let (_, output, op_error) = self.op_types(op);
         let value = match error_shape {
-            None => self.struct_value(op.output, &self.op_struct(op, Module::Output).1, Module::Output, params(test)),
+            None => self.struct_value(
+                op.output,
+                &self.op_struct(op, Module::Output).1.to_string(),
+                Module::Output,
+                params(test),
+            ),
             Some(id) => {
-                let id = self.s.model.shapes.get_key_value(id).map(|(k, _)| k.as_str()).unwrap_or_default();
-                self.struct_value(id, &self.struct_name(id), Module::Error, params(test))
+                let id = self.id(id);
+                self.struct_value(id, &self.type_name(id), Module::Error, params(test))
                     .map(|v| quote!(#op_error::from(#v)))
             }
         };

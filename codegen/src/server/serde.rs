@@ -9,6 +9,7 @@ use super::Gen;
 use crate::codec::{Codec, Format, Side, Slot, Val, format_tokens, member_format};
 use crate::model::{Binding, Field, Module, Operation, Prim, Protocol, Service, Ty, UNIT};
 use crate::names;
+use crate::shapes::Types;
 use crate::smithy::TimestampFormat;
 
 /// The server reads untrusted input: it validates.
@@ -16,14 +17,36 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     fn service(&self) -> &Service<'m> {
         self.s
     }
-    fn rust_type(&self, id: &'m str) -> TokenStream {
-        Gen::rust_type(self, id)
-    }
-    fn fn_name(&self, prefix: &str, id: &str) -> proc_macro2::Ident {
-        Gen::fn_name(self, prefix, id)
+    fn named_type(&self, id: &str) -> TokenStream {
+        if self.s.structs.contains_key(id) {
+            return self.struct_path(id);
+        }
+        let name = format_ident!("{}", self.s.type_name(id));
+        quote!(crate::model::#name)
     }
     fn validates(&self) -> bool {
         true
+    }
+    fn header_text(&self, target: &'m str, format: TimestampFormat, value: TokenStream) -> TokenStream {
+        let prim_text = |prim: Prim, v: Val| {
+            let (r, place) = (v.by_ref(), v.by_value());
+            match prim {
+                Prim::String => quote!(::std::string::String::clone(#r)),
+                Prim::Float | Prim::Double => quote!(headers::format_primitive(#place)),
+                Prim::Timestamp => {
+                    let format = format_tokens(format);
+                    quote!(support::format_timestamp(#r, #format)?)
+                }
+                _ => quote!(::std::string::ToString::to_string(#r)),
+            }
+        };
+        match self.s.ty(target) {
+            Ty::Prim(prim) => prim_text(prim, Val::reference(value)),
+            Ty::IntEnum => quote!(::std::string::ToString::to_string(#value)),
+            Ty::Newtype(_, prim) => prim_text(prim, Val::place(quote!(#value.0))),
+            Ty::Enum(_) => quote!(::std::string::String::from(#value.as_str())),
+            _ => unreachable!("{target} is bound to HTTP, which the model pass allows for scalars only"),
+        }
     }
     fn is_optional(&self, _module: Module, field: &Field<'m>) -> bool {
         !field.is_always_set()
@@ -58,16 +81,7 @@ impl<'m> Gen<'_, 'm> {
                 items.push(self.error_serializer(id));
             }
         }
-        for id in &self.s.read_json {
-            let id: &'m str =
-                self.s.model.shapes.get_key_value(id.as_str()).map(|(k, _)| k.as_str()).unwrap_or_default();
-            items.extend(self.shape_deserializer(id));
-        }
-        for id in &self.s.written_json {
-            let id: &'m str =
-                self.s.model.shapes.get_key_value(id.as_str()).map(|(k, _)| k.as_str()).unwrap_or_default();
-            items.extend(self.shape_serializer(id));
-        }
+        items.extend(self.shape_codecs());
         let streaming = crate::render::optional_mod(self.has_streams(), "streaming", false);
         let doc = crate::render::inner_doc(Some(&format!(
             "Reading operation inputs from HTTP requests and writing outputs and errors to HTTP\nresponses, under {}.",
@@ -108,35 +122,57 @@ impl<'m> Gen<'_, 'm> {
 
     /// The answer to a request that breaks a constraint: the service's validation exception.
     fn validation_exception_response(&self) -> TokenStream {
-        if self.s.protocol.is_cbor() {
-            return self.cbor_validation_exception_response();
-        }
         let v = &self.s.validation;
         let (name, status, message) = (v.name, v.status, v.message);
         let type_key = self.error_type_key(v.id);
-        let field_list = v.field_list.map(|(list, path, item_message)| {
-            quote! {
-                let mut list = object.key(#list).start_array();
-                let mut item = list.value().start_object();
-                item.key(#path).string(&violation.path);
-                item.key(#item_message).string(&violation.message);
-                item.finish();
-                list.finish();
-            }
-        });
-        quote! {
-            /// The validation exception for a request that breaks a constraint of the model.
-            pub(crate) fn validation_exception_response(violation: &Violation) -> Response {
+        let (write, body) = if self.s.protocol.is_cbor() {
+            let field_list = v.field_list.map(|(list, path, item_message)| {
+                quote! {
+                    encoder.str(#list).array(1).map(2);
+                    encoder.str(#path).str(&violation.path);
+                    encoder.str(#item_message).str(&violation.message);
+                }
+            });
+            let write = quote! {
+                let mut encoder = ::aws_smithy_cbor::Encoder::new(::std::vec::Vec::new());
+                encoder.begin_map();
+                #type_key
+                encoder.str(#message).str(&violation.summary());
+                #field_list
+                encoder.end();
+            };
+            (write, quote!(encoder.into_writer()))
+        } else {
+            let field_list = v.field_list.map(|(list, path, item_message)| {
+                quote! {
+                    let mut list = object.key(#list).start_array();
+                    let mut item = list.value().start_object();
+                    item.key(#path).string(&violation.path);
+                    item.key(#item_message).string(&violation.message);
+                    item.finish();
+                    list.finish();
+                }
+            });
+            let write = quote! {
                 let mut body = ::std::string::String::new();
                 let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut body);
                 #type_key
                 object.key(#message).string(&violation.summary());
                 #field_list
                 object.finish();
-                let mut response = ::http::Response::new(support::boxed(body));
+            };
+            (write, quote!(body))
+        };
+        let protocol_header = self.protocol_header();
+        quote! {
+            /// The validation exception for a request that breaks a constraint of the model.
+            pub(crate) fn validation_exception_response(violation: &Violation) -> Response {
+                #write
+                let mut response = ::http::Response::new(support::boxed(#body));
                 *response.status_mut() = ::http::StatusCode::from_u16(#status).unwrap_or(::http::StatusCode::BAD_REQUEST);
                 let headers = response.headers_mut();
                 headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(MEDIA_TYPE));
+                #protocol_header
                 headers.insert("x-amzn-errortype", ::http::HeaderValue::from_static(#name));
                 response.extensions_mut().insert(::aws_smithy_http_server::extension::ModeledErrorExtension::new(#name));
                 response
@@ -144,36 +180,10 @@ impl<'m> Gen<'_, 'm> {
         }
     }
 
-    /// [`Self::validation_exception_response`] under rpcv2Cbor.
-    fn cbor_validation_exception_response(&self) -> TokenStream {
-        let v = &self.s.validation;
-        let (id, name, status, message) = (v.id, v.name, v.status, v.message);
-        let field_list = v.field_list.map(|(list, path, item_message)| {
-            quote! {
-                encoder.str(#list).array(1).map(2);
-                encoder.str(#path).str(&violation.path);
-                encoder.str(#item_message).str(&violation.message);
-            }
-        });
-        quote! {
-            /// The validation exception for a request that breaks a constraint of the model.
-            pub(crate) fn validation_exception_response(violation: &Violation) -> Response {
-                let mut encoder = ::aws_smithy_cbor::Encoder::new(::std::vec::Vec::new());
-                encoder.begin_map();
-                encoder.str("__type").str(#id);
-                encoder.str(#message).str(&violation.summary());
-                #field_list
-                encoder.end();
-                let mut response = ::http::Response::new(support::boxed(encoder.into_writer()));
-                *response.status_mut() = ::http::StatusCode::from_u16(#status).unwrap_or(::http::StatusCode::BAD_REQUEST);
-                let headers = response.headers_mut();
-                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(MEDIA_TYPE));
-                headers.insert("smithy-protocol", ::http::HeaderValue::from_static("rpc-v2-cbor"));
-                headers.insert("x-amzn-errortype", ::http::HeaderValue::from_static(#name));
-                response.extensions_mut().insert(::aws_smithy_http_server::extension::ModeledErrorExtension::new(#name));
-                response
-            }
-        }
+    /// `smithy-protocol: rpc-v2-cbor`, which rpcv2Cbor says in every response.
+    fn protocol_header(&self) -> Option<TokenStream> {
+        let header = quote!(headers.insert("smithy-protocol", ::http::HeaderValue::from_static("rpc-v2-cbor")););
+        self.s.protocol.is_cbor().then_some(header)
     }
 
     /// The media type of a structure's HTTP body, if it has one.
@@ -199,8 +209,7 @@ impl<'m> Gen<'_, 'm> {
 
     fn request_deserializer(&self, op: &Operation<'m>) -> TokenStream {
         let fn_name = format_ident!("de_{}_request", names::snake(op.name));
-        let (_, input_name) = self.op_struct(op, Module::Input);
-        let input = format_ident!("{input_name}");
+        let (_, input) = self.op_struct(op, Module::Input);
         let fields = self.s.fields(op.input);
         let output_fields = self.s.fields(op.output);
         // A blob payload has no media type in the model, so any Accept is fine.
@@ -218,6 +227,12 @@ impl<'m> Gen<'_, 'm> {
             None if op.input != UNIT && fields.is_empty() => Some("application/json"),
             other => other,
         };
+        let collect = quote! {
+            ::http_body_util::BodyExt::collect(body)
+                .await
+                .map_err(|e| support::serialization(format!("failed to read the request body: {e}")))?
+                .to_bytes()
+        };
         let content_type_check = match expected_media {
             Some("application/octet-stream") => quote!(),
             Some(media) => quote!(support::check_content_type(&parts.headers, ::std::option::Option::Some(#media))?;),
@@ -228,10 +243,7 @@ impl<'m> Gen<'_, 'm> {
             // (which has no place), and ignored without one. The body is read only then.
             None => quote! {
                 if parts.headers.contains_key(::http::header::CONTENT_TYPE) {
-                    let bytes = ::http_body_util::BodyExt::collect(body)
-                        .await
-                        .map_err(|e| support::serialization(format!("failed to read the request body: {e}")))?
-                        .to_bytes();
+                    let bytes = #collect;
                     if !bytes.is_empty() {
                         return ::std::result::Result::Err(RequestRejection::UnsupportedMediaType);
                     }
@@ -403,12 +415,7 @@ impl<'m> Gen<'_, 'm> {
                 let #var = ::std::option::Option::Some(::aws_smithy_types::byte_stream::ByteStream::new(streaming::stream_body(body)));
             });
         } else if reads_body {
-            stmts.push(quote! {
-                let bytes = ::http_body_util::BodyExt::collect(body)
-                    .await
-                    .map_err(|e| support::serialization(format!("failed to read the request body: {e}")))?
-                    .to_bytes();
-            });
+            stmts.push(quote!(let bytes = #collect;));
             if checks_body_type {
                 stmts.push(quote!(support::check_body_has_content_type(&parts.headers, &bytes)?;));
             }
@@ -416,24 +423,21 @@ impl<'m> Gen<'_, 'm> {
         if let Some(field) = payload.filter(|_| stream.is_none()) {
             let var = local(field);
             let name = field.name;
+            let utf8 = quote!(.map_err(|_| support::serialization("the request body is not UTF-8"))?);
+            let (blob, string) = (
+                quote!(::aws_smithy_types::Blob::new(bytes.to_vec())),
+                quote!(::std::string::String::from_utf8(bytes.to_vec()) #utf8),
+            );
+            let checked = |value: TokenStream| {
+                let path = self.rust_type(&field.member.target);
+                quote!(#path::try_from(#value).map_err(|e| e.into_violation(&Path::ROOT.member(#name)))?)
+            };
             let value = match self.s.ty(&field.member.target) {
-                Ty::Prim(Prim::Blob) => quote!(::aws_smithy_types::Blob::new(bytes.to_vec())),
-                Ty::Prim(Prim::String) => quote!(
-                    ::std::string::String::from_utf8(bytes.to_vec())
-                        .map_err(|_| support::serialization("the request body is not UTF-8"))?
-                ),
-                Ty::Newtype(_, Prim::String) => {
-                    let path = self.rust_type(&field.member.target);
-                    quote!(#path::try_from(::std::string::String::from_utf8(bytes.to_vec()).map_err(|_| support::serialization("the request body is not UTF-8"))?).map_err(|e| e.into_violation(&Path::ROOT.member(#name)))?)
-                }
-                Ty::Newtype(_, Prim::Blob) => {
-                    let path = self.rust_type(&field.member.target);
-                    quote!(#path::try_from(::aws_smithy_types::Blob::new(bytes.to_vec())).map_err(|e| e.into_violation(&Path::ROOT.member(#name)))?)
-                }
-                Ty::Enum(_) => {
-                    let path = self.rust_type(&field.member.target);
-                    quote!(#path::try_from(::std::str::from_utf8(&bytes).map_err(|_| support::serialization("the request body is not UTF-8"))?).map_err(|e| e.into_violation(&Path::ROOT.member(#name)))?)
-                }
+                Ty::Prim(Prim::Blob) => blob,
+                Ty::Prim(Prim::String) => string,
+                Ty::Newtype(_, Prim::String) => checked(string),
+                Ty::Newtype(_, Prim::Blob) => checked(blob),
+                Ty::Enum(_) => checked(quote!(::std::str::from_utf8(&bytes) #utf8)),
                 _ => {
                     let de =
                         self.de_target(&field.member.target, field.timestamp_format, quote!(&Path::ROOT.member(#name)));
@@ -512,12 +516,8 @@ impl<'m> Gen<'_, 'm> {
             let value = if field.binding == Binding::Label {
                 // Labels are always present once the route matched.
                 quote!(#var)
-            } else if let Some(default) = field.default {
-                self.or_default(quote!(#var), field, default)
-            } else if field.required {
-                quote!(#var.ok_or_else(|| Violation::required(&Path::ROOT.member(#name)))?)
             } else {
-                quote!(#var)
+                self.member_value(Module::Input, field, &var, quote!(Path::ROOT))
             };
             let value = match (self.s.ty(&field.member.target), field.binding) {
                 (Ty::List { id: list_id, newtype: true, .. }, Binding::Query(_) | Binding::Header(_)) => {
@@ -596,8 +596,7 @@ impl<'m> Gen<'_, 'm> {
 
     fn response_serializer(&self, op: &Operation<'m>) -> TokenStream {
         let fn_name = format_ident!("ser_{}_response", names::snake(op.name));
-        let (_, output_name) = self.op_struct(op, Module::Output);
-        let output = format_ident!("{output_name}");
+        let (_, output) = self.op_struct(op, Module::Output);
         let body = self.http_response(op.output, op.code, TokenStream::new());
         let fn_doc = format!(" Writes {}'s output as an HTTP response.", op.name);
         // An output with a byte stream gives it up to the response body.
@@ -674,12 +673,7 @@ impl<'m> Gen<'_, 'm> {
             }
             None => quote!(#code),
         };
-        // rpcv2Cbor says so in every response.
-        let protocol_header = self
-            .s
-            .protocol
-            .is_cbor()
-            .then(|| quote!(headers.insert("smithy-protocol", ::http::HeaderValue::from_static("rpc-v2-cbor"));));
+        let protocol_header = self.protocol_header();
         stmts.push(quote! {
             let status = ::http::StatusCode::from_u16(#status).map_err(|e| e.to_string())?;
             #[allow(unused_mut)]
@@ -707,36 +701,7 @@ impl<'m> Gen<'_, 'm> {
             // Checked by the model pass: a valid header name, so `from_static` cannot fail.
             let header = header.to_ascii_lowercase();
             let f = names::field(field.name);
-            let value = match self.s.ty(&field.member.target) {
-                Ty::List { member, .. } => {
-                    let item_format = member_format(self.s.model, member, TimestampFormat::HttpDate);
-                    let text = self.scalar_text(&member.target, item_format, quote!(item));
-                    if matches!(self.s.ty(&member.target), Ty::Prim(Prim::Timestamp)) {
-                        quote!({
-                            let mut texts = ::std::vec::Vec::new();
-                            for item in v.iter() {
-                                texts.push(#text);
-                            }
-                            headers::header_value(&texts.join(", "))?
-                        })
-                    } else {
-                        quote!({
-                            let mut texts = ::std::vec::Vec::new();
-                            for item in v.iter() {
-                                texts.push(::std::borrow::Cow::from(#text));
-                            }
-                            headers::header_list_value(texts.into_iter())?
-                        })
-                    }
-                }
-                _ if self.s.is_base64_header(&field.member.target) => {
-                    quote!(headers::header_value(&::aws_smithy_types::base64::encode(v))?)
-                }
-                _ => {
-                    let text = self.scalar_text(&field.member.target, field.timestamp_format, quote!(v));
-                    quote!(headers::header_value(&#text)?)
-                }
-            };
+            let value = self.ser_header(field, quote!(v), quote!(v.iter()));
             let list_items = match self.s.ty(&field.member.target) {
                 Ty::List { newtype: true, .. } => quote!(let v = &v.0;),
                 _ => quote!(),
@@ -784,11 +749,9 @@ impl<'m> Gen<'_, 'm> {
                     ::std::option::Option::None => ::bytes::Bytes::new(),
                 };
             }
-        } else if id == UNIT && self.s.protocol.has_http_bindings() {
-            // An operation without an output structure answers with an empty body.
-            quote!(let body = ::bytes::Bytes::new();)
-        } else if id == UNIT && self.s.protocol.is_cbor() {
-            // rpcv2Cbor: no body, and so no Content-Type.
+        } else if id == UNIT && (self.s.protocol.has_http_bindings() || self.s.protocol.is_cbor()) {
+            // An operation without an output structure answers with an empty body (and so, under
+            // rpcv2Cbor, without a Content-Type).
             quote!(let body = ::bytes::Bytes::new();)
         } else if id == UNIT {
             // Under awsJson too, but said to be of its media type.
@@ -868,29 +831,6 @@ impl<'m> Gen<'_, 'm> {
         }
     }
 
-    /// A scalar's text in a header (`value: &T`), as an expression of type `String`.
-    fn scalar_text(&self, target: &'m str, format: TimestampFormat, value: TokenStream) -> TokenStream {
-        let prim_text = |prim: Prim, v: Val| {
-            let (r, place) = (v.by_ref(), v.by_value());
-            match prim {
-                Prim::String => quote!(::std::string::String::clone(#r)),
-                Prim::Float | Prim::Double => quote!(headers::format_primitive(#place)),
-                Prim::Timestamp => {
-                    let format = format_tokens(format);
-                    quote!(support::format_timestamp(#r, #format)?)
-                }
-                _ => quote!(::std::string::ToString::to_string(#r)),
-            }
-        };
-        match self.s.ty(target) {
-            Ty::Prim(prim) => prim_text(prim, Val::reference(value)),
-            Ty::IntEnum => quote!(::std::string::ToString::to_string(#value)),
-            Ty::Newtype(_, prim) => prim_text(prim, Val::place(quote!(#value.0))),
-            Ty::Enum(_) => quote!(::std::string::String::from(#value.as_str())),
-            _ => unreachable!("{target} is bound to HTTP, which the model pass allows for scalars only"),
-        }
-    }
-
     // --- operation.rs ----------------------------------------------------------------------
 
     pub(super) fn operation_rs(&self) -> TokenStream {
@@ -899,8 +839,8 @@ impl<'m> Gen<'_, 'm> {
             let snake = names::snake(op.name);
             let de = format_ident!("de_{snake}_request");
             let ser = format_ident!("ser_{snake}_response");
-            let input = format_ident!("{}", self.op_struct(op, Module::Input).1);
-            let output = format_ident!("{}", self.op_struct(op, Module::Output).1);
+            let input = self.op_struct(op, Module::Input).1;
+            let output = self.op_struct(op, Module::Output).1;
             let this = if self.s.has_stream(op.output) { quote!(self) } else { quote!(&self) };
             items.push(quote! {
                 impl<B> ::aws_smithy_http_server::request::FromRequest<crate::protocol_serde::Protocol, B> for crate::input::#input
@@ -924,7 +864,7 @@ impl<'m> Gen<'_, 'm> {
             if !op.errors.is_empty() {
                 let error = format_ident!("{}Error", names::type_name(op.name));
                 let arms = op.errors.iter().map(|e| {
-                    let variant = format_ident!("{}", self.struct_name(e));
+                    let variant = format_ident!("{}", self.type_name(e));
                     let f = self.fn_name("ser", e);
                     let f = format_ident!("{f}_error");
                     quote!(crate::error::#error::#variant(e) => crate::protocol_serde::#f(e),)

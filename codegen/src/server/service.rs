@@ -9,6 +9,7 @@ use super::Gen;
 use crate::model::{Binding, Field, Module, Operation, Segment};
 use crate::names;
 use crate::render::doc;
+use crate::shapes::Types;
 use crate::smithy::shape_name;
 
 impl Gen<'_, '_> {
@@ -18,8 +19,8 @@ impl Gen<'_, '_> {
             let ident = names::type_ident(op.name);
             let op_doc = crate::render::doc_and_deprecation(self.s.model.traits(op.id));
             let (id, ns, name) = (op.id, op.id.split('#').next().unwrap_or_default(), shape_name(op.id));
-            let input = format_ident!("{}", self.op_struct(op, Module::Input).1);
-            let output = format_ident!("{}", self.op_struct(op, Module::Output).1);
+            let input = self.op_struct(op, Module::Input).1;
+            let output = self.op_struct(op, Module::Output).1;
             let error = format_ident!("{}Error", names::type_name(op.name));
             items.push(quote! {
                 #op_doc

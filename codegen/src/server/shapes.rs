@@ -1,18 +1,18 @@
-//! The Rust types of the model: structures with accessors and builders, unions, enums,
-//! constrained newtypes with their constraint violations, and each operation's error enum.
+//! The Rust types of the model as the server holds them: structures with builders that fail on
+//! a missing required member, enums, constrained newtypes with their constraint violations, and
+//! each operation's error enum. What the client's types share with them (accessors, unions, the
+//! variants of error enums) is `crate::shapes`'s.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use serde_json::Value;
 
 use super::Gen;
 use crate::codec::Side;
 use crate::model::{DefaultValue, Field, Module, Operation, Prim, Ty, UNIT};
 use crate::names;
-use crate::render::{doc, doc_and_deprecation};
-use crate::rust_types::{
-    EnumArms, REDACTED, default_literal, enum_arms, enum_values, struct_debug, union_debug, union_variants, value_debug,
-};
+use crate::render::doc_and_deprecation;
+use crate::rust_types::{EnumArms, default_literal, enum_arms, enum_values, prim_type, struct_debug, value_debug};
+use crate::shapes::{ErrorVariants, Types};
 use crate::smithy::{Bounds, shape_name};
 
 impl<'m> Gen<'_, 'm> {
@@ -23,14 +23,14 @@ impl<'m> Gen<'_, 'm> {
             Module::Input | Module::Output => {
                 for op in &self.s.operations {
                     let (id, name) = self.op_struct(op, module);
-                    items.push(self.structure(id, &name, module));
+                    items.push(self.structure(id, &name.to_string(), module));
                 }
             }
             Module::Error => {
                 for (id, (m, name)) in &self.s.structs {
                     if *m == Module::Error {
                         items.push(self.structure(id, name, module));
-                        items.push(self.error_display(id, name));
+                        items.push(self.error_impls(id, name));
                     }
                 }
                 for op in &self.s.operations {
@@ -38,12 +38,10 @@ impl<'m> Gen<'_, 'm> {
                 }
             }
             Module::Model => {
-                for id in self.s.read.iter().chain(self.s.written.iter().filter(|id| !self.s.read.contains(*id))) {
-                    let id: &'m str =
-                        self.s.model.shapes.get_key_value(id.as_str()).map(|(k, _)| k.as_str()).unwrap_or_default();
+                for id in self.shared_shapes() {
                     items.push(match self.s.ty(id) {
                         Ty::Struct(_) if self.s.structs.get(id).is_some_and(|(m, _)| *m == Module::Model) => {
-                            let name = self.struct_name(id);
+                            let name = self.type_name(id);
                             self.structure(id, &name, module)
                         }
                         Ty::Union(_) => self.union(id),
@@ -57,12 +55,6 @@ impl<'m> Gen<'_, 'm> {
             }
         }
         quote!(#(#items)*)
-    }
-
-    /// The input or output structure of an operation: its shape id and Rust name.
-    pub(super) fn op_struct(&self, op: &Operation<'m>, module: Module) -> (&'m str, String) {
-        let (id, suffix) = if module == Module::Input { (op.input, "Input") } else { (op.output, "Output") };
-        (id, format!("{}{suffix}", names::type_name(op.name)))
     }
 
     fn structure(&self, id: &'m str, name: &str, module: Module) -> TokenStream {
@@ -82,7 +74,7 @@ impl<'m> Gen<'_, 'm> {
             let ty = self.member_type(field);
             let held = self.field_type(module, field);
             decls.push(quote!(#field_doc pub #f: #held,));
-            accessors.push(self.accessor(field, &f, &field_doc));
+            accessors.push(self.accessor(module, field, &f, &field_doc));
             builder_fields.push(quote!(pub(crate) #f: ::std::option::Option<#ty>,));
             if field.is_always_set() {
                 setters.push(quote! {
@@ -116,21 +108,8 @@ impl<'m> Gen<'_, 'm> {
                 build_fields.push(quote!(#f: self.#f,));
             }
         }
-        let build = if missing.is_empty() {
-            quote! {
-                /// Builds the structure.
-                pub fn build(self) -> super::#ident {
-                    super::#ident { #(#build_fields)* }
-                }
-            }
-        } else {
-            quote! {
-                /// Builds the structure, or says which required member is missing.
-                pub fn build(self) -> ::std::result::Result<super::#ident, ConstraintViolation> {
-                    ::std::result::Result::Ok(super::#ident { #(#build_fields)* })
-                }
-            }
-        };
+        let error = (!missing.is_empty()).then(|| quote!(ConstraintViolation));
+        let build = self.build_fn(&quote!(super::#ident), &build_fields, error);
         let violation = if missing.is_empty() {
             TokenStream::new()
         } else {
@@ -156,7 +135,7 @@ impl<'m> Gen<'_, 'm> {
         // `@sensitive` members are redacted in `Debug`, which is then written out.
         let debug_impl = struct_debug(self.s, &fields, quote!(#ident), name, &[]);
         let builder_debug = struct_debug(self.s, &fields, quote!(#builder_mod::Builder), "Builder", &[]);
-        let debug = Self::debug_derive(&debug_impl);
+        let debug = self.debug_derive(&debug_impl);
         // A byte stream can be neither cloned nor compared.
         let (derives, builder_derives) = if self.s.has_stream(id) {
             (quote!(#[derive(#debug)]), quote!(#[derive(#debug Default)]))
@@ -187,44 +166,6 @@ impl<'m> Gen<'_, 'm> {
                 }
                 #violation
             }
-        }
-    }
-
-    fn accessor(&self, field: &Field<'m>, f: &proc_macro2::Ident, field_doc: &TokenStream) -> TokenStream {
-        let ty = self.s.ty(&field.member.target);
-        let rust = self.rust_type(&field.member.target);
-        let set = field.is_always_set();
-        if self.s.is_boxed(field) {
-            return if set {
-                quote!(#field_doc pub fn #f(&self) -> &#rust { &self.#f })
-            } else {
-                quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&#rust> { self.#f.as_deref() })
-            };
-        }
-        match ty {
-            Ty::Prim(Prim::String) if set => quote!(#field_doc pub fn #f(&self) -> &str { &self.#f }),
-            Ty::Prim(Prim::String) => {
-                quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&str> { self.#f.as_deref() })
-            }
-            Ty::Prim(p) if p.is_copy() => {
-                if set {
-                    quote!(#field_doc pub fn #f(&self) -> #rust { self.#f })
-                } else {
-                    quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<#rust> { self.#f })
-                }
-            }
-            Ty::IntEnum if set => quote!(#field_doc pub fn #f(&self) -> i32 { self.#f }),
-            Ty::IntEnum => quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<i32> { self.#f }),
-            Ty::List { member, newtype: false, sparse, .. } => {
-                let item = self.item_type(member, sparse);
-                if set {
-                    quote!(#field_doc pub fn #f(&self) -> &[#item] { &self.#f })
-                } else {
-                    quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&[#item]> { self.#f.as_deref() })
-                }
-            }
-            _ if set => quote!(#field_doc pub fn #f(&self) -> &#rust { &self.#f }),
-            _ => quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&#rust> { self.#f.as_ref() }),
         }
     }
 
@@ -268,28 +209,6 @@ impl<'m> Gen<'_, 'm> {
         }
     }
 
-    /// Values listed in the enum's violation message: internal ones are left out.
-    fn enum_public_values(&self, id: &'m str) -> Vec<String> {
-        let Some(shape) = self.model().shapes.get(id) else { return Vec::new() };
-        let mut values = Vec::new();
-        if let Some(Value::Array(defs)) = shape.traits.get("enum") {
-            // `@enum` marks internal values with the tag "internal".
-            let internal = |def: &Value| {
-                def.get("tags").and_then(Value::as_array).is_some_and(|t| t.iter().any(|t| t == "internal"))
-            };
-            for def in defs.iter().filter(|def| !internal(def)) {
-                values.push(def.get("value").and_then(Value::as_str).unwrap_or_default().to_owned());
-            }
-        } else {
-            for (name, member) in shape.members.iter() {
-                if !member.traits.has("internal") {
-                    values.push(member.traits.get("enumValue").and_then(Value::as_str).unwrap_or(name).to_owned());
-                }
-            }
-        }
-        values
-    }
-
     fn enumeration(&self, id: &'m str) -> TokenStream {
         let ident = format_ident!("{}", self.s.type_name(id));
         let module = self.shape_module(id);
@@ -297,7 +216,9 @@ impl<'m> Gen<'_, 'm> {
         let values = enum_values(self.model(), id);
         let EnumArms { variants, as_str, from_str, values: strs } =
             enum_arms(&ident, &values, |variant| quote!(::std::result::Result::Ok(#variant)));
-        let set = format!("Member must satisfy enum value set: [{}]", self.enum_public_values(id).join(", "));
+        // Internal values are left out of the violation message.
+        let public: Vec<&str> = values.iter().filter(|v| !v.internal).map(|v| v.value.as_str()).collect();
+        let set = format!("Member must satisfy enum value set: [{}]", public.join(", "));
         let violation = self.violation_method(
             id,
             quote!(crate::protocol_serde::Violation::new(path, ::std::option::Option::None, #set)),
@@ -305,7 +226,8 @@ impl<'m> Gen<'_, 'm> {
         let module_doc = format!(" The constraint violation of [`{ident}`](super::{ident}).");
         let not_one_of = format!("value is not one of the values of {}", shape_name(id));
         let debug_impl = value_debug(self.s, id, quote!(#ident));
-        let debug = Self::debug_derive(&debug_impl);
+        let str_impls = self.enum_str_impls(&ident);
+        let debug = self.debug_derive(&debug_impl);
         quote! {
             #shape_doc
             #[derive(#debug Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -342,16 +264,7 @@ impl<'m> Gen<'_, 'm> {
                     Self::try_from(value)
                 }
             }
-            impl ::std::convert::AsRef<str> for #ident {
-                fn as_ref(&self) -> &str {
-                    self.as_str()
-                }
-            }
-            impl ::std::fmt::Display for #ident {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(self.as_str())
-                }
-            }
+            #str_impls
             #[doc = #module_doc]
             pub mod #module {
                 /// A string that is not one of the enum's values.
@@ -392,8 +305,11 @@ impl<'m> Gen<'_, 'm> {
         let module = self.shape_module(id);
         let traits = self.model().traits(id);
         let shape_doc = doc_and_deprecation(traits);
-        let inner = self.inner_type(id);
         let ty = self.s.ty(id);
+        let inner = match ty {
+            Ty::Newtype(_, prim) => prim_type(prim),
+            _ => self.collection_type(ty),
+        };
         let prim = match ty {
             Ty::Newtype(_, prim) => Some(prim),
             _ => None,
@@ -479,7 +395,7 @@ impl<'m> Gen<'_, 'm> {
         }
         let violation = self.violation_method(id, quote!(match self { #(#messages)* }));
         let debug_impl = value_debug(self.s, id, quote!(#ident));
-        let debug = Self::debug_derive(&debug_impl);
+        let debug = self.debug_derive(&debug_impl);
         let derives = match prim {
             Some(Prim::String) => quote!(#[derive(#debug Clone, PartialEq, Eq, Hash)]),
             _ => quote!(#[derive(#debug Clone, PartialEq)]),
@@ -569,43 +485,11 @@ impl<'m> Gen<'_, 'm> {
         }
     }
 
-    /// `Debug,` to derive, or nothing when `debug_impl` writes `Debug` by hand.
-    fn debug_derive(debug_impl: &Option<TokenStream>) -> TokenStream {
-        if debug_impl.is_some() { TokenStream::new() } else { quote!(Debug,) }
-    }
-
-    fn union(&self, id: &'m str) -> TokenStream {
-        let ident = format_ident!("{}", self.struct_name(id));
-        let shape_doc = doc_and_deprecation(self.model().traits(id));
-        let fields = self.s.member_fields(id);
-        let (variants, methods) = union_variants(&ident, &fields, false, |field| self.member_type(field));
-        let debug_impl = union_debug(self.s, id, &ident, &fields, false);
-        let debug = Self::debug_derive(&debug_impl);
-        quote! {
-            #shape_doc
-            #[derive(#debug Clone, PartialEq)]
-            pub enum #ident { #(#variants)* }
-            impl #ident { #(#methods)* }
-            #debug_impl
-        }
-    }
-
-    fn error_display(&self, id: &'m str, name: &str) -> TokenStream {
+    /// The modeled error `id`'s name on the wire, `Display` and `Error`.
+    fn error_impls(&self, id: &'m str, name: &str) -> TokenStream {
         let ident = format_ident!("{name}");
         let wire_name = shape_name(id);
-        let message = self.s.fields(id).into_iter().find(|f| f.name.eq_ignore_ascii_case("message"));
-        let message = match message {
-            Some(field) if self.s.is_redacted(&field) => quote!(write!(f, ": {}", #REDACTED)?;),
-            Some(field) if matches!(self.s.ty(&field.member.target), Ty::Prim(Prim::String)) => {
-                let f = names::field(field.name);
-                if field.is_always_set() {
-                    quote!(write!(f, ": {}", self.#f)?;)
-                } else {
-                    quote!(if let ::std::option::Option::Some(message) = &self.#f { write!(f, ": {}", message)?; })
-                }
-            }
-            _ => TokenStream::new(),
-        };
+        let display = self.error_display(id, &ident);
         quote! {
             impl #ident {
                 /// The error's name on the wire (`X-Amzn-Errortype`).
@@ -613,14 +497,7 @@ impl<'m> Gen<'_, 'm> {
                     #wire_name
                 }
             }
-            impl ::std::fmt::Display for #ident {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(#wire_name)?;
-                    #message
-                    ::std::result::Result::Ok(())
-                }
-            }
-            impl ::std::error::Error for #ident {}
+            #display
         }
     }
 
@@ -628,29 +505,13 @@ impl<'m> Gen<'_, 'm> {
     fn operation_error(&self, op: &Operation<'m>) -> TokenStream {
         let ident = format_ident!("{}Error", names::type_name(op.name));
         let docs = format!(" The errors that {} can answer with.", op.name);
-        let mut variants = Vec::new();
+        let ErrorVariants { variants, displays, sources, checks } = self.error_variants(op, &quote!(#ident));
         let mut names_ = Vec::new();
-        let mut displays = Vec::new();
         let mut froms = Vec::new();
-        let mut checks = Vec::new();
-        let mut sources = Vec::new();
         for error in &op.errors {
-            let name = self.struct_name(error);
-            let variant = format_ident!("{name}");
+            let variant = format_ident!("{}", self.type_name(error));
             let path = self.struct_path(error);
-            let error_doc = doc(self.model().traits(error).documentation());
-            variants.push(quote!(#error_doc #variant(#path),));
             names_.push(quote!(#ident::#variant(e) => e.name(),));
-            displays.push(quote!(#ident::#variant(e) => e.fmt(f),));
-            sources.push(quote!(#ident::#variant(e) => ::std::option::Option::Some(e),));
-            let is = format_ident!("is_{}", names::snake(&name));
-            let is_doc = format!(" Whether this is a `{name}`.");
-            checks.push(quote! {
-                #[doc = #is_doc]
-                pub fn #is(&self) -> bool {
-                    matches!(self, #ident::#variant(_))
-                }
-            });
             froms.push(quote! {
                 impl ::std::convert::From<#path> for #ident {
                     fn from(error: #path) -> Self {
