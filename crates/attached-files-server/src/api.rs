@@ -81,16 +81,7 @@ pub async fn get_attached_file(
     Extension(files): Extension<Arc<AttachedFiles>>,
     Extension(request_id): Extension<RequestId>,
 ) -> Result<GetAttachedFileOutput, GetAttachedFileError> {
-    let request = GetRequest {
-        instance_id: input.instance_id.into_inner(),
-        file_id: input.file_id.into_inner(),
-        associated_resource_arn: input.associated_resource_arn,
-        url_expiry_in_seconds: input.url_expiry_in_seconds.and_then(|seconds| u64::try_from(seconds.into_inner()).ok()),
-        disposition: input.url_content_disposition.map(|disposition| match disposition {
-            ContentDisposition::Attachment => Disposition::Attachment,
-            ContentDisposition::Inline => Disposition::Inline,
-        }),
-    };
+    let request = get_request(input);
     let file = files
         .get(&request)
         .await
@@ -123,16 +114,18 @@ pub async fn batch_get_attached_file_metadata(
     };
     let mut errors: Vec<_> =
         batch.not_found.into_iter().map(|file_id| error(file_id, ERROR_CODE_NOT_FOUND, NOT_FOUND)).collect();
+    let mut failed = batch.failed;
     let mut found = Vec::with_capacity(batch.files.len());
     for record in batch.files {
         let file_id = record.file_id.clone();
         match attached_file(record) {
             Ok(file) => found.push(file),
-            Err(e) => {
-                tracing::error!(%request_id, %file_id, cause = %e, "BatchGetAttachedFileMetadata: a file failed");
-                errors.push(error(file_id, ERROR_CODE_INTERNAL, "The service could not read this file"));
-            }
+            Err(e) => failed.push((file_id, e.to_string())),
         }
+    }
+    for (file_id, cause) in failed {
+        tracing::error!(%request_id, %file_id, %cause, "BatchGetAttachedFileMetadata: a file failed");
+        errors.push(error(file_id, ERROR_CODE_INTERNAL, "The service could not read this file"));
     }
     Ok(BatchGetAttachedFileMetadataOutput { files: Some(found), errors: Some(errors) })
 }
@@ -173,6 +166,21 @@ pub fn start_request(input: StartAttachedFileUploadInput) -> StartRequest {
             .into_iter()
             .flatten()
             .collect(),
+    }
+}
+
+/// The domain's request for a GetAttachedFile input (also the operator's `get`).
+pub fn get_request(input: GetAttachedFileInput) -> GetRequest {
+    GetRequest {
+        instance_id: input.instance_id.into_inner(),
+        file_id: input.file_id.into_inner(),
+        associated_resource_arn: input.associated_resource_arn,
+        // The model's range is 5 to 300, so the lifetime is positive.
+        url_expiry_in_seconds: input.url_expiry_in_seconds.map(|seconds| seconds.into_inner().unsigned_abs().into()),
+        disposition: input.url_content_disposition.map(|disposition| match disposition {
+            ContentDisposition::Attachment => Disposition::Attachment,
+            ContentDisposition::Inline => Disposition::Inline,
+        }),
     }
 }
 

@@ -7,13 +7,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use attached_files::{AttachedFile, Disposition, FileRecord, FileStatus, GetRequest};
+use attached_files::{AttachedFile, FileRecord, FileStatus};
 use attached_files_server::api;
 use attached_files_server::app::{self, Limits};
 use attached_files_server::storage::{Role, Storage, StorageArgs};
-use attached_files_server_sdk::input::StartAttachedFileUploadInput;
+use attached_files_server_sdk::input::{GetAttachedFileInput, StartAttachedFileUploadInput};
 use attached_files_server_sdk::model::{
-    CreatedByInfo, FileName, FileSizeInBytes, FileUseCaseType, InstanceId, TagKey, TagMap, TagValue,
+    ContentDisposition, CreatedByInfo, FileId, FileName, FileSizeInBytes, FileUseCaseType, InstanceId, TagKey, TagMap,
+    TagValue, UrlExpiryInSeconds,
 };
 use attached_files_server_sdk::server::protocol::rest_json_1::RestJson1;
 use attached_files_server_sdk::server::response::IntoResponse;
@@ -97,8 +98,8 @@ enum Command {
         #[arg(long)]
         associated_resource_arn: String,
         /// Lifetime of the download URL, 5 to 300 seconds.
-        #[arg(long, default_value_t = attached_files::files::DEFAULT_URL_EXPIRY_SECONDS)]
-        url_expiry_in_seconds: u64,
+        #[arg(long, default_value_t = 300)]
+        url_expiry_in_seconds: i32,
         /// Content-Disposition of the download: attachment or inline, with the file's name.
         #[arg(long, value_enum)]
         url_content_disposition: Option<DispositionArg>,
@@ -291,16 +292,22 @@ async fn operate(storage: &Storage, command: Command) -> Result<(), String> {
             url_expiry_in_seconds,
             url_content_disposition,
         } => {
-            let request = GetRequest {
-                instance_id,
-                file_id,
-                associated_resource_arn,
-                url_expiry_in_seconds: Some(url_expiry_in_seconds),
-                disposition: url_content_disposition.map(|d| match d {
-                    DispositionArg::Attachment => Disposition::Attachment,
-                    DispositionArg::Inline => Disposition::Inline,
-                }),
-            };
+            let invalid = |flag: &str, e: &dyn std::fmt::Display| format!("{flag}: {e}");
+            let input = GetAttachedFileInput::builder()
+                .instance_id(InstanceId::try_from(instance_id).map_err(|e| invalid("--instance-id", &e))?)
+                .file_id(FileId::try_from(file_id).map_err(|e| invalid("--file-id", &e))?)
+                .associated_resource_arn(associated_resource_arn)
+                .url_expiry_in_seconds(Some(
+                    UrlExpiryInSeconds::try_from(url_expiry_in_seconds)
+                        .map_err(|e| invalid("--url-expiry-in-seconds", &e))?,
+                ))
+                .url_content_disposition(url_content_disposition.map(|d| match d {
+                    DispositionArg::Attachment => ContentDisposition::Attachment,
+                    DispositionArg::Inline => ContentDisposition::Inline,
+                }))
+                .build()
+                .map_err(|e| e.to_string())?;
+            let request = api::get_request(input);
             print_file(files.get(&request).await.map_err(|e| e.to_string())?).await
         }
     }

@@ -8,6 +8,7 @@ mod common;
 use std::process::Command;
 
 use attached_files::{FileStatus, Quota, Scan};
+use attached_files_server::app::Limits;
 use aws_sdk_connect::error::ProvideErrorMetadata;
 use aws_sdk_connect::operation::start_attached_file_upload::StartAttachedFileUploadError;
 use aws_sdk_connect::types::{
@@ -350,4 +351,48 @@ async fn aws_cli() {
     cli("delete-attached-file", args(&["--file-id", &file_id])).await.unwrap();
     let gone = cli("get-attached-file", args(&["--file-id", &file_id])).await.unwrap_err();
     assert!(gone.contains("(ResourceNotFoundException)"), "{gone}");
+}
+
+#[tokio::test]
+async fn throttling_and_internal_errors_reach_every_operation() {
+    let server = TestServer::start_with(Limits { max_concurrent_requests: 1, ..LIMITS }).await;
+    let file = server.ingest("inst-1", "a.txt", b"hello", FileStatus::Approved).await;
+    let client = connect_client(&server.url);
+    let id = file.file_id.as_str();
+    let start = || {
+        let call = client.start_attached_file_upload().instance_id("inst-1").associated_resource_arn(CASE_ARN);
+        call.file_name("b.txt").file_size_in_bytes(1).file_use_case_type(FileUseCaseType::Attachment)
+    };
+    let complete = || client.complete_attached_file_upload().instance_id("inst-1").file_id(id);
+    let get = || client.get_attached_file().instance_id("inst-1").file_id(id).associated_resource_arn(CASE_ARN);
+    let batch = || client.batch_get_attached_file_metadata().instance_id("inst-1").file_ids(id);
+    let delete = || client.delete_attached_file().instance_id("inst-1").file_id(id);
+
+    // One held call takes the only permit: each operation is throttled at once.
+    let held = server.hold();
+    let before = server.lookups();
+    let holder = tokio::spawn(get().send());
+    eventually("a call holds the only permit", || server.lookups() > before).await;
+    let throttled = [
+        start().send().await.err().and_then(|e| e.code().map(str::to_owned)),
+        complete().associated_resource_arn(CASE_ARN).send().await.err().and_then(|e| e.code().map(str::to_owned)),
+        get().send().await.err().and_then(|e| e.code().map(str::to_owned)),
+        batch().associated_resource_arn(CASE_ARN).send().await.err().and_then(|e| e.code().map(str::to_owned)),
+        delete().associated_resource_arn(CASE_ARN).send().await.err().and_then(|e| e.code().map(str::to_owned)),
+    ];
+    assert_eq!(throttled, [(); 5].map(|()| Some("ThrottlingException".to_owned())));
+    drop(held);
+    holder.await.unwrap().unwrap();
+
+    // A damaged record: the operations on it fail without telling why; BatchGet reports it alone.
+    server.corrupt(id);
+    let internal = [
+        complete().associated_resource_arn(CASE_ARN).send().await.err().and_then(|e| e.code().map(str::to_owned)),
+        get().send().await.err().and_then(|e| e.code().map(str::to_owned)),
+        delete().associated_resource_arn(CASE_ARN).send().await.err().and_then(|e| e.code().map(str::to_owned)),
+    ];
+    assert_eq!(internal, [(); 3].map(|()| Some("InternalServiceException".to_owned())));
+    let batch = batch().associated_resource_arn(CASE_ARN).send().await.unwrap();
+    let errors: Vec<_> = batch.errors().iter().map(|e| (e.file_id(), e.error_code())).collect();
+    assert_eq!((batch.files().len(), errors), (0, vec![(Some(id), Some("500"))]));
 }

@@ -1,6 +1,6 @@
 //! Proves the binary end to end on loopback: operator commands beside a running server on one
 //! data directory, downloads of the exact bytes, survival across SIGTERM and restart and across
-//! `kill -9` of an ingest, one-line start-up errors, and the move to an external S3-compatible
+//! `kill -9` of an ingest and of the server amid uploads and deletes, one-line start-up errors, and the move to an external S3-compatible
 //! store (moto) by configuration alone.
 
 use std::io::{BufRead, BufReader};
@@ -358,4 +358,95 @@ async fn serve_logs_one_line_per_request_and_each_internal_error_with_its_cause_
     let failed = &answers[2].0;
     let error = log.lines().find(|l| l.contains("ERROR")).expect("the internal error is logged");
     assert!(error.contains(failed) && error.contains("corrupt record"), "cause and request id: {error}");
+}
+
+/// The API's path for a file of inst-1, with CASE_ARN in the query.
+fn api_path(api: &str, file_id: Option<&str>) -> String {
+    let arn = CASE_ARN.replace(':', "%3A").replace('/', "%2F");
+    let file = file_id.map(|id| format!("/{id}")).unwrap_or_default();
+    format!("{api}/attached-files/inst-1{file}?associatedResourceArn={arn}")
+}
+
+/// Start, PUT and Complete through the API; the FileId once Complete was answered 200.
+async fn upload(http: &reqwest::Client, api: &str, bytes: &[u8]) -> Option<String> {
+    let start = serde_json::json!({
+        "FileName": "f.bin", "FileSizeInBytes": bytes.len(), "FileUseCaseType": "ATTACHMENT"
+    });
+    let started = http.put(api_path(api, None)).header("content-type", "application/json").body(start.to_string());
+    let started: Value = serde_json::from_slice(&started.send().await.ok()?.bytes().await.ok()?).ok()?;
+    let file_id = started["FileId"].as_str()?.to_owned();
+    let url = started["UploadUrlMetadata"]["Url"].as_str()?;
+    let put = http.put(url).header("content-length", bytes.len()).body(bytes.to_vec()).send().await.ok()?;
+    if put.status() != 200 {
+        return None;
+    }
+    let completed = http.post(api_path(api, Some(&file_id))).send().await.ok()?;
+    (completed.status() == 200).then_some(file_id)
+}
+
+#[tokio::test]
+async fn kill_9_during_uploads_and_deletes_loses_no_completed_file_and_no_url_lacks_its_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let bytes: Vec<u8> = (0..1_000_000).map(|i| (i * 7 % 253) as u8).collect();
+    let http = reqwest::Client::new();
+    let mut completed: Vec<String> = Vec::new();
+    let (mut deleted, mut victims_of_all_rounds): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    for round in 0..6u64 {
+        let (mut server, api, _) = serve_with(&mut binary(&data), &["--listen", "127.0.0.1:0"]);
+        // Files to delete this round, then uploads and deletes at once, cut short by kill -9.
+        for _ in 0..3 {
+            completed.extend(upload(&http, &api, &bytes).await);
+        }
+        let victims: Vec<String> = completed.iter().rev().take(2).cloned().collect();
+        victims_of_all_rounds.extend(victims.iter().cloned());
+        let mut work = tokio::task::JoinSet::new();
+        for _ in 0..3 {
+            let (http, api, bytes) = (http.clone(), api.clone(), bytes.clone());
+            work.spawn(async move { (upload(&http, &api, &bytes).await, None) });
+        }
+        for victim in victims {
+            let (http, api) = (http.clone(), api.clone());
+            work.spawn(async move {
+                let answer = http.delete(api_path(&api, Some(&victim))).send().await;
+                (None, answer.is_ok_and(|answer| answer.status() == 200).then_some(victim))
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(5 + round * 20)).await;
+        server.0.kill().unwrap(); // SIGKILL
+        server.0.wait().unwrap();
+        while let Some(done) = work.join_next().await {
+            let (uploaded, removed) = done.unwrap();
+            completed.extend(uploaded);
+            deleted.extend(removed);
+        }
+    }
+
+    let (mut server, api, store) = serve_with(&mut binary(&data), &["--listen", "127.0.0.1:0"]);
+    assert!(completed.len() >= 18 && !deleted.is_empty(), "{} completed, {} deleted", completed.len(), deleted.len());
+    for file_id in &completed {
+        let answer = http.get(api_path(&api, Some(file_id))).send().await.unwrap();
+        let status = answer.status().as_u16();
+        let body: Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
+        if deleted.contains(file_id) {
+            assert_eq!(status, 404, "an acknowledged delete holds: {body}");
+        } else if status == 200 {
+            assert_eq!(body["FileStatus"], "APPROVED", "{body}");
+            assert!(download(&body).await == bytes, "the URL of {file_id} downloads the whole file");
+        } else {
+            // Only a delete, acknowledged or cut short, takes a completed file away.
+            assert!(victims_of_all_rounds.contains(file_id), "{file_id} was lost: {body}");
+            assert_eq!(status, 404, "{body}");
+        }
+    }
+    // Whatever the cuts left (started uploads, files completed without an answer), every file
+    // with a URL has its bytes.
+    for file in listed(run(binary(&data).args(["list", "--instance-id", "inst-1"]))) {
+        let body = get(&mut binary(&data), file_id(&file), &store);
+        match body["FileStatus"].as_str() {
+            Some("APPROVED") => assert!(download(&body).await == bytes, "{body}"),
+            _ => assert!(body.get("DownloadUrlMetadata").is_none(), "{body}"),
+        }
+    }
+    sigterm(&mut server);
 }

@@ -11,9 +11,9 @@ use crate::metadata::{Inserted, MetadataStore, Quota, QuotaExceeded, StoreError}
 use crate::objects::{ObjectError, ObjectStore, Presigner};
 use crate::record::{CreatedBy, FileRecord, FileStatus, Phase, is_valid_arn};
 
-/// The lifetime of a download URL when the caller does not choose one, and its bounds.
+/// The lifetime of a URL when the caller does not choose one. (Its bounds are the model's, which
+/// the generated types check before a request reaches the domain.)
 pub const DEFAULT_URL_EXPIRY_SECONDS: u64 = 300;
-pub const URL_EXPIRY_SECONDS: std::ops::RangeInclusive<u64> = 5..=300;
 
 /// How a browser should treat a download, carried in the URL as its Content-Disposition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,7 +22,8 @@ pub enum Disposition {
     Inline,
 }
 
-/// A StartAttachedFileUpload request, already checked against the model's constraints.
+/// A StartAttachedFileUpload request, already checked against the model's constraints (by the
+/// generated server SDK, or by the generated types for `ingest`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StartRequest {
     pub client_token: Option<String>,
@@ -82,12 +83,14 @@ pub struct DownloadUrl {
     pub expires_at: OffsetDateTime,
 }
 
-/// What BatchGetAttachedFileMetadata answers: the files found, and the ids of those that were not
-/// (unknown, of another instance or resource, deleted), in the order asked.
+/// What BatchGetAttachedFileMetadata answers: the files found, the ids of those that were not
+/// (unknown, of another instance or resource, deleted), and of those whose lookup failed, with the
+/// cause (for the log), each in the order asked.
 #[derive(Debug, Clone, Default)]
 pub struct Batch {
     pub files: Vec<FileRecord>,
     pub not_found: Vec<String>,
+    pub failed: Vec<(String, String)>,
 }
 
 /// Why an operation failed, in the terms of the API's errors.
@@ -187,9 +190,6 @@ impl AttachedFiles {
             check_arn(created_by.arn())?;
         }
         let lifetime = request.url_expiry_in_seconds.unwrap_or(DEFAULT_URL_EXPIRY_SECONDS);
-        if !URL_EXPIRY_SECONDS.contains(&lifetime) {
-            return Err(FileError::invalid("UrlExpiryInSeconds must be between 5 and 300"));
-        }
         let file_id = uuid::Uuid::new_v4().to_string();
         let record = FileRecord {
             file_arn: file_arn(&request.associated_resource_arn, &request.instance_id, &file_id),
@@ -270,9 +270,6 @@ impl AttachedFiles {
     /// GetAttachedFile: the file's metadata and, for an approved file, a pre-signed download URL.
     pub async fn get(&self, request: &GetRequest) -> Result<AttachedFile, FileError> {
         let lifetime = request.url_expiry_in_seconds.unwrap_or(DEFAULT_URL_EXPIRY_SECONDS);
-        if !URL_EXPIRY_SECONDS.contains(&lifetime) {
-            return Err(FileError::invalid("UrlExpiryInSeconds must be between 5 and 300"));
-        }
         let file = FileRef {
             instance_id: request.instance_id.clone(),
             file_id: request.file_id.clone(),
@@ -303,9 +300,10 @@ impl AttachedFiles {
         check_arn(associated_resource_arn)?;
         let mut batch = Batch::default();
         for file_id in file_ids {
-            match self.metadata.get(instance_id, &file_id).await? {
-                Some(record) if is_visible(&record, associated_resource_arn) => batch.files.push(record),
-                _ => batch.not_found.push(file_id),
+            match self.metadata.get(instance_id, &file_id).await {
+                Ok(Some(record)) if is_visible(&record, associated_resource_arn) => batch.files.push(record),
+                Ok(_) => batch.not_found.push(file_id),
+                Err(e) => batch.failed.push((file_id, e.to_string())),
             }
         }
         Ok(batch)
@@ -352,7 +350,11 @@ impl AttachedFiles {
     /// Finishes what deletes left, and deletes uploads that were started but not completed
     /// within `abandoned_after` of their start. Returns how many files went.
     pub async fn sweep(&self, abandoned_after: Duration) -> Result<usize, FileError> {
-        let now = OffsetDateTime::now_utc();
+        self.sweep_at(abandoned_after, OffsetDateTime::now_utc()).await
+    }
+
+    /// [`AttachedFiles::sweep`] as if the time were `now`.
+    pub async fn sweep_at(&self, abandoned_after: Duration, now: OffsetDateTime) -> Result<usize, FileError> {
         for record in self.metadata.in_phase(Phase::Uploading).await? {
             if record.creation_time + abandoned_after < now {
                 let (instance, file) = (&record.instance_id, &record.file_id);

@@ -210,3 +210,50 @@ async fn files_survive_a_restart_and_an_outage_of_the_store() {
     assert_eq!(download(&url).await.0, 404);
     store.stop().await;
 }
+
+fn file_ref(record: &attached_files::FileRecord) -> attached_files::FileRef {
+    attached_files::FileRef {
+        instance_id: record.instance_id.clone(),
+        file_id: record.file_id.clone(),
+        associated_resource_arn: record.associated_resource_arn.clone(),
+    }
+}
+
+#[tokio::test]
+async fn deletes_hide_at_once_and_the_sweep_removes_what_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, files) = start_files(dir.path()).await;
+    let objects = attached_files::objects::ObjectStore::new(store.endpoint().client().await, BUCKET);
+    let kept = files.ingest(new_file("inst", "kept.txt"), &local_file(dir.path(), "k", b"kept"), None).await.unwrap();
+
+    // A file whose upload URL still works when it is deleted.
+    let started = files.start(attached_files::StartRequest { file_size_in_bytes: 5, ..new_file("inst", "a.txt") });
+    let started = started.await.unwrap();
+    let put = |url: String| async move {
+        let response = reqwest::Client::new().put(url).header("content-length", "5").body("hello").send().await;
+        response.unwrap().status().as_u16()
+    };
+    assert_eq!(put(started.upload.url.clone()).await, 200);
+    files.complete(&file_ref(&started.record)).await.unwrap();
+    files.delete(&file_ref(&started.record)).await.unwrap();
+    let gone = files.get(&get("inst", &started.record.file_id)).await.unwrap_err();
+    assert!(matches!(gone, FileError::NotFound), "{gone:?}");
+    assert_eq!(objects.size(&started.record.object).await.unwrap(), None, "the bytes go at once");
+    // The URL still works: a PUT brings the bytes back, hidden, until the sweep.
+    assert_eq!(put(started.upload.url.clone()).await, 200);
+    assert_eq!(files.sweep(Duration::from_secs(3600)).await.unwrap(), 0, "not while the URL works");
+
+    // An upload never completed.
+    let abandoned = files.start(attached_files::StartRequest { file_size_in_bytes: 3, ..new_file("inst", "b.txt") });
+    let abandoned = abandoned.await.unwrap().record;
+
+    let later = OffsetDateTime::now_utc() + Duration::from_secs(7200);
+    assert_eq!(files.sweep_at(Duration::from_secs(3600), later).await.unwrap(), 2);
+    assert_eq!(objects.size(&started.record.object).await.unwrap(), None, "the bytes put back are gone");
+    let left: Vec<_> = files.list("inst").await.unwrap().into_iter().map(|r| r.file_id).collect();
+    assert_eq!(left, std::slice::from_ref(&kept.file_id));
+    assert!(matches!(files.get(&get("inst", &abandoned.file_id)).await, Err(FileError::NotFound)));
+    let url = files.get(&get("inst", &kept.file_id)).await.unwrap().download.unwrap().url;
+    assert_eq!(download(&url).await.2, b"kept");
+    store.stop().await;
+}
