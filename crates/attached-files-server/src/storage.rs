@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use attached_files::embedded_s3::{self, AccessKey, DurableFs};
 use attached_files::files::DEFAULT_QUOTA;
-use attached_files::metadata::SqliteStore;
+use attached_files::metadata::{MetadataStore, SqliteStore};
 use attached_files::objects::{ObjectStore, S3Endpoint};
+use attached_files::postgres::PostgresStore;
 use attached_files::{AttachedFiles, Quota, Scan};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -17,6 +18,11 @@ pub struct StorageArgs {
     /// Directory of the metadata database and of the embedded object store; created if missing.
     #[arg(long, env = "ATTACHED_FILES_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
+
+    /// A PostgreSQL database for the metadata (`postgres://user:password@host:port/database`),
+    /// shared by several servers. Without it the metadata is in SQLite in the data directory.
+    #[arg(long, env = "ATTACHED_FILES_DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
 
     /// Bucket that holds the files' bytes; created if missing.
     #[arg(long, env = "ATTACHED_FILES_BUCKET", default_value = "attached-files", global = true)]
@@ -89,7 +95,10 @@ impl Storage {
     pub async fn open(args: &StorageArgs, role: Role) -> Result<Self, String> {
         std::fs::create_dir_all(&args.data_dir)
             .map_err(|e| format!("cannot create data directory {}: {e}", args.data_dir.display()))?;
-        let metadata = SqliteStore::open(&args.data_dir.join("metadata.sqlite3")).map_err(|e| e.to_string())?;
+        let metadata: Arc<dyn MetadataStore> = match &args.database_url {
+            Some(url) => Arc::new(PostgresStore::connect(url).await.map_err(|e| e.to_string())?),
+            None => Arc::new(SqliteStore::open(&args.data_dir.join("metadata.sqlite3")).map_err(|e| e.to_string())?),
+        };
 
         let (endpoint, embedded) = match &args.s3_endpoint {
             Some(url) => {
@@ -123,7 +132,7 @@ impl Storage {
         };
         let quota = Quota { max_files: args.max_files_per_instance, max_bytes: args.max_bytes_per_instance };
         let scan = args.scan_command.clone().map_or(Scan::ApproveAll, Scan::Command);
-        let files = AttachedFiles::new(Arc::new(metadata), objects, presigner.map_err(|e| e.to_string())?)
+        let files = AttachedFiles::new(metadata, objects, presigner.map_err(|e| e.to_string())?)
             .with_quota(quota)
             .with_scan(scan);
         Ok(Self { files, embedded })

@@ -395,4 +395,16 @@ async fn throttling_and_internal_errors_reach_every_operation() {
     let batch = batch().associated_resource_arn(CASE_ARN).send().await.unwrap();
     let errors: Vec<_> = batch.errors().iter().map(|e| (e.file_id(), e.error_code())).collect();
     assert_eq!((batch.files().len(), errors), (0, vec![(Some(id), Some("500"))]));
+
+    // A metadata store that cannot write: Start and Complete fail without telling why.
+    let other = server.ingest("inst-1", "c.txt", b"hello", FileStatus::Approved).await;
+    server.break_writes();
+    let failed = start().send().await.err().and_then(|e| e.code().map(str::to_owned));
+    assert_eq!(failed.as_deref(), Some("InternalServiceException"));
+    let uploading = client.complete_attached_file_upload().instance_id("inst-1").file_id(&other.file_id);
+    let completed = uploading.associated_resource_arn(CASE_ARN).send().await;
+    assert!(completed.is_ok(), "a completed file needs no write to be completed again");
+    let failed = client.delete_attached_file().instance_id("inst-1").file_id(&other.file_id);
+    let failed = failed.associated_resource_arn(CASE_ARN).send().await.err().and_then(|e| e.code().map(str::to_owned));
+    assert_eq!(failed.as_deref(), Some("InternalServiceException"));
 }

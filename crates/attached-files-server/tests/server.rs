@@ -1,7 +1,8 @@
 //! Proves the binary end to end on loopback: operator commands beside a running server on one
 //! data directory, downloads of the exact bytes, survival across SIGTERM and restart and across
-//! `kill -9` of an ingest and of the server amid uploads and deletes, one-line start-up errors, and the move to an external S3-compatible
-//! store (moto) by configuration alone.
+//! `kill -9` of an ingest and of the server amid uploads and deletes, one-line start-up errors,
+//! the move to an external S3-compatible store (moto) by configuration alone, and two replicas on
+//! one PostgreSQL database and one external store serving one set of files.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -449,4 +450,78 @@ async fn kill_9_during_uploads_and_deletes_loses_no_completed_file_and_no_url_la
         }
     }
     sigterm(&mut server);
+}
+
+/// A database of its own on the tests' PostgreSQL server (`scripts/test` names it in
+/// `ATTACHED_FILES_TEST_DATABASE_URL`); None outside `scripts/test`, a failure under `CI=true`.
+async fn fresh_postgres_database() -> Option<String> {
+    let Ok(admin) = std::env::var("ATTACHED_FILES_TEST_DATABASE_URL") else {
+        let ci = std::env::var("CI").is_ok_and(|ci| ci == "true");
+        assert!(!ci, "ATTACHED_FILES_TEST_DATABASE_URL is not set: run the tests with scripts/test");
+        eprintln!("PostgreSQL not tested: ATTACHED_FILES_TEST_DATABASE_URL is not set (scripts/test sets it)");
+        return None;
+    };
+    let (client, connection) = tokio_postgres::connect(&admin, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let name = format!("attached_files_test_{}", uuid::Uuid::new_v4().simple());
+    client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+    Some(format!("{}/{name}", admin.rsplit_once('/').unwrap().0))
+}
+
+#[tokio::test]
+async fn two_replicas_on_postgres_and_an_external_store_serve_one_set_of_files() {
+    let Some(database) = fresh_postgres_database().await else { return };
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let replica = |name: &str| {
+        let mut command = binary(&dir.path().join(name));
+        command
+            .args(["--database-url", &database, "--s3-endpoint", &moto.1, "--s3-path-style", "--bucket", "shared"])
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("AWS_ACCESS_KEY_ID", "moto-key")
+            .env("AWS_SECRET_ACCESS_KEY", "moto-secret")
+            .env("AWS_CONFIG_FILE", "/dev/null");
+        let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let api =
+            line.trim().strip_prefix("ready: API at ").and_then(|rest| rest.strip_suffix(", external object store"));
+        let api = api.unwrap_or_else(|| panic!("unexpected readiness line {line:?}")).to_owned();
+        (Server(child), api)
+    };
+    let ((mut a, a_api), (mut b, b_api)) = (replica("a"), replica("b"));
+    let http = reqwest::Client::new();
+    let bytes = b"one file, two replicas".to_vec();
+
+    // Start on A, retried on B with the same ClientToken: one file.
+    let start = serde_json::json!({
+        "ClientToken": "replica-token", "FileName": "r.txt", "FileSizeInBytes": bytes.len(), "FileUseCaseType": "ATTACHMENT"
+    });
+    let mut answers = Vec::new();
+    for api in [&a_api, &b_api] {
+        let started = http.put(api_path(api, None)).header("content-type", "application/json").body(start.to_string());
+        let started = started.send().await.unwrap();
+        assert_eq!(started.status(), 200);
+        answers.push(serde_json::from_slice::<Value>(&started.bytes().await.unwrap()).unwrap());
+    }
+    assert_eq!(answers[0], answers[1], "a retry on another replica answers the same file and URL");
+    let file_id = answers[0]["FileId"].as_str().unwrap().to_owned();
+    let url = answers[0]["UploadUrlMetadata"]["Url"].as_str().unwrap();
+    let put = http.put(url).header("content-length", bytes.len()).body(bytes.clone()).send().await.unwrap();
+    assert_eq!(put.status(), 200);
+
+    // Complete on B, Get on A, BatchGet on B, Delete on A, Get on B.
+    assert_eq!(http.post(api_path(&b_api, Some(&file_id))).send().await.unwrap().status(), 200);
+    let got = http.get(api_path(&a_api, Some(&file_id))).send().await.unwrap();
+    let got: Value = serde_json::from_slice(&got.bytes().await.unwrap()).unwrap();
+    assert_eq!(got["FileStatus"], "APPROVED", "{got}");
+    assert!(download(&got).await == bytes);
+    let batch = http.post(api_path(&b_api, None)).header("content-type", "application/json");
+    let batch = batch.body(serde_json::json!({ "FileIds": [file_id] }).to_string()).send().await.unwrap();
+    let batch: Value = serde_json::from_slice(&batch.bytes().await.unwrap()).unwrap();
+    assert_eq!(batch["Files"][0]["FileId"], file_id.as_str(), "{batch}");
+    assert_eq!(http.delete(api_path(&a_api, Some(&file_id))).send().await.unwrap().status(), 200);
+    assert_eq!(http.get(api_path(&b_api, Some(&file_id))).send().await.unwrap().status(), 404);
+    sigterm(&mut a);
+    sigterm(&mut b);
 }

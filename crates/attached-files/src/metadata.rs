@@ -19,6 +19,10 @@ use crate::record::{FileRecord, FileStatus, Phase};
 pub struct StoreError(String);
 
 impl StoreError {
+    pub fn new(cause: impl Into<String>) -> Self {
+        Self(cause.into())
+    }
+
     fn from(cause: impl std::fmt::Display) -> Self {
         Self(cause.to_string())
     }
@@ -346,10 +350,9 @@ impl MetadataStore for SqliteStore {
 
 #[cfg(test)]
 mod tests {
+    //! What only SQLite has; the contract both stores keep is in tests/metadata_stores.rs.
     use super::*;
     use crate::record::{CreatedBy, ObjectLocation};
-
-    const ROOMY: Quota = Quota { max_files: 100, max_bytes: 1000 };
 
     fn record(instance_id: &str, file_id: &str) -> FileRecord {
         FileRecord {
@@ -369,86 +372,6 @@ mod tests {
             upload_url_expiry_in_seconds: Some(300),
             phase: Phase::Complete,
         }
-    }
-
-    #[tokio::test]
-    async fn records_survive_reopening_and_are_scoped_to_their_instance() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("metadata.sqlite3");
-        {
-            let store = SqliteStore::open(&path).unwrap();
-            for (instance, file) in [("i1", "f1"), ("i1", "f2"), ("i2", "f3")] {
-                assert_eq!(store.insert(&record(instance, file), ROOMY).await.unwrap(), Inserted::New);
-            }
-            assert!(store.insert(&record("i1", "f1"), ROOMY).await.is_err(), "a FileId is unique");
-            let approve = Some(FileStatus::Approved);
-            assert!(store.advance("i1", "f1", &[Phase::Complete], Phase::Complete, approve).await.unwrap());
-            assert!(!store.advance("i2", "f1", &[Phase::Complete], Phase::Complete, approve).await.unwrap());
-        }
-        let store = SqliteStore::open(&path).unwrap();
-        let mut expected = record("i1", "f1");
-        expected.file_status = FileStatus::Approved;
-        assert_eq!(store.get("i1", "f1").await.unwrap(), Some(expected));
-        assert_eq!(store.get("i2", "f1").await.unwrap(), None);
-        assert_eq!(store.get("i1", "nope").await.unwrap(), None);
-        let listed: Vec<_> = store.list("i1").await.unwrap().into_iter().map(|r| r.file_id).collect();
-        assert_eq!(listed, ["f1", "f2"]);
-    }
-
-    #[tokio::test]
-    async fn two_handles_on_one_file_see_each_others_writes() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("metadata.sqlite3");
-        let (server, operator) = (SqliteStore::open(&path).unwrap(), SqliteStore::open(&path).unwrap());
-        operator.insert(&record("i", "f"), ROOMY).await.unwrap();
-        assert_eq!(server.get("i", "f").await.unwrap().unwrap().file_status, FileStatus::Processing);
-        operator.advance("i", "f", &[Phase::Complete], Phase::Complete, Some(FileStatus::Rejected)).await.unwrap();
-        assert_eq!(server.get("i", "f").await.unwrap().unwrap().file_status, FileStatus::Rejected);
-    }
-
-    #[tokio::test]
-    async fn phases_move_only_from_the_expected_ones() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("m.sqlite3")).unwrap();
-        let uploading = FileRecord { phase: Phase::Uploading, ..record("i", "f") };
-        store.insert(&uploading, ROOMY).await.unwrap();
-        assert_eq!(store.in_phase(Phase::Uploading).await.unwrap(), [uploading]);
-        assert!(!store.advance("i", "f", &[Phase::Scanning], Phase::Complete, None).await.unwrap());
-        assert!(store.advance("i", "f", &[Phase::Uploading], Phase::Scanning, None).await.unwrap());
-        assert!(store.advance("i", "f", &[Phase::Uploading, Phase::Scanning], Phase::Deleting, None).await.unwrap());
-        let record = store.get("i", "f").await.unwrap().unwrap();
-        assert_eq!((record.phase, record.file_status), (Phase::Deleting, FileStatus::Processing));
-        assert!(store.in_phase(Phase::Uploading).await.unwrap().is_empty());
-        assert!(store.remove("i", "f").await.unwrap());
-        assert!(!store.remove("i", "f").await.unwrap());
-        assert_eq!(store.get("i", "f").await.unwrap(), None);
-    }
-
-    #[tokio::test]
-    async fn a_client_token_names_one_file_of_its_instance() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("m.sqlite3")).unwrap();
-        let first = FileRecord { client_token: Some("t".into()), ..record("i", "f1") };
-        assert_eq!(store.insert(&first, ROOMY).await.unwrap(), Inserted::New);
-        let retry = FileRecord { client_token: Some("t".into()), ..record("i", "f2") };
-        assert_eq!(store.insert(&retry, ROOMY).await.unwrap(), Inserted::Existing(Box::new(first)));
-        let elsewhere = FileRecord { client_token: Some("t".into()), ..record("j", "f3") };
-        assert_eq!(store.insert(&elsewhere, ROOMY).await.unwrap(), Inserted::New);
-    }
-
-    #[tokio::test]
-    async fn quotas_count_files_and_bytes_until_they_are_removed() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("m.sqlite3")).unwrap();
-        let quota = Quota { max_files: 2, max_bytes: 12 };
-        let sized = |id: &str, size| FileRecord { file_size_in_bytes: size, ..record("i", id) };
-        assert_eq!(store.insert(&sized("a", 5), quota).await.unwrap(), Inserted::New);
-        assert_eq!(store.insert(&sized("b", 8), quota).await.unwrap(), Inserted::Refused(QuotaExceeded::TotalSize));
-        assert_eq!(store.insert(&sized("b", 7), quota).await.unwrap(), Inserted::New);
-        assert_eq!(store.insert(&sized("c", 1), quota).await.unwrap(), Inserted::Refused(QuotaExceeded::FileCount));
-        assert_eq!(store.insert(&record("j", "d"), quota).await.unwrap(), Inserted::New, "per instance");
-        store.remove("i", "a").await.unwrap();
-        assert_eq!(store.insert(&sized("c", 5), quota).await.unwrap(), Inserted::New);
     }
 
     #[tokio::test]

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use attached_files::embedded_s3::{self, AccessKey, DurableFs};
@@ -63,7 +63,7 @@ impl TestServer {
         };
         let objects = ObjectStore::new(endpoint.client().await, BUCKET);
         objects.ensure_bucket().await.unwrap();
-        let gate = Gate { open: Arc::new(watch::channel(true).0), arrived: Arc::default() };
+        let gate = Gate { open: Arc::new(watch::channel(true).0), arrived: Arc::default(), broken: Arc::default() };
         let sqlite = SqliteStore::open(&dir.path().join("metadata.sqlite3")).unwrap();
         let metadata = GatedStore { inner: sqlite, gate: gate.clone() };
         let files = configure(AttachedFiles::new(Arc::new(metadata), objects, endpoint.presigner().await.unwrap()));
@@ -82,6 +82,11 @@ impl TestServer {
     pub fn hold(&self) -> Held {
         self.gate.open.send_replace(false);
         Held(self.gate.open.clone())
+    }
+
+    /// Makes every metadata write fail from now on.
+    pub fn break_writes(&self) {
+        self.gate.broken.store(true, Ordering::SeqCst);
     }
 
     /// How many metadata lookups have begun (held back or not).
@@ -143,6 +148,17 @@ impl Drop for Held {
 struct Gate {
     open: Arc<watch::Sender<bool>>,
     arrived: Arc<AtomicUsize>,
+    /// Whether writes fail, as on a full or failing disk.
+    broken: Arc<AtomicBool>,
+}
+
+impl Gate {
+    fn write(&self) -> Result<(), StoreError> {
+        match self.broken.load(Ordering::SeqCst) {
+            true => Err(StoreError::new("disk I/O error (made by the test)")),
+            false => Ok(()),
+        }
+    }
 }
 
 /// The SQLite store, whose lookups first pass a gate that tests can close.
@@ -154,6 +170,7 @@ struct GatedStore {
 #[async_trait]
 impl MetadataStore for GatedStore {
     async fn insert(&self, record: &FileRecord, quota: Quota) -> Result<Inserted, StoreError> {
+        self.gate.write()?;
         self.inner.insert(record, quota).await
     }
 
@@ -171,6 +188,7 @@ impl MetadataStore for GatedStore {
         to: Phase,
         status: Option<FileStatus>,
     ) -> Result<bool, StoreError> {
+        self.gate.write()?;
         self.inner.advance(instance_id, file_id, from, to, status).await
     }
 

@@ -1,0 +1,246 @@
+//! The metadata store on PostgreSQL, for several stateless replicas of the server: everything
+//! they must agree on (idempotency tokens, quotas, phases, statuses) is decided inside the
+//! database, in transactions, so no replica holds state another could contradict.
+//!
+//! The same tables as the SQLite store, with the record as `jsonb`. Schema changes are applied on
+//! start, under an advisory lock, so that replicas starting together apply each once.
+
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+
+use crate::metadata::{Inserted, MetadataStore, Quota, QuotaExceeded, StoreError};
+use crate::record::{FileRecord, FileStatus, Phase};
+
+/// The connections a server keeps open: enough for both cores' worth of calls in flight.
+const POOL_SIZE: usize = 16;
+
+/// The schema, in steps; `schema_version` holds how many have been applied.
+const MIGRATIONS: &[&str] = &["CREATE TABLE attached_files (
+         seq          BIGSERIAL UNIQUE,
+         file_id      TEXT PRIMARY KEY,
+         instance_id  TEXT NOT NULL,
+         record       JSONB NOT NULL,
+         phase        TEXT NOT NULL,
+         client_token TEXT,
+         size         BIGINT NOT NULL
+     );
+     CREATE INDEX attached_files_by_instance ON attached_files (instance_id, seq);
+     CREATE UNIQUE INDEX attached_files_by_token ON attached_files (instance_id, client_token)
+         WHERE client_token IS NOT NULL;
+     CREATE INDEX attached_files_by_phase ON attached_files (phase, seq) WHERE phase <> 'COMPLETE';
+     -- What each instance holds, kept with every insert and removal: the quota check locks and
+     -- reads one row, whatever the number of files.
+     CREATE TABLE instance_usage (
+         instance_id TEXT PRIMARY KEY,
+         files       BIGINT NOT NULL,
+         bytes       BIGINT NOT NULL
+     );"];
+
+/// An arbitrary key for `pg_advisory_xact_lock`, held while the schema is brought up to date.
+const MIGRATION_LOCK: i64 = 0x6174_7461_6368_6564; // "attached"
+
+pub struct PostgresStore {
+    pool: Pool,
+}
+
+fn store_error(cause: impl std::fmt::Display) -> StoreError {
+    StoreError::new(format!("postgres: {cause}"))
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/database`) and
+    /// brings its schema up to date.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let config: tokio_postgres::Config = url.parse().map_err(store_error)?;
+        let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let pool = Pool::builder(manager).max_size(POOL_SIZE).build().map_err(store_error)?;
+        let store = Self { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+        self.pool.get().await.map_err(store_error)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(store_error)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await.map_err(store_error)?;
+        tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            .await
+            .map_err(store_error)?;
+        let applied: i32 = match tx.query_opt("SELECT version FROM schema_version", &[]).await.map_err(store_error)? {
+            Some(row) => row.get(0),
+            None => {
+                tx.execute("INSERT INTO schema_version VALUES (0)", &[]).await.map_err(store_error)?;
+                0
+            }
+        };
+        let known = MIGRATIONS.len() as i32;
+        if applied > known {
+            return Err(StoreError::new(format!(
+                "the database has schema version {applied}, newer than this program's {known}"
+            )));
+        }
+        for migration in &MIGRATIONS[applied as usize..] {
+            tx.batch_execute(migration).await.map_err(store_error)?;
+        }
+        tx.execute("UPDATE schema_version SET version = $1", &[&known]).await.map_err(store_error)?;
+        tx.commit().await.map_err(store_error)
+    }
+}
+
+/// The record of a row of `record::text, phase`.
+fn decode(row: &tokio_postgres::Row) -> Result<FileRecord, StoreError> {
+    let (json, phase): (String, String) = (row.get(0), row.get(1));
+    let mut record: FileRecord =
+        serde_json::from_str(&json).map_err(|e| StoreError::new(format!("corrupt record: {e}")))?;
+    record.phase = Phase::parse(&phase).ok_or_else(|| StoreError::new(format!("corrupt record: phase {phase:?}")))?;
+    Ok(record)
+}
+
+/// PostgreSQL's integers are signed; sizes and quotas beyond i64 are clamped, which no file reaches.
+fn signed(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+#[async_trait]
+impl MetadataStore for PostgresStore {
+    async fn insert(&self, record: &FileRecord, quota: Quota) -> Result<Inserted, StoreError> {
+        let json = serde_json::to_string(record).map_err(store_error)?;
+        let size = signed(record.file_size_in_bytes);
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(store_error)?;
+        // The instance's usage row, locked: Starts of one instance take turns here, on every replica.
+        tx.execute(
+            "INSERT INTO instance_usage VALUES ($1, 0, 0) ON CONFLICT (instance_id) DO NOTHING",
+            &[&record.instance_id],
+        )
+        .await
+        .map_err(store_error)?;
+        let usage = tx
+            .query_one(
+                "SELECT files, bytes FROM instance_usage WHERE instance_id = $1 FOR UPDATE",
+                &[&record.instance_id],
+            )
+            .await
+            .map_err(store_error)?;
+        if let Some(token) = &record.client_token {
+            let existing = tx
+                .query_opt(
+                    "SELECT record::text, phase FROM attached_files WHERE instance_id = $1 AND client_token = $2",
+                    &[&record.instance_id, token],
+                )
+                .await
+                .map_err(store_error)?;
+            if let Some(row) = existing {
+                return Ok(Inserted::Existing(Box::new(decode(&row)?)));
+            }
+        }
+        let (files, bytes): (i64, i64) = (usage.get(0), usage.get(1));
+        if files >= signed(quota.max_files) {
+            return Ok(Inserted::Refused(QuotaExceeded::FileCount));
+        }
+        if bytes.saturating_add(size) > signed(quota.max_bytes) {
+            return Ok(Inserted::Refused(QuotaExceeded::TotalSize));
+        }
+        tx.execute(
+            "INSERT INTO attached_files (file_id, instance_id, record, phase, client_token, size)
+             VALUES ($1, $2, $3::text::jsonb, $4, $5, $6)",
+            &[&record.file_id, &record.instance_id, &json, &record.phase.as_str(), &record.client_token, &size],
+        )
+        .await
+        .map_err(store_error)?;
+        tx.execute(
+            "UPDATE instance_usage SET files = files + 1, bytes = bytes + $2 WHERE instance_id = $1",
+            &[&record.instance_id, &size],
+        )
+        .await
+        .map_err(store_error)?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(Inserted::New)
+    }
+
+    async fn get(&self, instance_id: &str, file_id: &str) -> Result<Option<FileRecord>, StoreError> {
+        let client = self.client().await?;
+        let statement = client
+            .prepare_cached("SELECT record::text, phase FROM attached_files WHERE file_id = $1 AND instance_id = $2")
+            .await
+            .map_err(store_error)?;
+        let row = client.query_opt(&statement, &[&file_id, &instance_id]).await.map_err(store_error)?;
+        row.as_ref().map(decode).transpose()
+    }
+
+    async fn advance(
+        &self,
+        instance_id: &str,
+        file_id: &str,
+        from: &[Phase],
+        to: Phase,
+        status: Option<FileStatus>,
+    ) -> Result<bool, StoreError> {
+        let from: Vec<&str> = from.iter().map(|phase| phase.as_str()).collect();
+        let status = status.map(FileStatus::as_str);
+        let changed = self
+            .client()
+            .await?
+            .execute(
+                "UPDATE attached_files
+                 SET phase = $3,
+                     record = CASE WHEN $5::text IS NULL THEN record
+                                   ELSE jsonb_set(record, '{FileStatus}', to_jsonb($5::text)) END
+                 WHERE file_id = $1 AND instance_id = $2 AND phase = ANY($4)",
+                &[&file_id, &instance_id, &to.as_str(), &from, &status],
+            )
+            .await
+            .map_err(store_error)?;
+        Ok(changed == 1)
+    }
+
+    async fn remove(&self, instance_id: &str, file_id: &str) -> Result<bool, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(store_error)?;
+        let removed = tx
+            .query_opt(
+                "DELETE FROM attached_files WHERE file_id = $1 AND instance_id = $2 RETURNING size",
+                &[&file_id, &instance_id],
+            )
+            .await
+            .map_err(store_error)?;
+        let Some(row) = removed else { return Ok(false) };
+        let size: i64 = row.get(0);
+        tx.execute(
+            "UPDATE instance_usage SET files = files - 1, bytes = bytes - $2 WHERE instance_id = $1",
+            &[&instance_id, &size],
+        )
+        .await
+        .map_err(store_error)?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(true)
+    }
+
+    async fn list(&self, instance_id: &str) -> Result<Vec<FileRecord>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT record::text, phase FROM attached_files WHERE instance_id = $1 ORDER BY seq",
+                &[&instance_id],
+            )
+            .await
+            .map_err(store_error)?;
+        rows.iter().map(decode).collect()
+    }
+
+    async fn in_phase(&self, phase: Phase) -> Result<Vec<FileRecord>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query("SELECT record::text, phase FROM attached_files WHERE phase = $1 ORDER BY seq", &[&phase.as_str()])
+            .await
+            .map_err(store_error)?;
+        rows.iter().map(decode).collect()
+    }
+}

@@ -1,0 +1,196 @@
+//! Proves that both metadata stores keep the same contract: SQLite (the embedded default) and
+//! PostgreSQL (a real server: `scripts/test` starts one and names it in
+//! `ATTACHED_FILES_TEST_DATABASE_URL`). Records are scoped to their instance, a FileId is unique,
+//! a ClientToken names one file of its instance, quotas count files and bytes until removal,
+//! phases move only from the expected ones, and two handles on one database (two processes, or two
+//! replicas) see each other's writes, also when they race for the same quota.
+
+use std::sync::Arc;
+
+use attached_files::metadata::{Inserted, MetadataStore, Quota, QuotaExceeded, SqliteStore};
+use attached_files::postgres::PostgresStore;
+use attached_files::record::{CreatedBy, FileRecord, FileStatus, ObjectLocation, Phase};
+
+const ROOMY: Quota = Quota { max_files: 100, max_bytes: 1000 };
+
+fn record(instance_id: &str, file_id: &str) -> FileRecord {
+    FileRecord {
+        instance_id: instance_id.into(),
+        file_id: file_id.into(),
+        file_arn: format!("arn:aws:connect:us-east-1:111122223333:instance/{instance_id}/file/{file_id}"),
+        file_name: "notes.txt".into(),
+        file_size_in_bytes: 5,
+        file_status: FileStatus::Processing,
+        file_use_case_type: Some("ATTACHMENT".into()),
+        created_by: Some(CreatedBy::ConnectUserArn("arn:aws:connect:us-east-1:111122223333:user/u".into())),
+        creation_time: time::macros::datetime!(2024-05-03 02:41:28.172 UTC),
+        associated_resource_arn: "arn:aws:cases:us-east-1:111122223333:domain/d/case/c".into(),
+        tags: [("team".to_string(), "blue".to_string())].into(),
+        object: ObjectLocation { bucket: "b".into(), key: format!("files/{file_id}") },
+        client_token: None,
+        upload_url_expiry_in_seconds: Some(300),
+        phase: Phase::Complete,
+    }
+}
+
+/// A fresh, empty database of one kind, and how to open another handle on it.
+enum Database {
+    Sqlite(tempfile::TempDir),
+    Postgres(String),
+}
+
+impl Database {
+    /// One empty database of each kind.
+    async fn each() -> Vec<Database> {
+        let mut databases = vec![Database::Sqlite(tempfile::tempdir().unwrap())];
+        match std::env::var("ATTACHED_FILES_TEST_DATABASE_URL") {
+            Ok(admin) => databases.push(Database::Postgres(fresh_postgres_database(&admin).await)),
+            Err(_) if std::env::var("CI").is_ok_and(|ci| ci == "true") => {
+                panic!("ATTACHED_FILES_TEST_DATABASE_URL is not set: run the tests with scripts/test")
+            }
+            Err(_) => {
+                eprintln!("PostgreSQL not tested: ATTACHED_FILES_TEST_DATABASE_URL is not set (scripts/test sets it)")
+            }
+        }
+        databases
+    }
+
+    async fn open(&self) -> Arc<dyn MetadataStore> {
+        match self {
+            Database::Sqlite(dir) => Arc::new(SqliteStore::open(&dir.path().join("metadata.sqlite3")).unwrap()),
+            Database::Postgres(url) => Arc::new(PostgresStore::connect(url).await.unwrap()),
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Database::Sqlite(_) => "sqlite",
+            Database::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// Creates a database of its own on the server at `admin` (a URL ending in a database name) and
+/// returns its URL.
+async fn fresh_postgres_database(admin: &str) -> String {
+    let (client, connection) = tokio_postgres::connect(admin, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let name = format!("attached_files_test_{}", uuid::Uuid::new_v4().simple());
+    client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+    let (base, _) = admin.rsplit_once('/').expect("the URL ends in a database name");
+    format!("{base}/{name}")
+}
+
+#[tokio::test]
+async fn records_are_scoped_to_their_instance_and_survive_reopening() {
+    for database in Database::each().await {
+        let name = database.name();
+        {
+            let store = database.open().await;
+            for (instance, file) in [("i1", "f1"), ("i1", "f2"), ("i2", "f3")] {
+                assert_eq!(store.insert(&record(instance, file), ROOMY).await.unwrap(), Inserted::New, "{name}");
+            }
+            assert!(store.insert(&record("i1", "f1"), ROOMY).await.is_err(), "{name}: a FileId is unique");
+            let approve = Some(FileStatus::Approved);
+            assert!(store.advance("i1", "f1", &[Phase::Complete], Phase::Complete, approve).await.unwrap());
+            assert!(!store.advance("i2", "f1", &[Phase::Complete], Phase::Complete, approve).await.unwrap());
+        }
+        let store = database.open().await;
+        let expected = FileRecord { file_status: FileStatus::Approved, ..record("i1", "f1") };
+        assert_eq!(store.get("i1", "f1").await.unwrap(), Some(expected), "{name}");
+        assert_eq!(store.get("i2", "f1").await.unwrap(), None, "{name}");
+        assert_eq!(store.get("i1", "nope").await.unwrap(), None, "{name}");
+        let listed: Vec<_> = store.list("i1").await.unwrap().into_iter().map(|r| r.file_id).collect();
+        assert_eq!(listed, ["f1", "f2"], "{name}");
+    }
+}
+
+#[tokio::test]
+async fn two_handles_on_one_database_see_each_others_writes() {
+    for database in Database::each().await {
+        let (server, operator) = (database.open().await, database.open().await);
+        operator.insert(&record("i", "f"), ROOMY).await.unwrap();
+        assert_eq!(server.get("i", "f").await.unwrap().unwrap().file_status, FileStatus::Processing);
+        operator.advance("i", "f", &[Phase::Complete], Phase::Complete, Some(FileStatus::Rejected)).await.unwrap();
+        assert_eq!(
+            server.get("i", "f").await.unwrap().unwrap().file_status,
+            FileStatus::Rejected,
+            "{}",
+            database.name()
+        );
+    }
+}
+
+#[tokio::test]
+async fn phases_move_only_from_the_expected_ones() {
+    for database in Database::each().await {
+        let name = database.name();
+        let store = database.open().await;
+        let uploading = FileRecord { phase: Phase::Uploading, ..record("i", "f") };
+        store.insert(&uploading, ROOMY).await.unwrap();
+        assert_eq!(store.in_phase(Phase::Uploading).await.unwrap(), [uploading], "{name}");
+        assert!(!store.advance("i", "f", &[Phase::Scanning], Phase::Complete, None).await.unwrap());
+        assert!(store.advance("i", "f", &[Phase::Uploading], Phase::Scanning, None).await.unwrap());
+        let both = [Phase::Uploading, Phase::Scanning];
+        assert!(store.advance("i", "f", &both, Phase::Deleting, None).await.unwrap());
+        let record = store.get("i", "f").await.unwrap().unwrap();
+        assert_eq!((record.phase, record.file_status), (Phase::Deleting, FileStatus::Processing), "{name}");
+        assert!(store.in_phase(Phase::Uploading).await.unwrap().is_empty(), "{name}");
+        assert!(store.remove("i", "f").await.unwrap(), "{name}");
+        assert!(!store.remove("i", "f").await.unwrap(), "{name}");
+        assert_eq!(store.get("i", "f").await.unwrap(), None, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_client_token_names_one_file_of_its_instance() {
+    for database in Database::each().await {
+        let store = database.open().await;
+        let first = FileRecord { client_token: Some("t".into()), ..record("i", "f1") };
+        assert_eq!(store.insert(&first, ROOMY).await.unwrap(), Inserted::New);
+        let retry = FileRecord { client_token: Some("t".into()), ..record("i", "f2") };
+        assert_eq!(
+            store.insert(&retry, ROOMY).await.unwrap(),
+            Inserted::Existing(Box::new(first)),
+            "{}",
+            database.name()
+        );
+        let elsewhere = FileRecord { client_token: Some("t".into()), ..record("j", "f3") };
+        assert_eq!(store.insert(&elsewhere, ROOMY).await.unwrap(), Inserted::New);
+    }
+}
+
+#[tokio::test]
+async fn quotas_count_files_and_bytes_until_they_are_removed() {
+    for database in Database::each().await {
+        let name = database.name();
+        let store = database.open().await;
+        let quota = Quota { max_files: 2, max_bytes: 12 };
+        let sized = |id: &str, size| FileRecord { file_size_in_bytes: size, ..record("i", id) };
+        let refused = |reason| Inserted::Refused(reason);
+        assert_eq!(store.insert(&sized("a", 5), quota).await.unwrap(), Inserted::New, "{name}");
+        assert_eq!(store.insert(&sized("b", 8), quota).await.unwrap(), refused(QuotaExceeded::TotalSize), "{name}");
+        assert_eq!(store.insert(&sized("b", 7), quota).await.unwrap(), Inserted::New, "{name}");
+        assert_eq!(store.insert(&sized("c", 1), quota).await.unwrap(), refused(QuotaExceeded::FileCount), "{name}");
+        assert_eq!(store.insert(&record("j", "d"), quota).await.unwrap(), Inserted::New, "{name}: per instance");
+        store.remove("i", "a").await.unwrap();
+        assert_eq!(store.insert(&sized("c", 5), quota).await.unwrap(), Inserted::New, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn handles_racing_for_one_quota_never_exceed_it() {
+    for database in Database::each().await {
+        // Four handles (processes, replicas) insert 40 files at once; the quota allows 10.
+        let stores: Vec<_> = futures::future::join_all((0..4).map(|_| database.open())).await;
+        let quota = Quota { max_files: 10, max_bytes: 1000 };
+        let inserts = (0..40).map(|i| {
+            let store = stores[i % stores.len()].clone();
+            async move { store.insert(&record("i", &format!("f{i}")), quota).await.unwrap() }
+        });
+        let answers = futures::future::join_all(inserts).await;
+        let accepted = answers.iter().filter(|answer| **answer == Inserted::New).count();
+        assert_eq!(accepted, 10, "{}", database.name());
+        assert_eq!(stores[0].list("i").await.unwrap().len(), 10, "{}", database.name());
+    }
+}
