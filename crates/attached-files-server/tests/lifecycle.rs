@@ -18,18 +18,6 @@ use aws_sdk_connect::types::{
 use common::*;
 use serde_json::Value;
 
-fn connect_client(endpoint: &str) -> aws_sdk_connect::Client {
-    use aws_sdk_connect::config::{BehaviorVersion, Credentials, Region, retry::RetryConfig};
-    let config = aws_sdk_connect::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("AKIDTEST", "test-secret", None, None, "test"))
-        .endpoint_url(endpoint)
-        .retry_config(RetryConfig::disabled())
-        .build();
-    aws_sdk_connect::Client::from_conf(config)
-}
-
 /// PUTs `bytes` to an upload URL with the headers Start gave; returns the status.
 async fn put(url: &str, headers: &[(&str, &str)], bytes: Vec<u8>) -> u16 {
     let mut request = reqwest::Client::new().put(url).body(bytes);

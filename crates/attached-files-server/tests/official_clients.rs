@@ -14,8 +14,6 @@ use std::process::{Command, Stdio};
 use attached_files::record::format_iso_millis;
 use attached_files::{FileRecord, FileStatus};
 use attached_files_server::app::Limits;
-use aws_sdk_connect::config::retry::RetryConfig;
-use aws_sdk_connect::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_connect::error::ProvideErrorMetadata;
 use aws_sdk_connect::operation::RequestId;
 use aws_sdk_connect::operation::get_attached_file::{GetAttachedFileError, GetAttachedFileOutput};
@@ -133,17 +131,6 @@ async fn download(url: &str) -> Vec<u8> {
     let response = reqwest::get(url).await.unwrap();
     assert_eq!(response.status(), 200, "{url}");
     response.bytes().await.unwrap().to_vec()
-}
-
-fn connect_client(endpoint: &str) -> aws_sdk_connect::Client {
-    let config = aws_sdk_connect::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("AKIDTEST", "test-secret", None, None, "test"))
-        .endpoint_url(endpoint)
-        .retry_config(RetryConfig::disabled())
-        .build();
-    aws_sdk_connect::Client::from_conf(config)
 }
 
 /// The fields of a Rust SDK answer, in the shape of [`expected_fields`]; checks the URL.

@@ -4,6 +4,8 @@
 //! the move to an external S3-compatible store (moto) by configuration alone, and two replicas on
 //! one PostgreSQL database and one external store serving one set of files.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -468,27 +470,29 @@ async fn fresh_postgres_database() -> Option<String> {
     Some(format!("{}/{name}", admin.rsplit_once('/').unwrap().0))
 }
 
+/// `serve` on the PostgreSQL `database` and the moto store at `moto`: the server and its API's URL.
+fn external_replica(data_dir: &Path, database: &str, moto: &str) -> (Server, String) {
+    let mut command = binary(data_dir);
+    command
+        .args(["--database-url", database, "--s3-endpoint", moto, "--s3-path-style", "--bucket", "shared"])
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("AWS_ACCESS_KEY_ID", "moto-key")
+        .env("AWS_SECRET_ACCESS_KEY", "moto-secret")
+        .env("AWS_CONFIG_FILE", "/dev/null");
+    let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let api = line.trim().strip_prefix("ready: API at ").and_then(|rest| rest.strip_suffix(", external object store"));
+    let api = api.unwrap_or_else(|| panic!("unexpected readiness line {line:?}")).to_owned();
+    (Server(child), api)
+}
+
 #[tokio::test]
 async fn two_replicas_on_postgres_and_an_external_store_serve_one_set_of_files() {
     let Some(database) = fresh_postgres_database().await else { return };
     let moto = Moto::start();
     let dir = tempfile::tempdir().unwrap();
-    let replica = |name: &str| {
-        let mut command = binary(&dir.path().join(name));
-        command
-            .args(["--database-url", &database, "--s3-endpoint", &moto.1, "--s3-path-style", "--bucket", "shared"])
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .env("AWS_ACCESS_KEY_ID", "moto-key")
-            .env("AWS_SECRET_ACCESS_KEY", "moto-secret")
-            .env("AWS_CONFIG_FILE", "/dev/null");
-        let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let api =
-            line.trim().strip_prefix("ready: API at ").and_then(|rest| rest.strip_suffix(", external object store"));
-        let api = api.unwrap_or_else(|| panic!("unexpected readiness line {line:?}")).to_owned();
-        (Server(child), api)
-    };
+    let replica = |name: &str| external_replica(&dir.path().join(name), &database, &moto.1);
     let ((mut a, a_api), (mut b, b_api)) = (replica("a"), replica("b"));
     let http = reqwest::Client::new();
     let bytes = b"one file, two replicas".to_vec();
@@ -524,4 +528,91 @@ async fn two_replicas_on_postgres_and_an_external_store_serve_one_set_of_files()
     assert_eq!(http.get(api_path(&b_api, Some(&file_id))).send().await.unwrap().status(), 404);
     sigterm(&mut a);
     sigterm(&mut b);
+}
+
+/// One upload through aws-sdk-connect, started on `start` and completed on `complete`: the
+/// FileId once started, and whether Complete was acknowledged.
+async fn upload_across(
+    start: &aws_sdk_connect::Client,
+    complete: &aws_sdk_connect::Client,
+    bytes: &[u8],
+) -> (Option<String>, bool) {
+    use aws_sdk_connect::types::FileUseCaseType;
+    let started = start
+        .start_attached_file_upload()
+        .instance_id("inst-1")
+        .associated_resource_arn(CASE_ARN)
+        .file_name("r.bin")
+        .file_size_in_bytes(bytes.len() as i64)
+        .file_use_case_type(FileUseCaseType::Attachment)
+        .send()
+        .await;
+    let Ok(started) = started else { return (None, false) };
+    let file_id = started.file_id().unwrap().to_owned();
+    let url = started.upload_url_metadata().unwrap().url().unwrap();
+    let put = reqwest::Client::new().put(url).header("content-length", bytes.len()).body(bytes.to_vec()).send().await;
+    if !put.is_ok_and(|put| put.status() == 200) {
+        return (Some(file_id), false);
+    }
+    let completed = complete.complete_attached_file_upload().instance_id("inst-1").file_id(&file_id);
+    let completed = completed.associated_resource_arn(CASE_ARN).send().await;
+    (Some(file_id), completed.is_ok())
+}
+
+#[tokio::test]
+async fn three_replicas_lose_nothing_acknowledged_when_one_is_killed_mid_upload() {
+    let Some(database) = fresh_postgres_database().await else { return };
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let replica = |name: &str| external_replica(&dir.path().join(name), &database, &moto.1);
+    let (mut a, a_api) = replica("a");
+    let (mut b, b_api) = replica("b");
+    let (mut c, c_api) = replica("c");
+    let clients = [&a_api, &b_api, &c_api].map(|api| common::connect_client(api));
+    let bytes: Vec<u8> = (0..300_000).map(|i| (i * 7 % 253) as u8).collect();
+
+    // Uploads started on one replica and completed on the next, then more at once while B is
+    // killed with SIGKILL.
+    let (mut started, mut acknowledged) = (Vec::new(), Vec::new());
+    for i in 0..6 {
+        let (file_id, completed) = upload_across(&clients[i % 3], &clients[(i + 1) % 3], &bytes).await;
+        assert!(completed, "upload {i} with every replica up");
+        started.extend(file_id.clone());
+        acknowledged.extend(file_id);
+    }
+    let mut work = tokio::task::JoinSet::new();
+    for i in 0..12 {
+        let (start, complete, bytes) = (clients[i % 3].clone(), clients[(i + 1) % 3].clone(), bytes.clone());
+        work.spawn(async move { upload_across(&start, &complete, &bytes).await });
+    }
+    tokio::time::sleep(Duration::from_millis(40)).await;
+    b.0.kill().unwrap();
+    b.0.wait().unwrap();
+    while let Some(done) = work.join_next().await {
+        let (file_id, completed) = done.unwrap();
+        if completed {
+            acknowledged.extend(file_id.clone());
+        }
+        started.extend(file_id);
+    }
+
+    // Every acknowledged upload is there, with its bytes, on both survivors; every file any
+    // replica reports as approved downloads whole.
+    let (_b, b_api) = replica("b");
+    let survivors = [common::connect_client(&a_api), common::connect_client(&c_api), common::connect_client(&b_api)];
+    for file_id in &started {
+        for client in &survivors {
+            let got =
+                client.get_attached_file().instance_id("inst-1").file_id(file_id).associated_resource_arn(CASE_ARN);
+            let got = got.send().await.unwrap();
+            match got.download_url_metadata().and_then(|d| d.url()) {
+                Some(url) => assert!(reqwest::get(url).await.unwrap().bytes().await.unwrap() == bytes),
+                None => assert!(!acknowledged.contains(file_id), "{file_id} was acknowledged but has no URL"),
+            }
+        }
+    }
+    eprintln!("{} uploads started, {} acknowledged", started.len(), acknowledged.len());
+    assert!(acknowledged.len() >= 6, "{} acknowledged", acknowledged.len());
+    sigterm(&mut a);
+    sigterm(&mut c);
 }

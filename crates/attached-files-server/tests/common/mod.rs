@@ -205,6 +205,19 @@ impl MetadataStore for GatedStore {
     }
 }
 
+/// aws-sdk-connect for the API at `endpoint`, with test credentials and no retries.
+pub fn connect_client(endpoint: &str) -> aws_sdk_connect::Client {
+    use aws_sdk_connect::config::{BehaviorVersion, Credentials, Region, retry::RetryConfig};
+    let config = aws_sdk_connect::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("AKIDTEST", "test-secret", None, None, "test"))
+        .endpoint_url(endpoint)
+        .retry_config(RetryConfig::disabled())
+        .build();
+    aws_sdk_connect::Client::from_conf(config)
+}
+
 /// Bytes that are not all alike, so that a swapped or lost chunk shows.
 pub fn sample_bytes(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 31 % 251) as u8).collect()
