@@ -142,7 +142,8 @@ fn main() -> ExitCode {
         .finish(std::io::BufWriter::new(std::io::stderr()));
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,aws=warn,s3s=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,aws=warn,s3s=warn,tokio_postgres=warn".into()),
         )
         .with_writer(writer)
         .with_ansi(std::io::stderr().is_terminal())
