@@ -14,7 +14,7 @@
 //! - `SDK_BENCH_ROUNDS`: measured runs per server and connection count, alternating servers (default 2);
 //! - `SDK_BENCH_CONNECTIONS`: comma-separated connection counts (default `16,64`);
 //! - `SDK_BENCH_WORKERS`: tokio worker threads of the runtime both servers share (default 2);
-//! - `SDK_BENCH_WRK`: the wrk executable (default `wrk` on PATH); `SDK_BENCH_WRK_THREADS` its threads (default 2);
+//! - `SDK_BENCH_WRK`: the wrk executable (default `wrk` on PATH); `SDK_BENCH_WRK_THREADS` its threads (default 1);
 //! - `SDK_BENCH_ISOLATE=1`: also measure the generated service on the bare server's hyper HTTP/1
 //!   connection loop instead of `serve`, which separates the generated layer's cost from `serve`'s;
 //! - `SDK_BENCH_ENFORCE=1`: exit with status 1 when the goal is missed.
@@ -145,7 +145,7 @@ impl Settings {
             connections,
             workers: env_or("SDK_BENCH_WORKERS", 2),
             wrk: env_or("SDK_BENCH_WRK", "wrk".to_owned()),
-            wrk_threads: env_or("SDK_BENCH_WRK_THREADS", 2),
+            wrk_threads: env_or("SDK_BENCH_WRK_THREADS", 1),
             isolate: env_or("SDK_BENCH_ISOLATE", 0u8) == 1,
             enforce: env_or("SDK_BENCH_ENFORCE", 0u8) == 1,
         };

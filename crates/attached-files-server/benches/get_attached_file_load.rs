@@ -17,7 +17,7 @@
 //! - `LOAD_BENCH_WARMUP`: seconds of warm-up per server before each connection count (default 3);
 //! - `LOAD_BENCH_ROUNDS`: measured runs per server and connection count, alternating (default 2);
 //! - `LOAD_BENCH_CONNECTIONS`: comma-separated connection counts (default `16,64`);
-//! - `LOAD_BENCH_WRK_THREADS`: wrk's threads (default 2);
+//! - `LOAD_BENCH_WRK_THREADS`: wrk's threads (default 1, so that wrk takes one core at most);
 //! - `LOAD_BENCH_RUST_LOG`: the server's `RUST_LOG` (default: unset, so the server's own default,
 //!   which logs one line per request).
 
@@ -72,7 +72,7 @@ impl Settings {
                 .split(',')
                 .map(|c| c.trim().parse().unwrap_or_else(|_| fail(&format!("{c:?} is not a connection count"))))
                 .collect(),
-            wrk_threads: env_or("LOAD_BENCH_WRK_THREADS", 2),
+            wrk_threads: env_or("LOAD_BENCH_WRK_THREADS", 1),
             rust_log: std::env::var("LOAD_BENCH_RUST_LOG").ok(),
         };
         if settings.duration == 0 || settings.rounds == 0 || settings.wrk_threads == 0 {
