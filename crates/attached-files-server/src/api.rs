@@ -260,16 +260,20 @@ fn checked_url(url: String) -> Result<String, OutputError> {
 
 /// The members every output that describes a file has, in the model's types.
 struct Reported {
+    file_arn: String,
     file_id: FileId,
+    creation_time: String,
     file_name: FileName,
     file_size_in_bytes: FileSizeInBytes,
     file_status: FileStatusType,
     file_use_case_type: Option<FileUseCaseType>,
+    associated_resource_arn: String,
     created_by: Option<CreatedByInfo>,
     tags: Option<TagMap>,
 }
 
-fn reported(record: &FileRecord) -> Result<Reported, OutputError> {
+/// The record's members in the model's types, moved out of it.
+fn reported(record: FileRecord) -> Result<Reported, OutputError> {
     let broken = |member: &str, e: &dyn std::fmt::Display| OutputError::Record(format!("{member}: {e}"));
     let file_use_case_type = match &record.file_use_case_type {
         Some(use_case) => {
@@ -278,14 +282,21 @@ fn reported(record: &FileRecord) -> Result<Reported, OutputError> {
         None => None,
     };
     let size = i64::try_from(record.file_size_in_bytes).map_err(|e| broken("FileSizeInBytes", &e))?;
+    let file_status = status(record.reported_status());
     Ok(Reported {
-        file_id: FileId::try_from(record.file_id.clone()).map_err(|e| broken("FileId", &e))?,
-        file_name: FileName::try_from(record.file_name.clone()).map_err(|e| broken("FileName", &e))?,
+        file_arn: record.file_arn,
+        file_id: FileId::try_from(record.file_id).map_err(|e| broken("FileId", &e))?,
+        creation_time: format_iso_millis(record.creation_time),
+        file_name: FileName::try_from(record.file_name).map_err(|e| broken("FileName", &e))?,
         file_size_in_bytes: FileSizeInBytes::try_from(size).map_err(|e| broken("FileSizeInBytes", &e))?,
-        file_status: status(record.reported_status()),
+        file_status,
         file_use_case_type,
-        created_by: record.created_by.as_ref().map(created_by_info),
-        tags: tag_map(&record.tags).map_err(|e| broken("Tags", &e))?,
+        associated_resource_arn: record.associated_resource_arn,
+        created_by: record.created_by.map(|created_by| match created_by {
+            CreatedBy::ConnectUserArn(arn) => CreatedByInfo::ConnectUserArn(arn),
+            CreatedBy::AwsIdentityArn(arn) => CreatedByInfo::AwsIdentityArn(arn),
+        }),
+        tags: tag_map(record.tags).map_err(|e| broken("Tags", &e))?,
     })
 }
 
@@ -298,23 +309,16 @@ fn status(status: FileStatus) -> FileStatusType {
     }
 }
 
-fn created_by_info(created_by: &CreatedBy) -> CreatedByInfo {
-    match created_by {
-        CreatedBy::ConnectUserArn(arn) => CreatedByInfo::ConnectUserArn(arn.clone()),
-        CreatedBy::AwsIdentityArn(arn) => CreatedByInfo::AwsIdentityArn(arn.clone()),
-    }
-}
-
 /// The model wants no Tags member rather than an empty map.
-fn tag_map(tags: &BTreeMap<String, String>) -> Result<Option<TagMap>, String> {
+fn tag_map(tags: BTreeMap<String, String>) -> Result<Option<TagMap>, String> {
     if tags.is_empty() {
         return Ok(None);
     }
     let tags: Result<HashMap<_, _>, String> = tags
-        .iter()
+        .into_iter()
         .map(|(key, value)| {
-            let key = TagKey::try_from(key.clone()).map_err(|e| e.to_string())?;
-            Ok((key, TagValue::try_from(value.clone()).map_err(|e| e.to_string())?))
+            let key = TagKey::try_from(key).map_err(|e| e.to_string())?;
+            Ok((key, TagValue::try_from(value).map_err(|e| e.to_string())?))
         })
         .collect();
     TagMap::try_from(tags?).map(Some).map_err(|e| e.to_string())
@@ -323,11 +327,11 @@ fn tag_map(tags: &BTreeMap<String, String>) -> Result<Option<TagMap>, String> {
 /// StartAttachedFileUpload's answer for `started`.
 fn start_output(started: StartedUpload) -> Result<StartAttachedFileUploadOutput, OutputError> {
     let StartedUpload { record, upload } = started;
-    let reported = reported(&record)?;
+    let reported = reported(record)?;
     Ok(StartAttachedFileUploadOutput {
-        file_arn: Some(record.file_arn),
+        file_arn: Some(reported.file_arn),
         file_id: Some(reported.file_id),
-        creation_time: Some(format_iso_millis(record.creation_time)),
+        creation_time: Some(reported.creation_time),
         file_status: Some(reported.file_status),
         created_by: reported.created_by,
         upload_url_metadata: Some(UploadUrlMetadata {
@@ -342,7 +346,7 @@ fn start_output(started: StartedUpload) -> Result<StartAttachedFileUploadOutput,
 /// for a record).
 pub fn get_output(file: AttachedFile) -> Result<GetAttachedFileOutput, OutputError> {
     let AttachedFile { record, download } = file;
-    let reported = reported(&record)?;
+    let reported = reported(record)?;
     let download_url_metadata = match download {
         Some(download) => Some(DownloadUrlMetadata {
             url: Some(checked_url(download.url)?),
@@ -351,13 +355,13 @@ pub fn get_output(file: AttachedFile) -> Result<GetAttachedFileOutput, OutputErr
         None => None,
     };
     Ok(GetAttachedFileOutput {
-        file_arn: Some(record.file_arn),
+        file_arn: Some(reported.file_arn),
         file_id: Some(reported.file_id),
-        creation_time: Some(format_iso_millis(record.creation_time)),
+        creation_time: Some(reported.creation_time),
         file_status: Some(reported.file_status),
         file_name: Some(reported.file_name),
         file_size_in_bytes: reported.file_size_in_bytes,
-        associated_resource_arn: Some(record.associated_resource_arn),
+        associated_resource_arn: Some(reported.associated_resource_arn),
         file_use_case_type: reported.file_use_case_type,
         created_by: reported.created_by,
         download_url_metadata,
@@ -367,17 +371,17 @@ pub fn get_output(file: AttachedFile) -> Result<GetAttachedFileOutput, OutputErr
 
 /// BatchGetAttachedFileMetadata's entry for `record`.
 fn attached_file(record: FileRecord) -> Result<model::AttachedFile, OutputError> {
-    let reported = reported(&record)?;
+    let reported = reported(record)?;
     Ok(model::AttachedFile {
-        creation_time: format_iso_millis(record.creation_time),
-        file_arn: record.file_arn,
+        creation_time: reported.creation_time,
+        file_arn: reported.file_arn,
         file_id: reported.file_id,
         file_name: reported.file_name,
         file_size_in_bytes: reported.file_size_in_bytes,
         file_status: reported.file_status,
         created_by: reported.created_by,
         file_use_case_type: reported.file_use_case_type,
-        associated_resource_arn: Some(record.associated_resource_arn),
+        associated_resource_arn: Some(reported.associated_resource_arn),
         tags: reported.tags,
     })
 }

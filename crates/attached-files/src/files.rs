@@ -189,28 +189,27 @@ impl AttachedFiles {
         if let Some(created_by) = &request.created_by {
             check_arn(created_by.arn())?;
         }
-        let lifetime = request.url_expiry_in_seconds.unwrap_or(DEFAULT_URL_EXPIRY_SECONDS);
         let file_id = uuid::Uuid::new_v4().to_string();
         let record = FileRecord {
             file_arn: file_arn(&request.associated_resource_arn, &request.instance_id, &file_id),
             object: self.objects.location(format!("{}/{file_id}", request.instance_id)),
-            instance_id: request.instance_id.clone(),
+            instance_id: request.instance_id,
             file_id,
-            file_name: request.file_name.clone(),
+            file_name: request.file_name,
             file_size_in_bytes: request.file_size_in_bytes,
             file_status: FileStatus::Processing,
-            file_use_case_type: Some(request.file_use_case_type.clone()),
-            created_by: request.created_by.clone(),
+            file_use_case_type: Some(request.file_use_case_type),
+            created_by: request.created_by,
             creation_time: now_millis(),
-            associated_resource_arn: request.associated_resource_arn.clone(),
-            tags: request.tags.clone(),
-            client_token: request.client_token.clone(),
-            upload_url_expiry_in_seconds: Some(lifetime),
+            associated_resource_arn: request.associated_resource_arn,
+            tags: request.tags,
+            client_token: request.client_token,
+            upload_url_expiry_in_seconds: Some(request.url_expiry_in_seconds.unwrap_or(DEFAULT_URL_EXPIRY_SECONDS)),
             phase: Phase::Uploading,
         };
         let record = match self.metadata.insert(&record, self.quota).await? {
             Inserted::New => record,
-            Inserted::Existing(earlier) if earlier.phase != Phase::Deleting && same_start(&earlier, &request) => {
+            Inserted::Existing(earlier) if earlier.phase != Phase::Deleting && same_start(&earlier, &record) => {
                 *earlier
             }
             Inserted::Existing(_) => {
@@ -238,7 +237,7 @@ impl AttachedFiles {
     /// CompleteAttachedFileUpload: checks that the bytes are stored with the declared size and
     /// hands the file to the scan. Completing a completed file changes nothing.
     pub async fn complete(&self, file: &FileRef) -> Result<(), FileError> {
-        let record = self.visible(file).await?;
+        let record = self.visible_file(file).await?;
         if record.phase != Phase::Uploading {
             return Ok(());
         }
@@ -264,18 +263,13 @@ impl AttachedFiles {
             return Ok(());
         }
         // Another call moved it first: completed (fine) or deleted (gone).
-        self.visible(file).await.map(|_| ())
+        self.visible_file(file).await.map(|_| ())
     }
 
     /// GetAttachedFile: the file's metadata and, for an approved file, a pre-signed download URL.
     pub async fn get(&self, request: &GetRequest) -> Result<AttachedFile, FileError> {
         let lifetime = request.url_expiry_in_seconds.unwrap_or(DEFAULT_URL_EXPIRY_SECONDS);
-        let file = FileRef {
-            instance_id: request.instance_id.clone(),
-            file_id: request.file_id.clone(),
-            associated_resource_arn: request.associated_resource_arn.clone(),
-        };
-        let record = self.visible(&file).await?;
+        let record = self.visible(&request.instance_id, &request.file_id, &request.associated_resource_arn).await?;
         if record.reported_status() != FileStatus::Approved {
             return Ok(AttachedFile { record, download: None });
         }
@@ -314,7 +308,7 @@ impl AttachedFiles {
     /// stays, hidden, until [`AttachedFiles::sweep`] removes the bytes again and the record after
     /// the URL's expiry. The sweep also finishes what an interrupted delete left.
     pub async fn delete(&self, file: &FileRef) -> Result<(), FileError> {
-        let record = self.visible(file).await?;
+        let record = self.visible_file(file).await?;
         let from = [Phase::Uploading, Phase::Scanning, Phase::Complete];
         if !self.metadata.advance(&file.instance_id, &file.file_id, &from, Phase::Deleting, None).await? {
             return Err(FileError::NotFound); // deleted by another call meanwhile
@@ -337,14 +331,23 @@ impl AttachedFiles {
         Ok(())
     }
 
-    /// The record of `file` if the caller may see it.
-    async fn visible(&self, file: &FileRef) -> Result<FileRecord, FileError> {
-        check_arn(&file.associated_resource_arn)?;
+    /// The record of a file if a caller naming `associated_resource_arn` may see it.
+    async fn visible(
+        &self,
+        instance_id: &str,
+        file_id: &str,
+        associated_resource_arn: &str,
+    ) -> Result<FileRecord, FileError> {
+        check_arn(associated_resource_arn)?;
         self.metadata
-            .get(&file.instance_id, &file.file_id)
+            .get(instance_id, file_id)
             .await?
-            .filter(|record| is_visible(record, &file.associated_resource_arn))
+            .filter(|record| is_visible(record, associated_resource_arn))
             .ok_or(FileError::NotFound)
+    }
+
+    async fn visible_file(&self, file: &FileRef) -> Result<FileRecord, FileError> {
+        self.visible(&file.instance_id, &file.file_id, &file.associated_resource_arn).await
     }
 
     /// Finishes what deletes left, and deletes uploads that were started but not completed
@@ -458,9 +461,9 @@ impl AttachedFiles {
         match status {
             Some(status) => _ = self.set_status(&file.instance_id, &file.file_id, status).await?,
             // The upload URL was never handed out, so the bytes are final: scanned at once.
-            None => self.scan_one(&self.visible(&file).await?).await?,
+            None => self.scan_one(&started.record).await?,
         }
-        self.visible(&file).await
+        self.visible_file(&file).await
     }
 
     /// Records the attachment scan's verdict for a completed upload.
@@ -503,16 +506,16 @@ fn is_visible(record: &FileRecord, associated_resource_arn: &str) -> bool {
     record.phase != Phase::Deleting && record.associated_resource_arn == associated_resource_arn
 }
 
-/// Whether `request` asks for the file that `earlier` is, as a retry would.
-fn same_start(earlier: &FileRecord, request: &StartRequest) -> bool {
-    earlier.file_name == request.file_name
-        && earlier.file_size_in_bytes == request.file_size_in_bytes
-        && earlier.upload_url_expiry_in_seconds
-            == Some(request.url_expiry_in_seconds.unwrap_or(DEFAULT_URL_EXPIRY_SECONDS))
-        && earlier.file_use_case_type.as_deref() == Some(request.file_use_case_type.as_str())
-        && earlier.associated_resource_arn == request.associated_resource_arn
-        && earlier.created_by == request.created_by
-        && earlier.tags == request.tags
+/// Whether `new` asks for the file that `earlier` is, as a retry of its Start would: the same
+/// parameters (the ids, the time and the place of the bytes are the service's own).
+fn same_start(earlier: &FileRecord, new: &FileRecord) -> bool {
+    earlier.file_name == new.file_name
+        && earlier.file_size_in_bytes == new.file_size_in_bytes
+        && earlier.upload_url_expiry_in_seconds == new.upload_url_expiry_in_seconds
+        && earlier.file_use_case_type == new.file_use_case_type
+        && earlier.associated_resource_arn == new.associated_resource_arn
+        && earlier.created_by == new.created_by
+        && earlier.tags == new.tags
 }
 
 /// The current time, truncated to the milliseconds the API shows, so that what is stored is
