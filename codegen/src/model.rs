@@ -196,6 +196,8 @@ pub struct Operation<'m> {
     /// The auth schemes a client may use for the operation, most preferred first (its `@auth`,
     /// else the service's).
     pub auth: Vec<AuthScheme<'m>>,
+    /// `@optionalAuth`: callers may also call it anonymously.
+    pub optional_auth: bool,
 }
 
 /// An auth scheme of the service (an auth trait on the service shape).
@@ -384,7 +386,7 @@ pub const NO_EFFECT_TRAITS: &[&str] = &[
     "aws.protocols#restXml",
     "smithy.protocols#rpcv2Cbor",
     // A client here sends a request unsigned whenever its config has no identity for the
-    // operation's schemes, so every operation can be called anonymously already.
+    // operation's schemes; the server's SigV4 plugin lets such an operation's unsigned calls in.
     "smithy.api#optionalAuth",
     // smithy-rs's server does not act on @cors either (CORS is a layer the user adds).
     "smithy.api#cors",
@@ -1237,6 +1239,7 @@ fn resolve_operation<'m>(
         checksum_required: shape.traits.has("httpChecksumRequired"),
         paginated: None,
         auth: Vec::new(),
+        optional_auth: shape.traits.has("optionalAuth"),
         gzip_request: match shape.traits.get("requestCompression") {
             None => false,
             Some(compression) => {

@@ -9,6 +9,7 @@
 //! | `src/protocol_serde/support.rs` | `templates/support.rs`, verbatim |
 //! | `src/protocol_serde/streaming.rs` (if an operation has a `@streaming` payload) | `templates/streaming.rs`, verbatim |
 //! | `src/operation_shape.rs`, `src/service.rs` | [`service`] |
+//! | `src/sigv4.rs` (if the service has `@aws.auth#sigv4`) | `templates/sigv4.rs` and [`Gen::sigv4_rs`] |
 
 mod protocol_tests;
 mod serde;
@@ -19,7 +20,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::codec::Side;
-use crate::model::{Module, Protocol, Service};
+use crate::model::{AuthScheme, Module, Protocol, Service};
 use crate::render::{inner_doc, optional_mod, rust_file, rust_source};
 use crate::smithy::{Model, shape_name};
 use crate::{Error, File, Settings, names};
@@ -60,6 +61,9 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> 
     if g.has_streams() {
         files.push(rust_source("src/protocol_serde/streaming.rs", include_str!("templates/streaming.rs"), settings)?);
     }
+    if g.has_sigv4() {
+        files.push(rust_file("src/sigv4.rs", g.sigv4_rs()?, settings)?);
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -72,6 +76,42 @@ pub(crate) struct Gen<'s, 'm> {
 impl<'m> Gen<'_, 'm> {
     fn model(&self) -> &'m Model {
         self.s.model
+    }
+
+    /// The service's `@aws.auth#sigv4` signing name, if it has the trait.
+    fn signing_name(&self) -> Option<&'m str> {
+        self.s.auth.iter().find_map(|scheme| match scheme {
+            AuthScheme::SigV4 { name } => Some(*name),
+            _ => None,
+        })
+    }
+
+    fn has_sigv4(&self) -> bool {
+        self.signing_name().is_some()
+    }
+
+    /// `src/sigv4.rs`: the verifying plugin, then what it knows of this service: its signing
+    /// name, and which operations let unsigned calls in.
+    fn sigv4_rs(&self) -> Result<TokenStream, Error> {
+        let template: TokenStream = include_str!("templates/sigv4.rs")
+            .parse()
+            .map_err(|e| Error(format!("internal error: templates/sigv4.rs does not lex: {e}")))?;
+        let name = self.signing_name().unwrap_or_default();
+        let signs = |op: &&crate::model::Operation<'_>| op.auth.iter().any(|s| matches!(s, AuthScheme::SigV4 { .. }));
+        let optional = self.s.operations.iter().filter(|op| signs(op) && op.optional_auth).map(|op| op.id);
+        let unchecked = self.s.operations.iter().filter(|op| !signs(op)).map(|op| op.id);
+        Ok(quote! {
+            #template
+
+            /// The name callers sign for (`@aws.auth#sigv4`).
+            pub const SIGNING_NAME: &str = #name;
+
+            /// The operations whose callers need not sign; the others must.
+            const NOT_REQUIRED: &[(&str, Requirement)] = &[
+                #((#optional, Requirement::Optional),)*
+                #((#unchecked, Requirement::None),)*
+            ];
+        })
     }
 
     /// Whether an operation's input or output has a `@streaming` payload.
@@ -137,6 +177,13 @@ impl<'m> Gen<'_, 'm> {
         }
         let docs = inner_doc(Some(&intro));
         let protocol_tests = optional_mod(self.has_protocol_tests(), "protocol_tests", true);
+        let sigv4 = self.has_sigv4().then(|| {
+            quote! {
+                /// SigV4 verification of callers: [`sigv4::SigV4Plugin`].
+                #[rustfmt::skip]
+                pub mod sigv4;
+            }
+        });
         quote! {
             #docs
             // `@deprecated` shapes and members are deprecated for users; the crate itself uses them.
@@ -180,6 +227,7 @@ impl<'m> Gen<'_, 'm> {
             pub mod protocol_serde;
             #[rustfmt::skip]
             mod service;
+            #sigv4
             #protocol_tests
 
             /// The server runtime this crate is built on (plugins, layers, extractors, `serve`).
@@ -203,6 +251,17 @@ fn cargo_toml(g: &Gen<'_, '_>, settings: &Settings) -> File {
     );
     let uses_regex = g.s.read.iter().any(|id| g.model().traits(id).pattern().is_some());
     let regex = if uses_regex { "regex = \"1.13.2\"\n" } else { "" };
+    // What the SigV4 plugin needs (`src/sigv4.rs`).
+    let (sigv4, sigv4_runtime_api, subtle) = if g.has_sigv4() {
+        (
+            "aws-credential-types = \"1.3.1\"\n\
+             aws-sigv4 = { version = \"1.6.4\", default-features = false, features = [\"sign-http\", \"http1\"] }\n",
+            "aws-smithy-runtime-api = { version = \"1.20.0\", features = [\"client\"] }\n",
+            "subtle = \"2.6.1\"\n",
+        )
+    } else {
+        ("", "", "")
+    };
     // What the generated protocol tests need (only when the model has some).
     let dev_dependencies = if g.has_protocol_tests() {
         "\n[dev-dependencies]\n\
@@ -225,9 +284,9 @@ rust-version = \"1.94.1\"
 publish = false
 
 [dependencies]
-aws-smithy-http-server = \"{SERVER_RUNTIME}\"
+{sigv4}aws-smithy-http-server = \"{SERVER_RUNTIME}\"
 {cbor}aws-smithy-json = \"0.65.1\"
-aws-smithy-types = \"1.9.3\"
+{sigv4_runtime_api}aws-smithy-types = \"1.9.3\"
 bytes = \"1.12.2\"
 form_urlencoded = \"1.2.2\"
 futures-util = {{ version = \"0.3.34\", default-features = false }}
@@ -235,7 +294,7 @@ http = \"1.4.0\"
 http-body = \"1.0.1\"
 http-body-util = \"0.1.3\"
 percent-encoding = \"2.3.2\"
-{regex}tower = \"0.5.3\"
+{regex}{subtle}tower = \"0.5.3\"
 tracing = \"0.1.44\"
 {dev_dependencies}",
         header = crate::render::header("#", settings),

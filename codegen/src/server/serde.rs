@@ -72,6 +72,9 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
 impl<'m> Gen<'_, 'm> {
     pub(super) fn protocol_serde(&self) -> TokenStream {
         let mut items = vec![self.validation_exception_response()];
+        if self.has_sigv4() {
+            items.push(self.error_with_message());
+        }
         for op in &self.s.operations {
             items.push(self.request_deserializer(op));
             items.push(self.response_serializer(op));
@@ -175,6 +178,49 @@ impl<'m> Gen<'_, 'm> {
                 #protocol_header
                 headers.insert("x-amzn-errortype", ::http::HeaderValue::from_static(#name));
                 response.extensions_mut().insert(::aws_smithy_http_server::extension::ModeledErrorExtension::new(#name));
+                response
+            }
+        }
+    }
+
+    /// An error the framework raises with a message (SigV4's refusals), named in the body as RPC
+    /// protocols name errors and in `X-Amzn-Errortype`.
+    fn error_with_message(&self) -> TokenStream {
+        let (write, body) = match self.s.protocol {
+            Protocol::RpcV2Cbor => (
+                quote! {
+                    let mut encoder = ::aws_smithy_cbor::Encoder::new(::std::vec::Vec::new());
+                    encoder.begin_map();
+                    encoder.str("__type").str(name);
+                    encoder.str("message").str(message);
+                    encoder.end();
+                },
+                quote!(encoder.into_writer()),
+            ),
+            protocol => {
+                let type_key = (protocol != Protocol::RestJson1).then(|| quote!(object.key("__type").string(name);));
+                let write = quote! {
+                    let mut body = ::std::string::String::new();
+                    let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut body);
+                    #type_key
+                    object.key("message").string(message);
+                    object.finish();
+                };
+                (write, quote!(body))
+            }
+        };
+        let protocol_header = self.protocol_header();
+        quote! {
+            /// An error the framework answers with a message, such as a refused signature.
+            pub(crate) fn error_with_message(status: u16, name: &'static str, message: &str) -> Response {
+                #write
+                let mut response = ::http::Response::new(support::boxed(#body));
+                *response.status_mut() = ::http::StatusCode::from_u16(status).unwrap_or(::http::StatusCode::BAD_REQUEST);
+                let headers = response.headers_mut();
+                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(MEDIA_TYPE));
+                #protocol_header
+                headers.insert("x-amzn-errortype", ::http::HeaderValue::from_static(name));
+                response.extensions_mut().insert(::aws_smithy_http_server::extension::RuntimeErrorExtension::new(name.to_owned()));
                 response
             }
         }

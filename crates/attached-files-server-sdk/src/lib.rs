@@ -43,6 +43,9 @@ pub mod output;
 pub mod protocol_serde;
 #[rustfmt::skip]
 mod service;
+/// SigV4 verification of callers: [`sigv4::SigV4Plugin`].
+#[rustfmt::skip]
+pub mod sigv4;
 /// The server runtime this crate is built on (plugins, layers, extractors, `serve`).
 pub mod server {
     pub use aws_smithy_http_server::*;

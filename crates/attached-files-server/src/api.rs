@@ -2,8 +2,9 @@
 //! API's inputs become the domain's requests and the domain's answers become the API's outputs
 //! and modeled errors.
 //!
-//! The SDK has already checked every constraint of the model; the domain checks the rest (ARNs,
-//! who may be named as creator) and does the work.
+//! The SDK has already checked every constraint of the model and the caller's signature; each
+//! handler first checks that the caller's key may call it on the instance (AccessDeniedException),
+//! then the domain checks the rest (ARNs, who may be named as creator) and does the work.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -34,7 +35,17 @@ use attached_files_server_sdk::output::{
 };
 use attached_files_server_sdk::server::Extension;
 
+use crate::access::Caller;
 use crate::operating::RequestId;
+
+/// The operations, by the names access keys list them with.
+pub const OPERATIONS: [&str; 5] = [
+    "StartAttachedFileUpload",
+    "CompleteAttachedFileUpload",
+    "GetAttachedFile",
+    "BatchGetAttachedFileMetadata",
+    "DeleteAttachedFile",
+];
 
 /// The message of every ResourceNotFoundException, and of BatchGet's per-file errors.
 const NOT_FOUND: &str = "The attached file was not found";
@@ -49,7 +60,9 @@ pub async fn start_attached_file_upload(
     input: StartAttachedFileUploadInput,
     Extension(files): Extension<Arc<AttachedFiles>>,
     Extension(request_id): Extension<RequestId>,
+    Extension(caller): Extension<Caller>,
 ) -> Result<StartAttachedFileUploadOutput, StartAttachedFileUploadError> {
+    caller.authorize("StartAttachedFileUpload", input.instance_id.as_str())?;
     let started = files.start(start_request(input)).await.map_err(|e| -> StartAttachedFileUploadError {
         match e {
             FileError::Conflict(message) => ResourceConflictException { message: Some(message) }.into(),
@@ -66,7 +79,9 @@ pub async fn complete_attached_file_upload(
     input: CompleteAttachedFileUploadInput,
     Extension(files): Extension<Arc<AttachedFiles>>,
     Extension(request_id): Extension<RequestId>,
+    Extension(caller): Extension<Caller>,
 ) -> Result<CompleteAttachedFileUploadOutput, CompleteAttachedFileUploadError> {
+    caller.authorize("CompleteAttachedFileUpload", input.instance_id.as_str())?;
     let file = file_ref(input.instance_id, input.file_id, input.associated_resource_arn);
     files
         .complete(&file)
@@ -80,7 +95,9 @@ pub async fn get_attached_file(
     input: GetAttachedFileInput,
     Extension(files): Extension<Arc<AttachedFiles>>,
     Extension(request_id): Extension<RequestId>,
+    Extension(caller): Extension<Caller>,
 ) -> Result<GetAttachedFileOutput, GetAttachedFileError> {
+    caller.authorize("GetAttachedFile", input.instance_id.as_str())?;
     let request = get_request(input);
     let file = files
         .get(&request)
@@ -101,7 +118,9 @@ pub async fn batch_get_attached_file_metadata(
     input: BatchGetAttachedFileMetadataInput,
     Extension(files): Extension<Arc<AttachedFiles>>,
     Extension(request_id): Extension<RequestId>,
+    Extension(caller): Extension<Caller>,
 ) -> Result<BatchGetAttachedFileMetadataOutput, BatchGetAttachedFileMetadataError> {
+    caller.authorize("BatchGetAttachedFileMetadata", input.instance_id.as_str())?;
     let file_ids = input.file_ids.into_inner().into_iter().map(FileId::into_inner).collect();
     let instance_id = input.instance_id.into_inner();
     let batch = files.batch_get(&instance_id, &input.associated_resource_arn, file_ids).await.map_err(|e| {
@@ -135,7 +154,9 @@ pub async fn delete_attached_file(
     input: DeleteAttachedFileInput,
     Extension(files): Extension<Arc<AttachedFiles>>,
     Extension(request_id): Extension<RequestId>,
+    Extension(caller): Extension<Caller>,
 ) -> Result<DeleteAttachedFileOutput, DeleteAttachedFileError> {
+    caller.authorize("DeleteAttachedFile", input.instance_id.as_str())?;
     let file = file_ref(input.instance_id, input.file_id, input.associated_resource_arn);
     files
         .delete(&file)

@@ -18,6 +18,7 @@ use hyper::body::Incoming;
 use tokio::net::TcpListener;
 use tower::{Layer, Service};
 
+use crate::access::Verification;
 use crate::api;
 use crate::operating::{BodyLimitLayer, ConcurrencyLimitPlugin, RequestLogLayer};
 
@@ -37,12 +38,18 @@ pub struct Limits {
 }
 
 /// The HTTP service of the API: the five operations on the generated SDK, inside the request log,
-/// the health check and the body limit, with the concurrency limit around each operation.
-pub fn api(files: Arc<AttachedFiles>, limits: Limits) -> Result<impl ApiService, MissingOperationsError> {
+/// the health check and the body limit, with the concurrency limit around each operation and,
+/// inside it, the signature's verification.
+pub fn api(
+    files: Arc<AttachedFiles>,
+    limits: Limits,
+    verification: Verification,
+) -> Result<impl ApiService, MissingOperationsError> {
     let config = AmazonConnectServiceConfig::builder()
         .layer(AddExtensionLayer::new(files))
         .http_plugin(OperationExtensionPlugin)
         .http_plugin(ConcurrencyLimitPlugin::new(limits.max_concurrent_requests))
+        .http_plugin(verification)
         .build();
     let service = AmazonConnectService::builder(config)
         .start_attached_file_upload(api::start_attached_file_upload)

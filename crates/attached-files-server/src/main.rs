@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use attached_files::{AttachedFile, FileRecord, FileStatus};
+use attached_files_server::access::{self, AccessKey, KeyFile, KeyRing, Verification};
 use attached_files_server::api;
 use attached_files_server::app::{self, Limits};
 use attached_files_server::storage::{Role, Storage, StorageArgs};
@@ -18,6 +19,7 @@ use attached_files_server_sdk::model::{
 };
 use attached_files_server_sdk::server::protocol::rest_json_1::RestJson1;
 use attached_files_server_sdk::server::response::IntoResponse;
+use attached_files_server_sdk::sigv4::SigV4Plugin;
 use clap::{Parser, Subcommand};
 use http_body_util::BodyExt;
 use tokio::net::TcpListener;
@@ -67,6 +69,9 @@ enum Command {
         #[arg(long)]
         status: Option<FileStatus>,
     },
+    /// Manage the access keys callers sign their requests with (SigV4), kept in the data directory.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Set a completed file's status (the attachment scan's verdict) and print the file.
     SetStatus {
         /// The Amazon Connect instance the file belongs to.
@@ -106,6 +111,26 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Make a new access key and print it as the AWS CLI's environment variables.
+    Create {
+        /// An instance the key may be used on; repeat for more, or `*` for any.
+        #[arg(long = "instance", required = true)]
+        instances: Vec<String>,
+        /// An operation the key may call (e.g. GetAttachedFile); repeat for more. Default: any.
+        #[arg(long = "operation", default_value = access::ANY)]
+        operations: Vec<String>,
+    },
+    /// Print every access key (without its secret) and what it may be used for.
+    List,
+    /// Delete an access key: `serve` refuses its signatures within a second.
+    Delete {
+        /// The key's AccessKeyId.
+        access_key_id: String,
+    },
+}
+
 #[derive(Debug, clap::Args)]
 struct ServeArgs {
     /// Address of the API.
@@ -118,6 +143,13 @@ struct ServeArgs {
     /// Longest request body accepted, in bytes; a longer one is answered 413.
     #[arg(long, env = "ATTACHED_FILES_MAX_REQUEST_BODY_BYTES", default_value_t = 64 * 1024)]
     max_request_body_bytes: u64,
+    /// Let in every request without checking its signature, for local experiments only: anyone
+    /// who reaches the API may then read and delete the files of every instance.
+    #[arg(long, env = "ATTACHED_FILES_NO_VERIFY_SIGNATURES")]
+    no_verify_signatures: bool,
+    /// Accept only signatures scoped to this region (by default, any region).
+    #[arg(long, env = "ATTACHED_FILES_REGION")]
+    region: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -167,6 +199,7 @@ fn fail(message: String) -> ExitCode {
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve(args) => serve(&cli.storage, args).await,
+        Command::Keys(command) => keys(&cli.storage, command),
         command => {
             let storage = Storage::open(&cli.storage, Role::Operator).await?;
             let result = operate(&storage, command).await;
@@ -187,15 +220,33 @@ async fn serve(storage_args: &StorageArgs, args: ServeArgs) -> Result<(), String
         max_request_body_bytes: args.max_request_body_bytes,
     };
     let files = Arc::new(storage.files.clone());
-    let api = app::api(files.clone(), limits).map_err(|e| e.to_string())?;
+    let (verification, checked) = if args.no_verify_signatures {
+        (Verification::Off, "signatures NOT verified (--no-verify-signatures): anyone may call anything".to_owned())
+    } else {
+        let ring = KeyRing::load(KeyFile::in_dir(&storage_args.data_dir))?;
+        let checked = match ring.len() {
+            0 => "SigV4 verified, no access keys yet: make one with `keys create`".to_owned(),
+            n => format!("SigV4 verified with {n} access keys"),
+        };
+        tokio::spawn(ring.clone().reload_forever());
+        let plugin = SigV4Plugin::new(ring);
+        (
+            Verification::Signatures(match args.region {
+                Some(region) => plugin.region(region),
+                None => plugin,
+            }),
+            checked,
+        )
+    };
+    let api = app::api(files.clone(), limits, verification).map_err(|e| e.to_string())?;
     let background = tokio::spawn(app::background(files));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let mut served = tokio::spawn(app::run(listener, api, async {
         let _ = stopped.await;
     }));
     match storage.embedded_url() {
-        Some(url) => println!("ready: API at {api_url}, embedded object store at {url}"),
-        None => println!("ready: API at {api_url}, external object store"),
+        Some(url) => println!("ready: API at {api_url}, embedded object store at {url}, {checked}"),
+        None => println!("ready: API at {api_url}, external object store, {checked}"),
     }
     tokio::select! {
         () = shutdown_signal() => {}
@@ -222,10 +273,43 @@ fn describe(outcome: Result<std::io::Result<()>, tokio::task::JoinError>) -> Str
     }
 }
 
+/// The `keys` commands: they change the key file only, without opening the storage.
+fn keys(storage: &StorageArgs, command: KeysCommand) -> Result<(), String> {
+    std::fs::create_dir_all(&storage.data_dir)
+        .map_err(|e| format!("cannot create data directory {}: {e}", storage.data_dir.display()))?;
+    let file = KeyFile::in_dir(&storage.data_dir);
+    match command {
+        KeysCommand::Create { instances, operations } => {
+            if let Some(unknown) =
+                operations.iter().find(|op| *op != access::ANY && !api::OPERATIONS.contains(&op.as_str()))
+            {
+                return Err(format!("--operation {unknown}: not one of {}", api::OPERATIONS.join(", ")));
+            }
+            let key = AccessKey::generate(instances, operations).map_err(|e| format!("cannot make a key: {e}"))?;
+            file.add(key.clone())?;
+            println!("export AWS_ACCESS_KEY_ID={}", key.access_key_id);
+            println!("export AWS_SECRET_ACCESS_KEY={}", key.secret_access_key);
+            Ok(())
+        }
+        KeysCommand::List => {
+            for key in file.read()? {
+                println!(
+                    "{}  instances: {}  operations: {}",
+                    key.access_key_id,
+                    key.instances.join(","),
+                    key.operations.join(",")
+                );
+            }
+            Ok(())
+        }
+        KeysCommand::Delete { access_key_id } => file.remove(&access_key_id),
+    }
+}
+
 async fn operate(storage: &Storage, command: Command) -> Result<(), String> {
     let files = &storage.files;
     match command {
-        Command::Serve(_) => Err("serve is not an operator command".into()),
+        Command::Serve(_) | Command::Keys(_) => Err("not a command on the storage".into()),
         Command::Ingest {
             instance_id,
             associated_resource_arn,

@@ -35,7 +35,7 @@ struct Answer {
 }
 
 async fn send(request: reqwest::RequestBuilder) -> Answer {
-    let response = request.send().await.unwrap();
+    let response = common::send_signed(request).await.unwrap();
     let header = |name: &str| response.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
     let (status, error_type, request_id) =
         (response.status().as_u16(), header("x-amzn-errortype"), header("x-amzn-requestid"));
@@ -97,7 +97,9 @@ async fn calls_beyond_the_concurrency_limit_are_throttled_at_once() {
     let in_flight: Vec<_> = (0..2)
         .map(|_| {
             let url = format!("{}{path}", server.url);
-            tokio::spawn(async move { reqwest::get(url).await.unwrap().status().as_u16() })
+            tokio::spawn(async move {
+                common::send_signed(reqwest::Client::new().get(url)).await.unwrap().status().as_u16()
+            })
         })
         .collect();
     eventually("both calls are in flight", || server.lookups() == before + 2).await;
@@ -149,7 +151,7 @@ async fn shutdown_lets_the_calls_in_flight_finish() {
     let url = format!("{}{}", server.url, get_path("inst-1", &file.file_id));
 
     let (held, before) = (server.hold(), server.lookups());
-    let call = tokio::spawn(reqwest::get(url.clone()));
+    let call = tokio::spawn(common::send_signed(reqwest::Client::new().get(url.clone())));
     eventually("the call is in flight", || server.lookups() == before + 1).await;
     server.shut_down();
     let task = server.task.take().unwrap();
@@ -162,5 +164,5 @@ async fn shutdown_lets_the_calls_in_flight_finish() {
     let body: Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
     assert_eq!(body["FileId"], file.file_id.as_str());
     tokio::time::timeout(Duration::from_secs(5), task).await.unwrap().unwrap().unwrap();
-    assert!(reqwest::get(url).await.is_err(), "no new connection is accepted");
+    assert!(common::send_signed(reqwest::Client::new().get(url)).await.is_err(), "no new connection is accepted");
 }

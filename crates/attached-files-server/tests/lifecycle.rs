@@ -217,7 +217,13 @@ async fn a_scan_command_gives_the_verdict_after_the_upload_url_expires() {
 #[tokio::test]
 async fn the_generated_client() {
     let server = TestServer::start().await;
-    let config = attached_files_client::Config::builder().endpoint_url(&server.url).behavior_version_latest().build();
+    use attached_files_client::config::{Credentials, Region};
+    let config = attached_files_client::Config::builder()
+        .endpoint_url(&server.url)
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(KEY_ID, SECRET, None, None, "test"))
+        .behavior_version_latest()
+        .build();
     let client = attached_files_client::Client::from_conf(config);
     let bytes = sample_bytes(1234);
     let started = client

@@ -1,8 +1,8 @@
 //! Proves that the official AWS clients use the server with nothing changed but the endpoint URL:
 //! aws-sdk-connect (Rust), boto3 (Python) and the AWS CLI get every field as stored, download the
 //! exact bytes from the URL, and see each modeled error the handler produces (InvalidRequest,
-//! ResourceNotFound, InternalService, Throttling) as their own error types. (AccessDenied is in
-//! the model but never answered: the server does not authorize callers.)
+//! ResourceNotFound, InternalService, Throttling) as their own error types. (AccessDenied and the
+//! refused signatures are in `tests/signatures.rs`.)
 //!
 //! boto3 and the AWS CLI come from PyPI (tests/requirements.txt); `scripts/test` installs them.
 
@@ -79,7 +79,7 @@ impl Scenario {
             CASE_ARN.replace(':', "%3A").replace('/', "%2F")
         );
         let lookups = self.server.lookups();
-        let holder = tokio::spawn(reqwest::get(url));
+        let holder = tokio::spawn(send_signed(reqwest::Client::new().get(url)));
         eventually("a call holds the only permit", || self.server.lookups() > lookups).await;
         let result = calls().await;
         drop(held);

@@ -16,7 +16,9 @@ use serde_json::Value;
 
 const CASE_ARN: &str = "arn:aws:cases:us-east-1:111122223333:domain/d/case/c";
 
+/// The binary on `data_dir`, whose key file has the tests' access key.
 fn binary(data_dir: &Path) -> Command {
+    common::allow_test_key(data_dir);
     let mut command = Command::new(env!("CARGO_BIN_EXE_attached-files-server"));
     command.arg("--data-dir").arg(data_dir).env("RUST_LOG", "warn");
     for var in ["ATTACHED_FILES_S3_ENDPOINT", "ATTACHED_FILES_PUBLIC_S3_ENDPOINT", "ATTACHED_FILES_BUCKET"] {
@@ -77,6 +79,7 @@ fn serve_with(command: &mut Command, args: &[&str]) -> (Server, String, String) 
         .trim()
         .strip_prefix("ready: API at ")
         .and_then(|rest| rest.split_once(", embedded object store at "))
+        .and_then(|(api, rest)| Some((api, rest.split_once(", ")?.0)))
         .unwrap_or_else(|| panic!("unexpected readiness line {line:?}"));
     (server, api.to_owned(), store.to_owned())
 }
@@ -337,7 +340,7 @@ async fn serve_logs_one_line_per_request_and_each_internal_error_with_its_cause_
     let mut answers = Vec::new();
     for (file_id, status) in [(file_id(&approved), 200), ("no-such-file", 404), (file_id(&damaged), 500)] {
         let url = format!("{api}/attached-files/inst-1/{file_id}?associatedResourceArn={arn}");
-        let response = reqwest::get(url).await.unwrap();
+        let response = common::send_signed(reqwest::Client::new().get(url)).await.unwrap();
         assert_eq!(response.status(), status);
         let id = response.headers()["x-amzn-requestid"].to_str().unwrap().to_owned();
         let body = response.text().await.unwrap();
@@ -376,14 +379,14 @@ async fn upload(http: &reqwest::Client, api: &str, bytes: &[u8]) -> Option<Strin
         "FileName": "f.bin", "FileSizeInBytes": bytes.len(), "FileUseCaseType": "ATTACHMENT"
     });
     let started = http.put(api_path(api, None)).header("content-type", "application/json").body(start.to_string());
-    let started: Value = serde_json::from_slice(&started.send().await.ok()?.bytes().await.ok()?).ok()?;
+    let started: Value = serde_json::from_slice(&common::send_signed(started).await.ok()?.bytes().await.ok()?).ok()?;
     let file_id = started["FileId"].as_str()?.to_owned();
     let url = started["UploadUrlMetadata"]["Url"].as_str()?;
     let put = http.put(url).header("content-length", bytes.len()).body(bytes.to_vec()).send().await.ok()?;
     if put.status() != 200 {
         return None;
     }
-    let completed = http.post(api_path(api, Some(&file_id))).send().await.ok()?;
+    let completed = common::send_signed(http.post(api_path(api, Some(&file_id)))).await.ok()?;
     (completed.status() == 200).then_some(file_id)
 }
 
@@ -411,7 +414,7 @@ async fn kill_9_during_uploads_and_deletes_loses_no_completed_file_and_no_url_la
         for victim in victims {
             let (http, api) = (http.clone(), api.clone());
             work.spawn(async move {
-                let answer = http.delete(api_path(&api, Some(&victim))).send().await;
+                let answer = common::send_signed(http.delete(api_path(&api, Some(&victim)))).await;
                 (None, answer.is_ok_and(|answer| answer.status() == 200).then_some(victim))
             });
         }
@@ -428,7 +431,7 @@ async fn kill_9_during_uploads_and_deletes_loses_no_completed_file_and_no_url_la
     let (mut server, api, store) = serve_with(&mut binary(&data), &["--listen", "127.0.0.1:0"]);
     assert!(completed.len() >= 18 && !deleted.is_empty(), "{} completed, {} deleted", completed.len(), deleted.len());
     for file_id in &completed {
-        let answer = http.get(api_path(&api, Some(file_id))).send().await.unwrap();
+        let answer = common::send_signed(http.get(api_path(&api, Some(file_id)))).await.unwrap();
         let status = answer.status().as_u16();
         let body: Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
         if deleted.contains(file_id) {
@@ -482,7 +485,8 @@ fn external_replica(data_dir: &Path, database: &str, moto: &str) -> (Server, Str
     let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let api = line.trim().strip_prefix("ready: API at ").and_then(|rest| rest.strip_suffix(", external object store"));
+    let api = line.trim().strip_prefix("ready: API at ").and_then(|rest| rest.split_once(", external object store,"));
+    let api = api.map(|(api, _)| api);
     let api = api.unwrap_or_else(|| panic!("unexpected readiness line {line:?}")).to_owned();
     (Server(child), api)
 }
@@ -504,7 +508,7 @@ async fn two_replicas_on_postgres_and_an_external_store_serve_one_set_of_files()
     let mut answers = Vec::new();
     for api in [&a_api, &b_api] {
         let started = http.put(api_path(api, None)).header("content-type", "application/json").body(start.to_string());
-        let started = started.send().await.unwrap();
+        let started = common::send_signed(started).await.unwrap();
         assert_eq!(started.status(), 200);
         answers.push(serde_json::from_slice::<Value>(&started.bytes().await.unwrap()).unwrap());
     }
@@ -515,17 +519,18 @@ async fn two_replicas_on_postgres_and_an_external_store_serve_one_set_of_files()
     assert_eq!(put.status(), 200);
 
     // Complete on B, Get on A, BatchGet on B, Delete on A, Get on B.
-    assert_eq!(http.post(api_path(&b_api, Some(&file_id))).send().await.unwrap().status(), 200);
-    let got = http.get(api_path(&a_api, Some(&file_id))).send().await.unwrap();
+    assert_eq!(common::send_signed(http.post(api_path(&b_api, Some(&file_id)))).await.unwrap().status(), 200);
+    let got = common::send_signed(http.get(api_path(&a_api, Some(&file_id)))).await.unwrap();
     let got: Value = serde_json::from_slice(&got.bytes().await.unwrap()).unwrap();
     assert_eq!(got["FileStatus"], "APPROVED", "{got}");
     assert!(download(&got).await == bytes);
     let batch = http.post(api_path(&b_api, None)).header("content-type", "application/json");
-    let batch = batch.body(serde_json::json!({ "FileIds": [file_id] }).to_string()).send().await.unwrap();
+    let batch = batch.body(serde_json::json!({ "FileIds": [file_id] }).to_string());
+    let batch = common::send_signed(batch).await.unwrap();
     let batch: Value = serde_json::from_slice(&batch.bytes().await.unwrap()).unwrap();
     assert_eq!(batch["Files"][0]["FileId"], file_id.as_str(), "{batch}");
-    assert_eq!(http.delete(api_path(&a_api, Some(&file_id))).send().await.unwrap().status(), 200);
-    assert_eq!(http.get(api_path(&b_api, Some(&file_id))).send().await.unwrap().status(), 404);
+    assert_eq!(common::send_signed(http.delete(api_path(&a_api, Some(&file_id)))).await.unwrap().status(), 200);
+    assert_eq!(common::send_signed(http.get(api_path(&b_api, Some(&file_id)))).await.unwrap().status(), 404);
     sigterm(&mut a);
     sigterm(&mut b);
 }

@@ -8,11 +8,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use async_trait::async_trait;
-use attached_files::embedded_s3::{self, AccessKey, DurableFs};
+use attached_files::embedded_s3::{self, DurableFs};
 use attached_files::metadata::{Inserted, MetadataStore, Quota, SqliteStore, StoreError};
 use attached_files::objects::{ObjectStore, S3Endpoint};
 use attached_files::{AttachedFiles, CreatedBy, FileRecord, FileStatus, Phase, StartRequest};
+use attached_files_server::access::{ANY, AccessKey, KeyFile, KeyRing, Verification};
 use attached_files_server::app::{self, Limits};
+use attached_files_server_sdk::sigv4::SigV4Plugin;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 
@@ -21,6 +23,27 @@ pub const OTHER_CASE_ARN: &str = "arn:aws:cases:us-east-1:111122223333:domain/d-
 pub const AGENT_ARN: &str = "arn:aws:connect:us-east-1:111122223333:instance/inst-1/agent/a-1";
 pub const BUCKET: &str = "attached-files";
 
+/// The access key the tests' clients sign with: any operation on any instance.
+pub const KEY_ID: &str = "AKIDTEST";
+pub const SECRET: &str = "test-secret";
+
+/// Adds the tests' access key to the key file of `data_dir`, unless it is there already.
+pub fn allow_test_key(data_dir: &std::path::Path) {
+    if std::fs::create_dir_all(data_dir).is_err() {
+        return; // a test of a data directory that cannot be made
+    }
+    let file = KeyFile::in_dir(data_dir);
+    if !file.read().unwrap().iter().any(|key| key.access_key_id == KEY_ID) {
+        file.add(AccessKey {
+            access_key_id: KEY_ID.into(),
+            secret_access_key: SECRET.into(),
+            instances: vec![ANY.into()],
+            operations: vec![ANY.into()],
+        })
+        .unwrap();
+    }
+}
+
 pub const LIMITS: Limits = Limits { max_concurrent_requests: 64, max_request_body_bytes: 1024 };
 
 /// The API and its object store, serving until dropped or stopped.
@@ -28,6 +51,8 @@ pub struct TestServer {
     /// `http://127.0.0.1:<port>` of the API.
     pub url: String,
     pub files: AttachedFiles,
+    /// The keys signatures are verified with: the tests' key, and those [`Self::add_key`] adds.
+    pub keys: KeyRing,
     gate: Gate,
     pub dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
@@ -47,7 +72,7 @@ impl TestServer {
     /// A server whose files are set up by `configure` (quotas, scan).
     pub async fn start_configured(limits: Limits, configure: impl FnOnce(AttachedFiles) -> AttachedFiles) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let key = AccessKey { access_key_id: "AKIDTEST".into(), secret_access_key: "test-secret".into() };
+        let key = embedded_s3::AccessKey { access_key_id: "AKIDTEST".into(), secret_access_key: "test-secret".into() };
         let store_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let store_url = format!("http://{}", store_listener.local_addr().unwrap());
         let (store_stop, store_stopped) = oneshot::channel::<()>();
@@ -71,11 +96,20 @@ impl TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
-        let api = app::api(Arc::new(files.clone()), limits).unwrap();
+        allow_test_key(dir.path());
+        let keys = KeyRing::load(KeyFile::in_dir(dir.path())).unwrap();
+        let verification = Verification::Signatures(SigV4Plugin::new(keys.clone()));
+        let api = app::api(Arc::new(files.clone()), limits, verification).unwrap();
         let task = tokio::spawn(app::run(listener, api, async {
             let _ = stopped.await;
         }));
-        Self { url, files, gate, dir, stop: Some(stop), task: Some(task), store_stop: Some(store_stop) }
+        Self { url, files, keys, gate, dir, stop: Some(stop), task: Some(task), store_stop: Some(store_stop) }
+    }
+
+    /// Adds an access key, in effect at once.
+    pub fn add_key(&self, key: AccessKey) {
+        KeyFile::in_dir(self.dir.path()).add(key).unwrap();
+        self.keys.reload().unwrap();
     }
 
     /// Makes every metadata lookup wait until the returned guard is dropped.
@@ -211,7 +245,7 @@ pub fn connect_client(endpoint: &str) -> aws_sdk_connect::Client {
     let config = aws_sdk_connect::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("AKIDTEST", "test-secret", None, None, "test"))
+        .credentials_provider(Credentials::new(KEY_ID, SECRET, None, None, "test"))
         .endpoint_url(endpoint)
         .retry_config(RetryConfig::disabled())
         .build();
@@ -232,4 +266,45 @@ pub async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     panic!("timed out waiting until {what}");
+}
+
+/// Sends `request` signed (SigV4, with the tests' key, for us-east-1), as AWS's clients sign.
+pub async fn send_signed(request: reqwest::RequestBuilder) -> reqwest::Result<reqwest::Response> {
+    let (client, request) = request.build_split();
+    let mut request = request?;
+    sign(&mut request, KEY_ID, SECRET, std::time::SystemTime::now());
+    client.execute(request).await
+}
+
+/// Adds SigV4's headers to `request`, signed with `key_id` and `secret` at `time`.
+pub fn sign(request: &mut reqwest::Request, key_id: &str, secret: &str, time: std::time::SystemTime) {
+    use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+    let body = request.body().and_then(reqwest::Body::as_bytes).unwrap_or_default().to_vec();
+    let headers: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        .map(|(name, value)| (name.as_str().to_owned(), value.to_str().unwrap().to_owned()))
+        .collect();
+    let identity = aws_credential_types::Credentials::new(key_id, secret, None, None, "test").into();
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name("connect")
+        .time(time)
+        .settings(SigningSettings::default())
+        .build()
+        .unwrap()
+        .into();
+    let signable = SignableRequest::new(
+        request.method().as_str(),
+        request.url().as_str(),
+        headers.iter().map(|(name, value)| (name.as_str(), value.as_str())),
+        SignableBody::Bytes(&body),
+    )
+    .unwrap();
+    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+    for (name, value) in instructions.headers() {
+        let name = http::HeaderName::from_bytes(name.as_bytes()).unwrap();
+        request.headers_mut().insert(name, value.parse().unwrap());
+    }
 }
