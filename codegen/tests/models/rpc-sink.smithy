@@ -2,10 +2,12 @@ $version: "2.0"
 
 // A service with the three RPC protocols, for testing that the generated server and client of each
 // talk to each other over HTTP: every body type, a modeled error (also a service-level one), a
-// constraint violation, and a paginated operation. The generator is told which protocol to use.
+// constraint violation, a paginated operation, and SigV4 (verified by the server; one operation
+// with @optionalAuth, one without auth). The generator is told which protocol to use.
 
 namespace example.rpcsink
 
+use aws.auth#sigv4
 use aws.protocols#awsJson1_0
 use aws.protocols#awsJson1_1
 use smithy.protocols#rpcv2Cbor
@@ -14,6 +16,7 @@ use smithy.protocols#rpcv2Cbor
 @awsJson1_0
 @awsJson1_1
 @rpcv2Cbor
+@sigv4(name: "rpcsink")
 service RpcSink {
     version: "2024-01-01"
     operations: [
@@ -47,13 +50,15 @@ operation Fail {
 
 /// Pages of items.
 @readonly
+@auth([])
 @paginated(inputToken: "nextToken", outputToken: "nextToken", pageSize: "pageSize", items: "items")
 operation ListItems {
     input: ListItemsInput
     output: ListItemsOutput
 }
 
-/// No input, no output.
+/// No input, no output; callers may sign or not.
+@optionalAuth
 operation Nothing {}
 
 @input

@@ -2,11 +2,14 @@
 //! the same model, over loopback, in one RPC protocol (awsJson1_0, awsJson1_1 or rpcv2Cbor, as
 //! `codegen/tests/rpc_sink.rs` generated both): every body type round-trips, defaults are applied
 //! by the server, a constraint violation and modeled errors (one bound to the service) arrive as
-//! their variants, and a paginator follows the token.
+//! their variants, a paginator follows the token, and the server's SigV4 plugin refuses unsigned
+//! and wrongly signed calls in the protocol's error format, except where the model allows them.
 
 use std::collections::HashMap;
 
 use rpc_sink_client::config::retry::RetryConfig;
+use rpc_sink_client::config::{Credentials, Region};
+use rpc_sink_client::error::ProvideErrorMetadata;
 use rpc_sink_client::error::SdkError;
 use rpc_sink_client::primitives::{Blob, DateTime};
 use rpc_sink_client::types::{Color, Nested, Shape};
@@ -56,8 +59,31 @@ async fn nothing(_: sdk::input::NothingInput) -> Result<sdk::output::NothingOutp
     Ok(sdk::output::NothingOutput {})
 }
 
+/// One access key, whose principal is its id.
+struct OneKey;
+
+const KEY_ID: &str = "AKIDRPCSINK";
+const SECRET: &str = "rpc-sink-secret";
+
+impl sdk::sigv4::Keys for OneKey {
+    type Principal = String;
+
+    fn lookup(&self, access_key_id: &str) -> impl std::future::Future<Output = Option<sdk::sigv4::Signer<String>>> + Send {
+        let signer = (access_key_id == KEY_ID)
+            .then(|| sdk::sigv4::Signer { secret_access_key: SECRET.to_owned(), principal: access_key_id.to_owned() });
+        std::future::ready(signer)
+    }
+}
+
+/// The server, and a client signing with the one key.
 async fn start() -> Client {
-    let app = sdk::RpcSink::builder(sdk::RpcSinkConfig::builder().build())
+    client(&serve().await, Some((KEY_ID, SECRET)))
+}
+
+/// The server on loopback, verifying signatures: its endpoint.
+async fn serve() -> String {
+    let config = sdk::RpcSinkConfig::builder().http_plugin(sdk::sigv4::SigV4Plugin::new(OneKey)).build();
+    let app = sdk::RpcSink::builder(config)
         .echo(echo)
         .fail(fail)
         .list_items(list_items)
@@ -67,8 +93,16 @@ async fn start() -> Client {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let endpoint = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { sdk::serve(listener, app.into_make_service()).await.unwrap() });
-    let config =
+    endpoint
+}
+
+/// A client of `endpoint`, signing with `key` if there is one.
+fn client(endpoint: &str, key: Option<(&str, &str)>) -> Client {
+    let mut config =
         Config::builder().endpoint_url(endpoint).behavior_version_latest().retry_config(RetryConfig::disabled());
+    if let Some((id, secret)) = key {
+        config = config.region(Region::new("us-east-1")).credentials_provider(Credentials::new(id, secret, None, None, "test"));
+    }
     Client::from_conf(config.build())
 }
 
@@ -151,4 +185,24 @@ async fn paginators_follow_the_token() {
     let client = start().await;
     let items: Vec<String> = client.list_items().into_paginator().page_size(2).items().send().try_collect().await.unwrap();
     assert_eq!(items, ["item-0", "item-1", "item-2", "item-3", "item-4"]);
+}
+
+#[tokio::test]
+async fn signatures_are_verified_where_the_model_asks() {
+    let endpoint = serve().await;
+    let code = |error: SdkError<rpc_sink_client::operation::echo::EchoError>| service_error(error).code().map(str::to_owned);
+    let unsigned = client(&endpoint, None);
+    assert_eq!(code(unsigned.echo().name("x").send().await.unwrap_err()).as_deref(), Some("MissingAuthenticationTokenException"));
+    let unknown = client(&endpoint, Some(("AKIDOTHER", SECRET)));
+    assert_eq!(code(unknown.echo().name("x").send().await.unwrap_err()).as_deref(), Some("UnrecognizedClientException"));
+    let wrong = client(&endpoint, Some((KEY_ID, "not-the-secret")));
+    assert_eq!(code(wrong.echo().name("x").send().await.unwrap_err()).as_deref(), Some("InvalidSignatureException"));
+
+    // @optionalAuth: unsigned is let in, a wrong signature is not.
+    unsigned.nothing().send().await.unwrap();
+    let refused = service_error(wrong.nothing().send().await.unwrap_err());
+    assert_eq!(refused.code(), Some("InvalidSignatureException"));
+    // @auth([]): nothing is checked.
+    unsigned.list_items().send().await.unwrap();
+    wrong.list_items().send().await.unwrap();
 }
