@@ -621,3 +621,79 @@ async fn three_replicas_lose_nothing_acknowledged_when_one_is_killed_mid_upload(
     sigterm(&mut a);
     sigterm(&mut c);
 }
+
+/// The AWS CLI's GetAttachedFile of inst-1's `file_id` on `api`, with `env` set: whether it
+/// succeeded, and its stderr.
+fn cli_get(api: &str, file_id: &str, env: &[(String, String)], extra: &[&str]) -> (bool, String) {
+    let output = Command::new("aws")
+        .args(["connect", "get-attached-file", "--endpoint-url", api, "--region", "us-east-1"])
+        .args(["--instance-id", "inst-1", "--file-id", file_id, "--associated-resource-arn", CASE_ARN])
+        .args(extra)
+        .envs(env.iter().map(|(name, value)| (name, value)))
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .output()
+        .expect("the AWS CLI (`aws`) is not on PATH: run the tests with scripts/test");
+    (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[tokio::test]
+async fn a_key_made_by_keys_create_lets_the_aws_cli_in_until_keys_delete() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (path, _) = sample_file(dir.path(), 100);
+    let file = ingest(&data, &path, "APPROVED", &[]);
+
+    let created = run(binary(&data).args(["keys", "create", "--instance", "inst-1"]));
+    let env: Vec<(String, String)> = String::from_utf8(created.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let (name, value) = line.strip_prefix("export ").and_then(|l| l.split_once('=')).expect(line);
+            (name.to_owned(), value.to_owned())
+        })
+        .collect();
+    let names: Vec<&str> = env.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
+    let (id, secret) = (&env[0].1, &env[1].1);
+    assert!(id.starts_with("AKIA") && id.len() == 20 && secret.len() == 40, "{id} {secret}");
+    let mode = std::fs::metadata(data.join("access-keys.json")).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "the key file is the owner's only");
+    let listed = String::from_utf8(run(binary(&data).args(["keys", "list"])).stdout).unwrap();
+    assert!(listed.contains(&format!("{id}  instances: inst-1  operations: *")), "{listed}");
+    assert!(!listed.contains(secret.as_str()), "list shows no secret");
+
+    let (mut server, api, _) = serve_with(&mut binary(&data), &["--listen", "127.0.0.1:0"]);
+    let (ok, stderr) = cli_get(&api, file_id(&file), &env, &[]);
+    assert!(ok, "{stderr}");
+    let (ok, stderr) = cli_get(&api, file_id(&file), &env, &["--no-sign-request"]);
+    assert!(!ok && stderr.contains("(MissingAuthenticationTokenException)"), "{stderr}");
+
+    run(binary(&data).args(["keys", "delete", id]));
+    let mut refused = String::new();
+    for _ in 0..30 {
+        let (ok, stderr) = cli_get(&api, file_id(&file), &env, &[]);
+        if !ok {
+            refused = stderr;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(refused.contains("(UnrecognizedClientException)"), "the deleted key is refused soon: {refused}");
+    sigterm(&mut server);
+
+    // Verification off, as the ready line says: unsigned calls get in.
+    let mut command = binary(&data);
+    command.args(["serve", "--listen", "127.0.0.1:0", "--embedded-s3-listen", "127.0.0.1:0", "--no-verify-signatures"]);
+    let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let mut server = Server(child);
+    assert!(line.trim_end().ends_with(", signatures NOT verified (--no-verify-signatures): anyone may call anything"));
+    let api = line.strip_prefix("ready: API at ").and_then(|rest| rest.split_once(',')).unwrap().0;
+    let (ok, stderr) = cli_get(api, file_id(&file), &[], &["--no-sign-request"]);
+    assert!(ok, "{stderr}");
+    sigterm(&mut server);
+}
