@@ -312,6 +312,8 @@ pub const IMPLEMENTED_TRAITS: &[&str] = &[
     "smithy.api#jsonName",
     "smithy.api#length",
     "smithy.api#mediaType",
+    // The server's SigV4 plugin lets such an operation's unsigned calls in.
+    "smithy.api#optionalAuth",
     "smithy.api#paginated",
     "smithy.api#pattern",
     "smithy.api#range",
@@ -385,9 +387,6 @@ pub const NO_EFFECT_TRAITS: &[&str] = &[
     "aws.protocols#ec2Query",
     "aws.protocols#restXml",
     "smithy.protocols#rpcv2Cbor",
-    // A client here sends a request unsigned whenever its config has no identity for the
-    // operation's schemes; the server's SigV4 plugin lets such an operation's unsigned calls in.
-    "smithy.api#optionalAuth",
     // smithy-rs's server does not act on @cors either (CORS is a layer the user adds).
     "smithy.api#cors",
     // Endpoint rules: the client takes its endpoint from `endpoint_url` (README, "The client").

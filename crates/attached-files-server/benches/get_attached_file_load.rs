@@ -1,8 +1,10 @@
 //! Load benchmark (not a test) of GetAttachedFile for an APPROVED file against the running
-//! server, beside a bare hyper 1 server that answers every request with the same bytes. Both
-//! are loaded by the same generator (`wrk`) in the same run, alternating. The server is the real
+//! server, beside a bare hyper 1 server that answers every request with the same bytes. All are
+//! loaded by the same generator (`wrk`) in the same run, alternating. The server is the real
 //! binary (`attached-files-server serve`, bench profile, default settings and logging, its log
-//! going to a file), on a fresh data directory holding one approved file. Its resident memory is
+//! going to a file), on a fresh data directory holding one approved file, twice: verifying
+//! SigV4 (the default; wrk sends a request signed with a key made by `keys create`, which stays
+//! valid for the 15 minutes SigV4 allows) and with `--no-verify-signatures`. Its resident memory is
 //! read from /proc: idle after start and one request, and the highest value seen under load. Each
 //! row also shows the CPU time the loaded server spent per request (user + system; for the bare
 //! server, this process's), and the header how much CPU other processes took during the run:
@@ -107,13 +109,30 @@ fn binary(data: &Path) -> Command {
     command
 }
 
-/// Starts the server, stores one approved file in it and returns the server and the request
-/// path of its GetAttachedFile.
-fn start_server(dir: &Path, settings: &Settings) -> (Server, String) {
+/// An access key: id and secret.
+type Key = (String, String);
+
+/// Starts the server (verifying signatures with a new key, or not at all), stores one approved
+/// file in it and returns the server, the request path of its GetAttachedFile, and the key.
+fn start_server(dir: &Path, settings: &Settings, verify: bool) -> (Server, String, Option<Key>) {
     use std::io::BufRead;
     let data = dir.join("data");
+    let key = verify.then(|| {
+        let output = binary(&data).args(["keys", "create", "--instance", INSTANCE_ID]).output().unwrap();
+        let exports = String::from_utf8(output.stdout).unwrap();
+        let value = |name: &str| {
+            exports.lines().find_map(|line| line.strip_prefix(&format!("export {name}="))).map(str::to_owned)
+        };
+        match (value("AWS_ACCESS_KEY_ID"), value("AWS_SECRET_ACCESS_KEY")) {
+            (Some(id), Some(secret)) => (id, secret),
+            _ => fail(&format!("keys create printed {exports:?}")),
+        }
+    });
     let mut command = binary(&data);
     command.args(["serve", "--listen", "127.0.0.1:0", "--embedded-s3-listen", "127.0.0.1:0"]);
+    if !verify {
+        command.arg("--no-verify-signatures");
+    }
     command.env_remove("RUST_LOG");
     if let Some(filter) = &settings.rust_log {
         command.env("RUST_LOG", filter);
@@ -126,11 +145,9 @@ fn start_server(dir: &Path, settings: &Settings) -> (Server, String) {
         .trim()
         .strip_prefix("ready: API at ")
         .and_then(|rest| rest.split_once(", embedded object store at "))
-        .unwrap_or_else(|| fail(&format!("unexpected readiness line {line:?}")))
-        .0
-        .to_owned();
-    let server = Server { child, api };
-    let store = line.trim().rsplit_once(" at http://").unwrap().1.to_owned();
+        .unwrap_or_else(|| fail(&format!("unexpected readiness line {line:?}")));
+    let store = api.1.split_once(',').map_or(api.1, |(store, _)| store).trim_start_matches("http://").to_owned();
+    let server = Server { child, api: api.0.to_owned() };
 
     let file = dir.join("invoice-2024-05.pdf");
     std::fs::write(&file, vec![b'x'; 184_320]).unwrap();
@@ -157,7 +174,26 @@ fn start_server(dir: &Path, settings: &Settings) -> (Server, String) {
         "/attached-files/{INSTANCE_ID}/{}?associatedResourceArn={arn}&urlExpiryInSeconds=300",
         record["FileId"].as_str().unwrap()
     );
-    (server, path)
+    (server, path, key)
+}
+
+/// The headers of a GET of `url` signed with `key` now (SigV4, for us-east-1 and `connect`, over
+/// `host` and `x-amz-date`): the same request may be sent again for 15 minutes.
+fn signed_headers(url: &str, key: &Key) -> Vec<(String, String)> {
+    use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+    let identity = aws_credential_types::Credentials::new(&key.0, &key.1, None, None, "bench").into();
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name("connect")
+        .time(std::time::SystemTime::now())
+        .settings(SigningSettings::default())
+        .build()
+        .unwrap()
+        .into();
+    let request = SignableRequest::new("GET", url, std::iter::empty(), SignableBody::Bytes(&[])).unwrap();
+    let (instructions, _) = sign(request, &params).unwrap().into_parts();
+    instructions.headers().map(|(name, value)| (name.to_owned(), value.to_owned())).collect()
 }
 
 /// Resident memory of `pid` in KiB, from /proc (Linux).
@@ -243,9 +279,35 @@ fn parse_duration_us(text: &str) -> Option<f64> {
     Some(number.parse::<f64>().ok()? * factor)
 }
 
-/// Runs wrk against `url`; `server` is the server process's id, `None` for the bare server in
-/// this process.
-fn run_wrk(settings: &Settings, url: &str, connections: usize, seconds: u64, server: Option<u32>) -> Run {
+/// What wrk loads: a server verifying signatures, one that does not, or the bare server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Signed,
+    Unverified,
+    Bare,
+}
+
+impl Target {
+    fn name(self) -> &'static str {
+        match self {
+            Target::Signed => "server, SigV4",
+            Target::Unverified => "server, unverified",
+            Target::Bare => "bare hyper",
+        }
+    }
+}
+
+/// Runs wrk against `url` (signed with `key` if given); `server` is the server process's id,
+/// `None` for the bare server in this process.
+fn run_wrk(
+    settings: &Settings,
+    url: &str,
+    key: Option<&Key>,
+    connections: usize,
+    seconds: u64,
+    server: Option<u32>,
+) -> Run {
+    let headers = key.map(|key| signed_headers(url, key)).unwrap_or_default();
     let pid = server.map_or_else(|| "self".to_owned(), |pid| pid.to_string());
     let cpu_before = cpu_ticks(&pid);
     // Samples the server's RSS every 50 ms while wrk runs.
@@ -262,6 +324,7 @@ fn run_wrk(settings: &Settings, url: &str, connections: usize, seconds: u64, ser
     let output = Command::new("wrk")
         .args(["-t", &settings.wrk_threads.to_string(), "-c", &connections.to_string()])
         .args(["-d", &format!("{seconds}s"), "--latency", url])
+        .args(headers.iter().flat_map(|(name, value)| ["-H".to_owned(), format!("{name}: {value}")]))
         .output()
         .unwrap_or_else(|e| fail(&format!("cannot run wrk ({e}); install it: apt-get install -y wrk")));
     let cpu = cpu_ticks(&pid) - cpu_before;
@@ -315,39 +378,55 @@ fn mean(values: impl Iterator<Item = f64>) -> f64 {
 
 fn main() {
     let settings = Settings::from_env();
-    let dir = tempfile::tempdir().unwrap();
-    let (server, path) = start_server(dir.path(), &settings);
+    let (signed_dir, unverified_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (signed, signed_path, key) = start_server(signed_dir.path(), &settings, true);
+    let (unverified, path) = match start_server(unverified_dir.path(), &settings, false) {
+        (server, path, None) => (server, path),
+        _ => unreachable!("no key without verification"),
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
 
-    // One call: what the bare server will answer, and the server's memory once it has served.
-    let response = runtime.block_on(async { reqwest::get(format!("{}{path}", server.api)).await.unwrap() });
+    // One call: what the bare server will answer, and the servers' memory once they have served.
+    let response = runtime.block_on(async { reqwest::get(format!("{}{path}", unverified.api)).await.unwrap() });
     if response.status() != 200 {
         fail(&format!("GetAttachedFile answered {}", response.status()));
     }
     let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
     let body = runtime.block_on(response.bytes()).unwrap();
+    let signed_url = format!("{}{signed_path}", signed.api);
+    let probe = signed_headers(&signed_url, key.as_ref().unwrap());
+    let status = runtime.block_on(async {
+        let request = probe.iter().fold(reqwest::Client::new().get(&signed_url), |r, (n, v)| r.header(n, v));
+        request.send().await.unwrap().status()
+    });
+    if status != 200 {
+        fail(&format!("the signed GetAttachedFile answered {status}"));
+    }
     std::thread::sleep(Duration::from_millis(500));
-    let idle_rss = rss_kib(server.child.id());
+    let idle_rss = rss_kib(signed.child.id()).max(rss_kib(unverified.child.id()));
     let bare = runtime.block_on(start_bare(body.clone(), content_type));
-    let urls = [(false, format!("{}{path}", server.api)), (true, format!("http://{bare}{path}"))];
+    let targets = [
+        (Target::Signed, signed_url, key.as_ref(), Some(signed.child.id())),
+        (Target::Unverified, format!("{}{path}", unverified.api), None, Some(unverified.child.id())),
+        (Target::Bare, format!("http://{bare}{path}"), None, None),
+    ];
     eprintln!("get_attached_file_load: GET {path}: {} bytes of JSON", body.len());
 
-    let (started, server_ticks_before, machine_before) =
-        (std::time::Instant::now(), cpu_ticks(&server.child.id().to_string()), machine_ticks());
-    // (connections, is_bare, runs)
-    let mut results: Vec<(usize, bool, Vec<Run>)> = Vec::new();
+    let servers_ticks = || cpu_ticks(&signed.child.id().to_string()) + cpu_ticks(&unverified.child.id().to_string());
+    let (started, server_ticks_before, machine_before) = (std::time::Instant::now(), servers_ticks(), machine_ticks());
+    // (connections, target, runs)
+    let mut results: Vec<(usize, Target, Vec<Run>)> = Vec::new();
     for &connections in &settings.connections {
-        for (_, url) in &urls {
-            run_wrk(&settings, url, connections, settings.warmup, None);
+        for (_, url, key, _) in &targets {
+            run_wrk(&settings, url, *key, connections, settings.warmup, None);
         }
-        let mut runs: [Vec<Run>; 2] = [Vec::new(), Vec::new()];
+        let mut runs: Vec<Vec<Run>> = targets.iter().map(|_| Vec::new()).collect();
         for round in 1..=settings.rounds {
-            for (i, (is_bare, url)) in urls.iter().enumerate() {
-                let watch = (!is_bare).then(|| server.child.id());
-                let run = run_wrk(&settings, url, connections, settings.duration, watch);
+            for (i, (target, url, key, pid)) in targets.iter().enumerate() {
+                let run = run_wrk(&settings, url, *key, connections, settings.duration, *pid);
                 eprintln!(
-                    "get_attached_file_load: c={connections} round {round} {:<10} {:>8.0} req/s  p50 {:>9}  p99 {:>9}  CPU {:.1} µs/request",
-                    if *is_bare { "bare hyper" } else { "server" },
+                    "get_attached_file_load: c={connections} round {round} {:<18} {:>8.0} req/s  p50 {:>9}  p99 {:>9}  CPU {:.1} µs/request",
+                    target.name(),
                     run.requests_per_sec,
                     latency(run.p50_us),
                     latency(run.p99_us),
@@ -356,21 +435,21 @@ fn main() {
                 runs[i].push(run);
             }
         }
-        let [server_runs, bare_runs] = runs;
-        results.push((connections, false, server_runs));
-        results.push((connections, true, bare_runs));
+        for ((target, ..), runs) in targets.iter().zip(runs) {
+            results.push((connections, *target, runs));
+        }
     }
 
     let elapsed = started.elapsed().as_secs_f64();
-    let server_ticks = cpu_ticks(&server.child.id().to_string()) - server_ticks_before;
+    let server_ticks = servers_ticks() - server_ticks_before;
     let machine_after = machine_ticks();
     let mut table = String::new();
     let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
     writeln!(
         table,
-        "\nGetAttachedFile (APPROVED file, {} bytes of JSON) on `attached-files-server serve` vs bare hyper 1 with the \
-         same bytes: wrk -t{} --latency, {} x {} s per server and connection count (alternating, after {} s \
-         warm-up), {cpus} CPUs shared by wrk and both servers; server RUST_LOG {}",
+        "\nGetAttachedFile (APPROVED file, {} bytes of JSON) on `attached-files-server serve`, verifying SigV4 and \
+         not, vs bare hyper 1 with the same bytes: wrk -t{} --latency, {} x {} s per target and connection count \
+         (alternating, after {} s warm-up), {cpus} CPUs shared by wrk and the servers; server RUST_LOG {}",
         body.len(),
         settings.wrk_threads,
         settings.rounds,
@@ -395,40 +474,54 @@ fn main() {
     writeln!(table, "Server RSS idle (after start and one call): {}\n", mib(idle_rss)).unwrap();
     writeln!(
         table,
-        "| connections | server     | requests/s |      p50 |      p99 | ratio to bare | CPU/request | peak RSS under load |"
+        "| connections | target             | requests/s |      p50 |      p99 | ratio to bare | CPU/request | peak RSS under load |"
     )
     .unwrap();
     writeln!(
         table,
-        "|------------:|------------|-----------:|---------:|---------:|--------------:|------------:|--------------------:|"
+        "|------------:|--------------------|-----------:|---------:|---------:|--------------:|------------:|--------------------:|"
     )
     .unwrap();
     let mut goals = Vec::new();
-    for (connections, is_bare, runs) in &results {
-        let rps = mean(runs.iter().map(|r| r.requests_per_sec));
-        let bare_rps = results
+    let rps_of = |connections: usize, target: Target| {
+        results
             .iter()
-            .find(|(c, b, _)| c == connections && *b)
+            .find(|(c, t, _)| *c == connections && *t == target)
             .map(|(_, _, runs)| mean(runs.iter().map(|r| r.requests_per_sec)))
-            .unwrap();
+            .unwrap()
+    };
+    for (connections, target, runs) in &results {
+        let rps = mean(runs.iter().map(|r| r.requests_per_sec));
+        let bare_rps = rps_of(*connections, Target::Bare);
         let p99 = mean(runs.iter().map(|r| r.p99_us));
         let peak = runs.iter().filter_map(|r| r.peak_rss_kib).max();
-        if !is_bare {
-            goals.push(format!("c={connections}: throughput {:.0}% of bare (goal >= 60%)", rps / bare_rps * 100.0));
+        if *target != Target::Bare {
+            let name = target.name();
+            goals.push(format!(
+                "c={connections}: {name}: throughput {:.0}% of bare (goal >= 60%)",
+                rps / bare_rps * 100.0
+            ));
             if *connections == 64 {
-                goals.push(format!("c=64: p99 {} (goal <= 2 ms)", latency(p99)));
+                goals.push(format!("c=64: {name}: p99 {} (goal <= 2 ms)", latency(p99)));
             }
             if let Some(peak) = peak {
-                goals.push(format!("c={connections}: peak RSS {} (goal < 64 MiB)", mib(peak)));
+                goals.push(format!("c={connections}: {name}: peak RSS {} (goal < 64 MiB)", mib(peak)));
             }
+        }
+        if *target == Target::Signed {
+            let unverified = rps_of(*connections, Target::Unverified);
+            goals.push(format!(
+                "c={connections}: SigV4 verification keeps {:.0}% of the unverified throughput",
+                rps / unverified * 100.0
+            ));
         }
         writeln!(
             table,
-            "| {connections:>11} | {:<10} | {rps:>10.0} | {:>8} | {:>8} | {:>13} | {:>8.1} µs | {:>19} |",
-            if *is_bare { "bare hyper" } else { "server" },
+            "| {connections:>11} | {:<18} | {rps:>10.0} | {:>8} | {:>8} | {:>13} | {:>8.1} µs | {:>19} |",
+            target.name(),
             latency(mean(runs.iter().map(|r| r.p50_us))),
             latency(p99),
-            if *is_bare { String::new() } else { format!("{:.2}", rps / bare_rps) },
+            if *target == Target::Bare { String::new() } else { format!("{:.2}", rps / bare_rps) },
             mean(runs.iter().map(|r| r.cpu_us)),
             peak.map(mib).unwrap_or_default()
         )
@@ -436,6 +529,6 @@ fn main() {
     }
     writeln!(table, "\n{}", goals.join("\n")).unwrap();
     print!("{table}");
-    drop(server);
+    drop((signed, unverified));
     runtime.shutdown_background();
 }

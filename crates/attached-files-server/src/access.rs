@@ -2,7 +2,8 @@
 //! SDK's plugin), each limited to some instances and operations, kept in the data directory.
 //!
 //! The key file (`access-keys.json`, readable by its owner only) is written by the `keys`
-//! operator commands and read by `serve`, which notices a change within [`RELOAD_EVERY`].
+//! operator commands and read by `serve`: a new key works at once, a deleted one stops working
+//! within [`RELOAD_EVERY`].
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -239,7 +240,10 @@ impl Keys for KeyRing {
     type Principal = Caller;
 
     fn lookup(&self, access_key_id: &str) -> impl Future<Output = Option<Signer<Caller>>> + Send {
-        let key = self.keys.read().ok().and_then(|keys| keys.by_id.get(access_key_id).cloned());
+        let find = || self.keys.read().ok().and_then(|keys| keys.by_id.get(access_key_id).cloned());
+        // A key made a moment ago works at once: an unknown key has the file looked at again (a
+        // `stat`; it is read only if it changed).
+        let key = find().or_else(|| self.reload().ok().and_then(|()| find()));
         std::future::ready(
             key.map(|key| Signer { secret_access_key: key.secret_access_key.clone(), principal: Caller::Key(key) }),
         )

@@ -278,14 +278,32 @@ pub async fn send_signed(request: reqwest::RequestBuilder) -> reqwest::Result<re
 
 /// Adds SigV4's headers to `request`, signed with `key_id` and `secret` at `time`.
 pub fn sign(request: &mut reqwest::Request, key_id: &str, secret: &str, time: std::time::SystemTime) {
-    use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
     let body = request.body().and_then(reqwest::Body::as_bytes).unwrap_or_default().to_vec();
     let headers: Vec<(String, String)> = request
         .headers()
         .iter()
         .map(|(name, value)| (name.as_str().to_owned(), value.to_str().unwrap().to_owned()))
         .collect();
-    let identity = aws_credential_types::Credentials::new(key_id, secret, None, None, "test").into();
+    let signed =
+        sigv4_headers(request.method().as_str(), request.url().as_str(), &headers, &body, (key_id, secret), time);
+    for (name, value) in signed.expect("the request can be signed") {
+        request.headers_mut().insert(name, value.parse().unwrap());
+    }
+}
+
+/// The headers SigV4 adds to a request (`X-Amz-Date`, `Authorization`), signed with `key` (id and
+/// secret) at `time` for us-east-1 and `connect`, as AWS's clients sign; `None` if aws-sigv4
+/// cannot sign it (a URL it does not parse).
+pub fn sigv4_headers(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+    key: (&str, &str),
+    time: std::time::SystemTime,
+) -> Option<Vec<(http::HeaderName, String)>> {
+    use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+    let identity = aws_credential_types::Credentials::new(key.0, key.1, None, None, "test").into();
     let params = aws_sigv4::sign::v4::SigningParams::builder()
         .identity(&identity)
         .region("us-east-1")
@@ -295,16 +313,9 @@ pub fn sign(request: &mut reqwest::Request, key_id: &str, secret: &str, time: st
         .build()
         .unwrap()
         .into();
-    let signable = SignableRequest::new(
-        request.method().as_str(),
-        request.url().as_str(),
-        headers.iter().map(|(name, value)| (name.as_str(), value.as_str())),
-        SignableBody::Bytes(&body),
-    )
-    .unwrap();
-    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
-    for (name, value) in instructions.headers() {
-        let name = http::HeaderName::from_bytes(name.as_bytes()).unwrap();
-        request.headers_mut().insert(name, value.parse().unwrap());
-    }
+    let headers = headers.iter().map(|(name, value)| (name.as_str(), value.as_str()));
+    let signable = SignableRequest::new(method, url, headers, SignableBody::Bytes(body)).ok()?;
+    let (instructions, _) = sign(signable, &params).ok()?.into_parts();
+    let headers = instructions.headers().map(|(name, value)| (http::HeaderName::from_bytes(name.as_bytes()), value));
+    headers.map(|(name, value)| Some((name.ok()?, value.to_owned()))).collect()
 }
