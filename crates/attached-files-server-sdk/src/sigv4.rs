@@ -561,6 +561,10 @@ impl Claim {
                     ));
             }
         }
+        if !headers.iter().any(|(name, _)| *name == "host") {
+            let authority = parts.uri.authority().ok_or_else(Refusal::mismatch)?;
+            headers.push(("host", authority.as_str()));
+        }
         let path = parts.uri.path();
         let uri = match (parts.uri.query(), self.expires) {
             (None, _) => path.to_owned(),

@@ -348,6 +348,9 @@ async fn fuzz_worker(rng: &mut fastrand::Rng, target: &Target, tally: &Tally, co
             fresh
         };
         headers.push(("content-length".to_owned(), call.body.len().to_string()));
+        if rng.u8(..) < 5 {
+            headers.retain(|(name, _)| name != "host"); // as HTTP/1.0 may, and HTTP/2 does
+        }
         let Some(request) = build(&call, &headers) else {
             tally.unsendable.fetch_add(1, Ordering::Relaxed);
             continue;

@@ -429,6 +429,11 @@ impl Claim {
                 headers.push((name.as_str(), value.to_str().map_err(|_| Refusal::mismatch())?));
             }
         }
+        // HTTP/2 names the host in the URI, not in a header (and the signer must not guess it).
+        if !headers.iter().any(|(name, _)| *name == "host") {
+            let authority = parts.uri.authority().ok_or_else(Refusal::mismatch)?;
+            headers.push(("host", authority.as_str()));
+        }
         let path = parts.uri.path();
         let uri = match (parts.uri.query(), self.expires) {
             (None, _) => path.to_owned(),
