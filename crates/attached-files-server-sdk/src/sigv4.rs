@@ -283,10 +283,10 @@ impl Claim {
     /// The request's signature, from its `Authorization` header or its query; `None` if it has none.
     fn read(parts: &Parts) -> Result<Option<Self>, Refusal> {
         let query: Vec<(String, String)> = match parts.uri.query() {
-            Some(query) => {
+            Some(query) if query.contains("X-Amz-") => {
                 form_urlencoded::parse(query.as_bytes()).into_owned().collect()
             }
-            None => Vec::new(),
+            _ => Vec::new(),
         };
         let param = |name: &str| {
             query.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())

@@ -265,9 +265,11 @@ struct Claim {
 impl Claim {
     /// The request's signature, from its `Authorization` header or its query; `None` if it has none.
     fn read(parts: &Parts) -> Result<Option<Self>, Refusal> {
+        // Only a query with `X-Amz-` in it can be a pre-signed URL's (its parameter names are
+        // written plain); the others are not parsed here.
         let query: Vec<(String, String)> = match parts.uri.query() {
-            Some(query) => form_urlencoded::parse(query.as_bytes()).into_owned().collect(),
-            None => Vec::new(),
+            Some(query) if query.contains("X-Amz-") => form_urlencoded::parse(query.as_bytes()).into_owned().collect(),
+            _ => Vec::new(),
         };
         let param = |name: &str| query.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
         let header = parts.headers.get(http::header::AUTHORIZATION);
