@@ -639,7 +639,7 @@ fn cli_get(api: &str, file_id: &str, env: &[(String, String)], extra: &[&str]) -
 }
 
 #[tokio::test]
-async fn a_key_made_by_keys_create_lets_the_aws_cli_in_until_keys_delete() {
+async fn a_key_made_by_keys_create_lets_the_aws_cli_in_until_keys_delete_and_flags_change_the_checks() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
@@ -694,6 +694,18 @@ async fn a_key_made_by_keys_create_lets_the_aws_cli_in_until_keys_delete() {
     assert!(line.trim_end().ends_with(", signatures NOT verified (--no-verify-signatures): anyone may call anything"));
     let api = line.strip_prefix("ready: API at ").and_then(|rest| rest.split_once(',')).unwrap().0;
     let (ok, stderr) = cli_get(api, file_id(&file), &[], &["--no-sign-request"]);
+    assert!(ok, "{stderr}");
+    sigterm(&mut server);
+
+    // --region: signatures for another region are refused.
+    let key = [
+        ("AWS_ACCESS_KEY_ID".to_owned(), common::KEY_ID.to_owned()),
+        ("AWS_SECRET_ACCESS_KEY".to_owned(), common::SECRET.to_owned()),
+    ];
+    let (mut server, api, _) = serve_with(&mut binary(&data), &["--listen", "127.0.0.1:0", "--region", "eu-west-1"]);
+    let (ok, stderr) = cli_get(&api, file_id(&file), &key, &[]);
+    assert!(!ok && stderr.contains("(InvalidSignatureException)"), "us-east-1 on a eu-west-1 server: {stderr}");
+    let (ok, stderr) = cli_get(&api, file_id(&file), &key, &["--region", "eu-west-1"]);
     assert!(ok, "{stderr}");
     sigterm(&mut server);
 }
