@@ -284,21 +284,11 @@ async fn boto3() {
 
 /// `aws connect <operation> <args>` against `endpoint`: the JSON it printed, or its stderr.
 fn aws(endpoint: &str, operation: &str, args: &[&str]) -> Result<Value, String> {
-    let output = Command::new("aws")
-        .args(["connect", operation, "--endpoint-url", endpoint, "--region", "us-east-1"])
-        .args(args)
-        .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
-        .env("AWS_SECRET_ACCESS_KEY", "test-secret")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("AWS_MAX_ATTEMPTS", "1")
-        .output()
-        .expect("the AWS CLI (`aws`) is not on PATH: run the tests with scripts/test, which installs it");
-    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
-    match output.status.success() {
-        true if output.stdout.is_empty() => Ok(Value::Null),
-        true => Ok(serde_json::from_str(&text(output.stdout)).unwrap()),
-        false => Err(text(output.stderr)),
+    let (ok, stdout, stderr) = aws_connect(endpoint, (KEY_ID, SECRET), &[&[operation][..], args].concat());
+    match ok {
+        true if stdout.is_empty() => Ok(Value::Null),
+        true => Ok(serde_json::from_str(&stdout).unwrap()),
+        false => Err(stderr),
     }
 }
 

@@ -271,19 +271,9 @@ fn hex(bytes: &[u8]) -> String {
 
 /// `aws connect get-attached-file` as the README runs it: (exit status, stdout, stderr).
 fn run_aws_cli(endpoint: &str, instance_id: &str, file_id: &str) -> (bool, String, String) {
-    let output = Command::new("aws")
-        .args(["connect", "get-attached-file", "--endpoint-url", endpoint, "--region", "us-east-1"])
-        .args(["--instance-id", instance_id, "--file-id", file_id, "--associated-resource-arn", CASE_ARN])
-        .args(["--url-expiry-in-seconds", "60"])
-        .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
-        .env("AWS_SECRET_ACCESS_KEY", "test-secret")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("AWS_MAX_ATTEMPTS", "1")
-        .output()
-        .expect("the AWS CLI (`aws`) is not on PATH: run the tests with scripts/test, which installs it");
-    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
-    (output.status.success(), text(output.stdout), text(output.stderr))
+    let file = ["--instance-id", instance_id, "--file-id", file_id, "--associated-resource-arn", CASE_ARN];
+    let args = [&["get-attached-file"][..], &file, &["--url-expiry-in-seconds", "60"]].concat();
+    aws_connect(endpoint, (KEY_ID, SECRET), &args)
 }
 
 #[tokio::test]

@@ -622,20 +622,13 @@ async fn three_replicas_lose_nothing_acknowledged_when_one_is_killed_mid_upload(
     sigterm(&mut c);
 }
 
-/// The AWS CLI's GetAttachedFile of inst-1's `file_id` on `api`, with `env` set: whether it
+/// The AWS CLI's GetAttachedFile of inst-1's `file_id` on `api`, signed with `key`: whether it
 /// succeeded, and its stderr.
-fn cli_get(api: &str, file_id: &str, env: &[(String, String)], extra: &[&str]) -> (bool, String) {
-    let output = Command::new("aws")
-        .args(["connect", "get-attached-file", "--endpoint-url", api, "--region", "us-east-1"])
-        .args(["--instance-id", "inst-1", "--file-id", file_id, "--associated-resource-arn", CASE_ARN])
-        .args(extra)
-        .envs(env.iter().map(|(name, value)| (name, value)))
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("AWS_MAX_ATTEMPTS", "1")
-        .output()
-        .expect("the AWS CLI (`aws`) is not on PATH: run the tests with scripts/test");
-    (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
+fn cli_get(api: &str, file_id: &str, key: (&str, &str), extra: &[&str]) -> (bool, String) {
+    let file =
+        ["get-attached-file", "--instance-id", "inst-1", "--file-id", file_id, "--associated-resource-arn", CASE_ARN];
+    let (ok, _, stderr) = common::aws_connect(api, key, &[&file[..], extra].concat());
+    (ok, stderr)
 }
 
 #[tokio::test]
@@ -657,24 +650,24 @@ async fn a_key_made_by_keys_create_lets_the_aws_cli_in_until_keys_delete_and_fla
         .collect();
     let names: Vec<&str> = env.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(names, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
-    let (id, secret) = (&env[0].1, &env[1].1);
+    let (id, secret) = (env[0].1.as_str(), env[1].1.as_str());
     assert!(id.starts_with("AKIA") && id.len() == 20 && secret.len() == 40, "{id} {secret}");
     let mode = std::fs::metadata(data.join("access-keys.json")).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600, "the key file is the owner's only");
     let listed = String::from_utf8(run(binary(&data).args(["keys", "list"])).stdout).unwrap();
     assert!(listed.contains(&format!("{id}  instances: inst-1  operations: *")), "{listed}");
-    assert!(!listed.contains(secret.as_str()), "list shows no secret");
+    assert!(!listed.contains(secret), "list shows no secret");
 
     let (mut server, api, _) = serve_with(&mut binary(&data), &["--listen", "127.0.0.1:0"]);
-    let (ok, stderr) = cli_get(&api, file_id(&file), &env, &[]);
+    let (ok, stderr) = cli_get(&api, file_id(&file), (id, secret), &[]);
     assert!(ok, "{stderr}");
-    let (ok, stderr) = cli_get(&api, file_id(&file), &env, &["--no-sign-request"]);
+    let (ok, stderr) = cli_get(&api, file_id(&file), (id, secret), &["--no-sign-request"]);
     assert!(!ok && stderr.contains("(MissingAuthenticationTokenException)"), "{stderr}");
 
     run(binary(&data).args(["keys", "delete", id]));
     let mut refused = String::new();
     for _ in 0..30 {
-        let (ok, stderr) = cli_get(&api, file_id(&file), &env, &[]);
+        let (ok, stderr) = cli_get(&api, file_id(&file), (id, secret), &[]);
         if !ok {
             refused = stderr;
             break;
@@ -693,19 +686,16 @@ async fn a_key_made_by_keys_create_lets_the_aws_cli_in_until_keys_delete_and_fla
     let mut server = Server(child);
     assert!(line.trim_end().ends_with(", signatures NOT verified (--no-verify-signatures): anyone may call anything"));
     let api = line.strip_prefix("ready: API at ").and_then(|rest| rest.split_once(',')).unwrap().0;
-    let (ok, stderr) = cli_get(api, file_id(&file), &[], &["--no-sign-request"]);
+    let (ok, stderr) = cli_get(api, file_id(&file), ("", ""), &["--no-sign-request"]);
     assert!(ok, "{stderr}");
     sigterm(&mut server);
 
     // --region: signatures for another region are refused.
-    let key = [
-        ("AWS_ACCESS_KEY_ID".to_owned(), common::KEY_ID.to_owned()),
-        ("AWS_SECRET_ACCESS_KEY".to_owned(), common::SECRET.to_owned()),
-    ];
+    let key = (common::KEY_ID, common::SECRET);
     let (mut server, api, _) = serve_with(&mut binary(&data), &["--listen", "127.0.0.1:0", "--region", "eu-west-1"]);
-    let (ok, stderr) = cli_get(&api, file_id(&file), &key, &[]);
+    let (ok, stderr) = cli_get(&api, file_id(&file), key, &[]);
     assert!(!ok && stderr.contains("(InvalidSignatureException)"), "us-east-1 on a eu-west-1 server: {stderr}");
-    let (ok, stderr) = cli_get(&api, file_id(&file), &key, &["--region", "eu-west-1"]);
+    let (ok, stderr) = cli_get(&api, file_id(&file), key, &["--region", "eu-west-1"]);
     assert!(ok, "{stderr}");
     sigterm(&mut server);
 }

@@ -245,18 +245,10 @@ async fn the_aws_cli_gets_aws_refusals() {
     let url = server.url.clone();
     let outcomes = tokio::task::spawn_blocking(move || {
         let cli = |key: (&str, &str), instance: &str, extra: &[&str]| {
-            let output = Command::new("aws")
-                .args(["connect", "get-attached-file", "--endpoint-url", &url, "--region", "us-east-1"])
-                .args(["--instance-id", instance, "--file-id", &file_id, "--associated-resource-arn", CASE_ARN])
-                .args(extra)
-                .env("AWS_ACCESS_KEY_ID", key.0)
-                .env("AWS_SECRET_ACCESS_KEY", key.1)
-                .env("AWS_CONFIG_FILE", "/dev/null")
-                .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-                .env("AWS_MAX_ATTEMPTS", "1")
-                .output()
-                .expect("the AWS CLI (`aws`) is not on PATH: run the tests with scripts/test");
-            (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
+            let file = ["get-attached-file", "--instance-id", instance, "--file-id", &file_id];
+            let args = [&file[..], &["--associated-resource-arn", CASE_ARN], extra].concat();
+            let (ok, _, stderr) = aws_connect(&url, key, &args);
+            (ok, stderr)
         };
         let valid = (INST_1_KEY, INST_1_SECRET);
         [

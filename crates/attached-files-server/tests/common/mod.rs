@@ -252,6 +252,24 @@ pub fn connect_client(endpoint: &str) -> aws_sdk_connect::Client {
     aws_sdk_connect::Client::from_conf(config)
 }
 
+/// `aws connect <args>` against `endpoint` as the README runs it (us-east-1, one attempt, no
+/// config files), signing with `key` (id, secret) unless `--no-sign-request` is among `args`:
+/// whether it succeeded, its stdout and its stderr.
+pub fn aws_connect(endpoint: &str, key: (&str, &str), args: &[&str]) -> (bool, String, String) {
+    let output = std::process::Command::new("aws")
+        .args(["connect", "--endpoint-url", endpoint, "--region", "us-east-1"])
+        .args(args)
+        .env("AWS_ACCESS_KEY_ID", key.0)
+        .env("AWS_SECRET_ACCESS_KEY", key.1)
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .output()
+        .expect("the AWS CLI (`aws`) is not on PATH: run the tests with scripts/test, which installs it");
+    let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
+    (output.status.success(), text(output.stdout), text(output.stderr))
+}
+
 /// Bytes that are not all alike, so that a swapped or lost chunk shows.
 pub fn sample_bytes(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 31 % 251) as u8).collect()
