@@ -209,19 +209,21 @@ impl<'m> Gen<'_, 'm> {
                 (write, quote!(body))
             }
         };
-        let protocol_header = self.protocol_header();
+        let response = quote!(support::framework_error_with_body(status, name, #body));
+        let response = match self.protocol_header() {
+            Some(insert) => quote! {
+                let mut response = #response;
+                let headers = response.headers_mut();
+                #insert
+                response
+            },
+            None => response,
+        };
         quote! {
             /// An error the framework answers with a message, such as a refused signature.
             pub(crate) fn error_with_message(status: u16, name: &'static str, message: &str) -> Response {
                 #write
-                let mut response = ::http::Response::new(support::boxed(#body));
-                *response.status_mut() = ::http::StatusCode::from_u16(status).unwrap_or(::http::StatusCode::BAD_REQUEST);
-                let headers = response.headers_mut();
-                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(MEDIA_TYPE));
-                #protocol_header
-                headers.insert("x-amzn-errortype", ::http::HeaderValue::from_static(name));
-                response.extensions_mut().insert(::aws_smithy_http_server::extension::RuntimeErrorExtension::new(name.to_owned()));
-                response
+                #response
             }
         }
     }

@@ -54,24 +54,7 @@ pub(crate) fn error_with_message(
     let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut body);
     object.key("message").string(message);
     object.finish();
-    let mut response = ::http::Response::new(support::boxed(body));
-    *response.status_mut() = ::http::StatusCode::from_u16(status)
-        .unwrap_or(::http::StatusCode::BAD_REQUEST);
-    let headers = response.headers_mut();
-    headers
-        .insert(
-            ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(MEDIA_TYPE),
-        );
-    headers.insert("x-amzn-errortype", ::http::HeaderValue::from_static(name));
-    response
-        .extensions_mut()
-        .insert(
-            ::aws_smithy_http_server::extension::RuntimeErrorExtension::new(
-                name.to_owned(),
-            ),
-        );
-    response
+    support::framework_error_with_body(status, name, body)
 }
 /// Reads BatchGetAttachedFileMetadata's input from an HTTP request, checking every constraint.
 pub(crate) async fn de_batch_get_attached_file_metadata_request<B>(

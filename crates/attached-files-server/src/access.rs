@@ -74,9 +74,10 @@ pub enum Caller {
 }
 
 impl Caller {
-    /// Whether the caller may call `operation` on `instance_id`; the modeled 403 if not.
-    pub fn authorize(&self, operation: &str, instance_id: &str) -> Result<(), AccessDeniedException> {
+    /// Whether the caller may call the operation `Op` on `instance_id`; the modeled 403 if not.
+    pub fn authorize<Op: OperationShape>(&self, instance_id: &str) -> Result<(), AccessDeniedException> {
         let Caller::Key(key) = self else { return Ok(()) };
+        let operation = Op::ID.name();
         if AccessKey::allows(&key.operations, operation) && AccessKey::allows(&key.instances, instance_id) {
             return Ok(());
         }
@@ -106,7 +107,7 @@ impl KeyFile {
         Self { path: data_dir.join(KEY_FILE) }
     }
 
-    pub fn path(&self) -> &Path {
+    fn path(&self) -> &Path {
         &self.path
     }
 
@@ -141,7 +142,6 @@ impl KeyFile {
     /// Reads, changes and replaces the file, holding a lock so that two commands at once lose
     /// nothing; the new file is complete on disk before it takes the old one's place.
     fn change(&self, edit: impl FnOnce(&mut Vec<AccessKey>) -> Result<(), String>) -> Result<(), String> {
-        use std::io::Write;
         use std::os::unix::fs::OpenOptionsExt;
         let fail = |path: &Path, e: std::io::Error| format!("{}: {e}", path.display());
         let lock_path = self.path.with_extension("lock");
@@ -156,15 +156,8 @@ impl KeyFile {
         let mut keys = self.read()?;
         edit(&mut keys)?;
         let text = serde_json::to_vec_pretty(&Contents { access_keys: keys }).map_err(|e| e.to_string())?;
-        let partial = self.path.with_extension(format!("json.{}", std::process::id()));
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&partial)
-            .map_err(|e| fail(&partial, e))?;
-        file.write_all(&text).and_then(|()| file.sync_all()).map_err(|e| fail(&partial, e))?;
+        let partial = self.path.with_extension(format!("json.{}", uuid::Uuid::new_v4().simple()));
+        crate::storage::write_private(&partial, &text).map_err(|e| fail(&partial, e))?;
         std::fs::rename(&partial, &self.path).map_err(|e| fail(&self.path, e))?;
         if let Some(dir) = self.path.parent() {
             std::fs::File::open(dir).and_then(|dir| dir.sync_all()).map_err(|e| fail(dir, e))?;
@@ -196,12 +189,8 @@ impl KeyRing {
     }
 
     /// How many keys there are.
-    pub fn len(&self) -> usize {
+    pub fn key_count(&self) -> usize {
         self.keys.read().map_or(0, |keys| keys.by_id.len())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// Reads the file again if it changed since it was last read.

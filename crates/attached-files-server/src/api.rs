@@ -29,23 +29,30 @@ use attached_files_server_sdk::model::{
     FileUseCaseType, InvalidRequestExceptionReason, ServiceQuotaExceededExceptionReason, TagKey, TagMap, TagValue,
     UploadUrlMetadata,
 };
+use attached_files_server_sdk::operation_shape::{
+    BatchGetAttachedFileMetadata, CompleteAttachedFileUpload, DeleteAttachedFile, GetAttachedFile,
+    StartAttachedFileUpload,
+};
 use attached_files_server_sdk::output::{
     BatchGetAttachedFileMetadataOutput, CompleteAttachedFileUploadOutput, DeleteAttachedFileOutput,
     GetAttachedFileOutput, StartAttachedFileUploadOutput,
 };
 use attached_files_server_sdk::server::Extension;
+use attached_files_server_sdk::server::operation::OperationShape;
 
 use crate::access::Caller;
 use crate::operating::RequestId;
 
-/// The operations, by the names access keys list them with.
-pub const OPERATIONS: [&str; 5] = [
-    "StartAttachedFileUpload",
-    "CompleteAttachedFileUpload",
-    "GetAttachedFile",
-    "BatchGetAttachedFileMetadata",
-    "DeleteAttachedFile",
-];
+/// The operations' names, as access keys list them: the model's.
+pub fn operation_names() -> [&'static str; 5] {
+    [
+        StartAttachedFileUpload::ID.name(),
+        CompleteAttachedFileUpload::ID.name(),
+        GetAttachedFile::ID.name(),
+        BatchGetAttachedFileMetadata::ID.name(),
+        DeleteAttachedFile::ID.name(),
+    ]
+}
 
 /// The message of every ResourceNotFoundException, and of BatchGet's per-file errors.
 const NOT_FOUND: &str = "The attached file was not found";
@@ -62,7 +69,7 @@ pub async fn start_attached_file_upload(
     Extension(request_id): Extension<RequestId>,
     Extension(caller): Extension<Caller>,
 ) -> Result<StartAttachedFileUploadOutput, StartAttachedFileUploadError> {
-    caller.authorize("StartAttachedFileUpload", input.instance_id.as_str())?;
+    caller.authorize::<StartAttachedFileUpload>(input.instance_id.as_str())?;
     let started = files.start(start_request(input)).await.map_err(|e| -> StartAttachedFileUploadError {
         match e {
             FileError::Conflict(message) => ResourceConflictException { message: Some(message) }.into(),
@@ -81,7 +88,7 @@ pub async fn complete_attached_file_upload(
     Extension(request_id): Extension<RequestId>,
     Extension(caller): Extension<Caller>,
 ) -> Result<CompleteAttachedFileUploadOutput, CompleteAttachedFileUploadError> {
-    caller.authorize("CompleteAttachedFileUpload", input.instance_id.as_str())?;
+    caller.authorize::<CompleteAttachedFileUpload>(input.instance_id.as_str())?;
     let file = file_ref(input.instance_id, input.file_id, input.associated_resource_arn);
     files
         .complete(&file)
@@ -97,7 +104,7 @@ pub async fn get_attached_file(
     Extension(request_id): Extension<RequestId>,
     Extension(caller): Extension<Caller>,
 ) -> Result<GetAttachedFileOutput, GetAttachedFileError> {
-    caller.authorize("GetAttachedFile", input.instance_id.as_str())?;
+    caller.authorize::<GetAttachedFile>(input.instance_id.as_str())?;
     let request = get_request(input);
     let file = files
         .get(&request)
@@ -120,7 +127,7 @@ pub async fn batch_get_attached_file_metadata(
     Extension(request_id): Extension<RequestId>,
     Extension(caller): Extension<Caller>,
 ) -> Result<BatchGetAttachedFileMetadataOutput, BatchGetAttachedFileMetadataError> {
-    caller.authorize("BatchGetAttachedFileMetadata", input.instance_id.as_str())?;
+    caller.authorize::<BatchGetAttachedFileMetadata>(input.instance_id.as_str())?;
     let file_ids = input.file_ids.into_inner().into_iter().map(FileId::into_inner).collect();
     let instance_id = input.instance_id.into_inner();
     let batch = files.batch_get(&instance_id, &input.associated_resource_arn, file_ids).await.map_err(|e| {
@@ -156,7 +163,7 @@ pub async fn delete_attached_file(
     Extension(request_id): Extension<RequestId>,
     Extension(caller): Extension<Caller>,
 ) -> Result<DeleteAttachedFileOutput, DeleteAttachedFileError> {
-    caller.authorize("DeleteAttachedFile", input.instance_id.as_str())?;
+    caller.authorize::<DeleteAttachedFile>(input.instance_id.as_str())?;
     let file = file_ref(input.instance_id, input.file_id, input.associated_resource_arn);
     files
         .delete(&file)

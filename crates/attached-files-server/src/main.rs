@@ -224,7 +224,7 @@ async fn serve(storage_args: &StorageArgs, args: ServeArgs) -> Result<(), String
         (Verification::Off, "signatures NOT verified (--no-verify-signatures): anyone may call anything".to_owned())
     } else {
         let ring = KeyRing::load(KeyFile::in_dir(&storage_args.data_dir))?;
-        let checked = match ring.len() {
+        let checked = match ring.key_count() {
             0 => "SigV4 verified, no access keys yet: make one with `keys create`".to_owned(),
             n => format!("SigV4 verified with {n} access keys"),
         };
@@ -280,10 +280,9 @@ fn keys(storage: &StorageArgs, command: KeysCommand) -> Result<(), String> {
     let file = KeyFile::in_dir(&storage.data_dir);
     match command {
         KeysCommand::Create { instances, operations } => {
-            if let Some(unknown) =
-                operations.iter().find(|op| *op != access::ANY && !api::OPERATIONS.contains(&op.as_str()))
-            {
-                return Err(format!("--operation {unknown}: not one of {}", api::OPERATIONS.join(", ")));
+            let known = api::operation_names();
+            if let Some(unknown) = operations.iter().find(|op| *op != access::ANY && !known.contains(&op.as_str())) {
+                return Err(format!("--operation {unknown}: not one of {}", known.join(", ")));
             }
             let key = AccessKey::generate(instances, operations).map_err(|e| format!("cannot make a key: {e}"))?;
             file.add(key.clone())?;

@@ -330,23 +330,25 @@ async fn fuzz_worker(rng: &mut fastrand::Rng, target: &Target, tally: &Tally, co
     let mut sent = 0;
     while sent < count {
         let mut call = valid_call(rng, target);
+        let with_host =
+            |call: &Call| [vec![("host".to_owned(), target.authority.clone())], call.headers.clone()].concat();
         let sign_first = rng.u8(..10) < 3;
-        let mut headers = vec![("host".to_owned(), target.authority.clone())];
-        headers.extend(call.headers.iter().cloned());
+        let mut headers = with_host(&call);
         if sign_first {
+            // Signed, then changed: the headers the mutations add come after the signature's.
+            let before = call.headers.len();
+            authorize(rng, &call, target, &mut headers);
+            for _ in 0..rng.usize(0..4) {
+                mutate(rng, &mut call);
+            }
+            headers.extend(call.headers.iter().skip(before).cloned());
+        } else {
+            for _ in 0..rng.usize(0..4) {
+                mutate(rng, &mut call);
+            }
+            headers = with_host(&call);
             authorize(rng, &call, target, &mut headers);
         }
-        for _ in 0..rng.usize(0..4) {
-            mutate(rng, &mut call);
-        }
-        let mut headers = if sign_first {
-            headers
-        } else {
-            let mut fresh = vec![("host".to_owned(), target.authority.clone())];
-            fresh.extend(call.headers.iter().cloned());
-            authorize(rng, &call, target, &mut fresh);
-            fresh
-        };
         headers.push(("content-length".to_owned(), call.body.len().to_string()));
         if rng.u8(..) < 5 {
             headers.retain(|(name, _)| name != "host"); // as HTTP/1.0 may, and HTTP/2 does

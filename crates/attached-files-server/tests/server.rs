@@ -652,7 +652,7 @@ async fn a_key_made_by_keys_create_lets_the_aws_cli_in_until_keys_delete_and_fla
     assert_eq!(names, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
     let (id, secret) = (env[0].1.as_str(), env[1].1.as_str());
     assert!(id.starts_with("AKIA") && id.len() == 20 && secret.len() == 40, "{id} {secret}");
-    let mode = std::fs::metadata(data.join("access-keys.json")).unwrap().permissions().mode();
+    let mode = std::fs::metadata(data.join(attached_files_server::access::KEY_FILE)).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600, "the key file is the owner's only");
     let listed = String::from_utf8(run(binary(&data).args(["keys", "list"])).stdout).unwrap();
     assert!(listed.contains(&format!("{id}  instances: inst-1  operations: *")), "{listed}");

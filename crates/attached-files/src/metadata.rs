@@ -35,6 +35,20 @@ pub struct Quota {
     pub max_bytes: u64,
 }
 
+impl Quota {
+    /// Which quota a new file of `size` bytes would exceed, with the instance's `files` and
+    /// `bytes` so far (as the stores count them, in signed integers).
+    pub(crate) fn exceeded_by(&self, files: i64, bytes: i64, size: i64) -> Option<QuotaExceeded> {
+        if files >= signed(self.max_files) {
+            Some(QuotaExceeded::FileCount)
+        } else if bytes.saturating_add(size) > signed(self.max_bytes) {
+            Some(QuotaExceeded::TotalSize)
+        } else {
+            None
+        }
+    }
+}
+
 /// Which quota an insert would have exceeded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QuotaExceeded {
@@ -196,8 +210,9 @@ fn decode_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String)> {
     Ok((row.get(0)?, row.get(1)?))
 }
 
-/// SQLite's integers are signed; sizes and quotas beyond i64 are clamped, which no file reaches.
-fn signed(n: u64) -> i64 {
+/// SQLite's and PostgreSQL's integers are signed; sizes and quotas beyond i64 are clamped, which
+/// no file reaches.
+pub(crate) fn signed(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
@@ -231,11 +246,8 @@ impl MetadataStore for SqliteStore {
                 .map_err(StoreError::from)?
                 .unwrap_or((0, 0));
             let size = signed(record.file_size_in_bytes);
-            if files >= signed(quota.max_files) {
-                return Ok(Inserted::Refused(QuotaExceeded::FileCount));
-            }
-            if bytes.saturating_add(size) > signed(quota.max_bytes) {
-                return Ok(Inserted::Refused(QuotaExceeded::TotalSize));
+            if let Some(exceeded) = quota.exceeded_by(files, bytes, size) {
+                return Ok(Inserted::Refused(exceeded));
             }
             tx.execute(
                 "INSERT INTO attached_files (file_id, instance_id, record, phase, client_token, size)

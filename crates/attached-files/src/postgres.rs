@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
-use crate::metadata::{Inserted, MetadataStore, Quota, QuotaExceeded, StoreError};
+use crate::metadata::{Inserted, MetadataStore, Quota, StoreError, signed};
 use crate::record::{FileRecord, FileStatus, Phase};
 
 /// The connections a server keeps open: enough for both cores' worth of calls in flight.
@@ -101,11 +101,6 @@ fn decode(row: &tokio_postgres::Row) -> Result<FileRecord, StoreError> {
     Ok(record)
 }
 
-/// PostgreSQL's integers are signed; sizes and quotas beyond i64 are clamped, which no file reaches.
-fn signed(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
 #[async_trait]
 impl MetadataStore for PostgresStore {
     async fn insert(&self, record: &FileRecord, quota: Quota) -> Result<Inserted, StoreError> {
@@ -140,11 +135,8 @@ impl MetadataStore for PostgresStore {
             }
         }
         let (files, bytes): (i64, i64) = (usage.get(0), usage.get(1));
-        if files >= signed(quota.max_files) {
-            return Ok(Inserted::Refused(QuotaExceeded::FileCount));
-        }
-        if bytes.saturating_add(size) > signed(quota.max_bytes) {
-            return Ok(Inserted::Refused(QuotaExceeded::TotalSize));
+        if let Some(exceeded) = quota.exceeded_by(files, bytes, size) {
+            return Ok(Inserted::Refused(exceeded));
         }
         tx.execute(
             "INSERT INTO attached_files (file_id, instance_id, record, phase, client_token, size)

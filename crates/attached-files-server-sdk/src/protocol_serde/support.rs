@@ -365,9 +365,17 @@ pub(crate) fn header_http_dates(
 pub(crate) fn boxed(body: impl Into<Bytes>) -> BoxBody {
     aws_smithy_http_server::body::to_boxed(body.into())
 }
-/// The restJson1 answer for an error the framework raises itself (`{}` body).
+/// The answer for an error the framework raises itself, with an empty object as its body.
 pub(crate) fn framework_error(status: u16, name: &'static str) -> Response {
-    let mut response = http::Response::new(boxed(super::EMPTY_OBJECT));
+    framework_error_with_body(status, name, super::EMPTY_OBJECT)
+}
+/// The answer for an error the framework raises itself, with `body` (in the protocol's format).
+pub(crate) fn framework_error_with_body(
+    status: u16,
+    name: &'static str,
+    body: impl Into<Bytes>,
+) -> Response {
+    let mut response = http::Response::new(boxed(body));
     *response.status_mut() = http::StatusCode::from_u16(status)
         .unwrap_or(http::StatusCode::BAD_REQUEST);
     let headers = response.headers_mut();

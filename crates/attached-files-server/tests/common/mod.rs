@@ -72,7 +72,7 @@ impl TestServer {
     /// A server whose files are set up by `configure` (quotas, scan).
     pub async fn start_configured(limits: Limits, configure: impl FnOnce(AttachedFiles) -> AttachedFiles) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let key = embedded_s3::AccessKey { access_key_id: "AKIDTEST".into(), secret_access_key: "test-secret".into() };
+        let key = embedded_s3::AccessKey { access_key_id: KEY_ID.into(), secret_access_key: SECRET.into() };
         let store_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let store_url = format!("http://{}", store_listener.local_addr().unwrap());
         let (store_stop, store_stopped) = oneshot::channel::<()>();
