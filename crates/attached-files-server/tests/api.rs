@@ -123,7 +123,7 @@ async fn calls_beyond_the_concurrency_limit_are_throttled_at_once() {
 async fn a_storage_failure_is_a_500_that_does_not_tell_its_cause() {
     let server = TestServer::start().await;
     let file = server.ingest("inst-1", "a.txt", b"hello", FileStatus::Approved).await;
-    server.corrupt(&file.file_id);
+    server.corrupt(&file.file_id).await;
 
     let answer = get(&server, &get_path("inst-1", &file.file_id)).await;
     assert_eq!((answer.status, answer.error_type.as_deref()), (500, Some("InternalServiceException")));

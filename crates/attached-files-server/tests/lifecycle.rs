@@ -369,7 +369,7 @@ async fn throttling_and_internal_errors_reach_every_operation() {
     holder.await.unwrap().unwrap();
 
     // A damaged record: the operations on it fail without telling why; BatchGet reports it alone.
-    server.corrupt(id);
+    server.corrupt(id).await;
     let internal = [
         complete().associated_resource_arn(CASE_ARN).send().await.err().and_then(|e| e.code().map(str::to_owned)),
         get().send().await.err().and_then(|e| e.code().map(str::to_owned)),

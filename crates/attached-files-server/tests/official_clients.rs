@@ -42,7 +42,7 @@ impl Scenario {
         let approved = server.ingest("inst-1", "relevé de compte.pdf", &bytes, FileStatus::Approved).await;
         let processing = server.ingest("inst-1", "scan.png", b"not yet", FileStatus::Processing).await;
         let damaged = server.ingest("inst-1", "damaged.txt", b"x", FileStatus::Approved).await;
-        server.corrupt(&damaged.file_id);
+        server.corrupt(&damaged.file_id).await;
         Scenario { server, approved, bytes, processing, damaged }
     }
 

@@ -9,9 +9,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use crate::record::{FileRecord, FileStatus, Phase};
+
+mod cache;
+
+use cache::{RecordCache, WriteCount};
 
 /// Why the metadata store could not answer. The cause is for logs, never for callers.
 #[derive(Debug, thiserror::Error)]
@@ -102,6 +106,10 @@ pub struct SqliteStore {
     /// microseconds, less than a hop to the blocking pool and back, which under load made the
     /// threads spend more time switching than working.
     readers: Vec<Mutex<Connection>>,
+    /// Every process's writes to the database, counted (see [`cache`]).
+    writes: Arc<WriteCount>,
+    /// Records read by [`MetadataStore::get`] since the last write.
+    cache: RecordCache,
 }
 
 /// How long a lookup on the calling thread may wait when SQLite is busy (recovering the WAL
@@ -122,11 +130,14 @@ impl SqliteStore {
         // Another process (an operator command, a second server) may hold the write lock briefly.
         let mut conn = open(Duration::from_secs(5))?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;").map_err(StoreError::from)?;
-        migrate(&mut conn)?;
+        let mut writes = path.as_os_str().to_owned();
+        writes.push("-writes");
+        let writes = Arc::new(WriteCount::open(Path::new(&writes))?);
+        write(&mut conn, &writes, migrate)?;
         // One reader per CPU, so that the async threads seldom wait for each other.
         let count = std::thread::available_parallelism().map_or(2, |n| n.get());
         let readers = (0..count).map(|_| open(READER_BUSY_TIMEOUT).map(Mutex::new)).collect::<Result<_, _>>()?;
-        Ok(Self { conn: Arc::new(Mutex::new(conn)), readers })
+        Ok(Self { conn: Arc::new(Mutex::new(conn)), readers, writes, cache: RecordCache::default() })
     }
 
     /// Runs `work` on the connection off the async threads: SQLite calls block.
@@ -143,6 +154,15 @@ impl SqliteStore {
         .map_err(StoreError::from)?
     }
 
+    /// Runs `work` in a write transaction, committed if it succeeds, off the async threads.
+    async fn with_write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let writes = self.writes.clone();
+        self.with_conn(move |conn| write(conn, &writes, work)).await
+    }
+
     /// Runs a short read on a free reader connection, on the calling thread.
     fn read<T>(&self, work: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
         let conn = match self.readers.iter().find_map(|reader| reader.try_lock().ok()) {
@@ -153,10 +173,27 @@ impl SqliteStore {
     }
 }
 
-/// Brings the database to [`SCHEMA_VERSION`], in one transaction, whichever process gets there
-/// first.
-fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+/// Runs `work` in a write transaction, committed if it succeeds, counted in `writes` (every
+/// change to the database goes through here, so that no process's cache misses it).
+fn write<T>(
+    conn: &mut Connection,
+    writes: &WriteCount,
+    work: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+    // Holding SQLite's write lock, so that the numbers follow the order of the commits.
+    let number = writes.begin()?;
+    let result = work(&tx).and_then(move |value| tx.commit().map(|()| value).map_err(StoreError::from));
+    // Committed, or rolled back when `tx` was dropped. Should the count fail to end, caches stay
+    // off (never stale) until the next write: the write itself has happened.
+    if let Err(e) = writes.end(number) {
+        tracing::warn!("{e}: cached records are not used until the next write");
+    }
+    result
+}
+
+/// Brings the database to [`SCHEMA_VERSION`], whichever process gets there first.
+fn migrate(tx: &Transaction<'_>) -> Result<(), StoreError> {
     let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(StoreError::from)?;
     if version > SCHEMA_VERSION {
         return Err(StoreError(format!(
@@ -196,8 +233,7 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         )
         .map_err(StoreError::from)?;
     }
-    tx.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(StoreError::from)?;
-    tx.commit().map_err(StoreError::from)
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(StoreError::from)
 }
 
 fn decode(json: String, phase: String) -> Result<FileRecord, StoreError> {
@@ -221,8 +257,7 @@ impl MetadataStore for SqliteStore {
     async fn insert(&self, record: &FileRecord, quota: Quota) -> Result<Inserted, StoreError> {
         let json = serde_json::to_string(record).map_err(StoreError::from)?;
         let record = record.clone();
-        self.with_conn(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+        self.with_write(move |tx| {
             if let Some(token) = &record.client_token {
                 let existing = tx
                     .query_row(
@@ -261,20 +296,30 @@ impl MetadataStore for SqliteStore {
                 params![record.instance_id, size],
             )
             .map_err(StoreError::from)?;
-            tx.commit().map_err(StoreError::from)?;
             Ok(Inserted::New)
         })
         .await
     }
 
     async fn get(&self, instance_id: &str, file_id: &str) -> Result<Option<FileRecord>, StoreError> {
-        self.read(|conn| {
+        let version = self.writes.settled();
+        if let Some(record) = version.and_then(|version| self.cache.get(version, instance_id, file_id)) {
+            return Ok(Some(record));
+        }
+        let record = self.read(|conn| {
             conn.prepare_cached("SELECT record, phase FROM attached_files WHERE file_id = ?1 AND instance_id = ?2")
                 .and_then(|mut stmt| stmt.query_row(params![file_id, instance_id], decode_row).optional())
                 .map_err(StoreError::from)?
                 .map(|(json, phase)| decode(json, phase))
                 .transpose()
-        })
+        })?;
+        // Kept only if no write began while it was read.
+        if let (Some(record), Some(version)) = (&record, version)
+            && self.writes.settled() == Some(version)
+        {
+            self.cache.put(version, record);
+        }
+        Ok(record)
     }
 
     async fn advance(
@@ -287,7 +332,7 @@ impl MetadataStore for SqliteStore {
     ) -> Result<bool, StoreError> {
         let (instance_id, file_id) = (instance_id.to_owned(), file_id.to_owned());
         let from: Vec<&'static str> = from.iter().map(|phase| phase.as_str()).collect();
-        self.with_conn(move |conn| {
+        self.with_write(move |tx| {
             // `from` is at most the four phases: `phase IN (?4, ?5, ...)` with a placeholder each.
             let placeholders: Vec<String> = (0..from.len()).map(|i| format!("?{}", i + 4)).collect();
             let sql = format!(
@@ -306,7 +351,7 @@ impl MetadataStore for SqliteStore {
             }
             let status = status.map(FileStatus::as_str);
             values.push(&status);
-            let changed = conn.execute(&sql, values.as_slice()).map_err(StoreError::from)?;
+            let changed = tx.execute(&sql, values.as_slice()).map_err(StoreError::from)?;
             Ok(changed == 1)
         })
         .await
@@ -314,8 +359,7 @@ impl MetadataStore for SqliteStore {
 
     async fn remove(&self, instance_id: &str, file_id: &str) -> Result<bool, StoreError> {
         let (instance_id, file_id) = (instance_id.to_owned(), file_id.to_owned());
-        self.with_conn(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+        self.with_write(move |tx| {
             let size: Option<i64> = tx
                 .query_row(
                     "DELETE FROM attached_files WHERE file_id = ?1 AND instance_id = ?2 RETURNING size",
@@ -330,7 +374,6 @@ impl MetadataStore for SqliteStore {
                 params![instance_id, size],
             )
             .map_err(StoreError::from)?;
-            tx.commit().map_err(StoreError::from)?;
             Ok(true)
         })
         .await
@@ -363,6 +406,8 @@ impl MetadataStore for SqliteStore {
 #[cfg(test)]
 mod tests {
     //! What only SQLite has; the contract both stores keep is in tests/metadata_stores.rs.
+    use std::os::unix::fs::FileExt;
+
     use super::*;
     use crate::record::{CreatedBy, ObjectLocation};
 
@@ -384,6 +429,91 @@ mod tests {
             upload_url_expiry_in_seconds: Some(300),
             phase: Phase::Complete,
         }
+    }
+
+    /// Changes a record's status behind the stores' back, as a program that does not count its
+    /// writes would.
+    fn set_status_uncounted(path: &Path, file_id: &str, status: FileStatus) {
+        let conn = Connection::open(path).unwrap();
+        let changed = conn
+            .execute(
+                "UPDATE attached_files SET record = json_set(record, '$.FileStatus', ?2) WHERE file_id = ?1",
+                params![file_id, status.as_str()],
+            )
+            .unwrap();
+        assert_eq!(changed, 1);
+    }
+
+    async fn status(store: &SqliteStore, file_id: &str) -> FileStatus {
+        store.get("i", file_id).await.unwrap().unwrap().file_status
+    }
+
+    #[tokio::test]
+    async fn a_cached_record_is_read_again_after_any_counted_write_by_any_store_on_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("metadata.sqlite3");
+        let (server, operator) = (SqliteStore::open(&path).unwrap(), SqliteStore::open(&path).unwrap());
+        let quota = Quota { max_files: 10, max_bytes: 100 };
+        assert_eq!(server.insert(&record("i", "f"), quota).await.unwrap(), Inserted::New);
+        assert_eq!(status(&server, "f").await, FileStatus::Processing);
+
+        // The record is answered from the cache: an uncounted change is not seen...
+        set_status_uncounted(&path, "f", FileStatus::Rejected);
+        assert_eq!(status(&server, "f").await, FileStatus::Processing);
+        assert_eq!(status(&operator, "f").await, FileStatus::Rejected, "a store with a cold cache reads SQLite");
+        // ...but any counted write, by the other store, on another record, is.
+        assert_eq!(operator.insert(&record("i", "g"), quota).await.unwrap(), Inserted::New);
+        assert_eq!(status(&server, "f").await, FileStatus::Rejected);
+        assert!(
+            operator.advance("i", "f", &[Phase::Complete], Phase::Complete, Some(FileStatus::Approved)).await.unwrap()
+        );
+        assert_eq!(status(&server, "f").await, FileStatus::Approved);
+        assert!(operator.remove("i", "f").await.unwrap());
+        assert_eq!(server.get("i", "f").await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_write_that_never_ended_turns_the_cache_off_until_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("metadata.sqlite3");
+        let store = SqliteStore::open(&path).unwrap();
+        let quota = Quota { max_files: 10, max_bytes: 100 };
+        store.insert(&record("i", "f"), quota).await.unwrap();
+        assert_eq!(status(&store, "f").await, FileStatus::Processing);
+
+        // A writer in another process counts its write as begun, then dies.
+        let mut writes = path.as_os_str().to_owned();
+        writes.push("-writes");
+        WriteCount::open(Path::new(&writes)).unwrap().begin().unwrap();
+        set_status_uncounted(&path, "f", FileStatus::Rejected);
+        assert_eq!(status(&store, "f").await, FileStatus::Rejected, "read from SQLite, not the cache");
+        set_status_uncounted(&path, "f", FileStatus::Approved);
+        assert_eq!(status(&store, "f").await, FileStatus::Approved, "nothing is cached while a write is under way");
+
+        // The next write settles the count again, and the cache is used again.
+        store.insert(&record("i", "g"), quota).await.unwrap();
+        assert_eq!(status(&store, "f").await, FileStatus::Approved);
+        set_status_uncounted(&path, "f", FileStatus::Rejected);
+        assert_eq!(status(&store, "f").await, FileStatus::Approved);
+    }
+
+    #[test]
+    fn a_torn_count_reads_as_a_write_under_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("writes");
+        let count = WriteCount::open(&path).unwrap();
+        assert_eq!(count.settled(), Some(0), "a new file counts no write");
+        let number = count.begin().unwrap();
+        assert_eq!(count.settled(), None);
+        count.end(number).unwrap();
+        assert_eq!(count.settled(), Some(1));
+        // Half of a later `pwrite` of `ended`: its count without its check.
+        std::fs::OpenOptions::new().write(true).open(&path).unwrap().write_all_at(&7u64.to_le_bytes(), 16).unwrap();
+        assert_eq!(count.settled(), None);
+        let number = count.begin().unwrap();
+        assert_eq!(number, 2, "numbering goes on above the readable count");
+        count.end(number).unwrap();
+        assert_eq!(count.settled(), Some(2));
     }
 
     #[tokio::test]

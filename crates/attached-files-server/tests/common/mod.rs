@@ -152,13 +152,16 @@ impl TestServer {
     }
 
     /// Overwrites the stored record of `file_id` with text that is no record, as a damaged
-    /// database would hold.
-    pub fn corrupt(&self, file_id: &str) {
-        let db = rusqlite::Connection::open(self.dir.path().join("metadata.sqlite3")).unwrap();
+    /// database would hold, then writes through the store (changing nothing), so that the server
+    /// reads the record again instead of answering from its cache.
+    pub async fn corrupt(&self, file_id: &str) {
+        let path = self.dir.path().join("metadata.sqlite3");
+        let db = rusqlite::Connection::open(&path).unwrap();
         let changed = db
             .execute("UPDATE attached_files SET record = '{\"damaged\": true}' WHERE file_id = ?1", [file_id])
             .unwrap();
         assert_eq!(changed, 1);
+        assert!(!SqliteStore::open(&path).unwrap().remove("no-instance", "no-file").await.unwrap());
     }
 }
 
