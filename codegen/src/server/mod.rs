@@ -252,12 +252,12 @@ fn cargo_toml(g: &Gen<'_, '_>, settings: &Settings) -> File {
     let uses_regex = g.s.read.iter().any(|id| g.model().traits(id).pattern().is_some());
     let regex = if uses_regex { "regex = \"1.13.2\"\n" } else { "" };
     // What the SigV4 plugin needs (`src/sigv4.rs`).
-    let (sigv4, sigv4_runtime_api, subtle) = if g.has_sigv4() {
+    let (sigv4, hex, sha2_subtle) = if g.has_sigv4() {
         (
-            "aws-credential-types = \"1.3.1\"\n\
-             aws-sigv4 = { version = \"1.6.4\", default-features = false, features = [\"sign-http\", \"http1\"] }\n",
-            "aws-smithy-runtime-api = { version = \"1.20.0\", features = [\"client\"] }\n",
-            "subtle = \"2.6.1\"\n",
+            // Only `sign::v4` is used, but aws-sigv4 1.6.4 does not build without these features.
+            "aws-sigv4 = { version = \"1.6.4\", default-features = false, features = [\"sign-http\", \"http1\"] }\n",
+            "hex = \"0.4.3\"\n",
+            "sha2 = \"0.11.1\"\nsubtle = \"2.6.1\"\n",
         )
     } else {
         ("", "", "")
@@ -286,15 +286,15 @@ publish = false
 [dependencies]
 {sigv4}aws-smithy-http-server = \"{SERVER_RUNTIME}\"
 {cbor}aws-smithy-json = \"0.65.1\"
-{sigv4_runtime_api}aws-smithy-types = \"1.9.3\"
+aws-smithy-types = \"1.9.3\"
 bytes = \"1.12.2\"
 form_urlencoded = \"1.2.2\"
 futures-util = {{ version = \"0.3.34\", default-features = false }}
-http = \"1.4.0\"
+{hex}http = \"1.4.0\"
 http-body = \"1.0.1\"
 http-body-util = \"0.1.3\"
 percent-encoding = \"2.3.2\"
-{regex}{subtle}tower = \"0.5.3\"
+{regex}{sha2_subtle}tower = \"0.5.3\"
 tracing = \"0.1.44\"
 {dev_dependencies}",
         header = crate::render::header("#", settings),

@@ -12,9 +12,11 @@
 //! `Extension<K::Principal>`. Operations with `@optionalAuth` also let unsigned requests in
 //! (without a principal); operations whose `@auth` leaves SigV4 out are not checked.
 //!
-//! The arithmetic is `aws-sigv4`'s: the request is signed again with the key's secret, at the
-//! caller's time and over the headers the caller signed, and the two signatures are compared in
-//! constant time. The body is read whole before the operation, since its hash is signed.
+//! The request is signed again with the key's secret, at the caller's time and over the headers
+//! the caller signed, and the two signatures are compared in constant time. The canonical request
+//! is written here, once per request (`aws-sigv4`'s own signer parses and re-encodes it in many
+//! allocations, most of a verification's cost); the key derivation and the HMAC are `aws-sigv4`'s.
+//! The body is read whole before the operation, since its hash is signed.
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -26,6 +28,7 @@ use aws_smithy_http_server::plugin::{HttpMarker, Plugin};
 use bytes::Bytes;
 use http::request::Parts;
 use http_body_util::{BodyExt, Full};
+use sha2::Digest as _;
 use subtle::ConstantTimeEq;
 /// How far a signature's time may be from the server's clock, as AWS allows.
 pub const CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);
@@ -548,74 +551,129 @@ impl Claim {
         body: &[u8],
         secret: &str,
     ) -> Result<String, Refusal> {
-        use aws_sigv4::http_request::{
-            sign, SignableBody, SignableRequest, SignatureLocation, SigningSettings,
-        };
-        let mut headers = Vec::new();
-        for name in &self.signed_headers {
-            for value in parts.headers.get_all(name.as_str()) {
-                headers
-                    .push((
-                        name.as_str(),
-                        value.to_str().map_err(|_| Refusal::mismatch())?,
-                    ));
-            }
-        }
-        if !headers.iter().any(|(name, _)| *name == "host") {
-            let authority = parts.uri.authority().ok_or_else(Refusal::mismatch)?;
-            headers.push(("host", authority.as_str()));
-        }
-        let path = parts.uri.path();
-        let uri = match (parts.uri.query(), self.expires) {
-            (None, _) => path.to_owned(),
-            (Some(query), None) => format!("{path}?{query}"),
-            (Some(query), Some(_)) => {
-                let kept: Vec<&str> = query
-                    .split('&')
-                    .filter(|pair| {
-                        let key = pair.split('=').next().unwrap_or_default();
-                        let key = form_urlencoded::parse(key.as_bytes())
-                            .next()
-                            .map(|(key, _)| key);
-                        !key.is_some_and(|key| QUERY_AUTH.contains(&key.as_ref()))
-                    })
-                    .collect();
-                format!("{path}?{}", kept.join("&"))
-            }
-        };
-        let mut settings = SigningSettings::default();
-        settings.excluded_headers = None;
-        if let Some(expires) = self.expires {
-            settings.signature_location = SignatureLocation::QueryParams;
-            settings.expires_in = Some(Duration::from_secs(expires));
-        }
-        let identity: aws_smithy_runtime_api::client::identity::Identity = aws_credential_types::Credentials::new(
-                &self.access_key_id,
-                secret,
-                None,
-                None,
-                "sigv4",
-            )
-            .into();
-        let params: aws_sigv4::http_request::SigningParams<'_> = aws_sigv4::sign::v4::SigningParams::builder()
-            .identity(&identity)
-            .region(&self.region)
-            .name(SIGNING_NAME)
-            .time(self.time)
-            .settings(settings)
-            .build()
-            .map_err(|_| Refusal::mismatch())?
-            .into();
-        let request = SignableRequest::new(
-                parts.method.as_str(),
-                uri,
-                headers.into_iter(),
-                SignableBody::Bytes(body),
-            )
-            .map_err(|_| Refusal::mismatch())?;
-        let signed = sign(request, &params).map_err(|_| Refusal::mismatch())?;
-        Ok(signed.signature().to_owned())
+        let canonical_request = self.canonical_request(parts, body)?;
+        let string_to_sign = format!(
+            "{ALGORITHM}\n{}\n{}/{}/{}/aws4_request\n{}", self.date, self.scope_date,
+            self.region, self.service, hex::encode(sha2::Sha256::digest(canonical_request
+            .as_bytes()))
+        );
+        let key = aws_sigv4::sign::v4::generate_signing_key(
+            secret,
+            self.time,
+            &self.region,
+            &self.service,
+        );
+        Ok(aws_sigv4::sign::v4::calculate_signature(key, string_to_sign.as_bytes()))
     }
+    /// SigV4's canonical request, as AWS's clients (`aws-sigv4`, botocore) write it for a service
+    /// other than S3: the path without dot segments and percent-encoded once more, the query
+    /// decoded, encoded again and sorted (a pre-signed URL's `X-Amz-Signature` left out), the
+    /// signed headers sorted, each with its values trimmed of spaces and joined by commas, and the
+    /// body's SHA-256.
+    fn canonical_request(&self, parts: &Parts, body: &[u8]) -> Result<String, Refusal> {
+        use percent_encoding::utf8_percent_encode;
+        let mut out = String::with_capacity(1024);
+        out.push_str(parts.method.as_str());
+        out.push('\n');
+        out.extend(
+            utf8_percent_encode(&without_dot_segments(parts.uri.path()), CANONICAL_PATH),
+        );
+        out.push('\n');
+        let mut params: Vec<(String, String)> = form_urlencoded::parse(
+                parts.uri.query().unwrap_or_default().as_bytes(),
+            )
+            .filter(|(key, _)| self.expires.is_none() || key != "X-Amz-Signature")
+            .map(|(key, value)| {
+                (
+                    utf8_percent_encode(&key, CANONICAL).to_string(),
+                    utf8_percent_encode(&value, CANONICAL).to_string(),
+                )
+            })
+            .collect();
+        params.sort_unstable();
+        for (i, (key, value)) in params.iter().enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            out.push_str(key);
+            out.push('=');
+            out.push_str(value);
+        }
+        out.push('\n');
+        let mut names: Vec<&str> = self
+            .signed_headers
+            .iter()
+            .map(String::as_str)
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        for name in &names {
+            out.push_str(name);
+            out.push(':');
+            let mut values = parts.headers.get_all(*name).iter().peekable();
+            if *name == "host" && values.peek().is_none() {
+                out.push_str(
+                    parts.uri.authority().ok_or_else(Refusal::mismatch)?.as_str(),
+                );
+            }
+            for (i, value) in values.enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let value = value
+                    .to_str()
+                    .map_err(|_| Refusal::mismatch())?
+                    .trim_matches(' ');
+                let mut after_space = false;
+                out.extend(
+                    value
+                        .chars()
+                        .filter(|&c| {
+                            let keep = c != ' ' || !after_space;
+                            after_space = c == ' ';
+                            keep
+                        }),
+                );
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+        out.push_str(&names.join(";"));
+        out.push('\n');
+        out.push_str(&hex::encode(sha2::Sha256::digest(body)));
+        Ok(out)
+    }
+}
+/// What a canonical request percent-encodes: every byte but RFC 3986's unreserved characters.
+const CANONICAL: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+/// The same for a path, whose slashes stay.
+const CANONICAL_PATH: &percent_encoding::AsciiSet = &CANONICAL.remove(b'/');
+/// `path` with its `.` and `..` segments and empty segments removed (RFC 3986's section 5.2.4, as
+/// SigV4 asks), keeping a final slash.
+fn without_dot_segments(path: &str) -> std::borrow::Cow<'_, str> {
+    if !path.starts_with('/') || path.contains("//") || path.contains("/.") {
+        let mut segments: Vec<&str> = Vec::new();
+        for segment in path.split('/') {
+            match segment {
+                "" | "." => {}
+                ".." => {
+                    segments.pop();
+                }
+                segment => segments.push(segment),
+            }
+        }
+        let mut normalized = format!("/{}", segments.join("/"));
+        let ends_in_slash = ["/", "/.", "/.."].iter().any(|end| path.ends_with(end));
+        if ends_in_slash && !normalized.ends_with('/') {
+            normalized.push('/');
+        }
+        return normalized.into();
+    }
+    path.into()
 }
 /// `YYYYMMDDTHHMMSSZ`, SigV4's time format.
 fn parse_amz_date(text: &str) -> Option<SystemTime> {

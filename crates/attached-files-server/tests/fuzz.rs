@@ -152,9 +152,14 @@ fn mutate(rng: &mut fastrand::Rng, call: &mut Call) {
         1 => {
             let mut segments: Vec<String> = call.path.split('/').map(str::to_owned).collect();
             let i = rng.usize(..segments.len());
-            segments[i] = percent_encoding::utf8_percent_encode(&odd_text(rng), percent_encoding::NON_ALPHANUMERIC)
-                .to_string()
-                .replace("%25", if rng.bool() { "%" } else { "%25" });
+            segments[i] = if rng.u8(..) < 40 {
+                // Dot segments and empty ones, which SigV4's canonical path removes.
+                pick(rng, &[".", "..", ""]).to_string()
+            } else {
+                percent_encoding::utf8_percent_encode(&odd_text(rng), percent_encoding::NON_ALPHANUMERIC)
+                    .to_string()
+                    .replace("%25", if rng.bool() { "%" } else { "%25" })
+            };
             if rng.u8(..) < 30 {
                 segments.push(odd_text(rng).replace(|c: char| !c.is_ascii_graphic(), ""));
             }
@@ -177,9 +182,26 @@ fn mutate(rng: &mut fastrand::Rng, call: &mut Call) {
             }
         }
         3 => {
-            let names =
-                ["content-type", "accept", "x-amz-date", "x-amz-content-sha256", "content-encoding", "x-amz-target"];
-            let values = ["application/json", "text/plain", "application/cbor", "*/*", "gzip", "20200101T000000Z", ""];
+            let names = [
+                "content-type",
+                "accept",
+                "x-amz-date",
+                "x-amz-content-sha256",
+                "content-encoding",
+                "x-amz-target",
+                "x-amz-meta-note",
+            ];
+            let values = [
+                "application/json",
+                "text/plain",
+                "application/cbor",
+                "*/*",
+                "gzip",
+                "20200101T000000Z",
+                "",
+                "two  spaces   inside",
+                " padded ",
+            ];
             call.headers.push((pick(rng, &names).to_string(), pick(rng, &values).to_string()));
         }
         4 if !call.body.is_empty() => {
@@ -208,7 +230,8 @@ fn mutate(rng: &mut fastrand::Rng, call: &mut Call) {
 
 /// How the request is signed: well (after the mutations, so that it reaches the operation), before
 /// the mutations (so that they break it), with another secret or key, with a mangled header, or not.
-fn authorize(rng: &mut fastrand::Rng, call: &Call, target: &Target, headers: &mut Vec<(String, String)>) {
+/// True if it was signed as a caller with the right key signs, now.
+fn authorize(rng: &mut fastrand::Rng, call: &Call, target: &Target, headers: &mut Vec<(String, String)>) -> bool {
     let url = format!("http://{}{}", target.authority, uri(call));
     let choice = rng.u8(..10);
     let key = match choice {
@@ -218,9 +241,9 @@ fn authorize(rng: &mut fastrand::Rng, call: &Call, target: &Target, headers: &mu
     };
     let time = if rng.u8(..) < 10 { SystemTime::now() - Duration::from_secs(3600) } else { SystemTime::now() };
     if choice == 9 {
-        return; // unsigned
+        return false; // unsigned
     }
-    let Some(signed) = sigv4_headers(&call.method, &url, headers, &call.body, key, time) else { return };
+    let Some(signed) = sigv4_headers(&call.method, &url, headers, &call.body, key, time) else { return false };
     for (name, mut value) in signed {
         if choice == 6 && name == "authorization" {
             // A mangled Authorization header.
@@ -233,6 +256,7 @@ fn authorize(rng: &mut fastrand::Rng, call: &Call, target: &Target, headers: &mu
         }
         headers.push((name.as_str().to_owned(), value));
     }
+    choice < 6 && time > SystemTime::now() - Duration::from_secs(60)
 }
 
 fn uri(call: &Call) -> String {
@@ -257,6 +281,9 @@ struct Tally {
     by_class: [AtomicU64; 6],
     refused_signature: AtomicU64,
     reached_operations: AtomicU64,
+    /// Requests signed by aws-sigv4 with the right key after the mutations, none of which may be
+    /// refused for their signature.
+    well_signed: AtomicU64,
     /// Mutated requests `http` would not build (an invalid URI or header), not sent.
     unsendable: AtomicU64,
 }
@@ -316,6 +343,10 @@ async fn the_http_surface_survives_a_fuzz() {
         tally.reached_operations.load(Ordering::Relaxed),
     );
     println!("fuzz: {} mutated requests were not valid HTTP and not sent", tally.unsendable.load(Ordering::Relaxed));
+    println!(
+        "fuzz: {} requests signed well after the mutations, all accepted",
+        tally.well_signed.load(Ordering::Relaxed)
+    );
     println!("fuzz: RSS after each tenth, MiB: {:?}", memory.iter().map(|kib| kib / 1024).collect::<Vec<_>>());
     assert_eq!(tally.sent.load(Ordering::Relaxed), requests);
     assert_eq!(panics.load(Ordering::SeqCst), 0, "no panic");
@@ -334,6 +365,7 @@ async fn fuzz_worker(rng: &mut fastrand::Rng, target: &Target, tally: &Tally, co
             |call: &Call| [vec![("host".to_owned(), target.authority.clone())], call.headers.clone()].concat();
         let sign_first = rng.u8(..10) < 3;
         let mut headers = with_host(&call);
+        let mut well_signed = false;
         if sign_first {
             // Signed, then changed: the headers the mutations add come after the signature's.
             let before = call.headers.len();
@@ -347,11 +379,15 @@ async fn fuzz_worker(rng: &mut fastrand::Rng, target: &Target, tally: &Tally, co
                 mutate(rng, &mut call);
             }
             headers = with_host(&call);
-            authorize(rng, &call, target, &mut headers);
+            // As aws-sigv4 signs it, which the server must accept (unless the date is the
+            // mutations' own, which the server reads first).
+            well_signed = authorize(rng, &call, target, &mut headers)
+                && !call.headers.iter().any(|(name, _)| name == "x-amz-date");
         }
         headers.push(("content-length".to_owned(), call.body.len().to_string()));
         if rng.u8(..) < 5 {
             headers.retain(|(name, _)| name != "host"); // as HTTP/1.0 may, and HTTP/2 does
+            well_signed = false;
         }
         let Some(request) = build(&call, &headers) else {
             tally.unsendable.fetch_add(1, Ordering::Relaxed);
@@ -388,6 +424,11 @@ async fn fuzz_worker(rng: &mut fastrand::Rng, target: &Target, tally: &Tally, co
                 tally.reached_operations.fetch_add(1, Ordering::Relaxed);
             }
             _ => {}
+        }
+        if well_signed {
+            tally.well_signed.fetch_add(1, Ordering::Relaxed);
+            let mismatch = String::from_utf8_lossy(&body).contains("signature we calculated does not match");
+            assert!(!mismatch, "a request signed by aws-sigv4 was refused: {call:?} {headers:?}");
         }
         if status >= 500 {
             assert_eq!(error.as_deref(), Some("InternalServiceException"), "{status} for {call:?}: {body:?}");
