@@ -131,49 +131,94 @@ impl CachedKeyPresigner {
         now: SystemTime,
     ) -> Result<String, ObjectError> {
         let now = OffsetDateTime::from(now);
-        let date = format!("{:04}{:02}{:02}", now.year(), u8::from(now.month()), now.day());
-        let amz_date = format!("{date}T{:02}{:02}{:02}Z", now.hour(), now.minute(), now.second());
-        let signing = self.signing_state(&date, now).await?;
+        // Written piece by piece into a few buffers: `format!` was half of a presign's time.
+        let mut amz_date = String::with_capacity(16);
+        push_digits(&mut amz_date, now.year().unsigned_abs(), 4);
+        push_digits(&mut amz_date, u8::from(now.month()).into(), 2);
+        push_digits(&mut amz_date, now.day().into(), 2);
+        amz_date.push('T');
+        for part in [now.hour(), now.minute(), now.second()] {
+            push_digits(&mut amz_date, part.into(), 2);
+        }
+        amz_date.push('Z');
+        let date = &amz_date[..8];
+        let signing = self.signing_state(date, now).await?;
 
-        // Path-style `host/bucket/key`, or virtual-hosted `bucket.host/key` where the bucket can
-        // be a host name label and the host is a name, as aws-sdk-s3's endpoint rules decide.
+        // The URL: path-style `host/bucket/key`, or virtual-hosted `bucket.host/key` where the
+        // bucket can be a host name label and the host is a name, as aws-sdk-s3's endpoint rules
+        // decide; then the query as aws-sdk-s3 writes it: the operation's parameters, then the
+        // signature's.
         let virtual_hosted = !self.force_path_style && !self.host_is_ip && is_dns_label(&at.bucket);
-        let key = utf8_percent_encode(&at.key, KEY);
-        let (host, path) = if virtual_hosted {
-            (format!("{}.{}", at.bucket, self.authority), format!("{}/{key}", self.base_path))
-        } else {
-            (self.authority.clone(), format!("{}/{}/{key}", self.base_path, at.bucket))
-        };
-        let (canonical_headers, signed_headers) = match content_length {
-            Some(length) => (format!("content-length:{length}\nhost:{host}\n"), "content-length;host"),
-            None => (format!("host:{host}\n"), "host"),
-        };
+        let mut url = String::with_capacity(512);
+        url.push_str(&self.scheme);
+        url.push_str("://");
+        let host_at = url.len();
+        if virtual_hosted {
+            url.push_str(&at.bucket);
+            url.push('.');
+        }
+        url.push_str(&self.authority);
+        let path_at = url.len();
+        url.push_str(&self.base_path);
+        if !virtual_hosted {
+            url.push('/');
+            url.push_str(&at.bucket);
+        }
+        url.push('/');
+        url.extend(utf8_percent_encode(&at.key, KEY));
+        let query_at = url.len() + 1;
+        url.push('?');
+        url.push_str(parameters);
+        url.push_str("&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=");
+        url.push_str(&signing.credential_param);
+        url.push_str("&X-Amz-Date=");
+        url.push_str(&amz_date);
+        url.push_str("&X-Amz-Expires=");
+        url.push_str(&lifetime.as_secs().to_string());
+        url.push_str("&X-Amz-SignedHeaders=");
+        let signed_headers = if content_length.is_some() { "content-length;host" } else { "host" };
+        url.extend(utf8_percent_encode(signed_headers, UNRESERVED));
 
-        // The query as aws-sdk-s3 writes it: the operation's parameters, then the signature's.
-        let mut query = String::from(parameters);
-        let expires = lifetime.as_secs();
-        query.push_str("&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=");
-        query.push_str(&signing.credential_param);
-        query.push_str(&format!("&X-Amz-Date={amz_date}&X-Amz-Expires={expires}&X-Amz-SignedHeaders="));
-        query.extend(utf8_percent_encode(signed_headers, UNRESERVED));
-
-        // The canonical query: every parameter but the signature, sorted (all are already
-        // encoded the canonical way, and no two share a name).
+        // The canonical request: the query's parameters sorted (all are already encoded the
+        // canonical way, and no two share a name), the signature's own one excepted.
+        let (host, path, query) = (&url[host_at..path_at], &url[path_at..query_at - 1], &url[query_at..]);
         let mut params: Vec<&str> = query.split('&').collect();
         if let Some(token) = &signing.security_token_param {
             params.push(token);
         }
         params.sort_unstable();
-        let canonical_request =
-            format!("{method}\n{path}\n{}\n{canonical_headers}\n{signed_headers}\nUNSIGNED-PAYLOAD", params.join("&"));
-        let string_to_sign = format!(
-            "AWS4-HMAC-SHA256\n{amz_date}\n{date}/{}/s3/aws4_request\n{}",
-            self.region,
-            hex::encode(Sha256::digest(canonical_request.as_bytes()))
-        );
+        let mut canonical_request = String::with_capacity(url.len() + 128);
+        for part in [method, "\n", path, "\n"] {
+            canonical_request.push_str(part);
+        }
+        for (i, param) in params.iter().enumerate() {
+            if i > 0 {
+                canonical_request.push('&');
+            }
+            canonical_request.push_str(param);
+        }
+        canonical_request.push('\n');
+        if let Some(length) = content_length {
+            canonical_request.push_str("content-length:");
+            canonical_request.push_str(&length.to_string());
+            canonical_request.push('\n');
+        }
+        for part in ["host:", host, "\n\n", signed_headers, "\nUNSIGNED-PAYLOAD"] {
+            canonical_request.push_str(part);
+        }
+
+        let mut string_to_sign = String::with_capacity(160);
+        for part in ["AWS4-HMAC-SHA256\n", &amz_date, "\n", date, "/", &self.region, "/s3/aws4_request\n"] {
+            string_to_sign.push_str(part);
+        }
+        let mut hash = [0; 64];
+        hex::encode_to_slice(Sha256::digest(canonical_request.as_bytes()), &mut hash)
+            .map_err(|e| ObjectError::new(format!("hex of a SHA-256: {e}")))?;
+        string_to_sign.push_str(std::str::from_utf8(&hash).map_err(|e| ObjectError::new(e.to_string()))?);
         let signature = aws_sigv4::sign::v4::calculate_signature(signing.key, string_to_sign.as_bytes());
 
-        let mut url = format!("{}://{host}{path}?{query}&X-Amz-Signature={signature}", self.scheme);
+        url.push_str("&X-Amz-Signature=");
+        url.push_str(&signature);
         if let Some(token) = &signing.security_token_param {
             url.push('&');
             url.push_str(token);
@@ -215,6 +260,13 @@ impl CachedKeyPresigner {
         });
         *self.signing.write().map_err(|_| poisoned())? = Some(state.clone());
         Ok(state)
+    }
+}
+
+/// Appends the last `width` decimal digits of `value`, zero-padded.
+fn push_digits(out: &mut String, value: u32, width: u32) {
+    for place in (0..width).rev() {
+        out.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
     }
 }
 
