@@ -53,12 +53,14 @@ pub trait Keys: Send + Sync + 'static {
 pub struct SigV4Plugin<K> {
     keys: Arc<K>,
     region: Option<Arc<str>>,
+    derived: Arc<DerivedKeys>,
 }
 impl<K> Clone for SigV4Plugin<K> {
     fn clone(&self) -> Self {
         Self {
             keys: self.keys.clone(),
             region: self.region.clone(),
+            derived: self.derived.clone(),
         }
     }
 }
@@ -68,6 +70,7 @@ impl<K: Keys> SigV4Plugin<K> {
         Self {
             keys: Arc::new(keys),
             region: None,
+            derived: Arc::default(),
         }
     }
     /// Accepts only signatures scoped to `region`.
@@ -87,6 +90,7 @@ where
             inner,
             keys: self.keys.clone(),
             region: self.region.clone(),
+            derived: self.derived.clone(),
             requirement: requirement(Op::ID.absolute()),
         }
     }
@@ -112,6 +116,7 @@ pub struct SigV4Verify<S, K> {
     inner: S,
     keys: Arc<K>,
     region: Option<Arc<str>>,
+    derived: Arc<DerivedKeys>,
     requirement: Requirement,
 }
 impl<S: Clone, K> Clone for SigV4Verify<S, K> {
@@ -120,6 +125,7 @@ impl<S: Clone, K> Clone for SigV4Verify<S, K> {
             inner: self.inner.clone(),
             keys: self.keys.clone(),
             region: self.region.clone(),
+            derived: self.derived.clone(),
             requirement: self.requirement,
         }
     }
@@ -148,9 +154,18 @@ where
             self.region.clone(),
             self.requirement,
         );
+        let derived = self.derived.clone();
         Box::pin(async move {
             let (mut parts, body) = request.into_parts();
-            match verify(&*keys, region.as_deref(), requirement, &mut parts, body).await
+            match verify(
+                    &*keys,
+                    &derived,
+                    region.as_deref(),
+                    requirement,
+                    &mut parts,
+                    body,
+                )
+                .await
             {
                 Ok(body) => {
                     inner.call(http::Request::from_parts(parts, Full::new(body))).await
@@ -210,6 +225,7 @@ impl Refusal {
 /// `parts.extensions`.
 async fn verify<K: Keys, B>(
     keys: &K,
+    derived: &DerivedKeys,
     region: Option<&str>,
     requirement: Requirement,
     parts: &mut Parts,
@@ -232,7 +248,8 @@ where
         .await
         .ok_or_else(Refusal::unrecognized)?;
     let body = read(body).await?;
-    let expected = claim.sign_again(parts, &body, &signer.secret_access_key)?;
+    let key = derived.signing_key(&claim, &signer.secret_access_key);
+    let expected = claim.sign_again(parts, &body, &key)?;
     if bool::from(expected.as_bytes().ct_eq(claim.signature.as_bytes())) {
         parts.extensions.insert(signer.principal);
         Ok(body)
@@ -266,9 +283,37 @@ const QUERY_AUTH: [&str; 6] = [
     "X-Amz-Signature",
 ];
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+/// Signing keys derived for a credential scope (access key, date, region, service), with the
+/// secret each came from: after a scope's first request of the day, a verification saves the
+/// four HMACs of the key's derivation. A changed secret derives its key anew.
+#[derive(Default)]
+struct DerivedKeys(
+    std::sync::Mutex<std::collections::HashMap<String, (String, Arc<[u8]>)>>,
+);
+impl DerivedKeys {
+    /// At most this many scopes are kept; a full cache starts over.
+    const CAPACITY: usize = 1024;
+    fn signing_key(&self, claim: &Claim, secret: &str) -> Arc<[u8]> {
+        let Ok(mut keys) = self.0.lock() else { return claim.derive_key(secret) };
+        if let Some((_, key)) = keys
+            .get(&claim.credential)
+            .filter(|(known, _)| known == secret)
+        {
+            return key.clone();
+        }
+        let key = claim.derive_key(secret);
+        if keys.len() >= Self::CAPACITY {
+            keys.clear();
+        }
+        keys.insert(claim.credential.clone(), (secret.to_owned(), key.clone()));
+        key
+    }
+}
 /// What a signed request says of its signature.
 #[derive(Debug)]
 struct Claim {
+    /// `<access key>/<date>/<region>/<service>/aws4_request`, as sent.
+    credential: String,
     access_key_id: String,
     /// The credential scope's date, region and service.
     scope_date: String,
@@ -454,6 +499,7 @@ impl Claim {
             );
         }
         Ok(Self {
+            credential: credential.to_owned(),
             access_key_id: access_key_id.to_owned(),
             scope_date: scope_date.to_owned(),
             region: region.to_owned(),
@@ -549,7 +595,7 @@ impl Claim {
         &self,
         parts: &Parts,
         body: &[u8],
-        secret: &str,
+        signing_key: &[u8],
     ) -> Result<String, Refusal> {
         let canonical_request = self.canonical_request(parts, body)?;
         let string_to_sign = format!(
@@ -557,13 +603,24 @@ impl Claim {
             self.region, self.service, hex::encode(sha2::Sha256::digest(canonical_request
             .as_bytes()))
         );
-        let key = aws_sigv4::sign::v4::generate_signing_key(
-            secret,
-            self.time,
-            &self.region,
-            &self.service,
-        );
-        Ok(aws_sigv4::sign::v4::calculate_signature(key, string_to_sign.as_bytes()))
+        Ok(
+            aws_sigv4::sign::v4::calculate_signature(
+                signing_key,
+                string_to_sign.as_bytes(),
+            ),
+        )
+    }
+    /// The key that signs this scope's requests for `secret` (`aws-sigv4`'s derivation).
+    fn derive_key(&self, secret: &str) -> Arc<[u8]> {
+        Arc::from(
+            aws_sigv4::sign::v4::generate_signing_key(
+                    secret,
+                    self.time,
+                    &self.region,
+                    &self.service,
+                )
+                .as_ref(),
+        )
     }
     /// SigV4's canonical request, as AWS's clients (`aws-sigv4`, botocore) write it for a service
     /// other than S3: the path without dot segments and percent-encoded once more, the query

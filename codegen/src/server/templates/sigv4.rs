@@ -55,18 +55,19 @@ pub trait Keys: Send + Sync + 'static {
 pub struct SigV4Plugin<K> {
     keys: Arc<K>,
     region: Option<Arc<str>>,
+    derived: Arc<DerivedKeys>,
 }
 
 impl<K> Clone for SigV4Plugin<K> {
     fn clone(&self) -> Self {
-        Self { keys: self.keys.clone(), region: self.region.clone() }
+        Self { keys: self.keys.clone(), region: self.region.clone(), derived: self.derived.clone() }
     }
 }
 
 impl<K: Keys> SigV4Plugin<K> {
     /// Verifies signatures made with `keys`, for any region.
     pub fn new(keys: K) -> Self {
-        Self { keys: Arc::new(keys), region: None }
+        Self { keys: Arc::new(keys), region: None, derived: Arc::default() }
     }
 
     /// Accepts only signatures scoped to `region`.
@@ -89,6 +90,7 @@ where
             inner,
             keys: self.keys.clone(),
             region: self.region.clone(),
+            derived: self.derived.clone(),
             requirement: requirement(Op::ID.absolute()),
         }
     }
@@ -114,6 +116,7 @@ pub struct SigV4Verify<S, K> {
     inner: S,
     keys: Arc<K>,
     region: Option<Arc<str>>,
+    derived: Arc<DerivedKeys>,
     requirement: Requirement,
 }
 
@@ -123,6 +126,7 @@ impl<S: Clone, K> Clone for SigV4Verify<S, K> {
             inner: self.inner.clone(),
             keys: self.keys.clone(),
             region: self.region.clone(),
+            derived: self.derived.clone(),
             requirement: self.requirement,
         }
     }
@@ -149,9 +153,10 @@ where
         let ready = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, ready);
         let (keys, region, requirement) = (self.keys.clone(), self.region.clone(), self.requirement);
+        let derived = self.derived.clone();
         Box::pin(async move {
             let (mut parts, body) = request.into_parts();
-            match verify(&*keys, region.as_deref(), requirement, &mut parts, body).await {
+            match verify(&*keys, &derived, region.as_deref(), requirement, &mut parts, body).await {
                 Ok(body) => inner.call(http::Request::from_parts(parts, Full::new(body))).await,
                 Err(refusal) => Ok(refusal.into_response()),
             }
@@ -199,6 +204,7 @@ impl Refusal {
 /// `parts.extensions`.
 async fn verify<K: Keys, B>(
     keys: &K,
+    derived: &DerivedKeys,
     region: Option<&str>,
     requirement: Requirement,
     parts: &mut Parts,
@@ -218,7 +224,8 @@ where
     claim.check_time(SystemTime::now())?;
     let signer = keys.lookup(&claim.access_key_id).await.ok_or_else(Refusal::unrecognized)?;
     let body = read(body).await?;
-    let expected = claim.sign_again(parts, &body, &signer.secret_access_key)?;
+    let key = derived.signing_key(&claim, &signer.secret_access_key);
+    let expected = claim.sign_again(parts, &body, &key)?;
     if bool::from(expected.as_bytes().ct_eq(claim.signature.as_bytes())) {
         parts.extensions.insert(signer.principal);
         Ok(body)
@@ -248,9 +255,35 @@ const QUERY_AUTH: [&str; 6] =
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
+/// Signing keys derived for a credential scope (access key, date, region, service), with the
+/// secret each came from: after a scope's first request of the day, a verification saves the
+/// four HMACs of the key's derivation. A changed secret derives its key anew.
+#[derive(Default)]
+struct DerivedKeys(std::sync::Mutex<std::collections::HashMap<String, (String, Arc<[u8]>)>>);
+
+impl DerivedKeys {
+    /// At most this many scopes are kept; a full cache starts over.
+    const CAPACITY: usize = 1024;
+
+    fn signing_key(&self, claim: &Claim, secret: &str) -> Arc<[u8]> {
+        let Ok(mut keys) = self.0.lock() else { return claim.derive_key(secret) };
+        if let Some((_, key)) = keys.get(&claim.credential).filter(|(known, _)| known == secret) {
+            return key.clone();
+        }
+        let key = claim.derive_key(secret);
+        if keys.len() >= Self::CAPACITY {
+            keys.clear();
+        }
+        keys.insert(claim.credential.clone(), (secret.to_owned(), key.clone()));
+        key
+    }
+}
+
 /// What a signed request says of its signature.
 #[derive(Debug)]
 struct Claim {
+    /// `<access key>/<date>/<region>/<service>/aws4_request`, as sent.
+    credential: String,
     access_key_id: String,
     /// The credential scope's date, region and service.
     scope_date: String,
@@ -366,6 +399,7 @@ impl Claim {
             return Err(Refusal::invalid("'Host' must be a 'SignedHeader' in the AWS Authorization."));
         }
         Ok(Self {
+            credential: credential.to_owned(),
             access_key_id: access_key_id.to_owned(),
             scope_date: scope_date.to_owned(),
             region: region.to_owned(),
@@ -424,7 +458,7 @@ impl Claim {
     }
 
     /// The signature the request would have if signed with `secret` as the claim says.
-    fn sign_again(&self, parts: &Parts, body: &[u8], secret: &str) -> Result<String, Refusal> {
+    fn sign_again(&self, parts: &Parts, body: &[u8], signing_key: &[u8]) -> Result<String, Refusal> {
         let canonical_request = self.canonical_request(parts, body)?;
         let string_to_sign = format!(
             "{ALGORITHM}\n{}\n{}/{}/{}/aws4_request\n{}",
@@ -434,8 +468,12 @@ impl Claim {
             self.service,
             hex::encode(sha2::Sha256::digest(canonical_request.as_bytes()))
         );
-        let key = aws_sigv4::sign::v4::generate_signing_key(secret, self.time, &self.region, &self.service);
-        Ok(aws_sigv4::sign::v4::calculate_signature(key, string_to_sign.as_bytes()))
+        Ok(aws_sigv4::sign::v4::calculate_signature(signing_key, string_to_sign.as_bytes()))
+    }
+
+    /// The key that signs this scope's requests for `secret` (`aws-sigv4`'s derivation).
+    fn derive_key(&self, secret: &str) -> Arc<[u8]> {
+        Arc::from(aws_sigv4::sign::v4::generate_signing_key(secret, self.time, &self.region, &self.service).as_ref())
     }
 
     /// SigV4's canonical request, as AWS's clients (`aws-sigv4`, botocore) write it for a service
