@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::objects::{ObjectError, Presigner, SignedUrl};
-use crate::record::ObjectLocation;
+use crate::record::{ObjectLocation, push_digits};
 
 /// RFC 3986's unreserved characters stay, everything else is percent-encoded: how aws-sdk-s3
 /// (`aws-smithy-http`) writes query values and labels, and what SigV4 asks of a canonical request.
@@ -260,13 +260,6 @@ impl CachedKeyPresigner {
         });
         *self.signing.write().map_err(|_| poisoned())? = Some(state.clone());
         Ok(state)
-    }
-}
-
-/// Appends the last `width` decimal digits of `value`, zero-padded.
-fn push_digits(out: &mut String, value: u32, width: u32) {
-    for place in (0..width).rev() {
-        out.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
     }
 }
 

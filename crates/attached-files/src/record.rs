@@ -152,19 +152,33 @@ const ISO_MILLIS: &[BorrowedFormatItem<'static>] =
     format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
 
 /// Formats a time as the API does: UTC, milliseconds, a literal `Z`. (By hand: it is on every
-/// answer's path, and `time`'s interpreted formats cost several times more.)
+/// answer's path, and `time`'s interpreted formats, or `format!`'s padding, cost several times
+/// more.) Years are those of this era (0 to 9999), as creation and expiry times are.
 pub fn format_iso_millis(at: OffsetDateTime) -> String {
     let at = at.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second(),
-        at.millisecond()
-    )
+    let mut out = String::with_capacity(24);
+    push_digits(&mut out, at.year().unsigned_abs(), 4);
+    out.push('-');
+    push_digits(&mut out, u8::from(at.month()).into(), 2);
+    out.push('-');
+    push_digits(&mut out, at.day().into(), 2);
+    out.push('T');
+    push_digits(&mut out, at.hour().into(), 2);
+    out.push(':');
+    push_digits(&mut out, at.minute().into(), 2);
+    out.push(':');
+    push_digits(&mut out, at.second().into(), 2);
+    out.push('.');
+    push_digits(&mut out, at.millisecond().into(), 3);
+    out.push('Z');
+    out
+}
+
+/// Appends the last `width` decimal digits of `value`, zero-padded.
+pub(crate) fn push_digits(out: &mut String, value: u32, width: u32) {
+    for place in (0..width).rev() {
+        out.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
+    }
 }
 
 /// Parses [`format_iso_millis`]'s output.
@@ -211,6 +225,9 @@ mod tests {
         assert_eq!(parse_iso_millis("2024-05-03T02:41:28.172Z").unwrap(), datetime!(2024-05-03 02:41:28.172 UTC));
         let east = datetime!(2024-05-03 04:41:28.000 +2);
         assert_eq!(format_iso_millis(east), "2024-05-03T02:41:28.000Z");
+        let first = datetime!(0987-01-02 03:04:05.006 UTC);
+        assert_eq!(format_iso_millis(first), "0987-01-02T03:04:05.006Z");
+        assert_eq!(format_iso_millis(datetime!(9999-12-31 23:59:59.999 UTC)), "9999-12-31T23:59:59.999Z");
     }
 
     #[test]
