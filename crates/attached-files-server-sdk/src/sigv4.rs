@@ -17,6 +17,7 @@
 //! is written here, once per request (`aws-sigv4`'s own signer parses and re-encodes it in many
 //! allocations, most of a verification's cost); the key derivation and the HMAC are `aws-sigv4`'s.
 //! The body is read whole before the operation, since its hash is signed.
+use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -598,11 +599,22 @@ impl Claim {
         signing_key: &[u8],
     ) -> Result<String, Refusal> {
         let canonical_request = self.canonical_request(parts, body)?;
-        let string_to_sign = format!(
-            "{ALGORITHM}\n{}\n{}/{}/{}/aws4_request\n{}", self.date, self.scope_date,
-            self.region, self.service, hex::encode(sha2::Sha256::digest(canonical_request
-            .as_bytes()))
-        );
+        let mut string_to_sign = String::with_capacity(192);
+        for part in [
+            ALGORITHM,
+            "\n",
+            &self.date,
+            "\n",
+            &self.scope_date,
+            "/",
+            &self.region,
+            "/",
+            &self.service,
+        ] {
+            string_to_sign.push_str(part);
+        }
+        string_to_sign.push_str("/aws4_request\n");
+        push_sha256_hex(&mut string_to_sign, canonical_request.as_bytes());
         Ok(
             aws_sigv4::sign::v4::calculate_signature(
                 signing_key,
@@ -636,16 +648,11 @@ impl Claim {
             utf8_percent_encode(&without_dot_segments(parts.uri.path()), CANONICAL_PATH),
         );
         out.push('\n');
-        let mut params: Vec<(String, String)> = form_urlencoded::parse(
+        let mut params: Vec<(Cow<'_, str>, Cow<'_, str>)> = form_urlencoded::parse(
                 parts.uri.query().unwrap_or_default().as_bytes(),
             )
             .filter(|(key, _)| self.expires.is_none() || key != "X-Amz-Signature")
-            .map(|(key, value)| {
-                (
-                    utf8_percent_encode(&key, CANONICAL).to_string(),
-                    utf8_percent_encode(&value, CANONICAL).to_string(),
-                )
-            })
+            .map(|(key, value)| (canonical_component(key), canonical_component(value)))
             .collect();
         params.sort_unstable();
         for (i, (key, value)) in params.iter().enumerate() {
@@ -697,8 +704,27 @@ impl Claim {
         out.push('\n');
         out.push_str(&names.join(";"));
         out.push('\n');
-        out.push_str(&hex::encode(sha2::Sha256::digest(body)));
+        push_sha256_hex(&mut out, body);
         Ok(out)
+    }
+}
+/// A decoded query key or value encoded the canonical way: borrowed from the URI where decoding
+/// and encoding again change nothing.
+fn canonical_component(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(text) => {
+            percent_encoding::utf8_percent_encode(text, CANONICAL).into()
+        }
+        Cow::Owned(text) => {
+            percent_encoding::utf8_percent_encode(&text, CANONICAL).to_string().into()
+        }
+    }
+}
+/// Appends the SHA-256 of `bytes` in lowercase hex.
+fn push_sha256_hex(out: &mut String, bytes: &[u8]) {
+    let mut hex = [0; 64];
+    if hex::encode_to_slice(sha2::Sha256::digest(bytes), &mut hex).is_ok() {
+        out.extend(hex.iter().map(|&digit| char::from(digit)));
     }
 }
 /// What a canonical request percent-encodes: every byte but RFC 3986's unreserved characters.
