@@ -8,11 +8,13 @@
 //! - [`operating`]: request ids and the per-request log line, the body limit, the concurrency
 //!   limit that answers ThrottlingException.
 //! - [`app`]: the API assembled (with the health check), and `run(listener, api, shutdown)`.
+//! - [`log_writer`]: where log lines go: batched in memory, written by a thread of their own.
 //! - [`storage`]: the storage flags shared by every command, and the wiring of the metadata
 //!   store, the object store (embedded or external) and the presigner.
 
 pub mod access;
 pub mod api;
 pub mod app;
+pub mod log_writer;
 pub mod operating;
 pub mod storage;

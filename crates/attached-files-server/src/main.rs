@@ -11,6 +11,7 @@ use attached_files::{AttachedFile, FileRecord, FileStatus};
 use attached_files_server::access::{self, AccessKey, KeyFile, KeyRing, Verification};
 use attached_files_server::api;
 use attached_files_server::app::{self, Limits};
+use attached_files_server::log_writer::BatchedWriter;
 use attached_files_server::storage::{Role, Storage, StorageArgs};
 use attached_files_server_sdk::input::{GetAttachedFileInput, StartAttachedFileUploadInput};
 use attached_files_server_sdk::model::{
@@ -166,12 +167,12 @@ fn parse_tag(text: &str) -> Result<(String, String), String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Log lines go to a thread of their own, which writes them to stderr in batches: one write
-    // per line from the async threads cost a system call on every request. None is dropped
-    // (the async threads wait if 128,000 lines are pending), and all are written before exit.
-    let (writer, written) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .finish(std::io::BufWriter::new(std::io::stderr()));
+    // Log lines gather in memory and a thread of their own writes them to stderr in batches
+    // (log_writer.rs); all are written before exit.
+    let (writer, written) = match BatchedWriter::start(std::io::stderr()) {
+        Ok(started) => started,
+        Err(e) => return fail(format!("cannot start the log's writer thread: {e}")),
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
