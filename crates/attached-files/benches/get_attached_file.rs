@@ -51,7 +51,7 @@ fn get_attached_file(c: &mut Criterion) {
         b.to_async(&runtime)
             .iter(|| async { black_box(cached.presign_get(&record.object, Duration::from_secs(300), None).await) })
     });
-    group.bench_function("metadata lookup (SQLite)", |b| {
+    group.bench_function("metadata lookup (cached: no write since it was read)", |b| {
         b.to_async(&runtime).iter(|| async { black_box(metadata.get("inst", &record.file_id).await.unwrap()) })
     });
     group.bench_function("metadata insert (SQLite, fsync on commit)", |b| {
