@@ -6,6 +6,7 @@
 //! and wrongly signed calls in the protocol's error format, except where the model allows them.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use rpc_sink_client::config::retry::RetryConfig;
 use rpc_sink_client::config::{Credentials, Region};
@@ -59,8 +60,8 @@ async fn nothing(_: sdk::input::NothingInput) -> Result<sdk::output::NothingOutp
     Ok(sdk::output::NothingOutput {})
 }
 
-/// One access key, whose principal is its id.
-struct OneKey;
+/// One access key, whose principal is its id, with a secret that can change.
+struct OneKey(Arc<Mutex<String>>);
 
 const KEY_ID: &str = "AKIDRPCSINK";
 const SECRET: &str = "rpc-sink-secret";
@@ -69,8 +70,9 @@ impl sdk::sigv4::Keys for OneKey {
     type Principal = String;
 
     fn lookup(&self, access_key_id: &str) -> impl std::future::Future<Output = Option<sdk::sigv4::Signer<String>>> + Send {
+        let secret = self.0.lock().unwrap().clone();
         let signer = (access_key_id == KEY_ID)
-            .then(|| sdk::sigv4::Signer { secret_access_key: SECRET.to_owned(), principal: access_key_id.to_owned() });
+            .then(|| sdk::sigv4::Signer { secret_access_key: secret, principal: access_key_id.to_owned() });
         std::future::ready(signer)
     }
 }
@@ -82,7 +84,12 @@ async fn start() -> Client {
 
 /// The server on loopback, verifying signatures: its endpoint.
 async fn serve() -> String {
-    let config = sdk::RpcSinkConfig::builder().http_plugin(sdk::sigv4::SigV4Plugin::new(OneKey)).build();
+    serve_with_secret(Arc::new(Mutex::new(SECRET.to_owned()))).await
+}
+
+/// The same, the key's secret being whatever `secret` holds at each request.
+async fn serve_with_secret(secret: Arc<Mutex<String>>) -> String {
+    let config = sdk::RpcSinkConfig::builder().http_plugin(sdk::sigv4::SigV4Plugin::new(OneKey(secret))).build();
     let app = sdk::RpcSink::builder(config)
         .echo(echo)
         .fail(fail)
@@ -205,4 +212,17 @@ async fn signatures_are_verified_where_the_model_asks() {
     // @auth([]): nothing is checked.
     unsigned.list_items().send().await.unwrap();
     wrong.list_items().send().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_new_secret_for_a_key_takes_effect_at_once() {
+    let secret = Arc::new(Mutex::new(SECRET.to_owned()));
+    let endpoint = serve_with_secret(secret.clone()).await;
+    let (old, new) = (client(&endpoint, Some((KEY_ID, SECRET))), client(&endpoint, Some((KEY_ID, "rotated"))));
+    old.echo().name("x").send().await.unwrap();
+    *secret.lock().unwrap() = "rotated".to_owned();
+    // The signing key derived from the old secret, for the same scope, is not used again.
+    let refused = service_error(old.echo().name("x").send().await.unwrap_err());
+    assert_eq!(refused.code(), Some("InvalidSignatureException"));
+    new.echo().name("x").send().await.unwrap();
 }
