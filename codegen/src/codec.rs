@@ -31,8 +31,9 @@ pub(crate) trait Side<'m> {
     fn validates(&self) -> bool;
     /// Whether a member of a structure in `module` is held as an `Option`.
     fn is_optional(&self, module: Module, field: &Field<'m>) -> bool;
-    /// A scalar's text in a header (`value: &T`), as an expression of type `String`.
-    fn header_text(&self, target: &'m str, format: TimestampFormat, value: TokenStream) -> TokenStream;
+    /// The raw values of the header `name` (lowercase) in the message being read, as an
+    /// iterator of `&[u8]`.
+    fn header_values(&self, name: &str) -> TokenStream;
     /// A structure member's value out of `var`, the `Option` read: checked and defaulted
     /// (server, where `path` is the structure's) or corrected (client).
     fn member_value(&self, module: Module, field: &Field<'m>, var: &Ident, path: TokenStream) -> TokenStream;
@@ -492,6 +493,25 @@ pub(crate) trait Codec<'m>: Side<'m> {
         }
     }
 
+    /// A scalar's text in a header (`value: &T`), as an expression of type `String`.
+    fn header_text(&self, target: &'m str, format: TimestampFormat, value: TokenStream) -> TokenStream {
+        let ty = self.service().ty(target);
+        // A newtype's value is its `.0`.
+        let value = if self.is_newtype(ty) { Val::place(quote!(#value.0)) } else { Val::reference(value) };
+        let (r, place, expr) = (value.by_ref(), value.by_value(), &value.expr);
+        match ty {
+            Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) | Ty::Enum(_) => {
+                quote!(::std::string::String::from(#expr.as_str()))
+            }
+            Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => {
+                let format = format_tokens(format);
+                quote!(headers::format_timestamp(#r, #format)?)
+            }
+            Ty::Prim(_) | Ty::Newtype(..) | Ty::IntEnum => quote!(headers::format_primitive(#place)),
+            _ => unreachable!("{target} is bound to HTTP, which the model pass allows for scalars only"),
+        }
+    }
+
     /// A member's value (`value: &T`) as a `HeaderValue` expression; a list's items (over which
     /// `items` iterates) are joined with commas.
     fn ser_header(&self, field: &Field<'m>, value: TokenStream, items: TokenStream) -> TokenStream {
@@ -526,6 +546,85 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 let text = self.header_text(&field.member.target, field.timestamp_format, value);
                 quote!(headers::header_value(&#text)?)
             }
+        }
+    }
+
+    /// A header-bound member's value read from the header `name` (lowercase): an expression of
+    /// type `Option<T>`, of the member's type as this side holds it (checked against the model
+    /// at `path` when validating) that returns the side's error when the header cannot be read.
+    fn de_header(&self, field: &Field<'m>, name: &str, path: TokenStream) -> TokenStream {
+        let s = self.service();
+        let (target, format, list) = match s.ty(&field.member.target) {
+            Ty::List { member, .. } => {
+                (member.target.as_str(), member_format(s.model, member, TimestampFormat::HttpDate), true)
+            }
+            _ => (field.member.target.as_str(), field.timestamp_format, false),
+        };
+        let ty = s.ty(target);
+        let format = match format {
+            // A client accepts date-times with a UTC offset, though it sends only `Z`.
+            TimestampFormat::DateTime if !self.validates() => {
+                quote!(::aws_smithy_types::date_time::Format::DateTimeWithOffset)
+            }
+            format => format_tokens(format),
+        };
+        let values = self.header_values(name);
+        let (one, many) = match ty {
+            Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => {
+                (quote!(one_date_or_none_bytes(#values, #format)), quote!(many_dates_bytes(values, #format)))
+            }
+            Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) | Ty::Enum(_) => (
+                quote!(one_or_none_bytes::<::std::string::String>(#values)),
+                quote!(read_many_from_str_bytes::<::std::string::String>(values)),
+            ),
+            Ty::Prim(prim) | Ty::Newtype(_, prim) => {
+                let t = prim_type(prim);
+                (quote!(one_primitive_or_none_bytes::<#t>(#values)), quote!(read_many_primitive_bytes::<#t>(values)))
+            }
+            Ty::IntEnum => {
+                (quote!(one_primitive_or_none_bytes::<i32>(#values)), quote!(read_many_primitive_bytes::<i32>(values)))
+            }
+            _ => unreachable!("{target} is bound to HTTP, which the model pass allows for scalars only"),
+        };
+        let read = match list {
+            true => quote!(headers::items(#values, |values| headers::parse::#many)?),
+            false if s.is_base64_header(target) => quote!(headers::base64(headers::parse::#one?)?),
+            false => quote!(headers::parse::#one?),
+        };
+        // What a value read becomes: checked on a validating side, an enum on a lenient one.
+        let convert = |value: TokenStream, path: TokenStream| match ty {
+            _ if self.is_newtype(ty) => {
+                let rust = self.rust_type(target);
+                Some(quote!(#rust::try_from(#value).map_err(|e| e.into_violation(#path))?))
+            }
+            Ty::Enum(_) if self.validates() => {
+                let rust = self.rust_type(target);
+                Some(quote!(#rust::try_from(#value.as_str()).map_err(|e| e.into_violation(#path))?))
+            }
+            Ty::Enum(_) => {
+                let rust = self.rust_type(target);
+                Some(quote!(#rust::from(#value.as_str())))
+            }
+            _ => None,
+        };
+        let none = quote!(::std::option::Option::None => ::std::option::Option::None,);
+        match (convert(quote!(value), quote!(&#path)), convert(quote!(item), quote!(&#path.index(values.len())))) {
+            (None, _) => read,
+            (Some(value), _) if !list => {
+                quote!(match #read { ::std::option::Option::Some(value) => ::std::option::Option::Some(#value), #none })
+            }
+            (Some(_), item) => quote! {
+                match #read {
+                    ::std::option::Option::Some(items) => {
+                        let mut values = ::std::vec::Vec::with_capacity(items.len());
+                        for item in items {
+                            values.push(#item);
+                        }
+                        ::std::option::Option::Some(values)
+                    }
+                    #none
+                }
+            },
         }
     }
 

@@ -14,14 +14,13 @@ use crate::names;
 use crate::shapes::Types;
 use crate::smithy::TimestampFormat;
 
-/// Which text a scalar becomes: a label, a query value or a header value.
+/// Which text a scalar becomes: a label or a query value.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Place {
     Label,
     /// A greedy label: its slashes are kept.
     GreedyLabel,
     Query,
-    Header,
 }
 
 /// The client reads what a server sent: it is lenient, and keeps what it does not know.
@@ -39,8 +38,8 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     fn validates(&self) -> bool {
         false
     }
-    fn header_text(&self, target: &'m str, format: TimestampFormat, value: TokenStream) -> TokenStream {
-        self.scalar_text(target, format, Place::Header, value)
+    fn header_values(&self, name: &str) -> TokenStream {
+        quote!(headers.get_all(#name).map(str::as_bytes))
     }
     fn is_optional(&self, module: Module, field: &Field<'m>) -> bool {
         self.held(module, field) == Held::Optional
@@ -454,8 +453,8 @@ impl<'m> Gen<'_, 'm> {
         }
     }
 
-    /// The text of a scalar (`value: &T`) in a label (percent-encoded), a query value
-    /// (percent-encoded) or a header, as an expression of type `String`.
+    /// The text of a scalar (`value: &T`) in a label or a query value, percent-encoded, as an
+    /// expression of type `String`.
     fn scalar_text(&self, target: &'m str, format: TimestampFormat, place: Place, value: TokenStream) -> TokenStream {
         let encode = |text: TokenStream| match place {
             Place::Label => {
@@ -465,7 +464,6 @@ impl<'m> Gen<'_, 'm> {
                 quote!(::aws_smithy_http::label::fmt_string(#text, ::aws_smithy_http::label::EncodingStrategy::Greedy))
             }
             Place::Query => quote!(::aws_smithy_http::query::fmt_string(#text)),
-            Place::Header => quote!(::std::string::String::from(#text)),
         };
         match self.s.ty(target) {
             Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => encode(quote!(#value.as_str())),
@@ -477,7 +475,6 @@ impl<'m> Gen<'_, 'm> {
                         quote!(::aws_smithy_http::label::fmt_timestamp(#value, #format)?)
                     }
                     Place::Query => quote!(::aws_smithy_http::query::fmt_timestamp(#value, #format)?),
-                    Place::Header => quote!(#value.fmt(#format)?),
                 }
             }
             Ty::Prim(_) | Ty::Newtype(..) | Ty::IntEnum => quote!(headers::format_primitive(*#value)),
@@ -581,10 +578,7 @@ impl<'m> Gen<'_, 'm> {
             let var = local(field);
             let value = match field.binding {
                 Binding::ResponseCode => quote!(::std::option::Option::Some(i32::from(status))),
-                Binding::Header(name) => {
-                    let name = name.to_ascii_lowercase();
-                    self.header_reader(field, &name)
-                }
+                Binding::Header(name) => self.de_header(field, &name.to_ascii_lowercase(), quote!()),
                 Binding::PrefixHeaders(prefix) => {
                     let prefix = prefix.to_ascii_lowercase();
                     quote!({
@@ -665,54 +659,6 @@ impl<'m> Gen<'_, 'm> {
                 #(#stmts)*
                 ::std::result::Result::Ok(#path { #(#inits)* })
             }
-        }
-    }
-
-    /// A header's value for a member of an output or error: `Option<T>`, reading `headers`.
-    fn header_reader(&self, field: &Field<'m>, name: &str) -> TokenStream {
-        let scalar = |target: &'m str, format: TimestampFormat, many: bool| -> TokenStream {
-            match self.s.ty(target) {
-                Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) if many => {
-                    quote!(support::header_strings(headers, #name)?)
-                }
-                Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => {
-                    quote!(support::header_string(headers, #name)?)
-                }
-                Ty::Enum(_) => {
-                    let ty = self.rust_type(target);
-                    if many {
-                        quote!(support::header_strings(headers, #name)?.map(|items| items.iter().map(|item| #ty::from(item.as_str())).collect()))
-                    } else {
-                        quote!(support::header_string(headers, #name)?.map(|item| #ty::from(item.as_str())))
-                    }
-                }
-                Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => {
-                    let format = format_tokens(format);
-                    if many {
-                        quote!(support::header_timestamps(headers, #name, #format)?)
-                    } else {
-                        quote!(support::header_timestamp(headers, #name, #format)?)
-                    }
-                }
-                Ty::Prim(p) | Ty::Newtype(_, p) => {
-                    let ty = crate::rust_types::prim_type(p);
-                    if many {
-                        quote!(support::header_primitives::<#ty>(headers, #name)?)
-                    } else {
-                        quote!(support::header_primitive::<#ty>(headers, #name)?)
-                    }
-                }
-                Ty::IntEnum if many => quote!(support::header_primitives::<i32>(headers, #name)?),
-                Ty::IntEnum => quote!(support::header_primitive::<i32>(headers, #name)?),
-                _ => unreachable!("{target} is bound to HTTP, which the model pass allows for scalars only"),
-            }
-        };
-        match self.s.ty(&field.member.target) {
-            Ty::List { member, .. } => {
-                scalar(&member.target, member_format(self.model(), member, TimestampFormat::HttpDate), true)
-            }
-            _ if self.s.is_base64_header(&field.member.target) => quote!(support::header_base64(headers, #name)?),
-            _ => scalar(&field.member.target, field.timestamp_format, false),
         }
     }
 }

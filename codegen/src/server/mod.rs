@@ -286,6 +286,7 @@ publish = false
 [dependencies]
 {sigv4}aws-smithy-http-server = \"{SERVER_RUNTIME}\"
 {cbor}aws-smithy-json = \"0.65.1\"
+aws-smithy-runtime-api = \"1.20.0\"
 aws-smithy-types = \"1.9.3\"
 bytes = \"1.12.2\"
 form_urlencoded = \"1.2.2\"

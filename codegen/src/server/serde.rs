@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::Gen;
-use crate::codec::{Codec, Format, Side, Slot, Val, format_tokens, member_format};
+use crate::codec::{Codec, Format, Side, Slot, format_tokens, member_format};
 use crate::model::{Binding, Field, Module, Operation, Prim, Protocol, Service, Ty, UNIT};
 use crate::names;
 use crate::shapes::Types;
@@ -27,26 +27,8 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     fn validates(&self) -> bool {
         true
     }
-    fn header_text(&self, target: &'m str, format: TimestampFormat, value: TokenStream) -> TokenStream {
-        let prim_text = |prim: Prim, v: Val| {
-            let (r, place) = (v.by_ref(), v.by_value());
-            match prim {
-                Prim::String => quote!(::std::string::String::clone(#r)),
-                Prim::Float | Prim::Double => quote!(headers::format_primitive(#place)),
-                Prim::Timestamp => {
-                    let format = format_tokens(format);
-                    quote!(support::format_timestamp(#r, #format)?)
-                }
-                _ => quote!(::std::string::ToString::to_string(#r)),
-            }
-        };
-        match self.s.ty(target) {
-            Ty::Prim(prim) => prim_text(prim, Val::reference(value)),
-            Ty::IntEnum => quote!(::std::string::ToString::to_string(#value)),
-            Ty::Newtype(_, prim) => prim_text(prim, Val::place(quote!(#value.0))),
-            Ty::Enum(_) => quote!(::std::string::String::from(#value.as_str())),
-            _ => unreachable!("{target} is bound to HTTP, which the model pass allows for scalars only"),
-        }
+    fn header_values(&self, name: &str) -> TokenStream {
+        quote!(parts.headers.get_all(#name).iter().map(::http::HeaderValue::as_bytes))
     }
     fn is_optional(&self, _module: Module, field: &Field<'m>) -> bool {
         !field.is_always_set()
@@ -313,7 +295,8 @@ impl<'m> Gen<'_, 'm> {
             };
             let var = local(field);
             let name = field.name;
-            let value = self.parse_text(field, Text::Cow(quote!(raw)), quote!(&Path::ROOT.member(#name)));
+            let path = quote!(&Path::ROOT.member(#name));
+            let value = self.scalar_from_text(&field.member.target, field.timestamp_format, quote!(raw), path);
             stmts.push(quote! {
                 let #var = {
                     let raw = #raw;
@@ -353,12 +336,9 @@ impl<'m> Gen<'_, 'm> {
                 stmts.push(quote!(let mut #var = ::std::option::Option::None;));
                 match self.s.ty(&field.member.target) {
                     Ty::List { member, .. } => {
-                        let item = self.item_from_text(
-                            field,
-                            member,
-                            Text::Cow(quote!(value)),
-                            quote!(&Path::ROOT.member(#name).index(items.len())),
-                        );
+                        let format = member_format(self.s.model, member, TimestampFormat::DateTime);
+                        let path = quote!(&Path::ROOT.member(#name).index(items.len()));
+                        let item = self.scalar_from_text(&member.target, format, quote!(value), path);
                         arms.push(quote! {
                             #key => {
                                 let items = #var.get_or_insert_with(::std::vec::Vec::new);
@@ -368,7 +348,9 @@ impl<'m> Gen<'_, 'm> {
                         });
                     }
                     _ => {
-                        let value = self.parse_text(field, Text::Cow(quote!(value)), quote!(&Path::ROOT.member(#name)));
+                        let path = quote!(&Path::ROOT.member(#name));
+                        let value =
+                            self.scalar_from_text(&field.member.target, field.timestamp_format, quote!(value), path);
                         arms.push(quote! {
                             #key if #var.is_none() => #var = ::std::option::Option::Some(#value),
                         });
@@ -400,55 +382,11 @@ impl<'m> Gen<'_, 'm> {
                 }
             });
         }
-        for field in fields.iter().filter(|f| matches!(f.binding, Binding::Header(_))) {
-            let var = local(field);
+        for field in &fields {
             let Binding::Header(header) = field.binding else { continue };
-            let header = header.to_ascii_lowercase();
-            let name = field.name;
-            match self.s.ty(&field.member.target) {
-                Ty::List { member, .. } => {
-                    let item_format = member_format(self.s.model, member, TimestampFormat::HttpDate);
-                    if matches!(self.s.ty(&member.target), Ty::Prim(Prim::Timestamp))
-                        && item_format == TimestampFormat::HttpDate
-                    {
-                        stmts.push(quote!(let #var = support::header_http_dates(&parts.headers, #header)?;));
-                    } else {
-                        let item = self.item_from_text(
-                            field,
-                            member,
-                            Text::String(quote!(item)),
-                            quote!(&Path::ROOT.member(#name).index(values.len())),
-                        );
-                        stmts.push(quote! {
-                            let #var = match support::header_list(&parts.headers, #header)? {
-                                ::std::option::Option::Some(items) => {
-                                    let mut values = ::std::vec::Vec::with_capacity(items.len());
-                                    for item in items {
-                                        let value = #item;
-                                        values.push(value);
-                                    }
-                                    ::std::option::Option::Some(values)
-                                }
-                                ::std::option::Option::None => ::std::option::Option::None,
-                            };
-                        });
-                    }
-                }
-                _ => {
-                    let text = if self.s.is_base64_header(&field.member.target) {
-                        Text::String(quote!(support::header_base64(value)?))
-                    } else {
-                        Text::Str(quote!(support::header_str(value)?))
-                    };
-                    let value = self.parse_text(field, text, quote!(&Path::ROOT.member(#name)));
-                    stmts.push(quote! {
-                        let #var = match parts.headers.get(#header) {
-                            ::std::option::Option::Some(value) => ::std::option::Option::Some(#value),
-                            ::std::option::Option::None => ::std::option::Option::None,
-                        };
-                    });
-                }
-            }
+            let (var, name) = (local(field), field.name);
+            let value = self.de_header(field, &header.to_ascii_lowercase(), quote!(Path::ROOT.member(#name)));
+            stmts.push(quote!(let #var = #value;));
         }
         // The body: a payload member, or the JSON object of the body members.
         let body_fields: Vec<&Field<'m>> = fields.iter().filter(|f| f.binding == Binding::Body).collect();
@@ -586,31 +524,16 @@ impl<'m> Gen<'_, 'm> {
         quote!(::std::result::Result::Ok(crate::input::#input { #(#inits)* }))
     }
 
-    /// A member's value from the text of a label, query parameter or header (`text: &str`).
-    fn parse_text(&self, field: &Field<'m>, text: Text, path: TokenStream) -> TokenStream {
-        self.scalar_from_text(&field.member.target, field.timestamp_format, text, path)
-    }
-
-    /// A list item from the text of a query parameter or header.
-    fn item_from_text(
+    /// A scalar of shape `target` from the text of a label or query parameter (`text`, a
+    /// percent-decoded `Cow<str>`), checked at `path`.
+    fn scalar_from_text(
         &self,
-        field: &Field<'m>,
-        member: &'m crate::smithy::Member,
-        text: Text,
+        target: &'m str,
+        format: TimestampFormat,
+        text: TokenStream,
         path: TokenStream,
     ) -> TokenStream {
-        let default = if matches!(field.binding, Binding::Header(_)) {
-            TimestampFormat::HttpDate
-        } else {
-            TimestampFormat::DateTime
-        };
-        let format = member_format(self.s.model, member, default);
-        self.scalar_from_text(&member.target, format, text, path)
-    }
-
-    fn scalar_from_text(&self, target: &'m str, format: TimestampFormat, text: Text, path: TokenStream) -> TokenStream {
-        let owned = text.owned();
-        let text = text.as_str();
+        let (owned, text) = (quote!(#text.into_owned()), quote!(#text.as_ref()));
         let parse_prim = |prim: Prim| -> TokenStream {
             match prim {
                 Prim::String => owned.clone(),
@@ -950,30 +873,4 @@ fn in_response_body(binding: Binding<'_>) -> bool {
 fn json_capacity(fields: &[Field<'_>]) -> usize {
     let body = fields.iter().filter(|f| in_response_body(f.binding));
     (2 + body.map(|f| f.json.len() + 4 + 32).sum::<usize>()).next_power_of_two()
-}
-
-/// The text of a label, query value or header: a `Cow<str>` (already percent-decoded), a `&str`
-/// or a `String`.
-enum Text {
-    Cow(TokenStream),
-    Str(TokenStream),
-    String(TokenStream),
-}
-
-impl Text {
-    fn as_str(&self) -> TokenStream {
-        match self {
-            Text::Cow(expr) => quote!(#expr.as_ref()),
-            Text::Str(expr) => quote!(#expr),
-            Text::String(expr) => quote!(#expr.as_str()),
-        }
-    }
-    /// As a `String`, without copying a `Cow` that owns its text already.
-    fn owned(&self) -> TokenStream {
-        match self {
-            Text::Cow(expr) => quote!(#expr.into_owned()),
-            Text::Str(expr) => quote!(::std::string::String::from(#expr)),
-            Text::String(expr) => quote!(#expr),
-        }
-    }
 }

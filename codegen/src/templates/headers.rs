@@ -1,11 +1,16 @@
-//! Writing HTTP header values and the text of scalars outside bodies, for the generated code of
-//! every crate, server and client alike.
+//! HTTP header values and the text of scalars outside bodies, written and read, for the generated
+//! code of every crate, server and client alike. Values are read with aws-smithy-runtime-api's
+//! `header_parse`, as smithy-rs's generated code reads them on both sides.
 
 // Each crate uses the parts its model needs.
 #![allow(dead_code)]
 
 use std::borrow::Cow;
 
+pub(crate) use aws_smithy_runtime_api::http::header_parse as parse;
+use aws_smithy_runtime_api::http::header_parse::{quote_header_value, ParseError};
+use aws_smithy_types::date_time::Format;
+use aws_smithy_types::DateTime;
 use http::HeaderValue;
 
 /// A header value, or the reason HTTP cannot carry it.
@@ -14,22 +19,11 @@ pub(crate) fn header_value(value: &str) -> Result<HeaderValue, String> {
         .map_err(|_| format!("the header value {value:?} contains characters HTTP headers cannot carry"))
 }
 
-/// A list-valued header: items joined by `, `, quoted when they contain a comma or a quote.
+/// A list-valued header: items joined by `, `, quoted when they contain a comma, a quote or a
+/// parenthesis, or start or end with white space.
 pub(crate) fn header_list_value<'a>(items: impl Iterator<Item = Cow<'a, str>>) -> Result<HeaderValue, String> {
-    let mut joined = String::new();
-    for (i, item) in items.enumerate() {
-        if i > 0 {
-            joined.push_str(", ");
-        }
-        if item.contains([',', '"']) {
-            joined.push('"');
-            joined.push_str(&item.replace('\\', "\\\\").replace('"', "\\\""));
-            joined.push('"');
-        } else {
-            joined.push_str(&item);
-        }
-    }
-    header_value(&joined)
+    let items: Vec<Cow<'a, str>> = items.map(quote_header_value).collect();
+    header_value(&items.join(", "))
 }
 
 /// A boolean or number as Smithy writes it outside bodies: for floats the shortest text that
@@ -37,4 +31,34 @@ pub(crate) fn header_list_value<'a>(items: impl Iterator<Item = Cow<'a, str>>) -
 /// `Infinity`, `-Infinity`.
 pub(crate) fn format_primitive(value: impl Into<aws_smithy_types::primitive::Encoder>) -> String {
     value.into().encode().to_owned()
+}
+
+pub(crate) fn format_timestamp(value: &DateTime, format: Format) -> Result<String, String> {
+    value.fmt(format).map_err(|e| e.to_string())
+}
+
+/// The items of a list-valued header, over all its occurrences, as `read` parses them; `None`
+/// when the header is absent.
+pub(crate) fn items<'a, I, T>(
+    values: I,
+    read: impl FnOnce(std::iter::Peekable<I>) -> Result<Vec<T>, ParseError>,
+) -> Result<Option<Vec<T>>, ParseError>
+where
+    I: Iterator<Item = &'a [u8]>,
+{
+    let mut values = values.peekable();
+    if values.peek().is_none() {
+        return Ok(None);
+    }
+    read(values).map(Some)
+}
+
+/// The text of a header that carries a `@mediaType` string: base64 (restJson1).
+pub(crate) fn base64(value: Option<String>) -> Result<Option<String>, ParseError> {
+    let Some(encoded) = value else { return Ok(None) };
+    let decoded = aws_smithy_types::base64::decode(encoded)
+        .map_err(|e| ParseError::new("a header with a media type is not valid base64").with_source(e))?;
+    let text = String::from_utf8(decoded)
+        .map_err(|e| ParseError::new("a header with a media type is not UTF-8 once decoded").with_source(e))?;
+    Ok(Some(text))
 }

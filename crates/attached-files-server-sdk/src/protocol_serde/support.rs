@@ -286,81 +286,11 @@ pub(crate) fn parse_timestamp(
 pub(crate) fn header_str(value: &HeaderValue) -> Result<&str, RequestRejection> {
     value.to_str().map_err(|_| serialization("a header value is not visible ASCII"))
 }
-/// The text of a header that carries a `@mediaType` string: base64 (restJson1).
-pub(crate) fn header_base64(value: &HeaderValue) -> Result<String, RequestRejection> {
-    let decoded = aws_smithy_types::base64::decode(header_str(value)?)
-        .map_err(|_| serialization("a header with a media type is not valid base64"))?;
-    String::from_utf8(decoded)
-        .map_err(|_| serialization(
-            "a header with a media type is not UTF-8 once decoded",
-        ))
-}
-/// The items of a list-valued header, over every occurrence of the header: comma-separated,
-/// an item in double quotes may contain commas and `\"`.
-pub(crate) fn header_list(
-    headers: &HeaderMap,
-    name: &str,
-) -> Result<Option<Vec<String>>, RequestRejection> {
-    let mut items = Vec::new();
-    let mut present = false;
-    for value in headers.get_all(name) {
-        present = true;
-        let mut rest = header_str(value)?.trim();
-        while !rest.is_empty() {
-            if let Some(quoted) = rest.strip_prefix('"') {
-                let mut item = String::new();
-                let mut chars = quoted.char_indices();
-                let end = loop {
-                    match chars.next() {
-                        Some((i, '"')) => break i + 1,
-                        Some((_, '\\')) => {
-                            match chars.next() {
-                                Some((_, c)) => item.push(c),
-                                None => {
-                                    return Err(serialization("unterminated quoted header item"));
-                                }
-                            }
-                        }
-                        Some((_, c)) => item.push(c),
-                        None => {
-                            return Err(serialization("unterminated quoted header item"));
-                        }
-                    }
-                };
-                items.push(item);
-                rest = quoted[end..].trim_start();
-                rest = match rest.strip_prefix(',') {
-                    Some(after) => after.trim_start(),
-                    None if rest.is_empty() => rest,
-                    None => return Err(serialization("text after a quoted header item")),
-                };
-            } else {
-                let (item, after) = rest.split_once(',').unwrap_or((rest, ""));
-                items.push(item.trim().to_owned());
-                rest = after.trim_start();
-            }
-        }
+/// A header that cannot be read as its member's type.
+impl From<aws_smithy_runtime_api::http::header_parse::ParseError> for RequestRejection {
+    fn from(error: aws_smithy_runtime_api::http::header_parse::ParseError) -> Self {
+        serialization(error.to_string())
     }
-    Ok(present.then_some(items))
-}
-/// The timestamps of a list-valued `http-date` header, whose items contain commas themselves.
-pub(crate) fn header_http_dates(
-    headers: &HeaderMap,
-    name: &str,
-) -> Result<Option<Vec<DateTime>>, RequestRejection> {
-    let mut items = Vec::new();
-    let mut present = false;
-    for value in headers.get_all(name) {
-        present = true;
-        let mut rest = header_str(value)?.trim();
-        while !rest.is_empty() {
-            let (date, after) = DateTime::read(rest, Format::HttpDate, ',')
-                .map_err(|e| serialization(e.to_string()))?;
-            items.push(date);
-            rest = after.trim_start();
-        }
-    }
-    Ok(present.then_some(items))
 }
 pub(crate) fn boxed(body: impl Into<Bytes>) -> BoxBody {
     aws_smithy_http_server::body::to_boxed(body.into())
@@ -395,12 +325,6 @@ pub(crate) fn framework_error_with_body(
 pub(crate) fn internal_failure(cause: impl fmt::Display) -> Response {
     tracing::error!(% cause, "failed to serialize the response");
     framework_error(500, "InternalFailureException")
-}
-pub(crate) fn format_timestamp(
-    value: &DateTime,
-    format: Format,
-) -> Result<String, String> {
-    value.fmt(format).map_err(|e| e.to_string())
 }
 #[cfg(test)]
 mod tests {
