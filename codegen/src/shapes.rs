@@ -12,10 +12,10 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::codec::Side;
-use crate::model::{Field, Module, Operation, Prim, Ty, UNIT};
+use crate::model::{DefaultValue, Field, Module, Operation, Prim, Ty, UNIT};
 use crate::names;
 use crate::render::{doc, doc_and_deprecation};
-use crate::rust_types::{REDACTED, redacted_value_debug, variant_ident};
+use crate::rust_types::{REDACTED, default_literal, enum_values, redacted_value_debug, variant_ident};
 
 /// An operation's errors in its error enum: the variants, and their arms in `Display::fmt` and
 /// `Error::source`, and their `is_<variant>()` checks.
@@ -248,6 +248,43 @@ pub(crate) trait Types<'m>: Side<'m> {
                     ::std::result::Result::Ok(#path { #(#fields)* })
                 }
             },
+        }
+    }
+
+    /// `option` (an `Option` of a member's type) with the member's `@default` for `None`.
+    fn or_default(&self, option: TokenStream, field: &Field<'m>) -> TokenStream {
+        let s = self.service();
+        let ty = s.ty(&field.member.target);
+        let default = self.default_value(field);
+        match ty {
+            _ if s.is_streaming(&field.member.target) => quote!(#option.unwrap_or_default()),
+            Ty::List { .. } | Ty::Map { .. } if !self.is_newtype(ty) => quote!(#option.unwrap_or_default()),
+            Ty::Prim(p) | Ty::Newtype(_, p) if p.is_copy() => quote!(#option.unwrap_or(#default)),
+            Ty::IntEnum | Ty::Enum(_) => quote!(#option.unwrap_or(#default)),
+            _ => quote!(#option.unwrap_or_else(|| #default)),
+        }
+    }
+
+    /// A member's `@default` value as this side holds it (`Default::default()` without one).
+    fn default_value(&self, field: &Field<'m>) -> TokenStream {
+        let (s, target) = (self.service(), &field.member.target);
+        let default = field.default.unwrap_or(DefaultValue::Empty);
+        let ty = s.ty(target);
+        let value = match default {
+            DefaultValue::Enum(value) => {
+                let path = self.rust_type(target);
+                let variant = enum_values(s.model, target).into_iter().find(|v| v.value == value).map(|v| v.variant);
+                return quote!(#path::#variant);
+            }
+            _ => default_literal(default, s.is_streaming(target)),
+        };
+        // A constrained shape's default goes in its newtype (Smithy checks that it satisfies the
+        // constraints).
+        if self.is_newtype(ty) {
+            let path = self.rust_type(target);
+            quote!(#path(#value))
+        } else {
+            value
         }
     }
 

@@ -49,7 +49,7 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     fn member_value(&self, module: Module, field: &Field<'m>, var: &Ident, _path: TokenStream) -> TokenStream {
         match self.held(module, field) {
             Held::Optional => quote!(#var),
-            Held::Defaulted => self.or_default(field, quote!(#var)),
+            Held::Defaulted => self.or_default(quote!(#var), field),
             Held::Required => {
                 let mut zero = self.zero_value(&field.member.target);
                 if self.s.is_boxed(field) {

@@ -13,10 +13,10 @@ use serde_json::Value;
 
 use super::Gen;
 use crate::codec::Side;
-use crate::model::{DefaultValue, Field, Module, Prim, Ty, UNIT};
+use crate::model::{Field, Module, Prim, Ty, UNIT};
 use crate::names;
 use crate::render::doc_and_deprecation;
-use crate::rust_types::{EnumArms, default_literal, enum_arms, enum_values, struct_debug, value_debug};
+use crate::rust_types::{EnumArms, enum_arms, enum_values, struct_debug, value_debug};
 use crate::shapes::{ErrorVariants, Types};
 use crate::smithy::Member;
 
@@ -125,7 +125,7 @@ impl<'m> Gen<'_, 'm> {
             build_fields.push(match self.held(module, field) {
                 Held::Optional => quote!(#f: self.#f,),
                 Held::Defaulted => {
-                    let value = self.or_default(field, quote!(self.#f));
+                    let value = self.or_default(quote!(self.#f), field);
                     quote!(#f: #value,)
                 }
                 Held::Required => {
@@ -302,32 +302,6 @@ impl<'m> Gen<'_, 'm> {
             pub fn #get(&self) -> &::std::option::Option<#ty> {
                 #get_body
             }
-        }
-    }
-
-    /// `option` (an `Option` of the member's type) with the member's `@default` for `None`.
-    pub(super) fn or_default(&self, field: &Field<'m>, option: TokenStream) -> TokenStream {
-        let default = self.default_value(field);
-        match self.s.ty(&field.member.target) {
-            Ty::List { .. } | Ty::Map { .. } => quote!(#option.unwrap_or_default()),
-            // An empty stream, the only `@default` a stream can have.
-            _ if self.s.is_streaming(&field.member.target) => quote!(#option.unwrap_or_default()),
-            Ty::Prim(p) | Ty::Newtype(_, p) if p.is_copy() => quote!(#option.unwrap_or(#default)),
-            Ty::IntEnum => quote!(#option.unwrap_or(#default)),
-            _ => quote!(#option.unwrap_or_else(|| #default)),
-        }
-    }
-
-    /// The value of a member's `@default`, as the client's type.
-    pub(super) fn default_value(&self, field: &Field<'m>) -> TokenStream {
-        let target = &field.member.target;
-        match field.default {
-            Some(DefaultValue::Enum(value)) => {
-                let path = self.rust_type(target);
-                quote!(#path::from(#value))
-            }
-            Some(default) => default_literal(default, self.s.is_streaming(target)),
-            None => quote!(::std::default::Default::default()),
         }
     }
 

@@ -266,7 +266,7 @@ impl<'m> Gen<'_, 'm> {
                     if field.is_always_set() { v } else { quote!(::std::option::Option::Some(#v)) }
                 }
                 _ => match field.default {
-                    Some(default) => self.default_value(field, default),
+                    Some(_) => self.default_value(field),
                     None if field.required => {
                         return Err(format!("params leave out the required member {}", field.name));
                     }

@@ -41,8 +41,8 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
         path: TokenStream,
     ) -> TokenStream {
         let name = field.name;
-        if let Some(default) = field.default {
-            self.or_default(quote!(#var), field, default)
+        if field.default.is_some() {
+            self.or_default(quote!(#var), field)
         } else if field.required {
             quote!(#var.ok_or_else(|| Violation::required(&#path.member(#name)))?)
         } else {

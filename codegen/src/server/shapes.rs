@@ -8,10 +8,10 @@ use quote::{format_ident, quote};
 
 use super::Gen;
 use crate::codec::Side;
-use crate::model::{DefaultValue, Field, Module, Operation, Prim, Ty, UNIT};
+use crate::model::{Module, Operation, Prim, Ty, UNIT};
 use crate::names;
 use crate::render::doc_and_deprecation;
-use crate::rust_types::{EnumArms, default_literal, enum_arms, enum_values, prim_type, struct_debug, value_debug};
+use crate::rust_types::{EnumArms, enum_arms, enum_values, prim_type, struct_debug, value_debug};
 use crate::shapes::{ErrorVariants, Types};
 use crate::smithy::{Bounds, shape_name};
 
@@ -93,8 +93,8 @@ impl<'m> Gen<'_, 'm> {
                     }
                 });
             }
-            if let Some(default) = field.default {
-                let value = self.or_default(quote!(self.#f), field, default);
+            if field.default.is_some() {
+                let value = self.or_default(quote!(self.#f), field);
                 build_fields.push(quote!(#f: #value,));
             } else if field.required {
                 let variant = format_ident!("Missing{}", names::type_name(field.name));
@@ -166,46 +166,6 @@ impl<'m> Gen<'_, 'm> {
                 }
                 #violation
             }
-        }
-    }
-
-    /// `option` (an `Option` of the member's type) with the member's `@default` for `None`.
-    pub(super) fn or_default(&self, option: TokenStream, field: &Field<'m>, default: DefaultValue<'m>) -> TokenStream {
-        let default = self.default_value(field, default);
-        match self.s.ty(&field.member.target) {
-            Ty::List { newtype: false, .. } | Ty::Map { newtype: false, .. } => quote!(#option.unwrap_or_default()),
-            Ty::Prim(Prim::String | Prim::Blob | Prim::Timestamp)
-            | Ty::Newtype(_, Prim::String | Prim::Blob)
-            | Ty::List { .. }
-            | Ty::Map { .. } => {
-                quote!(#option.unwrap_or_else(|| #default))
-            }
-            _ => quote!(#option.unwrap_or(#default)),
-        }
-    }
-
-    /// The Rust expression of a member's `@default` value.
-    pub(super) fn default_value(&self, field: &Field<'m>, default: DefaultValue<'m>) -> TokenStream {
-        let target = &field.member.target;
-        let ty = self.s.ty(target);
-        let value = match default {
-            DefaultValue::Enum(value) => {
-                let path = self.rust_type(target);
-                let variant = Some(enum_values(self.model(), target))
-                    .and_then(|values| values.into_iter().find(|v| v.value == value))
-                    .map(|v| v.variant);
-                return quote!(#path::#variant);
-            }
-            _ => default_literal(default, self.s.is_streaming(target)),
-        };
-        // Constrained shapes hold their value in a newtype (the default satisfies the constraints:
-        // Smithy checks that).
-        match ty {
-            Ty::Newtype(..) | Ty::List { newtype: true, .. } | Ty::Map { newtype: true, .. } => {
-                let path = self.rust_type(target);
-                quote!(#path(#value))
-            }
-            _ => value,
         }
     }
 

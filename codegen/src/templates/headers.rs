@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 
+#[allow(unused_imports)]
 pub(crate) use aws_smithy_runtime_api::http::header_parse as parse;
 use aws_smithy_runtime_api::http::header_parse::{quote_header_value, ParseError};
 use aws_smithy_types::date_time::Format;

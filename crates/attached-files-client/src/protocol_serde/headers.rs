@@ -6,6 +6,7 @@
 //! `header_parse`, as smithy-rs's generated code reads them on both sides.
 #![allow(dead_code)]
 use std::borrow::Cow;
+#[allow(unused_imports)]
 pub(crate) use aws_smithy_runtime_api::http::header_parse as parse;
 use aws_smithy_runtime_api::http::header_parse::{quote_header_value, ParseError};
 use aws_smithy_types::date_time::Format;
