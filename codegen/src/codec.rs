@@ -549,9 +549,25 @@ pub(crate) trait Codec<'m>: Side<'m> {
         }
     }
 
+    /// A scalar read from outside a body (`value`: its plain Rust value, a `String` for strings
+    /// and enums) as this side holds it: checked against the model at `path` (a `&Path`) when
+    /// validating, a lenient enum otherwise; `None` when it is held as read.
+    fn as_held(&self, target: &'m str, value: &TokenStream, path: &TokenStream) -> Option<TokenStream> {
+        let ty = self.service().ty(target);
+        let rust = self.rust_type(target);
+        match ty {
+            _ if self.is_newtype(ty) => Some(quote!(#rust::try_from(#value).map_err(|e| e.into_violation(#path))?)),
+            Ty::Enum(_) if self.validates() => {
+                Some(quote!(#rust::try_from(#value.as_str()).map_err(|e| e.into_violation(#path))?))
+            }
+            Ty::Enum(_) => Some(quote!(#rust::from(#value.as_str()))),
+            _ => None,
+        }
+    }
+
     /// A header-bound member's value read from the header `name` (lowercase): an expression of
-    /// type `Option<T>`, of the member's type as this side holds it (checked against the model
-    /// at `path` when validating) that returns the side's error when the header cannot be read.
+    /// type `Option<T>`, of the member's type as this side holds it (checked at `path` when
+    /// validating) that returns the side's error when the header cannot be read.
     fn de_header(&self, field: &Field<'m>, name: &str, path: TokenStream) -> TokenStream {
         let s = self.service();
         let (target, format, list) = match s.ty(&field.member.target) {
@@ -591,24 +607,9 @@ pub(crate) trait Codec<'m>: Side<'m> {
             false if s.is_base64_header(target) => quote!(headers::base64(headers::parse::#one?)?),
             false => quote!(headers::parse::#one?),
         };
-        // What a value read becomes: checked on a validating side, an enum on a lenient one.
-        let convert = |value: TokenStream, path: TokenStream| match ty {
-            _ if self.is_newtype(ty) => {
-                let rust = self.rust_type(target);
-                Some(quote!(#rust::try_from(#value).map_err(|e| e.into_violation(#path))?))
-            }
-            Ty::Enum(_) if self.validates() => {
-                let rust = self.rust_type(target);
-                Some(quote!(#rust::try_from(#value.as_str()).map_err(|e| e.into_violation(#path))?))
-            }
-            Ty::Enum(_) => {
-                let rust = self.rust_type(target);
-                Some(quote!(#rust::from(#value.as_str())))
-            }
-            _ => None,
-        };
         let none = quote!(::std::option::Option::None => ::std::option::Option::None,);
-        match (convert(quote!(value), quote!(&#path)), convert(quote!(item), quote!(&#path.index(values.len())))) {
+        let (value, item) = (quote!(value), quote!(item));
+        match (self.as_held(target, &value, &path), self.as_held(target, &item, &quote!(#path.index(values.len())))) {
             (None, _) => read,
             (Some(value), _) if !list => {
                 quote!(match #read { ::std::option::Option::Some(value) => ::std::option::Option::Some(#value), #none })
@@ -626,6 +627,33 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 }
             },
         }
+    }
+
+    /// A payload member's value read from the whole body (`bytes`, which derefs to `[u8]`): an
+    /// expression of type `Option<T>`, `None` for an empty body.
+    fn de_payload(&self, field: &Field<'m>, bytes: TokenStream, path: TokenStream) -> TokenStream {
+        let target = field.member.target.as_str();
+        let value = match self.service().ty(target) {
+            Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => quote!(::aws_smithy_types::Blob::new(#bytes.to_vec())),
+            Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) | Ty::Enum(_) => {
+                quote!(::std::string::String::from_utf8(#bytes.to_vec())?)
+            }
+            _ => {
+                let de = self.de_target(target, field.timestamp_format, path);
+                return quote! {
+                    if #bytes.is_empty() {
+                        ::std::option::Option::None
+                    } else {
+                        let tokens = &mut json::tokens(&#bytes);
+                        let value = #de?;
+                        json::end_of_body(tokens)?;
+                        value
+                    }
+                };
+            }
+        };
+        let value = self.as_held(target, &value, &path).unwrap_or(value);
+        quote!(if #bytes.is_empty() { ::std::option::Option::None } else { ::std::option::Option::Some(#value) })
     }
 
     /// The functions that read and write the shapes inside bodies: for the shapes of requests

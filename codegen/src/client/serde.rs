@@ -597,34 +597,14 @@ impl<'m> Gen<'_, 'm> {
         }
         if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
             let var = local(field);
-            let value = match self.s.ty(&field.member.target) {
-                // The runtime has read the whole body already.
-                _ if self.s.is_streaming(&field.member.target) => {
-                    quote!(::aws_smithy_types::byte_stream::ByteStream::from(body.to_vec()))
-                }
-                Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => quote!(::aws_smithy_types::Blob::new(body)),
-                Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => {
-                    quote!(::std::string::String::from_utf8(body.to_vec())?)
-                }
-                Ty::Enum(_) => {
-                    let path = self.rust_type(&field.member.target);
-                    quote!(#path::from(::std::str::from_utf8(body)?))
-                }
-                _ => {
-                    let de = self.de_target(&field.member.target, field.timestamp_format, quote!());
-                    stmts.push(quote! {
-                        if !body.is_empty() {
-                            let tokens = &mut json::tokens(body);
-                            #var = #de?;
-                            json::end_of_body(tokens)?;
-                        }
-                    });
-                    TokenStream::new()
-                }
+            // The runtime has read the whole body already.
+            let value = match self.s.is_streaming(&field.member.target) {
+                true => quote!(::std::option::Option::Some(::aws_smithy_types::byte_stream::ByteStream::from(
+                    body.to_vec()
+                ))),
+                false => self.de_payload(field, quote!(body), quote!()),
             };
-            if !value.is_empty() {
-                stmts.push(quote!(if !body.is_empty() { #var = ::std::option::Option::Some(#value); }));
-            }
+            stmts.push(quote!(#var = #value;));
         }
         // restJson1 ignores @httpQuery in responses: such members are in the body too.
         let body_fields: Vec<&Field<'m>> =

@@ -385,7 +385,7 @@ impl<'m> Gen<'_, 'm> {
         for field in &fields {
             let Binding::Header(header) = field.binding else { continue };
             let (var, name) = (local(field), field.name);
-            let value = self.de_header(field, &header.to_ascii_lowercase(), quote!(Path::ROOT.member(#name)));
+            let value = self.de_header(field, &header.to_ascii_lowercase(), quote!(&Path::ROOT.member(#name)));
             stmts.push(quote!(let #var = #value;));
         }
         // The body: a payload member, or the JSON object of the body members.
@@ -407,42 +407,9 @@ impl<'m> Gen<'_, 'm> {
             }
         }
         if let Some(field) = payload.filter(|_| stream.is_none()) {
-            let var = local(field);
-            let name = field.name;
-            let utf8 = quote!(.map_err(|_| support::serialization("the request body is not UTF-8"))?);
-            let (blob, string) = (
-                quote!(::aws_smithy_types::Blob::new(bytes.to_vec())),
-                quote!(::std::string::String::from_utf8(bytes.to_vec()) #utf8),
-            );
-            let checked = |value: TokenStream| {
-                let path = self.rust_type(&field.member.target);
-                quote!(#path::try_from(#value).map_err(|e| e.into_violation(&Path::ROOT.member(#name)))?)
-            };
-            let value = match self.s.ty(&field.member.target) {
-                Ty::Prim(Prim::Blob) => blob,
-                Ty::Prim(Prim::String) => string,
-                Ty::Newtype(_, Prim::String) => checked(string),
-                Ty::Newtype(_, Prim::Blob) => checked(blob),
-                Ty::Enum(_) => checked(quote!(::std::str::from_utf8(&bytes) #utf8)),
-                _ => {
-                    let de =
-                        self.de_target(&field.member.target, field.timestamp_format, quote!(&Path::ROOT.member(#name)));
-                    stmts.push(quote! {
-                        let #var = if bytes.is_empty() {
-                            ::std::option::Option::None
-                        } else {
-                            let tokens = &mut json::tokens(&bytes);
-                            let value = #de?;
-                            json::end_of_body(tokens)?;
-                            value
-                        };
-                    });
-                    quote!()
-                }
-            };
-            if !value.is_empty() {
-                stmts.push(quote!(let #var = if bytes.is_empty() { ::std::option::Option::None } else { ::std::option::Option::Some(#value) };));
-            }
+            let (var, name) = (local(field), field.name);
+            let value = self.de_payload(field, quote!(bytes), quote!(&Path::ROOT.member(#name)));
+            stmts.push(quote!(let #var = #value;));
         }
         if !body_fields.is_empty() {
             let mut arms = Vec::new();

@@ -286,6 +286,11 @@ pub(crate) fn parse_timestamp(
 pub(crate) fn header_str(value: &HeaderValue) -> Result<&str, RequestRejection> {
     value.to_str().map_err(|_| serialization("a header value is not visible ASCII"))
 }
+impl From<std::string::FromUtf8Error> for RequestRejection {
+    fn from(_: std::string::FromUtf8Error) -> Self {
+        serialization("the request body is not UTF-8")
+    }
+}
 /// A header that cannot be read as its member's type.
 impl From<aws_smithy_runtime_api::http::header_parse::ParseError> for RequestRejection {
     fn from(error: aws_smithy_runtime_api::http::header_parse::ParseError) -> Self {
