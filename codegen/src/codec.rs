@@ -16,7 +16,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::model::{Field, Module, Prim, Service, Ty, UNIT};
+use crate::model::{Binding, Field, Module, Prim, Service, Ty, UNIT};
 use crate::rust_types::{prim_type, variant_ident};
 use crate::smithy::{Member, TimestampFormat};
 use crate::{names, smithy};
@@ -459,21 +459,50 @@ pub(crate) trait Codec<'m>: Side<'m> {
     {
         let mut stmts = Vec::new();
         for field in fields {
-            let f = names::field(field.name);
             let key = field.json;
             let write =
                 self.ser_value(&field.member.target, field.timestamp_format, &Slot::Key(quote!(#key)), quote!(v));
-            stmts.push(if self.is_optional(module, field) {
-                quote! {
-                    if let ::std::option::Option::Some(v) = &#value.#f {
-                        #write
-                    }
-                }
-            } else {
-                quote! {{ let v = &#value.#f; #write }}
-            });
+            stmts.push(self.if_set(module, field, &value, write));
         }
         quote!(#(#stmts)*)
+    }
+
+    /// Statements writing the header-bound members of `value`, a structure in `module`, into
+    /// `headers` (an `http::HeaderMap`): `@httpPrefixHeaders` maps first, so that a member bound
+    /// to one of the same headers wins.
+    fn ser_headers(&self, module: Module, fields: &[Field<'m>], value: TokenStream) -> TokenStream {
+        let mut stmts = Vec::new();
+        for field in fields {
+            let Binding::PrefixHeaders(prefix) = field.binding else { continue };
+            stmts.push(self.if_set(module, field, &value, quote! {
+                for (key, item) in v {
+                    let name = ::http::HeaderName::try_from(format!("{}{}", #prefix, key)).map_err(|e| e.to_string())?;
+                    headers.insert(name, headers::header_value(item)?);
+                }
+            }));
+        }
+        for field in fields {
+            let Binding::Header(name) = field.binding else { continue };
+            // Checked by the model pass: a valid header name, so `from_static` cannot fail.
+            let name = name.to_ascii_lowercase();
+            let ty = self.service().ty(&field.member.target);
+            let items = if self.is_newtype(ty) { quote!(v.0.iter()) } else { quote!(v.iter()) };
+            let header = self.ser_header(field, quote!(v), items);
+            let insert = quote!(headers.insert(::http::HeaderName::from_static(#name), #header););
+            stmts.push(self.if_set(module, field, &value, insert));
+        }
+        quote!(#(#stmts)*)
+    }
+
+    /// `body`, with `v` a reference to the member `field` of `value` (a structure in `module`),
+    /// if it is set.
+    fn if_set(&self, module: Module, field: &Field<'m>, value: &TokenStream, body: TokenStream) -> TokenStream {
+        let f = names::field(field.name);
+        if self.is_optional(module, field) {
+            quote!(if let ::std::option::Option::Some(v) = &#value.#f { #body })
+        } else {
+            quote!({ let v = &#value.#f; #body })
+        }
     }
 
     /// Statements writing a collection's item or value (`item: &T`, or `&Option<T>` when

@@ -222,54 +222,22 @@ impl<'m> Gen<'_, 'm> {
                 #(#query)*
             }}
         };
-        let mut headers = Vec::new();
         // awsJson names the operation in `X-Amz-Target`; rpcv2Cbor says it is itself.
-        match self.s.protocol {
+        let insert = |name: &str, value: &str| quote!(headers.insert(#name, ::http::HeaderValue::from_static(#value)););
+        let protocol_headers = match self.s.protocol {
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
-                let target = format!("{}.{}", crate::smithy::shape_name(self.s.id), op.name);
-                headers.push(quote!(request = request.header("x-amz-target", #target);));
-                if self.s.query_compatible {
-                    headers.push(quote!(request = request.header("x-amzn-query-mode", "true");));
-                }
+                let target = insert("x-amz-target", &format!("{}.{}", crate::smithy::shape_name(self.s.id), op.name));
+                let query_mode = self.s.query_compatible.then(|| insert("x-amzn-query-mode", "true"));
+                quote!(#target #query_mode)
             }
-            Protocol::RpcV2Cbor => headers.push(quote! {
-                request = request.header("smithy-protocol", "rpc-v2-cbor").header("accept", "application/cbor");
-            }),
-            Protocol::RestJson1 => {}
-        }
-        // `@httpPrefixHeaders` first; a member bound to one of the same headers replaces it.
-        let mut prefixed = false;
-        for field in &fields {
-            let Binding::PrefixHeaders(prefix) = field.binding else { continue };
-            prefixed = true;
-            let m = names::field(field.name);
-            headers.push(quote! {
-                if let ::std::option::Option::Some(map) = &input.#m {
-                    for (key, value) in map {
-                        request = request.header(format!("{}{}", #prefix, key), headers::header_value(value)?);
-                    }
-                }
-            });
-        }
-        for field in &fields {
-            let Binding::Header(name) = field.binding else { continue };
-            let name = name.to_ascii_lowercase();
-            let m = names::field(field.name);
-            let value = self.ser_header(field, quote!(value), quote!(value));
-            let replace = prefixed.then(|| {
-                quote! {
-                    if let ::std::option::Option::Some(headers) = request.headers_mut() {
-                        headers.remove(#name);
-                    }
-                }
-            });
-            headers.push(quote! {
-                if let ::std::option::Option::Some(value) = &input.#m {
-                    #replace
-                    request = request.header(#name, #value);
-                }
-            });
-        }
+            Protocol::RpcV2Cbor => {
+                let (protocol, accept) =
+                    (insert("smithy-protocol", "rpc-v2-cbor"), insert("accept", "application/cbor"));
+                quote!(#protocol #accept)
+            }
+            Protocol::RestJson1 => TokenStream::new(),
+        };
+        let member_headers = self.ser_headers(Module::Input, &fields, quote!(input));
         let stream = fields.iter().find(|f| self.s.is_streaming(&f.member.target));
         let body = match stream {
             Some(field) => self.stream_body(field),
@@ -281,7 +249,7 @@ impl<'m> Gen<'_, 'm> {
         let checksum = op.checksum_required.then(|| {
             quote! {
                 let md5 = <::md5::Md5 as ::md5::Digest>::digest(&body);
-                request = request.header("content-md5", ::aws_smithy_types::base64::encode(&md5[..]));
+                headers.insert("content-md5", headers::header_value(&::aws_smithy_types::base64::encode(&md5[..]))?);
             }
         });
         let unused = if fields.is_empty() { quote!(let _ = input;) } else { TokenStream::new() };
@@ -289,7 +257,7 @@ impl<'m> Gen<'_, 'm> {
         let length = match stream {
             None => quote! {
                 if !body.is_empty() {
-                    request = request.header("content-length", body.len());
+                    headers.insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
                 }
             },
             Some(field) => {
@@ -302,7 +270,9 @@ impl<'m> Gen<'_, 'm> {
                 quote! {
                     match body.content_length() {
                         ::std::option::Option::Some(0) => {}
-                        ::std::option::Option::Some(length) => request = request.header("content-length", length),
+                        ::std::option::Option::Some(length) => {
+                            headers.insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(length));
+                        }
                         #unknown
                     }
                 }
@@ -316,12 +286,14 @@ impl<'m> Gen<'_, 'm> {
                 #(#path)*
                 #query
                 #[allow(unused_mut)]
-                let mut request = ::http::Request::builder().method(#method).uri(uri);
-                #(#headers)*
+                let mut headers = ::http::HeaderMap::new();
+                #protocol_headers
+                #member_headers
                 #body
                 #checksum
                 #length
-                let request = request.body(#sdk_body)?;
+                let mut request = ::http::Request::builder().method(#method).uri(uri).body(#sdk_body)?;
+                *request.headers_mut() = headers;
                 ::std::result::Result::Ok(::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?)
             }
         }
@@ -364,7 +336,7 @@ impl<'m> Gen<'_, 'm> {
         quote! {
             let body = match input.#m {
                 ::std::option::Option::Some(stream) => {
-                    request = support::content_type(request, #media);
+                    support::content_type(&mut headers, #media);
                     stream.into_inner()
                 }
                 ::std::option::Option::None => ::aws_smithy_types::body::SdkBody::empty(),
@@ -398,7 +370,7 @@ impl<'m> Gen<'_, 'm> {
                         }),
                         if matches!(ty, Ty::Struct(_)) {
                             quote!({
-                                request = support::content_type(request, "application/json");
+                                support::content_type(&mut headers, "application/json");
                                 b"{}".to_vec()
                             })
                         } else {
@@ -410,7 +382,7 @@ impl<'m> Gen<'_, 'm> {
             return quote! {
                 let body: ::std::vec::Vec<u8> = match input.#m {
                     ::std::option::Option::Some(value) => {
-                        request = support::content_type(request, #media);
+                        support::content_type(&mut headers, #media);
                         #bytes
                     }
                     ::std::option::Option::None => #absent,
@@ -431,7 +403,7 @@ impl<'m> Gen<'_, 'm> {
                     #writes
                     encoder.end();
                 }
-                request = support::content_type(request, "application/cbor");
+                support::content_type(&mut headers, "application/cbor");
                 let body = out.into_writer();
             };
         }
@@ -448,7 +420,7 @@ impl<'m> Gen<'_, 'm> {
             let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
             #writes
             object.finish();
-            request = support::content_type(request, #media_type);
+            support::content_type(&mut headers, #media_type);
             let body = out.into_bytes();
         }
     }

@@ -618,43 +618,7 @@ impl<'m> Gen<'_, 'm> {
             let mut headers = ::http::HeaderMap::new();
             #protocol_header
         });
-        // `@httpPrefixHeaders` first, so that a member bound to one of the same headers wins.
-        for field in &fields {
-            let Binding::PrefixHeaders(prefix) = field.binding else { continue };
-            let f = names::field(field.name);
-            let insert = quote! {
-                for (key, item) in map {
-                    let name = ::http::HeaderName::try_from(format!("{}{}", #prefix, key)).map_err(|e| e.to_string())?;
-                    headers.insert(name, headers::header_value(item)?);
-                }
-            };
-            stmts.push(if field.is_always_set() {
-                quote!({ let map = &value.#f; #insert })
-            } else {
-                quote!(if let ::std::option::Option::Some(map) = &value.#f { #insert })
-            });
-        }
-        for field in fields.iter().filter(|f| matches!(f.binding, Binding::Header(_))) {
-            let Binding::Header(header) = field.binding else { continue };
-            // Checked by the model pass: a valid header name, so `from_static` cannot fail.
-            let header = header.to_ascii_lowercase();
-            let f = names::field(field.name);
-            let value = self.ser_header(field, quote!(v), quote!(v.iter()));
-            let list_items = match self.s.ty(&field.member.target) {
-                Ty::List { newtype: true, .. } => quote!(let v = &v.0;),
-                _ => quote!(),
-            };
-            stmts.push(if field.is_always_set() {
-                quote! {{ let v = &value.#f; #list_items headers.insert(::http::HeaderName::from_static(#header), #value); }}
-            } else {
-                quote! {
-                    if let ::std::option::Option::Some(v) = &value.#f {
-                        #list_items
-                        headers.insert(::http::HeaderName::from_static(#header), #value);
-                    }
-                }
-            });
-        }
+        stmts.push(self.ser_headers(Module::Output, &fields, quote!(value)));
         let stream = fields.iter().find(|f| self.s.is_streaming(&f.member.target));
         let body = if stream.is_some() {
             TokenStream::new() // below

@@ -45,19 +45,27 @@ pub(crate) fn ser_batch_get_attached_file_metadata_input(
             );
     }
     #[allow(unused_mut)]
-    let mut request = ::http::Request::builder().method("POST").uri(uri);
+    let mut headers = ::http::HeaderMap::new();
     let mut out = ::std::string::String::new();
     let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
     if let ::std::option::Option::Some(v) = &input.file_ids {
         ser_file_id_list(object.key("FileIds"), v)?;
     }
     object.finish();
-    request = support::content_type(request, "application/json");
+    support::content_type(&mut headers, "application/json");
     let body = out.into_bytes();
     if !body.is_empty() {
-        request = request.header("content-length", body.len());
+        headers
+            .insert(
+                ::http::header::CONTENT_LENGTH,
+                ::http::HeaderValue::from(body.len()),
+            );
     }
-    let request = request.body(::aws_smithy_types::body::SdkBody::from(body))?;
+    let mut request = ::http::Request::builder()
+        .method("POST")
+        .uri(uri)
+        .body(::aws_smithy_types::body::SdkBody::from(body))?;
+    *request.headers_mut() = headers;
     ::std::result::Result::Ok(
         ::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?,
     )
@@ -264,12 +272,20 @@ pub(crate) fn ser_complete_attached_file_upload_input(
             );
     }
     #[allow(unused_mut)]
-    let mut request = ::http::Request::builder().method("POST").uri(uri);
+    let mut headers = ::http::HeaderMap::new();
     let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new();
     if !body.is_empty() {
-        request = request.header("content-length", body.len());
+        headers
+            .insert(
+                ::http::header::CONTENT_LENGTH,
+                ::http::HeaderValue::from(body.len()),
+            );
     }
-    let request = request.body(::aws_smithy_types::body::SdkBody::from(body))?;
+    let mut request = ::http::Request::builder()
+        .method("POST")
+        .uri(uri)
+        .body(::aws_smithy_types::body::SdkBody::from(body))?;
+    *request.headers_mut() = headers;
     ::std::result::Result::Ok(
         ::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?,
     )
@@ -458,12 +474,20 @@ pub(crate) fn ser_delete_attached_file_input(
             );
     }
     #[allow(unused_mut)]
-    let mut request = ::http::Request::builder().method("DELETE").uri(uri);
+    let mut headers = ::http::HeaderMap::new();
     let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new();
     if !body.is_empty() {
-        request = request.header("content-length", body.len());
+        headers
+            .insert(
+                ::http::header::CONTENT_LENGTH,
+                ::http::HeaderValue::from(body.len()),
+            );
     }
-    let request = request.body(::aws_smithy_types::body::SdkBody::from(body))?;
+    let mut request = ::http::Request::builder()
+        .method("DELETE")
+        .uri(uri)
+        .body(::aws_smithy_types::body::SdkBody::from(body))?;
+    *request.headers_mut() = headers;
     ::std::result::Result::Ok(
         ::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?,
     )
@@ -666,12 +690,20 @@ pub(crate) fn ser_get_attached_file_input(
         }
     }
     #[allow(unused_mut)]
-    let mut request = ::http::Request::builder().method("GET").uri(uri);
+    let mut headers = ::http::HeaderMap::new();
     let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new();
     if !body.is_empty() {
-        request = request.header("content-length", body.len());
+        headers
+            .insert(
+                ::http::header::CONTENT_LENGTH,
+                ::http::HeaderValue::from(body.len()),
+            );
     }
-    let request = request.body(::aws_smithy_types::body::SdkBody::from(body))?;
+    let mut request = ::http::Request::builder()
+        .method("GET")
+        .uri(uri)
+        .body(::aws_smithy_types::body::SdkBody::from(body))?;
+    *request.headers_mut() = headers;
     ::std::result::Result::Ok(
         ::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?,
     )
@@ -902,7 +934,7 @@ pub(crate) fn ser_start_attached_file_upload_input(
             );
     }
     #[allow(unused_mut)]
-    let mut request = ::http::Request::builder().method("PUT").uri(uri);
+    let mut headers = ::http::HeaderMap::new();
     let mut out = ::std::string::String::new();
     let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
     if let ::std::option::Option::Some(v) = &input.client_token {
@@ -929,12 +961,20 @@ pub(crate) fn ser_start_attached_file_upload_input(
         ser_tag_map(object.key("Tags"), v)?;
     }
     object.finish();
-    request = support::content_type(request, "application/json");
+    support::content_type(&mut headers, "application/json");
     let body = out.into_bytes();
     if !body.is_empty() {
-        request = request.header("content-length", body.len());
+        headers
+            .insert(
+                ::http::header::CONTENT_LENGTH,
+                ::http::HeaderValue::from(body.len()),
+            );
     }
-    let request = request.body(::aws_smithy_types::body::SdkBody::from(body))?;
+    let mut request = ::http::Request::builder()
+        .method("PUT")
+        .uri(uri)
+        .body(::aws_smithy_types::body::SdkBody::from(body))?;
+    *request.headers_mut() = headers;
     ::std::result::Result::Ok(
         ::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?,
     )

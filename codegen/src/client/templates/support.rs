@@ -47,9 +47,6 @@ pub(crate) fn query_error_metadata(meta: ErrorMetadata, headers: &Headers) -> Er
 // --- Headers -----------------------------------------------------------------------------------
 
 /// Sets the body's media type, unless a member bound to `Content-Type` already did.
-pub(crate) fn content_type(request: http::request::Builder, media_type: &'static str) -> http::request::Builder {
-    match request.headers_ref() {
-        Some(headers) if headers.contains_key(http::header::CONTENT_TYPE) => request,
-        _ => request.header(http::header::CONTENT_TYPE, media_type),
-    }
+pub(crate) fn content_type(headers: &mut http::HeaderMap, media_type: &'static str) {
+    headers.entry(http::header::CONTENT_TYPE).or_insert(http::HeaderValue::from_static(media_type));
 }
