@@ -467,6 +467,46 @@ pub(crate) trait Codec<'m>: Side<'m> {
         quote!(#(#stmts)*)
     }
 
+    /// Statements that write `fields` of `value` (a structure in `module`), after `type_key`
+    /// (statements naming an error in the body), as the body's object or map (`let body:
+    /// Vec<u8>`), and say its media type in `headers` unless a member bound to it did.
+    fn ser_body(
+        &self,
+        module: Module,
+        fields: &[&Field<'m>],
+        value: TokenStream,
+        type_key: TokenStream,
+    ) -> TokenStream {
+        let writes = self.ser_members(module, fields.iter().copied(), value);
+        let media_type = self.service().protocol.media_type();
+        // A first guess at the body's size, so that writing it rarely grows the buffer: its
+        // keys, and room for typical values.
+        let capacity = (2 + fields.iter().map(|f| f.json.len() + 4 + 32).sum::<usize>()).next_power_of_two();
+        let write = match self.wire() {
+            Format::Cbor => quote! {
+                let mut out = ::aws_smithy_cbor::Encoder::new(::std::vec::Vec::with_capacity(#capacity));
+                {
+                    let encoder = &mut out;
+                    encoder.begin_map();
+                    #type_key
+                    #writes
+                    encoder.end();
+                }
+                let body = out.into_writer();
+            },
+            Format::Json if fields.is_empty() && type_key.is_empty() => quote!(let body = b"{}".to_vec();),
+            Format::Json => quote! {
+                let mut out = ::std::string::String::with_capacity(#capacity);
+                let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
+                #type_key
+                #writes
+                object.finish();
+                let body = out.into_bytes();
+            },
+        };
+        quote!(#write headers::content_type(&mut headers, #media_type);)
+    }
+
     /// Statements writing the header-bound members of `value`, a structure in `module`, into
     /// `headers` (an `http::HeaderMap`): `@httpPrefixHeaders` maps first, so that a member bound
     /// to one of the same headers wins.

@@ -336,7 +336,7 @@ impl<'m> Gen<'_, 'm> {
         quote! {
             let body = match input.#m {
                 ::std::option::Option::Some(stream) => {
-                    support::content_type(&mut headers, #media);
+                    headers::content_type(&mut headers, #media);
                     stream.into_inner()
                 }
                 ::std::option::Option::None => ::aws_smithy_types::body::SdkBody::empty(),
@@ -370,7 +370,7 @@ impl<'m> Gen<'_, 'm> {
                         }),
                         if matches!(ty, Ty::Struct(_)) {
                             quote!({
-                                support::content_type(&mut headers, "application/json");
+                                headers::content_type(&mut headers, "application/json");
                                 b"{}".to_vec()
                             })
                         } else {
@@ -382,47 +382,24 @@ impl<'m> Gen<'_, 'm> {
             return quote! {
                 let body: ::std::vec::Vec<u8> = match input.#m {
                     ::std::option::Option::Some(value) => {
-                        support::content_type(&mut headers, #media);
+                        headers::content_type(&mut headers, #media);
                         #bytes
                     }
                     ::std::option::Option::None => #absent,
                 };
             };
         }
-        if self.s.protocol.is_cbor() {
-            // A map of the members; none without an input structure.
-            if input_id == UNIT {
-                return quote!(let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new(););
-            }
-            let writes = self.ser_members(Module::Input, fields, quote!(input));
-            return quote! {
-                let mut out = ::aws_smithy_cbor::Encoder::new(::std::vec::Vec::new());
-                {
-                    let encoder = &mut out;
-                    encoder.begin_map();
-                    #writes
-                    encoder.end();
-                }
-                support::content_type(&mut headers, "application/cbor");
-                let body = out.into_writer();
-            };
-        }
-        // The RPC protocols always send a JSON object, `{}` at least.
-        let rpc = !self.s.protocol.has_http_bindings();
-        if !rpc && !fields.iter().any(|f| f.binding == Binding::Body) {
+        // The RPC protocols always send an object or map, `{}` at least, but for no input
+        // structure under rpcv2Cbor; restJson1 sends one for body members only.
+        let body: Vec<&Field<'m>> = fields.iter().filter(|f| f.binding == Binding::Body).collect();
+        let none = match self.s.protocol {
+            Protocol::RpcV2Cbor => input_id == UNIT,
+            protocol => protocol.has_http_bindings() && body.is_empty(),
+        };
+        if none {
             return quote!(let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new(););
         }
-        let writes =
-            self.ser_members(Module::Input, fields.iter().filter(|f| f.binding == Binding::Body), quote!(input));
-        let media_type = self.s.protocol.media_type();
-        quote! {
-            let mut out = ::std::string::String::new();
-            let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
-            #writes
-            object.finish();
-            support::content_type(&mut headers, #media_type);
-            let body = out.into_bytes();
-        }
+        self.ser_body(Module::Input, &body, quote!(input), TokenStream::new())
     }
 
     /// The text of a scalar (`value: &T`) in a label or a query value, percent-encoded, as an

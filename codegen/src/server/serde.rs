@@ -661,39 +661,10 @@ impl<'m> Gen<'_, 'm> {
                 headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(MEDIA_TYPE));
                 let body = ::bytes::Bytes::new();
             }
-        } else if self.s.protocol.is_cbor() {
-            let writes =
-                self.ser_members(Module::Output, fields.iter().filter(|f| in_response_body(f.binding)), quote!(value));
-            quote! {
-                let mut out = ::aws_smithy_cbor::Encoder::new(::std::vec::Vec::new());
-                {
-                    let encoder = &mut out;
-                    encoder.begin_map();
-                    #type_key
-                    #writes
-                    encoder.end();
-                }
-                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(MEDIA_TYPE));
-                let body = ::bytes::Bytes::from(out.into_writer());
-            }
-        } else if !fields.iter().any(|f| in_response_body(f.binding)) && type_key.is_empty() {
-            quote! {
-                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(MEDIA_TYPE));
-                let body = ::bytes::Bytes::from_static(b"{}");
-            }
         } else {
-            let writes =
-                self.ser_members(Module::Output, fields.iter().filter(|f| in_response_body(f.binding)), quote!(value));
-            let capacity = json_capacity(&fields);
-            quote! {
-                let mut out = ::std::string::String::with_capacity(#capacity);
-                let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
-                #type_key
-                #writes
-                object.finish();
-                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(MEDIA_TYPE));
-                let body = ::bytes::Bytes::from(out);
-            }
+            let body: Vec<&Field<'m>> = fields.iter().filter(|f| in_response_body(f.binding)).collect();
+            let write = self.ser_body(Module::Output, &body, quote!(value), type_key);
+            quote!(#write let body = ::bytes::Bytes::from(body);)
         };
         stmts.push(body);
         if fields.is_empty() {
@@ -797,11 +768,4 @@ impl<'m> Gen<'_, 'm> {
 /// `@httpQuery` members, which restJson1 ignores in responses.
 fn in_response_body(binding: Binding<'_>) -> bool {
     matches!(binding, Binding::Body | Binding::Query(_))
-}
-
-/// A first guess at a JSON body's size, so that writing it rarely grows the buffer: its keys,
-/// and room for typical values.
-fn json_capacity(fields: &[Field<'_>]) -> usize {
-    let body = fields.iter().filter(|f| in_response_body(f.binding));
-    (2 + body.map(|f| f.json.len() + 4 + 32).sum::<usize>()).next_power_of_two()
 }

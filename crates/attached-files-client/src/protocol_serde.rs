@@ -46,14 +46,14 @@ pub(crate) fn ser_batch_get_attached_file_metadata_input(
     }
     #[allow(unused_mut)]
     let mut headers = ::http::HeaderMap::new();
-    let mut out = ::std::string::String::new();
+    let mut out = ::std::string::String::with_capacity(64usize);
     let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
     if let ::std::option::Option::Some(v) = &input.file_ids {
         ser_file_id_list(object.key("FileIds"), v)?;
     }
     object.finish();
-    support::content_type(&mut headers, "application/json");
     let body = out.into_bytes();
+    headers::content_type(&mut headers, "application/json");
     if !body.is_empty() {
         headers
             .insert(
@@ -935,7 +935,7 @@ pub(crate) fn ser_start_attached_file_upload_input(
     }
     #[allow(unused_mut)]
     let mut headers = ::http::HeaderMap::new();
-    let mut out = ::std::string::String::new();
+    let mut out = ::std::string::String::with_capacity(512usize);
     let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
     if let ::std::option::Option::Some(v) = &input.client_token {
         object.key("ClientToken").string(v);
@@ -961,8 +961,8 @@ pub(crate) fn ser_start_attached_file_upload_input(
         ser_tag_map(object.key("Tags"), v)?;
     }
     object.finish();
-    support::content_type(&mut headers, "application/json");
     let body = out.into_bytes();
+    headers::content_type(&mut headers, "application/json");
     if !body.is_empty() {
         headers
             .insert(

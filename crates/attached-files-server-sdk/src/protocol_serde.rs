@@ -141,12 +141,9 @@ pub(crate) fn ser_batch_get_attached_file_metadata_response(
         ser_attached_file_errors_list(object.key("Errors"), v)?;
     }
     object.finish();
-    headers
-        .insert(
-            ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(MEDIA_TYPE),
-        );
-    let body = ::bytes::Bytes::from(out);
+    let body = out.into_bytes();
+    headers::content_type(&mut headers, "application/json");
+    let body = ::bytes::Bytes::from(body);
     headers
         .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
     let mut response = ::http::Response::new(support::boxed(body));
@@ -216,12 +213,9 @@ pub(crate) fn ser_complete_attached_file_upload_response(
     let status = ::http::StatusCode::from_u16(200u16).map_err(|e| e.to_string())?;
     #[allow(unused_mut)]
     let mut headers = ::http::HeaderMap::new();
-    headers
-        .insert(
-            ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(MEDIA_TYPE),
-        );
-    let body = ::bytes::Bytes::from_static(b"{}");
+    let body = b"{}".to_vec();
+    headers::content_type(&mut headers, "application/json");
+    let body = ::bytes::Bytes::from(body);
     let _ = value;
     headers
         .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
@@ -289,12 +283,9 @@ pub(crate) fn ser_delete_attached_file_response(
     let status = ::http::StatusCode::from_u16(200u16).map_err(|e| e.to_string())?;
     #[allow(unused_mut)]
     let mut headers = ::http::HeaderMap::new();
-    headers
-        .insert(
-            ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(MEDIA_TYPE),
-        );
-    let body = ::bytes::Bytes::from_static(b"{}");
+    let body = b"{}".to_vec();
+    headers::content_type(&mut headers, "application/json");
+    let body = ::bytes::Bytes::from(body);
     let _ = value;
     headers
         .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
@@ -421,12 +412,9 @@ pub(crate) fn ser_get_attached_file_response(
         ser_tag_map(object.key("Tags"), v)?;
     }
     object.finish();
-    headers
-        .insert(
-            ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(MEDIA_TYPE),
-        );
-    let body = ::bytes::Bytes::from(out);
+    let body = out.into_bytes();
+    headers::content_type(&mut headers, "application/json");
+    let body = ::bytes::Bytes::from(body);
     headers
         .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
     let mut response = ::http::Response::new(support::boxed(body));
@@ -573,12 +561,9 @@ pub(crate) fn ser_start_attached_file_upload_response(
         ser_upload_url_metadata(object.key("UploadUrlMetadata"), v)?;
     }
     object.finish();
-    headers
-        .insert(
-            ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(MEDIA_TYPE),
-        );
-    let body = ::bytes::Bytes::from(out);
+    let body = out.into_bytes();
+    headers::content_type(&mut headers, "application/json");
+    let body = ::bytes::Bytes::from(body);
     headers
         .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
     let mut response = ::http::Response::new(support::boxed(body));
@@ -598,12 +583,9 @@ pub(crate) fn ser_access_denied_exception_error(
         object.key("Message").string(v);
     }
     object.finish();
-    headers
-        .insert(
-            ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(MEDIA_TYPE),
-        );
-    let body = ::bytes::Bytes::from(out);
+    let body = out.into_bytes();
+    headers::content_type(&mut headers, "application/json");
+    let body = ::bytes::Bytes::from(body);
     headers
         .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
     let mut response = ::http::Response::new(support::boxed(body));
@@ -623,12 +605,9 @@ pub(crate) fn ser_internal_service_exception_error(
         object.key("Message").string(v);
     }
     object.finish();
-    headers
-        .insert(
-            ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(MEDIA_TYPE),
-        );
-    let body = ::bytes::Bytes::from(out);
+    let body = out.into_bytes();
+    headers::content_type(&mut headers, "application/json");
+    let body = ::bytes::Bytes::from(body);
     headers
         .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
     let mut response = ::http::Response::new(support::boxed(body));
@@ -651,12 +630,9 @@ pub(crate) fn ser_invalid_request_exception_error(
         ser_invalid_request_exception_reason(object.key("Reason"), v)?;
     }
     object.finish();
-    headers
-        .insert(
-            ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(MEDIA_TYPE),
-        );
-    let body = ::bytes::Bytes::from(out);
+    let body = out.into_bytes();
+    headers::content_type(&mut headers, "application/json");
+    let body = ::bytes::Bytes::from(body);
     headers
         .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
     let mut response = ::http::Response::new(support::boxed(body));
@@ -676,12 +652,9 @@ pub(crate) fn ser_resource_conflict_exception_error(
         object.key("Message").string(v);
     }
     object.finish();
-    headers
-        .insert(
-            ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(MEDIA_TYPE),
-        );
-    let body = ::bytes::Bytes::from(out);
+    let body = out.into_bytes();
+    headers::content_type(&mut headers, "application/json");
+    let body = ::bytes::Bytes::from(body);
     headers
         .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
     let mut response = ::http::Response::new(support::boxed(body));
@@ -701,12 +674,9 @@ pub(crate) fn ser_resource_not_found_exception_error(
         object.key("Message").string(v);
     }
     object.finish();
-    headers
-        .insert(
-            ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(MEDIA_TYPE),
-        );
-    let body = ::bytes::Bytes::from(out);
+    let body = out.into_bytes();
+    headers::content_type(&mut headers, "application/json");
+    let body = ::bytes::Bytes::from(body);
     headers
         .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
     let mut response = ::http::Response::new(support::boxed(body));
@@ -729,12 +699,9 @@ pub(crate) fn ser_service_quota_exceeded_exception_error(
         ser_service_quota_exceeded_exception_reason(object.key("Reason"), v)?;
     }
     object.finish();
-    headers
-        .insert(
-            ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(MEDIA_TYPE),
-        );
-    let body = ::bytes::Bytes::from(out);
+    let body = out.into_bytes();
+    headers::content_type(&mut headers, "application/json");
+    let body = ::bytes::Bytes::from(body);
     headers
         .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
     let mut response = ::http::Response::new(support::boxed(body));
@@ -754,12 +721,9 @@ pub(crate) fn ser_throttling_exception_error(
         object.key("Message").string(v);
     }
     object.finish();
-    headers
-        .insert(
-            ::http::header::CONTENT_TYPE,
-            ::http::HeaderValue::from_static(MEDIA_TYPE),
-        );
-    let body = ::bytes::Bytes::from(out);
+    let body = out.into_bytes();
+    headers::content_type(&mut headers, "application/json");
+    let body = ::bytes::Bytes::from(body);
     headers
         .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
     let mut response = ::http::Response::new(support::boxed(body));

@@ -1,5 +1,5 @@
 //! Support shared by the generated (de)serializers: the error code and message of an error
-//! answer, and a request's media type. The same for every generated client; the generated code
+//! answer. The same for every generated client; the generated code
 //! in `protocol_serde.rs` calls it.
 
 // Each crate uses the parts its model needs.
@@ -42,11 +42,4 @@ pub(crate) fn query_error_metadata(meta: ErrorMetadata, headers: &Headers) -> Er
         builder = builder.custom("aws_request_id", request_id);
     }
     builder.build()
-}
-
-// --- Headers -----------------------------------------------------------------------------------
-
-/// Sets the body's media type, unless a member bound to `Content-Type` already did.
-pub(crate) fn content_type(headers: &mut http::HeaderMap, media_type: &'static str) {
-    headers.entry(http::header::CONTENT_TYPE).or_insert(http::HeaderValue::from_static(media_type));
 }

@@ -21,6 +21,12 @@ pub(crate) fn header_value(value: &str) -> Result<HeaderValue, String> {
             )
         })
 }
+/// Says the body's media type, unless a member bound to `Content-Type` already did.
+pub(crate) fn content_type(headers: &mut http::HeaderMap, media_type: &'static str) {
+    headers
+        .entry(http::header::CONTENT_TYPE)
+        .or_insert(HeaderValue::from_static(media_type));
+}
 /// A list-valued header: items joined by `, `, quoted when they contain a comma, a quote or a
 /// parenthesis, or start or end with white space.
 pub(crate) fn header_list_value<'a>(
