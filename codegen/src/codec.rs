@@ -31,9 +31,11 @@ pub(crate) trait Side<'m> {
     fn validates(&self) -> bool;
     /// Whether a member of a structure in `module` is held as an `Option`.
     fn is_optional(&self, module: Module, field: &Field<'m>) -> bool;
-    /// The raw values of the header `name` (lowercase) in the message being read, as an
+    /// The values of the header `name` (a lowercase `&str`) in the message being read, as an
     /// iterator of `&[u8]`.
-    fn header_values(&self, name: &str) -> TokenStream;
+    fn header_values(&self, name: TokenStream) -> TokenStream;
+    /// The names of the headers of the message being read, as an iterator of lowercase `&str`.
+    fn header_names(&self) -> TokenStream;
     /// A structure member's value out of `var`, the `Option` read: checked and defaulted
     /// (server, where `path` is the structure's) or corrected (client).
     fn member_value(&self, module: Module, field: &Field<'m>, var: &Ident, path: TokenStream) -> TokenStream;
@@ -653,7 +655,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
             }
             format => format_tokens(format),
         };
-        let values = self.header_values(name);
+        let values = self.header_values(quote!(#name));
         let (one, many) = match ty {
             Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => {
                 (quote!(one_date_or_none_bytes(#values, #format)), quote!(many_dates_bytes(values, #format)))
@@ -696,6 +698,21 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 }
             },
         }
+    }
+
+    /// An `@httpPrefixHeaders` member read: the headers whose names start with `prefix`, by the
+    /// rest of their names, as `Option<HashMap<String, String>>` (`None` without any).
+    fn de_prefix_headers(&self, prefix: &str) -> TokenStream {
+        let (names, values) = (self.header_names(), self.header_values(quote!(name)));
+        quote!({
+            let mut map = ::std::collections::HashMap::new();
+            for (key, name) in headers::parse::headers_for_prefix(#names, #prefix) {
+                if let ::std::option::Option::Some(value) = headers::parse::one_or_none_bytes::<::std::string::String>(#values)? {
+                    map.insert(key.to_owned(), value);
+                }
+            }
+            (!map.is_empty()).then_some(map)
+        })
     }
 
     /// A payload member's value read from the whole body (`bytes`, which derefs to `[u8]`): an

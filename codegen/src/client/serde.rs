@@ -38,8 +38,11 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     fn validates(&self) -> bool {
         false
     }
-    fn header_values(&self, name: &str) -> TokenStream {
-        quote!(headers.get_all(#name).map(str::as_bytes))
+    fn header_values(&self, name: TokenStream) -> TokenStream {
+        quote!(headers.get_all_bytes(#name))
+    }
+    fn header_names(&self) -> TokenStream {
+        quote!(headers.iter().map(|(name, _)| name))
     }
     fn is_optional(&self, module: Module, field: &Field<'m>) -> bool {
         self.held(module, field) == Held::Optional
@@ -528,18 +531,7 @@ impl<'m> Gen<'_, 'm> {
             let value = match field.binding {
                 Binding::ResponseCode => quote!(::std::option::Option::Some(i32::from(status))),
                 Binding::Header(name) => self.de_header(field, &name.to_ascii_lowercase(), quote!()),
-                Binding::PrefixHeaders(prefix) => {
-                    let prefix = prefix.to_ascii_lowercase();
-                    quote!({
-                        let mut map = ::std::collections::HashMap::new();
-                        for (name, value) in headers.iter() {
-                            if let ::std::option::Option::Some(key) = name.strip_prefix(#prefix) {
-                                map.insert(key.to_owned(), value.to_owned());
-                            }
-                        }
-                        (!map.is_empty()).then_some(map)
-                    })
-                }
+                Binding::PrefixHeaders(prefix) => self.de_prefix_headers(prefix),
                 _ => quote!(::std::option::Option::None),
             };
             stmts.push(quote!(let mut #var = #value;));

@@ -27,8 +27,11 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     fn validates(&self) -> bool {
         true
     }
-    fn header_values(&self, name: &str) -> TokenStream {
+    fn header_values(&self, name: TokenStream) -> TokenStream {
         quote!(parts.headers.get_all(#name).iter().map(::http::HeaderValue::as_bytes))
+    }
+    fn header_names(&self) -> TokenStream {
+        quote!(parts.headers.keys().map(::http::HeaderName::as_str))
     }
     fn is_optional(&self, _module: Module, field: &Field<'m>) -> bool {
         !field.is_always_set()
@@ -367,20 +370,10 @@ impl<'m> Gen<'_, 'm> {
                 }
             });
         }
-        // `@httpPrefixHeaders`: the headers that start with the prefix, by the rest of their name.
         for field in &fields {
             let Binding::PrefixHeaders(prefix) = field.binding else { continue };
-            let var = local(field);
-            let prefix = prefix.to_ascii_lowercase();
-            stmts.push(quote! {
-                let mut #var = ::std::option::Option::None;
-                for (name, value) in parts.headers.iter() {
-                    if let ::std::option::Option::Some(key) = name.as_str().strip_prefix(#prefix) {
-                        let value = support::header_str(value)?.to_owned();
-                        #var.get_or_insert_with(::std::collections::HashMap::new).insert(key.to_owned(), value);
-                    }
-                }
-            });
+            let (var, value) = (local(field), self.de_prefix_headers(prefix));
+            stmts.push(quote!(let #var = #value;));
         }
         for field in &fields {
             let Binding::Header(header) = field.binding else { continue };

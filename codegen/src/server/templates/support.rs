@@ -271,12 +271,6 @@ pub(crate) fn parse_timestamp(value: &str, format: Format) -> Result<DateTime, R
     DateTime::from_str(value, format).map_err(|e| serialization(e.to_string()))
 }
 
-pub(crate) fn header_str(value: &HeaderValue) -> Result<&str, RequestRejection> {
-    value
-        .to_str()
-        .map_err(|_| serialization("a header value is not visible ASCII"))
-}
-
 impl From<std::string::FromUtf8Error> for RequestRejection {
     fn from(_: std::string::FromUtf8Error) -> Self {
         serialization("the request body is not UTF-8")
