@@ -24,9 +24,10 @@ use crate::{names, smithy};
 /// What the codec needs from a side's emitter.
 pub(crate) trait Side<'m> {
     fn service(&self) -> &Service<'m>;
-    /// The path of a structure, union, enum or (server) constrained newtype, e.g.
-    /// `crate::model::InstanceId`.
-    fn named_type(&self, id: &str) -> TokenStream;
+    /// `crate::<module>::<Name>` of a structure or union.
+    fn struct_path(&self, id: &str) -> TokenStream;
+    /// The module of the shapes operations share: `model` (server) or `types` (client).
+    fn shapes_module(&self) -> &'static str;
     /// Whether values are checked against the model as they are read (the server).
     fn validates(&self) -> bool;
     /// Whether a member of a structure in `module` is held as an `Option`.
@@ -39,6 +40,17 @@ pub(crate) trait Side<'m> {
     /// A structure member's value out of `var`, the `Option` read: checked and defaulted
     /// (server, where `path` is the structure's) or corrected (client).
     fn member_value(&self, module: Module, field: &Field<'m>, var: &Ident, path: TokenStream) -> TokenStream;
+
+    /// The path of a structure, union, enum or (server) constrained newtype, e.g.
+    /// `crate::model::InstanceId`.
+    fn named_type(&self, id: &str) -> TokenStream {
+        if self.service().structs.contains_key(id) {
+            return self.struct_path(id);
+        }
+        let (module, name) = (quote::format_ident!("{}", self.shapes_module()), self.service().type_name(id));
+        let name = quote::format_ident!("{name}");
+        quote!(crate::#module::#name)
+    }
 
     /// The Rust type of a shape as this side holds it: constrained shapes are newtypes on the
     /// server, plain Rust types on the client (constraints are the server's business).

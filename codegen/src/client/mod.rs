@@ -102,13 +102,6 @@ impl<'m> Gen<'_, 'm> {
         }
     }
 
-    /// `crate::<module>::<Name>` of a structure or union.
-    fn struct_path(&self, id: &str) -> TokenStream {
-        let module = self.struct_module(id);
-        let name = self.struct_ident(id);
-        quote!(#module::#name)
-    }
-
     /// The builder of a structure, e.g. `crate::types::builders::DownloadUrlMetadataBuilder`.
     fn builder_path(&self, id: &str) -> TokenStream {
         let module = self.struct_module(id);

@@ -28,12 +28,12 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     fn service(&self) -> &Service<'m> {
         self.s
     }
-    fn named_type(&self, id: &str) -> TokenStream {
-        if self.s.structs.contains_key(id) {
-            return self.struct_path(id);
-        }
-        let name = format_ident!("{}", self.s.type_name(id));
-        quote!(crate::types::#name)
+    fn struct_path(&self, id: &str) -> TokenStream {
+        let (module, name) = (self.struct_module(id), self.struct_ident(id));
+        quote!(#module::#name)
+    }
+    fn shapes_module(&self) -> &'static str {
+        "types"
     }
     fn validates(&self) -> bool {
         false

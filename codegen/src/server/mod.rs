@@ -146,14 +146,6 @@ impl<'m> Gen<'_, 'm> {
         names::type_name(shape_name(self.s.id))
     }
 
-    /// `crate::<module>::<Name>` of a structure or union.
-    fn struct_path(&self, id: &str) -> TokenStream {
-        let (module, name) = self.s.struct_place(id);
-        let module = format_ident!("{}", module.name());
-        let name = format_ident!("{}", name);
-        quote!(crate::#module::#name)
-    }
-
     /// The module that holds a shape's builder or constraint violation, e.g. `instance_id`.
     fn shape_module(&self, id: &str) -> proc_macro2::Ident {
         names::ident(&names::snake(&self.type_name(id)))

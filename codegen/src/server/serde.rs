@@ -17,12 +17,13 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
     fn service(&self) -> &Service<'m> {
         self.s
     }
-    fn named_type(&self, id: &str) -> TokenStream {
-        if self.s.structs.contains_key(id) {
-            return self.struct_path(id);
-        }
-        let name = format_ident!("{}", self.s.type_name(id));
-        quote!(crate::model::#name)
+    fn struct_path(&self, id: &str) -> TokenStream {
+        let (module, name) = self.s.struct_place(id);
+        let (module, name) = (format_ident!("{}", module.name()), format_ident!("{name}"));
+        quote!(crate::#module::#name)
+    }
+    fn shapes_module(&self) -> &'static str {
+        "model"
     }
     fn validates(&self) -> bool {
         true
