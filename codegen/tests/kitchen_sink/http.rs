@@ -1857,6 +1857,10 @@ async fn malformed_requests_are_serialization_exceptions() {
         echo().header("X-Integer", "abc"),
         echo().header("X-Boolean", "maybe"),
         echo().header("X-Timestamp", "2019-12-16"),
+        // A header bound to one value, given twice or with two items, as smithy-rs refuses it.
+        echo().header("X-Integer", "1").header("X-Integer", "2"),
+        echo().header("X-Integer", "1, 2"),
+        echo().header("X-String", "a").header("X-String", "b"),
         get(labels_path(&[(1, "yes")])),
         get(labels_path(&[(4, "many")])),
         get(labels_path(&[(9, "today")])),
