@@ -481,6 +481,36 @@ pub(crate) trait Codec<'m>: Side<'m> {
         quote!(#(#stmts)*)
     }
 
+    /// Statements that write the payload member `field` (`take`, an `Option` of its value,
+    /// owned) as the body (`let body: Vec<u8>`, `absent` when it is `None`), and say its media
+    /// type in `headers` unless a member bound to it did.
+    fn ser_payload(&self, field: &Field<'m>, take: TokenStream, absent: TokenStream) -> TokenStream {
+        let target = field.member.target.as_str();
+        let ty = self.service().ty(target);
+        // A newtype's value is its `.0`.
+        let value = if self.is_newtype(ty) { quote!(value.0) } else { quote!(value) };
+        let bytes = match ty {
+            Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => quote!(#value.into_bytes()),
+            Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => quote!(#value.into_inner()),
+            Ty::Enum(_) => quote!(value.as_str().as_bytes().to_vec()),
+            _ => {
+                let writer = Slot::Writer(quote!(::aws_smithy_json::serialize::JsonValueWriter::new(&mut out)));
+                let ser = self.ser_value(target, field.timestamp_format, &writer, quote!(&value));
+                quote!({ let mut out = ::std::string::String::new(); #ser out.into_bytes() })
+            }
+        };
+        let media_type = self.service().payload_media_type(target);
+        quote! {
+            let body: ::std::vec::Vec<u8> = match #take {
+                ::std::option::Option::Some(value) => {
+                    headers::content_type(&mut headers, #media_type);
+                    #bytes
+                }
+                ::std::option::Option::None => #absent,
+            };
+        }
+    }
+
     /// Statements that write `fields` of `value` (a structure in `module`), after `type_key`
     /// (statements naming an error in the body), as the body's object or map (`let body:
     /// Vec<u8>`), and say its media type in `headers` unless a member bound to it did.

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use super::Gen;
 use super::shapes::Held;
-use crate::codec::{Codec, Side, Slot, format_tokens, member_format};
+use crate::codec::{Codec, Side, format_tokens, member_format};
 use crate::model::{Binding, Field, Module, Operation, Prim, Protocol, Segment, Service, Ty, UNIT};
 use crate::names;
 use crate::shapes::Types;
@@ -352,45 +352,14 @@ impl<'m> Gen<'_, 'm> {
         if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
             let m = names::field(field.name);
             // An absent structure payload is sent as an empty object; other payloads as no body.
-            let ty = self.s.ty(&field.member.target);
-            let media = self.s.payload_media_type(&field.member.target);
-            let (bytes, absent) = match ty {
-                Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => {
-                    (quote!(value.into_bytes()), quote!(::std::vec::Vec::new()))
-                }
-                Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => {
-                    (quote!(value.into_inner()), quote!(::std::vec::Vec::new()))
-                }
-                Ty::Enum(_) => (quote!(value.as_str().as_bytes().to_vec()), quote!(::std::vec::Vec::new())),
-                _ => {
-                    let writer = Slot::Writer(quote!(::aws_smithy_json::serialize::JsonValueWriter::new(&mut out)));
-                    let ser = self.ser_value(&field.member.target, field.timestamp_format, &writer, quote!(&value));
-                    (
-                        quote!({
-                            let mut out = ::std::string::String::new();
-                            #ser
-                            out.into_bytes()
-                        }),
-                        if matches!(ty, Ty::Struct(_)) {
-                            quote!({
-                                headers::content_type(&mut headers, "application/json");
-                                b"{}".to_vec()
-                            })
-                        } else {
-                            quote!(::std::vec::Vec::new())
-                        },
-                    )
-                }
+            let absent = match self.s.ty(&field.member.target) {
+                Ty::Struct(_) => quote!({
+                    headers::content_type(&mut headers, "application/json");
+                    b"{}".to_vec()
+                }),
+                _ => quote!(::std::vec::Vec::new()),
             };
-            return quote! {
-                let body: ::std::vec::Vec<u8> = match input.#m {
-                    ::std::option::Option::Some(value) => {
-                        headers::content_type(&mut headers, #media);
-                        #bytes
-                    }
-                    ::std::option::Option::None => #absent,
-                };
-            };
+            return self.ser_payload(field, quote!(input.#m), absent);
         }
         // The RPC protocols always send an object or map, `{}` at least, but for no input
         // structure under rpcv2Cbor; restJson1 sends one for body members only.

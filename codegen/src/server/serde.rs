@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::Gen;
-use crate::codec::{Codec, Format, Side, Slot, format_tokens, member_format};
+use crate::codec::{Codec, Format, Side, format_tokens, member_format};
 use crate::model::{Binding, Field, Module, Operation, Prim, Protocol, Service, Ty, UNIT};
 use crate::names;
 use crate::shapes::Types;
@@ -532,10 +532,9 @@ impl<'m> Gen<'_, 'm> {
         let body = self.http_response(op.output, op.code, TokenStream::new());
         let fn_doc = format!(" Writes {}'s output as an HTTP response.", op.name);
         // An output with a byte stream gives it up to the response body.
-        let value = if self.s.has_stream(op.output) { quote!(value:) } else { quote!(value: &) };
         quote! {
             #[doc = #fn_doc]
-            pub(crate) fn #fn_name(#value crate::output::#output) -> ::std::result::Result<Response, ::std::string::String> {
+            pub(crate) fn #fn_name(value: crate::output::#output) -> ::std::result::Result<Response, ::std::string::String> {
                 #body
             }
         }
@@ -570,7 +569,7 @@ impl<'m> Gen<'_, 'm> {
             None => body,
         };
         quote! {
-            pub(crate) fn #f(value: &#path) -> ::std::result::Result<Response, ::std::string::String> {
+            pub(crate) fn #f(value: #path) -> ::std::result::Result<Response, ::std::string::String> {
                 #body
             }
         }
@@ -618,33 +617,10 @@ impl<'m> Gen<'_, 'm> {
             TokenStream::new() // below
         } else if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
             let f = names::field(field.name);
-            let media = self.s.payload_media_type(&field.member.target);
-            let bytes = match self.s.ty(&field.member.target) {
-                Ty::Prim(Prim::String) => quote!(::bytes::Bytes::from(v.clone())),
-                Ty::Newtype(_, Prim::String) => quote!(::bytes::Bytes::from(v.0.clone())),
-                Ty::Prim(Prim::Blob) => quote!(::bytes::Bytes::from(v.clone().into_inner())),
-                Ty::Newtype(_, Prim::Blob) => quote!(::bytes::Bytes::from(v.0.clone().into_inner())),
-                Ty::Enum(_) => quote!(::bytes::Bytes::from_static(v.as_str().as_bytes())),
-                _ => {
-                    let writer = Slot::Writer(quote!(::aws_smithy_json::serialize::JsonValueWriter::new(&mut out)));
-                    let ser = self.ser_value(&field.member.target, field.timestamp_format, &writer, quote!(v));
-                    quote!({ let mut out = ::std::string::String::with_capacity(256); #ser ::bytes::Bytes::from(out) })
-                }
-            };
-            let take = if field.is_always_set() {
-                quote!(::std::option::Option::Some(&value.#f))
-            } else {
-                quote!(value.#f.as_ref())
-            };
-            quote! {
-                let body = match #take {
-                    ::std::option::Option::Some(v) => {
-                        headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(#media));
-                        #bytes
-                    }
-                    ::std::option::Option::None => ::bytes::Bytes::new(),
-                };
-            }
+            let take =
+                if field.is_always_set() { quote!(::std::option::Option::Some(value.#f)) } else { quote!(value.#f) };
+            let write = self.ser_payload(field, take, quote!(::std::vec::Vec::new()));
+            quote!(#write let body = ::bytes::Bytes::from(body);)
         } else if id == UNIT && (self.s.protocol.has_http_bindings() || self.s.protocol.is_cbor()) {
             // An operation without an output structure answers with an empty body (and so, under
             // rpcv2Cbor, without a Content-Type).
@@ -708,7 +684,6 @@ impl<'m> Gen<'_, 'm> {
             let ser = format_ident!("ser_{snake}_response");
             let input = self.op_struct(op, Module::Input).1;
             let output = self.op_struct(op, Module::Output).1;
-            let this = if self.s.has_stream(op.output) { quote!(self) } else { quote!(&self) };
             items.push(quote! {
                 impl<B> ::aws_smithy_http_server::request::FromRequest<crate::protocol_serde::Protocol, B> for crate::input::#input
                 where
@@ -724,7 +699,7 @@ impl<'m> Gen<'_, 'm> {
                 }
                 impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol> for crate::output::#output {
                     fn into_response(self) -> ::aws_smithy_http_server::response::Response {
-                        crate::protocol_serde::#ser(#this).unwrap_or_else(crate::protocol_serde::internal_failure)
+                        crate::protocol_serde::#ser(self).unwrap_or_else(crate::protocol_serde::internal_failure)
                     }
                 }
             });
@@ -740,7 +715,7 @@ impl<'m> Gen<'_, 'm> {
                     impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol> for crate::error::#error {
                         fn into_response(self) -> ::aws_smithy_http_server::response::Response {
                             let name = self.name();
-                            let response = match &self { #(#arms)* };
+                            let response = match self { #(#arms)* };
                             match response {
                                 ::std::result::Result::Ok(mut response) => {
                                     response.headers_mut().insert("x-amzn-errortype", ::http::HeaderValue::from_static(name));

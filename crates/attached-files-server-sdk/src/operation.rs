@@ -27,7 +27,7 @@ where
 impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
 for crate::output::BatchGetAttachedFileMetadataOutput {
     fn into_response(self) -> ::aws_smithy_http_server::response::Response {
-        crate::protocol_serde::ser_batch_get_attached_file_metadata_response(&self)
+        crate::protocol_serde::ser_batch_get_attached_file_metadata_response(self)
             .unwrap_or_else(crate::protocol_serde::internal_failure)
     }
 }
@@ -35,7 +35,7 @@ impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Pro
 for crate::error::BatchGetAttachedFileMetadataError {
     fn into_response(self) -> ::aws_smithy_http_server::response::Response {
         let name = self.name();
-        let response = match &self {
+        let response = match self {
             crate::error::BatchGetAttachedFileMetadataError::AccessDeniedException(e) => {
                 crate::protocol_serde::ser_access_denied_exception_error(e)
             }
@@ -98,7 +98,7 @@ where
 impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
 for crate::output::CompleteAttachedFileUploadOutput {
     fn into_response(self) -> ::aws_smithy_http_server::response::Response {
-        crate::protocol_serde::ser_complete_attached_file_upload_response(&self)
+        crate::protocol_serde::ser_complete_attached_file_upload_response(self)
             .unwrap_or_else(crate::protocol_serde::internal_failure)
     }
 }
@@ -106,7 +106,7 @@ impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Pro
 for crate::error::CompleteAttachedFileUploadError {
     fn into_response(self) -> ::aws_smithy_http_server::response::Response {
         let name = self.name();
-        let response = match &self {
+        let response = match self {
             crate::error::CompleteAttachedFileUploadError::AccessDeniedException(e) => {
                 crate::protocol_serde::ser_access_denied_exception_error(e)
             }
@@ -169,7 +169,7 @@ where
 impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
 for crate::output::DeleteAttachedFileOutput {
     fn into_response(self) -> ::aws_smithy_http_server::response::Response {
-        crate::protocol_serde::ser_delete_attached_file_response(&self)
+        crate::protocol_serde::ser_delete_attached_file_response(self)
             .unwrap_or_else(crate::protocol_serde::internal_failure)
     }
 }
@@ -177,7 +177,7 @@ impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Pro
 for crate::error::DeleteAttachedFileError {
     fn into_response(self) -> ::aws_smithy_http_server::response::Response {
         let name = self.name();
-        let response = match &self {
+        let response = match self {
             crate::error::DeleteAttachedFileError::AccessDeniedException(e) => {
                 crate::protocol_serde::ser_access_denied_exception_error(e)
             }
@@ -240,7 +240,7 @@ where
 impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
 for crate::output::GetAttachedFileOutput {
     fn into_response(self) -> ::aws_smithy_http_server::response::Response {
-        crate::protocol_serde::ser_get_attached_file_response(&self)
+        crate::protocol_serde::ser_get_attached_file_response(self)
             .unwrap_or_else(crate::protocol_serde::internal_failure)
     }
 }
@@ -248,7 +248,7 @@ impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Pro
 for crate::error::GetAttachedFileError {
     fn into_response(self) -> ::aws_smithy_http_server::response::Response {
         let name = self.name();
-        let response = match &self {
+        let response = match self {
             crate::error::GetAttachedFileError::AccessDeniedException(e) => {
                 crate::protocol_serde::ser_access_denied_exception_error(e)
             }
@@ -311,7 +311,7 @@ where
 impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
 for crate::output::StartAttachedFileUploadOutput {
     fn into_response(self) -> ::aws_smithy_http_server::response::Response {
-        crate::protocol_serde::ser_start_attached_file_upload_response(&self)
+        crate::protocol_serde::ser_start_attached_file_upload_response(self)
             .unwrap_or_else(crate::protocol_serde::internal_failure)
     }
 }
@@ -319,7 +319,7 @@ impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Pro
 for crate::error::StartAttachedFileUploadError {
     fn into_response(self) -> ::aws_smithy_http_server::response::Response {
         let name = self.name();
-        let response = match &self {
+        let response = match self {
             crate::error::StartAttachedFileUploadError::AccessDeniedException(e) => {
                 crate::protocol_serde::ser_access_denied_exception_error(e)
             }

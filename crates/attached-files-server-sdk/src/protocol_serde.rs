@@ -127,7 +127,7 @@ where
 }
 /// Writes BatchGetAttachedFileMetadata's output as an HTTP response.
 pub(crate) fn ser_batch_get_attached_file_metadata_response(
-    value: &crate::output::BatchGetAttachedFileMetadataOutput,
+    value: crate::output::BatchGetAttachedFileMetadataOutput,
 ) -> ::std::result::Result<Response, ::std::string::String> {
     let status = ::http::StatusCode::from_u16(200u16).map_err(|e| e.to_string())?;
     #[allow(unused_mut)]
@@ -208,7 +208,7 @@ where
 }
 /// Writes CompleteAttachedFileUpload's output as an HTTP response.
 pub(crate) fn ser_complete_attached_file_upload_response(
-    value: &crate::output::CompleteAttachedFileUploadOutput,
+    value: crate::output::CompleteAttachedFileUploadOutput,
 ) -> ::std::result::Result<Response, ::std::string::String> {
     let status = ::http::StatusCode::from_u16(200u16).map_err(|e| e.to_string())?;
     #[allow(unused_mut)]
@@ -278,7 +278,7 @@ where
 }
 /// Writes DeleteAttachedFile's output as an HTTP response.
 pub(crate) fn ser_delete_attached_file_response(
-    value: &crate::output::DeleteAttachedFileOutput,
+    value: crate::output::DeleteAttachedFileOutput,
 ) -> ::std::result::Result<Response, ::std::string::String> {
     let status = ::http::StatusCode::from_u16(200u16).map_err(|e| e.to_string())?;
     #[allow(unused_mut)]
@@ -370,7 +370,7 @@ where
 }
 /// Writes GetAttachedFile's output as an HTTP response.
 pub(crate) fn ser_get_attached_file_response(
-    value: &crate::output::GetAttachedFileOutput,
+    value: crate::output::GetAttachedFileOutput,
 ) -> ::std::result::Result<Response, ::std::string::String> {
     let status = ::http::StatusCode::from_u16(200u16).map_err(|e| e.to_string())?;
     #[allow(unused_mut)]
@@ -535,7 +535,7 @@ where
 }
 /// Writes StartAttachedFileUpload's output as an HTTP response.
 pub(crate) fn ser_start_attached_file_upload_response(
-    value: &crate::output::StartAttachedFileUploadOutput,
+    value: crate::output::StartAttachedFileUploadOutput,
 ) -> ::std::result::Result<Response, ::std::string::String> {
     let status = ::http::StatusCode::from_u16(200u16).map_err(|e| e.to_string())?;
     #[allow(unused_mut)]
@@ -572,7 +572,7 @@ pub(crate) fn ser_start_attached_file_upload_response(
     ::std::result::Result::Ok(response)
 }
 pub(crate) fn ser_access_denied_exception_error(
-    value: &crate::error::AccessDeniedException,
+    value: crate::error::AccessDeniedException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
     let status = ::http::StatusCode::from_u16(403u16).map_err(|e| e.to_string())?;
     #[allow(unused_mut)]
@@ -594,7 +594,7 @@ pub(crate) fn ser_access_denied_exception_error(
     ::std::result::Result::Ok(response)
 }
 pub(crate) fn ser_internal_service_exception_error(
-    value: &crate::error::InternalServiceException,
+    value: crate::error::InternalServiceException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
     let status = ::http::StatusCode::from_u16(500u16).map_err(|e| e.to_string())?;
     #[allow(unused_mut)]
@@ -616,7 +616,7 @@ pub(crate) fn ser_internal_service_exception_error(
     ::std::result::Result::Ok(response)
 }
 pub(crate) fn ser_invalid_request_exception_error(
-    value: &crate::error::InvalidRequestException,
+    value: crate::error::InvalidRequestException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
     let status = ::http::StatusCode::from_u16(400u16).map_err(|e| e.to_string())?;
     #[allow(unused_mut)]
@@ -641,7 +641,7 @@ pub(crate) fn ser_invalid_request_exception_error(
     ::std::result::Result::Ok(response)
 }
 pub(crate) fn ser_resource_conflict_exception_error(
-    value: &crate::error::ResourceConflictException,
+    value: crate::error::ResourceConflictException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
     let status = ::http::StatusCode::from_u16(409u16).map_err(|e| e.to_string())?;
     #[allow(unused_mut)]
@@ -663,7 +663,7 @@ pub(crate) fn ser_resource_conflict_exception_error(
     ::std::result::Result::Ok(response)
 }
 pub(crate) fn ser_resource_not_found_exception_error(
-    value: &crate::error::ResourceNotFoundException,
+    value: crate::error::ResourceNotFoundException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
     let status = ::http::StatusCode::from_u16(404u16).map_err(|e| e.to_string())?;
     #[allow(unused_mut)]
@@ -685,7 +685,7 @@ pub(crate) fn ser_resource_not_found_exception_error(
     ::std::result::Result::Ok(response)
 }
 pub(crate) fn ser_service_quota_exceeded_exception_error(
-    value: &crate::error::ServiceQuotaExceededException,
+    value: crate::error::ServiceQuotaExceededException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
     let status = ::http::StatusCode::from_u16(402u16).map_err(|e| e.to_string())?;
     #[allow(unused_mut)]
@@ -710,7 +710,7 @@ pub(crate) fn ser_service_quota_exceeded_exception_error(
     ::std::result::Result::Ok(response)
 }
 pub(crate) fn ser_throttling_exception_error(
-    value: &crate::error::ThrottlingException,
+    value: crate::error::ThrottlingException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
     let status = ::http::StatusCode::from_u16(429u16).map_err(|e| e.to_string())?;
     #[allow(unused_mut)]
