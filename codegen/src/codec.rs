@@ -757,6 +757,54 @@ pub(crate) trait Codec<'m>: Side<'m> {
         })
     }
 
+    /// Where the member `name` of the structure being read sits, for violation messages: a
+    /// `&Path` on a validating side, nothing on a lenient one.
+    fn member_path(&self, name: &str) -> TokenStream {
+        if self.validates() { quote!(&Path::ROOT.member(#name)) } else { TokenStream::new() }
+    }
+
+    /// Statements declaring `m_<member>` for the members of a message read from its headers,
+    /// then from its payload (not a stream) or the object or map of its body (`bytes`, which
+    /// derefs to `[u8]`) that holds `body_fields`. `not_object` is the error for a body that is
+    /// not one (`None`: it is ignored).
+    fn de_bindings(
+        &self,
+        fields: &[Field<'m>],
+        body_fields: &[&Field<'m>],
+        bytes: TokenStream,
+        not_object: Option<TokenStream>,
+    ) -> TokenStream {
+        let local = |field: &Field<'m>| quote::format_ident!("m_{}", names::snake(field.name));
+        let mut stmts = Vec::new();
+        for field in fields {
+            let value = match field.binding {
+                Binding::Header(name) => {
+                    self.de_header(field, &name.to_ascii_lowercase(), self.member_path(field.name))
+                }
+                Binding::PrefixHeaders(prefix) => self.de_prefix_headers(prefix),
+                _ => continue,
+            };
+            let var = local(field);
+            stmts.push(quote!(let #var = #value;));
+        }
+        let payload = fields.iter().find(|f| f.binding == Binding::Payload);
+        if let Some(field) = payload.filter(|f| !self.service().is_streaming(&f.member.target)) {
+            let (var, value) = (local(field), self.de_payload(field, bytes.clone(), self.member_path(field.name)));
+            stmts.push(quote!(let #var = #value;));
+        }
+        if !body_fields.is_empty() {
+            let mut arms = Vec::new();
+            for field in body_fields {
+                let var = local(field);
+                stmts.push(quote!(let mut #var = ::std::option::Option::None;));
+                arms.push(self.de_member_arm(field, &var, self.member_path(field.name)));
+            }
+            let read = self.wire().read_body(quote!(&#bytes), &arms, not_object);
+            stmts.push(quote!(if !#bytes.is_empty() { #read }));
+        }
+        quote!(#(#stmts)*)
+    }
+
     /// A payload member's value read from the whole body (`bytes`, which derefs to `[u8]`): an
     /// expression of type `Option<T>`, `None` for an empty body.
     fn de_payload(&self, field: &Field<'m>, bytes: TokenStream, path: TokenStream) -> TokenStream {

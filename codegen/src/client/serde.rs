@@ -497,40 +497,18 @@ impl<'m> Gen<'_, 'm> {
         let mut stmts = Vec::new();
         for field in &fields {
             let var = local(field);
-            let value = match field.binding {
-                Binding::ResponseCode => quote!(::std::option::Option::Some(i32::from(status))),
-                Binding::Header(name) => self.de_header(field, &name.to_ascii_lowercase(), quote!()),
-                Binding::PrefixHeaders(prefix) => self.de_prefix_headers(prefix),
-                _ => quote!(::std::option::Option::None),
-            };
-            stmts.push(quote!(let mut #var = #value;));
-        }
-        if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
-            let var = local(field);
-            // The runtime has read the whole body already.
-            let value = match self.s.is_streaming(&field.member.target) {
-                true => quote!(::std::option::Option::Some(::aws_smithy_types::byte_stream::ByteStream::from(
-                    body.to_vec()
-                ))),
-                false => self.de_payload(field, quote!(body), quote!()),
-            };
-            stmts.push(quote!(#var = #value;));
+            if field.binding == Binding::ResponseCode {
+                stmts.push(quote!(let #var = ::std::option::Option::Some(i32::from(status));));
+            } else if field.binding == Binding::Payload && self.s.is_streaming(&field.member.target) {
+                // The runtime has read the whole body already.
+                let stream = quote!(::aws_smithy_types::byte_stream::ByteStream::from(body.to_vec()));
+                stmts.push(quote!(let #var = ::std::option::Option::Some(#stream);));
+            }
         }
         // restJson1 ignores @httpQuery in responses: such members are in the body too.
         let body_fields: Vec<&Field<'m>> =
             fields.iter().filter(|f| matches!(f.binding, Binding::Body | Binding::Query(_))).collect();
-        if !body_fields.is_empty() {
-            let mut arms = Vec::new();
-            for field in &body_fields {
-                arms.push(self.de_member_arm(field, &local(field), quote!()));
-            }
-            let read = self.wire().read_body(quote!(body), &arms, None);
-            stmts.push(quote! {
-                if !body.is_empty() {
-                    #read
-                }
-            });
-        }
+        stmts.push(self.de_bindings(&fields, &body_fields, quote!(body), None));
         let mut inits = Vec::new();
         for field in &fields {
             let m = names::field(field.name);

@@ -371,17 +371,6 @@ impl<'m> Gen<'_, 'm> {
                 }
             });
         }
-        for field in &fields {
-            let Binding::PrefixHeaders(prefix) = field.binding else { continue };
-            let (var, value) = (local(field), self.de_prefix_headers(prefix));
-            stmts.push(quote!(let #var = #value;));
-        }
-        for field in &fields {
-            let Binding::Header(header) = field.binding else { continue };
-            let (var, name) = (local(field), field.name);
-            let value = self.de_header(field, &header.to_ascii_lowercase(), quote!(&Path::ROOT.member(#name)));
-            stmts.push(quote!(let #var = #value;));
-        }
         // The body: a payload member, or the JSON object of the body members.
         let body_fields: Vec<&Field<'m>> = fields.iter().filter(|f| f.binding == Binding::Body).collect();
         let payload = fields.iter().find(|f| f.binding == Binding::Payload);
@@ -400,31 +389,12 @@ impl<'m> Gen<'_, 'm> {
                 stmts.push(quote!(support::check_body_has_content_type(&parts.headers, &bytes)?;));
             }
         }
-        if let Some(field) = payload.filter(|_| stream.is_none()) {
-            let (var, name) = (local(field), field.name);
-            let value = self.de_payload(field, quote!(bytes), quote!(&Path::ROOT.member(#name)));
-            stmts.push(quote!(let #var = #value;));
-        }
-        if !body_fields.is_empty() {
-            let mut arms = Vec::new();
-            for field in &body_fields {
-                let var = local(field);
-                let name = field.name;
-                stmts.push(quote!(let mut #var = ::std::option::Option::None;));
-                arms.push(self.de_member_arm(field, &var, quote!(&Path::ROOT.member(#name))));
-            }
-            let wire = self.wire();
-            let not_object = match wire {
-                Format::Json => "the request body must be a JSON object",
-                Format::Cbor => "the request body must be a CBOR map",
-            };
-            let read = wire.read_body(quote!(&bytes), &arms, Some(quote!(support::serialization(#not_object))));
-            stmts.push(quote! {
-                if !bytes.is_empty() {
-                    #read
-                }
-            });
-        }
+        let not_object = match self.wire() {
+            Format::Json => "the request body must be a JSON object",
+            Format::Cbor => "the request body must be a CBOR map",
+        };
+        let not_object = quote!(support::serialization(#not_object));
+        stmts.push(self.de_bindings(&fields, &body_fields, quote!(bytes), Some(not_object)));
         let assemble = self.assemble(&input, &fields, local);
         let (parts, body) =
             (quote!(parts), if reads_body || reads_unbound_body { quote!(body) } else { quote!(_body) });
