@@ -764,8 +764,8 @@ pub(crate) trait Codec<'m>: Side<'m> {
     }
 
     /// Statements declaring `m_<member>` for the members of a message read from its headers,
-    /// then from its payload (not a stream) or the object or map of its body (`bytes`, which
-    /// derefs to `[u8]`) that holds `body_fields`. `not_object` is the error for a body that is
+    /// then from its payload (not a stream) or the object or map of its body (`bytes`, a
+    /// `&[u8]`) that holds `body_fields`. `not_object` is the error for a body that is
     /// not one (`None`: it is ignored).
     fn de_bindings(
         &self,
@@ -799,13 +799,13 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 stmts.push(quote!(let mut #var = ::std::option::Option::None;));
                 arms.push(self.de_member_arm(field, &var, self.member_path(field.name)));
             }
-            let read = self.wire().read_body(quote!(&#bytes), &arms, not_object);
+            let read = self.wire().read_body(bytes.clone(), &arms, not_object);
             stmts.push(quote!(if !#bytes.is_empty() { #read }));
         }
         quote!(#(#stmts)*)
     }
 
-    /// A payload member's value read from the whole body (`bytes`, which derefs to `[u8]`): an
+    /// A payload member's value read from the whole body (`bytes`, a `&[u8]`): an
     /// expression of type `Option<T>`, `None` for an empty body.
     fn de_payload(&self, field: &Field<'m>, bytes: TokenStream, path: TokenStream) -> TokenStream {
         let target = field.member.target.as_str();
@@ -820,7 +820,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                     if #bytes.is_empty() {
                         ::std::option::Option::None
                     } else {
-                        let tokens = &mut json::tokens(&#bytes);
+                        let tokens = &mut json::tokens(#bytes);
                         let value = #de?;
                         json::end_of_body(tokens)?;
                         value

@@ -384,9 +384,9 @@ impl<'m> Gen<'_, 'm> {
                 let #var = ::std::option::Option::Some(::aws_smithy_types::byte_stream::ByteStream::new(streaming::stream_body(body)));
             });
         } else if reads_body {
-            stmts.push(quote!(let bytes = #collect;));
+            stmts.push(quote!(let bytes = #collect; let bytes: &[u8] = &bytes;));
             if checks_body_type {
-                stmts.push(quote!(support::check_body_has_content_type(&parts.headers, &bytes)?;));
+                stmts.push(quote!(support::check_body_has_content_type(&parts.headers, bytes)?;));
             }
         }
         let not_object = match self.wire() {

@@ -82,7 +82,7 @@ fn de_batch_get_attached_file_metadata_output(
     let mut m_files = ::std::option::Option::None;
     let mut m_errors = ::std::option::Option::None;
     if !body.is_empty() {
-        let tokens = &mut json::tokens(&body);
+        let tokens = &mut json::tokens(body);
         if json::start_object(tokens)? {
             while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
                 match key.as_ref() {
@@ -729,7 +729,7 @@ fn de_get_attached_file_output(
     let mut m_download_url_metadata = ::std::option::Option::None;
     let mut m_tags = ::std::option::Option::None;
     if !body.is_empty() {
-        let tokens = &mut json::tokens(&body);
+        let tokens = &mut json::tokens(body);
         if json::start_object(tokens)? {
             while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
                 match key.as_ref() {
@@ -995,7 +995,7 @@ fn de_start_attached_file_upload_output(
     let mut m_created_by = ::std::option::Option::None;
     let mut m_upload_url_metadata = ::std::option::Option::None;
     if !body.is_empty() {
-        let tokens = &mut json::tokens(&body);
+        let tokens = &mut json::tokens(body);
         if json::start_object(tokens)? {
             while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
                 match key.as_ref() {
@@ -1176,7 +1176,7 @@ fn de_access_denied_exception_error(
 > {
     let mut m_message = ::std::option::Option::None;
     if !body.is_empty() {
-        let tokens = &mut json::tokens(&body);
+        let tokens = &mut json::tokens(body);
         if json::start_object(tokens)? {
             while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
                 match key.as_ref() {
@@ -1204,7 +1204,7 @@ fn de_internal_service_exception_error(
 > {
     let mut m_message = ::std::option::Option::None;
     if !body.is_empty() {
-        let tokens = &mut json::tokens(&body);
+        let tokens = &mut json::tokens(body);
         if json::start_object(tokens)? {
             while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
                 match key.as_ref() {
@@ -1233,7 +1233,7 @@ fn de_invalid_request_exception_error(
     let mut m_message = ::std::option::Option::None;
     let mut m_reason = ::std::option::Option::None;
     if !body.is_empty() {
-        let tokens = &mut json::tokens(&body);
+        let tokens = &mut json::tokens(body);
         if json::start_object(tokens)? {
             while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
                 match key.as_ref() {
@@ -1263,7 +1263,7 @@ fn de_resource_conflict_exception_error(
 > {
     let mut m_message = ::std::option::Option::None;
     if !body.is_empty() {
-        let tokens = &mut json::tokens(&body);
+        let tokens = &mut json::tokens(body);
         if json::start_object(tokens)? {
             while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
                 match key.as_ref() {
@@ -1291,7 +1291,7 @@ fn de_resource_not_found_exception_error(
 > {
     let mut m_message = ::std::option::Option::None;
     if !body.is_empty() {
-        let tokens = &mut json::tokens(&body);
+        let tokens = &mut json::tokens(body);
         if json::start_object(tokens)? {
             while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
                 match key.as_ref() {
@@ -1320,7 +1320,7 @@ fn de_service_quota_exceeded_exception_error(
     let mut m_message = ::std::option::Option::None;
     let mut m_reason = ::std::option::Option::None;
     if !body.is_empty() {
-        let tokens = &mut json::tokens(&body);
+        let tokens = &mut json::tokens(body);
         if json::start_object(tokens)? {
             while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
                 match key.as_ref() {
@@ -1352,7 +1352,7 @@ fn de_throttling_exception_error(
 > {
     let mut m_message = ::std::option::Option::None;
     if !body.is_empty() {
-        let tokens = &mut json::tokens(&body);
+        let tokens = &mut json::tokens(body);
         if json::start_object(tokens)? {
             while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
                 match key.as_ref() {

@@ -96,10 +96,11 @@ where
             format!("failed to read the request body: {e}"),
         ))?
         .to_bytes();
-    support::check_body_has_content_type(&parts.headers, &bytes)?;
+    let bytes: &[u8] = &bytes;
+    support::check_body_has_content_type(&parts.headers, bytes)?;
     let mut m_file_ids = ::std::option::Option::None;
     if !bytes.is_empty() {
-        let tokens = &mut json::tokens(&bytes);
+        let tokens = &mut json::tokens(bytes);
         if !json::start_object(tokens)? {
             return ::std::result::Result::Err(
                 support::serialization("the request body must be a JSON object"),
@@ -459,7 +460,8 @@ where
             format!("failed to read the request body: {e}"),
         ))?
         .to_bytes();
-    support::check_body_has_content_type(&parts.headers, &bytes)?;
+    let bytes: &[u8] = &bytes;
+    support::check_body_has_content_type(&parts.headers, bytes)?;
     let mut m_client_token = ::std::option::Option::None;
     let mut m_file_name = ::std::option::Option::None;
     let mut m_file_size_in_bytes = ::std::option::Option::None;
@@ -468,7 +470,7 @@ where
     let mut m_created_by = ::std::option::Option::None;
     let mut m_tags = ::std::option::Option::None;
     if !bytes.is_empty() {
-        let tokens = &mut json::tokens(&bytes);
+        let tokens = &mut json::tokens(bytes);
         if !json::start_object(tokens)? {
             return ::std::result::Result::Err(
                 support::serialization("the request body must be a JSON object"),
