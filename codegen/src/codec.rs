@@ -698,25 +698,31 @@ pub(crate) trait Codec<'m>: Side<'m> {
             format => format_tokens(format),
         };
         let values = self.header_values(quote!(#name));
+        // The call that reads one value, and the function that reads a list's items.
         let (one, many) = match ty {
-            Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => {
-                (quote!(one_date_or_none_bytes(#values, #format)), quote!(many_dates_bytes(values, #format)))
-            }
+            Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => (
+                quote!(one_date_or_none_bytes(#values, #format)),
+                quote!(|values| headers::parse::many_dates_bytes(values, #format)),
+            ),
             Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) | Ty::Enum(_) => (
                 quote!(one_or_none_bytes::<::std::string::String>(#values)),
-                quote!(read_many_from_str_bytes::<::std::string::String>(values)),
+                quote!(headers::parse::read_many_from_str_bytes::<::std::string::String>),
             ),
             Ty::Prim(prim) | Ty::Newtype(_, prim) => {
                 let t = prim_type(prim);
-                (quote!(one_primitive_or_none_bytes::<#t>(#values)), quote!(read_many_primitive_bytes::<#t>(values)))
+                (
+                    quote!(one_primitive_or_none_bytes::<#t>(#values)),
+                    quote!(headers::parse::read_many_primitive_bytes::<#t>),
+                )
             }
-            Ty::IntEnum => {
-                (quote!(one_primitive_or_none_bytes::<i32>(#values)), quote!(read_many_primitive_bytes::<i32>(values)))
-            }
+            Ty::IntEnum => (
+                quote!(one_primitive_or_none_bytes::<i32>(#values)),
+                quote!(headers::parse::read_many_primitive_bytes::<i32>),
+            ),
             _ => unreachable!("{target} is bound to HTTP, which the model pass allows for scalars only"),
         };
         let read = match list {
-            true => quote!(headers::items(#values, |values| headers::parse::#many)?),
+            true => quote!(headers::items(#values, #many)?),
             false if s.is_base64_header(target) => quote!(headers::base64(headers::parse::#one?)?),
             false => quote!(headers::parse::#one?),
         };
@@ -724,6 +730,8 @@ pub(crate) trait Codec<'m>: Side<'m> {
         let (value, item) = (quote!(value), quote!(item));
         match (self.as_held(target, &value, &path), self.as_held(target, &item, &quote!(#path.index(values.len())))) {
             (None, _) => read,
+            // Without a check (`?`), a plain `map`.
+            (Some(value), _) if !list && !self.validates() => quote!(#read.map(|value| #value)),
             (Some(value), _) if !list => {
                 quote!(match #read { ::std::option::Option::Some(value) => ::std::option::Option::Some(#value), #none })
             }

@@ -261,6 +261,11 @@ pub(crate) trait Types<'m>: Side<'m> {
             Ty::List { .. } | Ty::Map { .. } if !self.is_newtype(ty) => quote!(#option.unwrap_or_default()),
             Ty::Prim(p) | Ty::Newtype(_, p) if p.is_copy() => quote!(#option.unwrap_or(#default)),
             Ty::IntEnum | Ty::Enum(_) => quote!(#option.unwrap_or(#default)),
+            // A document that is a boolean, a number or null is built without allocating.
+            Ty::Document if matches!(field.default, Some(DefaultValue::Document(v)) if !(v.is_string() || v.is_array() || v.is_object())) =>
+            {
+                quote!(#option.unwrap_or(#default))
+            }
             _ => quote!(#option.unwrap_or_else(|| #default)),
         }
     }

@@ -322,11 +322,16 @@ impl<'m> Gen<'_, 'm> {
         }
         let fn_doc = format!(" The host prefix of {} (`{prefix}`).", op.name);
         let unused = args.is_empty().then(|| quote!(let _ = input;));
+        let prefix = if args.is_empty() {
+            quote!(::std::string::String::from(#format))
+        } else {
+            quote!(format!(#format #(, #args)*))
+        };
         quote! {
             #[doc = #fn_doc]
             pub(crate) fn #f(input: &#module::#input) -> ::std::result::Result<::std::string::String, ::aws_smithy_runtime_api::box_error::BoxError> {
                 #unused
-                ::std::result::Result::Ok(format!(#format #(, #args)*))
+                ::std::result::Result::Ok(#prefix)
             }
         }
     }
@@ -498,11 +503,11 @@ impl<'m> Gen<'_, 'm> {
         for field in &fields {
             let var = local(field);
             if field.binding == Binding::ResponseCode {
-                stmts.push(quote!(let #var = ::std::option::Option::Some(i32::from(status));));
+                stmts.push(quote!(let #var = i32::from(status);));
             } else if field.binding == Binding::Payload && self.s.is_streaming(&field.member.target) {
                 // The runtime has read the whole body already.
                 let stream = quote!(::aws_smithy_types::byte_stream::ByteStream::from(body.to_vec()));
-                stmts.push(quote!(let #var = ::std::option::Option::Some(#stream);));
+                stmts.push(quote!(let #var = (!body.is_empty()).then(|| #stream);));
             }
         }
         // restJson1 ignores @httpQuery in responses: such members are in the body too.
@@ -512,7 +517,13 @@ impl<'m> Gen<'_, 'm> {
         let mut inits = Vec::new();
         for field in &fields {
             let m = names::field(field.name);
-            let value = self.member_value(module, field, &local(field), quote!());
+            let var = local(field);
+            let value = match field.binding {
+                // A status is always there.
+                Binding::ResponseCode if self.is_optional(module, field) => quote!(::std::option::Option::Some(#var)),
+                Binding::ResponseCode => quote!(#var),
+                _ => self.member_value(module, field, &var, quote!()),
+            };
             inits.push(quote!(#m: #value,));
         }
         let meta = if is_error {

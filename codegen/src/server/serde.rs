@@ -361,13 +361,11 @@ impl<'m> Gen<'_, 'm> {
                     }
                 }
             }
+            let bound = (!arms.is_empty()).then(|| quote!(match key.as_ref() { #(#arms)* _ => {} }));
             stmts.push(quote! {
                 for (key, value) in support::query_pairs(parts.uri.query()) {
                     #query_map
-                    match key.as_ref() {
-                        #(#arms)*
-                        _ => {}
-                    }
+                    #bound
                 }
             });
         }
@@ -381,7 +379,7 @@ impl<'m> Gen<'_, 'm> {
             // is an empty stream).
             let var = local(field);
             stmts.push(quote! {
-                let #var = ::std::option::Option::Some(::aws_smithy_types::byte_stream::ByteStream::new(streaming::stream_body(body)));
+                let #var = ::aws_smithy_types::byte_stream::ByteStream::new(streaming::stream_body(body));
             });
         } else if reads_body {
             stmts.push(quote!(let bytes = #collect; let bytes: &[u8] = &bytes;));
@@ -430,9 +428,14 @@ impl<'m> Gen<'_, 'm> {
             let f = names::field(field.name);
             let var = local(field);
             let name = field.name;
-            let value = if field.binding == Binding::Label {
-                // Labels are always present once the route matched.
-                quote!(#var)
+            let value = if field.binding == Binding::Label || self.s.is_streaming(&field.member.target) {
+                // Labels are always present once the route matched, and a stream once the
+                // request came.
+                if self.is_optional(Module::Input, field) {
+                    quote!(::std::option::Option::Some(#var))
+                } else {
+                    quote!(#var)
+                }
             } else {
                 self.member_value(Module::Input, field, &var, quote!(Path::ROOT))
             };
