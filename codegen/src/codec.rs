@@ -382,6 +382,21 @@ impl Format {
         }
     }
 
+    /// A statement reading the value of the entry `key` with `arms`, skipping it when none
+    /// matches.
+    fn by_key(self, arms: &[TokenStream]) -> TokenStream {
+        let skip = self.skip();
+        if arms.is_empty() {
+            return quote!(let _ = key; #skip;);
+        }
+        quote! {
+            match key.as_ref() {
+                #(#arms)*
+                _ => #skip,
+            }
+        }
+    }
+
     /// Whether the next value is `null` (consumed if so).
     fn take_null(self) -> TokenStream {
         match self {
@@ -404,13 +419,7 @@ impl Format {
         arms: &[TokenStream],
         not_object: Option<TokenStream>,
     ) -> TokenStream {
-        let skip = self.skip();
-        let entries = self.map_loop(quote! {
-            match key.as_ref() {
-                #(#arms)*
-                _ => #skip,
-            }
-        });
+        let entries = self.map_loop(self.by_key(arms));
         let open = match (self, not_object) {
             (_, Some(error)) => {
                 let open = self.open(true, quote!(return ::std::result::Result::Err(#error);));
@@ -879,7 +888,13 @@ pub(crate) trait Codec<'m>: Side<'m> {
             }
             Ty::Struct(_) => {
                 let writes = self.ser_members(s.struct_place(id).0, &s.member_fields(id), quote!(value));
-                let (open, close) = wire.map(None);
+                let (open, close) = match wire {
+                    // A structure without members is `{}`.
+                    Format::Json if writes.is_empty() => {
+                        (quote!(let _ = value; writer.start_object().finish();), quote!())
+                    }
+                    _ => wire.map(None),
+                };
                 (self.rust_type(id), quote!(#open #writes #close))
             }
             Ty::Union(_) => {
@@ -1088,16 +1103,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                     let value = self.member_value(module, field, &var, quote!(path));
                     inits.push(quote!(#m: #value,));
                 }
-                let skip = wire.skip();
-                let (open, entries) = (
-                    wire.open_or_none(true),
-                    wire.map_loop(quote! {
-                        match key.as_ref() {
-                            #(#arms)*
-                            _ => #skip,
-                        }
-                    }),
-                );
+                let (open, entries) = (wire.open_or_none(true), wire.map_loop(wire.by_key(&arms)));
                 quote! {
                     #descend
                     #open

@@ -151,6 +151,7 @@ fn run(side: &str, crate_suffix: &str, generate: Generate) {
             if !output.status.success() && failed.len() == failed_before {
                 panic!("{module}: cargo test failed without a failing test {}", describe(&output));
             }
+            sdk.assert_clippy_clean();
         }
         report(&format!(
             "conformance {protocol} {side}: {passed} passed, {failed_here} failed, {skipped_count} skipped"

@@ -47,4 +47,5 @@ fn kitchen_sink_sdk_is_generated_compiled_and_passes_its_http_tests() {
         describe(&output)
     );
     sdk.assert_pinned();
+    sdk.assert_clippy_clean();
 }

@@ -51,4 +51,5 @@ fn kitchen_sink_client_is_generated_compiled_and_calls_its_server() {
         client.dir.display(),
         describe(&output)
     );
+    client.assert_clippy_clean();
 }

@@ -40,7 +40,8 @@ fn rpc_protocols_connect_the_generated_client_and_server() {
             protocol: Some(protocol.to_owned()),
         };
         let server_crate = server::generate(&model, &settings).expect("the server generates");
-        GeneratedCrate::write(&format!("rpc-sink/{protocol}/server"), &settings.module, server_crate, "", &[]);
+        let server =
+            GeneratedCrate::write(&format!("rpc-sink/{protocol}/server"), &settings.module, server_crate, "", &[]);
 
         let server_module = std::mem::replace(&mut settings.module, format!("{name}-client"));
         settings.validation_exception = None;
@@ -62,5 +63,7 @@ fn rpc_protocols_connect_the_generated_client_and_server() {
             client.dir.display(),
             describe(&output)
         );
+        client.assert_clippy_clean();
+        server.assert_clippy_clean();
     }
 }

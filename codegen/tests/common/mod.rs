@@ -59,9 +59,21 @@ impl GeneratedCrate {
 
     /// `cargo test <args>` on the crate.
     pub fn cargo_test(&self, args: &[&str]) -> Output {
+        self.cargo("test", args)
+    }
+
+    /// `cargo clippy` on the crate's library must find nothing: generated code is held to the
+    /// workspace's own lint bar, so that users can deny warnings in their builds.
+    pub fn assert_clippy_clean(&self) {
+        let output = self.cargo("clippy", &["--lib", "--quiet", "--", "-D", "warnings"]);
+        assert!(output.status.success(), "clippy finds fault with {} {}", self.dir.display(), describe(&output));
+    }
+
+    /// `cargo <command> <args>` on the crate.
+    fn cargo(&self, command: &str, args: &[&str]) -> Output {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
         Command::new(cargo)
-            .args(["test", "--manifest-path"])
+            .args([command, "--manifest-path"])
             .arg(self.dir.join("Cargo.toml"))
             .arg("--target-dir")
             .arg(&self.target)

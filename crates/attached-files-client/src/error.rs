@@ -20,6 +20,7 @@ pub struct UnknownVariantError {
     value: String,
 }
 impl UnknownVariantError {
+    #[allow(dead_code)]
     pub(crate) fn new(value: impl Into<String>) -> Self {
         Self { value: value.into() }
     }

@@ -19,6 +19,8 @@ pub struct UnknownVariantError {
 }
 
 impl UnknownVariantError {
+    // Only the `try_parse` of enums builds one; a model may have none.
+    #[allow(dead_code)]
     pub(crate) fn new(value: impl Into<String>) -> Self {
         Self { value: value.into() }
     }
