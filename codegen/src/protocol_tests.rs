@@ -256,7 +256,9 @@ fn prim_value(prim: Prim, value: &Value) -> Result<TokenStream, String> {
         }
     };
     let int = |v: &Value| v.as_i64().ok_or_else(|| "an integer value that is not an integer".to_owned());
-    let float_tokens = |f: f64, ty: TokenStream| {
+    let float_tokens = |f: f64, single: bool| {
+        // The value as the member's type holds it (an `f32` may overflow to infinity).
+        let (ty, f) = if single { (quote!(f32), f64::from(f as f32)) } else { (quote!(f64), f) };
         if f.is_nan() {
             quote!(#ty::NAN)
         } else if f == f64::INFINITY {
@@ -264,8 +266,8 @@ fn prim_value(prim: Prim, value: &Value) -> Result<TokenStream, String> {
         } else if f == f64::NEG_INFINITY {
             quote!(#ty::NEG_INFINITY)
         } else {
-            let literal = Literal::f64_unsuffixed(f);
-            quote!((#literal as #ty))
+            let literal = if single { Literal::f32_suffixed(f as f32) } else { Literal::f64_suffixed(f) };
+            quote!(#literal)
         }
     };
     Ok(match prim {
@@ -293,8 +295,8 @@ fn prim_value(prim: Prim, value: &Value) -> Result<TokenStream, String> {
             let l = Literal::i64_suffixed(int(value)?);
             quote!(#l)
         }
-        Prim::Float => float_tokens(float(value)?, quote!(f32)),
-        Prim::Double => float_tokens(float(value)?, quote!(f64)),
+        Prim::Float => float_tokens(float(value)?, true),
+        Prim::Double => float_tokens(float(value)?, false),
         Prim::Timestamp => {
             let (secs, nanos) = epoch_seconds(value)?;
             let (secs, nanos) = (Literal::i64_unsuffixed(secs), Literal::u32_unsuffixed(nanos));

@@ -62,10 +62,11 @@ impl GeneratedCrate {
         self.cargo("test", args)
     }
 
-    /// `cargo clippy` on the crate's library must find nothing: generated code is held to the
-    /// workspace's own lint bar, so that users can deny warnings in their builds.
+    /// `cargo clippy` on the crate's library and tests (its generated `protocol_tests` too) must
+    /// find nothing: generated code is held to the workspace's own lint bar, so that users can
+    /// deny warnings in their builds.
     pub fn assert_clippy_clean(&self) {
-        let output = self.cargo("clippy", &["--lib", "--quiet", "--", "-D", "warnings"]);
+        let output = self.cargo("clippy", &["--lib", "--tests", "--quiet", "--", "-D", "warnings"]);
         assert!(output.status.success(), "clippy finds fault with {} {}", self.dir.display(), describe(&output));
     }
 
