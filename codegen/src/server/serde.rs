@@ -482,13 +482,12 @@ impl<'m> Gen<'_, 'm> {
             }
         };
         match self.s.ty(target) {
-            Ty::Prim(prim) => parse_prim(prim),
-            Ty::IntEnum => quote!(support::parse_primitive::<i32>(#text)?),
-            Ty::Newtype(_, prim) => {
-                let ty = self.rust_type(target);
-                let raw = parse_prim(prim);
-                quote!(#ty::try_from(#raw).map_err(|e| e.into_violation(#path))?)
+            Ty::Prim(prim) | Ty::Newtype(_, prim) => {
+                let value = parse_prim(prim);
+                self.as_held(target, &value, &path).unwrap_or(value)
             }
+            Ty::IntEnum => quote!(support::parse_primitive::<i32>(#text)?),
+            // Checked as the text it is, without a copy.
             Ty::Enum(_) => {
                 let ty = self.rust_type(target);
                 quote!(#ty::try_from(#text).map_err(|e| e.into_violation(#path))?)

@@ -737,7 +737,7 @@ const CANONICAL: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMER
 const CANONICAL_PATH: &percent_encoding::AsciiSet = &CANONICAL.remove(b'/');
 /// `path` with its `.` and `..` segments and empty segments removed (RFC 3986's section 5.2.4, as
 /// SigV4 asks), keeping a final slash.
-fn without_dot_segments(path: &str) -> std::borrow::Cow<'_, str> {
+fn without_dot_segments(path: &str) -> Cow<'_, str> {
     if !path.starts_with('/') || path.contains("//") || path.contains("/.") {
         let mut segments: Vec<&str> = Vec::new();
         for segment in path.split('/') {

@@ -130,9 +130,7 @@ impl SqliteStore {
         // Another process (an operator command, a second server) may hold the write lock briefly.
         let mut conn = open(Duration::from_secs(5))?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;").map_err(StoreError::from)?;
-        let mut writes = path.as_os_str().to_owned();
-        writes.push("-writes");
-        let writes = Arc::new(WriteCount::open(Path::new(&writes))?);
+        let writes = Arc::new(WriteCount::beside(path)?);
         write(&mut conn, &writes, migrate)?;
         // One reader per CPU, so that the async threads seldom wait for each other.
         let count = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -482,9 +480,7 @@ mod tests {
         assert_eq!(status(&store, "f").await, FileStatus::Processing);
 
         // A writer in another process counts its write as begun, then dies.
-        let mut writes = path.as_os_str().to_owned();
-        writes.push("-writes");
-        WriteCount::open(Path::new(&writes)).unwrap().begin().unwrap();
+        WriteCount::beside(&path).unwrap().begin().unwrap();
         set_status_uncounted(&path, "f", FileStatus::Rejected);
         assert_eq!(status(&store, "f").await, FileStatus::Rejected, "read from SQLite, not the cache");
         set_status_uncounted(&path, "f", FileStatus::Approved);

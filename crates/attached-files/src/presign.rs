@@ -211,10 +211,7 @@ impl CachedKeyPresigner {
         for part in ["AWS4-HMAC-SHA256\n", &amz_date, "\n", date, "/", &self.region, "/s3/aws4_request\n"] {
             string_to_sign.push_str(part);
         }
-        let mut hash = [0; 64];
-        hex::encode_to_slice(Sha256::digest(canonical_request.as_bytes()), &mut hash)
-            .map_err(|e| ObjectError::new(format!("hex of a SHA-256: {e}")))?;
-        string_to_sign.push_str(std::str::from_utf8(&hash).map_err(|e| ObjectError::new(e.to_string()))?);
+        string_to_sign.push_str(&hex::encode(Sha256::digest(canonical_request.as_bytes())));
         let signature = aws_sigv4::sign::v4::calculate_signature(signing.key, string_to_sign.as_bytes());
 
         url.push_str("&X-Amz-Signature=");

@@ -38,6 +38,13 @@ impl WriteCount {
     const LEN: u64 = 32;
     const CHECK: u64 = 0x9E37_79B9_7F4A_7C15;
 
+    /// The count of the database at `db`: the file `<db>-writes` beside it.
+    pub(super) fn beside(db: &Path) -> Result<Self, StoreError> {
+        let mut path = db.as_os_str().to_owned();
+        path.push("-writes");
+        Self::open(Path::new(&path))
+    }
+
     pub(super) fn open(path: &Path) -> Result<Self, StoreError> {
         let failed = |e: std::io::Error| StoreError(format!("opening {}: {e}", path.display()));
         let file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path).map_err(failed)?;
