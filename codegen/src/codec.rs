@@ -16,10 +16,9 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::model::{Binding, Field, Module, Prim, Service, Ty, UNIT};
+use crate::ir::{Binding, Field, Item, Module, Prim, Service, TimestampFormat, Ty, UNIT};
+use crate::names;
 use crate::rust_types::{prim_type, variant_ident};
-use crate::smithy::{Member, TimestampFormat};
-use crate::{names, smithy};
 
 /// What the codec needs from a side's emitter.
 pub(crate) trait Side<'m> {
@@ -42,7 +41,7 @@ pub(crate) trait Side<'m> {
     fn member_value(&self, module: Module, field: &Field<'m>, var: &Ident, path: TokenStream) -> TokenStream;
 
     /// The path of a structure, union, enum or (server) constrained newtype, e.g.
-    /// `crate::model::InstanceId`.
+    /// `crate::ir::InstanceId`.
     fn named_type(&self, id: &str) -> TokenStream {
         if self.service().structs.contains_key(id) {
             return self.struct_path(id);
@@ -77,7 +76,7 @@ pub(crate) trait Side<'m> {
                 quote!(::std::vec::Vec<#item>)
             }
             Ty::Map { key, value, sparse, .. } => {
-                let (k, v) = (self.rust_type(&key.target), self.item_type(value, sparse));
+                let (k, v) = (self.rust_type(key.target), self.item_type(value, sparse));
                 quote!(::std::collections::HashMap<#k, #v>)
             }
             _ => unreachable!("only lists and maps are collections"),
@@ -92,7 +91,7 @@ pub(crate) trait Side<'m> {
 
     /// The shape id as the `'m` borrow of the model (ids in the service's sets are owned).
     fn id(&self, id: &str) -> &'m str {
-        self.service().model.shapes.get_key_value(id).map(|(k, _)| k.as_str()).unwrap_or(UNIT)
+        self.service().id(id)
     }
 
     /// `<prefix>_<shape>`: the name of a shape's function in `protocol_serde`.
@@ -101,16 +100,16 @@ pub(crate) trait Side<'m> {
     }
 
     /// The type of a list's items or a map's values: `Option`s in a `@sparse` collection.
-    fn item_type(&self, member: &'m Member, sparse: bool) -> TokenStream {
-        let item = self.rust_type(&member.target);
+    fn item_type(&self, member: Item<'m>, sparse: bool) -> TokenStream {
+        let item = self.rust_type(member.target);
         if sparse { quote!(::std::option::Option<#item>) } else { item }
     }
 
     /// The type of a member's value: its target's, boxed when the member leads back to its own
     /// structure (a recursive shape).
     fn member_type(&self, field: &Field<'m>) -> TokenStream {
-        let ty = self.rust_type(&field.member.target);
-        if self.service().is_boxed(field) { quote!(::std::boxed::Box<#ty>) } else { ty }
+        let ty = self.rust_type(field.target);
+        if field.boxed { quote!(::std::boxed::Box<#ty>) } else { ty }
     }
 
     /// The type of a member as a structure in `module` holds it.
@@ -483,8 +482,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
         let mut stmts = Vec::new();
         for field in fields {
             let key = field.json;
-            let write =
-                self.ser_value(&field.member.target, field.timestamp_format, &Slot::Key(quote!(#key)), quote!(v));
+            let write = self.ser_value(field.target, field.timestamp_format, &Slot::Key(quote!(#key)), quote!(v));
             stmts.push(self.if_set(module, field, &value, write));
         }
         quote!(#(#stmts)*)
@@ -494,7 +492,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
     /// owned) as the body (`let body: Vec<u8>`, `absent` when it is `None`), and say its media
     /// type in `headers` unless a member bound to it did.
     fn ser_payload(&self, field: &Field<'m>, take: TokenStream, absent: TokenStream) -> TokenStream {
-        let target = field.member.target.as_str();
+        let target = field.target;
         let ty = self.service().ty(target);
         // A newtype's value is its `.0`.
         let value = if self.is_newtype(ty) { quote!(value.0) } else { quote!(value) };
@@ -578,7 +576,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
             let Binding::Header(name) = field.binding else { continue };
             // Checked by the model pass: a valid header name, so `from_static` cannot fail.
             let name = name.to_ascii_lowercase();
-            let ty = self.service().ty(&field.member.target);
+            let ty = self.service().ty(field.target);
             let items = if self.is_newtype(ty) { quote!(v.0.iter()) } else { quote!(v.iter()) };
             let header = self.ser_header(field, quote!(v), items);
             let insert = quote!(headers.insert(::http::HeaderName::from_static(#name), #header););
@@ -600,9 +598,9 @@ pub(crate) trait Codec<'m>: Side<'m> {
 
     /// Statements writing a collection's item or value (`item: &T`, or `&Option<T>` when
     /// `sparse`) of shape `member` in `slot`.
-    fn ser_item(&self, member: &'m Member, sparse: bool, slot: &Slot) -> TokenStream {
-        let format = body_format(self.service(), member);
-        let write = self.ser_value(&member.target, format, slot, quote!(item));
+    fn ser_item(&self, member: Item<'m>, sparse: bool, slot: &Slot) -> TokenStream {
+        let format = member.format(TimestampFormat::EpochSeconds);
+        let write = self.ser_value(member.target, format, slot, quote!(item));
         if !sparse {
             return write;
         }
@@ -638,14 +636,14 @@ pub(crate) trait Codec<'m>: Side<'m> {
     /// `items` iterates) are joined with commas.
     fn ser_header(&self, field: &Field<'m>, value: TokenStream, items: TokenStream) -> TokenStream {
         let s = self.service();
-        if s.is_base64_header(&field.member.target) {
+        if s.is_base64_header(field.target) {
             return quote!(headers::header_value(&::aws_smithy_types::base64::encode(#value))?);
         }
-        match s.ty(&field.member.target) {
+        match s.ty(field.target) {
             Ty::List { member, .. } => {
-                let format = member_format(s.model, member, TimestampFormat::HttpDate);
-                let text = self.header_text(&member.target, format, quote!(item));
-                if matches!(s.ty(&member.target), Ty::Prim(Prim::Timestamp)) {
+                let format = member.format(TimestampFormat::HttpDate);
+                let text = self.header_text(member.target, format, quote!(item));
+                if matches!(s.ty(member.target), Ty::Prim(Prim::Timestamp)) {
                     // http-date items contain commas themselves: joined as they are.
                     quote!({
                         let mut texts = ::std::vec::Vec::new();
@@ -665,7 +663,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 }
             }
             _ => {
-                let text = self.header_text(&field.member.target, field.timestamp_format, value);
+                let text = self.header_text(field.target, field.timestamp_format, value);
                 quote!(headers::header_value(&#text)?)
             }
         }
@@ -692,11 +690,9 @@ pub(crate) trait Codec<'m>: Side<'m> {
     /// validating) that returns the side's error when the header cannot be read.
     fn de_header(&self, field: &Field<'m>, name: &str, path: TokenStream) -> TokenStream {
         let s = self.service();
-        let (target, format, list) = match s.ty(&field.member.target) {
-            Ty::List { member, .. } => {
-                (member.target.as_str(), member_format(s.model, member, TimestampFormat::HttpDate), true)
-            }
-            _ => (field.member.target.as_str(), field.timestamp_format, false),
+        let (target, format, list) = match s.ty(field.target) {
+            Ty::List { member, .. } => (member.target, member.format(TimestampFormat::HttpDate), true),
+            _ => (field.target, field.timestamp_format, false),
         };
         let ty = s.ty(target);
         let format = match format {
@@ -805,7 +801,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
             stmts.push(quote!(let #var = #value;));
         }
         let payload = fields.iter().find(|f| f.binding == Binding::Payload);
-        if let Some(field) = payload.filter(|f| !self.service().is_streaming(&f.member.target)) {
+        if let Some(field) = payload.filter(|f| !self.service().is_streaming(f.target)) {
             let (var, value) = (local(field), self.de_payload(field, bytes.clone(), self.member_path(field.name)));
             stmts.push(quote!(let #var = #value;));
         }
@@ -825,7 +821,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
     /// A payload member's value read from the whole body (`bytes`, a `&[u8]`): an
     /// expression of type `Option<T>`, `None` for an empty body.
     fn de_payload(&self, field: &Field<'m>, bytes: TokenStream, path: TokenStream) -> TokenStream {
-        let target = field.member.target.as_str();
+        let target = field.target;
         let value = match self.service().ty(target) {
             Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => quote!(::aws_smithy_types::Blob::new(#bytes.to_vec())),
             Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) | Ty::Enum(_) => {
@@ -887,7 +883,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 (self.rust_type(id), quote!(#open for (key, item) in #inner.iter() { #write } #close))
             }
             Ty::Struct(_) => {
-                let writes = self.ser_members(s.struct_place(id).0, &s.member_fields(id), quote!(value));
+                let writes = self.ser_members(s.struct_place(id).0, s.member_fields(id), quote!(value));
                 let (open, close) = match wire {
                     // A structure without members is `{}`.
                     Format::Json if writes.is_empty() => {
@@ -903,13 +899,13 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 for field in s.member_fields(id) {
                     let variant = variant_ident(field.name);
                     let key = field.json;
-                    if field.member.target == UNIT {
+                    if field.target == UNIT {
                         let empty = wire.empty_object(key);
                         arms.push(quote!(#rust::#variant => { #empty }));
                         continue;
                     }
                     let slot = Slot::Key(quote!(#key));
-                    let write = self.ser_value(&field.member.target, field.timestamp_format, &slot, quote!(v));
+                    let write = self.ser_value(field.target, field.timestamp_format, &slot, quote!(v));
                     arms.push(quote!(#rust::#variant(v) => { #write }));
                 }
                 if !self.validates() {
@@ -964,8 +960,8 @@ pub(crate) trait Codec<'m>: Side<'m> {
     /// The match arm that reads a member into its `Option` `var` (boxed if it is recursive).
     fn de_member_arm(&self, field: &Field<'m>, var: &Ident, path: TokenStream) -> TokenStream {
         let key = field.json;
-        let de = self.de_target(&field.member.target, field.timestamp_format, path);
-        if self.service().is_boxed(field) {
+        let de = self.de_target(field.target, field.timestamp_format, path);
+        if field.boxed {
             quote!(#key => #var = #de?.map(::std::boxed::Box::new),)
         } else {
             quote!(#key => #var = #de?,)
@@ -1012,7 +1008,11 @@ pub(crate) trait Codec<'m>: Side<'m> {
             },
             Ty::Newtype(..) | Ty::Enum(_) => return None,
             Ty::List { member, sparse, .. } => {
-                let item = self.de_target(&member.target, body_format(s, member), quote!(&path.index(items.len())));
+                let item = self.de_target(
+                    member.target,
+                    member.format(TimestampFormat::EpochSeconds),
+                    quote!(&path.index(items.len())),
+                );
                 let push = if sparse {
                     quote!(items.push(#item?);)
                 } else if validates {
@@ -1044,18 +1044,19 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 }
             }
             Ty::Map { key, value, sparse, .. } => {
-                let item = self.de_target(&value.target, body_format(s, value), quote!(&path.key(&key)));
-                let key_ty = s.ty(&key.target);
+                let item =
+                    self.de_target(value.target, value.format(TimestampFormat::EpochSeconds), quote!(&path.key(&key)));
+                let key_ty = s.ty(key.target);
                 let key_value = match key_ty {
                     Ty::Enum(_) if validates => {
-                        let k = self.rust_type(&key.target);
+                        let k = self.rust_type(key.target);
                         quote!(#k::try_from(key.as_ref()).map_err(|e| e.into_violation(path))?)
                     }
                     Ty::Enum(_) => {
-                        let k = self.rust_type(&key.target);
+                        let k = self.rust_type(key.target);
                         quote!(#k::from(key.as_ref()))
                     }
-                    _ => self.constrained(key_ty, &key.target, quote!(key.into_owned())),
+                    _ => self.constrained(key_ty, key.target, quote!(key.into_owned())),
                 };
                 let insert = if sparse {
                     quote! {
@@ -1094,7 +1095,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 let mut decls = Vec::new();
                 let mut arms = Vec::new();
                 let mut inits = Vec::new();
-                for field in &s.member_fields(id) {
+                for field in s.member_fields(id) {
                     let var = quote::format_ident!("m_{}", names::snake(field.name));
                     let m = names::field(field.name);
                     let name = field.name;
@@ -1118,12 +1119,12 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 for field in s.member_fields(id) {
                     let variant = variant_ident(field.name);
                     let (key, name) = (field.json, field.name);
-                    if field.member.target == UNIT {
+                    if field.target == UNIT {
                         arms.push(quote!(#key => { #skip; #rust::#variant }));
                         continue;
                     }
-                    let de = self.de_target(&field.member.target, field.timestamp_format, quote!(&path.member(#name)));
-                    let value = if s.is_boxed(&field) { quote!(::std::boxed::Box::new(value)) } else { quote!(value) };
+                    let de = self.de_target(field.target, field.timestamp_format, quote!(&path.member(#name)));
+                    let value = if field.boxed { quote!(::std::boxed::Box::new(value)) } else { quote!(value) };
                     arms.push(quote! {
                         #key => match #de? {
                             ::std::option::Option::Some(value) => #rust::#variant(#value),
@@ -1194,16 +1195,6 @@ pub(crate) fn format_tokens(format: TimestampFormat) -> TokenStream {
         TimestampFormat::HttpDate => quote!(::aws_smithy_types::date_time::Format::HttpDate),
         TimestampFormat::EpochSeconds => quote!(::aws_smithy_types::date_time::Format::EpochSeconds),
     }
-}
-
-/// The timestamp format of a list's or map's member inside a body.
-fn body_format(s: &Service<'_>, member: &Member) -> TimestampFormat {
-    member_format(s.model, member, TimestampFormat::EpochSeconds)
-}
-
-/// The timestamp format of a list's or map's member: its own, its target's, or `default`.
-pub(crate) fn member_format(model: &smithy::Model, member: &Member, default: TimestampFormat) -> TimestampFormat {
-    member.traits.timestamp_format().or_else(|| model.traits(&member.target).timestamp_format()).unwrap_or(default)
 }
 
 /// A value in generated code: a reference (`v: &T`) or a place (`v.0: T`), so that each use

@@ -1,8 +1,12 @@
 //! A Smithy → Rust code generator for restJson1, awsJson1_0, awsJson1_1 and rpcv2Cbor services.
 //!
-//! - [`smithy`]: the JSON AST that `smithy build` hands to a `run::` plugin, with typed traits;
-//! - [`model`]: the service resolved for generation (protocol, operations, bindings, Rust types,
-//!   typed defaults), and every check, so that the emitters cannot fail;
+//! The model goes one way: [`ast`] → [`resolve`] → [`ir`] → the emitters ([`server`], [`client`]).
+//!
+//! - [`ast`]: the JSON AST that `smithy build` hands to a `run::` plugin, with typed traits;
+//! - [`resolve`]: the resolver, the only fallible phase: every check, so that the emitters cannot
+//!   fail;
+//! - [`ir`]: the resolved model the emitters read (Rust types, fields and bindings, typed
+//!   defaults, docs, constraints, enum values, error metadata, operations), never the AST;
 //! - [`server`]: the server SDK crate on `aws-smithy-http-server`, one emitter per module;
 //! - [`client`]: the client crate on `aws-smithy-runtime`, one emitter per module;
 //! - `codec`: the wire format of shapes (JSON, CBOR), one codec for both sides;
@@ -12,16 +16,17 @@
 //!   redacting `Debug`);
 //! - [`render`]: Rust source out of token streams, formatted in-process (no rustfmt needed).
 
+pub mod ast;
 pub mod client;
 mod codec;
-pub mod model;
+pub mod ir;
 pub mod names;
 mod protocol_tests;
 pub mod render;
+pub mod resolve;
 pub mod rust_types;
 pub mod server;
 mod shapes;
-pub mod smithy;
 
 use std::fmt;
 

@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use attached_files_codegen::{Settings, client, server, smithy::Model};
+use attached_files_codegen::{Settings, ast::Ast, client, server};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -108,7 +108,7 @@ fn main() -> ExitCode {
     }
 }
 
-type Generate = fn(&Model, &Settings) -> Result<Vec<attached_files_codegen::File>, attached_files_codegen::Error>;
+type Generate = fn(&Ast, &Settings) -> Result<Vec<attached_files_codegen::File>, attached_files_codegen::Error>;
 
 fn run(out: Option<PathBuf>, settings: &Settings, generate: Generate) -> Result<(), String> {
     let out = match out.or_else(|| std::env::var_os("SMITHY_PLUGIN_DIR").map(PathBuf::from)) {
@@ -119,7 +119,7 @@ fn run(out: Option<PathBuf>, settings: &Settings, generate: Generate) -> Result<
     std::io::stdin()
         .read_to_string(&mut json)
         .map_err(|e| format!("cannot read the model from standard input: {e}"))?;
-    let model = Model::parse(&json).map_err(|e| e.to_string())?;
+    let model = Ast::parse(&json).map_err(|e| e.to_string())?;
     let files = generate(&model, settings).map_err(|e| e.to_string())?;
     for file in files {
         let path = out.join(&file.path);

@@ -20,6 +20,12 @@ pub fn snake(smithy_name: &str) -> String {
     smithy_name.to_snake_case()
 }
 
+/// The name part of a shape id: `ns#Name` -> `Name`, `ns#Name$member` -> `member`.
+pub fn shape_name(id: &str) -> &str {
+    let name = id.rsplit_once('#').map_or(id, |(_, name)| name);
+    name.rsplit_once('$').map_or(name, |(_, member)| member)
+}
+
 /// An identifier for a field, function or module: snake case, keywords made raw (`r#type`),
 /// and the few keywords that cannot be raw given a trailing underscore.
 pub fn field(smithy_name: &str) -> Ident {

@@ -9,13 +9,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
-use crate::model::{Prim, Protocol, Service, Ty, UNIT};
+use crate::ir::{Prim, Protocol, Service, Ty, UNIT};
 use crate::names;
-use crate::rust_types::{enum_values, variant_ident};
-
-pub(crate) const REQUEST_TESTS: &str = "smithy.test#httpRequestTests";
-pub(crate) const RESPONSE_TESTS: &str = "smithy.test#httpResponseTests";
-pub(crate) const MALFORMED_REQUEST_TESTS: &str = "smithy.test#httpMalformedRequestTests";
+use crate::rust_types::variant_ident;
 
 /// Which side of the protocol a test checks (`appliesTo`; a test without it checks both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,13 +41,15 @@ pub(crate) fn tests(
     })
 }
 
-/// Whether any operation or error of the service carries one of `traits`' tests for `side`.
-pub(crate) fn any_tests(s: &Service<'_>, traits: &[&str], side: Side) -> bool {
-    let ids = s.operations.iter().map(|op| op.id).chain(s.structs.keys().map(String::as_str));
-    ids.into_iter().any(|id| {
-        let carried = &s.model.traits(id).0;
-        traits.iter().any(|t| tests(carried.get(*t), s.protocol, side).next().is_some())
-    })
+/// Whether any operation or error of the service carries tests for `side` (malformed-request
+/// tests are the server's only).
+pub(crate) fn any_tests(s: &Service<'_>, side: Side) -> bool {
+    let operations = s.operations.iter().flat_map(|op| {
+        let malformed = op.tests.malformed_request.filter(|_| side == Side::Server);
+        [op.tests.request, op.tests.response, malformed]
+    });
+    let errors = s.shapes.values().filter_map(|shape| shape.error.and_then(|e| e.response_tests));
+    operations.flatten().chain(errors).any(|value| tests(Some(value), s.protocol, side).next().is_some())
 }
 
 /// The tests, sorted by name, as the body of a `protocol_tests` module. Smithy keeps test ids
@@ -86,7 +84,7 @@ pub(crate) fn assert_same(
     awaits: bool,
 ) -> TokenStream {
     let nan = |v: &Value| v.to_string().contains("\"NaN\"");
-    let id = s.model.shapes.get_key_value(id).map(|(k, _)| k.as_str()).unwrap_or(UNIT);
+    let id = s.id(id);
     let one_by_one = params(test).values().any(nan) || s.has_stream(id);
     if !one_by_one {
         return quote!(assert_eq!(#actual, #expected););
@@ -94,8 +92,8 @@ pub(crate) fn assert_same(
     let fields = s.fields(id);
     let checks = fields.iter().map(|field| {
         let f = names::field(field.name);
-        let is_map = matches!(s.ty(&field.member.target), Ty::Map { .. });
-        if s.is_streaming(&field.member.target) {
+        let is_map = matches!(s.ty(field.target), Ty::Map { .. });
+        if s.is_streaming(field.target) {
             let read = |stream: TokenStream| {
                 if awaits {
                     quote!(#stream.collect().await.expect("the stream reads").into_bytes().to_vec())
@@ -190,18 +188,18 @@ pub(crate) trait Values<'m> {
             Ty::Enum(_) => {
                 let text = value.as_str().ok_or("an enum value that is not a string")?;
                 let path = self.type_path(target)?;
-                let known = enum_values(s.model, target);
-                let variant = known
-                    .into_iter()
+                let variant = s
+                    .shape(target)
+                    .enum_values
+                    .iter()
                     .find(|v| v.value == text)
                     .ok_or_else(|| format!("{text:?} is not a value of the enum"))?;
-                let variant = variant.variant;
+                let variant = variant_ident(variant.name);
                 quote!(#path::#variant)
             }
             Ty::List { member, newtype, sparse, .. } => {
                 let items = value.as_array().ok_or("a list value that is not an array")?;
-                let items =
-                    items.iter().map(|v| self.item(&member.target, v, sparse)).collect::<Result<Vec<_>, _>>()?;
+                let items = items.iter().map(|v| self.item(member.target, v, sparse)).collect::<Result<Vec<_>, _>>()?;
                 let list = quote!(::std::vec![#(#items),*]);
                 if newtype { self.newtype(target, list)? } else { list }
             }
@@ -209,8 +207,8 @@ pub(crate) trait Values<'m> {
                 let entries = value.as_object().ok_or("a map value that is not an object")?;
                 let mut pairs = Vec::new();
                 for (k, item) in entries {
-                    let key = self.value(&key.target, &Value::String(k.clone()))?;
-                    let item = self.item(&v.target, item, sparse)?;
+                    let key = self.value(key.target, &Value::String(k.clone()))?;
+                    let item = self.item(v.target, item, sparse)?;
                     pairs.push(quote!((#key, #item)));
                 }
                 let map = quote!(::std::collections::HashMap::from([#(#pairs),*]));
@@ -227,15 +225,15 @@ pub(crate) trait Values<'m> {
                 let path = self.type_path(target)?;
                 let field = s
                     .member_fields(target)
-                    .into_iter()
+                    .iter()
                     .find(|f| f.name == member)
                     .ok_or_else(|| format!("{member} is not a member of the union"))?;
                 let variant = variant_ident(field.name);
-                if field.member.target == UNIT {
+                if field.target == UNIT {
                     quote!(#path::#variant)
                 } else {
-                    let inner = self.value(&field.member.target, inner)?;
-                    let inner = if s.is_boxed(&field) { quote!(::std::boxed::Box::new(#inner)) } else { inner };
+                    let inner = self.value(field.target, inner)?;
+                    let inner = if field.boxed { quote!(::std::boxed::Box::new(#inner)) } else { inner };
                     quote!(#path::#variant(#inner))
                 }
             }

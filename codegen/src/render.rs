@@ -45,11 +45,10 @@ pub fn doc(text: Option<&str>) -> TokenStream {
 
 /// The doc comment and, for a `@deprecated` shape or member, the `#[deprecated]` attribute (with
 /// the trait's message and since) of an item generated for it.
-pub fn doc_and_deprecation(traits: &crate::smithy::Traits) -> TokenStream {
-    let doc = doc(traits.documentation());
-    let Some(value) = traits.get("deprecated") else { return doc };
-    let text = |key: &str| value.get(key).and_then(serde_json::Value::as_str);
-    let deprecated = match (text("message"), text("since")) {
+pub fn doc_and_deprecation(docs: &crate::ir::Docs<'_>) -> TokenStream {
+    let doc = doc(docs.doc);
+    let Some(deprecated) = docs.deprecated else { return doc };
+    let deprecated = match (deprecated.message, deprecated.since) {
         (Some(note), Some(since)) => quote::quote!(#[deprecated(note = #note, since = #since)]),
         (Some(note), None) => quote::quote!(#[deprecated(note = #note)]),
         (None, Some(since)) => quote::quote!(#[deprecated(since = #since)]),

@@ -5,9 +5,8 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::model::Prim;
+use crate::ir::{EnumValue, Prim};
 use crate::names;
-use crate::smithy::Model;
 
 /// The Rust type of a scalar.
 pub fn prim_type(prim: Prim) -> TokenStream {
@@ -31,55 +30,6 @@ pub fn variant_ident(name: &str) -> Ident {
     let name =
         if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() { format!("V{name}") } else { name };
     format_ident!("{name}")
-}
-
-/// One value of an enum.
-pub struct EnumValue<'m> {
-    /// The Rust variant, e.g. `ExtraLarge`.
-    pub variant: Ident,
-    /// The value on the wire, e.g. `x-large`.
-    pub value: String,
-    pub doc: Option<&'m str>,
-    /// The member's traits (an `enum` shape's; none for `@enum` entries).
-    pub traits: Option<&'m crate::smithy::Traits>,
-    /// Whether the value is `@internal` (an `@enum` entry tagged "internal").
-    pub internal: bool,
-}
-
-/// The values of an enum (an `enum` shape or a string with `@enum`), in model order.
-pub fn enum_values<'m>(model: &'m Model, id: &str) -> Vec<EnumValue<'m>> {
-    let Some(shape) = model.shapes.get(id) else { return Vec::new() };
-    let mut values = Vec::new();
-    if let Some(Value::Array(defs)) = shape.traits.get("enum") {
-        // The model pass refused entries without a value.
-        for def in defs {
-            let Some(value) = def.get("value").and_then(Value::as_str) else { continue };
-            let name = def.get("name").and_then(Value::as_str).unwrap_or(value);
-            let doc = def.get("documentation").and_then(Value::as_str);
-            let tags = def.get("tags").and_then(Value::as_array);
-            let internal = tags.is_some_and(|tags| tags.iter().any(|tag| tag == "internal"));
-            values.push(EnumValue {
-                variant: variant_ident(name),
-                value: value.to_owned(),
-                doc,
-                traits: None,
-                internal,
-            });
-        }
-    } else {
-        for (name, member) in shape.members.iter() {
-            let value = member.traits.get("enumValue").and_then(Value::as_str).unwrap_or(name);
-            let doc = member.traits.documentation();
-            values.push(EnumValue {
-                variant: variant_ident(name),
-                value: value.to_owned(),
-                doc,
-                traits: Some(&member.traits),
-                internal: member.traits.has("internal"),
-            });
-        }
-    }
-    values
 }
 
 /// A `Blob` of the bytes a model writes in base64 (a `@default`), or `None` if it is not base64.
@@ -137,27 +87,27 @@ pub fn enum_arms(ident: &Ident, values: &[EnumValue<'_>], parsed: impl Fn(TokenS
     let variants = values
         .iter()
         .map(|v| {
-            let d = v.traits.map_or_else(|| crate::render::doc(v.doc), crate::render::doc_and_deprecation);
-            let variant = &v.variant;
+            let d = crate::render::doc_and_deprecation(&v.docs);
+            let variant = variant_ident(v.name);
             quote!(#d #variant,)
         })
         .collect();
     let as_str = values
         .iter()
         .map(|v| {
-            let (variant, value) = (&v.variant, &v.value);
+            let (variant, value) = (variant_ident(v.name), v.value);
             quote!(#ident::#variant => #value,)
         })
         .collect();
     let from_str = values
         .iter()
         .map(|v| {
-            let (variant, value) = (&v.variant, &v.value);
+            let (variant, value) = (variant_ident(v.name), v.value);
             let parsed = parsed(quote!(#ident::#variant));
             quote!(#value => #parsed,)
         })
         .collect();
-    EnumArms { variants, as_str, from_str, values: values.iter().map(|v| v.value.clone()).collect() }
+    EnumArms { variants, as_str, from_str, values: values.iter().map(|v| v.value.to_owned()).collect() }
 }
 
 /// What `Debug` prints for a `@sensitive` value, as smithy-rs does.
@@ -166,13 +116,12 @@ pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
 /// `Debug` for a structure or its builder, `ty` (named `name` in the output), when a member is
 /// `@sensitive`: each member's value, or [`REDACTED`]; `None` when `Debug` can be derived.
 pub fn struct_debug(
-    s: &crate::model::Service<'_>,
-    fields: &[crate::model::Field<'_>],
+    fields: &[crate::ir::Field<'_>],
     ty: TokenStream,
     name: &str,
     extra: &[&str],
 ) -> Option<TokenStream> {
-    if !fields.iter().any(|f| s.is_redacted(f)) {
+    if !fields.iter().any(|f| f.redacted) {
         return None;
     }
     // Fields the structure has besides its members (a client error's `meta`).
@@ -183,7 +132,7 @@ pub fn struct_debug(
     let fields = fields.iter().map(|field| {
         let snake = names::snake(field.name);
         let ident = names::field(field.name);
-        if s.is_redacted(field) {
+        if field.redacted {
             quote!(formatter.field(#snake, &#REDACTED);)
         } else {
             quote!(formatter.field(#snake, &self.#ident);)
@@ -203,7 +152,7 @@ pub fn struct_debug(
 
 /// `Debug` for an enum or newtype of shape `id` if it is `@sensitive` (its value is never
 /// printed); `None` when `Debug` can be derived.
-pub fn value_debug(s: &crate::model::Service<'_>, id: &str, ty: TokenStream) -> Option<TokenStream> {
+pub fn value_debug(s: &crate::ir::Service<'_>, id: &str, ty: TokenStream) -> Option<TokenStream> {
     s.is_sensitive(id).then(|| redacted_value_debug(ty))
 }
 
@@ -220,8 +169,8 @@ pub(crate) fn redacted_value_debug(ty: TokenStream) -> TokenStream {
 
 /// A `@default` as a Rust value of the member's plain type (a `ByteStream` for a `stream`);
 /// enums are each side's to spell.
-pub fn default_literal(default: crate::model::DefaultValue<'_>, stream: bool) -> TokenStream {
-    use crate::model::DefaultValue;
+pub fn default_literal(default: crate::ir::DefaultValue<'_>, stream: bool) -> TokenStream {
+    use crate::ir::DefaultValue;
     match default {
         DefaultValue::String(s) => quote!(::std::string::String::from(#s)),
         DefaultValue::Bool(b) => quote!(#b),

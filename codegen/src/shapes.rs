@@ -12,10 +12,10 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::codec::Side;
-use crate::model::{DefaultValue, Field, Module, Operation, Prim, Ty, UNIT};
+use crate::ir::{DefaultValue, Field, Module, Operation, Prim, Ty, UNIT};
 use crate::names;
 use crate::render::{doc, doc_and_deprecation};
-use crate::rust_types::{REDACTED, default_literal, enum_values, redacted_value_debug, variant_ident};
+use crate::rust_types::{REDACTED, default_literal, redacted_value_debug, variant_ident};
 
 /// An operation's errors in its error enum: the variants, and their arms in `Display::fmt` and
 /// `Error::source`, and their `is_<variant>()` checks.
@@ -60,8 +60,8 @@ pub(crate) trait Types<'m>: Side<'m> {
     /// when absent on the client, an `Option` of a slice on the server.
     fn accessor(&self, module: Module, field: &Field<'m>, f: &Ident, field_doc: &TokenStream) -> TokenStream {
         let s = self.service();
-        let ty = s.ty(&field.member.target);
-        let rust = self.rust_type(&field.member.target);
+        let ty = s.ty(field.target);
+        let rust = self.rust_type(field.target);
         let set = !self.is_optional(module, field);
         let copy = match ty {
             Ty::Prim(p) | Ty::Newtype(_, p) if !self.is_newtype(ty) => p.is_copy(),
@@ -95,7 +95,7 @@ pub(crate) trait Types<'m>: Side<'m> {
                 }
             }
             _ if set => quote!(#field_doc pub fn #f(&self) -> &#rust { &self.#f }),
-            _ if s.is_boxed(field) => {
+            _ if field.boxed => {
                 quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&#rust> { self.#f.as_deref() })
             }
             _ => quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&#rust> { self.#f.as_ref() }),
@@ -106,20 +106,20 @@ pub(crate) trait Types<'m>: Side<'m> {
     /// variant for members this crate does not know.
     fn union(&self, id: &'m str) -> TokenStream {
         let ident = format_ident!("{}", self.type_name(id));
-        let shape_doc = doc_and_deprecation(self.service().model.traits(id));
+        let shape_doc = doc_and_deprecation(&self.service().shape(id).docs);
         let fields = self.service().member_fields(id);
         let mut variants = Vec::new();
         let mut methods = Vec::new();
         // Without an `Unknown` variant a union of one member makes `as_x`'s `if let` irrefutable,
         // which is allowed.
         let irrefutable = self.validates().then(|| quote!(#[allow(irrefutable_let_patterns)]));
-        for field in &fields {
+        for field in fields {
             let variant = variant_ident(field.name);
-            let field_doc = doc_and_deprecation(&field.member.traits);
+            let field_doc = doc_and_deprecation(&field.docs);
             let snake = names::snake(field.name);
             let is = format_ident!("is_{snake}");
             let is_doc = format!(" Whether this is the `{}` member.", field.name);
-            if field.member.target == UNIT {
+            if field.target == UNIT {
                 variants.push(quote!(#field_doc #variant,));
                 methods.push(quote!(#[doc = #is_doc] pub fn #is(&self) -> bool { matches!(self, #ident::#variant) }));
                 continue;
@@ -140,7 +140,7 @@ pub(crate) trait Types<'m>: Side<'m> {
                 }
             });
         }
-        let debug_impl = self.union_debug(id, &ident, &fields);
+        let debug_impl = self.union_debug(id, &ident, fields);
         let debug = self.debug_derive(&debug_impl);
         let attrs = if self.validates() {
             quote!(#[derive(#debug Clone, PartialEq)])
@@ -175,15 +175,15 @@ pub(crate) trait Types<'m>: Side<'m> {
         if s.is_sensitive(id) {
             return Some(redacted_value_debug(quote!(#ident)));
         }
-        if !fields.iter().any(|f| s.is_redacted(f)) {
+        if !fields.iter().any(|f| f.redacted) {
             return None;
         }
         let arms = fields.iter().map(|field| {
             let variant = variant_ident(field.name);
             let name = variant.to_string();
-            if field.member.target == UNIT {
+            if field.target == UNIT {
                 quote!(#ident::#variant => f.write_str(#name),)
-            } else if s.is_redacted(field) {
+            } else if field.redacted {
                 quote!(#ident::#variant(_) => f.debug_tuple(#name).field(&#REDACTED).finish(),)
             } else {
                 quote!(#ident::#variant(value) => f.debug_tuple(#name).field(value).finish(),)
@@ -206,13 +206,13 @@ pub(crate) trait Types<'m>: Side<'m> {
     /// its message if it has one (redacted if `@sensitive`).
     fn error_display(&self, id: &'m str, ident: &Ident) -> TokenStream {
         let s = self.service();
-        let wire_name = crate::smithy::shape_name(id);
-        let message = s.fields(id).into_iter().find(|f| f.name.eq_ignore_ascii_case("message"));
+        let wire_name = crate::names::shape_name(id);
+        let message = s.fields(id).iter().find(|f| f.name.eq_ignore_ascii_case("message"));
         let message = match message {
-            Some(field) if s.is_redacted(&field) => quote!(write!(f, ": {}", #REDACTED)?;),
-            Some(field) if self.is_string(s.ty(&field.member.target)) => {
+            Some(field) if field.redacted => quote!(write!(f, ": {}", #REDACTED)?;),
+            Some(field) if self.is_string(s.ty(field.target)) => {
                 let f = names::field(field.name);
-                if self.is_optional(Module::Error, &field) {
+                if self.is_optional(Module::Error, field) {
                     quote!(if let ::std::option::Option::Some(message) = &self.#f { write!(f, ": {}", message)?; })
                 } else {
                     quote!(write!(f, ": {}", self.#f)?;)
@@ -254,10 +254,10 @@ pub(crate) trait Types<'m>: Side<'m> {
     /// `option` (an `Option` of a member's type) with the member's `@default` for `None`.
     fn or_default(&self, option: TokenStream, field: &Field<'m>) -> TokenStream {
         let s = self.service();
-        let ty = s.ty(&field.member.target);
+        let ty = s.ty(field.target);
         let default = self.default_value(field);
         match ty {
-            _ if s.is_streaming(&field.member.target) => quote!(#option.unwrap_or_default()),
+            _ if s.is_streaming(field.target) => quote!(#option.unwrap_or_default()),
             Ty::List { .. } | Ty::Map { .. } if !self.is_newtype(ty) => quote!(#option.unwrap_or_default()),
             Ty::Prim(p) | Ty::Newtype(_, p) if p.is_copy() => quote!(#option.unwrap_or(#default)),
             Ty::IntEnum | Ty::Enum(_) => quote!(#option.unwrap_or(#default)),
@@ -272,13 +272,14 @@ pub(crate) trait Types<'m>: Side<'m> {
 
     /// A member's `@default` value as this side holds it (`Default::default()` without one).
     fn default_value(&self, field: &Field<'m>) -> TokenStream {
-        let (s, target) = (self.service(), &field.member.target);
+        let (s, target) = (self.service(), field.target);
         let default = field.default.unwrap_or(DefaultValue::Empty);
         let ty = s.ty(target);
         let value = match default {
             DefaultValue::Enum(value) => {
                 let path = self.rust_type(target);
-                let variant = enum_values(s.model, target).into_iter().find(|v| v.value == value).map(|v| v.variant);
+                let variant =
+                    s.shape(target).enum_values.iter().find(|v| v.value == value).map(|v| variant_ident(v.name));
                 return quote!(#path::#variant);
             }
             _ => default_literal(default, s.is_streaming(target)),
@@ -317,7 +318,7 @@ pub(crate) trait Types<'m>: Side<'m> {
         for error in &op.errors {
             let variant = format_ident!("{}", self.type_name(error));
             let path = self.named_type(error);
-            let error_doc = doc(self.service().model.traits(error).documentation());
+            let error_doc = doc(self.service().shape(error).docs.doc);
             v.variants.push(quote!(#error_doc #variant(#path),));
             v.displays.push(quote!(#this::#variant(e) => e.fmt(f),));
             v.sources.push(quote!(#this::#variant(e) => ::std::option::Option::Some(e),));

@@ -2,7 +2,7 @@
 //! SigV4 only for a service with `@sigv4`, the subset check it shares with the server generator,
 //! and byte-identical output for the same input.
 
-use attached_files_codegen::{File, Settings, client, smithy::Model};
+use attached_files_codegen::{File, Settings, ast::Ast, client};
 use serde_json::{Value, json};
 
 fn settings() -> Settings {
@@ -40,7 +40,7 @@ fn id_label() -> Value {
 }
 
 fn generate(json: &str) -> Result<Vec<File>, String> {
-    let model = Model::parse(json).map_err(|e| e.to_string())?;
+    let model = Ast::parse(json).map_err(|e| e.to_string())?;
     client::generate(&model, &settings()).map_err(|e| e.to_string())
 }
 
@@ -113,7 +113,7 @@ fn refuses_what_the_subset_leaves_out_with_the_servers_message() {
 fn the_same_input_gives_byte_identical_output() {
     let json = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/models/kitchen-sink.json")).unwrap();
     let settings = Settings { service: "example.kitchensink#KitchenSink".to_owned(), ..settings() };
-    let first = client::generate(&Model::parse(&json).unwrap(), &settings).unwrap();
-    let second = client::generate(&Model::parse(&json).unwrap(), &settings).unwrap();
+    let first = client::generate(&Ast::parse(&json).unwrap(), &settings).unwrap();
+    let second = client::generate(&Ast::parse(&json).unwrap(), &settings).unwrap();
     assert_eq!(first, second);
 }

@@ -13,7 +13,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use attached_files_codegen::smithy::Model;
+use attached_files_codegen::ast::Ast;
 use attached_files_codegen::{Error, File, Settings, client, server};
 use common::{GeneratedCrate, describe};
 
@@ -53,7 +53,7 @@ const SUITES: [Suite; 4] = [
     ("rpcv2Cbor", "rpcv2cbor.json", &[("smithy.protocoltests.rpcv2Cbor#RpcV2Protocol", "rpc-v2-cbor", None)]),
 ];
 
-type Generate = fn(&Model, &Settings) -> Result<Vec<File>, Error>;
+type Generate = fn(&Ast, &Settings) -> Result<Vec<File>, Error>;
 
 /// `key: reason` lines, `#` comments and blank lines ignored.
 fn read_list(name: &str) -> BTreeMap<String, String> {
@@ -118,7 +118,7 @@ fn run(side: &str, crate_suffix: &str, generate: Generate) {
                 excluded.keys().filter(|op| op.split('#').next() == Some(namespace)).cloned().collect();
             check_exclusions(&json, &settings, &left_out, &excluded, generate);
 
-            let mut model = Model::parse(&json).unwrap();
+            let mut model = Ast::parse(&json).unwrap();
             model.exclude_operations(service, &left_out).unwrap();
             let generated = generate(&model, &settings).unwrap_or_else(|e| panic!("{service}: {e}"));
             let sdk = GeneratedCrate::write(&format!("conformance/{module}"), &module, generated, "", &[]);
@@ -199,10 +199,10 @@ fn check_exclusions(
     generate: Generate,
 ) {
     let all: Vec<String> =
-        Model::parse(json).unwrap().shapes[&settings.service].operations.iter().map(|op| op.target.clone()).collect();
+        Ast::parse(json).unwrap().shapes[&settings.service].operations.iter().map(|op| op.target.clone()).collect();
     for op in left_out {
         assert!(all.contains(op), "excluded-operations.txt: {} has no operation {op}", settings.service);
-        let mut model = Model::parse(json).unwrap();
+        let mut model = Ast::parse(json).unwrap();
         let others: Vec<String> = all.iter().filter(|o| *o != op).cloned().collect();
         model.exclude_operations(&settings.service, &others).unwrap();
         match generate(&model, settings) {

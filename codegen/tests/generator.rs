@@ -1,7 +1,7 @@
 //! The generator on tiny models: what it writes for each supported feature, the one clear error
 //! for each unsupported one, and that its output depends on nothing but its input.
 
-use attached_files_codegen::{File, Settings, server, smithy::Model};
+use attached_files_codegen::{File, Settings, ast::Ast, server};
 use serde_json::{Value, json};
 
 fn settings(validation_exception: Option<&str>) -> Settings {
@@ -47,7 +47,7 @@ fn model(input_members: Value, extra: Value) -> String {
 }
 
 fn generate(json: &str, validation_exception: Option<&str>) -> Result<Vec<File>, String> {
-    let model = Model::parse(json).map_err(|e| e.to_string())?;
+    let model = Ast::parse(json).map_err(|e| e.to_string())?;
     server::generate(&model, &settings(validation_exception)).map_err(|e| e.to_string())
 }
 
@@ -108,8 +108,8 @@ fn output_depends_only_on_the_input() {
         validation_exception: Some("example.kitchensink#ValidationException".to_owned()),
         ..settings(None)
     };
-    let first = server::generate(&Model::parse(&json).unwrap(), &settings).unwrap();
-    let second = server::generate(&Model::parse(&json).unwrap(), &settings).unwrap();
+    let first = server::generate(&Ast::parse(&json).unwrap(), &settings).unwrap();
+    let second = server::generate(&Ast::parse(&json).unwrap(), &settings).unwrap();
     assert_eq!(first, second);
 }
 
@@ -157,7 +157,7 @@ fn deprecated_shapes_and_members_are_deprecated_in_rust() {
 fn a_service_with_several_protocols_generates_for_the_one_chosen() {
     let mut both: Value = serde_json::from_str(&model(json!({}), json!({}))).unwrap();
     both["shapes"]["ex#Svc"]["traits"]["aws.protocols#awsJson1_0"] = json!({});
-    let model = Model::parse(&both.to_string()).unwrap();
+    let model = Ast::parse(&both.to_string()).unwrap();
     let with = |protocol: Option<&str>| Settings { protocol: protocol.map(str::to_owned), ..settings(None) };
 
     // By default the first supported one, restJson1; a flag chooses another.

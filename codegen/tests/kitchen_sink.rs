@@ -2,7 +2,7 @@
 
 mod common;
 
-use attached_files_codegen::smithy::Model;
+use attached_files_codegen::ast::Ast;
 use attached_files_codegen::{Settings, server};
 use common::{GeneratedCrate, describe};
 
@@ -21,7 +21,7 @@ tokio = { version = "1.54.1", features = ["macros", "net", "rt-multi-thread"] }
 fn kitchen_sink_sdk_is_generated_compiled_and_passes_its_http_tests() {
     let codegen = common::workspace().join("codegen");
     let json = std::fs::read_to_string(codegen.join("tests/models/kitchen-sink.json")).unwrap();
-    let model = Model::parse(&json).expect("the kitchen-sink model parses");
+    let model = Ast::parse(&json).expect("the kitchen-sink model parses");
     let settings = Settings {
         service: "example.kitchensink#KitchenSink".to_owned(),
         module: "kitchen-sink-server-sdk".to_owned(),

@@ -3,7 +3,7 @@
 
 mod common;
 
-use attached_files_codegen::smithy::Model;
+use attached_files_codegen::ast::Ast;
 use attached_files_codegen::{Settings, client, server};
 use common::{GeneratedCrate, describe};
 
@@ -21,7 +21,7 @@ tokio = { version = "1.54.1", features = ["macros", "net", "rt-multi-thread"] }
 fn kitchen_sink_client_is_generated_compiled_and_calls_its_server() {
     let codegen = common::workspace().join("codegen");
     let json = std::fs::read_to_string(codegen.join("tests/models/kitchen-sink.json")).unwrap();
-    let model = Model::parse(&json).expect("the kitchen-sink model parses");
+    let model = Ast::parse(&json).expect("the kitchen-sink model parses");
     let mut settings = Settings {
         service: "example.kitchensink#KitchenSink".to_owned(),
         module: "kitchen-sink-server-sdk".to_owned(),

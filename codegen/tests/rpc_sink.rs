@@ -4,7 +4,7 @@
 
 mod common;
 
-use attached_files_codegen::smithy::Model;
+use attached_files_codegen::ast::Ast;
 use attached_files_codegen::{Settings, client, server};
 use common::{GeneratedCrate, describe};
 
@@ -24,7 +24,7 @@ tokio = {{ version = "1.54.1", features = ["macros", "net", "rt-multi-thread"] }
 fn rpc_protocols_connect_the_generated_client_and_server() {
     let codegen = common::workspace().join("codegen");
     let json = std::fs::read_to_string(codegen.join("tests/models/rpc-sink.json")).unwrap();
-    let model = Model::parse(&json).expect("the rpc-sink model parses");
+    let model = Ast::parse(&json).expect("the rpc-sink model parses");
     let tests = std::fs::read_to_string(codegen.join("tests/rpc_sink/client.rs")).unwrap();
     for protocol in ["awsJson1_0", "awsJson1_1", "rpcv2Cbor"] {
         // Each protocol's crates have their own names: they share one target directory, where cargo

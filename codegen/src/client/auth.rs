@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::Gen;
-use crate::model::AuthScheme;
+use crate::ir::AuthScheme;
 use crate::render::{rust_file, rust_source};
 use crate::{Error, File, Settings};
 

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use super::Gen;
 use super::shapes::Held;
 use crate::codec::Side;
-use crate::model::{AuthScheme, Module, Operation, Paginated, Ty};
+use crate::ir::{AuthScheme, Module, Operation, Paginated, Ty};
 use crate::names;
 use crate::render::{doc_and_deprecation, inner_doc};
 use crate::shapes::Types;
@@ -72,7 +72,7 @@ impl<'m> Gen<'_, 'm> {
             });
             inits.push(quote!(#field,));
             let fluent = format_ident!("{}FluentBuilder", names::type_name(op.name));
-            let op_doc = crate::render::doc_and_deprecation(self.s.model.traits(op.id));
+            let op_doc = crate::render::doc_and_deprecation(&op.docs);
             let call_doc =
                 format!(" Starts a call of {name}: set the input with the builder's methods, then `.send().await`.");
             methods.push(quote! {
@@ -160,7 +160,7 @@ impl<'m> Gen<'_, 'm> {
         if let Some(paginated) = op.paginated {
             items.push(self.paginator(op, paginated));
         }
-        let module_doc = inner_doc(op.doc);
+        let module_doc = inner_doc(op.docs.doc);
         quote! {
             #module_doc
             #(#items)*
@@ -183,7 +183,7 @@ impl<'m> Gen<'_, 'm> {
         let mut tokens = Vec::new();
         for field in self.s.fields(id) {
             let f = names::field(field.name);
-            if field.member.traits.has("idempotencyToken") {
+            if field.idempotency_token {
                 tokens.push(quote! {
                     if inner.#f.is_none() {
                         let provider = self.handle.conf.idempotency_token_provider().cloned().unwrap_or_default();
@@ -191,7 +191,7 @@ impl<'m> Gen<'_, 'm> {
                     }
                 });
             }
-            setters.push(self.setters(&field, &f, &doc_and_deprecation(&field.member.traits), true));
+            setters.push(self.setters(field, &f, &doc_and_deprecation(&field.docs), true));
         }
         let inner = if tokens.is_empty() {
             quote!(let inner = self.inner;)
@@ -284,9 +284,9 @@ impl<'m> Gen<'_, 'm> {
         let page_size = match paginated.page_size {
             Some(member) => {
                 let f = names::field(member);
-                let size = self.s.fields(input_id).into_iter().find(|f| f.name == member);
+                let size = self.s.fields(input_id).iter().find(|f| f.name == member);
                 let ty = match size {
-                    Some(size) => self.rust_type(&size.member.target),
+                    Some(size) => self.rust_type(size.target),
                     None => unreachable!("{}: @paginated names no input member {member}", op.id),
                 };
                 quote! {
@@ -305,10 +305,10 @@ impl<'m> Gen<'_, 'm> {
             Some(items) => {
                 let items_field = output_field(items);
                 let f = names::field(items_field.name);
-                let (item, take) = match self.s.ty(&items_field.member.target) {
+                let (item, take) = match self.s.ty(items_field.target) {
                     Ty::List { member, sparse, .. } => (self.item_type(member, sparse), quote!(output.#f)),
                     Ty::Map { key, value, sparse, .. } => {
-                        let (k, v) = (self.rust_type(&key.target), self.item_type(value, sparse));
+                        let (k, v) = (self.rust_type(key.target), self.item_type(value, sparse));
                         (quote!((#k, #v)), quote!(output.#f))
                     }
                     _ => unreachable!("{}: the model pass checked that @paginated items are a list or map", op.id),

@@ -25,13 +25,14 @@ mod shapes;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::model::{AuthScheme, Module, Operation, Service};
+use crate::ast::Ast;
+use crate::ir::{AuthScheme, Module, Operation, Service};
+use crate::names::shape_name;
 use crate::render::{inner_doc, optional_mod, rust_file, rust_source};
-use crate::smithy::{Model, shape_name};
 use crate::{Error, File, Settings, names};
 
 /// Generates the client crate for `settings.service`.
-pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> {
+pub fn generate(model: &Ast, settings: &Settings) -> Result<Vec<File>, Error> {
     let service = Service::resolve(model, &settings.service, settings.protocol.as_deref(), None)?;
     let crate_name = settings.module.replace('-', "_");
     let g = Gen { s: &service, crate_name };
@@ -83,10 +84,6 @@ pub(crate) struct Gen<'s, 'm> {
 }
 
 impl<'m> Gen<'_, 'm> {
-    fn model(&self) -> &'m Model {
-        self.s.model
-    }
-
     /// The module of a shared structure or union (`Model`) or of a modeled error (`Error`).
     /// Operation inputs and outputs are named by their operation instead (`op_struct`).
     fn module_of(&self, id: &str) -> Module {
@@ -159,7 +156,7 @@ impl<'m> Gen<'_, 'm> {
     }
 
     fn lib_rs(&self) -> TokenStream {
-        let title = self.s.shape.traits.get("title").and_then(|t| t.as_str()).unwrap_or(shape_name(self.s.id));
+        let title = self.s.title;
         let first_op = self.s.operations.first().map(|op| names::snake(op.name)).unwrap_or_default();
         let auth = self.auth_doc();
         let mut intro = format!(
@@ -175,7 +172,7 @@ impl<'m> Gen<'_, 'm> {
             self.s.id,
             crate_ = self.crate_name,
         );
-        if let Some(service_doc) = self.s.shape.traits.documentation() {
+        if let Some(service_doc) = self.s.docs.doc {
             intro = format!("{intro}\n\n{service_doc}");
         }
         let docs = inner_doc(Some(&intro));

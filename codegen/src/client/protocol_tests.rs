@@ -13,10 +13,10 @@ use serde_json::{Map, Value};
 use super::Gen;
 use super::shapes::Held;
 use crate::codec::Side as _;
-use crate::model::{Module, Operation, Service};
+use crate::ir::{Module, Operation, Service};
 use crate::protocol_tests::{
-    Case, REQUEST_TESTS, RESPONSE_TESTS, Side, Values, assert_same, body_check, header_checks, headers, ignored,
-    params, str_field, strs, test_fn_name, tests,
+    Case, Side, Values, assert_same, body_check, header_checks, headers, ignored, params, str_field, strs,
+    test_fn_name, tests,
 };
 use crate::shapes::Types as _;
 use crate::{Error, names};
@@ -24,17 +24,16 @@ use crate::{Error, names};
 impl<'m> Gen<'_, 'm> {
     /// Whether the model carries protocol tests for the client side of this service.
     pub(super) fn has_protocol_tests(&self) -> bool {
-        crate::protocol_tests::any_tests(self.s, &[REQUEST_TESTS, RESPONSE_TESTS], Side::Client)
+        crate::protocol_tests::any_tests(self.s, Side::Client)
     }
 
     pub(super) fn protocol_tests(&self) -> Result<TokenStream, Error> {
         let mut cases = Vec::new();
         for op in &self.s.operations {
-            let traits = &self.model().traits(op.id).0;
-            for test in tests(traits.get(REQUEST_TESTS), self.s.protocol, Side::Client) {
+            for test in tests(op.tests.request, self.s.protocol, Side::Client) {
                 cases.push(self.request_test(op, test));
             }
-            for test in tests(traits.get(RESPONSE_TESTS), self.s.protocol, Side::Client) {
+            for test in tests(op.tests.response, self.s.protocol, Side::Client) {
                 cases.push(self.response_test(op, test, None));
             }
         }
@@ -43,7 +42,7 @@ impl<'m> Gen<'_, 'm> {
                 continue;
             }
             let Some(op) = self.s.operations.iter().find(|op| op.errors.contains(&id.as_str())) else { continue };
-            for test in tests(self.model().traits(id).0.get(RESPONSE_TESTS), self.s.protocol, Side::Client) {
+            for test in tests(self.s.error(id).response_tests, self.s.protocol, Side::Client) {
                 cases.push(self.response_test(op, test, Some(self.id(id))));
             }
         }
@@ -187,17 +186,17 @@ impl<'m> Gen<'_, 'm> {
         let mut inits = Vec::new();
         for field in fields {
             let f = names::field(field.name);
-            let boxed = |v: TokenStream| if self.s.is_boxed(&field) { quote!(::std::boxed::Box::new(#v)) } else { v };
-            let held = self.held(module, &field);
+            let boxed = |v: TokenStream| if field.boxed { quote!(::std::boxed::Box::new(#v)) } else { v };
+            let held = self.held(module, field);
             let value = match params.get(field.name).filter(|v| !v.is_null()) {
                 Some(value) => {
-                    let value = boxed(self.value(&field.member.target, value)?);
+                    let value = boxed(self.value(field.target, value)?);
                     if held == Held::Optional { quote!(::std::option::Option::Some(#value)) } else { value }
                 }
                 None => match held {
                     Held::Optional => quote!(::std::option::Option::None),
-                    Held::Defaulted => self.default_value(&field),
-                    Held::Required => boxed(self.zero_value(&field.member.target)),
+                    Held::Defaulted => self.default_value(field),
+                    Held::Required => boxed(self.zero_value(field.target)),
                 },
             };
             inits.push(quote!(#f: #value,));

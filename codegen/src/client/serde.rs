@@ -8,11 +8,10 @@ use quote::{format_ident, quote};
 
 use super::Gen;
 use super::shapes::Held;
-use crate::codec::{Codec, Side, format_tokens, member_format};
-use crate::model::{Binding, Field, Module, Operation, Prim, Protocol, Segment, Service, Ty, UNIT};
+use crate::codec::{Codec, Side, format_tokens};
+use crate::ir::{Binding, Field, Module, Operation, Prim, Protocol, Segment, Service, TimestampFormat, Ty, UNIT};
 use crate::names;
 use crate::shapes::Types;
-use crate::smithy::TimestampFormat;
 
 /// Which text a scalar becomes: a label or a query value.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -54,11 +53,11 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
             Held::Optional => quote!(#var),
             Held::Defaulted => self.or_default(quote!(#var), field),
             Held::Required => {
-                let mut zero = self.zero_value(&field.member.target);
-                if self.s.is_boxed(field) {
+                let mut zero = self.zero_value(field.target);
+                if field.boxed {
                     zero = quote!(::std::boxed::Box::new(#zero));
                 }
-                let union = matches!(self.s.ty(&field.member.target), Ty::Union(_)) && !self.s.is_boxed(field);
+                let union = matches!(self.s.ty(field.target), Ty::Union(_)) && !field.boxed;
                 if zero.to_string() == quote!(::std::default::Default::default()).to_string() {
                     quote!(#var.unwrap_or_default())
                 } else if union {
@@ -131,8 +130,8 @@ impl<'m> Gen<'_, 'm> {
                     let snake = names::snake(field.name);
                     let place =
                         if matches!(segment, Segment::GreedyLabel(_)) { Place::GreedyLabel } else { Place::Label };
-                    let text = self.scalar_text(&field.member.target, field.timestamp_format, place, quote!(value));
-                    let is_string = matches!(self.s.ty(&field.member.target), Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String));
+                    let text = self.scalar_text(field.target, field.timestamp_format, place, quote!(value));
+                    let is_string = matches!(self.s.ty(field.target), Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String));
                     let present = if is_string {
                         quote!(input.#m.as_ref().filter(|value| !value.is_empty()))
                     } else {
@@ -156,19 +155,18 @@ impl<'m> Gen<'_, 'm> {
                 None => quote!(query.push_v(&::aws_smithy_http::query::fmt_string(#key));),
             });
         }
-        for field in &fields {
+        for field in fields {
             let Binding::Query(key) = field.binding else { continue };
             let m = names::field(field.name);
             let snake = names::snake(field.name);
-            let push = match self.s.ty(&field.member.target) {
+            let push = match self.s.ty(field.target) {
                 Ty::List { member, .. } => {
-                    let format = member_format(self.model(), member, TimestampFormat::DateTime);
-                    let text = self.scalar_text(&member.target, format, Place::Query, quote!(item));
+                    let format = member.format(TimestampFormat::DateTime);
+                    let text = self.scalar_text(member.target, format, Place::Query, quote!(item));
                     quote!(for item in value { query.push_kv(&::aws_smithy_http::query::fmt_string(#key), &#text); })
                 }
                 _ => {
-                    let text =
-                        self.scalar_text(&field.member.target, field.timestamp_format, Place::Query, quote!(value));
+                    let text = self.scalar_text(field.target, field.timestamp_format, Place::Query, quote!(value));
                     quote!(query.push_kv(&::aws_smithy_http::query::fmt_string(#key), &#text);)
                 }
             };
@@ -184,7 +182,7 @@ impl<'m> Gen<'_, 'm> {
         }
         // `@httpQueryParams`: the map's parameters, but not those that `@httpQuery` members or the
         // URI bind (those take precedence).
-        for field in &fields {
+        for field in fields {
             if field.binding != Binding::QueryParams {
                 continue;
             }
@@ -197,8 +195,8 @@ impl<'m> Gen<'_, 'm> {
                 })
                 .chain(op.query_literals.iter().map(|(key, _)| key.as_str()))
                 .collect();
-            let push = match self.s.ty(&field.member.target) {
-                Ty::Map { value, .. } if matches!(self.s.ty(&value.target), Ty::List { .. }) => quote! {
+            let push = match self.s.ty(field.target) {
+                Ty::Map { value, .. } if matches!(self.s.ty(value.target), Ty::List { .. }) => quote! {
                     for item in value {
                         query.push_kv(&::aws_smithy_http::query::fmt_string(key), &::aws_smithy_http::query::fmt_string(item));
                     }
@@ -229,7 +227,7 @@ impl<'m> Gen<'_, 'm> {
         let insert = |name: &str, value: &str| quote!(headers.insert(#name, ::http::HeaderValue::from_static(#value)););
         let protocol_headers = match self.s.protocol {
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
-                let target = insert("x-amz-target", &format!("{}.{}", crate::smithy::shape_name(self.s.id), op.name));
+                let target = insert("x-amz-target", &format!("{}.{}", crate::names::shape_name(self.s.id), op.name));
                 let query_mode = self.s.query_compatible.then(|| insert("x-amzn-query-mode", "true"));
                 quote!(#target #query_mode)
             }
@@ -240,11 +238,11 @@ impl<'m> Gen<'_, 'm> {
             }
             Protocol::RestJson1 => TokenStream::new(),
         };
-        let member_headers = self.ser_headers(Module::Input, &fields, quote!(input));
-        let stream = fields.iter().find(|f| self.s.is_streaming(&f.member.target));
+        let member_headers = self.ser_headers(Module::Input, fields, quote!(input));
+        let stream = fields.iter().find(|f| self.s.is_streaming(f.target));
         let body = match stream {
             Some(field) => self.stream_body(field),
-            None => self.request_body(id, &fields),
+            None => self.request_body(id, fields),
         };
         // A stream's body is an `SdkBody` already; other bodies are bytes.
         let sdk_body =
@@ -264,7 +262,7 @@ impl<'m> Gen<'_, 'm> {
                 }
             },
             Some(field) => {
-                let unknown = if self.model().traits(&field.member.target).has("requiresLength") {
+                let unknown = if self.s.shape(field.target).requires_length {
                     let text = format!("{} needs a body of known length (@requiresLength)", op.name);
                     quote!(::std::option::Option::None => return ::std::result::Result::Err(#text.into()),)
                 } else {
@@ -310,7 +308,7 @@ impl<'m> Gen<'_, 'm> {
         let f = format_ident!("host_prefix_{}", names::snake(op.name));
         let mut format = prefix.to_owned();
         let mut args = Vec::new();
-        for label in crate::model::host_labels(prefix) {
+        for label in crate::ir::host_labels(prefix) {
             format = format.replace(&format!("{{{label}}}"), "{}");
             let m = names::field(label);
             let snake = names::snake(label);
@@ -340,7 +338,7 @@ impl<'m> Gen<'_, 'm> {
     /// `content-type` header.
     fn stream_body(&self, field: &Field<'m>) -> TokenStream {
         let m = names::field(field.name);
-        let media = self.s.payload_media_type(&field.member.target);
+        let media = self.s.payload_media_type(field.target);
         quote! {
             let body = match input.#m {
                 ::std::option::Option::Some(stream) => {
@@ -357,7 +355,7 @@ impl<'m> Gen<'_, 'm> {
         if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
             let m = names::field(field.name);
             // An absent structure payload is sent as an empty object; other payloads as no body.
-            let absent = match self.s.ty(&field.member.target) {
+            let absent = match self.s.ty(field.target) {
                 Ty::Struct(_) => quote!({
                     headers::content_type(&mut headers, "application/json");
                     b"{}".to_vec()
@@ -420,7 +418,7 @@ impl<'m> Gen<'_, 'm> {
         let error = self.op_error_path(op);
         let mut arms = Vec::new();
         for e in &op.errors {
-            let code = crate::smithy::shape_name(e);
+            let code = crate::names::shape_name(e);
             let variant = self.struct_ident(e);
             let de = self.fn_name("de", e);
             let de = format_ident!("{de}_error");
@@ -448,12 +446,12 @@ impl<'m> Gen<'_, 'm> {
         };
         let output_de = self.http_deserializer(id, Module::Output, quote!(#module::#output), &output_fn);
         let fn_doc = format!(" {}'s output from a 2xx response, else the error the response names.", op.name);
-        let stream = self.s.fields(id).into_iter().find(|f| self.s.is_streaming(&f.member.target));
+        let stream = self.s.fields(id).iter().find(|f| self.s.is_streaming(f.target));
         let stream_de = stream.map(|field| {
             let stream_fn = format_ident!("de_{snake}_stream");
             let m = names::field(field.name);
             let stream = quote!(::aws_smithy_types::byte_stream::ByteStream::new(body));
-            let stream = if self.held(Module::Output, &field) == Held::Optional {
+            let stream = if self.held(Module::Output, field) == Held::Optional {
                 quote!(::std::option::Option::Some(#stream))
             } else {
                 stream
@@ -500,11 +498,11 @@ impl<'m> Gen<'_, 'm> {
         let is_error = module == Module::Error;
         let local = |field: &Field<'m>| format_ident!("m_{}", names::snake(field.name));
         let mut stmts = Vec::new();
-        for field in &fields {
+        for field in fields {
             let var = local(field);
             if field.binding == Binding::ResponseCode {
                 stmts.push(quote!(let #var = i32::from(status);));
-            } else if field.binding == Binding::Payload && self.s.is_streaming(&field.member.target) {
+            } else if field.binding == Binding::Payload && self.s.is_streaming(field.target) {
                 // The runtime has read the whole body already.
                 let stream = quote!(::aws_smithy_types::byte_stream::ByteStream::from(body.to_vec()));
                 stmts.push(quote!(let #var = (!body.is_empty()).then(|| #stream);));
@@ -513,9 +511,9 @@ impl<'m> Gen<'_, 'm> {
         // restJson1 ignores @httpQuery in responses: such members are in the body too.
         let body_fields: Vec<&Field<'m>> =
             fields.iter().filter(|f| matches!(f.binding, Binding::Body | Binding::Query(_))).collect();
-        stmts.push(self.de_bindings(&fields, &body_fields, quote!(body), None));
+        stmts.push(self.de_bindings(fields, &body_fields, quote!(body), None));
         let mut inits = Vec::new();
-        for field in &fields {
+        for field in fields {
             let m = names::field(field.name);
             let var = local(field);
             let value = match field.binding {

@@ -9,16 +9,14 @@
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-use serde_json::Value;
 
 use super::Gen;
 use crate::codec::Side;
-use crate::model::{Field, Module, Prim, Ty, UNIT};
+use crate::ir::{Field, Item, Module, Prim, Ty, UNIT};
 use crate::names;
 use crate::render::doc_and_deprecation;
-use crate::rust_types::{EnumArms, enum_arms, enum_values, struct_debug, value_debug};
+use crate::rust_types::{EnumArms, enum_arms, struct_debug, value_debug};
 use crate::shapes::{ErrorVariants, Types};
-use crate::smithy::Member;
 
 /// How a member is held: as `Option<T>`, or as `T` (with the `@default`, or, for a required
 /// member without one, a zero value when a response leaves it out).
@@ -35,7 +33,7 @@ impl<'m> Gen<'_, 'm> {
         match field {
             _ if module == Module::Input => Held::Optional,
             // `@clientOptional`: the client may not rely on the default or the requirement.
-            _ if field.member.traits.has("clientOptional") => Held::Optional,
+            _ if field.client_optional => Held::Optional,
             Field { default: Some(_), .. } => Held::Defaulted,
             Field { required: true, .. } => Held::Required,
             _ => Held::Optional,
@@ -106,16 +104,16 @@ impl<'m> Gen<'_, 'm> {
         let builder = format_ident!("{ident}Builder");
         let is_error = module == Module::Error;
         let is_input = module == Module::Input;
-        let shape_doc = if id == UNIT { TokenStream::new() } else { doc_and_deprecation(self.model().traits(id)) };
+        let shape_doc = if id == UNIT { TokenStream::new() } else { doc_and_deprecation(&self.s.shape(id).docs) };
         let mut decls = Vec::new();
         let mut accessors = Vec::new();
         let mut builder_fields = Vec::new();
         let mut setters = Vec::new();
         let mut build_fields = Vec::new();
         let mut fallible = is_input;
-        for field in &fields {
+        for field in fields {
             let f = names::field(field.name);
-            let field_doc = doc_and_deprecation(&field.member.traits);
+            let field_doc = doc_and_deprecation(&field.docs);
             let ty = self.member_type(field);
             let held = self.field_type(module, field);
             decls.push(quote!(#field_doc pub #f: #held,));
@@ -138,8 +136,8 @@ impl<'m> Gen<'_, 'm> {
         }
         // `@sensitive` members are redacted in `Debug`, which is then written out.
         let extra: &[&str] = if is_error { &["meta"] } else { &[] };
-        let debug_impl = struct_debug(self.s, &fields, quote!(#ident), &ident.to_string(), extra);
-        let builder_debug = struct_debug(self.s, &fields, quote!(#builder), &builder.to_string(), extra);
+        let debug_impl = struct_debug(fields, quote!(#ident), &ident.to_string(), extra);
+        let builder_debug = struct_debug(fields, quote!(#builder), &builder.to_string(), extra);
         let debug = self.debug_derive(&debug_impl);
         let mut derives = quote!(#[derive(::std::clone::Clone, #debug ::std::cmp::PartialEq)]);
         if is_error {
@@ -217,13 +215,13 @@ impl<'m> Gen<'_, 'm> {
 
     /// The parameter type of a setter taking a list's item or a map's value: as
     /// [`Self::setter_param`], or in a `@sparse` collection an `Option` of the item's type.
-    pub(super) fn item_param(&self, member: &'m Member, sparse: bool) -> TokenStream {
-        if sparse { self.item_type(member, sparse) } else { self.setter_param(&member.target) }
+    pub(super) fn item_param(&self, member: Item<'m>, sparse: bool) -> TokenStream {
+        if sparse { self.item_type(member, sparse) } else { self.setter_param(member.target) }
     }
 
     /// `value` (an [`Self::item_param`]) as the item's type.
-    fn item_converted(&self, member: &'m Member, sparse: bool, value: TokenStream) -> TokenStream {
-        if sparse { value } else { self.converted(&member.target, value) }
+    fn item_converted(&self, member: Item<'m>, sparse: bool, value: TokenStream) -> TokenStream {
+        if sparse { value } else { self.converted(member.target, value) }
     }
 
     /// `value` (a setter's parameter) as the member's type: `.into()` for strings only.
@@ -242,7 +240,7 @@ impl<'m> Gen<'_, 'm> {
         let set = format_ident!("set_{name}");
         let get = format_ident!("get_{name}");
         let ty = self.member_type(field);
-        let (params, args, add, note) = match self.s.ty(&field.member.target) {
+        let (params, args, add, note) = match self.s.ty(field.target) {
             Ty::List { member, sparse, .. } => {
                 let item = self.item_param(member, sparse);
                 let input = self.item_converted(member, sparse, quote!(input));
@@ -255,9 +253,9 @@ impl<'m> Gen<'_, 'm> {
                 (quote!(input: #item), quote!(input), add, Some(note))
             }
             Ty::Map { key, value, sparse, .. } => {
-                let (k, v) = (self.setter_param(&key.target), self.item_param(value, sparse));
+                let (k, v) = (self.setter_param(key.target), self.item_param(value, sparse));
                 let (key_in, value_in) =
-                    (self.converted(&key.target, quote!(key)), self.item_converted(value, sparse, quote!(value)));
+                    (self.converted(key.target, quote!(key)), self.item_converted(value, sparse, quote!(value)));
                 let add = quote! {
                     let mut map = self.#f.unwrap_or_default();
                     map.insert(#key_in, #value_in);
@@ -267,9 +265,9 @@ impl<'m> Gen<'_, 'm> {
                 (quote!(key: #k, value: #v), quote!(key, value), add, Some(note))
             }
             _ => {
-                let param = self.setter_param(&field.member.target);
-                let mut input = self.converted(&field.member.target, quote!(input));
-                if self.s.is_boxed(field) {
+                let param = self.setter_param(field.target);
+                let mut input = self.converted(field.target, quote!(input));
+                if field.boxed {
                     input = quote!(::std::boxed::Box::new(#input));
                 }
                 let add = quote!(self.#f = ::std::option::Option::Some(#input););
@@ -335,14 +333,14 @@ impl<'m> Gen<'_, 'm> {
                 let mut inits = Vec::new();
                 for field in self.s.member_fields(target) {
                     let f = names::field(field.name);
-                    let value = match self.held(self.module_of(target), &field) {
+                    let value = match self.held(self.module_of(target), field) {
                         Held::Optional => quote!(::std::option::Option::None),
-                        Held::Defaulted => self.default_value(&field),
-                        Held::Required if self.s.is_boxed(&field) => {
-                            let zero = self.zero_value(&field.member.target);
+                        Held::Defaulted => self.default_value(field),
+                        Held::Required if field.boxed => {
+                            let zero = self.zero_value(field.target);
                             quote!(::std::boxed::Box::new(#zero))
                         }
-                        Held::Required => self.zero_value(&field.member.target),
+                        Held::Required => self.zero_value(field.target),
                     };
                     inits.push(quote!(#f: #value,));
                 }
@@ -358,9 +356,9 @@ impl<'m> Gen<'_, 'm> {
     /// cannot break an older client.
     fn enumeration(&self, id: &'m str) -> TokenStream {
         let ident = format_ident!("{}", self.s.type_name(id));
-        let shape_doc = doc_and_deprecation(self.model().traits(id));
-        let values = enum_values(self.model(), id);
-        let EnumArms { variants, as_str, from_str, values: strs } = enum_arms(&ident, &values, |variant| variant);
+        let shape_doc = doc_and_deprecation(&self.s.shape(id).docs);
+        let values = &self.s.shape(id).enum_values;
+        let EnumArms { variants, as_str, from_str, values: strs } = enum_arms(&ident, values, |variant| variant);
         let listed = values.iter().map(|v| format!("`{}`", v.value)).collect::<Vec<_>>().join(", ");
         let enum_doc = format!(
             " Values: {listed}. A value this crate does not know is kept as `Unknown`: match with a wildcard arm\n and read it with `as_str()`, so that new values do not break your code."
@@ -435,7 +433,7 @@ impl<'m> Gen<'_, 'm> {
     }
 
     /// `<Operation>Error`: the operation's modeled errors, and `Unhandled` for any other.
-    pub(super) fn operation_error(&self, op: &crate::model::Operation<'m>) -> TokenStream {
+    pub(super) fn operation_error(&self, op: &crate::ir::Operation<'m>) -> TokenStream {
         let ident = format_ident!("{}Error", names::type_name(op.name));
         let docs = format!(" The errors of {}: its modeled errors, or `Unhandled` for any other.", op.name);
         let ErrorVariants { variants, displays, sources, checks } = self.error_variants(op, &quote!(Self));
@@ -445,11 +443,11 @@ impl<'m> Gen<'_, 'm> {
             let variant = self.struct_ident(error);
             metas
                 .push(quote!(Self::#variant(e) => ::aws_smithy_types::error::metadata::ProvideErrorMetadata::meta(e),));
-            let traits = self.model().traits(error);
-            if let Some(retryable) = traits.get("retryable") {
-                let kind = if retryable.get("throttling").and_then(Value::as_bool) == Some(true) {
+            let info = self.s.error(error);
+            if let Some(throttling) = info.retryable {
+                let kind = if throttling {
                     quote!(ThrottlingError)
-                } else if traits.error() == Some("server") {
+                } else if info.server_fault {
                     quote!(ServerError)
                 } else {
                     quote!(ClientError)

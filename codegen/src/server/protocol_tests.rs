@@ -13,10 +13,10 @@ use serde_json::{Map, Value};
 
 use super::Gen;
 use crate::codec::Side as _;
-use crate::model::{Module, Operation, Protocol, Service};
+use crate::ir::{Module, Operation, Protocol, Service};
 use crate::protocol_tests::{
-    Case, MALFORMED_REQUEST_TESTS, REQUEST_TESTS, RESPONSE_TESTS, Side, Values, assert_same, body_check, header_checks,
-    headers, ignored, params, str_field, strs, test_fn_name, tests,
+    Case, Side, Values, assert_same, body_check, header_checks, headers, ignored, params, str_field, strs,
+    test_fn_name, tests,
 };
 use crate::shapes::Types as _;
 use crate::{Error, names};
@@ -24,24 +24,19 @@ use crate::{Error, names};
 impl<'m> Gen<'_, 'm> {
     /// Whether the model carries protocol tests for the server side of this service.
     pub(super) fn has_protocol_tests(&self) -> bool {
-        crate::protocol_tests::any_tests(
-            self.s,
-            &[REQUEST_TESTS, RESPONSE_TESTS, MALFORMED_REQUEST_TESTS],
-            Side::Server,
-        )
+        crate::protocol_tests::any_tests(self.s, Side::Server)
     }
 
     pub(super) fn protocol_tests(&self) -> Result<TokenStream, Error> {
         let mut cases = Vec::new();
         for op in &self.s.operations {
-            let traits = &self.model().traits(op.id).0;
-            for test in tests(traits.get(REQUEST_TESTS), self.s.protocol, Side::Server) {
+            for test in tests(op.tests.request, self.s.protocol, Side::Server) {
                 cases.push(self.request_test(op, test));
             }
-            for test in tests(traits.get(RESPONSE_TESTS), self.s.protocol, Side::Server) {
+            for test in tests(op.tests.response, self.s.protocol, Side::Server) {
                 cases.push(self.response_test(op, test, None));
             }
-            for test in tests(traits.get(MALFORMED_REQUEST_TESTS), self.s.protocol, Side::Server) {
+            for test in tests(op.tests.malformed_request, self.s.protocol, Side::Server) {
                 cases.extend(self.malformed_tests(op, test)?);
             }
         }
@@ -50,7 +45,7 @@ impl<'m> Gen<'_, 'm> {
                 continue;
             }
             let Some(op) = self.s.operations.iter().find(|op| op.errors.contains(&id.as_str())) else { continue };
-            for test in tests(self.model().traits(id).0.get(RESPONSE_TESTS), self.s.protocol, Side::Server) {
+            for test in tests(self.s.error(id).response_tests, self.s.protocol, Side::Server) {
                 cases.push(self.response_test(op, test, Some(id)));
             }
         }
@@ -77,7 +72,7 @@ impl<'m> Gen<'_, 'm> {
     /// `Service.Operation`, the `X-Amz-Target` of an operation under awsJson.
     fn rpc_target(&self, op: &Operation<'m>) -> Option<String> {
         matches!(self.s.protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1)
-            .then(|| format!("{}.{}", crate::smithy::shape_name(self.s.id), op.name))
+            .then(|| format!("{}.{}", crate::names::shape_name(self.s.id), op.name))
     }
 
     fn request_test(&self, op: &Operation<'m>, test: &Map<String, Value>) -> Case {
@@ -257,12 +252,12 @@ impl<'m> Gen<'_, 'm> {
         let fields = if module == Module::Model { self.s.member_fields(id) } else { self.s.fields(id) };
 
         let mut inits = Vec::new();
-        for field in &fields {
+        for field in fields {
             let f = names::field(field.name);
             let value = match params.get(field.name) {
                 Some(value) if !value.is_null() => {
-                    let v = self.value(&field.member.target, value)?;
-                    let v = if self.s.is_boxed(field) { quote!(::std::boxed::Box::new(#v)) } else { v };
+                    let v = self.value(field.target, value)?;
+                    let v = if field.boxed { quote!(::std::boxed::Box::new(#v)) } else { v };
                     if field.is_always_set() { v } else { quote!(::std::option::Option::Some(#v)) }
                 }
                 _ => match field.default {

@@ -6,11 +6,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::Gen;
-use crate::codec::{Codec, Format, Side, format_tokens, member_format};
-use crate::model::{Binding, Field, Module, Operation, Prim, Protocol, Service, Ty, UNIT};
+use crate::codec::{Codec, Format, Side, format_tokens};
+use crate::ir::{Binding, Field, Module, Operation, Prim, Protocol, Service, TimestampFormat, Ty, UNIT};
 use crate::names;
 use crate::shapes::Types;
-use crate::smithy::TimestampFormat;
 
 /// The server reads untrusted input: it validates.
 impl<'m> Side<'m> for Gen<'_, 'm> {
@@ -223,7 +222,7 @@ impl<'m> Gen<'_, 'm> {
     /// The media type of a structure's HTTP body, if it has one.
     fn body_media_type(&self, fields: &[Field<'m>]) -> Option<&'m str> {
         if let Some(payload) = fields.iter().find(|f| f.binding == Binding::Payload) {
-            return Some(self.s.payload_media_type(&payload.member.target));
+            return Some(self.s.payload_media_type(payload.target));
         }
         fields.iter().any(|f| f.binding == Binding::Body).then_some(self.s.protocol.media_type())
     }
@@ -248,7 +247,7 @@ impl<'m> Gen<'_, 'm> {
         let output_fields = self.s.fields(op.output);
         // A blob payload has no media type in the model, so any Accept is fine.
         // The RPC protocols have no Accept check.
-        let accept_check = match self.response_media_type(&output_fields).unwrap_or("application/json") {
+        let accept_check = match self.response_media_type(output_fields).unwrap_or("application/json") {
             _ if !self.s.protocol.has_http_bindings() => quote!(),
             "application/octet-stream" => quote!(),
             accept => quote!(support::check_accept(&parts.headers, #accept)?;),
@@ -256,7 +255,7 @@ impl<'m> Gen<'_, 'm> {
         // An input structure without members is sent as `{}` by clients, so JSON is fine; a blob
         // payload without `@mediaType` takes any media type, so its Content-Type is not checked.
         // Under the RPC protocols every request may have a JSON body, of the protocol's media type.
-        let expected_media = match self.body_media_type(&fields) {
+        let expected_media = match self.body_media_type(fields) {
             _ if !self.s.protocol.has_http_bindings() => Some(self.s.protocol.media_type()),
             None if op.input != UNIT && fields.is_empty() => Some("application/json"),
             other => other,
@@ -291,7 +290,7 @@ impl<'m> Gen<'_, 'm> {
         let local = |f: &Field<'m>| format_ident!("m_{}", names::snake(f.name));
         for field in fields.iter().filter(|f| f.binding == Binding::Label) {
             let index = op.segments.iter().position(|s| s.label() == Some(field.name)).unwrap_or_default();
-            let raw = if matches!(op.segments[index], crate::model::Segment::GreedyLabel(_)) {
+            let raw = if matches!(op.segments[index], crate::ir::Segment::GreedyLabel(_)) {
                 let trailing = op.segments.len() - index - 1;
                 quote!(support::greedy_label(parts.uri.path(), #index, #trailing)?)
             } else {
@@ -300,7 +299,7 @@ impl<'m> Gen<'_, 'm> {
             let var = local(field);
             let name = field.name;
             let path = quote!(&Path::ROOT.member(#name));
-            let value = self.scalar_from_text(&field.member.target, field.timestamp_format, quote!(raw), path);
+            let value = self.scalar_from_text(field.target, field.timestamp_format, quote!(raw), path);
             stmts.push(quote! {
                 let #var = {
                     let raw = #raw;
@@ -314,8 +313,8 @@ impl<'m> Gen<'_, 'm> {
             Some(field) => {
                 let var = local(field);
                 stmts.push(quote!(let mut #var = ::std::option::Option::None;));
-                let insert = match self.s.ty(&field.member.target) {
-                    Ty::Map { value, .. } if matches!(self.s.ty(&value.target), Ty::List { .. }) => {
+                let insert = match self.s.ty(field.target) {
+                    Ty::Map { value, .. } if matches!(self.s.ty(value.target), Ty::List { .. }) => {
                         quote!(map.entry(key.clone().into_owned()).or_insert_with(::std::vec::Vec::new).push(value.clone().into_owned());)
                     }
                     _ => quote! {
@@ -338,11 +337,11 @@ impl<'m> Gen<'_, 'm> {
                 let Binding::Query(key) = field.binding else { continue };
                 let name = field.name;
                 stmts.push(quote!(let mut #var = ::std::option::Option::None;));
-                match self.s.ty(&field.member.target) {
+                match self.s.ty(field.target) {
                     Ty::List { member, .. } => {
-                        let format = member_format(self.s.model, member, TimestampFormat::DateTime);
+                        let format = member.format(TimestampFormat::DateTime);
                         let path = quote!(&Path::ROOT.member(#name).index(items.len()));
-                        let item = self.scalar_from_text(&member.target, format, quote!(value), path);
+                        let item = self.scalar_from_text(member.target, format, quote!(value), path);
                         arms.push(quote! {
                             #key => {
                                 let items = #var.get_or_insert_with(::std::vec::Vec::new);
@@ -353,8 +352,7 @@ impl<'m> Gen<'_, 'm> {
                     }
                     _ => {
                         let path = quote!(&Path::ROOT.member(#name));
-                        let value =
-                            self.scalar_from_text(&field.member.target, field.timestamp_format, quote!(value), path);
+                        let value = self.scalar_from_text(field.target, field.timestamp_format, quote!(value), path);
                         arms.push(quote! {
                             #key if #var.is_none() => #var = ::std::option::Option::Some(#value),
                         });
@@ -372,7 +370,7 @@ impl<'m> Gen<'_, 'm> {
         // The body: a payload member, or the JSON object of the body members.
         let body_fields: Vec<&Field<'m>> = fields.iter().filter(|f| f.binding == Binding::Body).collect();
         let payload = fields.iter().find(|f| f.binding == Binding::Payload);
-        let stream = payload.filter(|f| self.s.is_streaming(&f.member.target));
+        let stream = payload.filter(|f| self.s.is_streaming(f.target));
         let reads_body = payload.is_some() || !body_fields.is_empty();
         if let Some(field) = stream {
             // The body goes to the handler as it arrives (a stream is never absent: an empty body
@@ -392,8 +390,8 @@ impl<'m> Gen<'_, 'm> {
             Format::Cbor => "the request body must be a CBOR map",
         };
         let not_object = quote!(support::serialization(#not_object));
-        stmts.push(self.de_bindings(&fields, &body_fields, quote!(bytes), Some(not_object)));
-        let assemble = self.assemble(&input, &fields, local);
+        stmts.push(self.de_bindings(fields, &body_fields, quote!(bytes), Some(not_object)));
+        let assemble = self.assemble(&input, fields, local);
         let (parts, body) =
             (quote!(parts), if reads_body || reads_unbound_body { quote!(body) } else { quote!(_body) });
         let fn_doc = format!(" Reads {}'s input from an HTTP request, checking every constraint.", op.name);
@@ -428,7 +426,7 @@ impl<'m> Gen<'_, 'm> {
             let f = names::field(field.name);
             let var = local(field);
             let name = field.name;
-            let value = if field.binding == Binding::Label || self.s.is_streaming(&field.member.target) {
+            let value = if field.binding == Binding::Label || self.s.is_streaming(field.target) {
                 // Labels are always present once the route matched, and a stream once the
                 // request came.
                 if self.is_optional(Module::Input, field) {
@@ -439,7 +437,7 @@ impl<'m> Gen<'_, 'm> {
             } else {
                 self.member_value(Module::Input, field, &var, quote!(Path::ROOT))
             };
-            let value = match (self.s.ty(&field.member.target), field.binding) {
+            let value = match (self.s.ty(field.target), field.binding) {
                 (Ty::List { id: list_id, newtype: true, .. }, Binding::Query(_) | Binding::Header(_)) => {
                     let list = self.rust_type(list_id);
                     let convert = quote!(#list::try_from(v).map_err(|e| e.into_violation(&Path::ROOT.member(#name))));
@@ -515,23 +513,21 @@ impl<'m> Gen<'_, 'm> {
     fn error_serializer(&self, id: &'m str) -> TokenStream {
         let f = self.fn_name("ser", id);
         let f = format_ident!("{f}_error");
-        let traits = self.s.model.traits(id);
-        let status = traits.http_error().unwrap_or(if traits.error() == Some("server") { 500 } else { 400 });
+        let info = self.s.error(id);
+        let status = info.status();
         let path = self.struct_path(id);
         let body = self.http_response(id, status, self.error_type_key(id));
         // A query-compatible service names the error as its awsQuery API did: `code;Sender` (a
         // client error) or `code;Receiver`.
-        let query_error =
-            traits.0.get("aws.protocols#awsQueryError").filter(|_| self.s.query_compatible).map(|query| {
-                let code = query.get("code").and_then(serde_json::Value::as_str).unwrap_or_default();
-                let fault = if traits.error() == Some("server") { "Receiver" } else { "Sender" };
-                let value = format!("{code};{fault}");
-                quote! {
-                    if let ::std::result::Result::Ok(response) = &mut response {
-                        response.headers_mut().insert("x-amzn-query-error", ::http::HeaderValue::from_static(#value));
-                    }
+        let query_error = info.query_code.map(|code| {
+            let fault = if info.server_fault { "Receiver" } else { "Sender" };
+            let value = format!("{code};{fault}");
+            quote! {
+                if let ::std::result::Result::Ok(response) = &mut response {
+                    response.headers_mut().insert("x-amzn-query-error", ::http::HeaderValue::from_static(#value));
                 }
-            });
+            }
+        });
         let body = match query_error {
             Some(query_error) => quote! {
                 let mut response = (|| { #body })();
@@ -554,7 +550,7 @@ impl<'m> Gen<'_, 'm> {
         let name = match self.s.protocol {
             Protocol::RestJson1 => return TokenStream::new(),
             Protocol::AwsJson1_0 => id,
-            Protocol::AwsJson1_1 => crate::smithy::shape_name(id),
+            Protocol::AwsJson1_1 => crate::names::shape_name(id),
             Protocol::RpcV2Cbor => return quote!(encoder.str("__type").str(#id);),
         };
         quote!(object.key("__type").string(#name);)
@@ -583,8 +579,8 @@ impl<'m> Gen<'_, 'm> {
             let mut headers = ::http::HeaderMap::new();
             #protocol_header
         });
-        stmts.push(self.ser_headers(Module::Output, &fields, quote!(value)));
-        let stream = fields.iter().find(|f| self.s.is_streaming(&f.member.target));
+        stmts.push(self.ser_headers(Module::Output, fields, quote!(value)));
+        let stream = fields.iter().find(|f| self.s.is_streaming(f.target));
         let body = if stream.is_some() {
             TokenStream::new() // below
         } else if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
@@ -614,7 +610,7 @@ impl<'m> Gen<'_, 'm> {
         }
         if let Some(field) = stream {
             let f = names::field(field.name);
-            let media = self.s.payload_media_type(&field.member.target);
+            let media = self.s.payload_media_type(field.target);
             let take = if field.is_always_set() {
                 quote!(value.#f.into_inner())
             } else {

@@ -6,18 +6,18 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::Gen;
-use crate::model::{Binding, Field, Module, Operation, Segment};
+use crate::ir::{Binding, Field, Module, Operation, Segment};
 use crate::names;
+use crate::names::shape_name;
 use crate::render::doc;
 use crate::shapes::Types;
-use crate::smithy::shape_name;
 
 impl Gen<'_, '_> {
     pub(super) fn operation_shapes(&self) -> TokenStream {
         let mut items = Vec::new();
         for op in &self.s.operations {
             let ident = names::type_ident(op.name);
-            let op_doc = crate::render::doc_and_deprecation(self.s.model.traits(op.id));
+            let op_doc = crate::render::doc_and_deprecation(&op.docs);
             let (id, ns, name) = (op.id, op.id.split('#').next().unwrap_or_default(), shape_name(op.id));
             let input = self.op_struct(op, Module::Input).1;
             let output = self.op_struct(op, Module::Output).1;
@@ -65,7 +65,7 @@ impl Gen<'_, '_> {
     fn request_sensitivity(&self, op: &Operation<'_>) -> (TokenStream, TokenStream) {
         let sensitivity = sensitivity_path();
         let input = self.s.fields(op.input);
-        let redacted: Vec<&Field<'_>> = input.iter().filter(|f| self.s.is_redacted(f)).collect();
+        let redacted: Vec<&Field<'_>> = input.iter().filter(|f| f.redacted).collect();
         if redacted.is_empty() {
             return (quote!(#sensitivity::DefaultRequestFmt), quote!(#sensitivity::DefaultRequestFmt::new()));
         }
@@ -111,11 +111,11 @@ impl Gen<'_, '_> {
     /// output and errors (a response may be either).
     fn response_sensitivity(&self, op: &Operation<'_>) -> (TokenStream, TokenStream) {
         let sensitivity = sensitivity_path();
-        let mut responses = self.s.fields(op.output);
+        let mut responses = self.s.fields(op.output).to_vec();
         for error in &op.errors {
-            responses.extend(self.s.fields(error));
+            responses.extend_from_slice(self.s.fields(error));
         }
-        let redacted: Vec<&Field<'_>> = responses.iter().filter(|f| self.s.is_redacted(f)).collect();
+        let redacted: Vec<&Field<'_>> = responses.iter().filter(|f| f.redacted).collect();
         if redacted.is_empty() {
             return (quote!(#sensitivity::DefaultResponseFmt), quote!(#sensitivity::DefaultResponseFmt::new()));
         }
@@ -140,7 +140,7 @@ impl Gen<'_, '_> {
         let config_builder = format_ident!("{name}ConfigBuilder");
         let service_id = self.s.id;
         let (ns, sname) = (service_id.split('#').next().unwrap_or_default(), shape_name(service_id));
-        let version = match &self.s.shape.version {
+        let version = match self.s.version {
             Some(v) => quote!(::std::option::Option::Some(#v)),
             None => quote!(::std::option::Option::None),
         };
@@ -289,7 +289,7 @@ impl Gen<'_, '_> {
         }
         let somes = route_names.iter().map(|f| quote!(::std::option::Option::Some(#f)));
         let takes = route_names.iter().map(|f| quote!(self.#f));
-        let svc_doc = doc(self.s.shape.traits.documentation());
+        let svc_doc = doc(self.s.docs.doc);
         let builder_doc = format!(" Builds a [`{name}`]: one handler per operation, then [`build`]({builder}::build).");
         let config_doc = format!(" Layers and plugins that [`{name}::builder`] applies to every operation.");
         let svc_intro = format!(
@@ -526,7 +526,7 @@ impl Gen<'_, '_> {
 }
 
 /// The routing pattern of an operation: method, path segments, literal query parameters.
-fn request_spec(op: &crate::model::Operation<'_>, name: &proc_macro2::Ident) -> TokenStream {
+fn request_spec(op: &crate::ir::Operation<'_>, name: &proc_macro2::Ident) -> TokenStream {
     // One of the methods the model pass accepts.
     let method = format_ident!("{}", op.method);
     let segments = op.segments.iter().map(|s| match s {

@@ -8,12 +8,13 @@ use quote::{format_ident, quote};
 
 use super::Gen;
 use crate::codec::Side;
-use crate::model::{Module, Operation, Prim, Ty, UNIT};
+use crate::ir::Bounds;
+use crate::ir::{Module, Operation, Prim, Ty, UNIT};
 use crate::names;
+use crate::names::shape_name;
 use crate::render::doc_and_deprecation;
-use crate::rust_types::{EnumArms, enum_arms, enum_values, prim_type, struct_debug, value_debug};
+use crate::rust_types::{EnumArms, enum_arms, prim_type, struct_debug, value_debug};
 use crate::shapes::{ErrorVariants, Types};
-use crate::smithy::{Bounds, shape_name};
 
 impl<'m> Gen<'_, 'm> {
     /// One of `model.rs`, `input.rs`, `output.rs`, `error.rs`.
@@ -61,16 +62,16 @@ impl<'m> Gen<'_, 'm> {
         let fields = if module == Module::Model { self.s.member_fields(id) } else { self.s.fields(id) };
         let ident = format_ident!("{name}");
         let builder_mod = names::ident(&names::snake(name));
-        let shape_doc = if id == UNIT { TokenStream::new() } else { doc_and_deprecation(self.model().traits(id)) };
+        let shape_doc = if id == UNIT { TokenStream::new() } else { doc_and_deprecation(&self.s.shape(id).docs) };
         let mut decls = Vec::new();
         let mut accessors = Vec::new();
         let mut builder_fields = Vec::new();
         let mut setters = Vec::new();
         let mut build_fields = Vec::new();
         let mut missing = Vec::new();
-        for field in &fields {
+        for field in fields {
             let f = names::field(field.name);
-            let field_doc = doc_and_deprecation(&field.member.traits);
+            let field_doc = doc_and_deprecation(&field.docs);
             let ty = self.member_type(field);
             let held = self.field_type(module, field);
             decls.push(quote!(#field_doc pub #f: #held,));
@@ -133,8 +134,8 @@ impl<'m> Gen<'_, 'm> {
         let builder_doc = format!(" A builder for [`{name}`](super::{name}).");
         let module_doc = format!(" The builder of [`{name}`](super::{name}).");
         // `@sensitive` members are redacted in `Debug`, which is then written out.
-        let debug_impl = struct_debug(self.s, &fields, quote!(#ident), name, &[]);
-        let builder_debug = struct_debug(self.s, &fields, quote!(#builder_mod::Builder), "Builder", &[]);
+        let debug_impl = struct_debug(fields, quote!(#ident), name, &[]);
+        let builder_debug = struct_debug(fields, quote!(#builder_mod::Builder), "Builder", &[]);
         let debug = self.debug_derive(&debug_impl);
         // A byte stream can be neither cloned nor compared.
         let (derives, builder_derives) = if self.s.has_stream(id) {
@@ -172,12 +173,12 @@ impl<'m> Gen<'_, 'm> {
     fn enumeration(&self, id: &'m str) -> TokenStream {
         let ident = format_ident!("{}", self.s.type_name(id));
         let module = self.shape_module(id);
-        let shape_doc = doc_and_deprecation(self.model().traits(id));
-        let values = enum_values(self.model(), id);
+        let shape_doc = doc_and_deprecation(&self.s.shape(id).docs);
+        let values = &self.s.shape(id).enum_values;
         let EnumArms { variants, as_str, from_str, values: strs } =
-            enum_arms(&ident, &values, |variant| quote!(::std::result::Result::Ok(#variant)));
+            enum_arms(&ident, values, |variant| quote!(::std::result::Result::Ok(#variant)));
         // Internal values are left out of the violation message.
-        let public: Vec<&str> = values.iter().filter(|v| !v.internal).map(|v| v.value.as_str()).collect();
+        let public: Vec<&str> = values.iter().filter(|v| !v.internal).map(|v| v.value).collect();
         let set = format!("Member must satisfy enum value set: [{}]", public.join(", "));
         let violation = self.violation_method(
             id,
@@ -263,8 +264,8 @@ impl<'m> Gen<'_, 'm> {
     fn newtype(&self, id: &'m str) -> TokenStream {
         let ident = format_ident!("{}", self.s.type_name(id));
         let module = self.shape_module(id);
-        let traits = self.model().traits(id);
-        let shape_doc = doc_and_deprecation(traits);
+        let shape = self.s.shape(id);
+        let (constraints, shape_doc) = (&shape.constraints, doc_and_deprecation(&shape.docs));
         let ty = self.s.ty(id);
         let inner = match ty {
             Ty::Newtype(_, prim) => prim_type(prim),
@@ -278,13 +279,13 @@ impl<'m> Gen<'_, 'm> {
         let mut variants = Vec::new();
         let mut messages = Vec::new();
         let mut displays = Vec::new();
-        if let Some(bounds) = traits.length() {
+        if let Some(bounds) = &constraints.length {
             let length = match prim {
                 Some(Prim::String) => quote!(value.chars().count()),
                 Some(_) => quote!(value.as_ref().len()),
                 None => quote!(value.len()),
             };
-            let cond = out_of_bounds(&bounds, quote!(length), quote!(&length), None);
+            let cond = out_of_bounds(bounds, quote!(length), quote!(&length), None);
             checks.push(quote! {
                 let length = #length;
                 if #cond {
@@ -295,13 +296,13 @@ impl<'m> Gen<'_, 'm> {
                 #[doc = " The value's length is outside the bounds."]
                 Length(usize),
             ));
-            let text = bounds_text(&bounds, "Member must have length");
+            let text = bounds_text(bounds, "Member must have length");
             messages.push(quote!(ConstraintViolation::Length(length) => crate::protocol_serde::Violation::new(path, ::std::option::Option::Some(length), #text),));
             let display =
                 format!("length {{}} is not allowed: {}", text.trim_start_matches("Member must have length "));
             displays.push(quote!(ConstraintViolation::Length(length) => write!(f, #display, length),));
         }
-        if let Some(pattern) = traits.pattern() {
+        if let Some(pattern) = constraints.pattern {
             checks.push(quote! {
                 static PATTERN: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
                     ::regex::Regex::new(#pattern).expect("the generator checked that the pattern compiles")
@@ -319,23 +320,23 @@ impl<'m> Gen<'_, 'm> {
             let display = format!("the value does not match the pattern {pattern}");
             displays.push(quote!(ConstraintViolation::Pattern(_) => f.write_str(#display),));
         }
-        if let (Some(bounds), Some(prim)) = (traits.range(), prim) {
-            let cond = out_of_bounds(&bounds, quote!(*value), quote!(value), Some(prim));
+        if let (Some(bounds), Some(prim)) = (&constraints.range, prim) {
+            let cond = out_of_bounds(bounds, quote!(*value), quote!(value), Some(prim));
             checks.push(quote! {
                 if #cond {
                     return ::std::result::Result::Err(#module::ConstraintViolation::Range(*value));
                 }
             });
             variants.push(quote!(#[doc = " The value is outside the range."] Range(#inner),));
-            let text = bounds_text(&bounds, "Member must be");
+            let text = bounds_text(bounds, "Member must be");
             messages.push(quote!(ConstraintViolation::Range(_) => crate::protocol_serde::Violation::new(path, ::std::option::Option::None, #text),));
             let display = format!("the value is not allowed: {}", text.trim_start_matches("Member must be "));
             displays.push(quote!(ConstraintViolation::Range(_) => f.write_str(#display),));
         }
-        if let (true, Ty::List { member, .. }) = (traits.has("uniqueItems"), ty) {
+        if let (true, Ty::List { member, .. }) = (constraints.unique_items, ty) {
             // Hashable items are checked in linear time; others (structures, unions, lists,
             // floats) pairwise.
-            let hashable = match self.s.ty(&member.target) {
+            let hashable = match self.s.ty(member.target) {
                 Ty::Prim(p) | Ty::Newtype(_, p) => !p.is_float(),
                 Ty::Enum(_) | Ty::IntEnum => true,
                 _ => false,

@@ -1,280 +1,19 @@
-//! The service resolved for generation: its protocol, its operations with their bindings and auth
-//! schemes, where every structure lives in the generated crate, the Rust type of every shape and
-//! the typed default of every member. Resolving is the generator's only fallible phase: it checks
-//! that the model stays inside the supported subset and that every trait is handled (anything
-//! else is one clear error naming the shape), so that the emitters cannot fail.
+//! The resolver, the generator's only fallible phase: it turns the AST into the resolved model
+//! ([`crate::ir`]) of one service in one protocol, in one pass. On the way it checks that the
+//! model stays inside the supported subset and that every trait is handled (anything else is one
+//! clear error naming the shape), so that the emitters cannot fail.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::smithy::{Member, Model, Shape, TimestampFormat, Traits, prelude_kind, shape_name};
+use crate::ast::{Ast, Member, Shape as AstShape, TimestampFormat, Traits, prelude_kind, shape_name};
+use crate::ir::{
+    AuthScheme, Binding, Constraints, DefaultValue, Deprecated, Docs, EnumValue, ErrorInfo, Field, Item, Module,
+    Operation, Paginated, Prim, Protocol, ProtocolTests, Segment, Service, Shape, Ty, UNIT, ValidationException,
+    host_labels,
+};
 use crate::{Error, unsupported};
-
-/// Which generated module a structure goes to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Module {
-    Input,
-    Output,
-    Error,
-    Model,
-}
-
-impl Module {
-    pub fn name(self) -> &'static str {
-        match self {
-            Module::Input => "input",
-            Module::Output => "output",
-            Module::Error => "error",
-            Module::Model => "model",
-        }
-    }
-}
-
-/// A scalar the way Rust holds it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Prim {
-    String,
-    Bool,
-    Byte,
-    Short,
-    Int,
-    Long,
-    Float,
-    Double,
-    Timestamp,
-    Blob,
-}
-
-impl Prim {
-    pub fn is_number(self) -> bool {
-        matches!(self, Prim::Byte | Prim::Short | Prim::Int | Prim::Long | Prim::Float | Prim::Double)
-    }
-    pub fn is_float(self) -> bool {
-        matches!(self, Prim::Float | Prim::Double)
-    }
-    /// Held by value in accessors (`Copy`).
-    pub fn is_copy(self) -> bool {
-        self == Prim::Bool || self.is_number()
-    }
-}
-
-/// The Rust shape of a Smithy shape.
-#[derive(Debug, Clone, Copy)]
-pub enum Ty<'m> {
-    /// An unconstrained scalar, held as a plain Rust type.
-    Prim(Prim),
-    /// A scalar with `@length`, `@pattern` or `@range`: a newtype in `model`.
-    Newtype(&'m str, Prim),
-    /// A string enum: a Rust enum in `model`.
-    Enum(&'m str),
-    /// An intEnum, held as `i32`.
-    IntEnum,
-    /// A list; a newtype in `model` when it has `@length` or `@uniqueItems`. A `@sparse` list
-    /// holds `Option`s (JSON `null` items).
-    List {
-        id: &'m str,
-        member: &'m Member,
-        newtype: bool,
-        sparse: bool,
-    },
-    /// A map with string keys; a newtype in `model` when it has `@length`. A `@sparse` map holds
-    /// `Option`s (JSON `null` values).
-    Map {
-        id: &'m str,
-        key: &'m Member,
-        value: &'m Member,
-        newtype: bool,
-        sparse: bool,
-    },
-    Struct(&'m str),
-    Union(&'m str),
-    /// Any JSON value: `aws_smithy_types::Document`.
-    Document,
-}
-
-/// Where a member of an operation's input, output or error goes on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Binding<'m> {
-    Label,
-    Query(&'m str),
-    /// `@httpQueryParams`: a map of the query parameters.
-    QueryParams,
-    Header(&'m str),
-    /// `@httpPrefixHeaders`: a map of the headers that start with the prefix (lowercase).
-    PrefixHeaders(&'m str),
-    Payload,
-    ResponseCode,
-    Body,
-}
-
-/// One member of a structure or union, with everything generation needs.
-#[derive(Debug, Clone, Copy)]
-pub struct Field<'m> {
-    /// The structure or union the member belongs to.
-    pub container: &'m str,
-    /// The member name in the model (also the path segment in violation messages).
-    pub name: &'m str,
-    pub member: &'m Member,
-    /// The key in JSON bodies (`@jsonName` or the member name).
-    pub json: &'m str,
-    pub required: bool,
-    pub default: Option<DefaultValue<'m>>,
-    pub binding: Binding<'m>,
-    /// The timestamp format for this member in its binding.
-    pub timestamp_format: TimestampFormat,
-}
-
-/// A member's `@default`, checked against its target when the service was resolved.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum DefaultValue<'m> {
-    String(&'m str),
-    Bool(bool),
-    /// An integer scalar's (or an intEnum's), in its range.
-    Integer(i64),
-    Float(f64),
-    /// Epoch seconds.
-    Timestamp(f64),
-    /// Base64 text that decodes (empty for a stream, the only default a stream can have).
-    Blob(&'m str),
-    /// A value the enum has.
-    Enum(&'m str),
-    /// `[]` or `{}`, the only defaults lists and maps can have.
-    Empty,
-    Document(&'m Value),
-}
-
-impl Field<'_> {
-    /// Held as `T` rather than `Option<T>`.
-    pub fn is_always_set(&self) -> bool {
-        self.required || self.default.is_some()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Segment {
-    Literal(String),
-    /// The member bound to this label.
-    Label(String),
-    /// The member bound to this greedy label (`{name+}`): one or more segments, slashes kept.
-    GreedyLabel(String),
-}
-
-impl Segment {
-    /// The member bound to this segment, if it is a label.
-    pub fn label(&self) -> Option<&str> {
-        match self {
-            Segment::Label(name) | Segment::GreedyLabel(name) => Some(name),
-            Segment::Literal(_) => None,
-        }
-    }
-}
-
-#[derive(Debug)]
-pub struct Operation<'m> {
-    pub id: &'m str,
-    /// The operation name in the model (PascalCase).
-    pub name: &'m str,
-    pub method: &'m str,
-    pub segments: Vec<Segment>,
-    /// Literal query parameters of the URI pattern (`?flag` or `?key=value`).
-    pub query_literals: Vec<(String, Option<String>)>,
-    pub code: u16,
-    pub input: &'m str,
-    pub output: &'m str,
-    pub errors: Vec<&'m str>,
-    pub doc: Option<&'m str>,
-    /// `@endpoint`'s host prefix, e.g. `foo.{label}.`: `{label}` names an input member with
-    /// `@hostLabel` (which is in the body too).
-    pub host_prefix: Option<&'m str>,
-    /// `@httpChecksumRequired`: clients send the body's MD5 in `Content-MD5`.
-    pub checksum_required: bool,
-    /// `@requestCompression` with gzip: clients may gzip the body.
-    pub gzip_request: bool,
-    /// `@paginated` (the operation's, over the service's): clients get a paginator.
-    pub paginated: Option<Paginated<'m>>,
-    /// The auth schemes a client may use for the operation, most preferred first (its `@auth`,
-    /// else the service's).
-    pub auth: Vec<AuthScheme<'m>>,
-    /// `@optionalAuth`: callers may also call it anonymously.
-    pub optional_auth: bool,
-}
-
-/// An auth scheme of the service (an auth trait on the service shape).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthScheme<'m> {
-    /// `@aws.auth#sigv4`, with its signing name.
-    SigV4 { name: &'m str },
-    /// `@httpBearerAuth`: `Authorization: Bearer <token>`.
-    Bearer,
-    /// `@httpApiKeyAuth`: the key in the header or query parameter `name`, after `scheme` in a
-    /// header when it has one.
-    ApiKey { name: &'m str, in_header: bool, scheme: Option<&'m str> },
-}
-
-impl AuthScheme<'_> {
-    /// The trait's shape id.
-    pub fn id(&self) -> &'static str {
-        match self {
-            AuthScheme::SigV4 { .. } => "aws.auth#sigv4",
-            AuthScheme::Bearer => "smithy.api#httpBearerAuth",
-            AuthScheme::ApiKey { .. } => "smithy.api#httpApiKeyAuth",
-        }
-    }
-}
-
-/// The members `@paginated` names: the input and output tokens, and optionally the page size (an
-/// input member) and the items (an output member).
-#[derive(Debug, Clone, Copy)]
-pub struct Paginated<'m> {
-    pub input_token: &'m str,
-    pub output_token: &'m str,
-    pub page_size: Option<&'m str>,
-    pub items: Option<&'m str>,
-}
-
-/// The exception that constraint violations are answered with.
-#[derive(Debug)]
-pub struct ValidationException<'m> {
-    /// Its shape id (`__type` in RPC protocols' bodies).
-    pub id: &'m str,
-    /// The name on the wire (`X-Amzn-Errortype`).
-    pub name: &'m str,
-    pub status: u16,
-    /// JSON key of the message member.
-    pub message: &'m str,
-    /// JSON keys of the field list and of its items' path and message members.
-    pub field_list: Option<(&'m str, &'m str, &'m str)>,
-}
-
-/// Synthetic shape ids for operations without an input or output structure.
-pub const UNIT: &str = "smithy.api#Unit";
-
-pub struct Service<'m> {
-    pub model: &'m Model,
-    pub id: &'m str,
-    pub shape: &'m Shape,
-    pub operations: Vec<Operation<'m>>,
-    /// Every error structure and every structure or union used as a member, with its module and
-    /// Rust type name (operation inputs and outputs are named by their operation instead).
-    pub structs: BTreeMap<String, (Module, String)>,
-    /// The structures whose members have HTTP bindings: operation inputs, outputs and errors.
-    pub top_level: BTreeSet<&'m str>,
-    /// Shapes read from requests (they get deserializers).
-    pub read: BTreeSet<String>,
-    /// Shapes written to responses.
-    pub written: BTreeSet<String>,
-    /// Shapes inside JSON request bodies (they get deserializers).
-    pub read_json: BTreeSet<String>,
-    /// Shapes inside JSON response bodies (they get serializers).
-    pub written_json: BTreeSet<String>,
-    pub validation: ValidationException<'m>,
-    /// The service's auth schemes, in the order of its `@auth` (else of their trait ids).
-    pub auth: Vec<AuthScheme<'m>>,
-    pub protocol: Protocol,
-    /// `@awsQueryCompatible`: errors also carry the code of the service's former awsQuery API.
-    pub query_compatible: bool,
-}
 
 /// Traits that change the generated code, as they change smithy-rs's.
 pub const IMPLEMENTED_TRAITS: &[&str] = &[
@@ -398,66 +137,9 @@ pub const NO_EFFECT_TRAITS: &[&str] = &[
     "smithy.rules#staticContextParams",
 ];
 
-/// The wire protocol a crate speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Protocol {
-    /// `aws.protocols#restJson1`: HTTP bindings, JSON bodies.
-    RestJson1,
-    /// `aws.protocols#awsJson1_0`: `POST /`, the operation in `X-Amz-Target`, the whole input and
-    /// output as JSON.
-    AwsJson1_0,
-    /// `aws.protocols#awsJson1_1`: as 1.0, another media type.
-    AwsJson1_1,
-    /// `smithy.protocols#rpcv2Cbor`: `POST /service/<service>/operation/<operation>`, the whole
-    /// input and output as CBOR.
-    RpcV2Cbor,
-}
-
-impl Protocol {
-    /// The supported protocols, in the order a service with several is generated for when no
-    /// protocol is chosen.
-    pub const ALL: [Protocol; 4] =
-        [Protocol::RestJson1, Protocol::AwsJson1_0, Protocol::AwsJson1_1, Protocol::RpcV2Cbor];
-
-    /// The protocol trait's shape id.
-    pub fn trait_id(self) -> &'static str {
-        match self {
-            Protocol::RestJson1 => "aws.protocols#restJson1",
-            Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
-            Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
-            Protocol::RpcV2Cbor => "smithy.protocols#rpcv2Cbor",
-        }
-    }
-
-    /// The name `--protocol` takes: the trait's name.
-    pub fn name(self) -> &'static str {
-        shape_name(self.trait_id())
-    }
-
-    /// Whether members are bound to HTTP (else every member is in the JSON body).
-    pub fn has_http_bindings(self) -> bool {
-        self == Protocol::RestJson1
-    }
-
-    /// The media type of bodies (of JSON bodies, under restJson1).
-    pub fn media_type(self) -> &'static str {
-        match self {
-            Protocol::RestJson1 => "application/json",
-            Protocol::AwsJson1_0 => "application/x-amz-json-1.0",
-            Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
-            Protocol::RpcV2Cbor => "application/cbor",
-        }
-    }
-
-    /// Whether bodies are CBOR (else JSON).
-    pub fn is_cbor(self) -> bool {
-        self == Protocol::RpcV2Cbor
-    }
-}
-
 /// The protocol to generate for: the one `chosen` (by its trait's name), or the first of
 /// [`Protocol::ALL`] the service has.
-fn resolve_protocol(service_id: &str, service: &Shape, chosen: Option<&str>) -> Result<Protocol, Error> {
+fn resolve_protocol(service_id: &str, service: &AstShape, chosen: Option<&str>) -> Result<Protocol, Error> {
     let has = |p: &Protocol| service.traits.0.contains_key(p.trait_id());
     match chosen {
         Some(name) => match Protocol::ALL.into_iter().find(|p| p.name() == name) {
@@ -474,11 +156,26 @@ fn resolve_protocol(service_id: &str, service: &Shape, chosen: Option<&str>) -> 
     }
 }
 
+/// The service while it is resolved: what the checks and the resolved shapes are computed from.
+struct Resolver<'m> {
+    model: &'m Ast,
+    shape: &'m AstShape,
+    protocol: Protocol,
+    /// Every error structure and every structure or union used as a member, with its module and
+    /// Rust type name.
+    structs: BTreeMap<String, (Module, String)>,
+    /// The structures whose members have HTTP bindings: operation inputs, outputs and errors.
+    top_level: BTreeSet<&'m str>,
+    /// Shapes read from requests: only they have constraints.
+    read: BTreeSet<String>,
+    query_compatible: bool,
+}
+
 impl<'m> Service<'m> {
     /// Resolves `service_id` for generation in `protocol` (by name; default: the first supported
     /// one the service has), answering constraint violations with `validation_exception`.
     pub fn resolve(
-        model: &'m Model,
+        model: &'m Ast,
         service_id: &'m str,
         protocol: Option<&str>,
         validation_exception: Option<&'m str>,
@@ -526,29 +223,16 @@ impl<'m> Service<'m> {
         }
         operations.sort_by(|a, b| a.name.cmp(b.name));
 
-        let mut service = Service {
+        let mut service = Resolver {
             model,
-            id: service_id,
             shape,
-            operations,
+            protocol,
             structs: BTreeMap::new(),
             top_level,
             read: BTreeSet::new(),
-            written: BTreeSet::new(),
-            read_json: BTreeSet::new(),
-            written_json: BTreeSet::new(),
-            validation: ValidationException {
-                id: "smithy.framework#ValidationException",
-                name: "ValidationException",
-                status: 400,
-                message: "message",
-                field_list: Some(("fieldList", "path", "message")),
-            },
-            auth,
-            protocol,
             query_compatible: shape.traits.0.contains_key("aws.protocols#awsQueryCompatible"),
         };
-        for op in &service.operations {
+        for op in &operations {
             for error in &op.errors {
                 let name = service.type_name(error);
                 service.structs.insert(error.to_string(), (Module::Error, name));
@@ -557,7 +241,7 @@ impl<'m> Service<'m> {
         }
         // Everything reachable: what is read from requests, what is written to responses.
         let (mut read, mut written) = (BTreeSet::new(), BTreeSet::new());
-        for op in &service.operations {
+        for op in &operations {
             service.walk(op.input, &mut read)?;
             service.walk(op.output, &mut written)?;
             for error in &op.errors {
@@ -584,9 +268,8 @@ impl<'m> Service<'m> {
         }
         check_unique_names(&service.structs)?;
         service.read = read;
-        service.written = written;
         let (mut read_json, mut written_json) = (BTreeSet::new(), BTreeSet::new());
-        for op in &service.operations {
+        for op in &operations {
             let responses = std::iter::once(op.output).chain(op.errors.iter().copied());
             for (id, is_request) in std::iter::once((op.input, true)).chain(responses.map(|id| (id, false))) {
                 let seen = if is_request { &mut read_json } else { &mut written_json };
@@ -596,28 +279,146 @@ impl<'m> Service<'m> {
                         // restJson1 ignores @httpQuery in responses: such members go in the body.
                         Binding::Query(_) => !is_request,
                         Binding::Payload => {
-                            matches!(
-                                service.resolve_ty(&field.member.target)?,
-                                Ty::Struct(_) | Ty::Union(_) | Ty::Document
-                            )
+                            matches!(service.resolve_ty(field.target)?, Ty::Struct(_) | Ty::Union(_) | Ty::Document)
                         }
                         _ => false,
                     };
                     if json {
-                        service.walk_json(&field.member.target, seen)?;
+                        service.walk_json(field.target, seen)?;
                     }
                 }
             }
         }
-        service.read_json = read_json;
-        service.written_json = written_json;
-        for op in &service.operations {
+        for op in &operations {
             service.check_bindings(op)?;
         }
-        if let Some(id) = validation_exception {
-            service.validation = service.resolve_validation_exception(id)?;
+        let validation = match validation_exception {
+            Some(id) => service.resolve_validation_exception(id)?,
+            None => ValidationException {
+                id: "smithy.framework#ValidationException",
+                name: "ValidationException",
+                status: 400,
+                message: "message",
+                field_list: Some(("fieldList", "path", "message")),
+            },
+        };
+        let shapes = service.shapes(&operations, &written)?;
+        Ok(Service {
+            id: service_id,
+            name: shape_name(service_id),
+            title: shape.traits.get("title").and_then(Value::as_str).unwrap_or(shape_name(service_id)),
+            docs: docs(&shape.traits),
+            version: shape.version.as_deref(),
+            operations,
+            shapes,
+            structs: service.structs,
+            read: service.read,
+            written,
+            read_json,
+            written_json,
+            validation,
+            auth,
+            protocol,
+            query_compatible: service.query_compatible,
+        })
+    }
+}
+
+impl<'m> Resolver<'m> {
+    /// Every shape the service reaches, resolved: those read and written, the operations' inputs
+    /// and outputs, and the prelude shapes their members target.
+    fn shapes(
+        &self,
+        operations: &[Operation<'m>],
+        written: &BTreeSet<String>,
+    ) -> Result<BTreeMap<&'m str, Shape<'m>>, Error> {
+        let mut ids: BTreeSet<&'m str> = BTreeSet::from([UNIT]);
+        for id in self.read.iter().chain(written) {
+            let (id, shape) = self
+                .model
+                .shapes
+                .get_key_value(id.as_str())
+                .ok_or_else(|| unsupported(id, "shape not found in the model"))?;
+            ids.insert(id.as_str());
+            let members =
+                shape.members.iter().map(|(_, m)| m).chain(&shape.member).chain(&shape.key).chain(&shape.value);
+            ids.extend(members.map(|m| m.target.as_str()).filter(|target| prelude_kind(target).is_some()));
         }
-        Ok(service)
+        ids.extend(operations.iter().flat_map(|op| [op.input, op.output]));
+        ids.into_iter().map(|id| Ok((id, self.shape(id)?))).collect()
+    }
+
+    /// A shape the service reaches, resolved.
+    fn shape(&self, id: &'m str) -> Result<Shape<'m>, Error> {
+        let traits = self.model.traits(id);
+        let member_fields = self.fields_as(id, false);
+        let fields = if self.top_level.contains(id) { self.fields_as(id, true) } else { member_fields.clone() };
+        let error = traits.error().map(|fault| ErrorInfo {
+            server_fault: fault == "server",
+            http_status: traits.http_error(),
+            retryable: traits.get("retryable").map(|r| r.get("throttling").and_then(Value::as_bool) == Some(true)),
+            query_code: traits
+                .0
+                .get("aws.protocols#awsQueryError")
+                .filter(|_| self.query_compatible)
+                .map(|query| query.get("code").and_then(Value::as_str).unwrap_or_default()),
+            response_tests: traits.0.get(RESPONSE_TESTS),
+        });
+        Ok(Shape {
+            ty: self.resolve_ty(id)?,
+            rust_name: self.type_name(id),
+            docs: docs(traits),
+            sensitive: self.is_sensitive(id),
+            streaming: self.is_streaming(id),
+            has_stream: fields.iter().any(|f| self.is_streaming(f.target)),
+            media_type: traits.get("mediaType").and_then(Value::as_str),
+            requires_length: traits.has("requiresLength"),
+            constraints: Constraints {
+                length: traits.length(),
+                range: traits.range(),
+                pattern: traits.pattern(),
+                unique_items: traits.has("uniqueItems"),
+            },
+            enum_values: self.enum_values(id),
+            error,
+            fields,
+            member_fields,
+        })
+    }
+
+    /// A list's member or a map's key or value.
+    fn item(&self, member: &'m Member) -> Item<'m> {
+        let format = member.traits.timestamp_format().or_else(|| self.model.traits(&member.target).timestamp_format());
+        Item { target: &member.target, timestamp_format: format }
+    }
+
+    /// The values of an enum (an `enum` shape or a string with `@enum`), in model order.
+    fn enum_values(&self, id: &str) -> Vec<EnumValue<'m>> {
+        let Some(shape) = self.model.shapes.get(id) else { return Vec::new() };
+        let mut values = Vec::new();
+        if let Some(Value::Array(defs)) = shape.traits.get("enum") {
+            // `resolve_ty` refused entries without a value.
+            for def in defs {
+                let Some(value) = def.get("value").and_then(Value::as_str) else { continue };
+                let tags = def.get("tags").and_then(Value::as_array);
+                values.push(EnumValue {
+                    name: def.get("name").and_then(Value::as_str).unwrap_or(value),
+                    value,
+                    docs: Docs { doc: def.get("documentation").and_then(Value::as_str), deprecated: None },
+                    internal: tags.is_some_and(|tags| tags.iter().any(|tag| tag == "internal")),
+                });
+            }
+        } else if matches!(shape.kind.as_str(), "enum" | "intEnum") {
+            for (name, member) in shape.members.iter() {
+                values.push(EnumValue {
+                    name,
+                    value: member.traits.get("enumValue").and_then(Value::as_str).unwrap_or(name),
+                    docs: docs(&member.traits),
+                    internal: member.traits.has("internal"),
+                });
+            }
+        }
+        values
     }
 
     /// A `@default` of a member targeting `target`, if the generator can hold it.
@@ -643,12 +444,12 @@ impl<'m> Service<'m> {
                 s.is_empty().then_some(DefaultValue::Blob(s))?
             }
             (Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob), Value::String(s)) => {
-                crate::rust_types::blob_literal(s)?;
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD.decode(s).ok()?;
                 DefaultValue::Blob(s)
             }
             (Ty::Enum(id), Value::String(s)) => {
-                let values = crate::rust_types::enum_values(self.model, id);
-                values.iter().any(|v| v.value == *s).then_some(DefaultValue::Enum(s))?
+                self.enum_values(id).iter().any(|v| v.value == *s).then_some(DefaultValue::Enum(s))?
             }
             (Ty::List { .. }, Value::Array(a)) if a.is_empty() => DefaultValue::Empty,
             (Ty::Map { .. }, Value::Object(o)) if o.is_empty() => DefaultValue::Empty,
@@ -701,11 +502,11 @@ impl<'m> Service<'m> {
             return Ok(());
         }
         match self.resolve_ty(id)? {
-            Ty::List { member, .. } => self.walk_json(&member.target, seen),
-            Ty::Map { value, .. } => self.walk_json(&value.target, seen),
+            Ty::List { member, .. } => self.walk_json(member.target, seen),
+            Ty::Map { value, .. } => self.walk_json(value.target, seen),
             Ty::Struct(_) | Ty::Union(_) => {
                 for field in self.member_fields(id) {
-                    self.walk_json(&field.member.target, seen)?;
+                    self.walk_json(field.target, seen)?;
                 }
                 Ok(())
             }
@@ -713,58 +514,32 @@ impl<'m> Service<'m> {
         }
     }
 
-    /// The media type of a payload of shape `target`: its `@mediaType`, or restJson1's default
-    /// (`text/plain` for strings and enums, `application/octet-stream` for blobs, JSON otherwise).
-    pub fn payload_media_type(&self, target: &'m str) -> &'m str {
-        if let Some(media_type) = self.model.traits(target).get("mediaType").and_then(Value::as_str) {
-            return media_type;
-        }
-        match self.ty(target) {
-            Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) | Ty::Enum(_) => "text/plain",
-            Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob) => "application/octet-stream",
-            _ => "application/json",
-        }
-    }
-
     /// Whether `target` is a `@streaming` blob: a payload held as a `ByteStream`.
-    pub fn is_streaming(&self, target: &str) -> bool {
+    fn is_streaming(&self, target: &str) -> bool {
         self.model.kind(target).is_ok_and(|kind| kind == "blob") && self.model.traits(target).has("streaming")
-    }
-
-    /// Whether a structure has a `@streaming` member (and so cannot be cloned or compared).
-    pub fn has_stream(&self, id: &'m str) -> bool {
-        self.fields(id).iter().any(|f| self.is_streaming(&f.member.target))
     }
 
     /// Whether values of shape `target` are `@sensitive`: the shape has the trait, or it is a list
     /// or map that holds such values. (A structure or union redacts its own members.)
-    pub fn is_sensitive(&self, target: &str) -> bool {
+    fn is_sensitive(&self, target: &str) -> bool {
         let Some(shape) = self.model.shapes.get(target) else { return false };
         shape.traits.has("sensitive")
             || (matches!(shape.kind.as_str(), "list" | "set" | "map")
                 && shape.member.iter().chain(&shape.value).any(|m| self.is_sensitive(&m.target)))
     }
 
-    /// Whether a member's value is left out of `Debug` output and logs: the member, its target or
-    /// its container is `@sensitive`.
-    pub fn is_redacted(&self, field: &Field<'_>) -> bool {
-        field.member.traits.has("sensitive")
-            || self.is_sensitive(&field.member.target)
-            || self.model.traits(field.container).has("sensitive")
-    }
-
     /// Whether a header of shape `target` is base64: a string with `@mediaType` (restJson1).
-    pub fn is_base64_header(&self, target: &str) -> bool {
+    fn is_base64_header(&self, target: &str) -> bool {
         self.model.traits(target).has("mediaType")
     }
 
     /// Whether a member must be boxed: its target leads back to its container through
     /// structures and unions alone (lists and maps are indirections already).
-    pub fn is_boxed(&self, field: &Field<'m>) -> bool {
+    fn is_boxed(&self, container: &str, target: &'m str) -> bool {
         let mut seen = BTreeSet::new();
-        let mut stack = vec![field.member.target.as_str()];
+        let mut stack = vec![target];
         while let Some(id) = stack.pop() {
-            if id == field.container {
+            if id == container {
                 return true;
             }
             if !seen.insert(id) {
@@ -780,18 +555,9 @@ impl<'m> Service<'m> {
     }
 
     /// The Rust type name of a shape: its name in UpperCamelCase, or the service's `rename`.
-    pub fn type_name(&self, id: &str) -> String {
+    fn type_name(&self, id: &str) -> String {
         let name = self.shape.rename.get(id).map_or_else(|| shape_name(id), String::as_str);
         crate::names::type_name(name)
-    }
-
-    /// The Rust shape of a shape the service reaches. Resolving the service checked each of them,
-    /// so this cannot fail for the emitters.
-    pub fn ty(&self, id: &'m str) -> Ty<'m> {
-        match self.resolve_ty(id) {
-            Ok(ty) => ty,
-            Err(e) => unreachable!("{e}: the emitters asked for a shape the service does not reach"),
-        }
     }
 
     /// The Rust shape of any target shape id, or why the generator cannot hold it.
@@ -835,7 +601,7 @@ impl<'m> Service<'m> {
                 let shape = self.model.shape(id)?;
                 let member = shape.member.as_ref().ok_or_else(|| unsupported(id, "list without a member"))?;
                 let newtype = from_input && (traits.has("length") || traits.has("uniqueItems"));
-                return Ok(Ty::List { id, member, newtype, sparse: traits.has("sparse") });
+                return Ok(Ty::List { id, member: self.item(member), newtype, sparse: traits.has("sparse") });
             }
             "map" => {
                 let shape = self.model.shape(id)?;
@@ -852,8 +618,8 @@ impl<'m> Service<'m> {
                 }
                 return Ok(Ty::Map {
                     id,
-                    key,
-                    value,
+                    key: self.item(key),
+                    value: self.item(value),
                     newtype: from_input && traits.has("length"),
                     sparse: traits.has("sparse"),
                 });
@@ -879,12 +645,12 @@ impl<'m> Service<'m> {
 
     /// The members of a structure or union, with their bindings (`Body` outside inputs,
     /// outputs and errors).
-    pub fn fields(&self, id: &'m str) -> Vec<Field<'m>> {
+    fn fields(&self, id: &'m str) -> Vec<Field<'m>> {
         self.fields_as(id, self.top_level.contains(id))
     }
 
     /// The members of a structure or union used as a member of another shape: all in the body.
-    pub fn member_fields(&self, id: &'m str) -> Vec<Field<'m>> {
+    fn member_fields(&self, id: &'m str) -> Vec<Field<'m>> {
         self.fields_as(id, false)
     }
 
@@ -922,25 +688,26 @@ impl<'m> Service<'m> {
                     Binding::Label | Binding::Query(_) | Binding::QueryParams => TimestampFormat::DateTime,
                     _ => TimestampFormat::EpochSeconds,
                 });
+            let target = member.target.as_str();
             fields.push(Field {
                 container: id,
                 name,
-                member,
+                target,
                 // The RPC protocols ignore `@jsonName`.
                 json: if self.protocol.has_http_bindings() { t.json_name().unwrap_or(name) } else { name },
                 required: t.has("required") && shape.kind == "structure",
                 default,
                 binding,
                 timestamp_format,
+                docs: docs(t),
+                redacted: t.has("sensitive") || self.is_sensitive(target) || shape.traits.has("sensitive"),
+                boxed: self.is_boxed(id, target),
+                client_optional: t.has("clientOptional"),
+                idempotency_token: t.has("idempotencyToken"),
+                host_label: t.has("hostLabel"),
             });
         }
         fields
-    }
-
-    /// Module and Rust name of a structure or union the crate defines.
-    pub fn struct_place(&self, id: &str) -> (Module, &str) {
-        let (module, name) = &self.structs[id];
-        (*module, name)
     }
 
     /// Where each operation's input members can go, checked against the URI pattern.
@@ -948,10 +715,9 @@ impl<'m> Service<'m> {
         let labels: Vec<&str> = op.segments.iter().filter_map(Segment::label).collect();
         let input = self.fields(op.input);
         for label in host_labels(op.host_prefix.unwrap_or_default()) {
-            let bound = input.iter().find(|f| f.name == label && f.member.traits.has("hostLabel"));
+            let bound = input.iter().find(|f| f.name == label && f.host_label);
             match bound {
-                Some(field)
-                    if field.required && matches!(self.resolve_ty(&field.member.target)?, Ty::Prim(Prim::String)) => {}
+                Some(field) if field.required && matches!(self.resolve_ty(field.target)?, Ty::Prim(Prim::String)) => {}
                 _ => {
                     return Err(unsupported(
                         op.id,
@@ -972,8 +738,8 @@ impl<'m> Service<'m> {
             let payloads = fields.iter().filter(|f| f.binding == Binding::Payload).count();
             for field in &fields {
                 let member_id = format!("{id}${}", field.name);
-                let ty = self.resolve_ty(&field.member.target)?;
-                if self.is_streaming(&field.member.target) {
+                let ty = self.resolve_ty(field.target)?;
+                if self.is_streaming(field.target) {
                     if field.binding != Binding::Payload {
                         return Err(unsupported(&member_id, "@streaming blobs are supported as @httpPayload only"));
                     }
@@ -1007,7 +773,7 @@ impl<'m> Service<'m> {
                         return Err(unsupported(&member_id, format!("{name:?} is not a valid HTTP header name")));
                     }
                     Binding::Header(_)
-                        if self.is_base64_header(&field.member.target) && !matches!(ty, Ty::Prim(Prim::String)) =>
+                        if self.is_base64_header(field.target) && !matches!(ty, Ty::Prim(Prim::String)) =>
                     {
                         return Err(unsupported(
                             &member_id,
@@ -1055,12 +821,12 @@ impl<'m> Service<'m> {
     /// supported.
     fn check_map_binding(&self, member_id: &str, field: &Field<'m>) -> Result<(), Error> {
         let string = |target: &'m str| Ok::<_, Error>(matches!(self.resolve_ty(target)?, Ty::Prim(Prim::String)));
-        let supported = match self.resolve_ty(&field.member.target)? {
-            Ty::Map { key, value, newtype: false, sparse: false, .. } if string(&key.target)? => {
-                match self.resolve_ty(&value.target)? {
+        let supported = match self.resolve_ty(field.target)? {
+            Ty::Map { key, value, newtype: false, sparse: false, .. } if string(key.target)? => {
+                match self.resolve_ty(value.target)? {
                     Ty::Prim(Prim::String) => true,
                     Ty::List { member, newtype: false, sparse: false, .. } => {
-                        field.binding == Binding::QueryParams && string(&member.target)?
+                        field.binding == Binding::QueryParams && string(member.target)?
                     }
                     _ => false,
                 }
@@ -1085,8 +851,8 @@ impl<'m> Service<'m> {
             _ if scalar(ty) => Ok(()),
             Ty::List { member, sparse: false, .. }
                 if binding != Binding::Label
-                    && scalar(self.resolve_ty(&member.target)?)
-                    && !self.is_base64_header(&member.target) =>
+                    && scalar(self.resolve_ty(member.target)?)
+                    && !self.is_base64_header(member.target) =>
             {
                 Ok(())
             }
@@ -1102,8 +868,9 @@ impl<'m> Service<'m> {
         if shape.kind != "structure" || !shape.traits.has("error") {
             return Err(unsupported(id, "the validation exception must be an @error structure"));
         }
-        let find =
-            |shape: &'m Shape, wanted: &str| shape.members.iter().find(|(name, _)| name.eq_ignore_ascii_case(wanted));
+        let find = |shape: &'m AstShape, wanted: &str| {
+            shape.members.iter().find(|(name, _)| name.eq_ignore_ascii_case(wanted))
+        };
         let (message, message_member) = find(shape, "message")
             .ok_or_else(|| unsupported(id, "the validation exception needs a `message` string member"))?;
         if !matches!(self.resolve_ty(&message_member.target)?, Ty::Prim(Prim::String)) {
@@ -1112,7 +879,7 @@ impl<'m> Service<'m> {
         let mut field_list = None;
         if let Some((list_name, list_member)) = find(shape, "fieldList") {
             let item = match self.resolve_ty(&list_member.target)? {
-                Ty::List { member, .. } => self.model.shape(&member.target)?,
+                Ty::List { member, .. } => self.model.shape(member.target)?,
                 _ => return Err(unsupported(id, "fieldList must be a list of structures with `path` and `message`")),
             };
             let path = find(item, "path").ok_or_else(|| unsupported(id, "fieldList items need a `path` member"))?;
@@ -1141,32 +908,10 @@ impl<'m> Service<'m> {
             field_list,
         })
     }
-
-    /// Whether reading this shape from a request can break a constraint.
-    pub fn may_violate(&self, id: &'m str, seen: &mut BTreeSet<&'m str>) -> Result<bool, Error> {
-        if !seen.insert(id) {
-            return Ok(false);
-        }
-        Ok(match self.resolve_ty(id)? {
-            Ty::Prim(_) | Ty::IntEnum | Ty::Document => false,
-            Ty::Newtype(..) | Ty::Enum(_) => true,
-            Ty::List { member, newtype, .. } => newtype || self.may_violate(&member.target, seen)?,
-            Ty::Map { key, value, newtype, .. } => {
-                newtype || self.may_violate(&key.target, seen)? || self.may_violate(&value.target, seen)?
-            }
-            Ty::Struct(_) | Ty::Union(_) => {
-                let mut any = false;
-                for field in self.member_fields(id) {
-                    any |= field.required || self.may_violate(&field.member.target, seen)?;
-                }
-                any
-            }
-        })
-    }
 }
 
 /// A member's `@default`, or its target's (a `null` on the member removes the target's).
-fn raw_default<'m>(model: &'m Model, member: &'m Member) -> Option<&'m Value> {
+fn raw_default<'m>(model: &'m Ast, member: &'m Member) -> Option<&'m Value> {
     match member.traits.default_value().or_else(|| model.traits(&member.target).default_value()) {
         Some(Value::Null) | None => None,
         Some(value) => Some(value),
@@ -1178,7 +923,7 @@ fn json_name<'m>(name: &'m str, member: &'m Member) -> &'m str {
 }
 
 fn resolve_operation<'m>(
-    model: &'m Model,
+    model: &'m Ast,
     service_id: &str,
     id: &'m str,
     protocol: Protocol,
@@ -1222,7 +967,7 @@ fn resolve_operation<'m>(
             None => (q.to_owned(), None),
         })
         .collect();
-    let target = |t: &'m Option<crate::smithy::Target>| t.as_ref().map_or(UNIT, |t| t.target.as_str());
+    let target = |t: &'m Option<crate::ast::Target>| t.as_ref().map_or(UNIT, |t| t.target.as_str());
     Ok(Operation {
         id,
         name: shape_name(id),
@@ -1233,12 +978,17 @@ fn resolve_operation<'m>(
         input: target(&shape.input),
         output: target(&shape.output),
         errors: shape.errors.iter().map(|e| e.target.as_str()).collect(),
-        doc: shape.traits.documentation(),
+        docs: docs(&shape.traits),
         host_prefix: shape.traits.get("endpoint").and_then(|e| e.get("hostPrefix")).and_then(Value::as_str),
         checksum_required: shape.traits.has("httpChecksumRequired"),
         paginated: None,
         auth: Vec::new(),
         optional_auth: shape.traits.has("optionalAuth"),
+        tests: ProtocolTests {
+            request: shape.traits.0.get(REQUEST_TESTS),
+            response: shape.traits.0.get(RESPONSE_TESTS),
+            malformed_request: shape.traits.0.get(MALFORMED_REQUEST_TESTS),
+        },
         gzip_request: match shape.traits.get("requestCompression") {
             None => false,
             Some(compression) => {
@@ -1254,7 +1004,7 @@ fn resolve_operation<'m>(
 
 /// The service's auth schemes: its auth traits, in the order its `@auth` gives (which may leave
 /// some out), else sorted by trait id, as Smithy's effective auth schemes are.
-fn resolve_auth<'m>(id: &str, service: &'m Shape) -> Result<Vec<AuthScheme<'m>>, Error> {
+fn resolve_auth<'m>(id: &str, service: &'m AstShape) -> Result<Vec<AuthScheme<'m>>, Error> {
     let traits = &service.traits.0;
     let mut schemes = Vec::new();
     if let Some(sigv4) = traits.get("aws.auth#sigv4") {
@@ -1294,7 +1044,7 @@ fn auth_order<'m>(id: &str, schemes: &[AuthScheme<'m>], order: &Value) -> Result
 
 /// An operation's `@paginated`, each of its values falling back on the service's; checked to
 /// name top-level members of the right kinds.
-fn resolve_paginated<'m>(model: &'m Model, id: &'m str, service: &'m Shape) -> Result<Option<Paginated<'m>>, Error> {
+fn resolve_paginated<'m>(model: &'m Ast, id: &'m str, service: &'m AstShape) -> Result<Option<Paginated<'m>>, Error> {
     let shape = model.shape(id)?;
     let Some(own) = shape.traits.get("paginated") else { return Ok(None) };
     let value = |key: &str| {
@@ -1304,7 +1054,7 @@ fn resolve_paginated<'m>(model: &'m Model, id: &'m str, service: &'m Shape) -> R
         return Err(unsupported(id, "@paginated needs inputToken and outputToken (on the operation or the service)"));
     };
     let (page_size, items) = (value("pageSize"), value("items"));
-    let member = |structure: Option<&'m crate::smithy::Target>, name: &str| -> Result<&'m Member, Error> {
+    let member = |structure: Option<&'m crate::ast::Target>, name: &str| -> Result<&'m Member, Error> {
         if name.contains('.') {
             return Err(unsupported(id, format!("@paginated path {name:?}: nested paths are not supported")));
         }
@@ -1328,11 +1078,6 @@ fn resolve_paginated<'m>(model: &'m Model, id: &'m str, service: &'m Shape) -> R
         return Err(unsupported(id, "@paginated items must be a list or map member"));
     }
     Ok(Some(Paginated { input_token, output_token, page_size, items }))
-}
-
-/// The labels of an `@endpoint` host prefix (`foo.{label}.` has `label`).
-pub fn host_labels(prefix: &str) -> impl Iterator<Item = &str> {
-    prefix.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(label, _)| label))
 }
 
 /// An HTTP header name: a non-empty token (RFC 9110).
@@ -1372,14 +1117,16 @@ fn check_unique_names(structs: &BTreeMap<String, (Module, String)>) -> Result<()
     Ok(())
 }
 
-impl PartialOrd for Module {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
+/// The protocol-test traits (Smithy's `smithy.test` namespace).
+const REQUEST_TESTS: &str = "smithy.test#httpRequestTests";
+const RESPONSE_TESTS: &str = "smithy.test#httpResponseTests";
+const MALFORMED_REQUEST_TESTS: &str = "smithy.test#httpMalformedRequestTests";
 
-impl Ord for Module {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (*self as u8).cmp(&(*other as u8))
-    }
+/// A shape's or member's `@documentation` and `@deprecated`.
+fn docs(traits: &Traits) -> Docs<'_> {
+    let deprecated = traits.get("deprecated").map(|value| {
+        let text = |key: &str| value.get(key).and_then(Value::as_str);
+        Deprecated { message: text("message"), since: text("since") }
+    });
+    Docs { doc: traits.documentation(), deprecated }
 }

@@ -7,10 +7,11 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::Error;
+pub use crate::names::shape_name;
 
-/// A whole model: every shape by absolute shape id (`ns#Name`). Prelude shapes are absent.
+/// A whole model as the AST holds it: every shape by absolute shape id (`ns#Name`). Prelude shapes are absent.
 #[derive(Debug, Deserialize)]
-pub struct Model {
+pub struct Ast {
     #[serde(default)]
     pub shapes: BTreeMap<String, Shape>,
 }
@@ -134,9 +135,9 @@ impl Traits {
     }
 }
 
-impl Model {
-    pub fn parse(json: &str) -> Result<Model, Error> {
-        let mut model: Model =
+impl Ast {
+    pub fn parse(json: &str) -> Result<Ast, Error> {
+        let mut model: Ast =
             serde_json::from_str(json).map_err(|e| Error(format!("the input is not a Smithy JSON AST: {e}")))?;
         model.hoist_member_constraints()?;
         Ok(model)
@@ -284,12 +285,6 @@ pub fn prelude_kind(id: &str) -> Option<&'static str> {
         "Unit" => "structure",
         _ => return None,
     })
-}
-
-/// The name part of a shape id: `ns#Name` -> `Name`, `ns#Name$member` -> `member`.
-pub fn shape_name(id: &str) -> &str {
-    let name = id.rsplit_once('#').map_or(id, |(_, name)| name);
-    name.rsplit_once('$').map_or(name, |(_, member)| member)
 }
 
 /// A JSON object whose key order is kept (Smithy members are ordered), without a dependency.
