@@ -352,10 +352,24 @@ impl AuthScheme<'_> {
 /// input member) and the items (an output member).
 #[derive(Debug, Clone, Copy)]
 pub struct Paginated<'m> {
-    pub input_token: &'m str,
-    pub output_token: &'m str,
-    pub page_size: Option<&'m str>,
-    pub items: Option<&'m str>,
+    pub input_token: Field<'m>,
+    pub output_token: Field<'m>,
+    pub page_size: Option<Field<'m>>,
+    pub items: Option<PageItems<'m>>,
+}
+
+/// The output member that holds a page's items, and what they are.
+#[derive(Debug, Clone, Copy)]
+pub struct PageItems<'m> {
+    pub field: Field<'m>,
+    pub collection: Collection<'m>,
+}
+
+/// A list's or map's items.
+#[derive(Debug, Clone, Copy)]
+pub enum Collection<'m> {
+    List { member: Item<'m>, sparse: bool },
+    Map { key: Item<'m>, value: Item<'m>, sparse: bool },
 }
 
 /// The exception that constraint violations are answered with.

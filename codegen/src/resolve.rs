@@ -9,9 +9,9 @@ use serde_json::Value;
 
 use crate::ast::{Ast, Member, Shape as AstShape, TimestampFormat, Traits, prelude_kind, shape_name};
 use crate::ir::{
-    AuthScheme, Binding, Constraints, DefaultValue, Deprecated, Docs, EnumValue, ErrorInfo, Field, Item, Module,
-    Operation, Paginated, Prim, Protocol, ProtocolTests, Segment, Service, Shape, Ty, UNIT, ValidationException,
-    host_labels,
+    AuthScheme, Binding, Collection, Constraints, DefaultValue, Deprecated, Docs, EnumValue, ErrorInfo, Field, Item,
+    Module, Operation, PageItems, Paginated, Prim, Protocol, ProtocolTests, Segment, Service, Shape, Ty, UNIT,
+    ValidationException, host_labels,
 };
 use crate::{Error, unsupported};
 
@@ -197,10 +197,13 @@ impl<'m> Service<'m> {
 
         let auth = resolve_auth(service_id, shape)?;
         let mut operations = Vec::new();
+        let mut pagination = BTreeMap::new();
         let mut top_level = BTreeSet::new();
         for op in &shape.operations {
             let mut operation = resolve_operation(model, service_id, &op.target, protocol)?;
-            operation.paginated = resolve_paginated(model, op.target.as_str(), shape)?;
+            if let Some(names) = resolve_paginated(model, op.target.as_str(), shape)? {
+                pagination.insert(operation.id, names);
+            }
             operation.auth = match model.shape(&op.target)?.traits.get("auth") {
                 Some(order) => auth_order(&op.target, &auth, order)?,
                 None => auth.clone(),
@@ -303,6 +306,11 @@ impl<'m> Service<'m> {
             },
         };
         let shapes = service.shapes(&operations, &written)?;
+        for op in &mut operations {
+            if let Some(names) = pagination.remove(op.id) {
+                op.paginated = Some(paginated(&shapes, op, names)?);
+            }
+        }
         Ok(Service {
             id: service_id,
             name: shape_name(service_id),
@@ -1044,7 +1052,11 @@ fn auth_order<'m>(id: &str, schemes: &[AuthScheme<'m>], order: &Value) -> Result
 
 /// An operation's `@paginated`, each of its values falling back on the service's; checked to
 /// name top-level members of the right kinds.
-fn resolve_paginated<'m>(model: &'m Ast, id: &'m str, service: &'m AstShape) -> Result<Option<Paginated<'m>>, Error> {
+fn resolve_paginated<'m>(
+    model: &'m Ast,
+    id: &'m str,
+    service: &'m AstShape,
+) -> Result<Option<PaginatedNames<'m>>, Error> {
     let shape = model.shape(id)?;
     let Some(own) = shape.traits.get("paginated") else { return Ok(None) };
     let value = |key: &str| {
@@ -1077,7 +1089,45 @@ fn resolve_paginated<'m>(model: &'m Ast, id: &'m str, service: &'m AstShape) -> 
     {
         return Err(unsupported(id, "@paginated items must be a list or map member"));
     }
-    Ok(Some(Paginated { input_token, output_token, page_size, items }))
+    Ok(Some(PaginatedNames { input_token, output_token, page_size, items }))
+}
+
+/// The member names of an operation's `@paginated`, checked against its input and output.
+struct PaginatedNames<'m> {
+    input_token: &'m str,
+    output_token: &'m str,
+    page_size: Option<&'m str>,
+    items: Option<&'m str>,
+}
+
+/// An operation's `@paginated` members, resolved.
+fn paginated<'m>(
+    shapes: &BTreeMap<&'m str, Shape<'m>>,
+    op: &Operation<'m>,
+    names: PaginatedNames<'m>,
+) -> Result<Paginated<'m>, Error> {
+    let member = |id: &str, name: &str| {
+        let field = shapes.get(id).and_then(|shape| shape.fields.iter().find(|f| f.name == name));
+        field.copied().ok_or_else(|| unsupported(op.id, format!("@paginated names {name:?}, which is not a member")))
+    };
+    let items = match names.items {
+        Some(name) => {
+            let field = member(op.output, name)?;
+            let collection = match shapes.get(field.target).map(|shape| shape.ty) {
+                Some(Ty::List { member, sparse, .. }) => Collection::List { member, sparse },
+                Some(Ty::Map { key, value, sparse, .. }) => Collection::Map { key, value, sparse },
+                _ => return Err(unsupported(op.id, "@paginated items must be a list or map member")),
+            };
+            Some(PageItems { field, collection })
+        }
+        None => None,
+    };
+    Ok(Paginated {
+        input_token: member(op.input, names.input_token)?,
+        output_token: member(op.output, names.output_token)?,
+        page_size: names.page_size.map(|name| member(op.input, name)).transpose()?,
+        items,
+    })
 }
 
 /// An HTTP header name: a non-empty token (RFC 9110).

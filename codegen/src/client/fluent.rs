@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use super::Gen;
 use super::shapes::Held;
 use crate::codec::Side;
-use crate::ir::{AuthScheme, Module, Operation, Paginated, Ty};
+use crate::ir::{AuthScheme, Collection, Module, Operation, PageItems, Paginated};
 use crate::names;
 use crate::render::{doc_and_deprecation, inner_doc};
 use crate::shapes::Types;
@@ -261,20 +261,14 @@ impl<'m> Gen<'_, 'm> {
     fn paginator(&self, op: &Operation<'m>, paginated: Paginated<'m>) -> TokenStream {
         let module = self.op_module(op);
         let field = names::ident(&names::snake(op.name));
-        let (input_id, input) = self.op_struct(op, Module::Input);
-        let (output_id, output) = self.op_struct(op, Module::Output);
+        let (_, input) = self.op_struct(op, Module::Input);
+        let (_, output) = self.op_struct(op, Module::Output);
         let input_builder = format_ident!("{input}Builder");
         let error = self.op_error_path(op);
         let name = names::type_name(op.name);
         let paginator = format_ident!("{name}Paginator");
-        let input_token = names::field(paginated.input_token);
-        let output_fields = self.s.fields(output_id);
-        // The model pass checked that `@paginated` names members of the input and output.
-        let output_field = |name: &str| match output_fields.iter().find(|f| f.name == name) {
-            Some(field) => field,
-            None => unreachable!("{}: @paginated names no output member {name}", op.id),
-        };
-        let token_field = output_field(paginated.output_token);
+        let input_token = names::field(paginated.input_token.name);
+        let token_field = &paginated.output_token;
         let output_token = names::field(token_field.name);
         let next_token = if self.held(Module::Output, token_field) == Held::Optional {
             quote!(output.#output_token.clone())
@@ -282,13 +276,9 @@ impl<'m> Gen<'_, 'm> {
             quote!(::std::option::Option::Some(output.#output_token.clone()))
         };
         let page_size = match paginated.page_size {
-            Some(member) => {
-                let f = names::field(member);
-                let size = self.s.fields(input_id).iter().find(|f| f.name == member);
-                let ty = match size {
-                    Some(size) => self.rust_type(size.target),
-                    None => unreachable!("{}: @paginated names no input member {member}", op.id),
-                };
+            Some(size) => {
+                let f = names::field(size.name);
+                let ty = self.rust_type(size.target);
                 quote! {
                     /// The most items a page may hold.
                     pub fn page_size(mut self, limit: #ty) -> Self {
@@ -302,24 +292,23 @@ impl<'m> Gen<'_, 'm> {
         let sdk_error =
             quote!(crate::error::SdkError<#error, ::aws_smithy_runtime_api::client::orchestrator::HttpResponse>);
         let items = match paginated.items {
-            Some(items) => {
-                let items_field = output_field(items);
+            Some(PageItems { field: items_field, collection }) => {
                 let f = names::field(items_field.name);
-                let (item, take) = match self.s.ty(items_field.target) {
-                    Ty::List { member, sparse, .. } => (self.item_type(member, sparse), quote!(output.#f)),
-                    Ty::Map { key, value, sparse, .. } => {
+                let item = match collection {
+                    Collection::List { member, sparse } => self.item_type(member, sparse),
+                    Collection::Map { key, value, sparse } => {
                         let (k, v) = (self.rust_type(key.target), self.item_type(value, sparse));
-                        (quote!((#k, #v)), quote!(output.#f))
+                        quote!((#k, #v))
                     }
-                    _ => unreachable!("{}: the model pass checked that @paginated items are a list or map", op.id),
                 };
-                let take = if self.held(Module::Output, items_field) == Held::Optional {
+                let take = quote!(output.#f);
+                let take = if self.held(Module::Output, &items_field) == Held::Optional {
                     quote!(#take.unwrap_or_default())
                 } else {
                     take
                 };
                 let items_ident = format_ident!("{name}PaginatorItems");
-                let items_doc = format!(" The items (`{items}`) of every page of {}.", op.name);
+                let items_doc = format!(" The items (`{}`) of every page of {}.", items_field.name, op.name);
                 Some((
                     quote! {
                         /// A stream of the items of every page, rather than of pages.
@@ -347,7 +336,7 @@ impl<'m> Gen<'_, 'm> {
         let doc = format!(
             " Pages of {}: each a call with the previous page's `{}` as `{}`, until a page has none, or (by
  default) the same one again.",
-            op.name, paginated.output_token, paginated.input_token
+            op.name, paginated.output_token.name, paginated.input_token.name
         );
         quote! {
             /// The paginator of this operation.
