@@ -359,7 +359,12 @@ impl<'m> Resolver<'m> {
     /// A shape the service reaches, resolved.
     fn shape(&self, id: &'m str) -> Result<Shape<'m>, Error> {
         let traits = self.model.traits(id);
-        let member_fields = self.fields_as(id, false);
+        let ty = self.resolve_ty(id)?;
+        // Enums have members too, but only structures and unions have fields.
+        let member_fields = match ty {
+            Ty::Struct(_) | Ty::Union(_) => self.fields_as(id, false),
+            _ => Vec::new(),
+        };
         let fields = if self.top_level.contains(id) { self.fields_as(id, true) } else { member_fields.clone() };
         let error = traits.error().map(|fault| ErrorInfo {
             server_fault: fault == "server",
@@ -373,7 +378,7 @@ impl<'m> Resolver<'m> {
             response_tests: traits.0.get(RESPONSE_TESTS),
         });
         Ok(Shape {
-            ty: self.resolve_ty(id)?,
+            ty,
             rust_name: self.type_name(id),
             docs: docs(traits),
             sensitive: self.is_sensitive(id),
@@ -416,7 +421,7 @@ impl<'m> Resolver<'m> {
                     internal: tags.is_some_and(|tags| tags.iter().any(|tag| tag == "internal")),
                 });
             }
-        } else if matches!(shape.kind.as_str(), "enum" | "intEnum") {
+        } else if shape.kind == "enum" {
             for (name, member) in shape.members.iter() {
                 values.push(EnumValue {
                     name,

@@ -2,7 +2,10 @@
 //! from the AST and checks it on the way, so that nothing here can fail: every shape the service
 //! reaches has its Rust type, its fields with their bindings, defaults and flags, its docs, its
 //! constraints, its enum values and its error metadata, and every operation its route, auth
-//! schemes and pagination. The emitters read this and never the AST.
+//! schemes and pagination. The emitters read this and never the AST. Its `Display` (`snapshot`)
+//! writes it as text, which the tests keep for their models.
+
+mod snapshot;
 
 use std::collections::{BTreeMap, BTreeSet};
 
