@@ -975,208 +975,19 @@ pub(crate) trait Codec<'m>: Side<'m> {
         if id == UNIT {
             return None;
         }
-        let (s, wire) = (self.service(), self.wire());
-        let (m, r) = (wire.module(), wire.reader());
-        let validates = self.validates();
-        let ty = s.ty(id);
-        let rust = self.rust_type(id);
-        let f = self.fn_name("de", id);
-        let fail = |message: &str| {
-            if validates { quote!(support::serialization(#message)) } else { wire.custom_error(message) }
-        };
-        // Nesting is capped on the side that reads untrusted input.
-        let descend = validates.then(|| quote!(path.descend()?;));
+        let (validates, wire) = (self.validates(), self.wire());
+        let ty = self.service().ty(id);
         let body = match ty {
             Ty::Prim(_) | Ty::IntEnum | Ty::Document => return None,
-            Ty::Newtype(_, prim) if validates => {
-                let de = wire.de_prim(prim, TimestampFormat::EpochSeconds, false);
-                let value = self.constrained(ty, id, quote!(value));
-                quote! {
-                    ::std::result::Result::Ok(match #de? {
-                        ::std::option::Option::Some(value) => ::std::option::Option::Some(#value),
-                        ::std::option::Option::None => ::std::option::Option::None,
-                    })
-                }
-            }
-            Ty::Enum(_) if validates => quote! {
-                ::std::result::Result::Ok(match #m::de_string(#r)? {
-                    ::std::option::Option::Some(value) => ::std::option::Option::Some(
-                        #rust::try_from(value.as_str()).map_err(|e| e.into_violation(path))?,
-                    ),
-                    ::std::option::Option::None => ::std::option::Option::None,
-                })
-            },
+            Ty::Newtype(_, prim) if validates => self.de_newtype_body(ty, id, prim),
+            Ty::Enum(_) if validates => self.de_enum_body(id),
             Ty::Newtype(..) | Ty::Enum(_) => return None,
-            Ty::List { member, sparse, .. } => {
-                let item = self.de_target(
-                    member.target,
-                    member.format(TimestampFormat::EpochSeconds),
-                    quote!(&path.index(items.len())),
-                );
-                let push = if sparse {
-                    quote!(items.push(#item?);)
-                } else if validates {
-                    let null = fail("null is not allowed in a list");
-                    quote! {
-                        match #item? {
-                            ::std::option::Option::Some(item) => items.push(item),
-                            ::std::option::Option::None => return ::std::result::Result::Err(#null),
-                        }
-                    }
-                } else {
-                    quote! {
-                        // A null item of a dense list is left out.
-                        if let ::std::option::Option::Some(item) = #item? {
-                            items.push(item);
-                        }
-                    }
-                };
-                let items = self.constrained(ty, id, quote!(items));
-                let (open, more) = (wire.open_or_none(false), wire.list_more());
-                quote! {
-                    #descend
-                    #open
-                    let mut items = ::std::vec::Vec::new();
-                    while #more {
-                        #push
-                    }
-                    ::std::result::Result::Ok(::std::option::Option::Some(#items))
-                }
-            }
-            Ty::Map { key, value, sparse, .. } => {
-                let item =
-                    self.de_target(value.target, value.format(TimestampFormat::EpochSeconds), quote!(&path.key(&key)));
-                let key_ty = s.ty(key.target);
-                let key_value = match key_ty {
-                    Ty::Enum(_) if validates => {
-                        let k = self.rust_type(key.target);
-                        quote!(#k::try_from(key.as_ref()).map_err(|e| e.into_violation(path))?)
-                    }
-                    Ty::Enum(_) => {
-                        let k = self.rust_type(key.target);
-                        quote!(#k::from(key.as_ref()))
-                    }
-                    _ => self.constrained(key_ty, key.target, quote!(key.into_owned())),
-                };
-                let insert = if sparse {
-                    quote! {
-                        let value = #item?;
-                        map.insert(#key_value, value);
-                    }
-                } else if validates {
-                    let null = fail("null is not allowed as a map value");
-                    quote! {
-                        let value = match #item? {
-                            ::std::option::Option::Some(value) => value,
-                            ::std::option::Option::None => return ::std::result::Result::Err(#null),
-                        };
-                        map.insert(#key_value, value);
-                    }
-                } else {
-                    quote! {
-                        // A null value of a dense map is left out.
-                        if let ::std::option::Option::Some(value) = #item? {
-                            map.insert(#key_value, value);
-                        }
-                    }
-                };
-                let map = self.constrained(ty, id, quote!(map));
-                let (open, entries) = (wire.open_or_none(true), wire.map_loop(insert));
-                quote! {
-                    #descend
-                    #open
-                    let mut map = ::std::collections::HashMap::new();
-                    #entries
-                    ::std::result::Result::Ok(::std::option::Option::Some(#map))
-                }
-            }
-            Ty::Struct(_) => {
-                let module = s.struct_place(id).0;
-                let mut decls = Vec::new();
-                let mut arms = Vec::new();
-                let mut inits = Vec::new();
-                for field in s.member_fields(id) {
-                    let var = quote::format_ident!("m_{}", names::snake(field.name));
-                    let m = names::field(field.name);
-                    let name = field.name;
-                    decls.push(quote!(let mut #var = ::std::option::Option::None;));
-                    arms.push(self.de_member_arm(field, &var, quote!(&path.member(#name))));
-                    let value = self.member_value(module, field, &var, quote!(path));
-                    inits.push(quote!(#m: #value,));
-                }
-                let (open, entries) = (wire.open_or_none(true), wire.map_loop(wire.by_key(&arms)));
-                quote! {
-                    #descend
-                    #open
-                    #(#decls)*
-                    #entries
-                    ::std::result::Result::Ok(::std::option::Option::Some(#rust { #(#inits)* }))
-                }
-            }
-            Ty::Union(_) => {
-                let skip = wire.skip();
-                let mut arms = Vec::new();
-                for field in s.member_fields(id) {
-                    let variant = variant_ident(field.name);
-                    let (key, name) = (field.json, field.name);
-                    if field.target == UNIT {
-                        arms.push(quote!(#key => { #skip; #rust::#variant }));
-                        continue;
-                    }
-                    let de = self.de_target(field.target, field.timestamp_format, quote!(&path.member(#name)));
-                    let value = if field.boxed { quote!(::std::boxed::Box::new(value)) } else { quote!(value) };
-                    arms.push(quote! {
-                        #key => match #de? {
-                            ::std::option::Option::Some(value) => #rust::#variant(#value),
-                            ::std::option::Option::None => continue,
-                        },
-                    });
-                }
-                if validates {
-                    let unknown = fail("unknown union member");
-                    arms.push(quote!(_ => return ::std::result::Result::Err(#unknown),));
-                } else {
-                    arms.push(quote! {
-                        "__type" => {
-                            #skip;
-                            continue;
-                        }
-                        // A member this crate does not know, from a newer server.
-                        _ => {
-                            #skip;
-                            #rust::Unknown
-                        }
-                    });
-                }
-                let one = fail("a union must have exactly one member set");
-                let take_null = wire.take_null();
-                let (open, entries) = (
-                    wire.open_or_none(true),
-                    wire.map_loop(quote! {
-                        if #take_null {
-                            continue;
-                        }
-                        let value = match key.as_ref() {
-                            #(#arms)*
-                        };
-                        if variant.replace(value).is_some() {
-                            return ::std::result::Result::Err(#one);
-                        }
-                    }),
-                );
-                quote! {
-                    #descend
-                    #open
-                    let mut variant = ::std::option::Option::None;
-                    #entries
-                    match variant {
-                        ::std::option::Option::Some(value) => ::std::result::Result::Ok(::std::option::Option::Some(value)),
-                        ::std::option::Option::None => ::std::result::Result::Err(#one),
-                    }
-                }
-            }
+            Ty::List { member, sparse, .. } => self.de_list_body(ty, id, member, sparse),
+            Ty::Map { key, value, sparse, .. } => self.de_map_body(ty, id, key, value, sparse),
+            Ty::Struct(_) => self.de_struct_body(id),
+            Ty::Union(_) => self.de_union_body(id),
         };
-        let error = self.de_error();
+        let (f, rust, error) = (self.fn_name("de", id), self.rust_type(id), self.de_error());
         let reader = wire.reader_param();
         let path = validates.then(|| quote!(, path: &Path<'_>));
         Some(quote! {
@@ -1184,6 +995,224 @@ pub(crate) trait Codec<'m>: Side<'m> {
                 #body
             }
         })
+    }
+
+    /// The error for a value that cannot be read: a serialization error on a validating side,
+    /// the format's own otherwise.
+    fn de_fail(&self, message: &str) -> TokenStream {
+        if self.validates() { quote!(support::serialization(#message)) } else { self.wire().custom_error(message) }
+    }
+
+    /// Caps nesting on the side that reads untrusted input.
+    fn de_descend(&self) -> Option<TokenStream> {
+        self.validates().then(|| quote!(path.descend()?;))
+    }
+
+    /// The body of a constrained scalar's reader (validating side): read, then checked.
+    fn de_newtype_body(&self, ty: Ty<'m>, id: &'m str, prim: Prim) -> TokenStream {
+        let de = self.wire().de_prim(prim, TimestampFormat::EpochSeconds, false);
+        let value = self.constrained(ty, id, quote!(value));
+        quote! {
+            ::std::result::Result::Ok(match #de? {
+                ::std::option::Option::Some(value) => ::std::option::Option::Some(#value),
+                ::std::option::Option::None => ::std::option::Option::None,
+            })
+        }
+    }
+
+    /// The body of an enum's reader (validating side): a value the enum does not have is a
+    /// violation.
+    fn de_enum_body(&self, id: &'m str) -> TokenStream {
+        let wire = self.wire();
+        let (m, r, rust) = (wire.module(), wire.reader(), self.rust_type(id));
+        quote! {
+            ::std::result::Result::Ok(match #m::de_string(#r)? {
+                ::std::option::Option::Some(value) => ::std::option::Option::Some(
+                    #rust::try_from(value.as_str()).map_err(|e| e.into_violation(path))?,
+                ),
+                ::std::option::Option::None => ::std::option::Option::None,
+            })
+        }
+    }
+
+    /// The body of a list's reader.
+    fn de_list_body(&self, ty: Ty<'m>, id: &'m str, member: Item<'m>, sparse: bool) -> TokenStream {
+        let (validates, wire, descend) = (self.validates(), self.wire(), self.de_descend());
+        let item = self.de_target(
+            member.target,
+            member.format(TimestampFormat::EpochSeconds),
+            quote!(&path.index(items.len())),
+        );
+        let push = if sparse {
+            quote!(items.push(#item?);)
+        } else if validates {
+            let null = self.de_fail("null is not allowed in a list");
+            quote! {
+                match #item? {
+                    ::std::option::Option::Some(item) => items.push(item),
+                    ::std::option::Option::None => return ::std::result::Result::Err(#null),
+                }
+            }
+        } else {
+            quote! {
+                // A null item of a dense list is left out.
+                if let ::std::option::Option::Some(item) = #item? {
+                    items.push(item);
+                }
+            }
+        };
+        let items = self.constrained(ty, id, quote!(items));
+        let (open, more) = (wire.open_or_none(false), wire.list_more());
+        quote! {
+            #descend
+            #open
+            let mut items = ::std::vec::Vec::new();
+            while #more {
+                #push
+            }
+            ::std::result::Result::Ok(::std::option::Option::Some(#items))
+        }
+    }
+
+    /// The body of a map's reader.
+    fn de_map_body(&self, ty: Ty<'m>, id: &'m str, key: Item<'m>, value: Item<'m>, sparse: bool) -> TokenStream {
+        let (s, validates, wire, descend) = (self.service(), self.validates(), self.wire(), self.de_descend());
+        let item = self.de_target(value.target, value.format(TimestampFormat::EpochSeconds), quote!(&path.key(&key)));
+        let key_ty = s.ty(key.target);
+        let key_value = match key_ty {
+            Ty::Enum(_) if validates => {
+                let k = self.rust_type(key.target);
+                quote!(#k::try_from(key.as_ref()).map_err(|e| e.into_violation(path))?)
+            }
+            Ty::Enum(_) => {
+                let k = self.rust_type(key.target);
+                quote!(#k::from(key.as_ref()))
+            }
+            _ => self.constrained(key_ty, key.target, quote!(key.into_owned())),
+        };
+        let insert = if sparse {
+            quote! {
+                let value = #item?;
+                map.insert(#key_value, value);
+            }
+        } else if validates {
+            let null = self.de_fail("null is not allowed as a map value");
+            quote! {
+                let value = match #item? {
+                    ::std::option::Option::Some(value) => value,
+                    ::std::option::Option::None => return ::std::result::Result::Err(#null),
+                };
+                map.insert(#key_value, value);
+            }
+        } else {
+            quote! {
+                // A null value of a dense map is left out.
+                if let ::std::option::Option::Some(value) = #item? {
+                    map.insert(#key_value, value);
+                }
+            }
+        };
+        let map = self.constrained(ty, id, quote!(map));
+        let (open, entries) = (wire.open_or_none(true), wire.map_loop(insert));
+        quote! {
+            #descend
+            #open
+            let mut map = ::std::collections::HashMap::new();
+            #entries
+            ::std::result::Result::Ok(::std::option::Option::Some(#map))
+        }
+    }
+
+    /// The body of a structure's reader: each member into its `Option`, then the structure.
+    fn de_struct_body(&self, id: &'m str) -> TokenStream {
+        let (s, wire, descend, rust) = (self.service(), self.wire(), self.de_descend(), self.rust_type(id));
+        let module = s.struct_place(id).0;
+        let mut decls = Vec::new();
+        let mut arms = Vec::new();
+        let mut inits = Vec::new();
+        for field in s.member_fields(id) {
+            let var = quote::format_ident!("m_{}", names::snake(field.name));
+            let m = names::field(field.name);
+            let name = field.name;
+            decls.push(quote!(let mut #var = ::std::option::Option::None;));
+            arms.push(self.de_member_arm(field, &var, quote!(&path.member(#name))));
+            let value = self.member_value(module, field, &var, quote!(path));
+            inits.push(quote!(#m: #value,));
+        }
+        let (open, entries) = (wire.open_or_none(true), wire.map_loop(wire.by_key(&arms)));
+        quote! {
+            #descend
+            #open
+            #(#decls)*
+            #entries
+            ::std::result::Result::Ok(::std::option::Option::Some(#rust { #(#inits)* }))
+        }
+    }
+
+    /// The body of a union's reader: exactly one member set.
+    fn de_union_body(&self, id: &'m str) -> TokenStream {
+        let (s, validates, wire, descend, rust) =
+            (self.service(), self.validates(), self.wire(), self.de_descend(), self.rust_type(id));
+        let skip = wire.skip();
+        let mut arms = Vec::new();
+        for field in s.member_fields(id) {
+            let variant = variant_ident(field.name);
+            let (key, name) = (field.json, field.name);
+            if field.target == UNIT {
+                arms.push(quote!(#key => { #skip; #rust::#variant }));
+                continue;
+            }
+            let de = self.de_target(field.target, field.timestamp_format, quote!(&path.member(#name)));
+            let value = if field.boxed { quote!(::std::boxed::Box::new(value)) } else { quote!(value) };
+            arms.push(quote! {
+                #key => match #de? {
+                    ::std::option::Option::Some(value) => #rust::#variant(#value),
+                    ::std::option::Option::None => continue,
+                },
+            });
+        }
+        if validates {
+            let unknown = self.de_fail("unknown union member");
+            arms.push(quote!(_ => return ::std::result::Result::Err(#unknown),));
+        } else {
+            arms.push(quote! {
+                "__type" => {
+                    #skip;
+                    continue;
+                }
+                // A member this crate does not know, from a newer server.
+                _ => {
+                    #skip;
+                    #rust::Unknown
+                }
+            });
+        }
+        let one = self.de_fail("a union must have exactly one member set");
+        let take_null = wire.take_null();
+        let (open, entries) = (
+            wire.open_or_none(true),
+            wire.map_loop(quote! {
+                if #take_null {
+                    continue;
+                }
+                let value = match key.as_ref() {
+                    #(#arms)*
+                };
+                if variant.replace(value).is_some() {
+                    return ::std::result::Result::Err(#one);
+                }
+            }),
+        );
+        quote! {
+            #descend
+            #open
+            let mut variant = ::std::option::Option::None;
+            #entries
+            match variant {
+                ::std::option::Option::Some(value) => ::std::result::Result::Ok(::std::option::Option::Some(value)),
+                ::std::option::Option::None => ::std::result::Result::Err(#one),
+            }
+        }
     }
 }
 
