@@ -117,6 +117,50 @@ impl<'m> Gen<'_, 'm> {
         let module = self.op_module(op);
         let fields = self.s.fields(id);
         let method = op.method;
+        let path = self.uri_path(op, fields);
+        let query = self.uri_query(op, fields);
+        let protocol_headers = self.protocol_headers(op);
+        let member_headers = self.ser_headers(Module::Input, fields, quote!(input));
+        let stream = fields.iter().find(|f| self.s.is_streaming(f.target));
+        let body = match stream {
+            Some(field) => self.stream_body(field),
+            None => self.request_body(id, fields),
+        };
+        // A stream's body is an `SdkBody` already; other bodies are bytes.
+        let sdk_body =
+            if stream.is_some() { quote!(body) } else { quote!(::aws_smithy_types::body::SdkBody::from(body)) };
+        let checksum = op.checksum_required.then(|| {
+            quote! {
+                let md5 = <::md5::Md5 as ::md5::Digest>::digest(&body);
+                headers.insert("content-md5", headers::header_value(&::aws_smithy_types::base64::encode(&md5[..]))?);
+            }
+        });
+        let unused = if fields.is_empty() { quote!(let _ = input;) } else { TokenStream::new() };
+        let fn_doc = format!(" The HTTP request of {}.", op.name);
+        let length = self.content_length(op, stream);
+        quote! {
+            #[doc = #fn_doc]
+            pub(crate) fn #f(input: #module::#input) -> ::std::result::Result<::aws_smithy_runtime_api::client::orchestrator::HttpRequest, ::aws_smithy_runtime_api::box_error::BoxError> {
+                #unused
+                let mut uri = ::std::string::String::new();
+                #(#path)*
+                #query
+                #[allow(unused_mut)]
+                let mut headers = ::http::HeaderMap::new();
+                #protocol_headers
+                #member_headers
+                #body
+                #checksum
+                #length
+                let mut request = ::http::Request::builder().method(#method).uri(uri).body(#sdk_body)?;
+                *request.headers_mut() = headers;
+                ::std::result::Result::Ok(::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?)
+            }
+        }
+    }
+
+    /// Statements writing the URI's path into `uri`: its literal segments and its labels.
+    fn uri_path(&self, op: &Operation<'m>, fields: &[Field<'m>]) -> Vec<TokenStream> {
         let mut path = Vec::new();
         for segment in &op.segments {
             path.push(match segment {
@@ -148,6 +192,12 @@ impl<'m> Gen<'_, 'm> {
         if op.segments.is_empty() {
             path.push(quote!(uri.push('/');));
         }
+        path
+    }
+
+    /// A block writing the URI's query: the literal parameters of the URI pattern, the
+    /// `@httpQuery` members, then the `@httpQueryParams` map; nothing without any.
+    fn uri_query(&self, op: &Operation<'m>, fields: &[Field<'m>]) -> TokenStream {
         let mut query = Vec::new();
         for (key, value) in &op.query_literals {
             query.push(match value {
@@ -215,17 +265,21 @@ impl<'m> Gen<'_, 'm> {
                 }
             });
         }
-        let query = if query.is_empty() {
+        if query.is_empty() {
             TokenStream::new()
         } else {
             quote! {{
                 let mut query = ::aws_smithy_http::query::Writer::new(&mut uri);
                 #(#query)*
             }}
-        };
+        }
+    }
+
+    /// Statements adding the headers the protocol sends with every request.
+    fn protocol_headers(&self, op: &Operation<'m>) -> TokenStream {
         // awsJson names the operation in `X-Amz-Target`; rpcv2Cbor says it is itself.
         let insert = |name: &str, value: &str| quote!(headers.insert(#name, ::http::HeaderValue::from_static(#value)););
-        let protocol_headers = match self.s.protocol {
+        match self.s.protocol {
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
                 let target = insert("x-amz-target", &format!("{}.{}", crate::names::shape_name(self.s.id), op.name));
                 let query_mode = self.s.query_compatible.then(|| insert("x-amzn-query-mode", "true"));
@@ -237,25 +291,12 @@ impl<'m> Gen<'_, 'm> {
                 quote!(#protocol #accept)
             }
             Protocol::RestJson1 => TokenStream::new(),
-        };
-        let member_headers = self.ser_headers(Module::Input, fields, quote!(input));
-        let stream = fields.iter().find(|f| self.s.is_streaming(f.target));
-        let body = match stream {
-            Some(field) => self.stream_body(field),
-            None => self.request_body(id, fields),
-        };
-        // A stream's body is an `SdkBody` already; other bodies are bytes.
-        let sdk_body =
-            if stream.is_some() { quote!(body) } else { quote!(::aws_smithy_types::body::SdkBody::from(body)) };
-        let checksum = op.checksum_required.then(|| {
-            quote! {
-                let md5 = <::md5::Md5 as ::md5::Digest>::digest(&body);
-                headers.insert("content-md5", headers::header_value(&::aws_smithy_types::base64::encode(&md5[..]))?);
-            }
-        });
-        let unused = if fields.is_empty() { quote!(let _ = input;) } else { TokenStream::new() };
-        let fn_doc = format!(" The HTTP request of {}.", op.name);
-        let length = match stream {
+        }
+    }
+
+    /// Statements saying the body's length, when it is known (a stream's may not be).
+    fn content_length(&self, op: &Operation<'m>, stream: Option<&Field<'m>>) -> TokenStream {
+        match stream {
             None => quote! {
                 if !body.is_empty() {
                     headers.insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
@@ -277,25 +318,6 @@ impl<'m> Gen<'_, 'm> {
                         #unknown
                     }
                 }
-            }
-        };
-        quote! {
-            #[doc = #fn_doc]
-            pub(crate) fn #f(input: #module::#input) -> ::std::result::Result<::aws_smithy_runtime_api::client::orchestrator::HttpRequest, ::aws_smithy_runtime_api::box_error::BoxError> {
-                #unused
-                let mut uri = ::std::string::String::new();
-                #(#path)*
-                #query
-                #[allow(unused_mut)]
-                let mut headers = ::http::HeaderMap::new();
-                #protocol_headers
-                #member_headers
-                #body
-                #checksum
-                #length
-                let mut request = ::http::Request::builder().method(#method).uri(uri).body(#sdk_body)?;
-                *request.headers_mut() = headers;
-                ::std::result::Result::Ok(::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?)
             }
         }
     }
