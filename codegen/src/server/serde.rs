@@ -244,6 +244,68 @@ impl<'m> Gen<'_, 'm> {
         let fn_name = format_ident!("de_{}_request", names::snake(op.name));
         let (_, input) = self.op_struct(op, Module::Input);
         let fields = self.s.fields(op.input);
+        let (accept_check, content_type_check, expected_media) = self.media_type_checks(op, fields);
+        let reads_unbound_body = expected_media.is_none() && op.input != UNIT;
+        let checks_body_type = expected_media != Some("application/octet-stream");
+        let mut stmts = Vec::new();
+        // Labels, then query parameters, then headers: each parsed and checked as it is read.
+        stmts.extend(self.label_reads(op, fields));
+        stmts.extend(self.query_reads(fields));
+        // The body: a payload member, or the JSON object of the body members.
+        let body_fields: Vec<&Field<'m>> = fields.iter().filter(|f| f.binding == Binding::Body).collect();
+        let payload = fields.iter().find(|f| f.binding == Binding::Payload);
+        let stream = payload.filter(|f| self.s.is_streaming(f.target));
+        let reads_body = payload.is_some() || !body_fields.is_empty();
+        if let Some(field) = stream {
+            // The body goes to the handler as it arrives (a stream is never absent: an empty body
+            // is an empty stream).
+            let var = local_var(field);
+            stmts.push(quote! {
+                let #var = ::aws_smithy_types::byte_stream::ByteStream::new(streaming::stream_body(body));
+            });
+        } else if reads_body {
+            let collect = collect_body();
+            stmts.push(quote!(let bytes = #collect; let bytes: &[u8] = &bytes;));
+            if checks_body_type {
+                stmts.push(quote!(support::check_body_has_content_type(&parts.headers, bytes)?;));
+            }
+        }
+        let not_object = match self.wire() {
+            Format::Json => "the request body must be a JSON object",
+            Format::Cbor => "the request body must be a CBOR map",
+        };
+        let not_object = quote!(support::serialization(#not_object));
+        stmts.push(self.de_bindings(fields, &body_fields, quote!(bytes), Some(not_object)));
+        let assemble = self.assemble(&input, fields, local_var);
+        let (parts, body) =
+            (quote!(parts), if reads_body || reads_unbound_body { quote!(body) } else { quote!(_body) });
+        let fn_doc = format!(" Reads {}'s input from an HTTP request, checking every constraint.", op.name);
+        // A streaming body outlives the request: it goes to the handler.
+        let outlives = stream.map(|_| quote!(+ 'static));
+        quote! {
+            #[doc = #fn_doc]
+            pub(crate) async fn #fn_name<B>(request: ::http::Request<B>) -> ::std::result::Result<crate::input::#input, RequestRejection>
+            where
+                B: ::http_body::Body + Send #outlives,
+                B::Data: Send,
+                B::Error: ::std::fmt::Display,
+            {
+                let (#parts, #body) = request.into_parts();
+                #accept_check
+                #content_type_check
+                #(#stmts)*
+                #assemble
+            }
+        }
+    }
+
+    /// The checks of a request's `Accept` and `Content-Type`, and the media type its body must
+    /// have (`None`: no body is expected).
+    fn media_type_checks(
+        &self,
+        op: &Operation<'m>,
+        fields: &[Field<'m>],
+    ) -> (TokenStream, TokenStream, Option<&'m str>) {
         let output_fields = self.s.fields(op.output);
         // A blob payload has no media type in the model, so any Accept is fine.
         // The RPC protocols have no Accept check.
@@ -260,12 +322,7 @@ impl<'m> Gen<'_, 'm> {
             None if op.input != UNIT && fields.is_empty() => Some("application/json"),
             other => other,
         };
-        let collect = quote! {
-            ::http_body_util::BodyExt::collect(body)
-                .await
-                .map_err(|e| support::serialization(format!("failed to read the request body: {e}")))?
-                .to_bytes()
-        };
+        let collect = collect_body();
         let content_type_check = match expected_media {
             Some("application/octet-stream") => quote!(),
             Some(media) => quote!(support::check_content_type(&parts.headers, ::std::option::Option::Some(#media))?;),
@@ -283,11 +340,12 @@ impl<'m> Gen<'_, 'm> {
                 }
             },
         };
-        let reads_unbound_body = expected_media.is_none() && op.input != UNIT;
-        let checks_body_type = expected_media != Some("application/octet-stream");
+        (accept_check, content_type_check, expected_media)
+    }
+
+    /// Statements reading the members bound to labels (`m_<member>`), each parsed and checked.
+    fn label_reads(&self, op: &Operation<'m>, fields: &[Field<'m>]) -> Vec<TokenStream> {
         let mut stmts = Vec::new();
-        // Labels, then query parameters, then headers: each parsed and checked as it is read.
-        let local = |f: &Field<'m>| format_ident!("m_{}", names::snake(f.name));
         for field in fields.iter().filter(|f| f.binding == Binding::Label) {
             let index = op.segments.iter().position(|s| s.label() == Some(field.name)).unwrap_or_default();
             let raw = if matches!(op.segments[index], crate::ir::Segment::GreedyLabel(_)) {
@@ -296,7 +354,7 @@ impl<'m> Gen<'_, 'm> {
             } else {
                 quote!(support::label(parts.uri.path(), #index)?)
             };
-            let var = local(field);
+            let var = local_var(field);
             let name = field.name;
             let path = quote!(&Path::ROOT.member(#name));
             let value = self.scalar_from_text(field.target, field.timestamp_format, quote!(raw), path);
@@ -307,11 +365,18 @@ impl<'m> Gen<'_, 'm> {
                 };
             });
         }
+        stmts
+    }
+
+    /// Statements reading the members bound to the query (`m_<member>`), and the
+    /// `@httpQueryParams` map, in one pass over the query's parameters.
+    fn query_reads(&self, fields: &[Field<'m>]) -> Vec<TokenStream> {
+        let mut stmts = Vec::new();
         let query_fields: Vec<&Field<'m>> = fields.iter().filter(|f| matches!(f.binding, Binding::Query(_))).collect();
         // `@httpQueryParams`: every parameter, bound by `@httpQuery` or not, also goes in the map.
         let query_map = match fields.iter().find(|f| f.binding == Binding::QueryParams) {
             Some(field) => {
-                let var = local(field);
+                let var = local_var(field);
                 stmts.push(quote!(let mut #var = ::std::option::Option::None;));
                 let insert = match self.s.ty(field.target) {
                     Ty::Map { value, .. } if matches!(self.s.ty(value.target), Ty::List { .. }) => {
@@ -333,7 +398,7 @@ impl<'m> Gen<'_, 'm> {
         if !query_fields.is_empty() || !query_map.is_empty() {
             let mut arms = Vec::new();
             for field in &query_fields {
-                let var = local(field);
+                let var = local_var(field);
                 let Binding::Query(key) = field.binding else { continue };
                 let name = field.name;
                 stmts.push(quote!(let mut #var = ::std::option::Option::None;));
@@ -367,51 +432,7 @@ impl<'m> Gen<'_, 'm> {
                 }
             });
         }
-        // The body: a payload member, or the JSON object of the body members.
-        let body_fields: Vec<&Field<'m>> = fields.iter().filter(|f| f.binding == Binding::Body).collect();
-        let payload = fields.iter().find(|f| f.binding == Binding::Payload);
-        let stream = payload.filter(|f| self.s.is_streaming(f.target));
-        let reads_body = payload.is_some() || !body_fields.is_empty();
-        if let Some(field) = stream {
-            // The body goes to the handler as it arrives (a stream is never absent: an empty body
-            // is an empty stream).
-            let var = local(field);
-            stmts.push(quote! {
-                let #var = ::aws_smithy_types::byte_stream::ByteStream::new(streaming::stream_body(body));
-            });
-        } else if reads_body {
-            stmts.push(quote!(let bytes = #collect; let bytes: &[u8] = &bytes;));
-            if checks_body_type {
-                stmts.push(quote!(support::check_body_has_content_type(&parts.headers, bytes)?;));
-            }
-        }
-        let not_object = match self.wire() {
-            Format::Json => "the request body must be a JSON object",
-            Format::Cbor => "the request body must be a CBOR map",
-        };
-        let not_object = quote!(support::serialization(#not_object));
-        stmts.push(self.de_bindings(fields, &body_fields, quote!(bytes), Some(not_object)));
-        let assemble = self.assemble(&input, fields, local);
-        let (parts, body) =
-            (quote!(parts), if reads_body || reads_unbound_body { quote!(body) } else { quote!(_body) });
-        let fn_doc = format!(" Reads {}'s input from an HTTP request, checking every constraint.", op.name);
-        // A streaming body outlives the request: it goes to the handler.
-        let outlives = stream.map(|_| quote!(+ 'static));
-        quote! {
-            #[doc = #fn_doc]
-            pub(crate) async fn #fn_name<B>(request: ::http::Request<B>) -> ::std::result::Result<crate::input::#input, RequestRejection>
-            where
-                B: ::http_body::Body + Send #outlives,
-                B::Data: Send,
-                B::Error: ::std::fmt::Display,
-            {
-                let (#parts, #body) = request.into_parts();
-                #accept_check
-                #content_type_check
-                #(#stmts)*
-                #assemble
-            }
-        }
+        stmts
     }
 
     /// The input structure from the members read: required ones checked, defaults applied.
@@ -705,4 +726,19 @@ impl<'m> Gen<'_, 'm> {
 /// `@httpQuery` members, which restJson1 ignores in responses.
 fn in_response_body(binding: Binding<'_>) -> bool {
     matches!(binding, Binding::Body | Binding::Query(_))
+}
+
+/// The local variable a member is read into, e.g. `m_file_id`.
+fn local_var(field: &Field<'_>) -> proc_macro2::Ident {
+    format_ident!("m_{}", names::snake(field.name))
+}
+
+/// An expression that reads the whole request body (`body`) as bytes.
+fn collect_body() -> TokenStream {
+    quote! {
+        ::http_body_util::BodyExt::collect(body)
+            .await
+            .map_err(|e| support::serialization(format!("failed to read the request body: {e}")))?
+            .to_bytes()
+    }
 }
