@@ -173,7 +173,10 @@ struct Resolver<'m> {
 
 impl<'m> Service<'m> {
     /// Resolves `service_id` for generation in `protocol` (by name; default: the first supported
-    /// one the service has), answering constraint violations with `validation_exception`.
+    /// one the service has), answering constraint violations with `validation_exception`. The
+    /// passes run in order: the service, its operations, where each structure goes, what is
+    /// reachable (read and written), what is inside bodies, the bindings, the validation
+    /// exception, then every reachable shape resolved.
     pub fn resolve(
         model: &'m Ast,
         service_id: &'m str,
@@ -181,52 +184,11 @@ impl<'m> Service<'m> {
         validation_exception: Option<&'m str>,
     ) -> Result<Self, Error> {
         let shape = model.shape(service_id)?;
-        if shape.kind != "service" {
-            return Err(unsupported(service_id, format!("is a {}, not a service", shape.kind)));
-        }
-        let protocol = resolve_protocol(service_id, shape, protocol)?;
-        if shape.traits.0.contains_key("aws.protocols#awsQueryCompatible")
-            && !matches!(protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1)
-        {
-            return Err(unsupported(service_id, "@awsQueryCompatible applies to awsJson services only"));
-        }
-        check_traits(service_id, &shape.traits)?;
-        if !shape.resources.is_empty() {
-            return Err(unsupported(service_id, "resources are not supported: bind the operations to the service"));
-        }
-
+        let protocol = check_service(service_id, shape, protocol)?;
         let auth = resolve_auth(service_id, shape)?;
-        let mut operations = Vec::new();
-        let mut pagination = BTreeMap::new();
-        let mut top_level = BTreeSet::new();
-        for op in &shape.operations {
-            let mut operation = resolve_operation(model, service_id, &op.target, protocol)?;
-            if let Some(names) = resolve_paginated(model, op.target.as_str(), shape)? {
-                pagination.insert(operation.id, names);
-            }
-            operation.auth = match model.shape(&op.target)?.traits.get("auth") {
-                Some(order) => auth_order(&op.target, &auth, order)?,
-                None => auth.clone(),
-            };
-            // Errors bound to the service can be answered by every operation, after its own.
-            for error in &shape.errors {
-                if !operation.errors.contains(&error.target.as_str()) {
-                    operation.errors.push(&error.target);
-                }
-            }
-            // Each operation's input and output become its own `<Op>Input` / `<Op>Output`, even
-            // when operations share a structure (or one structure is both), as in smithy-rs.
-            for id in [operation.input, operation.output].into_iter().filter(|id| *id != UNIT) {
-                if model.shape(id)?.traits.has("error") {
-                    return Err(unsupported(id, "an error structure cannot be an operation's input or output"));
-                }
-                top_level.insert(id);
-            }
-            operations.push(operation);
-        }
-        operations.sort_by(|a, b| a.name.cmp(b.name));
-
-        let mut service = Resolver {
+        let (mut operations, mut pagination, top_level) =
+            resolve_operations(model, service_id, shape, protocol, &auth)?;
+        let mut resolver = Resolver {
             model,
             shape,
             protocol,
@@ -235,68 +197,16 @@ impl<'m> Service<'m> {
             read: BTreeSet::new(),
             query_compatible: shape.traits.0.contains_key("aws.protocols#awsQueryCompatible"),
         };
+        resolver.place_errors(&operations);
+        let (read, written) = resolver.reachable(&operations)?;
+        resolver.place_nested(read.iter().chain(&written))?;
+        resolver.read = read;
+        let (read_json, written_json) = resolver.in_bodies(&operations)?;
         for op in &operations {
-            for error in &op.errors {
-                let name = service.type_name(error);
-                service.structs.insert(error.to_string(), (Module::Error, name));
-                service.top_level.insert(error);
-            }
-        }
-        // Everything reachable: what is read from requests, what is written to responses.
-        let (mut read, mut written) = (BTreeSet::new(), BTreeSet::new());
-        for op in &operations {
-            service.walk(op.input, &mut read)?;
-            service.walk(op.output, &mut written)?;
-            for error in &op.errors {
-                service.walk(error, &mut written)?;
-            }
-        }
-        for id in read.iter().chain(&written) {
-            let shape = model.shape(id)?;
-            let members =
-                shape.members.iter().map(|(_, m)| m).chain(&shape.member).chain(&shape.key).chain(&shape.value);
-            for member in members {
-                let target = member.target.as_str();
-                if service.structs.get(target).is_some_and(|(module, _)| *module == Module::Error) {
-                    return Err(unsupported(target, "an error structure cannot also be the target of a member"));
-                }
-                // A structure or union used as a member is a type in `model`, even when it is also
-                // an operation's input or output.
-                let nested = target != UNIT && matches!(model.kind(target)?, "structure" | "union");
-                if nested && !service.structs.contains_key(target) {
-                    let name = service.type_name(target);
-                    service.structs.insert(target.to_owned(), (Module::Model, name));
-                }
-            }
-        }
-        check_unique_names(&service.structs)?;
-        service.read = read;
-        let (mut read_json, mut written_json) = (BTreeSet::new(), BTreeSet::new());
-        for op in &operations {
-            let responses = std::iter::once(op.output).chain(op.errors.iter().copied());
-            for (id, is_request) in std::iter::once((op.input, true)).chain(responses.map(|id| (id, false))) {
-                let seen = if is_request { &mut read_json } else { &mut written_json };
-                for field in service.fields(id) {
-                    let json = match field.binding {
-                        Binding::Body => true,
-                        // restJson1 ignores @httpQuery in responses: such members go in the body.
-                        Binding::Query(_) => !is_request,
-                        Binding::Payload => {
-                            matches!(service.resolve_ty(field.target)?, Ty::Struct(_) | Ty::Union(_) | Ty::Document)
-                        }
-                        _ => false,
-                    };
-                    if json {
-                        service.walk_json(field.target, seen)?;
-                    }
-                }
-            }
-        }
-        for op in &operations {
-            service.check_bindings(op)?;
+            resolver.check_bindings(op)?;
         }
         let validation = match validation_exception {
-            Some(id) => service.resolve_validation_exception(id)?,
+            Some(id) => resolver.resolve_validation_exception(id)?,
             None => ValidationException {
                 id: "smithy.framework#ValidationException",
                 name: "ValidationException",
@@ -305,7 +215,7 @@ impl<'m> Service<'m> {
                 field_list: Some(("fieldList", "path", "message")),
             },
         };
-        let shapes = service.shapes(&operations, &written)?;
+        let shapes = resolver.shapes(&operations, &written)?;
         for op in &mut operations {
             if let Some(names) = pagination.remove(op.id) {
                 op.paginated = Some(paginated(&shapes, op, names)?);
@@ -319,16 +229,153 @@ impl<'m> Service<'m> {
             version: shape.version.as_deref(),
             operations,
             shapes,
-            structs: service.structs,
-            read: service.read,
+            structs: resolver.structs,
+            read: resolver.read,
             written,
             read_json,
             written_json,
             validation,
             auth,
             protocol,
-            query_compatible: service.query_compatible,
+            query_compatible: resolver.query_compatible,
         })
+    }
+}
+
+/// Checks the service shape itself, and picks its protocol.
+fn check_service(id: &str, shape: &AstShape, protocol: Option<&str>) -> Result<Protocol, Error> {
+    if shape.kind != "service" {
+        return Err(unsupported(id, format!("is a {}, not a service", shape.kind)));
+    }
+    let protocol = resolve_protocol(id, shape, protocol)?;
+    if shape.traits.0.contains_key("aws.protocols#awsQueryCompatible")
+        && !matches!(protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1)
+    {
+        return Err(unsupported(id, "@awsQueryCompatible applies to awsJson services only"));
+    }
+    check_traits(id, &shape.traits)?;
+    if !shape.resources.is_empty() {
+        return Err(unsupported(id, "resources are not supported: bind the operations to the service"));
+    }
+    Ok(protocol)
+}
+
+/// An operation's `@paginated` member names, by operation id.
+type Pagination<'m> = BTreeMap<&'m str, PaginatedNames<'m>>;
+
+/// The service's operations (sorted by name, each with its auth schemes and errors, the
+/// service's included), their `@paginated` names, and their inputs and outputs.
+fn resolve_operations<'m>(
+    model: &'m Ast,
+    service_id: &'m str,
+    shape: &'m AstShape,
+    protocol: Protocol,
+    auth: &[AuthScheme<'m>],
+) -> Result<(Vec<Operation<'m>>, Pagination<'m>, BTreeSet<&'m str>), Error> {
+    let mut operations = Vec::new();
+    let mut pagination = BTreeMap::new();
+    let mut top_level = BTreeSet::new();
+    for op in &shape.operations {
+        let mut operation = resolve_operation(model, service_id, &op.target, protocol)?;
+        if let Some(names) = resolve_paginated(model, op.target.as_str(), shape)? {
+            pagination.insert(operation.id, names);
+        }
+        operation.auth = match model.shape(&op.target)?.traits.get("auth") {
+            Some(order) => auth_order(&op.target, auth, order)?,
+            None => auth.to_vec(),
+        };
+        // Errors bound to the service can be answered by every operation, after its own.
+        for error in &shape.errors {
+            if !operation.errors.contains(&error.target.as_str()) {
+                operation.errors.push(&error.target);
+            }
+        }
+        // Each operation's input and output become its own `<Op>Input` / `<Op>Output`, even
+        // when operations share a structure (or one structure is both), as in smithy-rs.
+        for id in [operation.input, operation.output].into_iter().filter(|id| *id != UNIT) {
+            if model.shape(id)?.traits.has("error") {
+                return Err(unsupported(id, "an error structure cannot be an operation's input or output"));
+            }
+            top_level.insert(id);
+        }
+        operations.push(operation);
+    }
+    operations.sort_by(|a, b| a.name.cmp(b.name));
+    Ok((operations, pagination, top_level))
+}
+
+impl<'m> Resolver<'m> {
+    /// Every error goes to `error`, its members bound to HTTP.
+    fn place_errors(&mut self, operations: &[Operation<'m>]) {
+        for op in operations {
+            for error in &op.errors {
+                let name = self.type_name(error);
+                self.structs.insert(error.to_string(), (Module::Error, name));
+                self.top_level.insert(error);
+            }
+        }
+    }
+
+    /// Everything reachable: what is read from requests, what is written to responses, each
+    /// shape checked against the subset on the way.
+    fn reachable(&self, operations: &[Operation<'m>]) -> Result<(BTreeSet<String>, BTreeSet<String>), Error> {
+        let (mut read, mut written) = (BTreeSet::new(), BTreeSet::new());
+        for op in operations {
+            self.walk(op.input, &mut read)?;
+            self.walk(op.output, &mut written)?;
+            for error in &op.errors {
+                self.walk(error, &mut written)?;
+            }
+        }
+        Ok((read, written))
+    }
+
+    /// A structure or union used as a member is a type in `model`, even when it is also an
+    /// operation's input or output; an error cannot be one. Rust names must not clash.
+    fn place_nested<'a>(&mut self, reachable: impl Iterator<Item = &'a String>) -> Result<(), Error> {
+        for id in reachable {
+            let shape = self.model.shape(id)?;
+            let members =
+                shape.members.iter().map(|(_, m)| m).chain(&shape.member).chain(&shape.key).chain(&shape.value);
+            for member in members {
+                let target = member.target.as_str();
+                if self.structs.get(target).is_some_and(|(module, _)| *module == Module::Error) {
+                    return Err(unsupported(target, "an error structure cannot also be the target of a member"));
+                }
+                let nested = target != UNIT && matches!(self.model.kind(target)?, "structure" | "union");
+                if nested && !self.structs.contains_key(target) {
+                    let name = self.type_name(target);
+                    self.structs.insert(target.to_owned(), (Module::Model, name));
+                }
+            }
+        }
+        check_unique_names(&self.structs)
+    }
+
+    /// The shapes inside request bodies (read) and response bodies (written).
+    fn in_bodies(&self, operations: &[Operation<'m>]) -> Result<(BTreeSet<String>, BTreeSet<String>), Error> {
+        let (mut read_json, mut written_json) = (BTreeSet::new(), BTreeSet::new());
+        for op in operations {
+            let responses = std::iter::once(op.output).chain(op.errors.iter().copied());
+            for (id, is_request) in std::iter::once((op.input, true)).chain(responses.map(|id| (id, false))) {
+                let seen = if is_request { &mut read_json } else { &mut written_json };
+                for field in self.fields(id) {
+                    let json = match field.binding {
+                        Binding::Body => true,
+                        // restJson1 ignores @httpQuery in responses: such members go in the body.
+                        Binding::Query(_) => !is_request,
+                        Binding::Payload => {
+                            matches!(self.resolve_ty(field.target)?, Ty::Struct(_) | Ty::Union(_) | Ty::Document)
+                        }
+                        _ => false,
+                    };
+                    if json {
+                        self.walk_json(field.target, seen)?;
+                    }
+                }
+            }
+        }
+        Ok((read_json, written_json))
     }
 }
 
