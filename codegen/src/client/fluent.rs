@@ -2,13 +2,13 @@
 //! per operation returning its fluent builder) and `operation/<op>.rs` (the operation's input,
 //! output and error, their builders, and the fluent builder whose `send()` makes the call).
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::Gen;
 use super::shapes::Held;
 use crate::codec::Side;
-use crate::ir::{AuthScheme, Collection, Module, Operation, PageItems, Paginated};
+use crate::ir::{AuthScheme, Collection, Field, Module, Operation, PageItems, Paginated};
 use crate::names;
 use crate::render::{doc_and_deprecation, inner_doc};
 use crate::shapes::Types;
@@ -275,63 +275,10 @@ impl<'m> Gen<'_, 'm> {
         } else {
             quote!(::std::option::Option::Some(output.#output_token.clone()))
         };
-        let page_size = match paginated.page_size {
-            Some(size) => {
-                let f = names::field(size.name);
-                let ty = self.rust_type(size.target);
-                quote! {
-                    /// The most items a page may hold.
-                    pub fn page_size(mut self, limit: #ty) -> Self {
-                        self.builder.#f = ::std::option::Option::Some(limit);
-                        self
-                    }
-                }
-            }
-            None => TokenStream::new(),
-        };
+        let page_size = paginated.page_size.map(|size| self.page_size_setter(&size));
         let sdk_error =
             quote!(crate::error::SdkError<#error, ::aws_smithy_runtime_api::client::orchestrator::HttpResponse>);
-        let items = match paginated.items {
-            Some(PageItems { field: items_field, collection }) => {
-                let f = names::field(items_field.name);
-                let item = match collection {
-                    Collection::List { member, sparse } => self.item_type(member, sparse),
-                    Collection::Map { key, value, sparse } => {
-                        let (k, v) = (self.rust_type(key.target), self.item_type(value, sparse));
-                        quote!((#k, #v))
-                    }
-                };
-                let take = quote!(output.#f);
-                let take = if self.held(Module::Output, &items_field) == Held::Optional {
-                    quote!(#take.unwrap_or_default())
-                } else {
-                    take
-                };
-                let items_ident = format_ident!("{name}PaginatorItems");
-                let items_doc = format!(" The items (`{}`) of every page of {}.", items_field.name, op.name);
-                Some((
-                    quote! {
-                        /// A stream of the items of every page, rather than of pages.
-                        pub fn items(self) -> #items_ident {
-                            #items_ident(self)
-                        }
-                    },
-                    quote! {
-                        #[doc = #items_doc]
-                        #[derive(::std::fmt::Debug)]
-                        pub struct #items_ident(#paginator);
-                        impl #items_ident {
-                            /// Sends the calls as the stream is read; an error ends it.
-                            pub fn send(self) -> ::aws_smithy_async::future::pagination_stream::PaginationStream<::std::result::Result<#item, #sdk_error>> {
-                                ::aws_smithy_async::future::pagination_stream::TryFlatMap::new(self.0.send())
-                                    .flat_map(|output: #module::#output| #take)
-                            }
-                        }
-                    },
-                ))
-            }
-            None => None,
-        };
+        let items = paginated.items.map(|items| self.items_stream(op, &items, &paginator, &sdk_error));
         let (items_method, items_type) = items.unzip();
         let doc = format!(
             " Pages of {}: each a call with the previous page's `{}` as `{}`, until a page has none, or (by
@@ -399,5 +346,63 @@ impl<'m> Gen<'_, 'm> {
                 #items_type
             }
         }
+    }
+
+    /// The paginator's `page_size`, which sets the input's `@paginated` page size.
+    fn page_size_setter(&self, size: &Field<'m>) -> TokenStream {
+        let f = names::field(size.name);
+        let ty = self.rust_type(size.target);
+        quote! {
+            /// The most items a page may hold.
+            pub fn page_size(mut self, limit: #ty) -> Self {
+                self.builder.#f = ::std::option::Option::Some(limit);
+                self
+            }
+        }
+    }
+
+    /// The paginator's `items()` and the type it returns: a stream of the items of every page.
+    fn items_stream(
+        &self,
+        op: &Operation<'m>,
+        items: &PageItems<'m>,
+        paginator: &Ident,
+        sdk_error: &TokenStream,
+    ) -> (TokenStream, TokenStream) {
+        let (module, (_, output)) = (self.op_module(op), self.op_struct(op, Module::Output));
+        let f = names::field(items.field.name);
+        let item = match items.collection {
+            Collection::List { member, sparse } => self.item_type(member, sparse),
+            Collection::Map { key, value, sparse } => {
+                let (k, v) = (self.rust_type(key.target), self.item_type(value, sparse));
+                quote!((#k, #v))
+            }
+        };
+        let take = match self.held(Module::Output, &items.field) {
+            Held::Optional => quote!(output.#f.unwrap_or_default()),
+            _ => quote!(output.#f),
+        };
+        let items_ident = format_ident!("{}PaginatorItems", names::type_name(op.name));
+        let items_doc = format!(" The items (`{}`) of every page of {}.", items.field.name, op.name);
+        (
+            quote! {
+                /// A stream of the items of every page, rather than of pages.
+                pub fn items(self) -> #items_ident {
+                    #items_ident(self)
+                }
+            },
+            quote! {
+                #[doc = #items_doc]
+                #[derive(::std::fmt::Debug)]
+                pub struct #items_ident(#paginator);
+                impl #items_ident {
+                    /// Sends the calls as the stream is read; an error ends it.
+                    pub fn send(self) -> ::aws_smithy_async::future::pagination_stream::PaginationStream<::std::result::Result<#item, #sdk_error>> {
+                        ::aws_smithy_async::future::pagination_stream::TryFlatMap::new(self.0.send())
+                            .flat_map(|output: #module::#output| #take)
+                    }
+                }
+            },
+        )
     }
 }
