@@ -14,9 +14,9 @@ use crate::{Error, File, Settings};
 /// Each scheme's module (in `src/auth/`) and template.
 fn template(scheme: &AuthScheme<'_>) -> (&'static str, &'static str) {
     match scheme {
-        AuthScheme::SigV4 { .. } => ("sigv4", include_str!("templates/auth/sigv4.rs")),
-        AuthScheme::Bearer => ("bearer", include_str!("templates/auth/bearer.rs")),
-        AuthScheme::ApiKey { .. } => ("api_key", include_str!("templates/auth/api_key.rs")),
+        AuthScheme::SigV4 { .. } => ("sigv4", include_str!("../../support/src/client/auth/sigv4.rs")),
+        AuthScheme::Bearer => ("bearer", include_str!("../../support/src/client/auth/bearer.rs")),
+        AuthScheme::ApiKey { .. } => ("api_key", include_str!("../../support/src/client/auth/api_key.rs")),
     }
 }
 

@@ -42,30 +42,46 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Vec<File>, Error> 
         rust_file("src/operation.rs", g.operation_rs(), settings)?,
         rust_file("src/types.rs", g.types_rs(), settings)?,
         rust_file("src/protocol_serde.rs", g.protocol_serde(), settings)?,
-        rust_source("src/config.rs", include_str!("templates/config.rs"), settings)?,
-        rust_source("src/error.rs", include_str!("templates/error.rs"), settings)?,
-        rust_source("src/idempotency_token.rs", include_str!("templates/idempotency_token.rs"), settings)?,
-        rust_source("src/primitives.rs", include_str!("templates/primitives.rs"), settings)?,
-        rust_source("src/runtime.rs", include_str!("templates/runtime.rs"), settings)?,
-        rust_source("src/protocol_serde/headers.rs", include_str!("../templates/headers.rs"), settings)?,
-        rust_source("src/protocol_serde/json.rs", include_str!("../templates/json.rs"), settings)?,
-        rust_source("src/protocol_serde/support.rs", include_str!("templates/support.rs"), settings)?,
+        rust_source("src/config.rs", include_str!("../../support/src/client/config.rs"), settings)?,
+        rust_source("src/error.rs", include_str!("../../support/src/client/error.rs"), settings)?,
+        rust_source(
+            "src/idempotency_token.rs",
+            include_str!("../../support/src/client/idempotency_token.rs"),
+            settings,
+        )?,
+        rust_source("src/primitives.rs", include_str!("../../support/src/client/primitives.rs"), settings)?,
+        rust_source("src/runtime.rs", include_str!("../../support/src/client/runtime.rs"), settings)?,
+        rust_source("src/protocol_serde/headers.rs", include_str!("../../support/src/common/headers.rs"), settings)?,
+        rust_source("src/protocol_serde/json.rs", include_str!("../../support/src/common/json.rs"), settings)?,
+        rust_source("src/protocol_serde/support.rs", include_str!("../../support/src/client/support.rs"), settings)?,
     ];
     if service.protocol.is_cbor() {
-        files.push(rust_source("src/protocol_serde/cbor.rs", include_str!("../templates/cbor.rs"), settings)?);
+        files.push(rust_source(
+            "src/protocol_serde/cbor.rs",
+            include_str!("../../support/src/common/cbor.rs"),
+            settings,
+        )?);
     }
     files.extend(g.auth_files(settings)?);
     if g.has_protocol_tests() {
         files.push(rust_file("src/protocol_tests.rs", g.protocol_tests()?, settings)?);
     }
     if service.operations.iter().any(|op| op.gzip_request) {
-        files.push(rust_source("src/compression.rs", include_str!("templates/compression.rs"), settings)?);
+        files.push(rust_source(
+            "src/compression.rs",
+            include_str!("../../support/src/client/compression.rs"),
+            settings,
+        )?);
     }
     if service.operations.iter().any(|op| service.has_stream(op.output)) {
-        files.push(rust_source("src/streaming.rs", include_str!("templates/streaming.rs"), settings)?);
+        files.push(rust_source("src/streaming.rs", include_str!("../../support/src/client/streaming.rs"), settings)?);
     }
     if service.operations.iter().any(|op| op.host_prefix.is_some()) {
-        files.push(rust_source("src/host_prefix.rs", include_str!("templates/host_prefix.rs"), settings)?);
+        files.push(rust_source(
+            "src/host_prefix.rs",
+            include_str!("../../support/src/client/host_prefix.rs"),
+            settings,
+        )?);
     }
     for op in &service.operations {
         let path = format!("src/operation/{}.rs", names::snake(op.name));

@@ -1,0 +1,1 @@
+//! The support templates that `attached-files-codegen` copies verbatim into generated crates.
