@@ -47,6 +47,10 @@ mod auth;
 #[path = "client/runtime.rs"]
 mod runtime;
 
+#[allow(dead_code, reason = "`RequestCompression` is made by the generated operations with `@requestCompression`")]
+#[path = "client/compression.rs"]
+mod compression;
+
 #[allow(dead_code, reason = "`HostPrefix` is made by the generated operations with an `@endpoint` host prefix")]
 #[path = "client/host_prefix.rs"]
 mod host_prefix;
