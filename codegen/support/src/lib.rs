@@ -71,3 +71,6 @@ mod protocol_serde;
 // server/sigv4.rs: it is kept as rustfmt would format it, but for two closures whose bodies
 // rustfmt would put in blocks, which the generated sigv4.rs would then show.
 include!(concat!(env!("OUT_DIR"), "/server_sigv4.rs"));
+
+#[cfg(test)]
+mod tests;
