@@ -5,5 +5,6 @@ mod cbor;
 mod client_support;
 mod headers;
 mod json;
+mod server_sigv4;
 mod server_streaming;
 mod server_support;
