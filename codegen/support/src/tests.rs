@@ -2,6 +2,7 @@
 //! be copied into every generated crate.
 
 mod cbor;
+mod client;
 mod client_support;
 mod headers;
 mod json;
