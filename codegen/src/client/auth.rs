@@ -1,7 +1,8 @@
 //! `auth.rs`: the service's auth schemes (`@sigv4`, `@httpBearerAuth`, `@httpApiKeyAuth`), each a
-//! template in `templates/auth/` that adds its config and its part of an operation's auth, and the
-//! choice among them per operation: the first scheme of the operation's list (its `@auth`, else
-//! the service's) whose identity the config has; with none, the request is sent unsigned.
+//! template in `codegen/support/src/client/auth/` that adds its config and its part of an
+//! operation's auth, and the choice among them per operation: the first scheme of the operation's
+//! list (its `@auth`, else the service's) whose identity the config has; with none, the request is
+//! sent unsigned.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};

@@ -9,12 +9,15 @@
 //! | `src/client.rs` (`Client` and one fluent builder per operation) | [`fluent`] |
 //! | `src/protocol_serde.rs` (requests out of inputs; outputs and errors out of responses) | [`serde`] |
 //! | `src/protocol_tests.rs` (the model's protocol tests for clients, if it has any) | [`protocol_tests`] |
-//! | `src/compression.rs` (gzip of request bodies, if an operation has `@requestCompression`) | `templates/`, verbatim |
-//! | `src/host_prefix.rs` (host prefixes, if an operation has `@endpoint`) | `templates/`, verbatim |
-//! | `src/streaming.rs` (responses read as streams, if an output has a `@streaming` payload) | `templates/`, verbatim |
-//! | `src/config.rs`, `src/error.rs`, `src/idempotency_token.rs`, `src/primitives.rs`, `src/runtime.rs`, `src/protocol_serde/support.rs` | `templates/`, verbatim |
-//! | `src/auth.rs`, `src/auth/<scheme>.rs` (the service's auth schemes) | [`auth`], `templates/auth/` verbatim |
-//! | `src/protocol_serde/json.rs` (reading JSON tokens; the same in servers) | `../templates/json.rs`, verbatim |
+//! | `src/compression.rs` (gzip of request bodies, if an operation has `@requestCompression`) | `codegen/support/src/client/`, verbatim |
+//! | `src/host_prefix.rs` (host prefixes, if an operation has `@endpoint`) | `codegen/support/src/client/`, verbatim |
+//! | `src/streaming.rs` (responses read as streams, if an output has a `@streaming` payload) | `codegen/support/src/client/`, verbatim |
+//! | `src/config.rs`, `src/error.rs`, `src/idempotency_token.rs`, `src/primitives.rs`, `src/runtime.rs`, `src/protocol_serde/support.rs` | `codegen/support/src/client/`, verbatim |
+//! | `src/auth.rs`, `src/auth/<scheme>.rs` (the service's auth schemes) | [`auth`], `codegen/support/src/client/auth/` verbatim |
+//! | `src/protocol_serde/json.rs`, `headers.rs`, `cbor.rs` (under rpcv2Cbor) (reading JSON and CBOR, header values; the same in servers) | `codegen/support/src/common/`, verbatim |
+//!
+//! The verbatim templates are the package `attached-files-codegen-support` (`codegen/support/`),
+//! which compiles and tests them.
 
 mod auth;
 mod fluent;

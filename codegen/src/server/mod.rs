@@ -5,11 +5,14 @@
 //! | `Cargo.toml`, `src/lib.rs` | [`generate`] |
 //! | `src/model.rs`, `src/input.rs`, `src/output.rs`, `src/error.rs` | [`shapes`] |
 //! | `src/protocol_serde.rs` (JSON and HTTP bindings), `src/operation.rs` | [`serde`] |
-//! | `src/protocol_serde/json.rs` (reading JSON tokens; the same in clients) | `../templates/json.rs`, verbatim |
-//! | `src/protocol_serde/support.rs` | `templates/support.rs`, verbatim |
-//! | `src/protocol_serde/streaming.rs` (if an operation has a `@streaming` payload) | `templates/streaming.rs`, verbatim |
+//! | `src/protocol_serde/json.rs`, `headers.rs`, `cbor.rs` (under rpcv2Cbor) (reading JSON and CBOR, header values; the same in clients) | `codegen/support/src/common/`, verbatim |
+//! | `src/protocol_serde/support.rs` | `codegen/support/src/server/support.rs`, verbatim |
+//! | `src/protocol_serde/streaming.rs` (if an operation has a `@streaming` payload) | `codegen/support/src/server/streaming.rs`, verbatim |
 //! | `src/operation_shape.rs`, `src/service.rs` | [`service`] |
-//! | `src/sigv4.rs` (if the service has `@aws.auth#sigv4`) | `templates/sigv4.rs` and [`Gen::sigv4_rs`] |
+//! | `src/sigv4.rs` (if the service has `@aws.auth#sigv4`) | `codegen/support/src/server/sigv4.rs` and [`Gen::sigv4_rs`] |
+//!
+//! The verbatim templates are the package `attached-files-codegen-support` (`codegen/support/`),
+//! which compiles and tests them.
 
 mod protocol_tests;
 mod serde;
