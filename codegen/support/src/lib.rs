@@ -5,9 +5,9 @@
 //! The templates name items of the crate they land in (`crate::config::Config`,
 //! `super::MEDIA_TYPE`, ...), so this crate's module tree is shaped like a generated crate's, one
 //! template per module at the path it has there. The root stands for the root of a client crate
-//! and of a server crate at once: their module trees only meet in `protocol_serde`, where each
-//! side has its own `support.rs`. What the generator writes around the templates is replaced by
-//! small stand-ins (`src/stand_in/`), each saying what it stands for.
+//! and of a server crate at once: the two sides' templates only meet in `protocol_serde`, where
+//! each has its own `support.rs`. What the generator writes around the templates is replaced by
+//! small stand-ins (`src/stand_in/`, and `build.rs` for `sigv4`), each saying what it stands for.
 //!
 //! | module | file | in a generated crate |
 //! |---|---|---|
