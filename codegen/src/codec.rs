@@ -1,8 +1,8 @@
 //! The wire format of shapes: one codec, for the server and the client, and for each format of
 //! bodies (JSON under restJson1 and awsJson, CBOR under rpcv2Cbor). It writes the statements that
 //! write a value (with `aws_smithy_json`'s writers or `aws_smithy_cbor`'s `Encoder`), the
-//! expressions that read one (through `templates/json.rs` or `templates/cbor.rs`), and one
-//! `ser_<shape>` / `de_<shape>` function per list, map, structure and union.
+//! expressions that read one (through the support templates `codegen/support/src/common/json.rs`
+//! or `cbor.rs`), and one `ser_<shape>` / `de_<shape>` function per list, map, structure and union.
 //!
 //! The shape logic is written once; what differs sits in two places:
 //! - [`Side`]: a server *validates* (constrained shapes are newtypes checked as they are read,

@@ -1,7 +1,8 @@
 //! `auth.rs`: the service's auth schemes (`@sigv4`, `@httpBearerAuth`, `@httpApiKeyAuth`), each a
-//! template in `templates/auth/` that adds its config and its part of an operation's auth, and the
-//! choice among them per operation: the first scheme of the operation's list (its `@auth`, else
-//! the service's) whose identity the config has; with none, the request is sent unsigned.
+//! template in `codegen/support/src/client/auth/` that adds its config and its part of an
+//! operation's auth, and the choice among them per operation: the first scheme of the operation's
+//! list (its `@auth`, else the service's) whose identity the config has; with none, the request is
+//! sent unsigned.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -14,9 +15,9 @@ use crate::{Error, File, Settings};
 /// Each scheme's module (in `src/auth/`) and template.
 fn template(scheme: &AuthScheme<'_>) -> (&'static str, &'static str) {
     match scheme {
-        AuthScheme::SigV4 { .. } => ("sigv4", include_str!("templates/auth/sigv4.rs")),
-        AuthScheme::Bearer => ("bearer", include_str!("templates/auth/bearer.rs")),
-        AuthScheme::ApiKey { .. } => ("api_key", include_str!("templates/auth/api_key.rs")),
+        AuthScheme::SigV4 { .. } => ("sigv4", include_str!("../../support/src/client/auth/sigv4.rs")),
+        AuthScheme::Bearer => ("bearer", include_str!("../../support/src/client/auth/bearer.rs")),
+        AuthScheme::ApiKey { .. } => ("api_key", include_str!("../../support/src/client/auth/api_key.rs")),
     }
 }
 

@@ -9,12 +9,15 @@
 //! | `src/client.rs` (`Client` and one fluent builder per operation) | [`fluent`] |
 //! | `src/protocol_serde.rs` (requests out of inputs; outputs and errors out of responses) | [`serde`] |
 //! | `src/protocol_tests.rs` (the model's protocol tests for clients, if it has any) | [`protocol_tests`] |
-//! | `src/compression.rs` (gzip of request bodies, if an operation has `@requestCompression`) | `templates/`, verbatim |
-//! | `src/host_prefix.rs` (host prefixes, if an operation has `@endpoint`) | `templates/`, verbatim |
-//! | `src/streaming.rs` (responses read as streams, if an output has a `@streaming` payload) | `templates/`, verbatim |
-//! | `src/config.rs`, `src/error.rs`, `src/idempotency_token.rs`, `src/primitives.rs`, `src/runtime.rs`, `src/protocol_serde/support.rs` | `templates/`, verbatim |
-//! | `src/auth.rs`, `src/auth/<scheme>.rs` (the service's auth schemes) | [`auth`], `templates/auth/` verbatim |
-//! | `src/protocol_serde/json.rs` (reading JSON tokens; the same in servers) | `../templates/json.rs`, verbatim |
+//! | `src/compression.rs` (gzip of request bodies, if an operation has `@requestCompression`) | `codegen/support/src/client/`, verbatim |
+//! | `src/host_prefix.rs` (host prefixes, if an operation has `@endpoint`) | `codegen/support/src/client/`, verbatim |
+//! | `src/streaming.rs` (responses read as streams, if an output has a `@streaming` payload) | `codegen/support/src/client/`, verbatim |
+//! | `src/config.rs`, `src/error.rs`, `src/idempotency_token.rs`, `src/primitives.rs`, `src/runtime.rs`, `src/protocol_serde/support.rs` | `codegen/support/src/client/`, verbatim |
+//! | `src/auth.rs`, `src/auth/<scheme>.rs` (the service's auth schemes) | [`auth`], `codegen/support/src/client/auth/` verbatim |
+//! | `src/protocol_serde/json.rs`, `headers.rs`, `cbor.rs` (under rpcv2Cbor) (reading JSON and CBOR, header values; the same in servers) | `codegen/support/src/common/`, verbatim |
+//!
+//! The verbatim templates are the package `attached-files-codegen-support` (`codegen/support/`),
+//! which compiles and tests them.
 
 mod auth;
 mod fluent;
@@ -43,30 +46,46 @@ pub fn generate(model: &Ast, settings: &Settings) -> Result<Vec<File>, Error> {
         rust_file("src/operation.rs", g.operation_rs(), settings)?,
         rust_file("src/types.rs", g.types_rs(), settings)?,
         rust_file("src/protocol_serde.rs", g.protocol_serde(), settings)?,
-        rust_source("src/config.rs", include_str!("templates/config.rs"), settings)?,
-        rust_source("src/error.rs", include_str!("templates/error.rs"), settings)?,
-        rust_source("src/idempotency_token.rs", include_str!("templates/idempotency_token.rs"), settings)?,
-        rust_source("src/primitives.rs", include_str!("templates/primitives.rs"), settings)?,
-        rust_source("src/runtime.rs", include_str!("templates/runtime.rs"), settings)?,
-        rust_source("src/protocol_serde/headers.rs", include_str!("../templates/headers.rs"), settings)?,
-        rust_source("src/protocol_serde/json.rs", include_str!("../templates/json.rs"), settings)?,
-        rust_source("src/protocol_serde/support.rs", include_str!("templates/support.rs"), settings)?,
+        rust_source("src/config.rs", include_str!("../../support/src/client/config.rs"), settings)?,
+        rust_source("src/error.rs", include_str!("../../support/src/client/error.rs"), settings)?,
+        rust_source(
+            "src/idempotency_token.rs",
+            include_str!("../../support/src/client/idempotency_token.rs"),
+            settings,
+        )?,
+        rust_source("src/primitives.rs", include_str!("../../support/src/client/primitives.rs"), settings)?,
+        rust_source("src/runtime.rs", include_str!("../../support/src/client/runtime.rs"), settings)?,
+        rust_source("src/protocol_serde/headers.rs", include_str!("../../support/src/common/headers.rs"), settings)?,
+        rust_source("src/protocol_serde/json.rs", include_str!("../../support/src/common/json.rs"), settings)?,
+        rust_source("src/protocol_serde/support.rs", include_str!("../../support/src/client/support.rs"), settings)?,
     ];
     if service.protocol.is_cbor() {
-        files.push(rust_source("src/protocol_serde/cbor.rs", include_str!("../templates/cbor.rs"), settings)?);
+        files.push(rust_source(
+            "src/protocol_serde/cbor.rs",
+            include_str!("../../support/src/common/cbor.rs"),
+            settings,
+        )?);
     }
     files.extend(g.auth_files(settings)?);
     if g.has_protocol_tests() {
         files.push(rust_file("src/protocol_tests.rs", g.protocol_tests()?, settings)?);
     }
     if service.operations.iter().any(|op| op.gzip_request) {
-        files.push(rust_source("src/compression.rs", include_str!("templates/compression.rs"), settings)?);
+        files.push(rust_source(
+            "src/compression.rs",
+            include_str!("../../support/src/client/compression.rs"),
+            settings,
+        )?);
     }
     if service.operations.iter().any(|op| service.has_stream(op.output)) {
-        files.push(rust_source("src/streaming.rs", include_str!("templates/streaming.rs"), settings)?);
+        files.push(rust_source("src/streaming.rs", include_str!("../../support/src/client/streaming.rs"), settings)?);
     }
     if service.operations.iter().any(|op| op.host_prefix.is_some()) {
-        files.push(rust_source("src/host_prefix.rs", include_str!("templates/host_prefix.rs"), settings)?);
+        files.push(rust_source(
+            "src/host_prefix.rs",
+            include_str!("../../support/src/client/host_prefix.rs"),
+            settings,
+        )?);
     }
     for op in &service.operations {
         let path = format!("src/operation/{}.rs", names::snake(op.name));

@@ -5,11 +5,14 @@
 //! | `Cargo.toml`, `src/lib.rs` | [`generate`] |
 //! | `src/model.rs`, `src/input.rs`, `src/output.rs`, `src/error.rs` | [`shapes`] |
 //! | `src/protocol_serde.rs` (JSON and HTTP bindings), `src/operation.rs` | [`serde`] |
-//! | `src/protocol_serde/json.rs` (reading JSON tokens; the same in clients) | `../templates/json.rs`, verbatim |
-//! | `src/protocol_serde/support.rs` | `templates/support.rs`, verbatim |
-//! | `src/protocol_serde/streaming.rs` (if an operation has a `@streaming` payload) | `templates/streaming.rs`, verbatim |
+//! | `src/protocol_serde/json.rs`, `headers.rs`, `cbor.rs` (under rpcv2Cbor) (reading JSON and CBOR, header values; the same in clients) | `codegen/support/src/common/`, verbatim |
+//! | `src/protocol_serde/support.rs` | `codegen/support/src/server/support.rs`, verbatim |
+//! | `src/protocol_serde/streaming.rs` (if an operation has a `@streaming` payload) | `codegen/support/src/server/streaming.rs`, verbatim |
 //! | `src/operation_shape.rs`, `src/service.rs` | [`service`] |
-//! | `src/sigv4.rs` (if the service has `@aws.auth#sigv4`) | `templates/sigv4.rs` and [`Gen::sigv4_rs`] |
+//! | `src/sigv4.rs` (if the service has `@aws.auth#sigv4`) | `codegen/support/src/server/sigv4.rs` and [`Gen::sigv4_rs`] |
+//!
+//! The verbatim templates are the package `attached-files-codegen-support` (`codegen/support/`),
+//! which compiles and tests them.
 
 mod protocol_tests;
 mod serde;
@@ -46,9 +49,9 @@ pub fn generate(model: &Ast, settings: &Settings) -> Result<Vec<File>, Error> {
         rust_file("src/service.rs", g.service_rs(), settings)?,
         rust_file("src/operation.rs", g.operation_rs(), settings)?,
         rust_file("src/protocol_serde.rs", g.protocol_serde(), settings)?,
-        rust_source("src/protocol_serde/headers.rs", include_str!("../templates/headers.rs"), settings)?,
-        rust_source("src/protocol_serde/json.rs", include_str!("../templates/json.rs"), settings)?,
-        rust_source("src/protocol_serde/support.rs", include_str!("templates/support.rs"), settings)?,
+        rust_source("src/protocol_serde/headers.rs", include_str!("../../support/src/common/headers.rs"), settings)?,
+        rust_source("src/protocol_serde/json.rs", include_str!("../../support/src/common/json.rs"), settings)?,
+        rust_source("src/protocol_serde/support.rs", include_str!("../../support/src/server/support.rs"), settings)?,
     ];
     for module in [Module::Model, Module::Input, Module::Output, Module::Error] {
         files.push(rust_file(&format!("src/{}.rs", module.name()), g.shapes_module(module), settings)?);
@@ -57,10 +60,18 @@ pub fn generate(model: &Ast, settings: &Settings) -> Result<Vec<File>, Error> {
         files.push(rust_file("src/protocol_tests.rs", g.protocol_tests()?, settings)?);
     }
     if service.protocol.is_cbor() {
-        files.push(rust_source("src/protocol_serde/cbor.rs", include_str!("../templates/cbor.rs"), settings)?);
+        files.push(rust_source(
+            "src/protocol_serde/cbor.rs",
+            include_str!("../../support/src/common/cbor.rs"),
+            settings,
+        )?);
     }
     if g.has_streams() {
-        files.push(rust_source("src/protocol_serde/streaming.rs", include_str!("templates/streaming.rs"), settings)?);
+        files.push(rust_source(
+            "src/protocol_serde/streaming.rs",
+            include_str!("../../support/src/server/streaming.rs"),
+            settings,
+        )?);
     }
     if g.has_sigv4() {
         files.push(rust_file("src/sigv4.rs", g.sigv4_rs()?, settings)?);
@@ -90,9 +101,9 @@ impl<'m> Gen<'_, 'm> {
     /// `src/sigv4.rs`: the verifying plugin, then what it knows of this service: its signing
     /// name, and which operations let unsigned calls in.
     fn sigv4_rs(&self) -> Result<TokenStream, Error> {
-        let template: TokenStream = include_str!("templates/sigv4.rs")
+        let template: TokenStream = include_str!("../../support/src/server/sigv4.rs")
             .parse()
-            .map_err(|e| Error(format!("internal error: templates/sigv4.rs does not lex: {e}")))?;
+            .map_err(|e| Error(format!("internal error: support/src/server/sigv4.rs does not lex: {e}")))?;
         let name = self.signing_name().unwrap_or_default();
         let signs = |op: &&crate::ir::Operation<'_>| op.auth.iter().any(|s| matches!(s, AuthScheme::SigV4 { .. }));
         let optional = self.s.operations.iter().filter(|op| signs(op) && op.optional_auth).map(|op| op.id);

@@ -166,7 +166,7 @@ fn no_endpoint_url() -> SharedRuntimePlugin {
     impl ResolveEndpoint for NoEndpointUrl {
         fn resolve_endpoint<'a>(&'a self, _params: &'a EndpointResolverParams) -> EndpointFuture<'a> {
             EndpointFuture::ready(Err(
-                "no endpoint URL is configured: set one with `Config::builder().endpoint_url(..)`".into()
+                "no endpoint URL is configured: set one with `Config::builder().endpoint_url(..)`".into(),
             ))
         }
     }

@@ -175,7 +175,11 @@ struct Refusal {
 
 impl Refusal {
     fn missing() -> Self {
-        Self { status: 403, error: "MissingAuthenticationTokenException", message: "Missing Authentication Token".into() }
+        Self {
+            status: 403,
+            error: "MissingAuthenticationTokenException",
+            message: "Missing Authentication Token".into(),
+        }
     }
     fn incomplete(message: impl Into<String>) -> Self {
         Self { status: 403, error: "IncompleteSignatureException", message: message.into() }
@@ -364,7 +368,9 @@ impl Claim {
     fn from_query<'q>(param: &impl Fn(&str) -> Option<&'q str>) -> Result<Self, Refusal> {
         let required = |name: &str| {
             param(name).ok_or_else(|| {
-                Refusal::incomplete(format!("AWS query-string parameters must include '{name}'. Re-examine the query-string parameters."))
+                Refusal::incomplete(format!(
+                    "AWS query-string parameters must include '{name}'. Re-examine the query-string parameters."
+                ))
             })
         };
         if required("X-Amz-Algorithm")? != ALGORITHM {
@@ -384,7 +390,13 @@ impl Claim {
         )
     }
 
-    fn new(credential: &str, date: &str, signed_headers: &str, signature: &str, expires: Option<u64>) -> Result<Self, Refusal> {
+    fn new(
+        credential: &str,
+        date: &str,
+        signed_headers: &str,
+        signature: &str,
+        expires: Option<u64>,
+    ) -> Result<Self, Refusal> {
         let mut scope = credential.split('/');
         let (Some(access_key_id), Some(scope_date), Some(region), Some(service), Some("aws4_request"), None) =
             (scope.next(), scope.next(), scope.next(), scope.next(), scope.next(), scope.next())
@@ -445,7 +457,9 @@ impl Claim {
         };
         if latest.is_some_and(|latest| now > latest) {
             return Err(Refusal::invalid(match self.expires {
-                None => format!("Signature expired: {} is now earlier than the server's time less 15 minutes.", self.date),
+                None => {
+                    format!("Signature expired: {} is now earlier than the server's time less 15 minutes.", self.date)
+                }
                 Some(_) => format!("Signature expired: the URL signed at {} has expired.", self.date),
             }));
         }

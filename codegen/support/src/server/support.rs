@@ -81,9 +81,9 @@ impl Violation {
     pub(crate) fn new(path: &Path<'_>, length: Option<usize>, constraint: &str) -> Self {
         let path = path.to_string();
         let message = match length {
-            Some(length) => format!(
-                "Value with length {length} at '{path}' failed to satisfy constraint: {constraint}"
-            ),
+            Some(length) => {
+                format!("Value with length {length} at '{path}' failed to satisfy constraint: {constraint}")
+            }
             None => format!("Value at '{path}' failed to satisfy constraint: {constraint}"),
         };
         Violation { path, message }
@@ -176,18 +176,11 @@ pub(crate) fn all_unique<T: PartialEq>(items: &[T]) -> bool {
 /// Refuses a request whose `Content-Type` is not the one the input's body needs (`None`: the
 /// input has no body, so no `Content-Type` is expected either). A missing `Content-Type` is
 /// judged once the body is read ([`check_body_has_content_type`]).
-pub(crate) fn check_content_type(
-    headers: &HeaderMap,
-    expected: Option<&'static str>,
-) -> Result<(), RequestRejection> {
+pub(crate) fn check_content_type(headers: &HeaderMap, expected: Option<&'static str>) -> Result<(), RequestRejection> {
     let Some(found) = headers.get(CONTENT_TYPE) else {
         return Ok(());
     };
-    let essence = found
-        .to_str()
-        .ok()
-        .and_then(|v| v.split(';').next())
-        .map(str::trim);
+    let essence = found.to_str().ok().and_then(|v| v.split(';').next()).map(str::trim);
     match (expected, essence) {
         (Some(expected), Some(essence)) if essence.eq_ignore_ascii_case(expected) => Ok(()),
         _ => Err(RequestRejection::UnsupportedMediaType),
@@ -219,7 +212,11 @@ pub(crate) fn check_accept(headers: &HeaderMap, content_type: &'static str) -> R
         }
     };
     let allowed = values.any(|value| value.to_str().is_ok_and(|value| value.split(',').any(accepts)));
-    if allowed { Ok(()) } else { Err(RequestRejection::NotAcceptable) }
+    if allowed {
+        Ok(())
+    } else {
+        Err(RequestRejection::NotAcceptable)
+    }
 }
 
 /// The `index`-th segment of a path (after its leading `/`), percent-decoded: a label's value.
@@ -246,7 +243,12 @@ pub(crate) fn greedy_label(path: &str, index: usize, trailing: usize) -> Result<
     let start = *starts.get(index).ok_or_else(mismatch)?;
     let end = match trailing {
         0 => path.len(),
-        _ => starts.len().checked_sub(trailing).filter(|first| *first > index).map(|first| starts[first] - 1).ok_or_else(mismatch)?,
+        _ => starts
+            .len()
+            .checked_sub(trailing)
+            .filter(|first| *first > index)
+            .map(|first| starts[first] - 1)
+            .ok_or_else(mismatch)?,
     };
     percent_encoding::percent_decode_str(&path[start..end])
         .decode_utf8()
@@ -302,9 +304,7 @@ pub(crate) fn framework_error_with_body(status: u16, name: &'static str, body: i
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(super::MEDIA_TYPE));
     headers.insert("x-amzn-errortype", HeaderValue::from_static(name));
-    response
-        .extensions_mut()
-        .insert(aws_smithy_http_server::extension::RuntimeErrorExtension::new(name.to_owned()));
+    response.extensions_mut().insert(aws_smithy_http_server::extension::RuntimeErrorExtension::new(name.to_owned()));
     response
 }
 

@@ -1,0 +1,306 @@
+//! `server/sigv4.rs`: requests signed by `aws-sigv4`, as AWS's clients sign them, verified by the
+//! plugin; `build.rs`'s stand-ins make `example` the signing name and let `example#OptionalAuth`
+//! and `example#Unsigned` in without a signature.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime};
+
+use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SignatureLocation, SigningSettings};
+use aws_smithy_http_server::body::BoxBody;
+use aws_smithy_http_server::operation::OperationShape;
+use aws_smithy_http_server::plugin::Plugin;
+use aws_smithy_http_server::shape_id::ShapeId;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use tower::Service;
+
+use crate::sigv4::{Keys, SigV4Plugin, Signer, SIGNING_NAME};
+
+const KEY: (&str, &str) = ("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+
+/// One access key, whose principal is `alice`.
+struct OneKey;
+
+impl Keys for OneKey {
+    type Principal = &'static str;
+
+    fn lookup(&self, access_key_id: &str) -> impl Future<Output = Option<Signer<&'static str>>> + Send {
+        let signer =
+            (access_key_id == KEY.0).then(|| Signer { secret_access_key: KEY.1.to_owned(), principal: "alice" });
+        std::future::ready(signer)
+    }
+}
+
+macro_rules! operation {
+    ($name:ident) => {
+        struct $name;
+        impl OperationShape for $name {
+            const ID: ShapeId = ShapeId::new(concat!("example#", stringify!($name)), "example", stringify!($name));
+            type Input = ();
+            type Output = ();
+            type Error = Infallible;
+        }
+    };
+}
+operation!(Signed);
+operation!(OptionalAuth);
+operation!(Unsigned);
+
+/// The operation: answers with the principal it was given and the body it read.
+#[derive(Clone)]
+struct Echo;
+
+impl Service<http::Request<Full<Bytes>>> for Echo {
+    type Response = http::Response<BoxBody>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<Full<Bytes>>) -> Self::Future {
+        Box::pin(async move {
+            let principal = request.extensions().get::<&'static str>().copied();
+            let body = request.into_body().collect().await.unwrap_or_else(|never| match never {}).to_bytes();
+            let text = format!("{principal:?} {}", String::from_utf8_lossy(&body));
+            Ok(http::Response::new(aws_smithy_http_server::body::to_boxed(text)))
+        })
+    }
+}
+
+/// What the plugin answered: the status, the error type of a refusal, and the body.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    error: Option<String>,
+    body: String,
+}
+
+impl Answer {
+    fn accepted(&self, principal: Option<&str>, body: &str) -> bool {
+        self.status == 200 && self.body == format!("{principal:?} {body}")
+    }
+
+    fn refused(&self, error: &str) -> bool {
+        self.status == 403 && self.error.as_deref() == Some(error)
+    }
+}
+
+async fn send<Op: OperationShape>(plugin: &SigV4Plugin<OneKey>, request: http::Request<Full<Bytes>>) -> Answer {
+    let mut service = Plugin::<(), Op, Echo>::apply(plugin, Echo);
+    let response = service.call(request).await.unwrap_or_else(|never| match never {});
+    let status = response.status().as_u16();
+    let error = response.headers().get("x-amzn-errortype").map(|value| value.to_str().unwrap().to_owned());
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    Answer { status, error, body: String::from_utf8(body.to_vec()).unwrap() }
+}
+
+/// How a test signs.
+struct Signing {
+    secret: &'static str,
+    region: &'static str,
+    name: &'static str,
+    time: SystemTime,
+    /// A pre-signed URL valid this long, instead of an `Authorization` header.
+    presigned: Option<Duration>,
+}
+
+impl Default for Signing {
+    fn default() -> Self {
+        Signing { secret: KEY.1, region: "us-east-1", name: SIGNING_NAME, time: SystemTime::now(), presigned: None }
+    }
+}
+
+/// An HTTP/1.1 request to `path_and_query` (with a `Host` header), signed as `signing` says.
+fn request(
+    method: &str,
+    path_and_query: &str,
+    headers: &[(&str, &str)],
+    body: &'static str,
+) -> http::Request<Full<Bytes>> {
+    let mut builder = http::Request::builder().method(method).uri(path_and_query).header("host", "example.com");
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    builder.body(Full::new(Bytes::from_static(body.as_bytes()))).unwrap()
+}
+
+fn signed(mut request: http::Request<Full<Bytes>>, body: &'static str, signing: Signing) -> http::Request<Full<Bytes>> {
+    let identity = aws_credential_types::Credentials::new(KEY.0, signing.secret, None, None, "test").into();
+    let mut settings = SigningSettings::default();
+    if let Some(expires_in) = signing.presigned {
+        settings.signature_location = SignatureLocation::QueryParams;
+        settings.expires_in = Some(expires_in);
+    }
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region(signing.region)
+        .name(signing.name)
+        .time(signing.time)
+        .settings(settings)
+        .build()
+        .unwrap()
+        .into();
+    let uri = format!("http://example.com{}", request.uri());
+    let headers: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        .map(|(name, value)| (name.as_str().to_owned(), value.to_str().unwrap().to_owned()))
+        .collect();
+    let signable = SignableRequest::new(
+        request.method().as_str(),
+        uri,
+        headers.iter().map(|(name, value)| (name.as_str(), value.as_str())),
+        SignableBody::Bytes(body.as_bytes()),
+    )
+    .unwrap();
+    let (instructions, _signature) = sign(signable, &params).unwrap().into_parts();
+    instructions.apply_to_request_http1x(&mut request);
+    request
+}
+
+fn plugin() -> SigV4Plugin<OneKey> {
+    SigV4Plugin::new(OneKey)
+}
+
+#[tokio::test]
+async fn a_signed_request_reaches_the_operation_with_its_principal() {
+    let body = r#"{"name":"widget"}"#;
+    let headers = [("content-type", "application/json"), ("x-amz-meta-note", "  two   spaces ")];
+    let request =
+        signed(request("POST", "/widgets/a%20b?z=1&a=x%20y&a=b+c&empty", &headers, body), body, Signing::default());
+    let answer = send::<Signed>(&plugin(), request).await;
+    assert!(answer.accepted(Some("alice"), body), "{answer:?}");
+}
+
+#[tokio::test]
+async fn paths_are_compared_without_dot_segments() {
+    let request = signed(request("GET", "/a/./b/../c/", &[], ""), "", Signing::default());
+    let answer = send::<Signed>(&plugin(), request).await;
+    assert!(answer.accepted(Some("alice"), ""), "{answer:?}");
+}
+
+#[tokio::test]
+async fn a_wrong_secret_an_unknown_key_or_a_changed_request_is_refused() {
+    let wrong_secret = Signing { secret: "not the secret", ..Signing::default() };
+    let answer = send::<Signed>(&plugin(), signed(request("GET", "/", &[], ""), "", wrong_secret)).await;
+    assert!(answer.refused("InvalidSignatureException"), "{answer:?}");
+    assert!(answer.body.contains("does not match the signature you provided"), "{answer:?}");
+
+    let mut unknown = signed(request("GET", "/", &[], ""), "", Signing::default());
+    let authorization = unknown.headers()["authorization"].to_str().unwrap().replace(KEY.0, "AKIDUNKNOWN");
+    unknown.headers_mut().insert("authorization", authorization.parse().unwrap());
+    let answer = send::<Signed>(&plugin(), unknown).await;
+    assert!(answer.refused("UnrecognizedClientException"), "{answer:?}");
+
+    let signed_body = signed(request("PUT", "/", &[], "signed"), "signed", Signing::default());
+    let (parts, _) = signed_body.into_parts();
+    let answer = send::<Signed>(&plugin(), http::Request::from_parts(parts, Full::new(Bytes::from("changed")))).await;
+    assert!(answer.refused("InvalidSignatureException"), "{answer:?}");
+
+    let mut added_query = signed(request("GET", "/?a=1", &[], ""), "", Signing::default());
+    *added_query.uri_mut() = "/?a=2".parse().unwrap();
+    let answer = send::<Signed>(&plugin(), added_query).await;
+    assert!(answer.refused("InvalidSignatureException"), "{answer:?}");
+}
+
+#[tokio::test]
+async fn unsigned_requests_pass_only_where_the_model_lets_them() {
+    let answer = send::<Signed>(&plugin(), request("GET", "/", &[], "")).await;
+    assert!(answer.refused("MissingAuthenticationTokenException"), "{answer:?}");
+    let answer = send::<OptionalAuth>(&plugin(), request("GET", "/", &[], "hi")).await;
+    assert!(answer.accepted(None, "hi"), "{answer:?}");
+    let answer = send::<Unsigned>(&plugin(), request("GET", "/", &[], "hi")).await;
+    assert!(answer.accepted(None, "hi"), "{answer:?}");
+
+    // A signature present must be valid under @optionalAuth; it is not read where SigV4 is not used.
+    let wrong_secret = || Signing { secret: "not the secret", ..Signing::default() };
+    let answer = send::<OptionalAuth>(&plugin(), signed(request("GET", "/", &[], ""), "", wrong_secret())).await;
+    assert!(answer.refused("InvalidSignatureException"), "{answer:?}");
+    let answer = send::<Unsigned>(&plugin(), signed(request("GET", "/", &[], ""), "", wrong_secret())).await;
+    assert!(answer.accepted(None, ""), "{answer:?}");
+}
+
+#[tokio::test]
+async fn the_scope_must_name_this_service_and_region() {
+    let other_service = Signing { name: "other", ..Signing::default() };
+    let answer = send::<Signed>(&plugin(), signed(request("GET", "/", &[], ""), "", other_service)).await;
+    assert!(answer.refused("InvalidSignatureException"), "{answer:?}");
+    assert!(answer.body.contains("scoped to correct service: 'example'"), "{answer:?}");
+
+    let in_region = plugin().region("eu-west-1");
+    let answer = send::<Signed>(&in_region, signed(request("GET", "/", &[], ""), "", Signing::default())).await;
+    assert!(answer.refused("InvalidSignatureException"), "{answer:?}");
+    let eu = Signing { region: "eu-west-1", ..Signing::default() };
+    let answer = send::<Signed>(&in_region, signed(request("GET", "/", &[], ""), "", eu)).await;
+    assert!(answer.accepted(Some("alice"), ""), "{answer:?}");
+}
+
+#[tokio::test]
+async fn signatures_are_current_within_the_clock_skew() {
+    let minutes = |m: u64| Duration::from_secs(60 * m);
+    let at = |time| Signing { time, ..Signing::default() };
+    let cases = [
+        (SystemTime::now() - minutes(10), None),
+        (SystemTime::now() + minutes(10), None),
+        (SystemTime::now() - minutes(20), Some("Signature expired")),
+        (SystemTime::now() + minutes(20), Some("Signature not yet current")),
+    ];
+    for (time, refusal) in cases {
+        let answer = send::<Signed>(&plugin(), signed(request("GET", "/", &[], ""), "", at(time))).await;
+        match refusal {
+            None => assert!(answer.accepted(Some("alice"), ""), "{answer:?}"),
+            Some(message) => {
+                assert!(answer.refused("InvalidSignatureException") && answer.body.contains(message), "{answer:?}")
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn presigned_urls_are_valid_until_they_expire() {
+    let presigned = |time, valid| Signing { time, presigned: Some(valid), ..Signing::default() };
+    let fresh =
+        signed(request("GET", "/files/1?part=2", &[], ""), "", presigned(SystemTime::now(), Duration::from_secs(300)));
+    assert!(fresh.uri().query().unwrap().contains("X-Amz-Signature="), "{}", fresh.uri());
+    let answer = send::<Signed>(&plugin(), fresh).await;
+    assert!(answer.accepted(Some("alice"), ""), "{answer:?}");
+
+    let ten_minutes_ago = SystemTime::now() - Duration::from_secs(600);
+    let stale = signed(request("GET", "/files/1", &[], ""), "", presigned(ten_minutes_ago, Duration::from_secs(60)));
+    let answer = send::<Signed>(&plugin(), stale).await;
+    assert!(answer.refused("InvalidSignatureException") && answer.body.contains("has expired"), "{answer:?}");
+
+    let mut both = signed(request("GET", "/", &[], ""), "", presigned(SystemTime::now(), Duration::from_secs(60)));
+    both.headers_mut().insert("authorization", "AWS4-HMAC-SHA256 Credential=x".parse().unwrap());
+    let answer = send::<Signed>(&plugin(), both).await;
+    assert!(answer.refused("IncompleteSignatureException"), "{answer:?}");
+}
+
+#[tokio::test]
+async fn malformed_signatures_are_incomplete() {
+    let headers = [
+        ("authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/us-east-1/example/aws4_request"),
+        ("x-amz-date", "20240101T000000Z"),
+    ];
+    let answer = send::<Signed>(&plugin(), request("GET", "/", &headers, "")).await;
+    assert!(answer.refused("IncompleteSignatureException") && answer.body.contains("'SignedHeaders'"), "{answer:?}");
+
+    let answer = send::<Signed>(&plugin(), request("GET", "/", &[("authorization", "Basic dXNlcjpwYXNz")], "")).await;
+    assert!(answer.refused("IncompleteSignatureException"), "{answer:?}");
+
+    let mut bad_date = signed(request("GET", "/", &[], ""), "", Signing::default());
+    bad_date.headers_mut().insert("x-amz-date", "2024-01-01T00:00:00Z".parse().unwrap());
+    let answer = send::<Signed>(&plugin(), bad_date).await;
+    assert!(answer.refused("IncompleteSignatureException") && answer.body.contains("ISO8601"), "{answer:?}");
+
+    let answer = send::<Signed>(&plugin(), request("GET", "/?X-Amz-Algorithm=AWS4-HMAC-SHA256", &[], "")).await;
+    assert!(
+        answer.refused("IncompleteSignatureException") && answer.body.contains("must include 'X-Amz-Expires'"),
+        "{answer:?}"
+    );
+}
