@@ -699,8 +699,6 @@ fn request_spec(op: &crate::ir::Operation<'_>, name: &proc_macro2::Ident) -> Tok
     }
 }
 
-/// The closure that marks the `@sensitive` headers among `redacted` members: a header's value, and
-/// for `@httpPrefixHeaders` the name after the prefix too.
 /// How many bytes at the end of the path a redacted greedy label leaves readable: the literal
 /// segments after it, with their slashes (none if another label follows).
 fn greedy_label_suffix(rest: &[Segment]) -> usize {
@@ -724,6 +722,8 @@ fn header_sensitivity(redacted: &[&Field<'_>]) -> (TokenStream, TokenStream, Tok
     (header_marker(redacted, &marker), header_fn, make_headers)
 }
 
+/// The closure that marks the `@sensitive` headers among `redacted` members: a header's value, and
+/// for `@httpPrefixHeaders` the name after the prefix too.
 fn header_marker(redacted: &[&Field<'_>], marker: &TokenStream) -> TokenStream {
     let mut names = Vec::new();
     let mut prefixes = Vec::new();
