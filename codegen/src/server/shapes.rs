@@ -111,26 +111,7 @@ impl<'m> Gen<'_, 'm> {
         }
         let error = (!missing.is_empty()).then(|| quote!(ConstraintViolation));
         let build = self.build_fn(&quote!(super::#ident), &build_fields, error);
-        let violation = if missing.is_empty() {
-            TokenStream::new()
-        } else {
-            let variants = missing.iter().map(|(v, text)| {
-                let text = format!(" {text}.");
-                quote!(#[doc = #text] #v,)
-            });
-            let messages = missing.iter().map(|(v, text)| quote!(ConstraintViolation::#v => #text,));
-            quote! {
-                /// A required member that was not set when building.
-                #[derive(Debug, Clone, PartialEq, Eq)]
-                pub enum ConstraintViolation { #(#variants)* }
-                impl ::std::fmt::Display for ConstraintViolation {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(match self { #(#messages)* })
-                    }
-                }
-                impl ::std::error::Error for ConstraintViolation {}
-            }
-        };
+        let violation = missing_members_violation(&missing);
         let builder_doc = format!(" A builder for [`{name}`](super::{name}).");
         let module_doc = format!(" The builder of [`{name}`](super::{name}).");
         // `@sensitive` members are redacted in `Debug`, which is then written out.
@@ -472,6 +453,30 @@ impl<'m> Gen<'_, 'm> {
             }
             #(#froms)*
         }
+    }
+}
+
+/// The builder's `ConstraintViolation`: one variant per required member without a default
+/// (`missing`: the variant and its message); none if there is no such member.
+fn missing_members_violation(missing: &[(Ident, String)]) -> TokenStream {
+    if missing.is_empty() {
+        return TokenStream::new();
+    }
+    let variants = missing.iter().map(|(v, text)| {
+        let text = format!(" {text}.");
+        quote!(#[doc = #text] #v,)
+    });
+    let messages = missing.iter().map(|(v, text)| quote!(ConstraintViolation::#v => #text,));
+    quote! {
+        /// A required member that was not set when building.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum ConstraintViolation { #(#variants)* }
+        impl ::std::fmt::Display for ConstraintViolation {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(match self { #(#messages)* })
+            }
+        }
+        impl ::std::error::Error for ConstraintViolation {}
     }
 }
 
