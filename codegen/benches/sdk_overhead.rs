@@ -509,21 +509,37 @@ fn main() {
         "sdk_overhead: GET {path}\nsdk_overhead: wrk -t{} --latency, {} s warm-up per server, then {} x {} s per server, alternating",
         settings.wrk_threads, settings.warmup, settings.rounds, settings.duration
     );
-    let load_before = load_average();
-    let ticks_before = cpu_ticks();
-    let started = std::time::Instant::now();
-    // (connections, server, runs)
-    let mut results: Vec<(usize, Server, Vec<Run>)> = Vec::new();
+    let before = MachineBefore::now();
+    let results = measure(&settings, &servers, &path);
+    let machine = before.until_now();
+
+    let mut table = String::new();
+    write_header(&mut table, &settings, &machine);
+    let met = write_rows(&mut table, &results);
+    print!("{table}");
+    runtime.shutdown_background();
+    if !met && settings.enforce {
+        std::process::exit(1);
+    }
+}
+
+/// The measured runs of each connection count and server: (connections, server, runs).
+type Results = Vec<(usize, Server, Vec<Run>)>;
+
+/// For each connection count, warms every server up, then runs wrk against each in turn,
+/// `settings.rounds` times, logging each run.
+fn measure(settings: &Settings, servers: &[(Server, SocketAddr)], path: &str) -> Results {
+    let mut results = Vec::new();
     for &connections in &settings.connections {
         if settings.warmup > 0 {
-            for &(server, addr) in &servers {
-                run_wrk(&settings, server, addr, &path, connections, settings.warmup);
+            for &(server, addr) in servers {
+                run_wrk(settings, server, addr, path, connections, settings.warmup);
             }
         }
         let mut runs: Vec<Vec<Run>> = vec![Vec::new(); servers.len()];
         for round in 1..=settings.rounds {
             for (i, &(server, addr)) in servers.iter().enumerate() {
-                let run = run_wrk(&settings, server, addr, &path, connections, settings.duration);
+                let run = run_wrk(settings, server, addr, path, connections, settings.duration);
                 eprintln!(
                     "sdk_overhead: c={connections} round {round} {:<22} {:>10.0} req/s  p50 {:>9}  p99 {:>9}  server CPU {:.1} µs/request",
                     server.name(),
@@ -539,11 +555,38 @@ fn main() {
             results.push((connections, server, runs));
         }
     }
+    results
+}
 
-    let elapsed = started.elapsed().as_secs_f64();
-    let ticks_after = cpu_ticks();
+/// The machine just before the measured runs: load average, CPU ticks, and when.
+struct MachineBefore {
+    load: String,
+    ticks: Option<(u64, u64)>,
+    started: std::time::Instant,
+}
 
-    let mut table = String::new();
+/// How busy the machine was over the measured runs.
+struct Machine {
+    load_before: String,
+    ticks_before: Option<(u64, u64)>,
+    elapsed: f64,
+    ticks_after: Option<(u64, u64)>,
+}
+
+impl MachineBefore {
+    fn now() -> MachineBefore {
+        MachineBefore { load: load_average(), ticks: cpu_ticks(), started: std::time::Instant::now() }
+    }
+
+    fn until_now(self) -> Machine {
+        let elapsed = self.started.elapsed().as_secs_f64();
+        Machine { load_before: self.load, ticks_before: self.ticks, elapsed, ticks_after: cpu_ticks() }
+    }
+}
+
+/// The table's header: the settings, what the columns mean, how busy the machine was, and the
+/// column titles.
+fn write_header(table: &mut String, settings: &Settings, machine: &Machine) {
     writeln!(
         table,
         "\nGetAttachedFile, generated SDK vs bare hyper 1: wrk -t{} --latency, {} x {} s per server and connection count \
@@ -562,10 +605,24 @@ fn main() {
          servers, not wrk) per request, user + system; `runs` lists each run's requests/s."
     )
     .unwrap();
+    write_machine(table, machine);
+    writeln!(table).unwrap();
+    writeln!(
+        table,
+        "| connections | server                | requests/s |      p50 |      p99 | ratio to bare | server CPU/request      | runs (requests/s)"
+    )
+    .unwrap();
+    writeln!(table, "|------------:|-----------------------|-----------:|---------:|---------:|--------------:|-------------------------|------------------")
+        .unwrap();
+}
+
+/// The load average and the CPU other processes took during the runs, when /proc tells.
+fn write_machine(table: &mut String, machine: &Machine) {
+    let Machine { load_before, ticks_before, elapsed, ticks_after } = machine;
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
     if let (Some((busy0, own0)), Some((busy1, own1))) = (ticks_before, ticks_after) {
         // USER_HZ is 100 on every Linux platform Rust supports.
-        let other = busy1.saturating_sub(busy0).saturating_sub(own1 - own0) as f64 / 100.0;
+        let other = busy1.saturating_sub(*busy0).saturating_sub(own1 - own0) as f64 / 100.0;
         let share = other / (elapsed * cpus);
         writeln!(
             table,
@@ -577,18 +634,15 @@ fn main() {
         )
         .unwrap();
     }
-    writeln!(table).unwrap();
-    writeln!(
-        table,
-        "| connections | server                | requests/s |      p50 |      p99 | ratio to bare | server CPU/request      | runs (requests/s)"
-    )
-    .unwrap();
-    writeln!(table, "|------------:|-----------------------|-----------:|---------:|---------:|--------------:|-------------------------|------------------")
-        .unwrap();
+}
+
+/// One row per server and connection count, then the goals: returns whether the generated
+/// service met them at every connection count.
+fn write_rows(table: &mut String, results: &Results) -> bool {
     let mut met = true;
     let mut cpu_goals = Vec::new();
     let cpu_of = |runs: &[Run]| mean(runs.iter().map(|r| r.user_us + r.sys_us));
-    for (connections, server, runs) in &results {
+    for (connections, server, runs) in results {
         let (connections, server) = (*connections, *server);
         let rps = mean(runs.iter().map(|r| r.requests_per_sec));
         let bare_runs = &results.iter().find(|(c, s, _)| *c == connections && *s == Server::Bare).unwrap().2;
@@ -611,18 +665,7 @@ fn main() {
             }
             Server::GeneratedOnHyperLoop => format!("{ratio:.3}"),
         };
-        let each: Vec<String> = runs.iter().map(|r| format!("{:.0}", r.requests_per_sec)).collect();
-        let (user, sys) = (mean(runs.iter().map(|r| r.user_us)), mean(runs.iter().map(|r| r.sys_us)));
-        let cpu = format!("{:.1} µs ({user:.1} + {sys:.1})", user + sys);
-        writeln!(
-            table,
-            "| {connections:>11} | {:<21} | {rps:>10.0} | {:>8} | {:>8} | {verdict:>13} | {cpu:<23} | {}",
-            server.name(),
-            format_latency(mean(runs.iter().map(|r| r.p50_us))),
-            format_latency(mean(runs.iter().map(|r| r.p99_us))),
-            each.join(" ")
-        )
-        .unwrap();
+        write_row(table, connections, server, runs, rps, &verdict);
     }
     writeln!(table, "\n{}", cpu_goals.join("\n")).unwrap();
     writeln!(
@@ -632,9 +675,21 @@ fn main() {
         if met { "MET" } else { "MISSED" }
     )
     .unwrap();
-    print!("{table}");
-    runtime.shutdown_background();
-    if !met && settings.enforce {
-        std::process::exit(1);
-    }
+    met
+}
+
+/// One server's row: means over its runs, the verdict against bare, and each run's requests/s.
+fn write_row(table: &mut String, connections: usize, server: Server, runs: &[Run], rps: f64, verdict: &str) {
+    let each: Vec<String> = runs.iter().map(|r| format!("{:.0}", r.requests_per_sec)).collect();
+    let (user, sys) = (mean(runs.iter().map(|r| r.user_us)), mean(runs.iter().map(|r| r.sys_us)));
+    let cpu = format!("{:.1} µs ({user:.1} + {sys:.1})", user + sys);
+    writeln!(
+        table,
+        "| {connections:>11} | {:<21} | {rps:>10.0} | {:>8} | {:>8} | {verdict:>13} | {cpu:<23} | {}",
+        server.name(),
+        format_latency(mean(runs.iter().map(|r| r.p50_us))),
+        format_latency(mean(runs.iter().map(|r| r.p99_us))),
+        each.join(" ")
+    )
+    .unwrap();
 }

@@ -2,7 +2,7 @@
 //! with one setter per operation, its config of layers and plugins, and its routing), with the
 //! public API of a smithy-rs server SDK.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::Gen;
@@ -131,177 +131,46 @@ impl Gen<'_, '_> {
         )
     }
 
+    /// `service.rs`: the service, the `Operation` enum, the builder, the request specs,
+    /// `MissingOperationsError`, and the config with its builder, in that order.
     pub(super) fn service_rs(&self) -> TokenStream {
-        let (protocol, router) = (self.protocol_marker(), self.router());
+        let n = self.service_names();
+        let ops: Vec<OperationNames<'_, '_>> = self.s.operations.iter().map(OperationNames::new).collect();
+        let parts = [
+            self.service_struct(&n),
+            service_methods(&n, &ops),
+            self.service_impls(&n),
+            operation_enum(&n, &ops),
+            self.builder(&n, &ops),
+            self.request_specs(&ops),
+            missing_operations_error(&n),
+            config(&n),
+            config_builder(&n),
+        ];
+        quote!(#(#parts)*)
+    }
+
+    /// The names that `service.rs`'s parts share.
+    fn service_names(&self) -> ServiceNames {
         let name = self.service_name();
-        let svc = format_ident!("{name}");
-        let builder = format_ident!("{name}Builder");
-        let config = format_ident!("{name}Config");
-        let config_builder = format_ident!("{name}ConfigBuilder");
-        let service_id = self.s.id;
-        let (ns, sname) = (service_id.split('#').next().unwrap_or_default(), shape_name(service_id));
-        let version = match self.s.version {
-            Some(v) => quote!(::std::option::Option::Some(#v)),
-            None => quote!(::std::option::Option::None),
-        };
-        let mut fields = Vec::new();
-        let mut inits = Vec::new();
-        let mut setters = Vec::new();
-        let mut specs = Vec::new();
-        let mut variants = Vec::new();
-        let mut ids = Vec::new();
-        let mut contains = Vec::new();
-        let mut missing_checks = Vec::new();
-        let mut route_names = Vec::new();
-        let mut route_specs = Vec::new();
-        let mut unchecked = Vec::new();
-        for op in &self.s.operations {
-            let op_ident = names::type_ident(op.name);
-            let snake = names::snake(op.name);
-            let field = format_ident!("{snake}");
-            let service_setter = format_ident!("{snake}_service");
-            let custom_setter = format_ident!("{snake}_custom");
-            let spec_fn = format_ident!("request_spec_{snake}");
-            fields.push(quote!(#field: ::std::option::Option<::aws_smithy_http_server::routing::Route<Body>>,));
-            inits.push(quote!(#field: ::std::option::Option::None,));
-            let handler_doc = format!(
-                " Sets the handler of [`{op_ident}`](crate::operation_shape::{op_ident}): an `async fn(input, extractors...) -> Result<output, error>`."
-            );
-            let service_doc = format!(
-                " Sets a `tower::Service` taking {op_ident}'s input (and extractors) as the operation's implementation."
-            );
-            let custom_doc = format!(
-                " Sets an HTTP service as {op_ident}'s route, bypassing the model plugins and the protocol. For advanced uses."
-            );
-            setters.push(quote! {
-                #[doc = #handler_doc]
-                pub fn #field<HandlerType, HandlerExtractors, UpgradeExtractors>(self, handler: HandlerType) -> Self
-                where
-                    HandlerType: ::aws_smithy_http_server::operation::Handler<crate::operation_shape::#op_ident, HandlerExtractors>,
-                    ModelPl: ::aws_smithy_http_server::plugin::Plugin<
-                        #svc,
-                        crate::operation_shape::#op_ident,
-                        ::aws_smithy_http_server::operation::IntoService<crate::operation_shape::#op_ident, HandlerType>,
-                    >,
-                    ::aws_smithy_http_server::operation::UpgradePlugin<UpgradeExtractors>:
-                        ::aws_smithy_http_server::plugin::Plugin<#svc, crate::operation_shape::#op_ident, ModelPl::Output>,
-                    HttpPl: ::aws_smithy_http_server::plugin::Plugin<
-                        #svc,
-                        crate::operation_shape::#op_ident,
-                        <::aws_smithy_http_server::operation::UpgradePlugin<UpgradeExtractors> as ::aws_smithy_http_server::plugin::Plugin<
-                            #svc,
-                            crate::operation_shape::#op_ident,
-                            ModelPl::Output,
-                        >>::Output,
-                    >,
-                    HttpPl::Output: ::tower::Service<::http::Request<Body>, Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>, Error = ::std::convert::Infallible>
-                        + Clone
-                        + Send
-                        + 'static,
-                    <HttpPl::Output as ::tower::Service<::http::Request<Body>>>::Future: Send + 'static,
-                {
-                    use ::aws_smithy_http_server::operation::OperationShapeExt;
-                    use ::aws_smithy_http_server::plugin::Plugin;
-                    let svc = crate::operation_shape::#op_ident::from_handler(handler);
-                    let svc = self.model_plugin.apply(svc);
-                    let svc = ::aws_smithy_http_server::operation::UpgradePlugin::<UpgradeExtractors>::new().apply(svc);
-                    let svc = self.http_plugin.apply(svc);
-                    self.#custom_setter(svc)
-                }
-
-                #[doc = #service_doc]
-                pub fn #service_setter<S, ServiceExtractors, UpgradeExtractors>(self, service: S) -> Self
-                where
-                    S: ::aws_smithy_http_server::operation::OperationService<crate::operation_shape::#op_ident, ServiceExtractors>,
-                    ModelPl: ::aws_smithy_http_server::plugin::Plugin<
-                        #svc,
-                        crate::operation_shape::#op_ident,
-                        ::aws_smithy_http_server::operation::Normalize<crate::operation_shape::#op_ident, S>,
-                    >,
-                    ::aws_smithy_http_server::operation::UpgradePlugin<UpgradeExtractors>:
-                        ::aws_smithy_http_server::plugin::Plugin<#svc, crate::operation_shape::#op_ident, ModelPl::Output>,
-                    HttpPl: ::aws_smithy_http_server::plugin::Plugin<
-                        #svc,
-                        crate::operation_shape::#op_ident,
-                        <::aws_smithy_http_server::operation::UpgradePlugin<UpgradeExtractors> as ::aws_smithy_http_server::plugin::Plugin<
-                            #svc,
-                            crate::operation_shape::#op_ident,
-                            ModelPl::Output,
-                        >>::Output,
-                    >,
-                    HttpPl::Output: ::tower::Service<::http::Request<Body>, Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>, Error = ::std::convert::Infallible>
-                        + Clone
-                        + Send
-                        + 'static,
-                    <HttpPl::Output as ::tower::Service<::http::Request<Body>>>::Future: Send + 'static,
-                {
-                    use ::aws_smithy_http_server::operation::OperationShapeExt;
-                    use ::aws_smithy_http_server::plugin::Plugin;
-                    let svc = crate::operation_shape::#op_ident::from_service(service);
-                    let svc = self.model_plugin.apply(svc);
-                    let svc = ::aws_smithy_http_server::operation::UpgradePlugin::<UpgradeExtractors>::new().apply(svc);
-                    let svc = self.http_plugin.apply(svc);
-                    self.#custom_setter(svc)
-                }
-
-                #[doc = #custom_doc]
-                pub fn #custom_setter<S>(mut self, svc: S) -> Self
-                where
-                    S: ::tower::Service<::http::Request<Body>, Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>, Error = ::std::convert::Infallible>
-                        + Clone
-                        + Send
-                        + 'static,
-                    S::Future: Send + 'static,
-                {
-                    self.#field = ::std::option::Option::Some(::aws_smithy_http_server::routing::Route::new(svc));
-                    self
-                }
-            });
-            // restJson1 routes by method and URI; the RPC protocols by `X-Amz-Target: <service>.<operation>`.
-            let route_key = if self.s.protocol.has_http_bindings() {
-                specs.push(request_spec(op, &spec_fn));
-                quote!(#spec_fn())
-            } else {
-                let target = format!("{}.{}", shape_name(self.s.id), op.name);
-                quote!(#target)
-            };
-            variants.push(quote!(#op_ident,));
-            ids.push(quote!(Operation::#op_ident => <crate::operation_shape::#op_ident as ::aws_smithy_http_server::operation::OperationShape>::ID,));
-            contains.push(quote! {
-                impl<S> ::aws_smithy_http_server::service::ContainsOperation<crate::operation_shape::#op_ident> for #svc<S> {
-                    const VALUE: Operation = Operation::#op_ident;
-                }
-            });
-            let setter_text = format!(".{snake}()");
-            let op_name = op.id;
-            missing_checks.push(quote! {
-                if self.#field.is_none() {
-                    missing.push((#op_name, #setter_text));
-                }
-            });
-            route_names.push(field.clone());
-            route_specs.push(quote!((#route_key, #field),));
-            unchecked.push(quote! {
-                (#route_key, self.#field.unwrap_or_else(|| {
-                    ::aws_smithy_http_server::routing::Route::new(<::aws_smithy_http_server::operation::MissingFailure<#protocol>>::default())
-                })),
-            });
+        ServiceNames {
+            svc: format_ident!("{name}"),
+            builder: format_ident!("{name}Builder"),
+            config: format_ident!("{name}Config"),
+            config_builder: format_ident!("{name}ConfigBuilder"),
+            protocol: self.protocol_marker(),
+            router: self.router(),
+            name,
         }
-        let somes = route_names.iter().map(|f| quote!(::std::option::Option::Some(#f)));
-        let takes = route_names.iter().map(|f| quote!(self.#f));
+    }
+
+    /// The service struct, with its model docs; by default it holds the protocol's router.
+    fn service_struct(&self, n: &ServiceNames) -> TokenStream {
+        let ServiceNames { name, svc, router, protocol, .. } = n;
         let svc_doc = doc(self.s.docs.doc);
-        let builder_doc = format!(" Builds a [`{name}`]: one handler per operation, then [`build`]({builder}::build).");
-        let config_doc = format!(" Layers and plugins that [`{name}::builder`] applies to every operation.");
         let svc_intro = format!(
             " A `tower::Service` over HTTP requests that routes each to its operation; build it with [`{name}::builder`]."
         );
-        let config_builder_doc = format!(" Collects layers and plugins for [`{name}Config`].");
-        let config_build_doc = format!(" The config, for [`{name}::builder`].");
-        let missing_doc = format!(" [`{builder}::build`] found operations without a handler.");
-        let missing_intro = format!(
-            "You must specify a handler for all operations attached to `{name}`.\nWe are missing handlers for the following operations:\n"
-        );
-        let missing_outro = format!("\nUse the dedicated methods on `{builder}` to register the missing handlers:\n");
         quote! {
             #svc_doc
             #[doc = #svc_intro]
@@ -314,52 +183,19 @@ impl Gen<'_, '_> {
             > {
                 svc: S,
             }
+        }
+    }
 
-            impl #svc<()> {
-                /// A builder that applies `config`'s layers and plugins to every operation.
-                pub fn builder<Body, L, HttpPl, ModelPl>(config: #config<L, HttpPl, ModelPl>) -> #builder<Body, L, HttpPl, ModelPl> {
-                    #builder {
-                        #(#inits)*
-                        layer: config.layers,
-                        http_plugin: config.http_plugins,
-                        model_plugin: config.model_plugins,
-                    }
-                }
-            }
-
-            impl<S> #svc<S> {
-                /// A `MakeService` for [`serve`](crate::serve) or hyper.
-                pub fn into_make_service(self) -> ::aws_smithy_http_server::routing::IntoMakeService<Self> {
-                    ::aws_smithy_http_server::routing::IntoMakeService::new(self)
-                }
-                /// A `MakeService` that makes the connection's info (e.g. `SocketAddr`) available to
-                /// handlers through the `ConnectInfo<C>` extractor.
-                pub fn into_make_service_with_connect_info<C>(self) -> ::aws_smithy_http_server::routing::IntoMakeServiceWithConnectInfo<Self, C> {
-                    ::aws_smithy_http_server::routing::IntoMakeServiceWithConnectInfo::new(self)
-                }
-            }
-
-            impl<S> #svc<::aws_smithy_http_server::routing::RoutingService<#router<S>, #protocol>> {
-                /// Applies a layer to every operation's route.
-                pub fn layer<L>(self, layer: &L) -> #svc<::aws_smithy_http_server::routing::RoutingService<#router<L::Service>, #protocol>>
-                where
-                    L: ::tower::Layer<S>,
-                {
-                    #svc { svc: self.svc.map(|router| router.layer(layer)) }
-                }
-                /// Erases the routes' types.
-                pub fn boxed<B>(self) -> #svc<::aws_smithy_http_server::routing::RoutingService<#router<::aws_smithy_http_server::routing::Route<B>>, #protocol>>
-                where
-                    S: ::tower::Service<::http::Request<B>, Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>, Error = ::std::convert::Infallible>
-                        + Clone
-                        + Send
-                        + 'static,
-                    S::Future: Send + 'static,
-                {
-                    self.layer(&::tower::layer::layer_fn(::aws_smithy_http_server::routing::Route::new))
-                }
-            }
-
+    /// The service's `tower::Service` and `ServiceShape` impls.
+    fn service_impls(&self, n: &ServiceNames) -> TokenStream {
+        let ServiceNames { svc, protocol, .. } = n;
+        let service_id = self.s.id;
+        let (ns, sname) = (service_id.split('#').next().unwrap_or_default(), shape_name(service_id));
+        let version = match self.s.version {
+            Some(v) => quote!(::std::option::Option::Some(#v)),
+            None => quote!(::std::option::Option::None),
+        };
+        quote! {
             impl<S, R> ::tower::Service<R> for #svc<S>
             where
                 S: ::tower::Service<R>,
@@ -381,20 +217,21 @@ impl Gen<'_, '_> {
                 type Protocol = #protocol;
                 type Operations = Operation;
             }
+        }
+    }
 
-            /// The operations of the service, for plugins that act on some of them.
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-            pub enum Operation { #(#variants)* }
-
-            impl Operation {
-                /// The operation's shape id.
-                pub fn shape_id(&self) -> ::aws_smithy_http_server::shape_id::ShapeId {
-                    match self { #(#ids)* }
-                }
-            }
-
-            #(#contains)*
-
+    /// The service's builder: one field and three setters per operation, then `build` and
+    /// `build_unchecked`.
+    fn builder(&self, n: &ServiceNames, ops: &[OperationNames<'_, '_>]) -> TokenStream {
+        let ServiceNames { name, builder, .. } = n;
+        let builder_doc = format!(" Builds a [`{name}`]: one handler per operation, then [`build`]({builder}::build).");
+        let fields = ops.iter().map(|op| {
+            let field = &op.field;
+            quote!(#field: ::std::option::Option<::aws_smithy_http_server::routing::Route<Body>>,)
+        });
+        let setters = ops.iter().map(|op| operation_setters(n, op));
+        let build = self.build_fns(n, ops);
+        quote! {
             #[doc = #builder_doc]
             pub struct #builder<Body, L, HttpPl, ModelPl> {
                 #(#fields)*
@@ -406,119 +243,425 @@ impl Gen<'_, '_> {
             impl<Body, L, HttpPl, ModelPl> #builder<Body, L, HttpPl, ModelPl> {
                 #(#setters)*
 
-                /// Builds the service, or names the operations that have no handler yet.
-                pub fn build(self) -> ::std::result::Result<
-                    #svc<::aws_smithy_http_server::routing::RoutingService<#router<L::Service>, #protocol>>,
-                    MissingOperationsError,
-                >
-                where
-                    L: ::tower::Layer<::aws_smithy_http_server::routing::Route<Body>>,
-                {
-                    let mut missing = ::std::vec::Vec::new();
-                    #(#missing_checks)*
-                    let (#(#route_names,)*) = match (#(#takes,)*) {
-                        (#(#somes,)*) => (#(#route_names,)*),
-                        _ => return ::std::result::Result::Err(MissingOperationsError { missing }),
-                    };
-                    let router: #router<_> = [#(#route_specs)*].into_iter().collect();
-                    ::std::result::Result::Ok(#svc { svc: ::aws_smithy_http_server::routing::RoutingService::new(router.layer(self.layer)) })
-                }
+                #build
+            }
+        }
+    }
 
-                /// Builds the service; operations without a handler answer 500 (and log an error).
-                pub fn build_unchecked(self) -> #svc<::aws_smithy_http_server::routing::RoutingService<#router<L::Service>, #protocol>>
-                where
-                    Body: Send + 'static,
-                    L: ::tower::Layer<::aws_smithy_http_server::routing::Route<Body>>,
-                {
-                    let router: #router<_> = [#(#unchecked)*].into_iter().collect();
-                    #svc { svc: ::aws_smithy_http_server::routing::RoutingService::new(router.layer(self.layer)) }
+    /// The builder's `build`, which names the operations without a handler, and
+    /// `build_unchecked`, which routes them to a 500.
+    fn build_fns(&self, n: &ServiceNames, ops: &[OperationNames<'_, '_>]) -> TokenStream {
+        let ServiceNames { svc, router, protocol, .. } = n;
+        let missing_checks = ops.iter().map(|op| {
+            let (field, op_name) = (&op.field, op.op.id);
+            let setter_text = format!(".{}()", op.snake);
+            quote! {
+                if self.#field.is_none() {
+                    missing.push((#op_name, #setter_text));
                 }
             }
-
-            #(#specs)*
-
-            #[doc = #missing_doc]
-            #[derive(Debug)]
-            pub struct MissingOperationsError {
-                /// (operation shape id, builder method) of each missing handler.
-                missing: ::std::vec::Vec<(&'static str, &'static str)>,
+        });
+        let route_names: Vec<&Ident> = ops.iter().map(|op| &op.field).collect();
+        let somes = route_names.iter().map(|f| quote!(::std::option::Option::Some(#f)));
+        let takes = route_names.iter().map(|f| quote!(self.#f));
+        let route_keys: Vec<TokenStream> = ops.iter().map(|op| self.route_key(op)).collect();
+        let route_specs = route_keys.iter().zip(&route_names).map(|(key, field)| quote!((#key, #field),));
+        let unchecked = route_keys.iter().zip(&route_names).map(|(key, field)| {
+            quote! {
+                (#key, self.#field.unwrap_or_else(|| {
+                    ::aws_smithy_http_server::routing::Route::new(<::aws_smithy_http_server::operation::MissingFailure<#protocol>>::default())
+                })),
+            }
+        });
+        quote! {
+            /// Builds the service, or names the operations that have no handler yet.
+            pub fn build(self) -> ::std::result::Result<
+                #svc<::aws_smithy_http_server::routing::RoutingService<#router<L::Service>, #protocol>>,
+                MissingOperationsError,
+            >
+            where
+                L: ::tower::Layer<::aws_smithy_http_server::routing::Route<Body>>,
+            {
+                let mut missing = ::std::vec::Vec::new();
+                #(#missing_checks)*
+                let (#(#route_names,)*) = match (#(#takes,)*) {
+                    (#(#somes,)*) => (#(#route_names,)*),
+                    _ => return ::std::result::Result::Err(MissingOperationsError { missing }),
+                };
+                let router: #router<_> = [#(#route_specs)*].into_iter().collect();
+                ::std::result::Result::Ok(#svc { svc: ::aws_smithy_http_server::routing::RoutingService::new(router.layer(self.layer)) })
             }
 
-            impl ::std::fmt::Display for MissingOperationsError {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(#missing_intro)?;
-                    for (operation, _) in &self.missing {
-                        writeln!(f, "- {operation}")?;
-                    }
-                    f.write_str(#missing_outro)?;
-                    for (_, setter) in &self.missing {
-                        writeln!(f, "- {setter}")?;
-                    }
-                    ::std::result::Result::Ok(())
+            /// Builds the service; operations without a handler answer 500 (and log an error).
+            pub fn build_unchecked(self) -> #svc<::aws_smithy_http_server::routing::RoutingService<#router<L::Service>, #protocol>>
+            where
+                Body: Send + 'static,
+                L: ::tower::Layer<::aws_smithy_http_server::routing::Route<Body>>,
+            {
+                let router: #router<_> = [#(#unchecked)*].into_iter().collect();
+                #svc { svc: ::aws_smithy_http_server::routing::RoutingService::new(router.layer(self.layer)) }
+            }
+        }
+    }
+
+    /// What the router matches an operation by: restJson1 by method and URI (the operation's
+    /// request spec), the RPC protocols by `X-Amz-Target: <service>.<operation>`.
+    fn route_key(&self, op: &OperationNames<'_, '_>) -> TokenStream {
+        if self.s.protocol.has_http_bindings() {
+            let spec_fn = &op.spec_fn;
+            quote!(#spec_fn())
+        } else {
+            let target = format!("{}.{}", shape_name(self.s.id), op.op.name);
+            quote!(#target)
+        }
+    }
+
+    /// One `request_spec_<operation>` function per operation, for the protocols that route by
+    /// method and URI.
+    fn request_specs(&self, ops: &[OperationNames<'_, '_>]) -> TokenStream {
+        if !self.s.protocol.has_http_bindings() {
+            return TokenStream::new();
+        }
+        let specs = ops.iter().map(|op| request_spec(op.op, &op.spec_fn));
+        quote!(#(#specs)*)
+    }
+}
+
+/// The names of `service.rs`'s types, and the protocol's marker and router.
+struct ServiceNames {
+    /// The service's Rust name, e.g. `AmazonConnectService`, for docs.
+    name: String,
+    svc: Ident,
+    builder: Ident,
+    config: Ident,
+    config_builder: Ident,
+    protocol: TokenStream,
+    router: TokenStream,
+}
+
+/// What `service.rs` names after an operation.
+struct OperationNames<'o, 'm> {
+    op: &'o Operation<'m>,
+    /// Its type in `operation_shape.rs`, e.g. `GetAttachedFile`.
+    ident: Ident,
+    /// e.g. `get_attached_file`.
+    snake: String,
+    /// Its field and handler setter in the builder.
+    field: Ident,
+    /// The function that returns its request spec.
+    spec_fn: Ident,
+}
+
+impl<'o, 'm> OperationNames<'o, 'm> {
+    fn new(op: &'o Operation<'m>) -> Self {
+        let snake = names::snake(op.name);
+        OperationNames {
+            op,
+            ident: names::type_ident(op.name),
+            field: format_ident!("{snake}"),
+            spec_fn: format_ident!("request_spec_{snake}"),
+            snake,
+        }
+    }
+}
+
+/// The service's `builder`, `into_make_service*`, `layer` and `boxed`.
+fn service_methods(n: &ServiceNames, ops: &[OperationNames<'_, '_>]) -> TokenStream {
+    let ServiceNames { svc, builder, config, router, protocol, .. } = n;
+    let inits = ops.iter().map(|op| {
+        let field = &op.field;
+        quote!(#field: ::std::option::Option::None,)
+    });
+    let route = route_service(&quote!(B));
+    quote! {
+        impl #svc<()> {
+            /// A builder that applies `config`'s layers and plugins to every operation.
+            pub fn builder<Body, L, HttpPl, ModelPl>(config: #config<L, HttpPl, ModelPl>) -> #builder<Body, L, HttpPl, ModelPl> {
+                #builder {
+                    #(#inits)*
+                    layer: config.layers,
+                    http_plugin: config.http_plugins,
+                    model_plugin: config.model_plugins,
                 }
             }
+        }
 
-            impl ::std::error::Error for MissingOperationsError {}
-
-            #[doc = #config_doc]
-            #[derive(Debug, Clone)]
-            pub struct #config<L, H, M> {
-                layers: L,
-                http_plugins: H,
-                model_plugins: M,
+        impl<S> #svc<S> {
+            /// A `MakeService` for [`serve`](crate::serve) or hyper.
+            pub fn into_make_service(self) -> ::aws_smithy_http_server::routing::IntoMakeService<Self> {
+                ::aws_smithy_http_server::routing::IntoMakeService::new(self)
             }
+            /// A `MakeService` that makes the connection's info (e.g. `SocketAddr`) available to
+            /// handlers through the `ConnectInfo<C>` extractor.
+            pub fn into_make_service_with_connect_info<C>(self) -> ::aws_smithy_http_server::routing::IntoMakeServiceWithConnectInfo<Self, C> {
+                ::aws_smithy_http_server::routing::IntoMakeServiceWithConnectInfo::new(self)
+            }
+        }
 
-            impl #config<(), (), ()> {
-                /// A config builder with no layers and no plugins.
-                pub fn builder() -> #config_builder<::tower::layer::util::Identity, ::aws_smithy_http_server::plugin::IdentityPlugin, ::aws_smithy_http_server::plugin::IdentityPlugin> {
-                    #config_builder {
-                        layers: ::tower::layer::util::Identity::new(),
-                        http_plugins: ::aws_smithy_http_server::plugin::IdentityPlugin,
-                        model_plugins: ::aws_smithy_http_server::plugin::IdentityPlugin,
-                    }
+        impl<S> #svc<::aws_smithy_http_server::routing::RoutingService<#router<S>, #protocol>> {
+            /// Applies a layer to every operation's route.
+            pub fn layer<L>(self, layer: &L) -> #svc<::aws_smithy_http_server::routing::RoutingService<#router<L::Service>, #protocol>>
+            where
+                L: ::tower::Layer<S>,
+            {
+                #svc { svc: self.svc.map(|router| router.layer(layer)) }
+            }
+            /// Erases the routes' types.
+            pub fn boxed<B>(self) -> #svc<::aws_smithy_http_server::routing::RoutingService<#router<::aws_smithy_http_server::routing::Route<B>>, #protocol>>
+            where
+                S: #route,
+                S::Future: Send + 'static,
+            {
+                self.layer(&::tower::layer::layer_fn(::aws_smithy_http_server::routing::Route::new))
+            }
+        }
+    }
+}
+
+/// The `Operation` enum, its shape ids, and the service's `ContainsOperation` impls.
+fn operation_enum(n: &ServiceNames, ops: &[OperationNames<'_, '_>]) -> TokenStream {
+    let svc = &n.svc;
+    let variants = ops.iter().map(|op| &op.ident);
+    let ids = ops.iter().map(|op| {
+        let op_ident = &op.ident;
+        quote!(Operation::#op_ident => <crate::operation_shape::#op_ident as ::aws_smithy_http_server::operation::OperationShape>::ID,)
+    });
+    let contains = ops.iter().map(|op| {
+        let op_ident = &op.ident;
+        quote! {
+            impl<S> ::aws_smithy_http_server::service::ContainsOperation<crate::operation_shape::#op_ident> for #svc<S> {
+                const VALUE: Operation = Operation::#op_ident;
+            }
+        }
+    });
+    quote! {
+        /// The operations of the service, for plugins that act on some of them.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Operation { #(#variants,)* }
+
+        impl Operation {
+            /// The operation's shape id.
+            pub fn shape_id(&self) -> ::aws_smithy_http_server::shape_id::ShapeId {
+                match self { #(#ids)* }
+            }
+        }
+
+        #(#contains)*
+    }
+}
+
+/// An operation's three builder setters: from a handler, from a `tower::Service`, and from an
+/// HTTP service that bypasses the plugins and the protocol.
+fn operation_setters(n: &ServiceNames, op: &OperationNames<'_, '_>) -> TokenStream {
+    let (op_ident, field, snake) = (&op.ident, &op.field, &op.snake);
+    let service_setter = format_ident!("{snake}_service");
+    let custom_setter = format_ident!("{snake}_custom");
+    let handler_doc = format!(
+        " Sets the handler of [`{op_ident}`](crate::operation_shape::{op_ident}): an `async fn(input, extractors...) -> Result<output, error>`."
+    );
+    let service_doc = format!(
+        " Sets a `tower::Service` taking {op_ident}'s input (and extractors) as the operation's implementation."
+    );
+    let custom_doc = format!(
+        " Sets an HTTP service as {op_ident}'s route, bypassing the model plugins and the protocol. For advanced uses."
+    );
+    let handler_bounds = plugin_bounds(
+        n,
+        op_ident,
+        &quote!(::aws_smithy_http_server::operation::IntoService<crate::operation_shape::#op_ident, HandlerType>),
+    );
+    let service_bounds = plugin_bounds(
+        n,
+        op_ident,
+        &quote!(::aws_smithy_http_server::operation::Normalize<crate::operation_shape::#op_ident, S>),
+    );
+    let route = route_service(&quote!(Body));
+    quote! {
+        #[doc = #handler_doc]
+        pub fn #field<HandlerType, HandlerExtractors, UpgradeExtractors>(self, handler: HandlerType) -> Self
+        where
+            HandlerType: ::aws_smithy_http_server::operation::Handler<crate::operation_shape::#op_ident, HandlerExtractors>,
+            #handler_bounds
+        {
+            use ::aws_smithy_http_server::operation::OperationShapeExt;
+            use ::aws_smithy_http_server::plugin::Plugin;
+            let svc = crate::operation_shape::#op_ident::from_handler(handler);
+            let svc = self.model_plugin.apply(svc);
+            let svc = ::aws_smithy_http_server::operation::UpgradePlugin::<UpgradeExtractors>::new().apply(svc);
+            let svc = self.http_plugin.apply(svc);
+            self.#custom_setter(svc)
+        }
+
+        #[doc = #service_doc]
+        pub fn #service_setter<S, ServiceExtractors, UpgradeExtractors>(self, service: S) -> Self
+        where
+            S: ::aws_smithy_http_server::operation::OperationService<crate::operation_shape::#op_ident, ServiceExtractors>,
+            #service_bounds
+        {
+            use ::aws_smithy_http_server::operation::OperationShapeExt;
+            use ::aws_smithy_http_server::plugin::Plugin;
+            let svc = crate::operation_shape::#op_ident::from_service(service);
+            let svc = self.model_plugin.apply(svc);
+            let svc = ::aws_smithy_http_server::operation::UpgradePlugin::<UpgradeExtractors>::new().apply(svc);
+            let svc = self.http_plugin.apply(svc);
+            self.#custom_setter(svc)
+        }
+
+        #[doc = #custom_doc]
+        pub fn #custom_setter<S>(mut self, svc: S) -> Self
+        where
+            S: #route,
+            S::Future: Send + 'static,
+        {
+            self.#field = ::std::option::Option::Some(::aws_smithy_http_server::routing::Route::new(svc));
+            self
+        }
+    }
+}
+
+/// The where-clause bounds under which `inner`, an operation's service, goes through the model
+/// plugins, the upgrade to HTTP and the HTTP plugins, and comes out a route.
+fn plugin_bounds(n: &ServiceNames, op_ident: &Ident, inner: &TokenStream) -> TokenStream {
+    let svc = &n.svc;
+    let upgrade = quote!(::aws_smithy_http_server::operation::UpgradePlugin<UpgradeExtractors>);
+    let route = route_service(&quote!(Body));
+    quote! {
+        ModelPl: ::aws_smithy_http_server::plugin::Plugin<
+            #svc,
+            crate::operation_shape::#op_ident,
+            #inner,
+        >,
+        #upgrade:
+            ::aws_smithy_http_server::plugin::Plugin<#svc, crate::operation_shape::#op_ident, ModelPl::Output>,
+        HttpPl: ::aws_smithy_http_server::plugin::Plugin<
+            #svc,
+            crate::operation_shape::#op_ident,
+            <#upgrade as ::aws_smithy_http_server::plugin::Plugin<
+                #svc,
+                crate::operation_shape::#op_ident,
+                ModelPl::Output,
+            >>::Output,
+        >,
+        HttpPl::Output: #route,
+        <HttpPl::Output as ::tower::Service<::http::Request<Body>>>::Future: Send + 'static,
+    }
+}
+
+/// The bound of a route over `body`: a cloneable HTTP service that never fails.
+fn route_service(body: &TokenStream) -> TokenStream {
+    quote! {
+        ::tower::Service<::http::Request<#body>, Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>, Error = ::std::convert::Infallible>
+            + Clone
+            + Send
+            + 'static
+    }
+}
+
+/// `MissingOperationsError`, which `build` returns, and its message.
+fn missing_operations_error(n: &ServiceNames) -> TokenStream {
+    let ServiceNames { name, builder, .. } = n;
+    let missing_doc = format!(" [`{builder}::build`] found operations without a handler.");
+    let missing_intro = format!(
+        "You must specify a handler for all operations attached to `{name}`.\nWe are missing handlers for the following operations:\n"
+    );
+    let missing_outro = format!("\nUse the dedicated methods on `{builder}` to register the missing handlers:\n");
+    quote! {
+        #[doc = #missing_doc]
+        #[derive(Debug)]
+        pub struct MissingOperationsError {
+            /// (operation shape id, builder method) of each missing handler.
+            missing: ::std::vec::Vec<(&'static str, &'static str)>,
+        }
+
+        impl ::std::fmt::Display for MissingOperationsError {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(#missing_intro)?;
+                for (operation, _) in &self.missing {
+                    writeln!(f, "- {operation}")?;
+                }
+                f.write_str(#missing_outro)?;
+                for (_, setter) in &self.missing {
+                    writeln!(f, "- {setter}")?;
+                }
+                ::std::result::Result::Ok(())
+            }
+        }
+
+        impl ::std::error::Error for MissingOperationsError {}
+    }
+}
+
+/// The config that `builder` takes: layers, HTTP plugins and model plugins.
+fn config(n: &ServiceNames) -> TokenStream {
+    let ServiceNames { name, config, config_builder, .. } = n;
+    let config_doc = format!(" Layers and plugins that [`{name}::builder`] applies to every operation.");
+    quote! {
+        #[doc = #config_doc]
+        #[derive(Debug, Clone)]
+        pub struct #config<L, H, M> {
+            layers: L,
+            http_plugins: H,
+            model_plugins: M,
+        }
+
+        impl #config<(), (), ()> {
+            /// A config builder with no layers and no plugins.
+            pub fn builder() -> #config_builder<::tower::layer::util::Identity, ::aws_smithy_http_server::plugin::IdentityPlugin, ::aws_smithy_http_server::plugin::IdentityPlugin> {
+                #config_builder {
+                    layers: ::tower::layer::util::Identity::new(),
+                    http_plugins: ::aws_smithy_http_server::plugin::IdentityPlugin,
+                    model_plugins: ::aws_smithy_http_server::plugin::IdentityPlugin,
                 }
             }
+        }
+    }
+}
 
-            #[doc = #config_builder_doc]
-            #[derive(Debug, Clone)]
-            pub struct #config_builder<L, H, M> {
-                layers: L,
-                http_plugins: H,
-                model_plugins: M,
+/// The config's builder: one method to add a layer, an HTTP plugin or a model plugin.
+fn config_builder(n: &ServiceNames) -> TokenStream {
+    let ServiceNames { name, config, config_builder, .. } = n;
+    let config_builder_doc = format!(" Collects layers and plugins for [`{name}Config`].");
+    let config_build_doc = format!(" The config, for [`{name}::builder`].");
+    quote! {
+        #[doc = #config_builder_doc]
+        #[derive(Debug, Clone)]
+        pub struct #config_builder<L, H, M> {
+            layers: L,
+            http_plugins: H,
+            model_plugins: M,
+        }
+
+        impl<L, H, M> #config_builder<L, H, M> {
+            /// Adds a `tower::Layer` around every operation's route.
+            pub fn layer<NewLayer>(self, layer: NewLayer) -> #config_builder<::tower::layer::util::Stack<NewLayer, L>, H, M> {
+                #config_builder {
+                    layers: ::tower::layer::util::Stack::new(layer, self.layers),
+                    http_plugins: self.http_plugins,
+                    model_plugins: self.model_plugins,
+                }
             }
-
-            impl<L, H, M> #config_builder<L, H, M> {
-                /// Adds a `tower::Layer` around every operation's route.
-                pub fn layer<NewLayer>(self, layer: NewLayer) -> #config_builder<::tower::layer::util::Stack<NewLayer, L>, H, M> {
-                    #config_builder {
-                        layers: ::tower::layer::util::Stack::new(layer, self.layers),
-                        http_plugins: self.http_plugins,
-                        model_plugins: self.model_plugins,
-                    }
+            /// Adds a plugin that wraps each operation's HTTP service.
+            pub fn http_plugin<NewPlugin: ::aws_smithy_http_server::plugin::HttpMarker>(self, plugin: NewPlugin) -> #config_builder<L, ::aws_smithy_http_server::plugin::PluginStack<NewPlugin, H>, M> {
+                #config_builder {
+                    layers: self.layers,
+                    http_plugins: ::aws_smithy_http_server::plugin::PluginStack::new(plugin, self.http_plugins),
+                    model_plugins: self.model_plugins,
                 }
-                /// Adds a plugin that wraps each operation's HTTP service.
-                pub fn http_plugin<NewPlugin: ::aws_smithy_http_server::plugin::HttpMarker>(self, plugin: NewPlugin) -> #config_builder<L, ::aws_smithy_http_server::plugin::PluginStack<NewPlugin, H>, M> {
-                    #config_builder {
-                        layers: self.layers,
-                        http_plugins: ::aws_smithy_http_server::plugin::PluginStack::new(plugin, self.http_plugins),
-                        model_plugins: self.model_plugins,
-                    }
+            }
+            /// Adds a plugin that wraps each operation's model-level service (input to output).
+            pub fn model_plugin<NewPlugin: ::aws_smithy_http_server::plugin::ModelMarker>(self, plugin: NewPlugin) -> #config_builder<L, H, ::aws_smithy_http_server::plugin::PluginStack<NewPlugin, M>> {
+                #config_builder {
+                    layers: self.layers,
+                    http_plugins: self.http_plugins,
+                    model_plugins: ::aws_smithy_http_server::plugin::PluginStack::new(plugin, self.model_plugins),
                 }
-                /// Adds a plugin that wraps each operation's model-level service (input to output).
-                pub fn model_plugin<NewPlugin: ::aws_smithy_http_server::plugin::ModelMarker>(self, plugin: NewPlugin) -> #config_builder<L, H, ::aws_smithy_http_server::plugin::PluginStack<NewPlugin, M>> {
-                    #config_builder {
-                        layers: self.layers,
-                        http_plugins: self.http_plugins,
-                        model_plugins: ::aws_smithy_http_server::plugin::PluginStack::new(plugin, self.model_plugins),
-                    }
-                }
-                #[doc = #config_build_doc]
-                pub fn build(self) -> #config<L, H, M> {
-                    #config {
-                        layers: self.layers,
-                        http_plugins: self.http_plugins,
-                        model_plugins: self.model_plugins,
-                    }
+            }
+            #[doc = #config_build_doc]
+            pub fn build(self) -> #config<L, H, M> {
+                #config {
+                    layers: self.layers,
+                    http_plugins: self.http_plugins,
+                    model_plugins: self.model_plugins,
                 }
             }
         }
@@ -556,8 +699,6 @@ fn request_spec(op: &crate::ir::Operation<'_>, name: &proc_macro2::Ident) -> Tok
     }
 }
 
-/// The closure that marks the `@sensitive` headers among `redacted` members: a header's value, and
-/// for `@httpPrefixHeaders` the name after the prefix too.
 /// How many bytes at the end of the path a redacted greedy label leaves readable: the literal
 /// segments after it, with their slashes (none if another label follows).
 fn greedy_label_suffix(rest: &[Segment]) -> usize {
@@ -581,6 +722,8 @@ fn header_sensitivity(redacted: &[&Field<'_>]) -> (TokenStream, TokenStream, Tok
     (header_marker(redacted, &marker), header_fn, make_headers)
 }
 
+/// The closure that marks the `@sensitive` headers among `redacted` members: a header's value, and
+/// for `@httpPrefixHeaders` the name after the prefix too.
 fn header_marker(redacted: &[&Field<'_>], marker: &TokenStream) -> TokenStream {
     let mut names = Vec::new();
     let mut prefixes = Vec::new();

@@ -3,12 +3,12 @@
 //! each operation's error enum. What the client's types share with them (accessors, unions, the
 //! variants of error enums) is `crate::shapes`'s.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::Gen;
 use crate::codec::Side;
-use crate::ir::Bounds;
+use crate::ir::{Bounds, Constraints, Item};
 use crate::ir::{Module, Operation, Prim, Ty, UNIT};
 use crate::names;
 use crate::names::shape_name;
@@ -111,26 +111,7 @@ impl<'m> Gen<'_, 'm> {
         }
         let error = (!missing.is_empty()).then(|| quote!(ConstraintViolation));
         let build = self.build_fn(&quote!(super::#ident), &build_fields, error);
-        let violation = if missing.is_empty() {
-            TokenStream::new()
-        } else {
-            let variants = missing.iter().map(|(v, text)| {
-                let text = format!(" {text}.");
-                quote!(#[doc = #text] #v,)
-            });
-            let messages = missing.iter().map(|(v, text)| quote!(ConstraintViolation::#v => #text,));
-            quote! {
-                /// A required member that was not set when building.
-                #[derive(Debug, Clone, PartialEq, Eq)]
-                pub enum ConstraintViolation { #(#variants)* }
-                impl ::std::fmt::Display for ConstraintViolation {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(match self { #(#messages)* })
-                    }
-                }
-                impl ::std::error::Error for ConstraintViolation {}
-            }
-        };
+        let violation = missing_members_violation(&missing);
         let builder_doc = format!(" A builder for [`{name}`](super::{name}).");
         let module_doc = format!(" The builder of [`{name}`](super::{name}).");
         // `@sensitive` members are redacted in `Debug`, which is then written out.
@@ -265,150 +246,31 @@ impl<'m> Gen<'_, 'm> {
         let ident = format_ident!("{}", self.s.type_name(id));
         let module = self.shape_module(id);
         let shape = self.s.shape(id);
-        let (constraints, shape_doc) = (&shape.constraints, doc_and_deprecation(&shape.docs));
+        let shape_doc = doc_and_deprecation(&shape.docs);
         let ty = self.s.ty(id);
-        let inner = match ty {
-            Ty::Newtype(_, prim) => prim_type(prim),
-            _ => self.collection_type(ty),
+        let (inner, prim) = match ty {
+            Ty::Newtype(_, prim) => (prim_type(prim), Some(prim)),
+            _ => (self.collection_type(ty), None),
         };
-        let prim = match ty {
-            Ty::Newtype(_, prim) => Some(prim),
-            _ => None,
-        };
-        let mut checks = Vec::new();
-        let mut variants = Vec::new();
-        let mut messages = Vec::new();
-        let mut displays = Vec::new();
-        if let Some(bounds) = &constraints.length {
-            let length = match prim {
-                Some(Prim::String) => quote!(value.chars().count()),
-                Some(_) => quote!(value.as_ref().len()),
-                None => quote!(value.len()),
-            };
-            let cond = out_of_bounds(bounds, quote!(length), quote!(&length), None);
-            checks.push(quote! {
-                let length = #length;
-                if #cond {
-                    return ::std::result::Result::Err(#module::ConstraintViolation::Length(length));
-                }
-            });
-            variants.push(quote!(
-                #[doc = " The value's length is outside the bounds."]
-                Length(usize),
-            ));
-            let text = bounds_text(bounds, "Member must have length");
-            messages.push(quote!(ConstraintViolation::Length(length) => crate::protocol_serde::Violation::new(path, ::std::option::Option::Some(length), #text),));
-            let display =
-                format!("length {{}} is not allowed: {}", text.trim_start_matches("Member must have length "));
-            displays.push(quote!(ConstraintViolation::Length(length) => write!(f, #display, length),));
-        }
-        if let Some(pattern) = constraints.pattern {
-            checks.push(quote! {
-                static PATTERN: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
-                    ::regex::Regex::new(#pattern).expect("the generator checked that the pattern compiles")
-                });
-                if !PATTERN.is_match(value) {
-                    return ::std::result::Result::Err(#module::ConstraintViolation::Pattern(value.to_owned()));
-                }
-            });
-            variants.push(quote!(
-                #[doc = " The value does not match the pattern."]
-                Pattern(::std::string::String),
-            ));
-            let text = format!("Member must satisfy regular expression pattern: {pattern}");
-            messages.push(quote!(ConstraintViolation::Pattern(_) => crate::protocol_serde::Violation::new(path, ::std::option::Option::None, #text),));
-            let display = format!("the value does not match the pattern {pattern}");
-            displays.push(quote!(ConstraintViolation::Pattern(_) => f.write_str(#display),));
-        }
-        if let (Some(bounds), Some(prim)) = (&constraints.range, prim) {
-            let cond = out_of_bounds(bounds, quote!(*value), quote!(value), Some(prim));
-            checks.push(quote! {
-                if #cond {
-                    return ::std::result::Result::Err(#module::ConstraintViolation::Range(*value));
-                }
-            });
-            variants.push(quote!(#[doc = " The value is outside the range."] Range(#inner),));
-            let text = bounds_text(bounds, "Member must be");
-            messages.push(quote!(ConstraintViolation::Range(_) => crate::protocol_serde::Violation::new(path, ::std::option::Option::None, #text),));
-            let display = format!("the value is not allowed: {}", text.trim_start_matches("Member must be "));
-            displays.push(quote!(ConstraintViolation::Range(_) => f.write_str(#display),));
-        }
-        if let (true, Ty::List { member, .. }) = (constraints.unique_items, ty) {
-            // Hashable items are checked in linear time; others (structures, unions, lists,
-            // floats) pairwise.
-            let hashable = match self.s.ty(member.target) {
-                Ty::Prim(p) | Ty::Newtype(_, p) => !p.is_float(),
-                Ty::Enum(_) | Ty::IntEnum => true,
-                _ => false,
-            };
-            let unique = if hashable { quote!(all_unique_hashable) } else { quote!(all_unique) };
-            checks.push(quote! {
-                if !crate::protocol_serde::#unique(value) {
-                    return ::std::result::Result::Err(#module::ConstraintViolation::UniqueItems);
-                }
-            });
-            variants.push(quote!(
-                #[doc = " The list holds the same value more than once."]
-                UniqueItems,
-            ));
-            messages.push(quote!(ConstraintViolation::UniqueItems => crate::protocol_serde::Violation::new(path, ::std::option::Option::None, "Member must have unique values"),));
-            displays.push(quote!(ConstraintViolation::UniqueItems => f.write_str("the list holds the same value more than once"),));
-        }
-        let violation = self.violation_method(id, quote!(match self { #(#messages)* }));
+        let constraints = self.constraint_checks(ty, &shape.constraints, &inner, &module);
+        let checks = constraints.iter().map(|c| &c.check);
+        let check_param = self.check_param(ty, &inner);
         let debug_impl = value_debug(self.s, id, quote!(#ident));
         let debug = self.debug_derive(&debug_impl);
         let derives = match prim {
             Some(Prim::String) => quote!(#[derive(#debug Clone, PartialEq, Eq, Hash)]),
             _ => quote!(#[derive(#debug Clone, PartialEq)]),
         };
-        // smithy-rs's accessors: `inner` borrows, `into_inner` gives the value up; strings also
-        // have `as_str`.
-        let as_str = (prim == Some(Prim::String)).then(|| {
-            quote! {
-                /// The value as a string slice.
-                pub fn as_str(&self) -> &str {
-                    &self.0
-                }
-            }
-        });
-        let inner_accessor = quote! {
-            #as_str
-            /// The value.
-            pub fn inner(&self) -> &#inner {
-                &self.0
-            }
-        };
-        let display = if prim.is_some_and(|p| p == Prim::String || p.is_number()) {
-            quote! {
-                impl ::std::fmt::Display for #ident {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        self.0.fmt(f)
-                    }
-                }
-            }
-        } else {
-            TokenStream::new()
-        };
-        let check_param = match ty {
-            Ty::Newtype(_, Prim::String) => quote!(&str),
-            Ty::List { member, sparse, .. } => {
-                let item = self.item_type(member, sparse);
-                quote!(&[#item])
-            }
-            _ => quote!(&#inner),
-        };
-        let module_doc = format!(" The constraint violation of [`{ident}`](super::{ident}).");
+        let accessors = newtype_accessors(prim, &inner);
+        let display = newtype_display(&ident, prim);
+        let violation = self.newtype_violation(id, &ident, &module, &constraints);
         quote! {
             #shape_doc
             #derives
             pub struct #ident(pub(crate) #inner);
             #debug_impl
             impl #ident {
-                #inner_accessor
-                /// The value, giving up the guarantee that it satisfies the constraints.
-                pub fn into_inner(self) -> #inner {
-                    self.0
-                }
+                #accessors
                 fn check(value: #check_param) -> ::std::result::Result<(), #module::ConstraintViolation> {
                     #(#checks)*
                     ::std::result::Result::Ok(())
@@ -428,6 +290,89 @@ impl<'m> Gen<'_, 'm> {
                 }
             }
             #display
+            #violation
+        }
+    }
+
+    /// A newtype's constraints, in the order its `check` tries them.
+    fn constraint_checks(
+        &self,
+        ty: Ty<'m>,
+        constraints: &Constraints<'m>,
+        inner: &TokenStream,
+        module: &Ident,
+    ) -> Vec<ConstraintCheck> {
+        let prim = match ty {
+            Ty::Newtype(_, prim) => Some(prim),
+            _ => None,
+        };
+        let mut checks = Vec::new();
+        if let Some(bounds) = &constraints.length {
+            checks.push(length_check(bounds, prim, module));
+        }
+        if let Some(pattern) = constraints.pattern {
+            checks.push(pattern_check(pattern, module));
+        }
+        if let (Some(bounds), Some(prim)) = (&constraints.range, prim) {
+            checks.push(range_check(bounds, prim, inner, module));
+        }
+        if let (true, Ty::List { member, .. }) = (constraints.unique_items, ty) {
+            checks.push(self.unique_items_check(member, module));
+        }
+        checks
+    }
+
+    /// `@uniqueItems`: hashable items are checked in linear time; others (structures, unions,
+    /// lists, floats) pairwise.
+    fn unique_items_check(&self, member: Item<'m>, module: &Ident) -> ConstraintCheck {
+        let hashable = match self.s.ty(member.target) {
+            Ty::Prim(p) | Ty::Newtype(_, p) => !p.is_float(),
+            Ty::Enum(_) | Ty::IntEnum => true,
+            _ => false,
+        };
+        let unique = if hashable { quote!(all_unique_hashable) } else { quote!(all_unique) };
+        ConstraintCheck {
+            check: quote! {
+                if !crate::protocol_serde::#unique(value) {
+                    return ::std::result::Result::Err(#module::ConstraintViolation::UniqueItems);
+                }
+            },
+            variant: quote!(
+                #[doc = " The list holds the same value more than once."]
+                UniqueItems,
+            ),
+            message: quote!(ConstraintViolation::UniqueItems => crate::protocol_serde::Violation::new(path, ::std::option::Option::None, "Member must have unique values"),),
+            display: quote!(ConstraintViolation::UniqueItems => f.write_str("the list holds the same value more than once"),),
+        }
+    }
+
+    /// The type `check` borrows the value as: `&str` for strings, a slice for lists.
+    fn check_param(&self, ty: Ty<'m>, inner: &TokenStream) -> TokenStream {
+        match ty {
+            Ty::Newtype(_, Prim::String) => quote!(&str),
+            Ty::List { member, sparse, .. } => {
+                let item = self.item_type(member, sparse);
+                quote!(&[#item])
+            }
+            _ => quote!(&#inner),
+        }
+    }
+
+    /// The newtype's `ConstraintViolation` module: one variant per constraint, with its
+    /// validation message and `Display`.
+    fn newtype_violation(
+        &self,
+        id: &str,
+        ident: &Ident,
+        module: &Ident,
+        constraints: &[ConstraintCheck],
+    ) -> TokenStream {
+        let variants = constraints.iter().map(|c| &c.variant);
+        let messages = constraints.iter().map(|c| &c.message);
+        let displays = constraints.iter().map(|c| &c.display);
+        let violation = self.violation_method(id, quote!(match self { #(#messages)* }));
+        let module_doc = format!(" The constraint violation of [`{ident}`](super::{ident}).");
+        quote! {
             #[doc = #module_doc]
             pub mod #module {
                 /// Which constraint a value broke.
@@ -511,6 +456,30 @@ impl<'m> Gen<'_, 'm> {
     }
 }
 
+/// The builder's `ConstraintViolation`: one variant per required member without a default
+/// (`missing`: the variant and its message); none if there is no such member.
+fn missing_members_violation(missing: &[(Ident, String)]) -> TokenStream {
+    if missing.is_empty() {
+        return TokenStream::new();
+    }
+    let variants = missing.iter().map(|(v, text)| {
+        let text = format!(" {text}.");
+        quote!(#[doc = #text] #v,)
+    });
+    let messages = missing.iter().map(|(v, text)| quote!(ConstraintViolation::#v => #text,));
+    quote! {
+        /// A required member that was not set when building.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum ConstraintViolation { #(#variants)* }
+        impl ::std::fmt::Display for ConstraintViolation {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(match self { #(#messages)* })
+            }
+        }
+        impl ::std::error::Error for ConstraintViolation {}
+    }
+}
+
 /// Whether `value` (`value_ref` is a reference to it) is outside `@length` (usize) or `@range` (the scalar's type) bounds.
 fn out_of_bounds(bounds: &Bounds, value: TokenStream, value_ref: TokenStream, prim: Option<Prim>) -> TokenStream {
     let literal = |n: &serde_json::Number| match prim {
@@ -542,5 +511,119 @@ fn bounds_text(bounds: &Bounds, subject: &str) -> String {
         (Some(min), None) => format!("{subject} greater than or equal to {min}"),
         (None, Some(max)) => format!("{subject} less than or equal to {max}"),
         (None, None) => format!("{subject} unbounded"),
+    }
+}
+
+/// One constraint's part of a newtype.
+struct ConstraintCheck {
+    /// The statements in `check` that refuse a value breaking it.
+    check: TokenStream,
+    /// Its `ConstraintViolation` variant.
+    variant: TokenStream,
+    /// Its arm in `into_violation`: the message of the validation error.
+    message: TokenStream,
+    /// Its arm in `ConstraintViolation`'s `Display`.
+    display: TokenStream,
+}
+
+/// `@length`: a string's in characters, a blob's in bytes, a list's or map's in entries.
+fn length_check(bounds: &Bounds, prim: Option<Prim>, module: &Ident) -> ConstraintCheck {
+    let length = match prim {
+        Some(Prim::String) => quote!(value.chars().count()),
+        Some(_) => quote!(value.as_ref().len()),
+        None => quote!(value.len()),
+    };
+    let cond = out_of_bounds(bounds, quote!(length), quote!(&length), None);
+    let text = bounds_text(bounds, "Member must have length");
+    let display = format!("length {{}} is not allowed: {}", text.trim_start_matches("Member must have length "));
+    ConstraintCheck {
+        check: quote! {
+            let length = #length;
+            if #cond {
+                return ::std::result::Result::Err(#module::ConstraintViolation::Length(length));
+            }
+        },
+        variant: quote!(
+            #[doc = " The value's length is outside the bounds."]
+            Length(usize),
+        ),
+        message: quote!(ConstraintViolation::Length(length) => crate::protocol_serde::Violation::new(path, ::std::option::Option::Some(length), #text),),
+        display: quote!(ConstraintViolation::Length(length) => write!(f, #display, length),),
+    }
+}
+
+/// `@pattern`, compiled once.
+fn pattern_check(pattern: &str, module: &Ident) -> ConstraintCheck {
+    let text = format!("Member must satisfy regular expression pattern: {pattern}");
+    let display = format!("the value does not match the pattern {pattern}");
+    ConstraintCheck {
+        check: quote! {
+            static PATTERN: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
+                ::regex::Regex::new(#pattern).expect("the generator checked that the pattern compiles")
+            });
+            if !PATTERN.is_match(value) {
+                return ::std::result::Result::Err(#module::ConstraintViolation::Pattern(value.to_owned()));
+            }
+        },
+        variant: quote!(
+            #[doc = " The value does not match the pattern."]
+            Pattern(::std::string::String),
+        ),
+        message: quote!(ConstraintViolation::Pattern(_) => crate::protocol_serde::Violation::new(path, ::std::option::Option::None, #text),),
+        display: quote!(ConstraintViolation::Pattern(_) => f.write_str(#display),),
+    }
+}
+
+/// `@range` of a number, `inner`.
+fn range_check(bounds: &Bounds, prim: Prim, inner: &TokenStream, module: &Ident) -> ConstraintCheck {
+    let cond = out_of_bounds(bounds, quote!(*value), quote!(value), Some(prim));
+    let text = bounds_text(bounds, "Member must be");
+    let display = format!("the value is not allowed: {}", text.trim_start_matches("Member must be "));
+    ConstraintCheck {
+        check: quote! {
+            if #cond {
+                return ::std::result::Result::Err(#module::ConstraintViolation::Range(*value));
+            }
+        },
+        variant: quote!(#[doc = " The value is outside the range."] Range(#inner),),
+        message: quote!(ConstraintViolation::Range(_) => crate::protocol_serde::Violation::new(path, ::std::option::Option::None, #text),),
+        display: quote!(ConstraintViolation::Range(_) => f.write_str(#display),),
+    }
+}
+
+/// `as_str` (strings only), `inner` and `into_inner`: smithy-rs's accessors.
+fn newtype_accessors(prim: Option<Prim>, inner: &TokenStream) -> TokenStream {
+    let as_str = (prim == Some(Prim::String)).then(|| {
+        quote! {
+            /// The value as a string slice.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    });
+    quote! {
+        #as_str
+        /// The value.
+        pub fn inner(&self) -> &#inner {
+            &self.0
+        }
+        /// The value, giving up the guarantee that it satisfies the constraints.
+        pub fn into_inner(self) -> #inner {
+            self.0
+        }
+    }
+}
+
+/// `Display` for a string or number newtype, as its value; none for other newtypes.
+fn newtype_display(ident: &Ident, prim: Option<Prim>) -> TokenStream {
+    if !prim.is_some_and(|p| p == Prim::String || p.is_number()) {
+        return TokenStream::new();
+    }
+    quote! {
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
     }
 }
