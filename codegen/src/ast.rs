@@ -57,7 +57,7 @@ pub struct Member {
 /// Trait values by absolute trait id.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(transparent)]
-pub struct Traits(pub BTreeMap<String, Value>);
+pub struct Traits(pub BTreeMap<String, Node>);
 
 /// `@length` / `@range` bounds, kept as the model wrote them (for messages).
 #[derive(Debug, Clone, PartialEq)]
@@ -73,15 +73,107 @@ pub enum TimestampFormat {
     EpochSeconds,
 }
 
+/// A trait's value (Smithy's node value): JSON, read once from the AST. Objects are ordered by
+/// key, as `serde_json`'s map orders them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    String(String),
+    Array(Vec<Node>),
+    Object(BTreeMap<String, Node>),
+}
+
+impl Node {
+    /// The member `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match self {
+            Node::Object(members) => members.get(key),
+            _ => None,
+        }
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        if let Node::String(s) = self { Some(s) } else { None }
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        if let Node::Bool(b) = self { Some(*b) } else { None }
+    }
+    pub fn as_u64(&self) -> Option<u64> {
+        if let Node::Number(n) = self { n.as_u64() } else { None }
+    }
+    pub fn as_i64(&self) -> Option<i64> {
+        if let Node::Number(n) = self { n.as_i64() } else { None }
+    }
+    pub fn as_f64(&self) -> Option<f64> {
+        if let Node::Number(n) = self { n.as_f64() } else { None }
+    }
+    pub fn as_number(&self) -> Option<&serde_json::Number> {
+        if let Node::Number(n) = self { Some(n) } else { None }
+    }
+    pub fn as_array(&self) -> Option<&[Node]> {
+        if let Node::Array(items) = self { Some(items) } else { None }
+    }
+    pub fn as_object(&self) -> Option<&BTreeMap<String, Node>> {
+        if let Node::Object(members) = self { Some(members) } else { None }
+    }
+    pub fn is_null(&self) -> bool {
+        matches!(self, Node::Null)
+    }
+    /// Parses JSON text (a protocol test after its parameters are substituted).
+    pub fn parse(json: &str) -> Option<Node> {
+        serde_json::from_str::<Value>(json).ok().map(Node::from)
+    }
+}
+
+impl From<Value> for Node {
+    fn from(value: Value) -> Node {
+        match value {
+            Value::Null => Node::Null,
+            Value::Bool(b) => Node::Bool(b),
+            Value::Number(n) => Node::Number(n),
+            Value::String(s) => Node::String(s),
+            Value::Array(items) => Node::Array(items.into_iter().map(Node::from).collect()),
+            Value::Object(members) => Node::Object(members.into_iter().map(|(k, v)| (k, Node::from(v))).collect()),
+        }
+    }
+}
+
+impl From<&Node> for Value {
+    fn from(node: &Node) -> Value {
+        match node {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(*b),
+            Node::Number(n) => Value::Number(n.clone()),
+            Node::String(s) => Value::String(s.clone()),
+            Node::Array(items) => Value::Array(items.iter().map(Value::from).collect()),
+            Node::Object(members) => Value::Object(members.iter().map(|(k, v)| (k.clone(), Value::from(v))).collect()),
+        }
+    }
+}
+
+/// The node as compact JSON.
+impl std::fmt::Display for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", Value::from(self))
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Node, D::Error> {
+        Value::deserialize(deserializer).map(Node::from)
+    }
+}
+
 impl Traits {
-    pub fn get(&self, id: &str) -> Option<&Value> {
+    pub fn get(&self, id: &str) -> Option<&Node> {
         self.0.get(&format!("smithy.api#{id}"))
     }
     pub fn has(&self, id: &str) -> bool {
         self.get(id).is_some()
     }
     fn str(&self, id: &str) -> Option<&str> {
-        self.get(id).and_then(Value::as_str)
+        self.get(id).and_then(Node::as_str)
     }
     pub fn documentation(&self) -> Option<&str> {
         self.str("documentation")
@@ -99,7 +191,7 @@ impl Traits {
         self.str("pattern")
     }
     pub fn http_error(&self) -> Option<u16> {
-        self.get("httpError").and_then(Value::as_u64).map(|c| c as u16)
+        self.get("httpError").and_then(Node::as_u64).map(|c| c as u16)
     }
     /// `client` or `server` for an `@error` structure.
     pub fn error(&self) -> Option<&str> {
@@ -124,13 +216,13 @@ impl Traits {
             _ => None,
         }
     }
-    pub fn default_value(&self) -> Option<&Value> {
+    pub fn default_value(&self) -> Option<&Node> {
         self.get("default")
     }
     /// `@http(method, uri, code)` of an operation.
     pub fn http(&self) -> Option<(&str, &str, u16)> {
         let v = self.get("http")?;
-        let code = v.get("code").and_then(Value::as_u64).unwrap_or(200) as u16;
+        let code = v.get("code").and_then(Node::as_u64).unwrap_or(200) as u16;
         Some((v.get("method")?.as_str()?, v.get("uri")?.as_str()?, code))
     }
 }

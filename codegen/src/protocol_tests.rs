@@ -1,24 +1,17 @@
-//! What the server's and the client's protocol-test emitters share: picking the tests of one
-//! side out of Smithy's `smithy.test#…` traits, naming them, and turning a test's `params` (the
-//! JSON form of a shape's value) into a Rust value of the crate's types.
+//! What the server's and the client's protocol-test emitters share: naming the tests the resolver
+//! read, checking messages against them, and turning a test's `params` (the JSON form of a
+//! shape's value) into a Rust value of the crate's types.
 //!
 //! A test whose `params` cannot be turned into a value becomes an ignored test saying why, so
 //! that every test case is accounted for.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
-use crate::ir::{Prim, Protocol, Service, Ty, UNIT};
+use crate::ir::{HttpMessage, Node, Prim, Service, TestSide, Ty, UNIT};
 use crate::names;
 use crate::rust_types::variant_ident;
-
-/// Which side of the protocol a test checks (`appliesTo`; a test without it checks both).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Side {
-    Client,
-    Server,
-}
 
 /// One generated test: its function name and code.
 pub(crate) struct Case {
@@ -26,30 +19,13 @@ pub(crate) struct Case {
     pub code: TokenStream,
 }
 
-/// The tests of a trait value for `protocol` that apply to `side`.
-pub(crate) fn tests(
-    value: Option<&Value>,
-    protocol: Protocol,
-    side: Side,
-) -> impl Iterator<Item = &Map<String, Value>> {
-    let other = match side {
-        Side::Client => "server",
-        Side::Server => "client",
-    };
-    value.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_object).filter(move |t| {
-        str_field(t, "protocol").is_none_or(|p| p == protocol.trait_id()) && str_field(t, "appliesTo") != Some(other)
-    })
-}
-
 /// Whether any operation or error of the service carries tests for `side` (malformed-request
 /// tests are the server's only).
-pub(crate) fn any_tests(s: &Service<'_>, side: Side) -> bool {
-    let operations = s.operations.iter().flat_map(|op| {
-        let malformed = op.tests.malformed_request.filter(|_| side == Side::Server);
-        [op.tests.request, op.tests.response, malformed]
-    });
-    let errors = s.shapes.values().filter_map(|shape| shape.error.and_then(|e| e.response_tests));
-    operations.flatten().chain(errors).any(|value| tests(Some(value), s.protocol, side).next().is_some())
+pub(crate) fn any_tests(s: &Service<'_>, side: TestSide) -> bool {
+    let malformed = side == TestSide::Server && s.operations.iter().any(|op| !op.tests.malformed_request.is_empty());
+    let operations = s.operations.iter().flat_map(|op| op.tests.request.iter().chain(&op.tests.response));
+    let errors = s.shapes.values().filter_map(|shape| shape.error.as_ref()).flat_map(|e| &e.response_tests);
+    malformed || operations.chain(errors).any(|test| test.applies(side))
 }
 
 /// The tests, sorted by name, as the body of a `protocol_tests` module. Smithy keeps test ids
@@ -65,11 +41,6 @@ pub(crate) fn module(side: &str, mut cases: Vec<Case>) -> TokenStream {
     }
 }
 
-pub(crate) fn params(test: &Map<String, Value>) -> &Map<String, Value> {
-    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
-    test.get("params").and_then(Value::as_object).unwrap_or_else(|| EMPTY.get_or_init(Map::new))
-}
-
 /// `assert_eq!(actual, expected)` for two structures of shape `id` made from the test's `params`.
 /// NaN is not equal to itself, so then the members are compared one by one, those holding a NaN
 /// by their debug forms (a map's debug form has no fixed order, so maps are compared as values).
@@ -78,14 +49,14 @@ pub(crate) fn params(test: &Map<String, Value>) -> &Map<String, Value> {
 pub(crate) fn assert_same(
     s: &Service<'_>,
     id: &str,
-    test: &Map<String, Value>,
+    params: &BTreeMap<String, Node>,
     actual: TokenStream,
     expected: TokenStream,
     awaits: bool,
 ) -> TokenStream {
-    let nan = |v: &Value| v.to_string().contains("\"NaN\"");
+    let nan = |v: &Node| v.to_string().contains("\"NaN\"");
     let id = s.id(id);
-    let one_by_one = params(test).values().any(nan) || s.has_stream(id);
+    let one_by_one = params.values().any(nan) || s.has_stream(id);
     if !one_by_one {
         return quote!(assert_eq!(#actual, #expected););
     }
@@ -111,7 +82,7 @@ pub(crate) fn assert_same(
             };
             let (a, e) = (bytes(&actual), bytes(&expected));
             quote!(assert_eq!(#a, #e);)
-        } else if params(test).get(field.name).is_some_and(nan) && !is_map {
+        } else if params.get(field.name).is_some_and(nan) && !is_map {
             quote!(assert_eq!(format!("{:?}", #actual.#f), format!("{:?}", #expected.#f));)
         } else {
             quote!(assert_eq!(#actual.#f, #expected.#f);)
@@ -120,26 +91,11 @@ pub(crate) fn assert_same(
     quote!(#(#checks)*)
 }
 
-pub(crate) fn str_field<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    object.get(key).and_then(Value::as_str)
-}
-
-/// The strings of an array field (`forbidHeaders`, `queryParams`, …).
-pub(crate) fn strs<'a>(object: &'a Map<String, Value>, key: &str) -> Vec<&'a str> {
-    object.get(key).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect()
-}
-
-/// The `(name, value)` pairs of a `headers` field.
-pub(crate) fn headers(object: &Map<String, Value>) -> Vec<(&str, &str)> {
-    let headers = object.get("headers").and_then(Value::as_object).into_iter().flatten();
-    headers.filter_map(|(k, v)| Some((k.as_str(), v.as_str()?))).collect()
-}
-
 /// The test's function name: its id in snake case and its kind (`request`, `response`,
 /// `malformed_request`), as smithy-rs names them; a request test and a response test often share
 /// an id.
-pub(crate) fn test_fn_name(test: &Map<String, Value>, kind: &str) -> String {
-    format!("{}_{kind}", names::snake(str_field(test, "id").unwrap_or("unnamed")))
+pub(crate) fn test_fn_name(id: &str, kind: &str) -> String {
+    format!("{}_{kind}", names::snake(id))
 }
 
 pub(crate) fn ignored(name: String, reason: &str) -> Case {
@@ -160,13 +116,13 @@ pub(crate) trait Values<'m> {
     fn newtype(&self, target: &'m str, plain: TokenStream) -> Result<TokenStream, String>;
 
     /// A structure (shared, or a modeled error) from its members' `params`.
-    fn structure(&self, target: &'m str, params: &Map<String, Value>) -> Result<TokenStream, String>;
+    fn structure(&self, target: &'m str, params: &BTreeMap<String, Node>) -> Result<TokenStream, String>;
 
     /// A list's item or a map's value: in a `@sparse` collection an `Option`, `None` for `null`.
-    fn item(&self, target: &'m str, value: &Value, sparse: bool) -> Result<TokenStream, String> {
+    fn item(&self, target: &'m str, value: &Node, sparse: bool) -> Result<TokenStream, String> {
         Ok(match (sparse, value) {
             (false, _) => self.value(target, value)?,
-            (true, Value::Null) => quote!(::std::option::Option::None),
+            (true, Node::Null) => quote!(::std::option::Option::None),
             (true, _) => {
                 let item = self.value(target, value)?;
                 quote!(::std::option::Option::Some(#item))
@@ -175,7 +131,7 @@ pub(crate) trait Values<'m> {
     }
 
     /// A Rust value of the shape `target` from its JSON form in `params`.
-    fn value(&self, target: &'m str, value: &Value) -> Result<TokenStream, String> {
+    fn value(&self, target: &'m str, value: &Node) -> Result<TokenStream, String> {
         let s = self.service();
         if s.is_streaming(target) {
             let text = value.as_str().ok_or("a blob value that is not a string")?;
@@ -207,7 +163,7 @@ pub(crate) trait Values<'m> {
                 let entries = value.as_object().ok_or("a map value that is not an object")?;
                 let mut pairs = Vec::new();
                 for (k, item) in entries {
-                    let key = self.value(key.target, &Value::String(k.clone()))?;
+                    let key = self.value(key.target, &Node::String(k.clone()))?;
                     let item = self.item(v.target, item, sparse)?;
                     pairs.push(quote!((#key, #item)));
                 }
@@ -243,17 +199,17 @@ pub(crate) trait Values<'m> {
 
 /// A scalar from its `params` form: timestamps are epoch seconds, blobs plain text, and
 /// `"NaN"`, `"Infinity"`, `"-Infinity"` the special floats.
-fn prim_value(prim: Prim, value: &Value) -> Result<TokenStream, String> {
-    let float = |v: &Value| -> Result<f64, String> {
+fn prim_value(prim: Prim, value: &Node) -> Result<TokenStream, String> {
+    let float = |v: &Node| -> Result<f64, String> {
         match v {
-            Value::Number(n) => n.as_f64().ok_or_else(|| "a float out of range".to_owned()),
-            Value::String(s) if s == "NaN" => Ok(f64::NAN),
-            Value::String(s) if s == "Infinity" => Ok(f64::INFINITY),
-            Value::String(s) if s == "-Infinity" => Ok(f64::NEG_INFINITY),
+            Node::Number(n) => n.as_f64().ok_or_else(|| "a float out of range".to_owned()),
+            Node::String(s) if s == "NaN" => Ok(f64::NAN),
+            Node::String(s) if s == "Infinity" => Ok(f64::INFINITY),
+            Node::String(s) if s == "-Infinity" => Ok(f64::NEG_INFINITY),
             _ => Err("a float value that is not a number".to_owned()),
         }
     };
-    let int = |v: &Value| v.as_i64().ok_or_else(|| "an integer value that is not an integer".to_owned());
+    let int = |v: &Node| v.as_i64().ok_or_else(|| "an integer value that is not an integer".to_owned());
     let float_tokens = |f: f64, single: bool| {
         // The value as the member's type holds it (an `f32` may overflow to infinity).
         let (ty, f) = if single { (quote!(f32), f64::from(f as f32)) } else { (quote!(f64), f) };
@@ -307,19 +263,14 @@ fn prim_value(prim: Prim, value: &Value) -> Result<TokenStream, String> {
     })
 }
 
-/// Checks of the headers of `message` (a request or response in scope) against a test object's
-/// `headers`, and the names `forbid` and `require` say it must not or must have.
-pub(crate) fn header_checks(
-    message: TokenStream,
-    test: &Map<String, Value>,
-    forbid: &str,
-    require: &str,
-) -> TokenStream {
-    let (keys, values): (Vec<_>, Vec<_>) = headers(test).into_iter().unzip();
+/// Checks of the headers of `message` (a request or response in scope) against a test's
+/// `headers`, and the names it must not (`forbidHeaders`) or must have (`requireHeaders`).
+pub(crate) fn header_checks(message: TokenStream, http: &HttpMessage) -> TokenStream {
+    let (keys, values): (Vec<_>, Vec<_>) = http.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).unzip();
     let expected = (!keys.is_empty()).then(|| {
         quote!(::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::validate_headers(#message.headers(), [#((#keys, #values)),*]));)
     });
-    let (forbid, require) = (strs(test, forbid), strs(test, require));
+    let (forbid, require) = (&http.forbid_headers, &http.require_headers);
     quote! {
         #expected
         ::aws_smithy_protocol_test::assert_ok(::aws_smithy_protocol_test::forbid_headers(#message.headers(), &[#(#forbid),*]));
@@ -329,9 +280,9 @@ pub(crate) fn header_checks(
 
 /// Epoch seconds written as a decimal number, exactly: whole seconds and nanoseconds (through an
 /// `f64`, `946845296.123` would come out as 946845296.12299990654 s).
-fn epoch_seconds(value: &Value) -> Result<(i64, u32), String> {
+fn epoch_seconds(value: &Node) -> Result<(i64, u32), String> {
     let text = match value {
-        Value::Number(n) => n.to_string(),
+        Node::Number(n) => n.to_string(),
         _ => return Err("a timestamp value that is not a number".to_owned()),
     };
     let bad = || format!("the timestamp {text} is not a decimal number of seconds");
@@ -350,10 +301,10 @@ fn epoch_seconds(value: &Value) -> Result<(i64, u32), String> {
 /// media type byte for byte).
 /// The bytes of a test's `body`: as written, or decoded from base64 for CBOR (which the tests
 /// write in base64).
-pub(crate) fn body_bytes(test: &Map<String, Value>) -> Vec<u8> {
+pub(crate) fn body_bytes(http: &HttpMessage) -> Vec<u8> {
     use base64::Engine;
-    let body = str_field(test, "body").unwrap_or_default();
-    match str_field(test, "bodyMediaType") {
+    let body = http.body.as_deref().unwrap_or_default();
+    match http.body_media_type.as_deref() {
         Some("application/cbor") => {
             base64::engine::general_purpose::STANDARD.decode(body).unwrap_or_else(|_| body.as_bytes().to_vec())
         }

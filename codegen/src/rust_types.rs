@@ -3,9 +3,8 @@
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
-use serde_json::Value;
 
-use crate::ir::{EnumValue, Prim};
+use crate::ir::{EnumValue, Node, Prim};
 use crate::names;
 
 /// The Rust type of a scalar.
@@ -41,13 +40,13 @@ pub fn blob_literal(base64: &str) -> Option<TokenStream> {
 }
 
 /// A `Document` literal of a JSON value (a `@default` or a protocol test's `params`).
-pub fn document_literal(value: &Value) -> TokenStream {
+pub fn document_literal(value: &Node) -> TokenStream {
     let document = quote!(::aws_smithy_types::Document);
     let number = quote!(::aws_smithy_types::Number);
     match value {
-        Value::Null => quote!(#document::Null),
-        Value::Bool(b) => quote!(#document::Bool(#b)),
-        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+        Node::Null => quote!(#document::Null),
+        Node::Bool(b) => quote!(#document::Bool(#b)),
+        Node::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
             (Some(u), _, _) => quote!(#document::Number(#number::PosInt(#u))),
             (None, Some(i), _) => quote!(#document::Number(#number::NegInt(#i))),
             (_, _, f) => {
@@ -55,12 +54,12 @@ pub fn document_literal(value: &Value) -> TokenStream {
                 quote!(#document::Number(#number::Float(#f)))
             }
         },
-        Value::String(s) => quote!(#document::String(::std::string::String::from(#s))),
-        Value::Array(items) => {
+        Node::String(s) => quote!(#document::String(::std::string::String::from(#s))),
+        Node::Array(items) => {
             let items = items.iter().map(document_literal);
             quote!(#document::Array(::std::vec![#(#items),*]))
         }
-        Value::Object(entries) => {
+        Node::Object(entries) => {
             let entries = entries.iter().map(|(k, v)| {
                 let v = document_literal(v);
                 quote!((::std::string::String::from(#k), #v))

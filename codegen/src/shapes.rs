@@ -12,7 +12,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::codec::Side;
-use crate::ir::{DefaultValue, Field, Module, Operation, Prim, Ty, UNIT};
+use crate::ir::{DefaultValue, Field, Module, Node, Operation, Prim, Ty, UNIT};
 use crate::names;
 use crate::render::{doc, doc_and_deprecation};
 use crate::rust_types::{REDACTED, default_literal, redacted_value_debug, variant_ident};
@@ -262,7 +262,11 @@ pub(crate) trait Types<'m>: Side<'m> {
             Ty::Prim(p) | Ty::Newtype(_, p) if p.is_copy() => quote!(#option.unwrap_or(#default)),
             Ty::IntEnum | Ty::Enum(_) => quote!(#option.unwrap_or(#default)),
             // A document that is a boolean, a number or null is built without allocating.
-            Ty::Document if matches!(field.default, Some(DefaultValue::Document(v)) if !(v.is_string() || v.is_array() || v.is_object())) =>
+            Ty::Document
+                if matches!(
+                    field.default,
+                    Some(DefaultValue::Document(Node::Null | Node::Bool(_) | Node::Number(_)))
+                ) =>
             {
                 quote!(#option.unwrap_or(#default))
             }

@@ -6,34 +6,32 @@
 //! - response tests read the test's HTTP response with the operation's deserializer and compare
 //!   the output (or error) with the test's `params`.
 
+use std::collections::BTreeMap;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::{Map, Value};
 
 use super::Gen;
 use super::shapes::Held;
 use crate::codec::Side as _;
-use crate::ir::{Module, Operation, Service};
-use crate::protocol_tests::{
-    Case, Side, Values, assert_same, body_check, header_checks, headers, ignored, params, str_field, strs,
-    test_fn_name, tests,
-};
+use crate::ir::{HttpTest, Module, Node, Operation, Service, TestSide};
+use crate::protocol_tests::{Case, Values, assert_same, body_check, header_checks, ignored, test_fn_name};
 use crate::shapes::Types as _;
 use crate::{Error, names};
 
 impl<'m> Gen<'_, 'm> {
     /// Whether the model carries protocol tests for the client side of this service.
     pub(super) fn has_protocol_tests(&self) -> bool {
-        crate::protocol_tests::any_tests(self.s, Side::Client)
+        crate::protocol_tests::any_tests(self.s, TestSide::Client)
     }
 
     pub(super) fn protocol_tests(&self) -> Result<TokenStream, Error> {
         let mut cases = Vec::new();
         for op in &self.s.operations {
-            for test in tests(op.tests.request, self.s.protocol, Side::Client) {
+            for test in op.tests.request.iter().filter(|t| t.applies(TestSide::Client)) {
                 cases.push(self.request_test(op, test));
             }
-            for test in tests(op.tests.response, self.s.protocol, Side::Client) {
+            for test in op.tests.response.iter().filter(|t| t.applies(TestSide::Client)) {
                 cases.push(self.response_test(op, test, None));
             }
         }
@@ -42,33 +40,35 @@ impl<'m> Gen<'_, 'm> {
                 continue;
             }
             let Some(op) = self.s.operations.iter().find(|op| op.errors.contains(&id.as_str())) else { continue };
-            for test in tests(self.s.error(id).response_tests, self.s.protocol, Side::Client) {
+            for test in self.s.error(id).response_tests.iter().filter(|t| t.applies(TestSide::Client)) {
                 cases.push(self.response_test(op, test, Some(self.id(id))));
             }
         }
         Ok(crate::protocol_tests::module("client", cases))
     }
 
-    fn request_test(&self, op: &Operation<'m>, test: &Map<String, Value>) -> Case {
-        let name = test_fn_name(test, "request");
+    fn request_test(&self, op: &Operation<'m>, test: &HttpTest<'m>) -> Case {
+        let name = test_fn_name(test.id, "request");
+        let http = &test.message;
         let (id, input) = self.op_struct(op, Module::Input);
         let module = self.op_module(op);
         let builder = format_ident!("{input}Builder");
         // The input is sent as its builder: a client sends whatever it is given.
-        let input = match self.literal(id, Module::Input, quote!(#module::builders::#builder), params(test)) {
+        let input = match self.literal(id, Module::Input, quote!(#module::builders::#builder), test.params) {
             Ok(input) => input,
             Err(reason) => return ignored(name, &reason),
         };
-        let endpoint = format!("https://{}", str_field(test, "host").unwrap_or("example.com"));
-        let method = str_field(test, "method").unwrap_or("GET");
-        let path = str_field(test, "uri").unwrap_or("/");
-        let resolved_host = str_field(test, "resolvedHost")
+        let endpoint = format!("https://{}", http.host.as_deref().unwrap_or("example.com"));
+        let method = http.method.as_deref().unwrap_or("GET");
+        let path = http.uri.as_deref().unwrap_or("/");
+        let resolved_host = http
+            .resolved_host
+            .as_deref()
             .map(|host| quote!(assert_eq!(uri.host(), ::std::option::Option::Some(#host), "the request's host");));
-        let query = strs(test, "queryParams");
-        let forbid_query = strs(test, "forbidQueryParams");
-        let require_query = strs(test, "requireQueryParams");
-        let header_checks = header_checks(quote!(request), test, "forbidHeaders", "requireHeaders");
-        let body = body_check(str_field(test, "body"), str_field(test, "bodyMediaType"));
+        let (query, forbid_query, require_query) =
+            (&http.query_params, &http.forbid_query_params, &http.require_query_params);
+        let header_checks = header_checks(quote!(request), http);
+        let body = body_check(http.body.as_deref(), http.body_media_type.as_deref());
         let fn_name = format_ident!("{name}");
         let code = quote! {
             #[::tokio::test]
@@ -101,23 +101,24 @@ impl<'m> Gen<'_, 'm> {
         Case { name, code }
     }
 
-    fn response_test(&self, op: &Operation<'m>, test: &Map<String, Value>, error: Option<&'m str>) -> Case {
-        let name = test_fn_name(test, "response");
+    fn response_test(&self, op: &Operation<'m>, test: &HttpTest<'m>, error: Option<&'m str>) -> Case {
+        let name = test_fn_name(test.id, "response");
         let module = self.op_module(op);
         let expected = match error {
             None => {
                 let (id, output) = self.op_struct(op, Module::Output);
-                self.literal(id, Module::Output, quote!(#module::#output), params(test))
+                self.literal(id, Module::Output, quote!(#module::#output), test.params)
             }
-            Some(id) => self.literal(id, Module::Error, self.struct_path(id), params(test)),
+            Some(id) => self.literal(id, Module::Error, self.struct_path(id), test.params),
         };
         let expected = match expected {
             Ok(expected) => expected,
             Err(reason) => return ignored(name, &reason),
         };
-        let status = test.get("code").and_then(Value::as_u64).unwrap_or(200) as u16;
-        let (keys, values): (Vec<_>, Vec<_>) = headers(test).into_iter().unzip();
-        let body = proc_macro2::Literal::byte_string(&crate::protocol_tests::body_bytes(test));
+        let status = test.message.code.unwrap_or(200);
+        let (keys, values): (Vec<_>, Vec<_>) =
+            test.message.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).unzip();
+        let body = proc_macro2::Literal::byte_string(&crate::protocol_tests::body_bytes(&test.message));
         // An output with a stream is read as the runtime reads it: the body taken as the stream.
         let read = if error.is_none() && self.s.has_stream(op.output) {
             let de = format_ident!("de_{}_stream", names::snake(op.name));
@@ -126,7 +127,8 @@ impl<'m> Gen<'_, 'm> {
             let de = format_ident!("de_{}_response", names::snake(op.name));
             quote!(crate::protocol_serde::#de(&response))
         };
-        let compare = assert_same(self.s, error.unwrap_or(op.output), test, quote!(parsed), quote!(expected), false);
+        let compare =
+            assert_same(self.s, error.unwrap_or(op.output), test.params, quote!(parsed), quote!(expected), false);
         let check = match error {
             None => quote! {
                 let parsed = parsed.expect("the response parses as the output");
@@ -137,7 +139,7 @@ impl<'m> Gen<'_, 'm> {
                 let variant = self.struct_ident(id);
                 // The error code a client reports, when the test says (`vendorParams`), e.g. the
                 // awsQuery code of an `@awsQueryCompatible` service's error.
-                let code = test.get("vendorParams").and_then(|v| v.get("code")).and_then(Value::as_str).map(|code| {
+                let code = test.vendor_code.map(|code| {
                     quote!(assert_eq!(::aws_smithy_types::error::metadata::ProvideErrorMetadata::code(parsed), ::std::option::Option::Some(#code));)
                 });
                 quote! {
@@ -180,7 +182,7 @@ impl<'m> Gen<'_, 'm> {
         id: &'m str,
         module: Module,
         path: TokenStream,
-        params: &Map<String, Value>,
+        params: &BTreeMap<String, Node>,
     ) -> Result<TokenStream, String> {
         let fields = if module == Module::Model { self.s.member_fields(id) } else { self.s.fields(id) };
         let mut inits = Vec::new();
@@ -222,7 +224,7 @@ impl<'m> Values<'m> for Gen<'_, 'm> {
         Ok(plain)
     }
 
-    fn structure(&self, target: &'m str, params: &Map<String, Value>) -> Result<TokenStream, String> {
+    fn structure(&self, target: &'m str, params: &BTreeMap<String, Node>) -> Result<TokenStream, String> {
         self.literal(target, self.module_of(target), self.struct_path(target), params)
     }
 }

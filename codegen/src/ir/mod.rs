@@ -5,13 +5,14 @@
 //! schemes and pagination. The emitters read this and never the AST. Its `Display` (`snapshot`)
 //! writes it as text, which the tests keep for their models.
 
+mod protocol_tests;
 mod snapshot;
+
+pub use protocol_tests::{HttpMessage, HttpTest, MalformedCase, MalformedRequestTest, TestSide};
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
-
-pub use crate::ast::{Bounds, TimestampFormat};
+pub use crate::ast::{Bounds, Node, TimestampFormat};
 
 /// Which generated module a structure goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -186,7 +187,7 @@ pub enum DefaultValue<'m> {
     Enum(&'m str),
     /// `[]` or `{}`, the only defaults lists and maps can have.
     Empty,
-    Document(&'m Value),
+    Document(&'m Node),
 }
 
 impl Field<'_> {
@@ -219,7 +220,7 @@ pub struct Constraints<'m> {
 }
 
 /// What a modeled error says of itself.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ErrorInfo<'m> {
     /// `@error("server")`, else the client's fault.
     pub server_fault: bool,
@@ -229,8 +230,8 @@ pub struct ErrorInfo<'m> {
     pub retryable: Option<bool>,
     /// `@awsQueryError`'s code, in an `@awsQueryCompatible` service.
     pub query_code: Option<&'m str>,
-    /// Its `smithy.test#httpResponseTests`.
-    pub response_tests: Option<&'m Value>,
+    /// Its `smithy.test#httpResponseTests` for the service's protocol.
+    pub response_tests: Vec<HttpTest<'m>>,
 }
 
 impl ErrorInfo<'_> {
@@ -320,12 +321,12 @@ pub struct Operation<'m> {
     pub tests: ProtocolTests<'m>,
 }
 
-/// The protocol-test traits of an operation, as the model writes them.
-#[derive(Debug, Clone, Copy, Default)]
+/// The protocol tests of an operation for the service's protocol.
+#[derive(Debug, Clone, Default)]
 pub struct ProtocolTests<'m> {
-    pub request: Option<&'m Value>,
-    pub response: Option<&'m Value>,
-    pub malformed_request: Option<&'m Value>,
+    pub request: Vec<HttpTest<'m>>,
+    pub response: Vec<HttpTest<'m>>,
+    pub malformed_request: Vec<MalformedRequestTest<'m>>,
 }
 
 /// An auth scheme of the service (an auth trait on the service shape).

@@ -89,7 +89,10 @@ impl Service<'_> {
             if let Some(code) = e.query_code {
                 write!(f, " awsQueryError={code}")?;
             }
-            writeln!(f, "{}", flag(e.response_tests.is_some(), " with response tests"))?;
+            match e.response_tests.len() {
+                0 => writeln!(f)?,
+                n => writeln!(f, ", {n} response tests")?,
+            }
         }
         for value in &shape.enum_values {
             writeln!(
@@ -185,11 +188,11 @@ fn operation(f: &mut fmt::Formatter<'_>, op: &Operation<'_>) -> fmt::Result {
         writeln!(f)?;
     }
     let tests = [
-        (op.tests.request.is_some(), "request"),
-        (op.tests.response.is_some(), "response"),
-        (op.tests.malformed_request.is_some(), "malformed request"),
+        (op.tests.request.len(), "request"),
+        (op.tests.response.len(), "response"),
+        (op.tests.malformed_request.len(), "malformed request"),
     ];
-    let tests: Vec<&str> = tests.iter().filter(|(is, _)| *is).map(|(_, name)| *name).collect();
+    let tests: Vec<String> = tests.iter().filter(|(n, _)| *n > 0).map(|(n, kind)| format!("{n} {kind}")).collect();
     if !tests.is_empty() {
         writeln!(f, "  tests: {}", tests.join(", "))?;
     }

@@ -7,37 +7,35 @@
 //! - malformed-request tests send the request (once per `testParameters` case) and compare the
 //!   response; the handler must not be reached.
 
+use std::collections::BTreeMap;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::{Map, Value};
 
 use super::Gen;
 use crate::codec::Side as _;
-use crate::ir::{Module, Operation, Protocol, Service};
-use crate::protocol_tests::{
-    Case, Side, Values, assert_same, body_check, header_checks, headers, ignored, params, str_field, strs,
-    test_fn_name, tests,
-};
+use crate::ir::{HttpMessage, HttpTest, MalformedRequestTest, Module, Node, Operation, Protocol, Service, TestSide};
+use crate::protocol_tests::{Case, Values, assert_same, body_check, header_checks, ignored, test_fn_name};
 use crate::shapes::Types as _;
 use crate::{Error, names};
 
 impl<'m> Gen<'_, 'm> {
     /// Whether the model carries protocol tests for the server side of this service.
     pub(super) fn has_protocol_tests(&self) -> bool {
-        crate::protocol_tests::any_tests(self.s, Side::Server)
+        crate::protocol_tests::any_tests(self.s, TestSide::Server)
     }
 
     pub(super) fn protocol_tests(&self) -> Result<TokenStream, Error> {
         let mut cases = Vec::new();
         for op in &self.s.operations {
-            for test in tests(op.tests.request, self.s.protocol, Side::Server) {
+            for test in op.tests.request.iter().filter(|t| t.applies(TestSide::Server)) {
                 cases.push(self.request_test(op, test));
             }
-            for test in tests(op.tests.response, self.s.protocol, Side::Server) {
+            for test in op.tests.response.iter().filter(|t| t.applies(TestSide::Server)) {
                 cases.push(self.response_test(op, test, None));
             }
-            for test in tests(op.tests.malformed_request, self.s.protocol, Side::Server) {
-                cases.extend(self.malformed_tests(op, test)?);
+            for test in &op.tests.malformed_request {
+                cases.push(self.malformed_test(op, test));
             }
         }
         for (id, (module, _)) in &self.s.structs {
@@ -45,7 +43,7 @@ impl<'m> Gen<'_, 'm> {
                 continue;
             }
             let Some(op) = self.s.operations.iter().find(|op| op.errors.contains(&id.as_str())) else { continue };
-            for test in tests(self.s.error(id).response_tests, self.s.protocol, Side::Server) {
+            for test in self.s.error(id).response_tests.iter().filter(|t| t.applies(TestSide::Server)) {
                 cases.push(self.response_test(op, test, Some(id)));
             }
         }
@@ -75,22 +73,22 @@ impl<'m> Gen<'_, 'm> {
             .then(|| format!("{}.{}", crate::names::shape_name(self.s.id), op.name))
     }
 
-    fn request_test(&self, op: &Operation<'m>, test: &Map<String, Value>) -> Case {
-        let name = test_fn_name(test, "request");
+    fn request_test(&self, op: &Operation<'m>, test: &HttpTest<'m>) -> Case {
+        let name = test_fn_name(test.id, "request");
         let fn_name = format_ident!("{name}");
         let (input, output, error) = self.op_types(op);
         let expected = match self.struct_value(
             op.input,
             &self.op_struct(op, Module::Input).1.to_string(),
             Module::Input,
-            params(test),
+            test.params,
         ) {
             Ok(v) => v,
             Err(reason) => return ignored(name, &reason),
         };
         let target = self.rpc_target(op);
-        let request = build_request(test, target.as_deref());
-        let compare = assert_same(self.s, op.input, test, quote!(input), quote!(expected), true);
+        let request = build_request(&test.message, target.as_deref());
+        let compare = assert_same(self.s, op.input, test.params, quote!(input), quote!(expected), true);
         let service = self.service_with(
             op,
             quote! {
@@ -136,8 +134,8 @@ impl<'m> Gen<'_, 'm> {
         Case { name, code }
     }
 
-    fn response_test(&self, op: &Operation<'m>, test: &Map<String, Value>, error_shape: Option<&str>) -> Case {
-        let name = test_fn_name(test, "response");
+    fn response_test(&self, op: &Operation<'m>, test: &HttpTest<'m>, error_shape: Option<&str>) -> Case {
+        let name = test_fn_name(test.id, "response");
         let fn_name = format_ident!("{name}");
         let (_, output, op_error) = self.op_types(op);
         let value = match error_shape {
@@ -145,11 +143,11 @@ impl<'m> Gen<'_, 'm> {
                 op.output,
                 &self.op_struct(op, Module::Output).1.to_string(),
                 Module::Output,
-                params(test),
+                test.params,
             ),
             Some(id) => {
                 let id = self.id(id);
-                self.struct_value(id, &self.type_name(id), Module::Error, params(test))
+                self.struct_value(id, &self.type_name(id), Module::Error, test.params)
                     .map(|v| quote!(#op_error::from(#v)))
             }
         };
@@ -161,8 +159,9 @@ impl<'m> Gen<'_, 'm> {
             None => quote!(let value: #output = #value;),
             Some(_) => quote!(let value: #op_error = #value;),
         };
-        let code = test.get("code").and_then(Value::as_u64).unwrap_or(200) as u16;
-        let checks = response_checks(test, str_field(test, "body"), str_field(test, "bodyMediaType"));
+        let http = &test.message;
+        let code = http.code.unwrap_or(200);
+        let checks = response_checks(http, http.body.as_deref(), http.body_media_type.as_deref());
         let code = quote! {
             #[::tokio::test]
             async fn #fn_name() {
@@ -175,65 +174,54 @@ impl<'m> Gen<'_, 'm> {
         Case { name, code }
     }
 
-    fn malformed_tests(&self, op: &Operation<'m>, test: &Map<String, Value>) -> Result<Vec<Case>, Error> {
-        let base = test_fn_name(test, "malformed_request");
-        let parameters = test.get("testParameters").and_then(Value::as_object);
-        let count = parameters.and_then(|p| p.values().filter_map(Value::as_array).map(Vec::len).max()).unwrap_or(0);
-        let mut cases = Vec::new();
-        for index in 0..count.max(1) {
-            let name = if parameters.is_some() { format!("{base}_case{index}") } else { base.clone() };
-            // Substitute this case's parameters into the whole test, as text.
-            let text = Value::Object(test.clone()).to_string();
-            let text = match parameters {
-                Some(p) => substitute(&text, p, index),
-                None => text.replace("$$", "$"),
-            };
-            let Ok(Value::Object(case)) = serde_json::from_str::<Value>(&text) else {
-                cases.push(ignored(name, "the test parameters do not substitute into valid JSON"));
-                continue;
-            };
-            let request = case.get("request").and_then(Value::as_object).cloned().unwrap_or_default();
-            let response = case.get("response").and_then(Value::as_object).cloned().unwrap_or_default();
-            let (input, output, error) = self.op_types(op);
-            let service = self.service_with(
-                op,
-                quote! {
-                    |_input: #input| async {
-                        panic!("a malformed request reached the handler");
-                        ::std::future::pending::<::std::result::Result<#output, #error>>().await
-                    }
-                },
-            );
-            let http_request = build_request(&request, self.rpc_target(op).as_deref());
-            let code = response.get("code").and_then(Value::as_u64).unwrap_or(400) as u16;
-            let body = response.get("body").and_then(Value::as_object);
-            let assertion = body.and_then(|b| b.get("assertion")).and_then(Value::as_object);
-            let media = body.and_then(|b| str_field(b, "mediaType"));
-            let mut checks = response_checks(&response, assertion.and_then(|a| str_field(a, "contents")), media);
-            if let Some(regex) = assertion.and_then(|a| str_field(a, "messageRegex")) {
-                checks.extend(quote! {
-                    let body: ::serde_json::Value = ::serde_json::from_slice(&body).expect("a JSON body");
-                    let message = body.get("message").or_else(|| body.get("Message")).and_then(|m| m.as_str()).unwrap_or_default();
-                    let regex = ::regex::Regex::new(#regex).expect("a valid messageRegex");
-                    assert!(regex.is_match(message), "message {message:?} does not match {}", #regex);
-                });
-            }
-            let fn_name = format_ident!("{name}");
-            cases.push(Case {
-                name,
-                code: quote! {
-                    #[::tokio::test]
-                    async fn #fn_name() {
-                        let service = #service;
-                        let request = #http_request;
-                        let response = ::tower::ServiceExt::oneshot(service, request).await.unwrap();
-                        assert_eq!(response.status().as_u16(), #code, "{:?}", response);
-                        #checks
-                    }
-                },
+    /// One case of a malformed-request test: the request must be refused, without reaching the
+    /// handler, with the test's response.
+    fn malformed_test(&self, op: &Operation<'m>, test: &MalformedRequestTest<'m>) -> Case {
+        let base = test_fn_name(test.id, "malformed_request");
+        let name = match test.case {
+            Some(index) => format!("{base}_case{index}"),
+            None => base,
+        };
+        let case = match &test.outcome {
+            Ok(case) => case,
+            Err(reason) => return ignored(name, reason),
+        };
+        let (input, output, error) = self.op_types(op);
+        let service = self.service_with(
+            op,
+            quote! {
+                |_input: #input| async {
+                    panic!("a malformed request reached the handler");
+                    ::std::future::pending::<::std::result::Result<#output, #error>>().await
+                }
+            },
+        );
+        let http_request = build_request(&case.request, self.rpc_target(op).as_deref());
+        let code = case.response.code.unwrap_or(400);
+        let mut checks =
+            response_checks(&case.response, case.body_contents.as_deref(), case.body_media_type.as_deref());
+        if let Some(regex) = &case.message_regex {
+            checks.extend(quote! {
+                let body: ::serde_json::Value = ::serde_json::from_slice(&body).expect("a JSON body");
+                let message = body.get("message").or_else(|| body.get("Message")).and_then(|m| m.as_str()).unwrap_or_default();
+                let regex = ::regex::Regex::new(#regex).expect("a valid messageRegex");
+                assert!(regex.is_match(message), "message {message:?} does not match {}", #regex);
             });
         }
-        Ok(cases)
+        let fn_name = format_ident!("{name}");
+        Case {
+            name,
+            code: quote! {
+                #[::tokio::test]
+                async fn #fn_name() {
+                    let service = #service;
+                    let request = #http_request;
+                    let response = ::tower::ServiceExt::oneshot(service, request).await.unwrap();
+                    assert_eq!(response.status().as_u16(), #code, "{:?}", response);
+                    #checks
+                }
+            },
+        }
     }
 
     // --- Values from `params` -----------------------------------------------------------------
@@ -245,7 +233,7 @@ impl<'m> Gen<'_, 'm> {
         id: &'m str,
         name: &str,
         module: Module,
-        params: &Map<String, Value>,
+        params: &BTreeMap<String, Node>,
     ) -> Result<TokenStream, String> {
         let module_ident = format_ident!("{}", module.name());
         let ident = format_ident!("{name}");
@@ -288,41 +276,24 @@ impl<'m> Values<'m> for Gen<'_, 'm> {
         Ok(quote!(#path(#plain)))
     }
 
-    fn structure(&self, target: &'m str, params: &Map<String, Value>) -> Result<TokenStream, String> {
+    fn structure(&self, target: &'m str, params: &BTreeMap<String, Node>) -> Result<TokenStream, String> {
         let (module, name) = self.s.struct_place(target);
         self.struct_value(target, name, module, params)
     }
-}
-
-/// `$name:L` becomes the value, `$name:S` the value as a JSON string's contents, `$$` a `$`.
-/// The text is JSON, so values are escaped for JSON either way.
-fn substitute(text: &str, parameters: &Map<String, Value>, index: usize) -> String {
-    let mut text = text.replace("$$", "\u{0}");
-    for (name, values) in parameters {
-        let value = values.get(index).and_then(Value::as_str).unwrap_or_default();
-        // Inside the JSON text, a literal is the value as it would sit inside a JSON string.
-        let escaped = Value::String(value.to_owned()).to_string();
-        let escaped = &escaped[1..escaped.len() - 1];
-        let quoted = Value::String(format!("\"{value}\"")).to_string();
-        let quoted = &quoted[1..quoted.len() - 1];
-        text = text.replace(&format!("${name}:L"), escaped).replace(&format!("${name}:S"), quoted);
-    }
-    text.replace('\u{0}', "$")
 }
 
 /// The HTTP request of a test object (`method`, `uri`, `queryParams`, `headers`, `body`), for the
 /// operation `target` names under an RPC protocol (`Service.Operation`). Some RPC tests written
 /// for clients (whose serializers add `X-Amz-Target`) leave the header out; the server routes by it,
 /// so it is added when missing.
-fn build_request(request: &Map<String, Value>, target: Option<&str>) -> TokenStream {
-    let method = str_field(request, "method").unwrap_or("GET");
-    let mut uri = str_field(request, "uri").unwrap_or("/").to_owned();
-    let query = strs(request, "queryParams");
-    if !query.is_empty() {
+fn build_request(request: &HttpMessage, target: Option<&str>) -> TokenStream {
+    let method = request.method.as_deref().unwrap_or("GET");
+    let mut uri = request.uri.as_deref().unwrap_or("/").to_owned();
+    if !request.query_params.is_empty() {
         uri.push(if uri.contains('?') { '&' } else { '?' });
-        uri.push_str(&query.join("&"));
+        uri.push_str(&request.query_params.join("&"));
     }
-    let mut headers = headers(request);
+    let mut headers: Vec<(&str, &str)> = request.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     if let Some(target) = target
         && !headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("x-amz-target"))
     {
@@ -342,8 +313,8 @@ fn build_request(request: &Map<String, Value>, target: Option<&str>) -> TokenStr
 }
 
 /// Checks of a `response` in scope: the test object's `headers` and `forbidHeaders`, and `body`.
-fn response_checks(test: &Map<String, Value>, body: Option<&str>, media: Option<&str>) -> TokenStream {
-    let header_checks = header_checks(quote!(response), test, "forbidHeaders", "requireHeaders");
+fn response_checks(http: &HttpMessage, body: Option<&str>, media: Option<&str>) -> TokenStream {
+    let header_checks = header_checks(quote!(response), http);
     let body_check = body_check(body, media);
     quote! {
         #header_checks

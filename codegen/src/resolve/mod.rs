@@ -5,15 +5,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
-
-use crate::ast::{Ast, Member, Shape as AstShape, TimestampFormat, Traits, prelude_kind, shape_name};
+use crate::ast::{Ast, Member, Node, Shape as AstShape, TimestampFormat, Traits, prelude_kind, shape_name};
 use crate::ir::{
     AuthScheme, Binding, Collection, Constraints, DefaultValue, Deprecated, Docs, EnumValue, ErrorInfo, Field, Item,
     Module, Operation, PageItems, Paginated, Prim, Protocol, ProtocolTests, Segment, Service, Shape, Ty, UNIT,
     ValidationException, host_labels,
 };
 use crate::{Error, unsupported};
+
+mod protocol_tests;
+
+use protocol_tests::{REQUEST_TESTS, RESPONSE_TESTS, http_tests, malformed_tests};
 
 /// Traits that change the generated code, as they change smithy-rs's.
 pub const IMPLEMENTED_TRAITS: &[&str] = &[
@@ -224,7 +226,7 @@ impl<'m> Service<'m> {
         Ok(Service {
             id: service_id,
             name: shape_name(service_id),
-            title: shape.traits.get("title").and_then(Value::as_str).unwrap_or(shape_name(service_id)),
+            title: shape.traits.get("title").and_then(Node::as_str).unwrap_or(shape_name(service_id)),
             docs: docs(&shape.traits),
             version: shape.version.as_deref(),
             operations,
@@ -416,13 +418,13 @@ impl<'m> Resolver<'m> {
         let error = traits.error().map(|fault| ErrorInfo {
             server_fault: fault == "server",
             http_status: traits.http_error(),
-            retryable: traits.get("retryable").map(|r| r.get("throttling").and_then(Value::as_bool) == Some(true)),
+            retryable: traits.get("retryable").map(|r| r.get("throttling").and_then(Node::as_bool) == Some(true)),
             query_code: traits
                 .0
                 .get("aws.protocols#awsQueryError")
                 .filter(|_| self.query_compatible)
-                .map(|query| query.get("code").and_then(Value::as_str).unwrap_or_default()),
-            response_tests: traits.0.get(RESPONSE_TESTS),
+                .map(|query| query.get("code").and_then(Node::as_str).unwrap_or_default()),
+            response_tests: http_tests(traits, RESPONSE_TESTS, self.protocol),
         });
         Ok(Shape {
             ty,
@@ -431,7 +433,7 @@ impl<'m> Resolver<'m> {
             sensitive: self.is_sensitive(id),
             streaming: self.is_streaming(id),
             has_stream: fields.iter().any(|f| self.is_streaming(f.target)),
-            media_type: traits.get("mediaType").and_then(Value::as_str),
+            media_type: traits.get("mediaType").and_then(Node::as_str),
             requires_length: traits.has("requiresLength"),
             constraints: Constraints {
                 length: traits.length(),
@@ -456,23 +458,23 @@ impl<'m> Resolver<'m> {
     fn enum_values(&self, id: &str) -> Vec<EnumValue<'m>> {
         let Some(shape) = self.model.shapes.get(id) else { return Vec::new() };
         let mut values = Vec::new();
-        if let Some(Value::Array(defs)) = shape.traits.get("enum") {
+        if let Some(Node::Array(defs)) = shape.traits.get("enum") {
             // `resolve_ty` refused entries without a value.
             for def in defs {
-                let Some(value) = def.get("value").and_then(Value::as_str) else { continue };
-                let tags = def.get("tags").and_then(Value::as_array);
+                let Some(value) = def.get("value").and_then(Node::as_str) else { continue };
+                let tags = def.get("tags").and_then(Node::as_array);
                 values.push(EnumValue {
-                    name: def.get("name").and_then(Value::as_str).unwrap_or(value),
+                    name: def.get("name").and_then(Node::as_str).unwrap_or(value),
                     value,
-                    docs: Docs { doc: def.get("documentation").and_then(Value::as_str), deprecated: None },
-                    internal: tags.is_some_and(|tags| tags.iter().any(|tag| tag == "internal")),
+                    docs: Docs { doc: def.get("documentation").and_then(Node::as_str), deprecated: None },
+                    internal: tags.is_some_and(|tags| tags.iter().any(|tag| tag.as_str() == Some("internal"))),
                 });
             }
         } else if shape.kind == "enum" {
             for (name, member) in shape.members.iter() {
                 values.push(EnumValue {
                     name,
-                    value: member.traits.get("enumValue").and_then(Value::as_str).unwrap_or(name),
+                    value: member.traits.get("enumValue").and_then(Node::as_str).unwrap_or(name),
                     docs: docs(&member.traits),
                     internal: member.traits.has("internal"),
                 });
@@ -482,13 +484,13 @@ impl<'m> Resolver<'m> {
     }
 
     /// A `@default` of a member targeting `target`, if the generator can hold it.
-    fn typed_default(&self, target: &'m str, value: &'m Value) -> Option<DefaultValue<'m>> {
+    fn typed_default(&self, target: &'m str, value: &'m Node) -> Option<DefaultValue<'m>> {
         let ty = self.resolve_ty(target).ok()?;
         Some(match (ty, value) {
-            (Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String), Value::String(s)) => DefaultValue::String(s),
-            (Ty::Prim(Prim::Bool), Value::Bool(b)) => DefaultValue::Bool(*b),
-            (Ty::Prim(p) | Ty::Newtype(_, p), Value::Number(n)) if p.is_float() => DefaultValue::Float(n.as_f64()?),
-            (Ty::Prim(p) | Ty::Newtype(_, p), Value::Number(n)) if p.is_number() => {
+            (Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String), Node::String(s)) => DefaultValue::String(s),
+            (Ty::Prim(Prim::Bool), Node::Bool(b)) => DefaultValue::Bool(*b),
+            (Ty::Prim(p) | Ty::Newtype(_, p), Node::Number(n)) if p.is_float() => DefaultValue::Float(n.as_f64()?),
+            (Ty::Prim(p) | Ty::Newtype(_, p), Node::Number(n)) if p.is_number() => {
                 let v = n.as_i64()?;
                 let fits = match p {
                     Prim::Byte => i8::try_from(v).is_ok(),
@@ -498,21 +500,21 @@ impl<'m> Resolver<'m> {
                 };
                 fits.then_some(DefaultValue::Integer(v))?
             }
-            (Ty::IntEnum, Value::Number(n)) => DefaultValue::Integer(i32::try_from(n.as_i64()?).ok()?.into()),
-            (Ty::Prim(Prim::Timestamp), Value::Number(n)) => DefaultValue::Timestamp(n.as_f64()?),
-            (Ty::Prim(Prim::Blob), Value::String(s)) if self.is_streaming(target) => {
+            (Ty::IntEnum, Node::Number(n)) => DefaultValue::Integer(i32::try_from(n.as_i64()?).ok()?.into()),
+            (Ty::Prim(Prim::Timestamp), Node::Number(n)) => DefaultValue::Timestamp(n.as_f64()?),
+            (Ty::Prim(Prim::Blob), Node::String(s)) if self.is_streaming(target) => {
                 s.is_empty().then_some(DefaultValue::Blob(s))?
             }
-            (Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob), Value::String(s)) => {
+            (Ty::Prim(Prim::Blob) | Ty::Newtype(_, Prim::Blob), Node::String(s)) => {
                 use base64::Engine;
                 base64::engine::general_purpose::STANDARD.decode(s).ok()?;
                 DefaultValue::Blob(s)
             }
-            (Ty::Enum(id), Value::String(s)) => {
+            (Ty::Enum(id), Node::String(s)) => {
                 self.enum_values(id).iter().any(|v| v.value == *s).then_some(DefaultValue::Enum(s))?
             }
-            (Ty::List { .. }, Value::Array(a)) if a.is_empty() => DefaultValue::Empty,
-            (Ty::Map { .. }, Value::Object(o)) if o.is_empty() => DefaultValue::Empty,
+            (Ty::List { .. }, Node::Array(a)) if a.is_empty() => DefaultValue::Empty,
+            (Ty::Map { .. }, Node::Object(o)) if o.is_empty() => DefaultValue::Empty,
             (Ty::Document, value) => DefaultValue::Document(value),
             _ => return None,
         })
@@ -630,8 +632,8 @@ impl<'m> Resolver<'m> {
         let constrained = from_input && (traits.has("length") || traits.has("range") || traits.has("pattern"));
         let prim = match kind {
             "string" if traits.has("enum") => {
-                let entries = traits.get("enum").and_then(Value::as_array).into_iter().flatten();
-                if entries.into_iter().any(|entry| entry.get("value").and_then(Value::as_str).is_none()) {
+                let entries = traits.get("enum").and_then(Node::as_array).into_iter().flatten();
+                if entries.into_iter().any(|entry| entry.get("value").and_then(Node::as_str).is_none()) {
                     return Err(unsupported(id, "@enum entry without a value"));
                 }
                 return Ok(Ty::Enum(id));
@@ -730,7 +732,7 @@ impl<'m> Resolver<'m> {
                 Binding::QueryParams
             } else if let Some(header) = t.http_header() {
                 Binding::Header(header)
-            } else if let Some(prefix) = t.get("httpPrefixHeaders").and_then(Value::as_str) {
+            } else if let Some(prefix) = t.get("httpPrefixHeaders").and_then(Node::as_str) {
                 Binding::PrefixHeaders(prefix)
             } else if t.has("httpPayload") {
                 Binding::Payload
@@ -971,9 +973,9 @@ impl<'m> Resolver<'m> {
 }
 
 /// A member's `@default`, or its target's (a `null` on the member removes the target's).
-fn raw_default<'m>(model: &'m Ast, member: &'m Member) -> Option<&'m Value> {
+fn raw_default<'m>(model: &'m Ast, member: &'m Member) -> Option<&'m Node> {
     match member.traits.default_value().or_else(|| model.traits(&member.target).default_value()) {
-        Some(Value::Null) | None => None,
+        Some(Node::Null) | None => None,
         Some(value) => Some(value),
     }
 }
@@ -1039,21 +1041,21 @@ fn resolve_operation<'m>(
         output: target(&shape.output),
         errors: shape.errors.iter().map(|e| e.target.as_str()).collect(),
         docs: docs(&shape.traits),
-        host_prefix: shape.traits.get("endpoint").and_then(|e| e.get("hostPrefix")).and_then(Value::as_str),
+        host_prefix: shape.traits.get("endpoint").and_then(|e| e.get("hostPrefix")).and_then(Node::as_str),
         checksum_required: shape.traits.has("httpChecksumRequired"),
         paginated: None,
         auth: Vec::new(),
         optional_auth: shape.traits.has("optionalAuth"),
         tests: ProtocolTests {
-            request: shape.traits.0.get(REQUEST_TESTS),
-            response: shape.traits.0.get(RESPONSE_TESTS),
-            malformed_request: shape.traits.0.get(MALFORMED_REQUEST_TESTS),
+            request: http_tests(&shape.traits, REQUEST_TESTS, protocol),
+            response: http_tests(&shape.traits, RESPONSE_TESTS, protocol),
+            malformed_request: malformed_tests(&shape.traits, protocol),
         },
         gzip_request: match shape.traits.get("requestCompression") {
             None => false,
             Some(compression) => {
-                let encodings = compression.get("encodings").and_then(Value::as_array);
-                if !encodings.is_some_and(|e| e.iter().any(|e| e == "gzip")) {
+                let encodings = compression.get("encodings").and_then(Node::as_array);
+                if !encodings.is_some_and(|e| e.iter().any(|e| e.as_str() == Some("gzip"))) {
                     return Err(unsupported(id, "@requestCompression is supported with gzip only"));
                 }
                 true
@@ -1068,7 +1070,7 @@ fn resolve_auth<'m>(id: &str, service: &'m AstShape) -> Result<Vec<AuthScheme<'m
     let traits = &service.traits.0;
     let mut schemes = Vec::new();
     if let Some(sigv4) = traits.get("aws.auth#sigv4") {
-        let name = sigv4.get("name").and_then(Value::as_str).unwrap_or_default();
+        let name = sigv4.get("name").and_then(Node::as_str).unwrap_or_default();
         schemes.push(AuthScheme::SigV4 { name });
     }
     if traits.contains_key("smithy.api#httpBearerAuth") {
@@ -1076,11 +1078,11 @@ fn resolve_auth<'m>(id: &str, service: &'m AstShape) -> Result<Vec<AuthScheme<'m
     }
     if let Some(api_key) = traits.get("smithy.api#httpApiKeyAuth") {
         let (Some(name), Some(place)) =
-            (api_key.get("name").and_then(Value::as_str), api_key.get("in").and_then(Value::as_str))
+            (api_key.get("name").and_then(Node::as_str), api_key.get("in").and_then(Node::as_str))
         else {
             return Err(unsupported(id, "@httpApiKeyAuth needs `name` and `in`"));
         };
-        let scheme = api_key.get("scheme").and_then(Value::as_str);
+        let scheme = api_key.get("scheme").and_then(Node::as_str);
         schemes.push(AuthScheme::ApiKey { name, in_header: place == "header", scheme });
     }
     schemes.sort_by_key(|scheme| scheme.id());
@@ -1091,9 +1093,9 @@ fn resolve_auth<'m>(id: &str, service: &'m AstShape) -> Result<Vec<AuthScheme<'m
 }
 
 /// The schemes an `@auth` list names, in its order; each must be one of the service's.
-fn auth_order<'m>(id: &str, schemes: &[AuthScheme<'m>], order: &Value) -> Result<Vec<AuthScheme<'m>>, Error> {
+fn auth_order<'m>(id: &str, schemes: &[AuthScheme<'m>], order: &Node) -> Result<Vec<AuthScheme<'m>>, Error> {
     let mut ordered = Vec::new();
-    for name in order.as_array().into_iter().flatten().filter_map(Value::as_str) {
+    for name in order.as_array().into_iter().flatten().filter_map(Node::as_str) {
         match schemes.iter().find(|scheme| scheme.id() == name) {
             Some(scheme) => ordered.push(*scheme),
             None => return Err(unsupported(id, format!("@auth names {name}, which the service does not have"))),
@@ -1112,7 +1114,7 @@ fn resolve_paginated<'m>(
     let shape = model.shape(id)?;
     let Some(own) = shape.traits.get("paginated") else { return Ok(None) };
     let value = |key: &str| {
-        own.get(key).or_else(|| service.traits.get("paginated").and_then(|p| p.get(key))).and_then(Value::as_str)
+        own.get(key).or_else(|| service.traits.get("paginated").and_then(|p| p.get(key))).and_then(Node::as_str)
     };
     let (Some(input_token), Some(output_token)) = (value("inputToken"), value("outputToken")) else {
         return Err(unsupported(id, "@paginated needs inputToken and outputToken (on the operation or the service)"));
@@ -1219,15 +1221,10 @@ fn check_unique_names(structs: &BTreeMap<String, (Module, String)>) -> Result<()
     Ok(())
 }
 
-/// The protocol-test traits (Smithy's `smithy.test` namespace).
-const REQUEST_TESTS: &str = "smithy.test#httpRequestTests";
-const RESPONSE_TESTS: &str = "smithy.test#httpResponseTests";
-const MALFORMED_REQUEST_TESTS: &str = "smithy.test#httpMalformedRequestTests";
-
 /// A shape's or member's `@documentation` and `@deprecated`.
 fn docs(traits: &Traits) -> Docs<'_> {
     let deprecated = traits.get("deprecated").map(|value| {
-        let text = |key: &str| value.get(key).and_then(Value::as_str);
+        let text = |key: &str| value.get(key).and_then(Node::as_str);
         Deprecated { message: text("message"), since: text("since") }
     });
     Docs { doc: traits.documentation(), deprecated }
