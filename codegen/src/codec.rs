@@ -64,23 +64,21 @@ pub(crate) trait Side<'m> {
             Ty::IntEnum => quote!(i32),
             Ty::Enum(_) | Ty::Struct(_) | Ty::Union(_) => self.named_type(id),
             Ty::Document => quote!(::aws_smithy_types::Document),
-            Ty::List { .. } | Ty::Map { .. } => self.collection_type(ty),
+            Ty::List { member, sparse, .. } => self.list_type(member, sparse),
+            Ty::Map { key, value, sparse, .. } => self.map_type(key, value, sparse),
         }
     }
 
-    /// The plain Rust type of a list or map (a newtype's inner value).
-    fn collection_type(&self, ty: Ty<'m>) -> TokenStream {
-        match ty {
-            Ty::List { member, sparse, .. } => {
-                let item = self.item_type(member, sparse);
-                quote!(::std::vec::Vec<#item>)
-            }
-            Ty::Map { key, value, sparse, .. } => {
-                let (k, v) = (self.rust_type(key.target), self.item_type(value, sparse));
-                quote!(::std::collections::HashMap<#k, #v>)
-            }
-            _ => unreachable!("only lists and maps are collections"),
-        }
+    /// The plain Rust type of a list (a constrained list's inner value).
+    fn list_type(&self, member: Item<'m>, sparse: bool) -> TokenStream {
+        let item = self.item_type(member, sparse);
+        quote!(::std::vec::Vec<#item>)
+    }
+
+    /// The plain Rust type of a map (a constrained map's inner value).
+    fn map_type(&self, key: Item<'m>, value: Item<'m>, sparse: bool) -> TokenStream {
+        let (k, v) = (self.rust_type(key.target), self.item_type(value, sparse));
+        quote!(::std::collections::HashMap<#k, #v>)
     }
 
     /// The Rust name of a structure, union, enum or newtype, e.g. `GetAttachedFileInput`.

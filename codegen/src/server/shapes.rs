@@ -47,8 +47,12 @@ impl<'m> Gen<'_, 'm> {
                         }
                         Ty::Union(_) => self.union(id),
                         Ty::Enum(_) => self.enumeration(id),
-                        Ty::Newtype(..) | Ty::List { newtype: true, .. } | Ty::Map { newtype: true, .. } => {
-                            self.newtype(id)
+                        Ty::Newtype(_, prim) => self.newtype(id, prim_type(prim), Some(prim)),
+                        Ty::List { member, sparse, newtype: true, .. } => {
+                            self.newtype(id, self.list_type(member, sparse), None)
+                        }
+                        Ty::Map { key, value, sparse, newtype: true, .. } => {
+                            self.newtype(id, self.map_type(key, value, sparse), None)
                         }
                         _ => continue,
                     });
@@ -241,17 +245,14 @@ impl<'m> Gen<'_, 'm> {
         }
     }
 
-    /// A constrained scalar, list or map: a newtype that can only hold valid values.
-    fn newtype(&self, id: &'m str) -> TokenStream {
+    /// A constrained scalar (`prim`), list or map: a newtype around `inner`, its plain Rust type,
+    /// that can only hold valid values.
+    fn newtype(&self, id: &'m str, inner: TokenStream, prim: Option<Prim>) -> TokenStream {
         let ident = format_ident!("{}", self.s.type_name(id));
         let module = self.shape_module(id);
         let shape = self.s.shape(id);
         let shape_doc = doc_and_deprecation(&shape.docs);
         let ty = self.s.ty(id);
-        let (inner, prim) = match ty {
-            Ty::Newtype(_, prim) => (prim_type(prim), Some(prim)),
-            _ => (self.collection_type(ty), None),
-        };
         let constraints = self.constraint_checks(ty, &shape.constraints, &inner, &module);
         let checks = constraints.iter().map(|c| &c.check);
         let check_param = self.check_param(ty, &inner);
