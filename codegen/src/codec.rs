@@ -16,7 +16,9 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::ir::{Binding, Field, Item, Module, Prim, Service, TimestampFormat, Ty, UNIT};
+use crate::ir::{
+    Binding, Field, HttpValue, Item, Module, Prim, Scalar, ScalarKind, Service, TimestampFormat, Ty, UNIT,
+};
 use crate::names;
 use crate::rust_types::{prim_type, variant_ident};
 
@@ -588,12 +590,12 @@ pub(crate) trait Codec<'m>: Side<'m> {
             }));
         }
         for field in fields {
-            let Binding::Header(name) = field.binding else { continue };
+            let Binding::Header(name, http) = field.binding else { continue };
             // Checked by the model pass: a valid header name, so `from_static` cannot fail.
             let name = name.to_ascii_lowercase();
             let ty = self.service().ty(field.target);
             let items = if self.is_newtype(ty) { quote!(v.0.iter()) } else { quote!(v.iter()) };
-            let header = self.ser_header(field, quote!(v), items);
+            let header = self.ser_header(field, http, quote!(v), items);
             let insert = quote!(headers.insert(::http::HeaderName::from_static(#name), #header););
             stmts.push(self.if_set(module, field, &value, insert));
         }
@@ -629,36 +631,41 @@ pub(crate) trait Codec<'m>: Side<'m> {
     }
 
     /// A scalar's text in a header (`value: &T`), as an expression of type `String`.
-    fn header_text(&self, target: &'m str, format: TimestampFormat, value: TokenStream) -> TokenStream {
-        let ty = self.service().ty(target);
+    fn header_text(&self, scalar: Scalar<'m>, format: TimestampFormat, value: TokenStream) -> TokenStream {
         // A newtype's value is its `.0`.
-        let value = if self.is_newtype(ty) { Val::place(quote!(#value.0)) } else { Val::reference(value) };
+        let value = if self.is_newtype(scalar.ty()) { Val::place(quote!(#value.0)) } else { Val::reference(value) };
         let (r, place, expr) = (value.by_ref(), value.by_value(), &value.expr);
-        match ty {
-            Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) | Ty::Enum(_) => {
+        match scalar.kind {
+            ScalarKind::Prim(Prim::String) | ScalarKind::Constrained(Prim::String) | ScalarKind::Enum => {
                 quote!(::std::string::String::from(#expr.as_str()))
             }
-            Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => {
+            ScalarKind::Prim(Prim::Timestamp) | ScalarKind::Constrained(Prim::Timestamp) => {
                 let format = format_tokens(format);
                 quote!(headers::format_timestamp(#r, #format)?)
             }
-            Ty::Prim(_) | Ty::Newtype(..) | Ty::IntEnum => quote!(headers::format_primitive(#place)),
-            _ => unreachable!("{target} is bound to HTTP, which the model pass allows for scalars only"),
+            ScalarKind::Prim(_) | ScalarKind::Constrained(_) | ScalarKind::IntEnum => {
+                quote!(headers::format_primitive(#place))
+            }
         }
     }
 
     /// A member's value (`value: &T`) as a `HeaderValue` expression; a list's items (over which
     /// `items` iterates) are joined with commas.
-    fn ser_header(&self, field: &Field<'m>, value: TokenStream, items: TokenStream) -> TokenStream {
-        let s = self.service();
-        if s.is_base64_header(field.target) {
+    fn ser_header(
+        &self,
+        field: &Field<'m>,
+        http: HttpValue<'m>,
+        value: TokenStream,
+        items: TokenStream,
+    ) -> TokenStream {
+        if self.service().is_base64_header(field.target) {
             return quote!(headers::header_value(&::aws_smithy_types::base64::encode(#value))?);
         }
-        match s.ty(field.target) {
-            Ty::List { member, .. } => {
+        match http {
+            HttpValue::List(item, member) => {
                 let format = member.format(TimestampFormat::HttpDate);
-                let text = self.header_text(member.target, format, quote!(item));
-                if matches!(s.ty(member.target), Ty::Prim(Prim::Timestamp)) {
+                let text = self.header_text(item, format, quote!(item));
+                if item.kind == ScalarKind::Prim(Prim::Timestamp) {
                     // http-date items contain commas themselves: joined as they are.
                     quote!({
                         let mut texts = ::std::vec::Vec::new();
@@ -677,8 +684,8 @@ pub(crate) trait Codec<'m>: Side<'m> {
                     })
                 }
             }
-            _ => {
-                let text = self.header_text(field.target, field.timestamp_format, value);
+            HttpValue::One(scalar) => {
+                let text = self.header_text(scalar, field.timestamp_format, value);
                 quote!(headers::header_value(&#text)?)
             }
         }
@@ -703,13 +710,13 @@ pub(crate) trait Codec<'m>: Side<'m> {
     /// A header-bound member's value read from the header `name` (lowercase): an expression of
     /// type `Option<T>`, of the member's type as this side holds it (checked at `path` when
     /// validating) that returns the side's error when the header cannot be read.
-    fn de_header(&self, field: &Field<'m>, name: &str, path: TokenStream) -> TokenStream {
+    fn de_header(&self, field: &Field<'m>, http: HttpValue<'m>, name: &str, path: TokenStream) -> TokenStream {
         let s = self.service();
-        let (target, format, list) = match s.ty(field.target) {
-            Ty::List { member, .. } => (member.target, member.format(TimestampFormat::HttpDate), true),
-            _ => (field.target, field.timestamp_format, false),
+        let (scalar, format, list) = match http {
+            HttpValue::List(item, member) => (item, member.format(TimestampFormat::HttpDate), true),
+            HttpValue::One(scalar) => (scalar, field.timestamp_format, false),
         };
-        let ty = s.ty(target);
+        let target = scalar.target;
         let format = match format {
             // A client accepts date-times with a UTC offset, though it sends only `Z`.
             TimestampFormat::DateTime if !self.validates() => {
@@ -719,27 +726,26 @@ pub(crate) trait Codec<'m>: Side<'m> {
         };
         let values = self.header_values(quote!(#name));
         // The call that reads one value, and the function that reads a list's items.
-        let (one, many) = match ty {
-            Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => (
+        let (one, many) = match scalar.kind {
+            ScalarKind::Prim(Prim::Timestamp) | ScalarKind::Constrained(Prim::Timestamp) => (
                 quote!(one_date_or_none_bytes(#values, #format)),
                 quote!(|values| headers::parse::many_dates_bytes(values, #format)),
             ),
-            Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) | Ty::Enum(_) => (
+            ScalarKind::Prim(Prim::String) | ScalarKind::Constrained(Prim::String) | ScalarKind::Enum => (
                 quote!(one_or_none_bytes::<::std::string::String>(#values)),
                 quote!(headers::parse::read_many_from_str_bytes::<::std::string::String>),
             ),
-            Ty::Prim(prim) | Ty::Newtype(_, prim) => {
+            ScalarKind::Prim(prim) | ScalarKind::Constrained(prim) => {
                 let t = prim_type(prim);
                 (
                     quote!(one_primitive_or_none_bytes::<#t>(#values)),
                     quote!(headers::parse::read_many_primitive_bytes::<#t>),
                 )
             }
-            Ty::IntEnum => (
+            ScalarKind::IntEnum => (
                 quote!(one_primitive_or_none_bytes::<i32>(#values)),
                 quote!(headers::parse::read_many_primitive_bytes::<i32>),
             ),
-            _ => unreachable!("{target} is bound to HTTP, which the model pass allows for scalars only"),
         };
         let read = match list {
             true => quote!(headers::items(#values, #many)?),
@@ -806,8 +812,8 @@ pub(crate) trait Codec<'m>: Side<'m> {
         let mut stmts = Vec::new();
         for field in fields {
             let value = match field.binding {
-                Binding::Header(name) => {
-                    self.de_header(field, &name.to_ascii_lowercase(), self.member_path(field.name))
+                Binding::Header(name, http) => {
+                    self.de_header(field, http, &name.to_ascii_lowercase(), self.member_path(field.name))
                 }
                 Binding::PrefixHeaders(prefix) => self.de_prefix_headers(prefix),
                 _ => continue,

@@ -9,7 +9,10 @@ use quote::{format_ident, quote};
 use super::Gen;
 use super::shapes::Held;
 use crate::codec::{Codec, Side, format_tokens};
-use crate::ir::{Binding, Field, Module, Operation, Prim, Protocol, Segment, Service, TimestampFormat, Ty, UNIT};
+use crate::ir::{
+    Binding, Field, HttpValue, Module, Operation, Prim, Protocol, Scalar, ScalarKind, Segment, Service,
+    TimestampFormat, Ty, UNIT,
+};
 use crate::names;
 use crate::shapes::Types;
 
@@ -169,12 +172,18 @@ impl<'m> Gen<'_, 'm> {
                     quote!(uri.push_str(#text);)
                 }
                 Segment::Label(name) | Segment::GreedyLabel(name) => {
-                    let field = fields.iter().find(|f| f.name == name).expect("the model pass checked labels");
+                    let (field, scalar) = fields
+                        .iter()
+                        .find_map(|f| match f.binding {
+                            Binding::Label(scalar) if f.name == name => Some((f, scalar)),
+                            _ => None,
+                        })
+                        .expect("the resolver bound every label of the URI to a member");
                     let m = names::field(field.name);
                     let snake = names::snake(field.name);
                     let place =
                         if matches!(segment, Segment::GreedyLabel(_)) { Place::GreedyLabel } else { Place::Label };
-                    let text = self.scalar_text(field.target, field.timestamp_format, place, quote!(value));
+                    let text = self.scalar_text(scalar, field.timestamp_format, place, quote!(value));
                     let is_string = matches!(self.s.ty(field.target), Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String));
                     let present = if is_string {
                         quote!(input.#m.as_ref().filter(|value| !value.is_empty()))
@@ -206,17 +215,17 @@ impl<'m> Gen<'_, 'm> {
             });
         }
         for field in fields {
-            let Binding::Query(key) = field.binding else { continue };
+            let Binding::Query(key, http) = field.binding else { continue };
             let m = names::field(field.name);
             let snake = names::snake(field.name);
-            let push = match self.s.ty(field.target) {
-                Ty::List { member, .. } => {
+            let push = match http {
+                HttpValue::List(item, member) => {
                     let format = member.format(TimestampFormat::DateTime);
-                    let text = self.scalar_text(member.target, format, Place::Query, quote!(item));
+                    let text = self.scalar_text(item, format, Place::Query, quote!(item));
                     quote!(for item in value { query.push_kv(&::aws_smithy_http::query::fmt_string(#key), &#text); })
                 }
-                _ => {
-                    let text = self.scalar_text(field.target, field.timestamp_format, Place::Query, quote!(value));
+                HttpValue::One(scalar) => {
+                    let text = self.scalar_text(scalar, field.timestamp_format, Place::Query, quote!(value));
                     quote!(query.push_kv(&::aws_smithy_http::query::fmt_string(#key), &#text);)
                 }
             };
@@ -240,7 +249,7 @@ impl<'m> Gen<'_, 'm> {
             let bound: Vec<&str> = fields
                 .iter()
                 .filter_map(|f| match f.binding {
-                    Binding::Query(key) => Some(key),
+                    Binding::Query(key, _) => Some(key),
                     _ => None,
                 })
                 .chain(op.query_literals.iter().map(|(key, _)| key.as_str()))
@@ -401,7 +410,13 @@ impl<'m> Gen<'_, 'm> {
 
     /// The text of a scalar (`value: &T`) in a label or a query value, percent-encoded, as an
     /// expression of type `String`.
-    fn scalar_text(&self, target: &'m str, format: TimestampFormat, place: Place, value: TokenStream) -> TokenStream {
+    fn scalar_text(
+        &self,
+        scalar: Scalar<'m>,
+        format: TimestampFormat,
+        place: Place,
+        value: TokenStream,
+    ) -> TokenStream {
         let encode = |text: TokenStream| match place {
             Place::Label => {
                 quote!(::aws_smithy_http::label::fmt_string(#text, ::aws_smithy_http::label::EncodingStrategy::Default))
@@ -411,10 +426,11 @@ impl<'m> Gen<'_, 'm> {
             }
             Place::Query => quote!(::aws_smithy_http::query::fmt_string(#text)),
         };
-        match self.s.ty(target) {
-            Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String) => encode(quote!(#value.as_str())),
-            Ty::Enum(_) => encode(quote!(#value.as_str())),
-            Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => {
+        match scalar.kind {
+            ScalarKind::Prim(Prim::String) | ScalarKind::Constrained(Prim::String) | ScalarKind::Enum => {
+                encode(quote!(#value.as_str()))
+            }
+            ScalarKind::Prim(Prim::Timestamp) | ScalarKind::Constrained(Prim::Timestamp) => {
                 let format = format_tokens(format);
                 match place {
                     Place::Label | Place::GreedyLabel => {
@@ -423,8 +439,9 @@ impl<'m> Gen<'_, 'm> {
                     Place::Query => quote!(::aws_smithy_http::query::fmt_timestamp(#value, #format)?),
                 }
             }
-            Ty::Prim(_) | Ty::Newtype(..) | Ty::IntEnum => quote!(headers::format_primitive(*#value)),
-            _ => unreachable!("{target} is bound to HTTP, which the model pass allows for scalars only"),
+            ScalarKind::Prim(_) | ScalarKind::Constrained(_) | ScalarKind::IntEnum => {
+                quote!(headers::format_primitive(*#value))
+            }
         }
     }
 
@@ -532,7 +549,7 @@ impl<'m> Gen<'_, 'm> {
         }
         // restJson1 ignores @httpQuery in responses: such members are in the body too.
         let body_fields: Vec<&Field<'m>> =
-            fields.iter().filter(|f| matches!(f.binding, Binding::Body | Binding::Query(_))).collect();
+            fields.iter().filter(|f| matches!(f.binding, Binding::Body | Binding::Query(..))).collect();
         stmts.push(self.de_bindings(fields, &body_fields, quote!(body), None));
         let mut inits = Vec::new();
         for field in fields {

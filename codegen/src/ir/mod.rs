@@ -114,16 +114,67 @@ pub enum Ty<'m> {
 /// Where a member of an operation's input, output or error goes on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Binding<'m> {
-    Label,
-    Query(&'m str),
+    Label(Scalar<'m>),
+    /// A query parameter (in a response, restJson1 writes the member in the body).
+    Query(&'m str, HttpValue<'m>),
     /// `@httpQueryParams`: a map of the query parameters.
     QueryParams,
-    Header(&'m str),
+    Header(&'m str, HttpValue<'m>),
     /// `@httpPrefixHeaders`: a map of the headers that start with the prefix (lowercase).
     PrefixHeaders(&'m str),
     Payload,
     ResponseCode,
     Body,
+}
+
+/// What a query parameter or a header holds: a scalar, or a list of scalars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpValue<'m> {
+    One(Scalar<'m>),
+    /// A dense list: its items, and its member (for their timestamp format).
+    List(Scalar<'m>, Item<'m>),
+}
+
+/// A scalar shape, as labels, query parameters and headers hold them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scalar<'m> {
+    pub target: &'m str,
+    pub kind: ScalarKind,
+}
+
+/// The kinds of scalars HTTP carries outside bodies (blobs are not among them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarKind {
+    /// Unconstrained.
+    Prim(Prim),
+    /// With `@length`, `@pattern` or `@range`: a newtype on the server.
+    Constrained(Prim),
+    Enum,
+    IntEnum,
+}
+
+impl<'m> Scalar<'m> {
+    /// The scalar's Rust shape.
+    pub fn ty(&self) -> Ty<'m> {
+        match self.kind {
+            ScalarKind::Prim(prim) => Ty::Prim(prim),
+            ScalarKind::Constrained(prim) => Ty::Newtype(self.target, prim),
+            ScalarKind::Enum => Ty::Enum(self.target),
+            ScalarKind::IntEnum => Ty::IntEnum,
+        }
+    }
+
+    /// The scalar of a Rust shape, if it is one HTTP carries outside bodies.
+    pub fn of(target: &'m str, ty: Ty<'m>) -> Option<Scalar<'m>> {
+        let kind = match ty {
+            Ty::Prim(prim) if prim != Prim::Blob => ScalarKind::Prim(prim),
+            Ty::Newtype(_, prim) if prim != Prim::Blob => ScalarKind::Constrained(prim),
+            Ty::Enum(_) => ScalarKind::Enum,
+            Ty::IntEnum => ScalarKind::IntEnum,
+            _ => return None,
+        };
+        Some(Scalar { target, kind })
+    }
 }
 
 /// A shape's or member's documentation and `@deprecated`.

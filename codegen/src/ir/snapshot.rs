@@ -234,10 +234,10 @@ fn is_timestamp(ty: Ty<'_>) -> bool {
 
 fn binding(binding: Binding<'_>) -> String {
     match binding {
-        Binding::Label => "label".to_owned(),
-        Binding::Query(name) => format!("query {name:?}"),
+        Binding::Label(_) => "label".to_owned(),
+        Binding::Query(name, _) => format!("query {name:?}"),
         Binding::QueryParams => "query params".to_owned(),
-        Binding::Header(name) => format!("header {name:?}"),
+        Binding::Header(name, _) => format!("header {name:?}"),
         Binding::PrefixHeaders(prefix) => format!("prefix headers {prefix:?}"),
         Binding::Payload => "payload".to_owned(),
         Binding::ResponseCode => "response code".to_owned(),

@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ast::{Ast, Member, Node, Shape as AstShape, TimestampFormat, Traits, prelude_kind, shape_name};
 use crate::ir::{
-    AuthScheme, Binding, Collection, Constraints, DefaultValue, Deprecated, Docs, EnumValue, ErrorInfo, Field, Item,
-    Module, Operation, PageItems, Paginated, Prim, Protocol, ProtocolTests, Segment, Service, Shape, Ty, UNIT,
-    ValidationException, host_labels,
+    AuthScheme, Binding, Collection, Constraints, DefaultValue, Deprecated, Docs, EnumValue, ErrorInfo, Field,
+    HttpValue, Item, Module, Operation, PageItems, Paginated, Prim, Protocol, ProtocolTests, Scalar, Segment, Service,
+    Shape, Ty, UNIT, ValidationException, host_labels,
 };
 use crate::{Error, unsupported};
 
@@ -170,6 +170,8 @@ struct Resolver<'m> {
     top_level: BTreeSet<&'m str>,
     /// Shapes read from requests: only they have constraints.
     read: BTreeSet<String>,
+    /// The operations' inputs.
+    inputs: BTreeSet<&'m str>,
     query_compatible: bool,
 }
 
@@ -197,6 +199,7 @@ impl<'m> Service<'m> {
             structs: BTreeMap::new(),
             top_level,
             read: BTreeSet::new(),
+            inputs: operations.iter().map(|op| op.input).collect(),
             query_compatible: shape.traits.0.contains_key("aws.protocols#awsQueryCompatible"),
         };
         resolver.place_errors(&operations);
@@ -361,11 +364,11 @@ impl<'m> Resolver<'m> {
             let responses = std::iter::once(op.output).chain(op.errors.iter().copied());
             for (id, is_request) in std::iter::once((op.input, true)).chain(responses.map(|id| (id, false))) {
                 let seen = if is_request { &mut read_json } else { &mut written_json };
-                for field in self.fields(id) {
+                for field in self.fields(id)? {
                     let json = match field.binding {
                         Binding::Body => true,
                         // restJson1 ignores @httpQuery in responses: such members go in the body.
-                        Binding::Query(_) => !is_request,
+                        Binding::Query(..) => !is_request,
                         Binding::Payload => {
                             matches!(self.resolve_ty(field.target)?, Ty::Struct(_) | Ty::Union(_) | Ty::Document)
                         }
@@ -411,10 +414,10 @@ impl<'m> Resolver<'m> {
         let ty = self.resolve_ty(id)?;
         // Enums have members too, but only structures and unions have fields.
         let member_fields = match ty {
-            Ty::Struct(_) | Ty::Union(_) => self.fields_as(id, false),
+            Ty::Struct(_) | Ty::Union(_) => self.fields_as(id, false)?,
             _ => Vec::new(),
         };
-        let fields = if self.top_level.contains(id) { self.fields_as(id, true) } else { member_fields.clone() };
+        let fields = if self.top_level.contains(id) { self.fields_as(id, true)? } else { member_fields.clone() };
         let error = traits.error().map(|fault| ErrorInfo {
             server_fault: fault == "server",
             http_status: traits.http_error(),
@@ -567,7 +570,7 @@ impl<'m> Resolver<'m> {
             Ty::List { member, .. } => self.walk_json(member.target, seen),
             Ty::Map { value, .. } => self.walk_json(value.target, seen),
             Ty::Struct(_) | Ty::Union(_) => {
-                for field in self.member_fields(id) {
+                for field in self.member_fields(id)? {
                     self.walk_json(field.target, seen)?;
                 }
                 Ok(())
@@ -707,31 +710,38 @@ impl<'m> Resolver<'m> {
 
     /// The members of a structure or union, with their bindings (`Body` outside inputs,
     /// outputs and errors).
-    fn fields(&self, id: &'m str) -> Vec<Field<'m>> {
+    fn fields(&self, id: &'m str) -> Result<Vec<Field<'m>>, Error> {
         self.fields_as(id, self.top_level.contains(id))
     }
 
     /// The members of a structure or union used as a member of another shape: all in the body.
-    fn member_fields(&self, id: &'m str) -> Vec<Field<'m>> {
+    fn member_fields(&self, id: &'m str) -> Result<Vec<Field<'m>>, Error> {
         self.fields_as(id, false)
     }
 
-    fn fields_as(&self, id: &'m str, top_level: bool) -> Vec<Field<'m>> {
+    fn fields_as(&self, id: &'m str, top_level: bool) -> Result<Vec<Field<'m>>, Error> {
         // `smithy.api#Unit` (no input or output) has no members.
-        let Some(shape) = self.model.shapes.get(id) else { return Vec::new() };
+        let Some(shape) = self.model.shapes.get(id) else { return Ok(Vec::new()) };
         let mut fields = Vec::new();
         for (name, member) in shape.members.iter() {
             let t = &member.traits;
+            let target = member.target.as_str();
+            let scalars_only = || unsupported(&format!("{id}${name}"), SCALARS_ONLY);
             let binding = if !top_level || !self.protocol.has_http_bindings() {
                 Binding::Body
             } else if t.has("httpLabel") {
-                Binding::Label
+                Binding::Label(Scalar::of(target, self.resolve_ty(target)?).ok_or_else(scalars_only)?)
             } else if let Some(query) = t.http_query() {
-                Binding::Query(query)
+                match self.http_value(target)? {
+                    Some(value) => Binding::Query(query, value),
+                    // restJson1 ignores @httpQuery in responses: such a member goes in the body.
+                    None if !self.inputs.contains(id) => Binding::Body,
+                    None => return Err(scalars_only()),
+                }
             } else if t.has("httpQueryParams") {
                 Binding::QueryParams
             } else if let Some(header) = t.http_header() {
-                Binding::Header(header)
+                Binding::Header(header, self.http_value(target)?.ok_or_else(scalars_only)?)
             } else if let Some(prefix) = t.get("httpPrefixHeaders").and_then(Node::as_str) {
                 Binding::PrefixHeaders(prefix)
             } else if t.has("httpPayload") {
@@ -746,11 +756,10 @@ impl<'m> Resolver<'m> {
                 .timestamp_format()
                 .or_else(|| self.model.traits(&member.target).timestamp_format())
                 .unwrap_or(match binding {
-                    Binding::Header(_) | Binding::PrefixHeaders(_) => TimestampFormat::HttpDate,
-                    Binding::Label | Binding::Query(_) | Binding::QueryParams => TimestampFormat::DateTime,
+                    Binding::Header(..) | Binding::PrefixHeaders(_) => TimestampFormat::HttpDate,
+                    Binding::Label(_) | Binding::Query(..) | Binding::QueryParams => TimestampFormat::DateTime,
                     _ => TimestampFormat::EpochSeconds,
                 });
-            let target = member.target.as_str();
             fields.push(Field {
                 container: id,
                 name,
@@ -769,13 +778,23 @@ impl<'m> Resolver<'m> {
                 host_label: t.has("hostLabel"),
             });
         }
-        fields
+        Ok(fields)
+    }
+
+    /// What a query parameter or a header of shape `target` holds, if HTTP can carry it there.
+    fn http_value(&self, target: &'m str) -> Result<Option<HttpValue<'m>>, Error> {
+        Ok(match self.resolve_ty(target)? {
+            Ty::List { member, sparse: false, .. } => {
+                Scalar::of(member.target, self.resolve_ty(member.target)?).map(|item| HttpValue::List(item, member))
+            }
+            ty => Scalar::of(target, ty).map(HttpValue::One),
+        })
     }
 
     /// Where each operation's input members can go, checked against the URI pattern.
     fn check_bindings(&self, op: &Operation<'m>) -> Result<(), Error> {
         let labels: Vec<&str> = op.segments.iter().filter_map(Segment::label).collect();
-        let input = self.fields(op.input);
+        let input = self.fields(op.input)?;
         for label in host_labels(op.host_prefix.unwrap_or_default()) {
             let bound = input.iter().find(|f| f.name == label && f.host_label);
             match bound {
@@ -789,14 +808,14 @@ impl<'m> Resolver<'m> {
             }
         }
         for label in &labels {
-            if !input.iter().any(|f| f.name == *label && f.binding == Binding::Label) {
+            if !input.iter().any(|f| f.name == *label && matches!(f.binding, Binding::Label(_))) {
                 return Err(unsupported(
                     op.id,
                     format!("the URI label {{{label}}} has no @httpLabel member in the input"),
                 ));
             }
         }
-        for (id, fields, is_input) in [(op.input, input, true), (op.output, self.fields(op.output), false)] {
+        for (id, fields, is_input) in [(op.input, input, true), (op.output, self.fields(op.output)?, false)] {
             let payloads = fields.iter().filter(|f| f.binding == Binding::Payload).count();
             for field in &fields {
                 let member_id = format!("{id}${}", field.name);
@@ -810,31 +829,31 @@ impl<'m> Resolver<'m> {
                     }
                 }
                 match field.binding {
-                    Binding::Label if !is_input => return Err(unsupported(&member_id, "@httpLabel in an output")),
-                    Binding::Label if !labels.contains(&field.name) => {
+                    Binding::Label(_) if !is_input => return Err(unsupported(&member_id, "@httpLabel in an output")),
+                    Binding::Label(_) if !labels.contains(&field.name) => {
                         return Err(unsupported(&member_id, "@httpLabel member without a label in the URI"));
                     }
-                    Binding::Label if !field.required => {
+                    Binding::Label(_) if !field.required => {
                         return Err(unsupported(&member_id, "@httpLabel members must be @required"));
                     }
-                    Binding::Label
+                    Binding::Label(_)
                         if op.segments.contains(&Segment::GreedyLabel(field.name.to_owned()))
                             && !matches!(ty, Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String)) =>
                     {
                         return Err(unsupported(&member_id, "a greedy label must bind a string"));
                     }
                     // restJson1 ignores @httpQuery in outputs: such a member is not written at all.
-                    Binding::Query(_) if !is_input => {}
+                    Binding::Query(..) if !is_input => {}
                     Binding::ResponseCode if is_input => {
                         return Err(unsupported(&member_id, "@httpResponseCode in an input"));
                     }
                     Binding::ResponseCode if !matches!(ty, Ty::Prim(Prim::Int)) => {
                         return Err(unsupported(&member_id, "@httpResponseCode must target an unconstrained integer"));
                     }
-                    Binding::Header(name) if !is_header_name(name) => {
+                    Binding::Header(name, _) if !is_header_name(name) => {
                         return Err(unsupported(&member_id, format!("{name:?} is not a valid HTTP header name")));
                     }
-                    Binding::Header(_)
+                    Binding::Header(..)
                         if self.is_base64_header(field.target) && !matches!(ty, Ty::Prim(Prim::String)) =>
                     {
                         return Err(unsupported(
@@ -842,7 +861,7 @@ impl<'m> Resolver<'m> {
                             "@mediaType headers are supported for unconstrained strings only",
                         ));
                     }
-                    Binding::Label | Binding::Query(_) | Binding::Header(_) => {
+                    Binding::Label(_) | Binding::Query(..) | Binding::Header(..) => {
                         self.check_scalar_binding(&member_id, ty, field.binding)?
                     }
                     Binding::QueryParams if !is_input => {
@@ -912,16 +931,13 @@ impl<'m> Resolver<'m> {
         match ty {
             _ if scalar(ty) => Ok(()),
             Ty::List { member, sparse: false, .. }
-                if binding != Binding::Label
+                if !matches!(binding, Binding::Label(_))
                     && scalar(self.resolve_ty(member.target)?)
                     && !self.is_base64_header(member.target) =>
             {
                 Ok(())
             }
-            _ => Err(unsupported(
-                member_id,
-                "HTTP labels, query parameters and headers support scalars (and, for query and headers, dense lists of scalars) only",
-            )),
+            _ => Err(unsupported(member_id, SCALARS_ONLY)),
         }
     }
 
@@ -1183,6 +1199,9 @@ fn paginated<'m>(
         items,
     })
 }
+
+/// The error for a member bound to a label, a query parameter or a header that HTTP cannot carry.
+const SCALARS_ONLY: &str = "HTTP labels, query parameters and headers support scalars (and, for query and headers, dense lists of scalars) only";
 
 /// An HTTP header name: a non-empty token (RFC 9110).
 fn is_header_name(name: &str) -> bool {

@@ -7,7 +7,10 @@ use quote::{format_ident, quote};
 
 use super::Gen;
 use crate::codec::{Codec, Format, Side, format_tokens};
-use crate::ir::{Binding, Field, Module, Operation, Prim, Protocol, Service, TimestampFormat, Ty, UNIT};
+use crate::ir::{
+    Binding, Field, HttpValue, Module, Operation, Prim, Protocol, Scalar, ScalarKind, Service, TimestampFormat, Ty,
+    UNIT,
+};
 use crate::names;
 use crate::shapes::Types;
 
@@ -230,7 +233,7 @@ impl<'m> Gen<'_, 'm> {
     /// The media type of a response's body: as [`Self::body_media_type`], with `@httpQuery`
     /// members in the body (restJson1 ignores `@httpQuery` in outputs).
     fn response_media_type(&self, fields: &[Field<'m>]) -> Option<&'m str> {
-        if fields.iter().any(|f| matches!(f.binding, Binding::Query(_)))
+        if fields.iter().any(|f| matches!(f.binding, Binding::Query(..)))
             && !fields.iter().any(|f| f.binding == Binding::Payload)
         {
             return Some(self.s.protocol.media_type());
@@ -346,7 +349,8 @@ impl<'m> Gen<'_, 'm> {
     /// Statements reading the members bound to labels (`m_<member>`), each parsed and checked.
     fn label_reads(&self, op: &Operation<'m>, fields: &[Field<'m>]) -> Vec<TokenStream> {
         let mut stmts = Vec::new();
-        for field in fields.iter().filter(|f| f.binding == Binding::Label) {
+        for field in fields {
+            let Binding::Label(scalar) = field.binding else { continue };
             let index = op.segments.iter().position(|s| s.label() == Some(field.name)).unwrap_or_default();
             let raw = if matches!(op.segments[index], crate::ir::Segment::GreedyLabel(_)) {
                 let trailing = op.segments.len() - index - 1;
@@ -357,7 +361,7 @@ impl<'m> Gen<'_, 'm> {
             let var = local_var(field);
             let name = field.name;
             let path = quote!(&Path::ROOT.member(#name));
-            let value = self.scalar_from_text(field.target, field.timestamp_format, quote!(raw), path);
+            let value = self.scalar_from_text(scalar, field.timestamp_format, quote!(raw), path);
             stmts.push(quote! {
                 let #var = {
                     let raw = #raw;
@@ -372,7 +376,7 @@ impl<'m> Gen<'_, 'm> {
     /// `@httpQueryParams` map, in one pass over the query's parameters.
     fn query_reads(&self, fields: &[Field<'m>]) -> Vec<TokenStream> {
         let mut stmts = Vec::new();
-        let query_fields: Vec<&Field<'m>> = fields.iter().filter(|f| matches!(f.binding, Binding::Query(_))).collect();
+        let query_fields: Vec<&Field<'m>> = fields.iter().filter(|f| matches!(f.binding, Binding::Query(..))).collect();
         // `@httpQueryParams`: every parameter, bound by `@httpQuery` or not, also goes in the map.
         let query_map = match fields.iter().find(|f| f.binding == Binding::QueryParams) {
             Some(field) => {
@@ -399,14 +403,14 @@ impl<'m> Gen<'_, 'm> {
             let mut arms = Vec::new();
             for field in &query_fields {
                 let var = local_var(field);
-                let Binding::Query(key) = field.binding else { continue };
+                let Binding::Query(key, http) = field.binding else { continue };
                 let name = field.name;
                 stmts.push(quote!(let mut #var = ::std::option::Option::None;));
-                match self.s.ty(field.target) {
-                    Ty::List { member, .. } => {
+                match http {
+                    HttpValue::List(item, member) => {
                         let format = member.format(TimestampFormat::DateTime);
                         let path = quote!(&Path::ROOT.member(#name).index(items.len()));
-                        let item = self.scalar_from_text(member.target, format, quote!(value), path);
+                        let item = self.scalar_from_text(item, format, quote!(value), path);
                         arms.push(quote! {
                             #key => {
                                 let items = #var.get_or_insert_with(::std::vec::Vec::new);
@@ -415,9 +419,9 @@ impl<'m> Gen<'_, 'm> {
                             }
                         });
                     }
-                    _ => {
+                    HttpValue::One(scalar) => {
                         let path = quote!(&Path::ROOT.member(#name));
-                        let value = self.scalar_from_text(field.target, field.timestamp_format, quote!(value), path);
+                        let value = self.scalar_from_text(scalar, field.timestamp_format, quote!(value), path);
                         arms.push(quote! {
                             #key if #var.is_none() => #var = ::std::option::Option::Some(#value),
                         });
@@ -447,7 +451,7 @@ impl<'m> Gen<'_, 'm> {
             let f = names::field(field.name);
             let var = local(field);
             let name = field.name;
-            let value = if field.binding == Binding::Label || self.s.is_streaming(field.target) {
+            let value = if matches!(field.binding, Binding::Label(_)) || self.s.is_streaming(field.target) {
                 // Labels are always present once the route matched, and a stream once the
                 // request came.
                 if self.is_optional(Module::Input, field) {
@@ -459,7 +463,7 @@ impl<'m> Gen<'_, 'm> {
                 self.member_value(Module::Input, field, &var, quote!(Path::ROOT))
             };
             let value = match (self.s.ty(field.target), field.binding) {
-                (Ty::List { id: list_id, newtype: true, .. }, Binding::Query(_) | Binding::Header(_)) => {
+                (Ty::List { id: list_id, newtype: true, .. }, Binding::Query(..) | Binding::Header(..)) => {
                     let list = self.rust_type(list_id);
                     let convert = quote!(#list::try_from(v).map_err(|e| e.into_violation(&Path::ROOT.member(#name))));
                     if field.is_always_set() && field.default.is_none() {
@@ -477,11 +481,11 @@ impl<'m> Gen<'_, 'm> {
         quote!(::std::result::Result::Ok(crate::input::#input { #(#inits)* }))
     }
 
-    /// A scalar of shape `target` from the text of a label or query parameter (`text`, a
-    /// percent-decoded `Cow<str>`), checked at `path`.
+    /// A scalar from the text of a label or query parameter (`text`, a percent-decoded
+    /// `Cow<str>`), checked at `path`.
     fn scalar_from_text(
         &self,
-        target: &'m str,
+        scalar: Scalar<'m>,
         format: TimestampFormat,
         text: TokenStream,
         path: TokenStream,
@@ -500,18 +504,18 @@ impl<'m> Gen<'_, 'm> {
                 }
             }
         };
-        match self.s.ty(target) {
-            Ty::Prim(prim) | Ty::Newtype(_, prim) => {
+        let target = scalar.target;
+        match scalar.kind {
+            ScalarKind::Prim(prim) | ScalarKind::Constrained(prim) => {
                 let value = parse_prim(prim);
                 self.as_held(target, &value, &path).unwrap_or(value)
             }
-            Ty::IntEnum => quote!(support::parse_primitive::<i32>(#text)?),
+            ScalarKind::IntEnum => quote!(support::parse_primitive::<i32>(#text)?),
             // Checked as the text it is, without a copy.
-            Ty::Enum(_) => {
+            ScalarKind::Enum => {
                 let ty = self.rust_type(target);
                 quote!(#ty::try_from(#text).map_err(|e| e.into_violation(#path))?)
             }
-            _ => unreachable!("{target} is bound to HTTP, which the model pass allows for scalars only"),
         }
     }
 
@@ -725,7 +729,7 @@ impl<'m> Gen<'_, 'm> {
 /// Whether a member of an output or error goes into the JSON body: body members, and
 /// `@httpQuery` members, which restJson1 ignores in responses.
 fn in_response_body(binding: Binding<'_>) -> bool {
-    matches!(binding, Binding::Body | Binding::Query(_))
+    matches!(binding, Binding::Body | Binding::Query(..))
 }
 
 /// The local variable a member is read into, e.g. `m_file_id`.

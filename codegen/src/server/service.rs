@@ -73,7 +73,7 @@ impl Gen<'_, '_> {
         let (mut keys, mut all_keys) = (Vec::new(), false);
         for field in &redacted {
             match field.binding {
-                Binding::Label => {
+                Binding::Label(_) => {
                     let index = op.segments.iter().position(|s| s.label() == Some(field.name)).unwrap_or_default();
                     if matches!(op.segments[index], Segment::GreedyLabel(_)) {
                         let end = greedy_label_suffix(&op.segments[index + 1..]);
@@ -82,7 +82,7 @@ impl Gen<'_, '_> {
                         labels.push(index);
                     }
                 }
-                Binding::Query(name) => keys.push(name),
+                Binding::Query(name, _) => keys.push(name),
                 Binding::QueryParams => all_keys = true,
                 _ => {}
             }
@@ -729,7 +729,7 @@ fn header_marker(redacted: &[&Field<'_>], marker: &TokenStream) -> TokenStream {
     let mut prefixes = Vec::new();
     for field in redacted {
         match field.binding {
-            Binding::Header(name) => names.push(name.to_ascii_lowercase()),
+            Binding::Header(name, _) => names.push(name.to_ascii_lowercase()),
             Binding::PrefixHeaders(prefix) => {
                 let (prefix, len) = (prefix.to_ascii_lowercase(), prefix.len());
                 prefixes.push(quote! {
