@@ -120,7 +120,7 @@ impl<'m> Gen<'_, 'm> {
         let module = self.op_module(op);
         let fields = self.s.fields(id);
         let method = op.method;
-        let path = self.uri_path(op, fields);
+        let path = self.uri_path(op);
         let query = self.uri_query(op, fields);
         let protocol_headers = self.protocol_headers(op);
         let member_headers = self.ser_headers(Module::Input, fields, quote!(input));
@@ -163,7 +163,7 @@ impl<'m> Gen<'_, 'm> {
     }
 
     /// Statements writing the URI's path into `uri`: its literal segments and its labels.
-    fn uri_path(&self, op: &Operation<'m>, fields: &[Field<'m>]) -> Vec<TokenStream> {
+    fn uri_path(&self, op: &Operation<'m>) -> Vec<TokenStream> {
         let mut path = Vec::new();
         for segment in &op.segments {
             path.push(match segment {
@@ -171,18 +171,11 @@ impl<'m> Gen<'_, 'm> {
                     let text = format!("/{text}");
                     quote!(uri.push_str(#text);)
                 }
-                Segment::Label(name) | Segment::GreedyLabel(name) => {
-                    let (field, scalar) = fields
-                        .iter()
-                        .find_map(|f| match f.binding {
-                            Binding::Label(scalar) if f.name == name => Some((f, scalar)),
-                            _ => None,
-                        })
-                        .expect("the resolver bound every label of the URI to a member");
+                Segment::Label(label) => {
+                    let (field, scalar) = (&label.field, label.scalar);
                     let m = names::field(field.name);
                     let snake = names::snake(field.name);
-                    let place =
-                        if matches!(segment, Segment::GreedyLabel(_)) { Place::GreedyLabel } else { Place::Label };
+                    let place = if label.greedy { Place::GreedyLabel } else { Place::Label };
                     let text = self.scalar_text(scalar, field.timestamp_format, place, quote!(value));
                     let is_string = matches!(self.s.ty(field.target), Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String));
                     let present = if is_string {

@@ -321,20 +321,29 @@ pub struct Shape<'m> {
     pub error: Option<ErrorInfo<'m>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Segment {
+/// A segment of an operation's URI path.
+#[derive(Debug, Clone)]
+pub enum Segment<'m> {
     Literal(String),
-    /// The member bound to this label.
-    Label(String),
-    /// The member bound to this greedy label (`{name+}`): one or more segments, slashes kept.
-    GreedyLabel(String),
+    Label(Box<Label<'m>>),
 }
 
-impl Segment {
-    /// The member bound to this segment, if it is a label.
-    pub fn label(&self) -> Option<&str> {
+/// A label of the URI path (`{name}`), or a greedy one (`{name+}`: one or more segments,
+/// slashes kept), and the input member bound to it.
+#[derive(Debug, Clone, Copy)]
+pub struct Label<'m> {
+    pub field: Field<'m>,
+    pub scalar: Scalar<'m>,
+    pub greedy: bool,
+    /// The member's position among the input's members.
+    pub member: usize,
+}
+
+impl<'m> Segment<'m> {
+    /// The label, if the segment is one.
+    pub fn label(&self) -> Option<&Label<'m>> {
         match self {
-            Segment::Label(name) | Segment::GreedyLabel(name) => Some(name),
+            Segment::Label(label) => Some(label),
             Segment::Literal(_) => None,
         }
     }
@@ -346,7 +355,7 @@ pub struct Operation<'m> {
     /// The operation name in the model (PascalCase).
     pub name: &'m str,
     pub method: &'m str,
-    pub segments: Vec<Segment>,
+    pub segments: Vec<Segment<'m>>,
     /// Literal query parameters of the URI pattern (`?flag` or `?key=value`).
     pub query_literals: Vec<(String, Option<String>)>,
     pub code: u16,
@@ -370,6 +379,16 @@ pub struct Operation<'m> {
     pub optional_auth: bool,
     /// Its `smithy.test#httpRequestTests`, `httpResponseTests` and `httpMalformedRequestTests`.
     pub tests: ProtocolTests<'m>,
+}
+
+impl<'m> Operation<'m> {
+    /// The labels of the URI path with their positions in it, in the order of the input's
+    /// members.
+    pub fn labels(&self) -> Vec<(usize, &Label<'m>)> {
+        let mut labels: Vec<_> = self.segments.iter().enumerate().filter_map(|(i, s)| Some((i, s.label()?))).collect();
+        labels.sort_by_key(|(_, label)| label.member);
+        labels
+    }
 }
 
 /// The protocol tests of an operation for the service's protocol.

@@ -149,8 +149,9 @@ fn operation(f: &mut fmt::Formatter<'_>, op: &Operation<'_>) -> fmt::Result {
         uri.push('/');
         match segment {
             super::Segment::Literal(text) => uri.push_str(text),
-            super::Segment::Label(name) => write!(uri, "{{{name}}}")?,
-            super::Segment::GreedyLabel(name) => write!(uri, "{{{name}+}}")?,
+            super::Segment::Label(label) => {
+                write!(uri, "{{{}{}}}", label.field.name, flag(label.greedy, "+"))?;
+            }
         }
     }
     if uri.is_empty() {

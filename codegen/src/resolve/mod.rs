@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::ast::{Ast, Member, Node, Shape as AstShape, TimestampFormat, Traits, prelude_kind, shape_name};
 use crate::ir::{
     AuthScheme, Binding, Collection, Constraints, DefaultValue, Deprecated, Docs, EnumValue, ErrorInfo, Field,
-    HttpValue, Item, Module, Operation, PageItems, Paginated, Prim, Protocol, ProtocolTests, Scalar, Segment, Service,
-    Shape, Ty, UNIT, ValidationException, host_labels,
+    HttpValue, Item, Label, Module, Operation, PageItems, Paginated, Prim, Protocol, ProtocolTests, Scalar, Segment,
+    Service, Shape, Ty, UNIT, ValidationException, host_labels,
 };
 use crate::{Error, unsupported};
 
@@ -168,6 +168,8 @@ struct Resolver<'m> {
     structs: BTreeMap<String, (Module, String)>,
     /// The structures whose members have HTTP bindings: operation inputs, outputs and errors.
     top_level: BTreeSet<&'m str>,
+    /// Each operation's URI path, its labels by name.
+    routes: BTreeMap<&'m str, Vec<RawSegment>>,
     /// Shapes read from requests: only they have constraints.
     read: BTreeSet<String>,
     /// The operations' inputs.
@@ -190,14 +192,15 @@ impl<'m> Service<'m> {
         let shape = model.shape(service_id)?;
         let protocol = check_service(service_id, shape, protocol)?;
         let auth = resolve_auth(service_id, shape)?;
-        let (mut operations, mut pagination, top_level) =
-            resolve_operations(model, service_id, shape, protocol, &auth)?;
+        let ops = resolve_operations(model, service_id, shape, protocol, &auth)?;
+        let (mut operations, mut pagination) = (ops.operations, ops.pagination);
         let mut resolver = Resolver {
             model,
             shape,
             protocol,
             structs: BTreeMap::new(),
-            top_level,
+            top_level: ops.top_level,
+            routes: ops.routes,
             read: BTreeSet::new(),
             inputs: operations.iter().map(|op| op.input).collect(),
             query_compatible: shape.traits.0.contains_key("aws.protocols#awsQueryCompatible"),
@@ -225,6 +228,7 @@ impl<'m> Service<'m> {
             if let Some(names) = pagination.remove(op.id) {
                 op.paginated = Some(paginated(&shapes, op, names)?);
             }
+            op.segments = segments(&shapes, op, &resolver.routes[op.id])?;
         }
         Ok(Service {
             id: service_id,
@@ -265,23 +269,30 @@ fn check_service(id: &str, shape: &AstShape, protocol: Option<&str>) -> Result<P
     Ok(protocol)
 }
 
-/// An operation's `@paginated` member names, by operation id.
-type Pagination<'m> = BTreeMap<&'m str, PaginatedNames<'m>>;
-
 /// The service's operations (sorted by name, each with its auth schemes and errors, the
-/// service's included), their `@paginated` names, and their inputs and outputs.
+/// service's included), and what is resolved of them once their members are: their
+/// `@paginated` names and their URI paths, by operation id.
+struct Operations<'m> {
+    operations: Vec<Operation<'m>>,
+    pagination: BTreeMap<&'m str, PaginatedNames<'m>>,
+    routes: BTreeMap<&'m str, Vec<RawSegment>>,
+    /// Their inputs and outputs.
+    top_level: BTreeSet<&'m str>,
+}
+
 fn resolve_operations<'m>(
     model: &'m Ast,
     service_id: &'m str,
     shape: &'m AstShape,
     protocol: Protocol,
     auth: &[AuthScheme<'m>],
-) -> Result<(Vec<Operation<'m>>, Pagination<'m>, BTreeSet<&'m str>), Error> {
+) -> Result<Operations<'m>, Error> {
     let mut operations = Vec::new();
-    let mut pagination = BTreeMap::new();
+    let (mut pagination, mut routes) = (BTreeMap::new(), BTreeMap::new());
     let mut top_level = BTreeSet::new();
     for op in &shape.operations {
-        let mut operation = resolve_operation(model, service_id, &op.target, protocol)?;
+        let (mut operation, route) = resolve_operation(model, service_id, &op.target, protocol)?;
+        routes.insert(operation.id, route);
         if let Some(names) = resolve_paginated(model, op.target.as_str(), shape)? {
             pagination.insert(operation.id, names);
         }
@@ -306,7 +317,7 @@ fn resolve_operations<'m>(
         operations.push(operation);
     }
     operations.sort_by(|a, b| a.name.cmp(b.name));
-    Ok((operations, pagination, top_level))
+    Ok(Operations { operations, pagination, routes, top_level })
 }
 
 impl<'m> Resolver<'m> {
@@ -793,7 +804,8 @@ impl<'m> Resolver<'m> {
 
     /// Where each operation's input members can go, checked against the URI pattern.
     fn check_bindings(&self, op: &Operation<'m>) -> Result<(), Error> {
-        let labels: Vec<&str> = op.segments.iter().filter_map(Segment::label).collect();
+        let route = &self.routes[op.id];
+        let labels: Vec<&str> = route.iter().filter_map(RawSegment::label).collect();
         let input = self.fields(op.input)?;
         for label in host_labels(op.host_prefix.unwrap_or_default()) {
             let bound = input.iter().find(|f| f.name == label && f.host_label);
@@ -837,7 +849,7 @@ impl<'m> Resolver<'m> {
                         return Err(unsupported(&member_id, "@httpLabel members must be @required"));
                     }
                     Binding::Label(_)
-                        if op.segments.contains(&Segment::GreedyLabel(field.name.to_owned()))
+                        if route.contains(&RawSegment::Greedy(field.name.to_owned()))
                             && !matches!(ty, Ty::Prim(Prim::String) | Ty::Newtype(_, Prim::String)) =>
                     {
                         return Err(unsupported(&member_id, "a greedy label must bind a string"));
@@ -1005,7 +1017,7 @@ fn resolve_operation<'m>(
     service_id: &str,
     id: &'m str,
     protocol: Protocol,
-) -> Result<Operation<'m>, Error> {
+) -> Result<(Operation<'m>, Vec<RawSegment>), Error> {
     let shape = model.shape(id)?;
     check_traits(id, &shape.traits)?;
     // RPC protocols call every operation with `POST` (awsJson at `/`, rpcv2Cbor at
@@ -1025,16 +1037,16 @@ fn resolve_operation<'m>(
     for segment in path.trim_start_matches('/').split('/').filter(|s| !s.is_empty()) {
         match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             Some(label) if label.ends_with('+') => {
-                if segments.iter().any(|s| matches!(s, Segment::GreedyLabel(_))) {
+                if segments.iter().any(|s| matches!(s, RawSegment::Greedy(_))) {
                     return Err(unsupported(id, "more than one greedy label in the URI"));
                 }
-                segments.push(Segment::GreedyLabel(label.trim_end_matches('+').to_owned()));
+                segments.push(RawSegment::Greedy(label.trim_end_matches('+').to_owned()));
             }
-            Some(label) => segments.push(Segment::Label(label.to_owned())),
+            Some(label) => segments.push(RawSegment::Label(label.to_owned())),
             None if segment.contains('{') => {
                 return Err(unsupported(id, format!("URI segment {segment:?} mixes a label with text")));
             }
-            None => segments.push(Segment::Literal(segment.to_owned())),
+            None => segments.push(RawSegment::Literal(segment.to_owned())),
         }
     }
     let query_literals = query
@@ -1046,11 +1058,11 @@ fn resolve_operation<'m>(
         })
         .collect();
     let target = |t: &'m Option<crate::ast::Target>| t.as_ref().map_or(UNIT, |t| t.target.as_str());
-    Ok(Operation {
+    let operation = Operation {
         id,
         name: shape_name(id),
         method,
-        segments,
+        segments: Vec::new(),
         query_literals,
         code,
         input: target(&shape.input),
@@ -1077,7 +1089,8 @@ fn resolve_operation<'m>(
                 true
             }
         },
-    })
+    };
+    Ok((operation, segments))
 }
 
 /// The service's auth schemes: its auth traits, in the order its `@auth` gives (which may leave
@@ -1202,6 +1215,50 @@ fn paginated<'m>(
 
 /// The error for a member bound to a label, a query parameter or a header that HTTP cannot carry.
 const SCALARS_ONLY: &str = "HTTP labels, query parameters and headers support scalars (and, for query and headers, dense lists of scalars) only";
+
+/// A segment of a URI pattern as the resolver first reads it: labels by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum RawSegment {
+    Literal(String),
+    Label(String),
+    Greedy(String),
+}
+
+impl RawSegment {
+    fn label(&self) -> Option<&str> {
+        match self {
+            RawSegment::Label(name) | RawSegment::Greedy(name) => Some(name),
+            RawSegment::Literal(_) => None,
+        }
+    }
+}
+
+/// An operation's URI path, each label with the input member bound to it (checked by
+/// `check_bindings`).
+fn segments<'m>(
+    shapes: &BTreeMap<&'m str, Shape<'m>>,
+    op: &Operation<'m>,
+    route: &[RawSegment],
+) -> Result<Vec<Segment<'m>>, Error> {
+    let input = shapes.get(op.input).map(|shape| shape.fields.as_slice()).unwrap_or_default();
+    let label = |name: &str, greedy: bool| {
+        let bound = input.iter().enumerate().find_map(|(member, field)| match field.binding {
+            Binding::Label(scalar) if field.name == name => Some(Label { field: *field, scalar, greedy, member }),
+            _ => None,
+        });
+        bound.ok_or_else(|| {
+            unsupported(op.id, format!("the URI label {{{name}}} has no @httpLabel member in the input"))
+        })
+    };
+    route
+        .iter()
+        .map(|segment| match segment {
+            RawSegment::Literal(text) => Ok(Segment::Literal(text.clone())),
+            RawSegment::Label(name) => label(name, false).map(|label| Segment::Label(Box::new(label))),
+            RawSegment::Greedy(name) => label(name, true).map(|label| Segment::Label(Box::new(label))),
+        })
+        .collect()
+}
 
 /// An HTTP header name: a non-empty token (RFC 9110).
 fn is_header_name(name: &str) -> bool {

@@ -252,7 +252,7 @@ impl<'m> Gen<'_, 'm> {
         let checks_body_type = expected_media != Some("application/octet-stream");
         let mut stmts = Vec::new();
         // Labels, then query parameters, then headers: each parsed and checked as it is read.
-        stmts.extend(self.label_reads(op, fields));
+        stmts.extend(self.label_reads(op));
         stmts.extend(self.query_reads(fields));
         // The body: a payload member, or the JSON object of the body members.
         let body_fields: Vec<&Field<'m>> = fields.iter().filter(|f| f.binding == Binding::Body).collect();
@@ -347,12 +347,11 @@ impl<'m> Gen<'_, 'm> {
     }
 
     /// Statements reading the members bound to labels (`m_<member>`), each parsed and checked.
-    fn label_reads(&self, op: &Operation<'m>, fields: &[Field<'m>]) -> Vec<TokenStream> {
+    fn label_reads(&self, op: &Operation<'m>) -> Vec<TokenStream> {
         let mut stmts = Vec::new();
-        for field in fields {
-            let Binding::Label(scalar) = field.binding else { continue };
-            let index = op.segments.iter().position(|s| s.label() == Some(field.name)).unwrap_or_default();
-            let raw = if matches!(op.segments[index], crate::ir::Segment::GreedyLabel(_)) {
+        for (index, label) in op.labels() {
+            let (field, scalar) = (&label.field, label.scalar);
+            let raw = if label.greedy {
                 let trailing = op.segments.len() - index - 1;
                 quote!(support::greedy_label(parts.uri.path(), #index, #trailing)?)
             } else {

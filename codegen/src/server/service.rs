@@ -70,18 +70,17 @@ impl Gen<'_, '_> {
             return (quote!(#sensitivity::DefaultRequestFmt), quote!(#sensitivity::DefaultRequestFmt::new()));
         }
         let (mut labels, mut greedy) = (Vec::new(), quote!(::std::option::Option::None));
+        for (index, label) in op.labels().into_iter().filter(|(_, label)| label.field.redacted) {
+            if label.greedy {
+                let end = greedy_label_suffix(&op.segments[index + 1..]);
+                greedy = quote!(::std::option::Option::Some(#sensitivity::uri::GreedyLabel::new(#index, #end)));
+            } else {
+                labels.push(index);
+            }
+        }
         let (mut keys, mut all_keys) = (Vec::new(), false);
         for field in &redacted {
             match field.binding {
-                Binding::Label(_) => {
-                    let index = op.segments.iter().position(|s| s.label() == Some(field.name)).unwrap_or_default();
-                    if matches!(op.segments[index], Segment::GreedyLabel(_)) {
-                        let end = greedy_label_suffix(&op.segments[index + 1..]);
-                        greedy = quote!(::std::option::Option::Some(#sensitivity::uri::GreedyLabel::new(#index, #end)));
-                    } else {
-                        labels.push(index);
-                    }
-                }
                 Binding::Query(name, _) => keys.push(name),
                 Binding::QueryParams => all_keys = true,
                 _ => {}
@@ -677,8 +676,10 @@ fn request_spec(op: &crate::ir::Operation<'_>, name: &proc_macro2::Ident) -> Tok
             let text = Literal::string(text);
             quote!(::aws_smithy_http_server::routing::request_spec::PathSegment::Literal(::std::string::String::from(#text)))
         }
+        Segment::Label(label) if label.greedy => {
+            quote!(::aws_smithy_http_server::routing::request_spec::PathSegment::Greedy)
+        }
         Segment::Label(_) => quote!(::aws_smithy_http_server::routing::request_spec::PathSegment::Label),
-        Segment::GreedyLabel(_) => quote!(::aws_smithy_http_server::routing::request_spec::PathSegment::Greedy),
     });
     let query = op.query_literals.iter().map(|(k, v)| match v {
         Some(v) => quote!(::aws_smithy_http_server::routing::request_spec::QuerySegment::KeyValue(::std::string::String::from(#k), ::std::string::String::from(#v))),
