@@ -14,6 +14,8 @@
 //! - `protocol_tests`: what the server's and the client's protocol-test emitters share;
 //! - [`rust_types`]: Rust spellings the emitters share (scalar types, enum variants, defaults,
 //!   redacting `Debug`);
+//! - `table`: a generated crate as a table of its files (path, emitter, when the crate has it),
+//!   which each side's `generate` walks;
 //! - [`render`]: Rust source out of token streams, formatted in-process (no rustfmt needed).
 
 pub mod ast;
@@ -27,6 +29,7 @@ pub mod resolve;
 pub mod rust_types;
 pub mod server;
 mod shapes;
+mod table;
 
 use std::fmt;
 

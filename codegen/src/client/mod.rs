@@ -1,20 +1,35 @@
 //! The client crate: the public API of a smithy-rs client on `aws-smithy-runtime`, one emitter
 //! per generated module.
 //!
-//! | file | emitter |
-//! |---|---|
-//! | `Cargo.toml`, `src/lib.rs` | [`generate`] |
-//! | `src/types.rs` (shared shapes, modeled errors, their builders) | [`shapes`] |
-//! | `src/operation.rs`, `src/operation/<op>.rs` (input, output, error, builders) | [`shapes`], [`fluent`] |
-//! | `src/client.rs` (`Client` and one fluent builder per operation) | [`fluent`] |
-//! | `src/protocol_serde.rs` (requests out of inputs; outputs and errors out of responses) | [`serde`] |
-//! | `src/protocol_tests.rs` (the model's protocol tests for clients, if it has any) | [`protocol_tests`] |
-//! | `src/compression.rs` (gzip of request bodies, if an operation has `@requestCompression`) | `codegen/support/src/client/`, verbatim |
-//! | `src/host_prefix.rs` (host prefixes, if an operation has `@endpoint`) | `codegen/support/src/client/`, verbatim |
-//! | `src/streaming.rs` (responses read as streams, if an output has a `@streaming` payload) | `codegen/support/src/client/`, verbatim |
-//! | `src/config.rs`, `src/error.rs`, `src/idempotency_token.rs`, `src/primitives.rs`, `src/runtime.rs`, `src/protocol_serde/support.rs` | `codegen/support/src/client/`, verbatim |
-//! | `src/auth.rs`, `src/auth/<scheme>.rs` (the service's auth schemes) | [`auth`], `codegen/support/src/client/auth/` verbatim |
-//! | `src/protocol_serde/json.rs`, `headers.rs`, `cbor.rs` (under rpcv2Cbor) (reading JSON and CBOR, header values; the same in servers) | `codegen/support/src/common/`, verbatim |
+//! `generate` resolves the model, writes `Cargo.toml`, then walks [`files`], a table whose rows are
+//! the other lines below, in this order (a test checks).
+//!
+//! | file | emitter | when |
+//! |---|---|---|
+//! | `Cargo.toml` | [`cargo_toml`] | always |
+//! | `src/lib.rs` | [`Gen::lib_rs`] | always |
+//! | `src/types.rs` (shared shapes, modeled errors, their builders) | [`shapes`] | always |
+//! | `src/operation.rs` | [`fluent`] | always |
+//! | `src/operation/<op>.rs` (input, output, error, builders) | [`shapes`], [`fluent`] | one per operation |
+//! | `src/client.rs` (`Client` and one fluent builder per operation) | [`fluent`] | always |
+//! | `src/protocol_serde.rs` (requests out of inputs; outputs and errors out of responses) | [`serde`] | always |
+//! | `src/protocol_serde/headers.rs` | `codegen/support/src/common/headers.rs`, verbatim (as in servers) | always |
+//! | `src/protocol_serde/json.rs` | `codegen/support/src/common/json.rs`, verbatim (as in servers) | always |
+//! | `src/protocol_serde/cbor.rs` | `codegen/support/src/common/cbor.rs`, verbatim (as in servers) | the protocol is rpcv2Cbor |
+//! | `src/protocol_serde/support.rs` | `codegen/support/src/client/support.rs`, verbatim | always |
+//! | `src/config.rs` | `codegen/support/src/client/config.rs`, verbatim | always |
+//! | `src/error.rs` | `codegen/support/src/client/error.rs`, verbatim | always |
+//! | `src/idempotency_token.rs` | `codegen/support/src/client/idempotency_token.rs`, verbatim | always |
+//! | `src/primitives.rs` | `codegen/support/src/client/primitives.rs`, verbatim | always |
+//! | `src/runtime.rs` | `codegen/support/src/client/runtime.rs`, verbatim | always |
+//! | `src/auth.rs` (the choice among the service's auth schemes) | [`auth`] | always |
+//! | `src/auth/sigv4.rs` | `codegen/support/src/client/auth/sigv4.rs`, verbatim | the service has `@aws.auth#sigv4` |
+//! | `src/auth/bearer.rs` | `codegen/support/src/client/auth/bearer.rs`, verbatim | the service has `@httpBearerAuth` |
+//! | `src/auth/api_key.rs` | `codegen/support/src/client/auth/api_key.rs`, verbatim | the service has `@httpApiKeyAuth` |
+//! | `src/compression.rs` (gzip of request bodies) | `codegen/support/src/client/compression.rs`, verbatim | an operation has `@requestCompression` |
+//! | `src/host_prefix.rs` (host prefixes) | `codegen/support/src/client/host_prefix.rs`, verbatim | an operation has `@endpoint` |
+//! | `src/streaming.rs` (responses read as streams) | `codegen/support/src/client/streaming.rs`, verbatim | an output has a `@streaming` payload |
+//! | `src/protocol_tests.rs` | [`protocol_tests`] | the model has protocol tests for clients |
 //!
 //! The verbatim templates are the package `attached-files-codegen-support` (`codegen/support/`),
 //! which compiles and tests them.
@@ -31,7 +46,9 @@ use quote::{format_ident, quote};
 use crate::ast::Ast;
 use crate::ir::{AuthScheme, Module, Operation, Service};
 use crate::names::shape_name;
-use crate::render::{inner_doc, optional_mod, rust_file, rust_source};
+use crate::render::{inner_doc, optional_mod};
+use crate::table::Emit::{Fallible, PerOperation, Template, Tokens};
+use crate::table::{self, Row};
 use crate::{Error, File, Settings, names};
 
 /// Generates the client crate for `settings.service`.
@@ -39,60 +56,48 @@ pub fn generate(model: &Ast, settings: &Settings) -> Result<Vec<File>, Error> {
     let service = Service::resolve(model, &settings.service, settings.protocol.as_deref(), None)?;
     let crate_name = settings.module.replace('-', "_");
     let g = Gen { s: &service, crate_name };
-    let mut files = vec![
-        cargo_toml(&g, settings),
-        rust_file("src/lib.rs", g.lib_rs(), settings)?,
-        rust_file("src/client.rs", g.client_rs(), settings)?,
-        rust_file("src/operation.rs", g.operation_rs(), settings)?,
-        rust_file("src/types.rs", g.types_rs(), settings)?,
-        rust_file("src/protocol_serde.rs", g.protocol_serde(), settings)?,
-        rust_source("src/config.rs", include_str!("../../support/src/client/config.rs"), settings)?,
-        rust_source("src/error.rs", include_str!("../../support/src/client/error.rs"), settings)?,
-        rust_source(
-            "src/idempotency_token.rs",
-            include_str!("../../support/src/client/idempotency_token.rs"),
-            settings,
-        )?,
-        rust_source("src/primitives.rs", include_str!("../../support/src/client/primitives.rs"), settings)?,
-        rust_source("src/runtime.rs", include_str!("../../support/src/client/runtime.rs"), settings)?,
-        rust_source("src/protocol_serde/headers.rs", include_str!("../../support/src/common/headers.rs"), settings)?,
-        rust_source("src/protocol_serde/json.rs", include_str!("../../support/src/common/json.rs"), settings)?,
-        rust_source("src/protocol_serde/support.rs", include_str!("../../support/src/client/support.rs"), settings)?,
-    ];
-    if service.protocol.is_cbor() {
-        files.push(rust_source(
-            "src/protocol_serde/cbor.rs",
-            include_str!("../../support/src/common/cbor.rs"),
-            settings,
-        )?);
-    }
-    files.extend(g.auth_files(settings)?);
-    if g.has_protocol_tests() {
-        files.push(rust_file("src/protocol_tests.rs", g.protocol_tests()?, settings)?);
-    }
-    if service.operations.iter().any(|op| op.gzip_request) {
-        files.push(rust_source(
-            "src/compression.rs",
-            include_str!("../../support/src/client/compression.rs"),
-            settings,
-        )?);
-    }
-    if service.operations.iter().any(|op| service.has_stream(op.output)) {
-        files.push(rust_source("src/streaming.rs", include_str!("../../support/src/client/streaming.rs"), settings)?);
-    }
-    if service.operations.iter().any(|op| op.host_prefix.is_some()) {
-        files.push(rust_source(
-            "src/host_prefix.rs",
-            include_str!("../../support/src/client/host_prefix.rs"),
-            settings,
-        )?);
-    }
-    for op in &service.operations {
-        let path = format!("src/operation/{}.rs", names::snake(op.name));
-        files.push(rust_file(&path, g.operation_module(op), settings)?);
-    }
+    let table = files();
+    let rows = table::present(&table, &g);
+    let mut files = vec![cargo_toml(&g, settings)];
+    files.extend(table::write(&rows, &g, &service.operations, settings)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The crate's files besides `Cargo.toml`: the table of the module docs.
+fn files<'s, 'm>() -> Vec<Row<'m, Gen<'s, 'm>>> {
+    vec![
+        Row::new("src/lib.rs", Tokens(Gen::lib_rs)),
+        Row::new("src/types.rs", Tokens(Gen::types_rs)),
+        Row::new("src/operation.rs", Tokens(Gen::operation_rs)),
+        Row::new("src/operation/<op>.rs", PerOperation(Gen::operation_module)),
+        Row::new("src/client.rs", Tokens(Gen::client_rs)),
+        Row::new("src/protocol_serde.rs", Tokens(Gen::protocol_serde)),
+        Row::new("src/protocol_serde/headers.rs", Template(include_str!("../../support/src/common/headers.rs"))),
+        Row::new("src/protocol_serde/json.rs", Template(include_str!("../../support/src/common/json.rs"))),
+        Row::new("src/protocol_serde/cbor.rs", Template(include_str!("../../support/src/common/cbor.rs")))
+            .when(|g| g.s.protocol.is_cbor()),
+        Row::new("src/protocol_serde/support.rs", Template(include_str!("../../support/src/client/support.rs"))),
+        Row::new("src/config.rs", Template(include_str!("../../support/src/client/config.rs"))),
+        Row::new("src/error.rs", Template(include_str!("../../support/src/client/error.rs"))),
+        Row::new("src/idempotency_token.rs", Template(include_str!("../../support/src/client/idempotency_token.rs"))),
+        Row::new("src/primitives.rs", Template(include_str!("../../support/src/client/primitives.rs"))),
+        Row::new("src/runtime.rs", Template(include_str!("../../support/src/client/runtime.rs"))),
+        Row::new("src/auth.rs", Tokens(Gen::auth_rs)),
+        Row::new("src/auth/sigv4.rs", Template(include_str!("../../support/src/client/auth/sigv4.rs")))
+            .when(|g| g.has_auth("sigv4")),
+        Row::new("src/auth/bearer.rs", Template(include_str!("../../support/src/client/auth/bearer.rs")))
+            .when(|g| g.has_auth("bearer")),
+        Row::new("src/auth/api_key.rs", Template(include_str!("../../support/src/client/auth/api_key.rs")))
+            .when(|g| g.has_auth("api_key")),
+        Row::new("src/compression.rs", Template(include_str!("../../support/src/client/compression.rs")))
+            .when(Gen::has_compression),
+        Row::new("src/host_prefix.rs", Template(include_str!("../../support/src/client/host_prefix.rs")))
+            .when(Gen::has_host_prefixes),
+        Row::new("src/streaming.rs", Template(include_str!("../../support/src/client/streaming.rs")))
+            .when(Gen::has_output_streams),
+        Row::new("src/protocol_tests.rs", Fallible(Gen::protocol_tests)).when(Gen::has_protocol_tests),
+    ]
 }
 
 /// The emitters' shared view of the resolved service.
@@ -147,6 +152,21 @@ impl<'m> Gen<'_, 'm> {
         shape_name(self.s.id)
     }
 
+    /// Whether an operation has `@requestCompression` (`src/compression.rs`).
+    fn has_compression(&self) -> bool {
+        self.s.operations.iter().any(|op| op.gzip_request)
+    }
+
+    /// Whether an operation has an `@endpoint` host prefix (`src/host_prefix.rs`).
+    fn has_host_prefixes(&self) -> bool {
+        self.s.operations.iter().any(|op| op.host_prefix.is_some())
+    }
+
+    /// Whether an operation's output has a `@streaming` payload (`src/streaming.rs`).
+    fn has_output_streams(&self) -> bool {
+        self.s.operations.iter().any(|op| self.s.has_stream(op.output))
+    }
+
     /// What the crate's documentation says of auth.
     fn auth_doc(&self) -> String {
         if self.s.auth.is_empty() {
@@ -195,10 +215,9 @@ impl<'m> Gen<'_, 'm> {
             intro = format!("{intro}\n\n{service_doc}");
         }
         let docs = inner_doc(Some(&intro));
-        let operations = &self.s.operations;
-        let compression = optional_mod(operations.iter().any(|op| op.gzip_request), "compression", false);
-        let host_prefix = optional_mod(operations.iter().any(|op| op.host_prefix.is_some()), "host_prefix", false);
-        let streaming = optional_mod(operations.iter().any(|op| self.s.has_stream(op.output)), "streaming", false);
+        let compression = optional_mod(self.has_compression(), "compression", false);
+        let host_prefix = optional_mod(self.has_host_prefixes(), "host_prefix", false);
+        let streaming = optional_mod(self.has_output_streams(), "streaming", false);
         let protocol_tests = optional_mod(self.has_protocol_tests(), "protocol_tests", true);
         quote! {
             #docs
@@ -305,4 +324,14 @@ fastrand = \"2.5.0\"
         },
     );
     File { path: "Cargo.toml".to_owned(), contents }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The module docs' table and [`super::files`] list the same files, in the same order.
+    #[test]
+    fn docs_list_the_files() {
+        let paths: Vec<&str> = super::files().iter().map(|row| row.path).collect();
+        assert_eq!(crate::table::documented(include_str!("mod.rs")), [&["Cargo.toml"], &paths[..]].concat());
+    }
 }

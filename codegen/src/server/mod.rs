@@ -1,15 +1,27 @@
 //! The server SDK crate: one emitter per generated module.
 //!
-//! | file | emitter |
-//! |---|---|
-//! | `Cargo.toml`, `src/lib.rs` | [`generate`] |
-//! | `src/model.rs`, `src/input.rs`, `src/output.rs`, `src/error.rs` | [`shapes`] |
-//! | `src/protocol_serde.rs` (JSON and HTTP bindings), `src/operation.rs` | [`serde`] |
-//! | `src/protocol_serde/json.rs`, `headers.rs`, `cbor.rs` (under rpcv2Cbor) (reading JSON and CBOR, header values; the same in clients) | `codegen/support/src/common/`, verbatim |
-//! | `src/protocol_serde/support.rs` | `codegen/support/src/server/support.rs`, verbatim |
-//! | `src/protocol_serde/streaming.rs` (if an operation has a `@streaming` payload) | `codegen/support/src/server/streaming.rs`, verbatim |
-//! | `src/operation_shape.rs`, `src/service.rs` | [`service`] |
-//! | `src/sigv4.rs` (if the service has `@aws.auth#sigv4`) | `codegen/support/src/server/sigv4.rs` and [`Gen::sigv4_rs`] |
+//! `generate` resolves the model, writes `Cargo.toml`, then walks [`files`], a table whose rows are
+//! the other lines below, in this order (a test checks).
+//!
+//! | file | emitter | when |
+//! |---|---|---|
+//! | `Cargo.toml` | [`cargo_toml`] | always |
+//! | `src/lib.rs` | [`Gen::lib_rs`] | always |
+//! | `src/model.rs` | [`shapes`] | always |
+//! | `src/input.rs` | [`shapes`] | always |
+//! | `src/output.rs` | [`shapes`] | always |
+//! | `src/error.rs` | [`shapes`] | always |
+//! | `src/operation_shape.rs` | [`service`] | always |
+//! | `src/service.rs` | [`service`] | always |
+//! | `src/operation.rs` | [`serde`] | always |
+//! | `src/protocol_serde.rs` | [`serde`] (the body format and HTTP bindings) | always |
+//! | `src/protocol_serde/headers.rs` | `codegen/support/src/common/headers.rs`, verbatim (as in clients) | always |
+//! | `src/protocol_serde/json.rs` | `codegen/support/src/common/json.rs`, verbatim (as in clients) | always |
+//! | `src/protocol_serde/cbor.rs` | `codegen/support/src/common/cbor.rs`, verbatim (as in clients) | the protocol is rpcv2Cbor |
+//! | `src/protocol_serde/support.rs` | `codegen/support/src/server/support.rs`, verbatim | always |
+//! | `src/protocol_serde/streaming.rs` | `codegen/support/src/server/streaming.rs`, verbatim | an operation has a `@streaming` payload |
+//! | `src/protocol_tests.rs` | [`protocol_tests`] | the model has protocol tests for servers |
+//! | `src/sigv4.rs` | `codegen/support/src/server/sigv4.rs` and [`Gen::sigv4_rs`] | the service has `@aws.auth#sigv4` |
 //!
 //! The verbatim templates are the package `attached-files-codegen-support` (`codegen/support/`),
 //! which compiles and tests them.
@@ -26,7 +38,9 @@ use crate::ast::Ast;
 use crate::codec::Side;
 use crate::ir::{AuthScheme, Module, Protocol, Service};
 use crate::names::shape_name;
-use crate::render::{inner_doc, optional_mod, rust_file, rust_source};
+use crate::render::{inner_doc, optional_mod};
+use crate::table::Emit::{Fallible, Template, Tokens};
+use crate::table::{self, Row};
 use crate::{Error, File, Settings, names};
 
 /// The exact runtime the generated code is written against: several items it needs sit in
@@ -42,42 +56,36 @@ pub fn generate(model: &Ast, settings: &Settings) -> Result<Vec<File>, Error> {
         settings.validation_exception.as_deref(),
     )?;
     let g = Gen { s: &service };
-    let mut files = vec![
-        cargo_toml(&g, settings),
-        rust_file("src/lib.rs", g.lib_rs(), settings)?,
-        rust_file("src/operation_shape.rs", g.operation_shapes(), settings)?,
-        rust_file("src/service.rs", g.service_rs(), settings)?,
-        rust_file("src/operation.rs", g.operation_rs(), settings)?,
-        rust_file("src/protocol_serde.rs", g.protocol_serde(), settings)?,
-        rust_source("src/protocol_serde/headers.rs", include_str!("../../support/src/common/headers.rs"), settings)?,
-        rust_source("src/protocol_serde/json.rs", include_str!("../../support/src/common/json.rs"), settings)?,
-        rust_source("src/protocol_serde/support.rs", include_str!("../../support/src/server/support.rs"), settings)?,
-    ];
-    for module in [Module::Model, Module::Input, Module::Output, Module::Error] {
-        files.push(rust_file(&format!("src/{}.rs", module.name()), g.shapes_module(module), settings)?);
-    }
-    if g.has_protocol_tests() {
-        files.push(rust_file("src/protocol_tests.rs", g.protocol_tests()?, settings)?);
-    }
-    if service.protocol.is_cbor() {
-        files.push(rust_source(
-            "src/protocol_serde/cbor.rs",
-            include_str!("../../support/src/common/cbor.rs"),
-            settings,
-        )?);
-    }
-    if g.has_streams() {
-        files.push(rust_source(
-            "src/protocol_serde/streaming.rs",
-            include_str!("../../support/src/server/streaming.rs"),
-            settings,
-        )?);
-    }
-    if g.has_sigv4() {
-        files.push(rust_file("src/sigv4.rs", g.sigv4_rs()?, settings)?);
-    }
+    let table = files();
+    let rows = table::present(&table, &g);
+    let mut files = vec![cargo_toml(&g, settings)];
+    files.extend(table::write(&rows, &g, &service.operations, settings)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The crate's files besides `Cargo.toml`: the table of the module docs.
+fn files<'s, 'm>() -> Vec<Row<'m, Gen<'s, 'm>>> {
+    vec![
+        Row::new("src/lib.rs", Tokens(Gen::lib_rs)),
+        Row::new("src/model.rs", Tokens(|g| g.shapes_module(Module::Model))),
+        Row::new("src/input.rs", Tokens(|g| g.shapes_module(Module::Input))),
+        Row::new("src/output.rs", Tokens(|g| g.shapes_module(Module::Output))),
+        Row::new("src/error.rs", Tokens(|g| g.shapes_module(Module::Error))),
+        Row::new("src/operation_shape.rs", Tokens(Gen::operation_shapes)),
+        Row::new("src/service.rs", Tokens(Gen::service_rs)),
+        Row::new("src/operation.rs", Tokens(Gen::operation_rs)),
+        Row::new("src/protocol_serde.rs", Tokens(Gen::protocol_serde)),
+        Row::new("src/protocol_serde/headers.rs", Template(include_str!("../../support/src/common/headers.rs"))),
+        Row::new("src/protocol_serde/json.rs", Template(include_str!("../../support/src/common/json.rs"))),
+        Row::new("src/protocol_serde/cbor.rs", Template(include_str!("../../support/src/common/cbor.rs")))
+            .when(|g| g.s.protocol.is_cbor()),
+        Row::new("src/protocol_serde/support.rs", Template(include_str!("../../support/src/server/support.rs"))),
+        Row::new("src/protocol_serde/streaming.rs", Template(include_str!("../../support/src/server/streaming.rs")))
+            .when(Gen::has_streams),
+        Row::new("src/protocol_tests.rs", Fallible(Gen::protocol_tests)).when(Gen::has_protocol_tests),
+        Row::new("src/sigv4.rs", Fallible(Gen::sigv4_rs)).when(Gen::has_sigv4),
+    ]
 }
 
 /// The emitters' shared view of the resolved service.
@@ -304,4 +312,14 @@ tracing = \"0.1.44\"
         version = settings.module_version,
     );
     File { path: "Cargo.toml".to_owned(), contents }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The module docs' table and [`super::files`] list the same files, in the same order.
+    #[test]
+    fn docs_list_the_files() {
+        let paths: Vec<&str> = super::files().iter().map(|row| row.path).collect();
+        assert_eq!(crate::table::documented(include_str!("mod.rs")), [&["Cargo.toml"], &paths[..]].concat());
+    }
 }
