@@ -76,7 +76,7 @@ fn files<'s, 'm>() -> Vec<Row<'m, Gen<'s, 'm>>> {
         Row::new("src/protocol_serde/headers.rs", Template(include_str!("../../support/src/common/headers.rs"))),
         Row::new("src/protocol_serde/json.rs", Template(include_str!("../../support/src/common/json.rs"))),
         Row::new("src/protocol_serde/cbor.rs", Template(include_str!("../../support/src/common/cbor.rs")))
-            .when(|g| g.s.protocol.is_cbor()),
+            .when(Gen::is_cbor),
         Row::new("src/protocol_serde/support.rs", Template(include_str!("../../support/src/client/support.rs"))),
         Row::new("src/config.rs", Template(include_str!("../../support/src/client/config.rs"))),
         Row::new("src/error.rs", Template(include_str!("../../support/src/client/error.rs"))),
@@ -150,6 +150,10 @@ impl<'m> Gen<'_, 'm> {
     /// The service's name as the runtime knows it (logs, metrics, retry partition).
     fn service_name(&self) -> &'m str {
         shape_name(self.s.id)
+    }
+
+    fn is_cbor(&self) -> bool {
+        self.s.protocol.is_cbor()
     }
 
     /// Whether an operation has `@requestCompression` (`src/compression.rs`).
