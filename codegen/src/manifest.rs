@@ -79,3 +79,16 @@ fn table(declared: &[Dep], uses: &[&str]) -> Result<String, Error> {
     }
     Ok(lines)
 }
+
+#[cfg(test)]
+mod tests {
+    /// A crate both sides use is pinned to one version.
+    #[test]
+    fn both_sides_pin_the_same_versions() {
+        for server in crate::server::DEPENDENCIES {
+            for client in crate::client::DEPENDENCIES.iter().filter(|client| client.name == server.name) {
+                assert_eq!(server.version, client.version, "{}", server.name);
+            }
+        }
+    }
+}
