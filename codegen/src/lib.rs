@@ -14,12 +14,16 @@
 //! - `protocol_tests`: what the server's and the client's protocol-test emitters share;
 //! - [`rust_types`]: Rust spellings the emitters share (scalar types, enum variants, defaults,
 //!   redacting `Debug`);
+//! - `table`: a generated crate as a table of its files (path, emitter, when the crate has it, the
+//!   crates its code uses), which each side's `generate` walks;
+//! - `manifest`: a generated crate's dependencies, each declared once, listed when a file uses it;
 //! - [`render`]: Rust source out of token streams, formatted in-process (no rustfmt needed).
 
 pub mod ast;
 pub mod client;
 mod codec;
 pub mod ir;
+mod manifest;
 pub mod names;
 mod protocol_tests;
 pub mod render;
@@ -27,6 +31,7 @@ pub mod resolve;
 pub mod rust_types;
 pub mod server;
 mod shapes;
+mod table;
 
 use std::fmt;
 

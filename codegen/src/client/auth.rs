@@ -9,15 +9,13 @@ use quote::{format_ident, quote};
 
 use super::Gen;
 use crate::ir::AuthScheme;
-use crate::render::{rust_file, rust_source};
-use crate::{Error, File, Settings};
 
-/// Each scheme's module (in `src/auth/`) and template.
-fn template(scheme: &AuthScheme<'_>) -> (&'static str, &'static str) {
+/// Each scheme's module: `src/auth/<module>.rs`, a template of `codegen/support/src/client/auth/`.
+fn module(scheme: &AuthScheme<'_>) -> &'static str {
     match scheme {
-        AuthScheme::SigV4 { .. } => ("sigv4", include_str!("../../support/src/client/auth/sigv4.rs")),
-        AuthScheme::Bearer => ("bearer", include_str!("../../support/src/client/auth/bearer.rs")),
-        AuthScheme::ApiKey { .. } => ("api_key", include_str!("../../support/src/client/auth/api_key.rs")),
+        AuthScheme::SigV4 { .. } => "sigv4",
+        AuthScheme::Bearer => "bearer",
+        AuthScheme::ApiKey { .. } => "api_key",
     }
 }
 
@@ -31,14 +29,9 @@ fn variant(scheme: &AuthScheme<'_>) -> proc_macro2::Ident {
 }
 
 impl Gen<'_, '_> {
-    /// `src/auth.rs` and one `src/auth/<scheme>.rs` per scheme of the service.
-    pub(super) fn auth_files(&self, settings: &Settings) -> Result<Vec<File>, Error> {
-        let mut files = vec![rust_file("src/auth.rs", self.auth_rs(), settings)?];
-        for scheme in &self.s.auth {
-            let (module, source) = template(scheme);
-            files.push(rust_source(&format!("src/auth/{module}.rs"), source, settings)?);
-        }
-        Ok(files)
+    /// Whether the service has the scheme of `src/auth/<module>.rs`.
+    pub(super) fn has_auth(&self, module: &str) -> bool {
+        self.s.auth.iter().any(|scheme| self::module(scheme) == module)
     }
 
     /// `[crate::auth::Scheme::X, ...]`: an operation's schemes, most preferred first.
@@ -47,7 +40,7 @@ impl Gen<'_, '_> {
         quote!(&[#(crate::auth::Scheme::#variants),*])
     }
 
-    fn auth_rs(&self) -> TokenStream {
+    pub(super) fn auth_rs(&self) -> TokenStream {
         let mut modules = Vec::new();
         let mut fields = Vec::new();
         let mut variants = Vec::new();
@@ -55,8 +48,7 @@ impl Gen<'_, '_> {
         let mut reexports = Vec::new();
         let mut constants = Vec::new();
         for scheme in &self.s.auth {
-            let (module, _) = template(scheme);
-            let module = format_ident!("{module}");
+            let module = format_ident!("{}", module(scheme));
             let variant = variant(scheme);
             let ty = match scheme {
                 AuthScheme::SigV4 { .. } => quote!(SigV4),

@@ -1,20 +1,35 @@
 //! The client crate: the public API of a smithy-rs client on `aws-smithy-runtime`, one emitter
 //! per generated module.
 //!
-//! | file | emitter |
-//! |---|---|
-//! | `Cargo.toml`, `src/lib.rs` | [`generate`] |
-//! | `src/types.rs` (shared shapes, modeled errors, their builders) | [`shapes`] |
-//! | `src/operation.rs`, `src/operation/<op>.rs` (input, output, error, builders) | [`shapes`], [`fluent`] |
-//! | `src/client.rs` (`Client` and one fluent builder per operation) | [`fluent`] |
-//! | `src/protocol_serde.rs` (requests out of inputs; outputs and errors out of responses) | [`serde`] |
-//! | `src/protocol_tests.rs` (the model's protocol tests for clients, if it has any) | [`protocol_tests`] |
-//! | `src/compression.rs` (gzip of request bodies, if an operation has `@requestCompression`) | `codegen/support/src/client/`, verbatim |
-//! | `src/host_prefix.rs` (host prefixes, if an operation has `@endpoint`) | `codegen/support/src/client/`, verbatim |
-//! | `src/streaming.rs` (responses read as streams, if an output has a `@streaming` payload) | `codegen/support/src/client/`, verbatim |
-//! | `src/config.rs`, `src/error.rs`, `src/idempotency_token.rs`, `src/primitives.rs`, `src/runtime.rs`, `src/protocol_serde/support.rs` | `codegen/support/src/client/`, verbatim |
-//! | `src/auth.rs`, `src/auth/<scheme>.rs` (the service's auth schemes) | [`auth`], `codegen/support/src/client/auth/` verbatim |
-//! | `src/protocol_serde/json.rs`, `headers.rs`, `cbor.rs` (under rpcv2Cbor) (reading JSON and CBOR, header values; the same in servers) | `codegen/support/src/common/`, verbatim |
+//! `generate` resolves the model, writes `Cargo.toml`, then walks [`files`], a table whose rows are
+//! the other lines below, in this order (a test checks).
+//!
+//! | file | emitter | when |
+//! |---|---|---|
+//! | `Cargo.toml` | [`cargo_toml`]: the [`DEPENDENCIES`] that [`EVERY_CRATE`] and the rows present use | always |
+//! | `src/lib.rs` | [`Gen::lib_rs`] | always |
+//! | `src/types.rs` (shared shapes, modeled errors, their builders) | [`shapes`] | always |
+//! | `src/operation.rs` | [`fluent`] | always |
+//! | `src/operation/<op>.rs` (input, output, error, builders) | [`shapes`], [`fluent`] | one per operation |
+//! | `src/client.rs` (`Client` and one fluent builder per operation) | [`fluent`] | always |
+//! | `src/protocol_serde.rs` (requests out of inputs; outputs and errors out of responses) | [`serde`] | always |
+//! | `src/protocol_serde/headers.rs` | `codegen/support/src/common/headers.rs`, verbatim (as in servers) | always |
+//! | `src/protocol_serde/json.rs` | `codegen/support/src/common/json.rs`, verbatim (as in servers) | always |
+//! | `src/protocol_serde/cbor.rs` | `codegen/support/src/common/cbor.rs`, verbatim (as in servers) | the protocol is rpcv2Cbor |
+//! | `src/protocol_serde/support.rs` | `codegen/support/src/client/support.rs`, verbatim | always |
+//! | `src/config.rs` | `codegen/support/src/client/config.rs`, verbatim | always |
+//! | `src/error.rs` | `codegen/support/src/client/error.rs`, verbatim | always |
+//! | `src/idempotency_token.rs` | `codegen/support/src/client/idempotency_token.rs`, verbatim | always |
+//! | `src/primitives.rs` | `codegen/support/src/client/primitives.rs`, verbatim | always |
+//! | `src/runtime.rs` | `codegen/support/src/client/runtime.rs`, verbatim | always |
+//! | `src/auth.rs` (the choice among the service's auth schemes) | [`auth`] | always |
+//! | `src/auth/sigv4.rs` | `codegen/support/src/client/auth/sigv4.rs`, verbatim | the service has `@aws.auth#sigv4` |
+//! | `src/auth/bearer.rs` | `codegen/support/src/client/auth/bearer.rs`, verbatim | the service has `@httpBearerAuth` |
+//! | `src/auth/api_key.rs` | `codegen/support/src/client/auth/api_key.rs`, verbatim | the service has `@httpApiKeyAuth` |
+//! | `src/compression.rs` (gzip of request bodies) | `codegen/support/src/client/compression.rs`, verbatim | an operation has `@requestCompression` |
+//! | `src/host_prefix.rs` (host prefixes) | `codegen/support/src/client/host_prefix.rs`, verbatim | an operation has `@endpoint` |
+//! | `src/streaming.rs` (responses read as streams) | `codegen/support/src/client/streaming.rs`, verbatim | an output has a `@streaming` payload |
+//! | `src/protocol_tests.rs` | [`protocol_tests`] | the model has protocol tests for clients |
 //!
 //! The verbatim templates are the package `attached-files-codegen-support` (`codegen/support/`),
 //! which compiles and tests them.
@@ -30,8 +45,11 @@ use quote::{format_ident, quote};
 
 use crate::ast::Ast;
 use crate::ir::{AuthScheme, Module, Operation, Service};
+use crate::manifest::{self, Dep};
 use crate::names::shape_name;
-use crate::render::{inner_doc, optional_mod, rust_file, rust_source};
+use crate::render::{inner_doc, optional_mod};
+use crate::table::Emit::{Fallible, PerOperation, Template, Tokens};
+use crate::table::{self, Row};
 use crate::{Error, File, Settings, names};
 
 /// Generates the client crate for `settings.service`.
@@ -39,60 +57,57 @@ pub fn generate(model: &Ast, settings: &Settings) -> Result<Vec<File>, Error> {
     let service = Service::resolve(model, &settings.service, settings.protocol.as_deref(), None)?;
     let crate_name = settings.module.replace('-', "_");
     let g = Gen { s: &service, crate_name };
-    let mut files = vec![
-        cargo_toml(&g, settings),
-        rust_file("src/lib.rs", g.lib_rs(), settings)?,
-        rust_file("src/client.rs", g.client_rs(), settings)?,
-        rust_file("src/operation.rs", g.operation_rs(), settings)?,
-        rust_file("src/types.rs", g.types_rs(), settings)?,
-        rust_file("src/protocol_serde.rs", g.protocol_serde(), settings)?,
-        rust_source("src/config.rs", include_str!("../../support/src/client/config.rs"), settings)?,
-        rust_source("src/error.rs", include_str!("../../support/src/client/error.rs"), settings)?,
-        rust_source(
-            "src/idempotency_token.rs",
-            include_str!("../../support/src/client/idempotency_token.rs"),
-            settings,
-        )?,
-        rust_source("src/primitives.rs", include_str!("../../support/src/client/primitives.rs"), settings)?,
-        rust_source("src/runtime.rs", include_str!("../../support/src/client/runtime.rs"), settings)?,
-        rust_source("src/protocol_serde/headers.rs", include_str!("../../support/src/common/headers.rs"), settings)?,
-        rust_source("src/protocol_serde/json.rs", include_str!("../../support/src/common/json.rs"), settings)?,
-        rust_source("src/protocol_serde/support.rs", include_str!("../../support/src/client/support.rs"), settings)?,
-    ];
-    if service.protocol.is_cbor() {
-        files.push(rust_source(
-            "src/protocol_serde/cbor.rs",
-            include_str!("../../support/src/common/cbor.rs"),
-            settings,
-        )?);
-    }
-    files.extend(g.auth_files(settings)?);
-    if g.has_protocol_tests() {
-        files.push(rust_file("src/protocol_tests.rs", g.protocol_tests()?, settings)?);
-    }
-    if service.operations.iter().any(|op| op.gzip_request) {
-        files.push(rust_source(
-            "src/compression.rs",
-            include_str!("../../support/src/client/compression.rs"),
-            settings,
-        )?);
-    }
-    if service.operations.iter().any(|op| service.has_stream(op.output)) {
-        files.push(rust_source("src/streaming.rs", include_str!("../../support/src/client/streaming.rs"), settings)?);
-    }
-    if service.operations.iter().any(|op| op.host_prefix.is_some()) {
-        files.push(rust_source(
-            "src/host_prefix.rs",
-            include_str!("../../support/src/client/host_prefix.rs"),
-            settings,
-        )?);
-    }
-    for op in &service.operations {
-        let path = format!("src/operation/{}.rs", names::snake(op.name));
-        files.push(rust_file(&path, g.operation_module(op), settings)?);
-    }
+    let table = files();
+    let rows = table::present(&table, &g);
+    let mut files = vec![cargo_toml(&g, &rows, settings)?];
+    files.extend(table::write(&rows, &g, &service.operations, settings)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The crate's files besides `Cargo.toml`: the table of the module docs.
+fn files<'s, 'm>() -> Vec<Row<'m, Gen<'s, 'm>>> {
+    vec![
+        Row::new("src/lib.rs", Tokens(Gen::lib_rs)),
+        Row::new("src/types.rs", Tokens(Gen::types_rs)),
+        Row::new("src/operation.rs", Tokens(Gen::operation_rs)),
+        Row::new("src/operation/<op>.rs", PerOperation(Gen::operation_module)),
+        Row::new("src/client.rs", Tokens(Gen::client_rs)),
+        Row::new("src/protocol_serde.rs", Tokens(Gen::protocol_serde)).uses_if(Gen::has_checksums, &["md-5"]),
+        Row::new("src/protocol_serde/headers.rs", Template(include_str!("../../support/src/common/headers.rs"))),
+        Row::new("src/protocol_serde/json.rs", Template(include_str!("../../support/src/common/json.rs"))),
+        Row::new("src/protocol_serde/cbor.rs", Template(include_str!("../../support/src/common/cbor.rs")))
+            .when(Gen::is_cbor)
+            .uses(&["aws-smithy-cbor"]),
+        Row::new("src/protocol_serde/support.rs", Template(include_str!("../../support/src/client/support.rs"))),
+        Row::new("src/config.rs", Template(include_str!("../../support/src/client/config.rs"))),
+        Row::new("src/error.rs", Template(include_str!("../../support/src/client/error.rs"))),
+        Row::new("src/idempotency_token.rs", Template(include_str!("../../support/src/client/idempotency_token.rs"))),
+        Row::new("src/primitives.rs", Template(include_str!("../../support/src/client/primitives.rs"))),
+        Row::new("src/runtime.rs", Template(include_str!("../../support/src/client/runtime.rs"))),
+        Row::new("src/auth.rs", Tokens(Gen::auth_rs)),
+        Row::new("src/auth/sigv4.rs", Template(include_str!("../../support/src/client/auth/sigv4.rs")))
+            .when(|g: &Gen| g.has_auth("sigv4"))
+            .uses(&["aws-credential-types", "aws-runtime", "aws-types"]),
+        Row::new("src/auth/bearer.rs", Template(include_str!("../../support/src/client/auth/bearer.rs")))
+            .when(|g: &Gen| g.has_auth("bearer"))
+            .uses(&["aws-smithy-runtime/http-auth", "aws-smithy-runtime-api/http-auth"]),
+        Row::new("src/auth/api_key.rs", Template(include_str!("../../support/src/client/auth/api_key.rs")))
+            .when(|g: &Gen| g.has_auth("api_key"))
+            .uses(&["aws-smithy-runtime/http-auth", "aws-smithy-runtime-api/http-auth"]),
+        Row::new("src/compression.rs", Template(include_str!("../../support/src/client/compression.rs")))
+            .when(Gen::has_compression)
+            .uses(&["flate2"]),
+        Row::new("src/host_prefix.rs", Template(include_str!("../../support/src/client/host_prefix.rs")))
+            .when(Gen::has_host_prefixes),
+        Row::new("src/streaming.rs", Template(include_str!("../../support/src/client/streaming.rs")))
+            .when(Gen::has_output_streams),
+        Row::new("src/protocol_tests.rs", Fallible(Gen::protocol_tests)).when(Gen::has_protocol_tests).dev_uses(&[
+            "aws-smithy-http-client",
+            "aws-smithy-protocol-test",
+            "tokio",
+        ]),
+    ]
 }
 
 /// The emitters' shared view of the resolved service.
@@ -147,6 +162,30 @@ impl<'m> Gen<'_, 'm> {
         shape_name(self.s.id)
     }
 
+    fn is_cbor(&self) -> bool {
+        self.s.protocol.is_cbor()
+    }
+
+    /// Whether an operation has `@httpChecksumRequired` (`Content-MD5`, with `md-5`).
+    fn has_checksums(&self) -> bool {
+        self.s.operations.iter().any(|op| op.checksum_required)
+    }
+
+    /// Whether an operation has `@requestCompression` (`src/compression.rs`).
+    fn has_compression(&self) -> bool {
+        self.s.operations.iter().any(|op| op.gzip_request)
+    }
+
+    /// Whether an operation has an `@endpoint` host prefix (`src/host_prefix.rs`).
+    fn has_host_prefixes(&self) -> bool {
+        self.s.operations.iter().any(|op| op.host_prefix.is_some())
+    }
+
+    /// Whether an operation's output has a `@streaming` payload (`src/streaming.rs`).
+    fn has_output_streams(&self) -> bool {
+        self.s.operations.iter().any(|op| self.s.has_stream(op.output))
+    }
+
     /// What the crate's documentation says of auth.
     fn auth_doc(&self) -> String {
         if self.s.auth.is_empty() {
@@ -195,10 +234,9 @@ impl<'m> Gen<'_, 'm> {
             intro = format!("{intro}\n\n{service_doc}");
         }
         let docs = inner_doc(Some(&intro));
-        let operations = &self.s.operations;
-        let compression = optional_mod(operations.iter().any(|op| op.gzip_request), "compression", false);
-        let host_prefix = optional_mod(operations.iter().any(|op| op.host_prefix.is_some()), "host_prefix", false);
-        let streaming = optional_mod(operations.iter().any(|op| self.s.has_stream(op.output)), "streaming", false);
+        let compression = optional_mod(self.has_compression(), "compression", false);
+        let host_prefix = optional_mod(self.has_host_prefixes(), "host_prefix", false);
+        let streaming = optional_mod(self.has_output_streams(), "streaming", false);
         let protocol_tests = optional_mod(self.has_protocol_tests(), "protocol_tests", true);
         quote! {
             #docs
@@ -250,26 +288,49 @@ impl<'m> Gen<'_, 'm> {
     }
 }
 
-fn cargo_toml(g: &Gen<'_, '_>, settings: &Settings) -> File {
-    let description =
-        format!("Client for {}, generated by attached-files-codegen (do not edit; run codegen/regenerate).", g.s.id);
-    // What each auth scheme's template uses.
-    let mut auth = String::new();
-    if g.s.auth.iter().any(|scheme| matches!(scheme, AuthScheme::SigV4 { .. })) {
-        auth.push_str("aws-credential-types = \"1.3.1\"\naws-runtime = \"1.10.2\"\naws-types = \"1.7.0\"\n");
-    }
-    let http_auth = g.s.auth.iter().any(|scheme| !matches!(scheme, AuthScheme::SigV4 { .. }));
-    let runtime_features = if http_auth { "\"client\", \"http-auth\"" } else { "\"client\"" };
-    let runtime_api_features =
-        if http_auth { "\"client\", \"http-1x\", \"http-auth\"" } else { "\"client\", \"http-1x\"" };
-    let md5 = if g.s.operations.iter().any(|op| op.checksum_required) { "md-5 = \"0.11.0\"\n" } else { "" };
-    let flate2 = if g.s.operations.iter().any(|op| op.gzip_request) { "flate2 = \"1.1.11\"\n" } else { "" };
+/// The crates client code may use, in the order the manifests have always listed them.
+pub(crate) const DEPENDENCIES: &[Dep] = &[
+    Dep::new("aws-smithy-async", "1.3.1"),
+    Dep::new("aws-smithy-http", "0.64.3"),
+    Dep::new("aws-smithy-http-client", "1.5.2").features(&["test-util"]),
+    Dep::new("aws-smithy-cbor", "0.64.1"),
+    Dep::new("aws-smithy-json", "0.65.1"),
+    Dep::new("aws-smithy-protocol-test", "0.64.0").no_default_features().features(&["http-1x"]),
+    Dep::new("aws-smithy-runtime", "1.16.2").features(&["client"]),
+    Dep::new("aws-smithy-runtime-api", "1.20.0").features(&["client", "http-1x"]),
+    Dep::new("aws-smithy-types", "1.9.3").features(&["http-body-1-x"]),
+    Dep::new("fastrand", "2.5.0"),
+    Dep::new("flate2", "1.1.11"),
+    Dep::new("aws-credential-types", "1.3.1"),
+    Dep::new("aws-runtime", "1.10.2"),
+    Dep::new("aws-types", "1.7.0"),
+    Dep::new("http", "1.4.0"),
+    Dep::new("md-5", "0.11.0"),
+    Dep::new("tokio", "1.54.1").features(&["macros", "rt"]),
+];
+
+/// What every client crate uses: the runtime, and what the files every crate has use.
+const EVERY_CRATE: &[&str] = &[
+    "aws-smithy-async",
+    "aws-smithy-http",
+    "aws-smithy-json",
+    "aws-smithy-runtime",
+    "aws-smithy-runtime-api",
+    "aws-smithy-types",
+    "fastrand",
+    "http",
+];
+
+/// `Cargo.toml`: the package, its features, then the dependencies of the rows present.
+fn cargo_toml<'s, 'm>(g: &Gen<'s, 'm>, rows: &[&Row<'m, Gen<'s, 'm>>], settings: &Settings) -> Result<File, Error> {
+    let (uses, dev_uses) = table::uses(rows, g);
+    let dependencies = manifest::dependencies(DEPENDENCIES, &[EVERY_CRATE, &uses].concat(), &dev_uses)?;
     let contents = format!(
         "{header}\n\
 [package]
 name = \"{name}\"
 version = \"{version}\"
-description = \"{description}\"
+description = \"Client for {id}, generated by attached-files-codegen (do not edit; run codegen/regenerate).\"
 edition = \"2021\"
 rust-version = \"1.94.1\"
 publish = false
@@ -281,28 +342,30 @@ default-https-client = [\"aws-smithy-runtime/default-https-client\"]
 # Tokio for sleeping between retries and for timeouts.
 rt-tokio = [\"aws-smithy-async/rt-tokio\", \"aws-smithy-runtime/rt-tokio\"]
 
-[dependencies]
-aws-smithy-async = \"1.3.1\"
-aws-smithy-http = \"0.64.3\"
-{cbor}aws-smithy-json = \"0.65.1\"
-aws-smithy-runtime = {{ version = \"1.16.2\", features = [{runtime_features}] }}
-aws-smithy-runtime-api = {{ version = \"1.20.0\", features = [{runtime_api_features}] }}
-aws-smithy-types = {{ version = \"1.9.3\", features = [\"http-body-1-x\"] }}
-fastrand = \"2.5.0\"
-{flate2}{auth}http = \"1.4.0\"
-{md5}{dev_dependencies}",
+{dependencies}",
         header = crate::render::header("#", settings),
-        cbor = if g.s.protocol.is_cbor() { "aws-smithy-cbor = \"0.64.1\"\n" } else { "" },
         name = settings.module,
         version = settings.module_version,
-        dev_dependencies = if g.has_protocol_tests() {
-            "\n[dev-dependencies]\n\
-             aws-smithy-http-client = { version = \"1.5.2\", features = [\"test-util\"] }\n\
-             aws-smithy-protocol-test = { version = \"0.64.0\", default-features = false, features = [\"http-1x\"] }\n\
-             tokio = { version = \"1.54.1\", features = [\"macros\", \"rt\"] }\n"
-        } else {
-            ""
-        },
+        id = g.s.id,
     );
-    File { path: "Cargo.toml".to_owned(), contents }
+    Ok(File { path: "Cargo.toml".to_owned(), contents })
+}
+
+#[cfg(test)]
+mod tests {
+    /// The module docs' table and [`super::files`] list the same files, in the same order.
+    #[test]
+    fn docs_list_the_files() {
+        let paths: Vec<&str> = super::files().iter().map(|row| row.path).collect();
+        assert_eq!(crate::table::documented(include_str!("mod.rs")), [&["Cargo.toml"], &paths[..]].concat());
+    }
+
+    /// Every crate the rows may use is declared.
+    #[test]
+    fn uses_are_declared() {
+        let rows = super::files();
+        let uses: Vec<&str> = rows.iter().flat_map(|row| row.uses.iter().chain(row.dev_uses)).copied().collect();
+        let all = [super::EVERY_CRATE, &uses].concat();
+        assert!(crate::manifest::dependencies(super::DEPENDENCIES, &all, &[]).is_ok());
+    }
 }

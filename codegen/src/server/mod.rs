@@ -1,15 +1,27 @@
 //! The server SDK crate: one emitter per generated module.
 //!
-//! | file | emitter |
-//! |---|---|
-//! | `Cargo.toml`, `src/lib.rs` | [`generate`] |
-//! | `src/model.rs`, `src/input.rs`, `src/output.rs`, `src/error.rs` | [`shapes`] |
-//! | `src/protocol_serde.rs` (JSON and HTTP bindings), `src/operation.rs` | [`serde`] |
-//! | `src/protocol_serde/json.rs`, `headers.rs`, `cbor.rs` (under rpcv2Cbor) (reading JSON and CBOR, header values; the same in clients) | `codegen/support/src/common/`, verbatim |
-//! | `src/protocol_serde/support.rs` | `codegen/support/src/server/support.rs`, verbatim |
-//! | `src/protocol_serde/streaming.rs` (if an operation has a `@streaming` payload) | `codegen/support/src/server/streaming.rs`, verbatim |
-//! | `src/operation_shape.rs`, `src/service.rs` | [`service`] |
-//! | `src/sigv4.rs` (if the service has `@aws.auth#sigv4`) | `codegen/support/src/server/sigv4.rs` and [`Gen::sigv4_rs`] |
+//! `generate` resolves the model, writes `Cargo.toml`, then walks [`files`], a table whose rows are
+//! the other lines below, in this order (a test checks).
+//!
+//! | file | emitter | when |
+//! |---|---|---|
+//! | `Cargo.toml` | [`cargo_toml`]: the [`DEPENDENCIES`] that [`EVERY_CRATE`] and the rows present use | always |
+//! | `src/lib.rs` | [`Gen::lib_rs`] | always |
+//! | `src/model.rs` | [`shapes`] | always |
+//! | `src/input.rs` | [`shapes`] | always |
+//! | `src/output.rs` | [`shapes`] | always |
+//! | `src/error.rs` | [`shapes`] | always |
+//! | `src/operation_shape.rs` | [`service`] | always |
+//! | `src/service.rs` | [`service`] | always |
+//! | `src/operation.rs` | [`serde`] | always |
+//! | `src/protocol_serde.rs` | [`serde`] (the body format and HTTP bindings) | always |
+//! | `src/protocol_serde/headers.rs` | `codegen/support/src/common/headers.rs`, verbatim (as in clients) | always |
+//! | `src/protocol_serde/json.rs` | `codegen/support/src/common/json.rs`, verbatim (as in clients) | always |
+//! | `src/protocol_serde/cbor.rs` | `codegen/support/src/common/cbor.rs`, verbatim (as in clients) | the protocol is rpcv2Cbor |
+//! | `src/protocol_serde/support.rs` | `codegen/support/src/server/support.rs`, verbatim | always |
+//! | `src/protocol_serde/streaming.rs` | `codegen/support/src/server/streaming.rs`, verbatim | an operation has a `@streaming` payload |
+//! | `src/protocol_tests.rs` | [`protocol_tests`] | the model has protocol tests for servers |
+//! | `src/sigv4.rs` | `codegen/support/src/server/sigv4.rs` and [`Gen::sigv4_rs`] | the service has `@aws.auth#sigv4` |
 //!
 //! The verbatim templates are the package `attached-files-codegen-support` (`codegen/support/`),
 //! which compiles and tests them.
@@ -25,8 +37,11 @@ use quote::{format_ident, quote};
 use crate::ast::Ast;
 use crate::codec::Side;
 use crate::ir::{AuthScheme, Module, Protocol, Service};
+use crate::manifest::{self, Dep};
 use crate::names::shape_name;
-use crate::render::{inner_doc, optional_mod, rust_file, rust_source};
+use crate::render::{inner_doc, optional_mod};
+use crate::table::Emit::{Fallible, Template, Tokens};
+use crate::table::{self, Row};
 use crate::{Error, File, Settings, names};
 
 /// The exact runtime the generated code is written against: several items it needs sit in
@@ -42,42 +57,49 @@ pub fn generate(model: &Ast, settings: &Settings) -> Result<Vec<File>, Error> {
         settings.validation_exception.as_deref(),
     )?;
     let g = Gen { s: &service };
-    let mut files = vec![
-        cargo_toml(&g, settings),
-        rust_file("src/lib.rs", g.lib_rs(), settings)?,
-        rust_file("src/operation_shape.rs", g.operation_shapes(), settings)?,
-        rust_file("src/service.rs", g.service_rs(), settings)?,
-        rust_file("src/operation.rs", g.operation_rs(), settings)?,
-        rust_file("src/protocol_serde.rs", g.protocol_serde(), settings)?,
-        rust_source("src/protocol_serde/headers.rs", include_str!("../../support/src/common/headers.rs"), settings)?,
-        rust_source("src/protocol_serde/json.rs", include_str!("../../support/src/common/json.rs"), settings)?,
-        rust_source("src/protocol_serde/support.rs", include_str!("../../support/src/server/support.rs"), settings)?,
-    ];
-    for module in [Module::Model, Module::Input, Module::Output, Module::Error] {
-        files.push(rust_file(&format!("src/{}.rs", module.name()), g.shapes_module(module), settings)?);
-    }
-    if g.has_protocol_tests() {
-        files.push(rust_file("src/protocol_tests.rs", g.protocol_tests()?, settings)?);
-    }
-    if service.protocol.is_cbor() {
-        files.push(rust_source(
-            "src/protocol_serde/cbor.rs",
-            include_str!("../../support/src/common/cbor.rs"),
-            settings,
-        )?);
-    }
-    if g.has_streams() {
-        files.push(rust_source(
-            "src/protocol_serde/streaming.rs",
-            include_str!("../../support/src/server/streaming.rs"),
-            settings,
-        )?);
-    }
-    if g.has_sigv4() {
-        files.push(rust_file("src/sigv4.rs", g.sigv4_rs()?, settings)?);
-    }
+    let table = files();
+    let rows = table::present(&table, &g);
+    let mut files = vec![cargo_toml(&g, &rows, settings)?];
+    files.extend(table::write(&rows, &g, &service.operations, settings)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The crate's files besides `Cargo.toml`: the table of the module docs.
+fn files<'s, 'm>() -> Vec<Row<'m, Gen<'s, 'm>>> {
+    vec![
+        Row::new("src/lib.rs", Tokens(Gen::lib_rs)),
+        Row::new("src/model.rs", Tokens(|g: &Gen| g.shapes_module(Module::Model)))
+            .uses_if(|g| g.s.uses_regex(), &["regex"]),
+        Row::new("src/input.rs", Tokens(|g| g.shapes_module(Module::Input))),
+        Row::new("src/output.rs", Tokens(|g| g.shapes_module(Module::Output))),
+        Row::new("src/error.rs", Tokens(|g| g.shapes_module(Module::Error))),
+        Row::new("src/operation_shape.rs", Tokens(Gen::operation_shapes)),
+        Row::new("src/service.rs", Tokens(Gen::service_rs)),
+        Row::new("src/operation.rs", Tokens(Gen::operation_rs)),
+        Row::new("src/protocol_serde.rs", Tokens(Gen::protocol_serde)),
+        Row::new("src/protocol_serde/headers.rs", Template(include_str!("../../support/src/common/headers.rs"))),
+        Row::new("src/protocol_serde/json.rs", Template(include_str!("../../support/src/common/json.rs"))),
+        Row::new("src/protocol_serde/cbor.rs", Template(include_str!("../../support/src/common/cbor.rs")))
+            .when(Gen::is_cbor)
+            .uses(&["aws-smithy-cbor"]),
+        Row::new("src/protocol_serde/support.rs", Template(include_str!("../../support/src/server/support.rs"))),
+        Row::new("src/protocol_serde/streaming.rs", Template(include_str!("../../support/src/server/streaming.rs")))
+            .when(Gen::has_streams),
+        Row::new("src/protocol_tests.rs", Fallible(Gen::protocol_tests)).when(Gen::has_protocol_tests).dev_uses(&[
+            "aws-smithy-protocol-test",
+            "regex",
+            "serde_json",
+            "tokio",
+            "tower/util",
+        ]),
+        Row::new("src/sigv4.rs", Fallible(Gen::sigv4_rs)).when(Gen::has_sigv4).uses(&[
+            "aws-sigv4",
+            "hex",
+            "sha2",
+            "subtle",
+        ]),
+    ]
 }
 
 /// The emitters' shared view of the resolved service.
@@ -120,6 +142,10 @@ impl<'m> Gen<'_, 'm> {
                 #((#unchecked, Requirement::None),)*
             ];
         })
+    }
+
+    fn is_cbor(&self) -> bool {
+        self.s.protocol.is_cbor()
     }
 
     /// Whether an operation's input or output has a `@streaming` payload.
@@ -244,64 +270,89 @@ impl<'m> Gen<'_, 'm> {
     }
 }
 
-fn cargo_toml(g: &Gen<'_, '_>, settings: &Settings) -> File {
-    let description = format!(
-        "Server SDK for {}, generated by attached-files-codegen (do not edit; run codegen/regenerate).",
-        g.s.id
-    );
-    let uses_regex = g.s.uses_regex();
-    let regex = if uses_regex { "regex = \"1.13.2\"\n" } else { "" };
-    // What the SigV4 plugin needs (`src/sigv4.rs`).
-    let (sigv4, hex, sha2_subtle) = if g.has_sigv4() {
-        (
-            // Only `sign::v4` is used, but aws-sigv4 1.6.4 does not build without these features.
-            "aws-sigv4 = { version = \"1.6.4\", default-features = false, features = [\"sign-http\", \"http1\"] }\n",
-            "hex = \"0.4.3\"\n",
-            "sha2 = \"0.11.1\"\nsubtle = \"2.6.1\"\n",
-        )
-    } else {
-        ("", "", "")
-    };
-    // What the generated protocol tests need (only when the model has some).
-    let dev_dependencies = if g.has_protocol_tests() {
-        "\n[dev-dependencies]\n\
-         aws-smithy-protocol-test = { version = \"0.64.0\", default-features = false, features = [\"http-1x\"] }\n\
-         regex = \"1.13.2\"\n\
-         serde_json = \"1.0.154\"\n\
-         tokio = { version = \"1.54.1\", features = [\"macros\", \"rt-multi-thread\", \"sync\"] }\n\
-         tower = { version = \"0.5.3\", features = [\"util\"] }\n"
-    } else {
-        ""
-    };
+/// The crates server code may use, in the order the manifests have always listed them.
+pub(crate) const DEPENDENCIES: &[Dep] = &[
+    // Only `sign::v4` is used, but aws-sigv4 1.6.4 does not build without these features.
+    Dep::new("aws-sigv4", "1.6.4").no_default_features().features(&["sign-http", "http1"]),
+    Dep::new("aws-smithy-http-server", SERVER_RUNTIME),
+    Dep::new("aws-smithy-cbor", "0.64.1"),
+    Dep::new("aws-smithy-json", "0.65.1"),
+    Dep::new("aws-smithy-protocol-test", "0.64.0").no_default_features().features(&["http-1x"]),
+    Dep::new("aws-smithy-runtime-api", "1.20.0"),
+    Dep::new("aws-smithy-types", "1.9.3"),
+    Dep::new("bytes", "1.12.2"),
+    Dep::new("form_urlencoded", "1.2.2"),
+    Dep::new("futures-util", "0.3.34").no_default_features(),
+    Dep::new("hex", "0.4.3"),
+    Dep::new("http", "1.4.0"),
+    Dep::new("http-body", "1.0.1"),
+    Dep::new("http-body-util", "0.1.3"),
+    Dep::new("percent-encoding", "2.3.2"),
+    Dep::new("regex", "1.13.2"),
+    Dep::new("serde_json", "1.0.154"),
+    Dep::new("sha2", "0.11.1"),
+    Dep::new("subtle", "2.6.1"),
+    Dep::new("tokio", "1.54.1").features(&["macros", "rt-multi-thread", "sync"]),
+    Dep::new("tower", "0.5.3"),
+    Dep::new("tracing", "0.1.44"),
+];
+
+/// What every server crate uses: the runtime, and what the files every crate has use. (No
+/// generated code names `futures-util`; the manifests have always listed it.)
+const EVERY_CRATE: &[&str] = &[
+    "aws-smithy-http-server",
+    "aws-smithy-json",
+    "aws-smithy-runtime-api",
+    "aws-smithy-types",
+    "bytes",
+    "form_urlencoded",
+    "futures-util",
+    "http",
+    "http-body",
+    "http-body-util",
+    "percent-encoding",
+    "tower",
+    "tracing",
+];
+
+/// `Cargo.toml`: the package, then the dependencies of the rows present.
+fn cargo_toml<'s, 'm>(g: &Gen<'s, 'm>, rows: &[&Row<'m, Gen<'s, 'm>>], settings: &Settings) -> Result<File, Error> {
+    let (uses, dev_uses) = table::uses(rows, g);
+    let dependencies = manifest::dependencies(DEPENDENCIES, &[EVERY_CRATE, &uses].concat(), &dev_uses)?;
     let contents = format!(
         "{header}\n\
 [package]
 name = \"{name}\"
 version = \"{version}\"
-description = \"{description}\"
+description = \"Server SDK for {id}, generated by attached-files-codegen (do not edit; run codegen/regenerate).\"
 edition = \"2021\"
 rust-version = \"1.94.1\"
 publish = false
 
-[dependencies]
-{sigv4}aws-smithy-http-server = \"{SERVER_RUNTIME}\"
-{cbor}aws-smithy-json = \"0.65.1\"
-aws-smithy-runtime-api = \"1.20.0\"
-aws-smithy-types = \"1.9.3\"
-bytes = \"1.12.2\"
-form_urlencoded = \"1.2.2\"
-futures-util = {{ version = \"0.3.34\", default-features = false }}
-{hex}http = \"1.4.0\"
-http-body = \"1.0.1\"
-http-body-util = \"0.1.3\"
-percent-encoding = \"2.3.2\"
-{regex}{sha2_subtle}tower = \"0.5.3\"
-tracing = \"0.1.44\"
-{dev_dependencies}",
+{dependencies}",
         header = crate::render::header("#", settings),
-        cbor = if g.s.protocol.is_cbor() { "aws-smithy-cbor = \"0.64.1\"\n" } else { "" },
         name = settings.module,
         version = settings.module_version,
+        id = g.s.id,
     );
-    File { path: "Cargo.toml".to_owned(), contents }
+    Ok(File { path: "Cargo.toml".to_owned(), contents })
+}
+
+#[cfg(test)]
+mod tests {
+    /// The module docs' table and [`super::files`] list the same files, in the same order.
+    #[test]
+    fn docs_list_the_files() {
+        let paths: Vec<&str> = super::files().iter().map(|row| row.path).collect();
+        assert_eq!(crate::table::documented(include_str!("mod.rs")), [&["Cargo.toml"], &paths[..]].concat());
+    }
+
+    /// Every crate the rows may use is declared.
+    #[test]
+    fn uses_are_declared() {
+        let rows = super::files();
+        let uses: Vec<&str> = rows.iter().flat_map(|row| row.uses.iter().chain(row.dev_uses)).copied().collect();
+        let all = [super::EVERY_CRATE, &uses].concat();
+        assert!(crate::manifest::dependencies(super::DEPENDENCIES, &all, &[]).is_ok());
+    }
 }
