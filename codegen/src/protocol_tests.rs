@@ -9,7 +9,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
-use crate::ir::{HttpMessage, Node, Prim, Service, TestSide, Ty, UNIT};
+use crate::ir::{HttpMessage, Node, Prim, Service, Ty, UNIT};
 use crate::names;
 use crate::rust_types::variant_ident;
 
@@ -17,15 +17,6 @@ use crate::rust_types::variant_ident;
 pub(crate) struct Case {
     pub name: String,
     pub code: TokenStream,
-}
-
-/// Whether any operation or error of the service carries tests for `side` (malformed-request
-/// tests are the server's only).
-pub(crate) fn any_tests(s: &Service<'_>, side: TestSide) -> bool {
-    let malformed = side == TestSide::Server && s.operations.iter().any(|op| !op.tests.malformed_request.is_empty());
-    let operations = s.operations.iter().flat_map(|op| op.tests.request.iter().chain(&op.tests.response));
-    let errors = s.shapes.values().filter_map(|shape| shape.error.as_ref()).flat_map(|e| &e.response_tests);
-    malformed || operations.chain(errors).any(|test| test.applies(side))
 }
 
 /// The tests, sorted by name, as the body of a `protocol_tests` module. Smithy keeps test ids

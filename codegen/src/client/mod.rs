@@ -168,22 +168,22 @@ impl<'m> Gen<'_, 'm> {
 
     /// Whether an operation has `@httpChecksumRequired` (`Content-MD5`, with `md-5`).
     fn has_checksums(&self) -> bool {
-        self.s.operations.iter().any(|op| op.checksum_required)
+        self.s.features.checksums
     }
 
     /// Whether an operation has `@requestCompression` (`src/compression.rs`).
     fn has_compression(&self) -> bool {
-        self.s.operations.iter().any(|op| op.gzip_request)
+        self.s.features.compression
     }
 
     /// Whether an operation has an `@endpoint` host prefix (`src/host_prefix.rs`).
     fn has_host_prefixes(&self) -> bool {
-        self.s.operations.iter().any(|op| op.host_prefix.is_some())
+        self.s.features.host_prefixes
     }
 
     /// Whether an operation's output has a `@streaming` payload (`src/streaming.rs`).
     fn has_output_streams(&self) -> bool {
-        self.s.operations.iter().any(|op| self.s.has_stream(op.output))
+        self.s.features.output_streams
     }
 
     /// What the crate's documentation says of auth.

@@ -550,6 +550,28 @@ pub struct Service<'m> {
     pub protocol: Protocol,
     /// `@awsQueryCompatible`: errors also carry the code of the service's former awsQuery API.
     pub query_compatible: bool,
+    pub features: Features,
+}
+
+/// What the crate needs beyond what every crate of its side has: the support code it carries and
+/// the crates it depends on follow from these.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Features {
+    /// A shape read from requests has `@pattern` (`regex`).
+    pub regex: bool,
+    /// An operation's input has a `@streaming` payload.
+    pub input_streams: bool,
+    /// An operation's output has a `@streaming` payload.
+    pub output_streams: bool,
+    /// An operation has `@requestCompression` (gzip).
+    pub compression: bool,
+    /// An operation has `@httpChecksumRequired` (`Content-MD5`).
+    pub checksums: bool,
+    /// An operation has an `@endpoint` host prefix.
+    pub host_prefixes: bool,
+    /// The model has protocol tests for the server, and for the client.
+    pub server_tests: bool,
+    pub client_tests: bool,
 }
 
 impl<'m> Service<'m> {
@@ -634,12 +656,6 @@ impl<'m> Service<'m> {
             Some(error) => error,
             None => panic!("internal error: {id} is not an error structure"),
         }
-    }
-
-    /// Whether a constraint of a shape read from requests is a `@pattern` (the crate needs
-    /// `regex`).
-    pub fn uses_regex(&self) -> bool {
-        self.read.iter().any(|id| self.shape(id).constraints.pattern.is_some())
     }
 }
 

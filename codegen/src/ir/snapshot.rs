@@ -23,6 +23,19 @@ impl fmt::Display for Service<'_> {
             writeln!(f, "  version: {version}")?;
         }
         writeln!(f, "  auth: {}", auth(&self.auth))?;
+        let x = &self.features;
+        let features = [
+            (x.regex, "regex"),
+            (x.input_streams, "input streams"),
+            (x.output_streams, "output streams"),
+            (x.compression, "compression"),
+            (x.checksums, "checksums"),
+            (x.host_prefixes, "host prefixes"),
+            (x.server_tests, "server tests"),
+            (x.client_tests, "client tests"),
+        ];
+        let features: Vec<&str> = features.iter().filter(|(on, _)| *on).map(|(_, name)| *name).collect();
+        writeln!(f, "  features: {}", if features.is_empty() { "none".to_owned() } else { features.join(", ") })?;
         let v = &self.validation;
         write!(f, "  validation: {} as {} {}, message {:?}", v.id, v.name, v.status, v.message)?;
         if let Some((list, path, message)) = v.field_list {

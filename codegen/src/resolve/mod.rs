@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ast::{Ast, Member, Node, Shape as AstShape, TimestampFormat, Traits, prelude_kind, shape_name};
 use crate::ir::{
-    AuthScheme, Binding, Collection, Constraints, DefaultValue, Deprecated, Docs, EnumValue, ErrorInfo, Field,
-    HttpValue, Item, Label, Module, Operation, PageItems, Paginated, Prim, Protocol, ProtocolTests, Scalar, Segment,
-    Service, Shape, Ty, UNIT, ValidationException, host_labels,
+    AuthScheme, Binding, Collection, Constraints, DefaultValue, Deprecated, Docs, EnumValue, ErrorInfo, Features,
+    Field, HttpValue, Item, Label, Module, Operation, PageItems, Paginated, Prim, Protocol, ProtocolTests, Scalar,
+    Segment, Service, Shape, TestSide, Ty, UNIT, ValidationException, host_labels,
 };
 use crate::{Error, unsupported};
 
@@ -224,6 +224,7 @@ impl<'m> Service<'m> {
             },
         };
         let shapes = resolver.shapes(&operations, &written)?;
+        let features = features(&operations, &shapes, &resolver.read);
         for op in &mut operations {
             if let Some(names) = pagination.remove(op.id) {
                 op.paginated = Some(paginated(&shapes, op, names)?);
@@ -247,7 +248,28 @@ impl<'m> Service<'m> {
             auth,
             protocol,
             query_compatible: resolver.query_compatible,
+            features,
         })
+    }
+}
+
+/// What the crate needs, from its operations and shapes.
+fn features(operations: &[Operation<'_>], shapes: &BTreeMap<&str, Shape<'_>>, read: &BTreeSet<String>) -> Features {
+    let has_stream = |id: &str| shapes.get(id).is_some_and(|shape| shape.has_stream);
+    let tests = |side: TestSide| {
+        let operations = operations.iter().flat_map(|op| op.tests.request.iter().chain(&op.tests.response));
+        let errors = shapes.values().filter_map(|shape| shape.error.as_ref()).flat_map(|e| &e.response_tests);
+        operations.chain(errors).any(|test| test.applies(side))
+    };
+    Features {
+        regex: read.iter().any(|id| shapes.get(id.as_str()).is_some_and(|s| s.constraints.pattern.is_some())),
+        input_streams: operations.iter().any(|op| has_stream(op.input)),
+        output_streams: operations.iter().any(|op| has_stream(op.output)),
+        compression: operations.iter().any(|op| op.gzip_request),
+        checksums: operations.iter().any(|op| op.checksum_required),
+        host_prefixes: operations.iter().any(|op| op.host_prefix.is_some()),
+        server_tests: tests(TestSide::Server) || operations.iter().any(|op| !op.tests.malformed_request.is_empty()),
+        client_tests: tests(TestSide::Client),
     }
 }
 

@@ -70,7 +70,7 @@ fn files<'s, 'm>() -> Vec<Row<'m, Gen<'s, 'm>>> {
     vec![
         Row::new("src/lib.rs", Tokens(Gen::lib_rs)),
         Row::new("src/model.rs", Tokens(|g: &Gen| g.shapes_module(Module::Model)))
-            .uses_if(|g| g.s.uses_regex(), &["regex"]),
+            .uses_if(|g| g.s.features.regex, &["regex"]),
         Row::new("src/input.rs", Tokens(|g| g.shapes_module(Module::Input))),
         Row::new("src/output.rs", Tokens(|g| g.shapes_module(Module::Output))),
         Row::new("src/error.rs", Tokens(|g| g.shapes_module(Module::Error))),
@@ -150,7 +150,7 @@ impl<'m> Gen<'_, 'm> {
 
     /// Whether an operation's input or output has a `@streaming` payload.
     fn has_streams(&self) -> bool {
-        self.s.operations.iter().any(|op| self.s.has_stream(op.input) || self.s.has_stream(op.output))
+        self.s.features.input_streams || self.s.features.output_streams
     }
 
     /// The runtime's type for the crate's protocol, e.g. `RestJson1`.

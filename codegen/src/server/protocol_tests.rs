@@ -22,7 +22,7 @@ use crate::{Error, names};
 impl<'m> Gen<'_, 'm> {
     /// Whether the model carries protocol tests for the server side of this service.
     pub(super) fn has_protocol_tests(&self) -> bool {
-        crate::protocol_tests::any_tests(self.s, TestSide::Server)
+        self.s.features.server_tests
     }
 
     pub(super) fn protocol_tests(&self) -> Result<TokenStream, Error> {
