@@ -48,7 +48,7 @@ use crate::ir::{AuthScheme, Module, Operation, Service};
 use crate::manifest::{self, Dep};
 use crate::names::shape_name;
 use crate::render::{inner_doc, optional_mod};
-use crate::table::Emit::{Fallible, PerOperation, Template, Tokens};
+use crate::table::Emit::{PerOperation, Template, Tokens};
 use crate::table::{self, Row};
 use crate::{Error, File, Settings, names};
 
@@ -102,7 +102,7 @@ fn files<'s, 'm>() -> Vec<Row<'m, Gen<'s, 'm>>> {
             .when(Gen::has_host_prefixes),
         Row::new("src/streaming.rs", Template(include_str!("../../support/src/client/streaming.rs")))
             .when(Gen::has_output_streams),
-        Row::new("src/protocol_tests.rs", Fallible(Gen::protocol_tests)).when(Gen::has_protocol_tests).dev_uses(&[
+        Row::new("src/protocol_tests.rs", Tokens(Gen::protocol_tests)).when(Gen::has_protocol_tests).dev_uses(&[
             "aws-smithy-http-client",
             "aws-smithy-protocol-test",
             "tokio",

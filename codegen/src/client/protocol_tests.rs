@@ -15,9 +15,9 @@ use super::Gen;
 use super::shapes::Held;
 use crate::codec::Side as _;
 use crate::ir::{HttpTest, Module, Node, Operation, Service, TestSide};
+use crate::names;
 use crate::protocol_tests::{Case, Values, assert_same, body_check, header_checks, ignored, test_fn_name};
 use crate::shapes::Types as _;
-use crate::{Error, names};
 
 impl<'m> Gen<'_, 'm> {
     /// Whether the model carries protocol tests for the client side of this service.
@@ -25,7 +25,7 @@ impl<'m> Gen<'_, 'm> {
         self.s.features.client_tests
     }
 
-    pub(super) fn protocol_tests(&self) -> Result<TokenStream, Error> {
+    pub(super) fn protocol_tests(&self) -> TokenStream {
         let mut cases = Vec::new();
         for op in &self.s.operations {
             for test in op.tests.request.iter().filter(|t| t.applies(TestSide::Client)) {
@@ -44,7 +44,7 @@ impl<'m> Gen<'_, 'm> {
                 cases.push(self.response_test(op, test, Some(self.id(id))));
             }
         }
-        Ok(crate::protocol_tests::module("client", cases))
+        crate::protocol_tests::module("client", cases)
     }
 
     fn request_test(&self, op: &Operation<'m>, test: &HttpTest<'m>) -> Case {

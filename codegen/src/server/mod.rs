@@ -86,7 +86,7 @@ fn files<'s, 'm>() -> Vec<Row<'m, Gen<'s, 'm>>> {
         Row::new("src/protocol_serde/support.rs", Template(include_str!("../../support/src/server/support.rs"))),
         Row::new("src/protocol_serde/streaming.rs", Template(include_str!("../../support/src/server/streaming.rs")))
             .when(Gen::has_streams),
-        Row::new("src/protocol_tests.rs", Fallible(Gen::protocol_tests)).when(Gen::has_protocol_tests).dev_uses(&[
+        Row::new("src/protocol_tests.rs", Tokens(Gen::protocol_tests)).when(Gen::has_protocol_tests).dev_uses(&[
             "aws-smithy-protocol-test",
             "regex",
             "serde_json",

@@ -15,9 +15,9 @@ use quote::{format_ident, quote};
 use super::Gen;
 use crate::codec::Side as _;
 use crate::ir::{HttpMessage, HttpTest, MalformedRequestTest, Module, Node, Operation, Protocol, Service, TestSide};
+use crate::names;
 use crate::protocol_tests::{Case, Values, assert_same, body_check, header_checks, ignored, test_fn_name};
 use crate::shapes::Types as _;
-use crate::{Error, names};
 
 impl<'m> Gen<'_, 'm> {
     /// Whether the model carries protocol tests for the server side of this service.
@@ -25,7 +25,7 @@ impl<'m> Gen<'_, 'm> {
         self.s.features.server_tests
     }
 
-    pub(super) fn protocol_tests(&self) -> Result<TokenStream, Error> {
+    pub(super) fn protocol_tests(&self) -> TokenStream {
         let mut cases = Vec::new();
         for op in &self.s.operations {
             for test in op.tests.request.iter().filter(|t| t.applies(TestSide::Server)) {
@@ -47,7 +47,7 @@ impl<'m> Gen<'_, 'm> {
                 cases.push(self.response_test(op, test, Some(id)));
             }
         }
-        Ok(crate::protocol_tests::module("server", cases))
+        crate::protocol_tests::module("server", cases)
     }
 
     fn service_with(&self, op: &Operation<'m>, handler: TokenStream) -> TokenStream {
