@@ -591,7 +591,7 @@ pub(crate) trait Codec<'m>: Side<'m> {
         }
         for field in fields {
             let Binding::Header(name, http) = field.binding else { continue };
-            // Checked by the model pass: a valid header name, so `from_static` cannot fail.
+            // Checked by the resolver: a valid header name, so `from_static` cannot fail.
             let name = name.to_ascii_lowercase();
             let ty = self.service().ty(field.target);
             let items = if self.is_newtype(ty) { quote!(v.0.iter()) } else { quote!(v.iter()) };

@@ -669,7 +669,7 @@ fn config_builder(n: &ServiceNames) -> TokenStream {
 
 /// The routing pattern of an operation: method, path segments, literal query parameters.
 fn request_spec(op: &crate::ir::Operation<'_>, name: &proc_macro2::Ident) -> TokenStream {
-    // One of the methods the model pass accepts.
+    // One of the methods the resolver accepts.
     let method = format_ident!("{}", op.method);
     let segments = op.segments.iter().map(|s| match s {
         Segment::Literal(text) => {
