@@ -565,6 +565,12 @@ impl<'m> Resolver<'m> {
         let shape = self.model.shape(id)?;
         check_traits(id, &shape.traits)?;
         self.resolve_ty(id)?;
+        // Compiled once per shape here rather than each time its type is asked for.
+        if let Some(pattern) = shape.traits.pattern() {
+            regex::Regex::new(pattern).map_err(|e| {
+                unsupported(id, format!("@pattern {pattern:?} is not supported by Rust's regex crate (no look-around or backreferences): {e}"))
+            })?;
+        }
         let mut members: Vec<&Member> = shape.members.iter().map(|(_, m)| m).collect();
         members.extend(shape.member.iter().chain(&shape.key).chain(&shape.value));
         for (name, member) in shape.members.iter() {
@@ -732,11 +738,6 @@ impl<'m> Resolver<'m> {
         }
         if traits.has("range") && !prim.is_number() {
             return Err(unsupported(id, "@range applies to numbers only"));
-        }
-        if let Some(pattern) = traits.pattern() {
-            regex::Regex::new(pattern).map_err(|e| {
-                unsupported(id, format!("@pattern {pattern:?} is not supported by Rust's regex crate (no look-around or backreferences): {e}"))
-            })?;
         }
         Ok(if constrained { Ty::Newtype(id, prim) } else { Ty::Prim(prim) })
     }
