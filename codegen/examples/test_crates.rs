@@ -48,22 +48,22 @@ const SUITES: [Suite; 4] = [
     ("rpcv2cbor.json", "rpcv2Cbor", &[("smithy.protocoltests.rpcv2Cbor#RpcV2Protocol", "rpc-v2-cbor", None)]),
 ];
 
-fn settings(service: &str, module: &str, validation: Option<&str>, protocol: Option<&str>) -> Settings {
+fn settings(service: &str, module: &str, validation: &[&str], protocol: Option<&str>) -> Settings {
     Settings {
         service: service.to_owned(),
         module: module.to_owned(),
         module_version: "0.1.0".to_owned(),
-        validation_exception: validation.map(str::to_owned),
+        validation_exceptions: validation.iter().map(|id| (*id).to_owned()).collect(),
         source: "tests".to_owned(),
         protocol: protocol.map(str::to_owned),
     }
 }
 
 /// Generates both sides of a service into `out/<name>-server` and `out/<name>-client`.
-fn both_sides(out: &Path, ast: &Ast, name: &str, service: &str, validation: Option<&str>, protocol: Option<&str>) {
+fn both_sides(out: &Path, ast: &Ast, name: &str, service: &str, validation: &[&str], protocol: Option<&str>) {
     let server = server::generate(ast, &settings(service, &format!("{name}-server-sdk"), validation, protocol));
     write(&out.join(format!("{name}-server")), server.unwrap_or_else(|e| panic!("{service}: {e}")));
-    let client = client::generate(ast, &settings(service, &format!("{name}-client"), None, protocol));
+    let client = client::generate(ast, &settings(service, &format!("{name}-client"), &[], protocol));
     write(&out.join(format!("{name}-client")), client.unwrap_or_else(|e| panic!("{service}: {e}")));
 }
 
@@ -93,12 +93,13 @@ fn main() {
     let started = Instant::now();
     let kitchen_sink = read_ast(&codegen.join("tests/models/kitchen-sink.json"));
     let (kitchen, validation) = ("example.kitchensink#KitchenSink", "example.kitchensink#ValidationException");
-    both_sides(&out, &kitchen_sink, "kitchen-sink", kitchen, Some(validation), None);
+    both_sides(&out, &kitchen_sink, "kitchen-sink", kitchen, &[validation], None);
     let rpc_sink = read_ast(&codegen.join("tests/models/rpc-sink.json"));
     for protocol in ["awsJson1_0", "awsJson1_1", "rpcv2Cbor"] {
         let name = format!("rpc-sink-{protocol}");
-        let validation = Some("example.rpcsink#ValidationException");
-        both_sides(&out, &rpc_sink, &name, "example.rpcsink#RpcSink", validation, Some(protocol));
+        // As `tests/rpc_sink.rs` generates it: each operation's validation exception its own.
+        let validation = ["example.rpcsink#ValidationException", "example.rpcsink#InvalidParameterException"];
+        both_sides(&out, &rpc_sink, &name, "example.rpcsink#RpcSink", &validation, Some(protocol));
     }
     let suites = std::env::var_os("SMITHY_CONFORMANCE_DIR")
         .map_or_else(|| codegen.join("../../shared/conformance"), PathBuf::from);
@@ -111,7 +112,8 @@ fn main() {
                 let left_out: Vec<String> =
                     excluded.iter().filter(|op| op.split('#').next() == Some(namespace)).cloned().collect();
                 ast.exclude_operations(service, &left_out).unwrap();
-                both_sides(&out, &ast, name, service, *validation, Some(protocol));
+                let validation: Vec<&str> = validation.iter().copied().collect();
+                both_sides(&out, &ast, name, service, &validation, Some(protocol));
             }
         }
     } else {
@@ -122,10 +124,8 @@ fn main() {
     let runs = 20;
     let started = Instant::now();
     for _ in 0..runs {
-        std::hint::black_box(
-            server::generate(&kitchen_sink, &settings(kitchen, "ks", Some(validation), None)).unwrap(),
-        );
-        std::hint::black_box(client::generate(&kitchen_sink, &settings(kitchen, "ks", None, None)).unwrap());
+        std::hint::black_box(server::generate(&kitchen_sink, &settings(kitchen, "ks", &[validation], None)).unwrap());
+        std::hint::black_box(client::generate(&kitchen_sink, &settings(kitchen, "ks", &[], None)).unwrap());
     }
     eprintln!("the kitchen sink's server and client: {:?} per run (mean of {runs})", started.elapsed() / runs);
 }

@@ -68,9 +68,10 @@ pub struct Settings {
     /// Crate name, e.g. `attached-files-server-sdk`.
     pub module: String,
     pub module_version: String,
-    /// The structure that constraint violations are answered with; smithy-rs's
-    /// `smithy.framework#ValidationException` wire format when absent.
-    pub validation_exception: Option<String>,
+    /// The structures that constraint violations are answered with: each operation's is the first
+    /// of these it declares, else the first; smithy-rs's `smithy.framework#ValidationException`
+    /// wire format when there is none.
+    pub validation_exceptions: Vec<String>,
     /// The protocol to generate for (`restJson1`, `awsJson1_0`, `awsJson1_1`), for a service
     /// with several; by default the first of those the service has.
     pub protocol: Option<String>,

@@ -58,10 +58,11 @@ struct Args {
     /// Version of the crate to write.
     #[arg(long, default_value = "0.1.0")]
     module_version: String,
-    /// Structure that constraint violations are answered with (default: smithy-rs's
+    /// Structures that constraint violations are answered with, comma-separated or repeated:
+    /// each operation's is the first of these it declares, else the first (default: smithy-rs's
     /// ValidationException wire format).
-    #[arg(long)]
-    validation_exception: Option<String>,
+    #[arg(long, value_delimiter = ',')]
+    validation_exception: Vec<String>,
     /// Where the model comes from, named in each file's header.
     #[arg(long, default_value = "model/")]
     source: String,
@@ -81,7 +82,7 @@ fn main() -> ExitCode {
                 service: args.service,
                 module: args.module,
                 module_version: args.module_version,
-                validation_exception: args.validation_exception,
+                validation_exceptions: args.validation_exception,
                 source: args.source,
                 protocol: args.protocol,
             };
@@ -92,7 +93,7 @@ fn main() -> ExitCode {
                 service: args.service,
                 module: args.module,
                 module_version: args.module_version,
-                validation_exception: None,
+                validation_exceptions: Vec::new(),
                 source: args.source,
                 protocol: args.protocol,
             };

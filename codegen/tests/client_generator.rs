@@ -10,7 +10,7 @@ fn settings() -> Settings {
         service: "ex#Svc".to_owned(),
         module: "ex-client".to_owned(),
         module_version: "1.2.3".to_owned(),
-        validation_exception: None,
+        validation_exceptions: Vec::new(),
         source: "tests".to_owned(),
         protocol: None,
     }

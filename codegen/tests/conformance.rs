@@ -179,7 +179,7 @@ fn settings(
         service: service.to_owned(),
         module: module.to_owned(),
         module_version: "0.1.0".to_owned(),
-        validation_exception: validation_exception.map(str::to_owned),
+        validation_exceptions: validation_exception.map(str::to_owned).into_iter().collect(),
         source: source.display().to_string(),
         protocol: protocol.map(str::to_owned),
     }

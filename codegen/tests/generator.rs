@@ -9,7 +9,7 @@ fn settings(validation_exception: Option<&str>) -> Settings {
         service: "ex#Svc".to_owned(),
         module: "ex-server-sdk".to_owned(),
         module_version: "1.2.3".to_owned(),
-        validation_exception: validation_exception.map(str::to_owned),
+        validation_exceptions: validation_exception.map(str::to_owned).into_iter().collect(),
         source: "tests".to_owned(),
         protocol: None,
     }
@@ -105,7 +105,7 @@ fn output_depends_only_on_the_input() {
     let json = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/models/kitchen-sink.json")).unwrap();
     let settings = Settings {
         service: "example.kitchensink#KitchenSink".to_owned(),
-        validation_exception: Some("example.kitchensink#ValidationException".to_owned()),
+        validation_exceptions: vec!["example.kitchensink#ValidationException".to_owned()],
         ..settings(None)
     };
     let first = server::generate(&Ast::parse(&json).unwrap(), &settings).unwrap();

@@ -26,7 +26,7 @@ fn kitchen_sink_sdk_is_generated_compiled_and_passes_its_http_tests() {
         service: "example.kitchensink#KitchenSink".to_owned(),
         module: "kitchen-sink-server-sdk".to_owned(),
         module_version: "0.1.0".to_owned(),
-        validation_exception: Some("example.kitchensink#ValidationException".to_owned()),
+        validation_exceptions: vec!["example.kitchensink#ValidationException".to_owned()],
         source: "codegen/tests/models/kitchen-sink.smithy".to_owned(),
         protocol: None,
     };

@@ -26,7 +26,7 @@ fn kitchen_sink_client_is_generated_compiled_and_calls_its_server() {
         service: "example.kitchensink#KitchenSink".to_owned(),
         module: "kitchen-sink-server-sdk".to_owned(),
         module_version: "0.1.0".to_owned(),
-        validation_exception: Some("example.kitchensink#ValidationException".to_owned()),
+        validation_exceptions: vec!["example.kitchensink#ValidationException".to_owned()],
         source: "codegen/tests/models/kitchen-sink.smithy".to_owned(),
         protocol: None,
     };
@@ -34,7 +34,7 @@ fn kitchen_sink_client_is_generated_compiled_and_calls_its_server() {
     GeneratedCrate::write("kitchen-sink-client/server", &settings.module, server_crate, "", &[]);
 
     settings.module = "kitchen-sink-client".to_owned();
-    settings.validation_exception = None;
+    settings.validation_exceptions = Vec::new();
     let client_crate = client::generate(&model, &settings).expect("the kitchen-sink client generates");
     let tests = std::fs::read(codegen.join("tests/kitchen_sink/client.rs")).unwrap();
     let client = GeneratedCrate::write(

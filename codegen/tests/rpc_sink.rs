@@ -35,7 +35,10 @@ fn rpc_protocols_connect_the_generated_client_and_server() {
             service: "example.rpcsink#RpcSink".to_owned(),
             module: format!("{name}-server-sdk"),
             module_version: "0.1.0".to_owned(),
-            validation_exception: Some("example.rpcsink#ValidationException".to_owned()),
+            validation_exceptions: vec![
+                "example.rpcsink#ValidationException".to_owned(),
+                "example.rpcsink#InvalidParameterException".to_owned(),
+            ],
             source: "codegen/tests/models/rpc-sink.smithy".to_owned(),
             protocol: Some(protocol.to_owned()),
         };
@@ -44,7 +47,7 @@ fn rpc_protocols_connect_the_generated_client_and_server() {
             GeneratedCrate::write(&format!("rpc-sink/{protocol}/server"), &settings.module, server_crate, "", &[]);
 
         let server_module = std::mem::replace(&mut settings.module, format!("{name}-client"));
-        settings.validation_exception = None;
+        settings.validation_exceptions = Vec::new();
         let client_crate = client::generate(&model, &settings).expect("the client generates");
         // The tests call the client `rpc_sink_client`; the alias goes last, as inner doc comments
         // must open the file.

@@ -54,7 +54,7 @@ use crate::{Error, File, Settings, names};
 
 /// Generates the client crate for `settings.service`.
 pub fn generate(model: &Ast, settings: &Settings) -> Result<Vec<File>, Error> {
-    let service = Service::resolve(model, &settings.service, settings.protocol.as_deref(), None)?;
+    let service = Service::resolve(model, &settings.service, settings.protocol.as_deref(), &[])?;
     let crate_name = settings.module.replace('-', "_");
     let g = Gen { s: &service, crate_name };
     let table = files();

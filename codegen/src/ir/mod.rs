@@ -379,6 +379,9 @@ pub struct Operation<'m> {
     pub optional_auth: bool,
     /// Its `smithy.test#httpRequestTests`, `httpResponseTests` and `httpMalformedRequestTests`.
     pub tests: ProtocolTests<'m>,
+    /// The validation exception its constraint violations are answered with (an index into
+    /// `Service::validations`): the first of the listed ones it declares, else the first.
+    pub validation: usize,
 }
 
 impl<'m> Operation<'m> {
@@ -544,7 +547,9 @@ pub struct Service<'m> {
     pub read_json: BTreeSet<String>,
     /// Shapes inside JSON response bodies (they get serializers).
     pub written_json: BTreeSet<String>,
-    pub validation: ValidationException<'m>,
+    /// The exceptions constraint violations are answered with: the one each operation uses is
+    /// `Operation::validation`; the first is the crate's default.
+    pub validations: Vec<ValidationException<'m>>,
     /// The service's auth schemes, in the order of its `@auth` (else of their trait ids).
     pub auth: Vec<AuthScheme<'m>>,
     pub protocol: Protocol,

@@ -36,12 +36,13 @@ impl fmt::Display for Service<'_> {
         ];
         let features: Vec<&str> = features.iter().filter(|(on, _)| *on).map(|(_, name)| *name).collect();
         writeln!(f, "  features: {}", if features.is_empty() { "none".to_owned() } else { features.join(", ") })?;
-        let v = &self.validation;
-        write!(f, "  validation: {} as {} {}, message {:?}", v.id, v.name, v.status, v.message)?;
-        if let Some((list, path, message)) = v.field_list {
-            write!(f, ", fieldList {list:?} of {{{path:?}, {message:?}}}")?;
+        for v in &self.validations {
+            write!(f, "  validation: {} as {} {}, message {:?}", v.id, v.name, v.status, v.message)?;
+            if let Some((list, path, message)) = v.field_list {
+                write!(f, ", fieldList {list:?} of {{{path:?}, {message:?}}}")?;
+            }
+            writeln!(f)?;
         }
-        writeln!(f)?;
         for op in &self.operations {
             writeln!(f)?;
             operation(f, op)?;
@@ -181,6 +182,9 @@ fn operation(f: &mut fmt::Formatter<'_>, op: &Operation<'_>) -> fmt::Result {
     writeln!(f, "  input {}, output {}", op.input, op.output)?;
     writeln!(f, "  errors: {}", op.errors.join(", "))?;
     writeln!(f, "  auth: {}{}", auth(&op.auth), flag(op.optional_auth, " (optional)"))?;
+    if op.validation > 0 {
+        writeln!(f, "  validation exception: #{}", op.validation + 1)?;
+    }
     if let Some(prefix) = op.host_prefix {
         writeln!(f, "  host prefix: {prefix}")?;
     }

@@ -179,7 +179,9 @@ struct Resolver<'m> {
 
 impl<'m> Service<'m> {
     /// Resolves `service_id` for generation in `protocol` (by name; default: the first supported
-    /// one the service has), answering constraint violations with `validation_exception`. The
+    /// one the service has), answering an operation's constraint violations with the first of
+    /// `validation_exceptions` it declares (else the first; smithy-rs's `ValidationException`
+    /// when there is none). The
     /// passes run in order: the service, its operations, where each structure goes, what is
     /// reachable (read and written), what is inside bodies, the bindings, the validation
     /// exception, then every reachable shape resolved.
@@ -187,7 +189,7 @@ impl<'m> Service<'m> {
         model: &'m Ast,
         service_id: &'m str,
         protocol: Option<&str>,
-        validation_exception: Option<&'m str>,
+        validation_exceptions: &[&'m str],
     ) -> Result<Self, Error> {
         let shape = model.shape(service_id)?;
         let protocol = check_service(service_id, shape, protocol)?;
@@ -213,16 +215,22 @@ impl<'m> Service<'m> {
         for op in &operations {
             resolver.check_bindings(op)?;
         }
-        let validation = match validation_exception {
-            Some(id) => resolver.resolve_validation_exception(id)?,
-            None => ValidationException {
+        let mut validations = Vec::new();
+        for id in validation_exceptions {
+            validations.push(resolver.resolve_validation_exception(id)?);
+        }
+        if validations.is_empty() {
+            validations.push(ValidationException {
                 id: "smithy.framework#ValidationException",
                 name: "ValidationException",
                 status: 400,
                 message: "message",
                 field_list: Some(("fieldList", "path", "message")),
-            },
-        };
+            });
+        }
+        for op in &mut operations {
+            op.validation = validations.iter().position(|v| op.errors.contains(&v.id)).unwrap_or(0);
+        }
         let shapes = resolver.shapes(&operations, &written)?;
         let features = features(&operations, &shapes, &resolver.read);
         for op in &mut operations {
@@ -244,7 +252,7 @@ impl<'m> Service<'m> {
             written,
             read_json,
             written_json,
-            validation,
+            validations,
             auth,
             protocol,
             query_compatible: resolver.query_compatible,
@@ -1095,6 +1103,7 @@ fn resolve_operation<'m>(
         host_prefix: shape.traits.get("endpoint").and_then(|e| e.get("hostPrefix")).and_then(Node::as_str),
         checksum_required: shape.traits.has("httpChecksumRequired"),
         paginated: None,
+        validation: 0,
         auth: Vec::new(),
         optional_auth: shape.traits.has("optionalAuth"),
         tests: ProtocolTests {

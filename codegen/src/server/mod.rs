@@ -50,12 +50,8 @@ const SERVER_RUNTIME: &str = "=0.69.1";
 
 /// Generates the server SDK crate for `settings.service`.
 pub fn generate(model: &Ast, settings: &Settings) -> Result<Vec<File>, Error> {
-    let service = Service::resolve(
-        model,
-        &settings.service,
-        settings.protocol.as_deref(),
-        settings.validation_exception.as_deref(),
-    )?;
+    let validation_exceptions: Vec<&str> = settings.validation_exceptions.iter().map(String::as_str).collect();
+    let service = Service::resolve(model, &settings.service, settings.protocol.as_deref(), &validation_exceptions)?;
     let g = Gen { s: &service };
     let table = files();
     let rows = table::present(&table, &g);

@@ -9,7 +9,7 @@ use super::Gen;
 use crate::codec::{Codec, Format, Side, format_tokens};
 use crate::ir::{
     Binding, Field, HttpValue, Module, Operation, Prim, Protocol, Scalar, ScalarKind, Service, TimestampFormat, Ty,
-    UNIT,
+    UNIT, ValidationException,
 };
 use crate::names;
 use crate::shapes::Types;
@@ -59,7 +59,8 @@ impl<'m> Side<'m> for Gen<'_, 'm> {
 
 impl<'m> Gen<'_, 'm> {
     pub(super) fn protocol_serde(&self) -> TokenStream {
-        let mut items = vec![self.validation_exception_response()];
+        let mut items: Vec<TokenStream> =
+            self.s.validations.iter().enumerate().map(|(i, v)| self.validation_exception_response(i, v)).collect();
         if self.has_sigv4() {
             items.push(self.error_with_message());
         }
@@ -111,9 +112,19 @@ impl<'m> Gen<'_, 'm> {
         }
     }
 
-    /// The answer to a request that breaks a constraint: the service's validation exception.
-    fn validation_exception_response(&self) -> TokenStream {
-        let v = &self.s.validation;
+    /// The function that answers a request breaking a constraint with the `index`th validation
+    /// exception: `validation_exception_response` for the first (the crate's default), else
+    /// `<exception>_response`.
+    pub(super) fn validation_response_fn(&self, index: usize) -> proc_macro2::Ident {
+        match index {
+            0 => format_ident!("validation_exception_response"),
+            _ => format_ident!("{}_response", names::snake(self.s.validations[index].name)),
+        }
+    }
+
+    /// The answer to a request that breaks a constraint: the validation exception `v`.
+    fn validation_exception_response(&self, index: usize, v: &ValidationException<'m>) -> TokenStream {
+        let f = self.validation_response_fn(index);
         let (name, status, message) = (v.name, v.status, v.message);
         let type_key = self.error_type_key(v.id);
         let (write, body) = if self.s.protocol.is_cbor() {
@@ -157,7 +168,7 @@ impl<'m> Gen<'_, 'm> {
         let protocol_header = self.protocol_header();
         quote! {
             /// The validation exception for a request that breaks a constraint of the model.
-            pub(crate) fn validation_exception_response(violation: &Violation) -> Response {
+            pub(crate) fn #f(violation: &Violation) -> Response {
                 #write
                 let mut response = ::http::Response::new(support::boxed(#body));
                 *response.status_mut() = ::http::StatusCode::from_u16(#status).unwrap_or(::http::StatusCode::BAD_REQUEST);
@@ -676,6 +687,21 @@ impl<'m> Gen<'_, 'm> {
             let ser = format_ident!("ser_{snake}_response");
             let input = self.op_struct(op, Module::Input).1;
             let output = self.op_struct(op, Module::Output).1;
+            // An operation whose validation exception is not the crate's default answers its
+            // constraint violations with its own.
+            let read = match op.validation {
+                0 => quote!(::std::boxed::Box::pin(crate::protocol_serde::#de(request))),
+                index => {
+                    let respond = self.validation_response_fn(index);
+                    quote! {
+                        ::std::boxed::Box::pin(async move {
+                            crate::protocol_serde::#de(request)
+                                .await
+                                .map_err(|rejection| rejection.answered_by(crate::protocol_serde::#respond))
+                        })
+                    }
+                }
+            };
             items.push(quote! {
                 impl<B> ::aws_smithy_http_server::request::FromRequest<crate::protocol_serde::Protocol, B> for crate::input::#input
                 where
@@ -686,7 +712,7 @@ impl<'m> Gen<'_, 'm> {
                     type Rejection = crate::protocol_serde::RequestRejection;
                     type Future = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = ::std::result::Result<Self, Self::Rejection>> + Send>>;
                     fn from_request(request: ::http::Request<B>) -> Self::Future {
-                        ::std::boxed::Box::pin(crate::protocol_serde::#de(request))
+                        #read
                     }
                 }
                 impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol> for crate::output::#output {

@@ -2,8 +2,9 @@ $version: "2.0"
 
 // A service with the three RPC protocols, for testing that the generated server and client of each
 // talk to each other over HTTP: every body type, a modeled error (also a service-level one), a
-// constraint violation, a paginated operation, and SigV4 (verified by the server; one operation
-// with @optionalAuth, one without auth). The generator is told which protocol to use.
+// constraint violation (answered with the validation exception the operation declares), a
+// paginated operation, and SigV4 (verified by the server; one operation with @optionalAuth, one
+// without auth). The generator is told which protocol to use.
 
 namespace example.rpcsink
 
@@ -55,6 +56,9 @@ operation Fail {
 operation ListItems {
     input: ListItemsInput
     output: ListItemsOutput
+    errors: [
+        InvalidParameterException
+    ]
 }
 
 /// No input, no output; callers may sign or not.
@@ -144,8 +148,12 @@ structure FailOutput {}
 structure ListItemsInput {
     nextToken: String
 
-    pageSize: Integer
+    pageSize: PageSize
 }
+
+/// 1 to 100 items a page.
+@range(min: 1, max: 100)
+integer PageSize
 
 @output
 structure ListItemsOutput {
@@ -187,6 +195,14 @@ structure Nested {
     label: String
 
     child: Nested
+}
+
+/// A parameter breaks a constraint: ListItems' validation exception, where Echo's is
+/// `ValidationException` (the generator is given both).
+@error("client")
+@httpError(400)
+structure InvalidParameterException {
+    message: String
 }
 
 /// The request was refused.

@@ -49,7 +49,7 @@ async fn list_items(
     input: sdk::input::ListItemsInput,
 ) -> Result<sdk::output::ListItemsOutput, sdk::error::ListItemsError> {
     let start: usize = input.next_token.as_deref().map_or(0, |token| token.parse().unwrap());
-    let end = (start + input.page_size.map_or(2, |size| size as usize)).min(5);
+    let end = (start + input.page_size.map_or(2, |size| size.into_inner() as usize)).min(5);
     Ok(sdk::output::ListItemsOutput {
         items: Some((start..end).map(|i| format!("item-{i}")).collect()),
         next_token: (end < 5).then(|| end.to_string()),
@@ -176,6 +176,14 @@ async fn errors_arrive_as_their_variants() {
     let client = start().await;
     let error = service_error(client.echo().name("").send().await.unwrap_err());
     assert!(error.is_validation_exception(), "{error:?}");
+    // ListItems declares another validation exception: its constraint violations are answered
+    // with that one.
+    let error = service_error(client.list_items().page_size(0).send().await.unwrap_err());
+    let rpc_sink_client::operation::list_items::ListItemsError::InvalidParameterException(invalid) = &error else {
+        panic!("{error:?}")
+    };
+    let message = invalid.message().unwrap_or_default();
+    assert!(message.starts_with("1 validation error detected.") && message.contains("/pageSize"), "{message}");
 
     let error = service_error(client.fail().how("refused").send().await.unwrap_err());
     let rpc_sink_client::operation::fail::FailError::Refused(refused) = &error else { panic!("{error:?}") };

@@ -26,8 +26,11 @@ const MAX_DEPTH: usize = 128;
 pub enum RequestRejection {
     /// The request cannot be read as the input shape: 400 `SerializationException`.
     Serialization(Cow<'static, str>),
-    /// A value breaks a constraint of the model: the service's validation exception.
+    /// A value breaks a constraint of the model: the crate's default validation exception.
     Validation(Violation),
+    /// A value breaks a constraint of an operation whose validation exception is another one:
+    /// answered by `respond`.
+    ValidationAs(Violation, fn(&Violation) -> Response),
     /// 415 `UnsupportedMediaTypeException`.
     UnsupportedMediaType,
     /// 406 `NotAcceptableException`.
@@ -38,7 +41,7 @@ impl fmt::Display for RequestRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Serialization(reason) => write!(f, "request cannot be deserialized: {reason}"),
-            Self::Validation(violation) => f.write_str(&violation.summary()),
+            Self::Validation(violation) | Self::ValidationAs(violation, _) => f.write_str(&violation.summary()),
             Self::UnsupportedMediaType => f.write_str("unexpected Content-Type"),
             Self::NotAcceptable => f.write_str("Accept does not allow the response's media type"),
         }
@@ -52,8 +55,19 @@ impl IntoResponse<super::Protocol> for RequestRejection {
         match self {
             Self::Serialization(_) => framework_error(400, "SerializationException"),
             Self::Validation(violation) => super::validation_exception_response(&violation),
+            Self::ValidationAs(violation, respond) => respond(&violation),
             Self::UnsupportedMediaType => framework_error(415, "UnsupportedMediaTypeException"),
             Self::NotAcceptable => framework_error(406, "NotAcceptableException"),
+        }
+    }
+}
+
+impl RequestRejection {
+    /// Answers a constraint violation with `respond`: an operation's own validation exception.
+    pub(crate) fn answered_by(self, respond: fn(&Violation) -> Response) -> Self {
+        match self {
+            Self::Validation(violation) => Self::ValidationAs(violation, respond),
+            other => other,
         }
     }
 }

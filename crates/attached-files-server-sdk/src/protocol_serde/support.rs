@@ -22,8 +22,11 @@ const MAX_DEPTH: usize = 128;
 pub enum RequestRejection {
     /// The request cannot be read as the input shape: 400 `SerializationException`.
     Serialization(Cow<'static, str>),
-    /// A value breaks a constraint of the model: the service's validation exception.
+    /// A value breaks a constraint of the model: the crate's default validation exception.
     Validation(Violation),
+    /// A value breaks a constraint of an operation whose validation exception is another one:
+    /// answered by `respond`.
+    ValidationAs(Violation, fn(&Violation) -> Response),
     /// 415 `UnsupportedMediaTypeException`.
     UnsupportedMediaType,
     /// 406 `NotAcceptableException`.
@@ -35,7 +38,9 @@ impl fmt::Display for RequestRejection {
             Self::Serialization(reason) => {
                 write!(f, "request cannot be deserialized: {reason}")
             }
-            Self::Validation(violation) => f.write_str(&violation.summary()),
+            Self::Validation(violation) | Self::ValidationAs(violation, _) => {
+                f.write_str(&violation.summary())
+            }
             Self::UnsupportedMediaType => f.write_str("unexpected Content-Type"),
             Self::NotAcceptable => {
                 f.write_str("Accept does not allow the response's media type")
@@ -51,10 +56,20 @@ impl IntoResponse<super::Protocol> for RequestRejection {
             Self::Validation(violation) => {
                 super::validation_exception_response(&violation)
             }
+            Self::ValidationAs(violation, respond) => respond(&violation),
             Self::UnsupportedMediaType => {
                 framework_error(415, "UnsupportedMediaTypeException")
             }
             Self::NotAcceptable => framework_error(406, "NotAcceptableException"),
+        }
+    }
+}
+impl RequestRejection {
+    /// Answers a constraint violation with `respond`: an operation's own validation exception.
+    pub(crate) fn answered_by(self, respond: fn(&Violation) -> Response) -> Self {
+        match self {
+            Self::Validation(violation) => Self::ValidationAs(violation, respond),
+            other => other,
         }
     }
 }
