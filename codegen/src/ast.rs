@@ -32,8 +32,20 @@ pub struct Shape {
     pub errors: Vec<Target>,
     #[serde(default)]
     pub operations: Vec<Target>,
+    /// A service's or resource's resources.
     #[serde(default)]
     pub resources: Vec<Target>,
+    /// A resource's lifecycle operations.
+    pub create: Option<Target>,
+    pub put: Option<Target>,
+    pub read: Option<Target>,
+    pub update: Option<Target>,
+    pub delete: Option<Target>,
+    pub list: Option<Target>,
+    /// A resource's operations on a collection of its instances (`operations` holds those on
+    /// one instance).
+    #[serde(default, rename = "collectionOperations")]
+    pub collection_operations: Vec<Target>,
     pub version: Option<String>,
     /// A service's renames of shapes whose names clash across namespaces.
     #[serde(default)]
@@ -351,6 +363,13 @@ impl Shape {
             errors: Vec::new(),
             operations: Vec::new(),
             resources: Vec::new(),
+            create: None,
+            put: None,
+            read: None,
+            update: None,
+            delete: None,
+            list: None,
+            collection_operations: Vec::new(),
             version: None,
             rename: BTreeMap::new(),
             traits: Traits::default(),

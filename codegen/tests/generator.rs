@@ -291,3 +291,57 @@ fn unsupported_features_are_one_clear_error_naming_the_shape() {
         "ex#Svc: the generator supports the restJson1, awsJson1_0, awsJson1_1 and rpcv2Cbor protocols, and the service has none of them"
     );
 }
+
+#[test]
+fn operations_bound_through_resources_are_the_services() {
+    // `Op` is bound to the service; each other operation through a resource: lifecycle
+    // operations, instance and collection operations, and a nested resource's.
+    let op = |name: &str, uri: &str| {
+        json!({
+            "type": "operation",
+            "traits": { "smithy.api#http": { "method": "POST", "uri": uri, "code": 200 } }
+        })
+        .as_object()
+        .map(|o| (format!("ex#{name}"), Value::Object(o.clone())))
+        .unwrap()
+    };
+    let mut extra = json!({
+        "ex#Widget": {
+            "type": "resource",
+            "identifiers": { "id": { "target": "smithy.api#String" } },
+            "create": { "target": "ex#CreateWidget" },
+            "list": { "target": "ex#ListWidgets" },
+            "operations": [{ "target": "ex#PolishWidget" }],
+            "collectionOperations": [{ "target": "ex#CountWidgets" }],
+            "resources": [{ "target": "ex#Part" }],
+            "traits": { "smithy.api#documentation": "A widget." }
+        },
+        "ex#Part": {
+            "type": "resource",
+            "identifiers": { "id": { "target": "smithy.api#String" }, "part": { "target": "smithy.api#String" } },
+            "read": { "target": "ex#GetPart" }
+        }
+    });
+    for (name, uri) in [
+        ("CreateWidget", "/w"),
+        ("ListWidgets", "/w/list"),
+        ("PolishWidget", "/w/polish"),
+        ("CountWidgets", "/w/count"),
+        ("GetPart", "/w/part"),
+    ] {
+        let (id, shape) = op(name, uri);
+        extra[id] = shape;
+    }
+    let mut json: Value = serde_json::from_str(&model(json!({}), extra)).unwrap();
+    json["shapes"]["ex#Svc"]["resources"] = json!([{ "target": "ex#Widget" }]);
+    let files = generate(&json.to_string(), None).unwrap();
+    let operations = file(&files, "src/operation_shape.rs");
+    for name in ["Op", "CreateWidget", "ListWidgets", "PolishWidget", "CountWidgets", "GetPart"] {
+        assert!(operations.contains(&format!("pub struct {name};")), "{name} is not one of the service's operations");
+    }
+
+    // A resource's trait is checked like any other.
+    json["shapes"]["ex#Part"]["traits"] = json!({ "ex#unknownTrait": {} });
+    let error = generate(&json.to_string(), None).unwrap_err();
+    assert!(error.contains("ex#Part: the @ex#unknownTrait trait is not supported"), "{error}");
+}

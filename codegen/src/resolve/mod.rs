@@ -293,10 +293,42 @@ fn check_service(id: &str, shape: &AstShape, protocol: Option<&str>) -> Result<P
         return Err(unsupported(id, "@awsQueryCompatible applies to awsJson services only"));
     }
     check_traits(id, &shape.traits)?;
-    if !shape.resources.is_empty() {
-        return Err(unsupported(id, "resources are not supported: bind the operations to the service"));
-    }
     Ok(protocol)
+}
+
+/// The operations a service contains, as Smithy's `TopDownIndex` finds them: those bound to
+/// it, and those of its resources and their resources, lifecycle operations (`create`, `put`,
+/// `read`, `update`, `delete`, `list`) included; each once, in the order first met.
+fn contained_operations<'m>(model: &'m Ast, service: &'m AstShape) -> Result<Vec<&'m str>, Error> {
+    fn visit<'m>(
+        model: &'m Ast,
+        shape: &'m AstShape,
+        seen: &mut BTreeSet<&'m str>,
+        operations: &mut Vec<&'m str>,
+    ) -> Result<(), Error> {
+        let lifecycle = [&shape.create, &shape.put, &shape.read, &shape.update, &shape.delete, &shape.list];
+        let bound = lifecycle.into_iter().flatten().chain(&shape.operations).chain(&shape.collection_operations);
+        for op in bound {
+            if !operations.contains(&op.target.as_str()) {
+                operations.push(&op.target);
+            }
+        }
+        for resource in &shape.resources {
+            let id = resource.target.as_str();
+            let resource = model.shape(id)?;
+            if resource.kind != "resource" {
+                return Err(unsupported(id, format!("is a {}, not a resource", resource.kind)));
+            }
+            check_traits(id, &resource.traits)?;
+            if seen.insert(id) {
+                visit(model, resource, seen, operations)?;
+            }
+        }
+        Ok(())
+    }
+    let mut operations = Vec::new();
+    visit(model, service, &mut BTreeSet::new(), &mut operations)?;
+    Ok(operations)
 }
 
 /// The service's operations (sorted by name, each with its auth schemes and errors, the
@@ -320,14 +352,14 @@ fn resolve_operations<'m>(
     let mut operations = Vec::new();
     let (mut pagination, mut routes) = (BTreeMap::new(), BTreeMap::new());
     let mut top_level = BTreeSet::new();
-    for op in &shape.operations {
-        let (mut operation, route) = resolve_operation(model, service_id, &op.target, protocol)?;
+    for id in contained_operations(model, shape)? {
+        let (mut operation, route) = resolve_operation(model, service_id, id, protocol)?;
         routes.insert(operation.id, route);
-        if let Some(names) = resolve_paginated(model, op.target.as_str(), shape)? {
+        if let Some(names) = resolve_paginated(model, id, shape)? {
             pagination.insert(operation.id, names);
         }
-        operation.auth = match model.shape(&op.target)?.traits.get("auth") {
-            Some(order) => auth_order(&op.target, auth, order)?,
+        operation.auth = match model.shape(id)?.traits.get("auth") {
+            Some(order) => auth_order(id, auth, order)?,
             None => auth.to_vec(),
         };
         // Errors bound to the service can be answered by every operation, after its own.
