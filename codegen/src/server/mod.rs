@@ -278,7 +278,6 @@ pub(crate) const DEPENDENCIES: &[Dep] = &[
     Dep::new("aws-smithy-types", "1.9.3"),
     Dep::new("bytes", "1.12.2"),
     Dep::new("form_urlencoded", "1.2.2"),
-    Dep::new("futures-util", "0.3.34").no_default_features(),
     Dep::new("hex", "0.4.3"),
     Dep::new("http", "1.4.0"),
     Dep::new("http-body", "1.0.1"),
@@ -293,8 +292,7 @@ pub(crate) const DEPENDENCIES: &[Dep] = &[
     Dep::new("tracing", "0.1.44"),
 ];
 
-/// What every server crate uses: the runtime, and what the files every crate has use. (No
-/// generated code names `futures-util`; the manifests have always listed it.)
+/// What every server crate uses: the runtime, and what the files every crate has use.
 const EVERY_CRATE: &[&str] = &[
     "aws-smithy-http-server",
     "aws-smithy-json",
@@ -302,7 +300,6 @@ const EVERY_CRATE: &[&str] = &[
     "aws-smithy-types",
     "bytes",
     "form_urlencoded",
-    "futures-util",
     "http",
     "http-body",
     "http-body-util",
