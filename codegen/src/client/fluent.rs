@@ -49,7 +49,7 @@ impl<'m> Gen<'_, 'm> {
             });
             let compression =
                 op.gzip_request.then(|| quote!(.interceptor(crate::compression::RequestCompression::new(&conf))));
-            let deserializer = if self.s.has_stream(op.output) {
+            let deserializer = if op.output_stream.is_some() {
                 let stream = format_ident!("de_{snake}_stream");
                 quote! {
                     .deserializer_impl::<#module::#output, #error>(crate::streaming::StreamingResponse {

@@ -120,7 +120,7 @@ impl<'m> Gen<'_, 'm> {
             test.message.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).unzip();
         let body = proc_macro2::Literal::byte_string(&crate::protocol_tests::body_bytes(&test.message));
         // An output with a stream is read as the runtime reads it: the body taken as the stream.
-        let read = if error.is_none() && self.s.has_stream(op.output) {
+        let read = if error.is_none() && op.output_stream.is_some() {
             let de = format_ident!("de_{}_stream", names::snake(op.name));
             quote!(crate::protocol_serde::#de(&mut response))
         } else {

@@ -124,7 +124,7 @@ impl<'m> Gen<'_, 'm> {
         let query = self.uri_query(op, fields);
         let protocol_headers = self.protocol_headers(op);
         let member_headers = self.ser_headers(Module::Input, fields, quote!(input));
-        let stream = fields.iter().find(|f| self.s.is_streaming(f.target));
+        let stream = op.input_stream.as_ref();
         let body = match stream {
             Some(field) => self.stream_body(field),
             None => self.request_body(id, fields),
@@ -478,8 +478,7 @@ impl<'m> Gen<'_, 'm> {
         };
         let output_de = self.http_deserializer(id, Module::Output, quote!(#module::#output), &output_fn);
         let fn_doc = format!(" {}'s output from a 2xx response, else the error the response names.", op.name);
-        let stream = self.s.fields(id).iter().find(|f| self.s.is_streaming(f.target));
-        let stream_de = stream.map(|field| {
+        let stream_de = op.output_stream.as_ref().map(|field| {
             let stream_fn = format_ident!("de_{snake}_stream");
             let m = names::field(field.name);
             let stream = quote!(::aws_smithy_types::byte_stream::ByteStream::new(body));

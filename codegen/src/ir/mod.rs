@@ -382,6 +382,9 @@ pub struct Operation<'m> {
     /// The validation exception its constraint violations are answered with (an index into
     /// `Service::validations`): the first of the listed ones it declares, else the first.
     pub validation: usize,
+    /// The input's and the output's `@streaming` payload member, if they have one.
+    pub input_stream: Option<Field<'m>>,
+    pub output_stream: Option<Field<'m>>,
 }
 
 impl<'m> Operation<'m> {

@@ -238,6 +238,11 @@ impl<'m> Service<'m> {
                 op.paginated = Some(paginated(&shapes, op, names)?);
             }
             op.segments = segments(&shapes, op, &resolver.routes[op.id])?;
+            let stream = |id: &str| {
+                let fields = shapes.get(id).map(|shape| shape.fields.as_slice()).unwrap_or_default();
+                fields.iter().find(|f| shapes.get(f.target).is_some_and(|target| target.streaming)).copied()
+            };
+            (op.input_stream, op.output_stream) = (stream(op.input), stream(op.output));
         }
         Ok(Service {
             id: service_id,
@@ -1136,6 +1141,8 @@ fn resolve_operation<'m>(
         checksum_required: shape.traits.has("httpChecksumRequired"),
         paginated: None,
         validation: 0,
+        input_stream: None,
+        output_stream: None,
         auth: Vec::new(),
         optional_auth: shape.traits.has("optionalAuth"),
         tests: ProtocolTests {

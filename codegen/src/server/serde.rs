@@ -268,7 +268,7 @@ impl<'m> Gen<'_, 'm> {
         // The body: a payload member, or the JSON object of the body members.
         let body_fields: Vec<&Field<'m>> = fields.iter().filter(|f| f.binding == Binding::Body).collect();
         let payload = fields.iter().find(|f| f.binding == Binding::Payload);
-        let stream = payload.filter(|f| self.s.is_streaming(f.target));
+        let stream = op.input_stream.as_ref();
         let reads_body = payload.is_some() || !body_fields.is_empty();
         if let Some(field) = stream {
             // The body goes to the handler as it arrives (a stream is never absent: an empty body
