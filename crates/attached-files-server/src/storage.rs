@@ -6,9 +6,8 @@ use std::sync::Arc;
 
 use attached_files::embedded_s3::{self, AccessKey, DurableFs};
 use attached_files::files::DEFAULT_QUOTA;
-use attached_files::metadata::{MetadataStore, SqliteStore};
+use attached_files::metadata::{MetadataStore, PostgresStore, SqliteStore};
 use attached_files::objects::{ObjectStore, S3Endpoint};
-use attached_files::postgres::PostgresStore;
 use attached_files::{AttachedFiles, Quota, Scan};
 use tokio::net::TcpListener;
 use tokio::sync::watch;

@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
 use attached_files::metadata::{MetadataStore, SqliteStore};
-use attached_files::objects::{Presigner, SdkPresigner};
+use attached_files::presign::{Presigner, SdkPresigner};
 use attached_files::{FileStatus, GetRequest};
 use criterion::{Criterion, criterion_group, criterion_main};
 

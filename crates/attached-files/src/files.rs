@@ -8,7 +8,8 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use crate::metadata::{Inserted, MetadataStore, Quota, QuotaExceeded, StoreError};
-use crate::objects::{ObjectError, ObjectStore, Presigner};
+use crate::objects::{ObjectError, ObjectStore};
+use crate::presign::Presigner;
 use crate::record::{CreatedBy, FileRecord, FileStatus, Phase, is_valid_arn};
 
 /// The lifetime of a URL when the caller does not choose one. (Its bounds are the model's, which

@@ -3,8 +3,8 @@
 //! - [`files`]: the operations (Start, Complete, Get, BatchGet and Delete of attached files, the
 //!   scan, the sweep of interrupted work, and the operator's ingest, set-status, list).
 //! - [`record`]: the metadata of a file and its wire formats (times, ARNs, statuses).
-//! - [`metadata`]: the metadata store trait and its embedded SQLite default.
-//! - [`postgres`]: the metadata store on PostgreSQL, for several replicas.
+//! - [`metadata`]: the metadata store trait, its embedded SQLite default and its PostgreSQL store
+//!   for several replicas.
 //! - [`objects`]: the object store over the S3 API (`aws-sdk-s3`) and the download-URL presigner.
 //! - [`presign`]: the presigner with a signing key cached per day, for stores named by a URL.
 //! - [`embedded_s3`]: the embedded, durable S3-compatible object store (s3s).
@@ -13,7 +13,6 @@ pub mod embedded_s3;
 pub mod files;
 pub mod metadata;
 pub mod objects;
-pub mod postgres;
 pub mod presign;
 pub mod record;
 

@@ -1,22 +1,18 @@
 //! The object store as seen through the S3 API (`aws-sdk-s3`): the same code talks to the
-//! embedded store and to any S3-compatible service; and the presigner of download URLs.
+//! embedded store and to any S3-compatible service. The URLs callers upload and download with
+//! are `presign`'s.
 
 use std::path::Path;
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use async_trait::async_trait;
-use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::{
     BehaviorVersion, Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
     StalledStreamProtectionConfig,
 };
 use aws_sdk_s3::error::{DisplayErrorContext, SdkError};
-use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 
-use crate::presign::CachedKeyPresigner;
 use crate::record::ObjectLocation;
 
 /// Where an S3 API is and how to reach it.
@@ -58,26 +54,6 @@ impl S3Endpoint {
         }
         Client::from_conf(config.build())
     }
-
-    /// The presigner of download URLs for this endpoint: URLs made here with a cached signing
-    /// key for a store named by its URL, aws-sdk-s3's presigner for AWS's own S3 endpoints.
-    pub async fn presigner(&self) -> Result<Arc<dyn Presigner>, ObjectError> {
-        let Some(url) = &self.url else {
-            return Ok(Arc::new(SdkPresigner::new(self.client().await)));
-        };
-        let credentials = match &self.credentials {
-            Some((id, secret)) => {
-                SharedCredentialsProvider::new(Credentials::new(id, secret, None, None, "attached-files-config"))
-            }
-            None => aws_config::defaults(BehaviorVersion::latest())
-                .region(Region::new(self.region.clone()))
-                .load()
-                .await
-                .credentials_provider()
-                .ok_or_else(|| ObjectError("no AWS credentials found for presigning download URLs".into()))?,
-        };
-        Ok(Arc::new(CachedKeyPresigner::new(url, &self.region, self.force_path_style, credentials)?))
-    }
 }
 
 /// A failure of the object store; the cause is for logs only.
@@ -95,7 +71,10 @@ impl ObjectError {
     }
 }
 
-fn sdk_error<E: std::error::Error + 'static, R: std::fmt::Debug>(what: &str, e: SdkError<E, R>) -> ObjectError {
+pub(crate) fn sdk_error<E: std::error::Error + 'static, R: std::fmt::Debug>(
+    what: &str,
+    e: SdkError<E, R>,
+) -> ObjectError {
     ObjectError(format!("{what}: {}", DisplayErrorContext(e)))
 }
 
@@ -183,101 +162,5 @@ impl ObjectStore {
             .await
             .map_err(|e| sdk_error("deleting the object", e))?;
         Ok(())
-    }
-}
-
-/// A pre-signed download URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignedUrl {
-    pub url: String,
-    pub signed_at: SystemTime,
-}
-
-/// Makes download URLs. Behind a trait because its speed is its own concern: a faster
-/// presigner can replace the SDK's without touching the handlers.
-#[async_trait]
-pub trait Presigner: Send + Sync + 'static {
-    /// A GET URL for `at`, valid for `lifetime` from now; `content_disposition`, if given, is the
-    /// Content-Disposition header the download will carry.
-    async fn presign_get(
-        &self,
-        at: &ObjectLocation,
-        lifetime: Duration,
-        content_disposition: Option<&str>,
-    ) -> Result<SignedUrl, ObjectError>;
-
-    /// A PUT URL for `at` that accepts exactly `content_length` bytes (the length is signed, so
-    /// the store refuses any other), valid for `lifetime` from `signed_at` (a whole second).
-    /// The same inputs give the same URL.
-    async fn presign_put(
-        &self,
-        at: &ObjectLocation,
-        lifetime: Duration,
-        content_length: u64,
-        signed_at: SystemTime,
-    ) -> Result<String, ObjectError>;
-}
-
-/// Presigns with `aws-sdk-s3`, using a client configured with the endpoint callers will use,
-/// which is not always the one the server uses (a public name in front of a private store).
-pub struct SdkPresigner {
-    client: Client,
-}
-
-impl SdkPresigner {
-    pub fn new(client: Client) -> Self {
-        Self { client }
-    }
-}
-
-#[async_trait]
-impl Presigner for SdkPresigner {
-    async fn presign_get(
-        &self,
-        at: &ObjectLocation,
-        lifetime: Duration,
-        content_disposition: Option<&str>,
-    ) -> Result<SignedUrl, ObjectError> {
-        let signed_at = SystemTime::now();
-        let config = PresigningConfig::builder()
-            .start_time(signed_at)
-            .expires_in(lifetime)
-            .build()
-            .map_err(|e| ObjectError(format!("presigning config: {e}")))?;
-        let request = self
-            .client
-            .get_object()
-            .bucket(&at.bucket)
-            .key(&at.key)
-            .set_response_content_disposition(content_disposition.map(str::to_owned))
-            .presigned(config)
-            .await
-            .map_err(|e| sdk_error("presigning", e))?;
-        Ok(SignedUrl { url: request.uri().to_owned(), signed_at })
-    }
-
-    async fn presign_put(
-        &self,
-        at: &ObjectLocation,
-        lifetime: Duration,
-        content_length: u64,
-        signed_at: SystemTime,
-    ) -> Result<String, ObjectError> {
-        let config = PresigningConfig::builder()
-            .start_time(signed_at)
-            .expires_in(lifetime)
-            .build()
-            .map_err(|e| ObjectError(format!("presigning config: {e}")))?;
-        let length = i64::try_from(content_length).map_err(|e| ObjectError(format!("content length: {e}")))?;
-        let request = self
-            .client
-            .put_object()
-            .bucket(&at.bucket)
-            .key(&at.key)
-            .content_length(length)
-            .presigned(config)
-            .await
-            .map_err(|e| sdk_error("presigning", e))?;
-        Ok(request.uri().to_owned())
     }
 }

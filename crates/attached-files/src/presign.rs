@@ -1,4 +1,7 @@
-//! Pre-signed S3 GET URLs made here, with the SigV4 signing key cached for the day.
+//! The URLs callers upload and download with: the [`Presigner`] trait, and its two
+//! implementations, which [`S3Endpoint::presigner`] chooses between: aws-sdk-s3's
+//! ([`SdkPresigner`]) for AWS's own S3, and ours ([`CachedKeyPresigner`]) for stores named by a
+//! URL, with the SigV4 signing key cached for the day.
 //!
 //! A SigV4 signing key depends only on the secret key, the date, the region and the service, so
 //! it is derived once a day (four HMAC-SHA256) and each URL then costs one SHA-256 of the
@@ -17,12 +20,133 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_sdk_s3::Client;
+use aws_sdk_s3::config::{BehaviorVersion, Region};
+use aws_sdk_s3::presigning::PresigningConfig;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::objects::{ObjectError, Presigner, SignedUrl};
+use crate::objects::{ObjectError, S3Endpoint, sdk_error};
 use crate::record::{ObjectLocation, push_digits};
+
+/// A pre-signed download URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedUrl {
+    pub url: String,
+    pub signed_at: SystemTime,
+}
+
+/// Makes download URLs. Behind a trait because its speed is its own concern: a faster
+/// presigner can replace the SDK's without touching the handlers.
+#[async_trait]
+pub trait Presigner: Send + Sync + 'static {
+    /// A GET URL for `at`, valid for `lifetime` from now; `content_disposition`, if given, is the
+    /// Content-Disposition header the download will carry.
+    async fn presign_get(
+        &self,
+        at: &ObjectLocation,
+        lifetime: Duration,
+        content_disposition: Option<&str>,
+    ) -> Result<SignedUrl, ObjectError>;
+
+    /// A PUT URL for `at` that accepts exactly `content_length` bytes (the length is signed, so
+    /// the store refuses any other), valid for `lifetime` from `signed_at` (a whole second).
+    /// The same inputs give the same URL.
+    async fn presign_put(
+        &self,
+        at: &ObjectLocation,
+        lifetime: Duration,
+        content_length: u64,
+        signed_at: SystemTime,
+    ) -> Result<String, ObjectError>;
+}
+
+/// Presigns with `aws-sdk-s3`, using a client configured with the endpoint callers will use,
+/// which is not always the one the server uses (a public name in front of a private store).
+pub struct SdkPresigner {
+    client: Client,
+}
+
+impl SdkPresigner {
+    pub fn new(client: Client) -> Self {
+        Self { client }
+    }
+}
+
+#[async_trait]
+impl Presigner for SdkPresigner {
+    async fn presign_get(
+        &self,
+        at: &ObjectLocation,
+        lifetime: Duration,
+        content_disposition: Option<&str>,
+    ) -> Result<SignedUrl, ObjectError> {
+        let signed_at = SystemTime::now();
+        let config = PresigningConfig::builder()
+            .start_time(signed_at)
+            .expires_in(lifetime)
+            .build()
+            .map_err(|e| ObjectError::new(format!("presigning config: {e}")))?;
+        let request = self
+            .client
+            .get_object()
+            .bucket(&at.bucket)
+            .key(&at.key)
+            .set_response_content_disposition(content_disposition.map(str::to_owned))
+            .presigned(config)
+            .await
+            .map_err(|e| sdk_error("presigning", e))?;
+        Ok(SignedUrl { url: request.uri().to_owned(), signed_at })
+    }
+
+    async fn presign_put(
+        &self,
+        at: &ObjectLocation,
+        lifetime: Duration,
+        content_length: u64,
+        signed_at: SystemTime,
+    ) -> Result<String, ObjectError> {
+        let config = PresigningConfig::builder()
+            .start_time(signed_at)
+            .expires_in(lifetime)
+            .build()
+            .map_err(|e| ObjectError::new(format!("presigning config: {e}")))?;
+        let length = i64::try_from(content_length).map_err(|e| ObjectError::new(format!("content length: {e}")))?;
+        let request = self
+            .client
+            .put_object()
+            .bucket(&at.bucket)
+            .key(&at.key)
+            .content_length(length)
+            .presigned(config)
+            .await
+            .map_err(|e| sdk_error("presigning", e))?;
+        Ok(request.uri().to_owned())
+    }
+}
+
+impl S3Endpoint {
+    /// The presigner of download URLs for this endpoint: URLs made here with a cached signing
+    /// key for a store named by its URL, aws-sdk-s3's presigner for AWS's own S3 endpoints.
+    pub async fn presigner(&self) -> Result<Arc<dyn Presigner>, ObjectError> {
+        let Some(url) = &self.url else {
+            return Ok(Arc::new(SdkPresigner::new(self.client().await)));
+        };
+        let credentials = match &self.credentials {
+            Some((id, secret)) => {
+                SharedCredentialsProvider::new(Credentials::new(id, secret, None, None, "attached-files-config"))
+            }
+            None => aws_config::defaults(BehaviorVersion::latest())
+                .region(Region::new(self.region.clone()))
+                .load()
+                .await
+                .credentials_provider()
+                .ok_or_else(|| ObjectError::new("no AWS credentials found for presigning download URLs".into()))?,
+        };
+        Ok(Arc::new(CachedKeyPresigner::new(url, &self.region, self.force_path_style, credentials)?))
+    }
+}
 
 /// RFC 3986's unreserved characters stay, everything else is percent-encoded: how aws-sdk-s3
 /// (`aws-smithy-http`) writes query values and labels, and what SigV4 asks of a canonical request.

@@ -7,8 +7,7 @@
 
 use std::sync::Arc;
 
-use attached_files::metadata::{Inserted, MetadataStore, Quota, QuotaExceeded, SqliteStore};
-use attached_files::postgres::PostgresStore;
+use attached_files::metadata::{Inserted, MetadataStore, PostgresStore, Quota, QuotaExceeded, SqliteStore};
 use attached_files::record::{CreatedBy, FileRecord, FileStatus, ObjectLocation, Phase};
 
 const ROOMY: Quota = Quota { max_files: 100, max_bytes: 1000 };

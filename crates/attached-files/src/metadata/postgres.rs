@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
-use crate::metadata::{Inserted, MetadataStore, Quota, StoreError, signed};
+use super::{Inserted, MetadataStore, Quota, StoreError, signed};
 use crate::record::{FileRecord, FileStatus, Phase};
 
 /// The connections a server keeps open: enough for both cores' worth of calls in flight.

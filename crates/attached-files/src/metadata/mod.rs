@@ -1,0 +1,96 @@
+//! Metadata storage: a small trait ([`MetadataStore`]) and its two stores, the embedded SQLite
+//! default ([`SqliteStore`], with its cache of records in `cache`) and PostgreSQL for several
+//! replicas ([`PostgresStore`]).
+
+use async_trait::async_trait;
+
+use crate::record::{FileRecord, FileStatus, Phase};
+
+mod cache;
+mod postgres;
+mod sqlite;
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+/// Why the metadata store could not answer. The cause is for logs, never for callers.
+#[derive(Debug, thiserror::Error)]
+#[error("metadata store: {0}")]
+pub struct StoreError(String);
+
+impl StoreError {
+    pub fn new(cause: impl Into<String>) -> Self {
+        Self(cause.into())
+    }
+
+    fn from(cause: impl std::fmt::Display) -> Self {
+        Self(cause.to_string())
+    }
+}
+
+/// The most an instance may hold: its files (in any phase until they are gone) and their bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    pub max_files: u64,
+    pub max_bytes: u64,
+}
+
+impl Quota {
+    /// Which quota a new file of `size` bytes would exceed, with the instance's `files` and
+    /// `bytes` so far (as the stores count them, in signed integers).
+    pub(crate) fn exceeded_by(&self, files: i64, bytes: i64, size: i64) -> Option<QuotaExceeded> {
+        if files >= signed(self.max_files) {
+            Some(QuotaExceeded::FileCount)
+        } else if bytes.saturating_add(size) > signed(self.max_bytes) {
+            Some(QuotaExceeded::TotalSize)
+        } else {
+            None
+        }
+    }
+}
+
+/// Which quota an insert would have exceeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotaExceeded {
+    FileCount,
+    TotalSize,
+}
+
+/// What [`MetadataStore::insert`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inserted {
+    New,
+    /// A file of the instance already has the record's ClientToken: that file, unchanged.
+    Existing(Box<FileRecord>),
+    Refused(QuotaExceeded),
+}
+
+#[async_trait]
+pub trait MetadataStore: Send + Sync + 'static {
+    /// Adds a new record (its FileId must not exist yet) unless its instance already has a file
+    /// with its ClientToken or the instance's quota would be exceeded, atomically.
+    async fn insert(&self, record: &FileRecord, quota: Quota) -> Result<Inserted, StoreError>;
+    /// The record of `file_id` if it belongs to `instance_id`, in whatever phase.
+    async fn get(&self, instance_id: &str, file_id: &str) -> Result<Option<FileRecord>, StoreError>;
+    /// Moves a file of `instance_id` that is in one of the phases `from` to `to`, setting its
+    /// status if one is given; false if there is no such file in those phases.
+    async fn advance(
+        &self,
+        instance_id: &str,
+        file_id: &str,
+        from: &[Phase],
+        to: Phase,
+        status: Option<FileStatus>,
+    ) -> Result<bool, StoreError>;
+    /// Removes a file's record for good; false if there was none.
+    async fn remove(&self, instance_id: &str, file_id: &str) -> Result<bool, StoreError>;
+    /// Every file of `instance_id`, oldest first, in whatever phase.
+    async fn list(&self, instance_id: &str) -> Result<Vec<FileRecord>, StoreError>;
+    /// Every file of every instance in `phase`, oldest first: the work left by other processes
+    /// or by a crash.
+    async fn in_phase(&self, phase: Phase) -> Result<Vec<FileRecord>, StoreError>;
+}
+
+pub(crate) fn signed(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
