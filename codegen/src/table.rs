@@ -21,17 +21,19 @@ pub(crate) enum Emit<'m, G> {
     Template(&'static str),
 }
 
+/// Crates a file's code uses (a name, or `name/feature`), and when it uses them.
+pub(crate) type Uses<G> = (fn(&G) -> bool, &'static [&'static str]);
+
 /// One file of a generated crate (or one per operation).
 pub(crate) struct Row<'m, G> {
     pub path: &'static str,
     pub emit: Emit<'m, G>,
     /// Whether the crate has the file.
     pub when: fn(&G) -> bool,
-    /// The crates its code uses beyond those every crate of the side uses: a name, or
-    /// `name/feature` for a feature it needs, as in Cargo.
-    pub uses: &'static [&'static str],
-    /// Whether its code uses them: some code is only there for some models.
-    pub uses_when: fn(&G) -> bool,
+    /// The crates its code uses beyond those every crate of the side uses (a name, or
+    /// `name/feature` for a feature it needs, as in Cargo), each group with when its code uses
+    /// them: some code is only there for some models.
+    pub uses: Vec<Uses<G>>,
     /// The crates its tests use (`[dev-dependencies]`), the same way.
     pub dev_uses: &'static [&'static str],
 }
@@ -43,7 +45,7 @@ fn always<G>(_: &G) -> bool {
 impl<'m, G> Row<'m, G> {
     /// A file every crate of the side has.
     pub fn new(path: &'static str, emit: Emit<'m, G>) -> Self {
-        Row { path, emit, when: always, uses: &[], uses_when: always, dev_uses: &[] }
+        Row { path, emit, when: always, uses: Vec::new(), dev_uses: &[] }
     }
 
     /// Only in crates for which `when` holds.
@@ -52,12 +54,13 @@ impl<'m, G> Row<'m, G> {
     }
 
     pub fn uses(self, uses: &'static [&'static str]) -> Self {
-        Row { uses, ..self }
+        self.uses_if(always, uses)
     }
 
     /// Uses `uses` only when `when` holds, e.g. `regex` when the model has `@pattern`.
-    pub fn uses_if(self, when: fn(&G) -> bool, uses: &'static [&'static str]) -> Self {
-        Row { uses, uses_when: when, ..self }
+    pub fn uses_if(mut self, when: fn(&G) -> bool, uses: &'static [&'static str]) -> Self {
+        self.uses.push((when, uses));
+        self
     }
 
     pub fn dev_uses(self, dev_uses: &'static [&'static str]) -> Self {
@@ -75,8 +78,10 @@ pub(crate) fn uses<G>(rows: &[&Row<'_, G>], g: &G) -> (Vec<&'static str>, Vec<&'
     let mut uses = Vec::new();
     let mut dev_uses = Vec::new();
     for row in rows {
-        if (row.uses_when)(g) {
-            uses.extend(row.uses);
+        for (when, crates) in &row.uses {
+            if when(g) {
+                uses.extend(*crates);
+            }
         }
         dev_uses.extend(row.dev_uses);
     }

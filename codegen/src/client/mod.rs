@@ -73,7 +73,9 @@ fn files<'s, 'm>() -> Vec<Row<'m, Gen<'s, 'm>>> {
         Row::new("src/operation.rs", Tokens(Gen::operation_rs)),
         Row::new("src/operation/<op>.rs", PerOperation(Gen::operation_module)),
         Row::new("src/client.rs", Tokens(Gen::client_rs)),
-        Row::new("src/protocol_serde.rs", Tokens(Gen::protocol_serde)).uses_if(Gen::has_checksums, &["md-5"]),
+        Row::new("src/protocol_serde.rs", Tokens(Gen::protocol_serde))
+            .uses_if(Gen::has_checksums, &["md-5"])
+            .uses_if(|g| g.s.protocol.has_http_bindings(), &["aws-smithy-http"]),
         Row::new("src/protocol_serde/headers.rs", Template(include_str!("../../support/src/common/headers.rs"))),
         Row::new("src/protocol_serde/json.rs", Template(include_str!("../../support/src/common/json.rs"))),
         Row::new("src/protocol_serde/cbor.rs", Template(include_str!("../../support/src/common/cbor.rs")))
@@ -312,7 +314,6 @@ pub(crate) const DEPENDENCIES: &[Dep] = &[
 /// What every client crate uses: the runtime, and what the files every crate has use.
 const EVERY_CRATE: &[&str] = &[
     "aws-smithy-async",
-    "aws-smithy-http",
     "aws-smithy-json",
     "aws-smithy-runtime",
     "aws-smithy-runtime-api",
@@ -364,7 +365,11 @@ mod tests {
     #[test]
     fn uses_are_declared() {
         let rows = super::files();
-        let uses: Vec<&str> = rows.iter().flat_map(|row| row.uses.iter().chain(row.dev_uses)).copied().collect();
+        let uses: Vec<&str> = rows
+            .iter()
+            .flat_map(|row| row.uses.iter().flat_map(|(_, crates)| *crates).chain(row.dev_uses))
+            .copied()
+            .collect();
         let all = [super::EVERY_CRATE, &uses].concat();
         assert!(crate::manifest::dependencies(super::DEPENDENCIES, &all, &[]).is_ok());
     }

@@ -344,7 +344,11 @@ mod tests {
     #[test]
     fn uses_are_declared() {
         let rows = super::files();
-        let uses: Vec<&str> = rows.iter().flat_map(|row| row.uses.iter().chain(row.dev_uses)).copied().collect();
+        let uses: Vec<&str> = rows
+            .iter()
+            .flat_map(|row| row.uses.iter().flat_map(|(_, crates)| *crates).chain(row.dev_uses))
+            .copied()
+            .collect();
         let all = [super::EVERY_CRATE, &uses].concat();
         assert!(crate::manifest::dependencies(super::DEPENDENCIES, &all, &[]).is_ok());
     }
