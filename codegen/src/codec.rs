@@ -83,10 +83,9 @@ pub(crate) trait Side<'m> {
         quote!(::std::collections::HashMap<#k, #v>)
     }
 
-    /// The Rust name of a structure, union, enum or newtype, e.g. `GetAttachedFileInput`.
+    /// The Rust name of a structure, union, enum or newtype, e.g. `DownloadUrlMetadata`.
     fn type_name(&self, id: &str) -> String {
-        let s = self.service();
-        if s.structs.contains_key(id) { s.struct_place(id).1.to_owned() } else { s.type_name(id) }
+        self.service().type_name(id)
     }
 
     /// The shape id as the `'m` borrow of the model (ids in the service's sets are owned).
