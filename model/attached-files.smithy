@@ -12,7 +12,8 @@ use aws.auth#sigv4
 use aws.protocols#restJson1
 
 /// Amazon Connect, reduced to the operations this project serves: the life of an attached file,
-/// from the upload through pre-signed URLs to its deletion.
+/// from the upload through pre-signed URLs to its deletion, and the per-instance configuration
+/// (size limit and allowed extensions for each attachment scope) that uploads obey.
 @title("Amazon Connect Service")
 @service(
     sdkId: "Connect"
@@ -31,6 +32,9 @@ service AmazonConnectService {
         GetAttachedFile
         BatchGetAttachedFileMetadata
         DeleteAttachedFile
+        DescribeAttachedFilesConfiguration
+        ListAttachedFilesConfigurations
+        UpdateAttachedFilesConfiguration
     ]
 }
 
@@ -326,6 +330,148 @@ structure GetAttachedFileResponse {
     Tags: TagMap
 }
 
+/// Describes the attached-files configuration of an instance for one attachment scope: the
+/// instance's own configuration when one was set, else the service's defaults for that scope.
+@readonly
+@http(method: "GET", uri: "/attached-files-configurations/{InstanceId}/{AttachmentScope}", code: 200)
+operation DescribeAttachedFilesConfiguration {
+    input: DescribeAttachedFilesConfigurationRequest
+    output: DescribeAttachedFilesConfigurationResponse
+    errors: [
+        InvalidParameterException
+        ResourceNotFoundException
+        ThrottlingException
+        InternalServiceException
+        AccessDeniedException
+    ]
+}
+
+/// What a caller sends to DescribeAttachedFilesConfiguration: two path labels.
+@input
+structure DescribeAttachedFilesConfigurationRequest {
+    /// Identifier of the Amazon Connect instance (path label).
+    @required
+    @httpLabel
+    InstanceId: InstanceId
+
+    /// The attachment scope: EMAIL, CHAT, CASE or TASK (path label).
+    @required
+    @httpLabel
+    AttachmentScope: AttachmentScope
+}
+
+/// What DescribeAttachedFilesConfiguration returns on success (HTTP 200, JSON body).
+@output
+structure DescribeAttachedFilesConfigurationResponse {
+    /// The scope's effective configuration.
+    @required
+    AttachedFilesConfiguration: AttachedFilesConfiguration
+}
+
+/// Lists the effective attached-files configuration of every attachment scope of an instance
+/// (the instance's own where set, the defaults elsewhere), a page at a time.
+@readonly
+@paginated(inputToken: "NextToken", outputToken: "NextToken", pageSize: "MaxResults", items: "AttachedFilesConfigurations")
+@http(method: "GET", uri: "/attached-files-configurations/{InstanceId}", code: 200)
+operation ListAttachedFilesConfigurations {
+    input: ListAttachedFilesConfigurationsRequest
+    output: ListAttachedFilesConfigurationsResponse
+    errors: [
+        InvalidParameterException
+        ResourceNotFoundException
+        ThrottlingException
+        InternalServiceException
+        AccessDeniedException
+    ]
+}
+
+/// What a caller sends to ListAttachedFilesConfigurations: the instance (path label) and the
+/// page wanted (query).
+@input
+structure ListAttachedFilesConfigurationsRequest {
+    /// Identifier of the Amazon Connect instance (path label).
+    @required
+    @httpLabel
+    InstanceId: InstanceId
+
+    /// The most configurations to answer in one page, 1 to 100; 100 when absent.
+    @httpQuery("maxResults")
+    MaxResults: MaxResult100
+
+    /// Where the page starts: the NextToken of the previous page; absent for the first page.
+    @httpQuery("nextToken")
+    NextToken: NextToken
+}
+
+/// What ListAttachedFilesConfigurations returns on success (HTTP 200, JSON body).
+@output
+structure ListAttachedFilesConfigurationsResponse {
+    /// The configurations of this page.
+    AttachedFilesConfigurations: AttachedFilesConfigurationSummaryList
+
+    /// Present when more configurations follow: pass it as NextToken to get them.
+    NextToken: NextToken
+}
+
+/// Sets the attached-files configuration of an instance for one attachment scope, creating it
+/// when the instance has none. A partial update changes only the members it names.
+@idempotent
+@http(method: "POST", uri: "/attached-files-configurations/{InstanceId}/{AttachmentScope}", code: 200)
+operation UpdateAttachedFilesConfiguration {
+    input: UpdateAttachedFilesConfigurationRequest
+    output: UpdateAttachedFilesConfigurationResponse
+    errors: [
+        InvalidParameterException
+        ResourceNotFoundException
+        ThrottlingException
+        InternalServiceException
+        AccessDeniedException
+    ]
+}
+
+/// What a caller sends to UpdateAttachedFilesConfiguration: two path labels and the members to
+/// change (JSON body).
+@input
+structure UpdateAttachedFilesConfigurationRequest {
+    /// Identifier of the Amazon Connect instance (path label).
+    @required
+    @httpLabel
+    InstanceId: InstanceId
+
+    /// The attachment scope: EMAIL, CHAT, CASE or TASK (path label).
+    @required
+    @httpLabel
+    AttachmentScope: AttachmentScope
+
+    /// The largest file the scope accepts, in bytes, from 1 to 104857600 (100 MiB).
+    MaximumSizeLimitInBytes: MaximumSizeLimitInBytes
+
+    /// The file extensions the scope accepts; replaces the whole list.
+    ExtensionConfiguration: ExtensionConfiguration
+}
+
+/// What UpdateAttachedFilesConfiguration returns on success: the scope's whole configuration
+/// after the update.
+@output
+structure UpdateAttachedFilesConfigurationResponse {
+    /// Identifier of the Amazon Connect instance.
+    @required
+    InstanceId: InstanceId
+
+    /// The attachment scope.
+    @required
+    AttachmentScope: AttachmentScope
+
+    /// The largest file the scope accepts, in bytes.
+    MaximumSizeLimitInBytes: MaximumSizeLimitInBytes
+
+    /// The file extensions the scope accepts.
+    ExtensionConfiguration: ExtensionConfiguration
+
+    /// When the configuration was last changed.
+    LastModifiedTime: Timestamp
+}
+
 // --- Simple shapes -----------------------------------------------------------------------------
 
 /// Identifier of an Amazon Connect instance.
@@ -369,6 +515,22 @@ string MetadataUrl
 /// Text that explains an error.
 string Message
 
+/// The largest attached file a scope accepts, in bytes: 1 to 104857600 (100 MiB).
+@range(min: 1, max: 104857600)
+long MaximumSizeLimitInBytes
+
+/// A file extension without its dot: 1 to 10 letters, digits, hyphens or underscores.
+@length(min: 1, max: 10)
+@pattern("^[a-zA-Z0-9-_]+$")
+string FileExtension
+
+/// How many results one page holds: 1 to 100.
+@range(min: 1, max: 100)
+integer MaxResult100
+
+/// Where the next page of a list starts; opaque to callers.
+string NextToken
+
 /// Why one file of a batch could not be returned, as a code.
 string ErrorCode
 
@@ -404,6 +566,21 @@ enum FileStatusType {
 enum FileUseCaseType {
     /// A file attached to a resource such as a case, an email or a task.
     ATTACHMENT
+}
+
+/// What an attached file is attached to; each scope has its own configuration.
+enum AttachmentScope {
+    /// Attachments of email messages.
+    EMAIL
+
+    /// Attachments of chat conversations.
+    CHAT
+
+    /// Attachments of cases.
+    CASE
+
+    /// Attachments of tasks.
+    TASK
 }
 
 /// How a browser handles the file at a pre-signed URL.
@@ -493,6 +670,67 @@ structure AttachedFile {
 
     /// Tags on the file.
     Tags: TagMap
+}
+
+/// The attached-files configuration of one attachment scope of an instance.
+structure AttachedFilesConfiguration {
+    /// Identifier of the Amazon Connect instance.
+    @required
+    InstanceId: InstanceId
+
+    /// The attachment scope.
+    @required
+    AttachmentScope: AttachmentScope
+
+    /// The largest file the scope accepts, in bytes.
+    MaximumSizeLimitInBytes: MaximumSizeLimitInBytes
+
+    /// The file extensions the scope accepts.
+    ExtensionConfiguration: ExtensionConfiguration
+
+    /// When the configuration was last changed; absent while the scope has only the defaults.
+    LastModifiedTime: Timestamp
+}
+
+/// The attached-files configuration of one attachment scope, as a list reports it.
+structure AttachedFilesConfigurationSummary {
+    /// Identifier of the Amazon Connect instance.
+    @required
+    InstanceId: InstanceId
+
+    /// The attachment scope.
+    @required
+    AttachmentScope: AttachmentScope
+
+    /// The largest file the scope accepts, in bytes.
+    MaximumSizeLimitInBytes: MaximumSizeLimitInBytes
+
+    /// The file extensions the scope accepts.
+    ExtensionConfiguration: ExtensionConfiguration
+}
+
+/// The file extensions an attachment scope accepts.
+structure ExtensionConfiguration {
+    /// The allowed extensions; a file whose name ends in another one is refused.
+    @required
+    AllowedExtensions: AllowedExtensionsList
+}
+
+/// One allowed file extension.
+structure AllowedExtension {
+    /// The extension without its dot, compared without regard to case.
+    @required
+    Extension: FileExtension
+}
+
+/// Allowed file extensions.
+list AllowedExtensionsList {
+    member: AllowedExtension
+}
+
+/// Attached-files configurations, one per attachment scope.
+list AttachedFilesConfigurationSummaryList {
+    member: AttachedFilesConfigurationSummary
 }
 
 /// Why one file of a batch could not be returned.
@@ -600,6 +838,18 @@ enum AttachedFileInvalidRequestExceptionReason {
 
     /// The file name is not allowed.
     INVALID_FILE_NAME
+}
+
+/// A parameter is not valid. The configuration operations answer it where the file operations
+/// answer InvalidRequestException, for a constraint violation too: the server projection lists
+/// it second after InvalidRequestException among its validation exceptions, and each operation
+/// gets the first one it declares.
+@error("client")
+@httpError(400)
+structure InvalidParameterException {
+    /// Which parameter is not valid and why, e.g. "1 validation error detected. Value 0 at
+    /// '/MaxResults' failed to satisfy constraint: Member must be between 1 and 100, inclusive".
+    Message: Message
 }
 
 /// The file, or the resource it is attached to, does not exist.

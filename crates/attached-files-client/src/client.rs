@@ -25,15 +25,30 @@ pub(crate) struct Handle {
         crate::operation::delete_attached_file::DeleteAttachedFileOutput,
         crate::operation::delete_attached_file::DeleteAttachedFileError,
     >,
+    pub(crate) describe_attached_files_configuration: ::aws_smithy_runtime::client::orchestrator::operation::Operation<
+        crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationInput,
+        crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationOutput,
+        crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationError,
+    >,
     pub(crate) get_attached_file: ::aws_smithy_runtime::client::orchestrator::operation::Operation<
         crate::operation::get_attached_file::GetAttachedFileInput,
         crate::operation::get_attached_file::GetAttachedFileOutput,
         crate::operation::get_attached_file::GetAttachedFileError,
     >,
+    pub(crate) list_attached_files_configurations: ::aws_smithy_runtime::client::orchestrator::operation::Operation<
+        crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsInput,
+        crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsOutput,
+        crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsError,
+    >,
     pub(crate) start_attached_file_upload: ::aws_smithy_runtime::client::orchestrator::operation::Operation<
         crate::operation::start_attached_file_upload::StartAttachedFileUploadInput,
         crate::operation::start_attached_file_upload::StartAttachedFileUploadOutput,
         crate::operation::start_attached_file_upload::StartAttachedFileUploadError,
+    >,
+    pub(crate) update_attached_files_configuration: ::aws_smithy_runtime::client::orchestrator::operation::Operation<
+        crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationInput,
+        crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationOutput,
+        crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationError,
     >,
 }
 /// A client of the service. Cheap to clone: clones share the configuration, the HTTP
@@ -82,12 +97,42 @@ impl Client {
             .serializer(crate::protocol_serde::ser_delete_attached_file_input)
             .deserializer(crate::protocol_serde::de_delete_attached_file_response)
             .build();
+        let describe_attached_files_configuration = base
+            .operation::<
+                crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationError,
+            >(
+                SERVICE_NAME,
+                "DescribeAttachedFilesConfiguration",
+                &[crate::auth::Scheme::SigV4],
+            )
+            .serializer(
+                crate::protocol_serde::ser_describe_attached_files_configuration_input,
+            )
+            .deserializer(
+                crate::protocol_serde::de_describe_attached_files_configuration_response,
+            )
+            .build();
         let get_attached_file = base
             .operation::<
                 crate::operation::get_attached_file::GetAttachedFileError,
             >(SERVICE_NAME, "GetAttachedFile", &[crate::auth::Scheme::SigV4])
             .serializer(crate::protocol_serde::ser_get_attached_file_input)
             .deserializer(crate::protocol_serde::de_get_attached_file_response)
+            .build();
+        let list_attached_files_configurations = base
+            .operation::<
+                crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsError,
+            >(
+                SERVICE_NAME,
+                "ListAttachedFilesConfigurations",
+                &[crate::auth::Scheme::SigV4],
+            )
+            .serializer(
+                crate::protocol_serde::ser_list_attached_files_configurations_input,
+            )
+            .deserializer(
+                crate::protocol_serde::de_list_attached_files_configurations_response,
+            )
             .build();
         let start_attached_file_upload = base
             .operation::<
@@ -96,14 +141,32 @@ impl Client {
             .serializer(crate::protocol_serde::ser_start_attached_file_upload_input)
             .deserializer(crate::protocol_serde::de_start_attached_file_upload_response)
             .build();
+        let update_attached_files_configuration = base
+            .operation::<
+                crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationError,
+            >(
+                SERVICE_NAME,
+                "UpdateAttachedFilesConfiguration",
+                &[crate::auth::Scheme::SigV4],
+            )
+            .serializer(
+                crate::protocol_serde::ser_update_attached_files_configuration_input,
+            )
+            .deserializer(
+                crate::protocol_serde::de_update_attached_files_configuration_response,
+            )
+            .build();
         Client {
             handle: ::std::sync::Arc::new(Handle {
                 conf,
                 batch_get_attached_file_metadata,
                 complete_attached_file_upload,
                 delete_attached_file,
+                describe_attached_files_configuration,
                 get_attached_file,
+                list_attached_files_configurations,
                 start_attached_file_upload,
+                update_attached_files_configuration,
             }),
         }
     }
@@ -143,6 +206,17 @@ impl Client {
             self.handle.clone(),
         )
     }
+    /// Describes the attached-files configuration of an instance for one attachment scope: the
+    /// instance's own configuration when one was set, else the service's defaults for that scope.
+    ///
+    /// Starts a call of DescribeAttachedFilesConfiguration: set the input with the builder's methods, then `.send().await`.
+    pub fn describe_attached_files_configuration(
+        &self,
+    ) -> crate::operation::describe_attached_files_configuration::builders::DescribeAttachedFilesConfigurationFluentBuilder {
+        crate::operation::describe_attached_files_configuration::builders::DescribeAttachedFilesConfigurationFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
     /// Returns the metadata of an attached file and, when the file has passed its scan (status
     /// APPROVED), a pre-signed URL to download it. For any other status the metadata comes back
     /// without a download URL.
@@ -155,6 +229,17 @@ impl Client {
             self.handle.clone(),
         )
     }
+    /// Lists the effective attached-files configuration of every attachment scope of an instance
+    /// (the instance's own where set, the defaults elsewhere), a page at a time.
+    ///
+    /// Starts a call of ListAttachedFilesConfigurations: set the input with the builder's methods, then `.send().await`.
+    pub fn list_attached_files_configurations(
+        &self,
+    ) -> crate::operation::list_attached_files_configurations::builders::ListAttachedFilesConfigurationsFluentBuilder {
+        crate::operation::list_attached_files_configurations::builders::ListAttachedFilesConfigurationsFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
     /// Reserves a new attached file and answers a pre-signed URL that its bytes are PUT to, with the
     /// headers the PUT must carry. The file exists for other calls once CompleteAttachedFileUpload
     /// confirms the upload. A retry with the same ClientToken answers the same file.
@@ -164,6 +249,17 @@ impl Client {
         &self,
     ) -> crate::operation::start_attached_file_upload::builders::StartAttachedFileUploadFluentBuilder {
         crate::operation::start_attached_file_upload::builders::StartAttachedFileUploadFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// Sets the attached-files configuration of an instance for one attachment scope, creating it
+    /// when the instance has none. A partial update changes only the members it names.
+    ///
+    /// Starts a call of UpdateAttachedFilesConfiguration: set the input with the builder's methods, then `.send().await`.
+    pub fn update_attached_files_configuration(
+        &self,
+    ) -> crate::operation::update_attached_files_configuration::builders::UpdateAttachedFilesConfigurationFluentBuilder {
+        crate::operation::update_attached_files_configuration::builders::UpdateAttachedFilesConfigurationFluentBuilder::new(
             self.handle.clone(),
         )
     }

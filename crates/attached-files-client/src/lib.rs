@@ -23,7 +23,8 @@
 //! Without any, they are sent unsigned.
 //!
 //! Amazon Connect, reduced to the operations this project serves: the life of an attached file,
-//! from the upload through pre-signed URLs to its deletion.
+//! from the upload through pre-signed URLs to its deletion, and the per-instance configuration
+//! (size limit and allowed extensions for each attachment scope) that uploads obey.
 #![allow(deprecated)]
 #![allow(clippy::large_enum_variant)]
 #![allow(clippy::result_large_err)]

@@ -7,7 +7,13 @@ pub mod batch_get_attached_file_metadata;
 pub mod complete_attached_file_upload;
 /// DeleteAttachedFile: input, output, error, builders.
 pub mod delete_attached_file;
+/// DescribeAttachedFilesConfiguration: input, output, error, builders.
+pub mod describe_attached_files_configuration;
 /// GetAttachedFile: input, output, error, builders.
 pub mod get_attached_file;
+/// ListAttachedFilesConfigurations: input, output, error, builders.
+pub mod list_attached_files_configurations;
 /// StartAttachedFileUpload: input, output, error, builders.
 pub mod start_attached_file_upload;
+/// UpdateAttachedFilesConfiguration: input, output, error, builders.
+pub mod update_attached_files_configuration;

@@ -621,6 +621,218 @@ pub(crate) fn de_delete_attached_file_response(
         ),
     )
 }
+/// The HTTP request of DescribeAttachedFilesConfiguration.
+pub(crate) fn ser_describe_attached_files_configuration_input(
+    input: crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationInput,
+) -> ::std::result::Result<
+    ::aws_smithy_runtime_api::client::orchestrator::HttpRequest,
+    ::aws_smithy_runtime_api::box_error::BoxError,
+> {
+    let mut uri = ::std::string::String::new();
+    uri.push_str("/attached-files-configurations");
+    let value = input
+        .instance_id
+        .as_ref()
+        .filter(|value| !value.is_empty())
+        .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+            "instance_id",
+            "cannot be empty or unset",
+        ))?;
+    uri.push('/');
+    uri.push_str(
+        &::aws_smithy_http::label::fmt_string(
+            value.as_str(),
+            ::aws_smithy_http::label::EncodingStrategy::Default,
+        ),
+    );
+    let value = input
+        .attachment_scope
+        .as_ref()
+        .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+            "attachment_scope",
+            "cannot be empty or unset",
+        ))?;
+    uri.push('/');
+    uri.push_str(
+        &::aws_smithy_http::label::fmt_string(
+            value.as_str(),
+            ::aws_smithy_http::label::EncodingStrategy::Default,
+        ),
+    );
+    #[allow(unused_mut)]
+    let mut headers = ::http::HeaderMap::new();
+    let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new();
+    if !body.is_empty() {
+        headers
+            .insert(
+                ::http::header::CONTENT_LENGTH,
+                ::http::HeaderValue::from(body.len()),
+            );
+    }
+    let mut request = ::http::Request::builder()
+        .method("GET")
+        .uri(uri)
+        .body(::aws_smithy_types::body::SdkBody::from(body))?;
+    *request.headers_mut() = headers;
+    ::std::result::Result::Ok(
+        ::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?,
+    )
+}
+#[allow(unused_mut, unused_variables)]
+fn de_describe_attached_files_configuration_output(
+    status: u16,
+    headers: &::aws_smithy_runtime_api::http::Headers,
+    body: &[u8],
+) -> ::std::result::Result<
+    crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationOutput,
+    ::aws_smithy_runtime_api::box_error::BoxError,
+> {
+    let mut m_attached_files_configuration = ::std::option::Option::None;
+    if !body.is_empty() {
+        let tokens = &mut json::tokens(body);
+        if json::start_object(tokens)? {
+            while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+                match key.as_ref() {
+                    "AttachedFilesConfiguration" => {
+                        m_attached_files_configuration = de_attached_files_configuration(
+                            tokens,
+                        )?;
+                    }
+                    _ => json::skip_value(tokens)?,
+                }
+            }
+        }
+        json::end_of_body(tokens)?;
+    }
+    ::std::result::Result::Ok(crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationOutput {
+        attached_files_configuration: m_attached_files_configuration
+            .unwrap_or_else(|| crate::types::AttachedFilesConfiguration {
+                instance_id: ::std::default::Default::default(),
+                attachment_scope: crate::types::AttachmentScope::from(""),
+                maximum_size_limit_in_bytes: ::std::option::Option::None,
+                extension_configuration: ::std::option::Option::None,
+                last_modified_time: ::std::option::Option::None,
+            }),
+    })
+}
+/// DescribeAttachedFilesConfiguration's output from a 2xx response, else the error the response names.
+pub(crate) fn de_describe_attached_files_configuration_response(
+    response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+) -> ::std::result::Result<
+    crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationOutput,
+    ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<
+        crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationError,
+    >,
+> {
+    let status = response.status().as_u16();
+    let headers = response.headers();
+    let body = response.body().bytes().unwrap_or_default();
+    if response.status().is_success() {
+        return de_describe_attached_files_configuration_output(status, headers, body)
+            .map_err(|cause| ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+                crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationError::unhandled(
+                    cause,
+                ),
+            ));
+    }
+    let meta = match json::error_fields(body) {
+        ::std::result::Result::Ok((code, message)) => {
+            support::error_metadata(headers, code, message)
+        }
+        ::std::result::Result::Err(cause) => {
+            return ::std::result::Result::Err(
+                ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+                    crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationError::unhandled(
+                        cause,
+                    ),
+                ),
+            );
+        }
+    };
+    let code = meta.code().map(::std::borrow::ToOwned::to_owned);
+    let error = match code.as_deref() {
+        ::std::option::Option::Some("AccessDeniedException") => {
+            match de_access_denied_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationError::AccessDeniedException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("InternalServiceException") => {
+            match de_internal_service_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationError::InternalServiceException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("InvalidParameterException") => {
+            match de_invalid_parameter_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationError::InvalidParameterException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("ResourceNotFoundException") => {
+            match de_resource_not_found_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationError::ResourceNotFoundException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("ThrottlingException") => {
+            match de_throttling_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationError::ThrottlingException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        _ => {
+            crate::operation::describe_attached_files_configuration::DescribeAttachedFilesConfigurationError::generic(
+                meta,
+            )
+        }
+    };
+    ::std::result::Result::Err(
+        ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+            error,
+        ),
+    )
+}
 /// The HTTP request of GetAttachedFile.
 pub(crate) fn ser_get_attached_file_input(
     input: crate::operation::get_attached_file::GetAttachedFileInput,
@@ -887,6 +1099,217 @@ pub(crate) fn de_get_attached_file_response(
             }
         }
         _ => crate::operation::get_attached_file::GetAttachedFileError::generic(meta),
+    };
+    ::std::result::Result::Err(
+        ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+            error,
+        ),
+    )
+}
+/// The HTTP request of ListAttachedFilesConfigurations.
+pub(crate) fn ser_list_attached_files_configurations_input(
+    input: crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsInput,
+) -> ::std::result::Result<
+    ::aws_smithy_runtime_api::client::orchestrator::HttpRequest,
+    ::aws_smithy_runtime_api::box_error::BoxError,
+> {
+    let mut uri = ::std::string::String::new();
+    uri.push_str("/attached-files-configurations");
+    let value = input
+        .instance_id
+        .as_ref()
+        .filter(|value| !value.is_empty())
+        .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+            "instance_id",
+            "cannot be empty or unset",
+        ))?;
+    uri.push('/');
+    uri.push_str(
+        &::aws_smithy_http::label::fmt_string(
+            value.as_str(),
+            ::aws_smithy_http::label::EncodingStrategy::Default,
+        ),
+    );
+    {
+        let mut query = ::aws_smithy_http::query::Writer::new(&mut uri);
+        if let ::std::option::Option::Some(value) = &input.max_results {
+            query
+                .push_kv(
+                    &::aws_smithy_http::query::fmt_string("maxResults"),
+                    &headers::format_primitive(*value),
+                );
+        }
+        if let ::std::option::Option::Some(value) = &input.next_token {
+            query
+                .push_kv(
+                    &::aws_smithy_http::query::fmt_string("nextToken"),
+                    &::aws_smithy_http::query::fmt_string(value.as_str()),
+                );
+        }
+    }
+    #[allow(unused_mut)]
+    let mut headers = ::http::HeaderMap::new();
+    let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new();
+    if !body.is_empty() {
+        headers
+            .insert(
+                ::http::header::CONTENT_LENGTH,
+                ::http::HeaderValue::from(body.len()),
+            );
+    }
+    let mut request = ::http::Request::builder()
+        .method("GET")
+        .uri(uri)
+        .body(::aws_smithy_types::body::SdkBody::from(body))?;
+    *request.headers_mut() = headers;
+    ::std::result::Result::Ok(
+        ::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?,
+    )
+}
+#[allow(unused_mut, unused_variables)]
+fn de_list_attached_files_configurations_output(
+    status: u16,
+    headers: &::aws_smithy_runtime_api::http::Headers,
+    body: &[u8],
+) -> ::std::result::Result<
+    crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsOutput,
+    ::aws_smithy_runtime_api::box_error::BoxError,
+> {
+    let mut m_attached_files_configurations = ::std::option::Option::None;
+    let mut m_next_token = ::std::option::Option::None;
+    if !body.is_empty() {
+        let tokens = &mut json::tokens(body);
+        if json::start_object(tokens)? {
+            while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+                match key.as_ref() {
+                    "AttachedFilesConfigurations" => {
+                        m_attached_files_configurations = de_attached_files_configuration_summary_list(
+                            tokens,
+                        )?;
+                    }
+                    "NextToken" => m_next_token = json::de_string(tokens)?,
+                    _ => json::skip_value(tokens)?,
+                }
+            }
+        }
+        json::end_of_body(tokens)?;
+    }
+    ::std::result::Result::Ok(crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsOutput {
+        attached_files_configurations: m_attached_files_configurations,
+        next_token: m_next_token,
+    })
+}
+/// ListAttachedFilesConfigurations's output from a 2xx response, else the error the response names.
+pub(crate) fn de_list_attached_files_configurations_response(
+    response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+) -> ::std::result::Result<
+    crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsOutput,
+    ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<
+        crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsError,
+    >,
+> {
+    let status = response.status().as_u16();
+    let headers = response.headers();
+    let body = response.body().bytes().unwrap_or_default();
+    if response.status().is_success() {
+        return de_list_attached_files_configurations_output(status, headers, body)
+            .map_err(|cause| ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+                crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsError::unhandled(
+                    cause,
+                ),
+            ));
+    }
+    let meta = match json::error_fields(body) {
+        ::std::result::Result::Ok((code, message)) => {
+            support::error_metadata(headers, code, message)
+        }
+        ::std::result::Result::Err(cause) => {
+            return ::std::result::Result::Err(
+                ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+                    crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsError::unhandled(
+                        cause,
+                    ),
+                ),
+            );
+        }
+    };
+    let code = meta.code().map(::std::borrow::ToOwned::to_owned);
+    let error = match code.as_deref() {
+        ::std::option::Option::Some("AccessDeniedException") => {
+            match de_access_denied_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsError::AccessDeniedException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("InternalServiceException") => {
+            match de_internal_service_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsError::InternalServiceException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("InvalidParameterException") => {
+            match de_invalid_parameter_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsError::InvalidParameterException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("ResourceNotFoundException") => {
+            match de_resource_not_found_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsError::ResourceNotFoundException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("ThrottlingException") => {
+            match de_throttling_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsError::ThrottlingException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        _ => {
+            crate::operation::list_attached_files_configurations::ListAttachedFilesConfigurationsError::generic(
+                meta,
+            )
+        }
     };
     ::std::result::Result::Err(
         ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
@@ -1164,6 +1587,246 @@ pub(crate) fn de_start_attached_file_upload_response(
         ),
     )
 }
+/// The HTTP request of UpdateAttachedFilesConfiguration.
+pub(crate) fn ser_update_attached_files_configuration_input(
+    input: crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationInput,
+) -> ::std::result::Result<
+    ::aws_smithy_runtime_api::client::orchestrator::HttpRequest,
+    ::aws_smithy_runtime_api::box_error::BoxError,
+> {
+    let mut uri = ::std::string::String::new();
+    uri.push_str("/attached-files-configurations");
+    let value = input
+        .instance_id
+        .as_ref()
+        .filter(|value| !value.is_empty())
+        .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+            "instance_id",
+            "cannot be empty or unset",
+        ))?;
+    uri.push('/');
+    uri.push_str(
+        &::aws_smithy_http::label::fmt_string(
+            value.as_str(),
+            ::aws_smithy_http::label::EncodingStrategy::Default,
+        ),
+    );
+    let value = input
+        .attachment_scope
+        .as_ref()
+        .ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(
+            "attachment_scope",
+            "cannot be empty or unset",
+        ))?;
+    uri.push('/');
+    uri.push_str(
+        &::aws_smithy_http::label::fmt_string(
+            value.as_str(),
+            ::aws_smithy_http::label::EncodingStrategy::Default,
+        ),
+    );
+    #[allow(unused_mut)]
+    let mut headers = ::http::HeaderMap::new();
+    let mut out = ::std::string::String::with_capacity(128usize);
+    let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
+    if let ::std::option::Option::Some(v) = &input.maximum_size_limit_in_bytes {
+        object
+            .key("MaximumSizeLimitInBytes")
+            .number(::aws_smithy_types::Number::NegInt(*v));
+    }
+    if let ::std::option::Option::Some(v) = &input.extension_configuration {
+        ser_extension_configuration(object.key("ExtensionConfiguration"), v)?;
+    }
+    object.finish();
+    let body = out.into_bytes();
+    headers::content_type(&mut headers, "application/json");
+    if !body.is_empty() {
+        headers
+            .insert(
+                ::http::header::CONTENT_LENGTH,
+                ::http::HeaderValue::from(body.len()),
+            );
+    }
+    let mut request = ::http::Request::builder()
+        .method("POST")
+        .uri(uri)
+        .body(::aws_smithy_types::body::SdkBody::from(body))?;
+    *request.headers_mut() = headers;
+    ::std::result::Result::Ok(
+        ::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?,
+    )
+}
+#[allow(unused_mut, unused_variables)]
+fn de_update_attached_files_configuration_output(
+    status: u16,
+    headers: &::aws_smithy_runtime_api::http::Headers,
+    body: &[u8],
+) -> ::std::result::Result<
+    crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationOutput,
+    ::aws_smithy_runtime_api::box_error::BoxError,
+> {
+    let mut m_instance_id = ::std::option::Option::None;
+    let mut m_attachment_scope = ::std::option::Option::None;
+    let mut m_maximum_size_limit_in_bytes = ::std::option::Option::None;
+    let mut m_extension_configuration = ::std::option::Option::None;
+    let mut m_last_modified_time = ::std::option::Option::None;
+    if !body.is_empty() {
+        let tokens = &mut json::tokens(body);
+        if json::start_object(tokens)? {
+            while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+                match key.as_ref() {
+                    "InstanceId" => m_instance_id = json::de_string(tokens)?,
+                    "AttachmentScope" => {
+                        m_attachment_scope = json::de_string(tokens)
+                            .map(|v| {
+                                v.map(|v| crate::types::AttachmentScope::from(v.as_str()))
+                            })?;
+                    }
+                    "MaximumSizeLimitInBytes" => {
+                        m_maximum_size_limit_in_bytes = json::de_integer::<i64>(tokens)?;
+                    }
+                    "ExtensionConfiguration" => {
+                        m_extension_configuration = de_extension_configuration(tokens)?;
+                    }
+                    "LastModifiedTime" => {
+                        m_last_modified_time = json::de_timestamp(
+                            tokens,
+                            ::aws_smithy_types::date_time::Format::EpochSeconds,
+                        )?;
+                    }
+                    _ => json::skip_value(tokens)?,
+                }
+            }
+        }
+        json::end_of_body(tokens)?;
+    }
+    ::std::result::Result::Ok(crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationOutput {
+        instance_id: m_instance_id.unwrap_or_default(),
+        attachment_scope: m_attachment_scope
+            .unwrap_or_else(|| crate::types::AttachmentScope::from("")),
+        maximum_size_limit_in_bytes: m_maximum_size_limit_in_bytes,
+        extension_configuration: m_extension_configuration,
+        last_modified_time: m_last_modified_time,
+    })
+}
+/// UpdateAttachedFilesConfiguration's output from a 2xx response, else the error the response names.
+pub(crate) fn de_update_attached_files_configuration_response(
+    response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+) -> ::std::result::Result<
+    crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationOutput,
+    ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<
+        crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationError,
+    >,
+> {
+    let status = response.status().as_u16();
+    let headers = response.headers();
+    let body = response.body().bytes().unwrap_or_default();
+    if response.status().is_success() {
+        return de_update_attached_files_configuration_output(status, headers, body)
+            .map_err(|cause| ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+                crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationError::unhandled(
+                    cause,
+                ),
+            ));
+    }
+    let meta = match json::error_fields(body) {
+        ::std::result::Result::Ok((code, message)) => {
+            support::error_metadata(headers, code, message)
+        }
+        ::std::result::Result::Err(cause) => {
+            return ::std::result::Result::Err(
+                ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+                    crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationError::unhandled(
+                        cause,
+                    ),
+                ),
+            );
+        }
+    };
+    let code = meta.code().map(::std::borrow::ToOwned::to_owned);
+    let error = match code.as_deref() {
+        ::std::option::Option::Some("AccessDeniedException") => {
+            match de_access_denied_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationError::AccessDeniedException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("InternalServiceException") => {
+            match de_internal_service_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationError::InternalServiceException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("InvalidParameterException") => {
+            match de_invalid_parameter_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationError::InvalidParameterException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("ResourceNotFoundException") => {
+            match de_resource_not_found_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationError::ResourceNotFoundException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        ::std::option::Option::Some("ThrottlingException") => {
+            match de_throttling_exception_error(status, headers, body, meta) {
+                ::std::result::Result::Ok(error) => {
+                    crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationError::ThrottlingException(
+                        error,
+                    )
+                }
+                ::std::result::Result::Err(cause) => {
+                    crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationError::unhandled(
+                        cause,
+                    )
+                }
+            }
+        }
+        _ => {
+            crate::operation::update_attached_files_configuration::UpdateAttachedFilesConfigurationError::generic(
+                meta,
+            )
+        }
+    };
+    ::std::result::Result::Err(
+        ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::operation(
+            error,
+        ),
+    )
+}
 #[allow(unused_mut, unused_variables)]
 fn de_access_denied_exception_error(
     status: u16,
@@ -1216,6 +1879,34 @@ fn de_internal_service_exception_error(
         json::end_of_body(tokens)?;
     }
     ::std::result::Result::Ok(crate::types::error::InternalServiceException {
+        message: m_message,
+        meta,
+    })
+}
+#[allow(unused_mut, unused_variables)]
+fn de_invalid_parameter_exception_error(
+    status: u16,
+    headers: &::aws_smithy_runtime_api::http::Headers,
+    body: &[u8],
+    meta: ::aws_smithy_types::error::ErrorMetadata,
+) -> ::std::result::Result<
+    crate::types::error::InvalidParameterException,
+    ::aws_smithy_runtime_api::box_error::BoxError,
+> {
+    let mut m_message = ::std::option::Option::None;
+    if !body.is_empty() {
+        let tokens = &mut json::tokens(body);
+        if json::start_object(tokens)? {
+            while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+                match key.as_ref() {
+                    "Message" => m_message = json::de_string(tokens)?,
+                    _ => json::skip_value(tokens)?,
+                }
+            }
+        }
+        json::end_of_body(tokens)?;
+    }
+    ::std::result::Result::Ok(crate::types::error::InvalidParameterException {
         message: m_message,
         meta,
     })
@@ -1368,6 +2059,29 @@ fn de_throttling_exception_error(
         meta,
     })
 }
+pub(crate) fn ser_allowed_extension(
+    writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
+    value: &crate::types::AllowedExtension,
+) -> ::std::result::Result<(), ::std::string::String> {
+    let mut object = writer.start_object();
+    {
+        let v = &value.extension;
+        object.key("Extension").string(v);
+    }
+    object.finish();
+    ::std::result::Result::Ok(())
+}
+pub(crate) fn ser_allowed_extensions_list(
+    writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
+    value: &[crate::types::AllowedExtension],
+) -> ::std::result::Result<(), ::std::string::String> {
+    let mut array = writer.start_array();
+    for item in value.iter() {
+        ser_allowed_extension(array.value(), item)?;
+    }
+    array.finish();
+    ::std::result::Result::Ok(())
+}
 pub(crate) fn ser_created_by_info(
     writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
     value: &crate::types::CreatedByInfo,
@@ -1385,6 +2099,18 @@ pub(crate) fn ser_created_by_info(
                 "the Unknown variant of CreatedByInfo cannot be sent".into(),
             );
         }
+    }
+    object.finish();
+    ::std::result::Result::Ok(())
+}
+pub(crate) fn ser_extension_configuration(
+    writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
+    value: &crate::types::ExtensionConfiguration,
+) -> ::std::result::Result<(), ::std::string::String> {
+    let mut object = writer.start_object();
+    {
+        let v = &value.allowed_extensions;
+        ser_allowed_extensions_list(object.key("AllowedExtensions"), v)?;
     }
     object.finish();
     ::std::result::Result::Ok(())
@@ -1410,6 +2136,45 @@ pub(crate) fn ser_tag_map(
     }
     object.finish();
     ::std::result::Result::Ok(())
+}
+pub(crate) fn de_allowed_extension(
+    tokens: &mut json::Tokens<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::types::AllowedExtension>,
+    ::aws_smithy_json::deserialize::error::DeserializeError,
+> {
+    if !json::start_object(tokens)? {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let mut m_extension = ::std::option::Option::None;
+    while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+        match key.as_ref() {
+            "Extension" => m_extension = json::de_string(tokens)?,
+            _ => json::skip_value(tokens)?,
+        }
+    }
+    ::std::result::Result::Ok(
+        ::std::option::Option::Some(crate::types::AllowedExtension {
+            extension: m_extension.unwrap_or_default(),
+        }),
+    )
+}
+pub(crate) fn de_allowed_extensions_list(
+    tokens: &mut json::Tokens<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<::std::vec::Vec<crate::types::AllowedExtension>>,
+    ::aws_smithy_json::deserialize::error::DeserializeError,
+> {
+    if !json::start_array(tokens)? {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let mut items = ::std::vec::Vec::new();
+    while json::array_continues(tokens)? {
+        if let ::std::option::Option::Some(item) = de_allowed_extension(tokens)? {
+            items.push(item);
+        }
+    }
+    ::std::result::Result::Ok(::std::option::Option::Some(items))
 }
 pub(crate) fn de_attached_file(
     tokens: &mut json::Tokens<'_>,
@@ -1509,6 +2274,113 @@ pub(crate) fn de_attached_file_errors_list(
     let mut items = ::std::vec::Vec::new();
     while json::array_continues(tokens)? {
         if let ::std::option::Option::Some(item) = de_attached_file_error(tokens)? {
+            items.push(item);
+        }
+    }
+    ::std::result::Result::Ok(::std::option::Option::Some(items))
+}
+pub(crate) fn de_attached_files_configuration(
+    tokens: &mut json::Tokens<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::types::AttachedFilesConfiguration>,
+    ::aws_smithy_json::deserialize::error::DeserializeError,
+> {
+    if !json::start_object(tokens)? {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let mut m_instance_id = ::std::option::Option::None;
+    let mut m_attachment_scope = ::std::option::Option::None;
+    let mut m_maximum_size_limit_in_bytes = ::std::option::Option::None;
+    let mut m_extension_configuration = ::std::option::Option::None;
+    let mut m_last_modified_time = ::std::option::Option::None;
+    while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+        match key.as_ref() {
+            "InstanceId" => m_instance_id = json::de_string(tokens)?,
+            "AttachmentScope" => {
+                m_attachment_scope = json::de_string(tokens)
+                    .map(|v| v.map(|v| crate::types::AttachmentScope::from(v.as_str())))?;
+            }
+            "MaximumSizeLimitInBytes" => {
+                m_maximum_size_limit_in_bytes = json::de_integer::<i64>(tokens)?;
+            }
+            "ExtensionConfiguration" => {
+                m_extension_configuration = de_extension_configuration(tokens)?;
+            }
+            "LastModifiedTime" => {
+                m_last_modified_time = json::de_timestamp(
+                    tokens,
+                    ::aws_smithy_types::date_time::Format::EpochSeconds,
+                )?;
+            }
+            _ => json::skip_value(tokens)?,
+        }
+    }
+    ::std::result::Result::Ok(
+        ::std::option::Option::Some(crate::types::AttachedFilesConfiguration {
+            instance_id: m_instance_id.unwrap_or_default(),
+            attachment_scope: m_attachment_scope
+                .unwrap_or_else(|| crate::types::AttachmentScope::from("")),
+            maximum_size_limit_in_bytes: m_maximum_size_limit_in_bytes,
+            extension_configuration: m_extension_configuration,
+            last_modified_time: m_last_modified_time,
+        }),
+    )
+}
+pub(crate) fn de_attached_files_configuration_summary(
+    tokens: &mut json::Tokens<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::types::AttachedFilesConfigurationSummary>,
+    ::aws_smithy_json::deserialize::error::DeserializeError,
+> {
+    if !json::start_object(tokens)? {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let mut m_instance_id = ::std::option::Option::None;
+    let mut m_attachment_scope = ::std::option::Option::None;
+    let mut m_maximum_size_limit_in_bytes = ::std::option::Option::None;
+    let mut m_extension_configuration = ::std::option::Option::None;
+    while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+        match key.as_ref() {
+            "InstanceId" => m_instance_id = json::de_string(tokens)?,
+            "AttachmentScope" => {
+                m_attachment_scope = json::de_string(tokens)
+                    .map(|v| v.map(|v| crate::types::AttachmentScope::from(v.as_str())))?;
+            }
+            "MaximumSizeLimitInBytes" => {
+                m_maximum_size_limit_in_bytes = json::de_integer::<i64>(tokens)?;
+            }
+            "ExtensionConfiguration" => {
+                m_extension_configuration = de_extension_configuration(tokens)?;
+            }
+            _ => json::skip_value(tokens)?,
+        }
+    }
+    ::std::result::Result::Ok(
+        ::std::option::Option::Some(crate::types::AttachedFilesConfigurationSummary {
+            instance_id: m_instance_id.unwrap_or_default(),
+            attachment_scope: m_attachment_scope
+                .unwrap_or_else(|| crate::types::AttachmentScope::from("")),
+            maximum_size_limit_in_bytes: m_maximum_size_limit_in_bytes,
+            extension_configuration: m_extension_configuration,
+        }),
+    )
+}
+pub(crate) fn de_attached_files_configuration_summary_list(
+    tokens: &mut json::Tokens<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<
+        ::std::vec::Vec<crate::types::AttachedFilesConfigurationSummary>,
+    >,
+    ::aws_smithy_json::deserialize::error::DeserializeError,
+> {
+    if !json::start_array(tokens)? {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let mut items = ::std::vec::Vec::new();
+    while json::array_continues(tokens)? {
+        if let ::std::option::Option::Some(item) = de_attached_files_configuration_summary(
+            tokens,
+        )? {
             items.push(item);
         }
     }
@@ -1614,6 +2486,30 @@ pub(crate) fn de_download_url_metadata(
         ::std::option::Option::Some(crate::types::DownloadUrlMetadata {
             url: m_url,
             url_expiry: m_url_expiry,
+        }),
+    )
+}
+pub(crate) fn de_extension_configuration(
+    tokens: &mut json::Tokens<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::types::ExtensionConfiguration>,
+    ::aws_smithy_json::deserialize::error::DeserializeError,
+> {
+    if !json::start_object(tokens)? {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let mut m_allowed_extensions = ::std::option::Option::None;
+    while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+        match key.as_ref() {
+            "AllowedExtensions" => {
+                m_allowed_extensions = de_allowed_extensions_list(tokens)?;
+            }
+            _ => json::skip_value(tokens)?,
+        }
+    }
+    ::std::result::Result::Ok(
+        ::std::option::Option::Some(crate::types::ExtensionConfiguration {
+            allowed_extensions: m_allowed_extensions.unwrap_or_default(),
         }),
     )
 }

@@ -113,6 +113,68 @@ impl ::std::fmt::Display for InternalServiceException {
     }
 }
 impl ::std::error::Error for InternalServiceException {}
+/// A parameter is not valid. The configuration operations answer it where the file operations
+/// answer InvalidRequestException, for a constraint violation too: the server projection lists
+/// it second after InvalidRequestException among its validation exceptions, and each operation
+/// gets the first one it declares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvalidParameterException {
+    /// Which parameter is not valid and why, e.g. "1 validation error detected. Value 0 at
+    /// '/MaxResults' failed to satisfy constraint: Member must be between 1 and 100, inclusive".
+    pub message: ::std::option::Option<::std::string::String>,
+}
+impl InvalidParameterException {
+    /// Which parameter is not valid and why, e.g. "1 validation error detected. Value 0 at
+    /// '/MaxResults' failed to satisfy constraint: Member must be between 1 and 100, inclusive".
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+    /// A builder for this structure.
+    pub fn builder() -> invalid_parameter_exception::Builder {
+        invalid_parameter_exception::Builder::default()
+    }
+}
+/// The builder of [`InvalidParameterException`](super::InvalidParameterException).
+pub mod invalid_parameter_exception {
+    /// A builder for [`InvalidParameterException`](super::InvalidParameterException).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Builder {
+        pub(crate) message: ::std::option::Option<::std::string::String>,
+    }
+    impl Builder {
+        /// Which parameter is not valid and why, e.g. "1 validation error detected. Value 0 at
+        /// '/MaxResults' failed to satisfy constraint: Member must be between 1 and 100, inclusive".
+        pub fn message(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.message = input;
+            self
+        }
+        /// Builds the structure.
+        pub fn build(self) -> super::InvalidParameterException {
+            super::InvalidParameterException {
+                message: self.message,
+            }
+        }
+    }
+}
+impl InvalidParameterException {
+    /// The error's name on the wire (`X-Amzn-Errortype`).
+    pub fn name(&self) -> &'static str {
+        "InvalidParameterException"
+    }
+}
+impl ::std::fmt::Display for InvalidParameterException {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("InvalidParameterException")?;
+        if let ::std::option::Option::Some(message) = &self.message {
+            write!(f, ": {}", message)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+impl ::std::error::Error for InvalidParameterException {}
 /// The request is not valid: a parameter breaks a constraint of this model, or a file breaks a
 /// limit of the instance (see Reason).
 ///
@@ -797,6 +859,135 @@ for DeleteAttachedFileError {
         DeleteAttachedFileError::ThrottlingException(error)
     }
 }
+/// The errors that DescribeAttachedFilesConfiguration can answer with.
+#[derive(Debug)]
+pub enum DescribeAttachedFilesConfigurationError {
+    /// The caller lacks permission for this action.
+    AccessDeniedException(crate::error::AccessDeniedException),
+    /// The service failed while handling the request; retrying may succeed.
+    InternalServiceException(crate::error::InternalServiceException),
+    /// A parameter is not valid. The configuration operations answer it where the file operations
+    /// answer InvalidRequestException, for a constraint violation too: the server projection lists
+    /// it second after InvalidRequestException among its validation exceptions, and each operation
+    /// gets the first one it declares.
+    InvalidParameterException(crate::error::InvalidParameterException),
+    /// The file, or the resource it is attached to, does not exist.
+    ResourceNotFoundException(crate::error::ResourceNotFoundException),
+    /// The caller sent requests faster than allowed; retry later.
+    ThrottlingException(crate::error::ThrottlingException),
+}
+impl DescribeAttachedFilesConfigurationError {
+    /// The error's name on the wire (`X-Amzn-Errortype`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            DescribeAttachedFilesConfigurationError::AccessDeniedException(e) => e.name(),
+            DescribeAttachedFilesConfigurationError::InternalServiceException(e) => {
+                e.name()
+            }
+            DescribeAttachedFilesConfigurationError::InvalidParameterException(e) => {
+                e.name()
+            }
+            DescribeAttachedFilesConfigurationError::ResourceNotFoundException(e) => {
+                e.name()
+            }
+            DescribeAttachedFilesConfigurationError::ThrottlingException(e) => e.name(),
+        }
+    }
+    /// Whether this is a `AccessDeniedException`.
+    pub fn is_access_denied_exception(&self) -> bool {
+        matches!(self, DescribeAttachedFilesConfigurationError::AccessDeniedException(_))
+    }
+    /// Whether this is a `InternalServiceException`.
+    pub fn is_internal_service_exception(&self) -> bool {
+        matches!(
+            self, DescribeAttachedFilesConfigurationError::InternalServiceException(_)
+        )
+    }
+    /// Whether this is a `InvalidParameterException`.
+    pub fn is_invalid_parameter_exception(&self) -> bool {
+        matches!(
+            self, DescribeAttachedFilesConfigurationError::InvalidParameterException(_)
+        )
+    }
+    /// Whether this is a `ResourceNotFoundException`.
+    pub fn is_resource_not_found_exception(&self) -> bool {
+        matches!(
+            self, DescribeAttachedFilesConfigurationError::ResourceNotFoundException(_)
+        )
+    }
+    /// Whether this is a `ThrottlingException`.
+    pub fn is_throttling_exception(&self) -> bool {
+        matches!(self, DescribeAttachedFilesConfigurationError::ThrottlingException(_))
+    }
+}
+impl ::std::fmt::Display for DescribeAttachedFilesConfigurationError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            DescribeAttachedFilesConfigurationError::AccessDeniedException(e) => e.fmt(f),
+            DescribeAttachedFilesConfigurationError::InternalServiceException(e) => {
+                e.fmt(f)
+            }
+            DescribeAttachedFilesConfigurationError::InvalidParameterException(e) => {
+                e.fmt(f)
+            }
+            DescribeAttachedFilesConfigurationError::ResourceNotFoundException(e) => {
+                e.fmt(f)
+            }
+            DescribeAttachedFilesConfigurationError::ThrottlingException(e) => e.fmt(f),
+        }
+    }
+}
+impl ::std::error::Error for DescribeAttachedFilesConfigurationError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            DescribeAttachedFilesConfigurationError::AccessDeniedException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            DescribeAttachedFilesConfigurationError::InternalServiceException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            DescribeAttachedFilesConfigurationError::InvalidParameterException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            DescribeAttachedFilesConfigurationError::ResourceNotFoundException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            DescribeAttachedFilesConfigurationError::ThrottlingException(e) => {
+                ::std::option::Option::Some(e)
+            }
+        }
+    }
+}
+impl ::std::convert::From<crate::error::AccessDeniedException>
+for DescribeAttachedFilesConfigurationError {
+    fn from(error: crate::error::AccessDeniedException) -> Self {
+        DescribeAttachedFilesConfigurationError::AccessDeniedException(error)
+    }
+}
+impl ::std::convert::From<crate::error::InternalServiceException>
+for DescribeAttachedFilesConfigurationError {
+    fn from(error: crate::error::InternalServiceException) -> Self {
+        DescribeAttachedFilesConfigurationError::InternalServiceException(error)
+    }
+}
+impl ::std::convert::From<crate::error::InvalidParameterException>
+for DescribeAttachedFilesConfigurationError {
+    fn from(error: crate::error::InvalidParameterException) -> Self {
+        DescribeAttachedFilesConfigurationError::InvalidParameterException(error)
+    }
+}
+impl ::std::convert::From<crate::error::ResourceNotFoundException>
+for DescribeAttachedFilesConfigurationError {
+    fn from(error: crate::error::ResourceNotFoundException) -> Self {
+        DescribeAttachedFilesConfigurationError::ResourceNotFoundException(error)
+    }
+}
+impl ::std::convert::From<crate::error::ThrottlingException>
+for DescribeAttachedFilesConfigurationError {
+    fn from(error: crate::error::ThrottlingException) -> Self {
+        DescribeAttachedFilesConfigurationError::ThrottlingException(error)
+    }
+}
 /// The errors that GetAttachedFile can answer with.
 #[derive(Debug)]
 pub enum GetAttachedFileError {
@@ -908,6 +1099,129 @@ for GetAttachedFileError {
 impl ::std::convert::From<crate::error::ThrottlingException> for GetAttachedFileError {
     fn from(error: crate::error::ThrottlingException) -> Self {
         GetAttachedFileError::ThrottlingException(error)
+    }
+}
+/// The errors that ListAttachedFilesConfigurations can answer with.
+#[derive(Debug)]
+pub enum ListAttachedFilesConfigurationsError {
+    /// The caller lacks permission for this action.
+    AccessDeniedException(crate::error::AccessDeniedException),
+    /// The service failed while handling the request; retrying may succeed.
+    InternalServiceException(crate::error::InternalServiceException),
+    /// A parameter is not valid. The configuration operations answer it where the file operations
+    /// answer InvalidRequestException, for a constraint violation too: the server projection lists
+    /// it second after InvalidRequestException among its validation exceptions, and each operation
+    /// gets the first one it declares.
+    InvalidParameterException(crate::error::InvalidParameterException),
+    /// The file, or the resource it is attached to, does not exist.
+    ResourceNotFoundException(crate::error::ResourceNotFoundException),
+    /// The caller sent requests faster than allowed; retry later.
+    ThrottlingException(crate::error::ThrottlingException),
+}
+impl ListAttachedFilesConfigurationsError {
+    /// The error's name on the wire (`X-Amzn-Errortype`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            ListAttachedFilesConfigurationsError::AccessDeniedException(e) => e.name(),
+            ListAttachedFilesConfigurationsError::InternalServiceException(e) => e.name(),
+            ListAttachedFilesConfigurationsError::InvalidParameterException(e) => {
+                e.name()
+            }
+            ListAttachedFilesConfigurationsError::ResourceNotFoundException(e) => {
+                e.name()
+            }
+            ListAttachedFilesConfigurationsError::ThrottlingException(e) => e.name(),
+        }
+    }
+    /// Whether this is a `AccessDeniedException`.
+    pub fn is_access_denied_exception(&self) -> bool {
+        matches!(self, ListAttachedFilesConfigurationsError::AccessDeniedException(_))
+    }
+    /// Whether this is a `InternalServiceException`.
+    pub fn is_internal_service_exception(&self) -> bool {
+        matches!(self, ListAttachedFilesConfigurationsError::InternalServiceException(_))
+    }
+    /// Whether this is a `InvalidParameterException`.
+    pub fn is_invalid_parameter_exception(&self) -> bool {
+        matches!(
+            self, ListAttachedFilesConfigurationsError::InvalidParameterException(_)
+        )
+    }
+    /// Whether this is a `ResourceNotFoundException`.
+    pub fn is_resource_not_found_exception(&self) -> bool {
+        matches!(
+            self, ListAttachedFilesConfigurationsError::ResourceNotFoundException(_)
+        )
+    }
+    /// Whether this is a `ThrottlingException`.
+    pub fn is_throttling_exception(&self) -> bool {
+        matches!(self, ListAttachedFilesConfigurationsError::ThrottlingException(_))
+    }
+}
+impl ::std::fmt::Display for ListAttachedFilesConfigurationsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            ListAttachedFilesConfigurationsError::AccessDeniedException(e) => e.fmt(f),
+            ListAttachedFilesConfigurationsError::InternalServiceException(e) => e.fmt(f),
+            ListAttachedFilesConfigurationsError::InvalidParameterException(e) => {
+                e.fmt(f)
+            }
+            ListAttachedFilesConfigurationsError::ResourceNotFoundException(e) => {
+                e.fmt(f)
+            }
+            ListAttachedFilesConfigurationsError::ThrottlingException(e) => e.fmt(f),
+        }
+    }
+}
+impl ::std::error::Error for ListAttachedFilesConfigurationsError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            ListAttachedFilesConfigurationsError::AccessDeniedException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            ListAttachedFilesConfigurationsError::InternalServiceException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            ListAttachedFilesConfigurationsError::InvalidParameterException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            ListAttachedFilesConfigurationsError::ResourceNotFoundException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            ListAttachedFilesConfigurationsError::ThrottlingException(e) => {
+                ::std::option::Option::Some(e)
+            }
+        }
+    }
+}
+impl ::std::convert::From<crate::error::AccessDeniedException>
+for ListAttachedFilesConfigurationsError {
+    fn from(error: crate::error::AccessDeniedException) -> Self {
+        ListAttachedFilesConfigurationsError::AccessDeniedException(error)
+    }
+}
+impl ::std::convert::From<crate::error::InternalServiceException>
+for ListAttachedFilesConfigurationsError {
+    fn from(error: crate::error::InternalServiceException) -> Self {
+        ListAttachedFilesConfigurationsError::InternalServiceException(error)
+    }
+}
+impl ::std::convert::From<crate::error::InvalidParameterException>
+for ListAttachedFilesConfigurationsError {
+    fn from(error: crate::error::InvalidParameterException) -> Self {
+        ListAttachedFilesConfigurationsError::InvalidParameterException(error)
+    }
+}
+impl ::std::convert::From<crate::error::ResourceNotFoundException>
+for ListAttachedFilesConfigurationsError {
+    fn from(error: crate::error::ResourceNotFoundException) -> Self {
+        ListAttachedFilesConfigurationsError::ResourceNotFoundException(error)
+    }
+}
+impl ::std::convert::From<crate::error::ThrottlingException>
+for ListAttachedFilesConfigurationsError {
+    fn from(error: crate::error::ThrottlingException) -> Self {
+        ListAttachedFilesConfigurationsError::ThrottlingException(error)
     }
 }
 /// The errors that StartAttachedFileUpload can answer with.
@@ -1041,5 +1355,134 @@ impl ::std::convert::From<crate::error::ThrottlingException>
 for StartAttachedFileUploadError {
     fn from(error: crate::error::ThrottlingException) -> Self {
         StartAttachedFileUploadError::ThrottlingException(error)
+    }
+}
+/// The errors that UpdateAttachedFilesConfiguration can answer with.
+#[derive(Debug)]
+pub enum UpdateAttachedFilesConfigurationError {
+    /// The caller lacks permission for this action.
+    AccessDeniedException(crate::error::AccessDeniedException),
+    /// The service failed while handling the request; retrying may succeed.
+    InternalServiceException(crate::error::InternalServiceException),
+    /// A parameter is not valid. The configuration operations answer it where the file operations
+    /// answer InvalidRequestException, for a constraint violation too: the server projection lists
+    /// it second after InvalidRequestException among its validation exceptions, and each operation
+    /// gets the first one it declares.
+    InvalidParameterException(crate::error::InvalidParameterException),
+    /// The file, or the resource it is attached to, does not exist.
+    ResourceNotFoundException(crate::error::ResourceNotFoundException),
+    /// The caller sent requests faster than allowed; retry later.
+    ThrottlingException(crate::error::ThrottlingException),
+}
+impl UpdateAttachedFilesConfigurationError {
+    /// The error's name on the wire (`X-Amzn-Errortype`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            UpdateAttachedFilesConfigurationError::AccessDeniedException(e) => e.name(),
+            UpdateAttachedFilesConfigurationError::InternalServiceException(e) => {
+                e.name()
+            }
+            UpdateAttachedFilesConfigurationError::InvalidParameterException(e) => {
+                e.name()
+            }
+            UpdateAttachedFilesConfigurationError::ResourceNotFoundException(e) => {
+                e.name()
+            }
+            UpdateAttachedFilesConfigurationError::ThrottlingException(e) => e.name(),
+        }
+    }
+    /// Whether this is a `AccessDeniedException`.
+    pub fn is_access_denied_exception(&self) -> bool {
+        matches!(self, UpdateAttachedFilesConfigurationError::AccessDeniedException(_))
+    }
+    /// Whether this is a `InternalServiceException`.
+    pub fn is_internal_service_exception(&self) -> bool {
+        matches!(
+            self, UpdateAttachedFilesConfigurationError::InternalServiceException(_)
+        )
+    }
+    /// Whether this is a `InvalidParameterException`.
+    pub fn is_invalid_parameter_exception(&self) -> bool {
+        matches!(
+            self, UpdateAttachedFilesConfigurationError::InvalidParameterException(_)
+        )
+    }
+    /// Whether this is a `ResourceNotFoundException`.
+    pub fn is_resource_not_found_exception(&self) -> bool {
+        matches!(
+            self, UpdateAttachedFilesConfigurationError::ResourceNotFoundException(_)
+        )
+    }
+    /// Whether this is a `ThrottlingException`.
+    pub fn is_throttling_exception(&self) -> bool {
+        matches!(self, UpdateAttachedFilesConfigurationError::ThrottlingException(_))
+    }
+}
+impl ::std::fmt::Display for UpdateAttachedFilesConfigurationError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            UpdateAttachedFilesConfigurationError::AccessDeniedException(e) => e.fmt(f),
+            UpdateAttachedFilesConfigurationError::InternalServiceException(e) => {
+                e.fmt(f)
+            }
+            UpdateAttachedFilesConfigurationError::InvalidParameterException(e) => {
+                e.fmt(f)
+            }
+            UpdateAttachedFilesConfigurationError::ResourceNotFoundException(e) => {
+                e.fmt(f)
+            }
+            UpdateAttachedFilesConfigurationError::ThrottlingException(e) => e.fmt(f),
+        }
+    }
+}
+impl ::std::error::Error for UpdateAttachedFilesConfigurationError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            UpdateAttachedFilesConfigurationError::AccessDeniedException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            UpdateAttachedFilesConfigurationError::InternalServiceException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            UpdateAttachedFilesConfigurationError::InvalidParameterException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            UpdateAttachedFilesConfigurationError::ResourceNotFoundException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            UpdateAttachedFilesConfigurationError::ThrottlingException(e) => {
+                ::std::option::Option::Some(e)
+            }
+        }
+    }
+}
+impl ::std::convert::From<crate::error::AccessDeniedException>
+for UpdateAttachedFilesConfigurationError {
+    fn from(error: crate::error::AccessDeniedException) -> Self {
+        UpdateAttachedFilesConfigurationError::AccessDeniedException(error)
+    }
+}
+impl ::std::convert::From<crate::error::InternalServiceException>
+for UpdateAttachedFilesConfigurationError {
+    fn from(error: crate::error::InternalServiceException) -> Self {
+        UpdateAttachedFilesConfigurationError::InternalServiceException(error)
+    }
+}
+impl ::std::convert::From<crate::error::InvalidParameterException>
+for UpdateAttachedFilesConfigurationError {
+    fn from(error: crate::error::InvalidParameterException) -> Self {
+        UpdateAttachedFilesConfigurationError::InvalidParameterException(error)
+    }
+}
+impl ::std::convert::From<crate::error::ResourceNotFoundException>
+for UpdateAttachedFilesConfigurationError {
+    fn from(error: crate::error::ResourceNotFoundException) -> Self {
+        UpdateAttachedFilesConfigurationError::ResourceNotFoundException(error)
+    }
+}
+impl ::std::convert::From<crate::error::ThrottlingException>
+for UpdateAttachedFilesConfigurationError {
+    fn from(error: crate::error::ThrottlingException) -> Self {
+        UpdateAttachedFilesConfigurationError::ThrottlingException(error)
     }
 }

@@ -299,6 +299,90 @@ pub mod delete_attached_file_input {
     }
     impl ::std::error::Error for ConstraintViolation {}
 }
+/// What a caller sends to DescribeAttachedFilesConfiguration: two path labels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DescribeAttachedFilesConfigurationInput {
+    /// Identifier of the Amazon Connect instance (path label).
+    pub instance_id: crate::model::InstanceId,
+    /// The attachment scope: EMAIL, CHAT, CASE or TASK (path label).
+    pub attachment_scope: crate::model::AttachmentScope,
+}
+impl DescribeAttachedFilesConfigurationInput {
+    /// Identifier of the Amazon Connect instance (path label).
+    pub fn instance_id(&self) -> &crate::model::InstanceId {
+        &self.instance_id
+    }
+    /// The attachment scope: EMAIL, CHAT, CASE or TASK (path label).
+    pub fn attachment_scope(&self) -> &crate::model::AttachmentScope {
+        &self.attachment_scope
+    }
+    /// A builder for this structure.
+    pub fn builder() -> describe_attached_files_configuration_input::Builder {
+        describe_attached_files_configuration_input::Builder::default()
+    }
+}
+/// The builder of [`DescribeAttachedFilesConfigurationInput`](super::DescribeAttachedFilesConfigurationInput).
+pub mod describe_attached_files_configuration_input {
+    /// A builder for [`DescribeAttachedFilesConfigurationInput`](super::DescribeAttachedFilesConfigurationInput).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Builder {
+        pub(crate) instance_id: ::std::option::Option<crate::model::InstanceId>,
+        pub(crate) attachment_scope: ::std::option::Option<
+            crate::model::AttachmentScope,
+        >,
+    }
+    impl Builder {
+        /// Identifier of the Amazon Connect instance (path label).
+        pub fn instance_id(mut self, input: crate::model::InstanceId) -> Self {
+            self.instance_id = ::std::option::Option::Some(input);
+            self
+        }
+        /// The attachment scope: EMAIL, CHAT, CASE or TASK (path label).
+        pub fn attachment_scope(mut self, input: crate::model::AttachmentScope) -> Self {
+            self.attachment_scope = ::std::option::Option::Some(input);
+            self
+        }
+        /// Builds the structure, or says which required member is missing.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            super::DescribeAttachedFilesConfigurationInput,
+            ConstraintViolation,
+        > {
+            ::std::result::Result::Ok(super::DescribeAttachedFilesConfigurationInput {
+                instance_id: self
+                    .instance_id
+                    .ok_or(ConstraintViolation::MissingInstanceId)?,
+                attachment_scope: self
+                    .attachment_scope
+                    .ok_or(ConstraintViolation::MissingAttachmentScope)?,
+            })
+        }
+    }
+    /// A required member that was not set when building.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum ConstraintViolation {
+        /// `instance_id` was not provided but it is required when building `DescribeAttachedFilesConfigurationInput`.
+        MissingInstanceId,
+        /// `attachment_scope` was not provided but it is required when building `DescribeAttachedFilesConfigurationInput`.
+        MissingAttachmentScope,
+    }
+    impl ::std::fmt::Display for ConstraintViolation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(
+                match self {
+                    ConstraintViolation::MissingInstanceId => {
+                        "`instance_id` was not provided but it is required when building `DescribeAttachedFilesConfigurationInput`"
+                    }
+                    ConstraintViolation::MissingAttachmentScope => {
+                        "`attachment_scope` was not provided but it is required when building `DescribeAttachedFilesConfigurationInput`"
+                    }
+                },
+            )
+        }
+    }
+    impl ::std::error::Error for ConstraintViolation {}
+}
 /// What a caller sends to GetAttachedFile: two path labels and three query parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAttachedFileInput {
@@ -438,6 +522,101 @@ pub mod get_attached_file_input {
                     }
                     ConstraintViolation::MissingAssociatedResourceArn => {
                         "`associated_resource_arn` was not provided but it is required when building `GetAttachedFileInput`"
+                    }
+                },
+            )
+        }
+    }
+    impl ::std::error::Error for ConstraintViolation {}
+}
+/// What a caller sends to ListAttachedFilesConfigurations: the instance (path label) and the
+/// page wanted (query).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListAttachedFilesConfigurationsInput {
+    /// Identifier of the Amazon Connect instance (path label).
+    pub instance_id: crate::model::InstanceId,
+    /// The most configurations to answer in one page, 1 to 100; 100 when absent.
+    pub max_results: ::std::option::Option<crate::model::MaxResult100>,
+    /// Where the page starts: the NextToken of the previous page; absent for the first page.
+    pub next_token: ::std::option::Option<::std::string::String>,
+}
+impl ListAttachedFilesConfigurationsInput {
+    /// Identifier of the Amazon Connect instance (path label).
+    pub fn instance_id(&self) -> &crate::model::InstanceId {
+        &self.instance_id
+    }
+    /// The most configurations to answer in one page, 1 to 100; 100 when absent.
+    pub fn max_results(&self) -> ::std::option::Option<&crate::model::MaxResult100> {
+        self.max_results.as_ref()
+    }
+    /// Where the page starts: the NextToken of the previous page; absent for the first page.
+    pub fn next_token(&self) -> ::std::option::Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// A builder for this structure.
+    pub fn builder() -> list_attached_files_configurations_input::Builder {
+        list_attached_files_configurations_input::Builder::default()
+    }
+}
+/// The builder of [`ListAttachedFilesConfigurationsInput`](super::ListAttachedFilesConfigurationsInput).
+pub mod list_attached_files_configurations_input {
+    /// A builder for [`ListAttachedFilesConfigurationsInput`](super::ListAttachedFilesConfigurationsInput).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Builder {
+        pub(crate) instance_id: ::std::option::Option<crate::model::InstanceId>,
+        pub(crate) max_results: ::std::option::Option<crate::model::MaxResult100>,
+        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+    }
+    impl Builder {
+        /// Identifier of the Amazon Connect instance (path label).
+        pub fn instance_id(mut self, input: crate::model::InstanceId) -> Self {
+            self.instance_id = ::std::option::Option::Some(input);
+            self
+        }
+        /// The most configurations to answer in one page, 1 to 100; 100 when absent.
+        pub fn max_results(
+            mut self,
+            input: ::std::option::Option<crate::model::MaxResult100>,
+        ) -> Self {
+            self.max_results = input;
+            self
+        }
+        /// Where the page starts: the NextToken of the previous page; absent for the first page.
+        pub fn next_token(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = input;
+            self
+        }
+        /// Builds the structure, or says which required member is missing.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            super::ListAttachedFilesConfigurationsInput,
+            ConstraintViolation,
+        > {
+            ::std::result::Result::Ok(super::ListAttachedFilesConfigurationsInput {
+                instance_id: self
+                    .instance_id
+                    .ok_or(ConstraintViolation::MissingInstanceId)?,
+                max_results: self.max_results,
+                next_token: self.next_token,
+            })
+        }
+    }
+    /// A required member that was not set when building.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum ConstraintViolation {
+        /// `instance_id` was not provided but it is required when building `ListAttachedFilesConfigurationsInput`.
+        MissingInstanceId,
+    }
+    impl ::std::fmt::Display for ConstraintViolation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(
+                match self {
+                    ConstraintViolation::MissingInstanceId => {
+                        "`instance_id` was not provided but it is required when building `ListAttachedFilesConfigurationsInput`"
                     }
                 },
             )
@@ -669,6 +848,135 @@ pub mod start_attached_file_upload_input {
                     }
                     ConstraintViolation::MissingAssociatedResourceArn => {
                         "`associated_resource_arn` was not provided but it is required when building `StartAttachedFileUploadInput`"
+                    }
+                },
+            )
+        }
+    }
+    impl ::std::error::Error for ConstraintViolation {}
+}
+/// What a caller sends to UpdateAttachedFilesConfiguration: two path labels and the members to
+/// change (JSON body).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAttachedFilesConfigurationInput {
+    /// Identifier of the Amazon Connect instance (path label).
+    pub instance_id: crate::model::InstanceId,
+    /// The attachment scope: EMAIL, CHAT, CASE or TASK (path label).
+    pub attachment_scope: crate::model::AttachmentScope,
+    /// The largest file the scope accepts, in bytes, from 1 to 104857600 (100 MiB).
+    pub maximum_size_limit_in_bytes: ::std::option::Option<
+        crate::model::MaximumSizeLimitInBytes,
+    >,
+    /// The file extensions the scope accepts; replaces the whole list.
+    pub extension_configuration: ::std::option::Option<
+        crate::model::ExtensionConfiguration,
+    >,
+}
+impl UpdateAttachedFilesConfigurationInput {
+    /// Identifier of the Amazon Connect instance (path label).
+    pub fn instance_id(&self) -> &crate::model::InstanceId {
+        &self.instance_id
+    }
+    /// The attachment scope: EMAIL, CHAT, CASE or TASK (path label).
+    pub fn attachment_scope(&self) -> &crate::model::AttachmentScope {
+        &self.attachment_scope
+    }
+    /// The largest file the scope accepts, in bytes, from 1 to 104857600 (100 MiB).
+    pub fn maximum_size_limit_in_bytes(
+        &self,
+    ) -> ::std::option::Option<&crate::model::MaximumSizeLimitInBytes> {
+        self.maximum_size_limit_in_bytes.as_ref()
+    }
+    /// The file extensions the scope accepts; replaces the whole list.
+    pub fn extension_configuration(
+        &self,
+    ) -> ::std::option::Option<&crate::model::ExtensionConfiguration> {
+        self.extension_configuration.as_ref()
+    }
+    /// A builder for this structure.
+    pub fn builder() -> update_attached_files_configuration_input::Builder {
+        update_attached_files_configuration_input::Builder::default()
+    }
+}
+/// The builder of [`UpdateAttachedFilesConfigurationInput`](super::UpdateAttachedFilesConfigurationInput).
+pub mod update_attached_files_configuration_input {
+    /// A builder for [`UpdateAttachedFilesConfigurationInput`](super::UpdateAttachedFilesConfigurationInput).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Builder {
+        pub(crate) instance_id: ::std::option::Option<crate::model::InstanceId>,
+        pub(crate) attachment_scope: ::std::option::Option<
+            crate::model::AttachmentScope,
+        >,
+        pub(crate) maximum_size_limit_in_bytes: ::std::option::Option<
+            crate::model::MaximumSizeLimitInBytes,
+        >,
+        pub(crate) extension_configuration: ::std::option::Option<
+            crate::model::ExtensionConfiguration,
+        >,
+    }
+    impl Builder {
+        /// Identifier of the Amazon Connect instance (path label).
+        pub fn instance_id(mut self, input: crate::model::InstanceId) -> Self {
+            self.instance_id = ::std::option::Option::Some(input);
+            self
+        }
+        /// The attachment scope: EMAIL, CHAT, CASE or TASK (path label).
+        pub fn attachment_scope(mut self, input: crate::model::AttachmentScope) -> Self {
+            self.attachment_scope = ::std::option::Option::Some(input);
+            self
+        }
+        /// The largest file the scope accepts, in bytes, from 1 to 104857600 (100 MiB).
+        pub fn maximum_size_limit_in_bytes(
+            mut self,
+            input: ::std::option::Option<crate::model::MaximumSizeLimitInBytes>,
+        ) -> Self {
+            self.maximum_size_limit_in_bytes = input;
+            self
+        }
+        /// The file extensions the scope accepts; replaces the whole list.
+        pub fn extension_configuration(
+            mut self,
+            input: ::std::option::Option<crate::model::ExtensionConfiguration>,
+        ) -> Self {
+            self.extension_configuration = input;
+            self
+        }
+        /// Builds the structure, or says which required member is missing.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            super::UpdateAttachedFilesConfigurationInput,
+            ConstraintViolation,
+        > {
+            ::std::result::Result::Ok(super::UpdateAttachedFilesConfigurationInput {
+                instance_id: self
+                    .instance_id
+                    .ok_or(ConstraintViolation::MissingInstanceId)?,
+                attachment_scope: self
+                    .attachment_scope
+                    .ok_or(ConstraintViolation::MissingAttachmentScope)?,
+                maximum_size_limit_in_bytes: self.maximum_size_limit_in_bytes,
+                extension_configuration: self.extension_configuration,
+            })
+        }
+    }
+    /// A required member that was not set when building.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum ConstraintViolation {
+        /// `instance_id` was not provided but it is required when building `UpdateAttachedFilesConfigurationInput`.
+        MissingInstanceId,
+        /// `attachment_scope` was not provided but it is required when building `UpdateAttachedFilesConfigurationInput`.
+        MissingAttachmentScope,
+    }
+    impl ::std::fmt::Display for ConstraintViolation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(
+                match self {
+                    ConstraintViolation::MissingInstanceId => {
+                        "`instance_id` was not provided but it is required when building `UpdateAttachedFilesConfigurationInput`"
+                    }
+                    ConstraintViolation::MissingAttachmentScope => {
+                        "`attachment_scope` was not provided but it is required when building `UpdateAttachedFilesConfigurationInput`"
                     }
                 },
             )

@@ -217,6 +217,86 @@ for crate::error::DeleteAttachedFileError {
 impl<
     B,
 > ::aws_smithy_http_server::request::FromRequest<crate::protocol_serde::Protocol, B>
+for crate::input::DescribeAttachedFilesConfigurationInput
+where
+    B: ::http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: ::std::fmt::Display,
+{
+    type Rejection = crate::protocol_serde::RequestRejection;
+    type Future = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<Self, Self::Rejection>,
+            > + Send,
+        >,
+    >;
+    fn from_request(request: ::http::Request<B>) -> Self::Future {
+        ::std::boxed::Box::pin(async move {
+            crate::protocol_serde::de_describe_attached_files_configuration_request(
+                    request,
+                )
+                .await
+                .map_err(|rejection| {
+                    rejection
+                        .answered_by(
+                            crate::protocol_serde::invalid_parameter_exception_response,
+                        )
+                })
+        })
+    }
+}
+impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
+for crate::output::DescribeAttachedFilesConfigurationOutput {
+    fn into_response(self) -> ::aws_smithy_http_server::response::Response {
+        crate::protocol_serde::ser_describe_attached_files_configuration_response(self)
+            .unwrap_or_else(crate::protocol_serde::internal_failure)
+    }
+}
+impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
+for crate::error::DescribeAttachedFilesConfigurationError {
+    fn into_response(self) -> ::aws_smithy_http_server::response::Response {
+        let name = self.name();
+        let response = match self {
+            crate::error::DescribeAttachedFilesConfigurationError::AccessDeniedException(
+                e,
+            ) => crate::protocol_serde::ser_access_denied_exception_error(e),
+            crate::error::DescribeAttachedFilesConfigurationError::InternalServiceException(
+                e,
+            ) => crate::protocol_serde::ser_internal_service_exception_error(e),
+            crate::error::DescribeAttachedFilesConfigurationError::InvalidParameterException(
+                e,
+            ) => crate::protocol_serde::ser_invalid_parameter_exception_error(e),
+            crate::error::DescribeAttachedFilesConfigurationError::ResourceNotFoundException(
+                e,
+            ) => crate::protocol_serde::ser_resource_not_found_exception_error(e),
+            crate::error::DescribeAttachedFilesConfigurationError::ThrottlingException(
+                e,
+            ) => crate::protocol_serde::ser_throttling_exception_error(e),
+        };
+        match response {
+            ::std::result::Result::Ok(mut response) => {
+                response
+                    .headers_mut()
+                    .insert("x-amzn-errortype", ::http::HeaderValue::from_static(name));
+                response
+                    .extensions_mut()
+                    .insert(
+                        ::aws_smithy_http_server::extension::ModeledErrorExtension::new(
+                            name,
+                        ),
+                    );
+                response
+            }
+            ::std::result::Result::Err(cause) => {
+                crate::protocol_serde::internal_failure(cause)
+            }
+        }
+    }
+}
+impl<
+    B,
+> ::aws_smithy_http_server::request::FromRequest<crate::protocol_serde::Protocol, B>
 for crate::input::GetAttachedFileInput
 where
     B: ::http_body::Body + Send + 'static,
@@ -264,6 +344,84 @@ for crate::error::GetAttachedFileError {
             crate::error::GetAttachedFileError::ThrottlingException(e) => {
                 crate::protocol_serde::ser_throttling_exception_error(e)
             }
+        };
+        match response {
+            ::std::result::Result::Ok(mut response) => {
+                response
+                    .headers_mut()
+                    .insert("x-amzn-errortype", ::http::HeaderValue::from_static(name));
+                response
+                    .extensions_mut()
+                    .insert(
+                        ::aws_smithy_http_server::extension::ModeledErrorExtension::new(
+                            name,
+                        ),
+                    );
+                response
+            }
+            ::std::result::Result::Err(cause) => {
+                crate::protocol_serde::internal_failure(cause)
+            }
+        }
+    }
+}
+impl<
+    B,
+> ::aws_smithy_http_server::request::FromRequest<crate::protocol_serde::Protocol, B>
+for crate::input::ListAttachedFilesConfigurationsInput
+where
+    B: ::http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: ::std::fmt::Display,
+{
+    type Rejection = crate::protocol_serde::RequestRejection;
+    type Future = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<Self, Self::Rejection>,
+            > + Send,
+        >,
+    >;
+    fn from_request(request: ::http::Request<B>) -> Self::Future {
+        ::std::boxed::Box::pin(async move {
+            crate::protocol_serde::de_list_attached_files_configurations_request(request)
+                .await
+                .map_err(|rejection| {
+                    rejection
+                        .answered_by(
+                            crate::protocol_serde::invalid_parameter_exception_response,
+                        )
+                })
+        })
+    }
+}
+impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
+for crate::output::ListAttachedFilesConfigurationsOutput {
+    fn into_response(self) -> ::aws_smithy_http_server::response::Response {
+        crate::protocol_serde::ser_list_attached_files_configurations_response(self)
+            .unwrap_or_else(crate::protocol_serde::internal_failure)
+    }
+}
+impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
+for crate::error::ListAttachedFilesConfigurationsError {
+    fn into_response(self) -> ::aws_smithy_http_server::response::Response {
+        let name = self.name();
+        let response = match self {
+            crate::error::ListAttachedFilesConfigurationsError::AccessDeniedException(
+                e,
+            ) => crate::protocol_serde::ser_access_denied_exception_error(e),
+            crate::error::ListAttachedFilesConfigurationsError::InternalServiceException(
+                e,
+            ) => crate::protocol_serde::ser_internal_service_exception_error(e),
+            crate::error::ListAttachedFilesConfigurationsError::InvalidParameterException(
+                e,
+            ) => crate::protocol_serde::ser_invalid_parameter_exception_error(e),
+            crate::error::ListAttachedFilesConfigurationsError::ResourceNotFoundException(
+                e,
+            ) => crate::protocol_serde::ser_resource_not_found_exception_error(e),
+            crate::error::ListAttachedFilesConfigurationsError::ThrottlingException(
+                e,
+            ) => crate::protocol_serde::ser_throttling_exception_error(e),
         };
         match response {
             ::std::result::Result::Ok(mut response) => {
@@ -338,6 +496,86 @@ for crate::error::StartAttachedFileUploadError {
             crate::error::StartAttachedFileUploadError::ThrottlingException(e) => {
                 crate::protocol_serde::ser_throttling_exception_error(e)
             }
+        };
+        match response {
+            ::std::result::Result::Ok(mut response) => {
+                response
+                    .headers_mut()
+                    .insert("x-amzn-errortype", ::http::HeaderValue::from_static(name));
+                response
+                    .extensions_mut()
+                    .insert(
+                        ::aws_smithy_http_server::extension::ModeledErrorExtension::new(
+                            name,
+                        ),
+                    );
+                response
+            }
+            ::std::result::Result::Err(cause) => {
+                crate::protocol_serde::internal_failure(cause)
+            }
+        }
+    }
+}
+impl<
+    B,
+> ::aws_smithy_http_server::request::FromRequest<crate::protocol_serde::Protocol, B>
+for crate::input::UpdateAttachedFilesConfigurationInput
+where
+    B: ::http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: ::std::fmt::Display,
+{
+    type Rejection = crate::protocol_serde::RequestRejection;
+    type Future = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<Self, Self::Rejection>,
+            > + Send,
+        >,
+    >;
+    fn from_request(request: ::http::Request<B>) -> Self::Future {
+        ::std::boxed::Box::pin(async move {
+            crate::protocol_serde::de_update_attached_files_configuration_request(
+                    request,
+                )
+                .await
+                .map_err(|rejection| {
+                    rejection
+                        .answered_by(
+                            crate::protocol_serde::invalid_parameter_exception_response,
+                        )
+                })
+        })
+    }
+}
+impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
+for crate::output::UpdateAttachedFilesConfigurationOutput {
+    fn into_response(self) -> ::aws_smithy_http_server::response::Response {
+        crate::protocol_serde::ser_update_attached_files_configuration_response(self)
+            .unwrap_or_else(crate::protocol_serde::internal_failure)
+    }
+}
+impl ::aws_smithy_http_server::response::IntoResponse<crate::protocol_serde::Protocol>
+for crate::error::UpdateAttachedFilesConfigurationError {
+    fn into_response(self) -> ::aws_smithy_http_server::response::Response {
+        let name = self.name();
+        let response = match self {
+            crate::error::UpdateAttachedFilesConfigurationError::AccessDeniedException(
+                e,
+            ) => crate::protocol_serde::ser_access_denied_exception_error(e),
+            crate::error::UpdateAttachedFilesConfigurationError::InternalServiceException(
+                e,
+            ) => crate::protocol_serde::ser_internal_service_exception_error(e),
+            crate::error::UpdateAttachedFilesConfigurationError::InvalidParameterException(
+                e,
+            ) => crate::protocol_serde::ser_invalid_parameter_exception_error(e),
+            crate::error::UpdateAttachedFilesConfigurationError::ResourceNotFoundException(
+                e,
+            ) => crate::protocol_serde::ser_resource_not_found_exception_error(e),
+            crate::error::UpdateAttachedFilesConfigurationError::ThrottlingException(
+                e,
+            ) => crate::protocol_serde::ser_throttling_exception_error(e),
         };
         match response {
             ::std::result::Result::Ok(mut response) => {

@@ -76,6 +76,32 @@ for DeleteAttachedFile {
         ::aws_smithy_http_server::instrumentation::sensitivity::DefaultResponseFmt::new()
     }
 }
+/// Describes the attached-files configuration of an instance for one attachment scope: the
+/// instance's own configuration when one was set, else the service's defaults for that scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DescribeAttachedFilesConfiguration;
+impl ::aws_smithy_http_server::operation::OperationShape
+for DescribeAttachedFilesConfiguration {
+    const ID: ::aws_smithy_http_server::shape_id::ShapeId = ::aws_smithy_http_server::shape_id::ShapeId::new(
+        "com.amazonaws.connect#DescribeAttachedFilesConfiguration",
+        "com.amazonaws.connect",
+        "DescribeAttachedFilesConfiguration",
+    );
+    type Input = crate::input::DescribeAttachedFilesConfigurationInput;
+    type Output = crate::output::DescribeAttachedFilesConfigurationOutput;
+    type Error = crate::error::DescribeAttachedFilesConfigurationError;
+}
+impl ::aws_smithy_http_server::instrumentation::sensitivity::Sensitivity
+for DescribeAttachedFilesConfiguration {
+    type RequestFmt = ::aws_smithy_http_server::instrumentation::sensitivity::DefaultRequestFmt;
+    type ResponseFmt = ::aws_smithy_http_server::instrumentation::sensitivity::DefaultResponseFmt;
+    fn request_fmt() -> Self::RequestFmt {
+        ::aws_smithy_http_server::instrumentation::sensitivity::DefaultRequestFmt::new()
+    }
+    fn response_fmt() -> Self::ResponseFmt {
+        ::aws_smithy_http_server::instrumentation::sensitivity::DefaultResponseFmt::new()
+    }
+}
 /// Returns the metadata of an attached file and, when the file has passed its scan (status
 /// APPROVED), a pre-signed URL to download it. For any other status the metadata comes back
 /// without a download URL.
@@ -102,6 +128,32 @@ for GetAttachedFile {
         ::aws_smithy_http_server::instrumentation::sensitivity::DefaultResponseFmt::new()
     }
 }
+/// Lists the effective attached-files configuration of every attachment scope of an instance
+/// (the instance's own where set, the defaults elsewhere), a page at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListAttachedFilesConfigurations;
+impl ::aws_smithy_http_server::operation::OperationShape
+for ListAttachedFilesConfigurations {
+    const ID: ::aws_smithy_http_server::shape_id::ShapeId = ::aws_smithy_http_server::shape_id::ShapeId::new(
+        "com.amazonaws.connect#ListAttachedFilesConfigurations",
+        "com.amazonaws.connect",
+        "ListAttachedFilesConfigurations",
+    );
+    type Input = crate::input::ListAttachedFilesConfigurationsInput;
+    type Output = crate::output::ListAttachedFilesConfigurationsOutput;
+    type Error = crate::error::ListAttachedFilesConfigurationsError;
+}
+impl ::aws_smithy_http_server::instrumentation::sensitivity::Sensitivity
+for ListAttachedFilesConfigurations {
+    type RequestFmt = ::aws_smithy_http_server::instrumentation::sensitivity::DefaultRequestFmt;
+    type ResponseFmt = ::aws_smithy_http_server::instrumentation::sensitivity::DefaultResponseFmt;
+    fn request_fmt() -> Self::RequestFmt {
+        ::aws_smithy_http_server::instrumentation::sensitivity::DefaultRequestFmt::new()
+    }
+    fn response_fmt() -> Self::ResponseFmt {
+        ::aws_smithy_http_server::instrumentation::sensitivity::DefaultResponseFmt::new()
+    }
+}
 /// Reserves a new attached file and answers a pre-signed URL that its bytes are PUT to, with the
 /// headers the PUT must carry. The file exists for other calls once CompleteAttachedFileUpload
 /// confirms the upload. A retry with the same ClientToken answers the same file.
@@ -119,6 +171,32 @@ impl ::aws_smithy_http_server::operation::OperationShape for StartAttachedFileUp
 }
 impl ::aws_smithy_http_server::instrumentation::sensitivity::Sensitivity
 for StartAttachedFileUpload {
+    type RequestFmt = ::aws_smithy_http_server::instrumentation::sensitivity::DefaultRequestFmt;
+    type ResponseFmt = ::aws_smithy_http_server::instrumentation::sensitivity::DefaultResponseFmt;
+    fn request_fmt() -> Self::RequestFmt {
+        ::aws_smithy_http_server::instrumentation::sensitivity::DefaultRequestFmt::new()
+    }
+    fn response_fmt() -> Self::ResponseFmt {
+        ::aws_smithy_http_server::instrumentation::sensitivity::DefaultResponseFmt::new()
+    }
+}
+/// Sets the attached-files configuration of an instance for one attachment scope, creating it
+/// when the instance has none. A partial update changes only the members it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpdateAttachedFilesConfiguration;
+impl ::aws_smithy_http_server::operation::OperationShape
+for UpdateAttachedFilesConfiguration {
+    const ID: ::aws_smithy_http_server::shape_id::ShapeId = ::aws_smithy_http_server::shape_id::ShapeId::new(
+        "com.amazonaws.connect#UpdateAttachedFilesConfiguration",
+        "com.amazonaws.connect",
+        "UpdateAttachedFilesConfiguration",
+    );
+    type Input = crate::input::UpdateAttachedFilesConfigurationInput;
+    type Output = crate::output::UpdateAttachedFilesConfigurationOutput;
+    type Error = crate::error::UpdateAttachedFilesConfigurationError;
+}
+impl ::aws_smithy_http_server::instrumentation::sensitivity::Sensitivity
+for UpdateAttachedFilesConfiguration {
     type RequestFmt = ::aws_smithy_http_server::instrumentation::sensitivity::DefaultRequestFmt;
     type ResponseFmt = ::aws_smithy_http_server::instrumentation::sensitivity::DefaultResponseFmt;
     fn request_fmt() -> Self::RequestFmt {

@@ -106,6 +106,75 @@ pub mod delete_attached_file_output {
         }
     }
 }
+/// What DescribeAttachedFilesConfiguration returns on success (HTTP 200, JSON body).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DescribeAttachedFilesConfigurationOutput {
+    /// The scope's effective configuration.
+    pub attached_files_configuration: crate::model::AttachedFilesConfiguration,
+}
+impl DescribeAttachedFilesConfigurationOutput {
+    /// The scope's effective configuration.
+    pub fn attached_files_configuration(
+        &self,
+    ) -> &crate::model::AttachedFilesConfiguration {
+        &self.attached_files_configuration
+    }
+    /// A builder for this structure.
+    pub fn builder() -> describe_attached_files_configuration_output::Builder {
+        describe_attached_files_configuration_output::Builder::default()
+    }
+}
+/// The builder of [`DescribeAttachedFilesConfigurationOutput`](super::DescribeAttachedFilesConfigurationOutput).
+pub mod describe_attached_files_configuration_output {
+    /// A builder for [`DescribeAttachedFilesConfigurationOutput`](super::DescribeAttachedFilesConfigurationOutput).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Builder {
+        pub(crate) attached_files_configuration: ::std::option::Option<
+            crate::model::AttachedFilesConfiguration,
+        >,
+    }
+    impl Builder {
+        /// The scope's effective configuration.
+        pub fn attached_files_configuration(
+            mut self,
+            input: crate::model::AttachedFilesConfiguration,
+        ) -> Self {
+            self.attached_files_configuration = ::std::option::Option::Some(input);
+            self
+        }
+        /// Builds the structure, or says which required member is missing.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            super::DescribeAttachedFilesConfigurationOutput,
+            ConstraintViolation,
+        > {
+            ::std::result::Result::Ok(super::DescribeAttachedFilesConfigurationOutput {
+                attached_files_configuration: self
+                    .attached_files_configuration
+                    .ok_or(ConstraintViolation::MissingAttachedFilesConfiguration)?,
+            })
+        }
+    }
+    /// A required member that was not set when building.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum ConstraintViolation {
+        /// `attached_files_configuration` was not provided but it is required when building `DescribeAttachedFilesConfigurationOutput`.
+        MissingAttachedFilesConfiguration,
+    }
+    impl ::std::fmt::Display for ConstraintViolation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(
+                match self {
+                    ConstraintViolation::MissingAttachedFilesConfiguration => {
+                        "`attached_files_configuration` was not provided but it is required when building `DescribeAttachedFilesConfigurationOutput`"
+                    }
+                },
+            )
+        }
+    }
+    impl ::std::error::Error for ConstraintViolation {}
+}
 /// What GetAttachedFile returns on success (HTTP 200, JSON body).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAttachedFileOutput {
@@ -341,6 +410,70 @@ pub mod get_attached_file_output {
     }
     impl ::std::error::Error for ConstraintViolation {}
 }
+/// What ListAttachedFilesConfigurations returns on success (HTTP 200, JSON body).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListAttachedFilesConfigurationsOutput {
+    /// The configurations of this page.
+    pub attached_files_configurations: ::std::option::Option<
+        ::std::vec::Vec<crate::model::AttachedFilesConfigurationSummary>,
+    >,
+    /// Present when more configurations follow: pass it as NextToken to get them.
+    pub next_token: ::std::option::Option<::std::string::String>,
+}
+impl ListAttachedFilesConfigurationsOutput {
+    /// The configurations of this page.
+    pub fn attached_files_configurations(
+        &self,
+    ) -> ::std::option::Option<&[crate::model::AttachedFilesConfigurationSummary]> {
+        self.attached_files_configurations.as_deref()
+    }
+    /// Present when more configurations follow: pass it as NextToken to get them.
+    pub fn next_token(&self) -> ::std::option::Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// A builder for this structure.
+    pub fn builder() -> list_attached_files_configurations_output::Builder {
+        list_attached_files_configurations_output::Builder::default()
+    }
+}
+/// The builder of [`ListAttachedFilesConfigurationsOutput`](super::ListAttachedFilesConfigurationsOutput).
+pub mod list_attached_files_configurations_output {
+    /// A builder for [`ListAttachedFilesConfigurationsOutput`](super::ListAttachedFilesConfigurationsOutput).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Builder {
+        pub(crate) attached_files_configurations: ::std::option::Option<
+            ::std::vec::Vec<crate::model::AttachedFilesConfigurationSummary>,
+        >,
+        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+    }
+    impl Builder {
+        /// The configurations of this page.
+        pub fn attached_files_configurations(
+            mut self,
+            input: ::std::option::Option<
+                ::std::vec::Vec<crate::model::AttachedFilesConfigurationSummary>,
+            >,
+        ) -> Self {
+            self.attached_files_configurations = input;
+            self
+        }
+        /// Present when more configurations follow: pass it as NextToken to get them.
+        pub fn next_token(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.next_token = input;
+            self
+        }
+        /// Builds the structure.
+        pub fn build(self) -> super::ListAttachedFilesConfigurationsOutput {
+            super::ListAttachedFilesConfigurationsOutput {
+                attached_files_configurations: self.attached_files_configurations,
+                next_token: self.next_token,
+            }
+        }
+    }
+}
 /// What StartAttachedFileUpload returns on success (HTTP 200, JSON body).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StartAttachedFileUploadOutput {
@@ -464,4 +597,153 @@ pub mod start_attached_file_upload_output {
             }
         }
     }
+}
+/// What UpdateAttachedFilesConfiguration returns on success: the scope's whole configuration
+/// after the update.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateAttachedFilesConfigurationOutput {
+    /// Identifier of the Amazon Connect instance.
+    pub instance_id: crate::model::InstanceId,
+    /// The attachment scope.
+    pub attachment_scope: crate::model::AttachmentScope,
+    /// The largest file the scope accepts, in bytes.
+    pub maximum_size_limit_in_bytes: ::std::option::Option<
+        crate::model::MaximumSizeLimitInBytes,
+    >,
+    /// The file extensions the scope accepts.
+    pub extension_configuration: ::std::option::Option<
+        crate::model::ExtensionConfiguration,
+    >,
+    /// When the configuration was last changed.
+    pub last_modified_time: ::std::option::Option<::aws_smithy_types::DateTime>,
+}
+impl UpdateAttachedFilesConfigurationOutput {
+    /// Identifier of the Amazon Connect instance.
+    pub fn instance_id(&self) -> &crate::model::InstanceId {
+        &self.instance_id
+    }
+    /// The attachment scope.
+    pub fn attachment_scope(&self) -> &crate::model::AttachmentScope {
+        &self.attachment_scope
+    }
+    /// The largest file the scope accepts, in bytes.
+    pub fn maximum_size_limit_in_bytes(
+        &self,
+    ) -> ::std::option::Option<&crate::model::MaximumSizeLimitInBytes> {
+        self.maximum_size_limit_in_bytes.as_ref()
+    }
+    /// The file extensions the scope accepts.
+    pub fn extension_configuration(
+        &self,
+    ) -> ::std::option::Option<&crate::model::ExtensionConfiguration> {
+        self.extension_configuration.as_ref()
+    }
+    /// When the configuration was last changed.
+    pub fn last_modified_time(
+        &self,
+    ) -> ::std::option::Option<&::aws_smithy_types::DateTime> {
+        self.last_modified_time.as_ref()
+    }
+    /// A builder for this structure.
+    pub fn builder() -> update_attached_files_configuration_output::Builder {
+        update_attached_files_configuration_output::Builder::default()
+    }
+}
+/// The builder of [`UpdateAttachedFilesConfigurationOutput`](super::UpdateAttachedFilesConfigurationOutput).
+pub mod update_attached_files_configuration_output {
+    /// A builder for [`UpdateAttachedFilesConfigurationOutput`](super::UpdateAttachedFilesConfigurationOutput).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Builder {
+        pub(crate) instance_id: ::std::option::Option<crate::model::InstanceId>,
+        pub(crate) attachment_scope: ::std::option::Option<
+            crate::model::AttachmentScope,
+        >,
+        pub(crate) maximum_size_limit_in_bytes: ::std::option::Option<
+            crate::model::MaximumSizeLimitInBytes,
+        >,
+        pub(crate) extension_configuration: ::std::option::Option<
+            crate::model::ExtensionConfiguration,
+        >,
+        pub(crate) last_modified_time: ::std::option::Option<
+            ::aws_smithy_types::DateTime,
+        >,
+    }
+    impl Builder {
+        /// Identifier of the Amazon Connect instance.
+        pub fn instance_id(mut self, input: crate::model::InstanceId) -> Self {
+            self.instance_id = ::std::option::Option::Some(input);
+            self
+        }
+        /// The attachment scope.
+        pub fn attachment_scope(mut self, input: crate::model::AttachmentScope) -> Self {
+            self.attachment_scope = ::std::option::Option::Some(input);
+            self
+        }
+        /// The largest file the scope accepts, in bytes.
+        pub fn maximum_size_limit_in_bytes(
+            mut self,
+            input: ::std::option::Option<crate::model::MaximumSizeLimitInBytes>,
+        ) -> Self {
+            self.maximum_size_limit_in_bytes = input;
+            self
+        }
+        /// The file extensions the scope accepts.
+        pub fn extension_configuration(
+            mut self,
+            input: ::std::option::Option<crate::model::ExtensionConfiguration>,
+        ) -> Self {
+            self.extension_configuration = input;
+            self
+        }
+        /// When the configuration was last changed.
+        pub fn last_modified_time(
+            mut self,
+            input: ::std::option::Option<::aws_smithy_types::DateTime>,
+        ) -> Self {
+            self.last_modified_time = input;
+            self
+        }
+        /// Builds the structure, or says which required member is missing.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            super::UpdateAttachedFilesConfigurationOutput,
+            ConstraintViolation,
+        > {
+            ::std::result::Result::Ok(super::UpdateAttachedFilesConfigurationOutput {
+                instance_id: self
+                    .instance_id
+                    .ok_or(ConstraintViolation::MissingInstanceId)?,
+                attachment_scope: self
+                    .attachment_scope
+                    .ok_or(ConstraintViolation::MissingAttachmentScope)?,
+                maximum_size_limit_in_bytes: self.maximum_size_limit_in_bytes,
+                extension_configuration: self.extension_configuration,
+                last_modified_time: self.last_modified_time,
+            })
+        }
+    }
+    /// A required member that was not set when building.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum ConstraintViolation {
+        /// `instance_id` was not provided but it is required when building `UpdateAttachedFilesConfigurationOutput`.
+        MissingInstanceId,
+        /// `attachment_scope` was not provided but it is required when building `UpdateAttachedFilesConfigurationOutput`.
+        MissingAttachmentScope,
+    }
+    impl ::std::fmt::Display for ConstraintViolation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(
+                match self {
+                    ConstraintViolation::MissingInstanceId => {
+                        "`instance_id` was not provided but it is required when building `UpdateAttachedFilesConfigurationOutput`"
+                    }
+                    ConstraintViolation::MissingAttachmentScope => {
+                        "`attachment_scope` was not provided but it is required when building `UpdateAttachedFilesConfigurationOutput`"
+                    }
+                },
+            )
+        }
+    }
+    impl ::std::error::Error for ConstraintViolation {}
 }

@@ -44,6 +44,35 @@ pub(crate) fn validation_exception_response(violation: &Violation) -> Response {
         );
     response
 }
+/// The validation exception for a request that breaks a constraint of the model.
+pub(crate) fn invalid_parameter_exception_response(violation: &Violation) -> Response {
+    let mut body = ::std::string::String::new();
+    let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut body);
+    object.key("Message").string(&violation.summary());
+    object.finish();
+    let mut response = ::http::Response::new(support::boxed(body));
+    *response.status_mut() = ::http::StatusCode::from_u16(400u16)
+        .unwrap_or(::http::StatusCode::BAD_REQUEST);
+    let headers = response.headers_mut();
+    headers
+        .insert(
+            ::http::header::CONTENT_TYPE,
+            ::http::HeaderValue::from_static(MEDIA_TYPE),
+        );
+    headers
+        .insert(
+            "x-amzn-errortype",
+            ::http::HeaderValue::from_static("InvalidParameterException"),
+        );
+    response
+        .extensions_mut()
+        .insert(
+            ::aws_smithy_http_server::extension::ModeledErrorExtension::new(
+                "InvalidParameterException",
+            ),
+        );
+    response
+}
 /// An error the framework answers with a message, such as a refused signature.
 pub(crate) fn error_with_message(
     status: u16,
@@ -295,6 +324,70 @@ pub(crate) fn ser_delete_attached_file_response(
     *response.headers_mut() = headers;
     ::std::result::Result::Ok(response)
 }
+/// Reads DescribeAttachedFilesConfiguration's input from an HTTP request, checking every constraint.
+pub(crate) async fn de_describe_attached_files_configuration_request<B>(
+    request: ::http::Request<B>,
+) -> ::std::result::Result<
+    crate::input::DescribeAttachedFilesConfigurationInput,
+    RequestRejection,
+>
+where
+    B: ::http_body::Body + Send,
+    B::Data: Send,
+    B::Error: ::std::fmt::Display,
+{
+    let (parts, body) = request.into_parts();
+    support::check_accept(&parts.headers, "application/json")?;
+    if parts.headers.contains_key(::http::header::CONTENT_TYPE) {
+        let bytes = ::http_body_util::BodyExt::collect(body)
+            .await
+            .map_err(|e| support::serialization(
+                format!("failed to read the request body: {e}"),
+            ))?
+            .to_bytes();
+        if !bytes.is_empty() {
+            return ::std::result::Result::Err(RequestRejection::UnsupportedMediaType);
+        }
+    }
+    let m_instance_id = {
+        let raw = support::label(parts.uri.path(), 1usize)?;
+        crate::model::InstanceId::try_from(raw.into_owned())
+            .map_err(|e| e.into_violation(&Path::ROOT.member("InstanceId")))?
+    };
+    let m_attachment_scope = {
+        let raw = support::label(parts.uri.path(), 2usize)?;
+        crate::model::AttachmentScope::try_from(raw.as_ref())
+            .map_err(|e| e.into_violation(&Path::ROOT.member("AttachmentScope")))?
+    };
+    ::std::result::Result::Ok(crate::input::DescribeAttachedFilesConfigurationInput {
+        instance_id: m_instance_id,
+        attachment_scope: m_attachment_scope,
+    })
+}
+/// Writes DescribeAttachedFilesConfiguration's output as an HTTP response.
+pub(crate) fn ser_describe_attached_files_configuration_response(
+    value: crate::output::DescribeAttachedFilesConfigurationOutput,
+) -> ::std::result::Result<Response, ::std::string::String> {
+    let status = ::http::StatusCode::from_u16(200u16).map_err(|e| e.to_string())?;
+    #[allow(unused_mut)]
+    let mut headers = ::http::HeaderMap::new();
+    let mut out = ::std::string::String::with_capacity(64usize);
+    let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
+    {
+        let v = &value.attached_files_configuration;
+        ser_attached_files_configuration(object.key("AttachedFilesConfiguration"), v)?;
+    }
+    object.finish();
+    let body = out.into_bytes();
+    headers::content_type(&mut headers, "application/json");
+    let body = ::bytes::Bytes::from(body);
+    headers
+        .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
+    let mut response = ::http::Response::new(support::boxed(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    ::std::result::Result::Ok(response)
+}
 /// Reads GetAttachedFile's input from an HTTP request, checking every constraint.
 pub(crate) async fn de_get_attached_file_request<B>(
     request: ::http::Request<B>,
@@ -411,6 +504,89 @@ pub(crate) fn ser_get_attached_file_response(
     }
     if let ::std::option::Option::Some(v) = &value.tags {
         ser_tag_map(object.key("Tags"), v)?;
+    }
+    object.finish();
+    let body = out.into_bytes();
+    headers::content_type(&mut headers, "application/json");
+    let body = ::bytes::Bytes::from(body);
+    headers
+        .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
+    let mut response = ::http::Response::new(support::boxed(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    ::std::result::Result::Ok(response)
+}
+/// Reads ListAttachedFilesConfigurations's input from an HTTP request, checking every constraint.
+pub(crate) async fn de_list_attached_files_configurations_request<B>(
+    request: ::http::Request<B>,
+) -> ::std::result::Result<
+    crate::input::ListAttachedFilesConfigurationsInput,
+    RequestRejection,
+>
+where
+    B: ::http_body::Body + Send,
+    B::Data: Send,
+    B::Error: ::std::fmt::Display,
+{
+    let (parts, body) = request.into_parts();
+    support::check_accept(&parts.headers, "application/json")?;
+    if parts.headers.contains_key(::http::header::CONTENT_TYPE) {
+        let bytes = ::http_body_util::BodyExt::collect(body)
+            .await
+            .map_err(|e| support::serialization(
+                format!("failed to read the request body: {e}"),
+            ))?
+            .to_bytes();
+        if !bytes.is_empty() {
+            return ::std::result::Result::Err(RequestRejection::UnsupportedMediaType);
+        }
+    }
+    let m_instance_id = {
+        let raw = support::label(parts.uri.path(), 1usize)?;
+        crate::model::InstanceId::try_from(raw.into_owned())
+            .map_err(|e| e.into_violation(&Path::ROOT.member("InstanceId")))?
+    };
+    let mut m_max_results = ::std::option::Option::None;
+    let mut m_next_token = ::std::option::Option::None;
+    for (key, value) in support::query_pairs(parts.uri.query()) {
+        match key.as_ref() {
+            "maxResults" if m_max_results.is_none() => {
+                m_max_results = ::std::option::Option::Some(
+                    crate::model::MaxResult100::try_from(
+                            support::parse_primitive::<i32>(value.as_ref())?,
+                        )
+                        .map_err(|e| e.into_violation(&Path::ROOT.member("MaxResults")))?,
+                );
+            }
+            "nextToken" if m_next_token.is_none() => {
+                m_next_token = ::std::option::Option::Some(value.into_owned());
+            }
+            _ => {}
+        }
+    }
+    ::std::result::Result::Ok(crate::input::ListAttachedFilesConfigurationsInput {
+        instance_id: m_instance_id,
+        max_results: m_max_results,
+        next_token: m_next_token,
+    })
+}
+/// Writes ListAttachedFilesConfigurations's output as an HTTP response.
+pub(crate) fn ser_list_attached_files_configurations_response(
+    value: crate::output::ListAttachedFilesConfigurationsOutput,
+) -> ::std::result::Result<Response, ::std::string::String> {
+    let status = ::http::StatusCode::from_u16(200u16).map_err(|e| e.to_string())?;
+    #[allow(unused_mut)]
+    let mut headers = ::http::HeaderMap::new();
+    let mut out = ::std::string::String::with_capacity(128usize);
+    let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
+    if let ::std::option::Option::Some(v) = &value.attached_files_configurations {
+        ser_attached_files_configuration_summary_list(
+            object.key("AttachedFilesConfigurations"),
+            v,
+        )?;
+    }
+    if let ::std::option::Option::Some(v) = &value.next_token {
+        object.key("NextToken").string(v);
     }
     object.finish();
     let body = out.into_bytes();
@@ -573,6 +749,119 @@ pub(crate) fn ser_start_attached_file_upload_response(
     *response.headers_mut() = headers;
     ::std::result::Result::Ok(response)
 }
+/// Reads UpdateAttachedFilesConfiguration's input from an HTTP request, checking every constraint.
+pub(crate) async fn de_update_attached_files_configuration_request<B>(
+    request: ::http::Request<B>,
+) -> ::std::result::Result<
+    crate::input::UpdateAttachedFilesConfigurationInput,
+    RequestRejection,
+>
+where
+    B: ::http_body::Body + Send,
+    B::Data: Send,
+    B::Error: ::std::fmt::Display,
+{
+    let (parts, body) = request.into_parts();
+    support::check_accept(&parts.headers, "application/json")?;
+    support::check_content_type(
+        &parts.headers,
+        ::std::option::Option::Some("application/json"),
+    )?;
+    let m_instance_id = {
+        let raw = support::label(parts.uri.path(), 1usize)?;
+        crate::model::InstanceId::try_from(raw.into_owned())
+            .map_err(|e| e.into_violation(&Path::ROOT.member("InstanceId")))?
+    };
+    let m_attachment_scope = {
+        let raw = support::label(parts.uri.path(), 2usize)?;
+        crate::model::AttachmentScope::try_from(raw.as_ref())
+            .map_err(|e| e.into_violation(&Path::ROOT.member("AttachmentScope")))?
+    };
+    let bytes = ::http_body_util::BodyExt::collect(body)
+        .await
+        .map_err(|e| support::serialization(
+            format!("failed to read the request body: {e}"),
+        ))?
+        .to_bytes();
+    let bytes: &[u8] = &bytes;
+    support::check_body_has_content_type(&parts.headers, bytes)?;
+    let mut m_maximum_size_limit_in_bytes = ::std::option::Option::None;
+    let mut m_extension_configuration = ::std::option::Option::None;
+    if !bytes.is_empty() {
+        let tokens = &mut json::tokens(bytes);
+        if !json::start_object(tokens)? {
+            return ::std::result::Result::Err(
+                support::serialization("the request body must be a JSON object"),
+            );
+        }
+        while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+            match key.as_ref() {
+                "MaximumSizeLimitInBytes" => {
+                    m_maximum_size_limit_in_bytes = de_maximum_size_limit_in_bytes(
+                        tokens,
+                        &Path::ROOT.member("MaximumSizeLimitInBytes"),
+                    )?;
+                }
+                "ExtensionConfiguration" => {
+                    m_extension_configuration = de_extension_configuration(
+                        tokens,
+                        &Path::ROOT.member("ExtensionConfiguration"),
+                    )?;
+                }
+                _ => json::skip_value(tokens)?,
+            }
+        }
+        json::end_of_body(tokens)?;
+    }
+    ::std::result::Result::Ok(crate::input::UpdateAttachedFilesConfigurationInput {
+        instance_id: m_instance_id,
+        attachment_scope: m_attachment_scope,
+        maximum_size_limit_in_bytes: m_maximum_size_limit_in_bytes,
+        extension_configuration: m_extension_configuration,
+    })
+}
+/// Writes UpdateAttachedFilesConfiguration's output as an HTTP response.
+pub(crate) fn ser_update_attached_files_configuration_response(
+    value: crate::output::UpdateAttachedFilesConfigurationOutput,
+) -> ::std::result::Result<Response, ::std::string::String> {
+    let status = ::http::StatusCode::from_u16(200u16).map_err(|e| e.to_string())?;
+    #[allow(unused_mut)]
+    let mut headers = ::http::HeaderMap::new();
+    let mut out = ::std::string::String::with_capacity(512usize);
+    let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
+    {
+        let v = &value.instance_id;
+        object.key("InstanceId").string(&v.0);
+    }
+    {
+        let v = &value.attachment_scope;
+        object.key("AttachmentScope").string(v.as_str());
+    }
+    if let ::std::option::Option::Some(v) = &value.maximum_size_limit_in_bytes {
+        object
+            .key("MaximumSizeLimitInBytes")
+            .number(::aws_smithy_types::Number::NegInt(v.0));
+    }
+    if let ::std::option::Option::Some(v) = &value.extension_configuration {
+        ser_extension_configuration(object.key("ExtensionConfiguration"), v)?;
+    }
+    if let ::std::option::Option::Some(v) = &value.last_modified_time {
+        object
+            .key("LastModifiedTime")
+            .date_time(v, ::aws_smithy_types::date_time::Format::EpochSeconds)
+            .map_err(|e| e.to_string())?;
+    }
+    object.finish();
+    let body = out.into_bytes();
+    headers::content_type(&mut headers, "application/json");
+    let body = ::bytes::Bytes::from(body);
+    headers
+        .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
+    let mut response = ::http::Response::new(support::boxed(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    ::std::result::Result::Ok(response)
+}
 pub(crate) fn ser_access_denied_exception_error(
     value: crate::error::AccessDeniedException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
@@ -599,6 +888,28 @@ pub(crate) fn ser_internal_service_exception_error(
     value: crate::error::InternalServiceException,
 ) -> ::std::result::Result<Response, ::std::string::String> {
     let status = ::http::StatusCode::from_u16(500u16).map_err(|e| e.to_string())?;
+    #[allow(unused_mut)]
+    let mut headers = ::http::HeaderMap::new();
+    let mut out = ::std::string::String::with_capacity(64usize);
+    let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
+    if let ::std::option::Option::Some(v) = &value.message {
+        object.key("Message").string(v);
+    }
+    object.finish();
+    let body = out.into_bytes();
+    headers::content_type(&mut headers, "application/json");
+    let body = ::bytes::Bytes::from(body);
+    headers
+        .insert(::http::header::CONTENT_LENGTH, ::http::HeaderValue::from(body.len()));
+    let mut response = ::http::Response::new(support::boxed(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    ::std::result::Result::Ok(response)
+}
+pub(crate) fn ser_invalid_parameter_exception_error(
+    value: crate::error::InvalidParameterException,
+) -> ::std::result::Result<Response, ::std::string::String> {
+    let status = ::http::StatusCode::from_u16(400u16).map_err(|e| e.to_string())?;
     #[allow(unused_mut)]
     let mut headers = ::http::HeaderMap::new();
     let mut out = ::std::string::String::with_capacity(64usize);
@@ -733,6 +1044,57 @@ pub(crate) fn ser_throttling_exception_error(
     *response.headers_mut() = headers;
     ::std::result::Result::Ok(response)
 }
+pub(crate) fn de_allowed_extension(
+    tokens: &mut json::Tokens<'_>,
+    path: &Path<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::model::AllowedExtension>,
+    RequestRejection,
+> {
+    path.descend()?;
+    if !json::start_object(tokens)? {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let mut m_extension = ::std::option::Option::None;
+    while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+        match key.as_ref() {
+            "Extension" => {
+                m_extension = de_file_extension(tokens, &path.member("Extension"))?;
+            }
+            _ => json::skip_value(tokens)?,
+        }
+    }
+    ::std::result::Result::Ok(
+        ::std::option::Option::Some(crate::model::AllowedExtension {
+            extension: m_extension
+                .ok_or_else(|| Violation::required(&path.member("Extension")))?,
+        }),
+    )
+}
+pub(crate) fn de_allowed_extensions_list(
+    tokens: &mut json::Tokens<'_>,
+    path: &Path<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<::std::vec::Vec<crate::model::AllowedExtension>>,
+    RequestRejection,
+> {
+    path.descend()?;
+    if !json::start_array(tokens)? {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let mut items = ::std::vec::Vec::new();
+    while json::array_continues(tokens)? {
+        match de_allowed_extension(tokens, &path.index(items.len()))? {
+            ::std::option::Option::Some(item) => items.push(item),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    support::serialization("null is not allowed in a list"),
+                );
+            }
+        }
+    }
+    ::std::result::Result::Ok(::std::option::Option::Some(items))
+}
 pub(crate) fn de_client_token(
     tokens: &mut json::Tokens<'_>,
     path: &Path<'_>,
@@ -807,6 +1169,55 @@ pub(crate) fn de_created_by_info(
             )
         }
     }
+}
+pub(crate) fn de_extension_configuration(
+    tokens: &mut json::Tokens<'_>,
+    path: &Path<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::model::ExtensionConfiguration>,
+    RequestRejection,
+> {
+    path.descend()?;
+    if !json::start_object(tokens)? {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let mut m_allowed_extensions = ::std::option::Option::None;
+    while let ::std::option::Option::Some(key) = json::next_key(tokens)? {
+        match key.as_ref() {
+            "AllowedExtensions" => {
+                m_allowed_extensions = de_allowed_extensions_list(
+                    tokens,
+                    &path.member("AllowedExtensions"),
+                )?;
+            }
+            _ => json::skip_value(tokens)?,
+        }
+    }
+    ::std::result::Result::Ok(
+        ::std::option::Option::Some(crate::model::ExtensionConfiguration {
+            allowed_extensions: m_allowed_extensions
+                .ok_or_else(|| Violation::required(&path.member("AllowedExtensions")))?,
+        }),
+    )
+}
+pub(crate) fn de_file_extension(
+    tokens: &mut json::Tokens<'_>,
+    path: &Path<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::model::FileExtension>,
+    RequestRejection,
+> {
+    ::std::result::Result::Ok(
+        match json::de_string(tokens)? {
+            ::std::option::Option::Some(value) => {
+                ::std::option::Option::Some(
+                    crate::model::FileExtension::try_from(value)
+                        .map_err(|e| e.into_violation(path))?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        },
+    )
 }
 pub(crate) fn de_file_id(
     tokens: &mut json::Tokens<'_>,
@@ -913,6 +1324,25 @@ pub(crate) fn de_file_use_case_type(
         },
     )
 }
+pub(crate) fn de_maximum_size_limit_in_bytes(
+    tokens: &mut json::Tokens<'_>,
+    path: &Path<'_>,
+) -> ::std::result::Result<
+    ::std::option::Option<crate::model::MaximumSizeLimitInBytes>,
+    RequestRejection,
+> {
+    ::std::result::Result::Ok(
+        match json::de_integer::<i64>(tokens)? {
+            ::std::option::Option::Some(value) => {
+                ::std::option::Option::Some(
+                    crate::model::MaximumSizeLimitInBytes::try_from(value)
+                        .map_err(|e| e.into_violation(path))?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        },
+    )
+}
 pub(crate) fn de_tag_map(
     tokens: &mut json::Tokens<'_>,
     path: &Path<'_>,
@@ -983,6 +1413,29 @@ pub(crate) fn de_url_expiry_in_seconds(
             ::std::option::Option::None => ::std::option::Option::None,
         },
     )
+}
+pub(crate) fn ser_allowed_extension(
+    writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
+    value: &crate::model::AllowedExtension,
+) -> ::std::result::Result<(), ::std::string::String> {
+    let mut object = writer.start_object();
+    {
+        let v = &value.extension;
+        object.key("Extension").string(&v.0);
+    }
+    object.finish();
+    ::std::result::Result::Ok(())
+}
+pub(crate) fn ser_allowed_extensions_list(
+    writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
+    value: &[crate::model::AllowedExtension],
+) -> ::std::result::Result<(), ::std::string::String> {
+    let mut array = writer.start_array();
+    for item in value.iter() {
+        ser_allowed_extension(array.value(), item)?;
+    }
+    array.finish();
+    ::std::result::Result::Ok(())
 }
 pub(crate) fn ser_attached_file(
     writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
@@ -1056,6 +1509,71 @@ pub(crate) fn ser_attached_file_errors_list(
     array.finish();
     ::std::result::Result::Ok(())
 }
+pub(crate) fn ser_attached_files_configuration(
+    writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
+    value: &crate::model::AttachedFilesConfiguration,
+) -> ::std::result::Result<(), ::std::string::String> {
+    let mut object = writer.start_object();
+    {
+        let v = &value.instance_id;
+        object.key("InstanceId").string(&v.0);
+    }
+    {
+        let v = &value.attachment_scope;
+        object.key("AttachmentScope").string(v.as_str());
+    }
+    if let ::std::option::Option::Some(v) = &value.maximum_size_limit_in_bytes {
+        object
+            .key("MaximumSizeLimitInBytes")
+            .number(::aws_smithy_types::Number::NegInt(v.0));
+    }
+    if let ::std::option::Option::Some(v) = &value.extension_configuration {
+        ser_extension_configuration(object.key("ExtensionConfiguration"), v)?;
+    }
+    if let ::std::option::Option::Some(v) = &value.last_modified_time {
+        object
+            .key("LastModifiedTime")
+            .date_time(v, ::aws_smithy_types::date_time::Format::EpochSeconds)
+            .map_err(|e| e.to_string())?;
+    }
+    object.finish();
+    ::std::result::Result::Ok(())
+}
+pub(crate) fn ser_attached_files_configuration_summary(
+    writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
+    value: &crate::model::AttachedFilesConfigurationSummary,
+) -> ::std::result::Result<(), ::std::string::String> {
+    let mut object = writer.start_object();
+    {
+        let v = &value.instance_id;
+        object.key("InstanceId").string(&v.0);
+    }
+    {
+        let v = &value.attachment_scope;
+        object.key("AttachmentScope").string(v.as_str());
+    }
+    if let ::std::option::Option::Some(v) = &value.maximum_size_limit_in_bytes {
+        object
+            .key("MaximumSizeLimitInBytes")
+            .number(::aws_smithy_types::Number::NegInt(v.0));
+    }
+    if let ::std::option::Option::Some(v) = &value.extension_configuration {
+        ser_extension_configuration(object.key("ExtensionConfiguration"), v)?;
+    }
+    object.finish();
+    ::std::result::Result::Ok(())
+}
+pub(crate) fn ser_attached_files_configuration_summary_list(
+    writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
+    value: &[crate::model::AttachedFilesConfigurationSummary],
+) -> ::std::result::Result<(), ::std::string::String> {
+    let mut array = writer.start_array();
+    for item in value.iter() {
+        ser_attached_files_configuration_summary(array.value(), item)?;
+    }
+    array.finish();
+    ::std::result::Result::Ok(())
+}
 pub(crate) fn ser_attached_files_list(
     writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
     value: &[crate::model::AttachedFile],
@@ -1093,6 +1611,18 @@ pub(crate) fn ser_download_url_metadata(
     }
     if let ::std::option::Option::Some(v) = &value.url_expiry {
         object.key("UrlExpiry").string(v);
+    }
+    object.finish();
+    ::std::result::Result::Ok(())
+}
+pub(crate) fn ser_extension_configuration(
+    writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
+    value: &crate::model::ExtensionConfiguration,
+) -> ::std::result::Result<(), ::std::string::String> {
+    let mut object = writer.start_object();
+    {
+        let v = &value.allowed_extensions;
+        ser_allowed_extensions_list(object.key("AllowedExtensions"), v)?;
     }
     object.finish();
     ::std::result::Result::Ok(())

@@ -2,7 +2,8 @@
 // Change the model or smithy-build.json and run codegen/regenerate instead.
 
 /// Amazon Connect, reduced to the operations this project serves: the life of an attached file,
-/// from the upload through pre-signed URLs to its deletion.
+/// from the upload through pre-signed URLs to its deletion, and the per-instance configuration
+/// (size limit and allowed extensions for each attachment scope) that uploads obey.
 /// A `tower::Service` over HTTP requests that routes each to its operation; build it with [`AmazonConnectService::builder`].
 #[derive(Clone)]
 pub struct AmazonConnectService<
@@ -25,8 +26,11 @@ impl AmazonConnectService<()> {
             batch_get_attached_file_metadata: ::std::option::Option::None,
             complete_attached_file_upload: ::std::option::Option::None,
             delete_attached_file: ::std::option::Option::None,
+            describe_attached_files_configuration: ::std::option::Option::None,
             get_attached_file: ::std::option::Option::None,
+            list_attached_files_configurations: ::std::option::Option::None,
             start_attached_file_upload: ::std::option::Option::None,
+            update_attached_files_configuration: ::std::option::Option::None,
             layer: config.layers,
             http_plugin: config.http_plugins,
             model_plugin: config.model_plugins,
@@ -134,8 +138,11 @@ pub enum Operation {
     BatchGetAttachedFileMetadata,
     CompleteAttachedFileUpload,
     DeleteAttachedFile,
+    DescribeAttachedFilesConfiguration,
     GetAttachedFile,
+    ListAttachedFilesConfigurations,
     StartAttachedFileUpload,
+    UpdateAttachedFilesConfiguration,
 }
 impl Operation {
     /// The operation's shape id.
@@ -150,11 +157,20 @@ impl Operation {
             Operation::DeleteAttachedFile => {
                 <crate::operation_shape::DeleteAttachedFile as ::aws_smithy_http_server::operation::OperationShape>::ID
             }
+            Operation::DescribeAttachedFilesConfiguration => {
+                <crate::operation_shape::DescribeAttachedFilesConfiguration as ::aws_smithy_http_server::operation::OperationShape>::ID
+            }
             Operation::GetAttachedFile => {
                 <crate::operation_shape::GetAttachedFile as ::aws_smithy_http_server::operation::OperationShape>::ID
             }
+            Operation::ListAttachedFilesConfigurations => {
+                <crate::operation_shape::ListAttachedFilesConfigurations as ::aws_smithy_http_server::operation::OperationShape>::ID
+            }
             Operation::StartAttachedFileUpload => {
                 <crate::operation_shape::StartAttachedFileUpload as ::aws_smithy_http_server::operation::OperationShape>::ID
+            }
+            Operation::UpdateAttachedFilesConfiguration => {
+                <crate::operation_shape::UpdateAttachedFilesConfiguration as ::aws_smithy_http_server::operation::OperationShape>::ID
             }
         }
     }
@@ -183,6 +199,13 @@ impl<
 impl<
     S,
 > ::aws_smithy_http_server::service::ContainsOperation<
+    crate::operation_shape::DescribeAttachedFilesConfiguration,
+> for AmazonConnectService<S> {
+    const VALUE: Operation = Operation::DescribeAttachedFilesConfiguration;
+}
+impl<
+    S,
+> ::aws_smithy_http_server::service::ContainsOperation<
     crate::operation_shape::GetAttachedFile,
 > for AmazonConnectService<S> {
     const VALUE: Operation = Operation::GetAttachedFile;
@@ -190,9 +213,23 @@ impl<
 impl<
     S,
 > ::aws_smithy_http_server::service::ContainsOperation<
+    crate::operation_shape::ListAttachedFilesConfigurations,
+> for AmazonConnectService<S> {
+    const VALUE: Operation = Operation::ListAttachedFilesConfigurations;
+}
+impl<
+    S,
+> ::aws_smithy_http_server::service::ContainsOperation<
     crate::operation_shape::StartAttachedFileUpload,
 > for AmazonConnectService<S> {
     const VALUE: Operation = Operation::StartAttachedFileUpload;
+}
+impl<
+    S,
+> ::aws_smithy_http_server::service::ContainsOperation<
+    crate::operation_shape::UpdateAttachedFilesConfiguration,
+> for AmazonConnectService<S> {
+    const VALUE: Operation = Operation::UpdateAttachedFilesConfiguration;
 }
 /// Builds a [`AmazonConnectService`]: one handler per operation, then [`build`](AmazonConnectServiceBuilder::build).
 pub struct AmazonConnectServiceBuilder<Body, L, HttpPl, ModelPl> {
@@ -205,10 +242,19 @@ pub struct AmazonConnectServiceBuilder<Body, L, HttpPl, ModelPl> {
     delete_attached_file: ::std::option::Option<
         ::aws_smithy_http_server::routing::Route<Body>,
     >,
+    describe_attached_files_configuration: ::std::option::Option<
+        ::aws_smithy_http_server::routing::Route<Body>,
+    >,
     get_attached_file: ::std::option::Option<
         ::aws_smithy_http_server::routing::Route<Body>,
     >,
+    list_attached_files_configurations: ::std::option::Option<
+        ::aws_smithy_http_server::routing::Route<Body>,
+    >,
     start_attached_file_upload: ::std::option::Option<
+        ::aws_smithy_http_server::routing::Route<Body>,
+    >,
+    update_attached_files_configuration: ::std::option::Option<
         ::aws_smithy_http_server::routing::Route<Body>,
     >,
     layer: L,
@@ -609,6 +655,139 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
         );
         self
     }
+    /// Sets the handler of [`DescribeAttachedFilesConfiguration`](crate::operation_shape::DescribeAttachedFilesConfiguration): an `async fn(input, extractors...) -> Result<output, error>`.
+    pub fn describe_attached_files_configuration<
+        HandlerType,
+        HandlerExtractors,
+        UpgradeExtractors,
+    >(self, handler: HandlerType) -> Self
+    where
+        HandlerType: ::aws_smithy_http_server::operation::Handler<
+            crate::operation_shape::DescribeAttachedFilesConfiguration,
+            HandlerExtractors,
+        >,
+        ModelPl: ::aws_smithy_http_server::plugin::Plugin<
+            AmazonConnectService,
+            crate::operation_shape::DescribeAttachedFilesConfiguration,
+            ::aws_smithy_http_server::operation::IntoService<
+                crate::operation_shape::DescribeAttachedFilesConfiguration,
+                HandlerType,
+            >,
+        >,
+        ::aws_smithy_http_server::operation::UpgradePlugin<
+            UpgradeExtractors,
+        >: ::aws_smithy_http_server::plugin::Plugin<
+            AmazonConnectService,
+            crate::operation_shape::DescribeAttachedFilesConfiguration,
+            ModelPl::Output,
+        >,
+        HttpPl: ::aws_smithy_http_server::plugin::Plugin<
+            AmazonConnectService,
+            crate::operation_shape::DescribeAttachedFilesConfiguration,
+            <::aws_smithy_http_server::operation::UpgradePlugin<
+                UpgradeExtractors,
+            > as ::aws_smithy_http_server::plugin::Plugin<
+                AmazonConnectService,
+                crate::operation_shape::DescribeAttachedFilesConfiguration,
+                ModelPl::Output,
+            >>::Output,
+        >,
+        HttpPl::Output: ::tower::Service<
+                ::http::Request<Body>,
+                Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
+                Error = ::std::convert::Infallible,
+            > + Clone + Send + 'static,
+        <HttpPl::Output as ::tower::Service<
+            ::http::Request<Body>,
+        >>::Future: Send + 'static,
+    {
+        use ::aws_smithy_http_server::operation::OperationShapeExt;
+        use ::aws_smithy_http_server::plugin::Plugin;
+        let svc = crate::operation_shape::DescribeAttachedFilesConfiguration::from_handler(
+            handler,
+        );
+        let svc = self.model_plugin.apply(svc);
+        let svc = ::aws_smithy_http_server::operation::UpgradePlugin::<
+            UpgradeExtractors,
+        >::new()
+            .apply(svc);
+        let svc = self.http_plugin.apply(svc);
+        self.describe_attached_files_configuration_custom(svc)
+    }
+    /// Sets a `tower::Service` taking DescribeAttachedFilesConfiguration's input (and extractors) as the operation's implementation.
+    pub fn describe_attached_files_configuration_service<
+        S,
+        ServiceExtractors,
+        UpgradeExtractors,
+    >(self, service: S) -> Self
+    where
+        S: ::aws_smithy_http_server::operation::OperationService<
+            crate::operation_shape::DescribeAttachedFilesConfiguration,
+            ServiceExtractors,
+        >,
+        ModelPl: ::aws_smithy_http_server::plugin::Plugin<
+            AmazonConnectService,
+            crate::operation_shape::DescribeAttachedFilesConfiguration,
+            ::aws_smithy_http_server::operation::Normalize<
+                crate::operation_shape::DescribeAttachedFilesConfiguration,
+                S,
+            >,
+        >,
+        ::aws_smithy_http_server::operation::UpgradePlugin<
+            UpgradeExtractors,
+        >: ::aws_smithy_http_server::plugin::Plugin<
+            AmazonConnectService,
+            crate::operation_shape::DescribeAttachedFilesConfiguration,
+            ModelPl::Output,
+        >,
+        HttpPl: ::aws_smithy_http_server::plugin::Plugin<
+            AmazonConnectService,
+            crate::operation_shape::DescribeAttachedFilesConfiguration,
+            <::aws_smithy_http_server::operation::UpgradePlugin<
+                UpgradeExtractors,
+            > as ::aws_smithy_http_server::plugin::Plugin<
+                AmazonConnectService,
+                crate::operation_shape::DescribeAttachedFilesConfiguration,
+                ModelPl::Output,
+            >>::Output,
+        >,
+        HttpPl::Output: ::tower::Service<
+                ::http::Request<Body>,
+                Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
+                Error = ::std::convert::Infallible,
+            > + Clone + Send + 'static,
+        <HttpPl::Output as ::tower::Service<
+            ::http::Request<Body>,
+        >>::Future: Send + 'static,
+    {
+        use ::aws_smithy_http_server::operation::OperationShapeExt;
+        use ::aws_smithy_http_server::plugin::Plugin;
+        let svc = crate::operation_shape::DescribeAttachedFilesConfiguration::from_service(
+            service,
+        );
+        let svc = self.model_plugin.apply(svc);
+        let svc = ::aws_smithy_http_server::operation::UpgradePlugin::<
+            UpgradeExtractors,
+        >::new()
+            .apply(svc);
+        let svc = self.http_plugin.apply(svc);
+        self.describe_attached_files_configuration_custom(svc)
+    }
+    /// Sets an HTTP service as DescribeAttachedFilesConfiguration's route, bypassing the model plugins and the protocol. For advanced uses.
+    pub fn describe_attached_files_configuration_custom<S>(mut self, svc: S) -> Self
+    where
+        S: ::tower::Service<
+                ::http::Request<Body>,
+                Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
+                Error = ::std::convert::Infallible,
+            > + Clone + Send + 'static,
+        S::Future: Send + 'static,
+    {
+        self.describe_attached_files_configuration = ::std::option::Option::Some(
+            ::aws_smithy_http_server::routing::Route::new(svc),
+        );
+        self
+    }
     /// Sets the handler of [`GetAttachedFile`](crate::operation_shape::GetAttachedFile): an `async fn(input, extractors...) -> Result<output, error>`.
     pub fn get_attached_file<HandlerType, HandlerExtractors, UpgradeExtractors>(
         self,
@@ -732,6 +911,139 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
         S::Future: Send + 'static,
     {
         self.get_attached_file = ::std::option::Option::Some(
+            ::aws_smithy_http_server::routing::Route::new(svc),
+        );
+        self
+    }
+    /// Sets the handler of [`ListAttachedFilesConfigurations`](crate::operation_shape::ListAttachedFilesConfigurations): an `async fn(input, extractors...) -> Result<output, error>`.
+    pub fn list_attached_files_configurations<
+        HandlerType,
+        HandlerExtractors,
+        UpgradeExtractors,
+    >(self, handler: HandlerType) -> Self
+    where
+        HandlerType: ::aws_smithy_http_server::operation::Handler<
+            crate::operation_shape::ListAttachedFilesConfigurations,
+            HandlerExtractors,
+        >,
+        ModelPl: ::aws_smithy_http_server::plugin::Plugin<
+            AmazonConnectService,
+            crate::operation_shape::ListAttachedFilesConfigurations,
+            ::aws_smithy_http_server::operation::IntoService<
+                crate::operation_shape::ListAttachedFilesConfigurations,
+                HandlerType,
+            >,
+        >,
+        ::aws_smithy_http_server::operation::UpgradePlugin<
+            UpgradeExtractors,
+        >: ::aws_smithy_http_server::plugin::Plugin<
+            AmazonConnectService,
+            crate::operation_shape::ListAttachedFilesConfigurations,
+            ModelPl::Output,
+        >,
+        HttpPl: ::aws_smithy_http_server::plugin::Plugin<
+            AmazonConnectService,
+            crate::operation_shape::ListAttachedFilesConfigurations,
+            <::aws_smithy_http_server::operation::UpgradePlugin<
+                UpgradeExtractors,
+            > as ::aws_smithy_http_server::plugin::Plugin<
+                AmazonConnectService,
+                crate::operation_shape::ListAttachedFilesConfigurations,
+                ModelPl::Output,
+            >>::Output,
+        >,
+        HttpPl::Output: ::tower::Service<
+                ::http::Request<Body>,
+                Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
+                Error = ::std::convert::Infallible,
+            > + Clone + Send + 'static,
+        <HttpPl::Output as ::tower::Service<
+            ::http::Request<Body>,
+        >>::Future: Send + 'static,
+    {
+        use ::aws_smithy_http_server::operation::OperationShapeExt;
+        use ::aws_smithy_http_server::plugin::Plugin;
+        let svc = crate::operation_shape::ListAttachedFilesConfigurations::from_handler(
+            handler,
+        );
+        let svc = self.model_plugin.apply(svc);
+        let svc = ::aws_smithy_http_server::operation::UpgradePlugin::<
+            UpgradeExtractors,
+        >::new()
+            .apply(svc);
+        let svc = self.http_plugin.apply(svc);
+        self.list_attached_files_configurations_custom(svc)
+    }
+    /// Sets a `tower::Service` taking ListAttachedFilesConfigurations's input (and extractors) as the operation's implementation.
+    pub fn list_attached_files_configurations_service<
+        S,
+        ServiceExtractors,
+        UpgradeExtractors,
+    >(self, service: S) -> Self
+    where
+        S: ::aws_smithy_http_server::operation::OperationService<
+            crate::operation_shape::ListAttachedFilesConfigurations,
+            ServiceExtractors,
+        >,
+        ModelPl: ::aws_smithy_http_server::plugin::Plugin<
+            AmazonConnectService,
+            crate::operation_shape::ListAttachedFilesConfigurations,
+            ::aws_smithy_http_server::operation::Normalize<
+                crate::operation_shape::ListAttachedFilesConfigurations,
+                S,
+            >,
+        >,
+        ::aws_smithy_http_server::operation::UpgradePlugin<
+            UpgradeExtractors,
+        >: ::aws_smithy_http_server::plugin::Plugin<
+            AmazonConnectService,
+            crate::operation_shape::ListAttachedFilesConfigurations,
+            ModelPl::Output,
+        >,
+        HttpPl: ::aws_smithy_http_server::plugin::Plugin<
+            AmazonConnectService,
+            crate::operation_shape::ListAttachedFilesConfigurations,
+            <::aws_smithy_http_server::operation::UpgradePlugin<
+                UpgradeExtractors,
+            > as ::aws_smithy_http_server::plugin::Plugin<
+                AmazonConnectService,
+                crate::operation_shape::ListAttachedFilesConfigurations,
+                ModelPl::Output,
+            >>::Output,
+        >,
+        HttpPl::Output: ::tower::Service<
+                ::http::Request<Body>,
+                Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
+                Error = ::std::convert::Infallible,
+            > + Clone + Send + 'static,
+        <HttpPl::Output as ::tower::Service<
+            ::http::Request<Body>,
+        >>::Future: Send + 'static,
+    {
+        use ::aws_smithy_http_server::operation::OperationShapeExt;
+        use ::aws_smithy_http_server::plugin::Plugin;
+        let svc = crate::operation_shape::ListAttachedFilesConfigurations::from_service(
+            service,
+        );
+        let svc = self.model_plugin.apply(svc);
+        let svc = ::aws_smithy_http_server::operation::UpgradePlugin::<
+            UpgradeExtractors,
+        >::new()
+            .apply(svc);
+        let svc = self.http_plugin.apply(svc);
+        self.list_attached_files_configurations_custom(svc)
+    }
+    /// Sets an HTTP service as ListAttachedFilesConfigurations's route, bypassing the model plugins and the protocol. For advanced uses.
+    pub fn list_attached_files_configurations_custom<S>(mut self, svc: S) -> Self
+    where
+        S: ::tower::Service<
+                ::http::Request<Body>,
+                Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
+                Error = ::std::convert::Infallible,
+            > + Clone + Send + 'static,
+        S::Future: Send + 'static,
+    {
+        self.list_attached_files_configurations = ::std::option::Option::Some(
             ::aws_smithy_http_server::routing::Route::new(svc),
         );
         self
@@ -863,6 +1175,139 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
         );
         self
     }
+    /// Sets the handler of [`UpdateAttachedFilesConfiguration`](crate::operation_shape::UpdateAttachedFilesConfiguration): an `async fn(input, extractors...) -> Result<output, error>`.
+    pub fn update_attached_files_configuration<
+        HandlerType,
+        HandlerExtractors,
+        UpgradeExtractors,
+    >(self, handler: HandlerType) -> Self
+    where
+        HandlerType: ::aws_smithy_http_server::operation::Handler<
+            crate::operation_shape::UpdateAttachedFilesConfiguration,
+            HandlerExtractors,
+        >,
+        ModelPl: ::aws_smithy_http_server::plugin::Plugin<
+            AmazonConnectService,
+            crate::operation_shape::UpdateAttachedFilesConfiguration,
+            ::aws_smithy_http_server::operation::IntoService<
+                crate::operation_shape::UpdateAttachedFilesConfiguration,
+                HandlerType,
+            >,
+        >,
+        ::aws_smithy_http_server::operation::UpgradePlugin<
+            UpgradeExtractors,
+        >: ::aws_smithy_http_server::plugin::Plugin<
+            AmazonConnectService,
+            crate::operation_shape::UpdateAttachedFilesConfiguration,
+            ModelPl::Output,
+        >,
+        HttpPl: ::aws_smithy_http_server::plugin::Plugin<
+            AmazonConnectService,
+            crate::operation_shape::UpdateAttachedFilesConfiguration,
+            <::aws_smithy_http_server::operation::UpgradePlugin<
+                UpgradeExtractors,
+            > as ::aws_smithy_http_server::plugin::Plugin<
+                AmazonConnectService,
+                crate::operation_shape::UpdateAttachedFilesConfiguration,
+                ModelPl::Output,
+            >>::Output,
+        >,
+        HttpPl::Output: ::tower::Service<
+                ::http::Request<Body>,
+                Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
+                Error = ::std::convert::Infallible,
+            > + Clone + Send + 'static,
+        <HttpPl::Output as ::tower::Service<
+            ::http::Request<Body>,
+        >>::Future: Send + 'static,
+    {
+        use ::aws_smithy_http_server::operation::OperationShapeExt;
+        use ::aws_smithy_http_server::plugin::Plugin;
+        let svc = crate::operation_shape::UpdateAttachedFilesConfiguration::from_handler(
+            handler,
+        );
+        let svc = self.model_plugin.apply(svc);
+        let svc = ::aws_smithy_http_server::operation::UpgradePlugin::<
+            UpgradeExtractors,
+        >::new()
+            .apply(svc);
+        let svc = self.http_plugin.apply(svc);
+        self.update_attached_files_configuration_custom(svc)
+    }
+    /// Sets a `tower::Service` taking UpdateAttachedFilesConfiguration's input (and extractors) as the operation's implementation.
+    pub fn update_attached_files_configuration_service<
+        S,
+        ServiceExtractors,
+        UpgradeExtractors,
+    >(self, service: S) -> Self
+    where
+        S: ::aws_smithy_http_server::operation::OperationService<
+            crate::operation_shape::UpdateAttachedFilesConfiguration,
+            ServiceExtractors,
+        >,
+        ModelPl: ::aws_smithy_http_server::plugin::Plugin<
+            AmazonConnectService,
+            crate::operation_shape::UpdateAttachedFilesConfiguration,
+            ::aws_smithy_http_server::operation::Normalize<
+                crate::operation_shape::UpdateAttachedFilesConfiguration,
+                S,
+            >,
+        >,
+        ::aws_smithy_http_server::operation::UpgradePlugin<
+            UpgradeExtractors,
+        >: ::aws_smithy_http_server::plugin::Plugin<
+            AmazonConnectService,
+            crate::operation_shape::UpdateAttachedFilesConfiguration,
+            ModelPl::Output,
+        >,
+        HttpPl: ::aws_smithy_http_server::plugin::Plugin<
+            AmazonConnectService,
+            crate::operation_shape::UpdateAttachedFilesConfiguration,
+            <::aws_smithy_http_server::operation::UpgradePlugin<
+                UpgradeExtractors,
+            > as ::aws_smithy_http_server::plugin::Plugin<
+                AmazonConnectService,
+                crate::operation_shape::UpdateAttachedFilesConfiguration,
+                ModelPl::Output,
+            >>::Output,
+        >,
+        HttpPl::Output: ::tower::Service<
+                ::http::Request<Body>,
+                Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
+                Error = ::std::convert::Infallible,
+            > + Clone + Send + 'static,
+        <HttpPl::Output as ::tower::Service<
+            ::http::Request<Body>,
+        >>::Future: Send + 'static,
+    {
+        use ::aws_smithy_http_server::operation::OperationShapeExt;
+        use ::aws_smithy_http_server::plugin::Plugin;
+        let svc = crate::operation_shape::UpdateAttachedFilesConfiguration::from_service(
+            service,
+        );
+        let svc = self.model_plugin.apply(svc);
+        let svc = ::aws_smithy_http_server::operation::UpgradePlugin::<
+            UpgradeExtractors,
+        >::new()
+            .apply(svc);
+        let svc = self.http_plugin.apply(svc);
+        self.update_attached_files_configuration_custom(svc)
+    }
+    /// Sets an HTTP service as UpdateAttachedFilesConfiguration's route, bypassing the model plugins and the protocol. For advanced uses.
+    pub fn update_attached_files_configuration_custom<S>(mut self, svc: S) -> Self
+    where
+        S: ::tower::Service<
+                ::http::Request<Body>,
+                Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
+                Error = ::std::convert::Infallible,
+            > + Clone + Send + 'static,
+        S::Future: Send + 'static,
+    {
+        self.update_attached_files_configuration = ::std::option::Option::Some(
+            ::aws_smithy_http_server::routing::Route::new(svc),
+        );
+        self
+    }
     /// Builds the service, or names the operations that have no handler yet.
     pub fn build(
         self,
@@ -902,9 +1347,23 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                     ".delete_attached_file()",
                 ));
         }
+        if self.describe_attached_files_configuration.is_none() {
+            missing
+                .push((
+                    "com.amazonaws.connect#DescribeAttachedFilesConfiguration",
+                    ".describe_attached_files_configuration()",
+                ));
+        }
         if self.get_attached_file.is_none() {
             missing
                 .push(("com.amazonaws.connect#GetAttachedFile", ".get_attached_file()"));
+        }
+        if self.list_attached_files_configurations.is_none() {
+            missing
+                .push((
+                    "com.amazonaws.connect#ListAttachedFilesConfigurations",
+                    ".list_attached_files_configurations()",
+                ));
         }
         if self.start_attached_file_upload.is_none() {
             missing
@@ -913,32 +1372,51 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                     ".start_attached_file_upload()",
                 ));
         }
+        if self.update_attached_files_configuration.is_none() {
+            missing
+                .push((
+                    "com.amazonaws.connect#UpdateAttachedFilesConfiguration",
+                    ".update_attached_files_configuration()",
+                ));
+        }
         let (
             batch_get_attached_file_metadata,
             complete_attached_file_upload,
             delete_attached_file,
+            describe_attached_files_configuration,
             get_attached_file,
+            list_attached_files_configurations,
             start_attached_file_upload,
+            update_attached_files_configuration,
         ) = match (
             self.batch_get_attached_file_metadata,
             self.complete_attached_file_upload,
             self.delete_attached_file,
+            self.describe_attached_files_configuration,
             self.get_attached_file,
+            self.list_attached_files_configurations,
             self.start_attached_file_upload,
+            self.update_attached_files_configuration,
         ) {
             (
                 ::std::option::Option::Some(batch_get_attached_file_metadata),
                 ::std::option::Option::Some(complete_attached_file_upload),
                 ::std::option::Option::Some(delete_attached_file),
+                ::std::option::Option::Some(describe_attached_files_configuration),
                 ::std::option::Option::Some(get_attached_file),
+                ::std::option::Option::Some(list_attached_files_configurations),
                 ::std::option::Option::Some(start_attached_file_upload),
+                ::std::option::Option::Some(update_attached_files_configuration),
             ) => {
                 (
                     batch_get_attached_file_metadata,
                     complete_attached_file_upload,
                     delete_attached_file,
+                    describe_attached_files_configuration,
                     get_attached_file,
+                    list_attached_files_configurations,
                     start_attached_file_upload,
+                    update_attached_files_configuration,
                 )
             }
             _ => return ::std::result::Result::Err(MissingOperationsError { missing }),
@@ -955,8 +1433,20 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 complete_attached_file_upload,
             ),
             (request_spec_delete_attached_file(), delete_attached_file),
+            (
+                request_spec_describe_attached_files_configuration(),
+                describe_attached_files_configuration,
+            ),
             (request_spec_get_attached_file(), get_attached_file),
+            (
+                request_spec_list_attached_files_configurations(),
+                list_attached_files_configurations,
+            ),
             (request_spec_start_attached_file_upload(), start_attached_file_upload),
+            (
+                request_spec_update_attached_files_configuration(),
+                update_attached_files_configuration,
+            ),
         ]
             .into_iter()
             .collect();
@@ -1021,6 +1511,18 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                     }),
             ),
             (
+                request_spec_describe_attached_files_configuration(),
+                self
+                    .describe_attached_files_configuration
+                    .unwrap_or_else(|| {
+                        ::aws_smithy_http_server::routing::Route::new(
+                            <::aws_smithy_http_server::operation::MissingFailure<
+                                ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
+                            >>::default(),
+                        )
+                    }),
+            ),
+            (
                 request_spec_get_attached_file(),
                 self
                     .get_attached_file
@@ -1033,9 +1535,33 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                     }),
             ),
             (
+                request_spec_list_attached_files_configurations(),
+                self
+                    .list_attached_files_configurations
+                    .unwrap_or_else(|| {
+                        ::aws_smithy_http_server::routing::Route::new(
+                            <::aws_smithy_http_server::operation::MissingFailure<
+                                ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
+                            >>::default(),
+                        )
+                    }),
+            ),
+            (
                 request_spec_start_attached_file_upload(),
                 self
                     .start_attached_file_upload
+                    .unwrap_or_else(|| {
+                        ::aws_smithy_http_server::routing::Route::new(
+                            <::aws_smithy_http_server::operation::MissingFailure<
+                                ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
+                            >>::default(),
+                        )
+                    }),
+            ),
+            (
+                request_spec_update_attached_files_configuration(),
+                self
+                    .update_attached_files_configuration
                     .unwrap_or_else(|| {
                         ::aws_smithy_http_server::routing::Route::new(
                             <::aws_smithy_http_server::operation::MissingFailure<
@@ -1110,6 +1636,25 @@ fn request_spec_delete_attached_file() -> ::aws_smithy_http_server::routing::req
         ),
     )
 }
+fn request_spec_describe_attached_files_configuration() -> ::aws_smithy_http_server::routing::request_spec::RequestSpec {
+    ::aws_smithy_http_server::routing::request_spec::RequestSpec::new(
+        ::http::Method::GET,
+        ::aws_smithy_http_server::routing::request_spec::UriSpec::new(
+            ::aws_smithy_http_server::routing::request_spec::PathAndQuerySpec::new(
+                ::aws_smithy_http_server::routing::request_spec::PathSpec::from_vector_unchecked(
+                    ::std::vec![
+                        ::aws_smithy_http_server::routing::request_spec::PathSegment::Literal(::std::string::String::from("attached-files-configurations")),
+                        ::aws_smithy_http_server::routing::request_spec::PathSegment::Label,
+                        ::aws_smithy_http_server::routing::request_spec::PathSegment::Label
+                    ],
+                ),
+                ::aws_smithy_http_server::routing::request_spec::QuerySpec::from_vector_unchecked(
+                    ::std::vec![],
+                ),
+            ),
+        ),
+    )
+}
 fn request_spec_get_attached_file() -> ::aws_smithy_http_server::routing::request_spec::RequestSpec {
     ::aws_smithy_http_server::routing::request_spec::RequestSpec::new(
         ::http::Method::GET,
@@ -1129,6 +1674,24 @@ fn request_spec_get_attached_file() -> ::aws_smithy_http_server::routing::reques
         ),
     )
 }
+fn request_spec_list_attached_files_configurations() -> ::aws_smithy_http_server::routing::request_spec::RequestSpec {
+    ::aws_smithy_http_server::routing::request_spec::RequestSpec::new(
+        ::http::Method::GET,
+        ::aws_smithy_http_server::routing::request_spec::UriSpec::new(
+            ::aws_smithy_http_server::routing::request_spec::PathAndQuerySpec::new(
+                ::aws_smithy_http_server::routing::request_spec::PathSpec::from_vector_unchecked(
+                    ::std::vec![
+                        ::aws_smithy_http_server::routing::request_spec::PathSegment::Literal(::std::string::String::from("attached-files-configurations")),
+                        ::aws_smithy_http_server::routing::request_spec::PathSegment::Label
+                    ],
+                ),
+                ::aws_smithy_http_server::routing::request_spec::QuerySpec::from_vector_unchecked(
+                    ::std::vec![],
+                ),
+            ),
+        ),
+    )
+}
 fn request_spec_start_attached_file_upload() -> ::aws_smithy_http_server::routing::request_spec::RequestSpec {
     ::aws_smithy_http_server::routing::request_spec::RequestSpec::new(
         ::http::Method::PUT,
@@ -1137,6 +1700,25 @@ fn request_spec_start_attached_file_upload() -> ::aws_smithy_http_server::routin
                 ::aws_smithy_http_server::routing::request_spec::PathSpec::from_vector_unchecked(
                     ::std::vec![
                         ::aws_smithy_http_server::routing::request_spec::PathSegment::Literal(::std::string::String::from("attached-files")),
+                        ::aws_smithy_http_server::routing::request_spec::PathSegment::Label
+                    ],
+                ),
+                ::aws_smithy_http_server::routing::request_spec::QuerySpec::from_vector_unchecked(
+                    ::std::vec![],
+                ),
+            ),
+        ),
+    )
+}
+fn request_spec_update_attached_files_configuration() -> ::aws_smithy_http_server::routing::request_spec::RequestSpec {
+    ::aws_smithy_http_server::routing::request_spec::RequestSpec::new(
+        ::http::Method::POST,
+        ::aws_smithy_http_server::routing::request_spec::UriSpec::new(
+            ::aws_smithy_http_server::routing::request_spec::PathAndQuerySpec::new(
+                ::aws_smithy_http_server::routing::request_spec::PathSpec::from_vector_unchecked(
+                    ::std::vec![
+                        ::aws_smithy_http_server::routing::request_spec::PathSegment::Literal(::std::string::String::from("attached-files-configurations")),
+                        ::aws_smithy_http_server::routing::request_spec::PathSegment::Label,
                         ::aws_smithy_http_server::routing::request_spec::PathSegment::Label
                     ],
                 ),
