@@ -1,8 +1,9 @@
 //! Proves the binary end to end on loopback: operator commands beside a running server on one
-//! data directory, downloads of the exact bytes, survival across SIGTERM and restart and across
-//! `kill -9` of an ingest and of the server amid uploads and deletes, one-line start-up errors,
-//! the move to an external S3-compatible store (moto) by configuration alone, and two replicas on
-//! one PostgreSQL database and one external store serving one set of files.
+//! data directory, downloads of the exact bytes, survival (of the files and of the attached-files
+//! configuration) across SIGTERM and restart and across `kill -9` of an ingest and of the server
+//! amid uploads and deletes, the default limits set by flags, one-line start-up errors, the move
+//! to an external S3-compatible store (moto) by configuration alone, and two replicas on one
+//! PostgreSQL database and one external store serving one set of files and one configuration.
 
 mod common;
 
@@ -124,7 +125,7 @@ fn sigterm(server: &mut Server) {
 async fn operator_commands_share_the_data_directory_with_a_running_server_and_survive_restarts() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let (mut server, url) = serve(&data);
+    let (mut server, api, url) = serve_with(&mut binary(&data), &["--listen", "127.0.0.1:0"]);
     let (path, bytes) = sample_file(dir.path(), 1_000_003);
 
     let record = ingest(&data, &path, "PROCESSING", &["--tag", "team=blue", "--name", "report.pdf"]);
@@ -145,10 +146,26 @@ async fn operator_commands_share_the_data_directory_with_a_running_server_and_su
     assert!(download(&get(&mut binary(&data), record, &url)).await == bytes);
 
     assert_eq!(listed(run(binary(&data).args(["list", "--instance-id", "inst-1"]))), [approved]);
+    let updated = update_configuration(&api, "CASE", serde_json::json!({ "MaximumSizeLimitInBytes": 1000 })).await;
 
     sigterm(&mut server);
-    let (mut server, url) = serve(&data);
+    let (mut server, api, url) = serve_with(&mut binary(&data), &["--listen", "127.0.0.1:0"]);
     assert!(download(&get(&mut binary(&data), record, &url)).await == bytes, "the file is served after a restart");
+    assert_eq!(describe_configuration(&api, "CASE").await, updated, "the configuration survives a restart");
+    sigterm(&mut server);
+
+    // Other defaults: they fill the members never set, and files already there stay served.
+    let defaults = ["--default-max-file-size-bytes", "5000", "--default-allowed-extensions", "pdf,txt"];
+    let (mut server, api, url) =
+        serve_with(&mut binary(&data), &[&["--listen", "127.0.0.1:0"][..], &defaults].concat());
+    let extensions = serde_json::json!({ "AllowedExtensions": [{ "Extension": "pdf" }, { "Extension": "txt" }] });
+    let case = describe_configuration(&api, "CASE").await;
+    assert_eq!((&case["MaximumSizeLimitInBytes"], &case["ExtensionConfiguration"]), (&1000.into(), &extensions));
+    assert_eq!(case["LastModifiedTime"], updated["LastModifiedTime"]);
+    let email = describe_configuration(&api, "EMAIL").await;
+    assert_eq!((&email["MaximumSizeLimitInBytes"], &email["ExtensionConfiguration"]), (&5000.into(), &extensions));
+    assert!(email.get("LastModifiedTime").is_none(), "{email}");
+    assert!(download(&get(&mut binary(&data), record, &url)).await == bytes, "a file above the new limits");
     sigterm(&mut server);
 }
 
@@ -373,10 +390,32 @@ fn api_path(api: &str, file_id: Option<&str>) -> String {
     format!("{api}/attached-files/inst-1{file}?associatedResourceArn={arn}")
 }
 
+/// The API's path for inst-1's attached-files configuration of `scope`.
+fn configuration_path(api: &str, scope: &str) -> String {
+    format!("{api}/attached-files-configurations/inst-1/{scope}")
+}
+
+/// DescribeAttachedFilesConfiguration of inst-1's `scope` on `api`: the configuration.
+async fn describe_configuration(api: &str, scope: &str) -> Value {
+    let answer = common::send_signed(reqwest::Client::new().get(configuration_path(api, scope))).await.unwrap();
+    assert_eq!(answer.status(), 200);
+    let body: Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
+    body["AttachedFilesConfiguration"].clone()
+}
+
+/// UpdateAttachedFilesConfiguration of inst-1's `scope` on `api` with `body`: its answer, once
+/// acknowledged.
+async fn update_configuration(api: &str, scope: &str, body: Value) -> Value {
+    let update = reqwest::Client::new().post(configuration_path(api, scope)).header("content-type", "application/json");
+    let answer = common::send_signed(update.body(body.to_string())).await.unwrap();
+    assert_eq!(answer.status(), 200);
+    serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap()
+}
+
 /// Start, PUT and Complete through the API; the FileId once Complete was answered 200.
 async fn upload(http: &reqwest::Client, api: &str, bytes: &[u8]) -> Option<String> {
     let start = serde_json::json!({
-        "FileName": "f.bin", "FileSizeInBytes": bytes.len(), "FileUseCaseType": "ATTACHMENT"
+        "FileName": "f.pdf", "FileSizeInBytes": bytes.len(), "FileUseCaseType": "ATTACHMENT"
     });
     let started = http.put(api_path(api, None)).header("content-type", "application/json").body(start.to_string());
     let started: Value = serde_json::from_slice(&common::send_signed(started).await.ok()?.bytes().await.ok()?).ok()?;
@@ -398,8 +437,15 @@ async fn kill_9_during_uploads_and_deletes_loses_no_completed_file_and_no_url_la
     let http = reqwest::Client::new();
     let mut completed: Vec<String> = Vec::new();
     let (mut deleted, mut victims_of_all_rounds): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    let mut limit = 20 * 1024 * 1024; // the default, until the first Update
     for round in 0..6u64 {
         let (mut server, api, _) = serve_with(&mut binary(&data), &["--listen", "127.0.0.1:0"]);
+        // The limit acknowledged before the last kill holds; a new one, acknowledged before this
+        // round's kill.
+        assert_eq!(describe_configuration(&api, "CASE").await["MaximumSizeLimitInBytes"], limit);
+        limit = 2_000_000 + round;
+        let updated = update_configuration(&api, "CASE", serde_json::json!({ "MaximumSizeLimitInBytes": limit })).await;
+        assert_eq!(updated["MaximumSizeLimitInBytes"], limit);
         // Files to delete this round, then uploads and deletes at once, cut short by kill -9.
         for _ in 0..3 {
             completed.extend(upload(&http, &api, &bytes).await);
@@ -430,6 +476,7 @@ async fn kill_9_during_uploads_and_deletes_loses_no_completed_file_and_no_url_la
 
     let (mut server, api, store) = serve_with(&mut binary(&data), &["--listen", "127.0.0.1:0"]);
     assert!(completed.len() >= 18 && !deleted.is_empty(), "{} completed, {} deleted", completed.len(), deleted.len());
+    assert_eq!(describe_configuration(&api, "CASE").await["MaximumSizeLimitInBytes"], limit);
     for file_id in &completed {
         let answer = common::send_signed(http.get(api_path(&api, Some(file_id)))).await.unwrap();
         let status = answer.status().as_u16();
@@ -531,6 +578,19 @@ async fn two_replicas_on_postgres_and_an_external_store_serve_one_set_of_files()
     assert_eq!(batch["Files"][0]["FileId"], file_id.as_str(), "{batch}");
     assert_eq!(common::send_signed(http.delete(api_path(&a_api, Some(&file_id)))).await.unwrap().status(), 200);
     assert_eq!(common::send_signed(http.get(api_path(&b_api, Some(&file_id)))).await.unwrap().status(), 404);
+
+    // A configuration updated on A: B describes it and obeys it at once.
+    let updated = update_configuration(&a_api, "CASE", serde_json::json!({ "MaximumSizeLimitInBytes": 10 })).await;
+    assert_eq!(describe_configuration(&b_api, "CASE").await, updated);
+    let too_big = serde_json::json!({ "FileName": "big.txt", "FileSizeInBytes": 11, "FileUseCaseType": "ATTACHMENT" });
+    let too_big = http.put(api_path(&b_api, None)).header("content-type", "application/json").body(too_big.to_string());
+    let too_big = common::send_signed(too_big).await.unwrap();
+    assert_eq!(too_big.status(), 400);
+    let too_big: Value = serde_json::from_slice(&too_big.bytes().await.unwrap()).unwrap();
+    assert_eq!(
+        too_big["Reason"],
+        serde_json::json!({ "AttachedFileInvalidRequestExceptionReason": "INVALID_FILE_SIZE" })
+    );
     sigterm(&mut a);
     sigterm(&mut b);
 }
@@ -547,7 +607,7 @@ async fn upload_across(
         .start_attached_file_upload()
         .instance_id("inst-1")
         .associated_resource_arn(CASE_ARN)
-        .file_name("r.bin")
+        .file_name("r.pdf")
         .file_size_in_bytes(bytes.len() as i64)
         .file_use_case_type(FileUseCaseType::Attachment)
         .send()
@@ -639,28 +699,68 @@ async fn a_key_made_by_keys_create_lets_the_aws_cli_in_until_keys_delete_and_fla
     let (path, _) = sample_file(dir.path(), 100);
     let file = ingest(&data, &path, "APPROVED", &[]);
 
-    let created = run(binary(&data).args(["keys", "create", "--instance", "inst-1"]));
-    let env: Vec<(String, String)> = String::from_utf8(created.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| {
-            let (name, value) = line.strip_prefix("export ").and_then(|l| l.split_once('=')).expect(line);
-            (name.to_owned(), value.to_owned())
-        })
-        .collect();
-    let names: Vec<&str> = env.iter().map(|(name, _)| name.as_str()).collect();
-    assert_eq!(names, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
-    let (id, secret) = (env[0].1.as_str(), env[1].1.as_str());
+    // `keys create` prints the key as the AWS CLI's environment: its id and its secret.
+    let create = |args: &[&str]| {
+        let created = run(binary(&data).args(["keys", "create"]).args(args));
+        let env: Vec<(String, String)> = String::from_utf8(created.stdout)
+            .unwrap()
+            .lines()
+            .map(|line| {
+                let (name, value) = line.strip_prefix("export ").and_then(|l| l.split_once('=')).expect(line);
+                (name.to_owned(), value.to_owned())
+            })
+            .collect();
+        let names: Vec<&str> = env.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
+        (env[0].1.clone(), env[1].1.clone())
+    };
+    let (id, secret) = create(&["--instance", "inst-1"]);
+    let (id, secret) = (id.as_str(), secret.as_str());
     assert!(id.starts_with("AKIA") && id.len() == 20 && secret.len() == 40, "{id} {secret}");
+    // A key for two operations, with an identity of its own.
+    let reader_arn = "arn:aws:iam::111122223333:user/reader";
+    let (reader, reader_secret) = create(&[
+        "--instance",
+        "inst-1",
+        "--operation",
+        "DescribeAttachedFilesConfiguration",
+        "--operation",
+        "StartAttachedFileUpload",
+        "--identity-arn",
+        reader_arn,
+    ]);
     let mode = std::fs::metadata(data.join(attached_files_server::access::KEY_FILE)).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600, "the key file is the owner's only");
     let listed = String::from_utf8(run(binary(&data).args(["keys", "list"])).stdout).unwrap();
     assert!(listed.contains(&format!("{id}  instances: inst-1  operations: *")), "{listed}");
     assert!(!listed.contains(secret), "list shows no secret");
+    let reader_line = listed.lines().find(|line| line.contains(&reader)).expect(&listed);
+    assert!(reader_line.contains(reader_arn), "list shows the identity: {reader_line}");
 
     let (mut server, api, _) = serve_with(&mut binary(&data), &["--listen", "127.0.0.1:0"]);
     let (ok, stderr) = cli_get(&api, file_id(&file), (id, secret), &[]);
     assert!(ok, "{stderr}");
+
+    // The reader describes, starts files as its identity, and may do nothing else.
+    let reader_key = (reader.as_str(), reader_secret.as_str());
+    let case = ["--instance-id", "inst-1", "--attachment-scope", "CASE"];
+    let (ok, _, stderr) =
+        common::aws_connect(&api, reader_key, &[&["describe-attached-files-configuration"][..], &case].concat());
+    assert!(ok, "{stderr}");
+    let update =
+        [&["update-attached-files-configuration"][..], &case, &["--maximum-size-limit-in-bytes", "1"]].concat();
+    let (ok, _, stderr) = common::aws_connect(&api, reader_key, &update);
+    assert!(!ok && stderr.contains("(AccessDeniedException)"), "{stderr}");
+    let start = ["start-attached-file-upload", "--instance-id", "inst-1", "--associated-resource-arn", CASE_ARN];
+    let start =
+        [&start[..], &["--file-name", "r.txt", "--file-size-in-bytes", "3", "--file-use-case-type", "ATTACHMENT"]]
+            .concat();
+    let (ok, stdout, stderr) = common::aws_connect(&api, reader_key, &start);
+    assert!(ok, "{stderr}");
+    let started: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(started["CreatedBy"], serde_json::json!({ "AWSIdentityArn": reader_arn }), "{started}");
+    let (ok, stderr) = cli_get(&api, file_id(&file), reader_key, &[]);
+    assert!(!ok && stderr.contains("(AccessDeniedException)"), "{stderr}");
     let (ok, stderr) = cli_get(&api, file_id(&file), (id, secret), &["--no-sign-request"]);
     assert!(!ok && stderr.contains("(MissingAuthenticationTokenException)"), "{stderr}");
 

@@ -153,7 +153,7 @@ async fn aws_sdk_connect_gets_aws_refusals() {
     let denied = get(&valid).instance_id("inst-2").send().await.unwrap_err().into_service_error();
     assert!(denied.is_access_denied_exception(), "{}", inst_2("Get"));
     let start = valid.start_attached_file_upload().instance_id("inst-2").associated_resource_arn(CASE_ARN);
-    let start = start.file_name("x").file_size_in_bytes(1).file_use_case_type(FileUseCaseType::Attachment);
+    let start = start.file_name("x.txt").file_size_in_bytes(1).file_use_case_type(FileUseCaseType::Attachment);
     assert!(start.send().await.unwrap_err().into_service_error().is_access_denied_exception(), "{}", inst_2("Start"));
     let complete = valid.complete_attached_file_upload().instance_id("inst-2").file_id(&file_id);
     let complete = complete.associated_resource_arn(CASE_ARN).send().await.unwrap_err().into_service_error();
