@@ -36,6 +36,10 @@ pub struct AccessKey {
     pub instances: Vec<String>,
     /// Operation names, or `*` for any.
     pub operations: Vec<String>,
+    /// The identity a file started with this key is created by, when the Start names no
+    /// creator; see [`AccessKey::identity_arn`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_arn: Option<String>,
 }
 
 impl AccessKey {
@@ -56,7 +60,18 @@ impl AccessKey {
             secret_access_key: secret.iter().map(|b| char::from(SECRET_CHARS[usize::from(b % 64)])).collect(),
             instances,
             operations,
+            identity_arn: None,
         })
+    }
+
+    /// The key's identity, recorded as a file's `CreatedBy.AWSIdentityArn` when its Start names
+    /// no creator, as AWS records the caller's IAM identity: the one given at `keys create`, or
+    /// by default an IAM user named after the key in the placeholder account 000000000000.
+    pub fn identity_arn(&self) -> String {
+        match &self.identity_arn {
+            Some(arn) => arn.clone(),
+            None => format!("arn:aws:iam::000000000000:user/{}", self.access_key_id),
+        }
     }
 
     fn allows(list: &[String], name: &str) -> bool {
@@ -74,6 +89,14 @@ pub enum Caller {
 }
 
 impl Caller {
+    /// The caller's identity, for files it creates; none when signatures are not verified.
+    pub fn identity_arn(&self) -> Option<String> {
+        match self {
+            Caller::Anyone => None,
+            Caller::Key(key) => Some(key.identity_arn()),
+        }
+    }
+
     /// Whether the caller may call the operation `Op` on `instance_id`; the modeled 403 if not.
     pub fn authorize<Op: OperationShape>(&self, instance_id: &str) -> Result<(), AccessDeniedException> {
         let Caller::Key(key) = self else { return Ok(()) };

@@ -1,4 +1,4 @@
-//! The handlers of the five operations on the generated server SDK, and the one place where the
+//! The handlers of the eight operations on the generated server SDK, and the one place where the
 //! API's inputs become the domain's requests and the domain's answers become the API's outputs
 //! and modeled errors.
 //!
@@ -11,46 +11,54 @@ use std::sync::Arc;
 
 use attached_files::record::format_iso_millis;
 use attached_files::{
-    AttachedFile, AttachedFiles, CreatedBy, Disposition, FileError, FileRecord, FileRef, FileStatus, GetRequest,
-    InvalidFile, QuotaExceeded, StartRequest, StartedUpload,
+    AttachedFile, AttachedFiles, AttachmentScope, Configuration, ConfigurationUpdate, CreatedBy, Disposition,
+    FileError, FileRecord, FileRef, FileStatus, GetRequest, InvalidFile, QuotaExceeded, StartRequest, StartedUpload,
 };
 use attached_files_server_sdk::error::{
-    BatchGetAttachedFileMetadataError, CompleteAttachedFileUploadError, DeleteAttachedFileError, GetAttachedFileError,
-    InternalServiceException, InvalidRequestException, ResourceConflictException, ResourceNotFoundException,
-    ServiceQuotaExceededException, StartAttachedFileUploadError,
+    BatchGetAttachedFileMetadataError, CompleteAttachedFileUploadError, DeleteAttachedFileError,
+    DescribeAttachedFilesConfigurationError, GetAttachedFileError, InternalServiceException, InvalidParameterException,
+    InvalidRequestException, ListAttachedFilesConfigurationsError, ResourceConflictException,
+    ResourceNotFoundException, ServiceQuotaExceededException, StartAttachedFileUploadError,
+    UpdateAttachedFilesConfigurationError,
 };
 use attached_files_server_sdk::input::{
-    BatchGetAttachedFileMetadataInput, CompleteAttachedFileUploadInput, DeleteAttachedFileInput, GetAttachedFileInput,
-    StartAttachedFileUploadInput,
+    BatchGetAttachedFileMetadataInput, CompleteAttachedFileUploadInput, DeleteAttachedFileInput,
+    DescribeAttachedFilesConfigurationInput, GetAttachedFileInput, ListAttachedFilesConfigurationsInput,
+    StartAttachedFileUploadInput, UpdateAttachedFilesConfigurationInput,
 };
 use attached_files_server_sdk::model::{
-    self, AttachedFileInvalidRequestExceptionReason, AttachedFileServiceQuotaExceededExceptionReason,
-    ContentDisposition, CreatedByInfo, DownloadUrlMetadata, FileId, FileName, FileSizeInBytes, FileStatusType,
-    FileUseCaseType, InvalidRequestExceptionReason, ServiceQuotaExceededExceptionReason, TagKey, TagMap, TagValue,
-    UploadUrlMetadata,
+    self, AllowedExtension, AttachedFileInvalidRequestExceptionReason, AttachedFileServiceQuotaExceededExceptionReason,
+    AttachedFilesConfigurationSummary, ContentDisposition, CreatedByInfo, DownloadUrlMetadata, ExtensionConfiguration,
+    FileExtension, FileId, FileName, FileSizeInBytes, FileStatusType, FileUseCaseType, InvalidRequestExceptionReason,
+    MaximumSizeLimitInBytes, ServiceQuotaExceededExceptionReason, TagKey, TagMap, TagValue, UploadUrlMetadata,
 };
 use attached_files_server_sdk::operation_shape::{
-    BatchGetAttachedFileMetadata, CompleteAttachedFileUpload, DeleteAttachedFile, GetAttachedFile,
-    StartAttachedFileUpload,
+    BatchGetAttachedFileMetadata, CompleteAttachedFileUpload, DeleteAttachedFile, DescribeAttachedFilesConfiguration,
+    GetAttachedFile, ListAttachedFilesConfigurations, StartAttachedFileUpload, UpdateAttachedFilesConfiguration,
 };
 use attached_files_server_sdk::output::{
     BatchGetAttachedFileMetadataOutput, CompleteAttachedFileUploadOutput, DeleteAttachedFileOutput,
-    GetAttachedFileOutput, StartAttachedFileUploadOutput,
+    DescribeAttachedFilesConfigurationOutput, GetAttachedFileOutput, ListAttachedFilesConfigurationsOutput,
+    StartAttachedFileUploadOutput, UpdateAttachedFilesConfigurationOutput,
 };
 use attached_files_server_sdk::server::Extension;
 use attached_files_server_sdk::server::operation::OperationShape;
+use attached_files_server_sdk::types::DateTime;
 
 use crate::access::Caller;
 use crate::operating::RequestId;
 
 /// The operations' names, as access keys list them: the model's.
-pub fn operation_names() -> [&'static str; 5] {
+pub fn operation_names() -> [&'static str; 8] {
     [
         StartAttachedFileUpload::ID.name(),
         CompleteAttachedFileUpload::ID.name(),
         GetAttachedFile::ID.name(),
         BatchGetAttachedFileMetadata::ID.name(),
         DeleteAttachedFile::ID.name(),
+        DescribeAttachedFilesConfiguration::ID.name(),
+        ListAttachedFilesConfigurations::ID.name(),
+        UpdateAttachedFilesConfiguration::ID.name(),
     ]
 }
 
@@ -70,7 +78,8 @@ pub async fn start_attached_file_upload(
     Extension(caller): Extension<Caller>,
 ) -> Result<StartAttachedFileUploadOutput, StartAttachedFileUploadError> {
     caller.authorize::<StartAttachedFileUpload>(input.instance_id.as_str())?;
-    let started = files.start(start_request(input)).await.map_err(|e| -> StartAttachedFileUploadError {
+    let request = StartRequest { caller_identity_arn: caller.identity_arn(), ..start_request(input) };
+    let started = files.start(request).await.map_err(|e| -> StartAttachedFileUploadError {
         match e {
             FileError::Conflict(message) => ResourceConflictException { message: Some(message) }.into(),
             FileError::QuotaExceeded(quota) => quota_exceeded(quota).into(),
@@ -172,6 +181,157 @@ pub async fn delete_attached_file(
     Ok(DeleteAttachedFileOutput {})
 }
 
+/// DescribeAttachedFilesConfiguration: the scope's configuration in effect.
+pub async fn describe_attached_files_configuration(
+    input: DescribeAttachedFilesConfigurationInput,
+    Extension(files): Extension<Arc<AttachedFiles>>,
+    Extension(request_id): Extension<RequestId>,
+    Extension(caller): Extension<Caller>,
+) -> Result<DescribeAttachedFilesConfigurationOutput, DescribeAttachedFilesConfigurationError> {
+    const OPERATION: &str = "DescribeAttachedFilesConfiguration";
+    caller.authorize::<DescribeAttachedFilesConfiguration>(input.instance_id.as_str())?;
+    let scope = attachment_scope(&input.attachment_scope);
+    let reported = files
+        .configuration(input.instance_id.as_str(), scope)
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(reported_configuration)
+        .map_err(|cause| internal_error::<DescribeAttachedFilesConfigurationError>(&cause, OPERATION, request_id))?;
+    Ok(DescribeAttachedFilesConfigurationOutput {
+        attached_files_configuration: model::AttachedFilesConfiguration {
+            instance_id: input.instance_id,
+            attachment_scope: input.attachment_scope,
+            maximum_size_limit_in_bytes: Some(reported.maximum_size_limit_in_bytes),
+            extension_configuration: Some(reported.extension_configuration),
+            last_modified_time: reported.last_modified_time,
+        },
+    })
+}
+
+/// ListAttachedFilesConfigurations: each scope's configuration in effect, a page at a time.
+pub async fn list_attached_files_configurations(
+    input: ListAttachedFilesConfigurationsInput,
+    Extension(files): Extension<Arc<AttachedFiles>>,
+    Extension(request_id): Extension<RequestId>,
+    Extension(caller): Extension<Caller>,
+) -> Result<ListAttachedFilesConfigurationsOutput, ListAttachedFilesConfigurationsError> {
+    const OPERATION: &str = "ListAttachedFilesConfigurations";
+    caller.authorize::<ListAttachedFilesConfigurations>(input.instance_id.as_str())?;
+    // The token is the scope the page starts at: the scopes are few and fixed.
+    let start = match input.next_token.as_deref() {
+        None => 0,
+        Some(token) => AttachmentScope::ALL.iter().position(|scope| scope.as_str() == token).ok_or_else(|| {
+            InvalidParameterException { message: Some("NextToken is not a token that this operation answered".into()) }
+        })?,
+    };
+    // The model's range is 1 to 100; 100 when absent, as AWS documents.
+    let page_size = input.max_results.map_or(100, |max| max.into_inner().unsigned_abs() as usize);
+    let configurations = files
+        .configurations(input.instance_id.as_str())
+        .await
+        .map_err(|e| internal_error::<ListAttachedFilesConfigurationsError>(&e.to_string(), OPERATION, request_id))?;
+    let next_token = configurations.get(start + page_size).map(|next| next.scope.as_str().to_owned());
+    let page = configurations
+        .into_iter()
+        .skip(start)
+        .take(page_size)
+        .map(|configuration| {
+            let scope = configuration.scope;
+            let reported = reported_configuration(configuration)?;
+            Ok(AttachedFilesConfigurationSummary {
+                instance_id: input.instance_id.clone(),
+                attachment_scope: model_scope(scope),
+                maximum_size_limit_in_bytes: Some(reported.maximum_size_limit_in_bytes),
+                extension_configuration: Some(reported.extension_configuration),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(|e| internal_error::<ListAttachedFilesConfigurationsError>(&e, OPERATION, request_id))?;
+    Ok(ListAttachedFilesConfigurationsOutput { attached_files_configurations: Some(page), next_token })
+}
+
+/// UpdateAttachedFilesConfiguration: changes what the input names, answers the whole
+/// configuration.
+pub async fn update_attached_files_configuration(
+    input: UpdateAttachedFilesConfigurationInput,
+    Extension(files): Extension<Arc<AttachedFiles>>,
+    Extension(request_id): Extension<RequestId>,
+    Extension(caller): Extension<Caller>,
+) -> Result<UpdateAttachedFilesConfigurationOutput, UpdateAttachedFilesConfigurationError> {
+    const OPERATION: &str = "UpdateAttachedFilesConfiguration";
+    caller.authorize::<UpdateAttachedFilesConfiguration>(input.instance_id.as_str())?;
+    let update = ConfigurationUpdate {
+        // The model's range is 1 to 104857600, so the size is positive.
+        max_size_bytes: input.maximum_size_limit_in_bytes.map(|size| size.into_inner().unsigned_abs()),
+        allowed_extensions: input.extension_configuration.map(|configuration| {
+            configuration.allowed_extensions.into_iter().map(|allowed| allowed.extension.into_inner()).collect()
+        }),
+    };
+    let scope = attachment_scope(&input.attachment_scope);
+    let reported = files
+        .update_configuration(input.instance_id.as_str(), scope, &update)
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(reported_configuration)
+        .map_err(|cause| internal_error::<UpdateAttachedFilesConfigurationError>(&cause, OPERATION, request_id))?;
+    Ok(UpdateAttachedFilesConfigurationOutput {
+        instance_id: input.instance_id,
+        attachment_scope: input.attachment_scope,
+        maximum_size_limit_in_bytes: Some(reported.maximum_size_limit_in_bytes),
+        extension_configuration: Some(reported.extension_configuration),
+        last_modified_time: reported.last_modified_time,
+    })
+}
+
+/// A configuration's members in the model's types.
+struct ReportedConfiguration {
+    maximum_size_limit_in_bytes: MaximumSizeLimitInBytes,
+    extension_configuration: ExtensionConfiguration,
+    last_modified_time: Option<DateTime>,
+}
+
+/// The configuration in the model's types; what breaks the model (a default set out of its
+/// bounds) is an internal error, named for the log.
+fn reported_configuration(configuration: Configuration) -> Result<ReportedConfiguration, String> {
+    let size = i64::try_from(configuration.limits.max_size_bytes).unwrap_or(i64::MAX);
+    let allowed_extensions = configuration
+        .limits
+        .allowed_extensions
+        .into_iter()
+        .map(|extension| {
+            FileExtension::try_from(extension)
+                .map(|extension| AllowedExtension { extension })
+                .map_err(|e| e.to_string())
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(ReportedConfiguration {
+        maximum_size_limit_in_bytes: MaximumSizeLimitInBytes::try_from(size)
+            .map_err(|e| format!("MaximumSizeLimitInBytes: {e}"))?,
+        extension_configuration: ExtensionConfiguration { allowed_extensions },
+        last_modified_time: configuration
+            .last_modified_time
+            .map(|time| DateTime::from_nanos(time.unix_timestamp_nanos()).expect("an OffsetDateTime fits")),
+    })
+}
+
+fn attachment_scope(scope: &model::AttachmentScope) -> AttachmentScope {
+    match scope {
+        model::AttachmentScope::Email => AttachmentScope::Email,
+        model::AttachmentScope::Chat => AttachmentScope::Chat,
+        model::AttachmentScope::Case => AttachmentScope::Case,
+        model::AttachmentScope::Task => AttachmentScope::Task,
+    }
+}
+
+fn model_scope(scope: AttachmentScope) -> model::AttachmentScope {
+    match scope {
+        AttachmentScope::Email => model::AttachmentScope::Email,
+        AttachmentScope::Chat => model::AttachmentScope::Chat,
+        AttachmentScope::Case => model::AttachmentScope::Case,
+        AttachmentScope::Task => model::AttachmentScope::Task,
+    }
+}
+
 /// The domain's request for a StartAttachedFileUpload input (also how `ingest` is checked: the
 /// operator's flags go through the generated input's builder first).
 pub fn start_request(input: StartAttachedFileUploadInput) -> StartRequest {
@@ -194,6 +354,7 @@ pub fn start_request(input: StartAttachedFileUploadInput) -> StartRequest {
             .into_iter()
             .flatten()
             .collect(),
+        caller_identity_arn: None,
     }
 }
 
@@ -232,10 +393,11 @@ where
 fn invalid_file(message: String, reason: Option<InvalidFile>) -> InvalidRequestException {
     InvalidRequestException {
         message: Some(message),
-        reason: reason.map(|InvalidFile::Size| {
-            InvalidRequestExceptionReason::AttachedFileInvalidRequestExceptionReason(
-                AttachedFileInvalidRequestExceptionReason::InvalidFileSize,
-            )
+        reason: reason.map(|reason| {
+            InvalidRequestExceptionReason::AttachedFileInvalidRequestExceptionReason(match reason {
+                InvalidFile::Size => AttachedFileInvalidRequestExceptionReason::InvalidFileSize,
+                InvalidFile::Type => AttachedFileInvalidRequestExceptionReason::InvalidFileType,
+            })
         }),
     }
 }

@@ -37,7 +37,7 @@ pub struct Limits {
     pub max_request_body_bytes: u64,
 }
 
-/// The HTTP service of the API: the five operations on the generated SDK, inside the request log,
+/// The HTTP service of the API: the eight operations on the generated SDK, inside the request log,
 /// the health check and the body limit, with the concurrency limit around each operation and,
 /// inside it, the signature's verification.
 pub fn api(
@@ -57,6 +57,9 @@ pub fn api(
         .get_attached_file(api::get_attached_file)
         .batch_get_attached_file_metadata(api::batch_get_attached_file_metadata)
         .delete_attached_file(api::delete_attached_file)
+        .describe_attached_files_configuration(api::describe_attached_files_configuration)
+        .list_attached_files_configurations(api::list_attached_files_configurations)
+        .update_attached_files_configuration(api::update_attached_files_configuration)
         .build()?;
     let service = BodyLimitLayer { max_bytes: limits.max_request_body_bytes }.layer(service);
     let health = AlbHealthCheckLayer::from_handler(HEALTH_PATH, |_: Request<Incoming>| async { StatusCode::OK });

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use attached_files::record::is_valid_arn;
 use attached_files::{AttachedFile, FileRecord, FileStatus};
 use attached_files_server::access::{self, AccessKey, KeyFile, KeyRing, Verification};
 use attached_files_server::api;
@@ -122,6 +123,10 @@ enum KeysCommand {
         /// An operation the key may call (e.g. GetAttachedFile); repeat for more. Default: any.
         #[arg(long = "operation", default_value = access::ANY)]
         operations: Vec<String>,
+        /// The ARN recorded as CreatedBy.AWSIdentityArn of files that calls signed with the key
+        /// start without a CreatedBy. Default: arn:aws:iam::000000000000:user/<AccessKeyId>.
+        #[arg(long)]
+        identity_arn: Option<String>,
     },
     /// Print every access key (without its secret) and what it may be used for.
     List,
@@ -280,12 +285,16 @@ fn keys(storage: &StorageArgs, command: KeysCommand) -> Result<(), String> {
         .map_err(|e| format!("cannot create data directory {}: {e}", storage.data_dir.display()))?;
     let file = KeyFile::in_dir(&storage.data_dir);
     match command {
-        KeysCommand::Create { instances, operations } => {
+        KeysCommand::Create { instances, operations, identity_arn } => {
             let known = api::operation_names();
             if let Some(unknown) = operations.iter().find(|op| *op != access::ANY && !known.contains(&op.as_str())) {
                 return Err(format!("--operation {unknown}: not one of {}", known.join(", ")));
             }
+            if let Some(arn) = identity_arn.as_deref().filter(|arn| !is_valid_arn(arn)) {
+                return Err(format!("--identity-arn {arn}: not an ARN"));
+            }
             let key = AccessKey::generate(instances, operations).map_err(|e| format!("cannot make a key: {e}"))?;
+            let key = AccessKey { identity_arn, ..key };
             file.add(key.clone())?;
             println!("export AWS_ACCESS_KEY_ID={}", key.access_key_id);
             println!("export AWS_SECRET_ACCESS_KEY={}", key.secret_access_key);
@@ -294,10 +303,11 @@ fn keys(storage: &StorageArgs, command: KeysCommand) -> Result<(), String> {
         KeysCommand::List => {
             for key in file.read()? {
                 println!(
-                    "{}  instances: {}  operations: {}",
+                    "{}  instances: {}  operations: {}  identity: {}",
                     key.access_key_id,
                     key.instances.join(","),
-                    key.operations.join(",")
+                    key.operations.join(","),
+                    key.identity_arn()
                 );
             }
             Ok(())

@@ -4,11 +4,13 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use attached_files::configuration::{DEFAULT_ALLOWED_EXTENSIONS, DEFAULT_MAX_SIZE_BYTES};
 use attached_files::embedded_s3::{self, AccessKey, DurableFs};
 use attached_files::files::DEFAULT_QUOTA;
 use attached_files::metadata::{MetadataStore, PostgresStore, SqliteStore};
 use attached_files::objects::{ObjectStore, S3Endpoint};
-use attached_files::{AttachedFiles, Quota, Scan};
+use attached_files::{AttachedFiles, Quota, Scan, ScopeLimits};
+use attached_files_server_sdk::model::FileExtension;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -59,11 +61,28 @@ pub struct StorageArgs {
     #[arg(long, env = "ATTACHED_FILES_MAX_BYTES_PER_INSTANCE", default_value_t = DEFAULT_QUOTA.max_bytes, global = true)]
     pub max_bytes_per_instance: u64,
 
+    /// The largest file, in bytes, of an attachment scope without a configuration of its own
+    /// (UpdateAttachedFilesConfiguration sets one per instance and scope): 1 to 104857600.
+    #[arg(long, env = "ATTACHED_FILES_DEFAULT_MAX_FILE_SIZE_BYTES", default_value_t = DEFAULT_MAX_SIZE_BYTES,
+          value_parser = clap::value_parser!(u64).range(1..=104_857_600), global = true)]
+    pub default_max_file_size_bytes: u64,
+
+    /// The file extensions (comma-separated, without dots) of an attachment scope without a
+    /// configuration of its own.
+    #[arg(long, env = "ATTACHED_FILES_DEFAULT_ALLOWED_EXTENSIONS", value_delimiter = ',',
+          default_values = DEFAULT_ALLOWED_EXTENSIONS, value_parser = file_extension, global = true)]
+    pub default_allowed_extensions: Vec<String>,
+
     /// A program that judges each completed upload: it gets the path of a copy of the bytes as
     /// its argument and exits 0 to approve, 1 to reject, anything else to fail the file. The
     /// file is PROCESSING until then. Without it every completed upload is approved at once.
     #[arg(long, env = "ATTACHED_FILES_SCAN_COMMAND", global = true)]
     pub scan_command: Option<PathBuf>,
+}
+
+/// An extension as the model allows it (`FileExtension`): 1 to 10 letters, digits, `-` or `_`.
+fn file_extension(text: &str) -> Result<String, String> {
+    FileExtension::try_from(text.to_owned()).map(FileExtension::into_inner).map_err(|e| e.to_string())
 }
 
 /// Who opens the storage: the server serves the embedded store on its configured address.
@@ -133,6 +152,10 @@ impl Storage {
         let scan = args.scan_command.clone().map_or(Scan::ApproveAll, Scan::Command);
         let files = AttachedFiles::new(metadata, objects, presigner.map_err(|e| e.to_string())?)
             .with_quota(quota)
+            .with_default_limits(ScopeLimits {
+                max_size_bytes: args.default_max_file_size_bytes,
+                allowed_extensions: args.default_allowed_extensions.clone(),
+            })
             .with_scan(scan);
         Ok(Self { files, embedded })
     }

@@ -35,6 +35,7 @@ fn key(id: &str, secret: &str, instances: &[&str], operations: &[&str]) -> Acces
         secret_access_key: secret.into(),
         instances: instances.iter().map(|s| s.to_string()).collect(),
         operations: operations.iter().map(|s| s.to_string()).collect(),
+        identity_arn: None,
     }
 }
 

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
+use crate::configuration::{AttachmentScope, Configuration, ConfigurationUpdate, ScopeLimits};
 use crate::metadata::{Inserted, MetadataStore, Quota, QuotaExceeded, StoreError};
 use crate::objects::{ObjectError, ObjectStore};
 use crate::presign::Presigner;
@@ -36,6 +37,8 @@ pub struct StartRequest {
     pub associated_resource_arn: String,
     pub created_by: Option<CreatedBy>,
     pub tags: BTreeMap<String, String>,
+    /// Who calls: recorded as `CreatedBy::AwsIdentityArn` when `created_by` names no one.
+    pub caller_identity_arn: Option<String>,
 }
 
 /// What StartAttachedFileUpload answers: the new file, and where to PUT its bytes.
@@ -117,6 +120,8 @@ pub enum FileError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InvalidFile {
     Size,
+    /// Its name's extension is not allowed.
+    Type,
 }
 
 impl FileError {
@@ -155,6 +160,8 @@ pub struct AttachedFiles {
     objects: ObjectStore,
     presigner: Arc<dyn Presigner>,
     quota: Quota,
+    /// The limits of every scope that has no configuration of its own.
+    default_limits: ScopeLimits,
     scan: Scan,
     /// Woken when an upload is completed, so that the scanner need not poll for it.
     scans_waiting: Arc<tokio::sync::Notify>,
@@ -166,7 +173,12 @@ pub const DEFAULT_QUOTA: Quota = Quota { max_files: 1_000_000, max_bytes: 1 << 4
 impl AttachedFiles {
     pub fn new(metadata: Arc<dyn MetadataStore>, objects: ObjectStore, presigner: Arc<dyn Presigner>) -> Self {
         let scans_waiting = Arc::default();
-        Self { metadata, objects, presigner, quota: DEFAULT_QUOTA, scan: Scan::ApproveAll, scans_waiting }
+        let (quota, default_limits, scan) = (DEFAULT_QUOTA, ScopeLimits::default(), Scan::ApproveAll);
+        Self { metadata, objects, presigner, quota, default_limits, scan, scans_waiting }
+    }
+
+    pub fn with_default_limits(self, default_limits: ScopeLimits) -> Self {
+        Self { default_limits, ..self }
     }
 
     pub fn with_quota(self, quota: Quota) -> Self {
@@ -190,6 +202,9 @@ impl AttachedFiles {
         if let Some(created_by) = &request.created_by {
             check_arn(created_by.arn())?;
         }
+        let scope = AttachmentScope::of_resource(&request.associated_resource_arn);
+        let limits = self.configuration(&request.instance_id, scope).await?.limits;
+        check_limits(&request, scope, &limits)?;
         let file_id = uuid::Uuid::new_v4().to_string();
         let record = FileRecord {
             file_arn: file_arn(&request.associated_resource_arn, &request.instance_id, &file_id),
@@ -200,7 +215,7 @@ impl AttachedFiles {
             file_size_in_bytes: request.file_size_in_bytes,
             file_status: FileStatus::Processing,
             file_use_case_type: Some(request.file_use_case_type),
-            created_by: request.created_by,
+            created_by: request.created_by.or(request.caller_identity_arn.map(CreatedBy::AwsIdentityArn)),
             creation_time: now_millis(),
             associated_resource_arn: request.associated_resource_arn,
             tags: request.tags,
@@ -222,6 +237,38 @@ impl AttachedFiles {
         };
         let upload = self.upload_url(&record).await?;
         Ok(StartedUpload { record, upload })
+    }
+
+    /// DescribeAttachedFilesConfiguration: the configuration in effect for `scope` of the instance.
+    pub async fn configuration(&self, instance_id: &str, scope: AttachmentScope) -> Result<Configuration, FileError> {
+        let stored = self.metadata.configuration(instance_id, scope).await?;
+        Ok(Configuration::effective(instance_id, scope, stored, &self.default_limits))
+    }
+
+    /// ListAttachedFilesConfigurations: the configuration in effect for each scope, in
+    /// [`AttachmentScope::ALL`]'s order.
+    pub async fn configurations(&self, instance_id: &str) -> Result<Vec<Configuration>, FileError> {
+        let mut stored = self.metadata.configurations(instance_id).await?;
+        Ok(AttachmentScope::ALL
+            .into_iter()
+            .map(|scope| {
+                let own = stored.iter().position(|stored| stored.scope == scope).map(|at| stored.swap_remove(at));
+                Configuration::effective(instance_id, scope, own, &self.default_limits)
+            })
+            .collect())
+    }
+
+    /// UpdateAttachedFilesConfiguration: changes what `update` names of the scope's configuration
+    /// and answers the configuration then in effect. Files already started keep the limits they
+    /// were started under.
+    pub async fn update_configuration(
+        &self,
+        instance_id: &str,
+        scope: AttachmentScope,
+        update: &ConfigurationUpdate,
+    ) -> Result<Configuration, FileError> {
+        let stored = self.metadata.update_configuration(instance_id, scope, update, now_millis()).await?;
+        Ok(Configuration::effective(instance_id, scope, Some(stored), &self.default_limits))
     }
 
     /// The upload URL of `record`: signed at the whole second of its creation, so that it is the
@@ -496,6 +543,32 @@ const CLOCK_MARGIN: Duration = Duration::from_secs(5);
 fn upload_closed(record: &FileRecord, now: OffsetDateTime) -> bool {
     let lifetime = Duration::from_secs(record.upload_url_expiry_in_seconds.unwrap_or(0));
     record.creation_time + lifetime + CLOCK_MARGIN <= now
+}
+
+/// Refuses a file that its scope's limits do not allow, naming the limit.
+fn check_limits(request: &StartRequest, scope: AttachmentScope, limits: &ScopeLimits) -> Result<(), FileError> {
+    let scope = scope.as_str();
+    if request.file_size_in_bytes > limits.max_size_bytes {
+        return Err(FileError::InvalidRequest {
+            message: format!(
+                "the file has {} bytes, more than the {} bytes that attached files of scope {scope} of this \
+                 instance may have",
+                request.file_size_in_bytes, limits.max_size_bytes
+            ),
+            reason: Some(InvalidFile::Size),
+        });
+    }
+    if !limits.allows_name(&request.file_name) {
+        return Err(FileError::InvalidRequest {
+            message: format!(
+                "the file name's extension is not one that attached files of scope {scope} of this instance may \
+                 have: {}",
+                limits.allowed_extensions.join(", ")
+            ),
+            reason: Some(InvalidFile::Type),
+        });
+    }
+    Ok(())
 }
 
 fn check_arn(arn: &str) -> Result<(), FileError> {

@@ -1,7 +1,9 @@
 //! Attached files for the Amazon Connect attached-file API, independent of the HTTP layer.
 //!
 //! - [`files`]: the operations (Start, Complete, Get, BatchGet and Delete of attached files, the
-//!   scan, the sweep of interrupted work, and the operator's ingest, set-status, list).
+//!   Describe, List and Update of each scope's configuration, the scan, the sweep of interrupted
+//!   work, and the operator's ingest, set-status, list).
+//! - [`configuration`]: what each attachment scope of an instance allows (size, extensions).
 //! - [`record`]: the metadata of a file and its wire formats (times, ARNs, statuses).
 //! - [`metadata`]: the metadata store trait, its embedded SQLite default and its PostgreSQL store
 //!   for several replicas.
@@ -9,6 +11,7 @@
 //! - [`presign`]: the presigner with a signing key cached per day, for stores named by a URL.
 //! - [`embedded_s3`]: the embedded, durable S3-compatible object store (s3s).
 
+pub mod configuration;
 pub mod embedded_s3;
 pub mod files;
 pub mod metadata;
@@ -16,6 +19,7 @@ pub mod objects;
 pub mod presign;
 pub mod record;
 
+pub use configuration::{AttachmentScope, Configuration, ConfigurationUpdate, ScopeLimits};
 pub use files::{
     AttachedFile, AttachedFiles, Batch, Disposition, FileError, FileRef, GetRequest, InvalidFile, Scan, StartRequest,
     StartedUpload, UploadUrl,

@@ -184,7 +184,7 @@ async fn files_survive_a_restart_and_an_outage_of_the_store() {
     let addr = store.addr;
     let bytes = sample_bytes(70_000);
     let path = local_file(dir.path(), "a.bin", &bytes);
-    let record = files.ingest(new_file("inst", "a.bin"), &path, Some(FileStatus::Approved)).await.unwrap();
+    let record = files.ingest(new_file("inst", "a.pdf"), &path, Some(FileStatus::Approved)).await.unwrap();
     drop(files);
     store.stop().await;
 
@@ -255,5 +255,42 @@ async fn deletes_hide_at_once_and_the_sweep_removes_what_is_left() {
     assert!(matches!(files.get(&get("inst", &abandoned.file_id)).await, Err(FileError::NotFound)));
     let url = files.get(&get("inst", &kept.file_id)).await.unwrap().download.unwrap().url;
     assert_eq!(download(&url).await.2, b"kept");
+    store.stop().await;
+}
+
+#[tokio::test]
+async fn starts_obey_the_configuration_of_their_instance_and_scope_at_the_time() {
+    use attached_files::{AttachmentScope, ConfigurationUpdate, InvalidFile, StartRequest};
+    let dir = tempfile::tempdir().unwrap();
+    let (store, files) = start_files(dir.path()).await;
+    let start = |instance: &str, name: &str, size: u64, arn: &str| StartRequest {
+        file_size_in_bytes: size,
+        associated_resource_arn: arn.into(),
+        ..new_file(instance, name)
+    };
+    let refused = |result: Result<_, FileError>| match result {
+        Err(FileError::InvalidRequest { message, reason: Some(reason) }) => (reason, message),
+        other => panic!("not refused as an invalid file: {:?}", other.map(|_: attached_files::StartedUpload| ())),
+    };
+    let contact = "arn:aws:connect:us-east-1:111122223333:instance/inst/contact/c-1";
+    let early = local_file(dir.path(), "early", &sample_bytes(100));
+    let before = files.ingest(new_file("inst", "early.txt"), &early, Some(FileStatus::Approved)).await.unwrap();
+
+    let update = ConfigurationUpdate { max_size_bytes: Some(50), allowed_extensions: Some(vec!["PDF".into()]) };
+    files.update_configuration("inst", AttachmentScope::Case, &update).await.unwrap();
+    let (reason, message) = refused(files.start(start("inst", "big.pdf", 51, CASE_ARN)).await);
+    assert_eq!(reason, InvalidFile::Size);
+    assert!(message.contains("50 bytes"), "{message}");
+    let (reason, message) = refused(files.start(start("inst", "notes.txt", 5, CASE_ARN)).await);
+    assert_eq!(reason, InvalidFile::Type);
+    assert!(message.contains("PDF"), "{message}");
+    files.start(start("inst", "ok.pdf", 50, CASE_ARN)).await.expect("at the limit, any case of the extension");
+
+    // Another instance, and the email scope of the same one, keep the defaults.
+    files.start(start("other", "notes.txt", 51, CASE_ARN)).await.unwrap();
+    files.start(start("inst", "notes.txt", 51, contact)).await.unwrap();
+    // A file stored before the change is not affected by it.
+    let url = files.get(&get("inst", &before.file_id)).await.unwrap().download.unwrap().url;
+    assert_eq!(download(&url).await.2, sample_bytes(100));
     store.stop().await;
 }

@@ -193,3 +193,40 @@ async fn handles_racing_for_one_quota_never_exceed_it() {
         assert_eq!(stores[0].list("i").await.unwrap().len(), 10, "{}", database.name());
     }
 }
+
+#[tokio::test]
+async fn a_configuration_update_changes_only_what_it_names_and_every_handle_sees_it() {
+    use attached_files::configuration::{AttachmentScope, ConfigurationUpdate};
+    use time::macros::datetime;
+
+    for database in Database::each().await {
+        let (writer, reader) = (database.open().await, database.open().await);
+        let name = database.name();
+        assert_eq!(reader.configuration("i", AttachmentScope::Case).await.unwrap(), None, "{name}");
+        assert_eq!(reader.configurations("i").await.unwrap(), vec![], "{name}");
+
+        let size_only = ConfigurationUpdate { max_size_bytes: Some(10), allowed_extensions: None };
+        let first = writer
+            .update_configuration("i", AttachmentScope::Case, &size_only, datetime!(2026-01-02 03:04:05.678 UTC))
+            .await
+            .unwrap();
+        assert_eq!((first.max_size_bytes, first.allowed_extensions.as_deref()), (Some(10), None), "{name}");
+        assert_eq!(first.last_modified_time, datetime!(2026-01-02 03:04:05.678 UTC), "{name}");
+
+        let extensions = ConfigurationUpdate { max_size_bytes: None, allowed_extensions: Some(vec!["pdf".into()]) };
+        let later = datetime!(2026-01-02 03:04:06 UTC);
+        let second = writer.update_configuration("i", AttachmentScope::Case, &extensions, later).await.unwrap();
+        assert_eq!(second.max_size_bytes, Some(10), "{name}: the size is kept");
+        assert_eq!(second.allowed_extensions, Some(vec!["pdf".to_owned()]), "{name}");
+        assert_eq!(second.last_modified_time, later, "{name}");
+        let none = ConfigurationUpdate { max_size_bytes: None, allowed_extensions: Some(vec![]) };
+        let emptied = writer.update_configuration("i", AttachmentScope::Case, &none, later).await.unwrap();
+        assert_eq!(emptied.allowed_extensions, Some(vec![]), "{name}: an empty list is a list");
+
+        // Another handle (process, replica) reads it at once; other instances and scopes have none.
+        assert_eq!(reader.configuration("i", AttachmentScope::Case).await.unwrap(), Some(emptied.clone()), "{name}");
+        assert_eq!(reader.configuration("i", AttachmentScope::Task).await.unwrap(), None, "{name}");
+        assert_eq!(reader.configuration("j", AttachmentScope::Case).await.unwrap(), None, "{name}");
+        assert_eq!(reader.configurations("i").await.unwrap(), vec![emptied], "{name}");
+    }
+}

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use async_trait::async_trait;
+use attached_files::configuration::{AttachmentScope, ConfigurationUpdate, StoredConfiguration};
 use attached_files::embedded_s3::{self, DurableFs};
 use attached_files::metadata::{Inserted, MetadataStore, Quota, SqliteStore, StoreError};
 use attached_files::objects::{ObjectStore, S3Endpoint};
@@ -39,6 +40,7 @@ pub fn allow_test_key(data_dir: &std::path::Path) {
             secret_access_key: SECRET.into(),
             instances: vec![ANY.into()],
             operations: vec![ANY.into()],
+            identity_arn: None,
         })
         .unwrap();
     }
@@ -147,6 +149,7 @@ impl TestServer {
             associated_resource_arn: CASE_ARN.into(),
             tags: BTreeMap::from([("team".into(), "blue".into()), ("case type".into(), "billing:2024/q2".into())]),
             created_by: Some(CreatedBy::ConnectUserArn(AGENT_ARN.into())),
+            caller_identity_arn: None,
         };
         self.files.ingest(request, &path, Some(status)).await.unwrap()
     }
@@ -239,6 +242,29 @@ impl MetadataStore for GatedStore {
 
     async fn in_phase(&self, phase: Phase) -> Result<Vec<FileRecord>, StoreError> {
         self.inner.in_phase(phase).await
+    }
+
+    async fn configuration(
+        &self,
+        instance_id: &str,
+        scope: AttachmentScope,
+    ) -> Result<Option<StoredConfiguration>, StoreError> {
+        self.inner.configuration(instance_id, scope).await
+    }
+
+    async fn configurations(&self, instance_id: &str) -> Result<Vec<StoredConfiguration>, StoreError> {
+        self.inner.configurations(instance_id).await
+    }
+
+    async fn update_configuration(
+        &self,
+        instance_id: &str,
+        scope: AttachmentScope,
+        update: &ConfigurationUpdate,
+        now: time::OffsetDateTime,
+    ) -> Result<StoredConfiguration, StoreError> {
+        self.gate.write()?;
+        self.inner.update_configuration(instance_id, scope, update, now).await
     }
 }
 

@@ -4,6 +4,9 @@
 
 use async_trait::async_trait;
 
+use time::OffsetDateTime;
+
+use crate::configuration::{AttachmentScope, ConfigurationUpdate, StoredConfiguration};
 use crate::record::{FileRecord, FileStatus, Phase};
 
 mod cache;
@@ -89,6 +92,52 @@ pub trait MetadataStore: Send + Sync + 'static {
     /// Every file of every instance in `phase`, oldest first: the work left by other processes
     /// or by a crash.
     async fn in_phase(&self, phase: Phase) -> Result<Vec<FileRecord>, StoreError>;
+
+    /// The stored configuration of one scope of `instance_id`, if it was ever updated.
+    async fn configuration(
+        &self,
+        instance_id: &str,
+        scope: AttachmentScope,
+    ) -> Result<Option<StoredConfiguration>, StoreError>;
+    /// The stored configurations of `instance_id`, of the scopes that were ever updated.
+    async fn configurations(&self, instance_id: &str) -> Result<Vec<StoredConfiguration>, StoreError>;
+    /// Applies `update` to a scope's configuration (creating it if there is none) at `now`, in
+    /// one atomic step, and answers what is stored after it.
+    async fn update_configuration(
+        &self,
+        instance_id: &str,
+        scope: AttachmentScope,
+        update: &ConfigurationUpdate,
+        now: OffsetDateTime,
+    ) -> Result<StoredConfiguration, StoreError>;
+}
+
+/// The columns of a stored configuration, as both stores keep them: the size limit, the list of
+/// extensions as a JSON array (each NULL until an update names it), and the time in Unix
+/// milliseconds.
+pub(crate) fn stored_configuration(
+    scope: &str,
+    max_size_bytes: Option<i64>,
+    extensions: Option<&str>,
+    last_modified_ms: i64,
+) -> Result<StoredConfiguration, StoreError> {
+    let corrupt = |what: &str| StoreError(format!("corrupt configuration: {what}"));
+    Ok(StoredConfiguration {
+        scope: AttachmentScope::parse(scope).ok_or_else(|| corrupt(scope))?,
+        max_size_bytes: max_size_bytes.map(|size| u64::try_from(size).map_err(|_| corrupt("size"))).transpose()?,
+        allowed_extensions: extensions
+            .map(|json| serde_json::from_str(json).map_err(|_| corrupt("extensions")))
+            .transpose()?,
+        last_modified_time: OffsetDateTime::from_unix_timestamp_nanos(i128::from(last_modified_ms) * 1_000_000)
+            .map_err(|_| corrupt("time"))?,
+    })
+}
+
+/// An update's columns, in the order [`stored_configuration`] reads them.
+pub(crate) fn update_columns(update: &ConfigurationUpdate, now: OffsetDateTime) -> (Option<i64>, Option<String>, i64) {
+    let extensions = update.allowed_extensions.as_ref().map(|list| serde_json::Value::from(list.clone()).to_string());
+    let now_ms = i64::try_from(now.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX);
+    (update.max_size_bytes.map(signed), extensions, now_ms)
 }
 
 pub(crate) fn signed(n: u64) -> i64 {

@@ -9,14 +9,16 @@ use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
-use super::{Inserted, MetadataStore, Quota, StoreError, signed};
+use super::{Inserted, MetadataStore, Quota, StoreError, signed, stored_configuration, update_columns};
+use crate::configuration::{AttachmentScope, ConfigurationUpdate, StoredConfiguration};
 use crate::record::{FileRecord, FileStatus, Phase};
 
 /// The connections a server keeps open: enough for both cores' worth of calls in flight.
 const POOL_SIZE: usize = 16;
 
 /// The schema, in steps; `schema_version` holds how many have been applied.
-const MIGRATIONS: &[&str] = &["CREATE TABLE attached_files (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE attached_files (
          seq          BIGSERIAL UNIQUE,
          file_id      TEXT PRIMARY KEY,
          instance_id  TEXT NOT NULL,
@@ -35,7 +37,18 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE attached_files (
          instance_id TEXT PRIMARY KEY,
          files       BIGINT NOT NULL,
          bytes       BIGINT NOT NULL
-     );"];
+     );",
+    // The instances' attached-files configurations: one row per scope an update named; see
+    // `super::stored_configuration` for the columns.
+    "CREATE TABLE attached_files_configurations (
+         instance_id      TEXT NOT NULL,
+         scope            TEXT NOT NULL,
+         max_size_bytes   BIGINT,
+         extensions       TEXT,
+         last_modified_ms BIGINT NOT NULL,
+         PRIMARY KEY (instance_id, scope)
+     );",
+];
 
 /// An arbitrary key for `pg_advisory_xact_lock`, held while the schema is brought up to date.
 const MIGRATION_LOCK: i64 = 0x6174_7461_6368_6564; // "attached"
@@ -90,6 +103,13 @@ impl PostgresStore {
         tx.execute("UPDATE schema_version SET version = $1", &[&known]).await.map_err(store_error)?;
         tx.commit().await.map_err(store_error)
     }
+}
+
+const CONFIGURATION_COLUMNS: &str = "scope, max_size_bytes, extensions, last_modified_ms";
+
+/// The configuration of a row of [`CONFIGURATION_COLUMNS`].
+fn decode_configuration(row: &tokio_postgres::Row) -> Result<StoredConfiguration, StoreError> {
+    stored_configuration(row.get(0), row.get(1), row.get(2), row.get(3))
 }
 
 /// The record of a row of `record::text, phase`.
@@ -234,5 +254,50 @@ impl MetadataStore for PostgresStore {
             .await
             .map_err(store_error)?;
         rows.iter().map(decode).collect()
+    }
+
+    async fn configuration(
+        &self,
+        instance_id: &str,
+        scope: AttachmentScope,
+    ) -> Result<Option<StoredConfiguration>, StoreError> {
+        let client = self.client().await?;
+        let sql = format!(
+            "SELECT {CONFIGURATION_COLUMNS} FROM attached_files_configurations WHERE instance_id = $1 AND scope = $2"
+        );
+        let statement = client.prepare_cached(&sql).await.map_err(store_error)?;
+        let row = client.query_opt(&statement, &[&instance_id, &scope.as_str()]).await.map_err(store_error)?;
+        row.as_ref().map(decode_configuration).transpose()
+    }
+
+    async fn configurations(&self, instance_id: &str) -> Result<Vec<StoredConfiguration>, StoreError> {
+        let sql = format!("SELECT {CONFIGURATION_COLUMNS} FROM attached_files_configurations WHERE instance_id = $1");
+        let rows = self.client().await?.query(&sql, &[&instance_id]).await.map_err(store_error)?;
+        rows.iter().map(decode_configuration).collect()
+    }
+
+    async fn update_configuration(
+        &self,
+        instance_id: &str,
+        scope: AttachmentScope,
+        update: &ConfigurationUpdate,
+        now: time::OffsetDateTime,
+    ) -> Result<StoredConfiguration, StoreError> {
+        let (size, extensions, now) = update_columns(update, now);
+        let sql = format!(
+            "INSERT INTO attached_files_configurations AS stored VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (instance_id, scope) DO UPDATE SET
+                 max_size_bytes = COALESCE(excluded.max_size_bytes, stored.max_size_bytes),
+                 extensions = COALESCE(excluded.extensions, stored.extensions),
+                 last_modified_ms = excluded.last_modified_ms
+             RETURNING {CONFIGURATION_COLUMNS}"
+        );
+        let row = self
+            .client()
+            .await?
+            .query_one(&sql, &[&instance_id, &scope.as_str(), &size, &extensions, &now])
+            .await
+            .map_err(store_error)?;
+        decode_configuration(&row)
     }
 }

@@ -12,7 +12,8 @@ use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::cache::{RecordCache, WriteCount};
-use super::{Inserted, MetadataStore, Quota, StoreError, signed};
+use super::{Inserted, MetadataStore, Quota, StoreError, signed, stored_configuration, update_columns};
+use crate::configuration::{AttachmentScope, ConfigurationUpdate, StoredConfiguration};
 use crate::record::{FileRecord, FileStatus, Phase};
 
 /// The embedded default: one SQLite file, the record kept as JSON beside its keys, its phase and
@@ -37,8 +38,9 @@ pub struct SqliteStore {
 const READER_BUSY_TIMEOUT: Duration = Duration::from_millis(250);
 
 /// The schema, as `PRAGMA user_version` numbers it. Version 1 (GetAttachedFile only) had the
-/// table with its first three columns; version 2 adds what uploads and deletes need.
-const SCHEMA_VERSION: i64 = 2;
+/// table with its first three columns; version 2 adds what uploads and deletes need; version 3
+/// the instances' attached-files configurations.
+const SCHEMA_VERSION: i64 = 3;
 
 impl SqliteStore {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
@@ -151,7 +153,28 @@ fn migrate(tx: &Transaction<'_>) -> Result<(), StoreError> {
         )
         .map_err(StoreError::from)?;
     }
+    if version < 3 {
+        tx.execute_batch(CONFIGURATIONS_TABLE).map_err(StoreError::from)?;
+    }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(StoreError::from)
+}
+
+/// One row per scope an update named; see [`super::stored_configuration`] for the columns.
+const CONFIGURATIONS_TABLE: &str = "CREATE TABLE attached_files_configurations (
+         instance_id      TEXT NOT NULL,
+         scope            TEXT NOT NULL,
+         max_size_bytes   INTEGER,
+         extensions       TEXT,
+         last_modified_ms INTEGER NOT NULL,
+         PRIMARY KEY (instance_id, scope)
+     );";
+
+const CONFIGURATION_COLUMNS: &str = "scope, max_size_bytes, extensions, last_modified_ms";
+
+fn decode_configuration(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<StoredConfiguration, StoreError>> {
+    let (scope, size, extensions, time): (String, Option<i64>, Option<String>, i64) =
+        (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+    Ok(stored_configuration(&scope, size, extensions.as_deref(), time))
 }
 
 fn decode(json: String, phase: String) -> Result<FileRecord, StoreError> {
@@ -312,6 +335,56 @@ impl MetadataStore for SqliteStore {
                 .map_err(StoreError::from)?;
             let rows = stmt.query_map(params![phase.as_str()], decode_row).map_err(StoreError::from)?;
             rows.map(|row| row.map_err(StoreError::from).and_then(|(json, phase)| decode(json, phase))).collect()
+        })
+        .await
+    }
+
+    async fn configuration(
+        &self,
+        instance_id: &str,
+        scope: AttachmentScope,
+    ) -> Result<Option<StoredConfiguration>, StoreError> {
+        self.read(|conn| {
+            let sql = format!(
+                "SELECT {CONFIGURATION_COLUMNS} FROM attached_files_configurations WHERE instance_id = ?1 AND scope = ?2"
+            );
+            conn.prepare_cached(&sql)
+                .and_then(|mut stmt| stmt.query_row(params![instance_id, scope.as_str()], decode_configuration).optional())
+                .map_err(StoreError::from)?
+                .transpose()
+        })
+    }
+
+    async fn configurations(&self, instance_id: &str) -> Result<Vec<StoredConfiguration>, StoreError> {
+        self.read(|conn| {
+            let sql =
+                format!("SELECT {CONFIGURATION_COLUMNS} FROM attached_files_configurations WHERE instance_id = ?1");
+            let mut stmt = conn.prepare_cached(&sql).map_err(StoreError::from)?;
+            let rows = stmt.query_map(params![instance_id], decode_configuration).map_err(StoreError::from)?;
+            rows.map(|row| row.map_err(StoreError::from)?).collect()
+        })
+    }
+
+    async fn update_configuration(
+        &self,
+        instance_id: &str,
+        scope: AttachmentScope,
+        update: &ConfigurationUpdate,
+        now: time::OffsetDateTime,
+    ) -> Result<StoredConfiguration, StoreError> {
+        let instance_id = instance_id.to_owned();
+        let (size, extensions, now) = update_columns(update, now);
+        self.with_write(move |tx| {
+            let sql = format!(
+                "INSERT INTO attached_files_configurations VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (instance_id, scope) DO UPDATE SET
+                     max_size_bytes = COALESCE(excluded.max_size_bytes, max_size_bytes),
+                     extensions = COALESCE(excluded.extensions, extensions),
+                     last_modified_ms = excluded.last_modified_ms
+                 RETURNING {CONFIGURATION_COLUMNS}"
+            );
+            tx.query_row(&sql, params![instance_id, scope.as_str(), size, extensions, now], decode_configuration)
+                .map_err(StoreError::from)?
         })
         .await
     }

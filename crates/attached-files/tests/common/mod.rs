@@ -88,6 +88,7 @@ pub fn new_file(instance_id: &str, name: &str) -> StartRequest {
         associated_resource_arn: CASE_ARN.into(),
         created_by: None,
         tags: BTreeMap::from([("team".into(), "blue".into())]),
+        caller_identity_arn: None,
     }
 }
 
