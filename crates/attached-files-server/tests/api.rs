@@ -133,7 +133,7 @@ async fn a_storage_failure_is_a_500_that_does_not_tell_its_cause() {
 #[tokio::test]
 async fn a_download_url_longer_than_the_model_allows_is_an_invalid_request() {
     let server = TestServer::start().await;
-    let file = server.ingest("inst-1", &"é".repeat(256), b"hello", FileStatus::Approved).await;
+    let file = server.ingest("inst-1", &format!("{}.txt", "é".repeat(252)), b"hello", FileStatus::Approved).await;
     let plain = get(&server, &get_path("inst-1", &file.file_id)).await;
     assert_eq!(plain.status, 200, "without a disposition the URL fits: {:?}", plain.body);
 

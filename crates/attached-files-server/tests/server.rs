@@ -109,7 +109,7 @@ async fn download(body: &Value) -> Vec<u8> {
 
 fn sample_file(dir: &Path, len: usize) -> (std::path::PathBuf, Vec<u8>) {
     let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 253) as u8).collect();
-    let path = dir.join("sample.bin");
+    let path = dir.join("sample.pdf"); // an extension the default configuration allows
     std::fs::write(&path, &bytes).unwrap();
     (path, bytes)
 }
@@ -175,7 +175,8 @@ async fn sigterm_lets_a_download_in_flight_finish() {
     let data = dir.path().join("data");
     let (path, bytes) = sample_file(dir.path(), 64 << 20);
     let (mut server, url) = serve(&data);
-    let record = ingest(&data, &path, "APPROVED", &[]);
+    // Above the default limit of 20 MiB: the ingest allows the most a configuration may.
+    let record = ingest(&data, &path, "APPROVED", &["--default-max-file-size-bytes", "104857600"]);
     let body = get(&mut binary(&data), file_id(&record), &url);
 
     let mut response = reqwest::get(body["DownloadUrlMetadata"]["Url"].as_str().unwrap()).await.unwrap();
