@@ -3,13 +3,15 @@
 //! four scopes with the generated paginator, each constraint violation and a forged NextToken
 //! arrive as the operation's InvalidParameterException, and StartAttachedFileUpload obeys the
 //! configuration of its own instance and scope only (case-insensitive extensions, files uploaded
-//! before a change kept). Also: the creator of a file started without CreatedBy is the signing
-//! key's identity, and a key limited to Describe cannot Update.
+//! before a change kept), and the server's defaults (`AttachedFiles::with_default_limits`) fill
+//! what no Update set. Also: the creator of a file started without CreatedBy is the signing key's
+//! identity, and a key limited to Describe cannot Update.
 
 mod common;
 
 use std::time::{Duration, SystemTime};
 
+use attached_files::ScopeLimits;
 use attached_files_client::error::{ProvideErrorMetadata, SdkError};
 use attached_files_client::operation::start_attached_file_upload::builders::StartAttachedFileUploadFluentBuilder;
 use attached_files_client::operation::start_attached_file_upload::{
@@ -20,7 +22,7 @@ use attached_files_client::types::{
     AllowedExtension, AttachedFileInvalidRequestExceptionReason, AttachedFilesConfiguration, AttachmentScope,
     CreatedByInfo, ExtensionConfiguration, FileStatusType, FileUseCaseType, InvalidRequestExceptionReason,
 };
-use attached_files_server::access::AccessKey;
+use attached_files_server::access::{ANY, AccessKey};
 use aws_smithy_runtime_api::client::result::CreateUnhandledError;
 use common::*;
 
@@ -364,6 +366,46 @@ async fn a_file_started_without_created_by_is_created_by_the_signing_keys_identi
     let agent = CreatedByInfo::ConnectUserArn(AGENT_ARN.into());
     let started = start(&client, "theirs.txt", 5).created_by(agent.clone()).send().await.unwrap();
     assert_eq!(started.created_by(), Some(&agent));
+
+    // A key with an identity of its own.
+    let uploader = "arn:aws:iam::111122223333:role/uploader";
+    let key = AccessKey::generate(vec![ANY.into()], vec![ANY.into()]).unwrap();
+    let key = AccessKey { identity_arn: Some(uploader.into()), ..key };
+    server.add_key(key.clone());
+    let client = client_with(&server.url, (&key.access_key_id, &key.secret_access_key));
+    let started = start(&client, "role.txt", 5).send().await.unwrap();
+    assert_eq!(started.created_by(), Some(&CreatedByInfo::AwsIdentityArn(uploader.into())));
+}
+
+#[tokio::test]
+async fn the_defaults_are_the_servers_to_set() {
+    let defaults = ScopeLimits { max_size_bytes: 5000, allowed_extensions: vec!["pdf".into(), "txt".into()] };
+    let server = TestServer::start_configured(LIMITS, |files| files.with_default_limits(defaults)).await;
+    let client = client(&server);
+    let list = client.list_attached_files_configurations().instance_id("inst-1").send().await.unwrap();
+    for listed in list.attached_files_configurations() {
+        let limits = (listed.maximum_size_limit_in_bytes(), names(listed.extension_configuration()));
+        assert_eq!(limits, (Some(5000), vec!["pdf", "txt"]), "{listed:?}");
+    }
+
+    // What an update does not name comes from the server's defaults.
+    let update =
+        client.update_attached_files_configuration().instance_id("inst-1").attachment_scope(AttachmentScope::Case);
+    let updated = update.extension_configuration(extensions(&["png"])).send().await.unwrap();
+    assert_eq!(
+        (updated.maximum_size_limit_in_bytes(), names(updated.extension_configuration())),
+        (Some(5000), vec!["png"])
+    );
+    start(&client, "a.png", 5000).send().await.unwrap();
+    let (reason, message) = refusal(start(&client, "a.png", 5001).send().await);
+    assert_eq!(reason, AttachedFileInvalidRequestExceptionReason::InvalidFileSize);
+    assert!(message.contains("5000"), "{message}");
+    let (reason, _) = refusal(start(&client, "a.png", 10).associated_resource_arn(CONTACT_ARN).send().await);
+    assert_eq!(
+        reason,
+        AttachedFileInvalidRequestExceptionReason::InvalidFileType,
+        "emails keep the defaults: pdf, txt"
+    );
 }
 
 #[tokio::test]
