@@ -415,7 +415,6 @@ structure ListAttachedFilesConfigurationsResponse {
 
 /// Sets the attached-files configuration of an instance for one attachment scope, creating it
 /// when the instance has none. A partial update changes only the members it names.
-@idempotent
 @http(method: "POST", uri: "/attached-files-configurations/{InstanceId}/{AttachmentScope}", code: 200)
 operation UpdateAttachedFilesConfiguration {
     input: UpdateAttachedFilesConfigurationRequest
