@@ -113,6 +113,23 @@ impl Caller {
     }
 }
 
+/// Why the key file could not be read or changed.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyFileError {
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{}: {source}", path.display())]
+    Malformed { path: PathBuf, source: serde_json::Error },
+    #[error("there is no access key {0}")]
+    NoSuchKey(String),
+}
+
+impl KeyFileError {
+    fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Self + '_ {
+        move |source| Self::Io { path: path.to_owned(), source }
+    }
+}
+
 /// The key file: read, changed under a lock, and replaced whole.
 #[derive(Debug, Clone)]
 pub struct KeyFile {
@@ -135,18 +152,18 @@ impl KeyFile {
     }
 
     /// Every key; none if there is no file yet.
-    pub fn read(&self) -> Result<Vec<AccessKey>, String> {
+    pub fn read(&self) -> Result<Vec<AccessKey>, KeyFileError> {
         match std::fs::read(&self.path) {
             Ok(bytes) => serde_json::from_slice::<Contents>(&bytes)
                 .map(|contents| contents.access_keys)
-                .map_err(|e| format!("{}: {e}", self.path.display())),
+                .map_err(|source| KeyFileError::Malformed { path: self.path.clone(), source }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(e) => Err(format!("{}: {e}", self.path.display())),
+            Err(e) => Err(KeyFileError::io(&self.path)(e)),
         }
     }
 
     /// Adds `key`.
-    pub fn add(&self, key: AccessKey) -> Result<(), String> {
+    pub fn add(&self, key: AccessKey) -> Result<(), KeyFileError> {
         self.change(|keys| {
             keys.push(key);
             Ok(())
@@ -154,19 +171,18 @@ impl KeyFile {
     }
 
     /// Removes the key `access_key_id`.
-    pub fn remove(&self, access_key_id: &str) -> Result<(), String> {
+    pub fn remove(&self, access_key_id: &str) -> Result<(), KeyFileError> {
         self.change(|keys| {
             let before = keys.len();
             keys.retain(|key| key.access_key_id != access_key_id);
-            if keys.len() == before { Err(format!("there is no access key {access_key_id}")) } else { Ok(()) }
+            if keys.len() == before { Err(KeyFileError::NoSuchKey(access_key_id.to_owned())) } else { Ok(()) }
         })
     }
 
     /// Reads, changes and replaces the file, holding a lock so that two commands at once lose
     /// nothing; the new file is complete on disk before it takes the old one's place.
-    fn change(&self, edit: impl FnOnce(&mut Vec<AccessKey>) -> Result<(), String>) -> Result<(), String> {
+    fn change(&self, edit: impl FnOnce(&mut Vec<AccessKey>) -> Result<(), KeyFileError>) -> Result<(), KeyFileError> {
         use std::os::unix::fs::OpenOptionsExt;
-        let fail = |path: &Path, e: std::io::Error| format!("{}: {e}", path.display());
         let lock_path = self.path.with_extension("lock");
         let lock = std::fs::OpenOptions::new()
             .create(true)
@@ -174,16 +190,17 @@ impl KeyFile {
             .write(true)
             .mode(0o600)
             .open(&lock_path)
-            .map_err(|e| fail(&lock_path, e))?;
-        lock.lock().map_err(|e| fail(&lock_path, e))?;
+            .map_err(KeyFileError::io(&lock_path))?;
+        lock.lock().map_err(KeyFileError::io(&lock_path))?;
         let mut keys = self.read()?;
         edit(&mut keys)?;
-        let text = serde_json::to_vec_pretty(&Contents { access_keys: keys }).map_err(|e| e.to_string())?;
+        let text = serde_json::to_vec_pretty(&Contents { access_keys: keys })
+            .map_err(|source| KeyFileError::Malformed { path: self.path.clone(), source })?;
         let partial = self.path.with_extension(format!("json.{}", uuid::Uuid::new_v4().simple()));
-        crate::storage::write_private(&partial, &text).map_err(|e| fail(&partial, e))?;
-        std::fs::rename(&partial, &self.path).map_err(|e| fail(&self.path, e))?;
+        crate::storage::write_private(&partial, &text).map_err(KeyFileError::io(&partial))?;
+        std::fs::rename(&partial, &self.path).map_err(KeyFileError::io(&self.path))?;
         if let Some(dir) = self.path.parent() {
-            std::fs::File::open(dir).and_then(|dir| dir.sync_all()).map_err(|e| fail(dir, e))?;
+            std::fs::File::open(dir).and_then(|dir| dir.sync_all()).map_err(KeyFileError::io(dir))?;
         }
         Ok(())
     }
@@ -205,7 +222,7 @@ struct Loaded {
 
 impl KeyRing {
     /// The keys of `file`, read now.
-    pub fn load(file: KeyFile) -> Result<Self, String> {
+    pub fn load(file: KeyFile) -> Result<Self, KeyFileError> {
         let ring = Self { file, keys: Arc::default() };
         ring.reload()?;
         Ok(ring)
@@ -217,7 +234,7 @@ impl KeyRing {
     }
 
     /// Reads the file again if it changed since it was last read.
-    pub fn reload(&self) -> Result<(), String> {
+    pub fn reload(&self) -> Result<(), KeyFileError> {
         use std::os::unix::fs::MetadataExt;
         let stamp = std::fs::metadata(self.file.path())
             .ok()
@@ -232,8 +249,8 @@ impl KeyRing {
         Ok(())
     }
 
-    /// Reloads the key file every [`RELOAD_EVERY`], forever; a file that cannot be read leaves
-    /// the keys as they were.
+    /// Reloads the key file every [`RELOAD_EVERY`], until dropped; a file that cannot be read
+    /// leaves the keys as they were.
     pub async fn reload_forever(self) {
         let mut every = tokio::time::interval(RELOAD_EVERY);
         loop {

@@ -1,5 +1,5 @@
 //! The API assembled from the generated service, the handler and the operating layers, and
-//! served until a shutdown signal.
+//! served on a listener until a shutdown.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -35,6 +35,12 @@ pub struct Limits {
     pub max_concurrent_requests: usize,
     /// Longest request body accepted.
     pub max_request_body_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_concurrent_requests: 256, max_request_body_bytes: 64 * 1024 }
+    }
 }
 
 /// The HTTP service of the API: the eight operations on the generated SDK, inside the request log,
@@ -78,29 +84,6 @@ impl<S> ApiService for S where
         + Send
         + 'static
 {
-}
-
-/// How often the background work runs: the sweep of deletes and abandoned uploads, and the scan of
-/// uploads completed by other processes (this process's own are scanned as soon as they are due).
-pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
-pub const SCAN_POLL: Duration = Duration::from_secs(5);
-
-/// An upload not completed this long after its start is deleted by the sweep.
-pub const ABANDONED_AFTER: Duration = Duration::from_secs(24 * 3600);
-
-/// The server's background work, forever: the scanner, and the sweep every [`SWEEP_EVERY`].
-pub async fn background(files: Arc<AttachedFiles>) {
-    let scanner = files.clone();
-    tokio::spawn(async move { scanner.scan_forever(SCAN_POLL).await });
-    let mut every = tokio::time::interval(SWEEP_EVERY);
-    loop {
-        every.tick().await;
-        match files.sweep(ABANDONED_AFTER).await {
-            Ok(0) => {}
-            Ok(removed) => tracing::info!(removed, "swept deleted and abandoned files"),
-            Err(e) => tracing::error!(cause = %e, "the sweep failed; retrying later"),
-        }
-    }
 }
 
 /// Serves `api` on `listener` until `shutdown` completes, then lets the calls in flight finish

@@ -1,7 +1,11 @@
-//! The attached-files server, as a library so that tests can run it in-process; the binary
-//! (`main.rs`) parses flags, sets up logging, binds and calls [`app::run`].
+//! The attached-files server, as a library: [`server::Server::start`] runs one from a
+//! [`config::Config`] on a listener until its handle's shutdown. The binary (`src/bin/`) turns
+//! flags and the environment into a `Config`, sets up logging and signals, and runs it, or an
+//! operator command.
 //!
-//! - [`api`]: the handlers of the five operations on the generated server SDK, and the one place
+//! - [`config`]: what a server is started with, as plain values, and their defaults.
+//! - [`server`]: the server started and stopped as one: storage, API, key reload, scanner, sweep.
+//! - [`api`]: the handlers of the eight operations on the generated server SDK, and the one place
 //!   where the domain's answers become the API's outputs and modeled errors.
 //! - [`access`]: the access keys callers sign with, what each may do, and the SigV4 plugin's
 //!   wiring.
@@ -9,12 +13,14 @@
 //!   limit that answers ThrottlingException.
 //! - [`app`]: the API assembled (with the health check), and `run(listener, api, shutdown)`.
 //! - [`log_writer`]: where log lines go: batched in memory, written by a thread of their own.
-//! - [`storage`]: the storage flags shared by every command, and the wiring of the metadata
-//!   store, the object store (embedded or external) and the presigner.
+//! - [`storage`]: the metadata store, the object store (embedded or external) and the presigner
+//!   that a configuration names, opened.
 
 pub mod access;
 pub mod api;
 pub mod app;
+pub mod config;
 pub mod log_writer;
 pub mod operating;
+pub mod server;
 pub mod storage;

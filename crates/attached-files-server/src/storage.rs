@@ -1,88 +1,41 @@
-//! Storage configuration, shared by the server and the operator commands, and its wiring.
+//! The storage a [`StorageConfig`] names, opened: the metadata store, the object store (the
+//! embedded one served by a task of this process) and the presigner, shared by the server and the
+//! operator commands.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use attached_files::configuration::{DEFAULT_ALLOWED_EXTENSIONS, DEFAULT_MAX_SIZE_BYTES};
+use attached_files::AttachedFiles;
 use attached_files::embedded_s3::{self, AccessKey, DurableFs};
-use attached_files::files::DEFAULT_QUOTA;
-use attached_files::metadata::{MetadataStore, PostgresStore, SqliteStore};
-use attached_files::objects::{ObjectStore, S3Endpoint};
-use attached_files::{AttachedFiles, Quota, Scan, ScopeLimits};
-use attached_files_server_sdk::model::FileExtension;
+use attached_files::metadata::{MetadataStore, PostgresStore, SqliteStore, StoreError};
+use attached_files::objects::{ObjectError, ObjectStore, S3Endpoint};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-#[derive(Debug, Clone, clap::Args)]
-pub struct StorageArgs {
-    /// Directory of the metadata database and of the embedded object store; created if missing.
-    #[arg(long, env = "ATTACHED_FILES_DATA_DIR", default_value = "data", global = true)]
-    pub data_dir: PathBuf,
+use crate::config::{Metadata, Objects, StorageConfig};
 
-    /// A PostgreSQL database for the metadata (`postgres://user:password@host:port/database`),
-    /// shared by several servers. Without it the metadata is in SQLite in the data directory.
-    #[arg(long, env = "ATTACHED_FILES_DATABASE_URL", global = true, hide_env_values = true)]
-    pub database_url: Option<String>,
-
-    /// Bucket that holds the files' bytes; created if missing.
-    #[arg(long, env = "ATTACHED_FILES_BUCKET", default_value = "attached-files", global = true)]
-    pub bucket: String,
-
-    /// URL of an external S3-compatible object store. Without it the embedded store is used.
-    /// Credentials come from the standard AWS chain (AWS_ACCESS_KEY_ID, profiles, roles).
-    #[arg(long, env = "ATTACHED_FILES_S3_ENDPOINT", global = true)]
-    pub s3_endpoint: Option<String>,
-
-    /// Region of the external object store (used for signing).
-    #[arg(long, env = "ATTACHED_FILES_S3_REGION", default_value = "us-east-1", global = true)]
-    pub s3_region: String,
-
-    /// Address the external store by path (`host/bucket/key`) instead of by virtual host.
-    #[arg(long, env = "ATTACHED_FILES_S3_PATH_STYLE", global = true)]
-    pub s3_path_style: bool,
-
-    /// Base URL put in download URLs, when callers reach the object store by another name than
-    /// the server does. Defaults to the store's own URL.
-    #[arg(long, env = "ATTACHED_FILES_PUBLIC_S3_ENDPOINT", global = true)]
-    pub public_s3_endpoint: Option<String>,
-
-    /// Address of the embedded object store's S3 endpoint, served by `serve`. Operator commands
-    /// serve the store to themselves on a port of their own, and put this address in URLs.
-    #[arg(long, env = "ATTACHED_FILES_EMBEDDED_S3_LISTEN", default_value = "127.0.0.1:9000", global = true)]
-    pub embedded_s3_listen: SocketAddr,
-
-    /// Most files an instance may hold; StartAttachedFileUpload beyond it is answered
-    /// ServiceQuotaExceededException (402, TOTAL_FILE_COUNT_EXCEEDED).
-    #[arg(long, env = "ATTACHED_FILES_MAX_FILES_PER_INSTANCE", default_value_t = DEFAULT_QUOTA.max_files, global = true)]
-    pub max_files_per_instance: u64,
-
-    /// Most bytes the files of an instance may take together (402, TOTAL_FILE_SIZE_EXCEEDED).
-    #[arg(long, env = "ATTACHED_FILES_MAX_BYTES_PER_INSTANCE", default_value_t = DEFAULT_QUOTA.max_bytes, global = true)]
-    pub max_bytes_per_instance: u64,
-
-    /// The largest file, in bytes, of an attachment scope without a configuration of its own
-    /// (UpdateAttachedFilesConfiguration sets one per instance and scope): 1 to 104857600.
-    #[arg(long, env = "ATTACHED_FILES_DEFAULT_MAX_FILE_SIZE_BYTES", default_value_t = DEFAULT_MAX_SIZE_BYTES,
-          value_parser = clap::value_parser!(u64).range(1..=104_857_600), global = true)]
-    pub default_max_file_size_bytes: u64,
-
-    /// The file extensions (comma-separated, without dots) of an attachment scope without a
-    /// configuration of its own.
-    #[arg(long, env = "ATTACHED_FILES_DEFAULT_ALLOWED_EXTENSIONS", value_delimiter = ',',
-          default_values = DEFAULT_ALLOWED_EXTENSIONS, value_parser = file_extension, global = true)]
-    pub default_allowed_extensions: Vec<String>,
-
-    /// A program that judges each completed upload: it gets the path of a copy of the bytes as
-    /// its argument and exits 0 to approve, 1 to reject, anything else to fail the file. The
-    /// file is PROCESSING until then. Without it every completed upload is approved at once.
-    #[arg(long, env = "ATTACHED_FILES_SCAN_COMMAND", global = true)]
-    pub scan_command: Option<PathBuf>,
+/// Why the storage could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("cannot create data directory {}: {source}", path.display())]
+    DataDir { path: PathBuf, source: std::io::Error },
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{}: {what}", path.display())]
+    Malformed { path: PathBuf, what: String },
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error(transparent)]
+    Metadata(#[from] StoreError),
+    #[error("object store: {0}")]
+    Objects(#[from] ObjectError),
+    #[error("presigner: {0}")]
+    Presigner(String),
 }
 
-/// An extension as the model allows it (`FileExtension`): 1 to 10 letters, digits, `-` or `_`.
-fn file_extension(text: &str) -> Result<String, String> {
-    FileExtension::try_from(text.to_owned()).map(FileExtension::into_inner).map_err(|e| e.to_string())
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> StorageError + '_ {
+    move |source| StorageError::Io { path: path.to_owned(), source }
 }
 
 /// Who opens the storage: the server serves the embedded store on its configured address.
@@ -110,53 +63,50 @@ struct EmbeddedStore {
 
 impl Storage {
     /// Opens the metadata store and the object store, serving the embedded one if it is in use.
-    pub async fn open(args: &StorageArgs, role: Role) -> Result<Self, String> {
-        std::fs::create_dir_all(&args.data_dir)
-            .map_err(|e| format!("cannot create data directory {}: {e}", args.data_dir.display()))?;
-        let metadata: Arc<dyn MetadataStore> = match &args.database_url {
-            Some(url) => Arc::new(PostgresStore::connect(url).await.map_err(|e| e.to_string())?),
-            None => Arc::new(SqliteStore::open(&args.data_dir.join("metadata.sqlite3")).map_err(|e| e.to_string())?),
+    pub async fn open(config: &StorageConfig, role: Role) -> Result<Self, StorageError> {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|source| StorageError::DataDir { path: config.data_dir.clone(), source })?;
+        let metadata: Arc<dyn MetadataStore> = match &config.metadata {
+            Metadata::Sqlite => Arc::new(SqliteStore::open(&config.data_dir.join("metadata.sqlite3"))?),
+            Metadata::Postgres { url } => Arc::new(PostgresStore::connect(url).await?),
+            Metadata::Store(store) => store.clone(),
         };
 
-        let (endpoint, embedded) = match &args.s3_endpoint {
-            Some(url) => {
+        let (endpoint, embedded) = match &config.objects {
+            Objects::External { endpoint, region, path_style } => {
                 let endpoint = S3Endpoint {
-                    url: Some(url.clone()),
-                    region: args.s3_region.clone(),
-                    force_path_style: args.s3_path_style,
+                    url: Some(endpoint.clone()),
+                    region: region.clone(),
+                    force_path_style: *path_style,
                     credentials: None,
                 };
                 (endpoint, None)
             }
-            None => {
-                let (endpoint, embedded) = EmbeddedStore::start(args, role).await?;
+            Objects::Embedded { listen } => {
+                let (endpoint, embedded) = EmbeddedStore::start(&config.data_dir, *listen, role).await?;
                 (endpoint, Some(embedded))
             }
         };
 
         let client = endpoint.client().await;
-        let objects = ObjectStore::new(client, &args.bucket);
-        objects.ensure_bucket().await.map_err(|e| e.to_string())?;
+        let objects = ObjectStore::new(client, &config.bucket);
+        objects.ensure_bucket().await?;
         // URLs name the store as callers reach it: the public name if one is set, else the
         // server's own address (which an operator command's private port is not).
-        let public_url = match (&args.public_s3_endpoint, &embedded, role) {
+        let public_url = match (&config.public_s3_endpoint, &config.objects, role) {
             (Some(public), _, _) => Some(public.clone()),
-            (None, Some(_), Role::Operator) => Some(format!("http://{}", args.embedded_s3_listen)),
+            (None, Objects::Embedded { listen }, Role::Operator) => Some(format!("http://{listen}")),
             (None, _, _) => None,
         };
         let presigner = match public_url {
             Some(url) => S3Endpoint { url: Some(url), ..endpoint }.presigner().await,
             None => endpoint.presigner().await,
         };
-        let quota = Quota { max_files: args.max_files_per_instance, max_bytes: args.max_bytes_per_instance };
-        let scan = args.scan_command.clone().map_or(Scan::ApproveAll, Scan::Command);
-        let files = AttachedFiles::new(metadata, objects, presigner.map_err(|e| e.to_string())?)
-            .with_quota(quota)
-            .with_default_limits(ScopeLimits {
-                max_size_bytes: args.default_max_file_size_bytes,
-                allowed_extensions: args.default_allowed_extensions.clone(),
-            })
-            .with_scan(scan);
+        let presigner = presigner.map_err(|e| StorageError::Presigner(e.to_string()))?;
+        let files = AttachedFiles::new(metadata, objects, presigner)
+            .with_quota(config.quota)
+            .with_default_limits(config.default_limits.clone())
+            .with_scan(config.scan.clone());
         Ok(Self { files, embedded })
     }
 
@@ -177,10 +127,10 @@ impl Storage {
 impl EmbeddedStore {
     /// Serves `data_dir/objects`: the server on its configured address, an operator command on
     /// a private port of its own.
-    async fn start(args: &StorageArgs, role: Role) -> Result<(S3Endpoint, Self), String> {
-        let key = embedded_key(&args.data_dir)?;
-        let fs = DurableFs::new(args.data_dir.join("objects"))
-            .map_err(|e| format!("cannot create the object directory in {}: {e}", args.data_dir.display()))?;
+    async fn start(data_dir: &Path, listen: SocketAddr, role: Role) -> Result<(S3Endpoint, Self), StorageError> {
+        let key = embedded_key(data_dir)?;
+        let objects_dir = data_dir.join("objects");
+        let fs = DurableFs::new(&objects_dir).map_err(io_error(&objects_dir))?;
         let listen = match role {
             Role::Server => {
                 // An hour is far longer than any upload; younger ones may still be running.
@@ -189,12 +139,14 @@ impl EmbeddedStore {
                     Ok(n) => tracing::info!(removed = n, "removed partial uploads left by a crash"),
                     Err(e) => tracing::warn!(error = %e, "could not sweep partial uploads"),
                 }
-                args.embedded_s3_listen
+                listen
             }
             Role::Operator => SocketAddr::from(([127, 0, 0, 1], 0)),
         };
-        let listener = TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-        let url = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
+        let listener =
+            TcpListener::bind(listen).await.map_err(|source| StorageError::Listen { addr: listen, source })?;
+        let addr = listener.local_addr().map_err(|source| StorageError::Listen { addr: listen, source })?;
+        let url = format!("http://{addr}");
         let (stop, mut stopped) = watch::channel(());
         let task = tokio::spawn(embedded_s3::serve(listener, fs, key.clone(), async move {
             let _ = stopped.changed().await;
@@ -210,19 +162,20 @@ impl EmbeddedStore {
 }
 
 /// Reads the embedded store's key pair, or makes one on first use (readable by the owner only).
-fn embedded_key(data_dir: &Path) -> Result<AccessKey, String> {
+fn embedded_key(data_dir: &Path) -> Result<AccessKey, StorageError> {
     let path = data_dir.join(EMBEDDED_KEY_FILE);
-    let parse = |text: &str| -> Result<AccessKey, String> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let parse = |text: &str| -> Result<AccessKey, StorageError> {
+        let malformed = |what: String| StorageError::Malformed { path: path.clone(), what };
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| malformed(e.to_string()))?;
         let field = |name: &str| value[name].as_str().map(str::to_owned);
         match (field("AccessKeyId"), field("SecretAccessKey")) {
             (Some(access_key_id), Some(secret_access_key)) => Ok(AccessKey { access_key_id, secret_access_key }),
-            _ => Err(format!("{}: expected AccessKeyId and SecretAccessKey", path.display())),
+            _ => Err(malformed("expected AccessKeyId and SecretAccessKey".into())),
         }
     };
     match std::fs::read_to_string(&path) {
         Ok(text) => return parse(&text),
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(format!("{}: {e}", path.display())),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io_error(&path)(e)),
         Err(_) => {}
     }
     let key = AccessKey {
@@ -232,15 +185,15 @@ fn embedded_key(data_dir: &Path) -> Result<AccessKey, String> {
     let text = serde_json::json!({ "AccessKeyId": key.access_key_id, "SecretAccessKey": key.secret_access_key });
     // Written aside and linked into place, so that two processes starting at once agree on one key.
     let partial = data_dir.join(format!(".{EMBEDDED_KEY_FILE}.{}", uuid::Uuid::new_v4().simple()));
-    write_private(&partial, text.to_string().as_bytes()).map_err(|e| format!("{}: {e}", partial.display()))?;
+    write_private(&partial, text.to_string().as_bytes()).map_err(io_error(&partial))?;
     let linked = std::fs::hard_link(&partial, &path);
     let _ = std::fs::remove_file(&partial);
     match linked {
         Ok(()) => Ok(key),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            parse(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?)
+            parse(&std::fs::read_to_string(&path).map_err(io_error(&path))?)
         }
-        Err(e) => Err(format!("{}: {e}", path.display())),
+        Err(e) => Err(io_error(&path)(e)),
     }
 }
 

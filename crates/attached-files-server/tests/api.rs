@@ -1,14 +1,15 @@
 //! Proves the API's operating behaviour over real HTTP on loopback, in-process: a fresh
 //! x-amzn-RequestId on every answer, the body limit, ThrottlingException beyond the concurrency
 //! limit (and never a wait), the health check, a storage failure answered without its cause, a
-//! URL too long for the model, and a shutdown that lets the calls in flight finish.
+//! URL too long for the model, a shutdown that lets the calls in flight finish, and after which no
+//! task of the server is left.
 
 mod common;
 
 use std::collections::HashSet;
 use std::time::Duration;
 
-use attached_files::FileStatus;
+use attached_files::{FileStatus, Scan};
 use attached_files_server::app::Limits;
 use common::*;
 use serde_json::{Value, json};
@@ -153,8 +154,7 @@ async fn shutdown_lets_the_calls_in_flight_finish() {
     let (held, before) = (server.hold(), server.lookups());
     let call = tokio::spawn(common::send_signed(reqwest::Client::new().get(url.clone())));
     eventually("the call is in flight", || server.lookups() == before + 1).await;
-    server.shut_down();
-    let task = server.task.take().unwrap();
+    let task = server.stop();
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(!task.is_finished(), "the server waits for the call in flight");
 
@@ -165,4 +165,31 @@ async fn shutdown_lets_the_calls_in_flight_finish() {
     assert_eq!(body["FileId"], file.file_id.as_str());
     tokio::time::timeout(Duration::from_secs(5), task).await.unwrap().unwrap().unwrap();
     assert!(common::send_signed(reqwest::Client::new().get(url)).await.is_err(), "no new connection is accepted");
+}
+
+/// After a shutdown nothing of the server runs on: not the API and its connections, the scanner,
+/// the sweep, the key ring's reload, nor the embedded store and its connections.
+#[test]
+fn after_a_shutdown_no_task_of_the_server_is_left() {
+    // A runtime of its own, so that the tasks it counts are this test's alone.
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(async {
+        let metrics = tokio::runtime::Handle::current().metrics();
+        let before = metrics.num_alive_tasks();
+        let scan = Scan::Command("/bin/true".into()); // so that the scanner has work to wait for
+        let mut server = TestServer::start_configured(LIMITS, |config| config.storage.scan = scan).await;
+        let file = server.ingest("inst-1", "a.txt", b"hello", FileStatus::Approved).await;
+        let client = reqwest::Client::new();
+        let answer = common::send_signed(client.get(format!("{}{}", server.url, get_path("inst-1", &file.file_id))));
+        let body: Value = serde_json::from_slice(&answer.await.unwrap().bytes().await.unwrap()).unwrap();
+        let download = client.get(body["DownloadUrlMetadata"]["Url"].as_str().unwrap()).send().await.unwrap();
+        assert_eq!(download.bytes().await.unwrap().as_ref(), b"hello");
+        // At least the API, the store, the scanner, the sweep and the reload (and connections).
+        let running = metrics.num_alive_tasks() - before;
+        assert!(running >= 5, "{running} tasks");
+
+        server.stop().await.unwrap().unwrap();
+        drop((server, client));
+        eventually("every task of the server has ended", || metrics.num_alive_tasks() == before).await;
+    });
 }

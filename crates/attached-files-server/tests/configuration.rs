@@ -380,7 +380,7 @@ async fn a_file_started_without_created_by_is_created_by_the_signing_keys_identi
 #[tokio::test]
 async fn the_defaults_are_the_servers_to_set() {
     let defaults = ScopeLimits { max_size_bytes: 5000, allowed_extensions: vec!["pdf".into(), "txt".into()] };
-    let server = TestServer::start_configured(LIMITS, |files| files.with_default_limits(defaults)).await;
+    let server = TestServer::start_configured(LIMITS, |config| config.storage.default_limits = defaults).await;
     let client = client(&server);
     let list = client.list_attached_files_configurations().instance_id("inst-1").send().await.unwrap();
     for listed in list.attached_files_configurations() {

@@ -302,7 +302,7 @@ async fn the_http_surface_survives_a_fuzz() {
 
     let quota = Quota { max_files: 500, max_bytes: 1 << 30 };
     let limits = Limits { max_concurrent_requests: 64, max_request_body_bytes: 64 * 1024 };
-    let server = TestServer::start_configured(limits, |files| files.with_quota(quota)).await;
+    let server = TestServer::start_configured(limits, |config| config.storage.quota = quota).await;
     let mut file_ids = Vec::new();
     for (name, status) in [("a.txt", FileStatus::Approved), ("b.txt", FileStatus::Processing)] {
         file_ids.push(server.ingest("inst-1", name, b"fuzz", status).await.file_id);

@@ -115,7 +115,7 @@ async fn download_status(url: &str) -> u16 {
 #[tokio::test]
 async fn start_refuses_what_it_must() {
     let quota = Quota { max_files: 2, max_bytes: 100 };
-    let server = TestServer::start_configured(LIMITS, |files| files.with_quota(quota)).await;
+    let server = TestServer::start_configured(LIMITS, |config| config.storage.quota = quota).await;
     let client = connect_client(&server.url);
     let start = |size: i64| {
         client
@@ -171,7 +171,7 @@ async fn a_scan_command_gives_the_verdict_after_the_upload_url_expires() {
     std::fs::write(&scanner, "#!/bin/sh\nhead -c 2 \"$1\" | grep -q '^ok' && exit 0\nexit 1\n").unwrap();
     std::fs::set_permissions(&scanner, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let scan = Scan::Command(scanner.clone());
-    let server = TestServer::start_configured(LIMITS, move |files| files.with_scan(scan)).await;
+    let server = TestServer::start_configured(LIMITS, move |config| config.storage.scan = scan).await;
     let client = connect_client(&server.url);
 
     let mut ids = Vec::new();

@@ -9,20 +9,18 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use attached_files::configuration::{AttachmentScope, ConfigurationUpdate, StoredConfiguration};
-use attached_files::embedded_s3::{self, DurableFs};
 use attached_files::metadata::{Inserted, MetadataStore, Quota, SqliteStore, StoreError};
-use attached_files::objects::{ObjectStore, S3Endpoint};
 use attached_files::{AttachedFiles, CreatedBy, FileRecord, FileStatus, Phase, StartRequest};
-use attached_files_server::access::{ANY, AccessKey, KeyFile, KeyRing, Verification};
-use attached_files_server::app::{self, Limits};
-use attached_files_server_sdk::sigv4::SigV4Plugin;
+use attached_files_server::access::{ANY, AccessKey, KeyFile, KeyRing};
+use attached_files_server::app::Limits;
+use attached_files_server::config::{Config, Metadata, Objects};
+use attached_files_server::server::{Handle, Server};
 use tokio::net::TcpListener;
-use tokio::sync::{oneshot, watch};
+use tokio::sync::watch;
 
 pub const CASE_ARN: &str = "arn:aws:cases:us-east-1:111122223333:domain/d-1/case/c-1";
 pub const OTHER_CASE_ARN: &str = "arn:aws:cases:us-east-1:111122223333:domain/d-1/case/c-2";
 pub const AGENT_ARN: &str = "arn:aws:connect:us-east-1:111122223333:instance/inst-1/agent/a-1";
-pub const BUCKET: &str = "attached-files";
 
 /// The access key the tests' clients sign with: any operation on any instance.
 pub const KEY_ID: &str = "AKIDTEST";
@@ -48,18 +46,18 @@ pub fn allow_test_key(data_dir: &std::path::Path) {
 
 pub const LIMITS: Limits = Limits { max_concurrent_requests: 64, max_request_body_bytes: 1024 };
 
-/// The API and its object store, serving until dropped or stopped.
+/// A server started as production starts one ([`Server::start`]), over a temporary directory:
+/// SQLite behind a gate that can hold lookups back, the embedded store on a port of its own,
+/// signatures verified with the tests' key.
 pub struct TestServer {
     /// `http://127.0.0.1:<port>` of the API.
     pub url: String,
-    pub files: AttachedFiles,
+    pub files: Arc<AttachedFiles>,
     /// The keys signatures are verified with: the tests' key, and those [`Self::add_key`] adds.
     pub keys: KeyRing,
     gate: Gate,
     pub dir: tempfile::TempDir,
-    stop: Option<oneshot::Sender<()>>,
-    pub task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-    store_stop: Option<oneshot::Sender<()>>,
+    handle: Option<Handle>,
 }
 
 impl TestServer {
@@ -68,44 +66,25 @@ impl TestServer {
     }
 
     pub async fn start_with(limits: Limits) -> Self {
-        Self::start_configured(limits, |files| files).await
+        Self::start_configured(limits, |_| {}).await
     }
 
-    /// A server whose files are set up by `configure` (quotas, scan).
-    pub async fn start_configured(limits: Limits, configure: impl FnOnce(AttachedFiles) -> AttachedFiles) -> Self {
+    /// A server whose configuration is changed by `configure` (quotas, scan, default limits).
+    pub async fn start_configured(limits: Limits, configure: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let key = embedded_s3::AccessKey { access_key_id: KEY_ID.into(), secret_access_key: SECRET.into() };
-        let store_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let store_url = format!("http://{}", store_listener.local_addr().unwrap());
-        let (store_stop, store_stopped) = oneshot::channel::<()>();
-        let fs = DurableFs::new(dir.path().join("objects")).unwrap();
-        tokio::spawn(embedded_s3::serve(store_listener, fs, key.clone(), async {
-            let _ = store_stopped.await;
-        }));
-        let endpoint = S3Endpoint {
-            url: Some(store_url),
-            region: "us-east-1".into(),
-            force_path_style: true,
-            credentials: Some((key.access_key_id, key.secret_access_key)),
-        };
-        let objects = ObjectStore::new(endpoint.client().await, BUCKET);
-        objects.ensure_bucket().await.unwrap();
         let gate = Gate { open: Arc::new(watch::channel(true).0), arrived: Arc::default(), broken: Arc::default() };
         let sqlite = SqliteStore::open(&dir.path().join("metadata.sqlite3")).unwrap();
-        let metadata = GatedStore { inner: sqlite, gate: gate.clone() };
-        let files = configure(AttachedFiles::new(Arc::new(metadata), objects, endpoint.presigner().await.unwrap()));
-
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
+        let mut config = Config::new(dir.path());
+        config.storage.metadata = Metadata::Store(Arc::new(GatedStore { inner: sqlite, gate: gate.clone() }));
+        config.storage.objects = Objects::Embedded { listen: "127.0.0.1:0".parse().unwrap() };
+        config.limits = limits;
+        configure(&mut config);
         allow_test_key(dir.path());
-        let keys = KeyRing::load(KeyFile::in_dir(dir.path())).unwrap();
-        let verification = Verification::Signatures(SigV4Plugin::new(keys.clone()));
-        let api = app::api(Arc::new(files.clone()), limits, verification).unwrap();
-        let task = tokio::spawn(app::run(listener, api, async {
-            let _ = stopped.await;
-        }));
-        Self { url, files, keys, gate, dir, stop: Some(stop), task: Some(task), store_stop: Some(store_stop) }
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let handle = Server::start(config, listener).await.unwrap();
+        let url = format!("http://{}", handle.local_addr());
+        let (files, keys) = (handle.files().clone(), handle.keys().expect("signatures are verified").clone());
+        Self { url, files, keys, gate, dir, handle: Some(handle) }
     }
 
     /// Adds an access key, in effect at once.
@@ -130,9 +109,12 @@ impl TestServer {
         self.gate.arrived.load(Ordering::SeqCst)
     }
 
-    /// Stops accepting connections; the API's task finishes once the calls in flight are done.
-    pub fn shut_down(&mut self) {
-        let _ = self.stop.take().map(|stop| stop.send(()));
+    /// Shuts the server down: it stops accepting connections, and the returned task ends once
+    /// the calls in flight are done and everything has stopped.
+    pub fn stop(&mut self) -> tokio::task::JoinHandle<std::io::Result<()>> {
+        let handle = self.handle.take().expect("the server runs");
+        handle.shutdown();
+        tokio::spawn(handle.join())
     }
 
     /// Stores `bytes` as a new file of `instance_id` with `status`, tags and a creator.
@@ -165,13 +147,6 @@ impl TestServer {
             .unwrap();
         assert_eq!(changed, 1);
         assert!(!SqliteStore::open(&path).unwrap().remove("no-instance", "no-file").await.unwrap());
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        self.shut_down();
-        let _ = self.store_stop.take().map(|stop| stop.send(()));
     }
 }
 
