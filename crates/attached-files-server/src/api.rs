@@ -195,7 +195,7 @@ pub async fn describe_attached_files_configuration(
         .configuration(input.instance_id.as_str(), scope)
         .await
         .map_err(|e| e.to_string())
-        .and_then(reported_configuration)
+        .and_then(|configuration| reported_configuration(configuration).map_err(|e| e.to_string()))
         .map_err(|cause| internal_error::<DescribeAttachedFilesConfigurationError>(&cause, OPERATION, request_id))?;
     Ok(DescribeAttachedFilesConfigurationOutput {
         attached_files_configuration: model::AttachedFilesConfiguration {
@@ -245,8 +245,8 @@ pub async fn list_attached_files_configurations(
                 extension_configuration: Some(reported.extension_configuration),
             })
         })
-        .collect::<Result<Vec<_>, String>>()
-        .map_err(|e| internal_error::<ListAttachedFilesConfigurationsError>(&e, OPERATION, request_id))?;
+        .collect::<Result<Vec<_>, OutputError>>()
+        .map_err(|e| internal_error::<ListAttachedFilesConfigurationsError>(&e.to_string(), OPERATION, request_id))?;
     Ok(ListAttachedFilesConfigurationsOutput { attached_files_configurations: Some(page), next_token })
 }
 
@@ -272,7 +272,7 @@ pub async fn update_attached_files_configuration(
         .update_configuration(input.instance_id.as_str(), scope, &update)
         .await
         .map_err(|e| e.to_string())
-        .and_then(reported_configuration)
+        .and_then(|configuration| reported_configuration(configuration).map_err(|e| e.to_string()))
         .map_err(|cause| internal_error::<UpdateAttachedFilesConfigurationError>(&cause, OPERATION, request_id))?;
     Ok(UpdateAttachedFilesConfigurationOutput {
         instance_id: input.instance_id,
@@ -292,7 +292,7 @@ struct ReportedConfiguration {
 
 /// The configuration in the model's types; what breaks the model (a default set out of its
 /// bounds) is an internal error, named for the log.
-fn reported_configuration(configuration: Configuration) -> Result<ReportedConfiguration, String> {
+fn reported_configuration(configuration: Configuration) -> Result<ReportedConfiguration, OutputError> {
     let size = i64::try_from(configuration.limits.max_size_bytes).unwrap_or(i64::MAX);
     let allowed_extensions = configuration
         .limits
@@ -301,12 +301,12 @@ fn reported_configuration(configuration: Configuration) -> Result<ReportedConfig
         .map(|extension| {
             FileExtension::try_from(extension)
                 .map(|extension| AllowedExtension { extension })
-                .map_err(|e| e.to_string())
+                .map_err(|e| OutputError::Record(format!("AllowedExtensions: {e}")))
         })
         .collect::<Result<_, _>>()?;
     Ok(ReportedConfiguration {
         maximum_size_limit_in_bytes: MaximumSizeLimitInBytes::try_from(size)
-            .map_err(|e| format!("MaximumSizeLimitInBytes: {e}"))?,
+            .map_err(|e| OutputError::Record(format!("MaximumSizeLimitInBytes: {e}")))?,
         extension_configuration: ExtensionConfiguration { allowed_extensions },
         last_modified_time: configuration
             .last_modified_time
@@ -486,7 +486,7 @@ fn reported(record: FileRecord) -> Result<Reported, OutputError> {
             CreatedBy::ConnectUserArn(arn) => CreatedByInfo::ConnectUserArn(arn),
             CreatedBy::AwsIdentityArn(arn) => CreatedByInfo::AwsIdentityArn(arn),
         }),
-        tags: tag_map(record.tags).map_err(|e| broken("Tags", &e))?,
+        tags: tag_map(record.tags)?,
     })
 }
 
@@ -500,18 +500,19 @@ fn status(status: FileStatus) -> FileStatusType {
 }
 
 /// The model wants no Tags member rather than an empty map.
-fn tag_map(tags: BTreeMap<String, String>) -> Result<Option<TagMap>, String> {
+fn tag_map(tags: BTreeMap<String, String>) -> Result<Option<TagMap>, OutputError> {
     if tags.is_empty() {
         return Ok(None);
     }
-    let tags: Result<HashMap<_, _>, String> = tags
+    let broken = |e: &dyn std::fmt::Display| OutputError::Record(format!("Tags: {e}"));
+    let tags: Result<HashMap<_, _>, OutputError> = tags
         .into_iter()
         .map(|(key, value)| {
-            let key = TagKey::try_from(key).map_err(|e| e.to_string())?;
-            Ok((key, TagValue::try_from(value).map_err(|e| e.to_string())?))
+            let key = TagKey::try_from(key).map_err(|e| broken(&e))?;
+            Ok((key, TagValue::try_from(value).map_err(|e| broken(&e))?))
         })
         .collect();
-    TagMap::try_from(tags?).map(Some).map_err(|e| e.to_string())
+    TagMap::try_from(tags?).map(Some).map_err(|e| broken(&e))
 }
 
 /// StartAttachedFileUpload's answer for `started`.

@@ -20,6 +20,7 @@ use tower::{Layer, Service};
 
 use crate::access::Verification;
 use crate::api;
+use crate::config::Limits;
 use crate::operating::{BodyLimitLayer, ConcurrencyLimitPlugin, RequestLogLayer};
 
 /// The path load balancers poll; it answers 200 while the server accepts requests.
@@ -27,21 +28,6 @@ pub const HEALTH_PATH: &str = "/ping";
 
 /// How long a shutdown waits for the calls in flight before closing their connections.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The operating limits of the API.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    /// Calls in flight beyond which callers get ThrottlingException.
-    pub max_concurrent_requests: usize,
-    /// Longest request body accepted.
-    pub max_request_body_bytes: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self { max_concurrent_requests: 256, max_request_body_bytes: 64 * 1024 }
-    }
-}
 
 /// The HTTP service of the API: the eight operations on the generated SDK, inside the request log,
 /// the health check and the body limit, with the concurrency limit around each operation and,

@@ -10,8 +10,6 @@ use attached_files::files::DEFAULT_QUOTA;
 use attached_files::metadata::MetadataStore;
 use attached_files::{Quota, Scan, ScopeLimits};
 
-use crate::app::Limits;
-
 /// A whole server: its storage, and what its API lets in.
 #[derive(Clone)]
 pub struct Config {
@@ -66,6 +64,21 @@ pub enum Signatures {
     Verified { region: Option<String> },
     /// Everyone, signed or not: for local experiments only.
     NotVerified,
+}
+
+/// The operating limits of the API.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Calls in flight beyond which callers get ThrottlingException.
+    pub max_concurrent_requests: usize,
+    /// Longest request body accepted.
+    pub max_request_body_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_concurrent_requests: 256, max_request_body_bytes: 64 * 1024 }
+    }
 }
 
 /// The embedded store's default address.

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use attached_files::{FileStatus, Scan};
-use attached_files_server::app::Limits;
+use attached_files_server::config::Limits;
 use common::*;
 use serde_json::{Value, json};
 

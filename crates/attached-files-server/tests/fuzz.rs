@@ -16,7 +16,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use attached_files::FileStatus;
 use attached_files::metadata::Quota;
-use attached_files_server::app::Limits;
+use attached_files_server::config::Limits;
 use bytes::Bytes;
 use common::*;
 use http_body_util::{BodyExt, Full};

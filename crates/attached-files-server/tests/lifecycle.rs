@@ -8,7 +8,7 @@ mod common;
 use std::process::Command;
 
 use attached_files::{FileStatus, Quota, Scan};
-use attached_files_server::app::Limits;
+use attached_files_server::config::Limits;
 use aws_sdk_connect::error::ProvideErrorMetadata;
 use aws_sdk_connect::operation::start_attached_file_upload::StartAttachedFileUploadError;
 use aws_sdk_connect::types::{

@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 
 use attached_files::record::format_iso_millis;
 use attached_files::{FileRecord, FileStatus};
-use attached_files_server::app::Limits;
+use attached_files_server::config::Limits;
 use aws_sdk_connect::error::ProvideErrorMetadata;
 use aws_sdk_connect::operation::RequestId;
 use aws_sdk_connect::operation::get_attached_file::{GetAttachedFileError, GetAttachedFileOutput};

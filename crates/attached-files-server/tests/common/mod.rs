@@ -12,7 +12,7 @@ use attached_files::configuration::{AttachmentScope, ConfigurationUpdate, Stored
 use attached_files::metadata::{Inserted, MetadataStore, Quota, SqliteStore, StoreError};
 use attached_files::{AttachedFiles, CreatedBy, FileRecord, FileStatus, Phase, StartRequest};
 use attached_files_server::access::{ANY, AccessKey, KeyFile, KeyRing};
-use attached_files_server::app::Limits;
+use attached_files_server::config::Limits;
 use attached_files_server::config::{Config, Metadata, Objects};
 use attached_files_server::server::{Handle, Server};
 use tokio::net::TcpListener;

@@ -8,7 +8,7 @@ use attached_files::configuration::{DEFAULT_ALLOWED_EXTENSIONS, DEFAULT_MAX_SIZE
 use attached_files::files::DEFAULT_QUOTA;
 use attached_files::{FileStatus, Quota, Scan, ScopeLimits};
 use attached_files_server::access;
-use attached_files_server::app::Limits;
+use attached_files_server::config::Limits;
 use attached_files_server::config::{self, Config, Metadata, Objects, Signatures, StorageConfig};
 use attached_files_server_sdk::model::FileExtension;
 use clap::{Parser, Subcommand};

@@ -6,15 +6,35 @@ mod cli;
 mod operator;
 
 use std::io::IsTerminal;
+use std::net::SocketAddr;
 use std::process::ExitCode;
 
+use attached_files_server::config::StorageConfig;
 use attached_files_server::log_writer::BatchedWriter;
-use attached_files_server::server::Server;
-use attached_files_server::storage::{Role, Storage};
+use attached_files_server::server::{Server, StartError};
+use attached_files_server::storage::{Role, Storage, StorageError};
 use clap::Parser;
 use tokio::net::TcpListener;
 
 use crate::cli::{Cli, Command, ServeArgs};
+use crate::operator::CommandError;
+
+/// Why the program failed; printed as one line.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error(transparent)]
+    Start(#[from] StartError),
+    #[error("the API stopped: {0}")]
+    Served(std::io::Error),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    Command(#[from] CommandError),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -34,12 +54,12 @@ fn main() -> ExitCode {
         .init();
     let result = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime.block_on(run(cli)),
-        Err(e) => Err(format!("cannot start the async runtime: {e}")),
+        Err(e) => Err(Failure::Runtime(e)),
     };
     drop(written); // the log lines first, then the error line
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => fail(message),
+        Err(failure) => fail(failure.to_string()),
     }
 }
 
@@ -48,26 +68,25 @@ fn fail(message: String) -> ExitCode {
     ExitCode::FAILURE
 }
 
-async fn run(cli: Cli) -> Result<(), String> {
+async fn run(cli: Cli) -> Result<(), Failure> {
     let storage = cli.storage.config();
     match cli.command {
         Command::Serve(args) => serve(args, storage).await,
-        Command::Keys(command) => operator::keys(&storage.data_dir, command).map_err(|e| e.to_string()),
+        Command::Keys(command) => Ok(operator::keys(&storage.data_dir, command)?),
         command => {
-            let storage = Storage::open(&storage, Role::Operator).await.map_err(|e| e.to_string())?;
+            let storage = Storage::open(&storage, Role::Operator).await?;
             let result = operator::operate(&storage, command).await;
             storage.close().await;
-            result.map_err(|e| e.to_string())
+            Ok(result?)
         }
     }
 }
 
 /// Serves until SIGTERM or Ctrl-C, then lets the calls, uploads and downloads in flight finish.
-async fn serve(args: ServeArgs, storage: attached_files_server::config::StorageConfig) -> Result<(), String> {
-    let listener =
-        TcpListener::bind(args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
-    let config = args.config(storage);
-    let server = Server::start(config, listener).await.map_err(|e| e.to_string())?;
+async fn serve(args: ServeArgs, storage: StorageConfig) -> Result<(), Failure> {
+    let addr = args.listen;
+    let listener = TcpListener::bind(addr).await.map_err(|source| Failure::Listen { addr, source })?;
+    let server = Server::start(args.config(storage), listener).await?;
     let api = format!("API at http://{}", server.local_addr());
     let store = match server.embedded_store_url() {
         Some(url) => format!("embedded object store at {url}"),
@@ -85,7 +104,7 @@ async fn serve(args: ServeArgs, storage: attached_files_server::config::StorageC
         tracing::info!("shutting down after the calls and downloads in flight");
         shutdown.trigger();
     });
-    server.join().await.map_err(|e| format!("the API stopped: {e}"))
+    server.join().await.map_err(Failure::Served)
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -46,8 +46,7 @@ fn invalid(flag: &'static str) -> impl FnOnce(&dyn std::fmt::Display) -> Command
 
 /// The `keys` commands: they change the key file only, without opening the storage.
 pub fn keys(data_dir: &std::path::Path, command: KeysCommand) -> Result<(), CommandError> {
-    std::fs::create_dir_all(data_dir)
-        .map_err(|source| StorageError::DataDir { path: data_dir.to_owned(), source })?;
+    std::fs::create_dir_all(data_dir).map_err(|source| StorageError::DataDir { path: data_dir.to_owned(), source })?;
     let file = KeyFile::in_dir(data_dir);
     match command {
         KeysCommand::Create { instances, operations, identity_arn } => {
