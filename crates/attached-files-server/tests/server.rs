@@ -1,5 +1,6 @@
 //! Proves the binary end to end on loopback: operator commands beside a running server on one
-//! data directory, downloads of the exact bytes, survival (of the files and of the attached-files
+//! data directory, downloads of the exact bytes, a download and an upload in flight finishing
+//! after SIGTERM, survival (of the files and of the attached-files
 //! configuration) across SIGTERM and restart and across `kill -9` of an ingest and of the server
 //! amid uploads and deletes, the default limits set by flags, one-line start-up errors, the move
 //! to an external S3-compatible store (moto) by configuration alone, and two replicas on one
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 use attached_files::objects::S3Endpoint;
 use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const CASE_ARN: &str = "arn:aws:cases:us-east-1:111122223333:domain/d/case/c";
 
@@ -170,25 +172,58 @@ async fn operator_commands_share_the_data_directory_with_a_running_server_and_su
 }
 
 #[tokio::test]
-async fn sigterm_lets_a_download_in_flight_finish() {
+async fn sigterm_lets_a_download_and_an_upload_in_flight_finish() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let (path, bytes) = sample_file(dir.path(), 64 << 20);
-    let (mut server, url) = serve(&data);
+    common::allow_test_key(&data);
+    let (mut server, api, url) = serve_with(&mut binary(&data), &["--listen", "127.0.0.1:0"]);
     // Above the default limit of 20 MiB: the ingest allows the most a configuration may.
     let record = ingest(&data, &path, "APPROVED", &["--default-max-file-size-bytes", "104857600"]);
     let body = get(&mut binary(&data), file_id(&record), &url);
+    let upload = &bytes[..8 << 20];
+    let start =
+        serde_json::json!({ "FileName": "up.pdf", "FileSizeInBytes": upload.len(), "FileUseCaseType": "ATTACHMENT" });
+    let started = reqwest::Client::new().put(api_path(&api, None)).header("content-type", "application/json");
+    let started = started.body(start.to_string());
+    let started: Value =
+        serde_json::from_slice(&common::send_signed(started).await.unwrap().bytes().await.unwrap()).unwrap();
 
     let mut response = reqwest::get(body["DownloadUrlMetadata"]["Url"].as_str().unwrap()).await.unwrap();
     let mut received = response.chunk().await.unwrap().unwrap().to_vec();
     assert!(received.len() < bytes.len(), "the download is still in flight");
+    // The upload's PUT, by hand, so that half of its body is sent before the signal.
+    let put_url = reqwest::Url::parse(started["UploadUrlMetadata"]["Url"].as_str().unwrap()).unwrap();
+    let mut put = tokio::net::TcpStream::connect(put_url.socket_addrs(|| None).unwrap()[0]).await.unwrap();
+    let head = format!(
+        "PUT {}?{} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        put_url.path(),
+        put_url.query().unwrap(),
+        format!("{}:{}", put_url.host_str().unwrap(), put_url.port().unwrap()),
+        upload.len()
+    );
+    put.write_all(head.as_bytes()).await.unwrap();
+    put.write_all(&upload[..upload.len() / 2]).await.unwrap();
+
     let term = Command::new("kill").args(["-TERM", &server.0.id().to_string()]).status().unwrap();
     assert!(term.success());
+    put.write_all(&upload[upload.len() / 2..]).await.unwrap();
+    let mut answer = String::new();
+    put.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "the upload is stored after SIGTERM: {answer}");
     while let Some(chunk) = response.chunk().await.unwrap() {
         received.extend_from_slice(&chunk);
     }
     assert!(received == bytes, "the whole file arrives after SIGTERM");
     assert!(server.0.wait().unwrap().success());
+
+    // The bytes the upload PUT during the shutdown are there for Complete after a restart.
+    let (mut server, api, url) = serve_with(&mut binary(&data), &["--listen", "127.0.0.1:0"]);
+    let file_id = started["FileId"].as_str().unwrap();
+    let completed = common::send_signed(reqwest::Client::new().post(api_path(&api, Some(file_id)))).await.unwrap();
+    assert_eq!(completed.status(), 200);
+    assert!(download(&get(&mut binary(&data), file_id, &url)).await == upload);
+    sigterm(&mut server);
 }
 
 #[tokio::test]
