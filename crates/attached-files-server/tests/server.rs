@@ -195,13 +195,10 @@ async fn sigterm_lets_a_download_and_an_upload_in_flight_finish() {
     // The upload's PUT, by hand, so that half of its body is sent before the signal.
     let put_url = reqwest::Url::parse(started["UploadUrlMetadata"]["Url"].as_str().unwrap()).unwrap();
     let mut put = tokio::net::TcpStream::connect(put_url.socket_addrs(|| None).unwrap()[0]).await.unwrap();
-    let head = format!(
-        "PUT {}?{} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        put_url.path(),
-        put_url.query().unwrap(),
-        format!("{}:{}", put_url.host_str().unwrap(), put_url.port().unwrap()),
-        upload.len()
-    );
+    let host = format!("{}:{}", put_url.host_str().unwrap(), put_url.port().unwrap());
+    let (path, query, length) = (put_url.path(), put_url.query().unwrap(), upload.len());
+    let head =
+        format!("PUT {path}?{query} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n");
     put.write_all(head.as_bytes()).await.unwrap();
     put.write_all(&upload[..upload.len() / 2]).await.unwrap();
 
