@@ -84,10 +84,10 @@ pub async fn start_attached_file_upload(
             FileError::Conflict(message) => ResourceConflictException { message: Some(message) }.into(),
             FileError::QuotaExceeded(quota) => quota_exceeded(quota).into(),
             FileError::InvalidRequest { message, reason } => invalid_file(message, reason).into(),
-            e => internal_error(&e.to_string(), "StartAttachedFileUpload", request_id),
+            e => internal_error(&e, "StartAttachedFileUpload", request_id),
         }
     })?;
-    start_output(started).map_err(|e| internal_error(&e.to_string(), "StartAttachedFileUpload", request_id))
+    start_output(started).map_err(|e| internal_error(&e, "StartAttachedFileUpload", request_id))
 }
 
 /// CompleteAttachedFileUpload: confirms the upload and hands the file to the scan.
@@ -125,7 +125,7 @@ pub async fn get_attached_file(
              2000 a URL may have: ask without urlContentDisposition"
         ))
         .into(),
-        e => internal_error(&e.to_string(), "GetAttachedFile", request_id),
+        e => internal_error(&e, "GetAttachedFile", request_id),
     })
 }
 
@@ -191,12 +191,12 @@ pub async fn describe_attached_files_configuration(
     const OPERATION: &str = "DescribeAttachedFilesConfiguration";
     caller.authorize::<DescribeAttachedFilesConfiguration>(input.instance_id.as_str())?;
     let scope = attachment_scope(&input.attachment_scope);
-    let reported = files
+    let configuration = files
         .configuration(input.instance_id.as_str(), scope)
         .await
-        .map_err(|e| e.to_string())
-        .and_then(|configuration| reported_configuration(configuration).map_err(|e| e.to_string()))
-        .map_err(|cause| internal_error::<DescribeAttachedFilesConfigurationError>(&cause, OPERATION, request_id))?;
+        .map_err(|e| internal_error::<DescribeAttachedFilesConfigurationError>(&e, OPERATION, request_id))?;
+    let reported = reported_configuration(configuration)
+        .map_err(|e| internal_error::<DescribeAttachedFilesConfigurationError>(&e, OPERATION, request_id))?;
     Ok(DescribeAttachedFilesConfigurationOutput {
         attached_files_configuration: model::AttachedFilesConfiguration {
             instance_id: input.instance_id,
@@ -229,7 +229,7 @@ pub async fn list_attached_files_configurations(
     let configurations = files
         .configurations(input.instance_id.as_str())
         .await
-        .map_err(|e| internal_error::<ListAttachedFilesConfigurationsError>(&e.to_string(), OPERATION, request_id))?;
+        .map_err(|e| internal_error::<ListAttachedFilesConfigurationsError>(&e, OPERATION, request_id))?;
     let next_token = configurations.get(start + page_size).map(|next| next.scope.as_str().to_owned());
     let page = configurations
         .into_iter()
@@ -246,7 +246,7 @@ pub async fn list_attached_files_configurations(
             })
         })
         .collect::<Result<Vec<_>, OutputError>>()
-        .map_err(|e| internal_error::<ListAttachedFilesConfigurationsError>(&e.to_string(), OPERATION, request_id))?;
+        .map_err(|e| internal_error::<ListAttachedFilesConfigurationsError>(&e, OPERATION, request_id))?;
     Ok(ListAttachedFilesConfigurationsOutput { attached_files_configurations: Some(page), next_token })
 }
 
@@ -268,12 +268,12 @@ pub async fn update_attached_files_configuration(
         }),
     };
     let scope = attachment_scope(&input.attachment_scope);
-    let reported = files
+    let configuration = files
         .update_configuration(input.instance_id.as_str(), scope, &update)
         .await
-        .map_err(|e| e.to_string())
-        .and_then(|configuration| reported_configuration(configuration).map_err(|e| e.to_string()))
-        .map_err(|cause| internal_error::<UpdateAttachedFilesConfigurationError>(&cause, OPERATION, request_id))?;
+        .map_err(|e| internal_error::<UpdateAttachedFilesConfigurationError>(&e, OPERATION, request_id))?;
+    let reported = reported_configuration(configuration)
+        .map_err(|e| internal_error::<UpdateAttachedFilesConfigurationError>(&e, OPERATION, request_id))?;
     Ok(UpdateAttachedFilesConfigurationOutput {
         instance_id: input.instance_id,
         attachment_scope: input.attachment_scope,
@@ -386,7 +386,7 @@ where
     match e {
         FileError::NotFound => ResourceNotFoundException { message: Some(NOT_FOUND.to_owned()) }.into(),
         FileError::InvalidRequest { message, reason } => invalid_file(message, reason).into(),
-        e => internal_error(&e.to_string(), operation, request_id),
+        e => internal_error(&e, operation, request_id),
     }
 }
 
@@ -424,7 +424,11 @@ fn quota_exceeded(quota: QuotaExceeded) -> ServiceQuotaExceededException {
 }
 
 /// Logs the cause with the request id, and answers without it.
-fn internal_error<E: From<InternalServiceException>>(cause: &str, operation: &str, request_id: RequestId) -> E {
+fn internal_error<E: From<InternalServiceException>>(
+    cause: &dyn std::fmt::Display,
+    operation: &str,
+    request_id: RequestId,
+) -> E {
     tracing::error!(%request_id, %cause, "{operation} failed");
     let message = "The service could not handle the request; retry later".to_owned();
     InternalServiceException { message: Some(message) }.into()
