@@ -3,7 +3,7 @@
 //! after SIGTERM, survival (of the files and of the attached-files
 //! configuration) across SIGTERM and restart and across `kill -9` of an ingest and of the server
 //! amid uploads and deletes, the default limits set by flags, one-line start-up errors, the move
-//! to an external S3-compatible store (moto) by configuration alone, and two replicas on one
+//! to an external S3-compatible store (SeaweedFS) by configuration alone, and two replicas on one
 //! PostgreSQL database and one external store serving one set of files and one configuration.
 
 mod common;
@@ -295,53 +295,52 @@ fn start_up_errors_are_one_line_and_exit_non_zero() {
     }
 }
 
-/// A moto S3 server (PyPI `moto[server]`, installed by `scripts/test`) on a free loopback port.
-struct Moto(Child, String);
-
-impl Moto {
-    fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut child = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("moto_server is not on PATH: run the tests with scripts/test, which installs it");
-        let url = format!("http://127.0.0.1:{port}");
-        for _ in 0..200 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Self(child, url);
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("moto_server did not start listening on {url}");
-    }
+/// The tests' SeaweedFS cluster (a master, two volume servers, a filer and the S3 gateway, each a
+/// process; `scripts/test` starts it and names it in `ATTACHED_FILES_TEST_S3_ENDPOINT` and
+/// `ATTACHED_FILES_TEST_S3_KEY`). Tests share one bucket: the server's object keys hold the
+/// FileId, a fresh UUID, and each bucket is a collection SeaweedFS grows volumes for. None outside
+/// `scripts/test`, a failure under `CI=true`.
+struct ExternalStore {
+    url: String,
+    key: (String, String),
+    bucket: String,
 }
 
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+impl ExternalStore {
+    fn get() -> Option<Self> {
+        let (Ok(url), Ok(key)) =
+            (std::env::var("ATTACHED_FILES_TEST_S3_ENDPOINT"), std::env::var("ATTACHED_FILES_TEST_S3_KEY"))
+        else {
+            let ci = std::env::var("CI").is_ok_and(|ci| ci == "true");
+            assert!(!ci, "ATTACHED_FILES_TEST_S3_ENDPOINT is not set: run the tests with scripts/test");
+            eprintln!("SeaweedFS not tested: ATTACHED_FILES_TEST_S3_ENDPOINT is not set (scripts/test sets it)");
+            return None;
+        };
+        let (id, secret) = key.split_once(':').expect("ATTACHED_FILES_TEST_S3_KEY is ID:SECRET");
+        let bucket = "attached-files-tests".to_owned();
+        Some(Self { url, key: (id.to_owned(), secret.to_owned()), bucket })
+    }
+
+    /// The flags and credentials that point `command` at this store.
+    fn configure<'a>(&self, command: &'a mut Command) -> &'a mut Command {
+        command
+            .args(["--s3-endpoint", &self.url, "--s3-path-style", "--bucket", &self.bucket])
+            .env("AWS_ACCESS_KEY_ID", &self.key.0)
+            .env("AWS_SECRET_ACCESS_KEY", &self.key.1)
+            .env("AWS_CONFIG_FILE", "/dev/null")
     }
 }
 
 #[tokio::test]
 async fn configuration_alone_moves_the_bytes_to_an_external_store() {
-    let moto = Moto::start();
+    let Some(store) = ExternalStore::get() else { return };
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let (path, bytes) = sample_file(dir.path(), 300_000);
-    let credentials = ("moto-key".to_string(), "moto-secret".to_string());
 
     let external = |data: &Path| {
         let mut command = binary(data);
-        command
-            .args(["--s3-endpoint", &moto.1, "--s3-path-style", "--bucket", "external-files"])
-            .env("AWS_ACCESS_KEY_ID", &credentials.0)
-            .env("AWS_SECRET_ACCESS_KEY", &credentials.1)
-            .env("AWS_CONFIG_FILE", "/dev/null");
+        store.configure(&mut command);
         command
     };
     let record = {
@@ -353,19 +352,19 @@ async fn configuration_alone_moves_the_bytes_to_an_external_store() {
     assert!(!data.join("objects").exists(), "nothing is written to the embedded store");
 
     let endpoint = S3Endpoint {
-        url: Some(moto.1.clone()),
+        url: Some(store.url.clone()),
         region: "us-east-1".into(),
         force_path_style: true,
-        credentials: Some(credentials.clone()),
+        credentials: Some(store.key.clone()),
     };
     let key = format!("inst-1/{record}");
-    let stored = endpoint.client().await.get_object().bucket("external-files").key(key).send().await;
+    let stored = endpoint.client().await.get_object().bucket(&store.bucket).key(key).send().await;
     let stored = stored.unwrap().body.collect().await.unwrap().into_bytes();
     assert!(stored == bytes, "the bytes are in the external store");
 
     let body = get(&mut external(&data), record, "http://127.0.0.1:1");
     let url = body["DownloadUrlMetadata"]["Url"].as_str().unwrap();
-    assert!(url.starts_with(&moto.1), "{url}");
+    assert!(url.starts_with(&store.url), "{url}");
     assert!(download(&body).await == bytes, "the external store's pre-signed URL downloads the file");
 }
 
@@ -553,15 +552,10 @@ async fn fresh_postgres_database() -> Option<String> {
     Some(format!("{}/{name}", admin.rsplit_once('/').unwrap().0))
 }
 
-/// `serve` on the PostgreSQL `database` and the moto store at `moto`: the server and its API's URL.
-fn external_replica(data_dir: &Path, database: &str, moto: &str) -> (Server, String) {
+/// `serve` on the PostgreSQL `database` and the external `store`: the server and its API's URL.
+fn external_replica(data_dir: &Path, database: &str, store: &ExternalStore) -> (Server, String) {
     let mut command = binary(data_dir);
-    command
-        .args(["--database-url", database, "--s3-endpoint", moto, "--s3-path-style", "--bucket", "shared"])
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("AWS_ACCESS_KEY_ID", "moto-key")
-        .env("AWS_SECRET_ACCESS_KEY", "moto-secret")
-        .env("AWS_CONFIG_FILE", "/dev/null");
+    store.configure(command.args(["--database-url", database])).args(["serve", "--listen", "127.0.0.1:0"]);
     let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
@@ -574,9 +568,9 @@ fn external_replica(data_dir: &Path, database: &str, moto: &str) -> (Server, Str
 #[tokio::test]
 async fn two_replicas_on_postgres_and_an_external_store_serve_one_set_of_files() {
     let Some(database) = fresh_postgres_database().await else { return };
-    let moto = Moto::start();
+    let Some(store) = ExternalStore::get() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let replica = |name: &str| external_replica(&dir.path().join(name), &database, &moto.1);
+    let replica = |name: &str| external_replica(&dir.path().join(name), &database, &store);
     let ((mut a, a_api), (mut b, b_api)) = (replica("a"), replica("b"));
     let http = reqwest::Client::new();
     let bytes = b"one file, two replicas".to_vec();
@@ -660,9 +654,9 @@ async fn upload_across(
 #[tokio::test]
 async fn three_replicas_lose_nothing_acknowledged_when_one_is_killed_mid_upload() {
     let Some(database) = fresh_postgres_database().await else { return };
-    let moto = Moto::start();
+    let Some(store) = ExternalStore::get() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let replica = |name: &str| external_replica(&dir.path().join(name), &database, &moto.1);
+    let replica = |name: &str| external_replica(&dir.path().join(name), &database, &store);
     let (mut a, a_api) = replica("a");
     let (mut b, b_api) = replica("b");
     let (mut c, c_api) = replica("c");
