@@ -230,3 +230,27 @@ async fn a_configuration_update_changes_only_what_it_names_and_every_handle_sees
         assert_eq!(reader.configurations("i").await.unwrap(), vec![emptied], "{name}");
     }
 }
+
+#[tokio::test]
+async fn connections_to_postgres_use_tls_as_the_url_asks() {
+    let (Ok(admin), Ok(ca)) =
+        (std::env::var("ATTACHED_FILES_TEST_DATABASE_URL"), std::env::var("ATTACHED_FILES_TEST_DATABASE_CA"))
+    else {
+        let ci = std::env::var("CI").is_ok_and(|ci| ci == "true");
+        assert!(!ci, "ATTACHED_FILES_TEST_DATABASE_URL and _CA are not set: run the tests with scripts/test");
+        eprintln!("PostgreSQL's TLS not tested: run the tests with scripts/test");
+        return;
+    };
+    // The tests' server lets the role tls_only in over TLS only (scripts/lib/postgres.sh).
+    let url = fresh_postgres_database(&admin).await.replacen("postgres@", "tls_only@", 1);
+    let connect = |query: String| {
+        let url = format!("{url}{query}");
+        async move { PostgresStore::connect(&url).await.map(|_| ()).map_err(|e| e.to_string()) }
+    };
+    assert!(connect(String::new()).await.is_err(), "without sslmode there is no TLS, and the server refuses");
+    connect("?sslmode=require".into()).await.expect("encrypted, the certificate unchecked");
+    connect(format!("?sslmode=verify-full&sslrootcert={ca}")).await.expect("the server's certificate, trusted");
+    connect(format!("?sslmode=verify-ca&sslrootcert={ca}")).await.expect("its issuer trusted");
+    let refused = connect("?sslmode=verify-full".into()).await.expect_err("a self-signed certificate");
+    assert!(refused.to_lowercase().contains("certificate"), "{refused}");
+}

@@ -12,6 +12,7 @@ use crate::record::{FileRecord, FileStatus, Phase};
 mod cache;
 mod postgres;
 mod sqlite;
+mod tls;
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

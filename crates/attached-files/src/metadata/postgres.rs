@@ -57,16 +57,29 @@ pub struct PostgresStore {
     pool: Pool,
 }
 
-fn store_error(cause: impl std::fmt::Display) -> StoreError {
-    StoreError::new(format!("postgres: {cause}"))
+/// The error with its causes, which PostgreSQL's and the pool's errors keep apart (a TLS handshake
+/// refused says why only in its source).
+fn store_error(cause: impl std::error::Error) -> StoreError {
+    let mut text = format!("postgres: {cause}");
+    let mut source = cause.source();
+    while let Some(inner) = source {
+        text.push_str(&format!(": {inner}"));
+        source = inner.source();
+    }
+    StoreError::new(text)
 }
 
 impl PostgresStore {
-    /// Connects to the database at `url` (`postgres://user:password@host:port/database`) and
-    /// brings its schema up to date.
+    /// Connects to the database at `url` (`postgres://user:password@host:port/database`, with
+    /// `?sslmode=require|verify-ca|verify-full[&sslrootcert=CA.pem]` for TLS, see [`super::tls`])
+    /// and brings its schema up to date.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let config: tokio_postgres::Config = url.parse().map_err(store_error)?;
-        let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let (config, tls) = super::tls::config(url)?;
+        let recycling = ManagerConfig { recycling_method: RecyclingMethod::Fast };
+        let manager = match tls {
+            Some(tls) => Manager::from_config(config, tls, recycling),
+            None => Manager::from_config(config, NoTls, recycling),
+        };
         let pool = Pool::builder(manager).max_size(POOL_SIZE).build().map_err(store_error)?;
         let store = Self { pool };
         store.migrate().await?;
