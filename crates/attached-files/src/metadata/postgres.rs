@@ -69,8 +69,19 @@ pub struct PostgresStore {
     pool: Pool,
 }
 
-fn store_error(cause: impl std::fmt::Display) -> StoreError {
-    StoreError::new(format!("postgres: {cause}"))
+/// The error with its causes: tokio-postgres's own text is only the kind ("db error"), the
+/// server's message (such as "permission denied for table ...") is its source.
+fn store_error(cause: impl std::error::Error) -> StoreError {
+    let mut text = format!("postgres: {cause}");
+    let mut source = cause.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text = format!("{text}: {cause_text}"); // pool errors also print their source
+        }
+        source = cause.source();
+    }
+    StoreError::new(text)
 }
 
 /// A pool of at most `size` connections to the database at `url`
@@ -85,6 +96,16 @@ pub async fn connect(url: &str, size: usize) -> Result<Pool, StoreError> {
 
 async fn migrate(pool: &Pool) -> Result<(), StoreError> {
     let mut client = pool.get().await.map_err(store_error)?;
+    // A schema already up to date needs no lock and no write, so that a role without the right to
+    // change the schema (a server's, granted only what it uses) can start on it.
+    let exists =
+        client.query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[]).await.map_err(store_error)?;
+    if exists.get::<_, bool>(0) {
+        let current = client.query_opt("SELECT version FROM schema_version", &[]).await.map_err(store_error)?;
+        if current.is_some_and(|row| row.get::<_, i32>(0) == MIGRATIONS.len() as i32) {
+            return Ok(());
+        }
+    }
     let tx = client.transaction().await.map_err(store_error)?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await.map_err(store_error)?;
     tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
