@@ -134,15 +134,30 @@ pub enum KeyError {
     #[error("there is no access key {0}")]
     NoSuchKey(String),
     /// The database could not be reached, or its schema brought up to date.
-    #[error("the access keys' database: {0}")]
+    #[error(transparent)]
     Connect(#[from] StoreError),
-    #[error("the access keys' database: {0}")]
+    #[error("the access keys' database: {}", with_causes(.0))]
     Pool(#[from] deadpool_postgres::PoolError),
-    #[error("the access keys' database: {0}")]
+    #[error("the access keys' database: {}", with_causes(.0))]
     Database(#[from] tokio_postgres::Error),
     /// The thread that reads or writes the key file failed.
     #[error("the key file's thread: {0}")]
     Thread(#[from] tokio::task::JoinError),
+}
+
+/// `error` and its causes: tokio-postgres's own text is only the kind ("db error"), the
+/// server's message (such as "permission denied for table access_keys") is its source.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text = format!("{text}: {cause_text}"); // pool errors also print their source
+        }
+        source = cause.source();
+    }
+    text
 }
 
 impl KeyError {

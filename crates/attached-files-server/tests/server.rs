@@ -790,6 +790,48 @@ async fn three_replicas_lose_nothing_acknowledged_when_one_is_killed_mid_upload(
     sigterm(&mut c);
 }
 
+#[tokio::test]
+async fn a_server_whose_database_role_may_only_read_the_keys_verifies_with_them_and_cannot_change_them() {
+    let Some(database) = fresh_postgres_database().await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // The owner's `keys create` makes the schema and the key.
+    let (id, secret) = created_key(database_keys(dir.path(), &database, &["create", "--instance", "inst-1"]));
+
+    // The servers' role, as the README grants it: the files' tables, and only reading the keys.
+    let role = format!("attached_files_server_{}", uuid::Uuid::new_v4().simple());
+    let (admin, connection) = tokio_postgres::connect(&database, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    admin
+        .batch_execute(&format!(
+            "CREATE ROLE {role} LOGIN;
+             GRANT SELECT, INSERT, UPDATE, DELETE ON attached_files, instance_usage, attached_files_configurations
+                 TO {role};
+             GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role};
+             GRANT SELECT ON access_keys, schema_version TO {role};"
+        ))
+        .await
+        .unwrap();
+    let mut server_url = reqwest::Url::parse(&database).unwrap();
+    server_url.set_username(&role).unwrap();
+    let server_url = server_url.to_string();
+
+    let mut command = binary(&dir.path().join("server"));
+    command.args(["--database-url", &server_url]);
+    let (mut server, api, _) = serve_with(&mut command, &["--listen", "127.0.0.1:0"]);
+    let http = reqwest::Client::new();
+    let answer = common::send_signed_with(http.get(api_path(&api, Some("f"))), (&id, &secret)).await.unwrap();
+    assert_eq!(answer.status(), 404, "verified with the database's key, then no such file");
+    let refused = binary(&dir.path().join("server"))
+        .args(["--database-url", &server_url, "keys", "create", "--instance", "inst-1"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && stderr.contains("permission denied for table access_keys"), "{stderr}");
+    sigterm(&mut server);
+
+    admin.batch_execute(&format!("DROP OWNED BY {role}; DROP ROLE {role}")).await.unwrap();
+}
+
 /// The AWS CLI's GetAttachedFile of inst-1's `file_id` on `api`, signed with `key`: whether it
 /// succeeded, and its stderr.
 fn cli_get(api: &str, file_id: &str, key: (&str, &str), extra: &[&str]) -> (bool, String) {
