@@ -1,26 +1,37 @@
 //! Who may call the API: the access keys callers sign with (SigV4, verified by the generated
-//! SDK's plugin), each limited to some instances and operations, kept in the data directory.
+//! SDK's plugin), each limited to some instances and operations.
 //!
-//! The key file (`access-keys.json`, readable by its owner only) is written by the `keys`
-//! operator commands and read by `serve`: a new key works at once, a deleted one stops working
-//! within [`RELOAD_EVERY`].
+//! Keys live where the metadata does ([`KeyStore`]): beside SQLite, in the key file of the data
+//! directory (`access-keys.json`, readable by its owner only); with PostgreSQL, in the database's
+//! `access_keys` table, which every replica reads. The `keys` operator commands write them and
+//! `serve` verifies with them ([`KeyRing`]): a new key works at once (a lookup of an unknown key
+//! looks at the store again), a deleted one stops working within [`RELOAD_EVERY`].
+//!
+//! The secret itself is kept: a SigV4 signature is checked by signing again with a key derived
+//! from the secret, the date, the region and the service, so no one-way form of it would do.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
+use attached_files::metadata::{StoreError, connect_postgres};
 use attached_files_server_sdk::error::AccessDeniedException;
 use attached_files_server_sdk::server::AddExtension;
 use attached_files_server_sdk::server::operation::OperationShape;
 use attached_files_server_sdk::server::plugin::{Either, HttpMarker, Plugin};
 use attached_files_server_sdk::sigv4::{Keys, SigV4Plugin, SigV4Verify, Signer};
+use deadpool_postgres::Pool;
 use serde::{Deserialize, Serialize};
+use tokio::sync::Semaphore;
+use tokio_postgres::types::ToSql;
+
+use crate::config::{Metadata, StorageConfig};
 
 /// The key file, in the data directory.
 pub const KEY_FILE: &str = "access-keys.json";
 
-/// How often `serve` looks for a changed key file.
+/// How often `serve` reads the keys again (the key file only if it changed).
 pub const RELOAD_EVERY: Duration = Duration::from_secs(1);
 
 /// In a key's instance or operation list: any.
@@ -113,21 +124,102 @@ impl Caller {
     }
 }
 
-/// Why the key file could not be read or changed.
+/// Why the access keys could not be read or changed.
 #[derive(Debug, thiserror::Error)]
-pub enum KeyFileError {
+pub enum KeyError {
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
     #[error("{}: {source}", path.display())]
     Malformed { path: PathBuf, source: serde_json::Error },
     #[error("there is no access key {0}")]
     NoSuchKey(String),
+    /// The database could not be reached, or its schema brought up to date.
+    #[error(transparent)]
+    Connect(#[from] StoreError),
+    #[error("the access keys' database: {}", with_causes(.0))]
+    Pool(#[from] deadpool_postgres::PoolError),
+    #[error("the access keys' database: {}", with_causes(.0))]
+    Database(#[from] tokio_postgres::Error),
+    /// The thread that reads or writes the key file failed.
+    #[error("the key file's thread: {0}")]
+    Thread(#[from] tokio::task::JoinError),
 }
 
-impl KeyFileError {
+/// `error` and its causes: tokio-postgres's own text is only the kind ("db error"), the
+/// server's message (such as "permission denied for table access_keys") is its source.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text = format!("{text}: {cause_text}"); // pool errors also print their source
+        }
+        source = cause.source();
+    }
+    text
+}
+
+impl KeyError {
     fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Self + '_ {
         move |source| Self::Io { path: path.to_owned(), source }
     }
+}
+
+/// Where the access keys live: with the metadata, as [`KeyStore::open`] picks.
+#[derive(Debug, Clone)]
+pub enum KeyStore {
+    /// The key file of a data directory, beside SQLite (or a store of the caller's own).
+    File(KeyFile),
+    /// The table of the PostgreSQL database that replicas share.
+    Database(KeyTable),
+}
+
+impl KeyStore {
+    /// The keys of a server on `storage`: in its PostgreSQL database if it has one (connected,
+    /// its schema brought up to date), else in its data directory's key file.
+    pub async fn open(storage: &StorageConfig) -> Result<Self, KeyError> {
+        match &storage.metadata {
+            Metadata::Postgres { url } => Ok(Self::Database(KeyTable::connect(url).await?)),
+            Metadata::Sqlite | Metadata::Store(_) => Ok(Self::File(KeyFile::in_dir(&storage.data_dir))),
+        }
+    }
+
+    /// Every key, oldest first.
+    pub async fn read(&self) -> Result<Vec<AccessKey>, KeyError> {
+        match self {
+            Self::File(file) => blocking(file, KeyFile::read).await,
+            Self::Database(table) => table.read().await,
+        }
+    }
+
+    /// Adds `key`.
+    pub async fn add(&self, key: AccessKey) -> Result<(), KeyError> {
+        match self {
+            Self::File(file) => blocking(file, move |file| file.add(key)).await,
+            Self::Database(table) => table.add(&key).await,
+        }
+    }
+
+    /// Removes the key `access_key_id`.
+    pub async fn remove(&self, access_key_id: &str) -> Result<(), KeyError> {
+        match self {
+            Self::File(file) => {
+                let access_key_id = access_key_id.to_owned();
+                blocking(file, move |file| file.remove(&access_key_id)).await
+            }
+            Self::Database(table) => table.remove(access_key_id).await,
+        }
+    }
+}
+
+/// Runs `work` on the key file on a thread where blocking is fine.
+async fn blocking<T: Send + 'static>(
+    file: &KeyFile,
+    work: impl FnOnce(&KeyFile) -> Result<T, KeyError> + Send + 'static,
+) -> Result<T, KeyError> {
+    let file = file.clone();
+    tokio::task::spawn_blocking(move || work(&file)).await?
 }
 
 /// The key file: read, changed under a lock, and replaced whole.
@@ -152,18 +244,18 @@ impl KeyFile {
     }
 
     /// Every key; none if there is no file yet.
-    pub fn read(&self) -> Result<Vec<AccessKey>, KeyFileError> {
+    pub fn read(&self) -> Result<Vec<AccessKey>, KeyError> {
         match std::fs::read(&self.path) {
             Ok(bytes) => serde_json::from_slice::<Contents>(&bytes)
                 .map(|contents| contents.access_keys)
-                .map_err(|source| KeyFileError::Malformed { path: self.path.clone(), source }),
+                .map_err(|source| KeyError::Malformed { path: self.path.clone(), source }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(e) => Err(KeyFileError::io(&self.path)(e)),
+            Err(e) => Err(KeyError::io(&self.path)(e)),
         }
     }
 
     /// Adds `key`.
-    pub fn add(&self, key: AccessKey) -> Result<(), KeyFileError> {
+    pub fn add(&self, key: AccessKey) -> Result<(), KeyError> {
         self.change(|keys| {
             keys.push(key);
             Ok(())
@@ -171,17 +263,17 @@ impl KeyFile {
     }
 
     /// Removes the key `access_key_id`.
-    pub fn remove(&self, access_key_id: &str) -> Result<(), KeyFileError> {
+    pub fn remove(&self, access_key_id: &str) -> Result<(), KeyError> {
         self.change(|keys| {
             let before = keys.len();
             keys.retain(|key| key.access_key_id != access_key_id);
-            if keys.len() == before { Err(KeyFileError::NoSuchKey(access_key_id.to_owned())) } else { Ok(()) }
+            if keys.len() == before { Err(KeyError::NoSuchKey(access_key_id.to_owned())) } else { Ok(()) }
         })
     }
 
     /// Reads, changes and replaces the file, holding a lock so that two commands at once lose
     /// nothing; the new file is complete on disk before it takes the old one's place.
-    fn change(&self, edit: impl FnOnce(&mut Vec<AccessKey>) -> Result<(), KeyFileError>) -> Result<(), KeyFileError> {
+    fn change(&self, edit: impl FnOnce(&mut Vec<AccessKey>) -> Result<(), KeyError>) -> Result<(), KeyError> {
         use std::os::unix::fs::OpenOptionsExt;
         let lock_path = self.path.with_extension("lock");
         let lock = std::fs::OpenOptions::new()
@@ -190,41 +282,128 @@ impl KeyFile {
             .write(true)
             .mode(0o600)
             .open(&lock_path)
-            .map_err(KeyFileError::io(&lock_path))?;
-        lock.lock().map_err(KeyFileError::io(&lock_path))?;
+            .map_err(KeyError::io(&lock_path))?;
+        lock.lock().map_err(KeyError::io(&lock_path))?;
         let mut keys = self.read()?;
         edit(&mut keys)?;
         let text = serde_json::to_vec_pretty(&Contents { access_keys: keys })
-            .map_err(|source| KeyFileError::Malformed { path: self.path.clone(), source })?;
+            .map_err(|source| KeyError::Malformed { path: self.path.clone(), source })?;
         let partial = self.path.with_extension(format!("json.{}", uuid::Uuid::new_v4().simple()));
-        crate::storage::write_private(&partial, &text).map_err(KeyFileError::io(&partial))?;
-        std::fs::rename(&partial, &self.path).map_err(KeyFileError::io(&self.path))?;
+        crate::storage::write_private(&partial, &text).map_err(KeyError::io(&partial))?;
+        std::fs::rename(&partial, &self.path).map_err(KeyError::io(&self.path))?;
         if let Some(dir) = self.path.parent() {
-            std::fs::File::open(dir).and_then(|dir| dir.sync_all()).map_err(KeyFileError::io(dir))?;
+            std::fs::File::open(dir).and_then(|dir| dir.sync_all()).map_err(KeyError::io(dir))?;
         }
         Ok(())
     }
 }
 
-/// The keys `serve` verifies signatures with: the key file as last read.
+/// The `access_keys` table of the PostgreSQL database (made by the metadata store's migrations).
+#[derive(Clone)]
+pub struct KeyTable {
+    pool: Pool,
+    /// Lookups of unknown keys hold one of these while they query, so that however many
+    /// arrive at once (a caller trying made-up key ids), the reload always has a connection.
+    lookups: Arc<Semaphore>,
+}
+
+impl std::fmt::Debug for KeyTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyTable").finish_non_exhaustive()
+    }
+}
+
+/// Connections that lookups of unknown keys may use at once; the pool has one more, the reload's.
+const LOOKUP_CONNECTIONS: usize = 2;
+
+const KEY_COLUMNS: &str = "access_key_id, secret_access_key, instances, operations, identity_arn";
+
+/// The key of a row of [`KEY_COLUMNS`].
+fn decode_key(row: &tokio_postgres::Row) -> Result<AccessKey, KeyError> {
+    Ok(AccessKey {
+        access_key_id: row.try_get(0)?,
+        secret_access_key: row.try_get(1)?,
+        instances: row.try_get(2)?,
+        operations: row.try_get(3)?,
+        identity_arn: row.try_get(4)?,
+    })
+}
+
+impl KeyTable {
+    /// Connects to the database at `url`, bringing its schema up to date.
+    pub async fn connect(url: &str) -> Result<Self, KeyError> {
+        let pool = connect_postgres(url, LOOKUP_CONNECTIONS + 1).await?;
+        Ok(Self { pool, lookups: Arc::new(Semaphore::new(LOOKUP_CONNECTIONS)) })
+    }
+
+    /// Every key, oldest first.
+    pub async fn read(&self) -> Result<Vec<AccessKey>, KeyError> {
+        let client = self.pool.get().await?;
+        let rows = client.query(&format!("SELECT {KEY_COLUMNS} FROM access_keys ORDER BY seq"), &[]).await?;
+        rows.iter().map(decode_key).collect()
+    }
+
+    /// The key `access_key_id`, if there is one.
+    pub async fn find(&self, access_key_id: &str) -> Result<Option<AccessKey>, KeyError> {
+        // Never closed, so acquiring cannot fail.
+        let _permit = self.lookups.acquire().await.ok();
+        let client = self.pool.get().await?;
+        let statement =
+            client.prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM access_keys WHERE access_key_id = $1")).await?;
+        client.query_opt(&statement, &[&access_key_id]).await?.as_ref().map(decode_key).transpose()
+    }
+
+    /// Adds `key`.
+    pub async fn add(&self, key: &AccessKey) -> Result<(), KeyError> {
+        self.pool
+            .get()
+            .await?
+            .execute(
+                &format!("INSERT INTO access_keys ({KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5)"),
+                &[
+                    &key.access_key_id as &(dyn ToSql + Sync),
+                    &key.secret_access_key,
+                    &key.instances,
+                    &key.operations,
+                    &key.identity_arn,
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Removes the key `access_key_id`.
+    pub async fn remove(&self, access_key_id: &str) -> Result<(), KeyError> {
+        let client = self.pool.get().await?;
+        match client.execute("DELETE FROM access_keys WHERE access_key_id = $1", &[&access_key_id]).await? {
+            0 => Err(KeyError::NoSuchKey(access_key_id.to_owned())),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The keys `serve` verifies signatures with: its [`KeyStore`]'s, as last read.
 #[derive(Debug, Clone)]
 pub struct KeyRing {
-    file: KeyFile,
+    store: KeyStore,
     keys: Arc<RwLock<Loaded>>,
 }
 
 #[derive(Debug, Default)]
 struct Loaded {
-    /// The file's inode, modification time and length when read, to notice a change.
+    /// The key file's inode, modification time and length when read, to notice a change.
     stamp: Option<(u64, SystemTime, u64)>,
+    /// How many times all the keys were read: a key that a lookup found in the database is kept
+    /// only if no reading of all ended meanwhile, which may have seen it deleted.
+    loads: u64,
     by_id: HashMap<String, Arc<AccessKey>>,
 }
 
 impl KeyRing {
-    /// The keys of `file`, read now.
-    pub fn load(file: KeyFile) -> Result<Self, KeyFileError> {
-        let ring = Self { file, keys: Arc::default() };
-        ring.reload()?;
+    /// The keys of `store`, read now.
+    pub async fn load(store: KeyStore) -> Result<Self, KeyError> {
+        let ring = Self { store, keys: Arc::default() };
+        ring.reload().await?;
         Ok(ring)
     }
 
@@ -233,33 +412,82 @@ impl KeyRing {
         self.keys.read().map_or(0, |keys| keys.by_id.len())
     }
 
-    /// Reads the file again if it changed since it was last read.
-    pub fn reload(&self) -> Result<(), KeyFileError> {
+    /// Reads the keys again (the key file only if it changed since it was last read).
+    pub async fn reload(&self) -> Result<(), KeyError> {
+        match &self.store {
+            KeyStore::File(file) => {
+                let ring = self.clone();
+                blocking(file, move |file| ring.reload_file(file)).await
+            }
+            KeyStore::Database(table) => {
+                let keys = table.read().await?;
+                self.replace(None, keys);
+                Ok(())
+            }
+        }
+    }
+
+    /// Reads `file` again if it changed since it was last read.
+    fn reload_file(&self, file: &KeyFile) -> Result<(), KeyError> {
         use std::os::unix::fs::MetadataExt;
-        let stamp = std::fs::metadata(self.file.path())
+        let stamp = std::fs::metadata(file.path())
             .ok()
             .map(|m| (m.ino(), m.modified().unwrap_or(SystemTime::UNIX_EPOCH), m.len()));
         if self.keys.read().is_ok_and(|keys| keys.stamp == stamp && stamp.is_some()) {
             return Ok(());
         }
-        let by_id = self.file.read()?.into_iter().map(|key| (key.access_key_id.clone(), Arc::new(key))).collect();
-        if let Ok(mut keys) = self.keys.write() {
-            *keys = Loaded { stamp, by_id };
-        }
+        let keys = file.read()?;
+        self.replace(stamp, keys);
         Ok(())
     }
 
-    /// Reloads the key file every [`RELOAD_EVERY`], until dropped; a file that cannot be read
-    /// leaves the keys as they were.
+    fn replace(&self, stamp: Option<(u64, SystemTime, u64)>, keys: Vec<AccessKey>) {
+        let by_id = keys.into_iter().map(|key| (key.access_key_id.clone(), Arc::new(key))).collect();
+        if let Ok(mut loaded) = self.keys.write() {
+            *loaded = Loaded { stamp, loads: loaded.loads + 1, by_id };
+        }
+    }
+
+    /// Reads the keys again every [`RELOAD_EVERY`], until dropped; keys that cannot be read
+    /// leave the ones read before in effect.
     pub async fn reload_forever(self) {
         let mut every = tokio::time::interval(RELOAD_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
-            let ring = self.clone();
-            match tokio::task::spawn_blocking(move || ring.reload()).await {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => tracing::error!(cause = %e, "cannot read the access keys; keeping the ones read before"),
-                Err(e) => tracing::error!(cause = %e, "reloading the access keys failed"),
+            if let Err(e) = self.reload().await {
+                tracing::error!(cause = %e, "cannot read the access keys; keeping the ones read before");
+            }
+        }
+    }
+
+    fn cached(&self, access_key_id: &str) -> Option<Arc<AccessKey>> {
+        self.keys.read().ok().and_then(|keys| keys.by_id.get(access_key_id).cloned())
+    }
+
+    /// The key `access_key_id`: as last read, or, for a key made a moment ago, from the store.
+    async fn find(&self, access_key_id: &str) -> Option<Arc<AccessKey>> {
+        if let Some(key) = self.cached(access_key_id) {
+            return Some(key);
+        }
+        match &self.store {
+            // The file is looked at again: a `stat`, and a read only if it changed.
+            KeyStore::File(file) => self.reload_file(file).ok().and_then(|()| self.cached(access_key_id)),
+            KeyStore::Database(table) => {
+                let loads = self.keys.read().map_or(0, |keys| keys.loads);
+                let key = match table.find(access_key_id).await {
+                    Ok(key) => Arc::new(key?),
+                    Err(e) => {
+                        tracing::error!(cause = %e, "cannot look an access key up; refusing it");
+                        return None;
+                    }
+                };
+                if let Ok(mut loaded) = self.keys.write()
+                    && loaded.loads == loads
+                {
+                    loaded.by_id.insert(key.access_key_id.clone(), key.clone());
+                }
+                Some(key)
             }
         }
     }
@@ -268,14 +496,9 @@ impl KeyRing {
 impl Keys for KeyRing {
     type Principal = Caller;
 
-    fn lookup(&self, access_key_id: &str) -> impl Future<Output = Option<Signer<Caller>>> + Send {
-        let find = || self.keys.read().ok().and_then(|keys| keys.by_id.get(access_key_id).cloned());
-        // A key made a moment ago works at once: an unknown key has the file looked at again (a
-        // `stat`; it is read only if it changed).
-        let key = find().or_else(|| self.reload().ok().and_then(|()| find()));
-        std::future::ready(
-            key.map(|key| Signer { secret_access_key: key.secret_access_key.clone(), principal: Caller::Key(key) }),
-        )
+    async fn lookup(&self, access_key_id: &str) -> Option<Signer<Caller>> {
+        let key = self.find(access_key_id).await?;
+        Some(Signer { secret_access_key: key.secret_access_key.clone(), principal: Caller::Key(key) })
     }
 }
 

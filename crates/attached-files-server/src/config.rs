@@ -21,7 +21,8 @@ pub struct Config {
 /// Where files live, and the rules they are kept under.
 #[derive(Clone)]
 pub struct StorageConfig {
-    /// The access keys, the SQLite database and the embedded store's objects; created if missing.
+    /// The SQLite database and the access keys beside it, and the embedded store's objects;
+    /// created if missing.
     pub data_dir: PathBuf,
     pub metadata: Metadata,
     pub objects: Objects,
@@ -41,7 +42,8 @@ pub struct StorageConfig {
 pub enum Metadata {
     /// SQLite in the data directory (`metadata.sqlite3`): the embedded default.
     Sqlite,
-    /// A PostgreSQL database that several servers share (`postgres://user:password@host:port/db`).
+    /// A PostgreSQL database that several servers share (`postgres://user:password@host:port/db`),
+    /// which also holds the access keys.
     Postgres { url: String },
     /// A store made by the caller (a test's, or another implementation of the trait).
     Store(Arc<dyn MetadataStore>),
@@ -59,8 +61,8 @@ pub enum Objects {
 /// Who may call the API.
 #[derive(Debug, Clone)]
 pub enum Signatures {
-    /// Only requests signed (SigV4) with a key of the data directory's key file; with a region,
-    /// only signatures scoped to it.
+    /// Only requests signed (SigV4) with one of the access keys (the data directory's key file's,
+    /// or with PostgreSQL the database's); with a region, only signatures scoped to it.
     Verified { region: Option<String> },
     /// Everyone, signed or not: for local experiments only.
     NotVerified,

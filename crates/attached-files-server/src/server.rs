@@ -15,7 +15,7 @@ use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_util::sync::CancellationToken;
 
-use crate::access::{KeyFile, KeyFileError, KeyRing, Verification};
+use crate::access::{KeyError, KeyRing, KeyStore, Verification};
 use crate::app;
 use crate::config::{Config, Signatures};
 use crate::storage::{Role, Storage, StorageError};
@@ -36,7 +36,7 @@ pub enum StartError {
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error("the access keys: {0}")]
-    Keys(#[from] KeyFileError),
+    Keys(#[from] KeyError),
     #[error(transparent)]
     Service(#[from] MissingOperationsError),
 }
@@ -55,7 +55,8 @@ impl Server {
         let (verification, keys) = match config.signatures {
             Signatures::NotVerified => (Verification::Off, None),
             Signatures::Verified { region } => {
-                let ring = KeyRing::load(KeyFile::in_dir(&config.storage.data_dir))?;
+                // Where the metadata is: the data directory's key file, or the database's table.
+                let ring = KeyRing::load(KeyStore::open(&config.storage).await?).await?;
                 background.spawn(until(stop.clone(), ring.clone().reload_forever()));
                 let plugin = SigV4Plugin::new(ring.clone());
                 let plugin = match region {

@@ -371,7 +371,7 @@ async fn a_file_started_without_created_by_is_created_by_the_signing_keys_identi
     let uploader = "arn:aws:iam::111122223333:role/uploader";
     let key = AccessKey::generate(vec![ANY.into()], vec![ANY.into()]).unwrap();
     let key = AccessKey { identity_arn: Some(uploader.into()), ..key };
-    server.add_key(key.clone());
+    server.add_key(key.clone()).await;
     let client = client_with(&server.url, (&key.access_key_id, &key.secret_access_key));
     let started = start(&client, "role.txt", 5).send().await.unwrap();
     assert_eq!(started.created_by(), Some(&CreatedByInfo::AwsIdentityArn(uploader.into())));
@@ -413,7 +413,7 @@ async fn a_key_limited_to_describe_can_describe_but_not_update_or_list() {
     let server = TestServer::start().await;
     let operations = vec!["DescribeAttachedFilesConfiguration".to_owned()];
     let key = AccessKey::generate(vec!["inst-1".into()], operations).unwrap();
-    server.add_key(key.clone());
+    server.add_key(key.clone()).await;
     let reader = client_with(&server.url, (&key.access_key_id, &key.secret_access_key));
 
     let case = describe(&reader, "inst-1", AttachmentScope::Case).await;

@@ -4,7 +4,8 @@
 //! configuration) across SIGTERM and restart and across `kill -9` of an ingest and of the server
 //! amid uploads and deletes, the default limits set by flags, one-line start-up errors, the move
 //! to an external S3-compatible store (SeaweedFS) by configuration alone, and two replicas on one
-//! PostgreSQL database and one external store serving one set of files and one configuration.
+//! PostgreSQL database and one external store serving one set of files, one configuration and
+//! one set of access keys (made and deleted once, in the database).
 
 mod common;
 
@@ -24,7 +25,8 @@ fn binary(data_dir: &Path) -> Command {
     common::allow_test_key(data_dir);
     let mut command = Command::new(env!("CARGO_BIN_EXE_attached-files-server"));
     command.arg("--data-dir").arg(data_dir).env("RUST_LOG", "warn");
-    for var in ["ATTACHED_FILES_S3_ENDPOINT", "ATTACHED_FILES_PUBLIC_S3_ENDPOINT", "ATTACHED_FILES_BUCKET"] {
+    let storage = ["ATTACHED_FILES_DATABASE_URL", "ATTACHED_FILES_S3_ENDPOINT", "ATTACHED_FILES_PUBLIC_S3_ENDPOINT"];
+    for var in storage.into_iter().chain(["ATTACHED_FILES_BUCKET"]) {
         command.env_remove(var);
     }
     command
@@ -148,12 +150,13 @@ async fn operator_commands_share_the_data_directory_with_a_running_server_and_su
     assert!(download(&get(&mut binary(&data), record, &url)).await == bytes);
 
     assert_eq!(listed(run(binary(&data).args(["list", "--instance-id", "inst-1"]))), [approved]);
-    let updated = update_configuration(&api, "CASE", serde_json::json!({ "MaximumSizeLimitInBytes": 1000 })).await;
+    let updated =
+        update_configuration(&api, TEST_KEY, "CASE", serde_json::json!({ "MaximumSizeLimitInBytes": 1000 })).await;
 
     sigterm(&mut server);
     let (mut server, api, url) = serve_with(&mut binary(&data), &["--listen", "127.0.0.1:0"]);
     assert!(download(&get(&mut binary(&data), record, &url)).await == bytes, "the file is served after a restart");
-    assert_eq!(describe_configuration(&api, "CASE").await, updated, "the configuration survives a restart");
+    assert_eq!(describe_configuration(&api, TEST_KEY, "CASE").await, updated, "the configuration survives a restart");
     sigterm(&mut server);
 
     // Other defaults: they fill the members never set, and files already there stay served.
@@ -161,10 +164,10 @@ async fn operator_commands_share_the_data_directory_with_a_running_server_and_su
     let (mut server, api, url) =
         serve_with(&mut binary(&data), &[&["--listen", "127.0.0.1:0"][..], &defaults].concat());
     let extensions = serde_json::json!({ "AllowedExtensions": [{ "Extension": "pdf" }, { "Extension": "txt" }] });
-    let case = describe_configuration(&api, "CASE").await;
+    let case = describe_configuration(&api, TEST_KEY, "CASE").await;
     assert_eq!((&case["MaximumSizeLimitInBytes"], &case["ExtensionConfiguration"]), (&1000.into(), &extensions));
     assert_eq!(case["LastModifiedTime"], updated["LastModifiedTime"]);
-    let email = describe_configuration(&api, "EMAIL").await;
+    let email = describe_configuration(&api, TEST_KEY, "EMAIL").await;
     assert_eq!((&email["MaximumSizeLimitInBytes"], &email["ExtensionConfiguration"]), (&5000.into(), &extensions));
     assert!(email.get("LastModifiedTime").is_none(), "{email}");
     assert!(download(&get(&mut binary(&data), record, &url)).await == bytes, "a file above the new limits");
@@ -427,19 +430,24 @@ fn configuration_path(api: &str, scope: &str) -> String {
     format!("{api}/attached-files-configurations/inst-1/{scope}")
 }
 
-/// DescribeAttachedFilesConfiguration of inst-1's `scope` on `api`: the configuration.
-async fn describe_configuration(api: &str, scope: &str) -> Value {
-    let answer = common::send_signed(reqwest::Client::new().get(configuration_path(api, scope))).await.unwrap();
+/// The tests' key, which `binary` puts in the key file of every data directory.
+const TEST_KEY: (&str, &str) = (common::KEY_ID, common::SECRET);
+
+/// DescribeAttachedFilesConfiguration of inst-1's `scope` on `api`, signed with `key`: the
+/// configuration.
+async fn describe_configuration(api: &str, key: (&str, &str), scope: &str) -> Value {
+    let answer = reqwest::Client::new().get(configuration_path(api, scope));
+    let answer = common::send_signed_with(answer, key).await.unwrap();
     assert_eq!(answer.status(), 200);
     let body: Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
     body["AttachedFilesConfiguration"].clone()
 }
 
-/// UpdateAttachedFilesConfiguration of inst-1's `scope` on `api` with `body`: its answer, once
-/// acknowledged.
-async fn update_configuration(api: &str, scope: &str, body: Value) -> Value {
+/// UpdateAttachedFilesConfiguration of inst-1's `scope` on `api` with `body`, signed with `key`:
+/// its answer, once acknowledged.
+async fn update_configuration(api: &str, key: (&str, &str), scope: &str, body: Value) -> Value {
     let update = reqwest::Client::new().post(configuration_path(api, scope)).header("content-type", "application/json");
-    let answer = common::send_signed(update.body(body.to_string())).await.unwrap();
+    let answer = common::send_signed_with(update.body(body.to_string()), key).await.unwrap();
     assert_eq!(answer.status(), 200);
     serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap()
 }
@@ -474,9 +482,10 @@ async fn kill_9_during_uploads_and_deletes_loses_no_completed_file_and_no_url_la
         let (mut server, api, _) = serve_with(&mut binary(&data), &["--listen", "127.0.0.1:0"]);
         // The limit acknowledged before the last kill holds; a new one, acknowledged before this
         // round's kill.
-        assert_eq!(describe_configuration(&api, "CASE").await["MaximumSizeLimitInBytes"], limit);
+        assert_eq!(describe_configuration(&api, TEST_KEY, "CASE").await["MaximumSizeLimitInBytes"], limit);
         limit = 2_000_000 + round;
-        let updated = update_configuration(&api, "CASE", serde_json::json!({ "MaximumSizeLimitInBytes": limit })).await;
+        let updated =
+            update_configuration(&api, TEST_KEY, "CASE", serde_json::json!({ "MaximumSizeLimitInBytes": limit })).await;
         assert_eq!(updated["MaximumSizeLimitInBytes"], limit);
         // Files to delete this round, then uploads and deletes at once, cut short by kill -9.
         for _ in 0..3 {
@@ -508,7 +517,7 @@ async fn kill_9_during_uploads_and_deletes_loses_no_completed_file_and_no_url_la
 
     let (mut server, api, store) = serve_with(&mut binary(&data), &["--listen", "127.0.0.1:0"]);
     assert!(completed.len() >= 18 && !deleted.is_empty(), "{} completed, {} deleted", completed.len(), deleted.len());
-    assert_eq!(describe_configuration(&api, "CASE").await["MaximumSizeLimitInBytes"], limit);
+    assert_eq!(describe_configuration(&api, TEST_KEY, "CASE").await["MaximumSizeLimitInBytes"], limit);
     for file_id in &completed {
         let answer = common::send_signed(http.get(api_path(&api, Some(file_id)))).await.unwrap();
         let status = answer.status().as_u16();
@@ -565,8 +574,35 @@ fn external_replica(data_dir: &Path, database: &str, store: &ExternalStore) -> (
     (Server(child), api)
 }
 
+/// The key a `keys create` printed as the AWS CLI's environment: its id and its secret.
+fn created_key(created: Output) -> (String, String) {
+    let env: Vec<(String, String)> = String::from_utf8(created.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let (name, value) = line.strip_prefix("export ").and_then(|l| l.split_once('=')).expect(line);
+            (name.to_owned(), value.to_owned())
+        })
+        .collect();
+    let names: Vec<&str> = env.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
+    (env[0].1.clone(), env[1].1.clone())
+}
+
+/// The binary's `keys` command `args` on the PostgreSQL `database`, run by an operator whose
+/// data directory is none of the replicas'.
+fn database_keys(dir: &Path, database: &str, args: &[&str]) -> Output {
+    run(binary(&dir.join("operator")).args(["--database-url", database, "keys"]).args(args))
+}
+
+/// The `X-Amzn-Errortype` of a 403, or None for any other status.
+fn refusal(answer: &reqwest::Response) -> Option<String> {
+    let error = answer.headers().get("x-amzn-errortype").map(|v| v.to_str().unwrap().to_owned());
+    (answer.status() == 403).then(|| error.unwrap_or_default())
+}
+
 #[tokio::test]
-async fn two_replicas_on_postgres_and_an_external_store_serve_one_set_of_files() {
+async fn two_replicas_on_postgres_and_an_external_store_serve_one_set_of_files_with_one_set_of_keys() {
     let Some(database) = fresh_postgres_database().await else { return };
     let Some(store) = ExternalStore::get() else { return };
     let dir = tempfile::tempdir().unwrap();
@@ -575,14 +611,26 @@ async fn two_replicas_on_postgres_and_an_external_store_serve_one_set_of_files()
     let http = reqwest::Client::new();
     let bytes = b"one file, two replicas".to_vec();
 
-    // Start on A, retried on B with the same ClientToken: one file.
+    // One key, made once in the database while both replicas run; no key file is copied.
+    let (id, secret) = created_key(database_keys(dir.path(), &database, &["create", "--instance", "inst-1"]));
+    let key = (id.as_str(), secret.as_str());
+    let listed = String::from_utf8(database_keys(dir.path(), &database, &["list"]).stdout).unwrap();
+    assert!(listed.contains(&format!("{id}  instances: inst-1  operations: *")), "{listed}");
+    assert!(!listed.contains(&secret) && !listed.contains(common::KEY_ID), "only the database's key: {listed}");
+    // The key files of the replicas' data directories (with the tests' key) are not read.
+    for api in [&a_api, &b_api] {
+        let answer = common::send_signed_with(http.get(api_path(api, Some("f"))), TEST_KEY).await.unwrap();
+        assert_eq!(refusal(&answer).as_deref(), Some("UnrecognizedClientException"), "{api}");
+    }
+
+    // Start on A, retried on B with the same ClientToken: one file. Both take the new key at once.
     let start = serde_json::json!({
         "ClientToken": "replica-token", "FileName": "r.txt", "FileSizeInBytes": bytes.len(), "FileUseCaseType": "ATTACHMENT"
     });
     let mut answers = Vec::new();
     for api in [&a_api, &b_api] {
         let started = http.put(api_path(api, None)).header("content-type", "application/json").body(start.to_string());
-        let started = common::send_signed(started).await.unwrap();
+        let started = common::send_signed_with(started, key).await.unwrap();
         assert_eq!(started.status(), 200);
         answers.push(serde_json::from_slice::<Value>(&started.bytes().await.unwrap()).unwrap());
     }
@@ -593,31 +641,56 @@ async fn two_replicas_on_postgres_and_an_external_store_serve_one_set_of_files()
     assert_eq!(put.status(), 200);
 
     // Complete on B, Get on A, BatchGet on B, Delete on A, Get on B.
-    assert_eq!(common::send_signed(http.post(api_path(&b_api, Some(&file_id)))).await.unwrap().status(), 200);
-    let got = common::send_signed(http.get(api_path(&a_api, Some(&file_id)))).await.unwrap();
+    let completed = common::send_signed_with(http.post(api_path(&b_api, Some(&file_id))), key).await.unwrap();
+    assert_eq!(completed.status(), 200);
+    let got = common::send_signed_with(http.get(api_path(&a_api, Some(&file_id))), key).await.unwrap();
     let got: Value = serde_json::from_slice(&got.bytes().await.unwrap()).unwrap();
     assert_eq!(got["FileStatus"], "APPROVED", "{got}");
+    assert_eq!(got["CreatedBy"]["AWSIdentityArn"], format!("arn:aws:iam::000000000000:user/{id}"), "{got}");
     assert!(download(&got).await == bytes);
     let batch = http.post(api_path(&b_api, None)).header("content-type", "application/json");
     let batch = batch.body(serde_json::json!({ "FileIds": [file_id] }).to_string());
-    let batch = common::send_signed(batch).await.unwrap();
+    let batch = common::send_signed_with(batch, key).await.unwrap();
     let batch: Value = serde_json::from_slice(&batch.bytes().await.unwrap()).unwrap();
     assert_eq!(batch["Files"][0]["FileId"], file_id.as_str(), "{batch}");
-    assert_eq!(common::send_signed(http.delete(api_path(&a_api, Some(&file_id)))).await.unwrap().status(), 200);
-    assert_eq!(common::send_signed(http.get(api_path(&b_api, Some(&file_id)))).await.unwrap().status(), 404);
+    let deleted = common::send_signed_with(http.delete(api_path(&a_api, Some(&file_id))), key).await.unwrap();
+    assert_eq!(deleted.status(), 200);
+    let gone = common::send_signed_with(http.get(api_path(&b_api, Some(&file_id))), key).await.unwrap();
+    assert_eq!(gone.status(), 404);
 
     // A configuration updated on A: B describes it and obeys it at once.
-    let updated = update_configuration(&a_api, "CASE", serde_json::json!({ "MaximumSizeLimitInBytes": 10 })).await;
-    assert_eq!(describe_configuration(&b_api, "CASE").await, updated);
+    let updated = update_configuration(&a_api, key, "CASE", serde_json::json!({ "MaximumSizeLimitInBytes": 10 })).await;
+    assert_eq!(describe_configuration(&b_api, key, "CASE").await, updated);
     let too_big = serde_json::json!({ "FileName": "big.txt", "FileSizeInBytes": 11, "FileUseCaseType": "ATTACHMENT" });
     let too_big = http.put(api_path(&b_api, None)).header("content-type", "application/json").body(too_big.to_string());
-    let too_big = common::send_signed(too_big).await.unwrap();
+    let too_big = common::send_signed_with(too_big, key).await.unwrap();
     assert_eq!(too_big.status(), 400);
     let too_big: Value = serde_json::from_slice(&too_big.bytes().await.unwrap()).unwrap();
     assert_eq!(
         too_big["Reason"],
         serde_json::json!({ "AttachedFileInvalidRequestExceptionReason": "INVALID_FILE_SIZE" })
     );
+
+    // Deleted once, in the database: both replicas, which hold the key in memory, refuse it
+    // within a reload (a second), plus the slack of a loaded machine's scheduling and the query.
+    database_keys(dir.path(), &database, &["delete", &id]);
+    let deleted_at = std::time::Instant::now();
+    let deadline = attached_files_server::access::RELOAD_EVERY + Duration::from_millis(500);
+    for api in [&a_api, &b_api] {
+        loop {
+            let answer = common::send_signed_with(http.get(api_path(api, Some("f"))), key).await.unwrap();
+            if let Some(error) = refusal(&answer) {
+                assert_eq!(error, "UnrecognizedClientException", "{api}");
+                break;
+            }
+            assert_eq!(answer.status(), 404, "{api}: the key still works, on a file that is not there");
+            assert!(deleted_at.elapsed() < deadline, "{api} still takes the key {:?} after", deleted_at.elapsed());
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    eprintln!("both replicas refused the deleted key {:?} after `keys delete`", deleted_at.elapsed());
+    let listed = String::from_utf8(database_keys(dir.path(), &database, &["list"]).stdout).unwrap();
+    assert!(!listed.contains(&id), "{listed}");
     sigterm(&mut a);
     sigterm(&mut b);
 }
@@ -660,7 +733,9 @@ async fn three_replicas_lose_nothing_acknowledged_when_one_is_killed_mid_upload(
     let (mut a, a_api) = replica("a");
     let (mut b, b_api) = replica("b");
     let (mut c, c_api) = replica("c");
-    let clients = [&a_api, &b_api, &c_api].map(|api| common::connect_client(api));
+    let (id, secret) = created_key(database_keys(dir.path(), &database, &["create", "--instance", "inst-1"]));
+    let client = |api: &str| common::connect_client_with(api, (&id, &secret));
+    let clients = [&a_api, &b_api, &c_api].map(|api| client(api));
     let bytes: Vec<u8> = (0..300_000).map(|i| (i * 7 % 253) as u8).collect();
 
     // Uploads started on one replica and completed on the next, then more at once while B is
@@ -691,7 +766,7 @@ async fn three_replicas_lose_nothing_acknowledged_when_one_is_killed_mid_upload(
     // Every acknowledged upload is there, with its bytes, on both survivors; every file any
     // replica reports as approved downloads whole.
     let (_b, b_api) = replica("b");
-    let survivors = [common::connect_client(&a_api), common::connect_client(&c_api), common::connect_client(&b_api)];
+    let survivors = [client(&a_api), client(&c_api), client(&b_api)];
     for file_id in &started {
         for client in &survivors {
             let got =
@@ -707,6 +782,48 @@ async fn three_replicas_lose_nothing_acknowledged_when_one_is_killed_mid_upload(
     assert!(acknowledged.len() >= 6, "{} acknowledged", acknowledged.len());
     sigterm(&mut a);
     sigterm(&mut c);
+}
+
+#[tokio::test]
+async fn a_server_whose_database_role_may_only_read_the_keys_verifies_with_them_and_cannot_change_them() {
+    let Some(database) = fresh_postgres_database().await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // The owner's `keys create` makes the schema and the key.
+    let (id, secret) = created_key(database_keys(dir.path(), &database, &["create", "--instance", "inst-1"]));
+
+    // The servers' role, as the README grants it: the files' tables, and only reading the keys.
+    let role = format!("attached_files_server_{}", uuid::Uuid::new_v4().simple());
+    let (admin, connection) = tokio_postgres::connect(&database, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    admin
+        .batch_execute(&format!(
+            "CREATE ROLE {role} LOGIN;
+             GRANT SELECT, INSERT, UPDATE, DELETE ON attached_files, instance_usage, attached_files_configurations
+                 TO {role};
+             GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role};
+             GRANT SELECT ON access_keys, schema_version TO {role};"
+        ))
+        .await
+        .unwrap();
+    let mut server_url = reqwest::Url::parse(&database).unwrap();
+    server_url.set_username(&role).unwrap();
+    let server_url = server_url.to_string();
+
+    let mut command = binary(&dir.path().join("server"));
+    command.args(["--database-url", &server_url]);
+    let (mut server, api, _) = serve_with(&mut command, &["--listen", "127.0.0.1:0"]);
+    let http = reqwest::Client::new();
+    let answer = common::send_signed_with(http.get(api_path(&api, Some("f"))), (&id, &secret)).await.unwrap();
+    assert_eq!(answer.status(), 404, "verified with the database's key, then no such file");
+    let refused = binary(&dir.path().join("server"))
+        .args(["--database-url", &server_url, "keys", "create", "--instance", "inst-1"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && stderr.contains("permission denied for table access_keys"), "{stderr}");
+    sigterm(&mut server);
+
+    admin.batch_execute(&format!("DROP OWNED BY {role}; DROP ROLE {role}")).await.unwrap();
 }
 
 /// The AWS CLI's GetAttachedFile of inst-1's `file_id` on `api`, signed with `key`: whether it
@@ -727,20 +844,7 @@ async fn a_key_made_by_keys_create_lets_the_aws_cli_in_until_keys_delete_and_fla
     let file = ingest(&data, &path, "APPROVED", &[]);
 
     // `keys create` prints the key as the AWS CLI's environment: its id and its secret.
-    let create = |args: &[&str]| {
-        let created = run(binary(&data).args(["keys", "create"]).args(args));
-        let env: Vec<(String, String)> = String::from_utf8(created.stdout)
-            .unwrap()
-            .lines()
-            .map(|line| {
-                let (name, value) = line.strip_prefix("export ").and_then(|l| l.split_once('=')).expect(line);
-                (name.to_owned(), value.to_owned())
-            })
-            .collect();
-        let names: Vec<&str> = env.iter().map(|(name, _)| name.as_str()).collect();
-        assert_eq!(names, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
-        (env[0].1.clone(), env[1].1.clone())
-    };
+    let create = |args: &[&str]| created_key(run(binary(&data).args(["keys", "create"]).args(args)));
     let (id, secret) = create(&["--instance", "inst-1"]);
     let (id, secret) = (id.as_str(), secret.as_str());
     assert!(id.starts_with("AKIA") && id.len() == 20 && secret.len() == 40, "{id} {secret}");

@@ -24,7 +24,7 @@ const INST_1_SECRET: &str = "inst-one-secret";
 
 async fn server_with_a_file() -> (TestServer, String) {
     let server = TestServer::start().await;
-    server.add_key(key(INST_1_KEY, INST_1_SECRET, &["inst-1"], &[ANY]));
+    server.add_key(key(INST_1_KEY, INST_1_SECRET, &["inst-1"], &[ANY])).await;
     let file = server.ingest("inst-1", "a.txt", b"signed callers only", FileStatus::Approved).await;
     (server, file.file_id)
 }
@@ -172,7 +172,7 @@ async fn aws_sdk_connect_gets_aws_refusals() {
 #[tokio::test]
 async fn a_key_is_limited_to_its_operations_and_ends_when_deleted() {
     let (server, file_id) = server_with_a_file().await;
-    server.add_key(key("AKIDREADER", "reader-secret", &[ANY], &["GetAttachedFile"]));
+    server.add_key(key("AKIDREADER", "reader-secret", &[ANY], &["GetAttachedFile"])).await;
     let reader = sdk(&server.url, Some(("AKIDREADER", "reader-secret")), None, false);
     let get = reader.get_attached_file().instance_id("inst-9").file_id(&file_id).associated_resource_arn(CASE_ARN);
     let not_found = get.send().await.unwrap_err().into_service_error();
@@ -182,7 +182,7 @@ async fn a_key_is_limited_to_its_operations_and_ends_when_deleted() {
     assert!(delete.is_access_denied_exception(), "{delete:?}");
 
     KeyFile::in_dir(server.dir.path()).remove("AKIDREADER").unwrap();
-    server.keys.reload().unwrap();
+    server.keys.reload().await.unwrap();
     let get = reader.get_attached_file().instance_id("inst-1").file_id(&file_id).associated_resource_arn(CASE_ARN);
     assert_eq!(refused(get.send().await), "UnrecognizedClientException");
 }

@@ -88,9 +88,9 @@ impl TestServer {
     }
 
     /// Adds an access key, in effect at once.
-    pub fn add_key(&self, key: AccessKey) {
+    pub async fn add_key(&self, key: AccessKey) {
         KeyFile::in_dir(self.dir.path()).add(key).unwrap();
-        self.keys.reload().unwrap();
+        self.keys.reload().await.unwrap();
     }
 
     /// Makes every metadata lookup wait until the returned guard is dropped.
@@ -245,11 +245,16 @@ impl MetadataStore for GatedStore {
 
 /// aws-sdk-connect for the API at `endpoint`, with test credentials and no retries.
 pub fn connect_client(endpoint: &str) -> aws_sdk_connect::Client {
+    connect_client_with(endpoint, (KEY_ID, SECRET))
+}
+
+/// aws-sdk-connect for the API at `endpoint`, signing with `key` (id, secret), without retries.
+pub fn connect_client_with(endpoint: &str, key: (&str, &str)) -> aws_sdk_connect::Client {
     use aws_sdk_connect::config::{BehaviorVersion, Credentials, Region, retry::RetryConfig};
     let config = aws_sdk_connect::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(KEY_ID, SECRET, None, None, "test"))
+        .credentials_provider(Credentials::new(key.0, key.1, None, None, "test"))
         .endpoint_url(endpoint)
         .retry_config(RetryConfig::disabled())
         .build();
@@ -292,9 +297,17 @@ pub async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
 
 /// Sends `request` signed (SigV4, with the tests' key, for us-east-1), as AWS's clients sign.
 pub async fn send_signed(request: reqwest::RequestBuilder) -> reqwest::Result<reqwest::Response> {
+    send_signed_with(request, (KEY_ID, SECRET)).await
+}
+
+/// Sends `request` signed with `key` (id, secret), for us-east-1.
+pub async fn send_signed_with(
+    request: reqwest::RequestBuilder,
+    key: (&str, &str),
+) -> reqwest::Result<reqwest::Response> {
     let (client, request) = request.build_split();
     let mut request = request?;
-    sign(&mut request, KEY_ID, SECRET, std::time::SystemTime::now());
+    sign(&mut request, key.0, key.1, std::time::SystemTime::now());
     client.execute(request).await
 }
 

@@ -1,6 +1,6 @@
 //! Metadata storage: a small trait ([`MetadataStore`]) and its two stores, the embedded SQLite
 //! default ([`SqliteStore`], with its cache of records in `cache`) and PostgreSQL for several
-//! replicas ([`PostgresStore`]).
+//! replicas ([`PostgresStore`], whose database also holds the server's access keys: [`connect_postgres`]).
 
 use async_trait::async_trait;
 
@@ -14,7 +14,7 @@ mod postgres;
 mod sqlite;
 mod tls;
 
-pub use postgres::PostgresStore;
+pub use postgres::{PostgresStore, connect as connect_postgres};
 pub use sqlite::SqliteStore;
 
 /// Why the metadata store could not answer. The cause is for logs, never for callers.

@@ -3,7 +3,9 @@
 //! database, in transactions, so no replica holds state another could contradict.
 //!
 //! The same tables as the SQLite store, with the record as `jsonb`. Schema changes are applied on
-//! start, under an advisory lock, so that replicas starting together apply each once.
+//! start, under an advisory lock, so that replicas starting together apply each once. The schema
+//! also holds the server's access keys (`access_keys`, read and written by the server crate over
+//! [`connect`]'s pool), so that one migration sequence describes the whole database.
 
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -48,6 +50,16 @@ const MIGRATIONS: &[&str] = &[
          last_modified_ms BIGINT NOT NULL,
          PRIMARY KEY (instance_id, scope)
      );",
+    // The server's access keys, shared by every replica: what SigV4 verification needs, so the
+    // secret itself (a SigV4 signing key is derived from it, per day, region and service).
+    "CREATE TABLE access_keys (
+         seq               BIGSERIAL UNIQUE,
+         access_key_id     TEXT PRIMARY KEY,
+         secret_access_key TEXT NOT NULL,
+         instances         TEXT[] NOT NULL,
+         operations        TEXT[] NOT NULL,
+         identity_arn      TEXT
+     );",
 ];
 
 /// An arbitrary key for `pg_advisory_xact_lock`, held while the schema is brought up to date.
@@ -57,64 +69,82 @@ pub struct PostgresStore {
     pool: Pool,
 }
 
-/// The error with its causes, which PostgreSQL's and the pool's errors keep apart (a TLS handshake
-/// refused says why only in its source).
+/// The error with its causes: tokio-postgres's own text is only the kind ("db error"), the
+/// server's message (such as "permission denied for table ...") is its source.
 fn store_error(cause: impl std::error::Error) -> StoreError {
     let mut text = format!("postgres: {cause}");
     let mut source = cause.source();
-    while let Some(inner) = source {
-        text.push_str(&format!(": {inner}"));
-        source = inner.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text = format!("{text}: {cause_text}"); // pool errors also print their source
+        }
+        source = cause.source();
     }
     StoreError::new(text)
 }
 
+/// A pool of at most `size` connections to the database at `url`
+/// (`postgres://user:password@host:port/database`, with
+/// `?sslmode=require|verify-ca|verify-full[&sslrootcert=CA.pem]` for TLS, see [`super::tls`]),
+/// whose schema it first brings up to date.
+pub async fn connect(url: &str, size: usize) -> Result<Pool, StoreError> {
+    let (config, tls) = super::tls::config(url)?;
+    let recycling = ManagerConfig { recycling_method: RecyclingMethod::Fast };
+    let manager = match tls {
+        Some(tls) => Manager::from_config(config, tls, recycling),
+        None => Manager::from_config(config, NoTls, recycling),
+    };
+    let pool = Pool::builder(manager).max_size(size).build().map_err(store_error)?;
+    migrate(&pool).await?;
+    Ok(pool)
+}
+
+async fn migrate(pool: &Pool) -> Result<(), StoreError> {
+    let mut client = pool.get().await.map_err(store_error)?;
+    // A schema already up to date needs no lock and no write, so that a role without the right to
+    // change the schema (a server's, granted only what it uses) can start on it.
+    let exists =
+        client.query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[]).await.map_err(store_error)?;
+    if exists.get::<_, bool>(0) {
+        let current = client.query_opt("SELECT version FROM schema_version", &[]).await.map_err(store_error)?;
+        if current.is_some_and(|row| row.get::<_, i32>(0) == MIGRATIONS.len() as i32) {
+            return Ok(());
+        }
+    }
+    let tx = client.transaction().await.map_err(store_error)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await.map_err(store_error)?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        .await
+        .map_err(store_error)?;
+    let applied: i32 = match tx.query_opt("SELECT version FROM schema_version", &[]).await.map_err(store_error)? {
+        Some(row) => row.get(0),
+        None => {
+            tx.execute("INSERT INTO schema_version VALUES (0)", &[]).await.map_err(store_error)?;
+            0
+        }
+    };
+    let known = MIGRATIONS.len() as i32;
+    if applied > known {
+        return Err(StoreError::new(format!(
+            "the database has schema version {applied}, newer than this program's {known}"
+        )));
+    }
+    for migration in &MIGRATIONS[applied as usize..] {
+        tx.batch_execute(migration).await.map_err(store_error)?;
+    }
+    tx.execute("UPDATE schema_version SET version = $1", &[&known]).await.map_err(store_error)?;
+    tx.commit().await.map_err(store_error)
+}
+
 impl PostgresStore {
-    /// Connects to the database at `url` (`postgres://user:password@host:port/database`, with
-    /// `?sslmode=require|verify-ca|verify-full[&sslrootcert=CA.pem]` for TLS, see [`super::tls`])
-    /// and brings its schema up to date.
+    /// Connects to the database at `url` and brings its schema up to date.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let (config, tls) = super::tls::config(url)?;
-        let recycling = ManagerConfig { recycling_method: RecyclingMethod::Fast };
-        let manager = match tls {
-            Some(tls) => Manager::from_config(config, tls, recycling),
-            None => Manager::from_config(config, NoTls, recycling),
-        };
-        let pool = Pool::builder(manager).max_size(POOL_SIZE).build().map_err(store_error)?;
-        let store = Self { pool };
-        store.migrate().await?;
-        Ok(store)
+        Ok(Self { pool: connect(url, POOL_SIZE).await? })
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
         self.pool.get().await.map_err(store_error)
-    }
-
-    async fn migrate(&self) -> Result<(), StoreError> {
-        let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(store_error)?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await.map_err(store_error)?;
-        tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            .await
-            .map_err(store_error)?;
-        let applied: i32 = match tx.query_opt("SELECT version FROM schema_version", &[]).await.map_err(store_error)? {
-            Some(row) => row.get(0),
-            None => {
-                tx.execute("INSERT INTO schema_version VALUES (0)", &[]).await.map_err(store_error)?;
-                0
-            }
-        };
-        let known = MIGRATIONS.len() as i32;
-        if applied > known {
-            return Err(StoreError::new(format!(
-                "the database has schema version {applied}, newer than this program's {known}"
-            )));
-        }
-        for migration in &MIGRATIONS[applied as usize..] {
-            tx.batch_execute(migration).await.map_err(store_error)?;
-        }
-        tx.execute("UPDATE schema_version SET version = $1", &[&known]).await.map_err(store_error)?;
-        tx.commit().await.map_err(store_error)
     }
 }
 

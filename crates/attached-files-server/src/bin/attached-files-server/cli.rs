@@ -58,7 +58,8 @@ pub enum Command {
         #[arg(long)]
         status: Option<FileStatus>,
     },
-    /// Manage the access keys callers sign their requests with (SigV4), kept in the data directory.
+    /// Manage the access keys callers sign their requests with (SigV4), kept where the metadata
+    /// is: in the PostgreSQL database with --database-url, else in the data directory.
     #[command(subcommand)]
     Keys(KeysCommand),
     /// Set a completed file's status (the attachment scan's verdict) and print the file.
@@ -117,7 +118,7 @@ pub enum KeysCommand {
     },
     /// Print every access key (without its secret) and what it may be used for.
     List,
-    /// Delete an access key: `serve` refuses its signatures within a second.
+    /// Delete an access key: every `serve` on the same keys refuses its signatures within a second.
     Delete {
         /// The key's AccessKeyId.
         access_key_id: String,
@@ -151,8 +152,9 @@ pub struct StorageArgs {
     #[arg(long, env = "ATTACHED_FILES_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
 
-    /// A PostgreSQL database for the metadata (`postgres://user:password@host:port/database`),
-    /// shared by several servers. Without it the metadata is in SQLite in the data directory.
+    /// A PostgreSQL database for the metadata and the access keys
+    /// (`postgres://user:password@host:port/database`), shared by several servers. Without it the
+    /// metadata is in SQLite and the keys in a file, both in the data directory.
     #[arg(long, env = "ATTACHED_FILES_DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
 

@@ -72,7 +72,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     let storage = cli.storage.config();
     match cli.command {
         Command::Serve(args) => serve(args, storage).await,
-        Command::Keys(command) => Ok(operator::keys(&storage.data_dir, command)?),
+        Command::Keys(command) => Ok(operator::keys(&storage, command).await?),
         command => {
             let storage = Storage::open(&storage, Role::Operator).await?;
             let result = operator::operate(&storage, command).await;

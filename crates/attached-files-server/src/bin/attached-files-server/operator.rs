@@ -6,8 +6,9 @@ use std::collections::HashMap;
 
 use attached_files::record::is_valid_arn;
 use attached_files::{AttachedFile, FileError, FileRecord};
-use attached_files_server::access::{self, AccessKey, KeyFile, KeyFileError};
+use attached_files_server::access::{self, AccessKey, KeyError, KeyStore};
 use attached_files_server::api::{self, OutputError};
+use attached_files_server::config::{Metadata, StorageConfig};
 use attached_files_server::storage::{Storage, StorageError};
 use attached_files_server_sdk::input::{GetAttachedFileInput, StartAttachedFileUploadInput};
 use attached_files_server_sdk::model::{
@@ -29,7 +30,7 @@ pub enum CommandError {
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
     #[error(transparent)]
-    Keys(#[from] KeyFileError),
+    Keys(#[from] KeyError),
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error(transparent)]
@@ -44,10 +45,14 @@ fn invalid(flag: &'static str) -> impl FnOnce(&dyn std::fmt::Display) -> Command
     move |e| CommandError::Invalid { flag, message: e.to_string() }
 }
 
-/// The `keys` commands: they change the key file only, without opening the storage.
-pub fn keys(data_dir: &std::path::Path, command: KeysCommand) -> Result<(), CommandError> {
-    std::fs::create_dir_all(data_dir).map_err(|source| StorageError::DataDir { path: data_dir.to_owned(), source })?;
-    let file = KeyFile::in_dir(data_dir);
+/// The `keys` commands: they change the keys where the metadata is (the data directory's key
+/// file, or the PostgreSQL database), without opening the rest of the storage.
+pub async fn keys(storage: &StorageConfig, command: KeysCommand) -> Result<(), CommandError> {
+    if let Metadata::Sqlite = storage.metadata {
+        let data_dir = &storage.data_dir;
+        std::fs::create_dir_all(data_dir).map_err(|source| StorageError::DataDir { path: data_dir.clone(), source })?;
+    }
+    let store = KeyStore::open(storage).await?;
     match command {
         KeysCommand::Create { instances, operations, identity_arn } => {
             let known = api::operation_names();
@@ -60,13 +65,13 @@ pub fn keys(data_dir: &std::path::Path, command: KeysCommand) -> Result<(), Comm
             let key = AccessKey::generate(instances, operations)
                 .map_err(|source| CommandError::Io { path: "the random source".into(), source })?;
             let key = AccessKey { identity_arn, ..key };
-            file.add(key.clone())?;
+            store.add(key.clone()).await?;
             println!("export AWS_ACCESS_KEY_ID={}", key.access_key_id);
             println!("export AWS_SECRET_ACCESS_KEY={}", key.secret_access_key);
             Ok(())
         }
         KeysCommand::List => {
-            for key in file.read()? {
+            for key in store.read().await? {
                 println!(
                     "{}  instances: {}  operations: {}  identity: {}",
                     key.access_key_id,
@@ -77,7 +82,7 @@ pub fn keys(data_dir: &std::path::Path, command: KeysCommand) -> Result<(), Comm
             }
             Ok(())
         }
-        KeysCommand::Delete { access_key_id } => Ok(file.remove(&access_key_id)?),
+        KeysCommand::Delete { access_key_id } => Ok(store.remove(&access_key_id).await?),
     }
 }
 
