@@ -233,7 +233,7 @@ fn unsupported_features_are_one_clear_error_naming_the_shape() {
             json!({ "events": { "target": "ex#Events", "traits": { "smithy.api#httpPayload": {} } } }),
             json!({ "ex#Events": { "type": "union", "members": { "a": { "target": "smithy.api#String" } }, "traits": { "smithy.api#streaming": {} } } })
         ),
-        "ex#Events: event streams (@streaming unions) are not supported"
+        "ex#Events$a: an event must target a structure"
     );
     let mut prefixed: Value =
         serde_json::from_str(&model(json!({ "tenant": { "target": "smithy.api#String" } }), json!({}))).unwrap();
@@ -265,10 +265,10 @@ fn unsupported_features_are_one_clear_error_naming_the_shape() {
     // A trait the generator neither implements nor knows to have no effect is never ignored.
     assert_eq!(
         error_of(
-            json!({ "name": { "target": "smithy.api#String", "traits": { "smithy.api#eventHeader": {} } } }),
+            json!({ "name": { "target": "smithy.api#String", "traits": { "aws.protocols#httpChecksum": {} } } }),
             json!({})
         ),
-        "ex#OpRequest$name: the @smithy.api#eventHeader trait is not supported by the generator"
+        "ex#OpRequest$name: the @aws.protocols#httpChecksum trait is not supported by the generator"
     );
     assert_eq!(
         error_of(

@@ -12,6 +12,7 @@ use quote::{format_ident, quote};
 
 use super::Gen;
 use crate::codec::Side;
+use crate::event_stream::EventStreams;
 use crate::ir::{Field, Item, Module, Prim, Ty, UNIT};
 use crate::names;
 use crate::render::doc_and_deprecation;
@@ -66,6 +67,9 @@ impl<'m> Gen<'_, 'm> {
                 errors.push(self.error_impls(id));
                 error_builders.push(builder);
             }
+        }
+        for id in self.shared_shapes() {
+            errors.push(self.stream_error_enum(id));
         }
         quote! {
             #(#items)*
@@ -265,7 +269,12 @@ impl<'m> Gen<'_, 'm> {
                 (quote!(key: #k, value: #v), quote!(key, value), add, Some(note))
             }
             _ => {
-                let param = self.setter_param(field.target);
+                // A stream member is set to the stream itself (`EventStreamSender::from(stream)`).
+                let param = if self.s.event_stream(field.target).is_some() {
+                    ty.clone()
+                } else {
+                    self.setter_param(field.target)
+                };
                 let mut input = self.converted(field.target, quote!(input));
                 if field.boxed {
                     input = quote!(::std::boxed::Box::new(#input));

@@ -55,6 +55,46 @@ async fn stream_pokemon_radio(
     Ok(sdk::output::StreamPokemonRadioOutput { data: "pika pika".as_bytes().to_vec().into() })
 }
 
+/// Answers each capture attempt as it arrives: an event for a Master Ball (and for the client's
+/// own modeled error), the modeled error `InvalidPokeballError` for any other ball.
+async fn capture_pokemon(
+    input: sdk::input::CapturePokemonInput,
+) -> Result<sdk::output::CapturePokemonOutput, sdk::error::CapturePokemonError> {
+    if input.region != "Kanto" {
+        return Err(sdk::error::UnsupportedRegionError { region: input.region }.into());
+    }
+    // A request's stream is always there (an empty body is an empty stream).
+    let events = input.events.expect("the input has the stream");
+    let answers = futures_util::stream::unfold(events, |mut events| async move {
+        let answer = match events.recv().await {
+            Ok(Some(sdk::model::AttemptCapturingPokemonEvent::Event(attempt))) => {
+                let payload = attempt.payload.unwrap_or(sdk::model::CapturingPayload { name: None, pokeball: None });
+                match payload.pokeball.as_deref() {
+                    Some("Master Ball") => Ok(caught(payload.name, true)),
+                    other => Err(sdk::error::CapturePokemonEventsError::InvalidPokeballError(
+                        sdk::error::InvalidPokeballError { pokeball: other.unwrap_or_default().to_owned() },
+                    )),
+                }
+            }
+            Err(SdkError::ServiceError(error)) => match error.into_err() {
+                sdk::error::AttemptCapturingPokemonEventError::MasterBallUnsuccessful(e) => Ok(caught(e.message, false)),
+            },
+            Ok(None) | Err(_) => return None,
+        };
+        Some((answer, events))
+    });
+    Ok(sdk::output::CapturePokemonOutput { events: Some(answers.into()) })
+}
+
+fn caught(name: Option<String>, captured: bool) -> sdk::model::CapturePokemonEvents {
+    sdk::model::CapturePokemonEvents::Event(sdk::model::CaptureEvent {
+        name,
+        captured: Some(captured),
+        shiny: Some(false),
+        pokedex_update: Some(aws_smithy_types::Blob::new(vec![0, 1, 2, 255])),
+    })
+}
+
 async fn start() -> Client {
     let app = sdk::PokemonService::builder(sdk::PokemonServiceConfig::builder().build())
         .get_pokemon_species(get_pokemon_species)
@@ -63,6 +103,7 @@ async fn start() -> Client {
         .do_nothing(do_nothing)
         .check_health(check_health)
         .stream_pokemon_radio(stream_pokemon_radio)
+        .capture_pokemon(capture_pokemon)
         .build()
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -104,4 +145,52 @@ async fn operations_bound_to_the_service_answer_too() {
     let radio = client.stream_pokemon_radio().send().await.unwrap();
     let bytes = radio.data.collect().await.unwrap().into_bytes();
     assert_eq!(&bytes[..], b"pika pika");
+}
+
+/// `CapturePokemon` streams both ways over one HTTP exchange: each attempt is answered before the
+/// next is sent, the client's modeled error reaches the handler, and the handler's modeled error
+/// arrives as the stream's service error.
+#[tokio::test]
+async fn capture_pokemon_streams_events_both_ways() {
+    use pokemon_client::types::error::{AttemptCapturingPokemonEventError, CapturePokemonEventsError, MasterBallUnsuccessful};
+    use pokemon_client::types::{AttemptCapturingPokemonEvent, CapturingEvent, CapturingPayload};
+
+    let client = start().await;
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    let attempts = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) });
+    let mut output = client.capture_pokemon().region("Kanto").events(attempts.into()).send().await.unwrap();
+    let mut events = output.events.take().expect("the output has the stream");
+    let attempt = |name: &str, ball: &str| {
+        Ok(AttemptCapturingPokemonEvent::Event(
+            CapturingEvent::builder().payload(CapturingPayload::builder().name(name).pokeball(ball).build()).build(),
+        ))
+    };
+    for name in ["Pikachu", "Regieleki", "Mew"] {
+        tx.send(attempt(name, "Master Ball")).await.unwrap();
+        let answer = events.recv().await.unwrap().expect("an answer");
+        let event = answer.as_event().unwrap();
+        assert_eq!(event.name.as_deref(), Some(name));
+        assert_eq!((event.captured, event.shiny), (Some(true), Some(false)));
+        assert_eq!(event.pokedex_update.as_ref().map(|b| b.as_ref().to_vec()), Some(vec![0, 1, 2, 255]));
+    }
+    // The handler's modeled error ends the answers (an exception message ends its stream).
+    tx.send(attempt("Snorlax", "Poke Ball")).await.unwrap();
+    match events.recv().await {
+        Err(SdkError::ServiceError(error)) => match error.into_err() {
+            CapturePokemonEventsError::InvalidPokeballError(e) => assert_eq!(e.pokeball, "Poke Ball"),
+            other => panic!("expected InvalidPokeballError, got {other:?}"),
+        },
+        other => panic!("expected the modeled error, got {other:?}"),
+    }
+    drop(tx);
+
+    // The client's modeled error reaches the handler, and ends the attempts.
+    let unsuccessful = MasterBallUnsuccessful::builder().message("Charizard").build();
+    let attempts = futures_util::stream::iter([Err(AttemptCapturingPokemonEventError::MasterBallUnsuccessful(unsuccessful))]);
+    let mut output = client.capture_pokemon().region("Kanto").events(attempts.into()).send().await.unwrap();
+    let mut events = output.events.take().expect("the output has the stream");
+    let answer = events.recv().await.unwrap().expect("an answer to the error");
+    assert_eq!(answer.as_event().unwrap().name.as_deref(), Some("Charizard"));
+    assert_eq!(answer.as_event().unwrap().captured, Some(false));
+    assert!(events.recv().await.unwrap().is_none());
 }
