@@ -207,13 +207,10 @@ pub(crate) trait EventStreams<'m>: Codec<'m> {
                 Ty::Prim(Prim::Blob) => (quote!(v.as_ref().to_vec()), "application/octet-stream"),
                 Ty::Prim(Prim::String) => (quote!(v.as_bytes().to_vec()), "text/plain"),
                 _ => {
-                    let writer = Slot::Writer(quote!(::aws_smithy_json::serialize::JsonValueWriter::new(&mut out)));
+                    let writer = Slot::Writer(quote!(::aws_smithy_json::serialize::JsonValueWriter::new(out)));
                     let ser = self.ser_value(field.target, field.timestamp_format, &writer, quote!(v));
                     let ser = quote! {
-                        let mut out = ::std::string::String::new();
-                        (|| -> ::std::result::Result<(), ::std::string::String> { #ser ::std::result::Result::Ok(()) })()
-                            .map_err(::aws_smithy_eventstream::error::Error::marshalling)?;
-                        out.into_bytes()
+                        event_stream::json_payload(|out| { #ser ::std::result::Result::Ok(()) })?
                     };
                     (ser, "application/json")
                 }
@@ -235,15 +232,13 @@ pub(crate) trait EventStreams<'m>: Codec<'m> {
         } else {
             let writes = self.ser_members(module, event.body.iter(), quote!(event));
             quote! {
-                let mut out = ::std::string::String::new();
-                (|| -> ::std::result::Result<(), ::std::string::String> {
-                    let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(&mut out);
+                let payload = event_stream::json_payload(|out| {
+                    let mut object = ::aws_smithy_json::serialize::JsonObjectWriter::new(out);
                     #writes
                     object.finish();
                     ::std::result::Result::Ok(())
-                })()
-                .map_err(::aws_smithy_eventstream::error::Error::marshalling)?;
-                event_stream::with_payload(headers, "application/json", out.into_bytes())
+                })?;
+                event_stream::with_payload(headers, "application/json", payload)
             }
         };
         let event_var = if event.member.target == crate::ir::UNIT { quote!() } else { quote!((event)) };
@@ -350,9 +345,8 @@ pub(crate) trait EventStreams<'m>: Codec<'m> {
                 };
             });
         }
-        let validates = self.validates();
-        let path_decl = validates.then(|| quote!(let path: &Path<'_> = &Path::ROOT;));
-        let path = quote!(path);
+        // Where a violation sits (server only: a client's reads take no path).
+        let path = quote!(Path::ROOT);
         let mut reads = Vec::new();
         if let Some(field) = &event.payload {
             let var = format_ident!("m_{}", names::snake(field.name));
@@ -377,7 +371,10 @@ pub(crate) trait EventStreams<'m>: Codec<'m> {
             let value = self.member_value(Module::Model, field, &var, quote!(#path));
             inits.push(quote!(#m: #value,));
         }
-        let error = self.de_error();
+        // A client reads payloads as it reads responses' (a string payload's UTF-8 too), into a
+        // BoxError; a server into its rejection.
+        let error =
+            if self.validates() { self.de_error() } else { quote!(::aws_smithy_runtime_api::box_error::BoxError) };
         let uses_bytes = !reads.is_empty();
         let bytes = uses_bytes.then(|| quote!(let bytes: &[u8] = message.payload();));
         let fn_doc = format!(" The `{}` event from a message.", event.member.name);
@@ -386,7 +383,6 @@ pub(crate) trait EventStreams<'m>: Codec<'m> {
             fn #f(message: &::aws_smithy_types::event_stream::Message) -> ::std::result::Result<#rust, ::aws_smithy_eventstream::error::Error> {
                 #(#stmts)*
                 let read = || -> ::std::result::Result<#rust, #error> {
-                    #path_decl
                     #bytes
                     #(#reads)*
                     ::std::result::Result::Ok(#rust { #(#inits)* })

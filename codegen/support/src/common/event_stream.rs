@@ -39,6 +39,14 @@ pub(crate) fn with_payload(mut headers: Vec<Header>, content_type: &'static str,
     Message::new_from_parts(headers, payload)
 }
 
+/// A JSON payload, as `write` writes it into a string (its error, a value that has no JSON form,
+/// is the message's).
+pub(crate) fn json_payload(write: impl FnOnce(&mut String) -> Result<(), String>) -> Result<Vec<u8>, Error> {
+    let mut out = String::new();
+    write(&mut out).map_err(Error::marshalling)?;
+    Ok(out.into_bytes())
+}
+
 /// The value of the header `name`, if the message has it.
 pub(crate) fn header<'a>(message: &'a Message, name: &str) -> Option<&'a HeaderValue> {
     message.headers().iter().find(|h| h.name().as_str() == name).map(Header::value)
