@@ -18,9 +18,10 @@ const SERVICE: &str = "com.aws.example#PokemonService";
 const DEV_DEPENDENCIES: &str = r#"
 [dev-dependencies]
 pokemon-server-sdk = { path = "../server/crate" }
-tokio = { version = "1.54.1", features = ["macros", "net", "rt-multi-thread", "sync"] }
+tokio = { version = "1.54.1", features = ["macros", "net", "rt-multi-thread", "sync", "time"] }
 futures-util = { version = "0.3.31", default-features = false }
 aws-smithy-types = "1.9.3"
+aws-smithy-http = { version = "0.64.3", features = ["event-stream"] }
 "#;
 
 fn model_dir() -> Option<PathBuf> {

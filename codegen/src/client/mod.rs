@@ -110,7 +110,7 @@ fn files<'s, 'm>() -> Vec<Row<'m, Gen<'s, 'm>>> {
             Template(include_str!("../../support/src/common/event_stream.rs")),
         )
         .when(|g: &Gen| g.s.features.event_streams)
-        .uses(&["aws-smithy-eventstream", "aws-smithy-http/event-stream", "http-body-util"]),
+        .uses(&["aws-smithy-eventstream", "aws-smithy-http/event-stream", "http-body", "http-body-util"]),
         Row::new("src/protocol_tests.rs", Tokens(Gen::protocol_tests)).when(Gen::has_protocol_tests).dev_uses(&[
             "aws-smithy-http-client",
             "aws-smithy-protocol-test",
@@ -315,6 +315,7 @@ pub(crate) const DEPENDENCIES: &[Dep] = &[
     Dep::new("aws-runtime", "1.10.2"),
     Dep::new("aws-types", "1.7.0"),
     Dep::new("http", "1.4.0"),
+    Dep::new("http-body", "1.0.1"),
     Dep::new("http-body-util", "0.1.3"),
     Dep::new("md-5", "0.11.0"),
     Dep::new("tokio", "1.54.1").features(&["macros", "rt"]),

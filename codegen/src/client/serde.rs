@@ -380,7 +380,7 @@ impl<'m> Gen<'_, 'm> {
                     ::std::option::Option::Some(sender) => {
                         headers::content_type(&mut headers, #media);
                         let events = sender.into_body_stream(#marshaller, #error_marshaller, ::aws_smithy_eventstream::frame::NoOpSigner {});
-                        ::aws_smithy_types::body::SdkBody::from_body_1_x(::http_body_util::StreamBody::new(events))
+                        ::aws_smithy_types::body::SdkBody::from_body_1_x(event_stream::Fused::new(::http_body_util::StreamBody::new(events)))
                     }
                     ::std::option::Option::None => ::aws_smithy_types::body::SdkBody::empty(),
                 };

@@ -8,6 +8,8 @@ use pokemon_client::config::retry::RetryConfig;
 use pokemon_client::error::SdkError;
 use pokemon_client::{Client, Config};
 use pokemon_server_sdk as sdk;
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::SeqCst;
 
 async fn get_pokemon_species(
     input: sdk::input::GetPokemonSpeciesInput,
@@ -60,11 +62,15 @@ async fn stream_pokemon_radio(
 async fn capture_pokemon(
     input: sdk::input::CapturePokemonInput,
 ) -> Result<sdk::output::CapturePokemonOutput, sdk::error::CapturePokemonError> {
-    if input.region != "Kanto" {
-        return Err(sdk::error::UnsupportedRegionError { region: input.region }.into());
-    }
     // A request's stream is always there (an empty body is an empty stream).
     let events = input.events.expect("the input has the stream");
+    // The backpressure tests' regions (below).
+    match input.region.as_str() {
+        "Kanto" => {}
+        "Flood" => return Ok(sdk::output::CapturePokemonOutput { events: Some(flood().into()) }),
+        "Gated" => return Ok(sdk::output::CapturePokemonOutput { events: Some(count_after_gate(events).into()) }),
+        _ => return Err(sdk::error::UnsupportedRegionError { region: input.region }.into()),
+    }
     let answers = futures_util::stream::unfold(events, |mut events| async move {
         let answer = match events.recv().await {
             Ok(Some(sdk::model::AttemptCapturingPokemonEvent::Event(attempt))) => {
@@ -93,6 +99,68 @@ fn caught(name: Option<String>, captured: bool) -> sdk::model::CapturePokemonEve
         shiny: Some(false),
         pokedex_update: Some(aws_smithy_types::Blob::new(vec![0, 1, 2, 255])),
     })
+}
+
+/// Events each backpressure test streams, and the size of each one's payload: 10,000 events of
+/// 16 KiB, 160 MiB in all, far more than the sockets and HTTP buffers between the two sides hold.
+const EVENTS: usize = 10_000;
+const EVENT_BYTES: usize = 16 * 1024;
+
+/// How many events `flood`'s stream has made so far (the handler's side).
+static SERVED: AtomicUsize = AtomicUsize::new(0);
+/// How many attempts `a_slow_handler_holds_the_clients_events_back` has made so far.
+static SENT: AtomicUsize = AtomicUsize::new(0);
+/// Lets `count_after_gate` start reading its request's events.
+static GATE: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// `EVENTS` events of `EVENT_BYTES` each, each made only when the response asks for it.
+fn flood() -> impl futures_util::Stream<Item = Result<sdk::model::CapturePokemonEvents, sdk::error::CapturePokemonEventsError>>
+{
+    futures_util::stream::unfold(0, |i| async move {
+        (i < EVENTS).then(|| {
+            SERVED.fetch_add(1, SeqCst);
+            let event = sdk::model::CapturePokemonEvents::Event(sdk::model::CaptureEvent {
+                name: Some(i.to_string()),
+                captured: Some(true),
+                shiny: None,
+                pokedex_update: Some(aws_smithy_types::Blob::new(vec![7; EVENT_BYTES])),
+            });
+            (Ok(event), i + 1)
+        })
+    })
+}
+
+/// One answer, once the gate opens: how many attempts the request then streamed.
+fn count_after_gate(
+    mut attempts: aws_smithy_http::event_stream::Receiver<
+        sdk::model::AttemptCapturingPokemonEvent,
+        sdk::error::AttemptCapturingPokemonEventError,
+    >,
+) -> impl futures_util::Stream<Item = Result<sdk::model::CapturePokemonEvents, sdk::error::CapturePokemonEventsError>>
+{
+    futures_util::stream::once(async move {
+        GATE.notified().await;
+        let mut count = 0;
+        while let Some(attempt) = attempts.recv().await.expect("the attempts read") {
+            let sdk::model::AttemptCapturingPokemonEvent::Event(attempt) = attempt;
+            assert_eq!(attempt.payload.and_then(|p| p.pokeball).map(|ball| ball.len()), Some(EVENT_BYTES));
+            count += 1;
+        }
+        Ok(caught(Some(count.to_string()), true))
+    })
+}
+
+/// `counter` once it has stopped moving: the same over 200 ms.
+async fn settled(counter: &AtomicUsize) -> usize {
+    let mut last = counter.load(SeqCst);
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let now = counter.load(SeqCst);
+        if now == last {
+            return now;
+        }
+        last = now;
+    }
 }
 
 async fn start() -> Client {
@@ -193,4 +261,60 @@ async fn capture_pokemon_streams_events_both_ways() {
     assert_eq!(answer.as_event().unwrap().name.as_deref(), Some("Charizard"));
     assert_eq!(answer.as_event().unwrap().captured, Some(false));
     assert!(events.recv().await.unwrap().is_none());
+}
+
+/// A client that reads slowly holds the handler's output stream back: while it pauses, the
+/// handler's stream is asked for no more events than the buffers between them hold (then stalls),
+/// rather than running ahead through all 10,000 into memory; reading on, the client gets them all.
+#[tokio::test]
+async fn a_slow_reader_holds_the_servers_events_back() {
+    use pokemon_client::types::AttemptCapturingPokemonEvent;
+    use pokemon_client::types::error::AttemptCapturingPokemonEventError;
+
+    let client = start().await;
+    let no_attempts = futures_util::stream::empty::<Result<AttemptCapturingPokemonEvent, AttemptCapturingPokemonEventError>>();
+    let mut output = client.capture_pokemon().region("Flood").events(no_attempts.into()).send().await.unwrap();
+    let mut events = output.events.take().expect("the output has the stream");
+    assert!(events.recv().await.unwrap().is_some());
+    let stalled = settled(&SERVED).await;
+    eprintln!(
+        "backpressure: the handler stalled after {stalled} of {EVENTS} events ({} KiB made) while the client paused",
+        stalled * EVENT_BYTES / 1024
+    );
+    assert!(stalled < EVENTS / 10, "the handler ran ahead of the paused client: {stalled} events made");
+    let mut received = 1;
+    while let Some(event) = events.recv().await.unwrap() {
+        assert_eq!(event.as_event().unwrap().pokedex_update.as_ref().map(|b| b.as_ref().len()), Some(EVENT_BYTES));
+        received += 1;
+    }
+    assert_eq!((received, SERVED.load(SeqCst)), (EVENTS, EVENTS));
+}
+
+/// A handler that does not read holds the client's input stream back the same way: the client's
+/// stream is asked for no more attempts than the buffers hold until the handler reads, and then
+/// the handler reads all 10,000.
+#[tokio::test]
+async fn a_slow_handler_holds_the_clients_events_back() {
+    use pokemon_client::types::{AttemptCapturingPokemonEvent, CapturingEvent, CapturingPayload};
+
+    let client = start().await;
+    let attempts = futures_util::stream::unfold(0, |i| async move {
+        (i < EVENTS).then(|| {
+            SENT.fetch_add(1, SeqCst);
+            let payload = CapturingPayload::builder().pokeball("b".repeat(EVENT_BYTES)).build();
+            (Ok(AttemptCapturingPokemonEvent::Event(CapturingEvent::builder().payload(payload).build())), i + 1)
+        })
+    });
+    let mut output = client.capture_pokemon().region("Gated").events(attempts.into()).send().await.unwrap();
+    let stalled = settled(&SENT).await;
+    eprintln!(
+        "backpressure: the client stalled after {stalled} of {EVENTS} attempts ({} KiB made) while the handler waited",
+        stalled * EVENT_BYTES / 1024
+    );
+    assert!(stalled < EVENTS / 10, "the client ran ahead of the waiting handler: {stalled} attempts made");
+    GATE.notify_one();
+    let mut events = output.events.take().expect("the output has the stream");
+    let answer = events.recv().await.unwrap().expect("the count");
+    assert_eq!(answer.as_event().unwrap().name.as_deref(), Some("10000"));
+    assert_eq!(SENT.load(SeqCst), EVENTS);
 }

@@ -6,6 +6,9 @@
 // A crate's streams may go one way only.
 #![allow(dead_code)]
 
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+
 use aws_smithy_eventstream::error::Error;
 use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
 
@@ -86,4 +89,36 @@ pub(crate) fn bad_header(name: &str) -> Error {
 /// A payload or header that does not read as its shape.
 pub(crate) fn unreadable(what: impl std::fmt::Display) -> Error {
     Error::unmarshalling(format!("the event could not be read: {what}"))
+}
+
+/// An event stream's HTTP body that stays ended once it has ended. `SdkBody` polls its body once
+/// more after the last frame (for trailers), which `EventStreamSender`'s adapter passes on to the
+/// caller's stream, and a stream need not bear being polled past its end (`stream::unfold` panics).
+pub(crate) struct Fused<B>(Option<B>);
+
+impl<B> Fused<B> {
+    pub(crate) fn new(body: B) -> Self {
+        Fused(Some(body))
+    }
+}
+
+impl<B: http_body::Body + Unpin> http_body::Body for Fused<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<B::Data>, B::Error>>> {
+        let Some(body) = self.0.as_mut() else { return Poll::Ready(None) };
+        let frame = ready!(Pin::new(body).poll_frame(cx));
+        if frame.is_none() {
+            self.0 = None;
+        }
+        Poll::Ready(frame)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.0.as_ref().is_none_or(http_body::Body::is_end_stream)
+    }
 }

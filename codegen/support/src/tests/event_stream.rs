@@ -78,3 +78,40 @@ fn reading_errors_name_what_failed() {
     assert!(bad_header("count").to_string().contains(r#""count""#));
     assert!(unreadable("a missing field").to_string().contains("a missing field"));
 }
+
+/// A body of one frame that panics when polled again after it has ended, as the streams under
+/// `EventStreamSender` may.
+struct OneFrame(Option<&'static str>, bool);
+
+impl http_body::Body for OneFrame {
+    type Data = bytes::Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
+        let this = self.get_mut();
+        if let Some(data) = this.0.take() {
+            return std::task::Poll::Ready(Some(Ok(http_body::Frame::data(bytes::Bytes::from(data)))));
+        }
+        assert!(!this.1, "polled past its end");
+        this.1 = true;
+        std::task::Poll::Ready(None)
+    }
+}
+
+#[tokio::test]
+async fn a_fused_body_is_not_polled_past_its_end() {
+    use http_body::Body;
+    use http_body_util::BodyExt;
+
+    let mut body = Fused::new(OneFrame(Some("event"), false));
+    assert!(!body.is_end_stream());
+    let frame = body.frame().await.unwrap().unwrap();
+    assert_eq!(frame.into_data().unwrap(), "event");
+    assert!(body.frame().await.is_none());
+    assert!(body.is_end_stream());
+    // As `SdkBody` does, for trailers: the body it wraps is not asked again.
+    assert!(body.frame().await.is_none());
+}
