@@ -564,7 +564,11 @@ impl<'m> Gen<'_, 'm> {
             } else if field.binding == Binding::Payload && self.s.event_stream(field.target).is_some() {
                 // Replaced by the stream of the body when the response is a success.
                 let unmarshaller = format_ident!("{}Unmarshaller", self.type_name(field.target));
-                stmts.push(quote!(let #var = ::std::option::Option::Some(::aws_smithy_http::event_stream::Receiver::new(#unmarshaller, ::aws_smithy_types::body::SdkBody::empty()));));
+                let mut stream = quote!(::aws_smithy_http::event_stream::Receiver::new(#unmarshaller, ::aws_smithy_types::body::SdkBody::empty()));
+                if self.is_optional(module, field) {
+                    stream = quote!(::std::option::Option::Some(#stream));
+                }
+                stmts.push(quote!(let #var = #stream;));
             } else if field.binding == Binding::Payload && self.s.is_streaming(field.target) {
                 // The runtime has read the whole body already.
                 let stream = quote!(::aws_smithy_types::byte_stream::ByteStream::from(body.to_vec()));
@@ -583,6 +587,8 @@ impl<'m> Gen<'_, 'm> {
                 // A status is always there.
                 Binding::ResponseCode if self.is_optional(module, field) => quote!(::std::option::Option::Some(#var)),
                 Binding::ResponseCode => quote!(#var),
+                // Held as it was made above.
+                Binding::Payload if self.s.event_stream(field.target).is_some() => quote!(#var),
                 _ => self.member_value(module, field, &var, quote!()),
             };
             inits.push(quote!(#m: #value,));

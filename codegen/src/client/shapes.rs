@@ -318,6 +318,14 @@ impl<'m> Gen<'_, 'm> {
         if self.s.is_streaming(target) {
             return quote!(::std::default::Default::default());
         }
+        if self.s.event_stream(target).is_some() {
+            // An empty stream to read (only outputs hold a stream plain on the client), as a
+            // response test's expected output has it.
+            let unmarshaller = format_ident!("{}Unmarshaller", self.type_name(target));
+            return quote! {
+                ::aws_smithy_http::event_stream::Receiver::new(crate::protocol_serde::#unmarshaller, ::aws_smithy_types::body::SdkBody::empty())
+            };
+        }
         match self.s.ty(target) {
             Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => {
                 quote!(::aws_smithy_types::DateTime::from_secs(0))

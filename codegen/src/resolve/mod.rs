@@ -952,7 +952,9 @@ impl<'m> Resolver<'m> {
                 target,
                 // The RPC protocols ignore `@jsonName`.
                 json: if self.protocol.has_http_bindings() { t.json_name().unwrap_or(name) } else { name },
-                required: t.has("required") && shape.kind == "structure",
+                // A stream member is held plain, as smithy-rs holds it: a request or response
+                // always has its stream (an empty body is an empty one).
+                required: (t.has("required") || self.is_event_stream(target)) && shape.kind == "structure",
                 default,
                 binding,
                 timestamp_format,

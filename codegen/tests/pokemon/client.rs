@@ -63,12 +63,12 @@ async fn capture_pokemon(
     input: sdk::input::CapturePokemonInput,
 ) -> Result<sdk::output::CapturePokemonOutput, sdk::error::CapturePokemonError> {
     // A request's stream is always there (an empty body is an empty stream).
-    let events = input.events.expect("the input has the stream");
+    let events = input.events;
     // The backpressure tests' regions (below).
     match input.region.as_str() {
         "Kanto" => {}
-        "Flood" => return Ok(sdk::output::CapturePokemonOutput { events: Some(flood().into()) }),
-        "Gated" => return Ok(sdk::output::CapturePokemonOutput { events: Some(count_after_gate(events).into()) }),
+        "Flood" => return Ok(sdk::output::CapturePokemonOutput { events: flood().into() }),
+        "Gated" => return Ok(sdk::output::CapturePokemonOutput { events: count_after_gate(events).into() }),
         _ => return Err(sdk::error::UnsupportedRegionError { region: input.region }.into()),
     }
     let answers = futures_util::stream::unfold(events, |mut events| async move {
@@ -89,7 +89,7 @@ async fn capture_pokemon(
         };
         Some((answer, events))
     });
-    Ok(sdk::output::CapturePokemonOutput { events: Some(answers.into()) })
+    Ok(sdk::output::CapturePokemonOutput { events: answers.into() })
 }
 
 fn caught(name: Option<String>, captured: bool) -> sdk::model::CapturePokemonEvents {
@@ -226,8 +226,8 @@ async fn capture_pokemon_streams_events_both_ways() {
     let client = start().await;
     let (tx, rx) = tokio::sync::mpsc::channel(1);
     let attempts = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) });
-    let mut output = client.capture_pokemon().region("Kanto").events(attempts.into()).send().await.unwrap();
-    let mut events = output.events.take().expect("the output has the stream");
+    let output = client.capture_pokemon().region("Kanto").events(attempts.into()).send().await.unwrap();
+    let mut events = output.events;
     let attempt = |name: &str, ball: &str| {
         Ok(AttemptCapturingPokemonEvent::Event(
             CapturingEvent::builder().payload(CapturingPayload::builder().name(name).pokeball(ball).build()).build(),
@@ -255,8 +255,8 @@ async fn capture_pokemon_streams_events_both_ways() {
     // The client's modeled error reaches the handler, and ends the attempts.
     let unsuccessful = MasterBallUnsuccessful::builder().message("Charizard").build();
     let attempts = futures_util::stream::iter([Err(AttemptCapturingPokemonEventError::MasterBallUnsuccessful(unsuccessful))]);
-    let mut output = client.capture_pokemon().region("Kanto").events(attempts.into()).send().await.unwrap();
-    let mut events = output.events.take().expect("the output has the stream");
+    let output = client.capture_pokemon().region("Kanto").events(attempts.into()).send().await.unwrap();
+    let mut events = output.events;
     let answer = events.recv().await.unwrap().expect("an answer to the error");
     assert_eq!(answer.as_event().unwrap().name.as_deref(), Some("Charizard"));
     assert_eq!(answer.as_event().unwrap().captured, Some(false));
@@ -273,8 +273,8 @@ async fn a_slow_reader_holds_the_servers_events_back() {
 
     let client = start().await;
     let no_attempts = futures_util::stream::empty::<Result<AttemptCapturingPokemonEvent, AttemptCapturingPokemonEventError>>();
-    let mut output = client.capture_pokemon().region("Flood").events(no_attempts.into()).send().await.unwrap();
-    let mut events = output.events.take().expect("the output has the stream");
+    let output = client.capture_pokemon().region("Flood").events(no_attempts.into()).send().await.unwrap();
+    let mut events = output.events;
     assert!(events.recv().await.unwrap().is_some());
     let stalled = settled(&SERVED).await;
     eprintln!(
@@ -305,7 +305,7 @@ async fn a_slow_handler_holds_the_clients_events_back() {
             (Ok(AttemptCapturingPokemonEvent::Event(CapturingEvent::builder().payload(payload).build())), i + 1)
         })
     });
-    let mut output = client.capture_pokemon().region("Gated").events(attempts.into()).send().await.unwrap();
+    let output = client.capture_pokemon().region("Gated").events(attempts.into()).send().await.unwrap();
     let stalled = settled(&SENT).await;
     eprintln!(
         "backpressure: the client stalled after {stalled} of {EVENTS} attempts ({} KiB made) while the handler waited",
@@ -313,7 +313,7 @@ async fn a_slow_handler_holds_the_clients_events_back() {
     );
     assert!(stalled < EVENTS / 10, "the client ran ahead of the waiting handler: {stalled} attempts made");
     GATE.notify_one();
-    let mut events = output.events.take().expect("the output has the stream");
+    let mut events = output.events;
     let answer = events.recv().await.unwrap().expect("the count");
     assert_eq!(answer.as_event().unwrap().name.as_deref(), Some("10000"));
     assert_eq!(SENT.load(SeqCst), EVENTS);
