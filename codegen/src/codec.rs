@@ -107,6 +107,9 @@ pub(crate) trait Side<'m> {
     /// The type of a member's value: its target's, boxed when the member leads back to its own
     /// structure (a recursive shape).
     fn member_type(&self, field: &Field<'m>) -> TokenStream {
+        if self.service().event_stream(field.target).is_some() {
+            return crate::event_stream::stream_type(self, field);
+        }
         let ty = self.rust_type(field.target);
         if field.boxed { quote!(::std::boxed::Box<#ty>) } else { ty }
     }
@@ -821,7 +824,9 @@ pub(crate) trait Codec<'m>: Side<'m> {
             stmts.push(quote!(let #var = #value;));
         }
         let payload = fields.iter().find(|f| f.binding == Binding::Payload);
-        if let Some(field) = payload.filter(|f| !self.service().is_streaming(f.target)) {
+        let streams =
+            |f: &&Field<'m>| self.service().is_streaming(f.target) || self.service().event_stream(f.target).is_some();
+        if let Some(field) = payload.filter(|f| !streams(f)) {
             let (var, value) = (local(field), self.de_payload(field, bytes.clone(), self.member_path(field.name)));
             stmts.push(quote!(let #var = #value;));
         }
@@ -1157,6 +1162,11 @@ pub(crate) trait Codec<'m>: Side<'m> {
             arms.push(self.de_member_arm(field, &var, quote!(&path.member(#name))));
             let value = self.member_value(module, field, &var, quote!(path));
             inits.push(quote!(#m: #value,));
+        }
+        // A client's modeled error also holds its metadata, which a response's headers give
+        // (an exception message has none).
+        if module == Module::Error && !self.validates() {
+            inits.push(quote!(meta: ::std::default::Default::default(),));
         }
         let (open, entries) = (wire.open_or_none(true), wire.map_loop(wire.by_key(&arms)));
         quote! {

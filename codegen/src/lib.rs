@@ -22,6 +22,7 @@
 pub mod ast;
 pub mod client;
 mod codec;
+mod event_stream;
 pub mod ir;
 mod manifest;
 pub mod names;

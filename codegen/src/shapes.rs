@@ -63,6 +63,14 @@ pub(crate) trait Types<'m>: Side<'m> {
         let ty = s.ty(field.target);
         let rust = self.rust_type(field.target);
         let set = !self.is_optional(module, field);
+        if s.event_stream(field.target).is_some() {
+            let stream = self.member_type(field);
+            return if set {
+                quote!(#field_doc pub fn #f(&self) -> &#stream { &self.#f })
+            } else {
+                quote!(#field_doc pub fn #f(&self) -> ::std::option::Option<&#stream> { self.#f.as_ref() })
+            };
+        }
         let copy = match ty {
             Ty::Prim(p) | Ty::Newtype(_, p) if !self.is_newtype(ty) => p.is_copy(),
             Ty::IntEnum => true,

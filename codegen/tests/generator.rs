@@ -233,8 +233,28 @@ fn unsupported_features_are_one_clear_error_naming_the_shape() {
             json!({ "events": { "target": "ex#Events", "traits": { "smithy.api#httpPayload": {} } } }),
             json!({ "ex#Events": { "type": "union", "members": { "a": { "target": "smithy.api#String" } }, "traits": { "smithy.api#streaming": {} } } })
         ),
-        "ex#Events: event streams (@streaming unions) are not supported"
+        "ex#Events$a: an event must target a structure"
     );
+    // Event streams under the other protocols are refused by name, until they are supported.
+    let events = json!({ "ex#Events": { "type": "union", "members": { "a": { "target": "ex#A" } }, "traits": { "smithy.api#streaming": {} } },
+        "ex#A": { "type": "structure", "members": {} } });
+    assert_eq!(
+        error_of(json!({ "events": { "target": "ex#Events" } }), events.clone()),
+        "ex#OpRequest$events: event streams are supported as @httpPayload only"
+    );
+    for (protocol, name) in [
+        ("aws.protocols#awsJson1_0", "awsJson1_0"),
+        ("aws.protocols#awsJson1_1", "awsJson1_1"),
+        ("smithy.protocols#rpcv2Cbor", "rpcv2Cbor"),
+    ] {
+        let mut rpc: Value =
+            serde_json::from_str(&model(json!({ "events": { "target": "ex#Events" } }), events.clone())).unwrap();
+        rpc["shapes"]["ex#Svc"]["traits"] = json!({ protocol: {} });
+        assert_eq!(
+            generate(&rpc.to_string(), None).unwrap_err(),
+            format!("ex#Events: event streams (@streaming unions) are supported under restJson1 only, not {name} yet")
+        );
+    }
     let mut prefixed: Value =
         serde_json::from_str(&model(json!({ "tenant": { "target": "smithy.api#String" } }), json!({}))).unwrap();
     prefixed["shapes"]["ex#Op"]["traits"]["smithy.api#endpoint"] = json!({ "hostPrefix": "{tenant}." });
@@ -265,10 +285,10 @@ fn unsupported_features_are_one_clear_error_naming_the_shape() {
     // A trait the generator neither implements nor knows to have no effect is never ignored.
     assert_eq!(
         error_of(
-            json!({ "name": { "target": "smithy.api#String", "traits": { "smithy.api#eventHeader": {} } } }),
+            json!({ "name": { "target": "smithy.api#String", "traits": { "aws.protocols#httpChecksum": {} } } }),
             json!({})
         ),
-        "ex#OpRequest$name: the @smithy.api#eventHeader trait is not supported by the generator"
+        "ex#OpRequest$name: the @aws.protocols#httpChecksum trait is not supported by the generator"
     );
     assert_eq!(
         error_of(

@@ -29,6 +29,7 @@
 //! | `src/compression.rs` (gzip of request bodies) | `codegen/support/src/client/compression.rs`, verbatim | an operation has `@requestCompression` |
 //! | `src/host_prefix.rs` (host prefixes) | `codegen/support/src/client/host_prefix.rs`, verbatim | an operation has `@endpoint` |
 //! | `src/streaming.rs` (responses read as streams) | `codegen/support/src/client/streaming.rs`, verbatim | an output has a `@streaming` payload |
+//! | `src/protocol_serde/event_stream.rs` | `codegen/support/src/common/event_stream.rs`, verbatim (as in servers) | an operation has an event stream |
 //! | `src/protocol_tests.rs` | [`protocol_tests`] | the model has protocol tests for clients |
 //!
 //! The verbatim templates are the package `attached-files-codegen-support` (`codegen/support/`),
@@ -104,6 +105,12 @@ fn files<'s, 'm>() -> Vec<Row<'m, Gen<'s, 'm>>> {
             .when(Gen::has_host_prefixes),
         Row::new("src/streaming.rs", Template(include_str!("../../support/src/client/streaming.rs")))
             .when(Gen::has_output_streams),
+        Row::new(
+            "src/protocol_serde/event_stream.rs",
+            Template(include_str!("../../support/src/common/event_stream.rs")),
+        )
+        .when(|g: &Gen| g.s.features.event_streams)
+        .uses(&["aws-smithy-eventstream", "aws-smithy-http/event-stream", "http-body", "http-body-util"]),
         Row::new("src/protocol_tests.rs", Tokens(Gen::protocol_tests)).when(Gen::has_protocol_tests).dev_uses(&[
             "aws-smithy-http-client",
             "aws-smithy-protocol-test",
@@ -293,6 +300,7 @@ impl<'m> Gen<'_, 'm> {
 /// The crates client code may use, in the order the manifests have always listed them.
 pub(crate) const DEPENDENCIES: &[Dep] = &[
     Dep::new("aws-smithy-async", "1.3.1"),
+    Dep::new("aws-smithy-eventstream", "0.61.6"),
     Dep::new("aws-smithy-http", "0.64.3"),
     Dep::new("aws-smithy-http-client", "1.5.2").features(&["test-util"]),
     Dep::new("aws-smithy-cbor", "0.64.1"),
@@ -307,6 +315,8 @@ pub(crate) const DEPENDENCIES: &[Dep] = &[
     Dep::new("aws-runtime", "1.10.2"),
     Dep::new("aws-types", "1.7.0"),
     Dep::new("http", "1.4.0"),
+    Dep::new("http-body", "1.0.1"),
+    Dep::new("http-body-util", "0.1.3"),
     Dep::new("md-5", "0.11.0"),
     Dep::new("tokio", "1.54.1").features(&["macros", "rt"]),
 ];

@@ -9,6 +9,7 @@ use quote::{format_ident, quote};
 use super::Gen;
 use super::shapes::Held;
 use crate::codec::{Codec, Side, format_tokens};
+use crate::event_stream::EventStreams;
 use crate::ir::{
     Binding, Field, HttpValue, Module, Operation, Prim, Protocol, Scalar, ScalarKind, Segment, Service,
     TimestampFormat, Ty, UNIT,
@@ -84,7 +85,9 @@ impl<'m> Gen<'_, 'm> {
             }
         }
         for (id, (module, _)) in &self.s.structs {
-            if *module == Module::Error {
+            // Errors that only event streams carry are read from exception messages instead.
+            let answered = self.s.operations.iter().any(|op| op.errors.contains(&id.as_str()));
+            if *module == Module::Error && answered {
                 let id = self.id(id);
                 let f = self.fn_name("de", id);
                 let f = format_ident!("{f}_error");
@@ -93,6 +96,8 @@ impl<'m> Gen<'_, 'm> {
             }
         }
         items.extend(self.shape_codecs());
+        items.extend(self.stream_codecs());
+        let event_stream = crate::render::optional_mod(self.s.features.event_streams, "event_stream", false);
         let doc = crate::render::inner_doc(Some(&format!(
             "Requests out of operation inputs, and outputs and errors out of responses, under {}.",
             self.s.protocol.name()
@@ -105,6 +110,7 @@ impl<'m> Gen<'_, 'm> {
         quote! {
             #doc
             #cbor
+            #event_stream
             mod headers;
             mod json;
             mod support;
@@ -363,6 +369,23 @@ impl<'m> Gen<'_, 'm> {
     fn stream_body(&self, field: &Field<'m>) -> TokenStream {
         let m = names::field(field.name);
         let media = self.s.payload_media_type(field.target);
+        if self.s.event_stream(field.target).is_some() {
+            // Each event is written when the HTTP client asks for more of the body, so a slow
+            // connection holds the caller's stream back rather than buffering its events.
+            let name = self.type_name(field.target);
+            let (marshaller, error_marshaller) =
+                (format_ident!("{name}Marshaller"), format_ident!("{name}ErrorMarshaller"));
+            return quote! {
+                let body = match input.#m {
+                    ::std::option::Option::Some(sender) => {
+                        headers::content_type(&mut headers, #media);
+                        let events = sender.into_body_stream(#marshaller, #error_marshaller, ::aws_smithy_eventstream::frame::NoOpSigner {});
+                        ::aws_smithy_types::body::SdkBody::from_body_1_x(event_stream::Fused::new(::http_body_util::StreamBody::new(events)))
+                    }
+                    ::std::option::Option::None => ::aws_smithy_types::body::SdkBody::empty(),
+                };
+            };
+        }
         quote! {
             let body = match input.#m {
                 ::std::option::Option::Some(stream) => {
@@ -481,7 +504,12 @@ impl<'m> Gen<'_, 'm> {
         let stream_de = op.output_stream.as_ref().map(|field| {
             let stream_fn = format_ident!("de_{snake}_stream");
             let m = names::field(field.name);
-            let stream = quote!(::aws_smithy_types::byte_stream::ByteStream::new(body));
+            let stream = if self.s.event_stream(field.target).is_some() {
+                let unmarshaller = format_ident!("{}Unmarshaller", self.type_name(field.target));
+                quote!(::aws_smithy_http::event_stream::Receiver::new(#unmarshaller, body))
+            } else {
+                quote!(::aws_smithy_types::byte_stream::ByteStream::new(body))
+            };
             let stream = if self.held(Module::Output, field) == Held::Optional {
                 quote!(::std::option::Option::Some(#stream))
             } else {
@@ -533,6 +561,14 @@ impl<'m> Gen<'_, 'm> {
             let var = local(field);
             if field.binding == Binding::ResponseCode {
                 stmts.push(quote!(let #var = i32::from(status);));
+            } else if field.binding == Binding::Payload && self.s.event_stream(field.target).is_some() {
+                // Replaced by the stream of the body when the response is a success.
+                let unmarshaller = format_ident!("{}Unmarshaller", self.type_name(field.target));
+                let mut stream = quote!(::aws_smithy_http::event_stream::Receiver::new(#unmarshaller, ::aws_smithy_types::body::SdkBody::empty()));
+                if self.is_optional(module, field) {
+                    stream = quote!(::std::option::Option::Some(#stream));
+                }
+                stmts.push(quote!(let #var = #stream;));
             } else if field.binding == Binding::Payload && self.s.is_streaming(field.target) {
                 // The runtime has read the whole body already.
                 let stream = quote!(::aws_smithy_types::byte_stream::ByteStream::from(body.to_vec()));
@@ -551,6 +587,8 @@ impl<'m> Gen<'_, 'm> {
                 // A status is always there.
                 Binding::ResponseCode if self.is_optional(module, field) => quote!(::std::option::Option::Some(#var)),
                 Binding::ResponseCode => quote!(#var),
+                // Held as it was made above.
+                Binding::Payload if self.s.event_stream(field.target).is_some() => quote!(#var),
                 _ => self.member_value(module, field, &var, quote!()),
             };
             inits.push(quote!(#m: #value,));

@@ -12,6 +12,7 @@ use quote::{format_ident, quote};
 
 use super::Gen;
 use crate::codec::Side;
+use crate::event_stream::EventStreams;
 use crate::ir::{Field, Item, Module, Prim, Ty, UNIT};
 use crate::names;
 use crate::render::doc_and_deprecation;
@@ -66,6 +67,9 @@ impl<'m> Gen<'_, 'm> {
                 errors.push(self.error_impls(id));
                 error_builders.push(builder);
             }
+        }
+        for id in self.shared_shapes() {
+            errors.push(self.stream_error_enum(id));
         }
         quote! {
             #(#items)*
@@ -265,7 +269,12 @@ impl<'m> Gen<'_, 'm> {
                 (quote!(key: #k, value: #v), quote!(key, value), add, Some(note))
             }
             _ => {
-                let param = self.setter_param(field.target);
+                // A stream member is set to the stream itself (`EventStreamSender::from(stream)`).
+                let param = if self.s.event_stream(field.target).is_some() {
+                    ty.clone()
+                } else {
+                    self.setter_param(field.target)
+                };
                 let mut input = self.converted(field.target, quote!(input));
                 if field.boxed {
                     input = quote!(::std::boxed::Box::new(#input));
@@ -308,6 +317,14 @@ impl<'m> Gen<'_, 'm> {
     pub(super) fn zero_value(&self, target: &'m str) -> TokenStream {
         if self.s.is_streaming(target) {
             return quote!(::std::default::Default::default());
+        }
+        if self.s.event_stream(target).is_some() {
+            // An empty stream to read (only outputs hold a stream plain on the client), as a
+            // response test's expected output has it.
+            let unmarshaller = format_ident!("{}Unmarshaller", self.type_name(target));
+            return quote! {
+                ::aws_smithy_http::event_stream::Receiver::new(crate::protocol_serde::#unmarshaller, ::aws_smithy_types::body::SdkBody::empty())
+            };
         }
         match self.s.ty(target) {
             Ty::Prim(Prim::Timestamp) | Ty::Newtype(_, Prim::Timestamp) => {

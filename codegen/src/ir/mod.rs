@@ -305,7 +305,7 @@ pub struct Shape<'m> {
     pub sensitive: bool,
     /// A `@streaming` blob: a payload held as a `ByteStream`.
     pub streaming: bool,
-    /// A structure with a `@streaming` member (it cannot be cloned or compared).
+    /// A structure with a `@streaming` member (a blob or an event stream) (it cannot be cloned or compared).
     pub has_stream: bool,
     /// `@mediaType`.
     pub media_type: Option<&'m str>,
@@ -319,6 +319,30 @@ pub struct Shape<'m> {
     pub constraints: Constraints<'m>,
     pub enum_values: Vec<EnumValue<'m>>,
     pub error: Option<ErrorInfo<'m>>,
+    /// A `@streaming` union (an event stream): its events and its modeled errors. Its `fields`
+    /// are the events alone (the union's Rust enum); the errors are `<Union>Error`'s variants.
+    pub event_stream: Option<EventStream<'m>>,
+}
+
+/// An event stream: the messages of a `@streaming` union.
+#[derive(Debug, Clone)]
+pub struct EventStream<'m> {
+    pub events: Vec<Event<'m>>,
+    /// The union's members that target errors: (member name, the `:exception-type`; error id).
+    pub errors: Vec<(&'m str, &'m str)>,
+}
+
+/// One event of an event stream: the union member (its name is the `:event-type`) and how the
+/// members of the structure it targets go into a message.
+#[derive(Debug, Clone)]
+pub struct Event<'m> {
+    pub member: Field<'m>,
+    /// The target structure's `@eventHeader` members.
+    pub headers: Vec<Field<'m>>,
+    /// Its `@eventPayload` member, if it has one: the whole payload.
+    pub payload: Option<Field<'m>>,
+    /// Its other members: a JSON object as the payload (none when there are none).
+    pub body: Vec<Field<'m>>,
 }
 
 /// A segment of an operation's URI path.
@@ -382,7 +406,8 @@ pub struct Operation<'m> {
     /// The validation exception its constraint violations are answered with (an index into
     /// `Service::validations`): the first of the listed ones it declares, else the first.
     pub validation: usize,
-    /// The input's and the output's `@streaming` payload member, if they have one.
+    /// The input's and the output's `@streaming` payload member (a blob or an event stream), if
+    /// they have one.
     pub input_stream: Option<Field<'m>>,
     pub output_stream: Option<Field<'m>>,
 }
@@ -571,6 +596,8 @@ pub struct Features {
     pub input_streams: bool,
     /// An operation's output has a `@streaming` payload.
     pub output_streams: bool,
+    /// An operation's input or output has an event stream.
+    pub event_streams: bool,
     /// An operation has `@requestCompression` (gzip).
     pub compression: bool,
     /// An operation has `@httpChecksumRequired` (`Content-MD5`).
@@ -618,6 +645,11 @@ impl<'m> Service<'m> {
         self.shapes.get(target).is_some_and(|shape| shape.streaming)
     }
 
+    /// The event stream of a `@streaming` union, if `target` is one.
+    pub fn event_stream(&self, target: &str) -> Option<&EventStream<'m>> {
+        self.shapes.get(target).and_then(|shape| shape.event_stream.as_ref())
+    }
+
     /// Whether a structure has a `@streaming` member (and so cannot be cloned or compared).
     pub fn has_stream(&self, id: &str) -> bool {
         self.shapes.get(id).is_some_and(|shape| shape.has_stream)
@@ -637,6 +669,9 @@ impl<'m> Service<'m> {
     /// (`text/plain` for strings and enums, `application/octet-stream` for blobs, JSON otherwise).
     pub fn payload_media_type(&self, target: &str) -> &'m str {
         let shape = self.shape(target);
+        if shape.event_stream.is_some() {
+            return "application/vnd.amazon.eventstream";
+        }
         if let Some(media_type) = shape.media_type {
             return media_type;
         }

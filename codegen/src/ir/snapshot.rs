@@ -28,6 +28,7 @@ impl fmt::Display for Service<'_> {
             (x.regex, "regex"),
             (x.input_streams, "input streams"),
             (x.output_streams, "output streams"),
+            (x.event_streams, "event streams"),
             (x.compression, "compression"),
             (x.checksums, "checksums"),
             (x.host_prefixes, "host prefixes"),
@@ -106,6 +107,22 @@ impl Service<'_> {
             match e.response_tests.len() {
                 0 => writeln!(f)?,
                 n => writeln!(f, ", {n} response tests")?,
+            }
+        }
+        if let Some(stream) = &shape.event_stream {
+            for event in &stream.events {
+                let names = |fields: &[super::Field<'_>]| fields.iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
+                writeln!(
+                    f,
+                    "  event {}: headers [{}], payload {}, body [{}]",
+                    event.member.name,
+                    names(&event.headers),
+                    event.payload.map_or("-", |p| p.name),
+                    names(&event.body)
+                )?;
+            }
+            for (name, error) in &stream.errors {
+                writeln!(f, "  exception {name}: {error}")?;
             }
         }
         for value in &shape.enum_values {

@@ -20,6 +20,7 @@
 //! | `src/protocol_serde/cbor.rs` | `codegen/support/src/common/cbor.rs`, verbatim (as in clients) | the protocol is rpcv2Cbor |
 //! | `src/protocol_serde/support.rs` | `codegen/support/src/server/support.rs`, verbatim | always |
 //! | `src/protocol_serde/streaming.rs` | `codegen/support/src/server/streaming.rs`, verbatim | an operation has a `@streaming` payload |
+//! | `src/protocol_serde/event_stream.rs` | `codegen/support/src/common/event_stream.rs`, verbatim (as in clients) | an operation has an event stream |
 //! | `src/protocol_tests.rs` | [`protocol_tests`] | the model has protocol tests for servers |
 //! | `src/sigv4.rs` | `codegen/support/src/server/sigv4.rs` and [`Gen::sigv4_rs`] | the service has `@aws.auth#sigv4` |
 //!
@@ -82,6 +83,12 @@ fn files<'s, 'm>() -> Vec<Row<'m, Gen<'s, 'm>>> {
         Row::new("src/protocol_serde/support.rs", Template(include_str!("../../support/src/server/support.rs"))),
         Row::new("src/protocol_serde/streaming.rs", Template(include_str!("../../support/src/server/streaming.rs")))
             .when(Gen::has_streams),
+        Row::new(
+            "src/protocol_serde/event_stream.rs",
+            Template(include_str!("../../support/src/common/event_stream.rs")),
+        )
+        .when(|g: &Gen| g.s.features.event_streams)
+        .uses(&["aws-smithy-eventstream", "aws-smithy-http/event-stream"]),
         Row::new("src/protocol_tests.rs", Tokens(Gen::protocol_tests)).when(Gen::has_protocol_tests).dev_uses(&[
             "aws-smithy-protocol-test",
             "regex",
@@ -271,6 +278,8 @@ pub(crate) const DEPENDENCIES: &[Dep] = &[
     // Only `sign::v4` is used, but aws-sigv4 1.6.4 does not build without these features.
     Dep::new("aws-sigv4", "1.6.4").no_default_features().features(&["sign-http", "http1"]),
     Dep::new("aws-smithy-http-server", SERVER_RUNTIME),
+    Dep::new("aws-smithy-eventstream", "0.61.6"),
+    Dep::new("aws-smithy-http", "0.64.3"),
     Dep::new("aws-smithy-cbor", "0.64.1"),
     Dep::new("aws-smithy-json", "0.65.1"),
     Dep::new("aws-smithy-protocol-test", "0.64.0").no_default_features().features(&["http-1x"]),

@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 
 use super::Gen;
 use crate::codec::{Codec, Format, Side, format_tokens};
+use crate::event_stream::EventStreams;
 use crate::ir::{
     Binding, Field, HttpValue, Module, Operation, Prim, Protocol, Scalar, ScalarKind, Service, TimestampFormat, Ty,
     UNIT, ValidationException,
@@ -69,12 +70,16 @@ impl<'m> Gen<'_, 'm> {
             items.push(self.response_serializer(op));
         }
         for (id, (module, _)) in &self.s.structs {
-            if *module == Module::Error && self.s.written.contains(id) {
+            // Errors that only event streams carry are written as exception messages instead.
+            let answered = self.s.operations.iter().any(|op| op.errors.contains(&id.as_str()));
+            if *module == Module::Error && self.s.written.contains(id) && answered {
                 items.push(self.error_serializer(id));
             }
         }
         items.extend(self.shape_codecs());
+        items.extend(self.stream_codecs());
         let streaming = crate::render::optional_mod(self.has_streams(), "streaming", false);
+        let event_stream = crate::render::optional_mod(self.s.features.event_streams, "event_stream", false);
         let doc = crate::render::inner_doc(Some(&format!(
             "Reading operation inputs from HTTP requests and writing outputs and errors to HTTP\nresponses, under {}.",
             self.s.protocol.name()
@@ -95,6 +100,7 @@ impl<'m> Gen<'_, 'm> {
         quote! {
             #doc
             #streaming
+            #event_stream
             #cbor
             mod headers;
             mod json;
@@ -270,7 +276,14 @@ impl<'m> Gen<'_, 'm> {
         let payload = fields.iter().find(|f| f.binding == Binding::Payload);
         let stream = op.input_stream.as_ref();
         let reads_body = payload.is_some() || !body_fields.is_empty();
-        if let Some(field) = stream {
+        if let Some(field) = stream.filter(|f| self.s.event_stream(f.target).is_some()) {
+            // The events go to the handler as they arrive, read as it asks for them.
+            let var = local_var(field);
+            let unmarshaller = format_ident!("{}Unmarshaller", self.type_name(field.target));
+            stmts.push(quote! {
+                let #var = ::aws_smithy_http::event_stream::Receiver::new(#unmarshaller, streaming::stream_body(body));
+            });
+        } else if let Some(field) = stream {
             // The body goes to the handler as it arrives (a stream is never absent: an empty body
             // is an empty stream).
             let var = local_var(field);
@@ -461,7 +474,8 @@ impl<'m> Gen<'_, 'm> {
             let f = names::field(field.name);
             let var = local(field);
             let name = field.name;
-            let value = if matches!(field.binding, Binding::Label(_)) || self.s.is_streaming(field.target) {
+            let is_stream = self.s.is_streaming(field.target) || self.s.event_stream(field.target).is_some();
+            let value = if matches!(field.binding, Binding::Label(_)) || is_stream {
                 // Labels are always present once the route matched, and a stream once the
                 // request came.
                 if self.is_optional(Module::Input, field) {
@@ -616,7 +630,8 @@ impl<'m> Gen<'_, 'm> {
         });
         stmts.push(self.ser_headers(Module::Output, fields, quote!(value)));
         let stream = fields.iter().find(|f| self.s.is_streaming(f.target));
-        let body = if stream.is_some() {
+        let events = fields.iter().find(|f| self.s.event_stream(f.target).is_some());
+        let body = if stream.is_some() || events.is_some() {
             TokenStream::new() // below
         } else if let Some(field) = fields.iter().find(|f| f.binding == Binding::Payload) {
             let f = names::field(field.name);
@@ -642,6 +657,41 @@ impl<'m> Gen<'_, 'm> {
         stmts.push(body);
         if fields.is_empty() {
             stmts.push(quote!(let _ = value;));
+        }
+        if let Some(field) = events {
+            // Each event is written as the handler's stream gives it, when hyper asks for more:
+            // a slow reader holds the handler back rather than making the response buffer.
+            let f = names::field(field.name);
+            let name = self.type_name(field.target);
+            let (marshaller, error_marshaller) =
+                (format_ident!("{name}Marshaller"), format_ident!("{name}ErrorMarshaller"));
+            let boxed = |sender: TokenStream| {
+                quote! {
+                    ::aws_smithy_http_server::body::boxed(::http_body_util::StreamBody::new(
+                        #sender.into_body_stream(#marshaller, #error_marshaller, ::aws_smithy_eventstream::frame::NoOpSigner {}),
+                    ))
+                }
+            };
+            let body = if field.is_always_set() {
+                boxed(quote!(value.#f))
+            } else {
+                // No stream: an empty one.
+                let sender = boxed(quote!(sender));
+                quote! {
+                    match value.#f {
+                        ::std::option::Option::Some(sender) => #sender,
+                        ::std::option::Option::None => support::boxed(::bytes::Bytes::new()),
+                    }
+                }
+            };
+            return quote! {
+                #(#stmts)*
+                headers.insert(::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(event_stream::MEDIA_TYPE));
+                let mut response = ::http::Response::new(#body);
+                *response.status_mut() = status;
+                *response.headers_mut() = headers;
+                ::std::result::Result::Ok(response)
+            };
         }
         if let Some(field) = stream {
             let f = names::field(field.name);

@@ -8,6 +8,7 @@ use quote::{format_ident, quote};
 
 use super::Gen;
 use crate::codec::Side;
+use crate::event_stream::EventStreams;
 use crate::ir::{Bounds, Constraints, Item};
 use crate::ir::{Module, Operation, Prim, Ty, UNIT};
 use crate::names;
@@ -36,6 +37,9 @@ impl<'m> Gen<'_, 'm> {
                 }
                 for op in &self.s.operations {
                     items.push(self.operation_error(op));
+                }
+                for id in self.shared_shapes() {
+                    items.push(self.stream_error_enum(id));
                 }
             }
             Module::Model => {

@@ -11,7 +11,7 @@
 //!
 //! | module | file | in a generated crate |
 //! |---|---|---|
-//! | `protocol_serde::{json, cbor, headers}` | `common/*.rs` | `src/protocol_serde/*.rs`, both sides |
+//! | `protocol_serde::{json, cbor, headers, event_stream}` | `common/*.rs` | `src/protocol_serde/*.rs`, both sides |
 //! | `protocol_serde::{support, streaming}` | `server/{support,streaming}.rs` | the server's `src/protocol_serde/*.rs` |
 //! | `sigv4` | `server/sigv4.rs` (with stand-in consts, by `build.rs`) | the server's `src/sigv4.rs` |
 //! | `protocol_serde::client_support` | `client/support.rs` | the client's `src/protocol_serde/support.rs` |

@@ -4,6 +4,7 @@
 mod cbor;
 mod client;
 mod client_support;
+mod event_stream;
 mod headers;
 mod json;
 mod server_sigv4;

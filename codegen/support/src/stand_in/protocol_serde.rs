@@ -5,6 +5,9 @@
 
 #[path = "../common/cbor.rs"]
 pub(crate) mod cbor;
+/// Both sides' `protocol_serde/event_stream.rs`, in crates with an event stream.
+#[path = "../common/event_stream.rs"]
+pub(crate) mod event_stream;
 #[path = "../common/headers.rs"]
 pub(crate) mod headers;
 #[path = "../common/json.rs"]
