@@ -1,0 +1,150 @@
+"""The soak of scripts/soak: workers running the whole life of files against one server with
+boto3 (the official client), while the server's memory and threads are sampled.
+
+Each worker loops: StartAttachedFileUpload (a size from 1 byte to 300 KB), the PUT of the bytes,
+Complete, Get, the download (checked), BatchGet, and Delete for 4 files in 5. The kept files'
+digests are written to KEPT for the check after a restart (`verify`).
+
+Usage: soak.py run ENDPOINT PID SECONDS WORKERS SAMPLE_EVERY KEPT
+       soak.py verify ENDPOINT KEPT
+The access key comes from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+"""
+
+import hashlib
+import json
+import multiprocessing
+import os
+import random
+import sys
+import time
+import urllib.request
+
+import boto3
+from botocore.config import Config
+
+INSTANCE = "inst-1"
+CASE = "arn:aws:cases:us-east-1:111122223333:domain/d-1/case/c-1"
+SIZES = [1, 100, 4_096, 65_536, 300_000]
+
+
+def client(endpoint):
+    config = Config(retries={"max_attempts": 1}, connect_timeout=10, read_timeout=30)
+    return boto3.client("connect", endpoint_url=endpoint, region_name="us-east-1", config=config)
+
+
+def http(url, data=None, method="GET", headers=None):
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.read()
+
+
+def lifecycle(connect, rng):
+    """One file's life; returns (file_id, digest) when the file is kept, else None."""
+    size = rng.choice(SIZES)
+    body = rng.randbytes(size)
+    started = connect.start_attached_file_upload(
+        InstanceId=INSTANCE, AssociatedResourceArn=CASE, FileName="soak.pdf",
+        FileSizeInBytes=size, FileUseCaseType="ATTACHMENT")
+    file_id = started["FileId"]
+    upload = started["UploadUrlMetadata"]
+    http(upload["Url"], body, "PUT", dict(upload["HeadersToInclude"]))
+    ref = dict(InstanceId=INSTANCE, FileId=file_id, AssociatedResourceArn=CASE)
+    connect.complete_attached_file_upload(**ref)
+    got = connect.get_attached_file(**ref)
+    if http(got["DownloadUrlMetadata"]["Url"]) != body:
+        raise RuntimeError(f"{file_id}: the download differs from the upload")
+    batch = connect.batch_get_attached_file_metadata(InstanceId=INSTANCE, AssociatedResourceArn=CASE,
+                                                      FileIds=[file_id])
+    if [f["FileId"] for f in batch["Files"]] != [file_id]:
+        raise RuntimeError(f"{file_id}: BatchGet did not answer it")
+    if rng.random() < 0.8:
+        connect.delete_attached_file(**ref)
+        return None
+    return file_id, hashlib.sha256(body).hexdigest()
+
+
+def worker(endpoint, deadline, seed, results):
+    rng, connect = random.Random(seed), client(endpoint)
+    done = failed = 0
+    kept, errors = [], {}
+    while time.time() < deadline:
+        try:
+            outcome = lifecycle(connect, rng)
+            done += 1
+            if outcome:
+                kept.append(outcome)
+        except Exception as e:  # counted and reported: the soak goes on
+            failed += 1
+            errors[type(e).__name__] = str(e)[:200]
+    results.put((done, failed, kept, errors))
+
+
+def memory(pid):
+    """The server's resident memory in MiB and its thread count, from /proc."""
+    fields = {}
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            key, _, value = line.partition(":")
+            fields[key] = value.split()
+    return int(fields["VmRSS"][0]) / 1024, int(fields["Threads"][0])
+
+
+def run(endpoint, pid, seconds, workers, every, kept_path):
+    start = time.time()
+    deadline = start + seconds
+    results = multiprocessing.Queue()
+    processes = [multiprocessing.Process(target=worker, args=(endpoint, deadline, n, results))
+                 for n in range(workers)]
+    for process in processes:
+        process.start()
+    samples = []
+    while time.time() < deadline:
+        time.sleep(min(every, max(0.0, deadline - time.time())))
+        rss, threads = memory(pid)
+        samples.append((time.time() - start, rss, threads))
+        print(f"  {samples[-1][0]:7.0f} s  RSS {rss:7.1f} MiB  threads {threads}", flush=True)
+    done = failed = 0
+    kept, errors = [], {}
+    for _ in processes:
+        d, f, k, e = results.get()
+        done, failed = done + d, failed + f
+        kept += k
+        errors.update(e)
+    for process in processes:
+        process.join()
+    with open(kept_path, "w") as out:
+        json.dump(kept, out)
+    elapsed = time.time() - start
+    print(f"{done} lifecycles in {elapsed:.0f} s ({done / elapsed:.0f}/s) with {workers} workers, "
+          f"{failed} failed, {len(kept)} files kept")
+    for name, message in errors.items():
+        print(f"  failure {name}: {message}")
+    print("| time (s) | RSS (MiB) | threads |")
+    print("|---:|---:|---:|")
+    for at, rss, threads in samples:
+        print(f"| {at:.0f} | {rss:.1f} | {threads} |")
+    peak = max(rss for _, rss, _ in samples)
+    print(f"RSS peak {peak:.1f} MiB, last {samples[-1][1]:.1f} MiB")
+    return failed == 0
+
+
+def verify(endpoint, kept_path):
+    connect = client(endpoint)
+    with open(kept_path) as kept_file:
+        kept = json.load(kept_file)
+    broken = 0
+    for file_id, digest in kept:
+        got = connect.get_attached_file(InstanceId=INSTANCE, FileId=file_id, AssociatedResourceArn=CASE)
+        if hashlib.sha256(http(got["DownloadUrlMetadata"]["Url"])).hexdigest() != digest:
+            broken += 1
+    print(f"after the restart: {len(kept) - broken} of {len(kept)} kept files intact")
+    return broken == 0
+
+
+if __name__ == "__main__":
+    command, args = sys.argv[1], sys.argv[2:]
+    if command == "run":
+        ok = run(args[0], int(args[1]), float(args[2]), int(args[3]), float(args[4]), args[5])
+    else:
+        ok = verify(args[0], args[1])
+    sys.exit(0 if ok else 1)
