@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
-use attached_files::metadata::{StoreError, connect_postgres};
+use attached_files::metadata::{StoreError, connect_postgres, with_causes};
 use attached_files_server_sdk::error::AccessDeniedException;
 use attached_files_server_sdk::server::AddExtension;
 use attached_files_server_sdk::server::operation::OperationShape;
@@ -143,21 +143,6 @@ pub enum KeyError {
     /// The thread that reads or writes the key file failed.
     #[error("the key file's thread: {0}")]
     Thread(#[from] tokio::task::JoinError),
-}
-
-/// `error` and its causes: tokio-postgres's own text is only the kind ("db error"), the
-/// server's message (such as "permission denied for table access_keys") is its source.
-fn with_causes(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.ends_with(&cause_text) {
-            text = format!("{text}: {cause_text}"); // pool errors also print their source
-        }
-        source = cause.source();
-    }
-    text
 }
 
 impl KeyError {

@@ -141,6 +141,22 @@ pub(crate) fn update_columns(update: &ConfigurationUpdate, now: OffsetDateTime) 
     (update.max_size_bytes.map(signed), extensions, now_ms)
 }
 
+/// `error` and its causes: tokio-postgres's own text is only the kind ("db error"), the server's
+/// message (such as "permission denied for table access_keys") or a refused TLS handshake's reason
+/// is its source.
+pub fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text = format!("{text}: {cause_text}"); // pool errors also print their source
+        }
+        source = cause.source();
+    }
+    text
+}
+
 pub(crate) fn signed(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }

@@ -69,19 +69,9 @@ pub struct PostgresStore {
     pool: Pool,
 }
 
-/// The error with its causes: tokio-postgres's own text is only the kind ("db error"), the
-/// server's message (such as "permission denied for table ...") is its source.
+/// The error, with its causes ([`super::with_causes`]).
 fn store_error(cause: impl std::error::Error) -> StoreError {
-    let mut text = format!("postgres: {cause}");
-    let mut source = cause.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.ends_with(&cause_text) {
-            text = format!("{text}: {cause_text}"); // pool errors also print their source
-        }
-        source = cause.source();
-    }
-    StoreError::new(text)
+    StoreError::new(format!("postgres: {}", super::with_causes(&cause)))
 }
 
 /// A pool of at most `size` connections to the database at `url`
