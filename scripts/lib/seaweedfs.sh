@@ -18,7 +18,8 @@ start_seaweedfs() {
         return 0 # already running (a previous run's cluster, kept for the next)
     fi
     # What is left of a cluster that is not whole (a part died) goes first: its ports are needed.
-    pkill -KILL -f -- "$dir/" 2>/dev/null
+    # (pkill fails when nothing is left, as on a machine that just started: that is fine.)
+    pkill -KILL -f -- "$dir/" 2>/dev/null || true
     while pgrep -f -- "$dir/" >/dev/null; do sleep 0.1; done
     echo "$0: starting a SeaweedFS cluster for the tests (S3 at $ATTACHED_FILES_TEST_S3_ENDPOINT, data in $dir)" >&2
     mkdir -p "$dir"/{master,volume-1,volume-2,filer}
