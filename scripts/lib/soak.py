@@ -80,13 +80,15 @@ def worker(endpoint, deadline, seed, results):
 
 
 def memory(pid):
-    """The server's resident memory in MiB and its thread count, from /proc."""
+    """The server's resident memory in MiB (all, anonymous, file-backed) and its thread count,
+    from /proc."""
     fields = {}
     with open(f"/proc/{pid}/status") as status:
         for line in status:
             key, _, value = line.partition(":")
             fields[key] = value.split()
-    return int(fields["VmRSS"][0]) / 1024, int(fields["Threads"][0])
+    mib = [int(fields[key][0]) / 1024 for key in ("VmRSS", "RssAnon", "RssFile")]
+    return (*mib, int(fields["Threads"][0]))
 
 
 def run(endpoint, pid, seconds, workers, every, kept_path):
@@ -100,9 +102,10 @@ def run(endpoint, pid, seconds, workers, every, kept_path):
     samples = []
     while time.time() < deadline:
         time.sleep(min(every, max(0.0, deadline - time.time())))
-        rss, threads = memory(pid)
-        samples.append((time.time() - start, rss, threads))
-        print(f"  {samples[-1][0]:7.0f} s  RSS {rss:7.1f} MiB  threads {threads}", flush=True)
+        rss, anon, file, threads = memory(pid)
+        samples.append((time.time() - start, rss, anon, file, threads))
+        print(f"  {samples[-1][0]:7.0f} s  RSS {rss:7.1f} MiB (anonymous {anon:.1f}, file {file:.1f})  "
+              f"threads {threads}", flush=True)
     done = failed = 0
     kept, errors = [], {}
     for _ in processes:
@@ -119,11 +122,11 @@ def run(endpoint, pid, seconds, workers, every, kept_path):
           f"{failed} failed, {len(kept)} files kept")
     for name, message in errors.items():
         print(f"  failure {name}: {message}")
-    print("| time (s) | RSS (MiB) | threads |")
-    print("|---:|---:|---:|")
-    for at, rss, threads in samples:
-        print(f"| {at:.0f} | {rss:.1f} | {threads} |")
-    peak = max(rss for _, rss, _ in samples)
+    print("| time (s) | RSS (MiB) | anonymous | file | threads |")
+    print("|---:|---:|---:|---:|---:|")
+    for at, rss, anon, file, threads in samples:
+        print(f"| {at:.0f} | {rss:.1f} | {anon:.1f} | {file:.1f} | {threads} |")
+    peak = max(sample[1] for sample in samples)
     print(f"RSS peak {peak:.1f} MiB, last {samples[-1][1]:.1f} MiB")
     return failed == 0
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use crate::configuration::{AttachmentScope, Configuration, ConfigurationUpdate, ScopeLimits};
-use crate::metadata::{Inserted, MetadataStore, Quota, QuotaExceeded, StoreError};
+use crate::metadata::{Inserted, MetadataStore, PhaseWalk, Quota, QuotaExceeded, StoreError};
 use crate::objects::{ObjectError, ObjectStore};
 use crate::presign::Presigner;
 use crate::record::{CreatedBy, FileRecord, FileStatus, Phase, is_valid_arn};
@@ -406,16 +406,18 @@ impl AttachedFiles {
 
     /// [`AttachedFiles::sweep`] as if the time were `now`.
     pub async fn sweep_at(&self, abandoned_after: Duration, now: OffsetDateTime) -> Result<usize, FileError> {
-        for record in self.metadata.in_phase(Phase::Uploading).await? {
-            if record.creation_time + abandoned_after < now {
+        let mut uploading = PhaseWalk::new(Phase::Uploading);
+        while let Some(page) = uploading.next(&*self.metadata).await? {
+            for record in page.iter().filter(|record| record.creation_time + abandoned_after < now) {
                 let (instance, file) = (&record.instance_id, &record.file_id);
                 self.metadata.advance(instance, file, &[Phase::Uploading], Phase::Deleting, None).await?;
             }
         }
         let mut removed = 0;
-        for record in self.metadata.in_phase(Phase::Deleting).await? {
-            if upload_closed(&record, now) {
-                self.remove(&record).await?;
+        let mut deleting = PhaseWalk::new(Phase::Deleting);
+        while let Some(page) = deleting.next(&*self.metadata).await? {
+            for record in page.iter().filter(|record| upload_closed(record, now)) {
+                self.remove(record).await?;
                 removed += 1;
             }
         }
@@ -443,9 +445,10 @@ impl AttachedFiles {
         }
         let now = OffsetDateTime::now_utc();
         let mut scanned = 0;
-        for record in self.metadata.in_phase(Phase::Scanning).await? {
-            if upload_closed(&record, now) {
-                self.scan_one(&record).await?;
+        let mut scanning = PhaseWalk::new(Phase::Scanning);
+        while let Some(page) = scanning.next(&*self.metadata).await? {
+            for record in page.iter().filter(|record| upload_closed(record, now)) {
+                self.scan_one(record).await?;
                 scanned += 1;
             }
         }

@@ -7,7 +7,9 @@
 
 use std::sync::Arc;
 
-use attached_files::metadata::{Inserted, MetadataStore, PostgresStore, Quota, QuotaExceeded, SqliteStore};
+use attached_files::metadata::{
+    Inserted, MetadataStore, PhaseWalk, Position, PostgresStore, Quota, QuotaExceeded, SqliteStore,
+};
 use attached_files::record::{CreatedBy, FileRecord, FileStatus, ObjectLocation, Phase};
 
 const ROOMY: Quota = Quota { max_files: 100, max_bytes: 1000 };
@@ -121,20 +123,59 @@ async fn two_handles_on_one_database_see_each_others_writes() {
 }
 
 #[tokio::test]
+async fn a_phase_is_walked_a_page_at_a_time_in_the_order_files_were_added() {
+    for database in Database::each().await {
+        let name = database.name();
+        let store = database.open().await;
+        // More than two pages, between files of other phases, with one removed on the way.
+        let mut added = Vec::new();
+        for n in 0..600 {
+            let phase = if n % 3 == 0 { Phase::Complete } else { Phase::Deleting };
+            store
+                .insert(
+                    &FileRecord { phase, ..record("i", &format!("f{n:03}")) },
+                    Quota { max_files: 1000, max_bytes: 10_000 },
+                )
+                .await
+                .unwrap();
+            if phase == Phase::Deleting {
+                added.push(format!("f{n:03}"));
+            }
+        }
+        let first = store.in_phase(Phase::Deleting, Position::default(), 3).await.unwrap();
+        let ids: Vec<&str> = first.iter().map(|(_, record)| record.file_id.as_str()).collect();
+        assert_eq!(ids, ["f001", "f002", "f004"], "{name}");
+        let next = store.in_phase(Phase::Deleting, first[2].0, 1).await.unwrap();
+        assert_eq!(next[0].1.file_id, "f005", "{name}");
+        assert!(store.remove("i", "f005").await.unwrap());
+
+        let mut walk = PhaseWalk::new(Phase::Deleting);
+        let mut seen = Vec::new();
+        while let Some(page) = walk.next(store.as_ref()).await.unwrap() {
+            assert!(page.len() <= 256, "{name}");
+            seen.extend(page.into_iter().map(|record| record.file_id));
+        }
+        added.retain(|id| id != "f005");
+        assert_eq!(seen, added, "{name}");
+    }
+}
+
+#[tokio::test]
 async fn phases_move_only_from_the_expected_ones() {
     for database in Database::each().await {
         let name = database.name();
         let store = database.open().await;
         let uploading = FileRecord { phase: Phase::Uploading, ..record("i", "f") };
         store.insert(&uploading, ROOMY).await.unwrap();
-        assert_eq!(store.in_phase(Phase::Uploading).await.unwrap(), [uploading], "{name}");
+        let found = store.in_phase(Phase::Uploading, Position::default(), 10).await.unwrap();
+        assert_eq!(found.into_iter().map(|(_, record)| record).collect::<Vec<_>>(), [uploading], "{name}");
         assert!(!store.advance("i", "f", &[Phase::Scanning], Phase::Complete, None).await.unwrap());
         assert!(store.advance("i", "f", &[Phase::Uploading], Phase::Scanning, None).await.unwrap());
         let both = [Phase::Uploading, Phase::Scanning];
         assert!(store.advance("i", "f", &both, Phase::Deleting, None).await.unwrap());
         let record = store.get("i", "f").await.unwrap().unwrap();
         assert_eq!((record.phase, record.file_status), (Phase::Deleting, FileStatus::Processing), "{name}");
-        assert!(store.in_phase(Phase::Uploading).await.unwrap().is_empty(), "{name}");
+        assert!(store.in_phase(Phase::Uploading, Position::default(), 10).await.unwrap().is_empty(), "{name}");
         assert!(store.remove("i", "f").await.unwrap(), "{name}");
         assert!(!store.remove("i", "f").await.unwrap(), "{name}");
         assert_eq!(store.get("i", "f").await.unwrap(), None, "{name}");

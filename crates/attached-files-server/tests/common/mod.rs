@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use attached_files::configuration::{AttachmentScope, ConfigurationUpdate, StoredConfiguration};
-use attached_files::metadata::{Inserted, MetadataStore, Quota, SqliteStore, StoreError};
+use attached_files::metadata::{Inserted, MetadataStore, Position, Quota, SqliteStore, StoreError};
 use attached_files::{AttachedFiles, CreatedBy, FileRecord, FileStatus, Phase, StartRequest};
 use attached_files_server::access::{ANY, AccessKey, KeyFile, KeyRing};
 use attached_files_server::config::Limits;
@@ -215,8 +215,13 @@ impl MetadataStore for GatedStore {
         self.inner.list(instance_id).await
     }
 
-    async fn in_phase(&self, phase: Phase) -> Result<Vec<FileRecord>, StoreError> {
-        self.inner.in_phase(phase).await
+    async fn in_phase(
+        &self,
+        phase: Phase,
+        after: Position,
+        limit: usize,
+    ) -> Result<Vec<(Position, FileRecord)>, StoreError> {
+        self.inner.in_phase(phase, after, limit).await
     }
 
     async fn configuration(

@@ -69,6 +69,40 @@ pub enum Inserted {
     Refused(QuotaExceeded),
 }
 
+/// A file's place in the order the store keeps files in (the order they were added); the
+/// [`Default`] is before the first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position(pub(crate) i64);
+
+/// The files in one phase, a page at a time. There can be tens of thousands (every file deleted
+/// within the last upload URL lifetime waits in `Deleting`): held all at once, they would be
+/// memory the allocator keeps long after.
+pub struct PhaseWalk {
+    phase: Phase,
+    after: Option<Position>,
+}
+
+impl PhaseWalk {
+    /// Files per page.
+    const PAGE: usize = 256;
+
+    pub fn new(phase: Phase) -> Self {
+        Self { phase, after: Some(Position::default()) }
+    }
+
+    /// The next page, or `None` once every file in the phase was seen (files that enter it
+    /// during the walk are seen if they are added after its place).
+    pub async fn next(&mut self, store: &dyn MetadataStore) -> Result<Option<Vec<FileRecord>>, StoreError> {
+        let Some(after) = self.after else { return Ok(None) };
+        let page = store.in_phase(self.phase, after, Self::PAGE).await?;
+        self.after = if page.len() < Self::PAGE { None } else { page.last().map(|(position, _)| *position) };
+        if page.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(page.into_iter().map(|(_, record)| record).collect()))
+    }
+}
+
 #[async_trait]
 pub trait MetadataStore: Send + Sync + 'static {
     /// Adds a new record (its FileId must not exist yet) unless its instance already has a file
@@ -90,9 +124,15 @@ pub trait MetadataStore: Send + Sync + 'static {
     async fn remove(&self, instance_id: &str, file_id: &str) -> Result<bool, StoreError>;
     /// Every file of `instance_id`, oldest first, in whatever phase.
     async fn list(&self, instance_id: &str) -> Result<Vec<FileRecord>, StoreError>;
-    /// Every file of every instance in `phase`, oldest first: the work left by other processes
-    /// or by a crash.
-    async fn in_phase(&self, phase: Phase) -> Result<Vec<FileRecord>, StoreError>;
+    /// Up to `limit` files of every instance in `phase`, oldest first, from those stored after
+    /// `after`, each with its place: the work left by other processes or by a crash, walked a
+    /// page at a time ([`PhaseWalk`]).
+    async fn in_phase(
+        &self,
+        phase: Phase,
+        after: Position,
+        limit: usize,
+    ) -> Result<Vec<(Position, FileRecord)>, StoreError>;
 
     /// The stored configuration of one scope of `instance_id`, if it was ever updated.
     async fn configuration(

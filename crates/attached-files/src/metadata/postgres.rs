@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
-use super::{Inserted, MetadataStore, Quota, StoreError, signed, stored_configuration, update_columns};
+use super::{Inserted, MetadataStore, Position, Quota, StoreError, signed, stored_configuration, update_columns};
 use crate::configuration::{AttachmentScope, ConfigurationUpdate, StoredConfiguration};
 use crate::record::{FileRecord, FileStatus, Phase};
 
@@ -279,14 +279,24 @@ impl MetadataStore for PostgresStore {
         rows.iter().map(decode).collect()
     }
 
-    async fn in_phase(&self, phase: Phase) -> Result<Vec<FileRecord>, StoreError> {
+    async fn in_phase(
+        &self,
+        phase: Phase,
+        after: Position,
+        limit: usize,
+    ) -> Result<Vec<(Position, FileRecord)>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = self
             .client()
             .await?
-            .query("SELECT record::text, phase FROM attached_files WHERE phase = $1 ORDER BY seq", &[&phase.as_str()])
+            .query(
+                "SELECT record::text, phase, seq FROM attached_files WHERE phase = $1 AND seq > $2
+                 ORDER BY seq LIMIT $3",
+                &[&phase.as_str(), &after.0, &limit],
+            )
             .await
             .map_err(store_error)?;
-        rows.iter().map(decode).collect()
+        rows.iter().map(|row| Ok((Position(row.get(2)), decode(row)?))).collect()
     }
 
     async fn configuration(

@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::cache::{RecordCache, WriteCount};
-use super::{Inserted, MetadataStore, Quota, StoreError, signed, stored_configuration, update_columns};
+use super::{Inserted, MetadataStore, Position, Quota, StoreError, signed, stored_configuration, update_columns};
 use crate::configuration::{AttachmentScope, ConfigurationUpdate, StoredConfiguration};
 use crate::record::{FileRecord, FileStatus, Phase};
 
@@ -328,13 +328,30 @@ impl MetadataStore for SqliteStore {
         .await
     }
 
-    async fn in_phase(&self, phase: Phase) -> Result<Vec<FileRecord>, StoreError> {
+    async fn in_phase(
+        &self,
+        phase: Phase,
+        after: Position,
+        limit: usize,
+    ) -> Result<Vec<(Position, FileRecord)>, StoreError> {
         self.with_conn(move |conn| {
             let mut stmt = conn
-                .prepare_cached("SELECT record, phase FROM attached_files WHERE phase = ?1 ORDER BY rowid")
+                .prepare_cached(
+                    "SELECT rowid, record, phase FROM attached_files WHERE phase = ?1 AND rowid > ?2
+                     ORDER BY rowid LIMIT ?3",
+                )
                 .map_err(StoreError::from)?;
-            let rows = stmt.query_map(params![phase.as_str()], decode_row).map_err(StoreError::from)?;
-            rows.map(|row| row.map_err(StoreError::from).and_then(|(json, phase)| decode(json, phase))).collect()
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let rows = stmt
+                .query_map(params![phase.as_str(), after.0, limit], |row| {
+                    Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+                })
+                .map_err(StoreError::from)?;
+            rows.map(|row| {
+                let (rowid, json, phase) = row.map_err(StoreError::from)?;
+                Ok((Position(rowid), decode(json, phase)?))
+            })
+            .collect()
         })
         .await
     }
