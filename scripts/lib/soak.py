@@ -5,9 +5,14 @@ Each worker loops: StartAttachedFileUpload (a size from 1 byte to 300 KB), the P
 Complete, Get, the download (checked), BatchGet, and Delete for 4 files in 5. The kept files'
 digests are written to KEPT for the check after a restart (`verify`).
 
-Usage: soak.py run ENDPOINT PID SECONDS WORKERS SAMPLE_EVERY KEPT
+`run` fails on a failed call, an RSS peak above MAX_RSS MiB (0: no limit), or a last sample more
+than MAX_GROWTH MiB above the first sample after the first minute (or, in shorter runs, after the
+first third): growth that does not level off.
+
+Usage: soak.py run ENDPOINT PID SECONDS WORKERS SAMPLE_EVERY KEPT MAX_RSS MAX_GROWTH
        soak.py verify ENDPOINT KEPT
-The access key comes from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+The access key comes from SOAK_ACCESS_KEY_ID / SOAK_SECRET_ACCESS_KEY (the server's own
+AWS_ACCESS_KEY_ID may be the object store's).
 """
 
 import hashlib
@@ -29,7 +34,9 @@ SIZES = [1, 100, 4_096, 65_536, 300_000]
 
 def client(endpoint):
     config = Config(retries={"max_attempts": 1}, connect_timeout=10, read_timeout=30)
-    return boto3.client("connect", endpoint_url=endpoint, region_name="us-east-1", config=config)
+    return boto3.client("connect", endpoint_url=endpoint, region_name="us-east-1", config=config,
+                        aws_access_key_id=os.environ["SOAK_ACCESS_KEY_ID"],
+                        aws_secret_access_key=os.environ["SOAK_SECRET_ACCESS_KEY"])
 
 
 def http(url, data=None, method="GET", headers=None):
@@ -91,7 +98,7 @@ def memory(pid):
     return (*mib, int(fields["Threads"][0]))
 
 
-def run(endpoint, pid, seconds, workers, every, kept_path):
+def run(endpoint, pid, seconds, workers, every, kept_path, max_rss, max_growth):
     start = time.time()
     deadline = start + seconds
     results = multiprocessing.Queue()
@@ -127,8 +134,18 @@ def run(endpoint, pid, seconds, workers, every, kept_path):
     for at, rss, anon, file, threads in samples:
         print(f"| {at:.0f} | {rss:.1f} | {anon:.1f} | {file:.1f} | {threads} |")
     peak = max(sample[1] for sample in samples)
-    print(f"RSS peak {peak:.1f} MiB, last {samples[-1][1]:.1f} MiB")
-    return failed == 0
+    settled = next(sample for sample in samples if sample[0] >= min(60, seconds / 3) - 1)
+    growth = samples[-1][1] - settled[1]
+    print(f"RSS peak {peak:.1f} MiB, last {samples[-1][1]:.1f} MiB, "
+          f"{growth:+.1f} MiB since {settled[0]:.0f} s")
+    ok = failed == 0
+    if max_rss and peak > max_rss:
+        print(f"soak: the RSS peak is above {max_rss} MiB")
+        ok = False
+    if growth > max_growth:
+        print(f"soak: RSS grew by more than {max_growth} MiB after {settled[0]:.0f} s")
+        ok = False
+    return ok
 
 
 def verify(endpoint, kept_path):
@@ -147,7 +164,8 @@ def verify(endpoint, kept_path):
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
     if command == "run":
-        ok = run(args[0], int(args[1]), float(args[2]), int(args[3]), float(args[4]), args[5])
+        ok = run(args[0], int(args[1]), float(args[2]), int(args[3]), float(args[4]), args[5],
+                 float(args[6]), float(args[7]))
     else:
         ok = verify(args[0], args[1])
     sys.exit(0 if ok else 1)
