@@ -68,7 +68,12 @@ impl Storage {
             .map_err(|source| StorageError::DataDir { path: config.data_dir.clone(), source })?;
         let metadata: Arc<dyn MetadataStore> = match &config.metadata {
             Metadata::Sqlite => Arc::new(SqliteStore::open(&config.data_dir.join("metadata.sqlite3"))?),
-            Metadata::Postgres { url } => Arc::new(PostgresStore::connect(url).await?),
+            // A server caches records; an operator command, gone in a moment, would only hold
+            // the servers' writes up with a cache's lease.
+            Metadata::Postgres { url } => Arc::new(match role {
+                Role::Server => PostgresStore::connect_cached(url).await?,
+                Role::Operator => PostgresStore::connect(url).await?,
+            }),
             Metadata::Store(store) => store.clone(),
         };
 

@@ -798,8 +798,8 @@ async fn a_server_whose_database_role_may_only_read_the_keys_verifies_with_them_
     admin
         .batch_execute(&format!(
             "CREATE ROLE {role} LOGIN;
-             GRANT SELECT, INSERT, UPDATE, DELETE ON attached_files, instance_usage, attached_files_configurations
-                 TO {role};
+             GRANT SELECT, INSERT, UPDATE, DELETE ON attached_files, instance_usage, attached_files_configurations,
+                 cache_clock, record_caches TO {role};
              GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role};
              GRANT SELECT ON access_keys, schema_version TO {role};"
         ))

@@ -59,7 +59,7 @@ impl Database {
     async fn open(&self) -> Arc<dyn MetadataStore> {
         match self {
             Database::Sqlite(dir) => Arc::new(SqliteStore::open(&dir.path().join("metadata.sqlite3")).unwrap()),
-            Database::Postgres(url) => Arc::new(PostgresStore::connect(url).await.unwrap()),
+            Database::Postgres(url) => Arc::new(PostgresStore::connect_cached(url).await.unwrap()),
         }
     }
 
@@ -294,4 +294,150 @@ async fn connections_to_postgres_use_tls_as_the_url_asks() {
     connect(format!("?sslmode=verify-ca&sslrootcert={ca}")).await.expect("its issuer trusted");
     let refused = connect("?sslmode=verify-full".into()).await.expect_err("a self-signed certificate");
     assert!(refused.to_lowercase().contains("certificate"), "{refused}");
+}
+
+/// A fresh PostgreSQL database, or `None` (with a note) when the tests have no server.
+async fn postgres_database() -> Option<String> {
+    Database::each().await.into_iter().find_map(|database| match database {
+        Database::Postgres(url) => Some(url),
+        Database::Sqlite(_) => None,
+    })
+}
+
+/// Waits until `replicas` replicas hold a live lease on their record cache.
+async fn leases_live(admin: &tokio_postgres::Client, replicas: i64) {
+    for _ in 0..100 {
+        let live = admin.query_one("SELECT count(*) FROM record_caches WHERE lease_until > now()", &[]).await.unwrap();
+        if live.get::<_, i64>(0) == replicas {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the replicas' caches did not start");
+}
+
+async fn admin_client(url: &str) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    client
+}
+
+#[tokio::test]
+async fn replicas_answer_gets_from_their_caches_and_never_stale_once_a_write_is_acknowledged() {
+    let Some(url) = postgres_database().await else { return };
+    let (a, b, c) = (
+        PostgresStore::connect_cached(&url).await.unwrap(),
+        PostgresStore::connect_cached(&url).await.unwrap(),
+        PostgresStore::connect_cached(&url).await.unwrap(),
+    );
+    let (b, c) = (Arc::new(b), Arc::new(c));
+    let admin = admin_client(&url).await;
+    let files: Vec<String> = (0..40).map(|n| format!("f{n}")).collect();
+    for file in &files {
+        a.insert(&record("i", file), Quota { max_files: 100, max_bytes: 10_000 }).await.unwrap();
+    }
+    leases_live(&admin, 3).await;
+
+    // The caches answer: a change made behind the stores' back (plain SQL, no notification) is
+    // not seen by a replica that cached the record before it.
+    assert_eq!(b.get("i", "f0").await.unwrap().unwrap().file_name, "notes.txt");
+    admin
+        .execute(
+            "UPDATE attached_files SET record = jsonb_set(record, '{FileName}', '\"behind.txt\"') WHERE file_id = 'f0'",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(b.get("i", "f0").await.unwrap().unwrap().file_name, "notes.txt", "answered from the cache");
+    assert_eq!(c.get("i", "f0").await.unwrap().unwrap().file_name, "behind.txt", "c had not cached it");
+
+    // Under load (readers keeping both caches warm), every write made on a is seen by b and c as
+    // soon as a acknowledges it.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut readers = Vec::new();
+    for replica in [b.clone(), c.clone(), b.clone(), c.clone()] {
+        let (files, stop) = (files.clone(), stop.clone());
+        readers.push(tokio::spawn(async move {
+            let mut reads = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for file in &files {
+                    replica.get("i", file).await.unwrap();
+                    reads += 1;
+                }
+            }
+            reads
+        }));
+    }
+    let started = std::time::Instant::now();
+    for file in &files {
+        let approve = Some(FileStatus::Approved);
+        assert!(a.advance("i", file, &[Phase::Complete], Phase::Complete, approve).await.unwrap());
+        for replica in [&b, &c] {
+            assert_eq!(replica.get("i", file).await.unwrap().unwrap().file_status, FileStatus::Approved, "{file}");
+        }
+        assert!(a.advance("i", file, &[Phase::Complete], Phase::Deleting, None).await.unwrap());
+        for replica in [&b, &c] {
+            assert_eq!(replica.get("i", file).await.unwrap().unwrap().phase, Phase::Deleting, "{file}");
+        }
+        assert!(a.remove("i", file).await.unwrap());
+        for replica in [&b, &c] {
+            assert_eq!(replica.get("i", file).await.unwrap(), None, "{file}");
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for reader in readers {
+        assert!(reader.await.unwrap() > 0);
+    }
+    // (The writes did wait for c: at least its delay each.)
+    assert!(started.elapsed() > std::time::Duration::from_millis(30 * 3 * 40));
+}
+
+#[tokio::test]
+async fn a_replica_gone_holds_writers_up_for_at_most_its_lease() {
+    let Some(url) = postgres_database().await else { return };
+    let (a, b) =
+        (PostgresStore::connect_cached(&url).await.unwrap(), PostgresStore::connect_cached(&url).await.unwrap());
+    let admin = admin_client(&url).await;
+    a.insert(&record("i", "f"), ROOMY).await.unwrap();
+    leases_live(&admin, 2).await;
+    // b stops without a word (as a killed process would): its lease stays live in the database
+    // until it runs out, and a's writes wait for it that long at most.
+    drop(b);
+    let started = std::time::Instant::now();
+    assert!(a.advance("i", "f", &[Phase::Complete], Phase::Complete, Some(FileStatus::Approved)).await.unwrap());
+    let waited = started.elapsed();
+    assert!(waited < std::time::Duration::from_secs(3), "{waited:?}");
+    // Then writes no longer wait at all.
+    let started = std::time::Instant::now();
+    assert!(a.advance("i", "f", &[Phase::Complete], Phase::Complete, Some(FileStatus::Rejected)).await.unwrap());
+    assert!(started.elapsed() < std::time::Duration::from_millis(500), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_replica_whose_listener_loses_the_database_answers_from_it_until_it_is_back() {
+    let Some(url) = postgres_database().await else { return };
+    let (a, b) =
+        (PostgresStore::connect_cached(&url).await.unwrap(), PostgresStore::connect_cached(&url).await.unwrap());
+    let admin = admin_client(&url).await;
+    a.insert(&record("i", "f"), ROOMY).await.unwrap();
+    leases_live(&admin, 2).await;
+    assert_eq!(b.get("i", "f").await.unwrap().unwrap().file_status, FileStatus::Processing);
+    // The database ends the listeners' connections (a restart or a network cut would too).
+    let ended = admin
+        .query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE application_name = 'attached-files record cache' AND datname = current_database()",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ended.len(), 2);
+    for status in [FileStatus::Approved, FileStatus::Rejected, FileStatus::Approved] {
+        assert!(a.advance("i", "f", &[Phase::Complete], Phase::Complete, Some(status)).await.unwrap());
+        assert_eq!(b.get("i", "f").await.unwrap().unwrap().file_status, status);
+        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    }
+    // Both listeners are back (each with a lease), and the caches are used again.
+    leases_live(&admin, 2).await;
+    assert_eq!(b.get("i", "f").await.unwrap().unwrap().file_status, FileStatus::Approved);
 }

@@ -11,6 +11,7 @@ use crate::record::{FileRecord, FileStatus, Phase};
 
 mod cache;
 mod postgres;
+mod replica_cache;
 mod sqlite;
 mod tls;
 

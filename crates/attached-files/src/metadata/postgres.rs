@@ -7,10 +7,14 @@
 //! also holds the server's access keys (`access_keys`, read and written by the server crate over
 //! [`connect`]'s pool), so that one migration sequence describes the whole database.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
+use super::replica_cache::{self, ReplicaCache};
 use super::{Inserted, MetadataStore, Position, Quota, StoreError, signed, stored_configuration, update_columns};
 use crate::configuration::{AttachmentScope, ConfigurationUpdate, StoredConfiguration};
 use crate::record::{FileRecord, FileStatus, Phase};
@@ -60,17 +64,50 @@ const MIGRATIONS: &[&str] = &[
          operations        TEXT[] NOT NULL,
          identity_arn      TEXT
      );",
+    // The replicas' record caches (`super::replica_cache`): the clock every write that changes a
+    // record ticks, and each cache's lease and the last tick it has seen.
+    "CREATE TABLE cache_clock (tick BIGINT NOT NULL);
+     INSERT INTO cache_clock VALUES (0);
+     CREATE TABLE record_caches (
+         cache_id    TEXT PRIMARY KEY,
+         seen        BIGINT NOT NULL,
+         lease_until TIMESTAMPTZ NOT NULL
+     );",
 ];
+
+/// A statement that runs `change` (which returns the `file_id` it changed, if any) and, when it
+/// changed a record, ticks the clock and notifies the replicas' caches
+/// (`super::replica_cache`) in the same transaction: it answers a row `tick, (notification)`
+/// and then the columns `also` selects, or no row when nothing changed.
+fn ticking(change: &str, also: &str) -> String {
+    format!(
+        "WITH changed AS ({change}),
+              ticked AS (UPDATE cache_clock SET tick = tick + 1 WHERE EXISTS (SELECT 1 FROM changed) RETURNING tick)
+         SELECT tick, pg_notify('{}', tick || ' ' || (SELECT file_id FROM changed)){also} FROM ticked",
+        replica_cache::CHANNEL
+    )
+}
 
 /// An arbitrary key for `pg_advisory_xact_lock`, held while the schema is brought up to date.
 const MIGRATION_LOCK: i64 = 0x6174_7461_6368_6564; // "attached"
 
 pub struct PostgresStore {
     pool: Pool,
+    /// Answers only while the listener keeps it (never without one).
+    cache: Arc<ReplicaCache>,
+    listener: Option<tokio::task::AbortHandle>,
+}
+
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        if let Some(listener) = &self.listener {
+            listener.abort();
+        }
+    }
 }
 
 /// The error, with its causes ([`super::with_causes`]).
-fn store_error(cause: impl std::error::Error) -> StoreError {
+pub(super) fn store_error(cause: impl std::error::Error) -> StoreError {
     StoreError::new(format!("postgres: {}", super::with_causes(&cause)))
 }
 
@@ -128,9 +165,47 @@ async fn migrate(pool: &Pool) -> Result<(), StoreError> {
 }
 
 impl PostgresStore {
-    /// Connects to the database at `url` and brings its schema up to date.
+    /// Connects to the database at `url` and brings its schema up to date: a store without a
+    /// record cache, for short-lived programs (the operator commands). Its writes still wait for
+    /// the caches of the replicas.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        Ok(Self { pool: connect(url, POOL_SIZE).await? })
+        let pool = connect(url, POOL_SIZE).await?;
+        Ok(Self { pool, cache: Arc::new(ReplicaCache::new()), listener: None })
+    }
+
+    /// [`PostgresStore::connect`], and starts the listener that keeps this replica's record cache
+    /// true (`super::replica_cache`; it runs until the store is dropped): the store of a server.
+    pub async fn connect_cached(url: &str) -> Result<Self, StoreError> {
+        let mut store = Self::connect(url).await?;
+        let (mut config, tls) = super::tls::config(url)?;
+        config.application_name("attached-files record cache");
+        let cache = store.cache.clone();
+        let listener = match tls {
+            Some(tls) => tokio::spawn(replica_cache::listen(cache, config, tls)),
+            None => tokio::spawn(replica_cache::listen(cache, config, NoTls)),
+        };
+        store.listener = Some(listener.abort_handle());
+        Ok(store)
+    }
+
+    /// Returns once every other replica with a live lease has dropped what the write of `tick`
+    /// (to `file_id`) changed from its cache, or its lease ran out; this replica's own cache
+    /// forgets it at once.
+    async fn acknowledged(&self, tick: i64, file_id: &str) -> Result<(), StoreError> {
+        self.cache.invalidate(file_id);
+        let client = self.client().await?;
+        let waiting = client
+            .prepare_cached(
+                "SELECT count(*) FROM record_caches WHERE cache_id <> $1 AND seen < $2 AND lease_until > now()",
+            )
+            .await
+            .map_err(store_error)?;
+        let mut pause = Duration::from_micros(250);
+        while client.query_one(&waiting, &[&self.cache.id, &tick]).await.map_err(store_error)?.get::<_, i64>(0) > 0 {
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_millis(20));
+        }
+        Ok(())
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
@@ -209,13 +284,21 @@ impl MetadataStore for PostgresStore {
     }
 
     async fn get(&self, instance_id: &str, file_id: &str) -> Result<Option<FileRecord>, StoreError> {
+        if let Some(record) = self.cache.get(instance_id, file_id) {
+            return Ok(Some(record));
+        }
+        let generation = self.cache.generation();
         let client = self.client().await?;
         let statement = client
             .prepare_cached("SELECT record::text, phase FROM attached_files WHERE file_id = $1 AND instance_id = $2")
             .await
             .map_err(store_error)?;
         let row = client.query_opt(&statement, &[&file_id, &instance_id]).await.map_err(store_error)?;
-        row.as_ref().map(decode).transpose()
+        let record = row.as_ref().map(decode).transpose()?;
+        if let Some(record) = &record {
+            self.cache.put(generation, record);
+        }
+        Ok(record)
     }
 
     async fn advance(
@@ -228,20 +311,26 @@ impl MetadataStore for PostgresStore {
     ) -> Result<bool, StoreError> {
         let from: Vec<&str> = from.iter().map(|phase| phase.as_str()).collect();
         let status = status.map(FileStatus::as_str);
-        let changed = self
+        let ticked = self
             .client()
             .await?
-            .execute(
-                "UPDATE attached_files
-                 SET phase = $3,
-                     record = CASE WHEN $5::text IS NULL THEN record
-                                   ELSE jsonb_set(record, '{FileStatus}', to_jsonb($5::text)) END
-                 WHERE file_id = $1 AND instance_id = $2 AND phase = ANY($4)",
+            .query_opt(
+                &ticking(
+                    "UPDATE attached_files
+                     SET phase = $3,
+                         record = CASE WHEN $5::text IS NULL THEN record
+                                       ELSE jsonb_set(record, '{FileStatus}', to_jsonb($5::text)) END
+                     WHERE file_id = $1 AND instance_id = $2 AND phase = ANY($4)
+                     RETURNING file_id",
+                    "",
+                ),
                 &[&file_id, &instance_id, &to.as_str(), &from, &status],
             )
             .await
             .map_err(store_error)?;
-        Ok(changed == 1)
+        let Some(ticked) = ticked else { return Ok(false) };
+        self.acknowledged(ticked.get(0), file_id).await?;
+        Ok(true)
     }
 
     async fn remove(&self, instance_id: &str, file_id: &str) -> Result<bool, StoreError> {
@@ -249,13 +338,16 @@ impl MetadataStore for PostgresStore {
         let tx = client.transaction().await.map_err(store_error)?;
         let removed = tx
             .query_opt(
-                "DELETE FROM attached_files WHERE file_id = $1 AND instance_id = $2 RETURNING size",
+                &ticking(
+                    "DELETE FROM attached_files WHERE file_id = $1 AND instance_id = $2 RETURNING file_id, size",
+                    ", (SELECT size FROM changed)",
+                ),
                 &[&file_id, &instance_id],
             )
             .await
             .map_err(store_error)?;
         let Some(row) = removed else { return Ok(false) };
-        let size: i64 = row.get(0);
+        let (tick, size): (i64, i64) = (row.get(0), row.get(2));
         tx.execute(
             "UPDATE instance_usage SET files = files - 1, bytes = bytes - $2 WHERE instance_id = $1",
             &[&instance_id, &size],
@@ -263,6 +355,7 @@ impl MetadataStore for PostgresStore {
         .await
         .map_err(store_error)?;
         tx.commit().await.map_err(store_error)?;
+        self.acknowledged(tick, file_id).await?;
         Ok(true)
     }
 
