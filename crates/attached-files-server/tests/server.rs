@@ -5,7 +5,9 @@
 //! amid uploads and deletes, the default limits set by flags, one-line start-up errors, the move
 //! to an external S3-compatible store (SeaweedFS) by configuration alone, and two replicas on one
 //! PostgreSQL database and one external store serving one set of files, one configuration and
-//! one set of access keys (made and deleted once, in the database).
+//! one set of access keys (made and deleted once, in the database); and the faults of those
+//! engines under load: a PostgreSQL server crashed and started again, a SeaweedFS volume server
+//! killed during uploads.
 
 mod common;
 
@@ -563,8 +565,19 @@ async fn fresh_postgres_database() -> Option<String> {
 
 /// `serve` on the PostgreSQL `database` and the external `store`: the server and its API's URL.
 fn external_replica(data_dir: &Path, database: &str, store: &ExternalStore) -> (Server, String) {
+    external_replica_with(data_dir, database, store, |_| {})
+}
+
+/// [`external_replica`], its command first changed by `adjust`.
+fn external_replica_with(
+    data_dir: &Path,
+    database: &str,
+    store: &ExternalStore,
+    adjust: impl FnOnce(&mut Command),
+) -> (Server, String) {
     let mut command = binary(data_dir);
     store.configure(command.args(["--database-url", database])).args(["serve", "--listen", "127.0.0.1:0"]);
+    adjust(&mut command);
     let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
@@ -928,5 +941,394 @@ async fn a_key_made_by_keys_create_lets_the_aws_cli_in_until_keys_delete_and_fla
     assert!(!ok && stderr.contains("(InvalidSignatureException)"), "us-east-1 on a eu-west-1 server: {stderr}");
     let (ok, stderr) = cli_get(&api, file_id(&file), key, &["--region", "eu-west-1"]);
     assert!(ok, "{stderr}");
+    sigterm(&mut server);
+}
+
+/// A PostgreSQL server of one test's own (Debian's binaries, as `scripts/lib/postgres.sh` uses),
+/// on a free port, to be stopped and started under load; stopped when dropped.
+struct PrivatePostgres {
+    bin: std::path::PathBuf,
+    data: std::path::PathBuf,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl PrivatePostgres {
+    /// None (with a note) where PostgreSQL is not installed, a failure under `CI=true`.
+    fn start() -> Option<Self> {
+        let bin = std::fs::read_dir("/usr/lib/postgresql").ok().and_then(|versions| {
+            let mut bins: Vec<_> = versions.flatten().map(|v| v.path().join("bin")).filter(|b| b.exists()).collect();
+            bins.sort();
+            bins.pop()
+        });
+        let Some(bin) = bin else {
+            assert!(!std::env::var("CI").is_ok_and(|ci| ci == "true"), "PostgreSQL is not installed");
+            eprintln!("PostgreSQL faults not tested: no /usr/lib/postgresql/*/bin (scripts/test installs it)");
+            return None;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        // PostgreSQL refuses to run as root: root runs it as the package's postgres user.
+        if Self::as_root() {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+            assert!(Command::new("chown").arg("postgres").arg(&data).status().unwrap().success());
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let server = Self { bin, data, port, _dir: dir };
+        let initdb = server.tool("initdb").args(["-U", "postgres", "-A", "trust", "-D"]).arg(&server.data).output();
+        assert!(initdb.unwrap().status.success());
+        server.up();
+        Some(server)
+    }
+
+    fn as_root() -> bool {
+        String::from_utf8(Command::new("id").arg("-u").output().unwrap().stdout).unwrap().trim() == "0"
+    }
+
+    /// One of PostgreSQL's programs, as the user that may run it.
+    fn tool(&self, name: &str) -> Command {
+        let program = self.bin.join(name);
+        if Self::as_root() {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(program);
+            command
+        } else {
+            Command::new(program)
+        }
+    }
+
+    fn up(&self) {
+        let options = format!("-p {} -c listen_addresses=127.0.0.1 -k {}", self.port, self.data.display());
+        let mut pg_ctl = self.tool("pg_ctl");
+        pg_ctl.arg("-D").arg(&self.data).args(["-w", "-l"]).arg(self.data.join("log"));
+        let started = pg_ctl.args(["-o", &options, "start"]).stdout(Stdio::null()).status().unwrap();
+        assert!(started.success());
+    }
+
+    /// Stops the server at once, as a crash would (`-m immediate`: no checkpoint, connections cut).
+    fn crash(&self) {
+        let mut pg_ctl = self.tool("pg_ctl");
+        pg_ctl.arg("-D").arg(&self.data).args(["-m", "immediate", "stop"]);
+        assert!(pg_ctl.stdout(Stdio::null()).status().unwrap().success());
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for PrivatePostgres {
+    fn drop(&mut self) {
+        let _ = self.tool("pg_ctl").arg("-D").arg(&self.data).args(["-m", "immediate", "stop"]).output();
+    }
+}
+
+/// What one call of the load in [`a_database_crash_under_load_costs_calls_while_it_is_down_and_nothing_after`] met.
+#[derive(Debug, PartialEq, Eq, Hash, Clone)]
+enum Met {
+    Ok,
+    /// The modeled error for a failure inside the service.
+    InternalServiceException,
+    Other(String),
+}
+
+#[tokio::test]
+async fn a_database_crash_under_load_costs_calls_while_it_is_down_and_nothing_after() {
+    let Some(postgres) = PrivatePostgres::start() else { return };
+    let Some(store) = ExternalStore::get() else { return };
+    let database = postgres.url();
+    let dir = tempfile::tempdir().unwrap();
+    // (Their logs would be hundreds of lines of the errors this test causes.)
+    let quiet = |command: &mut Command| {
+        command.stderr(Stdio::null());
+    };
+    let replica = |name: &str| external_replica_with(&dir.path().join(name), &database, &store, quiet);
+    let ((mut a, a_api), (mut b, b_api)) = (replica("a"), replica("b"));
+    let (id, secret) = created_key(database_keys(dir.path(), &database, &["create", "--instance", "inst-1"]));
+    let clients = [&a_api, &b_api].map(|api| common::connect_client_with(api, (&id, &secret)));
+    let bytes: Vec<u8> = (0..50_000).map(|i| (i * 7 % 253) as u8).collect();
+    let (file_id, completed) = upload_across(&clients[0], &clients[1], &bytes).await;
+    assert!(completed);
+    let file_id = file_id.unwrap();
+
+    // Load on both replicas: Gets of the file, and uploads started on one, completed on the other.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut load = tokio::task::JoinSet::new();
+    for worker in 0..4 {
+        let (clients, stop, bytes, file_id) = (clients.clone(), stop.clone(), bytes.clone(), file_id.clone());
+        load.spawn(async move {
+            let mut met = Vec::new();
+            let mut n = worker;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                n += 1;
+                let client = &clients[n % 2];
+                let got = client.get_attached_file().instance_id("inst-1").file_id(&file_id);
+                let got = got.associated_resource_arn(CASE_ARN).send().await;
+                met.push((std::time::Instant::now(), classify(got.map(|_| ()))));
+                if worker % 2 == 0 {
+                    let (uploaded, acknowledged) = upload_across(client, &clients[(n + 1) % 2], &bytes).await;
+                    met.push((
+                        std::time::Instant::now(),
+                        if acknowledged { Met::Ok } else { Met::Other(format!("upload {uploaded:?}")) },
+                    ));
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            met
+        });
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    postgres.crash();
+    let crashed = std::time::Instant::now();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    postgres.up();
+    let back = std::time::Instant::now();
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut met = Vec::new();
+    while let Some(done) = load.join_next().await {
+        met.extend(done.unwrap());
+    }
+
+    // Before the crash every call succeeded; while the database was down the service answered
+    // with its modeled error (or the upload around it failed); from a few seconds after it was
+    // back (the pools reconnect on their next call), every call succeeded again.
+    let recovered = back + Duration::from_secs(3);
+    let mut counts = std::collections::HashMap::<(&str, Met), usize>::new();
+    for (at, outcome) in &met {
+        let phase = if *at < crashed {
+            "before"
+        } else if *at < recovered {
+            "during"
+        } else {
+            "after"
+        };
+        match (phase, outcome) {
+            ("before" | "after", Met::Ok) | ("during", _) => {}
+            _ => panic!("{phase} the crash: {outcome:?}"),
+        }
+        let outcome = match outcome {
+            Met::Other(_) => Met::Other(String::new()),
+            other => other.clone(),
+        };
+        *counts.entry((phase, outcome)).or_default() += 1;
+    }
+    eprintln!("calls around a PostgreSQL crash (2 s down): {counts:?}");
+    assert!(counts.get(&("after", Met::Ok)).is_some_and(|n| *n > 20), "{counts:?}");
+
+    // Both replicas' caches follow writes again: a delete on A is seen at once on B.
+    let deleted = clients[0].delete_attached_file().instance_id("inst-1").file_id(&file_id);
+    deleted.associated_resource_arn(CASE_ARN).send().await.unwrap();
+    let gone = clients[1].get_attached_file().instance_id("inst-1").file_id(&file_id);
+    let gone = gone.associated_resource_arn(CASE_ARN).send().await.unwrap_err();
+    assert!(gone.into_service_error().is_resource_not_found_exception());
+    sigterm(&mut a);
+    sigterm(&mut b);
+}
+
+/// How a call through aws-sdk-connect ended.
+fn classify<E: aws_sdk_connect::error::ProvideErrorMetadata>(
+    result: Result<(), aws_sdk_connect::error::SdkError<E, aws_smithy_runtime_api::http::Response>>,
+) -> Met {
+    use aws_sdk_connect::error::ProvideErrorMetadata;
+    match result {
+        Ok(()) => Met::Ok,
+        Err(e) if e.code() == Some("InternalServiceException") => Met::InternalServiceException,
+        Err(e) => Met::Other(format!("{:?}", e.code())),
+    }
+}
+
+/// A SeaweedFS cluster of one test's own, as `scripts/lib/seaweedfs.sh` builds the tests' (one
+/// master keeping every volume on two volume servers, a filer, the S3 gateway, each a process),
+/// with `volumes` volume servers, on free ports; its processes are killed when it is dropped.
+struct PrivateSeaweedFs {
+    store: ExternalStore,
+    volume_servers: Vec<Child>,
+    others: Vec<Child>,
+    dir: tempfile::TempDir,
+}
+
+impl PrivateSeaweedFs {
+    /// After the tests' own cluster (`ExternalStore::get`), which installs `weed` into .venv.
+    async fn start(volumes: usize) -> Option<Self> {
+        ExternalStore::get()?;
+        let weed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/weed");
+        let dir = tempfile::tempdir().unwrap();
+        let spawn = |name: &str, args: &[String]| {
+            let log = std::fs::File::create(dir.path().join(format!("{name}.log"))).unwrap();
+            let mut command = Command::new(&weed);
+            command.arg(name.split('-').next().unwrap()).args(["-ip=127.0.0.1", "-ip.bind=127.0.0.1"]);
+            command.args(args).stdin(Stdio::null()).stdout(log.try_clone().unwrap()).stderr(log);
+            command.spawn().unwrap()
+        };
+        let at = |name: &str| {
+            let path = dir.path().join(name);
+            std::fs::create_dir(&path).unwrap();
+            path.display().to_string()
+        };
+        let [master, filer, s3] = [(); 3].map(|()| free_port_with_grpc());
+        let mut others = vec![spawn(
+            "master",
+            &[
+                format!("-port={master}"),
+                format!("-mdir={}", at("master")),
+                "-defaultReplication=001".into(),
+                "-volumeSizeLimitMB=64".into(),
+            ],
+        )];
+        let volume_servers = (1..=volumes)
+            .map(|n| {
+                let args = [
+                    format!("-port={}", free_port_with_grpc()),
+                    format!("-dir={}", at(&format!("volume-{n}"))),
+                    "-max=64".into(),
+                    format!("-master=127.0.0.1:{master}"),
+                    "-dataCenter=dc1".into(),
+                    "-rack=rack1".into(),
+                ];
+                spawn(&format!("volume-{n}"), &args)
+            })
+            .collect();
+        let filer_args = [
+            format!("-port={filer}"),
+            format!("-master=127.0.0.1:{master}"),
+            format!("-defaultStoreDir={}", at("filer")),
+        ];
+        others.push(spawn("filer", &filer_args));
+        let key = ("private-test".to_owned(), "private-secret".to_owned());
+        let config = dir.path().join("s3.json");
+        let identity = serde_json::json!({"identities": [{"name": "tests",
+            "credentials": [{"accessKey": key.0, "secretKey": key.1}],
+            "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]});
+        std::fs::write(&config, identity.to_string()).unwrap();
+        let s3_args = [
+            format!("-port={s3}"),
+            "-port.iceberg=0".into(),
+            "-port.lance=0".into(),
+            format!("-filer=127.0.0.1:{filer}"),
+            format!("-config={}", config.display()),
+        ];
+        others.push(spawn("s3", &s3_args));
+        let store = ExternalStore { url: format!("http://127.0.0.1:{s3}"), key, bucket: "private-tests".into() };
+        let cluster = Self { store, volume_servers, others, dir };
+        // Ready when the gateway answers and the master places a file on two volume servers.
+        let started = std::time::Instant::now();
+        loop {
+            let assigned = match reqwest::get(format!("http://127.0.0.1:{master}/dir/assign")).await {
+                Ok(answer) => answer.text().await.is_ok_and(|answer| answer.contains("\"fid\"")),
+                Err(_) => false,
+            };
+            if assigned && reqwest::get(&cluster.store.url).await.is_ok() {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(60), "SeaweedFS did not start:\n{}", cluster.logs());
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Some(cluster)
+    }
+}
+
+impl PrivateSeaweedFs {
+    /// The last lines of each process's log.
+    fn logs(&self) -> String {
+        let mut logs = String::new();
+        for entry in std::fs::read_dir(self.dir.path()).unwrap().flatten() {
+            if entry.path().extension().is_some_and(|e| e == "log") {
+                let log = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                let tail: Vec<_> = log.lines().rev().take(5).collect();
+                logs += &format!(
+                    "{}:\n{}\n",
+                    entry.path().display(),
+                    tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+                );
+            }
+        }
+        logs
+    }
+}
+
+impl Drop for PrivateSeaweedFs {
+    fn drop(&mut self) {
+        for child in self.volume_servers.iter_mut().chain(&mut self.others) {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A free port on loopback whose gRPC twin (10000 above, as SeaweedFS derives it) is free too.
+fn free_port_with_grpc() -> u16 {
+    loop {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        if port < 55_000 && std::net::TcpListener::bind(("127.0.0.1", port + 10_000)).is_ok() {
+            return port;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_volume_server_killed_during_uploads_loses_nothing_acknowledged() {
+    let Some(database) = fresh_postgres_database().await else { return };
+    let Some(mut cluster) = PrivateSeaweedFs::start(3).await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, api) = external_replica(dir.path(), &database, &cluster.store);
+    let (id, secret) = created_key(database_keys(dir.path(), &database, &["create", "--instance", "inst-1"]));
+    let client = common::connect_client_with(&api, (&id, &secret));
+    let bytes: Vec<u8> = (0..300_000).map(|i| (i * 7 % 253) as u8).collect();
+    let mut acknowledged = Vec::new();
+    for i in 0..6 {
+        let (file_id, completed) = upload_across(&client, &client, &bytes).await;
+        assert!(completed, "upload {i} with every volume server up");
+        acknowledged.extend(file_id);
+    }
+
+    // Uploads from four workers for eight seconds; one of the three volume servers is killed
+    // (SIGKILL) after the first two. Each upload is acknowledged or fails: none hangs.
+    let started = std::time::Instant::now();
+    let mut work = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let (client, bytes) = (client.clone(), bytes.clone());
+        work.spawn(async move {
+            let mut done = Vec::new();
+            while started.elapsed() < Duration::from_secs(8) {
+                let upload = upload_across(&client, &client, &bytes);
+                let upload = tokio::time::timeout(Duration::from_secs(30), upload).await;
+                done.push((started.elapsed(), upload.expect("an upload hung for 30 s")));
+            }
+            done
+        });
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    cluster.volume_servers[1].kill().unwrap();
+    cluster.volume_servers[1].wait().unwrap();
+    let killed = started.elapsed();
+    let (mut failed, mut after_the_kill) = (0, 0);
+    while let Some(done) = work.join_next().await {
+        for (at, (file_id, completed)) in done.unwrap() {
+            if completed {
+                acknowledged.extend(file_id);
+                after_the_kill += usize::from(at > killed + Duration::from_secs(1));
+            } else {
+                failed += 1;
+            }
+        }
+    }
+    eprintln!(
+        "uploads around a volume server's kill: {} acknowledged ({after_the_kill} from a second after it), {failed} failed",
+        acknowledged.len()
+    );
+    assert!(after_the_kill > 0, "no upload was acknowledged after the kill");
+
+    // Every acknowledged file downloads whole from the two volume servers left.
+    for file_id in &acknowledged {
+        let got = client.get_attached_file().instance_id("inst-1").file_id(file_id);
+        let got = got.associated_resource_arn(CASE_ARN).send().await.unwrap();
+        let url = got.download_url_metadata().and_then(|d| d.url()).unwrap();
+        let downloaded = reqwest::get(url).await.unwrap();
+        assert_eq!(downloaded.status(), 200, "{file_id}");
+        assert!(downloaded.bytes().await.unwrap() == bytes, "{file_id} came back changed");
+    }
     sigterm(&mut server);
 }
