@@ -329,8 +329,8 @@ impl<'m> Gen<'_, 'm> {
                     });
                 }
                 quote! {
-                    #[allow(unused_mut)]
                     let mut output = result.expect("the call succeeds");
+                    let _ = &mut output;
                     #(#checks)*
                 }
             }
@@ -409,6 +409,8 @@ impl<'m> Gen<'_, 'm> {
                 let config = crate::Config::builder()
                     .endpoint_url("https://example.com")
                     .http_client(http_client)
+                    // One answer is captured: an error answer must not be retried.
+                    .retry_config(::aws_smithy_types::retry::RetryConfig::disabled())
                     .behavior_version_latest()
                     .build();
                 let client = crate::Client::from_conf(config);
