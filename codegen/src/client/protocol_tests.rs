@@ -1,10 +1,14 @@
-//! `protocol_tests.rs`: Smithy's protocol tests for clients (`smithy.test#httpRequestTests` and
-//! `#httpResponseTests` that apply to clients) carried by the model, as Rust tests of the
-//! generated client, the way smithy-rs generates them:
+//! `protocol_tests.rs`: Smithy's protocol tests for clients (`smithy.test#httpRequestTests`,
+//! `#httpResponseTests` and `#eventStreamTests` that apply to clients) carried by the model, as
+//! Rust tests of the generated client, the first two the way smithy-rs generates them:
 //! - request tests send the test's `params` through the client, to an HTTP client that captures
 //!   the request, and compare method, path, query, headers and body with the test's;
 //! - response tests read the test's HTTP response with the operation's deserializer and compare
-//!   the output (or error) with the test's `params`.
+//!   the output (or error) with the test's `params`;
+//! - event-stream tests (`<id>_event_stream`) send the input and the request events through the
+//!   client to an HTTP client that captures the request and answers with the test's initial
+//!   response and response events' frames; the request's frames, the output and its events are
+//!   compared; an expected failure is an error from the call or from reading the events.
 
 use std::collections::BTreeMap;
 

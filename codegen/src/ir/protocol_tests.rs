@@ -1,5 +1,5 @@
 //! Smithy's protocol tests (`smithy.test#httpRequestTests`, `#httpResponseTests`,
-//! `#httpMalformedRequestTests`), read by the resolver for the service's protocol: the emitters
+//! `#httpMalformedRequestTests`, `#eventStreamTests`), read by the resolver for the service's protocol: the emitters
 //! turn them into Rust tests without reading their JSON.
 
 use std::collections::BTreeMap;

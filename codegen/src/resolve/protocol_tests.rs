@@ -1,5 +1,6 @@
 //! Smithy's protocol-test traits read into [`crate::ir::protocol_tests`]: the cases for the
-//! service's protocol, and each malformed-request test once per set of its `testParameters`.
+//! service's protocol, each malformed-request test once per set of its `testParameters`, and the
+//! event-stream tests with their events' headers typed and `bytes` decoded.
 
 use std::collections::BTreeMap;
 

@@ -1,11 +1,15 @@
 //! `protocol_tests.rs`: Smithy's protocol tests (`smithy.test#httpRequestTests`,
-//! `#httpResponseTests`, `#httpMalformedRequestTests`) carried by the model, as Rust tests of the
-//! generated server, the way smithy-rs generates them:
+//! `#httpResponseTests`, `#httpMalformedRequestTests`, `#eventStreamTests`) carried by the model,
+//! as Rust tests of the generated server, the first three the way smithy-rs generates them:
 //! - request tests send the HTTP request to the service and compare the input the handler gets
 //!   with the test's `params`;
 //! - response tests turn `params` into the output (or error) and compare the HTTP response;
 //! - malformed-request tests send the request (once per `testParameters` case) and compare the
-//!   response; the handler must not be reached.
+//!   response; the handler must not be reached;
+//! - event-stream tests (`<id>_event_stream`, which smithy-rs does not generate) send the initial
+//!   request with the request events' frames and compare the input and events the handler gets;
+//!   the handler answers with the test's output and response events, whose frames are compared;
+//!   an expected failure is a refused request or an error reading the events.
 
 use std::collections::BTreeMap;
 
