@@ -9,7 +9,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
-use crate::ir::{HttpMessage, Node, Prim, Service, Ty, UNIT};
+use crate::event_stream::EventStreams;
+use crate::ir::{EventHeader, HttpMessage, Node, Prim, Service, TestEvent, Ty, UNIT};
 use crate::names;
 use crate::rust_types::variant_ident;
 
@@ -188,7 +189,7 @@ pub(crate) trait Values<'m> {
     }
 }
 
-/// A scalar from its `params` form: timestamps are epoch seconds, blobs plain text, and
+/// A scalar from its `params` form: timestamps are epoch seconds or date-time strings, blobs plain text, and
 /// `"NaN"`, `"Infinity"`, `"-Infinity"` the special floats.
 fn prim_value(prim: Prim, value: &Node) -> Result<TokenStream, String> {
     let float = |v: &Node| -> Result<f64, String> {
@@ -242,6 +243,13 @@ fn prim_value(prim: Prim, value: &Node) -> Result<TokenStream, String> {
         }
         Prim::Float => float_tokens(float(value)?, true),
         Prim::Double => float_tokens(float(value)?, false),
+        // A timestamp is epoch seconds, or (as Smithy's node values allow) a date-time string.
+        Prim::Timestamp if value.as_str().is_some() => {
+            let text = value.as_str().unwrap_or_default();
+            quote! {
+                ::aws_smithy_types::DateTime::from_str(#text, ::aws_smithy_types::date_time::Format::DateTime).expect("the test's timestamp parses")
+            }
+        }
         Prim::Timestamp => {
             let (secs, nanos) = epoch_seconds(value)?;
             let (secs, nanos) = (Literal::i64_unsuffixed(secs), Literal::u32_unsuffixed(nanos));
@@ -314,4 +322,107 @@ pub(crate) fn body_check(expected: Option<&str>, media: Option<&str>) -> TokenSt
             }
         }
     }
+}
+
+// --- Event streams (`smithy.test#eventStreamTests`) ------------------------------------------
+
+/// Statements appending one event's message to the `Vec<u8>` `body` in scope: the test's `bytes`
+/// when it has them (the message as it is read), else the message made of its headers and body.
+pub(crate) fn event_frame(event: &TestEvent<'_>) -> Result<TokenStream, String> {
+    if let Some(bytes) = &event.bytes {
+        let bytes = Literal::byte_string(bytes);
+        return Ok(quote!(body.extend_from_slice(#bytes);));
+    }
+    let mut headers = Vec::new();
+    for (name, value) in &event.headers {
+        let value = header_value(value)?;
+        headers.push(quote!(::aws_smithy_types::event_stream::Header::new(#name, #value)));
+    }
+    let payload = Literal::byte_string(event.body.as_deref().unwrap_or_default().as_bytes());
+    Ok(quote! {
+        let message = ::aws_smithy_types::event_stream::Message::new_from_parts(
+            ::std::vec![#(#headers),*],
+            #payload.to_vec(),
+        );
+        ::aws_smithy_eventstream::frame::write_message_to(&message, &mut body).expect("the test's message writes");
+    })
+}
+
+/// An event header's value as `aws_smithy_types::event_stream::HeaderValue`.
+fn header_value(value: &EventHeader) -> Result<TokenStream, String> {
+    let path = quote!(::aws_smithy_types::event_stream::HeaderValue);
+    Ok(match value {
+        EventHeader::Bool(b) => quote!(#path::Bool(#b)),
+        EventHeader::Byte(v) => quote!(#path::Byte(#v)),
+        EventHeader::Short(v) => quote!(#path::Int16(#v)),
+        EventHeader::Int(v) => quote!(#path::Int32(#v)),
+        EventHeader::Long(v) => quote!(#path::Int64(#v)),
+        EventHeader::Blob(bytes) => {
+            let bytes = Literal::byte_string(bytes);
+            quote!(#path::ByteArray(#bytes.to_vec().into()))
+        }
+        EventHeader::String(s) => quote!(#path::String(::std::string::String::from(#s).into())),
+        EventHeader::Timestamp(t) => quote! {
+            #path::Timestamp(::aws_smithy_types::DateTime::from_str(#t, ::aws_smithy_types::date_time::Format::DateTime).expect("the test's timestamp parses"))
+        },
+        EventHeader::Unreadable(text) => return Err(format!("an event header value of unknown type: {text}")),
+    })
+}
+
+/// Statements reading the event-stream messages of the bytes `body` in scope into `messages`.
+pub(crate) fn read_frames() -> TokenStream {
+    quote! {
+        let mut rest: &[u8] = &body;
+        let mut messages = ::std::vec::Vec::new();
+        while !rest.is_empty() {
+            messages.push(::aws_smithy_eventstream::frame::read_message_from(&mut rest).expect("an event-stream message"));
+        }
+    }
+}
+
+/// Checks of the event-stream `message` in scope against a test's event: its headers, those it
+/// must not and must have, and its body.
+pub(crate) fn event_checks(event: &TestEvent<'_>) -> Result<TokenStream, String> {
+    let mut checks = vec![quote! {
+        let header = |name: &str| message.headers().iter().find(|h| h.name().as_str() == name).map(|h| h.value().clone());
+    }];
+    for (name, value) in &event.headers {
+        let value = header_value(value)?;
+        checks.push(
+            quote!(assert_eq!(header(#name), ::std::option::Option::Some(#value), "the event header {}", #name);),
+        );
+    }
+    for name in &event.forbid_headers {
+        checks.push(quote!(assert!(header(#name).is_none(), "the event has the forbidden header {}", #name);));
+    }
+    for name in &event.require_headers {
+        checks.push(quote!(assert!(header(#name).is_some(), "the event lacks the header {}", #name);));
+    }
+    let body_check = body_check(event.body.as_deref(), event.body_media_type.as_deref());
+    Ok(quote! {
+        #(#checks)*
+        let body = message.payload().to_vec();
+        #body_check
+    })
+}
+
+/// The expected item of an event stream from an event's `params` (`{member: value}`): the union's
+/// event, or (`Err`) the stream's modeled error when the member targets an error.
+pub(crate) fn stream_item<'m, V: Values<'m> + EventStreams<'m>>(
+    values: &V,
+    union: &'m str,
+    params: &BTreeMap<String, Node>,
+) -> Result<TokenStream, String> {
+    let s = Values::service(values);
+    let (member, inner) = params.iter().next().ok_or("an event without a member")?;
+    let stream = s.event_stream(union).ok_or("the event stream's union is unknown")?;
+    if let Some((_, error_id)) = stream.errors.iter().find(|(name, _)| name == member) {
+        let fields = inner.as_object().ok_or("an error event that is not an object")?;
+        let error = values.structure(error_id, fields)?;
+        let path = values.stream_error_path(union);
+        let variant = format_ident!("{}", values.type_name(error_id));
+        return Ok(quote!(::std::result::Result::Err(#path::#variant(#error))));
+    }
+    let value = values.value(union, &Node::Object(params.clone()))?;
+    Ok(quote!(::std::result::Result::Ok(#value)))
 }

@@ -36,6 +36,8 @@ pub(crate) struct Row<'m, G> {
     pub uses: Vec<Uses<G>>,
     /// The crates its tests use (`[dev-dependencies]`), the same way.
     pub dev_uses: &'static [&'static str],
+    /// The crates its tests use only for some models, each group with when.
+    pub dev_uses_when: Vec<Uses<G>>,
 }
 
 fn always<G>(_: &G) -> bool {
@@ -45,7 +47,7 @@ fn always<G>(_: &G) -> bool {
 impl<'m, G> Row<'m, G> {
     /// A file every crate of the side has.
     pub fn new(path: &'static str, emit: Emit<'m, G>) -> Self {
-        Row { path, emit, when: always, uses: Vec::new(), dev_uses: &[] }
+        Row { path, emit, when: always, uses: Vec::new(), dev_uses: &[], dev_uses_when: Vec::new() }
     }
 
     /// Only in crates for which `when` holds.
@@ -66,6 +68,12 @@ impl<'m, G> Row<'m, G> {
     pub fn dev_uses(self, dev_uses: &'static [&'static str]) -> Self {
         Row { dev_uses, ..self }
     }
+
+    /// Its tests use `dev_uses` only when `when` holds.
+    pub fn dev_uses_if(mut self, when: fn(&G) -> bool, dev_uses: &'static [&'static str]) -> Self {
+        self.dev_uses_when.push((when, dev_uses));
+        self
+    }
 }
 
 /// The rows a crate has, for `g`.
@@ -84,6 +92,11 @@ pub(crate) fn uses<G>(rows: &[&Row<'_, G>], g: &G) -> (Vec<&'static str>, Vec<&'
             }
         }
         dev_uses.extend(row.dev_uses);
+        for (when, crates) in &row.dev_uses_when {
+            if when(g) {
+                dev_uses.extend(*crates);
+            }
+        }
     }
     (uses, dev_uses)
 }

@@ -6,8 +6,12 @@
 //! Operations outside the generator's subset are left out by `conformance/excluded-operations.txt`
 //! (each with the error the generator gives for it, which this test checks); test cases that are
 //! not run are in `conformance/skipped-server-tests.txt` and `skipped-client-tests.txt`, each with
-//! its reason. The suites' `smithy.test#eventStreamTests` cases are not generated yet: each line
-//! counts those of the crates' operations as not run.
+//! its reason. The suites' `smithy.test#eventStreamTests` cases (tests named `..._event_stream`)
+//! are counted apart, after the others: `; event streams: N passed, M failed, K skipped`, with
+//! the number of the suite's cases that apply to the other side only.
+//!
+//! `CONFORMANCE_PROTOCOLS=restJson1,rpcv2Cbor` runs those suites only (then skip-list entries of
+//! the others are not checked for use).
 
 mod common;
 
@@ -106,10 +110,17 @@ fn run(side: &str, crate_suffix: &str, generate: Generate) {
     let skipped = read_list(&format!("skipped-{side}-tests.txt"));
     let mut unused_skips: Vec<&String> = skipped.keys().collect();
     let mut failed = Vec::new();
+    let only = std::env::var("CONFORMANCE_PROTOCOLS").ok();
+    let chosen = |protocol: &str| only.as_deref().is_none_or(|only| only.split(',').any(|p| p.trim() == protocol));
     for (protocol, file, services) in SUITES {
+        if !chosen(protocol) {
+            continue;
+        }
         let path = dir.join(file);
         let json = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let (mut passed, mut failed_here, mut skipped_count, mut event_stream_cases) = (0, 0, 0, 0);
+        let (mut passed, mut failed_here, mut skipped_count) = (0, 0, 0);
+        // The event-stream tests' counts, and the suite's cases that apply to the other side only.
+        let (mut es_passed, mut es_failed, mut es_skipped, mut es_cases, mut es_elsewhere) = (0, 0, 0, 0, 0);
         for (service, name, validation_exception) in services {
             let module = format!("{name}-{crate_suffix}");
             let validation_exception = validation_exception.filter(|_| side == "server");
@@ -118,7 +129,9 @@ fn run(side: &str, crate_suffix: &str, generate: Generate) {
             let left_out: Vec<String> =
                 excluded.keys().filter(|op| op.split('#').next() == Some(namespace)).cloned().collect();
             check_exclusions(&json, &settings, &left_out, &excluded, generate);
-            event_stream_cases += event_stream_tests(&json, service, protocol, &left_out);
+            let (here_cases, elsewhere) = event_stream_tests(&json, service, protocol, &left_out, side);
+            es_cases += here_cases;
+            es_elsewhere += elsewhere;
 
             let mut model = Ast::parse(&json).unwrap();
             model.exclude_operations(service, &left_out).unwrap();
@@ -138,34 +151,53 @@ fn run(side: &str, crate_suffix: &str, generate: Generate) {
             let failed_before = failed.len();
             for line in stdout.lines() {
                 let Some(rest) = line.strip_prefix("test protocol_tests::") else { continue };
-                match rest.rsplit_once(" ... ") {
-                    Some((_, "ok")) => passed += 1,
-                    Some((_, status)) if status.starts_with("ignored") => skipped_count += 1,
-                    Some((name, _)) => failed.push(format!("{module}: {name}")),
-                    None => {}
+                let Some((name, status)) = rest.rsplit_once(" ... ") else { continue };
+                let event_stream = name.ends_with("_event_stream");
+                match status {
+                    "ok" if event_stream => es_passed += 1,
+                    "ok" => passed += 1,
+                    _ if status.starts_with("ignored") && event_stream => es_skipped += 1,
+                    _ if status.starts_with("ignored") => skipped_count += 1,
+                    _ => {
+                        if event_stream {
+                            es_failed += 1;
+                        } else {
+                            failed_here += 1;
+                        }
+                        failed.push(format!("{module}: {name}"));
+                    }
                 }
             }
-            failed_here += failed.len() - failed_before;
             // Skip-list entries of this crate (the others belong to another crate).
             let here = |name: &&String| listed.contains(&format!("protocol_tests::{name}: test"));
-            skipped_count += skipped.keys().filter(here).count();
+            let skips_here: Vec<&String> = skipped.keys().filter(here).collect();
+            es_skipped += skips_here.iter().filter(|name| name.ends_with("_event_stream")).count();
+            skipped_count += skips_here.iter().filter(|name| !name.ends_with("_event_stream")).count();
+            let listed_event_streams = listed.lines().filter(|l| l.ends_with("_event_stream: test")).count();
+            assert_eq!(
+                listed_event_streams, here_cases,
+                "{module}: the crate has {listed_event_streams} event-stream tests for {here_cases} cases of the suite"
+            );
             unused_skips.retain(|name| !here(name));
             if !output.status.success() && failed.len() == failed_before {
                 panic!("{module}: cargo test failed without a failing test {}", describe(&output));
             }
             sdk.assert_clippy_clean();
         }
-        // The crates carry no test for these yet: counted here so that the line says so.
-        let not_run = match event_stream_cases {
-            0 => String::new(),
-            n => format!(", {n} event-stream cases not run (smithy.test#eventStreamTests is not generated yet)"),
+        let event_streams = match (es_cases, es_elsewhere) {
+            (0, 0) => String::new(),
+            _ => format!(
+                "; event streams: {es_passed} passed, {es_failed} failed, {es_skipped} skipped \
+                 ({es_elsewhere} more cases apply to {} only)",
+                if side == "server" { "clients" } else { "servers" }
+            ),
         };
         report(&format!(
-            "conformance {protocol} {side}: {passed} passed, {failed_here} failed, {skipped_count} skipped{not_run}"
+            "conformance {protocol} {side}: {passed} passed, {failed_here} failed, {skipped_count} skipped{event_streams}"
         ));
     }
     assert!(
-        unused_skips.is_empty(),
+        only.is_some() || unused_skips.is_empty(),
         "skipped-{side}-tests.txt lists tests that no generated crate has (take them off): {unused_skips:?}"
     );
     assert!(
@@ -198,15 +230,19 @@ fn report(line: &str) {
 }
 
 /// The `smithy.test#eventStreamTests` cases for `protocol` on the service's operations that are
-/// generated (those not left out).
-fn event_stream_tests(json: &str, service: &str, protocol: &str, left_out: &[String]) -> usize {
+/// generated (those not left out): how many apply to `side`, and how many to the other side only.
+fn event_stream_tests(json: &str, service: &str, protocol: &str, left_out: &[String], side: &str) -> (usize, usize) {
     let model: serde_json::Value = serde_json::from_str(json).unwrap();
     let shapes = &model["shapes"];
     let operations = shapes[service]["operations"].as_array().into_iter().flatten();
     let generated = operations.filter_map(|op| op["target"].as_str()).filter(|op| !left_out.iter().any(|o| o == op));
     let cases =
         generated.flat_map(|op| shapes[op]["traits"]["smithy.test#eventStreamTests"].as_array().into_iter().flatten());
-    cases.filter(|case| case["protocol"].as_str().and_then(|p| p.split('#').nth(1)) == Some(protocol)).count()
+    let cases: Vec<&serde_json::Value> =
+        cases.filter(|case| case["protocol"].as_str().and_then(|p| p.split('#').nth(1)) == Some(protocol)).collect();
+    let applies = |case: &&&serde_json::Value| case["appliesTo"].as_str().is_none_or(|to| to == side);
+    let here = cases.iter().filter(applies).count();
+    (here, cases.len() - here)
 }
 
 /// Every left-out operation is one the generator refuses on its own, for the listed reason.

@@ -111,11 +111,10 @@ fn files<'s, 'm>() -> Vec<Row<'m, Gen<'s, 'm>>> {
         )
         .when(|g: &Gen| g.s.features.event_streams)
         .uses(&["aws-smithy-eventstream", "aws-smithy-http/event-stream", "http-body", "http-body-util"]),
-        Row::new("src/protocol_tests.rs", Tokens(Gen::protocol_tests)).when(Gen::has_protocol_tests).dev_uses(&[
-            "aws-smithy-http-client",
-            "aws-smithy-protocol-test",
-            "tokio",
-        ]),
+        Row::new("src/protocol_tests.rs", Tokens(Gen::protocol_tests))
+            .when(Gen::has_protocol_tests)
+            .dev_uses(&["aws-smithy-http-client", "aws-smithy-protocol-test", "tokio"])
+            .dev_uses_if(Gen::has_event_stream_tests, &["futures-util"]),
     ]
 }
 
@@ -311,6 +310,7 @@ pub(crate) const DEPENDENCIES: &[Dep] = &[
     Dep::new("aws-smithy-types", "1.9.3").features(&["http-body-1-x"]),
     Dep::new("fastrand", "2.5.0"),
     Dep::new("flate2", "1.1.11"),
+    Dep::new("futures-util", "0.3.34").no_default_features(),
     Dep::new("aws-credential-types", "1.3.1"),
     Dep::new("aws-runtime", "1.10.2"),
     Dep::new("aws-types", "1.7.0"),

@@ -1,10 +1,14 @@
-//! `protocol_tests.rs`: Smithy's protocol tests for clients (`smithy.test#httpRequestTests` and
-//! `#httpResponseTests` that apply to clients) carried by the model, as Rust tests of the
-//! generated client, the way smithy-rs generates them:
+//! `protocol_tests.rs`: Smithy's protocol tests for clients (`smithy.test#httpRequestTests`,
+//! `#httpResponseTests` and `#eventStreamTests` that apply to clients) carried by the model, as
+//! Rust tests of the generated client, the first two the way smithy-rs generates them:
 //! - request tests send the test's `params` through the client, to an HTTP client that captures
 //!   the request, and compare method, path, query, headers and body with the test's;
 //! - response tests read the test's HTTP response with the operation's deserializer and compare
-//!   the output (or error) with the test's `params`.
+//!   the output (or error) with the test's `params`;
+//! - event-stream tests (`<id>_event_stream`) send the input and the request events through the
+//!   client to an HTTP client that captures the request and answers with the test's initial
+//!   response and response events' frames; the request's frames, the output and its events are
+//!   compared; an expected failure is an error from the call or from reading the events.
 
 use std::collections::BTreeMap;
 
@@ -14,13 +18,19 @@ use quote::{format_ident, quote};
 use super::Gen;
 use super::shapes::Held;
 use crate::codec::Side as _;
-use crate::ir::{HttpTest, Module, Node, Operation, Service, TestSide};
+use crate::event_stream::EventStreams as _;
+use crate::ir::{EventStreamTest, Field, HttpTest, Module, Node, Operation, Service, TestSide};
 use crate::names;
 use crate::protocol_tests::{Case, Values, assert_same, body_check, header_checks, ignored, test_fn_name};
 use crate::shapes::Types as _;
 
 impl<'m> Gen<'_, 'm> {
     /// Whether the model carries protocol tests for the client side of this service.
+    /// Whether the crate's protocol tests include event-stream tests (which build streams).
+    pub(super) fn has_event_stream_tests(&self) -> bool {
+        self.s.operations.iter().flat_map(|op| &op.tests.event_stream).any(|t| t.applies(TestSide::Client))
+    }
+
     pub(super) fn has_protocol_tests(&self) -> bool {
         self.s.features.client_tests
     }
@@ -33,6 +43,10 @@ impl<'m> Gen<'_, 'm> {
             }
             for test in op.tests.response.iter().filter(|t| t.applies(TestSide::Client)) {
                 cases.push(self.response_test(op, test, None));
+            }
+            for test in op.tests.event_stream.iter().filter(|t| t.applies(TestSide::Client)) {
+                let name = test_fn_name(test.id, "event_stream");
+                cases.push(self.event_stream_test(op, test, &name).unwrap_or_else(|reason| ignored(name, &reason)));
             }
         }
         for (id, (module, _)) in &self.s.structs {
@@ -174,6 +188,252 @@ impl<'m> Gen<'_, 'm> {
         Case { name, code }
     }
 
+    /// An event-stream test: the client sends the input of `initialRequestParams`, streaming the
+    /// request events, to an HTTP client that captures the request and answers with the test's
+    /// initial response (by default a 200) and the frames of its response events. The request's
+    /// line, headers and frames must be the test's; on success the output's members and events
+    /// must be the test's, on failure the call or the reading of the events must end in an error
+    /// (the modeled one `errorId` names).
+    fn event_stream_test(&self, op: &Operation<'m>, test: &EventStreamTest<'m>, name: &str) -> Result<Case, String> {
+        static NO_PARAMS: BTreeMap<String, Node> = BTreeMap::new();
+        let events = |request: bool| test.events.iter().filter(move |e| e.request == request);
+        let input_stream = op.input_stream.as_ref().filter(|f| self.s.event_stream(f.target).is_some());
+        let output_stream = op.output_stream.as_ref().filter(|f| self.s.event_stream(f.target).is_some());
+        if events(true).next().is_some() && input_stream.is_none() {
+            return Err("request events for an input without an event stream".to_owned());
+        }
+        if events(false).next().is_some() && output_stream.is_none() {
+            return Err("response events for an output without an event stream".to_owned());
+        }
+        let sender = |field: &Field<'m>, request: bool| -> Result<TokenStream, String> {
+            let items = events(request)
+                .map(|e| crate::protocol_tests::stream_item(self, field.target, e.params.ok_or("an unmodeled event")?))
+                .collect::<Result<Vec<_>, _>>()?;
+            let (union, union_error) = (self.rust_type(field.target), self.stream_error_path(field.target));
+            Ok(quote! {
+                ::aws_smithy_http::event_stream::EventStreamSender::from(::futures_util::stream::iter(
+                    ::std::vec::Vec::<::std::result::Result<#union, #union_error>>::from([#(#items),*]),
+                ))
+            })
+        };
+
+        // The input, streaming the request events.
+        let (id, input) = self.op_struct(op, Module::Input);
+        let module = self.op_module(op);
+        let builder = format_ident!("{input}Builder");
+        let stream = match input_stream {
+            Some(field) => Some((field.name, sender(field, true)?)),
+            None => None,
+        };
+        let params = test.initial_request_params.unwrap_or(&NO_PARAMS);
+        let input = self.literal_with(id, Module::Input, quote!(#module::builders::#builder), params, stream)?;
+
+        // The answer: the initial response, then the response events' frames (or its body).
+        let (answer, frames) = match &test.initial_response {
+            Some(http) if http.body.is_some() => {
+                if events(false).next().is_some() {
+                    return Err("an initial response with both a body and events".to_owned());
+                }
+                (http.clone(), vec![])
+            }
+            other => {
+                let frames = events(false).map(crate::protocol_tests::event_frame).collect::<Result<Vec<_>, _>>()?;
+                (other.clone().unwrap_or_default(), frames)
+            }
+        };
+        let status = answer.code.unwrap_or(200);
+        let mut headers = answer.headers.clone();
+        if output_stream.is_some()
+            && answer.body.is_none()
+            && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        {
+            headers.push(("Content-Type".to_owned(), "application/vnd.amazon.eventstream".to_owned()));
+        }
+        let (keys, values): (Vec<_>, Vec<_>) = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).unzip();
+        let answer_body = answer.body.as_ref().map(|_| {
+            let bytes = proc_macro2::Literal::byte_string(&crate::protocol_tests::body_bytes(&answer));
+            quote!(body.extend_from_slice(#bytes);)
+        });
+
+        // The request.
+        let http = &test.initial_request;
+        let method = http.method.as_deref().unwrap_or("POST");
+        let path = http.uri.as_deref().unwrap_or("/");
+        let header_checks = header_checks(quote!(request), http);
+        let mut frame_checks = Vec::new();
+        for (index, event) in events(true).enumerate() {
+            let checks = crate::protocol_tests::event_checks(event)?;
+            frame_checks.push(quote!({ let message = &messages[#index]; #checks }));
+        }
+        let request_count = events(true).count();
+        let read = crate::protocol_tests::read_frames();
+        // An input without an event stream has no frames to read (its body is the request's).
+        let request_frames = input_stream.map(|_| {
+            quote! {
+                let body = ::http_body_util::BodyExt::collect(request.into_body()).await.expect("the request's body reads").to_bytes();
+                #read
+                assert_eq!(messages.len(), #request_count, "the request's events: {messages:?}");
+                #(#frame_checks)*
+            }
+        });
+
+        // The outcome.
+        let sdk_error = quote!(::aws_smithy_runtime_api::client::result::SdkError);
+        let stream_access = |field: &Field<'m>| {
+            let f = names::field(field.name);
+            if self.held(Module::Output, field) == Held::Optional {
+                quote!(output.#f.as_mut().expect("the output has its stream"))
+            } else {
+                quote!(output.#f)
+            }
+        };
+        let outcome = match test.failure {
+            None => {
+                let mut checks = Vec::new();
+                if let Some(params) = test.initial_response_params {
+                    let (output_id, output) = self.op_struct(op, Module::Output);
+                    let dummy = output_stream.map(|field| {
+                        let unmarshaller = format_ident!("{}Unmarshaller", self.type_name(field.target));
+                        (field.name, quote!(::aws_smithy_http::event_stream::Receiver::new(crate::protocol_serde::#unmarshaller, ::aws_smithy_types::body::SdkBody::empty())))
+                    });
+                    let expected =
+                        self.literal_with(output_id, Module::Output, quote!(#module::#output), params, dummy)?;
+                    checks.push(quote!(let expected = #expected;));
+                    for field in self.s.fields(output_id) {
+                        if output_stream.is_some_and(|stream| stream.name == field.name) {
+                            continue;
+                        }
+                        let f = names::field(field.name);
+                        checks.push(quote!(assert_eq!(output.#f, expected.#f, "the output's {}", stringify!(#f));));
+                    }
+                }
+                if let Some(field) = output_stream {
+                    let stream = stream_access(field);
+                    for event in events(false) {
+                        let item = crate::protocol_tests::stream_item(
+                            self,
+                            field.target,
+                            event.params.ok_or("an unmodeled response event")?,
+                        )?;
+                        let (union, union_error) = (self.rust_type(field.target), self.stream_error_path(field.target));
+                        checks.push(quote! {
+                            let expected: ::std::result::Result<#union, #union_error> = #item;
+                            match (#stream.recv().await, expected) {
+                                (::std::result::Result::Ok(::std::option::Option::Some(event)), ::std::result::Result::Ok(expected)) => assert_eq!(event, expected),
+                                (::std::result::Result::Err(#sdk_error::ServiceError(error)), ::std::result::Result::Err(expected)) => {
+                                    assert_eq!(format!("{:?}", error.err()), format!("{:?}", expected));
+                                }
+                                (got, expected) => panic!("expected the event {expected:?}, got {got:?}"),
+                            }
+                        });
+                    }
+                    checks.push(quote! {
+                        let end = #stream.recv().await;
+                        assert!(matches!(end, ::std::result::Result::Ok(::std::option::Option::None)), "the stream goes on: {end:?}");
+                    });
+                }
+                quote! {
+                    let mut output = result.expect("the call succeeds");
+                    let _ = &mut output;
+                    #(#checks)*
+                }
+            }
+            Some(error_id) => {
+                let op_error = error_id.filter(|id| op.errors.contains(id));
+                let stream_error = error_id.filter(|id| {
+                    output_stream
+                        .and_then(|f| self.s.event_stream(f.target))
+                        .is_some_and(|s| s.errors.iter().any(|(_, e)| e == id))
+                });
+                if error_id.is_some() && op_error.is_none() && stream_error.is_none() {
+                    return Err("the expected error is neither the operation's nor its output stream's".to_owned());
+                }
+                let call_failed = match op_error {
+                    Some(id) => {
+                        let path = self.op_error_path(op);
+                        let variant = self.struct_ident(id);
+                        quote!(assert!(matches!(error.as_service_error(), ::std::option::Option::Some(#path::#variant(_))), "expected the error {}, got {error:?}", stringify!(#variant));)
+                    }
+                    None if stream_error.is_some() => quote!(panic!("the call failed, not the stream: {error:?}");),
+                    None => quote!(let _ = error;),
+                };
+                let stream_failed = match (stream_error, output_stream) {
+                    (Some(id), Some(field)) => {
+                        let path = self.stream_error_path(field.target);
+                        let variant = format_ident!("{}", self.type_name(id));
+                        quote! {
+                            let Some(#sdk_error::ServiceError(error)) = &failed else { panic!("expected the stream's error {}, got {failed:?}", stringify!(#variant)) };
+                            assert!(matches!(error.err(), #path::#variant(_)), "expected the stream's error {}, got {:?}", stringify!(#variant), error.err());
+                        }
+                    }
+                    _ if op_error.is_some() => quote!(panic!("the call succeeded, then its stream gave {failed:?}");),
+                    _ => quote!(assert!(failed.is_some(), "the response's events read without an error");),
+                };
+                let read_events = match output_stream {
+                    Some(field) => {
+                        let stream = stream_access(field);
+                        quote! {
+                            let failed = loop {
+                                match #stream.recv().await {
+                                    ::std::result::Result::Ok(::std::option::Option::Some(_)) => continue,
+                                    ::std::result::Result::Ok(::std::option::Option::None) => break ::std::option::Option::None,
+                                    ::std::result::Result::Err(error) => break ::std::option::Option::Some(error),
+                                }
+                            };
+                        }
+                    }
+                    None => quote!(let failed: ::std::option::Option<()> = ::std::option::Option::None;),
+                };
+                quote! {
+                    match result {
+                        ::std::result::Result::Err(error) => { #call_failed }
+                        ::std::result::Result::Ok(mut output) => {
+                            let _ = &mut output;
+                            #read_events
+                            #stream_failed
+                        }
+                    }
+                }
+            }
+        };
+        let fn_name = format_ident!("{name}");
+        let code = quote! {
+            #[::tokio::test]
+            async fn #fn_name() {
+                #[allow(unused_mut)]
+                let mut body: ::std::vec::Vec<u8> = ::std::vec::Vec::new();
+                #answer_body
+                #(#frames)*
+                let answer = ::http::Response::builder()
+                    .status(#status)
+                    #(.header(#keys, #values))*
+                    .body(::aws_smithy_types::body::SdkBody::from(body))
+                    .unwrap();
+                let (http_client, captured) = ::aws_smithy_http_client::test_util::capture_request(::std::option::Option::Some(answer));
+                let config = crate::Config::builder()
+                    .endpoint_url("https://example.com")
+                    .http_client(http_client)
+                    // One answer is captured: an error answer must not be retried.
+                    .retry_config(::aws_smithy_types::retry::RetryConfig::disabled())
+                    .behavior_version_latest()
+                    .build();
+                let client = crate::Client::from_conf(config);
+                let input = #input;
+                let result = input.send_with(&client).await;
+
+                let request = captured.expect_request();
+                assert_eq!(request.method(), #method, "the request's method");
+                let uri: ::http::Uri = request.uri().parse().expect("the request's URI parses");
+                assert_eq!(uri.path(), #path, "the request's path");
+                #header_checks
+                #request_frames
+
+                #outcome
+            }
+        };
+        Ok(Case { name: name.to_owned(), code })
+    }
+
     /// A structure (or, for an input, its builder) of the client from a test's `params`, with
     /// the members left out as a response would leave them out: `None`, the `@default`, or for a
     /// required member the client's zero value (its error correction).
@@ -184,12 +444,30 @@ impl<'m> Gen<'_, 'm> {
         path: TokenStream,
         params: &BTreeMap<String, Node>,
     ) -> Result<TokenStream, String> {
+        self.literal_with(id, module, path, params, None)
+    }
+
+    /// As [`Self::literal`], with the member `stream` names set to its value.
+    fn literal_with(
+        &self,
+        id: &'m str,
+        module: Module,
+        path: TokenStream,
+        params: &BTreeMap<String, Node>,
+        stream: Option<(&str, TokenStream)>,
+    ) -> Result<TokenStream, String> {
         let fields = if module == Module::Model { self.s.member_fields(id) } else { self.s.fields(id) };
         let mut inits = Vec::new();
         for field in fields {
             let f = names::field(field.name);
             let boxed = |v: TokenStream| if field.boxed { quote!(::std::boxed::Box::new(#v)) } else { v };
             let held = self.held(module, field);
+            if let Some((_, value)) = stream.as_ref().filter(|(name, _)| *name == field.name) {
+                let value =
+                    if held == Held::Optional { quote!(::std::option::Option::Some(#value)) } else { value.clone() };
+                inits.push(quote!(#f: #value,));
+                continue;
+            }
             let value = match params.get(field.name).filter(|v| !v.is_null()) {
                 Some(value) => {
                     let value = boxed(self.value(field.target, value)?);

@@ -8,7 +8,9 @@
 mod protocol_tests;
 mod snapshot;
 
-pub use protocol_tests::{HttpMessage, HttpTest, MalformedCase, MalformedRequestTest, TestSide};
+pub use protocol_tests::{
+    EventHeader, EventStreamTest, HttpMessage, HttpTest, MalformedCase, MalformedRequestTest, TestEvent, TestSide,
+};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -401,7 +403,8 @@ pub struct Operation<'m> {
     pub auth: Vec<AuthScheme<'m>>,
     /// `@optionalAuth`: callers may also call it anonymously.
     pub optional_auth: bool,
-    /// Its `smithy.test#httpRequestTests`, `httpResponseTests` and `httpMalformedRequestTests`.
+    /// Its `smithy.test#httpRequestTests`, `httpResponseTests`, `httpMalformedRequestTests` and
+    /// `eventStreamTests`.
     pub tests: ProtocolTests<'m>,
     /// The validation exception its constraint violations are answered with (an index into
     /// `Service::validations`): the first of the listed ones it declares, else the first.
@@ -428,6 +431,8 @@ pub struct ProtocolTests<'m> {
     pub request: Vec<HttpTest<'m>>,
     pub response: Vec<HttpTest<'m>>,
     pub malformed_request: Vec<MalformedRequestTest<'m>>,
+    /// Its `smithy.test#eventStreamTests`.
+    pub event_stream: Vec<EventStreamTest<'m>>,
 }
 
 /// An auth scheme of the service (an auth trait on the service shape).

@@ -226,6 +226,7 @@ fn operation(f: &mut fmt::Formatter<'_>, op: &Operation<'_>) -> fmt::Result {
         (op.tests.request.len(), "request"),
         (op.tests.response.len(), "response"),
         (op.tests.malformed_request.len(), "malformed request"),
+        (op.tests.event_stream.len(), "event stream"),
     ];
     let tests: Vec<String> = tests.iter().filter(|(n, _)| *n > 0).map(|(n, kind)| format!("{n} {kind}")).collect();
     if !tests.is_empty() {

@@ -15,7 +15,7 @@ use crate::{Error, unsupported};
 
 mod protocol_tests;
 
-use protocol_tests::{REQUEST_TESTS, RESPONSE_TESTS, http_tests, malformed_tests};
+use protocol_tests::{REQUEST_TESTS, RESPONSE_TESTS, event_stream_tests, http_tests, malformed_tests};
 
 /// Traits that change the generated code, as they change smithy-rs's.
 pub const IMPLEMENTED_TRAITS: &[&str] = &[
@@ -70,6 +70,7 @@ pub const IMPLEMENTED_TRAITS: &[&str] = &[
     "smithy.api#timestampFormat",
     "smithy.api#title",
     "smithy.api#uniqueItems",
+    "smithy.test#eventStreamTests",
     "smithy.test#httpMalformedRequestTests",
     "smithy.test#httpRequestTests",
     "smithy.test#httpResponseTests",
@@ -277,9 +278,10 @@ fn features(operations: &[Operation<'_>], shapes: &BTreeMap<&str, Shape<'_>>, re
         fields.iter().any(|f| shapes.get(f.target).is_some_and(|target| target.event_stream.is_some()))
     };
     let tests = |side: TestSide| {
-        let operations = operations.iter().flat_map(|op| op.tests.request.iter().chain(&op.tests.response));
+        let http = operations.iter().flat_map(|op| op.tests.request.iter().chain(&op.tests.response));
         let errors = shapes.values().filter_map(|shape| shape.error.as_ref()).flat_map(|e| &e.response_tests);
-        operations.chain(errors).any(|test| test.applies(side))
+        http.chain(errors).any(|test| test.applies(side))
+            || operations.iter().flat_map(|op| &op.tests.event_stream).any(|test| test.applies(side))
     };
     Features {
         regex: read.iter().any(|id| shapes.get(id.as_str()).is_some_and(|s| s.constraints.pattern.is_some())),
@@ -1261,6 +1263,7 @@ fn resolve_operation<'m>(
             request: http_tests(&shape.traits, REQUEST_TESTS, protocol),
             response: http_tests(&shape.traits, RESPONSE_TESTS, protocol),
             malformed_request: malformed_tests(&shape.traits, protocol),
+            event_stream: event_stream_tests(&shape.traits, protocol),
         },
         gzip_request: match shape.traits.get("requestCompression") {
             None => false,
@@ -1454,11 +1457,6 @@ fn is_header_name(name: &str) -> bool {
 /// (smithy-build's `excludeTraits` transform removes a trait a user chooses to do without.)
 fn check_traits(id: &str, traits: &Traits) -> Result<(), Error> {
     for name in traits.0.keys() {
-        // Smithy allows these tests only on event-stream operations; the generated crates do not
-        // run them yet (README, "The generator").
-        if name == "smithy.test#eventStreamTests" {
-            continue;
-        }
         if !IMPLEMENTED_TRAITS.contains(&name.as_str()) && !NO_EFFECT_TRAITS.contains(&name.as_str()) {
             return Err(unsupported(id, format!("the @{name} trait is not supported by the generator")));
         }

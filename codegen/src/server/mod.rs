@@ -89,13 +89,10 @@ fn files<'s, 'm>() -> Vec<Row<'m, Gen<'s, 'm>>> {
         )
         .when(|g: &Gen| g.s.features.event_streams)
         .uses(&["aws-smithy-eventstream", "aws-smithy-http/event-stream"]),
-        Row::new("src/protocol_tests.rs", Tokens(Gen::protocol_tests)).when(Gen::has_protocol_tests).dev_uses(&[
-            "aws-smithy-protocol-test",
-            "regex",
-            "serde_json",
-            "tokio",
-            "tower/util",
-        ]),
+        Row::new("src/protocol_tests.rs", Tokens(Gen::protocol_tests))
+            .when(Gen::has_protocol_tests)
+            .dev_uses(&["aws-smithy-protocol-test", "regex", "serde_json", "tokio", "tower/util"])
+            .dev_uses_if(Gen::has_event_stream_tests, &["futures-util"]),
         Row::new("src/sigv4.rs", Fallible(Gen::sigv4_rs)).when(Gen::has_sigv4).uses(&[
             "aws-sigv4",
             "hex",
@@ -287,6 +284,7 @@ pub(crate) const DEPENDENCIES: &[Dep] = &[
     Dep::new("aws-smithy-types", "1.9.3"),
     Dep::new("bytes", "1.12.2"),
     Dep::new("form_urlencoded", "1.2.2"),
+    Dep::new("futures-util", "0.3.34").no_default_features(),
     Dep::new("hex", "0.4.3"),
     Dep::new("http", "1.4.0"),
     Dep::new("http-body", "1.0.1"),

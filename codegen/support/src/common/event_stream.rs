@@ -67,11 +67,16 @@ pub(crate) enum Kind<'a> {
 }
 
 /// The kind of a message; an `error` message (an unmodeled error) or any other is the stream's
-/// error, with its code and message.
+/// error, with its code and message. An event without a string `:event-type` (or an exception
+/// without a string `:exception-type`) is malformed: an error too, not an unknown event.
 pub(crate) fn kind(message: &Message) -> Result<Kind<'_>, Error> {
+    let required = |name: &str| {
+        string_header(message, name)
+            .ok_or_else(|| Error::unmarshalling(format!("the message has no {name} header of type string")))
+    };
     match string_header(message, ":message-type") {
-        Some("event") => Ok(Kind::Event(string_header(message, ":event-type").unwrap_or_default())),
-        Some("exception") => Ok(Kind::Exception(string_header(message, ":exception-type").unwrap_or_default())),
+        Some("event") => Ok(Kind::Event(required(":event-type")?)),
+        Some("exception") => Ok(Kind::Exception(required(":exception-type")?)),
         Some("error") => Err(Error::unmarshalling(format!(
             "the stream ended with an error: {}: {}",
             string_header(message, ":error-code").unwrap_or("unknown"),
