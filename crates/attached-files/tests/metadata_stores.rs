@@ -322,13 +322,59 @@ async fn admin_client(url: &str) -> tokio_postgres::Client {
     client
 }
 
+/// `url` as seen from a replica `delay` away: the URL of a TCP proxy on loopback that delivers
+/// every byte to and from the database `delay` after it was sent (latency, not a bandwidth limit).
+async fn far_from(url: &str, delay: std::time::Duration) -> String {
+    let (head, rest) = url.split_once('@').unwrap();
+    let (address, database) = rest.split_once('/').unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy = listener.local_addr().unwrap();
+    let address = address.to_owned();
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let Ok(server) = tokio::net::TcpStream::connect(&address).await else { continue };
+            let ((client_in, client_out), (server_in, server_out)) = (client.into_split(), server.into_split());
+            tokio::spawn(delayed(client_in, server_out, delay));
+            tokio::spawn(delayed(server_in, client_out, delay));
+        }
+    });
+    format!("{head}@{proxy}/{database}")
+}
+
+/// Copies `from` to `to`, each chunk written `delay` after it was read.
+async fn delayed(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    delay: std::time::Duration,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (send, mut receive) = tokio::sync::mpsc::unbounded_channel::<(tokio::time::Instant, Vec<u8>)>();
+    let writer = tokio::spawn(async move {
+        while let Some((due, chunk)) = receive.recv().await {
+            tokio::time::sleep_until(due).await;
+            if to.write_all(&chunk).await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut buffer = vec![0; 64 * 1024];
+    while let Ok(n @ 1..) = from.read(&mut buffer).await {
+        if send.send((tokio::time::Instant::now() + delay, buffer[..n].to_vec())).is_err() {
+            break;
+        }
+    }
+    drop(send);
+    let _ = writer.await;
+}
+
 #[tokio::test]
 async fn replicas_answer_gets_from_their_caches_and_never_stale_once_a_write_is_acknowledged() {
     let Some(url) = postgres_database().await else { return };
     let (a, b, c) = (
         PostgresStore::connect_cached(&url).await.unwrap(),
         PostgresStore::connect_cached(&url).await.unwrap(),
-        PostgresStore::connect_cached(&url).await.unwrap(),
+        // c is far from the database: its notifications and acknowledgements come 30 ms late.
+        PostgresStore::connect_cached(&far_from(&url, std::time::Duration::from_millis(30)).await).await.unwrap(),
     );
     let (b, c) = (Arc::new(b), Arc::new(c));
     let admin = admin_client(&url).await;
@@ -388,7 +434,7 @@ async fn replicas_answer_gets_from_their_caches_and_never_stale_once_a_write_is_
     for reader in readers {
         assert!(reader.await.unwrap() > 0);
     }
-    // (The writes did wait for c: at least its delay each.)
+    // (The writes did wait for c: at least its delay each, three writes for each of 40 files.)
     assert!(started.elapsed() > std::time::Duration::from_millis(30 * 3 * 40));
 }
 
