@@ -180,7 +180,7 @@ impl<'m> Gen<'_, 'm> {
         let debug = self.debug_derive(&debug_impl);
         quote! {
             #shape_doc
-            #[derive(#debug Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[derive(#debug Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
             pub enum #ident { #(#variants)* }
             #debug_impl
             impl #ident {

@@ -155,9 +155,9 @@ fn create_widget(input: &input::CreateWidgetInput) -> Result<output::CreateWidge
         widget: model::Widget {
             id: s("w-123"),
             name: input.name.clone(),
-            r#type: input.r#type.clone(),
+            r#type: input.r#type,
             version: ok(1i64),
-            size: input.size.clone(),
+            size: input.size,
             priority: input.priority,
             quantity: input.quantity.clone(),
             fragile: input.fragile,
@@ -182,8 +182,8 @@ fn create_widget(input: &input::CreateWidgetInput) -> Result<output::CreateWidge
 fn put_widget(input: &input::PutWidgetInput) -> Result<output::PutWidgetOutput, error::PutWidgetError> {
     let mut widget = plain_widget(&input.widget_id);
     widget.name = input.name.clone();
-    widget.r#type = input.r#type.clone();
-    widget.size = input.size.clone();
+    widget.r#type = input.r#type;
+    widget.size = input.size;
     widget.scalars = input.scalars.clone();
     widget.shape = input.shape.clone();
     widget.tags = input.tags.clone();
@@ -257,7 +257,7 @@ fn echo_labels(input: &input::EchoLabelsInput) -> Result<output::EchoLabelsOutpu
         date_time: input.date_time,
         http_date: input.http_date,
         epoch_seconds: input.epoch_seconds,
-        r#enum: input.r#enum.clone(),
+        r#enum: input.r#enum,
         int_enum: input.int_enum,
     })
 }
@@ -277,10 +277,10 @@ fn echo_query(input: &input::EchoQueryInput) -> Result<output::EchoQueryOutput, 
         date_time: input.date_time,
         http_date: input.http_date,
         epoch_seconds: input.epoch_seconds,
-        r#enum: input.r#enum.clone(),
+        r#enum: input.r#enum,
         int_enum: input.int_enum,
         page_size: *input.page_size.inner(),
-        order: input.order.clone(),
+        order: input.order,
         verbose: input.verbose,
         tags: input.tags.clone(),
         integers: input.integers.clone().map(|v| v.into_inner()),
@@ -308,7 +308,7 @@ fn echo_headers(input: &input::EchoHeadersInput) -> Result<output::EchoHeadersOu
         date_time: input.date_time,
         http_date: input.http_date,
         epoch_seconds: input.epoch_seconds,
-        r#enum: input.r#enum.clone(),
+        r#enum: input.r#enum,
         int_enum: input.int_enum,
         strings: input.strings.clone(),
         integers: input.integers.clone(),
@@ -1962,4 +1962,13 @@ async fn unknown_paths_are_unknown_operations() {
         assert_eq!(reply.status, 405, "{reply:?}");
     }
     assert_eq!(server.received(), vec![]);
+}
+
+#[test]
+fn server_enums_are_copy() {
+    // Closed enums are plain values, as smithy-rs's server enums are (smithy-rs #4669).
+    fn copy<T: Copy>(value: T) -> (T, T) {
+        (value, value)
+    }
+    assert_eq!(copy(model::WidgetSize::try_from("SMALL").unwrap()).1.as_str(), "SMALL");
 }

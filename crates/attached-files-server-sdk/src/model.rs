@@ -59,7 +59,7 @@ pub mod allowed_extension {
     impl ::std::error::Error for ConstraintViolation {}
 }
 /// What an attached file is attached to; each scope has its own configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttachmentScope {
     /// Attachments of email messages.
     Email,
@@ -240,7 +240,7 @@ pub mod client_token {
     impl ::std::error::Error for ConstraintViolation {}
 }
 /// How a browser handles the file at a pre-signed URL.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContentDisposition {
     /// Save the file (download).
     Attachment,
@@ -884,7 +884,7 @@ pub mod file_size_in_bytes {
     impl ::std::error::Error for ConstraintViolation {}
 }
 /// Purpose of an attached file.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileUseCaseType {
     /// A file attached to a resource such as a case, an email or a task.
     Attachment,
@@ -1866,7 +1866,7 @@ pub mod attached_file_error {
     }
 }
 /// Which instance limit an attached file broke.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttachedFileInvalidRequestExceptionReason {
     /// The file is larger than the instance allows.
     InvalidFileSize,
@@ -1970,7 +1970,7 @@ pub mod attached_file_invalid_request_exception_reason {
     impl ::std::error::Error for ConstraintViolation {}
 }
 /// Which attached-file quota of the instance would be exceeded.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttachedFileServiceQuotaExceededExceptionReason {
     /// The total size of the instance's files.
     TotalFileSizeExceeded,
@@ -2399,7 +2399,7 @@ pub mod download_url_metadata {
     }
 }
 /// Life-cycle state of an attached file.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileStatusType {
     /// The scan passed; the file can be downloaded.
     Approved,
