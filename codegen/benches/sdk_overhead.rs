@@ -37,8 +37,8 @@ use std::sync::Arc;
 use attached_files_server_sdk::error::GetAttachedFileError;
 use attached_files_server_sdk::input::GetAttachedFileInput;
 use attached_files_server_sdk::model::{
-    CreatedByInfo, DownloadUrlMetadata, FileId, FileName, FileSizeInBytes, FileStatusType, FileUseCaseType, TagKey,
-    TagMap, TagValue,
+    CreatedByInfo, DownloadUrlMetadata, FileId, FileName, FileSizeInBytes, FileStatusType, FileUseCaseType,
+    MetadataUrl, TagKey, TagMap, TagValue,
 };
 use attached_files_server_sdk::output::GetAttachedFileOutput;
 use attached_files_server_sdk::{AmazonConnectService, AmazonConnectServiceConfig};
@@ -141,7 +141,7 @@ fn fixed_output() -> GetAttachedFileOutput {
         ))))
         .download_url_metadata(Some(
             DownloadUrlMetadata::builder()
-                .url(Some(url))
+                .url(Some(MetadataUrl::try_from(url).unwrap()))
                 .url_expiry(Some("2024-05-03T02:46:28.172Z".to_owned()))
                 .build(),
         ))

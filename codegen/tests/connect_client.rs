@@ -60,7 +60,7 @@ fn full_output(file_id: &str) -> sdk::output::GetAttachedFileOutput {
         .created_by(Some(sdk::model::CreatedByInfo::ConnectUserArn("arn:aws:connect:user/u-1".to_owned())))
         .download_url_metadata(Some(
             sdk::model::DownloadUrlMetadata::builder()
-                .url(Some(url))
+                .url(Some(sdk::model::MetadataUrl::try_from(url).unwrap()))
                 .url_expiry(Some("2024-05-03T02:46:28.172Z".to_owned()))
                 .build(),
         ))

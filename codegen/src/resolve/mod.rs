@@ -816,10 +816,10 @@ impl<'m> Resolver<'m> {
     fn resolve_ty(&self, id: &'m str) -> Result<Ty<'m>, Error> {
         let kind = self.model.kind(id)?;
         let traits = self.model.traits(id);
-        // As in smithy-rs, constraints hold only on shapes reachable from an input: a server checks
-        // what it reads, and a shape only ever written is a plain type.
-        let from_input = self.read.contains(id);
-        let constrained = from_input && (traits.has("length") || traits.has("range") || traits.has("pattern"));
+        // As in smithy-rs, a directly constrained shape is a newtype wherever it is used, outputs
+        // too (smithy-rs #2760), so a handler builds it with `try_from`; a server checks only what
+        // it reads.
+        let constrained = traits.has("length") || traits.has("range") || traits.has("pattern");
         let prim = match kind {
             "string" if traits.has("enum") => {
                 let entries = traits.get("enum").and_then(Node::as_array).into_iter().flatten();
@@ -858,7 +858,7 @@ impl<'m> Resolver<'m> {
             "list" | "set" => {
                 let shape = self.model.shape(id)?;
                 let member = shape.member.as_ref().ok_or_else(|| unsupported(id, "list without a member"))?;
-                let newtype = from_input && (traits.has("length") || traits.has("uniqueItems"));
+                let newtype = traits.has("length") || traits.has("uniqueItems");
                 return Ok(Ty::List { id, member: self.item(member), newtype, sparse: traits.has("sparse") });
             }
             "map" => {
@@ -878,7 +878,7 @@ impl<'m> Resolver<'m> {
                     id,
                     key: self.item(key),
                     value: self.item(value),
-                    newtype: from_input && traits.has("length"),
+                    newtype: traits.has("length"),
                     sparse: traits.has("sparse"),
                 });
             }

@@ -2343,15 +2343,15 @@ pub mod attached_files_configuration_summary {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DownloadUrlMetadata {
     /// Pre-signed URL that downloads the file.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: ::std::option::Option<crate::model::MetadataUrl>,
     /// When the URL stops working, as an ISO 8601 string with milliseconds in UTC,
     /// for example 2019-11-08T02:41:28.172Z: the time it was made plus its lifetime.
     pub url_expiry: ::std::option::Option<::std::string::String>,
 }
 impl DownloadUrlMetadata {
     /// Pre-signed URL that downloads the file.
-    pub fn url(&self) -> ::std::option::Option<&str> {
-        self.url.as_deref()
+    pub fn url(&self) -> ::std::option::Option<&crate::model::MetadataUrl> {
+        self.url.as_ref()
     }
     /// When the URL stops working, as an ISO 8601 string with milliseconds in UTC,
     /// for example 2019-11-08T02:41:28.172Z: the time it was made plus its lifetime.
@@ -2368,14 +2368,14 @@ pub mod download_url_metadata {
     /// A builder for [`DownloadUrlMetadata`](super::DownloadUrlMetadata).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Builder {
-        pub(crate) url: ::std::option::Option<::std::string::String>,
+        pub(crate) url: ::std::option::Option<crate::model::MetadataUrl>,
         pub(crate) url_expiry: ::std::option::Option<::std::string::String>,
     }
     impl Builder {
         /// Pre-signed URL that downloads the file.
         pub fn url(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: ::std::option::Option<crate::model::MetadataUrl>,
         ) -> Self {
             self.url = input;
             self
@@ -2513,6 +2513,77 @@ impl InvalidRequestExceptionReason {
         self.as_attached_file_invalid_request_exception_reason().is_ok()
     }
 }
+/// A pre-signed URL, 1 to 2000 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MetadataUrl(pub(crate) ::std::string::String);
+impl MetadataUrl {
+    /// The value as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The value.
+    pub fn inner(&self) -> &::std::string::String {
+        &self.0
+    }
+    /// The value, giving up the guarantee that it satisfies the constraints.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+    fn check(
+        value: &str,
+    ) -> ::std::result::Result<(), metadata_url::ConstraintViolation> {
+        let length = value.chars().count();
+        if !(1..=2000).contains(&length) {
+            return ::std::result::Result::Err(
+                metadata_url::ConstraintViolation::Length(length),
+            );
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for MetadataUrl {
+    type Error = metadata_url::ConstraintViolation;
+    /// Accepts the value if it satisfies every constraint of the shape.
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, Self::Error> {
+        Self::check(&value)?;
+        ::std::result::Result::Ok(Self(value))
+    }
+}
+impl ::std::convert::From<MetadataUrl> for ::std::string::String {
+    fn from(value: MetadataUrl) -> Self {
+        value.0
+    }
+}
+impl ::std::fmt::Display for MetadataUrl {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+/// The constraint violation of [`MetadataUrl`](super::MetadataUrl).
+pub mod metadata_url {
+    /// Which constraint a value broke.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum ConstraintViolation {
+        /// The value's length is outside the bounds.
+        Length(usize),
+    }
+    impl ConstraintViolation {}
+    impl ::std::fmt::Display for ConstraintViolation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                ConstraintViolation::Length(length) => {
+                    write!(
+                        f, "length {} is not allowed: between 1 and 2000, inclusive",
+                        length
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for ConstraintViolation {}
+}
 /// The cause of a ServiceQuotaExceededException; exactly one member is set.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ServiceQuotaExceededExceptionReason {
@@ -2547,19 +2618,22 @@ impl ServiceQuotaExceededExceptionReason {
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadUrlMetadata {
     /// Pre-signed URL that accepts the file's bytes in one PUT.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: ::std::option::Option<crate::model::MetadataUrl>,
     /// When the URL stops working, as an ISO 8601 string with milliseconds in UTC: the time it
     /// was made plus its lifetime.
     pub url_expiry: ::std::option::Option<::std::string::String>,
     /// The headers the PUT must send exactly as given: they are part of the URL's signature.
     pub headers_to_include: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        ::std::collections::HashMap<
+            crate::model::UrlMetadataSignedHeadersKey,
+            crate::model::UrlMetadataSignedHeadersValue,
+        >,
     >,
 }
 impl UploadUrlMetadata {
     /// Pre-signed URL that accepts the file's bytes in one PUT.
-    pub fn url(&self) -> ::std::option::Option<&str> {
-        self.url.as_deref()
+    pub fn url(&self) -> ::std::option::Option<&crate::model::MetadataUrl> {
+        self.url.as_ref()
     }
     /// When the URL stops working, as an ISO 8601 string with milliseconds in UTC: the time it
     /// was made plus its lifetime.
@@ -2570,7 +2644,10 @@ impl UploadUrlMetadata {
     pub fn headers_to_include(
         &self,
     ) -> ::std::option::Option<
-        &::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        &::std::collections::HashMap<
+            crate::model::UrlMetadataSignedHeadersKey,
+            crate::model::UrlMetadataSignedHeadersValue,
+        >,
     > {
         self.headers_to_include.as_ref()
     }
@@ -2584,17 +2661,20 @@ pub mod upload_url_metadata {
     /// A builder for [`UploadUrlMetadata`](super::UploadUrlMetadata).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Builder {
-        pub(crate) url: ::std::option::Option<::std::string::String>,
+        pub(crate) url: ::std::option::Option<crate::model::MetadataUrl>,
         pub(crate) url_expiry: ::std::option::Option<::std::string::String>,
         pub(crate) headers_to_include: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+            ::std::collections::HashMap<
+                crate::model::UrlMetadataSignedHeadersKey,
+                crate::model::UrlMetadataSignedHeadersValue,
+            >,
         >,
     }
     impl Builder {
         /// Pre-signed URL that accepts the file's bytes in one PUT.
         pub fn url(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: ::std::option::Option<crate::model::MetadataUrl>,
         ) -> Self {
             self.url = input;
             self
@@ -2612,7 +2692,10 @@ pub mod upload_url_metadata {
         pub fn headers_to_include(
             mut self,
             input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                ::std::collections::HashMap<
+                    crate::model::UrlMetadataSignedHeadersKey,
+                    crate::model::UrlMetadataSignedHeadersValue,
+                >,
             >,
         ) -> Self {
             self.headers_to_include = input;
@@ -2627,4 +2710,152 @@ pub mod upload_url_metadata {
             }
         }
     }
+}
+/// The name of a header that an upload must send.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UrlMetadataSignedHeadersKey(pub(crate) ::std::string::String);
+impl UrlMetadataSignedHeadersKey {
+    /// The value as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The value.
+    pub fn inner(&self) -> &::std::string::String {
+        &self.0
+    }
+    /// The value, giving up the guarantee that it satisfies the constraints.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+    fn check(
+        value: &str,
+    ) -> ::std::result::Result<
+        (),
+        url_metadata_signed_headers_key::ConstraintViolation,
+    > {
+        let length = value.chars().count();
+        if !(1..=128).contains(&length) {
+            return ::std::result::Result::Err(
+                url_metadata_signed_headers_key::ConstraintViolation::Length(length),
+            );
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for UrlMetadataSignedHeadersKey {
+    type Error = url_metadata_signed_headers_key::ConstraintViolation;
+    /// Accepts the value if it satisfies every constraint of the shape.
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, Self::Error> {
+        Self::check(&value)?;
+        ::std::result::Result::Ok(Self(value))
+    }
+}
+impl ::std::convert::From<UrlMetadataSignedHeadersKey> for ::std::string::String {
+    fn from(value: UrlMetadataSignedHeadersKey) -> Self {
+        value.0
+    }
+}
+impl ::std::fmt::Display for UrlMetadataSignedHeadersKey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+/// The constraint violation of [`UrlMetadataSignedHeadersKey`](super::UrlMetadataSignedHeadersKey).
+pub mod url_metadata_signed_headers_key {
+    /// Which constraint a value broke.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum ConstraintViolation {
+        /// The value's length is outside the bounds.
+        Length(usize),
+    }
+    impl ConstraintViolation {}
+    impl ::std::fmt::Display for ConstraintViolation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                ConstraintViolation::Length(length) => {
+                    write!(
+                        f, "length {} is not allowed: between 1 and 128, inclusive",
+                        length
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for ConstraintViolation {}
+}
+/// The value of a header that an upload must send.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UrlMetadataSignedHeadersValue(pub(crate) ::std::string::String);
+impl UrlMetadataSignedHeadersValue {
+    /// The value as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The value.
+    pub fn inner(&self) -> &::std::string::String {
+        &self.0
+    }
+    /// The value, giving up the guarantee that it satisfies the constraints.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+    fn check(
+        value: &str,
+    ) -> ::std::result::Result<
+        (),
+        url_metadata_signed_headers_value::ConstraintViolation,
+    > {
+        let length = value.chars().count();
+        if !(1..=256).contains(&length) {
+            return ::std::result::Result::Err(
+                url_metadata_signed_headers_value::ConstraintViolation::Length(length),
+            );
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for UrlMetadataSignedHeadersValue {
+    type Error = url_metadata_signed_headers_value::ConstraintViolation;
+    /// Accepts the value if it satisfies every constraint of the shape.
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, Self::Error> {
+        Self::check(&value)?;
+        ::std::result::Result::Ok(Self(value))
+    }
+}
+impl ::std::convert::From<UrlMetadataSignedHeadersValue> for ::std::string::String {
+    fn from(value: UrlMetadataSignedHeadersValue) -> Self {
+        value.0
+    }
+}
+impl ::std::fmt::Display for UrlMetadataSignedHeadersValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+/// The constraint violation of [`UrlMetadataSignedHeadersValue`](super::UrlMetadataSignedHeadersValue).
+pub mod url_metadata_signed_headers_value {
+    /// Which constraint a value broke.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum ConstraintViolation {
+        /// The value's length is outside the bounds.
+        Length(usize),
+    }
+    impl ConstraintViolation {}
+    impl ::std::fmt::Display for ConstraintViolation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                ConstraintViolation::Length(length) => {
+                    write!(
+                        f, "length {} is not allowed: between 1 and 256, inclusive",
+                        length
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::error::Error for ConstraintViolation {}
 }

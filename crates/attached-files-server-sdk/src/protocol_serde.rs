@@ -1607,7 +1607,7 @@ pub(crate) fn ser_download_url_metadata(
 ) -> ::std::result::Result<(), ::std::string::String> {
     let mut object = writer.start_object();
     if let ::std::option::Option::Some(v) = &value.url {
-        object.key("Url").string(v);
+        object.key("Url").string(&v.0);
     }
     if let ::std::option::Option::Some(v) = &value.url_expiry {
         object.key("UrlExpiry").string(v);
@@ -1676,7 +1676,7 @@ pub(crate) fn ser_upload_url_metadata(
 ) -> ::std::result::Result<(), ::std::string::String> {
     let mut object = writer.start_object();
     if let ::std::option::Option::Some(v) = &value.url {
-        object.key("Url").string(v);
+        object.key("Url").string(&v.0);
     }
     if let ::std::option::Option::Some(v) = &value.url_expiry {
         object.key("UrlExpiry").string(v);
@@ -1689,11 +1689,14 @@ pub(crate) fn ser_upload_url_metadata(
 }
 pub(crate) fn ser_url_metadata_signed_headers(
     writer: ::aws_smithy_json::serialize::JsonValueWriter<'_>,
-    value: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    value: &::std::collections::HashMap<
+        crate::model::UrlMetadataSignedHeadersKey,
+        crate::model::UrlMetadataSignedHeadersValue,
+    >,
 ) -> ::std::result::Result<(), ::std::string::String> {
     let mut object = writer.start_object();
     for (key, item) in value.iter() {
-        object.key(key.as_str()).string(item);
+        object.key(key.as_str()).string(&item.0);
     }
     object.finish();
     ::std::result::Result::Ok(())

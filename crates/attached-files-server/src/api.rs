@@ -30,7 +30,8 @@ use attached_files_server_sdk::model::{
     self, AllowedExtension, AttachedFileInvalidRequestExceptionReason, AttachedFileServiceQuotaExceededExceptionReason,
     AttachedFilesConfigurationSummary, ContentDisposition, CreatedByInfo, DownloadUrlMetadata, ExtensionConfiguration,
     FileExtension, FileId, FileName, FileSizeInBytes, FileStatusType, FileUseCaseType, InvalidRequestExceptionReason,
-    MaximumSizeLimitInBytes, ServiceQuotaExceededExceptionReason, TagKey, TagMap, TagValue, UploadUrlMetadata,
+    MaximumSizeLimitInBytes, MetadataUrl, ServiceQuotaExceededExceptionReason, TagKey, TagMap, TagValue,
+    UploadUrlMetadata, UrlMetadataSignedHeadersKey, UrlMetadataSignedHeadersValue,
 };
 use attached_files_server_sdk::operation_shape::{
     BatchGetAttachedFileMetadata, CompleteAttachedFileUpload, DeleteAttachedFile, DescribeAttachedFilesConfiguration,
@@ -120,7 +121,7 @@ pub async fn get_attached_file(
         .await
         .map_err(|e| common_error::<GetAttachedFileError>(e, "GetAttachedFile", request_id))?;
     get_output(file).map_err(|e| match e {
-        OutputError::UrlTooLong(length) if request.disposition.is_some() => invalid_request(format!(
+        OutputError::UrlLength(length) if request.disposition.is_some() => invalid_request(format!(
             "the download URL with this urlContentDisposition would be {length} characters, more than the \
              2000 a URL may have: ask without urlContentDisposition"
         ))
@@ -437,19 +438,33 @@ fn internal_error<E: From<InternalServiceException>>(
 /// Why a stored file cannot be reported as the model's output.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("the URL has {0} characters; the model allows 2000")]
-    UrlTooLong(usize),
+    #[error("the URL has {0} characters; the model allows 1 to 2000")]
+    UrlLength(usize),
+    #[error("the upload's header {0:?} breaks the model's length limits")]
+    Header(String),
     #[error("the stored record breaks the model: {0}")]
     Record(String),
 }
 
-/// The longest URL the model allows (`MetadataUrl`'s `@length`). The SDK does not check outputs
-/// (as smithy-rs, it constrains only what it reads), so the answer keeps the contract here.
-const MAX_URL_LENGTH: usize = 2000;
-
-fn checked_url(url: String) -> Result<String, OutputError> {
+/// The URL in the model's type, whose `@length` the answer keeps (the SDK checks what it reads,
+/// not what a handler answers).
+fn checked_url(url: String) -> Result<MetadataUrl, OutputError> {
     let length = url.chars().count();
-    if length > MAX_URL_LENGTH { Err(OutputError::UrlTooLong(length)) } else { Ok(url) }
+    MetadataUrl::try_from(url).map_err(|_| OutputError::UrlLength(length))
+}
+
+/// The headers an upload must send, in the model's types.
+fn checked_headers(
+    headers: impl IntoIterator<Item = (String, String)>,
+) -> Result<HashMap<UrlMetadataSignedHeadersKey, UrlMetadataSignedHeadersValue>, OutputError> {
+    headers
+        .into_iter()
+        .map(|(name, value)| {
+            let key =
+                UrlMetadataSignedHeadersKey::try_from(name.clone()).map_err(|_| OutputError::Header(name.clone()));
+            Ok((key?, UrlMetadataSignedHeadersValue::try_from(value).map_err(|_| OutputError::Header(name))?))
+        })
+        .collect()
 }
 
 /// The members every output that describes a file has, in the model's types.
@@ -532,7 +547,7 @@ fn start_output(started: StartedUpload) -> Result<StartAttachedFileUploadOutput,
         upload_url_metadata: Some(UploadUrlMetadata {
             url: Some(checked_url(upload.url)?),
             url_expiry: Some(format_iso_millis(upload.expires_at)),
-            headers_to_include: Some(upload.headers.into_iter().collect()),
+            headers_to_include: Some(checked_headers(upload.headers)?),
         }),
     })
 }
