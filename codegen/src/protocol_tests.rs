@@ -406,6 +406,37 @@ pub(crate) fn event_checks(event: &TestEvent<'_>) -> Result<TokenStream, String>
     })
 }
 
+/// The checks that the receiver `stream` (an expression) yields `events`, in order, each an event
+/// of the union `union` or its modeled error, and then ends.
+pub(crate) fn events_received<'a, 'm: 'a, V: Values<'m> + EventStreams<'m>>(
+    values: &V,
+    union: &'m str,
+    stream: &TokenStream,
+    events: impl IntoIterator<Item = &'a TestEvent<'m>>,
+) -> Result<Vec<TokenStream>, String> {
+    let (union_type, union_error) = (values.rust_type(union), values.stream_error_path(union));
+    let sdk_error = quote!(::aws_smithy_runtime_api::client::result::SdkError);
+    let mut checks = Vec::new();
+    for event in events {
+        let item = stream_item(values, union, event.params.ok_or("an unmodeled event")?)?;
+        checks.push(quote! {
+            let expected: ::std::result::Result<#union_type, #union_error> = #item;
+            match (#stream.recv().await, expected) {
+                (::std::result::Result::Ok(::std::option::Option::Some(event)), ::std::result::Result::Ok(expected)) => assert_eq!(event, expected),
+                (::std::result::Result::Err(#sdk_error::ServiceError(error)), ::std::result::Result::Err(expected)) => {
+                    assert_eq!(format!("{:?}", error.err()), format!("{:?}", expected));
+                }
+                (got, expected) => panic!("expected the event {expected:?}, got {got:?}"),
+            }
+        });
+    }
+    checks.push(quote! {
+        let end = #stream.recv().await;
+        assert!(matches!(end, ::std::result::Result::Ok(::std::option::Option::None)), "the stream goes on: {end:?}");
+    });
+    Ok(checks)
+}
+
 /// The expected item of an event stream from an event's `params` (`{member: value}`): the union's
 /// event, or (`Err`) the stream's modeled error when the member targets an error.
 pub(crate) fn stream_item<'m, V: Values<'m> + EventStreams<'m>>(

@@ -309,28 +309,7 @@ impl<'m> Gen<'_, 'm> {
                 }
                 if let Some(field) = output_stream {
                     let stream = stream_access(field);
-                    for event in events(false) {
-                        let item = crate::protocol_tests::stream_item(
-                            self,
-                            field.target,
-                            event.params.ok_or("an unmodeled response event")?,
-                        )?;
-                        let (union, union_error) = (self.rust_type(field.target), self.stream_error_path(field.target));
-                        checks.push(quote! {
-                            let expected: ::std::result::Result<#union, #union_error> = #item;
-                            match (#stream.recv().await, expected) {
-                                (::std::result::Result::Ok(::std::option::Option::Some(event)), ::std::result::Result::Ok(expected)) => assert_eq!(event, expected),
-                                (::std::result::Result::Err(#sdk_error::ServiceError(error)), ::std::result::Result::Err(expected)) => {
-                                    assert_eq!(format!("{:?}", error.err()), format!("{:?}", expected));
-                                }
-                                (got, expected) => panic!("expected the event {expected:?}, got {got:?}"),
-                            }
-                        });
-                    }
-                    checks.push(quote! {
-                        let end = #stream.recv().await;
-                        assert!(matches!(end, ::std::result::Result::Ok(::std::option::Option::None)), "the stream goes on: {end:?}");
-                    });
+                    checks.extend(crate::protocol_tests::events_received(self, field.target, &stream, events(false))?);
                 }
                 quote! {
                     let mut output = result.expect("the call succeeds");

@@ -348,31 +348,12 @@ impl<'m> Gen<'_, 'm> {
         let sdk_error = quote!(::aws_smithy_runtime_api::client::result::SdkError);
         let outcome = match test.failure {
             None => {
-                let mut event_checks = Vec::new();
-                if let (Some(field), Some(stream)) = (input_stream, &stream_access) {
-                    for event in events(true) {
-                        let item = crate::protocol_tests::stream_item(
-                            self,
-                            field.target,
-                            event.params.ok_or("an unmodeled request event")?,
-                        )?;
-                        let (union, union_error) = (self.rust_type(field.target), self.stream_error_path(field.target));
-                        event_checks.push(quote! {
-                            let expected: ::std::result::Result<#union, #union_error> = #item;
-                            match (#stream.recv().await, expected) {
-                                (::std::result::Result::Ok(::std::option::Option::Some(event)), ::std::result::Result::Ok(expected)) => assert_eq!(event, expected),
-                                (::std::result::Result::Err(#sdk_error::ServiceError(error)), ::std::result::Result::Err(expected)) => {
-                                    assert_eq!(format!("{:?}", error.err()), format!("{:?}", expected));
-                                }
-                                (got, expected) => panic!("expected the event {expected:?}, got {got:?}"),
-                            }
-                        });
+                let event_checks = match (input_stream, &stream_access) {
+                    (Some(field), Some(stream)) => {
+                        crate::protocol_tests::events_received(self, field.target, stream, events(true))?
                     }
-                    event_checks.push(quote! {
-                        let end = #stream.recv().await;
-                        assert!(matches!(end, ::std::result::Result::Ok(::std::option::Option::None)), "the stream goes on: {end:?}");
-                    });
-                }
+                    _ => Vec::new(),
+                };
                 let code = test.initial_response.as_ref().and_then(|r| r.code).unwrap_or(200);
                 let headers = test.initial_response.as_ref().map(|r| header_checks(quote!(response), r));
                 let mut frame_checks = Vec::new();

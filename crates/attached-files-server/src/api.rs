@@ -460,9 +460,9 @@ fn checked_headers(
     headers
         .into_iter()
         .map(|(name, value)| {
-            let key =
-                UrlMetadataSignedHeadersKey::try_from(name.clone()).map_err(|_| OutputError::Header(name.clone()));
-            Ok((key?, UrlMetadataSignedHeadersValue::try_from(value).map_err(|_| OutputError::Header(name))?))
+            let broken = || OutputError::Header(name.clone());
+            let key = UrlMetadataSignedHeadersKey::try_from(name.clone()).map_err(|_| broken())?;
+            Ok((key, UrlMetadataSignedHeadersValue::try_from(value).map_err(|_| broken())?))
         })
         .collect()
 }

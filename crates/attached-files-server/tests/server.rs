@@ -950,6 +950,8 @@ struct PrivatePostgres {
     bin: std::path::PathBuf,
     data: std::path::PathBuf,
     port: u16,
+    /// Whether the tests run as root, whom PostgreSQL refuses: its programs then run as `postgres`.
+    root: bool,
     _dir: tempfile::TempDir,
 }
 
@@ -969,28 +971,24 @@ impl PrivatePostgres {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
         std::fs::create_dir(&data).unwrap();
-        // PostgreSQL refuses to run as root: root runs it as the package's postgres user.
-        if Self::as_root() {
+        let root = String::from_utf8(Command::new("id").arg("-u").output().unwrap().stdout).unwrap().trim() == "0";
+        if root {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
             assert!(Command::new("chown").arg("postgres").arg(&data).status().unwrap().success());
         }
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let server = Self { bin, data, port, _dir: dir };
+        let server = Self { bin, data, port, root, _dir: dir };
         let initdb = server.tool("initdb").args(["-U", "postgres", "-A", "trust", "-D"]).arg(&server.data).output();
         assert!(initdb.unwrap().status.success());
         server.up();
         Some(server)
     }
 
-    fn as_root() -> bool {
-        String::from_utf8(Command::new("id").arg("-u").output().unwrap().stdout).unwrap().trim() == "0"
-    }
-
     /// One of PostgreSQL's programs, as the user that may run it.
     fn tool(&self, name: &str) -> Command {
         let program = self.bin.join(name);
-        if Self::as_root() {
+        if self.root {
             let mut command = Command::new("runuser");
             command.args(["-u", "postgres", "--"]).arg(program);
             command

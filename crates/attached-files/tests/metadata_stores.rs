@@ -438,14 +438,20 @@ async fn replicas_answer_gets_from_their_caches_and_never_stale_once_a_write_is_
     assert!(started.elapsed() > std::time::Duration::from_millis(30 * 3 * 40));
 }
 
+/// Two replicas' stores with their record caches on `url`, once both hold a lease, and an admin
+/// connection; file "f" of instance "i" inserted through the first.
+async fn two_replicas_with_a_file(url: &str) -> (PostgresStore, PostgresStore, tokio_postgres::Client) {
+    let (a, b) = (PostgresStore::connect_cached(url).await.unwrap(), PostgresStore::connect_cached(url).await.unwrap());
+    let admin = admin_client(url).await;
+    a.insert(&record("i", "f"), ROOMY).await.unwrap();
+    leases_live(&admin, 2).await;
+    (a, b, admin)
+}
+
 #[tokio::test]
 async fn a_replica_gone_holds_writers_up_for_at_most_its_lease() {
     let Some(url) = postgres_database().await else { return };
-    let (a, b) =
-        (PostgresStore::connect_cached(&url).await.unwrap(), PostgresStore::connect_cached(&url).await.unwrap());
-    let admin = admin_client(&url).await;
-    a.insert(&record("i", "f"), ROOMY).await.unwrap();
-    leases_live(&admin, 2).await;
+    let (a, b, _admin) = two_replicas_with_a_file(&url).await;
     // b stops without a word (as a killed process would): its lease stays live in the database
     // until it runs out, and a's writes wait for it that long at most.
     drop(b);
@@ -462,11 +468,7 @@ async fn a_replica_gone_holds_writers_up_for_at_most_its_lease() {
 #[tokio::test]
 async fn a_replica_whose_listener_loses_the_database_answers_from_it_until_it_is_back() {
     let Some(url) = postgres_database().await else { return };
-    let (a, b) =
-        (PostgresStore::connect_cached(&url).await.unwrap(), PostgresStore::connect_cached(&url).await.unwrap());
-    let admin = admin_client(&url).await;
-    a.insert(&record("i", "f"), ROOMY).await.unwrap();
-    leases_live(&admin, 2).await;
+    let (a, b, admin) = two_replicas_with_a_file(&url).await;
     assert_eq!(b.get("i", "f").await.unwrap().unwrap().file_status, FileStatus::Processing);
     // The database ends the listeners' connections (a restart or a network cut would too).
     let ended = admin
