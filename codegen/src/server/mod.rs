@@ -226,6 +226,7 @@ impl<'m> Gen<'_, 'm> {
             pub use crate::service::#config_builder;
             pub use crate::service::MissingOperationsError;
             pub use crate::service::Operation;
+            pub use crate::service::SharedRouter;
 
             /// Serves a service built by this crate: `serve(listener, svc.into_make_service())`.
             pub use aws_smithy_http_server::serve::serve;

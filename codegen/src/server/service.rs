@@ -142,6 +142,7 @@ impl Gen<'_, '_> {
             operation_enum(&n, &ops),
             self.builder(&n, &ops),
             self.request_specs(&ops),
+            shared_router(),
             missing_operations_error(&n),
             config(&n),
             config_builder(&n),
@@ -176,7 +177,7 @@ impl Gen<'_, '_> {
             #[derive(Clone)]
             pub struct #svc<
                 S = ::aws_smithy_http_server::routing::RoutingService<
-                    #router<::aws_smithy_http_server::routing::Route>,
+                    SharedRouter<#router<::aws_smithy_http_server::routing::SyncRoute>>,
                     #protocol,
                 >,
             > {
@@ -226,7 +227,7 @@ impl Gen<'_, '_> {
         let builder_doc = format!(" Builds a [`{name}`]: one handler per operation, then [`build`]({builder}::build).");
         let fields = ops.iter().map(|op| {
             let field = &op.field;
-            quote!(#field: ::std::option::Option<::aws_smithy_http_server::routing::Route<Body>>,)
+            quote!(#field: ::std::option::Option<::aws_smithy_http_server::routing::SyncRoute<Body>>,)
         });
         let setters = ops.iter().map(|op| operation_setters(n, op));
         let build = self.build_fns(n, ops);
@@ -239,7 +240,7 @@ impl Gen<'_, '_> {
                 model_plugin: ModelPl,
             }
 
-            impl<Body, L, HttpPl, ModelPl> #builder<Body, L, HttpPl, ModelPl> {
+            impl<Body: 'static, L, HttpPl, ModelPl> #builder<Body, L, HttpPl, ModelPl> {
                 #(#setters)*
 
                 #build
@@ -268,18 +269,18 @@ impl Gen<'_, '_> {
         let unchecked = route_keys.iter().zip(&route_names).map(|(key, field)| {
             quote! {
                 (#key, self.#field.unwrap_or_else(|| {
-                    ::aws_smithy_http_server::routing::Route::new(<::aws_smithy_http_server::operation::MissingFailure<#protocol>>::default())
+                    ::aws_smithy_http_server::routing::SyncRoute::new(<::aws_smithy_http_server::operation::MissingFailure<#protocol>>::default())
                 })),
             }
         });
         quote! {
             /// Builds the service, or names the operations that have no handler yet.
             pub fn build(self) -> ::std::result::Result<
-                #svc<::aws_smithy_http_server::routing::RoutingService<#router<L::Service>, #protocol>>,
+                #svc<::aws_smithy_http_server::routing::RoutingService<SharedRouter<#router<L::Service>>, #protocol>>,
                 MissingOperationsError,
             >
             where
-                L: ::tower::Layer<::aws_smithy_http_server::routing::Route<Body>>,
+                L: ::tower::Layer<::aws_smithy_http_server::routing::SyncRoute<Body>>,
             {
                 let mut missing = ::std::vec::Vec::new();
                 #(#missing_checks)*
@@ -288,17 +289,17 @@ impl Gen<'_, '_> {
                     _ => return ::std::result::Result::Err(MissingOperationsError { missing }),
                 };
                 let router: #router<_> = [#(#route_specs)*].into_iter().collect();
-                ::std::result::Result::Ok(#svc { svc: ::aws_smithy_http_server::routing::RoutingService::new(router.layer(self.layer)) })
+                ::std::result::Result::Ok(#svc { svc: ::aws_smithy_http_server::routing::RoutingService::new(SharedRouter::new(router.layer(self.layer))) })
             }
 
             /// Builds the service; operations without a handler answer 500 (and log an error).
-            pub fn build_unchecked(self) -> #svc<::aws_smithy_http_server::routing::RoutingService<#router<L::Service>, #protocol>>
+            pub fn build_unchecked(self) -> #svc<::aws_smithy_http_server::routing::RoutingService<SharedRouter<#router<L::Service>>, #protocol>>
             where
                 Body: Send + 'static,
-                L: ::tower::Layer<::aws_smithy_http_server::routing::Route<Body>>,
+                L: ::tower::Layer<::aws_smithy_http_server::routing::SyncRoute<Body>>,
             {
                 let router: #router<_> = [#(#unchecked)*].into_iter().collect();
-                #svc { svc: ::aws_smithy_http_server::routing::RoutingService::new(router.layer(self.layer)) }
+                #svc { svc: ::aws_smithy_http_server::routing::RoutingService::new(SharedRouter::new(router.layer(self.layer))) }
             }
         }
     }
@@ -397,21 +398,23 @@ fn service_methods(n: &ServiceNames, ops: &[OperationNames<'_, '_>]) -> TokenStr
             }
         }
 
-        impl<S> #svc<::aws_smithy_http_server::routing::RoutingService<#router<S>, #protocol>> {
+        impl<S> #svc<::aws_smithy_http_server::routing::RoutingService<SharedRouter<#router<S>>, #protocol>> {
             /// Applies a layer to every operation's route.
-            pub fn layer<L>(self, layer: &L) -> #svc<::aws_smithy_http_server::routing::RoutingService<#router<L::Service>, #protocol>>
+            pub fn layer<L>(self, layer: &L) -> #svc<::aws_smithy_http_server::routing::RoutingService<SharedRouter<#router<L::Service>>, #protocol>>
             where
+                S: ::std::clone::Clone,
                 L: ::tower::Layer<S>,
             {
-                #svc { svc: self.svc.map(|router| router.layer(layer)) }
+                #svc { svc: self.svc.map(|router| SharedRouter::new(router.into_inner().layer(layer))) }
             }
             /// Erases the routes' types.
-            pub fn boxed<B>(self) -> #svc<::aws_smithy_http_server::routing::RoutingService<#router<::aws_smithy_http_server::routing::Route<B>>, #protocol>>
+            pub fn boxed<B>(self) -> #svc<::aws_smithy_http_server::routing::RoutingService<SharedRouter<#router<::aws_smithy_http_server::routing::SyncRoute<B>>>, #protocol>>
             where
+                B: 'static,
                 S: #route,
                 S::Future: Send + 'static,
             {
-                self.layer(&::tower::layer::layer_fn(::aws_smithy_http_server::routing::Route::new))
+                self.layer(&::tower::layer::layer_fn(::aws_smithy_http_server::routing::SyncRoute::new))
             }
         }
     }
@@ -512,7 +515,7 @@ fn operation_setters(n: &ServiceNames, op: &OperationNames<'_, '_>) -> TokenStre
             S: #route,
             S::Future: Send + 'static,
         {
-            self.#field = ::std::option::Option::Some(::aws_smithy_http_server::routing::Route::new(svc));
+            self.#field = ::std::option::Option::Some(::aws_smithy_http_server::routing::SyncRoute::new(svc));
             self
         }
     }
@@ -546,13 +549,61 @@ fn plugin_bounds(n: &ServiceNames, op_ident: &Ident, inner: &TokenStream) -> Tok
     }
 }
 
-/// The bound of a route over `body`: a cloneable HTTP service that never fails.
+/// The bound of a route over `body`: a cloneable HTTP service that never fails, and that threads
+/// may share (a `SyncRoute`), so that the router is shared rather than copied for each request.
 fn route_service(body: &TokenStream) -> TokenStream {
     quote! {
         ::tower::Service<::http::Request<#body>, Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>, Error = ::std::convert::Infallible>
             + Clone
             + Send
+            + Sync
             + 'static
+    }
+}
+
+/// `SharedRouter`: the routes behind one `Arc`. hyper clones the service for every request (and
+/// `aws-smithy-http-server`'s layers clone it again), which otherwise copies every route.
+fn shared_router() -> TokenStream {
+    quote! {
+        /// The service's routes behind one `Arc`: hyper clones the service for every request, and
+        /// a clone costs one reference count instead of a copy of each route. The routes are
+        /// `SyncRoute`s, so operation services must be `Sync`. (smithy-rs's services hold the
+        /// protocol's router of `Route`s, which need not be `Sync`, and copy it for each request.)
+        pub struct SharedRouter<R>(::std::sync::Arc<R>);
+
+        impl<R> SharedRouter<R> {
+            /// Shares `router`.
+            pub fn new(router: R) -> Self {
+                Self(::std::sync::Arc::new(router))
+            }
+            /// The router, cloned if it is still shared.
+            pub fn into_inner(self) -> R
+            where
+                R: ::std::clone::Clone,
+            {
+                ::std::sync::Arc::unwrap_or_clone(self.0)
+            }
+        }
+
+        impl<R> ::std::clone::Clone for SharedRouter<R> {
+            fn clone(&self) -> Self {
+                Self(self.0.clone())
+            }
+        }
+
+        impl<R: ::std::fmt::Debug> ::std::fmt::Debug for SharedRouter<R> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl<B, R: ::aws_smithy_http_server::routing::Router<B>> ::aws_smithy_http_server::routing::Router<B> for SharedRouter<R> {
+            type Service = R::Service;
+            type Error = R::Error;
+            fn match_route(&self, request: &::http::Request<B>) -> ::std::result::Result<R::Service, R::Error> {
+                self.0.match_route(request)
+            }
+        }
     }
 }
 

@@ -19,6 +19,7 @@ pub use crate::service::AmazonConnectServiceConfig;
 pub use crate::service::AmazonConnectServiceConfigBuilder;
 pub use crate::service::MissingOperationsError;
 pub use crate::service::Operation;
+pub use crate::service::SharedRouter;
 /// Serves a service built by this crate: `serve(listener, svc.into_make_service())`.
 pub use aws_smithy_http_server::serve::serve;
 /// Errors of each operation, and the modeled error structures.

@@ -9,8 +9,10 @@
 pub struct AmazonConnectService<
     S
         = ::aws_smithy_http_server::routing::RoutingService<
-            ::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<
-                ::aws_smithy_http_server::routing::Route,
+            SharedRouter<
+                ::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<
+                    ::aws_smithy_http_server::routing::SyncRoute,
+                >,
             >,
             ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
         >,
@@ -56,7 +58,9 @@ impl<
     S,
 > AmazonConnectService<
     ::aws_smithy_http_server::routing::RoutingService<
-        ::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<S>,
+        SharedRouter<
+            ::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<S>,
+        >,
         ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
     >,
 > {
@@ -66,17 +70,22 @@ impl<
         layer: &L,
     ) -> AmazonConnectService<
         ::aws_smithy_http_server::routing::RoutingService<
-            ::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<
-                L::Service,
+            SharedRouter<
+                ::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<
+                    L::Service,
+                >,
             >,
             ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
         >,
     >
     where
+        S: ::std::clone::Clone,
         L: ::tower::Layer<S>,
     {
         AmazonConnectService {
-            svc: self.svc.map(|router| router.layer(layer)),
+            svc: self
+                .svc
+                .map(|router| SharedRouter::new(router.into_inner().layer(layer))),
         }
     }
     /// Erases the routes' types.
@@ -84,22 +93,25 @@ impl<
         self,
     ) -> AmazonConnectService<
         ::aws_smithy_http_server::routing::RoutingService<
-            ::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<
-                ::aws_smithy_http_server::routing::Route<B>,
+            SharedRouter<
+                ::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<
+                    ::aws_smithy_http_server::routing::SyncRoute<B>,
+                >,
             >,
             ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
         >,
     >
     where
+        B: 'static,
         S: ::tower::Service<
                 ::http::Request<B>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         S::Future: Send + 'static,
     {
         self.layer(
-            &::tower::layer::layer_fn(::aws_smithy_http_server::routing::Route::new),
+            &::tower::layer::layer_fn(::aws_smithy_http_server::routing::SyncRoute::new),
         )
     }
 }
@@ -234,34 +246,39 @@ impl<
 /// Builds a [`AmazonConnectService`]: one handler per operation, then [`build`](AmazonConnectServiceBuilder::build).
 pub struct AmazonConnectServiceBuilder<Body, L, HttpPl, ModelPl> {
     batch_get_attached_file_metadata: ::std::option::Option<
-        ::aws_smithy_http_server::routing::Route<Body>,
+        ::aws_smithy_http_server::routing::SyncRoute<Body>,
     >,
     complete_attached_file_upload: ::std::option::Option<
-        ::aws_smithy_http_server::routing::Route<Body>,
+        ::aws_smithy_http_server::routing::SyncRoute<Body>,
     >,
     delete_attached_file: ::std::option::Option<
-        ::aws_smithy_http_server::routing::Route<Body>,
+        ::aws_smithy_http_server::routing::SyncRoute<Body>,
     >,
     describe_attached_files_configuration: ::std::option::Option<
-        ::aws_smithy_http_server::routing::Route<Body>,
+        ::aws_smithy_http_server::routing::SyncRoute<Body>,
     >,
     get_attached_file: ::std::option::Option<
-        ::aws_smithy_http_server::routing::Route<Body>,
+        ::aws_smithy_http_server::routing::SyncRoute<Body>,
     >,
     list_attached_files_configurations: ::std::option::Option<
-        ::aws_smithy_http_server::routing::Route<Body>,
+        ::aws_smithy_http_server::routing::SyncRoute<Body>,
     >,
     start_attached_file_upload: ::std::option::Option<
-        ::aws_smithy_http_server::routing::Route<Body>,
+        ::aws_smithy_http_server::routing::SyncRoute<Body>,
     >,
     update_attached_files_configuration: ::std::option::Option<
-        ::aws_smithy_http_server::routing::Route<Body>,
+        ::aws_smithy_http_server::routing::SyncRoute<Body>,
     >,
     layer: L,
     http_plugin: HttpPl,
     model_plugin: ModelPl,
 }
-impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, ModelPl> {
+impl<
+    Body: 'static,
+    L,
+    HttpPl,
+    ModelPl,
+> AmazonConnectServiceBuilder<Body, L, HttpPl, ModelPl> {
     /// Sets the handler of [`BatchGetAttachedFileMetadata`](crate::operation_shape::BatchGetAttachedFileMetadata): an `async fn(input, extractors...) -> Result<output, error>`.
     pub fn batch_get_attached_file_metadata<
         HandlerType,
@@ -303,7 +320,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         <HttpPl::Output as ::tower::Service<
             ::http::Request<Body>,
         >>::Future: Send + 'static,
@@ -362,7 +379,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         <HttpPl::Output as ::tower::Service<
             ::http::Request<Body>,
         >>::Future: Send + 'static,
@@ -387,11 +404,11 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         S::Future: Send + 'static,
     {
         self.batch_get_attached_file_metadata = ::std::option::Option::Some(
-            ::aws_smithy_http_server::routing::Route::new(svc),
+            ::aws_smithy_http_server::routing::SyncRoute::new(svc),
         );
         self
     }
@@ -436,7 +453,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         <HttpPl::Output as ::tower::Service<
             ::http::Request<Body>,
         >>::Future: Send + 'static,
@@ -495,7 +512,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         <HttpPl::Output as ::tower::Service<
             ::http::Request<Body>,
         >>::Future: Send + 'static,
@@ -520,11 +537,11 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         S::Future: Send + 'static,
     {
         self.complete_attached_file_upload = ::std::option::Option::Some(
-            ::aws_smithy_http_server::routing::Route::new(svc),
+            ::aws_smithy_http_server::routing::SyncRoute::new(svc),
         );
         self
     }
@@ -568,7 +585,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         <HttpPl::Output as ::tower::Service<
             ::http::Request<Body>,
         >>::Future: Send + 'static,
@@ -624,7 +641,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         <HttpPl::Output as ::tower::Service<
             ::http::Request<Body>,
         >>::Future: Send + 'static,
@@ -647,11 +664,11 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         S::Future: Send + 'static,
     {
         self.delete_attached_file = ::std::option::Option::Some(
-            ::aws_smithy_http_server::routing::Route::new(svc),
+            ::aws_smithy_http_server::routing::SyncRoute::new(svc),
         );
         self
     }
@@ -696,7 +713,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         <HttpPl::Output as ::tower::Service<
             ::http::Request<Body>,
         >>::Future: Send + 'static,
@@ -755,7 +772,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         <HttpPl::Output as ::tower::Service<
             ::http::Request<Body>,
         >>::Future: Send + 'static,
@@ -780,11 +797,11 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         S::Future: Send + 'static,
     {
         self.describe_attached_files_configuration = ::std::option::Option::Some(
-            ::aws_smithy_http_server::routing::Route::new(svc),
+            ::aws_smithy_http_server::routing::SyncRoute::new(svc),
         );
         self
     }
@@ -828,7 +845,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         <HttpPl::Output as ::tower::Service<
             ::http::Request<Body>,
         >>::Future: Send + 'static,
@@ -884,7 +901,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         <HttpPl::Output as ::tower::Service<
             ::http::Request<Body>,
         >>::Future: Send + 'static,
@@ -907,11 +924,11 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         S::Future: Send + 'static,
     {
         self.get_attached_file = ::std::option::Option::Some(
-            ::aws_smithy_http_server::routing::Route::new(svc),
+            ::aws_smithy_http_server::routing::SyncRoute::new(svc),
         );
         self
     }
@@ -956,7 +973,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         <HttpPl::Output as ::tower::Service<
             ::http::Request<Body>,
         >>::Future: Send + 'static,
@@ -1015,7 +1032,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         <HttpPl::Output as ::tower::Service<
             ::http::Request<Body>,
         >>::Future: Send + 'static,
@@ -1040,11 +1057,11 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         S::Future: Send + 'static,
     {
         self.list_attached_files_configurations = ::std::option::Option::Some(
-            ::aws_smithy_http_server::routing::Route::new(svc),
+            ::aws_smithy_http_server::routing::SyncRoute::new(svc),
         );
         self
     }
@@ -1088,7 +1105,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         <HttpPl::Output as ::tower::Service<
             ::http::Request<Body>,
         >>::Future: Send + 'static,
@@ -1144,7 +1161,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         <HttpPl::Output as ::tower::Service<
             ::http::Request<Body>,
         >>::Future: Send + 'static,
@@ -1167,11 +1184,11 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         S::Future: Send + 'static,
     {
         self.start_attached_file_upload = ::std::option::Option::Some(
-            ::aws_smithy_http_server::routing::Route::new(svc),
+            ::aws_smithy_http_server::routing::SyncRoute::new(svc),
         );
         self
     }
@@ -1216,7 +1233,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         <HttpPl::Output as ::tower::Service<
             ::http::Request<Body>,
         >>::Future: Send + 'static,
@@ -1275,7 +1292,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         <HttpPl::Output as ::tower::Service<
             ::http::Request<Body>,
         >>::Future: Send + 'static,
@@ -1300,11 +1317,11 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 ::http::Request<Body>,
                 Response = ::http::Response<::aws_smithy_http_server::body::BoxBody>,
                 Error = ::std::convert::Infallible,
-            > + Clone + Send + 'static,
+            > + Clone + Send + Sync + 'static,
         S::Future: Send + 'static,
     {
         self.update_attached_files_configuration = ::std::option::Option::Some(
-            ::aws_smithy_http_server::routing::Route::new(svc),
+            ::aws_smithy_http_server::routing::SyncRoute::new(svc),
         );
         self
     }
@@ -1314,8 +1331,10 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
     ) -> ::std::result::Result<
         AmazonConnectService<
             ::aws_smithy_http_server::routing::RoutingService<
-                ::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<
-                    L::Service,
+                SharedRouter<
+                    ::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<
+                        L::Service,
+                    >,
                 >,
                 ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
             >,
@@ -1323,7 +1342,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
         MissingOperationsError,
     >
     where
-        L: ::tower::Layer<::aws_smithy_http_server::routing::Route<Body>>,
+        L: ::tower::Layer<::aws_smithy_http_server::routing::SyncRoute<Body>>,
     {
         let mut missing = ::std::vec::Vec::new();
         if self.batch_get_attached_file_metadata.is_none() {
@@ -1452,7 +1471,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
             .collect();
         ::std::result::Result::Ok(AmazonConnectService {
             svc: ::aws_smithy_http_server::routing::RoutingService::new(
-                router.layer(self.layer),
+                SharedRouter::new(router.layer(self.layer)),
             ),
         })
     }
@@ -1461,15 +1480,17 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
         self,
     ) -> AmazonConnectService<
         ::aws_smithy_http_server::routing::RoutingService<
-            ::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<
-                L::Service,
+            SharedRouter<
+                ::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<
+                    L::Service,
+                >,
             >,
             ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
         >,
     >
     where
         Body: Send + 'static,
-        L: ::tower::Layer<::aws_smithy_http_server::routing::Route<Body>>,
+        L: ::tower::Layer<::aws_smithy_http_server::routing::SyncRoute<Body>>,
     {
         let router: ::aws_smithy_http_server::protocol::rest_json_1::router::RestRouter<
             _,
@@ -1479,7 +1500,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 self
                     .batch_get_attached_file_metadata
                     .unwrap_or_else(|| {
-                        ::aws_smithy_http_server::routing::Route::new(
+                        ::aws_smithy_http_server::routing::SyncRoute::new(
                             <::aws_smithy_http_server::operation::MissingFailure<
                                 ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
                             >>::default(),
@@ -1491,7 +1512,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 self
                     .complete_attached_file_upload
                     .unwrap_or_else(|| {
-                        ::aws_smithy_http_server::routing::Route::new(
+                        ::aws_smithy_http_server::routing::SyncRoute::new(
                             <::aws_smithy_http_server::operation::MissingFailure<
                                 ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
                             >>::default(),
@@ -1503,7 +1524,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 self
                     .delete_attached_file
                     .unwrap_or_else(|| {
-                        ::aws_smithy_http_server::routing::Route::new(
+                        ::aws_smithy_http_server::routing::SyncRoute::new(
                             <::aws_smithy_http_server::operation::MissingFailure<
                                 ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
                             >>::default(),
@@ -1515,7 +1536,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 self
                     .describe_attached_files_configuration
                     .unwrap_or_else(|| {
-                        ::aws_smithy_http_server::routing::Route::new(
+                        ::aws_smithy_http_server::routing::SyncRoute::new(
                             <::aws_smithy_http_server::operation::MissingFailure<
                                 ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
                             >>::default(),
@@ -1527,7 +1548,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 self
                     .get_attached_file
                     .unwrap_or_else(|| {
-                        ::aws_smithy_http_server::routing::Route::new(
+                        ::aws_smithy_http_server::routing::SyncRoute::new(
                             <::aws_smithy_http_server::operation::MissingFailure<
                                 ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
                             >>::default(),
@@ -1539,7 +1560,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 self
                     .list_attached_files_configurations
                     .unwrap_or_else(|| {
-                        ::aws_smithy_http_server::routing::Route::new(
+                        ::aws_smithy_http_server::routing::SyncRoute::new(
                             <::aws_smithy_http_server::operation::MissingFailure<
                                 ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
                             >>::default(),
@@ -1551,7 +1572,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 self
                     .start_attached_file_upload
                     .unwrap_or_else(|| {
-                        ::aws_smithy_http_server::routing::Route::new(
+                        ::aws_smithy_http_server::routing::SyncRoute::new(
                             <::aws_smithy_http_server::operation::MissingFailure<
                                 ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
                             >>::default(),
@@ -1563,7 +1584,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
                 self
                     .update_attached_files_configuration
                     .unwrap_or_else(|| {
-                        ::aws_smithy_http_server::routing::Route::new(
+                        ::aws_smithy_http_server::routing::SyncRoute::new(
                             <::aws_smithy_http_server::operation::MissingFailure<
                                 ::aws_smithy_http_server::protocol::rest_json_1::RestJson1,
                             >>::default(),
@@ -1575,7 +1596,7 @@ impl<Body, L, HttpPl, ModelPl> AmazonConnectServiceBuilder<Body, L, HttpPl, Mode
             .collect();
         AmazonConnectService {
             svc: ::aws_smithy_http_server::routing::RoutingService::new(
-                router.layer(self.layer),
+                SharedRouter::new(router.layer(self.layer)),
             ),
         }
     }
@@ -1728,6 +1749,47 @@ fn request_spec_update_attached_files_configuration() -> ::aws_smithy_http_serve
             ),
         ),
     )
+}
+/// The service's routes behind one `Arc`: hyper clones the service for every request, and
+/// a clone costs one reference count instead of a copy of each route. The routes are
+/// `SyncRoute`s, so operation services must be `Sync`. (smithy-rs's services hold the
+/// protocol's router of `Route`s, which need not be `Sync`, and copy it for each request.)
+pub struct SharedRouter<R>(::std::sync::Arc<R>);
+impl<R> SharedRouter<R> {
+    /// Shares `router`.
+    pub fn new(router: R) -> Self {
+        Self(::std::sync::Arc::new(router))
+    }
+    /// The router, cloned if it is still shared.
+    pub fn into_inner(self) -> R
+    where
+        R: ::std::clone::Clone,
+    {
+        ::std::sync::Arc::unwrap_or_clone(self.0)
+    }
+}
+impl<R> ::std::clone::Clone for SharedRouter<R> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+impl<R: ::std::fmt::Debug> ::std::fmt::Debug for SharedRouter<R> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl<
+    B,
+    R: ::aws_smithy_http_server::routing::Router<B>,
+> ::aws_smithy_http_server::routing::Router<B> for SharedRouter<R> {
+    type Service = R::Service;
+    type Error = R::Error;
+    fn match_route(
+        &self,
+        request: &::http::Request<B>,
+    ) -> ::std::result::Result<R::Service, R::Error> {
+        self.0.match_route(request)
+    }
 }
 /// [`AmazonConnectServiceBuilder::build`] found operations without a handler.
 #[derive(Debug)]

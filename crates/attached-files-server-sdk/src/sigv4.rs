@@ -245,7 +245,7 @@ where
     claim.check_scope(region)?;
     claim.check_time(SystemTime::now())?;
     let signer = keys
-        .lookup(&claim.access_key_id)
+        .lookup(claim.scope().access_key_id)
         .await
         .ok_or_else(Refusal::unrecognized)?;
     let body = read(body).await?;
@@ -294,10 +294,10 @@ struct DerivedKeys(
 impl DerivedKeys {
     /// At most this many scopes are kept; a full cache starts over.
     const CAPACITY: usize = 1024;
-    fn signing_key(&self, claim: &Claim, secret: &str) -> Arc<[u8]> {
+    fn signing_key(&self, claim: &Claim<'_>, secret: &str) -> Arc<[u8]> {
         let Ok(mut keys) = self.0.lock() else { return claim.derive_key(secret) };
         if let Some((_, key)) = keys
-            .get(&claim.credential)
+            .get(claim.credential.as_ref())
             .filter(|(known, _)| known == secret)
         {
             return key.clone();
@@ -306,39 +306,43 @@ impl DerivedKeys {
         if keys.len() >= Self::CAPACITY {
             keys.clear();
         }
-        keys.insert(claim.credential.clone(), (secret.to_owned(), key.clone()));
+        keys.insert(claim.credential.to_string(), (secret.to_owned(), key.clone()));
         key
     }
 }
-/// What a signed request says of its signature.
+/// What a signed request says of its signature, borrowed from the request where it can be (a
+/// pre-signed URL's parameters are decoded first).
 #[derive(Debug)]
-struct Claim {
+struct Claim<'a> {
     /// `<access key>/<date>/<region>/<service>/aws4_request`, as sent.
-    credential: String,
-    access_key_id: String,
-    /// The credential scope's date, region and service.
-    scope_date: String,
-    region: String,
-    service: String,
+    credential: Cow<'a, str>,
     /// `X-Amz-Date`, as sent and as a time.
-    date: String,
+    date: Cow<'a, str>,
     time: SystemTime,
-    signed_headers: Vec<String>,
-    signature: String,
+    /// `SignedHeaders`: names separated by `;`.
+    signed_headers: Cow<'a, str>,
+    signature: Cow<'a, str>,
     /// A pre-signed URL's `X-Amz-Expires`; `None` for a signature in the header.
     expires: Option<u64>,
 }
-impl Claim {
+/// The parts of a credential: access key, then the scope's date, region and service.
+struct Scope<'c> {
+    access_key_id: &'c str,
+    date: &'c str,
+    region: &'c str,
+    service: &'c str,
+}
+impl<'a> Claim<'a> {
     /// The request's signature, from its `Authorization` header or its query; `None` if it has none.
-    fn read(parts: &Parts) -> Result<Option<Self>, Refusal> {
-        let query: Vec<(String, String)> = match parts.uri.query() {
+    fn read(parts: &'a Parts) -> Result<Option<Self>, Refusal> {
+        let query: Vec<(Cow<'a, str>, Cow<'a, str>)> = match parts.uri.query() {
             Some(query) if query.contains("X-Amz-") => {
-                form_urlencoded::parse(query.as_bytes()).into_owned().collect()
+                form_urlencoded::parse(query.as_bytes()).collect()
             }
             _ => Vec::new(),
         };
         let param = |name: &str| {
-            query.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+            query.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone())
         };
         let header = parts.headers.get(http::header::AUTHORIZATION);
         let presigned = QUERY_AUTH.iter().any(|name| param(name).is_some());
@@ -363,7 +367,7 @@ impl Claim {
         }
     }
     /// `AWS4-HMAC-SHA256 Credential=<key>/<scope>, SignedHeaders=<a;b>, Signature=<hex>`.
-    fn from_header(header: &str, parts: &Parts) -> Result<Self, Refusal> {
+    fn from_header(header: &'a str, parts: &'a Parts) -> Result<Self, Refusal> {
         let Some(fields) = header
             .strip_prefix(ALGORITHM)
             .filter(|rest| rest.starts_with(' ')) else {
@@ -400,13 +404,13 @@ impl Claim {
             .to_str()
             .map_err(|_| Refusal::incomplete("X-Amz-Date is not a date"))?;
         let claim = Self::new(
-            credential.ok_or_else(|| missing("Credential"))?,
-            date,
-            signed_headers.ok_or_else(|| missing("SignedHeaders"))?,
-            signature.ok_or_else(|| missing("Signature"))?,
+            credential.ok_or_else(|| missing("Credential"))?.into(),
+            date.into(),
+            signed_headers.ok_or_else(|| missing("SignedHeaders"))?.into(),
+            signature.ok_or_else(|| missing("Signature"))?.into(),
             None,
         )?;
-        if !claim.signed_headers.iter().any(|name| name == "x-amz-date") {
+        if !claim.signed_headers.split(';').any(|name| name == "x-amz-date") {
             return Err(
                 Refusal::invalid(
                     "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.",
@@ -416,8 +420,8 @@ impl Claim {
         Ok(claim)
     }
     /// The `X-Amz-*` query parameters of a pre-signed URL.
-    fn from_query<'q>(
-        param: &impl Fn(&str) -> Option<&'q str>,
+    fn from_query(
+        param: &impl Fn(&str) -> Option<Cow<'a, str>>,
     ) -> Result<Self, Refusal> {
         let required = |name: &str| {
             param(name)
@@ -454,28 +458,13 @@ impl Claim {
         )
     }
     fn new(
-        credential: &str,
-        date: &str,
-        signed_headers: &str,
-        signature: &str,
+        credential: Cow<'a, str>,
+        date: Cow<'a, str>,
+        signed_headers: Cow<'a, str>,
+        signature: Cow<'a, str>,
         expires: Option<u64>,
     ) -> Result<Self, Refusal> {
-        let mut scope = credential.split('/');
-        let (
-            Some(access_key_id),
-            Some(scope_date),
-            Some(region),
-            Some(service),
-            Some("aws4_request"),
-            None,
-        ) = (
-            scope.next(),
-            scope.next(),
-            scope.next(),
-            scope.next(),
-            scope.next(),
-            scope.next(),
-        ) else {
+        if Self::split_scope(&credential).is_none() {
             return Err(
                 Refusal::incomplete(
                     format!(
@@ -483,16 +472,12 @@ impl Claim {
                     ),
                 ),
             );
-        };
-        let time = parse_amz_date(date)
+        }
+        let time = parse_amz_date(&date)
             .ok_or_else(|| Refusal::incomplete(
                 format!("X-Amz-Date must be in the ISO8601 basic format, not {date}"),
             ))?;
-        let signed_headers: Vec<String> = signed_headers
-            .split(';')
-            .map(str::to_owned)
-            .collect();
-        if !signed_headers.iter().any(|name| name == "host") {
+        if !signed_headers.split(';').any(|name| name == "host") {
             return Err(
                 Refusal::invalid(
                     "'Host' must be a 'SignedHeader' in the AWS Authorization.",
@@ -500,21 +485,56 @@ impl Claim {
             );
         }
         Ok(Self {
-            credential: credential.to_owned(),
-            access_key_id: access_key_id.to_owned(),
-            scope_date: scope_date.to_owned(),
-            region: region.to_owned(),
-            service: service.to_owned(),
-            date: date.to_owned(),
+            credential,
+            date,
             time,
             signed_headers,
-            signature: signature.to_owned(),
+            signature,
             expires,
         })
     }
+    fn split_scope(credential: &str) -> Option<Scope<'_>> {
+        let mut parts = credential.split('/');
+        match (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) {
+            (
+                Some(access_key_id),
+                Some(date),
+                Some(region),
+                Some(service),
+                Some("aws4_request"),
+                None,
+            ) => {
+                Some(Scope {
+                    access_key_id,
+                    date,
+                    region,
+                    service,
+                })
+            }
+            _ => None,
+        }
+    }
+    /// The credential's parts, checked by [`new`](Self::new).
+    fn scope(&self) -> Scope<'_> {
+        Self::split_scope(&self.credential)
+            .unwrap_or(Scope {
+                access_key_id: "",
+                date: "",
+                region: "",
+                service: "",
+            })
+    }
     /// The scope names this service, the configured region, and the date of `X-Amz-Date`.
     fn check_scope(&self, region: Option<&str>) -> Result<(), Refusal> {
-        if self.service != SIGNING_NAME {
+        let scope = self.scope();
+        if scope.service != SIGNING_NAME {
             return Err(
                 Refusal::invalid(
                     format!(
@@ -523,22 +543,22 @@ impl Claim {
                 ),
             );
         }
-        if let Some(region) = region.filter(|region| *region != self.region) {
+        if let Some(region) = region.filter(|region| *region != scope.region) {
             return Err(
                 Refusal::invalid(
                     format!(
                         "Credential should be scoped to a valid region, not '{}'; this endpoint is in '{region}'. ",
-                        self.region
+                        scope.region
                     ),
                 ),
             );
         }
-        if !self.date.starts_with(&self.scope_date) || self.scope_date.len() != 8 {
+        if !self.date.starts_with(scope.date) || scope.date.len() != 8 {
             return Err(
                 Refusal::invalid(
                     format!(
                         "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{}' != '{}'",
-                        self.scope_date, & self.date[..8]
+                        scope.date, & self.date[..8]
                     ),
                 ),
             );
@@ -599,17 +619,18 @@ impl Claim {
         signing_key: &[u8],
     ) -> Result<String, Refusal> {
         let canonical_request = self.canonical_request(parts, body)?;
+        let scope = self.scope();
         let mut string_to_sign = String::with_capacity(192);
         for part in [
             ALGORITHM,
             "\n",
             &self.date,
             "\n",
-            &self.scope_date,
+            scope.date,
             "/",
-            &self.region,
+            scope.region,
             "/",
-            &self.service,
+            scope.service,
         ] {
             string_to_sign.push_str(part);
         }
@@ -624,12 +645,13 @@ impl Claim {
     }
     /// The key that signs this scope's requests for `secret` (`aws-sigv4`'s derivation).
     fn derive_key(&self, secret: &str) -> Arc<[u8]> {
+        let scope = self.scope();
         Arc::from(
             aws_sigv4::sign::v4::generate_signing_key(
                     secret,
                     self.time,
-                    &self.region,
-                    &self.service,
+                    scope.region,
+                    scope.service,
                 )
                 .as_ref(),
         )
@@ -648,10 +670,14 @@ impl Claim {
             utf8_percent_encode(&without_dot_segments(parts.uri.path()), CANONICAL_PATH),
         );
         out.push('\n');
-        let mut params: Vec<(Cow<'_, str>, Cow<'_, str>)> = form_urlencoded::parse(
-                parts.uri.query().unwrap_or_default().as_bytes(),
-            )
-            .filter(|(key, _)| self.expires.is_none() || key != "X-Amz-Signature")
+        let mut params: Vec<(Cow<'_, str>, Cow<'_, str>)> = parts
+            .uri
+            .query()
+            .unwrap_or_default()
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+            .filter(|(key, _)| self.expires.is_none() || *key != "X-Amz-Signature")
             .map(|(key, value)| (canonical_component(key), canonical_component(value)))
             .collect();
         params.sort_unstable();
@@ -664,11 +690,7 @@ impl Claim {
             out.push_str(value);
         }
         out.push('\n');
-        let mut names: Vec<&str> = self
-            .signed_headers
-            .iter()
-            .map(String::as_str)
-            .collect();
+        let mut names: Vec<&str> = self.signed_headers.split(';').collect();
         names.sort_unstable();
         names.dedup();
         for name in &names {
@@ -702,29 +724,63 @@ impl Claim {
             out.push('\n');
         }
         out.push('\n');
-        out.push_str(&names.join(";"));
+        for (i, name) in names.iter().enumerate() {
+            if i > 0 {
+                out.push(';');
+            }
+            out.push_str(name);
+        }
         out.push('\n');
         push_sha256_hex(&mut out, body);
         Ok(out)
     }
 }
-/// A decoded query key or value encoded the canonical way: borrowed from the URI where decoding
-/// and encoding again change nothing.
-fn canonical_component(text: Cow<'_, str>) -> Cow<'_, str> {
-    match text {
-        Cow::Borrowed(text) => {
-            percent_encoding::utf8_percent_encode(text, CANONICAL).into()
-        }
-        Cow::Owned(text) => {
-            percent_encoding::utf8_percent_encode(&text, CANONICAL).to_string().into()
-        }
+/// A query key or value as sent (form-encoded) written the canonical way: decoded, then every
+/// byte but the unreserved ones percent-encoded in upper case. Borrowed when it is already so,
+/// as the AWS clients send it.
+fn canonical_component(raw: &str) -> Cow<'_, str> {
+    if is_canonical(raw.as_bytes()) {
+        return raw.into();
     }
+    let decoded = percent_encoding::percent_decode(raw.replace('+', " ").as_bytes())
+        .decode_utf8_lossy()
+        .into_owned();
+    percent_encoding::utf8_percent_encode(&decoded, CANONICAL).to_string().into()
+}
+/// Whether `raw` is unreserved bytes and upper-case `%XX` escapes of the other bytes only.
+fn is_canonical(raw: &[u8]) -> bool {
+    let unreserved = |b: u8| {
+        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+    };
+    let hex_digit = |d: u8| match d {
+        b'0'..=b'9' => Some(d - b'0'),
+        b'A'..=b'F' => Some(d - b'A' + 10),
+        _ => None,
+    };
+    let mut i = 0;
+    while let Some(&b) = raw.get(i) {
+        if unreserved(b) {
+            i += 1;
+            continue;
+        }
+        let escaped = match raw.get(i + 1..i + 3) {
+            Some(&[high, low]) if b == b'%' => {
+                hex_digit(high).zip(hex_digit(low)).map(|(h, l)| h * 16 + l)
+            }
+            _ => None,
+        };
+        if escaped.is_none_or(unreserved) {
+            return false;
+        }
+        i += 3;
+    }
+    true
 }
 /// Appends the SHA-256 of `bytes` in lowercase hex.
 fn push_sha256_hex(out: &mut String, bytes: &[u8]) {
     let mut hex = [0; 64];
     if hex::encode_to_slice(sha2::Sha256::digest(bytes), &mut hex).is_ok() {
-        out.extend(hex.iter().map(|&digit| char::from(digit)));
+        out.push_str(std::str::from_utf8(&hex).unwrap_or_default());
     }
 }
 /// What a canonical request percent-encodes: every byte but RFC 3986's unreserved characters.
@@ -758,24 +814,50 @@ fn without_dot_segments(path: &str) -> Cow<'_, str> {
     }
     path.into()
 }
-/// `YYYYMMDDTHHMMSSZ`, SigV4's time format.
-fn parse_amz_date(text: &str) -> Option<SystemTime> {
+/// `YYYYMMDDTHHMMSSZ`, SigV4's time format (a valid date and time of day, UTC).
+pub(crate) fn parse_amz_date(text: &str) -> Option<SystemTime> {
     let b = text.as_bytes();
-    let digits = |range: std::ops::Range<usize>| b[range].iter().all(u8::is_ascii_digit);
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' || !digits(0..8) || !digits(9..15)
+    let number = |range: std::ops::Range<usize>| {
+        b.get(range)?
+            .iter()
+            .try_fold(
+                0u64,
+                |n, &d| d.is_ascii_digit().then(|| n * 10 + u64::from(d - b'0')),
+            )
+    };
+    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+        return None;
+    }
+    let (year, month, day) = (number(0..4)?, number(4..6)?, number(6..8)?);
+    let (hour, minute, second) = (number(9..11)?, number(11..13)?, number(13..15)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    let days_in_month = *month_days.get(usize::try_from(month).ok()?.checked_sub(1)?)?;
+    if year < 1970 || day == 0 || day > days_in_month || hour > 23 || minute > 59
+        || second > 59
     {
         return None;
     }
-    let rfc3339 = format!(
-        "{}-{}-{}T{}:{}:{}Z", & text[0..4], & text[4..6], & text[6..8], & text[9..11], &
-        text[11..13], & text[13..15]
-    );
-    let time = aws_smithy_types::DateTime::from_str(
-            &rfc3339,
-            aws_smithy_types::date_time::Format::DateTime,
+    let leap_days = |y: u64| y / 4 - y / 100 + y / 400;
+    let days = (year - 1970) * 365 + leap_days(year - 1) - leap_days(1969)
+        + month_days[..usize::try_from(month).ok()? - 1].iter().sum::<u64>() + day - 1;
+    SystemTime::UNIX_EPOCH
+        .checked_add(
+            Duration::from_secs(days * 86_400 + hour * 3600 + minute * 60 + second),
         )
-        .ok()?;
-    SystemTime::try_from(time).ok()
 }
 /// The name callers sign for (`@aws.auth#sigv4`).
 pub const SIGNING_NAME: &str = "connect";

@@ -304,3 +304,33 @@ async fn malformed_signatures_are_incomplete() {
         "{answer:?}"
     );
 }
+
+#[tokio::test]
+async fn queries_are_compared_in_their_canonical_form() {
+    // Escapes a client may leave alone or write in lower case, `+` for a space, `=` in a value:
+    // each is decoded and encoded again as the signer did.
+    let query =
+        "?associatedResourceArn=arn%3Aaws%3Acases%3Aus-west-2%3A1%3Adomain%2Fd&lower=%3a%7e&space=a+b&eq=a=b&tilde=~";
+    let request = signed(request("GET", &format!("/files{query}"), &[], ""), "", Signing::default());
+    let answer = send::<Signed>(&plugin(), request).await;
+    assert!(answer.accepted(Some("alice"), ""), "{answer:?}");
+}
+
+#[test]
+fn amz_dates_are_read_as_aws_smithy_types_reads_them() {
+    use aws_smithy_types::date_time::Format;
+    // Every day from 1970 to 2100 at a time that moves through the day, and the ends of a day.
+    for day in 0..(131 * 366) {
+        for seconds in [0, day * 7919 % 86_400, 86_399] {
+            let time = aws_smithy_types::DateTime::from_secs(day * 86_400 + seconds);
+            let text = time.fmt(Format::DateTime).unwrap().replace(['-', ':'], "");
+            let expected = SystemTime::try_from(time).unwrap();
+            assert_eq!(crate::sigv4::parse_amz_date(&text), Some(expected), "{text}");
+        }
+    }
+    for invalid in ["20260229T000000Z", "20261301T000000Z", "20261200T000000Z", "20261231T240000Z", "20261231T236000Z"]
+    {
+        assert_eq!(crate::sigv4::parse_amz_date(invalid), None, "{invalid}");
+    }
+    assert!(crate::sigv4::parse_amz_date("20240229T120000Z").is_some());
+}
