@@ -96,6 +96,7 @@ fn files<'s, 'm>() -> Vec<Row<'m, Gen<'s, 'm>>> {
         Row::new("src/sigv4.rs", Fallible(Gen::sigv4_rs)).when(Gen::has_sigv4).uses(&[
             "aws-sigv4",
             "hex",
+            "hmac",
             "sha2",
             "subtle",
         ]),
@@ -287,6 +288,7 @@ pub(crate) const DEPENDENCIES: &[Dep] = &[
     Dep::new("form_urlencoded", "1.2.2"),
     Dep::new("futures-util", "0.3.34").no_default_features(),
     Dep::new("hex", "0.4.3"),
+    Dep::new("hmac", "0.13.0"),
     Dep::new("http", "1.4.0"),
     Dep::new("http-body", "1.0.1"),
     Dep::new("http-body-util", "0.1.3"),

@@ -15,7 +15,8 @@
 //! The request is signed again with the key's secret, at the caller's time and over the headers
 //! the caller signed, and the two signatures are compared in constant time. The canonical request
 //! is written here, once per request (`aws-sigv4`'s own signer parses and re-encodes it in many
-//! allocations, most of a verification's cost); the key derivation and the HMAC are `aws-sigv4`'s.
+//! allocations, most of a verification's cost); the key derivation is `aws-sigv4`'s, the HMAC the
+//! `hmac` crate's (which `aws-sigv4` uses too), written in hex without a `String`.
 //! The body is read whole before the operation, since its hash is signed.
 use std::borrow::Cow;
 use std::future::Future;
@@ -27,6 +28,7 @@ use aws_smithy_http_server::body::BoxBody;
 use aws_smithy_http_server::operation::OperationShape;
 use aws_smithy_http_server::plugin::{HttpMarker, Plugin};
 use bytes::Bytes;
+use hmac::{KeyInit as _, Mac as _};
 use http::request::Parts;
 use http_body_util::{BodyExt, Full};
 use sha2::Digest as _;
@@ -251,7 +253,7 @@ where
     let body = read(body).await?;
     let key = derived.signing_key(&claim, &signer.secret_access_key);
     let expected = claim.sign_again(parts, &body, &key)?;
-    if bool::from(expected.as_bytes().ct_eq(claim.signature.as_bytes())) {
+    if bool::from(expected.ct_eq(claim.signature.as_bytes())) {
         parts.extensions.insert(signer.principal);
         Ok(body)
     } else {
@@ -611,13 +613,13 @@ impl<'a> Claim<'a> {
         }
         Ok(())
     }
-    /// The signature the request would have if signed with `secret` as the claim says.
+    /// The signature the request would have if signed with `secret` as the claim says, in hex.
     fn sign_again(
         &self,
         parts: &Parts,
         body: &[u8],
         signing_key: &[u8],
-    ) -> Result<String, Refusal> {
+    ) -> Result<[u8; 64], Refusal> {
         let canonical_request = self.canonical_request(parts, body)?;
         let scope = self.scope();
         let mut string_to_sign = String::with_capacity(192);
@@ -636,12 +638,13 @@ impl<'a> Claim<'a> {
         }
         string_to_sign.push_str("/aws4_request\n");
         push_sha256_hex(&mut string_to_sign, canonical_request.as_bytes());
-        Ok(
-            aws_sigv4::sign::v4::calculate_signature(
-                signing_key,
-                string_to_sign.as_bytes(),
-            ),
-        )
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(signing_key)
+            .expect("HMAC takes a key of any length");
+        mac.update(string_to_sign.as_bytes());
+        let mut signature = [0; 64];
+        hex::encode_to_slice(mac.finalize().into_bytes(), &mut signature)
+            .map_err(|_| Refusal::mismatch())?;
+        Ok(signature)
     }
     /// The key that signs this scope's requests for `secret` (`aws-sigv4`'s derivation).
     fn derive_key(&self, secret: &str) -> Arc<[u8]> {

@@ -2,7 +2,7 @@
 //! server, beside a bare hyper 1 server that answers every request with the same bytes. All are
 //! loaded by the same generator (`wrk`) in the same run, alternating. The server is the real
 //! binary (`attached-files-server serve`, bench profile, default settings and logging, its log
-//! going to a file), on a fresh data directory holding one approved file, twice: verifying
+//! going to a file), on a fresh data directory holding one approved file of 1 MiB, twice: verifying
 //! SigV4 (the default; wrk sends a request signed with a key made by `keys create`, which stays
 //! valid for the 15 minutes SigV4 allows) and with `--no-verify-signatures`. Its resident memory is
 //! read from /proc: idle after start and one request, and the highest value seen under load. Each
@@ -10,14 +10,16 @@
 //! server, this process's), and the header how much CPU other processes took during the run:
 //! wrk and the servers share the machine's CPUs, so a busy machine skews the comparison.
 //!
-//! Goals on the 2-core reference machine: at least 60% of the bare server's requests/s, p99 at
-//! most 2 ms at 64 connections, RSS under 64 MiB under load.
+//! Goals on the 2-core reference machine (issue 29): verifying SigV4, at least 60% of the bare
+//! server's requests/s and p99 at most 2 ms at 64 connections; unverified, at least 70%; RSS
+//! under 64 MiB under load.
 //!
-//! Run: `cargo bench -p attached-files-server --bench get_attached_file_load`. Needs `wrk`
+//! Run: `cargo bench -p attached-files-server --bench get_attached_file_load` (or
+//! `scripts/bench-get`, which then runs the generated layer's bench too). Needs `wrk`
 //! (Debian/Ubuntu: `apt-get install -y wrk`). Settings, all environment variables:
-//! - `LOAD_BENCH_DURATION`: seconds per measured run (default 10);
+//! - `LOAD_BENCH_DURATION`: seconds per measured run (default 8);
 //! - `LOAD_BENCH_WARMUP`: seconds of warm-up per server before each connection count (default 3);
-//! - `LOAD_BENCH_ROUNDS`: measured runs per server and connection count, alternating (default 2);
+//! - `LOAD_BENCH_ROUNDS`: measured runs per server and connection count, alternating (default 3);
 //! - `LOAD_BENCH_CONNECTIONS`: comma-separated connection counts (default `16,64`);
 //! - `LOAD_BENCH_WRK_THREADS`: wrk's threads (default 1, so that wrk takes one core at most);
 //! - `LOAD_BENCH_RUST_LOG`: the server's `RUST_LOG` (default: unset, so the server's own default,
@@ -67,9 +69,9 @@ impl Settings {
     fn from_env() -> Self {
         let connections = std::env::var("LOAD_BENCH_CONNECTIONS").unwrap_or_else(|_| "16,64".into());
         let settings = Settings {
-            duration: env_or("LOAD_BENCH_DURATION", 10),
+            duration: env_or("LOAD_BENCH_DURATION", 8),
             warmup: env_or("LOAD_BENCH_WARMUP", 3),
-            rounds: env_or("LOAD_BENCH_ROUNDS", 2),
+            rounds: env_or("LOAD_BENCH_ROUNDS", 3),
             connections: connections
                 .split(',')
                 .map(|c| c.trim().parse().unwrap_or_else(|_| fail(&format!("{c:?} is not a connection count"))))
@@ -150,7 +152,7 @@ fn start_server(dir: &Path, settings: &Settings, verify: bool) -> (Server, Strin
     let server = Server { child, api: api.0.to_owned() };
 
     let file = dir.join("invoice-2024-05.pdf");
-    std::fs::write(&file, vec![b'x'; 184_320]).unwrap();
+    std::fs::write(&file, vec![b'x'; 1 << 20]).unwrap();
     let output = binary(&data)
         .args(["--embedded-s3-listen", &store, "ingest", "--instance-id", INSTANCE_ID])
         .args(["--associated-resource-arn", CASE_ARN, "--status", "APPROVED"])
@@ -497,11 +499,12 @@ fn main() {
         let peak = runs.iter().filter_map(|r| r.peak_rss_kib).max();
         if *target != Target::Bare {
             let name = target.name();
+            let goal = if *target == Target::Signed { 60 } else { 70 };
             goals.push(format!(
-                "c={connections}: {name}: throughput {:.0}% of bare (goal >= 60%)",
+                "c={connections}: {name}: throughput {:.0}% of bare (goal >= {goal}%)",
                 rps / bare_rps * 100.0
             ));
-            if *connections == 64 {
+            if *connections == 64 && *target == Target::Signed {
                 goals.push(format!("c=64: {name}: p99 {} (goal <= 2 ms)", latency(p99)));
             }
             if let Some(peak) = peak {

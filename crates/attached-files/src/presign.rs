@@ -335,11 +335,9 @@ impl CachedKeyPresigner {
         for part in ["AWS4-HMAC-SHA256\n", &amz_date, "\n", date, "/", &self.region, "/s3/aws4_request\n"] {
             string_to_sign.push_str(part);
         }
-        string_to_sign.push_str(&hex::encode(Sha256::digest(canonical_request.as_bytes())));
-        let signature = aws_sigv4::sign::v4::calculate_signature(signing.key, string_to_sign.as_bytes());
-
+        push_hex(&mut string_to_sign, &Sha256::digest(canonical_request.as_bytes()).into());
         url.push_str("&X-Amz-Signature=");
-        url.push_str(&signature);
+        push_hex(&mut url, &hmac_sha256(&signing.key, string_to_sign.as_bytes()));
         if let Some(token) = &signing.security_token_param {
             url.push('&');
             url.push_str(token);
@@ -386,6 +384,24 @@ impl CachedKeyPresigner {
 
 fn poisoned() -> ObjectError {
     ObjectError::new("presigner state lock poisoned".into())
+}
+
+/// The HMAC-SHA256 of `data` under `key`, as SigV4 signs (`aws-sigv4`'s `calculate_signature`,
+/// less its hex encoding).
+fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    use hmac::{KeyInit, Mac};
+    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+/// Appends a 32-byte digest in lower-case hex. (`hex::encode` collects it a character at a time,
+/// which took as long as the SHA-256 it encoded.)
+fn push_hex(out: &mut String, digest: &[u8; 32]) {
+    let mut text = [0; 64];
+    if hex::encode_to_slice(digest, &mut text).is_ok() {
+        out.push_str(std::str::from_utf8(&text).unwrap_or_default());
+    }
 }
 
 /// Whether a bucket name can be a DNS label of its own (3 to 63 lowercase letters, digits and
