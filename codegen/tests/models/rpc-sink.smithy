@@ -3,7 +3,7 @@ $version: "2.0"
 // A service with the three RPC protocols, for testing that the generated server and client of each
 // talk to each other over HTTP: every body type, a modeled error (also a service-level one), a
 // constraint violation (answered with the validation exception the operation declares), a
-// paginated operation, and SigV4 (verified by the server; one operation with @optionalAuth, one
+// paginated operation (whose page is a constrained list only ever returned), and SigV4 (verified by the server; one operation with @optionalAuth, one
 // without auth). The generator is told which protocol to use.
 
 namespace example.rpcsink
@@ -157,7 +157,7 @@ integer PageSize
 
 @output
 structure ListItemsOutput {
-    items: TagList
+    items: ItemPage
 
     nextToken: String
 }
@@ -174,6 +174,13 @@ enum Color {
 intEnum Level {
     LOW = 1
     HIGH = 2
+}
+
+/// A page of items, at most 100 as PageSize allows. It is only ever returned, yet the server's
+/// handler builds it with `model::ItemPage::try_from`, as in smithy-rs (#2760).
+@length(max: 100)
+list ItemPage {
+    member: String
 }
 
 list TagList {

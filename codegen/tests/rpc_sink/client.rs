@@ -50,10 +50,9 @@ async fn list_items(
 ) -> Result<sdk::output::ListItemsOutput, sdk::error::ListItemsError> {
     let start: usize = input.next_token.as_deref().map_or(0, |token| token.parse().unwrap());
     let end = (start + input.page_size.map_or(2, |size| size.into_inner() as usize)).min(5);
-    Ok(sdk::output::ListItemsOutput {
-        items: Some((start..end).map(|i| format!("item-{i}")).collect()),
-        next_token: (end < 5).then(|| end.to_string()),
-    })
+    let page: Vec<String> = (start..end).map(|i| format!("item-{i}")).collect();
+    let items = sdk::model::ItemPage::try_from(page).expect("at most five items, within ItemPage's 100");
+    Ok(sdk::output::ListItemsOutput { items: Some(items), next_token: (end < 5).then(|| end.to_string()) })
 }
 
 async fn nothing(_: sdk::input::NothingInput) -> Result<sdk::output::NothingOutput, sdk::error::NothingError> {
@@ -233,4 +232,11 @@ async fn a_new_secret_for_a_key_takes_effect_at_once() {
     let refused = service_error(old.echo().name("x").send().await.unwrap_err());
     assert_eq!(refused.code(), Some("InvalidSignatureException"));
     new.echo().name("x").send().await.unwrap();
+}
+
+#[test]
+fn a_page_only_ever_returned_is_a_constrained_newtype() {
+    let full = vec!["item".to_owned(); 100];
+    assert_eq!(sdk::model::ItemPage::try_from(full.clone()).unwrap().into_inner(), full);
+    assert!(sdk::model::ItemPage::try_from(vec!["item".to_owned(); 101]).is_err());
 }
