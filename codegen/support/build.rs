@@ -14,14 +14,21 @@ const BEFORE: &str = r#"// src/server/sigv4.rs and stand-ins for its generated c
 pub mod sigv4 {
 "#;
 
-/// Stand-ins for the generated consts: a signing name, and two operations that need no signature.
+/// Stand-ins for the generated consts: a signing name, two operations that need no signature, and
+/// two whose input is an event stream.
 const AFTER: &str = r#"
 /// The name callers sign for (`@aws.auth#sigv4`).
 pub const SIGNING_NAME: &str = "example";
 
 /// The operations whose callers need not sign; the others must.
-const NOT_REQUIRED: &[(&str, Requirement)] =
-    &[("example#OptionalAuth", Requirement::Optional), ("example#Unsigned", Requirement::None)];
+const NOT_REQUIRED: &[(&str, Requirement)] = &[
+    ("example#OptionalAuth", Requirement::Optional),
+    ("example#Unsigned", Requirement::None),
+    ("example#OptionalEvents", Requirement::Optional),
+];
+
+/// The operations whose input is an event stream.
+const EVENT_STREAM_INPUTS: &[&str] = &["example#Events", "example#OptionalEvents"];
 }
 "#;
 

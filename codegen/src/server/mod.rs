@@ -131,6 +131,12 @@ impl<'m> Gen<'_, 'm> {
         let signs = |op: &&crate::ir::Operation<'_>| op.auth.iter().any(|s| matches!(s, AuthScheme::SigV4 { .. }));
         let optional = self.s.operations.iter().filter(|op| signs(op) && op.optional_auth).map(|op| op.id);
         let unchecked = self.s.operations.iter().filter(|op| !signs(op)).map(|op| op.id);
+        let events = self
+            .s
+            .operations
+            .iter()
+            .filter(|op| op.input_stream.as_ref().is_some_and(|field| self.s.event_stream(field.target).is_some()));
+        let events = events.map(|op| op.id);
         Ok(quote! {
             #template
 
@@ -142,6 +148,9 @@ impl<'m> Gen<'_, 'm> {
                 #((#optional, Requirement::Optional),)*
                 #((#unchecked, Requirement::None),)*
             ];
+
+            /// The operations whose input is an event stream.
+            const EVENT_STREAM_INPUTS: &[&str] = &[#(#events,)*];
         })
     }
 

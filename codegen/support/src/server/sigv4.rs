@@ -14,7 +14,11 @@
 //! is written here, once per request (`aws-sigv4`'s own signer parses and re-encodes it in many
 //! allocations, most of a verification's cost); the key derivation is `aws-sigv4`'s, the HMAC the
 //! `hmac` crate's (which `aws-sigv4` uses too), written in hex without a `String`.
-//! The body is read whole before the operation, since its hash is signed.
+//! The body is read whole before the operation, since its hash is signed; but an operation whose
+//! input is an event stream is called with the body as it streams in, once its first request is
+//! checked: the caller signs `STREAMING-AWS4-HMAC-SHA256-EVENTS` as the payload's hash (and sends
+//! it as `x-amz-content-sha256`), as AWS's clients do. The messages' `:chunk-signature`s are not
+//! checked.
 
 use std::borrow::Cow;
 use std::future::Future;
@@ -29,7 +33,7 @@ use aws_smithy_http_server::plugin::{HttpMarker, Plugin};
 use bytes::Bytes;
 use hmac::{KeyInit as _, Mac as _};
 use http::request::Parts;
-use http_body_util::{BodyExt, Full};
+use http_body_util::BodyExt;
 use sha2::Digest as _;
 use subtle::ConstantTimeEq;
 
@@ -95,6 +99,7 @@ where
             region: self.region.clone(),
             derived: self.derived.clone(),
             requirement: requirement(Op::ID.absolute()),
+            events: EVENT_STREAM_INPUTS.contains(&Op::ID.absolute()),
         }
     }
 }
@@ -121,6 +126,8 @@ pub struct SigV4Verify<S, K> {
     region: Option<Arc<str>>,
     derived: Arc<DerivedKeys>,
     requirement: Requirement,
+    /// The operation's input is an event stream.
+    events: bool,
 }
 
 impl<S: Clone, K> Clone for SigV4Verify<S, K> {
@@ -131,13 +138,14 @@ impl<S: Clone, K> Clone for SigV4Verify<S, K> {
             region: self.region.clone(),
             derived: self.derived.clone(),
             requirement: self.requirement,
+            events: self.events,
         }
     }
 }
 
 impl<S, K, B> tower::Service<http::Request<B>> for SigV4Verify<S, K>
 where
-    S: tower::Service<http::Request<Full<Bytes>>, Response = http::Response<BoxBody>> + Clone + Send + 'static,
+    S: tower::Service<http::Request<SigV4Body<B>>, Response = http::Response<BoxBody>> + Clone + Send + 'static,
     S::Future: Send,
     K: Keys,
     B: http_body::Body + Send + 'static,
@@ -155,12 +163,14 @@ where
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let ready = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, ready);
-        let (keys, region, requirement) = (self.keys.clone(), self.region.clone(), self.requirement);
+        let (keys, region, requirement, events) =
+            (self.keys.clone(), self.region.clone(), self.requirement, self.events);
         let derived = self.derived.clone();
         Box::pin(async move {
             let (mut parts, body) = request.into_parts();
-            match verify(&*keys, &derived, region.as_deref(), requirement, &mut parts, body).await {
-                Ok(body) => inner.call(http::Request::from_parts(parts, Full::new(body))).await,
+            let operation = Operation { requirement, events };
+            match verify(&*keys, &derived, region.as_deref(), operation, &mut parts, body).await {
+                Ok(body) => inner.call(http::Request::from_parts(parts, body)).await,
                 Err(refusal) => Ok(refusal.into_response()),
             }
         })
@@ -207,37 +217,138 @@ impl Refusal {
     }
 }
 
-/// Checks the request's signature; answers its body, read whole, and puts the key's principal in
-/// `parts.extensions`.
+/// What [`verify`] needs to know of the operation.
+#[derive(Clone, Copy)]
+struct Operation {
+    requirement: Requirement,
+    /// Its input is an event stream: its callers sign the first request with
+    /// [`STREAMING_EVENTS`] in place of the body's hash.
+    events: bool,
+}
+
+/// What a caller sends as `x-amz-content-sha256`, and signs as the payload's hash, for a request
+/// whose body is an event stream.
+pub const STREAMING_EVENTS: &str = "STREAMING-AWS4-HMAC-SHA256-EVENTS";
+
+/// Checks the request's signature and puts the key's principal in `parts.extensions`; answers
+/// the body for the operation: read whole when its hash is signed, else as it streams in.
 async fn verify<K: Keys, B>(
     keys: &K,
     derived: &DerivedKeys,
     region: Option<&str>,
-    requirement: Requirement,
+    operation: Operation,
     parts: &mut Parts,
     body: B,
-) -> Result<Bytes, Refusal>
+) -> Result<SigV4Body<B>, Refusal>
 where
     B: http_body::Body,
     B::Error: std::fmt::Display,
 {
-    let claim = match requirement {
+    let claim = match operation.requirement {
         Requirement::None => None,
         Requirement::Signed => Some(Claim::read(parts)?.ok_or_else(Refusal::missing)?),
         Requirement::Optional => Claim::read(parts)?,
     };
-    let Some(claim) = claim else { return read(body).await };
+    let Some(claim) = claim else {
+        return Ok(if operation.events { SigV4Body::stream(body) } else { SigV4Body::Whole(Some(read(body).await?)) });
+    };
     claim.check_scope(region)?;
     claim.check_time(SystemTime::now())?;
+    let streaming = parts.headers.get("x-amz-content-sha256").is_some_and(|hash| hash == STREAMING_EVENTS);
+    if streaming != operation.events {
+        return Err(Refusal::invalid(if operation.events {
+            format!("An event stream is signed with 'x-amz-content-sha256: {STREAMING_EVENTS}'.")
+        } else {
+            format!("'x-amz-content-sha256: {STREAMING_EVENTS}' is for event streams only.")
+        }));
+    }
+    if streaming && !claim.signed_headers.split(';').any(|name| name == "x-amz-content-sha256") {
+        return Err(Refusal::invalid("'x-amz-content-sha256' must be a 'SignedHeader' in the AWS Authorization."));
+    }
     let signer = keys.lookup(claim.scope().access_key_id).await.ok_or_else(Refusal::unrecognized)?;
-    let body = read(body).await?;
     let key = derived.signing_key(&claim, &signer.secret_access_key);
-    let expected = claim.sign_again(parts, &body, &key)?;
+    let (body, payload_hash) = if streaming {
+        (SigV4Body::stream(body), String::from(STREAMING_EVENTS))
+    } else {
+        let body = read(body).await?;
+        let mut hash = String::with_capacity(64);
+        push_sha256_hex(&mut hash, &body);
+        (SigV4Body::Whole(Some(body)), hash)
+    };
+    let expected = claim.sign_again(parts, &payload_hash, &key)?;
     if bool::from(expected.ct_eq(claim.signature.as_bytes())) {
         parts.extensions.insert(signer.principal);
         Ok(body)
     } else {
         Err(Refusal::mismatch())
+    }
+}
+
+/// The body an operation behind [`SigV4Plugin`] gets: read whole, since its hash was signed, or
+/// the caller's own, as it streams in (an event stream, whose messages are not checked; or a
+/// request of an operation that needs no signature and has an event-stream input).
+pub enum SigV4Body<B> {
+    /// Taken by the first poll.
+    Whole(Option<Bytes>),
+    Stream(Pin<Box<B>>),
+}
+
+impl<B> SigV4Body<B> {
+    fn stream(body: B) -> Self {
+        Self::Stream(Box::pin(body))
+    }
+}
+
+/// A streamed body's error, as its text.
+#[derive(Debug)]
+pub struct SigV4BodyError(String);
+
+impl std::fmt::Display for SigV4BodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SigV4BodyError {}
+
+impl<B> http_body::Body for SigV4Body<B>
+where
+    B: http_body::Body,
+    B::Error: std::fmt::Display,
+{
+    type Data = Bytes;
+    type Error = SigV4BodyError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, SigV4BodyError>>> {
+        use bytes::Buf as _;
+        match self.get_mut() {
+            SigV4Body::Whole(bytes) => {
+                Poll::Ready(bytes.take().filter(|b| !b.is_empty()).map(|b| Ok(http_body::Frame::data(b))))
+            }
+            SigV4Body::Stream(body) => body.as_mut().poll_frame(cx).map(|frame| {
+                frame.map(|frame| match frame {
+                    Ok(frame) => Ok(frame.map_data(|mut data| data.copy_to_bytes(data.remaining()))),
+                    Err(e) => Err(SigV4BodyError(e.to_string())),
+                })
+            }),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match self {
+            SigV4Body::Whole(bytes) => bytes.as_ref().is_none_or(Bytes::is_empty),
+            SigV4Body::Stream(body) => body.is_end_stream(),
+        }
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        match self {
+            SigV4Body::Whole(bytes) => http_body::SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
+            SigV4Body::Stream(body) => body.size_hint(),
+        }
     }
 }
 
@@ -481,8 +592,8 @@ impl<'a> Claim<'a> {
     }
 
     /// The signature the request would have if signed with `secret` as the claim says, in hex.
-    fn sign_again(&self, parts: &Parts, body: &[u8], signing_key: &[u8]) -> Result<[u8; 64], Refusal> {
-        let canonical_request = self.canonical_request(parts, body)?;
+    fn sign_again(&self, parts: &Parts, payload_hash: &str, signing_key: &[u8]) -> Result<[u8; 64], Refusal> {
+        let canonical_request = self.canonical_request(parts, payload_hash)?;
         let scope = self.scope();
         let mut string_to_sign = String::with_capacity(192);
         for part in [ALGORITHM, "\n", &self.date, "\n", scope.date, "/", scope.region, "/", scope.service] {
@@ -507,8 +618,8 @@ impl<'a> Claim<'a> {
     /// other than S3: the path without dot segments and percent-encoded once more, the query
     /// decoded, encoded again and sorted (a pre-signed URL's `X-Amz-Signature` left out), the
     /// signed headers sorted, each with its values trimmed of spaces and joined by commas, and the
-    /// body's SHA-256.
-    fn canonical_request(&self, parts: &Parts, body: &[u8]) -> Result<String, Refusal> {
+    /// payload's hash (the body's SHA-256, or what an event stream signs in its place).
+    fn canonical_request(&self, parts: &Parts, payload_hash: &str) -> Result<String, Refusal> {
         use percent_encoding::utf8_percent_encode;
         let mut out = String::with_capacity(1024);
         out.push_str(parts.method.as_str());
@@ -569,7 +680,7 @@ impl<'a> Claim<'a> {
             out.push_str(name);
         }
         out.push('\n');
-        push_sha256_hex(&mut out, body);
+        out.push_str(payload_hash);
         Ok(out)
     }
 }

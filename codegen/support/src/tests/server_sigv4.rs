@@ -17,7 +17,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use tower::Service;
 
-use crate::sigv4::{Keys, SigV4Plugin, Signer, SIGNING_NAME};
+use crate::sigv4::{Keys, SigV4Plugin, Signer, SIGNING_NAME, STREAMING_EVENTS};
 
 const KEY: (&str, &str) = ("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
 
@@ -48,12 +48,18 @@ macro_rules! operation {
 operation!(Signed);
 operation!(OptionalAuth);
 operation!(Unsigned);
+operation!(Events);
+operation!(OptionalEvents);
 
 /// The operation: answers with the principal it was given and the body it read.
 #[derive(Clone)]
 struct Echo;
 
-impl Service<http::Request<Full<Bytes>>> for Echo {
+impl<B> Service<http::Request<B>> for Echo
+where
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: std::fmt::Display,
+{
     type Response = http::Response<BoxBody>;
     type Error = Infallible;
     type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
@@ -62,11 +68,13 @@ impl Service<http::Request<Full<Bytes>>> for Echo {
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, request: http::Request<Full<Bytes>>) -> Self::Future {
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
         Box::pin(async move {
             let principal = request.extensions().get::<&'static str>().copied();
-            let body = request.into_body().collect().await.unwrap_or_else(|never| match never {}).to_bytes();
-            let text = format!("{principal:?} {}", String::from_utf8_lossy(&body));
+            let text = match request.into_body().collect().await {
+                Ok(body) => format!("{principal:?} {}", String::from_utf8_lossy(&body.to_bytes())),
+                Err(e) => format!("{principal:?} body error: {e}"),
+            };
             Ok(http::Response::new(aws_smithy_http_server::body::to_boxed(text)))
         })
     }
@@ -90,7 +98,10 @@ impl Answer {
     }
 }
 
-async fn send<Op: OperationShape>(plugin: &SigV4Plugin<OneKey>, request: http::Request<Full<Bytes>>) -> Answer {
+async fn send<Op: OperationShape>(
+    plugin: &SigV4Plugin<OneKey>,
+    request: http::Request<impl http_body::Body<Data = Bytes, Error: std::fmt::Display> + Send + 'static>,
+) -> Answer {
     let mut service = Plugin::<(), Op, Echo>::apply(plugin, Echo);
     let response = service.call(request).await.unwrap_or_else(|never| match never {});
     let status = response.status().as_u16();
@@ -107,11 +118,21 @@ struct Signing {
     time: SystemTime,
     /// A pre-signed URL valid this long, instead of an `Authorization` header.
     presigned: Option<Duration>,
+    /// An event stream's first request: `STREAMING-AWS4-HMAC-SHA256-EVENTS` signed as the
+    /// payload's hash and sent as `x-amz-content-sha256`.
+    events: bool,
 }
 
 impl Default for Signing {
     fn default() -> Self {
-        Signing { secret: KEY.1, region: "us-east-1", name: SIGNING_NAME, time: SystemTime::now(), presigned: None }
+        Signing {
+            secret: KEY.1,
+            region: "us-east-1",
+            name: SIGNING_NAME,
+            time: SystemTime::now(),
+            presigned: None,
+            events: false,
+        }
     }
 }
 
@@ -136,6 +157,9 @@ fn signed(mut request: http::Request<Full<Bytes>>, body: &'static str, signing: 
         settings.signature_location = SignatureLocation::QueryParams;
         settings.expires_in = Some(expires_in);
     }
+    if signing.events {
+        settings.payload_checksum_kind = aws_sigv4::http_request::PayloadChecksumKind::XAmzSha256;
+    }
     let params = aws_sigv4::sign::v4::SigningParams::builder()
         .identity(&identity)
         .region(signing.region)
@@ -155,7 +179,11 @@ fn signed(mut request: http::Request<Full<Bytes>>, body: &'static str, signing: 
         request.method().as_str(),
         uri,
         headers.iter().map(|(name, value)| (name.as_str(), value.as_str())),
-        SignableBody::Bytes(body.as_bytes()),
+        if signing.events {
+            SignableBody::Precomputed(STREAMING_EVENTS.to_owned())
+        } else {
+            SignableBody::Bytes(body.as_bytes())
+        },
     )
     .unwrap();
     let (instructions, _signature) = sign(signable, &params).unwrap().into_parts();
@@ -333,4 +361,81 @@ fn amz_dates_are_read_as_aws_smithy_types_reads_them() {
         assert_eq!(crate::sigv4::parse_amz_date(invalid), None, "{invalid}");
     }
     assert!(crate::sigv4::parse_amz_date("20240229T120000Z").is_some());
+}
+
+/// A streamed body: its chunks, then the end, or nothing ever more.
+struct Chunks {
+    chunks: std::collections::VecDeque<&'static str>,
+    then_pending: bool,
+}
+
+impl Chunks {
+    fn new(chunks: &[&'static str], then_pending: bool) -> Self {
+        Chunks { chunks: chunks.iter().copied().collect(), then_pending }
+    }
+}
+
+impl http_body::Body for Chunks {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Infallible>>> {
+        match self.chunks.pop_front() {
+            Some(chunk) => Poll::Ready(Some(Ok(http_body::Frame::data(Bytes::from_static(chunk.as_bytes()))))),
+            None if self.then_pending => Poll::Pending,
+            None => Poll::Ready(None),
+        }
+    }
+}
+
+/// An event stream's first request to `/events`, signed as `signing` says, with `body` as its body.
+fn event_stream(signing: Signing, body: Chunks) -> http::Request<Chunks> {
+    let request = request("POST", "/events", &[("content-type", "application/vnd.amazon.eventstream")], "");
+    signed(request, "", Signing { events: true, ..signing }).map(|_| body)
+}
+
+#[tokio::test]
+async fn an_event_stream_is_checked_by_its_first_request_and_streamed_to_the_operation() {
+    let request = event_stream(Signing::default(), Chunks::new(&["one ", "two"], false));
+    assert_eq!(request.headers()["x-amz-content-sha256"], STREAMING_EVENTS);
+    let answer = send::<Events>(&plugin(), request).await;
+    assert!(answer.accepted(Some("alice"), "one two"), "{answer:?}");
+
+    // Refused before any of the body is read: this one never ends.
+    let wrong_secret = Signing { secret: "not the secret", ..Signing::default() };
+    let request = event_stream(wrong_secret, Chunks::new(&["one"], true));
+    let answer = tokio::time::timeout(Duration::from_secs(5), send::<Events>(&plugin(), request)).await.unwrap();
+    assert!(answer.refused("InvalidSignatureException"), "{answer:?}");
+}
+
+#[tokio::test]
+async fn the_streaming_payload_hash_is_for_event_streams_only() {
+    // On an operation whose input is no event stream: refused, not taken for the body's hash.
+    let not_events = event_stream(Signing::default(), Chunks::new(&[], false));
+    let answer = send::<Signed>(&plugin(), not_events).await;
+    assert!(answer.refused("InvalidSignatureException"), "{answer:?}");
+    assert!(answer.body.contains("is for event streams only"), "{answer:?}");
+    // An event stream signed with its body's hash: refused.
+    let body_hash = signed(request("POST", "/events", &[], "body"), "body", Signing::default());
+    let answer = send::<Events>(&plugin(), body_hash).await;
+    assert!(answer.refused("InvalidSignatureException"), "{answer:?}");
+    assert!(answer.body.contains("An event stream is signed with"), "{answer:?}");
+    // The header outside the signed headers.
+    let mut unsigned_header = event_stream(Signing::default(), Chunks::new(&[], false));
+    let authorization =
+        unsigned_header.headers()["authorization"].to_str().unwrap().replace("x-amz-content-sha256;", "");
+    unsigned_header.headers_mut().insert("authorization", authorization.parse().unwrap());
+    let answer = send::<Events>(&plugin(), unsigned_header).await;
+    assert!(answer.refused("InvalidSignatureException"), "{answer:?}");
+    assert!(answer.body.contains("must be a 'SignedHeader'"), "{answer:?}");
+}
+
+#[tokio::test]
+async fn an_anonymous_event_stream_reaches_an_operation_with_optional_auth() {
+    let request = request("POST", "/events", &[], "").map(|_| Chunks::new(&["plain"], false));
+    let answer = send::<OptionalEvents>(&plugin(), request).await;
+    assert!(answer.accepted(None, "plain"), "{answer:?}");
 }
