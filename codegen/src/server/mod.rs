@@ -95,6 +95,7 @@ fn files<'s, 'm>() -> Vec<Row<'m, Gen<'s, 'm>>> {
             .dev_uses_if(Gen::has_event_stream_tests, &["futures-util"]),
         Row::new("src/sigv4.rs", Fallible(Gen::sigv4_rs)).when(Gen::has_sigv4).uses(&[
             "aws-sigv4",
+            "aws-smithy-eventstream",
             "hex",
             "hmac",
             "sha2",

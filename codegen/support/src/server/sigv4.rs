@@ -17,8 +17,11 @@
 //! The body is read whole before the operation, since its hash is signed; but an operation whose
 //! input is an event stream is called with the body as it streams in, once its first request is
 //! checked: the caller signs `STREAMING-AWS4-HMAC-SHA256-EVENTS` as the payload's hash (and sends
-//! it as `x-amz-content-sha256`), as AWS's clients do. The messages' `:chunk-signature`s are not
-//! checked.
+//! it as `x-amz-content-sha256`), as AWS's clients do. Then each message is checked as it comes
+//! in ([`SignedEvents`]): its `:chunk-signature` must follow the chain that starts at the first
+//! request's signature, and the stream must end with the signed empty message. A message that
+//! fails is the body's error, which the operation sees on its `Receiver`. The messages' `:date`s
+//! are signed but not compared with the server's clock.
 
 use std::borrow::Cow;
 use std::future::Future;
@@ -267,29 +270,44 @@ where
     }
     let signer = keys.lookup(claim.scope().access_key_id).await.ok_or_else(Refusal::unrecognized)?;
     let key = derived.signing_key(&claim, &signer.secret_access_key);
-    let (body, payload_hash) = if streaming {
-        (SigV4Body::stream(body), String::from(STREAMING_EVENTS))
+    // The body read whole, or (an event stream) still to come.
+    let (body, payload_hash): (Result<Bytes, B>, String) = if streaming {
+        (Err(body), String::from(STREAMING_EVENTS))
     } else {
         let body = read(body).await?;
         let mut hash = String::with_capacity(64);
         push_sha256_hex(&mut hash, &body);
-        (SigV4Body::Whole(Some(body)), hash)
+        (Ok(body), hash)
     };
     let expected = claim.sign_again(parts, &payload_hash, &key)?;
-    if bool::from(expected.ct_eq(claim.signature.as_bytes())) {
-        parts.extensions.insert(signer.principal);
-        Ok(body)
-    } else {
-        Err(Refusal::mismatch())
+    if !bool::from(expected.ct_eq(claim.signature.as_bytes())) {
+        return Err(Refusal::mismatch());
     }
+    let body = match body {
+        Ok(bytes) => SigV4Body::Whole(Some(bytes)),
+        Err(body) => {
+            let scope = claim.scope();
+            let chain = Chain {
+                prior: expected,
+                secret: signer.secret_access_key,
+                region: scope.region.to_owned(),
+                service: scope.service.to_owned(),
+                key: (scope.date.to_owned(), key),
+            };
+            SigV4Body::Events(Box::new(SignedEvents::new(body, chain)))
+        }
+    };
+    parts.extensions.insert(signer.principal);
+    Ok(body)
 }
 
-/// The body an operation behind [`SigV4Plugin`] gets: read whole, since its hash was signed, or
-/// the caller's own, as it streams in (an event stream, whose messages are not checked; or a
-/// request of an operation that needs no signature and has an event-stream input).
+/// The body an operation behind [`SigV4Plugin`] gets: read whole, since its hash was signed; a
+/// signed event stream's messages, each checked as it comes in; or the caller's own body as it
+/// streams in (an unsigned request of an operation with an event-stream input).
 pub enum SigV4Body<B> {
     /// Taken by the first poll.
     Whole(Option<Bytes>),
+    Events(Box<SignedEvents<B>>),
     Stream(Pin<Box<B>>),
 }
 
@@ -328,6 +346,9 @@ where
             SigV4Body::Whole(bytes) => {
                 Poll::Ready(bytes.take().filter(|b| !b.is_empty()).map(|b| Ok(http_body::Frame::data(b))))
             }
+            SigV4Body::Events(events) => {
+                events.poll_message(cx).map(|message| message.map(|m| m.map(http_body::Frame::data)))
+            }
             SigV4Body::Stream(body) => body.as_mut().poll_frame(cx).map(|frame| {
                 frame.map(|frame| match frame {
                     Ok(frame) => Ok(frame.map_data(|mut data| data.copy_to_bytes(data.remaining()))),
@@ -340,6 +361,7 @@ where
     fn is_end_stream(&self) -> bool {
         match self {
             SigV4Body::Whole(bytes) => bytes.as_ref().is_none_or(Bytes::is_empty),
+            SigV4Body::Events(events) => events.done,
             SigV4Body::Stream(body) => body.is_end_stream(),
         }
     }
@@ -347,8 +369,155 @@ where
     fn size_hint(&self) -> http_body::SizeHint {
         match self {
             SigV4Body::Whole(bytes) => http_body::SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
+            SigV4Body::Events(_) => http_body::SizeHint::default(),
             SigV4Body::Stream(body) => body.size_hint(),
         }
+    }
+}
+
+/// Where a signed event stream's chain of signatures stands.
+struct Chain {
+    /// The last signature, in hex: the first request's, then each message's.
+    prior: [u8; 64],
+    secret: String,
+    region: String,
+    service: String,
+    /// The signing key, and the day (`YYYYMMDD`) it is for.
+    key: (String, Arc<[u8]>),
+}
+
+/// A signed event stream: each message comes wrapped in one whose headers are its
+/// `:chunk-signature` (chained from the first request's signature) and its `:date`, as
+/// `aws-sigv4`'s `sign_message` writes them; an empty one ends the stream. Each is checked, then
+/// the message inside is handed on. A message whose signature does not follow the chain
+/// (changed, moved, or from another stream), or a stream cut before its end, is an error.
+pub struct SignedEvents<B> {
+    body: Pin<Box<B>>,
+    buffer: bytes::BytesMut,
+    decoder: aws_smithy_eventstream::frame::MessageFrameDecoder,
+    chain: Chain,
+    /// The empty signed message has come.
+    ended: bool,
+    /// Nothing more will come: the end, or an error.
+    done: bool,
+}
+
+impl<B> SignedEvents<B>
+where
+    B: http_body::Body,
+    B::Error: std::fmt::Display,
+{
+    fn new(body: B, chain: Chain) -> Self {
+        Self {
+            body: Box::pin(body),
+            buffer: bytes::BytesMut::new(),
+            decoder: Default::default(),
+            chain,
+            ended: false,
+            done: false,
+        }
+    }
+
+    /// The next message inside the stream, checked.
+    fn poll_message(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, SigV4BodyError>>> {
+        use bytes::Buf as _;
+        while !self.done {
+            let decoded = self.decoder.decode_frame(&mut self.buffer);
+            let result = match decoded {
+                Ok(aws_smithy_eventstream::frame::DecodedFrame::Complete(envelope)) => self.open(envelope),
+                Ok(aws_smithy_eventstream::frame::DecodedFrame::Incomplete) => {
+                    match self.body.as_mut().poll_frame(cx) {
+                        Poll::Pending => return Poll::Pending,
+                        Poll::Ready(Some(Ok(frame))) => {
+                            if let Ok(mut data) = frame.into_data() {
+                                let bytes = data.copy_to_bytes(data.remaining());
+                                self.buffer.extend_from_slice(&bytes);
+                            }
+                            continue;
+                        }
+                        Poll::Ready(Some(Err(e))) => Err(e.to_string()),
+                        Poll::Ready(None) if !self.ended => Err("the event stream ended without its signed end".into()),
+                        Poll::Ready(None) if !self.buffer.is_empty() => {
+                            Err("the event stream ended inside a message".into())
+                        }
+                        Poll::Ready(None) => {
+                            self.done = true;
+                            return Poll::Ready(None);
+                        }
+                    }
+                }
+                Err(e) => Err(format!("a message of the event stream cannot be read: {e}")),
+            };
+            match result {
+                Ok(Some(message)) => return Poll::Ready(Some(Ok(message))),
+                Ok(None) => {}
+                Err(message) => {
+                    self.done = true;
+                    return Poll::Ready(Some(Err(SigV4BodyError(message))));
+                }
+            }
+        }
+        Poll::Ready(None)
+    }
+
+    /// Checks one signed message: the message inside, or `None` for the end.
+    fn open(&mut self, envelope: aws_smithy_types::event_stream::Message) -> Result<Option<Bytes>, String> {
+        use aws_smithy_types::event_stream::{Header, HeaderValue};
+        if self.ended {
+            return Err("the event stream goes on after its signed end".into());
+        }
+        let header = |name: &str| envelope.headers().iter().find(|h| h.name().as_str() == name).map(Header::value);
+        let (Some(HeaderValue::ByteArray(signature)), Some(HeaderValue::Timestamp(date))) =
+            (header(":chunk-signature"), header(":date"))
+        else {
+            return Err("a message of the event stream has no :chunk-signature or :date".into());
+        };
+        let time = SystemTime::try_from(*date).map_err(|_| "a message's :date is out of range".to_owned())?;
+        let amz_date: String =
+            date.fmt(aws_smithy_types::date_time::Format::DateTime).unwrap_or_default().replace(['-', ':'], "");
+        let Some(day) = amz_date.get(..8) else { return Err("a message's :date is out of range".into()) };
+        if self.chain.key.0 != day {
+            let key = aws_sigv4::sign::v4::generate_signing_key(
+                &self.chain.secret,
+                time,
+                &self.chain.region,
+                &self.chain.service,
+            );
+            self.chain.key = (day.to_owned(), Arc::from(key.as_ref()));
+        }
+        let mut date_header = Vec::new();
+        aws_smithy_eventstream::frame::write_headers_to(
+            &[Header::new(":date", HeaderValue::Timestamp(*date))],
+            &mut date_header,
+        )
+        .map_err(|e| format!("a message's :date cannot be written: {e}"))?;
+        let mut string_to_sign = String::with_capacity(320);
+        for part in
+            ["AWS4-HMAC-SHA256-PAYLOAD\n", &amz_date, "\n", day, "/", &self.chain.region, "/", &self.chain.service]
+        {
+            string_to_sign.push_str(part);
+        }
+        string_to_sign.push_str("/aws4_request\n");
+        string_to_sign.push_str(std::str::from_utf8(&self.chain.prior).unwrap_or_default());
+        string_to_sign.push('\n');
+        push_sha256_hex(&mut string_to_sign, &date_header);
+        string_to_sign.push('\n');
+        push_sha256_hex(&mut string_to_sign, envelope.payload());
+        let mut mac =
+            hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.chain.key.1).expect("HMAC takes a key of any length");
+        mac.update(string_to_sign.as_bytes());
+        let expected = mac.finalize().into_bytes();
+        if !bool::from(expected.as_slice().ct_eq(signature.as_ref())) {
+            return Err(
+                "a message of the event stream does not carry the signature its place in the stream needs".into()
+            );
+        }
+        hex::encode_to_slice(expected, &mut self.chain.prior).map_err(|e| e.to_string())?;
+        if envelope.payload().is_empty() {
+            self.ended = true;
+            return Ok(None);
+        }
+        Ok(Some(envelope.payload().clone()))
     }
 }
 

@@ -150,7 +150,16 @@ fn request(
     builder.body(Full::new(Bytes::from_static(body.as_bytes()))).unwrap()
 }
 
-fn signed(mut request: http::Request<Full<Bytes>>, body: &'static str, signing: Signing) -> http::Request<Full<Bytes>> {
+fn signed(request: http::Request<Full<Bytes>>, body: &'static str, signing: Signing) -> http::Request<Full<Bytes>> {
+    signed_with_signature(request, body, signing).0
+}
+
+/// The request signed, and its signature.
+fn signed_with_signature(
+    mut request: http::Request<Full<Bytes>>,
+    body: &'static str,
+    signing: Signing,
+) -> (http::Request<Full<Bytes>>, String) {
     let identity = aws_credential_types::Credentials::new(KEY.0, signing.secret, None, None, "test").into();
     let mut settings = SigningSettings::default();
     if let Some(expires_in) = signing.presigned {
@@ -186,9 +195,9 @@ fn signed(mut request: http::Request<Full<Bytes>>, body: &'static str, signing: 
         },
     )
     .unwrap();
-    let (instructions, _signature) = sign(signable, &params).unwrap().into_parts();
+    let (instructions, signature) = sign(signable, &params).unwrap().into_parts();
     instructions.apply_to_request_http1x(&mut request);
-    request
+    (request, signature)
 }
 
 fn plugin() -> SigV4Plugin<OneKey> {
@@ -398,13 +407,8 @@ fn event_stream(signing: Signing, body: Chunks) -> http::Request<Chunks> {
 }
 
 #[tokio::test]
-async fn an_event_stream_is_checked_by_its_first_request_and_streamed_to_the_operation() {
-    let request = event_stream(Signing::default(), Chunks::new(&["one ", "two"], false));
-    assert_eq!(request.headers()["x-amz-content-sha256"], STREAMING_EVENTS);
-    let answer = send::<Events>(&plugin(), request).await;
-    assert!(answer.accepted(Some("alice"), "one two"), "{answer:?}");
-
-    // Refused before any of the body is read: this one never ends.
+async fn an_event_streams_first_request_is_checked_before_its_body_is_read() {
+    // Refused at once, though this body never ends.
     let wrong_secret = Signing { secret: "not the secret", ..Signing::default() };
     let request = event_stream(wrong_secret, Chunks::new(&["one"], true));
     let answer = tokio::time::timeout(Duration::from_secs(5), send::<Events>(&plugin(), request)).await.unwrap();
@@ -438,4 +442,118 @@ async fn an_anonymous_event_stream_reaches_an_operation_with_optional_auth() {
     let request = request("POST", "/events", &[], "").map(|_| Chunks::new(&["plain"], false));
     let answer = send::<OptionalEvents>(&plugin(), request).await;
     assert!(answer.accepted(None, "plain"), "{answer:?}");
+}
+
+/// An event stream of `messages` signed as a client signs it, chained from the first request's
+/// signature, ending with the signed empty message when `end` says so: the first request, and the
+/// signed messages as they go on the wire.
+fn signed_events(messages: &[&'static str], end: bool) -> (http::Request<Full<Bytes>>, Vec<Vec<u8>>) {
+    use aws_smithy_types::event_stream::Message;
+    let request = request("POST", "/events", &[("content-type", "application/vnd.amazon.eventstream")], "");
+    let (request, mut prior) = signed_with_signature(request, "", Signing { events: true, ..Signing::default() });
+    let identity = aws_credential_types::Credentials::new(KEY.0, KEY.1, None, None, "test").into();
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name(SIGNING_NAME)
+        .time(SystemTime::now())
+        .settings(())
+        .build()
+        .unwrap();
+    let mut frames = Vec::new();
+    for text in messages {
+        let message = Message::new(Bytes::from_static(text.as_bytes()));
+        let (envelope, signature) =
+            aws_sigv4::event_stream::sign_message(&message, &prior, &params).unwrap().into_parts();
+        let mut frame = Vec::new();
+        aws_smithy_eventstream::frame::write_message_to(&envelope, &mut frame).unwrap();
+        frames.push(frame);
+        prior = signature;
+    }
+    if end {
+        let (envelope, _) = aws_sigv4::event_stream::sign_empty_message(&prior, &params).unwrap().into_parts();
+        let mut frame = Vec::new();
+        aws_smithy_eventstream::frame::write_message_to(&envelope, &mut frame).unwrap();
+        frames.push(frame);
+    }
+    (request, frames)
+}
+
+/// The messages inside a stream, as written by `aws_smithy_eventstream`.
+fn inner(messages: &[&'static str]) -> String {
+    let mut bytes = Vec::new();
+    for text in messages {
+        let message = aws_smithy_types::event_stream::Message::new(Bytes::from_static(text.as_bytes()));
+        aws_smithy_eventstream::frame::write_message_to(&message, &mut bytes).unwrap();
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// A body of `frames`, cut into pieces of `piece` bytes (so that messages span chunks).
+fn pieces(frames: &[Vec<u8>], piece: usize) -> FrameBody {
+    let bytes: Vec<u8> = frames.concat();
+    FrameBody(bytes.chunks(piece).map(Bytes::copy_from_slice).collect())
+}
+
+struct FrameBody(std::collections::VecDeque<Bytes>);
+
+impl http_body::Body for FrameBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Infallible>>> {
+        Poll::Ready(self.0.pop_front().map(|chunk| Ok(http_body::Frame::data(chunk))))
+    }
+}
+
+#[tokio::test]
+async fn each_message_of_a_signed_event_stream_is_checked_and_handed_on() {
+    let texts = ["first", "second", "third"];
+    let (request, frames) = signed_events(&texts, true);
+    let answer = send::<Events>(&plugin(), request.map(|_| pieces(&frames, 7))).await;
+    assert!(answer.accepted(Some("alice"), &inner(&texts)), "{answer:?}");
+}
+
+#[tokio::test]
+async fn a_changed_moved_or_cut_event_stream_is_an_error() {
+    let texts = ["first", "second"];
+    let (request, frames) = signed_events(&texts, true);
+    let (parts, _) = request.into_parts();
+    let resend = |frames: Vec<Vec<u8>>| http::Request::from_parts(parts.clone(), pieces(&frames, 64));
+
+    // The second message's text changed, its frame written again (with its signature).
+    let mut envelope = aws_smithy_eventstream::frame::read_message_from(&frames[1][..]).unwrap();
+    let forged = aws_smithy_types::event_stream::Message::new(Bytes::from_static(b"forged"));
+    let mut forged_bytes = Vec::new();
+    aws_smithy_eventstream::frame::write_message_to(&forged, &mut forged_bytes).unwrap();
+    let headers = envelope.headers().to_vec();
+    envelope = aws_smithy_types::event_stream::Message::new(Bytes::from(forged_bytes));
+    for header in headers {
+        envelope = envelope.add_header(header);
+    }
+    let mut changed = frames.clone();
+    changed[1].clear();
+    aws_smithy_eventstream::frame::write_message_to(&envelope, &mut changed[1]).unwrap();
+    let answer = send::<Events>(&plugin(), resend(changed)).await;
+    assert!(
+        answer.body.contains("body error: a message of the event stream does not carry the signature"),
+        "{answer:?}"
+    );
+    assert!(!answer.body.contains("forged"), "{answer:?}");
+
+    let swapped = vec![frames[1].clone(), frames[0].clone(), frames[2].clone()];
+    let answer = send::<Events>(&plugin(), resend(swapped)).await;
+    assert!(answer.body.contains("does not carry the signature"), "{answer:?}");
+
+    let cut = frames[..2].to_vec();
+    let answer = send::<Events>(&plugin(), resend(cut)).await;
+    assert!(answer.body.contains("ended without its signed end"), "{answer:?}");
+
+    let mut after_end = frames.clone();
+    after_end.push(frames[0].clone());
+    let answer = send::<Events>(&plugin(), resend(after_end)).await;
+    assert!(answer.body.contains("goes on after its signed end"), "{answer:?}");
 }
