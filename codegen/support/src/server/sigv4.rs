@@ -20,8 +20,8 @@
 //! it as `x-amz-content-sha256`), as AWS's clients do. Then each message is checked as it comes
 //! in ([`SignedEvents`]): its `:chunk-signature` must follow the chain that starts at the first
 //! request's signature, and the stream must end with the signed empty message. A message that
-//! fails is the body's error, which the operation sees on its `Receiver`. The messages' `:date`s
-//! are signed but not compared with the server's clock.
+//! fails is the body's error, which the operation sees on its `Receiver`, as is a message whose
+//! `:date` is more than [`CLOCK_SKEW`] from the server's time.
 
 use std::borrow::Cow;
 use std::future::Future;
@@ -473,6 +473,12 @@ where
             return Err("a message of the event stream has no :chunk-signature or :date".into());
         };
         let time = SystemTime::try_from(*date).map_err(|_| "a message's :date is out of range".to_owned())?;
+        let now = SystemTime::now();
+        if time.checked_add(CLOCK_SKEW).is_some_and(|latest| latest < now)
+            || now.checked_add(CLOCK_SKEW).is_some_and(|latest| latest < time)
+        {
+            return Err("a message's :date is more than 15 minutes from the server's time".into());
+        }
         let amz_date: String =
             date.fmt(aws_smithy_types::date_time::Format::DateTime).unwrap_or_default().replace(['-', ':'], "");
         let Some(day) = amz_date.get(..8) else { return Err("a message's :date is out of range".into()) };

@@ -448,6 +448,15 @@ async fn an_anonymous_event_stream_reaches_an_operation_with_optional_auth() {
 /// signature, ending with the signed empty message when `end` says so: the first request, and the
 /// signed messages as they go on the wire.
 fn signed_events(messages: &[&'static str], end: bool) -> (http::Request<Full<Bytes>>, Vec<Vec<u8>>) {
+    signed_events_at(messages, end, SystemTime::now())
+}
+
+/// The same, with the messages signed at `time`.
+fn signed_events_at(
+    messages: &[&'static str],
+    end: bool,
+    time: SystemTime,
+) -> (http::Request<Full<Bytes>>, Vec<Vec<u8>>) {
     use aws_smithy_types::event_stream::Message;
     let request = request("POST", "/events", &[("content-type", "application/vnd.amazon.eventstream")], "");
     let (request, mut prior) = signed_with_signature(request, "", Signing { events: true, ..Signing::default() });
@@ -456,7 +465,7 @@ fn signed_events(messages: &[&'static str], end: bool) -> (http::Request<Full<By
         .identity(&identity)
         .region("us-east-1")
         .name(SIGNING_NAME)
-        .time(SystemTime::now())
+        .time(time)
         .settings(())
         .build()
         .unwrap();
@@ -556,4 +565,18 @@ async fn a_changed_moved_or_cut_event_stream_is_an_error() {
     after_end.push(frames[0].clone());
     let answer = send::<Events>(&plugin(), resend(after_end)).await;
     assert!(answer.body.contains("goes on after its signed end"), "{answer:?}");
+}
+
+#[tokio::test]
+async fn a_message_signed_far_from_the_servers_time_is_an_error() {
+    let twenty_minutes = Duration::from_secs(20 * 60);
+    for time in [SystemTime::now() - twenty_minutes, SystemTime::now() + twenty_minutes] {
+        let (request, frames) = signed_events_at(&["late"], true, time);
+        let answer = send::<Events>(&plugin(), request.map(|_| pieces(&frames, 64))).await;
+        assert!(answer.body.contains("more than 15 minutes from the server's time"), "{answer:?}");
+    }
+    // Within the window: accepted.
+    let (request, frames) = signed_events_at(&["recent"], true, SystemTime::now() - Duration::from_secs(10 * 60));
+    let answer = send::<Events>(&plugin(), request.map(|_| pieces(&frames, 64))).await;
+    assert!(answer.accepted(Some("alice"), &inner(&["recent"])), "{answer:?}");
 }
