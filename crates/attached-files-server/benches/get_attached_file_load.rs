@@ -15,7 +15,7 @@
 //! under 64 MiB under load.
 //!
 //! Run: `cargo bench -p attached-files-server --bench get_attached_file_load` (or
-//! `scripts/bench-get`, which then runs the generated layer's bench too). Needs `wrk`
+//! `scripts/bench-get`, which runs the generated layer's bench first). Needs `wrk`
 //! (Debian/Ubuntu: `apt-get install -y wrk`). Settings, all environment variables:
 //! - `LOAD_BENCH_DURATION`: seconds per measured run (default 8);
 //! - `LOAD_BENCH_WARMUP`: seconds of warm-up per server before each connection count (default 3);

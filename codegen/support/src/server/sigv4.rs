@@ -265,7 +265,7 @@ where
             format!("'x-amz-content-sha256: {STREAMING_EVENTS}' is for event streams only.")
         }));
     }
-    if streaming && !claim.signed_headers.split(';').any(|name| name == "x-amz-content-sha256") {
+    if streaming && !claim.signs("x-amz-content-sha256") {
         return Err(Refusal::invalid("'x-amz-content-sha256' must be a 'SignedHeader' in the AWS Authorization."));
     }
     let signer = keys.lookup(claim.scope().access_key_id).await.ok_or_else(Refusal::unrecognized)?;
@@ -509,11 +509,8 @@ where
         push_sha256_hex(&mut string_to_sign, &date_header);
         string_to_sign.push('\n');
         push_sha256_hex(&mut string_to_sign, envelope.payload());
-        let mut mac =
-            hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.chain.key.1).expect("HMAC takes a key of any length");
-        mac.update(string_to_sign.as_bytes());
-        let expected = mac.finalize().into_bytes();
-        if !bool::from(expected.as_slice().ct_eq(signature.as_ref())) {
+        let expected = hmac_sha256(&self.chain.key.1, string_to_sign.as_bytes());
+        if !bool::from(expected.ct_eq(signature.as_ref())) {
             return Err(
                 "a message of the event stream does not carry the signature its place in the stream needs".into()
             );
@@ -651,7 +648,7 @@ impl<'a> Claim<'a> {
             signature.ok_or_else(|| missing("Signature"))?.into(),
             None,
         )?;
-        if !claim.signed_headers.split(';').any(|name| name == "x-amz-date") {
+        if !claim.signs("x-amz-date") {
             return Err(Refusal::invalid("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization."));
         }
         Ok(claim)
@@ -697,10 +694,16 @@ impl<'a> Claim<'a> {
         }
         let time = parse_amz_date(&date)
             .ok_or_else(|| Refusal::incomplete(format!("X-Amz-Date must be in the ISO8601 basic format, not {date}")))?;
-        if !signed_headers.split(';').any(|name| name == "host") {
+        let claim = Self { credential, date, time, signed_headers, signature, expires };
+        if !claim.signs("host") {
             return Err(Refusal::invalid("'Host' must be a 'SignedHeader' in the AWS Authorization."));
         }
-        Ok(Self { credential, date, time, signed_headers, signature, expires })
+        Ok(claim)
+    }
+
+    /// Whether the header `name` is among the signed ones.
+    fn signs(&self, name: &str) -> bool {
+        self.signed_headers.split(';').any(|signed| signed == name)
     }
 
     fn split_scope(credential: &str) -> Option<Scope<'_>> {
@@ -776,10 +779,9 @@ impl<'a> Claim<'a> {
         }
         string_to_sign.push_str("/aws4_request\n");
         push_sha256_hex(&mut string_to_sign, canonical_request.as_bytes());
-        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(signing_key).expect("HMAC takes a key of any length");
-        mac.update(string_to_sign.as_bytes());
         let mut signature = [0; 64];
-        hex::encode_to_slice(mac.finalize().into_bytes(), &mut signature).map_err(|_| Refusal::mismatch())?;
+        hex::encode_to_slice(hmac_sha256(signing_key, string_to_sign.as_bytes()), &mut signature)
+            .map_err(|_| Refusal::mismatch())?;
         Ok(signature)
     }
 
@@ -895,6 +897,13 @@ fn is_canonical(raw: &[u8]) -> bool {
         i += 3;
     }
     true
+}
+
+/// The HMAC-SHA256 of `data` under `key`.
+fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(data);
+    mac.finalize().into_bytes().into()
 }
 
 /// Appends the SHA-256 of `bytes` in lowercase hex.

@@ -374,13 +374,13 @@ fn amz_dates_are_read_as_aws_smithy_types_reads_them() {
 
 /// A streamed body: its chunks, then the end, or nothing ever more.
 struct Chunks {
-    chunks: std::collections::VecDeque<&'static str>,
+    chunks: std::collections::VecDeque<Bytes>,
     then_pending: bool,
 }
 
 impl Chunks {
     fn new(chunks: &[&'static str], then_pending: bool) -> Self {
-        Chunks { chunks: chunks.iter().copied().collect(), then_pending }
+        Chunks { chunks: chunks.iter().map(|chunk| Bytes::from_static(chunk.as_bytes())).collect(), then_pending }
     }
 }
 
@@ -393,7 +393,7 @@ impl http_body::Body for Chunks {
         _cx: &mut Context<'_>,
     ) -> Poll<Option<Result<http_body::Frame<Bytes>, Infallible>>> {
         match self.chunks.pop_front() {
-            Some(chunk) => Poll::Ready(Some(Ok(http_body::Frame::data(Bytes::from_static(chunk.as_bytes()))))),
+            Some(chunk) => Poll::Ready(Some(Ok(http_body::Frame::data(chunk)))),
             None if self.then_pending => Poll::Pending,
             None => Poll::Ready(None),
         }
@@ -499,23 +499,9 @@ fn inner(messages: &[&'static str]) -> String {
 }
 
 /// A body of `frames`, cut into pieces of `piece` bytes (so that messages span chunks).
-fn pieces(frames: &[Vec<u8>], piece: usize) -> FrameBody {
+fn pieces(frames: &[Vec<u8>], piece: usize) -> Chunks {
     let bytes: Vec<u8> = frames.concat();
-    FrameBody(bytes.chunks(piece).map(Bytes::copy_from_slice).collect())
-}
-
-struct FrameBody(std::collections::VecDeque<Bytes>);
-
-impl http_body::Body for FrameBody {
-    type Data = Bytes;
-    type Error = Infallible;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Infallible>>> {
-        Poll::Ready(self.0.pop_front().map(|chunk| Ok(http_body::Frame::data(chunk))))
-    }
+    Chunks { chunks: bytes.chunks(piece).map(Bytes::copy_from_slice).collect(), then_pending: false }
 }
 
 #[tokio::test]
